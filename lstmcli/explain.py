@@ -1,0 +1,148 @@
+"""The seed's three stages, written out in words and arithmetic for one step of one unit.
+
+Everything shown comes from the engine's own forward record (`engine.LayerRecord`); this
+module only formats it. It returns plain strings so that the same text serves a terminal
+(the CLI adds colour), a pipe, a test and a notebook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstmcli import engine
+
+
+def num(v: float, places: int = 4) -> str:
+    """A number as people write it: 1, 2.70, 0.9974 (up to `places` decimals, at least 2)."""
+    v = float(v)
+    if v == int(v) and abs(v) < 1e6:
+        return str(int(v))
+    s = f"{v:.{places}f}".rstrip("0")
+    whole, _, frac = s.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+def weight(v: float) -> str:
+    """A weight or bias as the seed prints them: two decimals (2.00, -0.32), more if needed."""
+    v = float(v)
+    return f"{v:.2f}" if round(v, 2) == v else num(v)
+
+
+def pct(v: float) -> str:
+    """A share as a percentage with one decimal: 0.9974 -> 99.7%."""
+    return f"{100 * float(v):.1f}%"
+
+
+@dataclass
+class StepValues:
+    """The numbers of one step of one unit, pulled out of a LayerRecord."""
+
+    x: np.ndarray  # (F,) inputs of the step
+    h_prev: float
+    c_prev: float
+    w_ih: np.ndarray  # (4, F) input weights of gates i, f, g, o for this unit
+    w_hh: np.ndarray  # (4,) short-term-memory weights (recurrent weight from this unit itself)
+    bias: np.ndarray  # (4,) b_ih + b_hh
+    pre: np.ndarray  # (4,) pre-activations i, f, g, o
+    gate: np.ndarray  # (4,) activations i, f, g, o
+    c_new: float
+    tanh_c: float
+    h_new: float
+
+
+def step_values(
+    params: dict[str, np.ndarray], rec: engine.LayerRecord, layer: int, t: int, unit: int = 0, row: int = 0
+) -> StepValues:
+    """Collect one unit's numbers at step t (batch row `row`) from a forward record."""
+    H = rec.cell.shape[-1]
+    rows = [k * H + unit for k in range(4)]  # this unit's row in each gate block
+    w_ih = params[f"weight_ih_l{layer}"][rows]  # (4, F)
+    w_hh = params[f"weight_hh_l{layer}"][rows, unit]  # (4,)
+    bias = (params[f"bias_ih_l{layer}"] + params[f"bias_hh_l{layer}"])[rows]  # (4,)
+    return StepValues(
+        x=rec.inputs[t, row],
+        h_prev=float(rec.hidden[t, row, unit]),
+        c_prev=float(rec.cell[t, row, unit]),
+        w_ih=w_ih,
+        w_hh=w_hh,
+        bias=bias,
+        pre=rec.pre[t, row, rows],
+        gate=rec.gates[t, row, rows],
+        c_new=float(rec.cell[t + 1, row, unit]),
+        tanh_c=float(rec.tanh_cell[t, row, unit]),
+        h_new=float(rec.hidden[t + 1, row, unit]),
+    )
+
+
+def _sum_text(v: StepValues, k: int) -> str:
+    """`1 x 2.70 + 1 x 1.63 + 1.62` for gate k (short-term memory first, as the seed)."""
+    def term(a: float, w: float) -> str:
+        return f"{num(a)} x {weight(w) if w >= 0 else f'({weight(w)})'}"
+
+    terms = [term(v.h_prev, v.w_hh[k])]
+    terms += [term(xi, w) for xi, w in zip(v.x, v.w_ih[k], strict=True)]
+    b = float(v.bias[k])
+    terms.append(weight(b) if b >= 0 else f"({weight(b)})")
+    return " + ".join(terms)
+
+
+def explain_step(v: StepValues, seed_says: dict[str, str] | None = None) -> list[str]:
+    """The seed's three stages for one step of a single unit, as lines of text.
+
+    `seed_says` maps a quantity ("forget_sum", "forget", "remembered", "candidate", "input",
+    "cell", "tanh_cell", "output", "hidden") to the seed's rounded figure, which is then
+    shown beside the exact one with the reason they differ.
+    """
+    seed_says = seed_says or {}
+
+    def said(key: str, exact: float) -> str:
+        s = seed_says.get(key)
+        return f"   (seed: {s})" if s else ""
+
+    i, f, g, o = (float(a) for a in v.gate)
+    remembered = v.c_prev * f
+    added = i * g
+    lines = [
+        f"Start: long-term memory (cell state) {num(v.c_prev)}, short-term memory "
+        f"(hidden state) {num(v.h_prev)}, input {', '.join(num(a) for a in v.x)}.",
+        "",
+        "Stage 1 - forget gate: what share of the long-term memory to keep",
+        f"  {_sum_text(v, 1)} = {num(v.pre[1])}{said('forget_sum', v.pre[1])}",
+        f"  -> sigmoid -> {num(f)}{said('forget', f)}",
+        f"  long-term memory {num(v.c_prev)} x {num(f)} = {num(remembered)}{said('remembered', remembered)}",
+        f"  It keeps {pct(f)} of the long-term memory.",
+        "",
+        "Stage 2 - input gate: what to add to the long-term memory",
+        f"  candidate (potential long-term memory): {_sum_text(v, 2)} = {num(v.pre[2])}",
+        f"  -> tanh -> {num(g)}{said('candidate', g)}",
+        f"  input gate (% of the potential memory to remember): {_sum_text(v, 0)} = {num(v.pre[0])}",
+        f"  -> sigmoid -> {num(i)}{said('input', i)}",
+        f"  new long-term memory = {num(remembered)} + {num(i)} x {num(g)} = {num(v.c_new)}"
+        f"{said('cell', v.c_new)}",
+        f"  It writes {pct(i)} of the potential memory {num(g)}, adding {num(added)}.",
+        "",
+        "Stage 3 - output gate: the new short-term memory",
+        f"  tanh(new long-term memory {num(v.c_new)}) = {num(v.tanh_c)}"
+        f"   (potential short-term memory){said('tanh_cell', v.tanh_c)}",
+        f"  output gate: {_sum_text(v, 3)} = {num(v.pre[3])}",
+        f"  -> sigmoid -> {num(o)}{said('output', o)}",
+        f"  new short-term memory = {num(o)} x {num(v.tanh_c)} = {num(v.h_new)}{said('hidden', v.h_new)}",
+        f"  It passes on {pct(o)} of the potential short-term memory; this is the unit's output.",
+    ]
+    return lines
+
+
+#: The seed's own rounded figures for its one-step walk-through, with why they differ.
+SEED_SAYS = {
+    "forget_sum": "5.95",
+    "forget": "0.997, rounded",
+    "remembered": "1.99, rounded",
+    "candidate": "0.97, rounded",
+    "input": "1, rounded",
+    "cell": "2.96 = its rounded 1.99 + 0.97",
+    "tanh_cell": "0.99, rounded",
+    "output": "0.99, rounded",
+    "hidden": "0.98 = its rounded 0.99 x 0.99",
+}

@@ -1,0 +1,73 @@
+"""Shared fixtures: run the CLI in-process (CliRunner) or as the installed command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lstmcli.cli import app, main
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "sample_data"
+
+
+class Result:
+    """What a user sees: exit code, stdout, stderr."""
+
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.exit_code, self.stdout, self.stderr = code, stdout, stderr
+
+    def __repr__(self) -> str:
+        return f"Result(exit={self.exit_code}, stdout={self.stdout[-400:]!r}, stderr={self.stderr[-800:]!r})"
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """Run `lstm ARGS...` in-process through `main()` (the real error handling), plain output."""
+    runner = CliRunner()
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("LSTM_MODEL", raising=False)
+    monkeypatch.delenv("LSTM_DEBUG", raising=False)
+
+    def _run(*args: str, input: str | bytes | None = None) -> Result:
+        code = 0
+        with runner.isolation(input=input) as (out, err, _):
+            try:
+                main(list(args))
+            except SystemExit as e:
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
+        return Result(code, stdout, stderr)
+
+    return _run
+
+
+@pytest.fixture
+def lstm_exe() -> str:
+    """Path of the installed `lstm` console script (next to this Python, or on PATH)."""
+    exe = Path(sys.executable).parent / "lstm"
+    found = str(exe) if exe.exists() else shutil.which("lstm")
+    if not found:
+        pytest.skip("the lstm command is not installed")
+    return found
+
+
+def run_exe(exe: str, *args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 120,
+            input: bytes | None = None) -> subprocess.CompletedProcess:
+    """Run the installed command in a subprocess, as a user would."""
+    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", **(env or {})}
+    full_env.pop("LSTM_MODEL", None) if "LSTM_MODEL" not in (env or {}) else None
+    return subprocess.run([exe, *args], cwd=cwd, env=full_env, capture_output=True, timeout=timeout,
+                          input=input)
+
+
+__all__ = ["REPO", "SAMPLE", "Result", "app", "run_exe"]
