@@ -1,0 +1,196 @@
+"""The training loop: mini-batches of windows, a chronological validation split, early stopping.
+
+Windows are never materialised: `sliding_window_view` gives a (N, T, F) view of the series
+and each mini-batch is gathered from it on the fly, so memory stays O(series + batch).
+Knows nothing of files or terminals; progress goes out through a callback, and a stop
+request (Ctrl-C in the CLI) comes in through `should_stop`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from lstmcli import engine, optim
+from lstmcli.errors import OptionError, TrainingError
+
+Params = dict[str, np.ndarray]
+
+
+@dataclass
+class TrainConfig:
+    """Hyper-parameters of the network and of the loop; all stored in the model file."""
+
+    window: int = 30  # look-back steps per input window
+    hidden: int = 32  # units per LSTM layer
+    layers: int = 1  # stacked LSTM layers
+    epochs: int = 60  # upper bound; early stopping usually ends sooner
+    batch_size: int = 64
+    lr: float = 1e-3  # Adam step size
+    seed: int = 0
+    val_fraction: float = 0.2  # last share of the windows held out, chronologically
+    patience: int = 10  # epochs without a better validation loss before stopping
+    clip: float = 1.0  # max global gradient norm
+    dtype: str = "float32"
+
+    def validate(self) -> None:
+        """Raise OptionError for impossible values, naming the option."""
+        checks = [
+            (self.window >= 1, "--window", self.window, "at least 1"),
+            (self.hidden >= 1, "--hidden", self.hidden, "at least 1"),
+            (self.layers >= 1, "--layers", self.layers, "at least 1"),
+            (self.epochs >= 1, "--epochs", self.epochs, "at least 1"),
+            (self.batch_size >= 1, "--batch-size", self.batch_size, "at least 1"),
+            (math.isfinite(self.lr) and self.lr > 0, "--lr", self.lr, "a positive number such as 0.001"),
+            (0 < self.val_fraction < 1, "--val-fraction", self.val_fraction, "between 0 and 1, e.g. 0.2"),
+            (self.patience >= 1, "--patience", self.patience, "at least 1"),
+            (math.isfinite(self.clip) and self.clip > 0, "clip", self.clip, "a positive number"),
+            (self.dtype in ("float32", "float64"), "dtype", self.dtype, "float32 or float64"),
+        ]
+        for ok, name, value, want in checks:
+            if not ok:
+                raise OptionError(f"{name} {value} is not possible", hint=f"use {want}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class EpochReport:
+    """What the progress callback hears after each epoch."""
+
+    epoch: int  # 1-based
+    epochs: int
+    train_loss: float
+    val_loss: float
+    best_val_loss: float
+    best_epoch: int
+    seconds: float
+
+
+@dataclass
+class TrainResult:
+    params: Params  # the best weights (lowest validation loss)
+    best_epoch: int
+    best_val_loss: float
+    epochs_run: int
+    history: list[EpochReport] = field(default_factory=list)
+    stopped_early: bool = False  # patience ran out
+    interrupted: bool = False  # should_stop() said so (e.g. Ctrl-C)
+    seconds: float = 0.0
+
+
+def window_view(series: np.ndarray, window: int) -> np.ndarray:
+    """All input windows of a (N, F) series as a read-only view (N - window + 1, window, F)."""
+    return np.lib.stride_tricks.sliding_window_view(series, (window, series.shape[1]))[:, 0]
+
+
+def gather(series: np.ndarray, window: int, targets: np.ndarray, out_features: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs (B, window, F) and targets (B, O) for the given target rows of the series.
+
+    Target row t is predicted from rows t-window .. t-1: no look-ahead.
+    """
+    views = window_view(series, window)  # (N - window + 1, window, F)
+    x = views[targets - window]  # (B, window, F): a copy of just this batch
+    y = series[targets, :out_features]  # (B, O)
+    return x, y
+
+
+def evaluate(params: Params, series: np.ndarray, window: int, targets: np.ndarray, batch: int = 1024) -> float:
+    """Mean squared error over the given target rows, in batches."""
+    if len(targets) == 0:
+        return float("nan")
+    O = params["head.bias"].shape[0]
+    total = 0.0
+    for b in range(0, len(targets), batch):
+        x, y = gather(series, window, targets[b : b + batch], O)
+        err = engine.predict(params, x) - y  # (B, O)
+        total += float(np.sum(err * err))
+    return total / (len(targets) * O)
+
+
+def train(
+    series: np.ndarray,
+    train_targets: np.ndarray,
+    val_targets: np.ndarray,
+    config: TrainConfig,
+    outputs: int | None = None,
+    params: Params | None = None,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> TrainResult:
+    """Fit an LSTM to predict series[t, :outputs] from series[t-window:t] with Adam.
+
+    series (N, F) is already scaled. train_targets / val_targets are row indices (each
+    >= window) of the targets; validation rows come after training rows in time. Batches are
+    shuffled with a generator seeded from config.seed; the best weights by validation loss
+    are returned. A non-finite loss raises TrainingError (nothing is returned to save).
+    """
+    config.validate()
+    dtype = np.dtype(config.dtype)
+    series = np.ascontiguousarray(series, dtype=dtype)
+    F = series.shape[1]
+    O = outputs or F
+    rng = np.random.default_rng(config.seed)
+    if params is None:
+        params = engine.init_params(F, config.hidden, config.layers, O, rng, dtype=dtype)
+    opt = optim.Adam(lr=config.lr)
+    train_targets = np.asarray(train_targets, dtype=np.int64)
+    val_targets = np.asarray(val_targets, dtype=np.int64)
+    assert train_targets.min() >= config.window, (train_targets.min(), config.window)
+
+    best = {k: v.copy() for k, v in params.items()}
+    best_val, best_epoch, waited = math.inf, 0, 0
+    history: list[EpochReport] = []
+    result = TrainResult(best, 0, math.inf, 0, history)
+    start = time.perf_counter()
+    for epoch in range(1, config.epochs + 1):
+        t0 = time.perf_counter()
+        order = rng.permutation(train_targets)
+        losses = []
+        for b in range(0, len(order), config.batch_size):
+            x, y = gather(series, config.window, order[b : b + config.batch_size], O)
+            loss, grads = engine.loss_and_gradients(params, x, y)
+            if not math.isfinite(loss):
+                raise TrainingError(
+                    f"training diverged: the loss became {loss} in epoch {epoch}; no model was saved",
+                    hint=f"lower --lr (now {config.lr:g}) or check the data for extreme values",
+                )
+            optim.clip_by_global_norm(grads, config.clip)
+            opt.step(params, grads)
+            losses.append(loss)
+            if should_stop is not None and should_stop():
+                break
+        interrupted = should_stop is not None and should_stop()
+        train_loss = float(np.mean(losses))
+        val_loss = evaluate(params, series, config.window, val_targets) if len(val_targets) else train_loss
+        if not math.isfinite(val_loss):
+            raise TrainingError(
+                f"training diverged: the validation loss became {val_loss} in epoch {epoch}; no model was saved",
+                hint=f"lower --lr (now {config.lr:g})",
+            )
+        if val_loss < best_val:
+            best_val, best_epoch, waited = val_loss, epoch, 0
+            for k, v in params.items():
+                best[k][...] = v
+        else:
+            waited += 1
+        report = EpochReport(epoch, config.epochs, train_loss, val_loss, best_val, best_epoch,
+                             time.perf_counter() - t0)
+        history.append(report)
+        if on_epoch is not None:
+            on_epoch(report)
+        if interrupted:
+            result.interrupted = True
+            break
+        if waited >= config.patience:
+            result.stopped_early = True
+            break
+    result.best_epoch, result.best_val_loss = best_epoch, best_val
+    result.epochs_run = len(history)
+    result.seconds = time.perf_counter() - start
+    return result
