@@ -1,0 +1,59 @@
+"""Forecast error metrics, in price units (NumPy only).
+
+MASE divides by the mean absolute error of the in-sample naive forecast (seasonal naive
+with `season` > 1), so 1.0 means "as good as naive on the training data" and below 1 beats it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def mae(actual: np.ndarray, forecast: np.ndarray) -> float:
+    """Mean absolute error."""
+    return float(np.mean(np.abs(np.asarray(actual) - np.asarray(forecast))))
+
+
+def rmse(actual: np.ndarray, forecast: np.ndarray) -> float:
+    """Root mean squared error."""
+    return float(np.sqrt(np.mean((np.asarray(actual) - np.asarray(forecast)) ** 2)))
+
+
+def mape(actual: np.ndarray, forecast: np.ndarray) -> float:
+    """Mean absolute percentage error, in percent; NaN when an actual value is 0."""
+    a, f = np.asarray(actual, dtype=float), np.asarray(forecast, dtype=float)
+    if np.any(a == 0):
+        return float("nan")
+    return float(100 * np.mean(np.abs((a - f) / a)))
+
+
+def smape(actual: np.ndarray, forecast: np.ndarray) -> float:
+    """Symmetric MAPE in percent (0..200): mean of 2|a - f| / (|a| + |f|), 0/0 counted as 0."""
+    a, f = np.asarray(actual, dtype=float), np.asarray(forecast, dtype=float)
+    den = np.abs(a) + np.abs(f)
+    ratio = np.divide(2 * np.abs(a - f), den, out=np.zeros_like(den), where=den > 0)
+    return float(100 * np.mean(ratio))
+
+
+def naive_scale(history: np.ndarray, season: int = 1) -> float:
+    """In-sample MAE of the (seasonal) naive forecast: the denominator of MASE."""
+    h = np.asarray(history, dtype=float)
+    if len(h) <= season:
+        return float("nan")
+    return float(np.mean(np.abs(h[season:] - h[:-season])))
+
+
+def mase(actual: np.ndarray, forecast: np.ndarray, scale: float) -> float:
+    """Mean absolute scaled error: MAE / scale (scale from `naive_scale` on training data)."""
+    if not scale > 0:
+        return float("nan")
+    return mae(actual, forecast) / scale
+
+
+def directional_accuracy(previous: np.ndarray, actual: np.ndarray, forecast: np.ndarray) -> float:
+    """Share (in percent) of steps where the forecast called the move from `previous` right.
+
+    A flat actual move counts as right only for a flat forecast.
+    """
+    p, a, f = (np.asarray(v, dtype=float) for v in (previous, actual, forecast))
+    return float(100 * np.mean(np.sign(a - p) == np.sign(f - p)))

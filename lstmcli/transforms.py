@@ -1,0 +1,94 @@
+"""What the network learns, and the way back to prices (NumPy only).
+
+A price series is turned into a *target series* (`level`, `log-return` or `diff`), then
+standardised with a mean and standard deviation fitted on the training part only. The
+network learns the next value of that scaled series; a forecast is mapped back to prices
+step by step. Prices in, prices out: nothing scaled ever reaches a user unlabelled.
+
+Why log-return is the default: a network that learns scaled price *levels* cannot forecast
+beyond the range it was scaled on, and prices trend; returns are stationary-ish and a
+model of them degrades gracefully to the naive forecast (a return of ~0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstmcli.errors import DataError, OptionError
+
+TARGETS = ("log-return", "diff", "level")
+
+
+def check_target(kind: str) -> str:
+    if kind not in TARGETS:
+        raise OptionError(f"--target {kind!r} is not known", hint=f"use one of: {', '.join(TARGETS)}")
+    return kind
+
+
+def to_target(values: np.ndarray, kind: str, source: str = "the data", columns: list[str] | None = None) -> np.ndarray:
+    """Prices (N, F) -> target series: (N-1, F) for returns/diffs, (N, F) for levels.
+
+    Row j of a return/diff series is the change from price row j to j+1.
+    """
+    check_target(kind)
+    values = np.asarray(values, dtype=np.float64)
+    if kind == "level":
+        return values.copy()
+    if kind == "diff":
+        return np.diff(values, axis=0)
+    bad = ~(values > 0)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        name = columns[col] if columns else f"column {col}"
+        raise DataError(
+            f"{source}: --target log-return needs prices above 0, but {name!r} is {values[row, col]:g} "
+            f"at data row {row + 1}",
+            hint="use --target diff or --target level for series with zero or negative values",
+        )
+    return np.diff(np.log(values), axis=0)
+
+
+def offset(kind: str) -> int:
+    """How many leading price rows the target series loses (1 for changes, 0 for levels)."""
+    return 0 if kind == "level" else 1
+
+
+def next_price(last: np.ndarray, step: np.ndarray, kind: str) -> np.ndarray:
+    """The price after `last` (F,) given one target-series value `step` (F,)."""
+    if kind == "level":
+        return step
+    if kind == "diff":
+        return last + step
+    return last * np.exp(step)
+
+
+@dataclass
+class Scaler:
+    """Standardisation (x - mean) / std per column, fitted on the training part only."""
+
+    mean: np.ndarray  # (F,)
+    std: np.ndarray  # (F,)
+
+    @classmethod
+    def fit(cls, values: np.ndarray) -> Scaler:
+        """Fit on (N, F) training values; a constant column gets std 1 (nothing to scale)."""
+        mean = values.mean(axis=0)
+        std = values.std(axis=0)
+        tiny = std <= 1e-12 * np.maximum(1.0, np.abs(mean))
+        std = np.where(tiny, 1.0, std)
+        return cls(mean, std)
+
+    def transform(self, values: np.ndarray) -> np.ndarray:
+        return (values - self.mean) / self.std
+
+    def inverse(self, scaled: np.ndarray) -> np.ndarray:
+        return scaled * self.std + self.mean
+
+    def to_dict(self) -> dict:
+        return {"kind": "standard", "mean": self.mean.tolist(), "std": self.std.tolist()}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Scaler:
+        return cls(np.asarray(d["mean"], dtype=np.float64), np.asarray(d["std"], dtype=np.float64))

@@ -1,0 +1,137 @@
+"""The model file: safe by construction, refused cleanly when broken or hostile."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+from lstmcli import engine, modelfile
+from lstmcli.errors import ModelFileError
+
+
+def _meta(F=1, H=3, L=1, O=1):
+    return {"features": F, "outputs": O, "config": {"hidden": H, "layers": L, "dtype": "float64"}}
+
+
+def _params(F=1, H=3, L=1, O=1):
+    return engine.init_params(F, H, L, O, np.random.default_rng(0))
+
+
+@pytest.fixture
+def good(tmp_path):
+    return modelfile.save(tmp_path / "m.npz", _params(), _meta())
+
+
+def test_round_trip(good):
+    params, meta = modelfile.load(good)
+    assert meta["format_version"] == modelfile.FORMAT_VERSION
+    for k, v in _params().items():
+        assert np.array_equal(params[k], v)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ModelFileError, match="no model file"):
+        modelfile.load(tmp_path / "nope.npz")
+
+
+def test_truncated_file(good, tmp_path):
+    data = good.read_bytes()
+    bad = tmp_path / "trunc.npz"
+    bad.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelFileError, match="corrupt or truncated|not a"):
+        modelfile.load(bad)
+
+
+def test_random_bytes(tmp_path):
+    bad = tmp_path / "rand.npz"
+    bad.write_bytes(np.random.default_rng(0).bytes(5000))
+    with pytest.raises(ModelFileError):
+        modelfile.load(bad)
+
+
+def _rewrite(src, dst, arrays=None, meta=None, drop=()):
+    with np.load(src, allow_pickle=False) as z:
+        content = {k: z[k] for k in z.files if k not in drop}
+    if meta is not None:
+        content[modelfile.META_KEY] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    content.update(arrays or {})
+    np.savez(dst, **content)
+    return dst
+
+
+def test_future_format_version(good, tmp_path):
+    meta = {**_meta(), "format_version": 99}
+    with pytest.raises(ModelFileError, match="version 99"):
+        modelfile.load(_rewrite(good, tmp_path / "f.npz", meta=meta))
+
+
+def test_missing_array(good, tmp_path):
+    with pytest.raises(ModelFileError, match="missing head.bias"):
+        modelfile.load(_rewrite(good, tmp_path / "f.npz", drop=("head.bias",)))
+
+
+def test_extra_array(good, tmp_path):
+    with pytest.raises(ModelFileError, match="unexpected surprise"):
+        modelfile.load(_rewrite(good, tmp_path / "f.npz", arrays={"surprise": np.zeros(3)}))
+
+
+def test_shapes_disagree_with_metadata(good, tmp_path):
+    meta = {**_meta(H=4), "format_version": 1}
+    with pytest.raises(ModelFileError, match="shape"):
+        modelfile.load(_rewrite(good, tmp_path / "f.npz", meta=meta))
+
+
+def test_object_array_is_refused_and_never_unpickled(good, tmp_path):
+    """An object array inside the npz would run code if unpickled; it must be refused."""
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    evil = np.empty(1, dtype=object)
+    evil[0] = Evil()
+    path = tmp_path / "evil.npz"
+    with np.load(good, allow_pickle=False) as z:
+        content = {k: z[k] for k in z.files}
+    content["head.bias"] = evil
+    np.savez(path, **content)  # np.savez pickles object arrays
+    with zipfile.ZipFile(path) as zf:
+        assert "head.bias.npy" in zf.namelist()
+    with pytest.raises(ModelFileError, match="pickle"):
+        modelfile.load(path)
+    assert not marker.exists()
+
+
+def test_nan_weights_refused(good, tmp_path):
+    p = _params()
+    p["head.bias"][0] = np.nan
+    with pytest.raises(ModelFileError, match="NaN"):
+        modelfile.load(_rewrite(good, tmp_path / "f.npz", arrays={"head.bias": p["head.bias"]}))
+
+
+def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path):
+    path = modelfile.save(tmp_path / "m.npz", _params(), _meta())
+    modelfile.save(path, _params(), _meta())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+
+
+def test_save_into_missing_folder(tmp_path):
+    with pytest.raises(ModelFileError, match="does not exist"):
+        modelfile.save(tmp_path / "no" / "m.npz", _params(), _meta())
+
+
+def test_failed_write_keeps_previous_model(good, monkeypatch):
+    before = good.read_bytes()
+
+    def boom(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "savez", boom)
+    with pytest.raises(ModelFileError, match="No space left"):
+        modelfile.save(good, _params(), _meta())
+    assert good.read_bytes() == before
+    assert sorted(p.name for p in good.parent.iterdir()) == ["m.npz"]
