@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from lstmcli import __version__
+from lstmcli.console import ModelOpt, model_path, stderr, stdout
 from lstmcli.errors import ExitStatus, LstmError
 
 app = typer.Typer(
@@ -27,23 +28,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-DEFAULT_MODEL = "lstm-model.npz"
-
-
-def _stderr():
-    """A Rich console on stderr for progress, warnings and errors."""
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
-def _stdout():
-    """A Rich console on stdout for results."""
-    from rich.console import Console
-
-    return Console(highlight=False)
-
 
 def _version(value: bool) -> None:
     if value:
@@ -69,36 +53,257 @@ def _root(
 
 
 # ---------------------------------------------------------------------------------------
-# inspect
+# train
+
+def _split_names(text: str | None) -> list[str]:
+    return [n.strip() for n in text.split(",") if n.strip()] if text else []
+
+
+class _StopFlag:
+    """Ctrl-C / SIGTERM during training: the first asks to stop after this batch, the second aborts."""
+
+    def __init__(self) -> None:
+        self.requested: str | None = None
+        self._old: dict = {}
+
+    def __enter__(self) -> _StopFlag:
+        import signal
+
+        def handler(signum, frame):
+            if self.requested:  # asked twice: stop now, without saving
+                raise KeyboardInterrupt
+            self.requested = signal.Signals(signum).name
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self._old[sig] = signal.signal(sig, handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+
+    def __call__(self) -> bool:
+        return self.requested is not None
 
 
 @app.command()
-def inspect(
-    example: Annotated[
-        bool, typer.Option("--example", help="Walk through the seed's worked example (a built-in 1-unit model).")
-    ] = False,
+def train(
+    csv: Annotated[str, typer.Argument(metavar="PRICES.CSV", help="Price CSV file, or - to read standard input.")],
+    column: Annotated[str | None, typer.Option(help="Column to forecast. [default: Adj Close, Close, Price, "
+                                               "or the only numeric column]", show_default=False)] = None,
+    date_column: Annotated[str | None, typer.Option(help="Date column. [default: found by name or by parsing]",
+                                                    show_default=False)] = None,
+    features: Annotated[str | None, typer.Option(help="Extra input columns, comma-separated, e.g. Volume,High.")]
+    = None,
+    target: Annotated[str, typer.Option(help="What the network learns: log-return, diff or level. "
+                                        "Forecasts are always prices.")] = "log-return",
+    window: Annotated[int, typer.Option(help="Look-back steps per input window.")] = 30,
+    hidden: Annotated[int, typer.Option(help="LSTM units per layer.")] = 32,
+    layers: Annotated[int, typer.Option(help="Stacked LSTM layers.")] = 1,
+    epochs: Annotated[int, typer.Option(help="Most epochs to train (early stopping usually ends sooner).")] = 60,
+    batch_size: Annotated[int, typer.Option(help="Windows per mini-batch.")] = 64,
+    lr: Annotated[float, typer.Option(help="Adam learning rate.")] = 1e-3,
+    seed: Annotated[int, typer.Option(help="Random seed: same data + options + seed = same model.")] = 0,
+    val_fraction: Annotated[float, typer.Option(help="Last share of the series held out for validation.")] = 0.2,
+    patience: Annotated[int, typer.Option(help="Epochs without improvement before stopping.")] = 10,
+    model: ModelOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Look inside an LSTM: the seed's worked example, stage by stage.
+    """Learn from a CSV price series and save the model.
 
-    Example: lstm inspect --example
+    Reads the CSV (dates and price columns found automatically), trains on the older part,
+    validates on the newest part, and prints how the model's one-step forecasts compare with
+    the naive forecast (tomorrow = today). Ctrl-C stops early and keeps the best model so far.
+
+    Example: lstm train sample_data/daily_stock.csv --window 30 --seed 1
     """
-    if example:
-        from lstmcli.render import render_seed_example
+    from lstmcli.forecast import Forecaster
+    from lstmcli.training import TrainConfig
+    from lstmcli.transforms import check_target
 
-        out = _stdout()
-        for part in render_seed_example():
-            out.print(part)
+    config = TrainConfig(window=window, hidden=hidden, layers=layers, epochs=epochs, batch_size=batch_size,
+                         lr=lr, seed=seed, val_fraction=val_fraction, patience=patience)
+    config.validate()  # cheap mistakes first, before reading anything
+    check_target(target)
+    path = model_path(model)
+    if path.is_dir():
+        raise LstmError(f"--model {path} is a directory", hint="give a file name such as lstm-model.npz")
+
+    from lstmcli import data, render
+
+    err = stderr()
+    series = data.read_prices(csv, column=column, date_column=date_column, features=_split_names(features))
+    err.print(data.cleaning_summary(series), soft_wrap=True)
+
+    forecaster = Forecaster(config, target)
+    with _StopFlag() as stop, _progress(err, epochs, quiet) as on_epoch:
+        forecaster.fit(series.values, series.dates, series.columns, frequency=series.frequency,
+                       source=series.source, sha256=series.sha256, on_epoch=on_epoch, should_stop=stop)
+    saved = forecaster.save(path)
+    if forecaster.result.interrupted:
+        err.print(f"[yellow]Stopped by {stop.requested} after epoch {forecaster.result.epochs_run}; "
+                  f"kept the best model so far (epoch {forecaster.result.best_epoch}).[/]")
+
+    out = stdout()
+    meta = forecaster.meta
+    out.print(render.training_summary(meta, str(saved)))
+    out.print(render.validation_table(meta["validation"], meta["columns"][0]))
+    style, sentence = render.verdict(meta["validation"])
+    out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
+    out.print(f"Next: lstm predict --days 5{'' if model is None else f' --model {path}'}", style="dim")
+
+
+class _progress:
+    """A Rich progress bar on stderr (epoch, losses, ETA); yields the on_epoch callback."""
+
+    def __init__(self, console, epochs: int, quiet: bool) -> None:
+        self.console, self.epochs, self.quiet = console, epochs, quiet
+
+    def __enter__(self):
+        if self.quiet:
+            return None
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self.bar = Progress(
+            TextColumn("epoch {task.completed}/{task.total}"), BarColumn(),
+            TextColumn("train loss {task.fields[train]}  val loss {task.fields[val]}  best {task.fields[best]}"),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            console=self.console, transient=False,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task("train", total=self.epochs, train="-", val="-", best="-")
+
+        def on_epoch(r) -> None:
+            self.bar.update(self.task, completed=r.epoch, train=f"{r.train_loss:.4f}", val=f"{r.val_loss:.4f}",
+                            best=f"{r.best_val_loss:.4f}@{r.best_epoch}")
+
+        return on_epoch
+
+    def __exit__(self, *exc) -> None:
+        if not self.quiet:
+            self.bar.update(self.task, total=self.bar.tasks[0].completed)
+            self.bar.stop()
+
+
+# ---------------------------------------------------------------------------------------
+# predict
+
+
+@app.command()
+def predict(
+    days: Annotated[int, typer.Option("--days", "-d", help="How many steps ahead to forecast.")] = 5,
+    model: ModelOpt = None,
+    data_csv: Annotated[str | None, typer.Option("--data", help="Forecast from the end of this newer CSV "
+                                                 "(same columns) instead of the training data; no retraining.")]
+    = None,
+    interval: Annotated[float, typer.Option(help="Coverage of the prediction interval (0 to turn it off).")]
+    = 0.9,
+    json_out: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write the forecast to this CSV file.")]
+    = None,
+    chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Draw a terminal chart (only on a terminal).")]
+    = True,
+) -> None:
+    """Forecast the next days from the saved model, as a dated table (and a chart).
+
+    Dates continue the series' own frequency (business days, months, ...). The table says how
+    the model compared with the naive forecast on validation, so you know what it is worth.
+
+    Example: lstm predict --days 5     (after: lstm train prices.csv)
+    """
+    if days < 1:
+        raise LstmError(f"--days {days} is not possible", hint="ask for at least 1, e.g. --days 5")
+    if not 0 <= interval < 1:
+        raise LstmError(f"--interval {interval} is not possible", hint="use a coverage such as 0.9, or 0 for none")
+    from lstmcli.forecast import Forecaster
+
+    path = model_path(model)
+    fc_model = Forecaster.load(path)
+    values = dates_ = None
+    if data_csv is not None:
+        from lstmcli import data
+
+        cols = fc_model.meta["columns"]
+        series = data.read_prices(data_csv, column=cols[0], features=cols[1:])
+        stderr().print(data.cleaning_summary(series), soft_wrap=True)
+        values, dates_ = series.values, series.dates
+    fc = fc_model.predict(days, values, dates_, interval=interval or None)
+
+    if json_out:
+        import json
+
+        payload = fc.to_dict()
+        payload["model"] = str(path)
+        payload["validation"] = fc_model.meta.get("validation")
+        print(json.dumps(payload, indent=2))
+    if output is not None:
+        _write_forecast_csv(output, fc)
+    if json_out:
+        _warn_flat(fc)
         return
-    raise LstmError("nothing to inspect yet", hint="try: lstm inspect --example")
+
+    from lstmcli import render
+
+    out = stdout()
+    last = "" if fc.last_date is None else f" after {render_date(fc.last_date, fc.frequency)}"
+    title = (f"{fc.column}: {days}-step forecast ({fc.strategy}){last}, last value {render.price(fc.last_value)}")
+    out.print(render.forecast_table(fc, title))
+    style, sentence = render.verdict(fc_model.meta["validation"])
+    out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
+    if chart and out.is_terminal and len(fc.history) > 1:
+        from rich.text import Text
+
+        out.print(Text.from_ansi(render.forecast_chart(fc, width=min(80, out.width - 12))))
+    _warn_flat(fc)
+
+
+def render_date(d, frequency) -> str:
+    from lstmcli import dates
+
+    return dates.format_date(d, frequency)
+
+
+def _warn_flat(fc) -> None:
+    if fc.is_flat:
+        stderr().print("[yellow]Warning:[/] the forecast is almost flat (it moves less than a tenth of a "
+                        "typical step): the model has learned little beyond the average change. "
+                        "Try --target diff, a longer --window, or compare with: lstm train --target level.",
+                        soft_wrap=True)
+
+
+def _write_forecast_csv(path: Path, fc) -> None:
+    """Write the forecast rows as CSV, atomically (temporary file, then os.replace)."""
+    import csv
+    import io
+    import tempfile
+
+    buf = io.StringIO()
+    rows = fc.to_dict()["forecast"]
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", newline="") as f:
+            f.write(buf.getvalue())
+        os.replace(tmp, path)
+    except OSError as e:
+        raise LstmError(f"cannot write {path}: {e.strerror or e}", hint="choose another --output path") from None
+
+
+# ---------------------------------------------------------------------------------------
+# commands that live in modules of their own
+
+from lstmcli.cmd_inspect import inspect  # noqa: E402
+
+app.command()(inspect)
 
 
 # ---------------------------------------------------------------------------------------
 # entry point
-
-
-def _model_path(model: Path | None) -> Path:
-    """--model, else $LSTM_MODEL, else lstm-model.npz in the working directory."""
-    return model or Path(os.environ.get("LSTM_MODEL") or DEFAULT_MODEL)
 
 
 def _print_error(e: LstmError) -> None:
@@ -108,7 +313,7 @@ def _print_error(e: LstmError) -> None:
     text = escape(e.message.rstrip("."))
     if e.hint:
         text += f". [dim]{escape(e.hint)}[/]"
-    _stderr().print(f"[bold red]Error:[/] {text}", soft_wrap=True)
+    stderr().print(f"[bold red]Error:[/] {text}", soft_wrap=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -123,7 +328,7 @@ def main(argv: list[str] | None = None) -> None:
         _print_error(e)
         sys.exit(ExitStatus.USER_ERROR)
     except KeyboardInterrupt:
-        _stderr().print("Interrupted.")
+        stderr().print("Interrupted.")
         sys.exit(ExitStatus.INTERRUPTED)
     except BrokenPipeError:
         # `lstm predict | head`: the reader left; exit quietly

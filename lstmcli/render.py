@@ -90,3 +90,123 @@ def render_seed_example() -> list[RenderableType]:
             f"company {name}'s day 5.\n"
         ))
     return parts
+
+
+# ---------------------------------------------------------------------------------------
+# train and predict
+
+
+def price(v: float) -> str:
+    """A price with sensible precision for its size: 1,234.56 / 12.3457 / 0.000123."""
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.2f}"
+    if a >= 1:
+        return f"{v:.4f}" if a < 10 else f"{v:.2f}"
+    if a == 0:
+        return "0"
+    return f"{v:.3g}" if a < 1e-3 else f"{v:.4f}"
+
+
+def verdict(validation: dict) -> tuple[str, str]:
+    """(style, sentence) comparing the model's one-step MAE with naive's on validation."""
+    m, n = validation["model"]["mae"], validation["naive"]["mae"]
+    if not (m == m and n == n):  # NaN
+        return "yellow", "No validation comparison is available."
+    if n == 0:
+        return ("green", "The model matches the naive forecast exactly.") if m == 0 else (
+            "red", "The naive forecast is perfect on validation; the model is worse.")
+    rel = (m - n) / n * 100
+    if rel < -1:
+        return "green", f"The model beats the naive forecast by {-rel:.1f}% (one-step MAE on validation)."
+    if rel <= 1:
+        return "yellow", (f"The model is about as good as the naive forecast ({rel:+.1f}% MAE): it adds little "
+                          "over 'tomorrow = today'.")
+    return "bold red", (f"The model does NOT beat the naive forecast: its one-step MAE is {rel:.1f}% worse. "
+                        "Trust 'tomorrow = today' over this forecast.")
+
+
+def validation_table(validation: dict, column: str) -> Table:
+    """One-step-ahead errors on the validation part: model, naive and drift."""
+    table = Table(title=f"One-step-ahead error on the last {validation['rows']} rows (validation), in {column!r} units",
+                  title_justify="left")
+    table.add_column("forecast")
+    for col in ("MAE", "RMSE", "MASE", "direction right"):
+        table.add_column(col, justify="right")
+    best = min(("model", "naive", "drift"), key=lambda k: validation[k]["mae"])
+    labels = {"model": "LSTM (this model)", "naive": "naive (tomorrow = today)", "drift": "drift (naive + trend)"}
+    for key in ("model", "naive", "drift"):
+        v = validation[key]
+        da = v.get("directional_accuracy")
+        mark = " *" if key == best else ""
+        table.add_row(labels[key] + mark, price(v["mae"]), price(v["rmse"]), f"{v['mase']:.3f}",
+                      "-" if da is None else f"{da:.0f}%")
+    table.caption = "* lowest MAE. MASE < 1 beats naive on the training data's scale."
+    return table
+
+
+def training_summary(meta: dict, model_path: str) -> Table:
+    """What was trained on what: data, settings, training run."""
+    d, c, t = meta["data"], meta["config"], meta["training"]
+    table = Table(title="Training summary", title_justify="left", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value")
+    span = f"{d['first_date'][:10]} .. {d['last_date'][:10]}" if d.get("first_date") else f"{d['rows']} steps"
+    freq = d.get("frequency")
+    table.add_row("data", f"{d['source']}: {d['rows']:,} rows, {span}" + (f" ({freq})" if freq else ""))
+    cols = meta["columns"]
+    table.add_row("column", repr(cols[0]) + (f" + features {', '.join(cols[1:])}" if len(cols) > 1 else ""))
+    table.add_row("split", f"{t['train_windows']:,} training windows, {t['val_windows']:,} validation windows "
+                  f"(chronological, last {c['val_fraction']:.0%})")
+    table.add_row("model", f"{c['layers']} x {c['hidden']} LSTM units, window {c['window']}, "
+                  f"learns {meta['target']}, {meta['horizon_strategy']} forecasts")
+    how = "interrupted (Ctrl-C)" if t["interrupted"] else ("early stop" if t["stopped_early"] else "all epochs")
+    table.add_row("training", f"{t['epochs_run']} of {c['epochs']} epochs ({how}); best epoch {t['best_epoch']}, "
+                  f"validation loss {t['best_val_loss']:.4f} (scaled MSE)")
+    table.add_row("seed", str(c["seed"]))
+    table.add_row("saved", model_path)
+    return table
+
+
+def forecast_table(fc, title: str) -> Table:
+    """Date, forecast, change vs the last value (and %), and the interval when there is one."""
+    from lstmcli import dates as _dates
+
+    table = Table(title=title, title_justify="left")
+    table.add_column("date" if fc.dates is not None else "step")
+    table.add_column("forecast", justify="right")
+    table.add_column("change", justify="right")
+    table.add_column("change %", justify="right")
+    if fc.lower is not None:
+        table.add_column(f"{fc.interval:.0%} low", justify="right")
+        table.add_column(f"{fc.interval:.0%} high", justify="right")
+    for k, v in enumerate(fc.values):
+        label = _dates.format_date(fc.dates[k], fc.frequency) if fc.dates is not None else f"+{k + 1}"
+        ch, pc = fc.change[k], fc.change_pct[k]
+        style = "green" if ch > 0 else ("red" if ch < 0 else "")
+        row = [label, price(v), Text(f"{ch:+,.4g}", style), Text(f"{pc:+.2f}%", style)]
+        if fc.lower is not None:
+            row += [price(fc.lower[k]), price(fc.upper[k])]
+        table.add_row(*row)
+    return table
+
+
+def forecast_chart(fc, width: int = 70, height: int = 14) -> str:
+    """History then forecast (and band) as a terminal line chart drawn by uniplot."""
+    from uniplot import plot_to_string
+
+    n = len(fc.history)
+    xs_hist = np.arange(n) - (n - 1)
+    xs_fc = np.arange(len(fc.values) + 1)
+    ys = [fc.history, np.append(fc.last_value, fc.values)]
+    xs = [xs_hist, xs_fc]
+    legend = ["history", "forecast"]
+    if fc.lower is not None:
+        ys += [np.append(fc.last_value, fc.lower), np.append(fc.last_value, fc.upper)]
+        xs += [xs_fc, xs_fc]
+        legend += [f"{fc.interval:.0%} low", f"{fc.interval:.0%} high"]
+    unit = "steps" if fc.dates is None else "steps (0 = last observation)"
+    lines = plot_to_string(ys, xs=xs, lines=True, width=width, height=height, legend_labels=legend,
+                           title=f"{fc.column}: last {n} observations and the forecast", x_unit=f" {unit}",
+                           color=True)
+    return "\n".join(lines) if isinstance(lines, list) else lines
