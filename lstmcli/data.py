@@ -1,0 +1,700 @@
+"""Read a real-world price CSV into a clean, chronological `PriceSeries`.
+
+Files come from finance sites (Yahoo, Stooq, Investing.com, Nasdaq.com) and spreadsheets
+(Excel, LibreOffice, European locales), so this module sniffs the encoding, delimiter,
+decimal mark, date column and date format, picks the price column, sorts oldest-first,
+drops duplicate dates and fills gaps, and says in `notes` what it did. Every problem a
+user can cause becomes a `DataError` naming the file, the line and column, and a fix.
+
+The bytes are read once (for the sha256 in the model file) and parsed from memory with the
+`csv` module; pandas is used only to parse dates. Time-zone offsets in dates are dropped,
+keeping the local clock time as written (a daily Yahoo date "2024-01-02 00:00:00-05:00"
+stays 2024-01-02 instead of shifting to 05:00 UTC).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import math
+import re
+import sys
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lstmcli import dates as _dates
+from lstmcli.errors import DataError
+
+__all__ = ["PriceSeries", "cleaning_summary", "read_prices"]
+
+
+@dataclass
+class PriceSeries:
+    """A price series ready for training: values (N, F) oldest first, target in column 0."""
+
+    values: np.ndarray  # (N, F) float64, chronological; column 0 is the target
+    columns: list[str]  # [target, *features], names as in the file header
+    dates: np.ndarray | None  # (N,) datetime64[s], or None: rows are steps 0..N-1
+    frequency: str | None  # a code of dates.FREQUENCY_NAMES, or None
+    source: str  # file name as given, or "<stdin>"
+    sha256: str  # of the raw bytes read
+    notes: list[str] = field(default_factory=list)  # what cleaning did, in short phrases
+
+
+# Names, normalised by _key(), in the order they are preferred.
+_TARGET_NAMES = ["adj close", "adjusted close", "adj close price", "close", "close/last", "close price",
+                 "closing price", "price", "last", "last price", "value"]
+_DATE_NAMES = ["date", "datetime", "date time", "date/time", "timestamp", "time", "day", "month", "period",
+               "trade date", "observation date", "datum", "fecha", "year"]
+_VOLUME_NAMES = {"volume", "vol", "shares", "turnover", "open interest", "trades", "number of trades"}
+_MISSING = {"", "null", "nan", "-nan", "none", "na", "n/a", "#n/a", "-", "--", "\u2014", ".", "nil", "missing"}
+_INFINITE = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "\u221e", "-\u221e"}
+_DELIMITERS = [",", ";", "\t", "|"]
+_CURRENCY = re.compile(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|PLN)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
+_TZ = re.compile(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_MAX_BAD_DATES = 0.05  # up to this share of unreadable dates (footers, notes) is dropped, not an error
+
+
+def _key(name: str) -> str:
+    """A column name for matching: case, spaces, dots, underscores, <> and * ignored."""
+    return re.sub(r"[\s_.]+", " ", re.sub(r"[<>*\"']", "", name)).strip().lower()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+# ---------------------------------------------------------------------------------------
+# bytes -> text -> rows
+
+
+def _read_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, str]:
+    """The raw bytes and the display name; file problems become DataError."""
+    if isinstance(source, bytes | bytearray):
+        return bytes(source), name or "<data>"
+    if str(source) == "-":
+        if sys.stdin is None:
+            raise DataError("<stdin> is not available", hint="pass a CSV file name instead of -")
+        return sys.stdin.buffer.read(), name or "<stdin>"
+    path = Path(source)
+    shown = name or str(source)
+    try:
+        if path.is_dir():
+            raise DataError(f"{shown} is a directory, not a CSV file", hint="pass the path of a .csv file")
+        return path.read_bytes(), shown
+    except FileNotFoundError:
+        raise DataError(f"{shown}: no such file", hint="check the path; `ls` shows what is there") from None
+    except PermissionError:
+        raise DataError(f"{shown}: permission denied", hint="make the file readable (chmod +r) or copy it") from None
+    except IsADirectoryError:
+        raise DataError(f"{shown} is a directory, not a CSV file", hint="pass the path of a .csv file") from None
+    except OSError as e:
+        raise DataError(f"{shown}: cannot be read ({e.strerror or e})", hint="check the path") from None
+
+
+def _decode(raw: bytes, src: str, notes: list[str]) -> str:
+    """Text from bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    if not raw.strip():
+        raise DataError(f"{src} is empty", hint="export the price history again; the file has no content")
+    magic = {b"PK\x03\x04": "a zip file or an Excel workbook (.xlsx)",
+             b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
+             b"\x1f\x8b": "a gzip-compressed file", b"PAR1": "a Parquet file", b"%PDF": "a PDF file"}
+    for head, what in magic.items():
+        if raw.startswith(head):
+            raise DataError(f"{src} looks like {what}, not a CSV text file",
+                            hint="open it in its program and save or export it as CSV")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in raw[:65536]:
+        raise DataError(f"{src} looks binary, not a CSV text file (it contains NUL bytes)",
+                        hint="pass a CSV exported as text, e.g. from Excel: Save As > CSV UTF-8")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+        notes.append("read as Windows-1252 text (not UTF-8)")
+    controls = sum(1 for c in text[:65536] if (ord(c) < 32 and c not in "\t\r\n\f") or 0x7F <= ord(c) < 0xA0)
+    if controls > max(2, 0.01 * min(len(text), 65536)):
+        raise DataError(f"{src} looks binary, not a CSV text file", hint="pass a CSV exported as text")
+    return text
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter giving the header more than one field and the most rows of the header's width."""
+    best, best_score = ",", (0.0, 0)
+    for delim in _DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(lines, delimiter=delim, skipinitialspace=True) if any(f.strip() for f in r)]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        width = _width(rows[0])
+        if width < 2:
+            continue
+        body = rows[1:] or rows
+        score = (sum(_width(r) == width for r in body) / len(body), width)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _width(row: list[str]) -> int:
+    """Number of fields without trailing empty ones (Excel pads rows with delimiters)."""
+    n = len(row)
+    while n and not row[n - 1].strip():
+        n -= 1
+    return n
+
+
+def _rows(text: str, src: str, notes: list[str]) -> tuple[list[str], list[list[str]], list[int], str]:
+    """Header, data rows (padded to the header's width), the file line number of each row, the delimiter."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    start = 0
+    delim = None
+    m = re.fullmatch(r"\s*sep=(.)\s*", lines[0]) if lines else None
+    if m:  # Excel's "sep=;" hint line
+        delim, start = m.group(1), 1
+    sample = [ln for ln in lines[start:start + 60] if ln.strip()]
+    if not sample:
+        raise DataError(f"{src} is empty", hint="export the price history again; the file has no content")
+    delim = delim or _sniff_delimiter(sample)
+    if delim == ";":
+        notes.append("read ';'-separated values")
+    elif delim == "\t":
+        notes.append("read tab-separated values")
+
+    reader = csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delim, skipinitialspace=True)
+    header: list[str] | None = None
+    header_line = 0
+    rows: list[list[str]] = []
+    line_nos: list[int] = []
+    try:
+        for row in reader:
+            if not any(f.strip() for f in row):
+                continue  # blank line or a line of empty fields
+            line = reader.line_num + start
+            if header is None:
+                header, header_line = [f.strip().strip("\ufeff") for f in row], line
+                continue
+            rows.append(row)
+            line_nos.append(line)
+    except csv.Error as e:
+        raise DataError(f"{src}: line {reader.line_num + start} cannot be read as CSV ({e})",
+                        hint="check that quotes are balanced on that line") from None
+    if header is None:
+        raise DataError(f"{src} is empty", hint="export the price history again; the file has no content")
+
+    # Headerless file: the first row is data (every field a number, or a date then numbers).
+    if _looks_like_data(header):
+        rows.insert(0, header)
+        line_nos.insert(0, header_line)
+        header = [f"column {i + 1}" for i in range(len(header))]
+        notes.append("the file has no header row; columns are named 'column 1', 'column 2', ...")
+
+    width = _width(header)  # trailing empty header fields are Excel padding
+    for r, line in zip(rows, line_nos, strict=True):
+        if _width(r) > width:
+            raise DataError(
+                f"{src}: line {line} has {_width(r)} fields but the header has {width}",
+                hint="a number whose thousands separator is also the delimiter must be quoted "
+                     '(e.g. "1,234.56"); or export without thousands separators')
+    header = [h or f"column {i + 1}" for i, h in enumerate(header[:width])]
+    rows = [[f.strip() for f in [*r[:width], *[""] * (width - len(r))]] for r in rows]
+    return header, rows, line_nos, delim
+
+
+def _looks_like_data(header: list[str]) -> bool:
+    fields = [f for f in header if f]
+    if not fields:
+        return False
+    numeric = [not math.isnan(v) if (v := _to_float(f, ".")) is not None else False for f in fields]
+    if all(numeric):
+        return True
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}([ T][\d:]+)?", fields[0])) and all(numeric[1:]) and len(fields) > 1
+
+
+# ---------------------------------------------------------------------------------------
+# numbers
+
+
+def _strip_number(text: str) -> str:
+    s = text.strip().strip("\"'").strip()
+    s = _CURRENCY.sub("", s).replace("\u2212", "-")
+    return re.sub(r"[\s\u00a0\u202f']", "", s)  # spaces, NBSP, thin space, Swiss ' as thousands
+
+
+def _decimal_mark(columns: list[list[str]], delim_is_comma: bool) -> str:
+    """'.' or ',' as the file's decimal mark, decided by the data (votes from unambiguous cells)."""
+    comma = dot = ambiguous_comma = 0
+    for values in columns:
+        for raw in values[:2000]:
+            s = _strip_number(raw).lstrip("+-(").rstrip(")%")
+            if not re.fullmatch(r"\d[\d.,]*", s) or re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2,4}", s):
+                continue  # not a number, or a date like 31.12.2024
+            has_c, has_d = "," in s, "." in s
+            if has_c and has_d:
+                if s.rfind(",") > s.rfind("."):
+                    comma += 1
+                else:
+                    dot += 1
+            elif has_c:
+                parts = s.split(",")
+                if len(parts) > 2:
+                    dot += 1  # 1,234,567: commas group thousands
+                elif len(parts[1]) != 3:
+                    comma += 1  # 12,5 or 1234,56
+                else:
+                    ambiguous_comma += 1  # 1,234
+            elif has_d:
+                parts = s.split(".")
+                if len(parts) > 2:
+                    comma += 1  # 1.234.567: dots group thousands
+                elif len(parts[1]) != 3:
+                    dot += 1
+    if comma > dot:
+        return ","
+    if dot > comma or delim_is_comma:
+        return "."
+    return "," if ambiguous_comma else "."
+
+
+def _to_float(raw: str, decimal: str) -> float | None:
+    """A number from a cell: NaN for missing, None for text that is not a number.
+
+    Accepts currency symbols, thousands separators, (123) negatives, a % suffix and
+    K/M/B/T suffixes (1.2M = 1,200,000). 'inf' gives inf, which callers reject.
+    """
+    s = raw.strip().strip("\"'").strip()
+    low = s.lower()
+    if low in _MISSING:
+        return math.nan
+    if low in _INFINITE:
+        return -math.inf if low.startswith("-") else math.inf
+    s = _strip_number(s)
+    negative = s.startswith("(") and s.endswith(")")
+    if negative:
+        s = s[1:-1]
+    s = s.removesuffix("%")
+    scale = 1.0
+    if len(s) > 1 and s[-1].lower() in _SUFFIX and s[-2].isdigit():
+        scale, s = _SUFFIX[s[-1].lower()], s[:-1]
+    s = s.replace(".", "").replace(",", ".") if decimal == "," else s.replace(",", "")
+    if not _NUMBER.fullmatch(s):
+        return None
+    value = float(s) * scale
+    return -value if negative else value
+
+
+def _parse_numbers(values: list[str], decimal: str) -> tuple[np.ndarray, np.ndarray]:
+    """(N,) float64 with NaN for missing, and (N,) bool: True where a cell is text, not a number."""
+    out = np.empty(len(values))
+    bad = np.zeros(len(values), dtype=bool)
+    for i, raw in enumerate(values):
+        v = _to_float(raw, decimal)
+        if v is None:
+            v, bad[i] = math.nan, True
+        out[i] = v
+    return out, bad
+
+
+def _is_numeric(values: list[str], decimal: str) -> bool:
+    """Most present cells (>= 90%, at least one) read as numbers."""
+    present = [v for v in values if v.strip().lower() not in _MISSING]
+    if not present:
+        return False
+    ok = sum(_to_float(v, decimal) is not None for v in present)
+    return ok >= 0.9 * len(present)
+
+
+# ---------------------------------------------------------------------------------------
+# dates
+
+_DATE_FORMATS = [
+    # month-first before day-first: month-first wins when both read every value
+    "%m/%d/%Y", "%d/%m/%Y", "%m/%d/%y", "%d/%m/%y", "%m-%d-%Y", "%d-%m-%Y", "%d.%m.%Y", "%d.%m.%y",
+    "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%d %b %Y", "%d %B %Y",
+    "%d-%b-%Y", "%d-%b-%y", "%b-%d-%Y", "%b %Y", "%B %Y", "%b-%y", "%b-%Y", "%Y-%m", "%Y/%m",
+]
+_DAY_FIRST = {"%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"}
+_MONTH_FIRST = {"%m/%d/%Y": "%d/%m/%Y", "%m/%d/%y": "%d/%m/%y", "%m-%d-%Y": "%d-%m-%Y"}
+
+
+def _time_suffix(sample: str) -> str:
+    """The strftime time part (with its separator) of a date-time string, or ''."""
+    m = re.search(r"([ T])(\d{1,2}:\d{2})(:\d{2})?(\.\d+)?(\s*[AaPp][Mm])?$", sample)
+    if not m:
+        return ""
+    hour = "%I" if m.group(5) else "%H"
+    return (m.group(1) + hour + ":%M" + (":%S" if m.group(3) else "") + ("." + "%f" if m.group(4) else "")
+            + (" %p" if m.group(5) and m.group(5).startswith(" ") else "%p" if m.group(5) else ""))
+
+
+def _to_datetime(values: pd.Series, fmt: str) -> np.ndarray:
+    """(N,) datetime64[s] with NaT where `fmt` does not read the value."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            if fmt in ("unix-s", "unix-ms"):
+                nums = pd.to_numeric(values, errors="coerce")
+                parsed = pd.to_datetime(nums, unit="s" if fmt == "unix-s" else "ms", errors="coerce")
+            else:
+                parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+        except (ValueError, TypeError, OverflowError):
+            return np.full(len(values), np.datetime64("NaT"), dtype="datetime64[s]")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed.to_numpy(dtype="datetime64[s]")
+
+
+def _parse_dates(cells: list[str]) -> tuple[np.ndarray, str, list[str]]:
+    """Read a column of date strings: (N,) datetime64[s] with NaT, the format used, notes.
+
+    Tries ISO 8601 and a list of common formats and keeps the one that reads the most values;
+    of day-first and month-first, the one under which all values parse, else month-first
+    (unless only day-first keeps the file in date order).
+    """
+    notes: list[str] = []
+    cleaned = [None if c.strip().lower() in _MISSING else c.strip() for c in cells]
+    had_tz = False
+    for i, c in enumerate(cleaned):
+        if c is not None and _TZ.search(c):
+            cleaned[i], had_tz = _TZ.sub(r"\1", c), True
+    if had_tz:
+        notes.append("dropped time-zone offsets from the dates (kept the local times)")
+    series = pd.Series(cleaned, dtype="object")
+    present = [c for c in cleaned if c is not None]
+    if not present:
+        return np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[s]"), "", notes
+
+    if all(c.isdigit() for c in present):
+        lengths = {len(c) for c in present}
+        fmt = ("%Y" if lengths == {4} else "%Y%m%d" if lengths == {8} else "unix-s" if lengths <= {9, 10}
+               else "unix-ms" if lengths <= {12, 13} else "")
+        if not fmt:
+            return np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[s]"), "", notes
+        return _to_datetime(series, fmt), fmt, notes
+
+    sample = pd.Series(present[:40] + present[-10:], dtype="object")
+    suffix = _time_suffix(present[0])
+    candidates = ["ISO8601"] + [f + suffix for f in _DATE_FORMATS] + ([*_DATE_FORMATS] if suffix else [])
+    scores = {fmt: int((~np.isnat(_to_datetime(sample, fmt))).sum()) for fmt in candidates}
+    best_sample = max(scores.values())
+    if best_sample < 0.5 * len(sample):
+        parsed = _to_datetime(series, "mixed")
+        return parsed, "mixed", notes
+    finalists = [f for f in candidates if scores[f] == best_sample]
+    full = {f: _to_datetime(series, f) for f in finalists}
+    counts = {f: int((~np.isnat(p)).sum()) for f, p in full.items()}
+    best = max(finalists, key=lambda f: counts[f])  # the first of equals: ISO, then month-first
+    base = best.removesuffix(suffix) if suffix else best
+    if base in _MONTH_FIRST:
+        other = _MONTH_FIRST[base] + (suffix if best.endswith(suffix) and suffix else "")
+        if other in full and counts[other] == counts[best]:
+            if _in_order(full[other]) and not _in_order(full[best]):
+                best = other
+                notes.append("read ambiguous dates like 01/02 day-first (only that keeps them in date order)")
+            else:
+                notes.append("read ambiguous dates like 01/02/2024 month-first (January 2); "
+                             "both readings were possible")
+    return full[best], best, notes
+
+
+def _in_order(d: np.ndarray) -> bool:
+    v = d[~np.isnat(d)].astype(np.int64)
+    dv = np.diff(v)
+    return bool(np.all(dv >= 0) or np.all(dv <= 0))
+
+
+# ---------------------------------------------------------------------------------------
+# columns
+
+
+def _find(header: list[str], wanted: str, src: str, what: str) -> int:
+    """Index of the column named `wanted` (case/space-insensitive), else DataError with close names."""
+    keys = [_key(h) for h in header]
+    k = _key(wanted)
+    if k in keys:
+        return keys.index(k)
+    close = difflib.get_close_matches(wanted, header, n=3, cutoff=0.5) or [
+        header[keys.index(c)] for c in difflib.get_close_matches(k, keys, n=3, cutoff=0.5)]
+    did_you_mean = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+    raise DataError(f"{src} has no {what} {wanted!r}",
+                    hint=f"{did_you_mean}the columns are: {', '.join(header)}")
+
+
+def _find_date_column(header: list[str], rows: list[list[str]], decimal: str) -> int | None:
+    """The date column: by name first (Date, Timestamp, ...), else the first column that reads as dates."""
+    keys = [_key(h) for h in header]
+    for name in _DATE_NAMES:
+        if name in keys:
+            return keys.index(name)
+    for i, k in enumerate(keys):
+        if re.search(r"\b(date|time)\b", k):
+            return i
+    for i in range(len(header)):
+        sample = [r[i] for r in rows[:30] if r[i].strip().lower() not in _MISSING]
+        if not sample or all(_to_float(v, decimal) is not None for v in sample):
+            continue
+        parsed, _, _ = _parse_dates(sample)
+        if np.mean(~np.isnat(parsed)) >= 0.9:
+            return i
+    return None
+
+
+def _with_time_column(header: list[str], cells: list[list[str]], date_i: int) -> tuple[list[str], int | None]:
+    """The date cells, joined with a separate Time column (Stooq, MetaTrader) when there is one."""
+    keys = [_key(h) for h in header]
+    time_i = keys.index("time") if "time" in keys and keys.index("time") != date_i else None
+    if time_i is None:
+        return cells[date_i], None
+    times = cells[time_i]
+    if all(re.fullmatch(r"\d{6}", t) for t in times):  # Stooq's HHMMSS
+        times = [f"{t[:2]}:{t[2:4]}:{t[4:]}" for t in times]
+    if not all(re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", t) for t in times):
+        return cells[date_i], None
+    if all(t in ("00:00:00", "00:00", "0:00") for t in times):  # daily data with a constant midnight
+        return cells[date_i], None
+    return [f"{d} {t}" if d else d for d, t in zip(cells[date_i], times, strict=True)], time_i
+
+
+def _is_volume(name: str) -> bool:
+    k = _key(name)
+    return k in _VOLUME_NAMES or k.startswith("vol")
+
+
+def _choose_target(header: list[str], cells: list[list[str]], skip: set[int], decimal: str,
+                   src: str, notes: list[str]) -> int:
+    """The target column when none is named: a known price name, else the only numeric column."""
+    keys = [_key(h) for h in header]
+    for name in _TARGET_NAMES:
+        for i, k in enumerate(keys):
+            if k == name and i not in skip:
+                if any(not math.isnan(v) for v in _parse_numbers(cells[i], decimal)[0]):
+                    return i
+                notes.append(f"column {header[i]!r} is empty; skipped it")
+    numeric = [i for i in range(len(header)) if i not in skip and _is_numeric(cells[i], decimal)]
+    candidates = [i for i in numeric if not _is_volume(header[i]) and not header[i].startswith("column ")]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates and len(numeric) == 1:
+        return numeric[0]
+    names = ", ".join(repr(header[i]) for i in (candidates or numeric))
+    if not numeric:
+        raise DataError(f"{src} has no column of numbers", hint=f"the columns are: {', '.join(header)}")
+    raise DataError(f"{src}: cannot tell which column holds the prices (numeric columns: {names})",
+                    hint=f"choose one with --column NAME, e.g. --column {header[(candidates or numeric)[0]]!r}")
+
+
+# ---------------------------------------------------------------------------------------
+# the public API
+
+
+def read_prices(
+    source: str | Path | bytes,
+    *,
+    column: str | None = None,
+    date_column: str | None = None,
+    features: Sequence[str] = (),
+    name: str | None = None,
+) -> PriceSeries:
+    """Read and clean a price CSV: a path, "-" for stdin, or raw bytes (shown as `name`).
+
+    The target is `column` (else Adj Close, Close, Price, ... or the only numeric column);
+    `features` are extra input columns. Rows end up oldest-first with unique dates, leading
+    gaps dropped and inner gaps forward-filled; `notes` lists each step taken.
+    """
+    raw, src = _read_bytes(source, name)
+    sha = hashlib.sha256(raw).hexdigest()
+    notes: list[str] = []
+    text = _decode(raw, src, notes)
+    header, rows, line_nos, delim = _rows(text, src, notes)
+    if not rows:
+        raise DataError(f"{src} has a header but no data rows", hint="export the price history again with its rows")
+    cells = [[r[i] for r in rows] for i in range(len(header))]  # column-wise strings
+
+    # dates
+    comma_delim = delim == ","
+    if date_column is not None:
+        date_i: int | None = _find(header, date_column, src, "date column")
+    else:
+        date_i = _find_date_column(header, rows, _decimal_mark(cells, comma_delim))
+    decimal = _decimal_mark([c for i, c in enumerate(cells) if i != date_i], comma_delim)
+    if decimal == ",":
+        notes.append("read decimal commas (1.234,56 = 1234.56)")
+    keep = np.ones(len(rows), dtype=bool)
+    dates = None
+    if date_i is not None:
+        date_cells, time_i = _with_time_column(header, cells, date_i)
+        dates, keep = _read_dates(date_cells, header[date_i], line_nos, src, notes)
+        if time_i is not None:
+            notes.append(f"joined columns {header[date_i]!r} and {header[time_i]!r} into one date-time")
+
+    # columns
+    skip = {date_i} if date_i is not None else set()
+    if column is not None:
+        target_i = _find(header, column, src, "column")
+        if target_i == date_i:
+            raise DataError(f"{src}: column {header[target_i]!r} is the date column, not prices",
+                            hint="choose a price column with --column NAME")
+    else:
+        target_i = _choose_target(header, [[c for c, k in zip(col, keep, strict=True) if k] for col in cells],
+                                  skip, decimal, src, notes)
+    chosen = [target_i]
+    for f in features:
+        i = _find(header, f, src, "feature column")
+        if i == target_i:
+            raise DataError(f"{src}: feature {f!r} is the target column {header[i]!r}",
+                            hint="leave the target out of --features; it is always an input")
+        if i == date_i:
+            raise DataError(f"{src}: feature {f!r} is the date column", hint="features must be numeric columns")
+        if i in chosen:
+            raise DataError(f"{src}: feature {f!r} is listed twice", hint="list each feature once")
+        chosen.append(i)
+    columns = [header[i] for i in chosen]
+    values = np.column_stack([_read_column(cells[i], header[i], line_nos, keep, decimal, src) for i in chosen])
+    values = values[keep]  # (N, F)
+    lines = np.asarray(line_nos)[keep]
+    if dates is not None:
+        dates = dates[keep]
+        values, dates, lines = _order_and_dedupe(values, dates, lines, notes)
+    values, dates = _fill_missing(values, dates, columns, notes)
+
+    n = len(values)
+    if n < 2:
+        raise DataError(f"{src} has {_plural(n, 'usable row')}; need at least 2",
+                        hint="pass a longer price history (a few hundred rows or more is best)")
+    frequency = _dates.infer_frequency(dates) if dates is not None else None
+    return PriceSeries(values=values, columns=columns, dates=dates, frequency=frequency, source=src,
+                       sha256=sha, notes=notes)
+
+
+def _read_dates(cells: list[str], col: str, line_nos: list[int], src: str,
+                notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(N,) datetime64[s] and the rows to keep; a few unreadable dates are dropped, many are an error."""
+    dates, _fmt, date_notes = _parse_dates(cells)
+    notes.extend(date_notes)
+    bad = np.isnat(dates)
+    n_bad = int(bad.sum())
+    if n_bad:
+        first = int(np.argmax(bad))
+        example = f"line {line_nos[first]}: {cells[first]!r}" if cells[first] else f"line {line_nos[first]} (empty)"
+        if n_bad > _MAX_BAD_DATES * len(cells) or len(cells) - n_bad < 2:
+            raise DataError(
+                f"{src}: column {col!r} has {n_bad:,} of {len(cells):,} dates that cannot be read, first at {example}",
+                hint="fix the dates (e.g. 2024-12-31), or name the date column with --date-column NAME")
+        notes.append(f"dropped {_plural(n_bad, 'row')} whose date could not be read (first at {example})")
+    return dates, ~bad
+
+
+def _read_column(cells: list[str], col: str, line_nos: list[int], keep: np.ndarray, decimal: str,
+                 src: str) -> np.ndarray:
+    """(N,) float64 of one column; NaN for missing; text or inf in a kept row is a DataError."""
+    values, text = _parse_numbers(cells, decimal)
+    kept = np.flatnonzero(keep)
+    bad = np.flatnonzero(text & keep)
+    if len(bad):
+        i = bad[0]
+        more = f" (and {len(bad) - 1:,} more)" if len(bad) > 1 else ""
+        raise DataError(f"{src}: column {col!r} has a value that is not a number at line {line_nos[i]}: "
+                        f"{cells[i]!r}{more}",
+                        hint="fix or delete that row, or choose another column with --column NAME")
+    inf = np.flatnonzero(np.isinf(values) & keep)
+    if len(inf):
+        raise DataError(f"{src}: column {col!r} has an infinite value at line {line_nos[inf[0]]}: {cells[inf[0]]!r}",
+                        hint="fix or delete that row")
+    if np.all(np.isnan(values[kept])):
+        raise DataError(f"{src}: column {col!r} has no numbers (all {len(kept):,} values are missing)",
+                        hint="choose another column with --column NAME")
+    return values
+
+
+def _order_and_dedupe(values: np.ndarray, dates: np.ndarray, lines: np.ndarray,
+                      notes: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sort oldest-first (stable) and keep one row per date: the last one in file order."""
+    N = len(dates)
+    steps = np.diff(dates.astype(np.int64))
+    if np.any(steps < 0):
+        order = np.argsort(dates, kind="stable")  # equal dates keep their file order
+        if np.all(steps <= 0):
+            notes.append(f"sorted {N:,} rows oldest-first (the file was newest-first)")
+        else:
+            notes.append(f"sorted {N:,} rows by date (the file was out of order)")
+        values, dates, lines = values[order], dates[order], lines[order]
+    same_as_next = dates[:-1] == dates[1:]  # (N-1,)
+    if not np.any(same_as_next):
+        return values, dates, lines
+    keep = np.append(~same_as_next, True)  # the last row of each run of equal dates
+    identical = different = 0
+    start = 0
+    for i in range(1, N + 1):
+        if i == N or dates[i] != dates[start]:
+            if i - start > 1:
+                group = values[start:i]
+                if np.all((group == group[-1]) | (np.isnan(group) & np.isnan(group[-1]))):
+                    identical += i - start - 1
+                else:
+                    different += 1
+            start = i
+    if identical:
+        notes.append(f"dropped {_plural(identical, 'repeated row')} (same date and values)")
+    if different:
+        notes.append(f"dropped {_plural(different, 'duplicate date')} with different prices "
+                     "(kept the last row of each)")
+    return values[keep], dates[keep], lines[keep]
+
+
+def _fill_missing(values: np.ndarray, dates: np.ndarray | None, columns: list[str],
+                  notes: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+    """Drop leading rows with a missing value; forward-fill the gaps after that."""
+    missing = np.isnan(values)  # (N, F)
+    complete = ~missing.any(axis=1)
+    if not complete.any():
+        return values[:0], None if dates is None else dates[:0]
+    first = int(np.argmax(complete))
+    if first:
+        notes.append(f"dropped {_plural(first, 'leading row')} with missing values")
+        values, missing = values[first:], missing[first:]
+        dates = None if dates is None else dates[first:]
+    counts = missing.sum(axis=0)  # (F,)
+    if counts.any():
+        values = pd.DataFrame(values).ffill().to_numpy()
+        total = int(counts.sum())
+        if len(columns) == 1:
+            notes.append(f"filled {_plural(total, 'missing price')} forward")
+        else:
+            per = ", ".join(f"{c} {int(k):,}" for c, k in zip(columns, counts, strict=True) if k)
+            notes.append(f"filled {_plural(total, 'missing value')} forward ({per})")
+    return values, dates
+
+
+def cleaning_summary(series: PriceSeries) -> str:
+    """One line for stderr: what was read (rows, span, frequency, column) and what cleaning did."""
+    n = len(series.values)
+    if series.dates is not None and n:
+        freq = _dates.FREQUENCY_NAMES.get(series.frequency or "", "irregular dates")
+        span = (f"{_dates.format_date(series.dates[0], series.frequency)}.."
+                f"{_dates.format_date(series.dates[-1], series.frequency)} ({freq})")
+    else:
+        span = f"no dates (rows are steps 0..{max(n - 1, 0):,})"
+    cols = f"column {series.columns[0]!r}"
+    if len(series.columns) > 1:
+        cols += " + features " + ", ".join(repr(c) for c in series.columns[1:])
+    line = f"Read {series.source}: {_plural(n, 'row')}, {span}, {cols}"
+    return line + ("; " + ", ".join(series.notes) if series.notes else "")
