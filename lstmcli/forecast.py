@@ -1,0 +1,366 @@
+"""Forecasting: fit a model to a price series, forecast N steps, judge it against naive.
+
+The Python API the CLI itself uses:
+
+    >>> from lstmcli.forecast import Forecaster
+    >>> fc = Forecaster().fit(prices)          # (N,) or (N, F) prices, column 0 the target
+    >>> fc.predict(5).values                   # the next 5 prices
+    >>> fc.save("lstm-model.npz"); Forecaster.load("lstm-model.npz")
+
+Horizon strategy: *recursive*. The network predicts one step of every input column; each
+prediction is fed back as the newest input to predict the next step. The strategy is named
+in the model file and in the output. Every validation number is one-step-ahead, in price
+units, beside the naive forecast (tomorrow = today) and drift (naive + the training trend).
+
+NumPy only at import time: `lstm predict` never loads pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from lstmcli import __version__, dates, engine, metrics, modelfile
+from lstmcli.errors import DataError, ModelFileError, OptionError
+from lstmcli.training import EpochReport, TrainConfig, TrainResult, train
+from lstmcli.transforms import Scaler, check_target, next_price, offset, to_target
+
+HORIZON_STRATEGY = "recursive"
+#: quantile levels of the stored validation errors, enough for 50..95% intervals
+INTERVAL_LEVELS = (0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.5, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975)
+MAX_INTERVAL_HORIZON = 30
+MIN_INTERVAL_ORIGINS = 20
+TAIL_ROWS = 250  # recent history kept in the model file (for predict's chart and context)
+
+
+def _iso(d: np.datetime64 | None) -> str | None:
+    return None if d is None else str(np.datetime64(d, "s"))
+
+
+def _dates_from_iso(values: list[str] | None) -> np.ndarray | None:
+    return None if values is None else np.array(values, dtype="datetime64[s]")
+
+
+def recursive_forecast(
+    params: dict[str, np.ndarray], scaler: Scaler, kind: str, window: int, history: np.ndarray, days: int
+) -> np.ndarray:
+    """Forecast `days` steps for each of B histories (B, window + offset, F) of prices.
+
+    Returns (B, days, F) prices. Each step's prediction of every column is fed back in.
+    """
+    B, N, F = history.shape
+    assert window + offset(kind) == N, (N, window, offset(kind))
+    dtype = params["weight_hh_l0"].dtype
+    z = np.stack([to_target(h, kind) for h in history]) if kind != "level" else history.copy()  # (B, W, F)
+    x = scaler.transform(z).astype(dtype)  # (B, W, F)
+    last = history[:, -1, :].astype(np.float64)  # (B, F)
+    out = np.empty((B, days, F))
+    for d in range(days):
+        step = engine.predict(params, x).astype(np.float64)  # (B, F) scaled target values
+        price = next_price(last, scaler.inverse(step), kind)  # (B, F)
+        out[:, d] = price
+        last = price
+        x = np.concatenate([x[:, 1:], step[:, None, :].astype(dtype)], axis=1)  # (B, W, F)
+    return out
+
+
+@dataclass
+class Forecast:
+    """A dated forecast of the target column, with its context."""
+
+    values: np.ndarray  # (days,) prices
+    dates: np.ndarray | None  # (days,) datetime64, or None when the series has no dates
+    last_value: float
+    last_date: np.datetime64 | None
+    column: str
+    frequency: str | None
+    lower: np.ndarray | None = None  # (days,) interval bounds, when the model has them
+    upper: np.ndarray | None = None
+    interval: float | None = None
+    history: np.ndarray = field(default_factory=lambda: np.empty(0))  # recent prices
+    history_dates: np.ndarray | None = None
+    strategy: str = HORIZON_STRATEGY
+
+    @property
+    def change(self) -> np.ndarray:
+        return self.values - self.last_value
+
+    @property
+    def change_pct(self) -> np.ndarray:
+        return 100 * self.change / self.last_value if self.last_value != 0 else np.full_like(self.values, np.nan)
+
+    @property
+    def is_flat(self) -> bool:
+        """True when the whole forecast moves less than a tenth of a typical day's move."""
+        if len(self.history) < 3 or len(self.values) < 2:
+            return False
+        typical = float(np.median(np.abs(np.diff(self.history))))
+        span = float(np.ptp(np.append(self.values, self.last_value)))
+        return typical > 0 and span < 0.1 * typical
+
+    def to_dict(self) -> dict:
+        rows = []
+        for k, v in enumerate(self.values):
+            row = {"step": k + 1, "date": dates.format_date(self.dates[k], self.frequency) if self.dates is not None
+                   else None, "forecast": float(v), "change": float(self.change[k]),
+                   "change_pct": float(self.change_pct[k])}
+            if self.lower is not None:
+                row["lower"], row["upper"] = float(self.lower[k]), float(self.upper[k])
+            rows.append(row)
+        return {
+            "column": self.column,
+            "last_date": None if self.last_date is None else dates.format_date(self.last_date, self.frequency),
+            "last_value": self.last_value,
+            "frequency": self.frequency,
+            "strategy": self.strategy,
+            "interval": self.interval,
+            "forecast": rows,
+        }
+
+
+class Forecaster:
+    """An LSTM price forecaster: fit, predict, save, load."""
+
+    def __init__(self, config: TrainConfig | None = None, target: str = "log-return") -> None:
+        self.config = config or TrainConfig()
+        self.target = check_target(target)
+        self.params: dict[str, np.ndarray] | None = None
+        self.meta: dict = {}
+        self.result: TrainResult | None = None
+
+    # ----------------------------------------------------------------------------- fit
+
+    def fit(
+        self,
+        values: np.ndarray,
+        dates_: np.ndarray | None = None,
+        columns: list[str] | None = None,
+        *,
+        frequency: str | None = None,
+        source: str = "<array>",
+        sha256: str | None = None,
+        on_epoch: Callable[[EpochReport], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Forecaster:
+        """Train on prices (N,) or (N, F), oldest first; column 0 is the forecast target."""
+        cfg = self.config
+        cfg.validate()
+        prices = np.asarray(values, dtype=np.float64)
+        prices = prices[:, None] if prices.ndim == 1 else prices  # (N, F)
+        N, F = prices.shape
+        columns = list(columns) if columns else ["value"] + [f"feature{k}" for k in range(1, F)]
+        if not np.isfinite(prices).all():
+            row, col = np.argwhere(~np.isfinite(prices))[0]
+            raise DataError(f"{source}: {columns[col]!r} is {prices[row, col]} at data row {row + 1}",
+                            hint="clean the file; lstm train needs finite prices")
+        z = to_target(prices, self.target, source, columns)  # (M, F): the target series
+        off = offset(self.target)
+        M, W = len(z), cfg.window
+        n_targets = M - W
+        n_val = max(2, round(n_targets * cfg.val_fraction))
+        n_train = n_targets - n_val
+        need = W + off + 8 + 2  # at least 8 training and 2 validation windows
+        if n_train < 8:
+            raise DataError(
+                f"{source} has {N} usable rows; --window {W} with --val-fraction {cfg.val_fraction:g} "
+                f"needs at least {need + max(0, round(10 * cfg.val_fraction / (1 - cfg.val_fraction)) - 2)} "
+                f"(at least 8 windows to train on and 2 to validate)",
+                hint=f"use a smaller --window (e.g. {max(1, min(W, N // 4))}) or more data",
+            )
+        targets = np.arange(W, M)  # row t of z is predicted from rows t-W .. t-1
+        train_t, val_t = targets[:n_train], targets[n_train:]
+        scaler = Scaler.fit(z[: train_t[-1] + 1])  # training part only: no look-ahead
+        series = scaler.transform(z)  # (M, F)
+
+        result = train(series, train_t, val_t, cfg, outputs=F, on_epoch=on_epoch, should_stop=should_stop)
+        self.params, self.result = result.params, result
+
+        validation = self._validate(prices, scaler, train_t, val_t, off)
+        intervals = self._interval_errors(prices, scaler, val_t, off)
+        tail = min(N, max(TAIL_ROWS, W + off))
+        self.meta = {
+            "tool": "lstmcli",
+            "tool_version": __version__,
+            "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "config": cfg.to_dict(),
+            "target": self.target,
+            "horizon_strategy": HORIZON_STRATEGY,
+            "scaler": scaler.to_dict(),
+            "columns": columns,
+            "features": F,
+            "outputs": F,
+            "data": {
+                "source": source,
+                "sha256": sha256,
+                "rows": N,
+                "first_date": _iso(dates_[0]) if dates_ is not None else None,
+                "last_date": _iso(dates_[-1]) if dates_ is not None else None,
+                "frequency": frequency,
+                "train_rows": int(train_t[-1] + off + 1),
+                "train_end_date": _iso(dates_[train_t[-1] + off]) if dates_ is not None else None,
+            },
+            "tail": {
+                "values": prices[-tail:].tolist(),
+                "dates": [_iso(d) for d in dates_[-tail:]] if dates_ is not None else None,
+            },
+            "training": {
+                "epochs_run": result.epochs_run,
+                "best_epoch": result.best_epoch,
+                "best_val_loss": result.best_val_loss,
+                "stopped_early": result.stopped_early,
+                "interrupted": result.interrupted,
+                "train_windows": len(train_t),
+                "val_windows": len(val_t),
+            },
+            "validation": validation,
+            "intervals": intervals,
+        }
+        return self
+
+    def _one_step(self, prices: np.ndarray, scaler: Scaler, targets: np.ndarray, off: int) -> np.ndarray:
+        """One-step-ahead forecasts (len(targets), F) in prices for the given target rows."""
+        W = self.config.window
+        # the price rows that the windows for target rows t cover: t-W .. t-1 (+ off)
+        hist = np.stack([prices[t - W : t + off] for t in targets])  # (B, W + off, F)
+        return recursive_forecast(self.params, scaler, self.target, W, hist, 1)[:, 0]  # (B, F)
+
+    def _validate(self, prices, scaler, train_t, val_t, off) -> dict:
+        """One-step-ahead MAE/RMSE/MASE of the model, naive and drift on the validation part."""
+        p = prices[:, 0]
+        actual = p[val_t + off]  # (V,)
+        previous = p[val_t + off - 1]  # (V,) naive: tomorrow = today
+        model = self._one_step(prices, scaler, val_t, off)[:, 0]
+        train_end = int(train_t[-1] + off)
+        slope = (p[train_end] - p[0]) / max(1, train_end)
+        drift = previous + slope
+        scale = metrics.naive_scale(p[: train_end + 1])
+        out = {"rows": len(val_t), "scale": scale, "first_date_index": int(val_t[0] + off)}
+        for name, fc in (("model", model), ("naive", previous), ("drift", drift)):
+            out[name] = {
+                "mae": metrics.mae(actual, fc),
+                "rmse": metrics.rmse(actual, fc),
+                "mase": metrics.mase(actual, fc, scale),
+                "directional_accuracy": metrics.directional_accuracy(previous, actual, fc) if name != "naive"
+                else None,
+            }
+        return out
+
+    def _interval_errors(self, prices, scaler, val_t, off) -> dict | None:
+        """Quantiles of the model's own validation errors at each horizon (split conformal).
+
+        Errors are log(actual / forecast) for positive series, else actual - forecast.
+        """
+        V = len(val_t)
+        H = min(MAX_INTERVAL_HORIZON, V - MIN_INTERVAL_ORIGINS + 1)
+        if H < 1:
+            return None
+        W = self.config.window
+        hist = np.stack([prices[t - W : t + off] for t in val_t])  # (V, W + off, F)
+        fc = recursive_forecast(self.params, scaler, self.target, W, hist, H)[:, :, 0]  # (V, H)
+        positive = bool(np.all(prices[:, 0] > 0))
+        quantiles, counts = [], []
+        for h in range(H):
+            n = V - h  # origins whose h-step-ahead value is still inside the data
+            actual = prices[val_t[:n] + off + h, 0]
+            err = np.log(actual / fc[:n, h]) if positive else actual - fc[:n, h]
+            quantiles.append(np.quantile(err, INTERVAL_LEVELS).tolist())
+            counts.append(n)
+        return {"kind": "log-ratio" if positive else "difference", "levels": list(INTERVAL_LEVELS),
+                "quantiles": quantiles, "origins": counts}
+
+    # ----------------------------------------------------------------------------- predict
+
+    def predict(
+        self, days: int, values: np.ndarray | None = None, dates_: np.ndarray | None = None,
+        interval: float | None = 0.9,
+    ) -> Forecast:
+        """Forecast `days` steps after the training data, or after newer `values` (N, F)."""
+        if self.params is None:
+            raise OptionError("this Forecaster has not been fitted or loaded")
+        if not isinstance(days, int | np.integer) or days < 1:
+            raise OptionError(f"--days {days} is not possible", hint="ask for at least 1 day, e.g. --days 5")
+        if interval is not None and not 0 < interval < 1:
+            raise OptionError(f"--interval {interval} is not possible", hint="use a coverage such as 0.8 or 0.9")
+        W, off = self.config.window, offset(self.target)
+        freq = self.meta.get("data", {}).get("frequency")
+        if values is None:
+            prices = np.asarray(self.meta["tail"]["values"], dtype=np.float64)
+            dates_ = _dates_from_iso(self.meta["tail"]["dates"])
+        else:
+            prices = np.asarray(values, dtype=np.float64)
+            prices = prices[:, None] if prices.ndim == 1 else prices
+            if prices.shape[1] != self.meta["features"]:
+                raise DataError(f"the new data has {prices.shape[1]} columns, the model was trained on "
+                                f"{self.meta['features']} ({', '.join(self.meta['columns'])})")
+            if len(prices) < W + off:
+                raise DataError(f"the new data has {len(prices)} rows; the model needs the last {W + off}",
+                                hint="pass a longer --data file")
+            if not np.isfinite(prices[-(W + off):]).all():
+                raise DataError("the new data has missing or infinite values in its last rows")
+            to_target(prices[-(W + off):], self.target, "the new data", self.meta["columns"])
+        scaler = Scaler.from_dict(self.meta["scaler"])
+        hist = prices[None, -(W + off):]  # (1, W + off, F)
+        out = recursive_forecast(self.params, scaler, self.target, W, hist, days)[0, :, 0]  # (days,)
+        last_date = dates_[-1] if dates_ is not None else None
+        fut = dates.future_dates(dates_, freq, days) if dates_ is not None else None
+        lower = upper = None
+        if interval is not None and self.meta.get("intervals"):
+            lower, upper = interval_bounds(self.meta["intervals"], out, interval)
+        else:
+            interval = None
+        return Forecast(
+            values=out, dates=fut, last_value=float(prices[-1, 0]), last_date=last_date,
+            column=self.meta["columns"][0], frequency=freq, lower=lower, upper=upper, interval=interval,
+            history=prices[-min(len(prices), 120):, 0],
+            history_dates=dates_[-min(len(prices), 120):] if dates_ is not None else None,
+        )
+
+    # ----------------------------------------------------------------------------- files
+
+    def save(self, path: str | Path) -> Path:
+        if self.params is None:
+            raise OptionError("nothing to save: fit the Forecaster first")
+        return modelfile.save(path, self.params, self.meta)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Forecaster:
+        params, meta = modelfile.load(path)
+        try:
+            config = TrainConfig(**meta["config"])
+            fc = cls(config, meta["target"])
+            Scaler.from_dict(meta["scaler"])
+            meta["tail"]["values"]
+        except (KeyError, TypeError, ValueError) as e:
+            raise ModelFileError(f"{path}: metadata is incomplete or invalid ({e})",
+                                 hint="retrain with lstm train") from None
+        fc.params, fc.meta = params, meta
+        return fc
+
+
+def interval_bounds(info: dict, forecast: np.ndarray, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds (days,) around a forecast from the stored validation errors.
+
+    Beyond the longest horizon measured, the error quantiles grow with sqrt(horizon), as a
+    random walk's do.
+    """
+    levels = np.asarray(info["levels"])
+    q = np.asarray(info["quantiles"])  # (H, levels)
+    lo_p, hi_p = (1 - coverage) / 2, (1 + coverage) / 2
+    if lo_p < levels[0] - 1e-12:
+        lo_p, hi_p = levels[0], levels[-1]  # widest we measured
+    H = len(q)
+    lows, highs = [], []
+    for h in range(len(forecast)):
+        row = q[min(h, H - 1)]
+        grow = math.sqrt((h + 1) / H) if h >= H else 1.0
+        lows.append(np.interp(lo_p, levels, row) * grow)
+        highs.append(np.interp(hi_p, levels, row) * grow)
+    lo, hi = np.asarray(lows), np.asarray(highs)
+    if info["kind"] == "log-ratio":
+        return forecast * np.exp(lo), forecast * np.exp(hi)
+    return forecast + lo, forecast + hi
