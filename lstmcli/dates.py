@@ -99,10 +99,9 @@ def _month_convention(d: np.ndarray) -> str:
         ("bend", days == np.busday_offset(last, 0, roll="backward")),
         ("bstart", days == np.busday_offset(first, 0, roll="forward")),
     ]
-    for name, hit in tests:
-        if np.mean(hit) >= 0.8:
-            return name
-    return "day"
+    share = {name: float(np.mean(hit)) for name, hit in tests}
+    best = max(share, key=share.get)  # the first of equals: calendar ends/starts before business ones
+    return best if share[best] >= 0.8 else "day"
 
 
 def _add_months(last: np.datetime64, k: np.ndarray, convention: str) -> np.ndarray:
