@@ -152,7 +152,7 @@ def train(
     out.print(render.validation_table(meta["validation"], meta["columns"][0]))
     style, sentence = render.verdict(meta["validation"])
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
-    out.print(f"Next: lstm predict --days 5{'' if model is None else f' --model {path}'}", style="dim")
+    err.print(f"Next: lstm predict --days 5{'' if model is None else f' --model {path}'}", style="dim")
 
 
 class _progress:
@@ -164,12 +164,12 @@ class _progress:
     def __enter__(self):
         if self.quiet:
             return None
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
         self.bar = Progress(
-            TextColumn("epoch {task.completed}/{task.total}"), BarColumn(),
-            TextColumn("train loss {task.fields[train]}  val loss {task.fields[val]}  best {task.fields[best]}"),
-            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            TextColumn("epoch {task.completed:>3}/{task.total}"), BarColumn(bar_width=20),
+            TextColumn("loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}"),
+            TextColumn("ETA"), TimeRemainingColumn(),
             console=self.console, transient=False,
         )
         self.bar.start()
@@ -177,7 +177,7 @@ class _progress:
 
         def on_epoch(r) -> None:
             self.bar.update(self.task, completed=r.epoch, train=f"{r.train_loss:.4f}", val=f"{r.val_loss:.4f}",
-                            best=f"{r.best_val_loss:.4f}@{r.best_epoch}")
+                            best=f"{r.best_val_loss:.4f} (epoch {r.best_epoch})")
 
         return on_epoch
 

@@ -151,8 +151,10 @@ def training_summary(meta: dict, model_path: str) -> Table:
     table = Table(title="Training summary", title_justify="left", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value")
-    span = f"{d['first_date'][:10]} .. {d['last_date'][:10]}" if d.get("first_date") else f"{d['rows']} steps"
-    freq = d.get("frequency")
+    from lstmcli.dates import FREQUENCY_NAMES
+
+    span = f"{d['first_date'][:10]} .. {d['last_date'][:10]}" if d.get("first_date") else "no dates"
+    freq = FREQUENCY_NAMES.get(d.get("frequency") or "", "")
     table.add_row("data", f"{d['source']}: {d['rows']:,} rows, {span}" + (f" ({freq})" if freq else ""))
     cols = meta["columns"]
     table.add_row("column", repr(cols[0]) + (f" + features {', '.join(cols[1:])}" if len(cols) > 1 else ""))
@@ -184,7 +186,7 @@ def forecast_table(fc, title: str) -> Table:
         label = _dates.format_date(fc.dates[k], fc.frequency) if fc.dates is not None else f"+{k + 1}"
         ch, pc = fc.change[k], fc.change_pct[k]
         style = "green" if ch > 0 else ("red" if ch < 0 else "")
-        row = [label, price(v), Text(f"{ch:+,.4g}", style), Text(f"{pc:+.2f}%", style)]
+        row = [label, price(v), Text(("+" if ch >= 0 else "-") + price(abs(ch)), style), Text(f"{pc:+.2f}%", style)]
         if fc.lower is not None:
             row += [price(fc.lower[k]), price(fc.upper[k])]
         table.add_row(*row)

@@ -41,7 +41,7 @@ def test_truncated_file(good, tmp_path):
     data = good.read_bytes()
     bad = tmp_path / "trunc.npz"
     bad.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ModelFileError, match="corrupt or truncated|not a"):
+    with pytest.raises(ModelFileError, match=r"corrupt or truncated|not a"):
         modelfile.load(bad)
 
 
@@ -69,7 +69,7 @@ def test_future_format_version(good, tmp_path):
 
 
 def test_missing_array(good, tmp_path):
-    with pytest.raises(ModelFileError, match="missing head.bias"):
+    with pytest.raises(ModelFileError, match=r"missing head\.bias"):
         modelfile.load(_rewrite(good, tmp_path / "f.npz", drop=("head.bias",)))
 
 

@@ -1,0 +1,170 @@
+"""train -> predict as a user runs them: messy CSVs, outputs, dates, the installed command."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+from conftest import SAMPLE, run_exe
+
+FAST = ["--epochs", "3", "--hidden", "8", "--window", "10", "-q"]
+
+
+def _daily_csv(path, n=160, order=1, seed=0):
+    rng = np.random.default_rng(seed)
+    days = np.busday_offset(np.datetime64("2021-03-01"), np.arange(n), roll="forward")
+    close = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, n)))
+    vol = rng.integers(1000, 5000, n)
+    rows = [f"{d},{c:.2f},{v}" for d, c, v in zip(days, close, vol, strict=True)][::order]
+    path.write_text("Date,Close,Volume\n" + "\n".join(rows) + "\n")
+    return path, days, close
+
+
+@pytest.fixture
+def trained(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    csv_path, days, close = _daily_csv(tmp_path / "prices.csv")
+    r = run("train", str(csv_path), *FAST)
+    assert r.exit_code == 0, r
+    return tmp_path, r, days, close
+
+
+def test_train_reports_data_and_naive_comparison(trained):
+    tmp_path, r, _, _ = trained
+    assert (tmp_path / "lstm-model.npz").exists()
+    assert "Read " in r.stderr and "160 rows" in r.stderr
+    for text in ("Training summary", "naive (tomorrow = today)", "drift", "MAE", "MASE"):
+        assert text in r.stdout, text
+    assert "naive forecast" in r.stdout  # the verdict sentence
+
+
+def test_predict_table_has_business_days(trained, run):
+    _, _, days, _ = trained
+    r = run("predict", "--days", "5", "--no-chart")
+    assert r.exit_code == 0, r
+    last = days[-1]
+    expected = np.busday_offset(last, np.arange(1, 6), roll="forward")
+    for d in expected:
+        assert str(d) in r.stdout
+    assert "Close" in r.stdout and "recursive" in r.stdout
+
+
+def test_predict_json_is_pure_json(trained, run):
+    r = run("predict", "--days", "3", "--json")
+    assert r.exit_code == 0, r
+    payload = json.loads(r.stdout)
+    assert [row["step"] for row in payload["forecast"]] == [1, 2, 3]
+    assert payload["strategy"] == "recursive"
+    assert all(row["lower"] <= row["forecast"] <= row["upper"] for row in payload["forecast"])
+
+
+def test_predict_output_csv(trained, run):
+    tmp_path = trained[0]
+    r = run("predict", "--days", "4", "--output", "fc.csv", "--no-chart")
+    assert r.exit_code == 0, r
+    with open(tmp_path / "fc.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 4 and {"date", "forecast", "lower", "upper"} <= set(rows[0])
+
+
+def test_model_env_var_and_flag(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    csv_path, _, _ = _daily_csv(tmp_path / "p.csv")
+    monkeypatch.setenv("LSTM_MODEL", str(tmp_path / "env-model.npz"))
+    assert run("train", str(csv_path), *FAST).exit_code == 0
+    assert (tmp_path / "env-model.npz").exists() and not (tmp_path / "lstm-model.npz").exists()
+    assert run("predict", "--no-chart").exit_code == 0
+    monkeypatch.delenv("LSTM_MODEL")
+    assert run("train", str(csv_path), *FAST, "--model", "other.npz").exit_code == 0
+    assert run("predict", "--model", "other.npz", "--no-chart").exit_code == 0
+
+
+def test_predict_from_newer_data(trained, run):
+    tmp_path = trained[0]
+    newer, days, close = _daily_csv(tmp_path / "newer.csv", n=200, seed=1)
+    r = run("predict", "--data", str(newer), "--days", "2", "--json")
+    assert r.exit_code == 0, r
+    payload = json.loads(r.stdout)
+    assert payload["last_value"] == pytest.approx(round(close[-1], 2))
+    assert payload["last_date"] == str(days[-1])
+
+
+def test_predict_without_model_is_a_clear_error(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run("predict")
+    assert r.exit_code == 2
+    assert "no model file at lstm-model.npz" in r.stderr and "lstm train" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_descending_dates_and_features(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    csv_path, days, _ = _daily_csv(tmp_path / "desc.csv", order=-1)
+    r = run("train", str(csv_path), *FAST, "--features", "Volume")
+    assert r.exit_code == 0, r
+    assert "oldest-first" in r.stderr or "sorted" in r.stderr
+    assert "features Volume" in r.stdout
+    p = run("predict", "--days", "2", "--json")
+    assert json.loads(p.stdout)["last_date"] == str(days[-1])
+
+
+def test_monthly_series_gets_monthly_dates(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run("train", str(SAMPLE / "monthly_seasonal.csv"), "--window", "12", "--epochs", "3", "-q")
+    assert r.exit_code == 0, r
+    p = run("predict", "--days", "3", "--json")
+    dates = [row["date"] for row in json.loads(p.stdout)["forecast"]]
+    assert dates == ["2025-01-01", "2025-02-01", "2025-03-01"]
+
+
+MESSY = {
+    "bom_dollars_thousands": '\ufeffDate,Close\n' + "\n".join(
+        f'2024-01-{d:02d},"$1,{200 + d}.50"' for d in range(1, 32)) + "\n",
+    "semicolon_decimal_comma": "Datum;Schluss\n" + "\n".join(
+        f"{d:02d}.01.2024;1.{200 + d},75" for d in range(1, 32)) + "\n",
+    "blank_lines_and_missing": "Date,Price\n\n" + "\n".join(
+        f"2024-02-{d:02d},{'' if d == 10 else 50 + d}" for d in range(1, 29)) + "\n\n",
+    "duplicates": "Date,Close\n" + "\n".join(f"2024-03-{d:02d},{60 + d}" for d in range(1, 31)) + "\n2024-03-05,65\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MESSY))
+def test_messy_csvs_train_end_to_end(tmp_path, run, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(MESSY[name].encode("utf-8"))
+    r = run("train", str(path), "--window", "3", "--epochs", "2", "--hidden", "4", "-q")
+    assert r.exit_code == 0, r
+    assert "Read " in r.stderr
+    p = run("predict", "--days", "2", "--json")
+    assert p.exit_code == 0, p
+    assert len(json.loads(p.stdout)["forecast"]) == 2
+
+
+def test_train_from_stdin(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    csv_path, _, _ = _daily_csv(tmp_path / "p.csv")
+    r = run("train", "-", *FAST, input=csv_path.read_bytes())
+    assert r.exit_code == 0, r
+    assert "<stdin>" in r.stdout
+
+
+def test_round_trip_through_the_installed_command(tmp_path, lstm_exe):
+    csv_path, _, _ = _daily_csv(tmp_path / "p.csv")
+    t = run_exe(lstm_exe, "train", str(csv_path), *FAST, cwd=tmp_path)
+    assert t.returncode == 0, t.stderr.decode()
+    p = run_exe(lstm_exe, "predict", "--days", "3", "--json", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr.decode()
+    assert len(json.loads(p.stdout)["forecast"]) == 3
+
+
+def test_broken_pipe_is_quiet(tmp_path, lstm_exe):
+    import subprocess
+
+    csv_path, _, _ = _daily_csv(tmp_path / "p.csv")
+    assert run_exe(lstm_exe, "train", str(csv_path), *FAST, cwd=tmp_path).returncode == 0
+    p = subprocess.run(f"'{lstm_exe}' predict --days 400 --no-chart | head -1", shell=True, cwd=tmp_path,
+                       capture_output=True, text=True)
+    assert "Traceback" not in p.stderr and "Error" not in p.stderr, p.stderr
