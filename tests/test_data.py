@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lstmcli.data import PriceSeries, cleaning_summary, read_prices
 from lstmcli.errors import DataError
@@ -378,6 +380,29 @@ def test_unreadable_file_even_as_root(tmp_path, monkeypatch):
 ])
 def test_not_a_csv(tmp_path, raw, words):
     error(tmp_path, raw, words)
+
+
+# ---------------------------------------------------------------------------------------
+# round trip
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    prices=st.lists(st.floats(min_value=0.0001, max_value=1e7, allow_nan=False), min_size=2, max_size=40),
+    delim=st.sampled_from([",", ";", "\t"]),
+    newest_first=st.booleans(),
+    data=st.data(),
+)
+def test_round_trip_any_layout(prices, delim, newest_first, data):
+    """Whatever the delimiter, decimal mark and order, the prices come back oldest-first, exactly."""
+    dates = np.busday_offset("2020-01-01", np.arange(len(prices)), roll="forward")
+    decimal = data.draw(st.sampled_from([".", ","])) if delim != "," else "."
+    cells = [f"{p:.4f}".replace(".", decimal) for p in prices]
+    rows = [f"{d}{delim}{c}" for d, c in zip(dates, cells, strict=True)]
+    text = f"Date{delim}Close\n" + "\n".join(rows[::-1] if newest_first else rows) + "\n"
+    s = read_prices(text.encode(), name="x.csv")
+    np.testing.assert_array_equal(s.values[:, 0], [float(f"{p:.4f}") for p in prices])
+    assert list(s.dates) == list(dates.astype("datetime64[s]"))
 
 
 # ---------------------------------------------------------------------------------------
