@@ -46,6 +46,18 @@ def _dates_from_iso(values: list[str] | None) -> np.ndarray | None:
     return None if values is None else np.array(values, dtype="datetime64[s]")
 
 
+def model_input(
+    scaler: Scaler, kind: str, history: np.ndarray, dtype: np.dtype
+) -> tuple[np.ndarray, np.ndarray]:
+    """The network's input for B histories of prices (B, W + offset, F), the one way to build it.
+
+    Returns (target series (B, W, F) in float64, scaled input (B, W, F) in `dtype`);
+    `recursive_forecast` and `lstm inspect --step-trace` (trace.py) both use it.
+    """
+    z = np.stack([to_target(h, kind) for h in history]) if kind != "level" else history.copy()  # (B, W, F)
+    return z, scaler.transform(z).astype(dtype)  # (B, W, F) each
+
+
 def recursive_forecast(
     params: dict[str, np.ndarray], scaler: Scaler, kind: str, window: int, history: np.ndarray, days: int
 ) -> np.ndarray:
@@ -55,9 +67,8 @@ def recursive_forecast(
     """
     B, N, F = history.shape
     assert window + offset(kind) == N, (N, window, offset(kind))
-    dtype = params["weight_hh_l0"].dtype
-    z = np.stack([to_target(h, kind) for h in history]) if kind != "level" else history.copy()  # (B, W, F)
-    x = scaler.transform(z).astype(dtype)  # (B, W, F)
+    _, x = model_input(scaler, kind, history, params["weight_hh_l0"].dtype)  # (B, W, F)
+    dtype = x.dtype
     last = history[:, -1, :].astype(np.float64)  # (B, F)
     out = np.empty((B, days, F))
     for d in range(days):
