@@ -135,7 +135,7 @@ def _decode(raw: bytes, src: str, notes: list[str]) -> str:
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
-    """The delimiter giving the header more than one field and the most rows of the header's width."""
+    """The delimiter under which most lines have the same number (> 1) of fields."""
     best, best_score = ",", (0.0, 0)
     for delim in _DELIMITERS:
         try:
@@ -144,11 +144,11 @@ def _sniff_delimiter(lines: list[str]) -> str:
             continue
         if not rows:
             continue
-        width = _width(rows[0])
+        widths = [_width(r) for r in rows]
+        width = max(set(widths), key=widths.count)  # the most common number of fields
         if width < 2:
             continue
-        body = rows[1:] or rows
-        score = (sum(_width(r) == width for r in body) / len(body), width)
+        score = (widths.count(width) / len(widths), width)
         if score > best_score:
             best, best_score = delim, score
     return best
@@ -181,25 +181,29 @@ def _rows(text: str, src: str, notes: list[str]) -> tuple[list[str], list[list[s
         notes.append("read tab-separated values")
 
     reader = csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delim, skipinitialspace=True)
-    header: list[str] | None = None
-    header_line = 0
     rows: list[list[str]] = []
     line_nos: list[int] = []
     try:
         for row in reader:
-            if not any(f.strip() for f in row):
-                continue  # blank line or a line of empty fields
-            line = reader.line_num + start
-            if header is None:
-                header, header_line = [f.strip().strip("\ufeff") for f in row], line
-                continue
-            rows.append(row)
-            line_nos.append(line)
+            if any(f.strip() for f in row):  # skip blank lines and lines of empty fields
+                rows.append(row)
+                line_nos.append(reader.line_num + start)
     except csv.Error as e:
         raise DataError(f"{src}: line {reader.line_num + start} cannot be read as CSV ({e})",
                         hint="check that quotes are balanced on that line") from None
-    if header is None:
+    if not rows:
         raise DataError(f"{src} is empty", hint="export the price history again; the file has no content")
+
+    # A title line or two before the header ("ACME Historical Data"): one field where rows have several.
+    skipped = 0
+    if max(_width(r) for r in rows[:60]) > 1:
+        while skipped < min(5, len(rows) - 1) and _width(rows[skipped]) == 1:
+            skipped += 1
+    if skipped:
+        notes.append(f"skipped {_plural(skipped, 'line')} before the header")
+    header = [f.strip().strip("\ufeff") for f in rows[skipped]]
+    header_line = line_nos[skipped]
+    rows, line_nos = rows[skipped + 1:], line_nos[skipped + 1:]
 
     # Headerless file: the first row is data (every field a number, or a date then numbers).
     if _looks_like_data(header):
@@ -214,7 +218,8 @@ def _rows(text: str, src: str, notes: list[str]) -> tuple[list[str], list[list[s
             raise DataError(
                 f"{src}: line {line} has {_width(r)} fields but the header has {width}",
                 hint="a number whose thousands separator is also the delimiter must be quoted "
-                     '(e.g. "1,234.56"); or export without thousands separators')
+                     '(e.g. "1,234.56"); or export without thousands separators' if delim == ","
+                     else "remove the extra delimiter on that line, or add a name for that column to the header")
     header = [h or f"column {i + 1}" for i, h in enumerate(header[:width])]
     rows = [[f.strip() for f in [*r[:width], *[""] * (width - len(r))]] for r in rows]
     return header, rows, line_nos, delim
@@ -474,6 +479,14 @@ def _with_time_column(header: list[str], cells: list[list[str]], date_i: int) ->
     return [f"{d} {t}" if d else d for d, t in zip(cells[date_i], times, strict=True)], time_i
 
 
+def _is_step_index(cells: list[str]) -> bool:
+    """Whole numbers that no date format reads (not years, YYYYMMDD or unix times): step numbers."""
+    present = [c for c in cells if c.strip().lower() not in _MISSING]
+    if not present or not all(c.isdigit() for c in present):
+        return False
+    return bool(np.all(np.isnat(_parse_dates(present[:50])[0])))
+
+
 def _is_volume(name: str) -> bool:
     k = _key(name)
     return k in _VOLUME_NAMES or k.startswith("vol")
@@ -520,6 +533,8 @@ def read_prices(
     `features` are extra input columns. Rows end up oldest-first with unique dates, leading
     gaps dropped and inner gaps forward-filled; `notes` lists each step taken.
     """
+    if isinstance(features, str):  # a single name, not its letters
+        features = [features]
     raw, src = _read_bytes(source, name)
     sha = hashlib.sha256(raw).hexdigest()
     notes: list[str] = []
@@ -540,6 +555,10 @@ def read_prices(
         notes.append("read decimal commas (1.234,56 = 1234.56)")
     keep = np.ones(len(rows), dtype=bool)
     dates = None
+    step_i = None  # a "Day"/"Period" column of step numbers 1, 2, 3, ...: an index, not dates
+    if date_i is not None and date_column is None and _is_step_index(cells[date_i]):
+        notes.append(f"column {header[date_i]!r} holds step numbers, not dates; kept the rows in file order")
+        step_i, date_i = date_i, None
     if date_i is not None:
         date_cells, time_i = _with_time_column(header, cells, date_i)
         dates, keep = _read_dates(date_cells, header[date_i], line_nos, src, notes)
@@ -547,10 +566,10 @@ def read_prices(
             notes.append(f"joined columns {header[date_i]!r} and {header[time_i]!r} into one date-time")
 
     # columns
-    skip = {date_i} if date_i is not None else set()
+    skip = {i for i in (date_i, step_i) if i is not None}
     if column is not None:
         target_i = _find(header, column, src, "column")
-        if target_i == date_i:
+        if target_i in skip:
             raise DataError(f"{src}: column {header[target_i]!r} is the date column, not prices",
                             hint="choose a price column with --column NAME")
     else:
@@ -562,7 +581,7 @@ def read_prices(
         if i == target_i:
             raise DataError(f"{src}: feature {f!r} is the target column {header[i]!r}",
                             hint="leave the target out of --features; it is always an input")
-        if i == date_i:
+        if i in skip:
             raise DataError(f"{src}: feature {f!r} is the date column", hint="features must be numeric columns")
         if i in chosen:
             raise DataError(f"{src}: feature {f!r} is listed twice", hint="list each feature once")
@@ -688,7 +707,8 @@ def cleaning_summary(series: PriceSeries) -> str:
     """One line for stderr: what was read (rows, span, frequency, column) and what cleaning did."""
     n = len(series.values)
     if series.dates is not None and n:
-        freq = _dates.FREQUENCY_NAMES.get(series.frequency or "", "irregular dates")
+        unknown = "irregular dates" if n >= 3 else "too few dates to tell the frequency"
+        freq = _dates.FREQUENCY_NAMES.get(series.frequency or "", unknown)
         span = (f"{_dates.format_date(series.dates[0], series.frequency)}.."
                 f"{_dates.format_date(series.dates[-1], series.frequency)} ({freq})")
     else:

@@ -140,6 +140,14 @@ def test_excel_sep_line(tmp_path):
     assert list(s.values[:, 0]) == [5.5, 6.25]
 
 
+def test_title_lines_before_the_header_are_skipped(tmp_path):
+    s = read(tmp_path, "ACME Historical Data\nExported 2024-12-31\n\nDate,Close\n2024-01-02,5\n2024-01-03,6\n")
+    assert s.columns == ["Close"] and list(s.values[:, 0]) == [5, 6]
+    assert "skipped 2 lines before the header" in s.notes
+    # line numbers in messages still count the title and blank lines, as an editor does
+    error(tmp_path, "ACME Historical Data\n\nDate,Close\n2024-01-02,5\n2024-01-03,x\n", "line 5", "'x'")
+
+
 def test_headerless_file(tmp_path):
     s = read(tmp_path, "2024-01-02,5\n2024-01-03,6\n2024-01-04,7\n")
     assert s.columns == ["column 2"] and len(s.values) == 3
@@ -248,6 +256,13 @@ def test_date_column_found_by_values_or_named(tmp_path):
     assert iso(s) == ["2024-01-02", "2024-01-03"]
     s = read(tmp_path, "Date,Settlement,Close\nx,2024-01-02,5\ny,2024-01-03,6\n", date_column="settlement")
     assert iso(s) == ["2024-01-02", "2024-01-03"]
+
+
+def test_a_day_column_of_step_numbers_is_an_index_not_dates(tmp_path):
+    s = read(tmp_path, "Day,Price\n1,5\n2,6\n3,7\n10,8\n")
+    assert s.dates is None and s.columns == ["Price"]
+    np.testing.assert_array_equal(s.values[:, 0], [5, 6, 7, 8])
+    assert any("step numbers" in n for n in s.notes)
 
 
 def test_descending_file_is_sorted(tmp_path):
