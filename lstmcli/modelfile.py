@@ -43,6 +43,12 @@ def _param_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
     return shapes
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def save(path: str | Path, params: dict[str, np.ndarray], meta: dict) -> Path:
     """Write params and meta to `path` atomically; return the path."""
     path = Path(path)
@@ -63,6 +69,7 @@ def save(path: str | Path, params: dict[str, np.ndarray], meta: dict) -> Path:
         raise ModelFileError(f"cannot save the model to {path}: {e.strerror}",
                              hint="choose another --model path") from None
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a model file is an ordinary file
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **params, **{META_KEY: blob})
             f.flush()
