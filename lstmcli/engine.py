@@ -34,6 +34,7 @@ as the FLOPs); the weight gradients of all steps are one matmul after the backwa
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -198,48 +199,171 @@ class Record:
 
 # ---------------------------------------------------------------------------------------
 # forward
+#
+# Inside the two loops every array is feature-major, batch last: a step's gates are one
+# (G, B) block, so each gate is a contiguous (H, B) block and every ufunc call runs over
+# contiguous memory (strided (B, H) column slices cost 2-3x more per call at these sizes).
+# The record shows the usual time-major (T, B, .) shapes as transposed views of the same
+# memory. The input x_t and a constant 1 ride under h_{t-1} in one "augmented" block
+# [h_{t-1}; x_t; 1] (K = H + F + 1 rows), so one matmul per step gives all of z_t, input
+# projection and biases included (a separate (T*B, 1) x (1, G) input projection is slow in
+# BLAS), and one matmul after the backward loop gives the gradients of W_hh, W_ih and the
+# bias together.
 
 
-def _layer_forward(
-    W_ih: np.ndarray, W_hh: np.ndarray, bias: np.ndarray, x: np.ndarray,
-    h0: np.ndarray, c0: np.ndarray,
-) -> LayerRecord:
-    """Run one layer over all steps of x (T, B, F), starting from (h0, c0), each (B, H)."""
-    T, B, _ = x.shape
-    G = W_hh.shape[0]
-    H = G // 4
-    dtype = W_hh.dtype
-    s, offset = _gate_affine(H, dtype)  # (G,), (G,)
+class _Workspace:
+    """Every buffer of one layer's forward and backward pass, and the per-step views of them.
 
-    # input projection of every step at once, biases folded in
-    pre = np.matmul(x.reshape(T * B, -1), W_ih.T).reshape(T, B, G)  # (T, B, G)
-    pre += bias
-    gates = np.empty((T, B, G), dtype)  # (T, B, G)
-    cell = np.empty((T + 1, B, H), dtype)  # (T+1, B, H)
-    hidden = np.empty((T + 1, B, H), dtype)  # (T+1, B, H)
-    tanh_cell = np.empty((T, B, H), dtype)  # (T, B, H)
-    ig = np.empty((B, H), dtype)  # (B, H) scratch for i_t * g_t
-    cell[0] = c0
-    hidden[0] = h0
-    W_hhT = np.ascontiguousarray(W_hh.T)  # (H, G)
-    rec = np.empty((B, G), dtype)  # (B, G) scratch for W_hh h_{t-1}
+    Building the views once (a slice is a new Python object) and, in training, reusing the
+    whole workspace across batches (fresh multi-MB arrays are page-faulted in on first
+    touch, which doubled the time per batch) keeps the loops down to the arithmetic.
+    """
+
+    def __init__(self, T: int, B: int, H: int, F: int, dtype: np.dtype, for_backward: bool) -> None:
+        G, K = 4 * H, H + F + 1
+        self.shape = (T, B, H, F)
+        s, offset = _gate_affine(H, dtype)
+        # (G, B) copies: same-shape operands run 1.5-2x faster than a broadcast (G, 1) column
+        self.s = np.repeat(s[:, None], B, axis=1)  # (G, B)
+        self.offset = np.repeat(offset[:, None], B, axis=1)  # (G, B)
+        self.aug = np.empty((T + 1, K, B), dtype)  # (T+1, K, B) rows [h_{t-1}; x_t; 1]
+        self.aug[T, H:] = 0.0  # never multiplied: there is no step T
+        self.aug[:, H + F] = 1.0  # the bias row
+        self.pre = np.empty((T, G, B), dtype)  # (T, G, B) z_t
+        self.gc = np.empty((T + 1, 5 * H, B), dtype)  # (T+1, 5H, B) rows [i f g o | c]: gates of t, c_{t-1}
+        self.tanh_cell = np.empty((T, H, B), dtype)  # (T, H, B)
+        self.prod = np.empty((2, H, B), dtype)  # (2, H, B) scratch for [i g, f c_{t-1}]
+        gc = self.gc
+        self.h_new = [self.aug[t + 1, :H] for t in range(T)]  # (H, B) each: h_t
+        self.a = [gc[t, :G] for t in range(T)]  # (G, B) each: i, f, g, o stacked
+        self.i_f = [gc[t, : 2 * H].reshape(2, H, B) for t in range(T)]  # (2, H, B): [i_t, f_t]
+        self.g_c = [gc[t, 2 * H :].reshape(3, H, B)[::2] for t in range(T)]  # (2, H, B): [g_t, c_{t-1}]
+        self.i = [gc[t, :H] for t in range(T)]  # (H, B) each
+        self.f = [gc[t, H : 2 * H] for t in range(T)]  # (H, B) each
+        self.o = [gc[t, 3 * H : G] for t in range(T)]  # (H, B) each
+        self.c_new = [gc[t + 1, 4 * H :] for t in range(T)]  # (H, B) each: c_t
+        self.for_backward = for_backward
+        if for_backward:
+            # how dz_t depends on dc_t (rows i, f, g) and on dh_t (rows o), without the s^2
+            self.dgate = np.empty((T, G, B), dtype)  # (T, G, B)
+            self.dcell = np.empty((T, H, B), dtype)  # (T, H, B) o_t (1 - tanh(c_t)^2)
+            self.u = [self.dgate[t] for t in range(T)]  # (G, B) each: tanh(s z) lands here first
+            self.dz = np.empty((T, G, B), dtype)  # (T, G, B) dLoss/dz_t / s^2
+            self.dz2 = np.empty((G, T, B), dtype)  # (G, T, B) the same, for one big matmul
+            self.aug2 = np.empty((K, T, B), dtype)  # (K, T, B)
+            self.dh = np.empty((H, B), dtype)  # (H, B)
+            self.dc = np.empty((H, B), dtype)  # (H, B)
+            self.tmp = np.empty((H, B), dtype)  # (H, B)
+            self.d_ifg = [self.dgate[t, : 3 * H].reshape(3, H, B) for t in range(T)]  # (3, H, B) each
+            self.d_o = [self.dgate[t, 3 * H :] for t in range(T)]  # (H, B) each
+            self.dz_ifg = [self.dz[t, : 3 * H].reshape(3, H, B) for t in range(T)]  # (3, H, B) each
+            self.dz_o = [self.dz[t, 3 * H :] for t in range(T)]  # (H, B) each
+        else:
+            self.u = [np.empty((G, B), dtype)] * T  # (G, B) scratch, shared by all steps
+
+
+_cache = threading.local()  # per thread: the training workspaces of the last few shapes
+
+
+def _training_workspaces(params: dict[str, np.ndarray], B: int, T: int) -> list[_Workspace]:
+    """Reused workspaces for loss_and_gradients, whose record never leaves the engine."""
+    dtype = params["weight_hh_l0"].dtype
+    dims_ = [(params[f"weight_hh_l{k}"].shape[1], params[f"weight_ih_l{k}"].shape[1])
+             for k in range(layer_count(params))]
+    key = (B, T, dtype, tuple(dims_))
+    spaces: dict = getattr(_cache, "spaces", None) or {}
+    _cache.spaces = spaces
+    if key not in spaces:
+        if len(spaces) >= 4:  # e.g. full batches and the short last batch of an epoch
+            spaces.pop(next(iter(spaces)))
+        spaces[key] = [_Workspace(T, B, H, F, dtype, for_backward=True) for H, F in dims_]
+    return spaces[key]
+
+
+def _augmented_weights(W_ih: np.ndarray, W_hh: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """[W_hh | W_ih | b], (G, K): multiplies the column [h_{t-1}; x_t; 1]."""
+    return np.concatenate([W_hh, W_ih, bias[:, None]], axis=1)  # (G, K)
+
+
+def _layer_forward(W_aug: np.ndarray, x: np.ndarray, h0: np.ndarray, c0: np.ndarray, ws: _Workspace) -> LayerRecord:
+    """Run one layer over all steps of x (T, F, B), from (h0, c0), each (H, B), inside `ws`.
+
+    If `ws.for_backward`, also keeps the two products backward needs (`dgate`, `dcell`),
+    computed here while the step's numbers are still in cache.
+    """
+    T, _, H, F = ws.shape
+    G = 4 * H
+    s, offset, pre, tanh_cell, prod = ws.s, ws.offset, ws.pre, ws.tanh_cell, ws.prod
+    ws.aug[:T, H : H + F] = x  # (T, F, B)
+    ws.aug[0, :H] = h0
+    ws.gc[0, 4 * H :] = c0
+    i_f, g_c, c_new, h_new, o_, i_ = ws.i_f, ws.g_c, ws.c_new, ws.h_new, ws.o, ws.i
 
     for t in range(T):
-        z, a = pre[t], gates[t]  # (B, G) each
-        np.matmul(hidden[t], W_hhT, out=rec)  # (B, G): all four gates in one product
-        z += rec  # z_t = W_ih x_t + W_hh h_{t-1} + b
-        np.multiply(z, s, out=a)  # sigmoid(z) = 0.5 + 0.5 tanh(z/2): one tanh for all gates
-        np.tanh(a, out=a)
-        a *= s
-        a += offset
-        i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
-        np.multiply(f, cell[t], out=cell[t + 1])  # c_t = f_t * c_{t-1} ...
-        np.multiply(i, g, out=ig)
-        cell[t + 1] += ig  # ... + i_t * g_t
-        np.tanh(cell[t + 1], out=tanh_cell[t])
-        np.multiply(o, tanh_cell[t], out=hidden[t + 1])  # h_t = o_t * tanh(c_t)
+        z, u, a = pre[t], ws.u[t], ws.a[t]  # (G, B) each
+        np.matmul(W_aug, ws.aug[t], out=z)  # z_t = W_hh h_{t-1} + W_ih x_t + b: all four gates
+        np.multiply(z, s, out=u)  # sigmoid(z) = 0.5 + 0.5 tanh(z/2): one tanh for all gates
+        np.tanh(u, out=u)  # u = tanh(s z)
+        np.multiply(u, s, out=a)
+        a += offset  # i_t, f_t, g_t, o_t = s u + offset
+        np.multiply(i_f[t], g_c[t], out=prod)  # [i_t g_t, f_t c_{t-1}]
+        np.add(prod[0], prod[1], out=c_new[t])  # c_t = f_t * c_{t-1} + i_t * g_t
+        np.tanh(c_new[t], out=tanh_cell[t])
+        np.multiply(o_[t], tanh_cell[t], out=h_new[t])  # h_t = o_t * tanh(c_t)
+        if ws.for_backward:
+            # da/dz = s^2 (1 - u^2); the s^2 is applied to the weights in backward instead
+            np.multiply(u, u, out=u)
+            np.subtract(1.0, u, out=u)  # 1 - u^2
+            d = ws.d_ifg[t]  # (3, H, B)
+            np.multiply(d[:2], g_c[t], out=d[:2])  # dz_i, dz_f per unit of dc_t: g_t, c_{t-1}
+            np.multiply(d[2], i_[t], out=d[2])  # dz_g per unit of dc_t: i_t
+            np.multiply(ws.d_o[t], tanh_cell[t], out=ws.d_o[t])  # dz_o per unit of dh_t: tanh(c_t)
+            np.multiply(h_new[t], tanh_cell[t], out=ws.dcell[t])
+            np.subtract(o_[t], ws.dcell[t], out=ws.dcell[t])  # o_t (1 - tanh(c_t)^2) = o_t - h_t tanh(c_t)
 
-    return LayerRecord(x, pre, gates, cell, hidden, tanh_cell)
+    T_B = (0, 2, 1)  # (T, ., B) -> (T, B, .): the record's time-major views
+    return LayerRecord(
+        inputs=ws.aug[:T, H : H + F].transpose(T_B),  # (T, B, F): our own copy of x
+        pre=pre.transpose(T_B),  # (T, B, G)
+        gates=ws.gc[:T, :G].transpose(T_B),  # (T, B, G)
+        cell=ws.gc[:, 4 * H :].transpose(T_B),  # (T+1, B, H)
+        hidden=ws.aug[:, :H].transpose(T_B),  # (T+1, B, H)
+        tanh_cell=tanh_cell.transpose(T_B),  # (T, B, H)
+    )
+
+
+def _forward(
+    params: dict[str, np.ndarray], x: np.ndarray, state: State | None, spaces: list[_Workspace] | None
+) -> tuple[np.ndarray, Record, list[_Workspace]]:
+    """forward() inside the given workspaces (one per layer), or fresh ones when None."""
+    dtype = params["weight_hh_l0"].dtype
+    x = np.asarray(x, dtype=dtype)
+    assert x.ndim == 3, f"x must be (batch, time, features), got shape {x.shape}"
+    B, T, F = x.shape
+    n_layers = layer_count(params)
+    assert params["weight_ih_l0"].shape[1] == F, f"x has {F} features, model expects {params['weight_ih_l0'].shape[1]}"
+    assert T >= 1, f"x has no time steps: shape {x.shape}"
+
+    inputs = x.transpose(1, 2, 0)  # (T, F, B): feature-major (copied into the layer's buffer)
+    layers: list[LayerRecord] = []
+    used: list[_Workspace] = []
+    for k in range(n_layers):
+        W_ih, W_hh = params[f"weight_ih_l{k}"], params[f"weight_hh_l{k}"]
+        H = W_hh.shape[1]
+        if state is None:  # the seed: "both memories are initialised to 0"
+            h0 = c0 = 0.0
+        else:
+            h0, c0 = (np.asarray(v, dtype).T for v in state[k])  # (H, B) each
+        W_aug = _augmented_weights(W_ih, W_hh, params[f"bias_ih_l{k}"] + params[f"bias_hh_l{k}"])  # (G, K)
+        ws = spaces[k] if spaces else _Workspace(T, B, H, W_ih.shape[1], dtype, for_backward=False)
+        layers.append(_layer_forward(W_aug, inputs, h0, c0, ws))
+        used.append(ws)
+        inputs = ws.aug[1:, :H]  # (T, H, B): this layer's short-term memories feed the next
+
+    h_last = layers[-1].hidden[-1]  # (B, H)
+    prediction = h_last @ params["head.weight"].T + params["head.bias"]  # (B, O)
+    final = [(r.hidden[-1].copy(), r.cell[-1].copy()) for r in layers]
+    return prediction, Record(layers, prediction, final), used
 
 
 def forward(
@@ -251,114 +375,108 @@ def forward(
     "both memories are initialised to 0"). The record's `.state` is the final (h, c) of
     each layer, so a forecast can continue from it.
     """
-    dtype = params["weight_hh_l0"].dtype
-    x = np.asarray(x, dtype=dtype)
-    assert x.ndim == 3, f"x must be (batch, time, features), got shape {x.shape}"
-    B, T, F = x.shape
-    n_layers = layer_count(params)
-    H = params["weight_hh_l0"].shape[1]
-    assert params["weight_ih_l0"].shape[1] == F, f"x has {F} features, model expects {params['weight_ih_l0'].shape[1]}"
-    assert T >= 1, f"x has no time steps: shape {x.shape}"
-    if state is None:
-        zeros = np.zeros((B, H), dtype)
-        state = [(zeros, zeros)] * n_layers
-
-    inputs = np.ascontiguousarray(x.transpose(1, 0, 2))  # (T, B, F): time-major
-    layers: list[LayerRecord] = []
-    for k in range(n_layers):
-        h0, c0 = state[k]
-        bias = params[f"bias_ih_l{k}"] + params[f"bias_hh_l{k}"]  # (G,)
-        rec = _layer_forward(params[f"weight_ih_l{k}"], params[f"weight_hh_l{k}"], bias, inputs, h0, c0)
-        layers.append(rec)
-        inputs = rec.hidden[1:]  # (T, B, H): this layer's short-term memories feed the next
-
-    h_last = layers[-1].hidden[-1]  # (B, H)
-    prediction = h_last @ params["head.weight"].T + params["head.bias"]  # (B, O)
-    final = [(r.hidden[-1].copy(), r.cell[-1].copy()) for r in layers]
-    return prediction, Record(layers, prediction, final)
+    prediction, record, _ = _forward(params, x, state, None)
+    return prediction, record
 
 
 def predict(params: dict[str, np.ndarray], x: np.ndarray, state: State | None = None) -> np.ndarray:
     """Just the prediction (B, O) of `forward`."""
-    return forward(params, x, state)[0]
+    return _forward(params, x, state, None)[0]
 
 
 # ---------------------------------------------------------------------------------------
 # backward
 
 
-def _layer_backward(
-    W_ih: np.ndarray, W_hh: np.ndarray, rec: LayerRecord, dh_out: np.ndarray,
-    grads: dict[str, np.ndarray], k: int, need_dx: bool,
-) -> np.ndarray | None:
-    """Backpropagate through one layer; dh_out (T, B, H) is dLoss/dh_t from above.
-
-    Accumulates this layer's weight gradients into `grads` and returns dLoss/dx (T, B, F)
-    for the layer below (None when not needed). Mirrors `_layer_forward` line by line.
-    """
+def _workspace_from_record(rec: LayerRecord) -> _Workspace:
+    """A backward-ready workspace rebuilt from a record alone (for `backward`)."""
     T, B, G = rec.gates.shape
-    H = G // 4
-    dtype = W_hh.dtype
-    s, offset = _gate_affine(H, dtype)
-    a = rec.gates  # (T, B, G)
+    H, F = G // 4, rec.inputs.shape[-1]
+    ws = _Workspace(T, B, H, F, rec.gates.dtype, for_backward=True)
+    fm = (0, 2, 1)  # (T, B, .) -> (T, ., B)
+    ws.aug[:, :H] = rec.hidden.transpose(fm)
+    ws.aug[:T, H : H + F] = rec.inputs.transpose(fm)
+    ws.gc[:T, :G] = rec.gates.transpose(fm)
+    ws.gc[:, 4 * H :] = rec.cell.transpose(fm)
+    ws.tanh_cell[...] = rec.tanh_cell.transpose(fm)
+    a = ws.gc[:T, :G]  # (T, G, B)
+    u = (a - ws.offset) / ws.s  # (T, G, B): tanh(s z)
+    ws.dgate[...] = 1.0 - u * u
+    ws.dgate[:, :H] *= a[:, 2 * H : 3 * H]  # g_t
+    ws.dgate[:, H : 2 * H] *= ws.gc[:T, 4 * H :]  # c_{t-1}
+    ws.dgate[:, 2 * H : 3 * H] *= a[:, :H]  # i_t
+    ws.dgate[:, 3 * H :] *= ws.tanh_cell  # tanh(c_t)
+    ws.dcell[...] = a[:, 3 * H :] * (1.0 - ws.tanh_cell**2)
+    return ws
 
-    # d gate / d z for all steps at once: sigmoid' = a (1 - a), tanh' = 1 - a^2.
-    # With u = tanh(s z) = (a - offset) / s, both are s^2 (1 - u^2) ... scaled: da/dz = s * s * (1 - u^2).
-    u = (a - offset) / s  # (T, B, G)
-    dact = (1.0 - u * u) * (s * s)  # (T, B, G)
-    # o_t (1 - tanh(c_t)^2): how dh_t reaches c_t, for all steps at once
-    o_dtanh = a[..., 3 * H :] * (1.0 - rec.tanh_cell**2)  # (T, B, H)
-    # the three factors dc_t multiplies for di, df, dg: g_t, c_{t-1}, i_t
-    gcf = np.empty((T, B, 3, H), dtype)  # (T, B, 3, H)
-    gcf[:, :, 0] = a[..., 2 * H : 3 * H]  # di = dc * g
-    gcf[:, :, 1] = rec.cell[:-1]  # df = dc * c_{t-1}
-    gcf[:, :, 2] = a[..., :H]  # dg = dc * i
 
-    dz = np.empty((T, B, G), dtype)  # (T, B, G): dLoss/dz_t
-    dh = np.zeros((B, H), dtype)  # (B, H): dLoss/dh_t carried back through W_hh
-    dc = np.zeros((B, H), dtype)  # (B, H): dLoss/dc_t carried back through f
-    tmp = np.empty((B, H), dtype)
+def _layer_backward(
+    W_aug: np.ndarray, ws: _Workspace, dh_last: np.ndarray | None, dh_out: np.ndarray | None,
+    need_dx: bool,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Backpropagate through one layer; mirrors `_layer_forward` step by step, in reverse.
+
+    dLoss/dh_t from above is either `dh_last` (H, B), the last step only (the head), or
+    `dh_out` (T, H, B), every step (the layer above). Returns the gradient of W_aug (G, K)
+    and, if `need_dx`, dLoss/dx (T, F, B) for the layer below.
+    """
+    T, B, H, _ = ws.shape
+    G, K = W_aug.shape
+    s2 = ws.s[:, :1] ** 2  # (G, 1): da/dz = s^2 (1 - u^2); dgate holds only (1 - u^2) ...
+    W_s2 = W_aug * s2  # (G, K) ... so fold s^2 into the weights: W^T (s^2 dz') = (s^2 W)^T dz'
+    W_hhT = W_s2[:, :H].T  # (H, G)
+    dz, dh, dc, tmp, dcell = ws.dz, ws.dh, ws.dc, ws.tmp, ws.dcell  # dz: (T, G, B); the rest (H, B)
+    dh[...] = 0.0 if dh_last is None else dh_last  # dLoss/dh_t, carried back through W_hh
+    dc[...] = 0.0  # dLoss/dc_t, carried back through f
 
     for t in reversed(range(T)):
-        dh += dh_out[t]  # h_t feeds the layer above (or the head) and step t+1
-        np.multiply(dh, o_dtanh[t], out=tmp)  # h_t = o_t tanh(c_t)  ->  dc_t
+        if dh_out is not None:
+            dh += dh_out[t]  # h_t feeds the layer above and step t+1
+        np.multiply(dh, dcell[t], out=tmp)  # h_t = o_t tanh(c_t)  ->  dc_t
         dc += tmp
-        dzt = dz[t]  # (B, G)
-        np.multiply(gcf[t], dc[:, None, :], out=dzt[:, : 3 * H].reshape(B, 3, H))  # di, df, dg
-        np.multiply(dh, rec.tanh_cell[t], out=dzt[:, 3 * H :])  # do = dh * tanh(c_t)
-        dzt *= dact[t]  # through the activations: dz_t
-        np.matmul(dzt, W_hh, out=dh)  # dh_{t-1} = W_hh^T dz_t
-        dc *= a[t, :, H : 2 * H]  # dc_{t-1} = dc_t * f_t
+        np.multiply(ws.d_ifg[t], dc, out=ws.dz_ifg[t])  # c_t = f c_{t-1} + i g  ->  dz_i, dz_f, dz_g
+        np.multiply(ws.d_o[t], dh, out=ws.dz_o[t])  # h_t = o_t tanh(c_t)  ->  dz_o
+        np.matmul(W_hhT, dz[t], out=dh)  # dh_{t-1} = W_hh^T dz_t
+        dc *= ws.f[t]  # dc_{t-1} = dc_t * f_t
 
-    dz2 = dz.reshape(T * B, G)  # (T*B, G)
-    grads[f"weight_ih_l{k}"] += dz2.T @ rec.inputs.reshape(T * B, -1)  # (G, F)
-    grads[f"weight_hh_l{k}"] += dz2.T @ rec.hidden[:-1].reshape(T * B, H)  # (G, H)
-    db = dz2.sum(axis=0)  # (G,)
-    grads[f"bias_ih_l{k}"] += db
-    grads[f"bias_hh_l{k}"] += db
+    # one matmul sums over steps and batch: (t, b) must be one axis, so transpose-copy once
+    np.copyto(ws.dz2, dz.transpose(1, 0, 2))  # (G, T, B)
+    np.copyto(ws.aug2, ws.aug[:T].transpose(1, 0, 2))  # (K, T, B)
+    dW_aug = ws.dz2.reshape(G, T * B) @ ws.aug2.reshape(K, T * B).T  # (G, K)
+    dW_aug *= s2
     if not need_dx:
-        return None
-    return (dz2 @ W_ih).reshape(T, B, -1)  # (T, B, F)
+        return dW_aug, None
+    return dW_aug, np.matmul(W_s2[:, H:-1].T, dz)  # (T, F, B): dx_t = W_ih^T dz_t
+
+
+def _backward(
+    params: dict[str, np.ndarray], record: Record, spaces: list[_Workspace], dprediction: np.ndarray
+) -> dict[str, np.ndarray]:
+    """backward() from the workspaces the forward pass filled."""
+    grads = {name: np.zeros_like(p) for name, p in params.items()}
+    h_last = record.layers[-1].hidden[-1]  # (B, H)
+    grads["head.weight"] += dprediction.T @ h_last  # (O, H)
+    grads["head.bias"] += dprediction.sum(axis=0)  # (O,)
+    dh_last = (dprediction @ params["head.weight"]).T  # (H, B): only the last step feeds the head
+    dh_out = None  # (T, H, B) from the layer above
+    for k in reversed(range(len(record.layers))):
+        W_ih, W_hh = params[f"weight_ih_l{k}"], params[f"weight_hh_l{k}"]
+        W_aug = _augmented_weights(W_ih, W_hh, params[f"bias_ih_l{k}"] + params[f"bias_hh_l{k}"])  # (G, K)
+        dW_aug, dh_out = _layer_backward(W_aug, spaces[k], dh_last, dh_out, need_dx=k > 0)
+        dh_last = None
+        H = W_hh.shape[1]
+        grads[f"weight_hh_l{k}"] += dW_aug[:, :H]  # (G, H)
+        grads[f"weight_ih_l{k}"] += dW_aug[:, H:-1]  # (G, F)
+        grads[f"bias_ih_l{k}"] += dW_aug[:, -1]  # (G,)
+        grads[f"bias_hh_l{k}"] += dW_aug[:, -1]  # (G,)
+    return grads
 
 
 def backward(
     params: dict[str, np.ndarray], record: Record, dprediction: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Gradients of the loss w.r.t. every parameter, given dLoss/dprediction (B, O)."""
-    grads = {name: np.zeros_like(p) for name, p in params.items()}
-    top = record.layers[-1]
-    h_last = top.hidden[-1]  # (B, H)
-    grads["head.weight"] += dprediction.T @ h_last  # (O, H)
-    grads["head.bias"] += dprediction.sum(axis=0)  # (O,)
-    dh_out = np.zeros_like(top.hidden[1:])  # (T, B, H): only the last step feeds the head
-    dh_out[-1] = dprediction @ params["head.weight"]  # (B, H)
-    for k in reversed(range(len(record.layers))):
-        dx = _layer_backward(
-            params[f"weight_ih_l{k}"], params[f"weight_hh_l{k}"], record.layers[k],
-            dh_out, grads, k, need_dx=k > 0,
-        )
-        dh_out = dx  # (T, B, H) into the layer below
-    return grads
+    return _backward(params, record, [_workspace_from_record(r) for r in record.layers], dprediction)
 
 
 def loss_and_gradients(
@@ -369,7 +487,9 @@ def loss_and_gradients(
     The mean is over all B*O elements. `weights` (O,) optionally weights the outputs (their
     mean should be 1), e.g. to make the target column count more than extra features.
     """
-    prediction, record = forward(params, x)
+    B, T = np.shape(x)[:2]
+    spaces = _training_workspaces(params, B, T)  # the record stays in here: safe to reuse
+    prediction, record, spaces = _forward(params, x, None, spaces)
     y = np.asarray(y, dtype=prediction.dtype).reshape(prediction.shape)  # (B, O)
     err = prediction - y  # (B, O)
     if weights is not None:
@@ -379,4 +499,4 @@ def loss_and_gradients(
     else:
         loss = float(np.mean(err * err))
         dprediction = (2.0 / err.size) * err  # (B, O)
-    return loss, backward(params, record, dprediction)
+    return loss, _backward(params, record, spaces, dprediction)

@@ -284,3 +284,29 @@ def test_adam_learns_a_sine_wave_with_two_layers():
             opt.step(p, grads)
     full, _ = engine.loss_and_gradients(p, x, y)
     assert full < first / 10, (first, full)
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_backward_from_a_record_alone_matches_loss_and_gradients(layers):
+    """`backward(params, forward(...)[1], d)` (factors rebuilt from the record) equals the fused path."""
+    rng = np.random.default_rng(7)
+    p = engine.init_params(2, 5, layers, 3, rng)
+    for k in p:
+        p[k] += rng.normal(0, 0.4, p[k].shape)
+    x = rng.normal(size=(4, 6, 2))
+    y = rng.normal(size=(4, 3))
+    _, grads = engine.loss_and_gradients(p, x, y)
+    pred, rec = engine.forward(p, x)
+    alone = engine.backward(p, rec, (2.0 / y.size) * (pred - y))
+    for name in p:
+        np.testing.assert_allclose(alone[name], grads[name], rtol=0, atol=1e-13, err_msg=name)
+
+
+def test_record_views_do_not_alias_the_callers_input():
+    rng = np.random.default_rng(8)
+    p = engine.init_params(1, 3, 1, 1, rng)
+    x = rng.normal(size=(2, 4, 1))
+    _, rec = engine.forward(p, x)
+    before = rec.layers[0].inputs.copy()
+    x[:] = 0.0
+    np.testing.assert_array_equal(rec.layers[0].inputs, before)
