@@ -35,6 +35,7 @@ HORIZON_STRATEGY = "recursive"
 INTERVAL_LEVELS = (0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.5, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975)
 MAX_INTERVAL_HORIZON = 30
 MIN_INTERVAL_ORIGINS = 20
+MAX_INTERVAL_ORIGINS = 5000
 TAIL_ROWS = 250  # recent history kept in the model file (for predict's chart and context)
 
 
@@ -59,16 +60,22 @@ def model_input(
 
 
 def recursive_forecast(
-    params: dict[str, np.ndarray], scaler: Scaler, kind: str, window: int, history: np.ndarray, days: int
+    params: dict[str, np.ndarray], scaler: Scaler, kind: str, window: int, history: np.ndarray, days: int,
+    chunk: int = 2048,
 ) -> np.ndarray:
     """Forecast `days` steps for each of B histories (B, window + offset, F) of prices.
 
     Returns (B, days, F) prices. Each step's prediction of every column is fed back in.
+    Histories are processed `chunk` at a time so memory stays bounded for any B.
     """
     B, N, F = history.shape
-    assert window + offset(kind) == N, (N, window, offset(kind))
-    _, x = model_input(scaler, kind, history, params["weight_hh_l0"].dtype)  # (B, W, F)
-    dtype = x.dtype
+    assert N == window + offset(kind), (N, window, offset(kind))
+    if B > chunk:
+        return np.concatenate([recursive_forecast(params, scaler, kind, window, history[b : b + chunk], days, chunk)
+                               for b in range(0, B, chunk)])
+    dtype = params["weight_hh_l0"].dtype
+    z = to_target(history, kind, axis=1)  # (B, W, F)
+    x = scaler.transform(z).astype(dtype)  # (B, W, F)
     last = history[:, -1, :].astype(np.float64)  # (B, F)
     out = np.empty((B, days, F))
     for d in range(days):
@@ -78,6 +85,17 @@ def recursive_forecast(
         last = price
         x = np.concatenate([x[:, 1:], step[:, None, :].astype(dtype)], axis=1)  # (B, W, F)
     return out
+
+
+def histories(prices: np.ndarray, window: int, kind: str, targets: np.ndarray) -> np.ndarray:
+    """The price rows (B, window + offset, F) a forecast of target-series rows `targets` starts from.
+
+    Target row t (of the target series) is predicted from target rows t-window .. t-1, which
+    come from price rows t-window .. t-1+offset. A view-backed gather: no window is copied twice.
+    """
+    n = window + offset(kind)
+    views = np.lib.stride_tricks.sliding_window_view(prices, (n, prices.shape[1]))[:, 0]  # (N-n+1, n, F)
+    return views[np.asarray(targets) - window]  # (B, n, F)
 
 
 @dataclass
@@ -236,8 +254,7 @@ class Forecaster:
     def _one_step(self, prices: np.ndarray, scaler: Scaler, targets: np.ndarray, off: int) -> np.ndarray:
         """One-step-ahead forecasts (len(targets), F) in prices for the given target rows."""
         W = self.config.window
-        # the price rows that the windows for target rows t cover: t-W .. t-1 (+ off)
-        hist = np.stack([prices[t - W : t + off] for t in targets])  # (B, W + off, F)
+        hist = histories(prices, W, self.target, targets)  # (B, W + off, F)
         return recursive_forecast(self.params, scaler, self.target, W, hist, 1)[:, 0]  # (B, F)
 
     def _validate(self, prices, scaler, train_t, val_t, off) -> dict:
@@ -266,12 +283,13 @@ class Forecaster:
 
         Errors are log(actual / forecast) for positive series, else actual - forecast.
         """
+        val_t = val_t[-MAX_INTERVAL_ORIGINS:]  # the newest errors are the most relevant; bounds the cost
         V = len(val_t)
         H = min(MAX_INTERVAL_HORIZON, V - MIN_INTERVAL_ORIGINS + 1)
         if H < 1:
             return None
         W = self.config.window
-        hist = np.stack([prices[t - W : t + off] for t in val_t])  # (V, W + off, F)
+        hist = histories(prices, W, self.target, val_t)  # (V, W + off, F)
         fc = recursive_forecast(self.params, scaler, self.target, W, hist, H)[:, :, 0]  # (V, H)
         positive = bool(np.all(prices[:, 0] > 0))
         quantiles, counts = [], []

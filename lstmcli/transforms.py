@@ -27,27 +27,30 @@ def check_target(kind: str) -> str:
     return kind
 
 
-def to_target(values: np.ndarray, kind: str, source: str = "the data", columns: list[str] | None = None) -> np.ndarray:
+def to_target(
+    values: np.ndarray, kind: str, source: str = "the data", columns: list[str] | None = None, axis: int = 0
+) -> np.ndarray:
     """Prices (N, F) -> target series: (N-1, F) for returns/diffs, (N, F) for levels.
 
-    Row j of a return/diff series is the change from price row j to j+1.
+    Row j of a return/diff series is the change from price row j to j+1. `axis` is the time
+    axis (1 for a batch of histories (B, N, F)).
     """
     check_target(kind)
     values = np.asarray(values, dtype=np.float64)
     if kind == "level":
         return values.copy()
     if kind == "diff":
-        return np.diff(values, axis=0)
+        return np.diff(values, axis=axis)
     bad = ~(values > 0)
     if bad.any():
-        row, col = np.argwhere(bad)[0]
+        row, col = np.argwhere(bad)[0][-2:]
         name = columns[col] if columns else f"column {col}"
         raise DataError(
             f"{source}: --target log-return needs prices above 0, but {name!r} is {values[row, col]:g} "
             f"at data row {row + 1}",
             hint="use --target diff or --target level for series with zero or negative values",
         )
-    return np.diff(np.log(values), axis=0)
+    return np.diff(np.log(values), axis=axis)
 
 
 def offset(kind: str) -> int:
