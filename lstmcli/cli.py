@@ -297,9 +297,11 @@ def _write_forecast_csv(path: Path, fc) -> None:
 # ---------------------------------------------------------------------------------------
 # commands that live in modules of their own
 
+from lstmcli.cmd_backtest import backtest  # noqa: E402
 from lstmcli.cmd_inspect import inspect  # noqa: E402
 
 app.command()(inspect)
+app.command()(backtest)
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,482 @@
+"""Rolling-origin backtests: how good is a forecast, measured before anyone trusts it.
+
+The last `test_fraction` of the series is held out. The LSTM is fitted on the part before
+it (its own validation split lies inside that part), then forecasts `days` steps ahead from
+origins spaced `every` steps apart across the held-out part, each from the history before
+its origin only. Baselines forecast from exactly the same origins, and every model is
+scored on exactly the same (origin, step) pairs. Nothing after an origin is ever seen by
+that origin's forecast: not the scaler, not the target transform, not the weights, not the
+season test, not the MASE scale.
+
+Notation: N rows of prices (N, F) with the target in column 0; `cut` is the first held-out
+row; O origins o_1 < o_2 < ...; the forecast from origin o covers rows o .. o + days - 1
+(its step h = 1..days is row o + h - 1), and it may use rows 0 .. o - 1.
+
+Forecasting goes through `forecast.recursive_forecast`, the code `lstm predict` runs, and
+intervals through `forecast.interval_bounds` on the errors stored at fit time, so the
+coverage measured here is the coverage `lstm predict` delivers.
+
+NumPy only; the CLI (`cmd_backtest.py`) renders the result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lstmcli import metrics
+from lstmcli.errors import DataError, OptionError
+from lstmcli.forecast import Forecaster, interval_bounds, recursive_forecast, widest_interval
+from lstmcli.training import TrainConfig
+from lstmcli.transforms import Scaler, offset
+
+#: the season a frequency suggests (then confirmed by autocorrelation on the training part)
+SEASON_BY_FREQUENCY = {"M": 12, "Q": 4, "W": 52, "D": 7, "B": 5, "h": 24}
+#: what one step of each frequency is called in sentences
+STEP_WORDS = {"B": "business day", "D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year",
+              "h": "hour", "min": "step"}
+MODELS = ("lstm", "naive", "drift", "seasonal_naive", "moving_average")
+LABELS = {"lstm": "LSTM", "naive": "naive", "drift": "drift", "seasonal_naive": "seasonal naive",
+          "moving_average": "moving average"}
+METRICS = ("mae", "rmse", "mape", "smape", "mase", "direction")
+#: |relative MASE difference| below this (in %) counts as a tie in the verdict
+TIE_PERCENT = 1.0
+
+
+# ---------------------------------------------------------------------------------------
+# options
+
+
+@dataclass
+class BacktestSpec:
+    """How the backtest runs (the model's own settings are a `TrainConfig`)."""
+
+    days: int = 5  # forecast horizon from each origin
+    test_fraction: float = 0.2  # last share of the rows held out
+    every: int = 1  # steps between origins
+    refit: int | None = None  # refit the LSTM every N origins on all rows before the origin; None: never
+    season: int | None = None  # None: detect from the frequency + autocorrelation; 1: no season
+    interval: float = 0.9  # coverage of the prediction interval that is scored
+    ma_window: int | None = None  # moving-average length; None: the season, else 5
+
+    def validate(self) -> None:
+        """Raise OptionError for impossible values, naming the option."""
+        checks = [
+            (isinstance(self.days, int) and self.days >= 1, "--days", self.days, "ask for at least 1, e.g. --days 5"),
+            (0 < self.test_fraction < 1, "--test-fraction", self.test_fraction, "use a share such as 0.2"),
+            (isinstance(self.every, int) and self.every >= 1, "--every", self.every, "use 1 (every step) or more"),
+            (self.refit is None or self.refit >= 1, "--refit", self.refit, "use never, or a number of origins >= 1"),
+            (self.season is None or self.season >= 1, "--season", self.season, "use 1 for none, or e.g. 12"),
+            (0 < self.interval < 1, "--interval", self.interval, "use a coverage such as 0.9"),
+            (self.ma_window is None or self.ma_window >= 1, "ma_window", self.ma_window, "use at least 1"),
+        ]
+        for ok, name, value, hint in checks:
+            if not ok:
+                raise OptionError(f"{name} {value} is not possible", hint=hint)
+
+
+def parse_refit(text: str | None) -> int | None:
+    """`--refit never` -> None; `--refit 20` (or `every 20`) -> 20."""
+    t = (text or "never").strip().lower().removeprefix("every").strip()
+    if t in ("never", "no", "0", ""):
+        return None
+    try:
+        n = int(t)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise OptionError(f"--refit {text!r} is not possible",
+                          hint="use --refit never (train once) or --refit N to refit every N origins")
+    return n
+
+
+# ---------------------------------------------------------------------------------------
+# season
+
+
+def autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
+    """Sample autocorrelation (max_lag + 1,) of a 1-D series at lags 0..max_lag."""
+    x = np.asarray(x, dtype=np.float64) - np.mean(x)
+    den = float(np.dot(x, x))
+    if den == 0:
+        return np.r_[1.0, np.zeros(max_lag)]
+    return np.array([1.0] + [float(np.dot(x[k:], x[:-k])) / den for k in range(1, max_lag + 1)])
+
+
+def detect_season(values: np.ndarray, frequency: str | None) -> tuple[int, str]:
+    """(season, reason): the frequency's natural season if the data confirm it, else (1, why not).
+
+    The test runs on the changes of the series (log changes for positive series) with their
+    local level removed by a centred moving average one season long, so a trend or a slow
+    cycle does not pass for a season. The season is confirmed when the autocorrelation at
+    its lag is a local peak, at least 0.2, and above the 99% bound for white noise
+    (Bartlett: 2.58 * sqrt((1 + 2 * sum of squared autocorrelations below the lag) / n)).
+    """
+    m = SEASON_BY_FREQUENCY.get(frequency or "")
+    if m is None:
+        return 1, "no season: the dates have no regular frequency" if frequency is None else \
+            f"no season is usual for this frequency ({frequency})"
+    p = np.asarray(values, dtype=np.float64)
+    if len(p) < 3 * m + 2:
+        return 1, f"no season: {len(p)} rows before the test window are too few to confirm a season of {m}"
+    x = np.diff(np.log(p)) if np.all(p > 0) else np.diff(p)  # (n,)
+    local = np.convolve(x, np.ones(m) / m, mode="same")  # (n,) level within one season
+    r = (x - local)[m // 2 : len(x) - m // 2]
+    acf = autocorrelation(r, m + 1)  # (m + 2,)
+    bound = 2.58 * math.sqrt((1 + 2 * float(np.sum(acf[1:m] ** 2))) / len(r))
+    peak = acf[m] >= acf[m - 1] and acf[m] >= acf[m + 1]
+    if acf[m] >= max(0.2, bound) and peak:
+        return m, f"season {m} (autocorrelation {acf[m]:.2f} at lag {m})"
+    return 1, f"no season: autocorrelation at lag {m} is {acf[m]:.2f}"
+
+
+# ---------------------------------------------------------------------------------------
+# the plan: where the test window starts and where the origins are
+
+
+def plan(n_rows: int, spec: BacktestSpec) -> tuple[int, np.ndarray]:
+    """(cut, origins): the first held-out row and the origins (O,) whose whole horizon is in the data."""
+    spec.validate()
+    n_test = round(n_rows * spec.test_fraction)
+    if n_test < spec.days:
+        need = math.ceil(spec.days / spec.test_fraction)
+        raise DataError(
+            f"--test-fraction {spec.test_fraction:g} of {n_rows} rows holds out {n_test}, fewer than --days "
+            f"{spec.days} needs",
+            hint=f"use a larger --test-fraction (at least {spec.days / n_rows:.2g}), fewer --days, or at least "
+            f"{need} rows",
+        )
+    cut = n_rows - n_test
+    origins = np.arange(cut, n_rows - spec.days + 1, spec.every)  # (O,)
+    return cut, origins
+
+
+# ---------------------------------------------------------------------------------------
+# baselines
+
+
+def baseline_forecasts(
+    p: np.ndarray, origins: np.ndarray, days: int, season: int, ma_window: int
+) -> dict[str, np.ndarray]:
+    """Forecasts (O, days) of the baselines from each origin, using rows before it only.
+
+    naive: the last value. drift: the last value plus h times the average change of the whole
+    history (a line through its first and last values). seasonal naive: the value one season
+    before the forecast row (repeating the last season). moving average: the mean of the last
+    `ma_window` values. Seasonal naive is left out when season is 1 (it would be naive).
+    """
+    p = np.asarray(p, dtype=np.float64)
+    h = np.arange(1, days + 1)  # (days,)
+    last = p[origins - 1]  # (O,)
+    out = {"naive": np.repeat(last[:, None], days, axis=1)}  # (O, days)
+    slope = (last - p[0]) / np.maximum(1, origins - 1)  # (O,)
+    out["drift"] = last[:, None] + slope[:, None] * h[None, :]
+    if season > 1:
+        back = season * ((h - 1) // season + 1)  # (days,) whole seasons back to the last observed one
+        out["seasonal_naive"] = p[origins[:, None] + (h - 1)[None, :] - back[None, :]]
+    csum = np.r_[0.0, np.cumsum(p)]  # (N + 1,)
+    k = np.minimum(ma_window, origins)  # (O,)
+    ma = (csum[origins] - csum[origins - k]) / k  # (O,)
+    out["moving_average"] = np.repeat(ma[:, None], days, axis=1)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# scoring
+
+
+def score(actual: np.ndarray, forecast: np.ndarray, previous: np.ndarray, scale: float,
+          direction: bool = True) -> dict:
+    """Metrics of forecasts (O, days) against actuals (O, days), overall and per step.
+
+    `previous` (O,) is the last observed value at each origin: directional accuracy asks
+    whether the forecast for step h is above or below it as the actual value is.
+    """
+    a, f = np.asarray(actual, dtype=np.float64), np.asarray(forecast, dtype=np.float64)
+    prev = np.repeat(np.asarray(previous, dtype=np.float64)[:, None], a.shape[1], axis=1)  # (O, days)
+
+    def all_metrics(a: np.ndarray, f: np.ndarray, prev: np.ndarray) -> dict:
+        return {"mae": metrics.mae(a, f), "rmse": metrics.rmse(a, f), "mape": metrics.mape(a, f),
+                "smape": metrics.smape(a, f), "mase": metrics.mase(a, f, scale),
+                "direction": metrics.directional_accuracy(prev, a, f) if direction else None}
+
+    overall = all_metrics(a, f, prev)
+    per_step = [all_metrics(a[:, h], f[:, h], prev[:, h]) for h in range(a.shape[1])]
+    return {**overall, "per_step": {k: [s[k] for s in per_step] for k in METRICS}}
+
+
+def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> tuple[float, list[float]]:
+    """Share (%) of actual values inside [lower, upper], overall and per step (all (O, days))."""
+    inside = (lower <= actual) & (actual <= upper)  # (O, days)
+    return float(100 * inside.mean()), [float(v) for v in 100 * inside.mean(axis=0)]
+
+
+# ---------------------------------------------------------------------------------------
+# the backtest
+
+
+@dataclass
+class BacktestResult:
+    """Everything a backtest measured; `to_dict` is the JSON the CLI prints."""
+
+    spec: BacktestSpec
+    config: TrainConfig
+    target: str
+    rows: int
+    cut: int
+    origins: np.ndarray  # (O,) row index of each origin's first forecast row
+    season: int
+    season_reason: str
+    ma_window: int
+    scale: float  # in-sample (seasonal) naive MAE on rows before the cut: the MASE denominator
+    actual: np.ndarray  # (O, days)
+    previous: np.ndarray  # (O,) last observed value at each origin
+    forecasts: dict[str, np.ndarray]  # model -> (O, days)
+    scores: dict[str, dict]  # model -> score()
+    lower: np.ndarray | None = None  # (O, days) LSTM interval, when the model stored interval errors
+    upper: np.ndarray | None = None
+    interval: float = 0.9  # the interval's nominal coverage (--interval, at most what the stored errors give)
+    coverage: float | None = None  # % of actuals inside the interval
+    coverage_per_step: list[float] | None = None
+    fits: int = 1
+    fit_configs: list[dict] = field(default_factory=list)  # epochs run, best epoch, per fit
+    dates: np.ndarray | None = None  # (N,) datetime64 of the rows, when the series has dates
+    frequency: str | None = None
+    column: str = "value"
+
+    @property
+    def reference(self) -> str:
+        """The baseline to beat: seasonal naive on a seasonal series, else naive."""
+        return "seasonal_naive" if self.season > 1 else "naive"
+
+    @property
+    def models(self) -> list[str]:
+        return [m for m in MODELS if m in self.forecasts]
+
+    def step_word(self, n: int = 1) -> str:
+        word = STEP_WORDS.get(self.frequency or "", "step")
+        return word if n == 1 else word + "s"
+
+    def relative(self, model: str = "lstm", baseline: str | None = None) -> list[float]:
+        """Per step, how much lower (in %) the model's MASE is than the baseline's (negative: worse)."""
+        b = self.scores[baseline or self.reference]["per_step"]["mase"]
+        m = self.scores[model]["per_step"]["mase"]
+        return [100 * (1 - x / y) if y > 0 else float("nan") for x, y in zip(m, b, strict=True)]
+
+    def verdict(self, model: str = "lstm", baseline: str | None = None) -> tuple[str, str]:
+        """(style, sentence): does the model beat the baseline, at the first and at the last step?"""
+        baseline = baseline or self.reference
+        rel = self.relative(model, baseline)
+        name, base = LABELS[model], LABELS[baseline]
+        days = len(rel)
+
+        def at(h: int) -> str:
+            return f"{h} {self.step_word(h)}"
+
+        def part(r: float, h: int, other: str) -> str:
+            if not math.isfinite(r):
+                return f"cannot be compared with {other} at {at(h)}"
+            if abs(r) < TIE_PERCENT:
+                return f"ties with {other} at {at(h)} ({-r:+.1f}% MASE)"
+            if r > 0:
+                return f"beats {other} by {r:.1f}% MASE at {at(h)}"
+            return f"loses to {other} by {-r:.1f}% MASE at {at(h)}"
+
+        first, last = rel[0], rel[-1]
+        if days == 1:
+            text = f"{name} {part(first, 1, base)}."
+        elif all(r >= TIE_PERCENT for r in rel):
+            text = f"{name} beats {base} at every step: by {first:.1f}% MASE at {at(1)}, {last:.1f}% at {at(days)}."
+        elif all(r <= -TIE_PERCENT for r in rel):
+            text = (f"{name} loses to {base} at every step: by {-first:.1f}% MASE at {at(1)}, {-last:.1f}% at "
+                    f"{at(days)}.")
+        else:
+            text = f"{name} {part(first, 1, base)}, {part(last, days, 'it')}."
+        overall = self.scores[model]["mase"] / self.scores[baseline]["mase"] - 1
+        style = "green" if overall < -TIE_PERCENT / 100 else ("yellow" if overall <= TIE_PERCENT / 100 else "bold red")
+        return style, text
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready numbers (NaN -> None)."""
+
+        def clean(v):
+            if isinstance(v, dict):
+                return {k: clean(x) for k, x in v.items()}
+            if isinstance(v, list | tuple):
+                return [clean(x) for x in v]
+            if isinstance(v, float | np.floating):
+                return float(v) if math.isfinite(v) else None
+            if isinstance(v, np.integer):
+                return int(v)
+            return v
+
+        from lstmcli import dates as _dates
+
+        def date(i: int) -> str | None:
+            return None if self.dates is None else _dates.format_date(self.dates[i], self.frequency)
+
+        return clean({
+            "column": self.column,
+            "rows": self.rows,
+            "frequency": self.frequency,
+            "test": {"first_row": self.cut, "first_date": date(self.cut), "rows": self.rows - self.cut,
+                     "fraction": self.spec.test_fraction},
+            "origins": len(self.origins),
+            "first_origin_date": date(int(self.origins[0])),
+            "last_origin_date": date(int(self.origins[-1])),
+            "days": self.spec.days,
+            "every": self.spec.every,
+            "refit": self.spec.refit or "never",
+            "fits": self.fits,
+            "season": self.season,
+            "season_reason": self.season_reason,
+            "moving_average_window": self.ma_window,
+            "mase_scale": self.scale,
+            "model": {"target": self.target, "horizon_strategy": "recursive", **self.config.to_dict()},
+            "fit_runs": self.fit_configs,
+            "reference": self.reference,
+            "scores": self.scores,
+            "interval": {"coverage_nominal": 100 * self.interval, "coverage": self.coverage,
+                         "coverage_per_step": self.coverage_per_step} if self.coverage is not None else None,
+            "verdict": self.verdict()[1],
+            "verdict_vs_naive": self.verdict(baseline="naive")[1] if self.reference != "naive" else None,
+        })
+
+
+def _lstm_block(values: np.ndarray, fit_rows: int, origins: np.ndarray, config: TrainConfig, target: str,
+                days: int, interval: float, source: str, on_epoch) -> tuple[np.ndarray, np.ndarray | None,
+                                                                         np.ndarray | None, Forecaster]:
+    """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds."""
+    fc = Forecaster(config, target)
+    fc.fit(values[:fit_rows], source=f"{source} (the {fit_rows} rows before the test origin)", on_epoch=on_epoch)
+    W, off = config.window, offset(target)
+    hist = np.stack([values[o - W - off : o] for o in origins])  # (O, W + off, F)
+    scaler = Scaler.from_dict(fc.meta["scaler"])
+    out = recursive_forecast(fc.params, scaler, target, W, hist, days)[:, :, 0]  # (O, days)
+    info = fc.meta.get("intervals")
+    if not info:
+        return out, None, None, fc
+    interval = min(interval, widest_interval(info))  # as lstm predict does
+    bounds = [interval_bounds(info, row, interval) for row in out]
+    return out, np.array([b[0] for b in bounds]), np.array([b[1] for b in bounds]), fc
+
+
+def run_backtest(
+    values: np.ndarray,
+    config: TrainConfig | None = None,
+    target: str = "log-return",
+    spec: BacktestSpec | None = None,
+    *,
+    dates: np.ndarray | None = None,
+    frequency: str | None = None,
+    column: str = "value",
+    source: str = "<array>",
+    on_progress: Callable[[float, str], None] | None = None,
+) -> BacktestResult:
+    """Backtest the LSTM (trained with `config`, learning `target`) and the baselines on `values`.
+
+    values (N,) or (N, F), oldest first, column 0 the target. `on_progress(done, what)` hears
+    the share done (0..1) after every training epoch and at the end.
+    """
+    spec = spec or BacktestSpec()
+    config = config or TrainConfig()
+    spec.validate()
+    config.validate()
+    values = np.asarray(values, dtype=np.float64)
+    values = values[:, None] if values.ndim == 1 else values  # (N, F)
+    if not np.isfinite(values).all():
+        raise DataError(f"{source} has missing or infinite values", hint="clean the file first")
+    N = len(values)
+    cut, origins = plan(N, spec)
+    W, off = config.window, offset(target)
+    if cut < W + off + 1:
+        raise DataError(f"{source}: only {cut} rows come before the test window, fewer than --window {W} needs",
+                        hint="use a smaller --test-fraction or --window, or more data")
+    p = values[:, 0]  # (N,)
+
+    if spec.season is None:
+        season, reason = detect_season(p[:cut], frequency)
+    else:
+        season = spec.season
+        reason = f"season {season} (given with --season)" if season > 1 else "no season (--season 1)"
+    if season > 1 and cut <= season:
+        raise DataError(f"{source}: --season {season} needs more than {season} rows before the test window; "
+                        f"there are {cut}", hint="use a smaller --test-fraction or --season")
+    ma_window = spec.ma_window or (season if season > 1 else 5)
+    scale = metrics.naive_scale(p[:cut], season)
+
+    # LSTM: one fit per block of `refit` origins (one block when refit is never)
+    O, days = len(origins), spec.days
+    step = spec.refit or O
+    starts = list(range(0, O, step))
+    fc_all = np.empty((O, days))
+    lower, upper = np.empty((O, days)), np.empty((O, days))
+    has_bounds = True
+    fit_runs = []
+    for b, k in enumerate(starts):
+
+        def on_epoch(r, b=b) -> None:
+            if on_progress is not None:
+                on_progress((b + r.epoch / r.epochs) / len(starts), f"fit {b + 1}/{len(starts)}")
+
+        block = origins[k : k + step]
+        fit_rows = int(block[0])
+        out, lo, hi, model = _lstm_block(values, fit_rows, block, config, target, days, spec.interval, source,
+                                         on_epoch)
+        fc_all[k : k + step] = out
+        if lo is None:
+            has_bounds = False
+        else:
+            lower[k : k + step], upper[k : k + step] = lo, hi
+        t = model.meta["training"]
+        fit_runs.append({"rows": fit_rows, "epochs_run": t["epochs_run"], "best_epoch": t["best_epoch"],
+                         "one_step_validation_mase": model.meta["validation"]["model"]["mase"]})
+        if on_progress is not None:
+            on_progress((b + 1) / len(starts), f"fit {b + 1}/{len(starts)}")
+
+    forecasts = {"lstm": fc_all, **baseline_forecasts(p, origins, days, season, ma_window)}
+    actual = p[origins[:, None] + np.arange(days)[None, :]]  # (O, days)
+    previous = p[origins - 1]  # (O,)
+    scores = {name: score(actual, f, previous, scale, direction=name != "naive") for name, f in forecasts.items()}
+    cov = cov_steps = None
+    nominal = spec.interval
+    if has_bounds:
+        nominal = min(spec.interval, widest_interval(model.meta["intervals"]))
+        cov, cov_steps = coverage(actual, lower, upper)
+    return BacktestResult(
+        spec=spec, config=config, target=target, rows=N, cut=cut, origins=origins, season=season,
+        season_reason=reason, ma_window=ma_window, scale=scale, actual=actual, previous=previous,
+        forecasts={m: forecasts[m] for m in MODELS if m in forecasts}, scores={m: scores[m] for m in MODELS
+                                                                                if m in scores},
+        lower=lower if has_bounds else None, upper=upper if has_bounds else None, interval=nominal, coverage=cov,
+        coverage_per_step=cov_steps, fits=len(starts), fit_configs=fit_runs, dates=dates, frequency=frequency,
+        column=column,
+    )
+
+
+def per_origin_rows(result: BacktestResult) -> list[dict]:
+    """One row per (origin, step): dates, actual and every model's forecast, for `--output`."""
+    from lstmcli import dates as _dates
+
+    rows = []
+    d = result.dates
+    for i, o in enumerate(result.origins):
+        for h in range(result.spec.days):
+            row: dict = {"origin": int(o), "origin_date": None, "step": h + 1, "row": int(o + h), "date": None}
+            if d is not None:
+                row["origin_date"] = _dates.format_date(d[o - 1], result.frequency)  # last observed date
+                row["date"] = _dates.format_date(d[o + h], result.frequency)
+            else:
+                row.pop("origin_date")
+                row.pop("date")
+            row["last_value"] = float(result.previous[i])
+            row["actual"] = float(result.actual[i, h])
+            for m in result.models:
+                row[m] = float(result.forecasts[m][i, h])
+            if result.lower is not None:
+                row["lstm_lower"], row["lstm_upper"] = float(result.lower[i, h]), float(result.upper[i, h])
+            rows.append(row)
+    return rows
