@@ -314,7 +314,8 @@ def _print_error(e: LstmError) -> None:
 
     text = escape(e.message.rstrip("."))
     if e.hint:
-        text += f". [dim]{escape(e.hint)}[/]"
+        hint = e.hint[:1].upper() + e.hint[1:]
+        text += f". [dim]{escape(hint.rstrip('.'))}.[/]"
     stderr().print(f"[bold red]Error:[/] {text}", soft_wrap=True)
 
 
