@@ -281,7 +281,10 @@ class Forecaster:
     def _interval_errors(self, prices, scaler, val_t, off) -> dict | None:
         """Quantiles of the model's own validation errors at each horizon (split conformal).
 
-        Errors are log(actual / forecast) for positive series, else actual - forecast.
+        Errors are log(actual / forecast) when the model learns log-returns (errors scale with
+        the price), else actual - forecast (errors in price units, as a diff or level model
+        assumes): log-ratios of an additive-noise series calibrated at one price level give
+        intervals far too wide or too narrow once the level has moved.
         """
         val_t = val_t[-MAX_INTERVAL_ORIGINS:]  # the newest errors are the most relevant; bounds the cost
         V = len(val_t)
@@ -291,7 +294,7 @@ class Forecaster:
         W = self.config.window
         hist = histories(prices, W, self.target, val_t)  # (V, W + off, F)
         fc = recursive_forecast(self.params, scaler, self.target, W, hist, H)[:, :, 0]  # (V, H)
-        positive = bool(np.all(prices[:, 0] > 0))
+        positive = self.target == "log-return"  # log-return needs prices > 0, so log is safe
         quantiles, counts = [], []
         for h in range(H):
             n = V - h  # origins whose h-step-ahead value is still inside the data
