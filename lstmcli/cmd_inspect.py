@@ -1,6 +1,7 @@
 """`lstm inspect`: look inside an LSTM, gate by gate.
 
-Thin: the numbers come from the engine's own forward record; `render` formats them.
+Thin: the numbers come from the engine's own forward record (`trace.py`); `render_trace`
+formats them. Imports beyond Typer happen inside the command, so `lstm --help` stays fast.
 """
 
 from __future__ import annotations
@@ -9,19 +10,117 @@ from typing import Annotated
 
 import typer
 
-from lstmcli.console import stdout
-from lstmcli.errors import LstmError
+from lstmcli.console import ModelOpt, model_path, stderr, stdout
+from lstmcli.errors import LstmError, OptionError
+
+#: defaults that keep a 32-unit model readable at 80-100 columns
+DEFAULT_TOP = 8
+DEFAULT_LAST_STEPS = 5
+SINGLE_UNIT_ALL_STEPS = 30  # one-unit layouts show every step up to this window length
+
+
+def parse_units(text: str, hidden: int) -> list[int] | None:
+    """`0,3,5` or `2-4` or `all` -> sorted unit indices (None for all); OptionError if out of range."""
+    text = text.strip().lower()
+    if text == "all":
+        return None
+    units: set[int] = set()
+    try:
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            if "-" in part[1:]:
+                a, b = part.split("-", 1)
+                units.update(range(int(a), int(b) + 1))
+            else:
+                units.add(int(part))
+    except ValueError:
+        raise OptionError(f"--units {text!r} is not a list of units", hint="write e.g. --units 0,3,5 or 0-7 "
+                          "or all") from None
+    if not units:
+        raise OptionError("--units is empty", hint="write e.g. --units 0,3,5 or all")
+    bad = sorted(u for u in units if not 0 <= u < hidden)
+    if bad:
+        raise OptionError(f"--units {text}: unit {bad[0]} does not exist (the model has units 0..{hidden - 1})",
+                          hint=f"choose units from 0 to {hidden - 1}")
+    return sorted(units)
+
+
+def parse_steps(text: str, steps: int) -> list[int]:
+    """`all`, `N` or `last:N`, `first:N`, `A-B` / `A..B` (1-based, inclusive) -> 0-based step indices."""
+    spec = text.strip().lower()
+    hint = "write e.g. --steps all, --steps 5 (the last 5), --steps first:3, --steps 2-6"
+    try:
+        if spec == "all":
+            return list(range(steps))
+        if spec.startswith(("last:", "first:")):
+            which, n = spec.split(":", 1)
+            k = int(n)
+            if k < 1:
+                raise ValueError
+            k = min(k, steps)
+            return list(range(steps - k, steps)) if which == "last" else list(range(k))
+        for sep in ("..", "-", ":"):
+            if sep in spec:
+                a, b = (int(v) for v in spec.split(sep, 1))
+                break
+        else:
+            k = int(spec)
+            if k < 1:
+                raise ValueError
+            return list(range(max(0, steps - k), steps))
+    except ValueError:
+        raise OptionError(f"--steps {text!r} is not understood", hint=hint) from None
+    if not 1 <= a <= b <= steps:
+        raise OptionError(f"--steps {text}: the window has steps 1..{steps}", hint=f"choose a range inside 1-{steps}")
+    return list(range(a - 1, b))
 
 
 def inspect(
-    example: Annotated[
-        bool, typer.Option("--example", help="Walk through the seed's worked example (a built-in 1-unit model).")
-    ] = False,
+    step_trace: Annotated[bool, typer.Option(
+        "--step-trace", help="Run the model over its last input window and show every gate of every step.")] = False,
+    weights: Annotated[bool, typer.Option(
+        "--weights", help="Show the weights and biases of each gate (shapes, norms, values when few).")] = False,
+    example: Annotated[bool, typer.Option(
+        "--example", help="Walk through the seed's worked example (a built-in 1-unit model).")] = False,
+    model: ModelOpt = None,
+    data_csv: Annotated[str | None, typer.Option(
+        "--data", help="Trace over this CSV (same columns as the training data) instead of the model file's copy "
+        "of the training data's last rows.")] = None,
+    date: Annotated[str | None, typer.Option(
+        "--date", help="Trace the window that ends on this date, e.g. 2024-12-31.")] = None,
+    at: Annotated[int | None, typer.Option(
+        "--at", help="Trace the window that ends at this data row (0 = first row, -1 = last).")] = None,
+    layer: Annotated[int | None, typer.Option("--layer", help="Show only this layer (0 = the first).")] = None,
+    units: Annotated[str | None, typer.Option(
+        "--units", help="Units to show: 0,3,5 or 0-7 or all. [default: all, or the --top 8 when more]",
+        show_default=False)] = None,
+    top: Annotated[int | None, typer.Option(
+        "--top", help="Show the K units whose long-term memory changed most over the window.")] = None,
+    steps: Annotated[str | None, typer.Option(
+        "--steps", help="Steps to show: all, N (the last N), first:N, last:N, or A-B (1-based). "
+        "[default: last 5 when more]", show_default=False)] = None,
+    explain: Annotated[bool | None, typer.Option(
+        "--explain/--no-explain", help="Write out the seed's three stages with their arithmetic for each shown "
+        "step and unit. [default: on for 1-unit models]", show_default=False)] = None,
+    json_out: Annotated[bool, typer.Option(
+        "--json", help="Print machine-readable JSON only (the step trace: every number of every layer, step "
+        "and unit).")] = False,
 ) -> None:
-    """Look inside an LSTM: the seed's worked example, stage by stage.
+    """Look inside a trained model: a summary, its weights, or every gate of every step.
 
-    Example: lstm inspect --example
+    With no flag: what the model file holds (settings, data, metrics, format version).
+    --step-trace runs the model over its last input window (or the one ending at --date or
+    --at, or over --data) and shows, step by step, the forget, input and output gates, the
+    candidate, and the long-term (cell) and short-term (hidden) memory of each unit, then the
+    head's output and the forecast. The numbers are the engine's own forward pass, the same
+    one that trains and forecasts.
+
+    Examples: lstm inspect --step-trace     lstm inspect --step-trace --at 599 --model seed-model.npz
+              lstm inspect --weights        lstm inspect --example
     """
+    trace_opts = any(v is not None for v in (data_csv, date, at, top, steps, explain))
+    if example + weights + step_trace > 1:
+        raise OptionError("--example, --weights and --step-trace each show something different",
+                          hint="give one of them")
     if example:
         from lstmcli.render import render_seed_example
 
@@ -29,4 +128,159 @@ def inspect(
         for part in render_seed_example():
             out.print(part)
         return
-    raise LstmError("nothing to inspect yet", hint="try: lstm inspect --example")
+    if top is not None and top < 1:
+        raise OptionError(f"--top {top} is not possible", hint="use at least 1, e.g. --top 8")
+    if top is not None and units is not None:
+        raise OptionError("--top and --units both choose units", hint="give one of them")
+    if weights:
+        if trace_opts:
+            raise OptionError("--data, --date, --at, --top, --steps and --explain belong to --step-trace",
+                              hint="use --weights with --layer, --units or --json")
+        _weights(model, layer, units, json_out)
+        return
+    if step_trace or trace_opts or layer is not None or units is not None:
+        _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out)
+        return
+    _summary(model, json_out)
+
+
+def _load(model):
+    from lstmcli.forecast import Forecaster
+
+    path = model_path(model)
+    try:
+        return path, Forecaster.load(path)
+    except LstmError as e:
+        if not path.exists():
+            raise LstmError(e.message, hint="train one first: lstm train prices.csv, pass --model PATH, "
+                            "or see the seed's built-in model: lstm inspect --example") from None
+        raise
+
+
+def _check_layer(layer: int | None, n_layers: int) -> list[int]:
+    if layer is None:
+        return list(range(n_layers))
+    if not 0 <= layer < n_layers:
+        raise OptionError(f"--layer {layer} does not exist (the model has layer{'s 0..' if n_layers > 1 else ' '}"
+                          f"{n_layers - 1})", hint=f"choose --layer from 0 to {n_layers - 1}")
+    return [layer]
+
+
+def _summary(model, json_out: bool) -> None:
+    path, fc = _load(model)
+    if json_out:
+        import json
+
+        print(json.dumps({"model": str(path), **{k: v for k, v in fc.meta.items() if k != "tail"}}, indent=2))
+        return
+    from lstmcli import render_trace
+
+    out = stdout()
+    out.print(render_trace.summary_table(fc.meta, fc.params, str(path)))
+    flag = "" if model is None else f" --model {path}"
+    out.print(f"See it think: lstm inspect --step-trace{flag}    its weights: lstm inspect --weights{flag}",
+              style="dim", soft_wrap=True)
+
+
+def _weights(model, layer: int | None, units: str | None, json_out: bool) -> None:
+    path, fc = _load(model)
+    from lstmcli import engine, render_trace
+
+    _, H, L, _ = engine.dims(fc.params)
+    layers = _check_layer(layer, L)
+    if units is not None:
+        parse_units(units, H)  # validate; the detail tables show every unit when they fit
+    if json_out:
+        import json
+
+        print(json.dumps({"model": str(path), "parameters": render_trace.weights_dict(fc.params)}))
+        return
+    out = stdout()
+    for k in layers:
+        out.print(render_trace.weights_summary_table(fc.params, k))
+        for part in render_trace.weights_detail_tables(fc.params, k, out.width):
+            out.print(part)
+    out.print(render_trace.head_weights_text(fc.params))
+
+
+def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out) -> None:
+    path, fc = _load(model)
+    from lstmcli import trace as _trace
+
+    values = dates_ = None
+    source = None
+    if data_csv is not None:
+        from lstmcli import data
+
+        cols = fc.meta["columns"]
+        series = data.read_prices(data_csv, column=cols[0], features=cols[1:])
+        stderr().print(data.cleaning_summary(series), soft_wrap=True)
+        values, dates_, source = series.values, series.dates, series.source
+    t = _trace.trace(fc, values, dates_, at=at, date=date, source=source)
+    n_layers = len(t.record.layers)
+    shown_layers = _check_layer(layer, n_layers)
+    H = t.record.layers[0].cell.shape[-1]
+    chosen = parse_units(units, H) if units is not None else None
+    if top is not None and top > H:
+        top = H
+    if json_out:
+        import json
+
+        payload = _trace.to_dict(t, fc.params, fc.meta)
+        payload["model"]["path"] = str(path)
+        print(json.dumps(payload))
+        return
+
+    selection: list[tuple[int, list[int]]] = []
+    top_used = False
+    for k in shown_layers:
+        rec = t.record.layers[k]
+        if chosen is not None:
+            selection.append((k, chosen))
+        elif top is not None or H > DEFAULT_TOP:
+            selection.append((k, _trace.top_units(rec, top or DEFAULT_TOP)))
+            top_used = True
+        else:
+            selection.append((k, list(range(H))))
+    single = all(len(u) == 1 for _, u in selection)
+    if steps is not None:
+        step_list = parse_steps(steps, t.steps)
+    elif (single and t.steps <= SINGLE_UNIT_ALL_STEPS) or t.steps <= DEFAULT_LAST_STEPS:
+        step_list = list(range(t.steps))
+    else:
+        step_list = list(range(t.steps - DEFAULT_LAST_STEPS, t.steps))
+    if explain is None:
+        explain = H == 1
+
+    from rich.text import Text
+
+    from lstmcli import render_trace
+
+    out = stdout()
+    kind = {"level": "price levels", "diff": "price changes", "log-return": "log-returns"}[t.target]
+    first, last = t.rows[0] - (1 if t.target != "level" else 0), t.rows[-1]
+    L = len(t.record.layers)
+    out.print(Text(f"Step trace of {path} ({L} layer{'s' if L > 1 else ''} x {H} unit{'s' if H > 1 else ''}, "
+                   f"window {t.steps} steps of scaled {kind}): rows {first}..{last} of {t.source}.", style="bold"))
+    out.print(render_trace.legend())
+    note = render_trace.omitted_note(t, step_list, selection, top_used)
+    if note is not None:
+        out.print(note)
+    out.print()
+    if single:
+        for k, (u,) in selection:
+            title = f"Layer {k}" + (f", unit {u}" if H > 1 else "") + ": one row per step (memories after it)"
+            out.print(render_trace.unit_table(t, k, u, step_list, title))
+        if explain:
+            for s in step_list:
+                for part in render_trace.explain_parts(t, fc.params, s, selection):
+                    out.print(part)
+    else:
+        for s in step_list:
+            out.print(render_trace.step_heading(t, s))
+            out.print(render_trace.step_table(t, s, selection))
+            out.print()
+            if explain:
+                for part in render_trace.explain_parts(t, fc.params, s, selection):
+                    out.print(part)
+    out.print(render_trace.head_text(t, fc.params))

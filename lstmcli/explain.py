@@ -30,6 +30,11 @@ def weight(v: float) -> str:
     return f"{v:.2f}" if round(v, 2) == v else num(v)
 
 
+def term(v: float) -> str:
+    """A number as a term of a product or sum: negatives in brackets, `(-0.61)`."""
+    return num(v) if float(v) >= 0 else f"({num(v)})"
+
+
 def pct(v: float) -> str:
     """A share as a percentage with one decimal: 0.9974 -> 99.7%."""
     return f"{100 * float(v):.1f}%"
@@ -50,6 +55,8 @@ class StepValues:
     c_new: float
     tanh_c: float
     h_new: float
+    h_prev_all: np.ndarray | None = None  # (H,) every unit's short-term memory before the step
+    w_hh_all: np.ndarray | None = None  # (4, H) this unit's weights on every unit's short-term memory
 
 
 def step_values(
@@ -73,19 +80,45 @@ def step_values(
         c_new=float(rec.cell[t + 1, row, unit]),
         tanh_c=float(rec.tanh_cell[t, row, unit]),
         h_new=float(rec.hidden[t + 1, row, unit]),
+        h_prev_all=rec.hidden[t, row],
+        w_hh_all=params[f"weight_hh_l{layer}"][rows],
     )
 
 
-def _sum_text(v: StepValues, k: int) -> str:
-    """`1 x 2.70 + 1 x 1.63 + 1.62` for gate k (short-term memory first, as the seed)."""
-    def term(a: float, w: float) -> str:
-        return f"{num(a)} x {weight(w) if w >= 0 else f'({weight(w)})'}"
+#: up to this many terms of a weighted sum are written out; longer ones are shown as their total
+MAX_TERMS = 3
 
-    terms = [term(v.h_prev, v.w_hh[k])]
-    terms += [term(xi, w) for xi, w in zip(v.x, v.w_ih[k], strict=True)]
+
+def _sum_text(v: StepValues, k: int) -> str:
+    """`1 x 2.70 + 1 x 1.63 + 1.62` for gate k (short-term memory first, as the seed).
+
+    With many units (or inputs), their terms are summed into one labelled number, e.g.
+    `[short-term memories of 32 units . weights] -0.41`, so the line still adds up.
+    """
+    def product(a: float, w: float) -> str:
+        return f"{term(a)} x {weight(w) if w >= 0 else f'({weight(w)})'}"
+
+    def group(values: np.ndarray, weights: np.ndarray, what: str) -> list[str]:
+        if len(values) <= MAX_TERMS:
+            return [product(a, w) for a, w in zip(values, weights, strict=True)]
+        total = float(np.dot(values.astype(np.float64), weights.astype(np.float64)))
+        return [f"[{what} . weights] {num(total) if total >= 0 else f'({num(total)})'}"]
+
+    if v.h_prev_all is not None and v.w_hh_all is not None and len(v.h_prev_all) > 1:
+        terms = group(v.h_prev_all, v.w_hh_all[k], f"short-term memories of {len(v.h_prev_all)} units")
+    else:
+        terms = [product(v.h_prev, v.w_hh[k])]
+    terms += group(np.asarray(v.x), v.w_ih[k], f"{len(v.x)} inputs")
     b = float(v.bias[k])
     terms.append(weight(b) if b >= 0 else f"({weight(b)})")
     return " + ".join(terms)
+
+
+def _inputs_text(x: np.ndarray) -> str:
+    """The step's inputs: all of them when few, else how many and their range."""
+    if len(x) <= MAX_TERMS:
+        return ", ".join(num(a) for a in x)
+    return f"{len(x)} values from {num(np.min(x))} to {num(np.max(x))}"
 
 
 def explain_step(v: StepValues, seed_says: dict[str, str] | None = None) -> list[str]:
@@ -106,12 +139,12 @@ def explain_step(v: StepValues, seed_says: dict[str, str] | None = None) -> list
     added = i * g
     lines = [
         f"Start: long-term memory (cell state) {num(v.c_prev)}, short-term memory "
-        f"(hidden state) {num(v.h_prev)}, input {', '.join(num(a) for a in v.x)}.",
+        f"(hidden state) {num(v.h_prev)}, input {_inputs_text(v.x)}.",
         "",
         "Stage 1 - forget gate: what share of the long-term memory to keep",
         f"  {_sum_text(v, 1)} = {num(v.pre[1])}{said('forget_sum', v.pre[1])}",
         f"  -> sigmoid -> {num(f)}{said('forget', f)}",
-        f"  long-term memory {num(v.c_prev)} x {num(f)} = {num(remembered)}{said('remembered', remembered)}",
+        f"  long-term memory {term(v.c_prev)} x {num(f)} = {num(remembered)}{said('remembered', remembered)}",
         f"  It keeps {pct(f)} of the long-term memory.",
         "",
         "Stage 2 - input gate: what to add to the long-term memory",
@@ -119,7 +152,7 @@ def explain_step(v: StepValues, seed_says: dict[str, str] | None = None) -> list
         f"  -> tanh -> {num(g)}{said('candidate', g)}",
         f"  input gate (% of the potential memory to remember): {_sum_text(v, 0)} = {num(v.pre[0])}",
         f"  -> sigmoid -> {num(i)}{said('input', i)}",
-        f"  new long-term memory = {num(remembered)} + {num(i)} x {num(g)} = {num(v.c_new)}"
+        f"  new long-term memory = {num(remembered)} + {num(i)} x {term(g)} = {num(v.c_new)}"
         f"{said('cell', v.c_new)}",
         f"  It writes {pct(i)} of the potential memory {num(g)}, adding {num(added)}.",
         "",
@@ -128,7 +161,7 @@ def explain_step(v: StepValues, seed_says: dict[str, str] | None = None) -> list
         f"   (potential short-term memory){said('tanh_cell', v.tanh_c)}",
         f"  output gate: {_sum_text(v, 3)} = {num(v.pre[3])}",
         f"  -> sigmoid -> {num(o)}{said('output', o)}",
-        f"  new short-term memory = {num(o)} x {num(v.tanh_c)} = {num(v.h_new)}{said('hidden', v.h_new)}",
+        f"  new short-term memory = {num(o)} x {term(v.tanh_c)} = {num(v.h_new)}{said('hidden', v.h_new)}",
         f"  It passes on {pct(o)} of the potential short-term memory; this is the unit's output.",
     ]
     return lines

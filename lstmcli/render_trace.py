@@ -1,0 +1,344 @@
+"""Rich renderables for `lstm inspect`: the step trace, the weights, the model summary.
+
+Functions return tables and text; the command prints them. Every number shown comes from a
+`trace.Trace` (the engine's own forward record) or the model file; nothing is recomputed
+here except sums written out for the reader (`explain`).
+
+Layout of the step trace, chosen to read well at 80-100 columns:
+
+* Several units: one table per step, one row per unit (columns: forget, input, candidate,
+  output, long-term before/after, short-term after). A step is the natural unit of
+  reading ("on this date, this happened in every unit"), the columns are the seed's
+  stages in order, and eight numeric columns of ~7 characters fit 80 columns. The
+  alternative, one table per gate with units as columns, fits only ~9 units across and
+  scatters one step's story over seven tables. Rows are limited by `--top`/`--units` and
+  tables by `--steps`, and a dim line says what was left out.
+* One unit per layer (the seed's case): one table per layer with one row per step, like
+  the seed's company tables, so the memory can be read down a column.
+
+Colour only repeats what the numbers say (gates: red near 0 = closed, green near 1 =
+open), so NO_COLOR and pipes read the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from rich import box
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from lstmcli import dates as _dates
+from lstmcli import engine, explain
+from lstmcli.render import explain_text, gate_style, price
+from lstmcli.trace import Trace
+
+#: (layer, units shown) pairs
+Selection = list[tuple[int, list[int]]]
+
+TARGET_WORDS = {"log-return": "log-return", "diff": "change", "level": "level"}
+
+
+def _gate(v: float) -> Text:
+    return Text(f"{v:.3f}", gate_style(v))
+
+
+def _signed(v: float, places: int = 3) -> str:
+    return f"{v:+.{places}f}"
+
+
+def _date(t: Trace, s: int) -> str:
+    return "" if t.dates is None else _dates.format_date(t.dates[s], t.frequency)
+
+
+def _transformed(t: Trace, v: float) -> str:
+    return f"{v:+.5f}" if t.target == "log-return" else f"{v:+.4g}"
+
+
+def legend() -> Text:
+    """The words of the tables, once: what each gate and memory means (the seed's words)."""
+    return Text(
+        "forget gate: share of the long-term memory kept; input gate: share of the candidate (the "
+        "potential long-term memory, -1..1) added to it; output gate: share of tanh(long-term memory) "
+        "passed on as short-term memory. Long-term memory = cell state, short-term memory = hidden "
+        "state; both start at 0. Gates near 1 are open (green), near 0 closed (red).",
+        style="dim",
+    )
+
+
+def step_heading(t: Trace, s: int) -> Text:
+    """`Step 3/4  2024-08-21 (row 7)  Price 0.2514  scaled input -0.716` (raw, transformed, scaled)."""
+    text = Text(f"Step {s + 1}/{t.steps}", style="bold")
+    text.append(f"  {_date(t, s)} (row {t.rows[s]})" if t.dates is not None else f"  row {t.rows[s]}")
+    for j, col in enumerate(t.columns):
+        text.append(f"  {col} {price(float(t.prices[s, j]))}")
+        if t.target != "level":
+            text.append(f"  {TARGET_WORDS[t.target]} {_transformed(t, float(t.transformed[s, j]))}")
+        text.append(f"  scaled input {_signed(float(t.scaled[s, j]))}")
+    return text
+
+
+def step_table(t: Trace, s: int, selection: Selection) -> Table:
+    """Step s, one row per shown unit (sections per layer): the four gates and both memories.
+
+    The step's heading (`step_heading`) is printed above it, so it can wrap at the console's
+    width rather than the table's.
+    """
+    many = len(selection) > 1
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    if many:
+        table.add_column("layer", justify="right")
+    for header in ("unit", "forget\ngate", "input\ngate", "candidate\n(-1..1)", "output\ngate",
+                   "long-term\nbefore", "long-term\nafter", "short-term\nafter"):
+        table.add_column(header, justify="right", no_wrap=True)
+    for n, (k, units) in enumerate(selection):
+        rec = t.record.layers[k]
+        if n:
+            table.add_section()
+        for u in units:
+            row = [
+                str(u),
+                _gate(float(rec.forget_gate[s, 0, u])), _gate(float(rec.input_gate[s, 0, u])),
+                _signed(float(rec.candidate[s, 0, u])), _gate(float(rec.output_gate[s, 0, u])),
+                _signed(float(rec.cell_prev[s, 0, u])), _signed(float(rec.cell_new[s, 0, u])),
+                _signed(float(rec.hidden_new[s, 0, u])),
+            ]
+            table.add_row(*([str(k)] if many else []), *row)
+    return table
+
+
+def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str) -> Table:
+    """One unit, one row per step (the seed's layout): input, gates, memories after the step."""
+    rec = t.record.layers[layer]
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False,
+                  title_style="bold")
+    has_dates = t.dates is not None
+    table.add_column("step", justify="right")
+    if has_dates:
+        table.add_column("date", no_wrap=True)
+    if layer == 0:
+        col = t.columns[0]
+        table.add_column(col if len(col) <= 10 else col[:9] + ".", justify="right", no_wrap=True)
+        if t.target != "level":
+            table.add_column(TARGET_WORDS[t.target], justify="right", no_wrap=True)
+        table.add_column("scaled\ninput", justify="right", no_wrap=True)
+    else:
+        table.add_column("input\n(layer below)", justify="right")
+    for header in ("forget\ngate", "input\ngate", "candidate", "output\ngate", "long-term\nafter",
+                   "short-term\nafter"):
+        table.add_column(header, justify="right", no_wrap=True)
+    for s in steps:
+        row = [str(s + 1)]
+        if has_dates:
+            row.append(_date(t, s))
+        if layer == 0:
+            row.append(price(float(t.prices[s, 0])))
+            if t.target != "level":
+                row.append(_transformed(t, float(t.transformed[s, 0])))
+            row.append(_signed(float(t.scaled[s, 0])))
+        else:
+            x = rec.inputs[s, 0]
+            row.append(_signed(float(x[0])) if len(x) == 1 else f"{len(x)} values")
+        row += [_gate(float(rec.forget_gate[s, 0, unit])), _gate(float(rec.input_gate[s, 0, unit])),
+                _signed(float(rec.candidate[s, 0, unit])), _gate(float(rec.output_gate[s, 0, unit])),
+                _signed(float(rec.cell_new[s, 0, unit])), _signed(float(rec.hidden_new[s, 0, unit]))]
+        table.add_row(*row)
+    return table
+
+
+def explain_parts(t: Trace, params: dict[str, np.ndarray], s: int, selection: Selection) -> list[RenderableType]:
+    """The seed's three stages written out for step s of every shown unit."""
+    parts: list[RenderableType] = []
+    for k, units in selection:
+        for u in units:
+            where = f"layer {k} unit {u}" if len(t.record.layers) > 1 or t.record.layers[k].cell.shape[-1] > 1 else ""
+            when = f"Step {s + 1}/{t.steps}" + (f" ({_date(t, s)})" if t.dates is not None else "")
+            heading = f"{when}{', ' + where if where else ''}: the three stages"
+            if k == 0 and len(t.columns) == 1:
+                heading += f" (input: scaled {t.columns[0]} {explain.num(float(t.scaled[s, 0]))})"
+            v = explain.step_values(params, t.record.layers[k], layer=k, t=s, unit=u)
+            parts.append(Text("\n" + heading, style="bold underline"))
+            parts.append(explain_text(explain.explain_step(v)))
+    return parts
+
+
+def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
+    """The head's output, its meaning in target units, and the forecast in prices."""
+    W, b = params["head.weight"], params["head.bias"]  # (O, H), (O,)
+    h = t.record.layers[-1].hidden_new[-1, 0]  # (H,)
+    text = Text("\n")
+    if len(h) <= explain.MAX_TERMS:
+        terms = " + ".join(f"{explain.term(a)} x {explain.term(w)}" for a, w in zip(h, W[0], strict=True))
+        arith = f"{terms} + {explain.term(b[0])}"
+    else:
+        arith = f"head.weight (1 x {len(h)}) . short-term memory + head.bias"
+    text.append("Head: ", style="bold")
+    text.append(f"{arith} = {t.head[0]:+.4f} (scaled, from the last step's short-term memory)\n")
+    col, last, fc, y = t.columns[0], float(t.last_price[0]), float(t.forecast[0]), float(t.head_target[0])
+    mean = float(t.scale_mean[0])
+    unscale = (f"  unscaled: {explain.term(float(t.head[0]))} x {float(t.scale_std[0]):.4g} (std) + "
+               f"{f'{mean:.4g}' if mean >= 0 else f'({mean:.4g})'} (mean) = ")
+    if t.target == "level":
+        text.append(f"{unscale}{col} {price(fc)}\n")
+    elif t.target == "diff":
+        text.append(f"{unscale}change {_transformed(t, y)}\n  price: {price(last)} + ({y:+.4g}) = {price(fc)}\n")
+    else:
+        text.append(f"{unscale}log-return {_transformed(t, y)}\n  price: {price(last)} x exp({y:+.5f}) = "
+                    f"{price(fc)}\n")
+    when = "the next step" if t.forecast_date is None else _dates.format_date(t.forecast_date, t.frequency)
+    change = fc - last
+    pct = f", {100 * change / last:+.2f}%" if last != 0 else ""
+    text.append("Forecast ", style="bold")
+    text.append(f"for {when} (row {t.rows[-1] + 1}): {col} {price(fc)}  (last {price(last)}, "
+                f"{'+' if change >= 0 else '-'}{price(abs(change))}{pct})\n")
+    if t.actual is not None:
+        a = float(t.actual[0])
+        text.append(f"Actual value on that row: {price(a)}  (forecast error {fc - a:+.4g})\n")
+    return text
+
+
+def omitted_note(t: Trace, steps: Sequence[int], selection: Selection, top_used: bool) -> Text | None:
+    """A dim line saying which steps and units are left out, and how to see them."""
+    notes = []
+    if len(steps) < t.steps:
+        notes.append(f"steps {steps[0] + 1}..{steps[-1] + 1} of {t.steps} (see all: --steps all)")
+    for k, units in selection:
+        H = t.record.layers[k].cell.shape[-1]
+        if len(units) < H:
+            how = "the ones whose long-term memory changed most" if top_used else "chosen with --units"
+            notes.append(f"layer {k}: {len(units)} of {H} units, {how}: {', '.join(map(str, units))} "
+                         "(see all: --units all)")
+    layers = [k for k, _ in selection]
+    if len(layers) < len(t.record.layers):
+        notes.append(f"layer {', '.join(map(str, layers))} of 0..{len(t.record.layers) - 1} (other: --layer K)")
+    if not notes:
+        return None
+    return Text("Showing " + "; ".join(notes) + ".", style="dim")
+
+
+# ---------------------------------------------------------------------------------------
+# the model file: summary and weights
+
+
+def summary_table(meta: dict, params: dict[str, np.ndarray], path: str) -> Table:
+    """What is in a model file: format, data, network, training, validation."""
+    table = Table(title=f"Model file {path}", title_justify="left", show_header=False, box=box.SIMPLE)
+    table.add_column("what", style="bold", no_wrap=True)
+    table.add_column("value")
+    d, c, tr = meta.get("data", {}), meta.get("config", {}), meta.get("training", {})
+    table.add_row("format", f"lstmcli model file version {meta.get('format_version')}, written by "
+                  f"{meta.get('tool', 'lstmcli')} {meta.get('tool_version', '?')} on {meta.get('created', '?')}")
+    if d:
+        span = f"{d['first_date'][:10]} .. {d['last_date'][:10]}" if d.get("first_date") else "no dates"
+        freq = _dates.FREQUENCY_NAMES.get(d.get("frequency") or "", "irregular or no dates")
+        sha = f", sha256 {d['sha256'][:12]}" if d.get("sha256") else ""
+        table.add_row("trained on", f"{d.get('source')}: {d.get('rows', 0):,} rows, {span} ({freq}){sha}")
+    cols = meta.get("columns", [])
+    table.add_row("columns", ", ".join(cols) + (" (the first is forecast)" if len(cols) > 1 else ""))
+    n_params = sum(int(p.size) for p in params.values())
+    F, H, L, O = engine.dims(params)
+    table.add_row("network", f"{L} layer{'s' if L > 1 else ''} x {H} LSTM unit{'s' if H > 1 else ''}, "
+                  f"{F} input{'s' if F > 1 else ''}, head to {O} output{'s' if O > 1 else ''}; "
+                  f"{n_params:,} parameters ({params['weight_hh_l0'].dtype})")
+    table.add_row("learns", f"the next {meta.get('target')} of each column, scaled; window {c.get('window')} "
+                  f"steps; {meta.get('horizon_strategy', 'recursive')} forecasts")
+    if tr:
+        how = "interrupted" if tr.get("interrupted") else ("early stop" if tr.get("stopped_early") else "all epochs")
+        table.add_row("training", f"{tr.get('epochs_run')} of {c.get('epochs')} epochs ({how}), best epoch "
+                      f"{tr.get('best_epoch')}, validation loss {tr.get('best_val_loss', float('nan')):.4f} "
+                      f"(scaled MSE); {tr.get('train_windows', 0):,} training / {tr.get('val_windows', 0):,} "
+                      "validation windows")
+    settings = ", ".join(f"{k} {c[k]}" for k in ("batch_size", "lr", "seed", "val_fraction", "patience", "clip")
+                         if k in c)
+    table.add_row("settings", settings)
+    v = meta.get("validation")
+    if v:
+        table.add_row("validation", f"one-step MAE on the last {v['rows']} rows: model {price(v['model']['mae'])}, "
+                      f"naive {price(v['naive']['mae'])}, drift {price(v['drift']['mae'])} "
+                      f"(model MASE {v['model']['mase']:.3f})")
+    return table
+
+
+def _norm(a: np.ndarray) -> str:
+    return f"{float(np.linalg.norm(a.astype(np.float64))):.3f}"
+
+
+def weights_summary_table(params: dict[str, np.ndarray], k: int) -> Table:
+    """Layer k's weights and biases, one row per gate: shapes and norms."""
+    W_ih, W_hh = params[f"weight_ih_l{k}"], params[f"weight_hh_l{k}"]  # (G, F), (G, H)
+    bias = params[f"bias_ih_l{k}"] + params[f"bias_hh_l{k}"]  # (G,)
+    H = W_hh.shape[1]
+    src = "input" if k == 0 else f"layer {k - 1}"
+    table = Table(title=f"Layer {k}: weight_ih_l{k} {W_ih.shape}, weight_hh_l{k} {W_hh.shape}, "
+                  f"bias {bias.shape}; rows i, f, g, o",
+                  title_justify="left", box=box.SIMPLE_HEAD, title_style="bold")
+    table.add_column("gate")
+    for col in (f"weights on {src}", "norm", "weights on h", "norm", "bias min", "bias mean", "bias max"):
+        table.add_column(col, justify="right")
+    for g, name in enumerate(engine.GATES):
+        rows = slice(g * H, (g + 1) * H)
+        b = bias[rows].astype(np.float64)
+        table.add_row(name, str(W_ih[rows].shape), _norm(W_ih[rows]), str(W_hh[rows].shape), _norm(W_hh[rows]),
+                      f"{b.min():+.3f}", f"{b.mean():+.3f}", f"{b.max():+.3f}")
+    return table
+
+
+def weights_detail_tables(params: dict[str, np.ndarray], k: int, width: int) -> list[RenderableType]:
+    """Every weight of layer k, when it fits `width`: the seed's block table for 1 unit, else one table per gate."""
+    W_ih, W_hh = params[f"weight_ih_l{k}"], params[f"weight_hh_l{k}"]  # (G, F), (G, H)
+    bias = params[f"bias_ih_l{k}"] + params[f"bias_hh_l{k}"]  # (G,)
+    G, F = W_ih.shape
+    H = G // 4
+    xs = ["input"] if F == 1 and k == 0 else [f"in {j}" for j in range(F)]
+    if H == 1:
+        table = Table(title=f"Layer {k} (one unit), the seed's blocks", title_justify="left", box=box.SIMPLE_HEAD)
+        table.add_column("block")
+        table.add_column("short-term weight", justify="right")
+        for x in xs:
+            table.add_column(f"{x} weight", justify="right")
+        table.add_column("bias", justify="right")
+        for name in ("forget", "input", "candidate", "output"):
+            g = engine.GATES.index(name)
+            table.add_row(name, f"{W_hh[g, 0]:+.3f}", *(f"{w:+.3f}" for w in W_ih[g]), f"{bias[g]:+.3f}")
+        return [table]
+    if width < (F + H + 2) * 9:
+        return [Text(f"Layer {k}: {G} x {F + H} weights are too many to print here; "
+                     "lstm inspect --weights --json gives every value.", style="dim")]
+    out: list[RenderableType] = []
+    for g, name in enumerate(engine.GATES):
+        table = Table(title=f"Layer {k}, {name} {'gate' if name != 'candidate' else ''}: one row per unit",
+                      title_justify="left", box=box.SIMPLE_HEAD)
+        table.add_column("unit", justify="right")
+        for x in xs:
+            table.add_column(x, justify="right")
+        for j in range(H):
+            table.add_column(f"h {j}", justify="right")
+        table.add_column("bias", justify="right")
+        for u in range(H):
+            r = g * H + u
+            table.add_row(str(u), *(f"{w:+.3f}" for w in W_ih[r]), *(f"{w:+.3f}" for w in W_hh[r]),
+                          f"{bias[r]:+.3f}")
+        out.append(table)
+    return out
+
+
+def head_weights_text(params: dict[str, np.ndarray]) -> Text:
+    """head.weight and head.bias: shapes, norms, values when few."""
+    W, b = params["head.weight"], params["head.bias"]
+    text = Text()
+    text.append("Head: ", style="bold")
+    text.append(f"head.weight {W.shape} norm {_norm(W)}, head.bias {b.shape} = "
+                f"{', '.join(f'{v:+.4f}' for v in b)}\n")
+    if W.size <= 16:
+        for o in range(W.shape[0]):
+            text.append(f"  output {o}: weights on the last short-term memory "
+                        f"{', '.join(f'{w:+.4f}' for w in W[o])}\n")
+    return text
+
+
+def weights_dict(params: dict[str, np.ndarray]) -> dict:
+    """Every parameter as {name: {shape, norm, values}} for --weights --json."""
+    return {name: {"shape": list(p.shape), "norm": float(np.linalg.norm(p.astype(np.float64))),
+                   "values": p.astype(np.float64).tolist()} for name, p in params.items()}

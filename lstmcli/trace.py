@@ -1,0 +1,258 @@
+"""The gate-by-gate record of one forecast step, taken from the engine's own forward pass.
+
+`trace()` builds the model's input window exactly as a forecast does (`forecast.model_input`),
+runs `engine.forward` on it (the same code that trains and forecasts; there is no second
+copy of the math) and returns a `Trace`: for every step of the window its date, raw prices,
+target-series values and scaled inputs, the engine's `Record` of every gate, the head's
+output and the forecast in price units. `lstm inspect --step-trace` shows it; a notebook
+can use it directly:
+
+    >>> from lstmcli.forecast import Forecaster
+    >>> from lstmcli.trace import trace
+    >>> t = trace(Forecaster.load("lstm-model.npz"))
+    >>> t.record.layers[0].forget_gate[:, 0, :]      # (T, H) forget gate of every step and unit
+
+Row numbers (`rows`, `at`) are 0-based rows of the data: of the file the model was trained
+on (only its tail is stored in the model file), or of `values` when given. Negative `at`
+counts from the end (-1 = the last row). NumPy only: no pandas, no Rich.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstmcli import dates as _dates
+from lstmcli import engine
+from lstmcli.errors import DataError, OptionError
+from lstmcli.forecast import Forecaster, model_input
+from lstmcli.transforms import Scaler, next_price, offset, to_target
+
+
+@dataclass
+class Trace:
+    """One forward pass of a model over one input window, with everything around it.
+
+    Shape letters: T steps (the window), F input columns, O outputs (= F), H units.
+    """
+
+    record: engine.Record  # the engine's own record; batch size 1 (index [t, 0, unit])
+    rows: np.ndarray  # (T,) 0-based data row of each step's price
+    dates: np.ndarray | None  # (T,) datetime64[s] of each step, None when the data has no dates
+    prices: np.ndarray  # (T, F) raw price of each step (the row the step's input ends at)
+    transformed: np.ndarray  # (T, F) target-series value: the price (level), its diff or log-return
+    scaled: np.ndarray  # (T, F) the network's input: (transformed - mean) / std
+    head: np.ndarray  # (O,) the head's output, scaled: W_head h_T + b_head
+    head_target: np.ndarray  # (O,) the head's output in target units (inverse-scaled)
+    forecast: np.ndarray  # (F,) the forecast price of each column for the next step
+    forecast_date: np.datetime64 | None
+    actual: np.ndarray | None  # (F,) the price that really came next, when the data holds it
+    last_price: np.ndarray  # (F,) the price the forecast continues from
+    scale_mean: np.ndarray  # (F,) the scaler's mean: scaled = (transformed - mean) / std
+    scale_std: np.ndarray  # (F,)
+    columns: list[str]
+    target: str  # "level", "diff" or "log-return"
+    frequency: str | None
+    source: str  # where the prices came from (the model file's stored tail, or a CSV)
+
+    @property
+    def steps(self) -> int:
+        """T, the number of steps in the window."""
+        return len(self.rows)
+
+
+def _stored_prices(fc: Forecaster) -> tuple[np.ndarray, np.ndarray | None, int, str]:
+    """(prices (N, F), dates or None, row number of the first price, description) of the model file's tail."""
+    tail = fc.meta["tail"]
+    prices = np.asarray(tail["values"], dtype=np.float64)
+    prices = prices[:, None] if prices.ndim == 1 else prices  # (N, F)
+    d = np.array(tail["dates"], dtype="datetime64[s]") if tail.get("dates") else None
+    total = int(fc.meta.get("data", {}).get("rows", len(prices)))
+    src = fc.meta.get("data", {}).get("source", "the training data")
+    return prices, d, total - len(prices), f"{src} (its last rows, stored in the model file)"
+
+
+def find_date(dates_: np.ndarray | None, when: str, first_row: int, source: str) -> int:
+    """The 0-based data row whose date is `when` (e.g. "2024-12-31"); OptionError if there is none."""
+    if dates_ is None:
+        raise OptionError(f"--date {when}: {source} has no dates", hint="choose the step with --at INDEX instead")
+    try:
+        day = np.datetime64(when.strip().replace(" ", "T"))
+    except ValueError:
+        raise OptionError(f"--date {when!r} is not a date", hint="write it like 2024-12-31") from None
+    unit = np.datetime_data(day.dtype)[0]
+    coarse = dates_.astype(f"datetime64[{unit}]") if unit in ("Y", "M", "W", "D", "h", "m") else dates_
+    hits = np.flatnonzero(coarse == day)
+    if len(hits) == 0:
+        i = int(np.clip(np.searchsorted(dates_, day.astype("datetime64[s]")), 1, len(dates_) - 1))
+        near = ", ".join(_dates.format_date(d) for d in dates_[i - 1 : i + 1])
+        span = f"{_dates.format_date(dates_[0])}..{_dates.format_date(dates_[-1])}"
+        raise OptionError(f"--date {when} is not in {source} ({span})",
+                          hint=f"the nearest dates are {near}; or pass the data with --data FILE.csv")
+    return first_row + int(hits[-1])
+
+
+def trace(
+    fc: Forecaster,
+    values: np.ndarray | None = None,
+    dates_: np.ndarray | None = None,
+    *,
+    at: int | None = None,
+    date: str | None = None,
+    source: str | None = None,
+) -> Trace:
+    """Run a loaded model over the input window that ends at data row `at` (or at `date`).
+
+    Without `values`, the prices are the model file's stored tail of the training data; with
+    `values` (N,) or (N, F) (and their `dates_`), that data. The window ends at the last row
+    unless `at` (0-based, negative from the end) or `date` says otherwise; the forecast is for
+    the row after it, exactly what `Forecaster.predict(1)` would forecast from there.
+    """
+    if fc.params is None:
+        raise OptionError("this Forecaster has not been fitted or loaded")
+    meta = fc.meta
+    kind, W = fc.target, fc.config.window
+    off = offset(kind)
+    columns = list(meta["columns"])
+    if values is None:
+        prices, d, first_row, where = _stored_prices(fc)
+    else:
+        prices = np.asarray(values, dtype=np.float64)
+        prices = prices[:, None] if prices.ndim == 1 else prices  # (N, F)
+        d = None if dates_ is None else np.asarray(dates_).astype("datetime64[s]")
+        first_row, where = 0, source or "the new data"
+        if prices.shape[1] != meta["features"]:
+            raise DataError(f"{where} has {prices.shape[1]} columns, the model was trained on "
+                            f"{meta['features']} ({', '.join(columns)})")
+    N = len(prices)
+    total = first_row + N  # rows in the data (the stored tail ends at the data's last row)
+
+    if at is not None and date is not None:
+        raise OptionError("--at and --date both choose the window's end", hint="give one of them")
+    if date is not None:
+        end = find_date(d, date, first_row, where)
+    elif at is not None:
+        end = at + total if at < 0 else at
+        if not 0 <= end < total:
+            raise OptionError(f"--at {at} is outside the data (rows 0..{total - 1})",
+                              hint=f"choose a row from {W + off - 1} to {total - 1}, or -1 for the last")
+    else:
+        end = total - 1
+    start = end - (W + off) + 1  # first price row the window needs
+    if start < 0:
+        raise OptionError(f"row {end} is too early: a window of {W} steps ({kind}) needs {W + off} price rows "
+                          f"ending there", hint=f"choose a row from {W + off - 1} on")
+    if start < first_row:
+        raise OptionError(
+            f"row {end} is not in {where} (rows {first_row}..{total - 1} are, and a window needs "
+            f"{W + off} rows ending at the chosen one)",
+            hint=f"pass the training data: --data {meta.get('data', {}).get('source', 'FILE.csv')}")
+    lo, hi = start - first_row, end - first_row + 1  # local slice of the window's prices
+    hist = prices[None, lo:hi]  # (1, W + off, F)
+    if not np.isfinite(hist).all():
+        raise DataError(f"{where} has missing or infinite values in rows {start}..{end}")
+    to_target(hist[0], kind, where, columns)  # a clear error for non-positive prices with log-return
+
+    scaler = Scaler.from_dict(meta["scaler"])
+    dtype = fc.params["weight_hh_l0"].dtype
+    z, x = model_input(scaler, kind, hist, dtype)  # (1, W, F) each
+    prediction, record = engine.forward(fc.params, x)  # (1, O): the engine's own forward pass
+    last = hist[:, -1, :].astype(np.float64)  # (1, F)
+    head_target = scaler.inverse(prediction.astype(np.float64))  # (1, O)
+    price = next_price(last, head_target, kind)  # (1, F), as recursive_forecast's first step
+
+    nxt = end + 1 - first_row
+    actual = prices[nxt].copy() if nxt < N else None
+    frequency = meta.get("data", {}).get("frequency")
+    if d is None:
+        forecast_date = None
+    elif nxt < N:
+        forecast_date = d[nxt]
+    else:
+        fut = _dates.future_dates(d[: nxt], frequency, 1)
+        forecast_date = None if fut is None else fut[0]
+    step_rows = np.arange(start + off, end + 1)  # (T,)
+    return Trace(
+        record=record,
+        rows=step_rows,
+        dates=None if d is None else d[step_rows - first_row],
+        prices=hist[0, off:].copy(),
+        transformed=z[0],
+        scaled=x[0],
+        head=prediction[0],
+        head_target=head_target[0],
+        forecast=price[0],
+        forecast_date=forecast_date,
+        actual=actual,
+        last_price=last[0],
+        scale_mean=scaler.mean,
+        scale_std=scaler.std,
+        columns=columns,
+        target=kind,
+        frequency=frequency,
+        source=where,
+    )
+
+
+def top_units(rec: engine.LayerRecord, k: int) -> list[int]:
+    """The k units whose long-term memory changed most over the window, in unit order.
+
+    "Changed most" is the total |c_t - c_{t-1}| over all steps: how busy the unit's cell was.
+    """
+    change = np.abs(rec.cell_new[:, 0] - rec.cell_prev[:, 0]).sum(axis=0)  # (H,)
+    order = np.argsort(-change, kind="stable")[:k]
+    return sorted(int(u) for u in order)
+
+
+def to_dict(t: Trace, params: dict[str, np.ndarray], meta: dict) -> dict:
+    """Every number of a trace as plain JSON-ready lists: arrays are [step][unit] (or [step][column]).
+
+    Floats are written exactly (JSON float repr round-trips float64, and float32 widened).
+    """
+
+    def arr(a: np.ndarray) -> list:
+        return np.asarray(a, dtype=np.float64).tolist()
+
+    d = None if t.dates is None else [_dates.format_date(x, t.frequency) for x in t.dates]
+    layers = []
+    for k, rec in enumerate(t.record.layers):
+        layers.append({
+            "layer": k,
+            "units": rec.cell.shape[-1],
+            "inputs": arr(rec.inputs[:, 0]),  # (T, F or H below)
+            "forget_gate": arr(rec.forget_gate[:, 0]),
+            "input_gate": arr(rec.input_gate[:, 0]),
+            "candidate": arr(rec.candidate[:, 0]),
+            "output_gate": arr(rec.output_gate[:, 0]),
+            "pre_activation": {g: arr(rec.pre_activation(g)[:, 0]) for g in engine.GATES},
+            "cell_prev": arr(rec.cell_prev[:, 0]),
+            "cell_new": arr(rec.cell_new[:, 0]),
+            "hidden_prev": arr(rec.hidden_prev[:, 0]),
+            "hidden_new": arr(rec.hidden_new[:, 0]),
+            "tanh_cell": arr(rec.tanh_cell[:, 0]),
+        })
+    c = meta.get("config", {})
+    return {
+        "model": {
+            "target": t.target, "columns": t.columns, "window": c.get("window"), "hidden": c.get("hidden"),
+            "layers": c.get("layers"), "dtype": str(params["weight_hh_l0"].dtype),
+            "format_version": meta.get("format_version"), "trained_on": meta.get("data", {}).get("source"),
+        },
+        "source": t.source,
+        "layout": "per layer, arrays are [step][unit]; gate order i, f, g, o as in PyTorch",
+        "steps": [
+            {"step": s + 1, "row": int(t.rows[s]), "date": None if d is None else d[s],
+             "price": arr(t.prices[s]), "transformed": arr(t.transformed[s]), "scaled": arr(t.scaled[s])}
+            for s in range(t.steps)
+        ],
+        "layers": layers,
+        "scaler": {"mean": arr(t.scale_mean), "std": arr(t.scale_std)},
+        "head": {"output_scaled": arr(t.head), "output_target": arr(t.head_target),
+                 "weight": arr(params["head.weight"]), "bias": arr(params["head.bias"])},
+        "forecast": {
+            "date": None if t.forecast_date is None else _dates.format_date(t.forecast_date, t.frequency),
+            "row": int(t.rows[-1]) + 1, "last_price": arr(t.last_price), "price": arr(t.forecast),
+            "actual": None if t.actual is None else arr(t.actual),
+        },
+    }
