@@ -46,7 +46,12 @@ class SGD:
 
 @dataclass
 class Adam:
-    """Adam (Kingma & Ba, 2015, Algorithm 1) with bias correction."""
+    """Adam (Kingma & Ba, 2015, Algorithm 1) with bias correction.
+
+    The moments of all parameters live in one flat vector each (`m` and `v` hold views of
+    them under the parameters' keys), so a step is a handful of whole-vector operations
+    rather than a dozen small ones per parameter; no temporaries are allocated per step.
+    """
 
     lr: float = 1e-3
     beta1: float = 0.9
@@ -56,18 +61,39 @@ class Adam:
     m: Params = field(default_factory=dict)  # first moment, same keys as params
     v: Params = field(default_factory=dict)  # second moment, same keys as params
 
+    def _init(self, params: Params) -> None:
+        dtype = np.result_type(*params.values())
+        n = sum(p.size for p in params.values())
+        self._m, self._v = np.zeros(n, dtype), np.zeros(n, dtype)  # (N,) each
+        self._g, self._tmp = np.empty(n, dtype), np.empty(n, dtype)  # (N,) scratch
+        self._slices: dict[str, slice] = {}
+        start = 0
+        for k, p in params.items():
+            self._slices[k] = slice(start, start + p.size)
+            self.m[k] = self._m[start : start + p.size].reshape(p.shape)
+            self.v[k] = self._v[start : start + p.size].reshape(p.shape)
+            start += p.size
+
     def step(self, params: Params, grads: Params) -> None:
         if not self.m:
-            self.m = {k: np.zeros_like(p) for k, p in params.items()}
-            self.v = {k: np.zeros_like(p) for k, p in params.items()}
+            self._init(params)
         self.t += 1
         # bias corrections folded into the step size (the paper's efficient form)
         lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)
         eps_t = self.eps * np.sqrt(1.0 - self.beta2**self.t)
-        for k, p in params.items():
-            g, m, v = grads[k], self.m[k], self.v[k]
-            m *= self.beta1
-            m += (1.0 - self.beta1) * g  # m_t = b1 m + (1 - b1) g
-            v *= self.beta2
-            v += (1.0 - self.beta2) * (g * g)  # v_t = b2 v + (1 - b2) g^2
-            p -= (lr_t * m) / (np.sqrt(v) + eps_t)  # p -= lr m_hat / (sqrt(v_hat) + eps)
+        g, m, v, tmp = self._g, self._m, self._v, self._tmp  # (N,) each
+        for k, sl in self._slices.items():
+            g[sl] = grads[k].reshape(-1)
+        m *= self.beta1
+        np.multiply(g, 1.0 - self.beta1, out=tmp)
+        m += tmp  # m_t = b1 m + (1 - b1) g
+        v *= self.beta2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1.0 - self.beta2
+        v += tmp  # v_t = b2 v + (1 - b2) g^2
+        np.sqrt(v, out=tmp)
+        tmp += eps_t
+        np.divide(m, tmp, out=tmp)
+        tmp *= lr_t  # lr m_hat / (sqrt(v_hat) + eps)
+        for k, sl in self._slices.items():
+            params[k] -= tmp[sl].reshape(params[k].shape)
