@@ -142,10 +142,10 @@ def summary_table(result):
              f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {r.config.hidden} units, "
              f"{r.target})")
     table = Table(title=title, title_justify="left", caption_justify="left")
-    table.add_column("model")
+    table.add_column("model", no_wrap=True)
     cols = [("mae", "MAE", price), ("rmse", "RMSE", price), ("mape", "MAPE %", lambda v: _num(v, ".2f")),
             ("smape", "sMAPE %", lambda v: _num(v, ".2f")), ("mase", "MASE", lambda v: _num(v, ".3f")),
-            ("direction", "direction right", lambda v: _num(v, ".0f") + ("%" if v is not None else ""))]
+            ("direction", "direction", lambda v: _num(v, ".0f") + ("%" if v is not None else ""))]
     for _, name, _ in cols:
         table.add_column(name, justify="right")
     has_cov = r.coverage is not None
@@ -158,17 +158,19 @@ def summary_table(result):
             best[key] = (max if key == "direction" else min)(vals, key=vals.get)
     for m in r.models:
         s = r.scores[m]
-        row = [LABELS[m] + (" (reference)" if m == r.reference else "")]
+        row = [LABELS[m] + (" (ref)" if m == r.reference else "")]
         for key, _, fmt in cols:
             text = fmt(s[key]) if _finite(s[key]) else "-"
             row.append(f"[bold]{text} *[/]" if best.get(key) == m else text + "  ")
         if has_cov:
             row.append(f"{r.coverage:.1f}%" if m == "lstm" else "")
         table.add_row(*row)
-    table.caption = (f"* best in column. naive = last value; drift = naive + average past change; moving average "
-                     f"of the last {r.ma_window}. MASE = MAE / in-sample {'seasonal ' if r.season > 1 else ''}naive "
-                     f"MAE before the test window ({price(r.scale)}). Direction: forecast above/below the last value "
-                     f"as the actual was. {r.season_reason[0].upper() + r.season_reason[1:]}.")
+    seasonal = "seasonal " if r.season > 1 else ""
+    table.caption = (f"* best in column; (ref) the baseline the verdict compares with. naive = last value; "
+                     f"drift = naive + average past change; moving average of the last {r.ma_window}. "
+                     f"MASE = MAE / in-sample {seasonal}naive MAE before the test window ({price(r.scale)}). "
+                     f"Direction: forecast above/below the last value as the actual was. "
+                     f"{r.season_reason[0].upper() + r.season_reason[1:]}.")
     return table
 
 
