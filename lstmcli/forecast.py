@@ -55,7 +55,7 @@ def model_input(
     Returns (target series (B, W, F) in float64, scaled input (B, W, F) in `dtype`);
     `recursive_forecast` and `lstm inspect --step-trace` (trace.py) both use it.
     """
-    z = np.stack([to_target(h, kind) for h in history]) if kind != "level" else history.copy()  # (B, W, F)
+    z = to_target(history, kind, axis=1)  # (B, W, F)
     return z, scaler.transform(z).astype(dtype)  # (B, W, F) each
 
 
@@ -74,8 +74,7 @@ def recursive_forecast(
         return np.concatenate([recursive_forecast(params, scaler, kind, window, history[b : b + chunk], days, chunk)
                                for b in range(0, B, chunk)])
     dtype = params["weight_hh_l0"].dtype
-    z = to_target(history, kind, axis=1)  # (B, W, F)
-    x = scaler.transform(z).astype(dtype)  # (B, W, F)
+    _, x = model_input(scaler, kind, history, dtype)  # (B, W, F)
     last = history[:, -1, :].astype(np.float64)  # (B, F)
     out = np.empty((B, days, F))
     for d in range(days):
