@@ -262,21 +262,30 @@ class _Workspace:
             self.u = [np.empty((G, B), dtype)] * T  # (G, B) scratch, shared by all steps
 
 
-_cache = threading.local()  # per thread: the training workspaces of the last few shapes
+_cache = threading.local()  # per thread: the workspaces of the last few shapes
+_CACHE_BYTES = 64 << 20  # larger workspaces are allocated per call rather than kept
 
 
-def _training_workspaces(params: dict[str, np.ndarray], B: int, T: int) -> list[_Workspace]:
-    """Reused workspaces for loss_and_gradients, whose record never leaves the engine."""
+def _reused_workspaces(
+    params: dict[str, np.ndarray], B: int, T: int, for_backward: bool
+) -> list[_Workspace] | None:
+    """Workspaces kept across calls, for callers whose record never leaves the engine.
+
+    None when they would be too large to keep (the caller then allocates its own).
+    """
     dtype = params["weight_hh_l0"].dtype
     dims_ = [(params[f"weight_hh_l{k}"].shape[1], params[f"weight_ih_l{k}"].shape[1])
              for k in range(layer_count(params))]
-    key = (B, T, dtype, tuple(dims_))
+    rows = sum((T + 1) * (11 * H + F + 1) + (T * (14 * H + F + 1) if for_backward else 0) for H, F in dims_)
+    if rows * B * dtype.itemsize > _CACHE_BYTES:
+        return None
+    key = (B, T, dtype, tuple(dims_), for_backward)
     spaces: dict = getattr(_cache, "spaces", None) or {}
     _cache.spaces = spaces
     if key not in spaces:
         if len(spaces) >= 4:  # e.g. full batches and the short last batch of an epoch
             spaces.pop(next(iter(spaces)))
-        spaces[key] = [_Workspace(T, B, H, F, dtype, for_backward=True) for H, F in dims_]
+        spaces[key] = [_Workspace(T, B, H, F, dtype, for_backward) for H, F in dims_]
     return spaces[key]
 
 
@@ -333,7 +342,8 @@ def _layer_forward(W_aug: np.ndarray, x: np.ndarray, h0: np.ndarray, c0: np.ndar
 
 
 def _forward(
-    params: dict[str, np.ndarray], x: np.ndarray, state: State | None, spaces: list[_Workspace] | None
+    params: dict[str, np.ndarray], x: np.ndarray, state: State | None,
+    spaces: list[_Workspace] | None, for_backward: bool,
 ) -> tuple[np.ndarray, Record, list[_Workspace]]:
     """forward() inside the given workspaces (one per layer), or fresh ones when None."""
     dtype = params["weight_hh_l0"].dtype
@@ -355,7 +365,7 @@ def _forward(
         else:
             h0, c0 = (np.asarray(v, dtype).T for v in state[k])  # (H, B) each
         W_aug = _augmented_weights(W_ih, W_hh, params[f"bias_ih_l{k}"] + params[f"bias_hh_l{k}"])  # (G, K)
-        ws = spaces[k] if spaces else _Workspace(T, B, H, W_ih.shape[1], dtype, for_backward=False)
+        ws = spaces[k] if spaces else _Workspace(T, B, H, W_ih.shape[1], dtype, for_backward)
         layers.append(_layer_forward(W_aug, inputs, h0, c0, ws))
         used.append(ws)
         inputs = ws.aug[1:, :H]  # (T, H, B): this layer's short-term memories feed the next
@@ -375,13 +385,14 @@ def forward(
     "both memories are initialised to 0"). The record's `.state` is the final (h, c) of
     each layer, so a forecast can continue from it.
     """
-    prediction, record, _ = _forward(params, x, state, None)
+    prediction, record, _ = _forward(params, x, state, None, for_backward=False)
     return prediction, record
 
 
 def predict(params: dict[str, np.ndarray], x: np.ndarray, state: State | None = None) -> np.ndarray:
     """Just the prediction (B, O) of `forward`."""
-    return _forward(params, x, state, None)[0]
+    B, T = np.shape(x)[:2]
+    return _forward(params, x, state, _reused_workspaces(params, B, T, for_backward=False), for_backward=False)[0]
 
 
 # ---------------------------------------------------------------------------------------
@@ -488,8 +499,8 @@ def loss_and_gradients(
     mean should be 1), e.g. to make the target column count more than extra features.
     """
     B, T = np.shape(x)[:2]
-    spaces = _training_workspaces(params, B, T)  # the record stays in here: safe to reuse
-    prediction, record, spaces = _forward(params, x, None, spaces)
+    spaces = _reused_workspaces(params, B, T, for_backward=True)  # the record stays in here
+    prediction, record, spaces = _forward(params, x, None, spaces, for_backward=True)
     y = np.asarray(y, dtype=prediction.dtype).reshape(prediction.shape)  # (B, O)
     err = prediction - y  # (B, O)
     if weights is not None:

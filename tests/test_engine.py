@@ -310,3 +310,25 @@ def test_record_views_do_not_alias_the_callers_input():
     before = rec.layers[0].inputs.copy()
     x[:] = 0.0
     np.testing.assert_array_equal(rec.layers[0].inputs, before)
+
+
+def test_reused_and_fresh_workspaces_give_the_same_numbers(monkeypatch):
+    """Training and predict reuse buffers across calls; too-large shapes allocate per call."""
+    rng = np.random.default_rng(9)
+    p = engine.init_params(2, 4, 2, 1, rng)
+    x = rng.normal(size=(5, 6, 2))
+    y = rng.normal(size=(5, 1))
+    loss, grads = engine.loss_and_gradients(p, x, y)
+    pred = engine.predict(p, x)
+    engine.loss_and_gradients(p, rng.normal(size=(5, 6, 2)), y)  # the same buffers, other numbers
+    engine.predict(p, rng.normal(size=(5, 6, 2)))
+    again, grads_again = engine.loss_and_gradients(p, x, y)
+    np.testing.assert_array_equal(engine.predict(p, x), pred)
+    assert again == loss
+    monkeypatch.setattr(engine, "_CACHE_BYTES", 0)  # nothing kept: fresh buffers every call
+    fresh, grads_fresh = engine.loss_and_gradients(p, x, y)
+    np.testing.assert_array_equal(engine.predict(p, x), pred)
+    assert fresh == loss
+    for name in p:
+        np.testing.assert_array_equal(grads_again[name], grads[name])
+        np.testing.assert_array_equal(grads_fresh[name], grads[name])
