@@ -275,6 +275,8 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
             for s in step_list:
                 for part in render_trace.explain_parts(t, fc.params, s, selection):
                     out.print(part)
+        else:
+            out.print()
     else:
         for s in step_list:
             out.print(render_trace.step_heading(t, s))

@@ -168,7 +168,7 @@ def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
     """The head's output, its meaning in target units, and the forecast in prices."""
     W, b = params["head.weight"], params["head.bias"]  # (O, H), (O,)
     h = t.record.layers[-1].hidden_new[-1, 0]  # (H,)
-    text = Text("\n")
+    text = Text()
     if len(h) <= explain.MAX_TERMS:
         terms = " + ".join(f"{explain.term(a)} x {explain.term(w)}" for a, w in zip(h, W[0], strict=True))
         arith = f"{terms} + {explain.term(b[0])}"
