@@ -86,6 +86,23 @@ def recursive_forecast(
     return out
 
 
+MIN_TRAIN_WINDOWS = 8
+
+
+def _split_sizes(n_targets: int, val_fraction: float) -> tuple[int, int]:
+    """(training, validation) window counts: the newest share validates, at least 2 windows."""
+    n_val = max(2, round(n_targets * val_fraction))
+    return n_targets - n_val, n_val
+
+
+def min_rows(window: int, off: int, val_fraction: float) -> int:
+    """The fewest price rows that give MIN_TRAIN_WINDOWS training windows."""
+    n = window + off + MIN_TRAIN_WINDOWS + 2
+    while _split_sizes(n - off - window, val_fraction)[0] < MIN_TRAIN_WINDOWS:
+        n += 1
+    return n
+
+
 def histories(prices: np.ndarray, window: int, kind: str, targets: np.ndarray) -> np.ndarray:
     """The price rows (B, window + offset, F) a forecast of target-series rows `targets` starts from.
 
@@ -165,7 +182,7 @@ class Forecaster:
 
     def fit(
         self,
-        values: np.ndarray,
+        values,
         dates_: np.ndarray | None = None,
         columns: list[str] | None = None,
         *,
@@ -175,9 +192,29 @@ class Forecaster:
         on_epoch: Callable[[EpochReport], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
     ) -> Forecaster:
-        """Train on prices (N,) or (N, F), oldest first; column 0 is the forecast target."""
+        """Train on prices, oldest first; column 0 is the forecast target.
+
+        `values` is an array (N,) or (N, F), a `data.PriceSeries` (from `read_prices`), or a
+        pandas Series/DataFrame (a DatetimeIndex gives the dates); the keywords override
+        what those carry.
+        """
         cfg = self.config
         cfg.validate()
+        if hasattr(values, "sha256") and hasattr(values, "columns"):  # a data.PriceSeries
+            dates_ = values.dates if dates_ is None else dates_
+            columns = columns or values.columns
+            frequency = frequency or values.frequency
+            source = values.source if source == "<array>" else source
+            sha256 = sha256 or values.sha256
+            values = values.values
+        elif hasattr(values, "to_numpy") and hasattr(values, "index"):  # pandas, duck-typed (no import)
+            if dates_ is None and str(getattr(values.index, "dtype", "")).startswith("datetime64"):
+                dates_ = values.index.to_numpy().astype("datetime64[s]")
+            names = list(values.columns) if hasattr(values, "columns") else [values.name or "value"]
+            columns = columns or [str(n) for n in names]
+            values = values.to_numpy(dtype=np.float64)
+        if dates_ is not None and frequency is None:
+            frequency = dates.infer_frequency(np.asarray(dates_))
         prices = np.asarray(values, dtype=np.float64)
         prices = prices[:, None] if prices.ndim == 1 else prices  # (N, F)
         N, F = prices.shape
@@ -189,15 +226,12 @@ class Forecaster:
         z = to_target(prices, self.target, source, columns)  # (M, F): the target series
         off = offset(self.target)
         M, W = len(z), cfg.window
-        n_targets = M - W
-        n_val = max(2, round(n_targets * cfg.val_fraction))
-        n_train = n_targets - n_val
-        need = W + off + 8 + 2  # at least 8 training and 2 validation windows
-        if n_train < 8:
+        n_train, _ = _split_sizes(M - W, cfg.val_fraction)
+        if n_train < MIN_TRAIN_WINDOWS:
             raise DataError(
                 f"{source} has {N} usable rows; --window {W} with --val-fraction {cfg.val_fraction:g} "
-                f"needs at least {need + max(0, round(10 * cfg.val_fraction / (1 - cfg.val_fraction)) - 2)} "
-                f"(at least 8 windows to train on and 2 to validate)",
+                f"needs at least {min_rows(W, off, cfg.val_fraction)} "
+                f"({MIN_TRAIN_WINDOWS} windows to train on and 2 to validate)",
                 hint=f"use a smaller --window (e.g. {max(1, min(W, N // 4))}) or more data",
             )
         targets = np.arange(W, M)  # row t of z is predicted from rows t-W .. t-1

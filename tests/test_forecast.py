@@ -158,3 +158,33 @@ def test_metric_functions_by_hand():
     # up (9->10) called up (11): right; up (10->12) called up (12): right; down (12->9) called down: right
     assert metrics.directional_accuracy(prev, a, f) == 100.0
     assert metrics.directional_accuracy(prev, a, prev + (prev - f)) == 0.0  # every call wrong
+
+
+def test_fit_accepts_a_pandas_series_with_dates():
+    pd = pytest.importorskip("pandas")
+    idx = pd.bdate_range("2022-01-03", periods=150)
+    s = pd.Series(_prices(150), index=idx, name="Close")
+    fc = Forecaster(TrainConfig(**SMALL)).fit(s)
+    assert fc.meta["columns"] == ["Close"] and fc.meta["data"]["frequency"] == "B"
+    assert str(fc.predict(1).dates[0])[:10] == str(np.busday_offset(idx[-1].date(), 1, roll="forward"))
+
+
+def test_fit_accepts_a_price_series_from_read_prices(tmp_path):
+    from lstmcli import data
+
+    p = _prices(120)
+    days = _bdays(120)
+    path = tmp_path / "p.csv"
+    path.write_text("Date,Close\n" + "".join(f"{str(d)[:10]},{v:.4f}\n" for d, v in zip(days, p, strict=True)))
+    fc = Forecaster(TrainConfig(**SMALL)).fit(data.read_prices(path))
+    assert fc.meta["data"]["source"].endswith("p.csv") and fc.meta["data"]["sha256"]
+    assert fc.meta["data"]["frequency"] == "B"
+
+
+def test_too_little_data_names_the_true_minimum():
+    from lstmcli.forecast import min_rows
+
+    need = min_rows(10, 1, 0.2)
+    Forecaster(TrainConfig(**{**SMALL, "epochs": 1})).fit(_prices(need))
+    with pytest.raises(DataError, match=f"needs at least {need}"):
+        Forecaster(TrainConfig(**{**SMALL, "epochs": 1})).fit(_prices(need - 1))
