@@ -41,6 +41,12 @@ def backtest(
     hidden: Annotated[int | None, typer.Option(help=f"LSTM units per layer. {_SAME}", show_default=False)] = None,
     layers: Annotated[int | None, typer.Option(help=f"Stacked LSTM layers. {_SAME}", show_default=False)] = None,
     epochs: Annotated[int | None, typer.Option(help=f"Most epochs per fit. {_SAME}", show_default=False)] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Windows per mini-batch. [default: 64, at most 1/8 of the "
+                                                   "training windows]", show_default=False)] = None,
+    val_fraction: Annotated[float | None, typer.Option(help=f"Share of each fit's rows held out for validation "
+                                                       f"(and interval errors). {_SAME}", show_default=False)] = None,
+    patience: Annotated[int | None, typer.Option(help=f"Epochs without improvement before stopping. {_SAME}",
+                                                 show_default=False)] = None,
     lr: Annotated[float | None, typer.Option(help=f"Adam learning rate. {_SAME}", show_default=False)] = None,
     seed: Annotated[int | None, typer.Option(help=f"Random seed. {_SAME}", show_default=False)] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")] = False,
@@ -68,18 +74,23 @@ def backtest(
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import check_target
 
-    chosen = {k: v for k, v in dict(window=window, hidden=hidden, layers=layers, epochs=epochs, lr=lr,
-                                     seed=seed).items() if v is not None}
+    chosen = {k: v for k, v in dict(window=window, hidden=hidden, layers=layers, epochs=epochs, lr=lr, seed=seed,
+                                     batch_size=batch_size, val_fraction=val_fraction,
+                                     patience=patience).items() if v is not None}
     config = TrainConfig(**chosen)
     config.validate()
     target = check_target(target or "log-return")
 
     from lstmcli import data
-    from lstmcli.backtest import run_backtest
+    from lstmcli.backtest import plan, run_backtest
+    from lstmcli.defaults import batch_size_for
 
     err = stderr()
     names = [n.strip() for n in features.split(",") if n.strip()] if features else []
     series = data.read_prices(csv, column=column, date_column=date_column, features=names)
+    if batch_size is None:  # the data-dependent default, on the rows the (first) fit sees
+        cut, _ = plan(len(series.values), spec)
+        config.batch_size = batch_size_for(cut, config.window, config.val_fraction, target)
     if not json_out:
         err.print(data.cleaning_summary(series), soft_wrap=True)
     with _LazyProgress(err, quiet) as on_progress:
@@ -140,7 +151,7 @@ def summary_table(result):
     unit = r.step_word(2)
     title = (f"Backtest of {r.column!r}: {len(r.origins):,} origins{span}, 1-{r.spec.days} {unit} ahead, "
              f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {r.config.hidden} units, "
-             f"{r.target})")
+             f"{r.target}, batch {r.config.batch_size})")
     table = Table(title=title, title_justify="left", caption_justify="left")
     table.add_column("model", no_wrap=True)
     cols = [("mae", "MAE", price), ("rmse", "RMSE", price), ("mape", "MAPE %", lambda v: _num(v, ".2f")),

@@ -290,3 +290,32 @@ def test_cli_user_errors_are_one_line_and_exit_2(run, args, option):
     r = run("backtest", MONTHLY, *args)
     assert r.exit_code == 2, r
     assert "Error:" in r.stderr and option in r.stderr and "Traceback" not in r.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# data-dependent defaults
+
+
+@pytest.mark.parametrize(("rows", "window", "target"), [(180, 30, "log-return"), (120, 10, "level"), (400, 20, "diff")])
+def test_train_windows_matches_the_forecasters_own_split(rows, window, target):
+    from lstmcli.defaults import train_windows
+    from lstmcli.forecast import Forecaster
+
+    cfg = TrainConfig(window=window, hidden=2, epochs=1)
+    fc = Forecaster(cfg, target).fit(_walk(rows))
+    assert fc.meta["training"]["train_windows"] == train_windows(rows, window, cfg.val_fraction, target)
+
+
+def test_batch_size_gives_short_series_enough_steps_and_long_ones_64():
+    from lstmcli.defaults import batch_size_for
+
+    assert batch_size_for(144, 30, 0.2) == 12  # monthly sample before its test window: 90 windows
+    assert batch_size_for(60, 30, 0.2) == 8  # never below 8
+    assert batch_size_for(2570, 30, 0.2) == 64 == batch_size_for(700, 30, 0.2)
+
+
+def test_cli_uses_the_data_dependent_batch_unless_given(run):
+    r = run("backtest", MONTHLY, "--days", "2", "--json", *FAST)
+    assert json.loads(r.stdout)["model"]["batch_size"] == 12
+    r = run("backtest", MONTHLY, "--days", "2", "--json", "--batch-size", "32", *FAST)
+    assert json.loads(r.stdout)["model"]["batch_size"] == 32
