@@ -26,10 +26,13 @@ rows in PyTorch's order i, f, g, o, plus the head:
     head.weight    (O, H)        head.bias      (O,)
 
 The dtype of the parameters (float32 or float64) is the dtype of all the arithmetic.
-Speed notes: the input projection of all steps is one matmul before the time loop; each
-step is one matmul for all four gates plus a handful of whole-array ufunc calls into
-preallocated buffers (at these sizes the number of NumPy calls per step matters as much
-as the FLOPs); the weight gradients of all steps are one matmul after the backward loop.
+Speed notes (at B=64, H=32..128 the number of NumPy calls per step matters as much as the
+FLOPs, so each step is one matmul plus a few whole-block ufunc calls into buffers that exist
+before the loop): the loops run feature-major, batch last, so each gate is a contiguous
+(H, B) block; x_t and the bias ride in the recurrent matmul; the products backward needs are
+formed in forward while they are in cache; the weight gradients of all steps are one matmul
+after the backward loop; training reuses its buffers across batches. The record shows the
+same memory as time-major (T, B, .) views.
 """
 
 from __future__ import annotations
@@ -219,7 +222,7 @@ class _Workspace:
     touch, which doubled the time per batch) keeps the loops down to the arithmetic.
     """
 
-    def __init__(self, T: int, B: int, H: int, F: int, dtype: np.dtype, for_backward: bool) -> None:
+    def __init__(self, T: int, B: int, H: int, F: int, dtype: np.dtype, for_backward: bool, record: bool) -> None:
         G, K = 4 * H, H + F + 1
         self.shape = (T, B, H, F)
         s, offset = _gate_affine(H, dtype)
@@ -229,7 +232,8 @@ class _Workspace:
         self.aug = np.empty((T + 1, K, B), dtype)  # (T+1, K, B) rows [h_{t-1}; x_t; 1]
         self.aug[T, H:] = 0.0  # never multiplied: there is no step T
         self.aug[:, H + F] = 1.0  # the bias row
-        self.pre = np.empty((T, G, B), dtype)  # (T, G, B) z_t
+        self.record = record  # keep z_t for the record (training and predict never read it)
+        self.pre = np.empty((T, G, B), dtype) if record else None  # (T, G, B) z_t
         self.gc = np.empty((T + 1, 5 * H, B), dtype)  # (T+1, 5H, B) rows [i f g o | c]: gates of t, c_{t-1}
         self.tanh_cell = np.empty((T, H, B), dtype)  # (T, H, B)
         self.prod = np.empty((2, H, B), dtype)  # (2, H, B) scratch for [i g, f c_{t-1}]
@@ -276,7 +280,7 @@ def _reused_workspaces(
     dtype = params["weight_hh_l0"].dtype
     dims_ = [(params[f"weight_hh_l{k}"].shape[1], params[f"weight_ih_l{k}"].shape[1])
              for k in range(layer_count(params))]
-    rows = sum((T + 1) * (11 * H + F + 1) + (T * (14 * H + F + 1) if for_backward else 0) for H, F in dims_)
+    rows = sum((T + 1) * (7 * H + F + 1) + (T * (14 * H + F + 1) if for_backward else 0) for H, F in dims_)
     if rows * B * dtype.itemsize > _CACHE_BYTES:
         return None
     key = (B, T, dtype, tuple(dims_), for_backward)
@@ -285,7 +289,7 @@ def _reused_workspaces(
     if key not in spaces:
         if len(spaces) >= 4:  # e.g. full batches and the short last batch of an epoch
             spaces.pop(next(iter(spaces)))
-        spaces[key] = [_Workspace(T, B, H, F, dtype, for_backward) for H, F in dims_]
+        spaces[key] = [_Workspace(T, B, H, F, dtype, for_backward, record=False) for H, F in dims_]
     return spaces[key]
 
 
@@ -294,24 +298,28 @@ def _augmented_weights(W_ih: np.ndarray, W_hh: np.ndarray, bias: np.ndarray) -> 
     return np.concatenate([W_hh, W_ih, bias[:, None]], axis=1)  # (G, K)
 
 
-def _layer_forward(W_aug: np.ndarray, x: np.ndarray, h0: np.ndarray, c0: np.ndarray, ws: _Workspace) -> LayerRecord:
+def _layer_forward(W_aug: np.ndarray, x: np.ndarray, h0: np.ndarray, c0: np.ndarray, ws: _Workspace) -> None:
     """Run one layer over all steps of x (T, F, B), from (h0, c0), each (H, B), inside `ws`.
 
     If `ws.for_backward`, also keeps the two products backward needs (`dgate`, `dcell`),
     computed here while the step's numbers are still in cache.
     """
     T, _, H, F = ws.shape
-    G = 4 * H
     s, offset, pre, tanh_cell, prod = ws.s, ws.offset, ws.pre, ws.tanh_cell, ws.prod
+    # without a record nobody reads z_t: scale the rows once (x0.5 is exact) and go straight to s z_t
+    W_s = None if ws.record else W_aug * s[:, :1]  # (G, K)
     ws.aug[:T, H : H + F] = x  # (T, F, B)
     ws.aug[0, :H] = h0
     ws.gc[0, 4 * H :] = c0
     i_f, g_c, c_new, h_new, o_, i_ = ws.i_f, ws.g_c, ws.c_new, ws.h_new, ws.o, ws.i
 
     for t in range(T):
-        z, u, a = pre[t], ws.u[t], ws.a[t]  # (G, B) each
-        np.matmul(W_aug, ws.aug[t], out=z)  # z_t = W_hh h_{t-1} + W_ih x_t + b: all four gates
-        np.multiply(z, s, out=u)  # sigmoid(z) = 0.5 + 0.5 tanh(z/2): one tanh for all gates
+        u, a = ws.u[t], ws.a[t]  # (G, B) each
+        if W_s is None:
+            np.matmul(W_aug, ws.aug[t], out=pre[t])  # z_t = W_hh h_{t-1} + W_ih x_t + b: all four gates
+            np.multiply(pre[t], s, out=u)  # sigmoid(z) = 0.5 + 0.5 tanh(z/2): one tanh for all gates
+        else:
+            np.matmul(W_s, ws.aug[t], out=u)  # s z_t, the same numbers
         np.tanh(u, out=u)  # u = tanh(s z)
         np.multiply(u, s, out=a)
         a += offset  # i_t, f_t, g_t, o_t = s u + offset
@@ -330,22 +338,26 @@ def _layer_forward(W_aug: np.ndarray, x: np.ndarray, h0: np.ndarray, c0: np.ndar
             np.multiply(h_new[t], tanh_cell[t], out=ws.dcell[t])
             np.subtract(o_[t], ws.dcell[t], out=ws.dcell[t])  # o_t (1 - tanh(c_t)^2) = o_t - h_t tanh(c_t)
 
-    T_B = (0, 2, 1)  # (T, ., B) -> (T, B, .): the record's time-major views
+
+def _layer_record(ws: _Workspace) -> LayerRecord:
+    """The record of a layer: time-major (T, B, .) views of its workspace."""
+    T, _, H, F = ws.shape
+    T_B = (0, 2, 1)  # (T, ., B) -> (T, B, .)
     return LayerRecord(
         inputs=ws.aug[:T, H : H + F].transpose(T_B),  # (T, B, F): our own copy of x
-        pre=pre.transpose(T_B),  # (T, B, G)
-        gates=ws.gc[:T, :G].transpose(T_B),  # (T, B, G)
+        pre=ws.pre.transpose(T_B),  # (T, B, G)
+        gates=ws.gc[:T, : 4 * H].transpose(T_B),  # (T, B, G)
         cell=ws.gc[:, 4 * H :].transpose(T_B),  # (T+1, B, H)
         hidden=ws.aug[:, :H].transpose(T_B),  # (T+1, B, H)
-        tanh_cell=tanh_cell.transpose(T_B),  # (T, B, H)
+        tanh_cell=ws.tanh_cell.transpose(T_B),  # (T, B, H)
     )
 
 
 def _forward(
     params: dict[str, np.ndarray], x: np.ndarray, state: State | None,
     spaces: list[_Workspace] | None, for_backward: bool,
-) -> tuple[np.ndarray, Record, list[_Workspace]]:
-    """forward() inside the given workspaces (one per layer), or fresh ones when None."""
+) -> tuple[np.ndarray, Record | None, list[_Workspace]]:
+    """forward() inside the given workspaces (one per layer), or inside fresh ones with a record."""
     dtype = params["weight_hh_l0"].dtype
     x = np.asarray(x, dtype=dtype)
     assert x.ndim == 3, f"x must be (batch, time, features), got shape {x.shape}"
@@ -355,7 +367,6 @@ def _forward(
     assert T >= 1, f"x has no time steps: shape {x.shape}"
 
     inputs = x.transpose(1, 2, 0)  # (T, F, B): feature-major (copied into the layer's buffer)
-    layers: list[LayerRecord] = []
     used: list[_Workspace] = []
     for k in range(n_layers):
         W_ih, W_hh = params[f"weight_ih_l{k}"], params[f"weight_hh_l{k}"]
@@ -365,13 +376,16 @@ def _forward(
         else:
             h0, c0 = (np.asarray(v, dtype).T for v in state[k])  # (H, B) each
         W_aug = _augmented_weights(W_ih, W_hh, params[f"bias_ih_l{k}"] + params[f"bias_hh_l{k}"])  # (G, K)
-        ws = spaces[k] if spaces else _Workspace(T, B, H, W_ih.shape[1], dtype, for_backward)
-        layers.append(_layer_forward(W_aug, inputs, h0, c0, ws))
+        ws = spaces[k] if spaces else _Workspace(T, B, H, W_ih.shape[1], dtype, for_backward, record=True)
+        _layer_forward(W_aug, inputs, h0, c0, ws)
         used.append(ws)
         inputs = ws.aug[1:, :H]  # (T, H, B): this layer's short-term memories feed the next
 
-    h_last = layers[-1].hidden[-1]  # (B, H)
+    h_last = used[-1].aug[T, :H].T  # (B, H)
     prediction = h_last @ params["head.weight"].T + params["head.bias"]  # (B, O)
+    if spaces:
+        return prediction, None, used
+    layers = [_layer_record(ws) for ws in used]
     final = [(r.hidden[-1].copy(), r.cell[-1].copy()) for r in layers]
     return prediction, Record(layers, prediction, final), used
 
@@ -403,7 +417,7 @@ def _workspace_from_record(rec: LayerRecord) -> _Workspace:
     """A backward-ready workspace rebuilt from a record alone (for `backward`)."""
     T, B, G = rec.gates.shape
     H, F = G // 4, rec.inputs.shape[-1]
-    ws = _Workspace(T, B, H, F, rec.gates.dtype, for_backward=True)
+    ws = _Workspace(T, B, H, F, rec.gates.dtype, for_backward=True, record=False)
     fm = (0, 2, 1)  # (T, B, .) -> (T, ., B)
     ws.aug[:, :H] = rec.hidden.transpose(fm)
     ws.aug[:T, H : H + F] = rec.inputs.transpose(fm)
@@ -428,8 +442,8 @@ def _layer_backward(
     """Backpropagate through one layer; mirrors `_layer_forward` step by step, in reverse.
 
     dLoss/dh_t from above is either `dh_last` (H, B), the last step only (the head), or
-    `dh_out` (T, H, B), every step (the layer above). Returns the gradient of W_aug (G, K)
-    and, if `need_dx`, dLoss/dx (T, F, B) for the layer below.
+    `dh_out` (H, T, B), every step (the layer above). Returns the gradient of W_aug (G, K)
+    and, if `need_dx`, dLoss/dx (F, T, B) for the layer below.
     """
     T, B, H, _ = ws.shape
     G, K = W_aug.shape
@@ -442,7 +456,7 @@ def _layer_backward(
 
     for t in reversed(range(T)):
         if dh_out is not None:
-            dh += dh_out[t]  # h_t feeds the layer above and step t+1
+            dh += dh_out[:, t]  # h_t feeds the layer above and step t+1
         np.multiply(dh, dcell[t], out=tmp)  # h_t = o_t tanh(c_t)  ->  dc_t
         dc += tmp
         np.multiply(ws.d_ifg[t], dc, out=ws.dz_ifg[t])  # c_t = f c_{t-1} + i g  ->  dz_i, dz_f, dz_g
@@ -457,20 +471,22 @@ def _layer_backward(
     dW_aug *= s2
     if not need_dx:
         return dW_aug, None
-    return dW_aug, np.matmul(W_s2[:, H:-1].T, dz)  # (T, F, B): dx_t = W_ih^T dz_t
+    dx = W_s2[:, H:-1].T @ ws.dz2.reshape(G, T * B)  # (F, T*B): dx_t = W_ih^T dz_t, all steps at once
+    return dW_aug, dx.reshape(-1, T, B)  # (F, T, B)
 
 
 def _backward(
-    params: dict[str, np.ndarray], record: Record, spaces: list[_Workspace], dprediction: np.ndarray
+    params: dict[str, np.ndarray], spaces: list[_Workspace], dprediction: np.ndarray
 ) -> dict[str, np.ndarray]:
     """backward() from the workspaces the forward pass filled."""
     grads = {name: np.zeros_like(p) for name, p in params.items()}
-    h_last = record.layers[-1].hidden[-1]  # (B, H)
+    T = spaces[-1].shape[0]
+    h_last = spaces[-1].aug[T, : params["head.weight"].shape[1]].T  # (B, H)
     grads["head.weight"] += dprediction.T @ h_last  # (O, H)
     grads["head.bias"] += dprediction.sum(axis=0)  # (O,)
     dh_last = (dprediction @ params["head.weight"]).T  # (H, B): only the last step feeds the head
-    dh_out = None  # (T, H, B) from the layer above
-    for k in reversed(range(len(record.layers))):
+    dh_out = None  # (H, T, B) from the layer above
+    for k in reversed(range(len(spaces))):
         W_ih, W_hh = params[f"weight_ih_l{k}"], params[f"weight_hh_l{k}"]
         W_aug = _augmented_weights(W_ih, W_hh, params[f"bias_ih_l{k}"] + params[f"bias_hh_l{k}"])  # (G, K)
         dW_aug, dh_out = _layer_backward(W_aug, spaces[k], dh_last, dh_out, need_dx=k > 0)
@@ -487,7 +503,7 @@ def backward(
     params: dict[str, np.ndarray], record: Record, dprediction: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Gradients of the loss w.r.t. every parameter, given dLoss/dprediction (B, O)."""
-    return _backward(params, record, [_workspace_from_record(r) for r in record.layers], dprediction)
+    return _backward(params, [_workspace_from_record(r) for r in record.layers], dprediction)
 
 
 def loss_and_gradients(
@@ -500,7 +516,7 @@ def loss_and_gradients(
     """
     B, T = np.shape(x)[:2]
     spaces = _reused_workspaces(params, B, T, for_backward=True)  # the record stays in here
-    prediction, record, spaces = _forward(params, x, None, spaces, for_backward=True)
+    prediction, _, spaces = _forward(params, x, None, spaces, for_backward=True)
     y = np.asarray(y, dtype=prediction.dtype).reshape(prediction.shape)  # (B, O)
     err = prediction - y  # (B, O)
     if weights is not None:
@@ -510,4 +526,4 @@ def loss_and_gradients(
     else:
         loss = float(np.mean(err * err))
         dprediction = (2.0 / err.size) * err  # (B, O)
-    return loss, _backward(params, record, spaces, dprediction)
+    return loss, _backward(params, spaces, dprediction)
