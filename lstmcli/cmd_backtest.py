@@ -15,7 +15,7 @@ import typer
 from lstmcli.console import stderr, stdout
 from lstmcli.errors import LstmError
 
-_SAME = "[default: as lstm train]"
+_SAME = "\\[default: as lstm train]"
 
 
 def backtest(
@@ -26,12 +26,12 @@ def backtest(
     refit: Annotated[str, typer.Option(help="Retrain the LSTM: never (train once before the test window) or N "
                                        "(every N origins, on all data before the origin).")] = "never",
     season: Annotated[int | None, typer.Option(help="Season length for seasonal naive and MASE (1 = none). "
-                                               "[default: from the dates, if autocorrelation confirms it]",
+                                               "\\[default: from the dates, if autocorrelation confirms it]",
                                                show_default=False)] = None,
     interval: Annotated[float, typer.Option(help="Coverage of the LSTM's prediction interval to score.")] = 0.9,
-    column: Annotated[str | None, typer.Option(help="Column to forecast. [default: as lstm train]",
+    column: Annotated[str | None, typer.Option(help="Column to forecast. \\[default: as lstm train]",
                                                show_default=False)] = None,
-    date_column: Annotated[str | None, typer.Option(help="Date column. [default: found by name or by parsing]",
+    date_column: Annotated[str | None, typer.Option(help="Date column. \\[default: found by name or by parsing]",
                                                     show_default=False)] = None,
     features: Annotated[str | None, typer.Option(help="Extra input columns, comma-separated.")] = None,
     target: Annotated[str | None, typer.Option(help=f"What the network learns: log-return, diff or level. {_SAME}",
@@ -41,7 +41,7 @@ def backtest(
     hidden: Annotated[int | None, typer.Option(help=f"LSTM units per layer. {_SAME}", show_default=False)] = None,
     layers: Annotated[int | None, typer.Option(help=f"Stacked LSTM layers. {_SAME}", show_default=False)] = None,
     epochs: Annotated[int | None, typer.Option(help=f"Most epochs per fit. {_SAME}", show_default=False)] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Windows per mini-batch. [default: 64, at most 1/8 of the "
+    batch_size: Annotated[int | None, typer.Option(help="Windows per mini-batch. \\[default: 64, at most 1/8 of the "
                                                    "training windows]", show_default=False)] = None,
     val_fraction: Annotated[float | None, typer.Option(help=f"Share of each fit's rows held out for validation "
                                                        f"(and interval errors). {_SAME}", show_default=False)] = None,
