@@ -319,3 +319,12 @@ def test_cli_uses_the_data_dependent_batch_unless_given(run):
     assert json.loads(r.stdout)["model"]["batch_size"] == 12
     r = run("backtest", MONTHLY, "--days", "2", "--json", "--batch-size", "32", *FAST)
     assert json.loads(r.stdout)["model"]["batch_size"] == 32
+
+
+def test_season_given_by_hand_overrides_detection():
+    p = _monthly_seasonal(150)
+    r = run_backtest(p, TINY, "log-return", BacktestSpec(days=2, season=1), frequency="M")
+    assert r.season == 1 and r.reference == "naive" and "seasonal_naive" not in r.forecasts
+    assert r.scale == pytest.approx(metrics.naive_scale(p[: r.cut]))
+    r = run_backtest(p, TINY, "log-return", BacktestSpec(days=2, season=6), frequency=None)
+    assert r.season == 6 and "given" in r.season_reason and "seasonal_naive" in r.forecasts
