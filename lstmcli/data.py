@@ -128,6 +128,9 @@ def _decode(raw: bytes, src: str, notes: list[str]) -> str:
         except UnicodeDecodeError:
             text = raw.decode("latin-1")
         notes.append("read as Windows-1252 text (not UTF-8)")
+    if text.lstrip().lower().startswith(("<!doctype html", "<html")):
+        raise DataError(f"{src} is a web page (HTML), not a CSV file",
+                        hint="download the CSV itself; the link may have returned an error or login page")
     controls = sum(1 for c in text[:65536] if (ord(c) < 32 and c not in "\t\r\n\f") or 0x7F <= ord(c) < 0xA0)
     if controls > max(2, 0.01 * min(len(text), 65536)):
         raise DataError(f"{src} looks binary, not a CSV text file", hint="pass a CSV exported as text")
@@ -204,6 +207,11 @@ def _rows(text: str, src: str, notes: list[str]) -> tuple[list[str], list[list[s
     header = [f.strip().strip("\ufeff") for f in rows[skipped]]
     header_line = line_nos[skipped]
     rows, line_nos = rows[skipped + 1:], line_nos[skipped + 1:]
+    for j, r in enumerate(rows):  # a quoted field that spans lines: an unclosed quote swallowed the rest
+        if any("\n" in f for f in r):
+            first = (line_nos[j - 1] if j else header_line) + 1
+            raise DataError(f"{src}: a quote (\") opened on line {first} is not closed before line {line_nos[j]}",
+                            hint="balance the quotes on that line, or remove the stray quote")
 
     # Headerless file: the first row is data (every field a number, or a date then numbers).
     if _looks_like_data(header):
@@ -439,9 +447,9 @@ def _find(header: list[str], wanted: str, src: str, what: str) -> int:
         return keys.index(k)
     close = difflib.get_close_matches(wanted, header, n=3, cutoff=0.5) or [
         header[keys.index(c)] for c in difflib.get_close_matches(k, keys, n=3, cutoff=0.5)]
-    did_you_mean = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+    did_you_mean = f"did you mean {', '.join(repr(c) for c in close)}? The" if close else "the"
     raise DataError(f"{src} has no {what} {wanted!r}",
-                    hint=f"{did_you_mean}the columns are: {', '.join(header)}")
+                    hint=f"{did_you_mean} columns are: {', '.join(header)}")
 
 
 def _find_date_column(header: list[str], rows: list[list[str]], decimal: str) -> int | None:
@@ -496,13 +504,19 @@ def _choose_target(header: list[str], cells: list[list[str]], skip: set[int], de
                    src: str, notes: list[str]) -> int:
     """The target column when none is named: a known price name, else the only numeric column."""
     keys = [_key(h) for h in header]
+    empty: list[int] = []  # price-named columns with no value at all
     for name in _TARGET_NAMES:
         for i, k in enumerate(keys):
             if k == name and i not in skip:
-                if any(not math.isnan(v) for v in _parse_numbers(cells[i], decimal)[0]):
-                    return i
+                values, text = _parse_numbers(cells[i], decimal)
+                if text.any() or not np.isnan(values).all():
+                    return i  # a price column holding text is reported cell by cell, not skipped
                 notes.append(f"column {header[i]!r} is empty; skipped it")
+                empty.append(i)
     numeric = [i for i in range(len(header)) if i not in skip and _is_numeric(cells[i], decimal)]
+    if not numeric and empty:
+        raise DataError(f"{src}: column {header[empty[0]]!r} has no numbers (all {len(cells[empty[0]]):,} values "
+                        "are missing)", hint="export the price history again with its prices")
     candidates = [i for i in numeric if not _is_volume(header[i]) and not header[i].startswith("column ")]
     if len(candidates) == 1:
         return candidates[0]
@@ -543,6 +557,12 @@ def read_prices(
     if not rows:
         raise DataError(f"{src} has a header but no data rows", hint="export the price history again with its rows")
     cells = [[r[i] for r in rows] for i in range(len(header))]  # column-wise strings
+    if len(header) == 1 and not _is_numeric(cells[0], "."):  # "Date:Close", "Date Close": an unknown delimiter?
+        parts = re.compile(r"\s*[:~^#!\s]\s*")
+        n = len(parts.split(header[0]))
+        if n > 1 and len(parts.split(cells[0][0])) == n:
+            raise DataError(f"{src} reads as one column {header[0]!r}: its delimiter is not one lstm knows",
+                            hint="separate the columns with commas, semicolons, tabs or |")
 
     # dates
     comma_delim = delim == ","
