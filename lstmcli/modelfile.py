@@ -19,6 +19,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,9 @@ META_KEY = "__meta__"
 def _param_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
     """The array names and shapes the metadata promises."""
     F, H, L, O = meta["features"], meta["config"]["hidden"], meta["config"]["layers"], meta["outputs"]
+    for name, n in (("features", F), ("hidden", H), ("layers", L), ("outputs", O)):
+        if type(n) is not int or not 1 <= n <= 1_000_000:  # a hostile file must not make us loop or allocate
+            raise TypeError(f"a valid {name!r} (found {n!r})")
     shapes: dict[str, tuple[int, ...]] = {}
     for k in range(L):
         shapes[f"weight_ih_l{k}"] = (4 * H, F if k == 0 else H)
@@ -60,6 +64,9 @@ def save(path: str | Path, params: dict[str, np.ndarray], meta: dict) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except FileNotFoundError:
+        if folder.is_dir():  # e.g. /proc: the folder is there but takes no new files
+            raise ModelFileError(f"cannot save the model to {path}: cannot create files in {folder}",
+                                 hint="choose another --model path") from None
         raise ModelFileError(f"cannot save the model to {path}: the folder {folder} does not exist",
                              hint="create the folder first or choose another --model path") from None
     except PermissionError:
@@ -95,6 +102,9 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
     if path.is_dir():
         raise ModelFileError(f"{path} is a directory, not a model file", hint="pass --model PATH to the .npz file")
     try:
+        if not zipfile.is_zipfile(path):  # np.load would read a lone .npy, or blame a pickle for any other bytes
+            raise ModelFileError(f"{path} is not an lstmcli model file (not an .npz archive)",
+                                 hint="pass the .npz file that lstm train wrote, or retrain with lstm train")
         with np.load(path, allow_pickle=False) as z:
             arrays = {name: z[name] for name in z.files}
     except PermissionError:
@@ -104,7 +114,8 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
             raise ModelFileError(f"{path} contains a pickled object array; refusing to load it",
                                  hint="model files hold plain numeric arrays only; retrain with lstm train") from None
         raise ModelFileError(f"{path} is not a valid model file ({e})", hint="retrain with lstm train") from None
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as e:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, MemoryError,
+            NotImplementedError, RuntimeError) as e:  # bad zip, odd compression, encrypted, huge shape
         raise ModelFileError(f"{path} is not a readable model file (corrupt or truncated: {e})",
                              hint="retrain with lstm train") from None
 
@@ -113,7 +124,7 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
     try:
         meta = json.loads(arrays.pop(META_KEY).tobytes().decode())
         version = int(meta["format_version"])
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError) as e:
         raise ModelFileError(f"{path} has unreadable metadata ({e})", hint="retrain with lstm train") from None
     if version > FORMAT_VERSION:
         raise ModelFileError(
@@ -131,7 +142,10 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
         what = "; ".join(s for s in (f"missing {', '.join(missing)}" if missing else "",
                                      f"unexpected {', '.join(extra)}" if extra else "") if s)
         raise ModelFileError(f"{path} does not match its metadata: {what}", hint="retrain with lstm train")
-    dtype = np.dtype(meta["config"].get("dtype", "float32"))
+    dtype = meta["config"].get("dtype", "float32")
+    if dtype not in ("float32", "float64"):
+        raise ModelFileError(f"{path}: metadata dtype {dtype!r} is not float32 or float64",
+                             hint="retrain with lstm train")
     for name, shape in expected.items():
         a = arrays[name]
         if a.shape != shape:
