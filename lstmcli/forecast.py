@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from lstmcli import __version__, dates, engine, metrics, modelfile
-from lstmcli.errors import DataError, ModelFileError, OptionError
+from lstmcli.errors import DataError, LstmError, ModelFileError, OptionError
 from lstmcli.training import EpochReport, TrainConfig, TrainResult, train
 from lstmcli.transforms import Scaler, check_target, next_price, offset, to_target
 
@@ -37,6 +37,7 @@ MAX_INTERVAL_HORIZON = 30
 MIN_INTERVAL_ORIGINS = 20
 MAX_INTERVAL_ORIGINS = 5000
 TAIL_ROWS = 250  # recent history kept in the model file (for predict's chart and context)
+MAX_ABS_PRICE = 1e100  # larger values are refused: their squares would overflow float64
 
 
 def _iso(d: np.datetime64 | None) -> str | None:
@@ -223,6 +224,11 @@ class Forecaster:
             row, col = np.argwhere(~np.isfinite(prices))[0]
             raise DataError(f"{source}: {columns[col]!r} is {prices[row, col]} at data row {row + 1}",
                             hint="clean the file; lstm train needs finite prices")
+        if prices.size and np.abs(prices).max() > MAX_ABS_PRICE:  # squares and sums of such numbers overflow float64
+            row, col = np.unravel_index(np.argmax(np.abs(prices)), prices.shape)
+            raise DataError(f"{source}: {columns[col]!r} is {prices[row, col]:g} at data row {row + 1}, beyond "
+                            f"the {MAX_ABS_PRICE:g} lstm can compute with",
+                            hint="rescale the column, e.g. divide it by 1e6")
         z = to_target(prices, self.target, source, columns)  # (M, F): the target series
         off = offset(self.target)
         M, W = len(z), cfg.window
@@ -398,10 +404,17 @@ class Forecaster:
         params, meta = modelfile.load(path)
         try:
             config = TrainConfig(**meta["config"])
+            config.validate()
             fc = cls(config, meta["target"])
-            Scaler.from_dict(meta["scaler"])
-            meta["tail"]["values"]
-        except (KeyError, TypeError, ValueError) as e:
+            scaler = Scaler.from_dict(meta["scaler"])
+            tail = np.asarray(meta["tail"]["values"], dtype=np.float64)  # (rows, F)
+            F = meta["features"]
+            if scaler.mean.shape != (F,) or scaler.std.shape != (F,) or len(meta["columns"]) != F:
+                raise ValueError(f"the scaler or columns do not have {F} entries")
+            if tail.ndim != 2 or tail.shape[1] != F or len(tail) < config.window + offset(fc.target):
+                raise ValueError(f"the stored tail has shape {tail.shape}")
+            _dates_from_iso(meta["tail"]["dates"])
+        except (KeyError, TypeError, ValueError, OverflowError, LstmError) as e:
             raise ModelFileError(f"{path}: metadata is incomplete or invalid ({e})",
                                  hint="retrain with lstm train") from None
         fc.params, fc.meta = params, meta

@@ -48,6 +48,7 @@ class TrainConfig:
             (math.isfinite(self.lr) and self.lr > 0, "--lr", self.lr, "a positive number such as 0.001"),
             (0 < self.val_fraction < 1, "--val-fraction", self.val_fraction, "between 0 and 1, e.g. 0.2"),
             (self.patience >= 1, "--patience", self.patience, "at least 1"),
+            (self.seed >= 0, "--seed", self.seed, "0 or a positive whole number"),
             (math.isfinite(self.clip) and self.clip > 0, "clip", self.clip, "a positive number"),
             (self.dtype in ("float32", "float64"), "dtype", self.dtype, "float32 or float64"),
         ]
@@ -113,6 +114,7 @@ def evaluate(params: Params, series: np.ndarray, window: int, targets: np.ndarra
     return total / (len(targets) * O)
 
 
+@np.errstate(over="ignore", invalid="ignore")  # a diverging loss is caught by value below, with a hint
 def train(
     series: np.ndarray,
     train_targets: np.ndarray,
