@@ -330,6 +330,14 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         _print_error(e)
         sys.exit(ExitStatus.USER_ERROR)
+    except MemoryError:  # e.g. --hidden 100000000: the sizes asked for, not a bug
+        if os.environ.get("LSTM_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        _print_error(LstmError("not enough memory for this run", hint="use a smaller --hidden, --layers, "
+                               "--window or --batch-size, or a shorter file"))
+        sys.exit(ExitStatus.USER_ERROR)
     except KeyboardInterrupt:
         stderr().print("Interrupted.")
         sys.exit(ExitStatus.INTERRUPTED)
