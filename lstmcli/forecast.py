@@ -36,6 +36,7 @@ INTERVAL_LEVELS = (0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.5, 0.75, 0.8, 0.85, 0.9,
 MAX_INTERVAL_HORIZON = 30
 MIN_INTERVAL_ORIGINS = 20
 MAX_INTERVAL_ORIGINS = 5000
+INTERRUPTED_ORIGINS = 500  # after Ctrl-C: fewer origins, so stopping stays prompt (the counts are stored)
 TAIL_ROWS = 250  # recent history kept in the model file (for predict's chart and context)
 MAX_ABS_PRICE = 1e100  # larger values are refused: their squares would overflow float64
 
@@ -249,7 +250,9 @@ class Forecaster:
         self.params, self.result = result.params, result
 
         validation = self._validate(prices, scaler, train_t, val_t, off)
-        intervals = self._interval_errors(prices, scaler, val_t, off)
+        # stopped by Ctrl-C: calibrate on the newest 500 origins only, so the stop stays prompt on long series
+        intervals = self._interval_errors(prices, scaler, val_t, off,
+                                          INTERRUPTED_ORIGINS if result.interrupted else MAX_INTERVAL_ORIGINS)
         tail = min(N, max(TAIL_ROWS, W + off))
         self.meta = {
             "tool": "lstmcli",
@@ -317,7 +320,7 @@ class Forecaster:
             }
         return out
 
-    def _interval_errors(self, prices, scaler, val_t, off) -> dict | None:
+    def _interval_errors(self, prices, scaler, val_t, off, max_origins: int = MAX_INTERVAL_ORIGINS) -> dict | None:
         """Quantiles of the model's own validation errors at each horizon (split conformal).
 
         Errors are log(actual / forecast) when the model learns log-returns (errors scale with
@@ -325,7 +328,7 @@ class Forecaster:
         assumes): log-ratios of an additive-noise series calibrated at one price level give
         intervals far too wide or too narrow once the level has moved.
         """
-        val_t = val_t[-MAX_INTERVAL_ORIGINS:]  # the newest errors are the most relevant; bounds the cost
+        val_t = val_t[-max_origins:]  # the newest errors are the most relevant; bounds the cost
         V = len(val_t)
         H = min(MAX_INTERVAL_HORIZON, V - MIN_INTERVAL_ORIGINS + 1)
         if H < 1:
