@@ -19,6 +19,8 @@ from lstmcli import engine, optim
 from lstmcli.errors import OptionError, TrainingError
 
 Params = dict[str, np.ndarray]
+MAX_HIDDEN = 4096  # weight_hh alone is (4H, H): 268 MB in float32 at this size
+MAX_LAYERS = 64
 
 
 @dataclass
@@ -42,7 +44,9 @@ class TrainConfig:
         checks = [
             (self.window >= 1, "--window", self.window, "at least 1"),
             (self.hidden >= 1, "--hidden", self.hidden, "at least 1"),
+            (self.hidden <= MAX_HIDDEN, "--hidden", self.hidden, f"at most {MAX_HIDDEN} (tens of units are plenty)"),
             (self.layers >= 1, "--layers", self.layers, "at least 1"),
+            (self.layers <= MAX_LAYERS, "--layers", self.layers, f"at most {MAX_LAYERS} (1 to 3 is usual)"),
             (self.epochs >= 1, "--epochs", self.epochs, "at least 1"),
             (self.batch_size >= 1, "--batch-size", self.batch_size, "at least 1"),
             (math.isfinite(self.lr) and self.lr > 0, "--lr", self.lr, "a positive number such as 0.001"),
