@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from lstmcli import __version__, dates, engine, metrics, modelfile
-from lstmcli.errors import DataError, LstmError, ModelFileError, OptionError
+from lstmcli.errors import DataError, LstmError, ModelFileError, OptionError, TrainingError
 from lstmcli.training import EpochReport, TrainConfig, TrainResult, train
 from lstmcli.transforms import Scaler, check_target, next_price, offset, to_target
 
@@ -249,10 +249,15 @@ class Forecaster:
         result = train(series, train_t, val_t, cfg, outputs=F, on_epoch=on_epoch, should_stop=should_stop)
         self.params, self.result = result.params, result
 
-        validation = self._validate(prices, scaler, train_t, val_t, off)
-        # stopped by Ctrl-C: calibrate on the newest 500 origins only, so the stop stays prompt on long series
-        intervals = self._interval_errors(prices, scaler, val_t, off,
-                                          INTERRUPTED_ORIGINS if result.interrupted else MAX_INTERVAL_ORIGINS)
+        with np.errstate(over="ignore", invalid="ignore"):  # runaway forecasts are caught by value just below
+            validation = self._validate(prices, scaler, train_t, val_t, off)
+            # stopped by Ctrl-C: calibrate on the newest 500 origins only, so the stop stays prompt on long series
+            intervals = self._interval_errors(prices, scaler, val_t, off,
+                                              INTERRUPTED_ORIGINS if result.interrupted else MAX_INTERVAL_ORIGINS)
+        if not (math.isfinite(validation["model"]["mae"])
+                and (intervals is None or np.isfinite(intervals["quantiles"]).all())):
+            raise TrainingError("training diverged: the model's forecasts run off to infinity; no model was saved",
+                                hint=f"lower --lr (now {cfg.lr:g}) or use --target diff")
         tail = min(N, max(TAIL_ROWS, W + off))
         self.meta = {
             "tool": "lstmcli",

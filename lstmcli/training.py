@@ -21,6 +21,7 @@ from lstmcli.errors import OptionError, TrainingError
 Params = dict[str, np.ndarray]
 MAX_HIDDEN = 4096  # weight_hh alone is (4H, H): 268 MB in float32 at this size
 MAX_LAYERS = 64
+DIVERGED_LOSS = 1e6  # validation MSE of the standardised target beyond which the weights have blown up
 
 
 @dataclass
@@ -174,9 +175,9 @@ def train(
         interrupted = should_stop is not None and should_stop()
         train_loss = float(np.mean(losses))
         val_loss = evaluate(params, series, config.window, val_targets) if len(val_targets) else train_loss
-        if not math.isfinite(val_loss):
+        if not val_loss <= DIVERGED_LOSS:  # NaN, inf, or weights blown up (a guess of 0 scores about 1)
             raise TrainingError(
-                f"training diverged: the validation loss became {val_loss} in epoch {epoch}; no model was saved",
+                f"training diverged: the validation loss became {val_loss:.4g} in epoch {epoch}; no model was saved",
                 hint=f"lower --lr (now {config.lr:g})",
             )
         if val_loss < best_val:
