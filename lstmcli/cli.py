@@ -103,7 +103,8 @@ def train(
     hidden: Annotated[int, typer.Option(help="LSTM units per layer.")] = 32,
     layers: Annotated[int, typer.Option(help="Stacked LSTM layers.")] = 1,
     epochs: Annotated[int, typer.Option(help="Most epochs to train (early stopping usually ends sooner).")] = 60,
-    batch_size: Annotated[int, typer.Option(help="Windows per mini-batch.")] = 64,
+    batch_size: Annotated[int | None, typer.Option(help="Windows per mini-batch. \\[default: 64, at most 1/8 of the "
+                                                   "training windows]", show_default=False)] = None,
     lr: Annotated[float, typer.Option(help="Adam learning rate.")] = 1e-3,
     seed: Annotated[int, typer.Option(help="Random seed: same data + options + seed = same model.")] = 0,
     val_fraction: Annotated[float, typer.Option(help="Last share of the series held out for validation.")] = 0.2,

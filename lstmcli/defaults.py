@@ -37,5 +37,9 @@ def batch_size_for(rows: int, window: int, val_fraction: float, target: str = "l
     >>> batch_size_for(2570, 30, 0.2)  # daily stock sample
     64
     """
-    n = train_windows(rows, window, val_fraction, target)
+    return batch_size_for_windows(train_windows(rows, window, val_fraction, target))
+
+
+def batch_size_for_windows(n: int) -> int:
+    """Batch size for `n` training windows: 64, but at most n/8 (so >= 8 steps an epoch), >= 8."""
     return max(MIN_BATCH, min(MAX_BATCH, math.ceil(n / MIN_STEPS_PER_EPOCH)))

@@ -161,7 +161,7 @@ def training_summary(meta: dict, model_path: str) -> Table:
     table.add_row("split", f"{t['train_windows']:,} training windows, {t['val_windows']:,} validation windows "
                   f"(chronological, last {c['val_fraction']:.0%})")
     table.add_row("model", f"{c['layers']} x {c['hidden']} LSTM units, window {c['window']}, "
-                  f"learns {meta['target']}, {meta['horizon_strategy']} forecasts")
+                  f"learns {meta['target']}, {meta['horizon_strategy']} forecasts, batch {c['batch_size']}")
     how = "interrupted (Ctrl-C)" if t["interrupted"] else ("early stop" if t["stopped_early"] else "all epochs")
     table.add_row("training", f"{t['epochs_run']} of {c['epochs']} epochs ({how}); best epoch {t['best_epoch']}, "
                   f"validation loss {t['best_val_loss']:.4f} (scaled MSE)")

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from lstmcli import engine, optim
+from lstmcli.defaults import batch_size_for_windows
 from lstmcli.errors import OptionError, TrainingError
 
 Params = dict[str, np.ndarray]
@@ -32,7 +33,7 @@ class TrainConfig:
     hidden: int = 32  # units per LSTM layer
     layers: int = 1  # stacked LSTM layers
     epochs: int = 60  # upper bound; early stopping usually ends sooner
-    batch_size: int = 64
+    batch_size: int | None = None  # None: 64, at most 1/8 of the training windows (defaults.py)
     lr: float = 1e-3  # Adam step size
     seed: int = 0
     val_fraction: float = 0.2  # last share of the windows held out, chronologically
@@ -49,7 +50,7 @@ class TrainConfig:
             (self.layers >= 1, "--layers", self.layers, "at least 1"),
             (self.layers <= MAX_LAYERS, "--layers", self.layers, f"at most {MAX_LAYERS} (1 to 3 is usual)"),
             (self.epochs >= 1, "--epochs", self.epochs, "at least 1"),
-            (self.batch_size >= 1, "--batch-size", self.batch_size, "at least 1"),
+            (self.batch_size is None or self.batch_size >= 1, "--batch-size", self.batch_size, "at least 1"),
             (math.isfinite(self.lr) and self.lr > 0, "--lr", self.lr, "a positive number such as 0.001"),
             (0 < self.val_fraction < 1, "--val-fraction", self.val_fraction, "between 0 and 1, e.g. 0.2"),
             (self.patience >= 1, "--patience", self.patience, "at least 1"),
@@ -106,7 +107,7 @@ def gather(series: np.ndarray, window: int, targets: np.ndarray, out_features: i
     return x, y
 
 
-def evaluate(params: Params, series: np.ndarray, window: int, targets: np.ndarray, batch: int = 1024) -> float:
+def evaluate(params: Params, series: np.ndarray, window: int, targets: np.ndarray, batch: int = 256) -> float:
     """Mean squared error over the given target rows, in batches."""
     if len(targets) == 0:
         return float("nan")
@@ -143,6 +144,7 @@ def train(
     F = series.shape[1]
     O = outputs or F
     rng = np.random.default_rng(config.seed)
+    batch = config.batch_size or batch_size_for_windows(len(train_targets))
     if params is None:
         params = engine.init_params(F, config.hidden, config.layers, O, rng, dtype=dtype)
     opt = optim.Adam(lr=config.lr)
@@ -159,8 +161,8 @@ def train(
         t0 = time.perf_counter()
         order = rng.permutation(train_targets)
         losses = []
-        for b in range(0, len(order), config.batch_size):
-            x, y = gather(series, config.window, order[b : b + config.batch_size], O)
+        for b in range(0, len(order), batch):
+            x, y = gather(series, config.window, order[b : b + batch], O)
             loss, grads = engine.loss_and_gradients(params, x, y)
             if not math.isfinite(loss):
                 raise TrainingError(
