@@ -207,8 +207,7 @@ def forecast_chart(fc, width: int = 70, height: int = 14) -> str:
         ys += [np.append(fc.last_value, fc.lower), np.append(fc.last_value, fc.upper)]
         xs += [xs_fc, xs_fc]
         legend += [f"{fc.interval:.0%} low", f"{fc.interval:.0%} high"]
-    unit = "steps" if fc.dates is None else "steps (0 = last observation)"
     lines = plot_to_string(ys, xs=xs, lines=True, width=width, height=height, legend_labels=legend,
-                           title=f"{fc.column}: last {n} observations and the forecast", x_unit=f" {unit}",
+                           title=f"{fc.column}: last {n} observations and the forecast (x: steps from the last one)",
                            color=True)
     return "\n".join(lines) if isinstance(lines, list) else lines
