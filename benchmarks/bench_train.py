@@ -23,6 +23,7 @@ Output is `key=value` lines; with --sweep, one block per configuration.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import time
@@ -165,6 +166,7 @@ def run(hidden: int, layers: int, window: int, batch: int, samples: int, epochs:
             ref_loss.append(loss)
             time.sleep(SETTLE_S)
 
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     train(series, targets, np.array([], dtype=np.int64), config, outputs=1, on_epoch=on_epoch)
 
     def median_after_first(xs: list[float]) -> float:
@@ -195,6 +197,7 @@ def run(hidden: int, layers: int, window: int, batch: int, samples: int, epochs:
         out["torch_loss_last"] = f"{ref_loss[-1]:.5f}"
         out["loss_ok"] = eng_loss[-1] <= 1.5 * ref_loss[-1]
     out.update({"gflops": f"{gflops:.2f}", "peak_gflops": f"{peak:.0f}", "pct_of_peak": f"{100 * gflops / peak:.2f}"})
+    out["loadavg_1m"] = f"{load_before:.2f}"  # > ~0.5 before the run: someone else shares the 2 cores
     return out
 
 
@@ -208,8 +211,9 @@ def scaling(batch: int, samples: int, epochs: int, peak: float) -> str:
     """Markdown table of epoch time against window length and hidden size."""
     rows = [(32, w) for w in (30, 60, 120, 240)] + [(h, 30) for h in (16, 32, 64, 128, 256)]
     lines = [
-        "| hidden | window | lstmcli epoch s | torch epoch s | ratio | lstmcli windows/s | us per step | GFLOP/s |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| hidden | window | lstmcli epoch s | torch epoch s | ratio | lstmcli windows/s | us per step "
+        "| GFLOP/s | load |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for hidden, window in rows:
         r = run(hidden, 1, window, batch, samples, epochs, peak)
@@ -217,7 +221,7 @@ def scaling(batch: int, samples: int, epochs: int, peak: float) -> str:
         steps = -(-samples // batch) * window  # forward+backward steps per epoch
         us = 1e6 * float(r["epoch_s"]) / steps
         lines.append(f"| {hidden} | {window} | {r['epoch_s']} | {r.get('torch_epoch_s', '-')} | "
-                     f"{r.get('ratio', '-')} | {r['windows_per_s']} | {us:.1f} | {r['gflops']} |")
+                     f"{r.get('ratio', '-')} | {r['windows_per_s']} | {us:.1f} | {r['gflops']} | {r['loadavg_1m']} |")
     return "\n".join(lines)
 
 
@@ -250,7 +254,9 @@ def main() -> None:
         table = scaling(a.batch, a.samples, a.epochs, peak)
         header = (f"Batch {a.batch}, {a.samples} windows, {a.epochs} epochs (median after the first), 1 layer, "
                   f"float32, {blas_threads()} BLAS threads, peak {peak:.0f} GFLOP/s. "
-                  "Regenerate with `python benchmarks/bench_train.py --scaling`.")
+                  "`us per step`: lstmcli's epoch time over (batches x window), forward and backward of one step "
+                  "of one batch, optimizer included. `load`: 1-minute load average before the row; rows above ~0.5 "
+                  "shared the 2 cores with someone else. Regenerate with `python benchmarks/bench_train.py --scaling`.")
         write_readme_table(table, header)
         print(table)
         return

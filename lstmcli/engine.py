@@ -234,19 +234,26 @@ class _Workspace:
         self.aug[:, H + F] = 1.0  # the bias row
         self.record = record  # keep z_t for the record (training and predict never read it)
         self.pre = np.empty((T, G, B), dtype) if record else None  # (T, G, B) z_t
-        self.gc = np.empty((T + 1, 5 * H, B), dtype)  # (T+1, 5H, B) rows [i f g o | c]: gates of t, c_{t-1}
-        self.tanh_cell = np.empty((T, H, B), dtype)  # (T, H, B)
+        # Without a record, gates, cell and tanh(c) of a step are needed only during that step
+        # (backward keeps its own products, and a copy of f_t), so they live in two slots used
+        # in turn, which stay in cache, instead of T+1 that stream through memory.
+        n = T + 1 if record else 2
+        slot = (lambda t: t) if record else (lambda t: t % 2)
+        self.gc = np.empty((n, 5 * H, B), dtype)  # (n, 5H, B) rows [i f g o | c]: gates of t, c_{t-1}
+        self.tanh_cell = np.empty((n - 1, H, B), dtype)  # (n-1, H, B)
         self.prod = np.empty((2, H, B), dtype)  # (2, H, B) scratch for [i g, f c_{t-1}]
         gc = self.gc
         self.h_new = [self.aug[t + 1, :H] for t in range(T)]  # (H, B) each: h_t
-        self.a = [gc[t, :G] for t in range(T)]  # (G, B) each: i, f, g, o stacked
-        self.i_f = [gc[t, : 2 * H].reshape(2, H, B) for t in range(T)]  # (2, H, B): [i_t, f_t]
-        self.g_c = [gc[t, 2 * H :].reshape(3, H, B)[::2] for t in range(T)]  # (2, H, B): [g_t, c_{t-1}]
-        self.i = [gc[t, :H] for t in range(T)]  # (H, B) each
-        self.f = [gc[t, H : 2 * H] for t in range(T)]  # (H, B) each
-        self.o = [gc[t, 3 * H : G] for t in range(T)]  # (H, B) each
-        self.c_new = [gc[t + 1, 4 * H :] for t in range(T)]  # (H, B) each: c_t
+        self.a = [gc[slot(t), :G] for t in range(T)]  # (G, B) each: i, f, g, o stacked
+        self.i_f = [gc[slot(t), : 2 * H].reshape(2, H, B) for t in range(T)]  # (2, H, B): [i_t, f_t]
+        self.g_c = [gc[slot(t), 2 * H :].reshape(3, H, B)[::2] for t in range(T)]  # (2, H, B): [g_t, c_{t-1}]
+        self.i = [gc[slot(t), :H] for t in range(T)]  # (H, B) each
+        self.f = [gc[slot(t), H : 2 * H] for t in range(T)]  # (H, B) each
+        self.o = [gc[slot(t), 3 * H : G] for t in range(T)]  # (H, B) each
+        self.c_new = [gc[slot(t + 1), 4 * H :] for t in range(T)]  # (H, B) each: c_t
+        self.tc = [self.tanh_cell[slot(t) if record else 0] for t in range(T)]  # (H, B) each: tanh(c_t)
         self.for_backward = for_backward
+        self.f_kept = None if record or not for_backward else np.empty((T, H, B), dtype)  # (T, H, B)
         if for_backward:
             # how dz_t depends on dc_t (rows i, f, g) and on dh_t (rows o), without the s^2
             self.dgate = np.empty((T, G, B), dtype)  # (T, G, B)
@@ -280,7 +287,7 @@ def _reused_workspaces(
     dtype = params["weight_hh_l0"].dtype
     dims_ = [(params[f"weight_hh_l{k}"].shape[1], params[f"weight_ih_l{k}"].shape[1])
              for k in range(layer_count(params))]
-    rows = sum((T + 1) * (7 * H + F + 1) + (T * (14 * H + F + 1) if for_backward else 0) for H, F in dims_)
+    rows = sum((T + 1) * (H + F + 1) + 20 * H + (T * (15 * H + F + 1) if for_backward else 0) for H, F in dims_)
     if rows * B * dtype.itemsize > _CACHE_BYTES:
         return None
     key = (B, T, dtype, tuple(dims_), for_backward)
@@ -305,13 +312,13 @@ def _layer_forward(W_aug: np.ndarray, x: np.ndarray, h0: np.ndarray, c0: np.ndar
     computed here while the step's numbers are still in cache.
     """
     T, _, H, F = ws.shape
-    s, offset, pre, tanh_cell, prod = ws.s, ws.offset, ws.pre, ws.tanh_cell, ws.prod
+    s, offset, pre, prod = ws.s, ws.offset, ws.pre, ws.prod
     # without a record nobody reads z_t: scale the rows once (x0.5 is exact) and go straight to s z_t
     W_s = None if ws.record else W_aug * s[:, :1]  # (G, K)
     ws.aug[:T, H : H + F] = x  # (T, F, B)
     ws.aug[0, :H] = h0
     ws.gc[0, 4 * H :] = c0
-    i_f, g_c, c_new, h_new, o_, i_ = ws.i_f, ws.g_c, ws.c_new, ws.h_new, ws.o, ws.i
+    i_f, g_c, c_new, h_new, o_, i_, tc = ws.i_f, ws.g_c, ws.c_new, ws.h_new, ws.o, ws.i, ws.tc
 
     for t in range(T):
         u, a = ws.u[t], ws.a[t]  # (G, B) each
@@ -325,8 +332,8 @@ def _layer_forward(W_aug: np.ndarray, x: np.ndarray, h0: np.ndarray, c0: np.ndar
         a += offset  # i_t, f_t, g_t, o_t = s u + offset
         np.multiply(i_f[t], g_c[t], out=prod)  # [i_t g_t, f_t c_{t-1}]
         np.add(prod[0], prod[1], out=c_new[t])  # c_t = f_t * c_{t-1} + i_t * g_t
-        np.tanh(c_new[t], out=tanh_cell[t])
-        np.multiply(o_[t], tanh_cell[t], out=h_new[t])  # h_t = o_t * tanh(c_t)
+        np.tanh(c_new[t], out=tc[t])
+        np.multiply(o_[t], tc[t], out=h_new[t])  # h_t = o_t * tanh(c_t)
         if ws.for_backward:
             # da/dz = s^2 (1 - u^2); the s^2 is applied to the weights in backward instead
             np.multiply(u, u, out=u)
@@ -334,9 +341,11 @@ def _layer_forward(W_aug: np.ndarray, x: np.ndarray, h0: np.ndarray, c0: np.ndar
             d = ws.d_ifg[t]  # (3, H, B)
             np.multiply(d[:2], g_c[t], out=d[:2])  # dz_i, dz_f per unit of dc_t: g_t, c_{t-1}
             np.multiply(d[2], i_[t], out=d[2])  # dz_g per unit of dc_t: i_t
-            np.multiply(ws.d_o[t], tanh_cell[t], out=ws.d_o[t])  # dz_o per unit of dh_t: tanh(c_t)
-            np.multiply(h_new[t], tanh_cell[t], out=ws.dcell[t])
+            np.multiply(ws.d_o[t], tc[t], out=ws.d_o[t])  # dz_o per unit of dh_t: tanh(c_t)
+            np.multiply(h_new[t], tc[t], out=ws.dcell[t])
             np.subtract(o_[t], ws.dcell[t], out=ws.dcell[t])  # o_t (1 - tanh(c_t)^2) = o_t - h_t tanh(c_t)
+            if ws.f_kept is not None:
+                np.copyto(ws.f_kept[t], ws.f[t])  # the gate's slot is reused two steps on
 
 
 def _layer_record(ws: _Workspace) -> LayerRecord:
@@ -417,7 +426,7 @@ def _workspace_from_record(rec: LayerRecord) -> _Workspace:
     """A backward-ready workspace rebuilt from a record alone (for `backward`)."""
     T, B, G = rec.gates.shape
     H, F = G // 4, rec.inputs.shape[-1]
-    ws = _Workspace(T, B, H, F, rec.gates.dtype, for_backward=True, record=False)
+    ws = _Workspace(T, B, H, F, rec.gates.dtype, for_backward=True, record=True)
     fm = (0, 2, 1)  # (T, B, .) -> (T, ., B)
     ws.aug[:, :H] = rec.hidden.transpose(fm)
     ws.aug[:T, H : H + F] = rec.inputs.transpose(fm)
@@ -451,6 +460,7 @@ def _layer_backward(
     W_s2 = W_aug * s2  # (G, K) ... so fold s^2 into the weights: W^T (s^2 dz') = (s^2 W)^T dz'
     W_hhT = W_s2[:, :H].T  # (H, G)
     dz, dh, dc, tmp, dcell = ws.dz, ws.dh, ws.dc, ws.tmp, ws.dcell  # dz: (T, G, B); the rest (H, B)
+    f_ = ws.f if ws.f_kept is None else ws.f_kept  # (T, H, B): f_t of every step
     dh[...] = 0.0 if dh_last is None else dh_last  # dLoss/dh_t, carried back through W_hh
     dc[...] = 0.0  # dLoss/dc_t, carried back through f
 
@@ -462,7 +472,7 @@ def _layer_backward(
         np.multiply(ws.d_ifg[t], dc, out=ws.dz_ifg[t])  # c_t = f c_{t-1} + i g  ->  dz_i, dz_f, dz_g
         np.multiply(ws.d_o[t], dh, out=ws.dz_o[t])  # h_t = o_t tanh(c_t)  ->  dz_o
         np.matmul(W_hhT, dz[t], out=dh)  # dh_{t-1} = W_hh^T dz_t
-        dc *= ws.f[t]  # dc_{t-1} = dc_t * f_t
+        dc *= f_[t]  # dc_{t-1} = dc_t * f_t
 
     # one matmul sums over steps and batch: (t, b) must be one axis, so transpose-copy once
     np.copyto(ws.dz2, dz.transpose(1, 0, 2))  # (G, T, B)
