@@ -100,11 +100,21 @@ def _split_sizes(n_targets: int, val_fraction: float) -> tuple[int, int]:
 
 
 def min_rows(window: int, off: int, val_fraction: float) -> int:
-    """The fewest price rows that give MIN_TRAIN_WINDOWS training windows."""
-    n = window + off + MIN_TRAIN_WINDOWS + 2
-    while _split_sizes(n - off - window, val_fraction)[0] < MIN_TRAIN_WINDOWS:
-        n += 1
-    return n
+    """The fewest price rows that give MIN_TRAIN_WINDOWS training windows.
+
+    A search by doubling and halving, since training windows never decrease as rows are added:
+    --val-fraction 0.9999999999999999 needs ~8e16 rows, too many to count up to one by one.
+    """
+    def enough(t: int) -> bool:
+        return _split_sizes(t, val_fraction)[0] >= MIN_TRAIN_WINDOWS
+
+    lo = hi = MIN_TRAIN_WINDOWS + 2  # target windows
+    while not enough(hi):
+        lo, hi = hi + 1, hi * 2
+    while lo < hi:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if enough(mid) else (mid + 1, hi)
+    return window + off + lo
 
 
 def histories(prices: np.ndarray, window: int, kind: str, targets: np.ndarray) -> np.ndarray:
@@ -238,10 +248,12 @@ class Forecaster:
         n_train, _ = _split_sizes(M - W, cfg.val_fraction)
         if n_train < MIN_TRAIN_WINDOWS:
             raise DataError(
-                f"{source} has {N} usable rows; --window {W} with --val-fraction {cfg.val_fraction:g} "
+                f"{source} has {N} usable rows; --window {W} with --val-fraction {cfg.val_fraction} "
                 f"needs at least {min_rows(W, off, cfg.val_fraction)} "
                 f"({MIN_TRAIN_WINDOWS} windows to train on and 2 to validate)",
-                hint=f"use a smaller --window (e.g. {max(1, min(W, N // 4))}) or more data",
+                hint="use a smaller --val-fraction (e.g. 0.2)"
+                if cfg.val_fraction > 0.5 and min_rows(1, off, cfg.val_fraction) > N
+                else f"use a smaller --window (e.g. {max(1, min(W, N // 4))}) or more data",
             )
         if cfg.batch_size is None:  # the data-dependent default, resolved here so the model file records it
             cfg = self.config = replace(cfg, batch_size=batch_size_for_windows(n_train))
