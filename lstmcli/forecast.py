@@ -38,6 +38,7 @@ MAX_INTERVAL_HORIZON = 30
 MIN_INTERVAL_ORIGINS = 20
 MAX_INTERVAL_ORIGINS = 5000
 INTERRUPTED_ORIGINS = 500  # after Ctrl-C: fewer origins, so stopping stays prompt (the counts are stored)
+MAX_DAYS = 10_000  # longest forecast: far beyond anything a recursive one-step model can tell
 TAIL_ROWS = 250  # recent history kept in the model file (for predict's chart and context)
 MAX_ABS_PRICE = 1e100  # larger values are refused: their squares would overflow float64
 
@@ -164,10 +165,11 @@ class Forecast:
 
     def to_dict(self) -> dict:
         rows = []
+        change, change_pct = self.change, self.change_pct  # (days,) each, computed once (not once per row)
         for k, v in enumerate(self.values):
             row = {"step": k + 1, "date": dates.format_date(self.dates[k], self.frequency) if self.dates is not None
-                   else None, "forecast": float(v), "change": float(self.change[k]),
-                   "change_pct": float(self.change_pct[k])}
+                   else None, "forecast": float(v), "change": float(change[k]),
+                   "change_pct": float(change_pct[k])}
             if self.lower is not None:
                 row["lower"], row["upper"] = float(self.lower[k]), float(self.upper[k])
             rows.append(row)
@@ -379,6 +381,9 @@ class Forecaster:
             raise OptionError("this Forecaster has not been fitted or loaded")
         if not isinstance(days, int | np.integer) or days < 1:
             raise OptionError(f"--days {days} is not possible", hint="ask for at least 1 day, e.g. --days 5")
+        if days > MAX_DAYS:
+            raise OptionError(f"--days {days} is more than lstm forecasts (at most {MAX_DAYS:,} steps)",
+                              hint="a recursive forecast that far ahead is noise; ask for fewer days")
         if interval is not None and not 0 < interval < 1:
             raise OptionError(f"--interval {interval} is not possible", hint="use a coverage such as 0.8 or 0.9")
         W, off = self.config.window, offset(self.target)
@@ -396,11 +401,17 @@ class Forecaster:
                 raise DataError(f"the new data has {len(prices)} rows; the model needs the last {W + off}",
                                 hint="pass a longer --data file")
             if not np.isfinite(prices[-(W + off):]).all():
-                raise DataError("the new data has missing or infinite values in its last rows")
+                raise DataError("the new data has missing or infinite values in its last rows",
+                                hint="fill or delete those rows")
             to_target(prices[-(W + off):], self.target, "the new data", self.meta["columns"])
         scaler = Scaler.from_dict(self.meta["scaler"])
         hist = prices[None, -(W + off):]  # (1, W + off, F)
-        out = recursive_forecast(self.params, scaler, self.target, W, hist, days)[0, :, 0]  # (days,)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked by value below
+            out = recursive_forecast(self.params, scaler, self.target, W, hist, days)[0, :, 0]  # (days,)
+        if not np.isfinite(out).all():
+            k = int(np.argmax(~np.isfinite(out)))  # steps that are still finite
+            raise OptionError(f"the forecast runs off to infinity after {k} steps",
+                              hint=f"ask for --days {k} or fewer" if k else "retrain the model, e.g. with a lower --lr")
         last_date = dates_[-1] if dates_ is not None else None
         fut = dates.future_dates(dates_, freq, days) if dates_ is not None else None
         lower = upper = None
