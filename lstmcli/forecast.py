@@ -441,19 +441,51 @@ class Forecaster:
             config = TrainConfig(**meta["config"])
             config.validate()
             fc = cls(config, meta["target"])
-            scaler = Scaler.from_dict(meta["scaler"])
-            tail = np.asarray(meta["tail"]["values"], dtype=np.float64)  # (rows, F)
-            F = meta["features"]
-            if scaler.mean.shape != (F,) or scaler.std.shape != (F,) or len(meta["columns"]) != F:
-                raise ValueError(f"the scaler or columns do not have {F} entries")
-            if tail.ndim != 2 or tail.shape[1] != F or len(tail) < config.window + offset(fc.target):
-                raise ValueError(f"the stored tail has shape {tail.shape}")
-            _dates_from_iso(meta["tail"]["dates"])
-        except (KeyError, TypeError, ValueError, OverflowError, LstmError) as e:
+            _check_meta(meta, config.window + offset(fc.target))
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError, LstmError) as e:
             raise ModelFileError(f"{path}: metadata is incomplete or invalid ({e})",
                                  hint="retrain with lstm train") from None
         fc.params, fc.meta = params, meta
         return fc
+
+
+def _check_meta(meta: dict, min_tail: int) -> None:
+    """Raise ValueError unless the metadata predict and its tables read has the types and sizes they need.
+
+    A model file is input like any other: a damaged or hand-edited one must be refused with a
+    message, not crash a renderer halfway through a forecast.
+    """
+    def number(x) -> bool:
+        return isinstance(x, int | float) and not isinstance(x, bool)
+
+    F = meta["features"]
+    scaler = Scaler.from_dict(meta["scaler"])
+    if scaler.mean.shape != (F,) or scaler.std.shape != (F,) or not np.isfinite([scaler.mean, scaler.std]).all():
+        raise ValueError(f"the scaler does not hold {F} finite means and deviations")
+    if not (isinstance(meta["columns"], list) and len(meta["columns"]) == F
+            and all(isinstance(c, str) for c in meta["columns"])):
+        raise ValueError(f"the columns are not {F} names")
+    tail = np.asarray(meta["tail"]["values"], dtype=np.float64)  # (rows, F)
+    if tail.ndim != 2 or tail.shape[1] != F or len(tail) < min_tail or not np.isfinite(tail).all():
+        raise ValueError(f"the stored tail has shape {tail.shape} or values that are not finite")
+    tail_dates = _dates_from_iso(meta["tail"]["dates"])
+    if tail_dates is not None and (tail_dates.shape != (len(tail),) or np.isnat(tail_dates).any()):
+        raise ValueError("the stored tail's dates do not match its values")
+    if meta["data"]["frequency"] not in (None, *dates.FREQUENCY_NAMES):
+        raise ValueError(f"the frequency {meta['data']['frequency']!r} is not known")
+    v = meta["validation"]
+    if not (number(v["rows"]) and all(number(v[k][m]) for k in ("model", "naive", "drift")
+                                      for m in ("mae", "rmse", "mase"))
+            and all(v[k].get("directional_accuracy") is None or number(v[k]["directional_accuracy"])
+                    for k in ("model", "naive", "drift"))):
+        raise ValueError("the validation errors are not numbers")
+    info = meta.get("intervals")
+    if info is not None:
+        levels, q = np.asarray(info["levels"], dtype=np.float64), np.asarray(info["quantiles"], dtype=np.float64)
+        if not (info["kind"] in ("log-ratio", "difference") and levels.ndim == 1 and len(levels) >= 2
+                and np.all(np.diff(levels) > 0) and 0 < levels[0] and levels[-1] < 1
+                and q.ndim == 2 and len(q) >= 1 and q.shape[1] == len(levels) and np.isfinite(q).all()):
+            raise ValueError("the interval quantiles are malformed")
 
 
 def conformal_quantiles(errors: np.ndarray, levels: tuple[float, ...] | np.ndarray) -> np.ndarray:
