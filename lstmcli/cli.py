@@ -320,9 +320,12 @@ def _print_error(e: LstmError) -> None:
     """One line on stderr: `Error: what went wrong. How to fix it.`"""
     from rich.markup import escape
 
-    text = escape(e.message.rstrip("."))
+    def one_line(s: str) -> str:  # a column name or path from the file may hold a line break
+        return " ".join(s.splitlines())
+
+    text = escape(one_line(e.message).rstrip("."))
     if e.hint:
-        hint = e.hint[:1].upper() + e.hint[1:]
+        hint = one_line(e.hint[:1].upper() + e.hint[1:])
         text += f". [dim]{escape(hint.rstrip('.'))}.[/]"
     stderr().print(f"[bold red]Error:[/] {text}", soft_wrap=True)
 

@@ -123,6 +123,8 @@ CORPUS = [
          ("prices.csv has no column 'Clse'", "Did you mean 'Close'? The columns are: Date, Close")),
     Case("a feature that does not exist", GOOD, _train("--features", "Volum"),
          ("prices.csv has no feature column 'Volum'", "The columns are: Date, Close")),
+    Case("a header name with a line break", 'Date,"Close\nPrice"\n2024-01-01,1\n2024-01-02,2\n',
+         _train("--column", "Nope"), ("prices.csv has no column 'Nope'", "The columns are: Date, Close Price")),
     Case("a date column that does not exist", GOOD, _train("--date-column", "When"),
          ("prices.csv has no date column 'When'",)),
     Case("the date column as prices", GOOD, _train("--column", "Date"),
