@@ -68,6 +68,31 @@ def blas_threads() -> int:
     return max(counts) if counts else 0
 
 
+def idle_fraction(seconds: float = 1.0) -> float:
+    """Share of the machine's CPU time that was idle over the next `seconds` (Linux; nan elsewhere)."""
+    def snap() -> tuple[int, int]:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return v[3] + v[4], sum(v)  # idle + iowait, total
+
+    try:
+        i0, t0 = snap()
+        time.sleep(seconds)
+        i1, t1 = snap()
+    except OSError:
+        return float("nan")
+    return (i1 - i0) / max(1, t1 - t0)
+
+
+def wait_until_quiet(limit_s: float) -> float:
+    """Wait (up to limit_s) until the machine is >= 90% idle for 2 s in a row; return the last idle share."""
+    deadline = time.monotonic() + limit_s
+    idle = idle_fraction()
+    while time.monotonic() < deadline and not (idle >= 0.9 and idle_fraction() >= 0.9):
+        idle = idle_fraction()
+    return idle
+
+
 def peak_gflops(n: int = 2048, repeats: int = 5) -> float:
     """Float32 matmul rate of a large n x n x n product, median of a few."""
     rng = np.random.default_rng(1)
@@ -137,8 +162,9 @@ class TorchRun:
 
 
 def run(hidden: int, layers: int, window: int, batch: int, samples: int, epochs: int,
-        peak: float, with_torch: bool = True) -> dict[str, object]:
+        peak: float, with_torch: bool = True, quiet_wait: float = 0.0) -> dict[str, object]:
     """Train both side by side; return the key=value results."""
+    idle_before = wait_until_quiet(quiet_wait) if quiet_wait > 0 else float("nan")
     series = make_series(samples, window)
     targets = np.arange(window, window + samples)
     lr, clip = 1e-3, 1.0
@@ -198,6 +224,8 @@ def run(hidden: int, layers: int, window: int, batch: int, samples: int, epochs:
         out["loss_ok"] = eng_loss[-1] <= 1.5 * ref_loss[-1]
     out.update({"gflops": f"{gflops:.2f}", "peak_gflops": f"{peak:.0f}", "pct_of_peak": f"{100 * gflops / peak:.2f}"})
     out["loadavg_1m"] = f"{load_before:.2f}"  # > ~0.5 before the run: someone else shares the 2 cores
+    if quiet_wait > 0:
+        out["idle_before"] = f"{idle_before:.2f}"  # CPU idle share just before (>= 0.9: quiet)
     return out
 
 
@@ -207,7 +235,7 @@ def print_block(result: dict[str, object]) -> None:
     print(flush=True)
 
 
-def scaling(batch: int, samples: int, epochs: int, peak: float) -> str:
+def scaling(batch: int, samples: int, epochs: int, peak: float, quiet_wait: float) -> str:
     """Markdown table of epoch time against window length and hidden size."""
     rows = [(32, w) for w in (30, 60, 120, 240)] + [(h, 30) for h in (16, 32, 64, 128, 256)]
     lines = [
@@ -216,7 +244,7 @@ def scaling(batch: int, samples: int, epochs: int, peak: float) -> str:
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for hidden, window in rows:
-        r = run(hidden, 1, window, batch, samples, epochs, peak)
+        r = run(hidden, 1, window, batch, samples, epochs, peak, quiet_wait=quiet_wait)
         print_block(r)
         steps = -(-samples // batch) * window  # forward+backward steps per epoch
         us = 1e6 * float(r["epoch_s"]) / steps
@@ -248,10 +276,12 @@ def main() -> None:
     ap.add_argument("--sweep", action="store_true", help="the standard table: " + ", ".join(
         f"H{h} L{n} W{w}" for h, n, w in SWEEP))
     ap.add_argument("--scaling", action="store_true", help="epoch time vs window and hidden; rewrites README.md")
+    ap.add_argument("--quiet-wait", type=float, default=0.0, metavar="SECONDS",
+                    help="before each configuration, wait up to this long for the machine to be idle (shared hosts)")
     a = ap.parse_args()
     peak = peak_gflops()
     if a.scaling:
-        table = scaling(a.batch, a.samples, a.epochs, peak)
+        table = scaling(a.batch, a.samples, a.epochs, peak, a.quiet_wait)
         header = (f"Batch {a.batch}, {a.samples} windows, {a.epochs} epochs (median after the first), 1 layer, "
                   f"float32, {blas_threads()} BLAS threads, peak {peak:.0f} GFLOP/s. "
                   "`us per step`: lstmcli's epoch time over (batches x window), forward and backward of one step "
@@ -262,7 +292,7 @@ def main() -> None:
         return
     configs = SWEEP if a.sweep else [(a.hidden, a.layers, a.window)]
     for hidden, layers, window in configs:
-        print_block(run(hidden, layers, window, a.batch, a.samples, a.epochs, peak, not a.no_torch))
+        print_block(run(hidden, layers, window, a.batch, a.samples, a.epochs, peak, not a.no_torch, a.quiet_wait))
 
 
 if __name__ == "__main__":
