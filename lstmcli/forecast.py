@@ -466,8 +466,10 @@ def _check_meta(meta: dict, min_tail: int) -> None:
             and all(isinstance(c, str) for c in meta["columns"])):
         raise ValueError(f"the columns are not {F} names")
     tail = np.asarray(meta["tail"]["values"], dtype=np.float64)  # (rows, F)
-    if tail.ndim != 2 or tail.shape[1] != F or len(tail) < min_tail or not np.isfinite(tail).all():
-        raise ValueError(f"the stored tail has shape {tail.shape} or values that are not finite")
+    if tail.ndim != 2 or tail.shape[1] != F or len(tail) < min_tail:
+        raise ValueError(f"the stored tail has shape {tail.shape}; predict needs at least ({min_tail}, {F})")
+    if not np.isfinite(tail).all():
+        raise ValueError("the stored tail holds values that are not finite")
     tail_dates = _dates_from_iso(meta["tail"]["dates"])
     if tail_dates is not None and (tail_dates.shape != (len(tail),) or np.isnat(tail_dates).any()):
         raise ValueError("the stored tail's dates do not match its values")

@@ -413,8 +413,8 @@ HOSTILE = {
     "NaN weights": "array head.bias holds NaN or infinite weights",
     "integer weights": "array head.bias has dtype int64, expected floating point",
     "object array (a pickle)": "contains a pickled object array; refusing to load it",
-    "scaler of the wrong size": "metadata is incomplete or invalid (the scaler or columns do not have 1 entries)",
-    "tail shorter than the window": "metadata is incomplete or invalid (the stored tail has shape (1, 1))",
+    "scaler of the wrong size": "metadata is incomplete or invalid (the scaler does not hold 1 finite means",
+    "tail shorter than the window": "(the stored tail has shape (1, 1); predict needs at least (4, 1))",
     "unknown target": "metadata is incomplete or invalid (--target 'astrology' is not known",
     "impossible window": "metadata is incomplete or invalid (--window -4 is not possible",
 }
