@@ -403,7 +403,14 @@ class Forecaster:
             if not np.isfinite(prices[-(W + off):]).all():
                 raise DataError("the new data has missing or infinite values in its last rows",
                                 hint="fill or delete those rows")
-            to_target(prices[-(W + off):], self.target, "the new data", self.meta["columns"])
+            recent = prices[-(W + off):]  # (W + off, F): all the forecast reads
+            if self.target == "log-return" and not (recent > 0).all():
+                row, col = np.argwhere(~(recent > 0))[0]
+                raise DataError(f"the new data: {self.meta['columns'][col]!r} is {recent[row, col]:g} at data row "
+                                f"{len(prices) - len(recent) + row + 1}, but this model learns log-returns, which "
+                                "need prices above 0",
+                                hint="retrain with --target diff or --target level for series with zero or "
+                                     "negative values")
         scaler = Scaler.from_dict(self.meta["scaler"])
         hist = prices[None, -(W + off):]  # (1, W + off, F)
         with np.errstate(over="ignore", invalid="ignore"):  # checked by value below

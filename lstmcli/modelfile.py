@@ -103,12 +103,14 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
         raise ModelFileError(f"{path} is a directory, not a model file", hint="pass --model PATH to the .npz file")
     try:
         if not zipfile.is_zipfile(path):  # np.load would read a lone .npy, or blame a pickle for any other bytes
-            raise ModelFileError(f"{path} is not an lstmcli model file (not an .npz archive)",
+            raise ModelFileError(f"{path} is not an lstmcli model file (not a complete .npz archive: truncated, "
+                                 "or another kind of file)",
                                  hint="pass the .npz file that lstm train wrote, or retrain with lstm train")
         with np.load(path, allow_pickle=False) as z:
             arrays = {name: z[name] for name in z.files}
     except PermissionError:
-        raise ModelFileError(f"cannot read the model file {path}: permission denied") from None
+        raise ModelFileError(f"cannot read the model file {path}: permission denied",
+                             hint="make it readable (chmod +r) or copy it") from None
     except ValueError as e:
         if "pickle" in str(e).lower():
             raise ModelFileError(f"{path} contains a pickled object array; refusing to load it",
@@ -152,7 +154,8 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
             raise ModelFileError(f"{path}: array {name} has shape {a.shape}, its metadata says {shape}",
                                  hint="retrain with lstm train")
         if a.dtype.kind != "f":
-            raise ModelFileError(f"{path}: array {name} has dtype {a.dtype}, expected floating point")
+            raise ModelFileError(f"{path}: array {name} has dtype {a.dtype}, expected floating point",
+                                 hint="retrain with lstm train")
         if not np.isfinite(a).all():
             raise ModelFileError(f"{path}: array {name} holds NaN or infinite weights", hint="retrain with lstm train")
         arrays[name] = np.ascontiguousarray(a, dtype=dtype)
