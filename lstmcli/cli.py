@@ -143,7 +143,7 @@ def train(
 
     err = stderr()
     series = data.read_prices(csv, column=column, date_column=date_column, features=_split_names(features))
-    err.print(data.cleaning_summary(series), soft_wrap=True)
+    err.print(data.cleaning_summary(series), soft_wrap=True, markup=False)  # names from the file: not markup
 
     forecaster = Forecaster(config, target)
     with _StopFlag() as stop, _progress(err, epochs, quiet) as on_epoch:
@@ -160,7 +160,7 @@ def train(
     out.print(render.validation_table(meta["validation"], meta["columns"][0]))
     style, sentence = render.verdict(meta["validation"])
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
-    err.print(f"Next: lstm predict --days 5{'' if model is None else f' --model {path}'}", style="dim")
+    err.print(f"Next: lstm predict --days 5{'' if model is None else f' --model {path}'}", style="dim", markup=False)
 
 
 class _progress:
@@ -235,7 +235,7 @@ def predict(
 
         cols = fc_model.meta["columns"]
         series = data.read_prices(data_csv, column=cols[0], features=cols[1:])
-        stderr().print(data.cleaning_summary(series), soft_wrap=True)
+        stderr().print(data.cleaning_summary(series), soft_wrap=True, markup=False)
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None)
 
@@ -256,7 +256,10 @@ def predict(
 
     out = stdout()
     last = "" if fc.last_date is None else f" after {render_date(fc.last_date, fc.frequency)}"
-    title = (f"{fc.column}: {days}-step forecast ({fc.strategy}){last}, last value {render.price(fc.last_value)}")
+    from rich.markup import escape  # the column name comes from the file: '[/x]' is not markup
+
+    title = (f"{escape(fc.column)}: {days}-step forecast ({fc.strategy}){last}, "
+             f"last value {render.price(fc.last_value)}")
     out.print(render.forecast_table(fc, title))
     style, sentence = render.verdict(fc_model.meta["validation"])
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
@@ -320,8 +323,9 @@ def _print_error(e: LstmError) -> None:
     """One line on stderr: `Error: what went wrong. How to fix it.`"""
     from rich.markup import escape
 
-    def one_line(s: str) -> str:  # a column name or path from the file may hold a line break
-        return " ".join(s.splitlines())
+    def one_line(s: str) -> str:  # a name from the file may hold line breaks or control bytes (even ESC)
+        s = " ".join(s.splitlines())
+        return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in s)
 
     text = escape(one_line(e.message).rstrip("."))
     if e.hint:

@@ -125,6 +125,8 @@ CORPUS = [
          ("prices.csv has no feature column 'Volum'", "The columns are: Date, Close")),
     Case("a header name with a line break", 'Date,"Close\nPrice"\n2024-01-01,1\n2024-01-02,2\n',
          _train("--column", "Nope"), ("prices.csv has no column 'Nope'", "The columns are: Date, Close Price")),
+    Case("a terminal escape and control bytes in a header name", "Date,\x1b[31mRED\x01\n2024-01-01,1\n",
+         _train("--column", "Nope"), ("The columns are: Date, \\x1b[31mRED\\x01.",)),  # shown, not obeyed
     Case("a date column that does not exist", GOOD, _train("--date-column", "When"),
          ("prices.csv has no date column 'When'",)),
     Case("the date column as prices", GOOD, _train("--column", "Date"),
@@ -492,6 +494,25 @@ def test_debug_flag_and_env_show_the_traceback(run, tmp_path, monkeypatch):
         assert r.exit_code == 2, r
         assert "Traceback" in r.stderr and "DataError" in r.stderr, r
         assert r.stderr.strip().splitlines()[-1].startswith("Error: nope.csv: no such file")
+
+
+def test_rich_markup_in_a_column_name_is_shown_as_text_by_predict(run, tmp_path, monkeypatch):
+    """A column named '[/x]' is text, not a Rich closing tag (which would crash the renderer)."""
+    monkeypatch.chdir(tmp_path)
+    prices = 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, 80))
+    Forecaster(TrainConfig(window=3, hidden=4, epochs=1)).fit(prices, columns=["[/x]"]).save(tmp_path / "m.npz")
+    r = run("predict", "--model", "m.npz", "--no-chart")
+    assert r.exit_code == 0, r
+    assert "[/x]: 5-step forecast" in r.stdout
+
+
+@pytest.mark.xfail(strict=True, raises=Exception, reason="render.py/render_trace.py put column names into Rich "
+                   "markup unescaped: a column named '[/x]' raises MarkupError after the model is saved (exit 1)")
+def test_rich_markup_in_a_column_name_through_train(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "prices.csv").write_text(GOOD.replace("Date,Close", "Date,[/x]"))
+    r = run(*_train())
+    assert r.exit_code == 0, r
 
 
 def test_out_of_memory_is_a_user_error(run, tmp_path, monkeypatch, model_bytes):
