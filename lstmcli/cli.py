@@ -296,13 +296,18 @@ def _write_forecast_csv(path: Path, fc) -> None:
     writer.writeheader()
     writer.writerows(rows)
     folder = path.parent if str(path.parent) else Path(".")
+    tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "w", newline="") as f:
             f.write(buf.getvalue())
         os.replace(tmp, path)
-    except OSError as e:
-        raise LstmError(f"cannot write {path}: {e.strerror or e}", hint="choose another --output path") from None
+    except BaseException as e:  # a full disk or Ctrl-C: no temporary file left behind
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise LstmError(f"cannot write {path}: {e.strerror or e}", hint="choose another --output path") from None
+        raise
 
 
 # ---------------------------------------------------------------------------------------

@@ -274,6 +274,7 @@ def test_forecast_output_write_failure_is_one_line(trained, run, monkeypatch):
     assert r.stderr.strip().splitlines()[-1] == ("Error: cannot write fc.csv: No space left on device. "
                                                  "Choose another --output path.")
     assert (folder / "fc.csv").read_text() == "previous forecast\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["fc.csv", "model.npz", "prices.csv"]  # no temporary file
 
 
 # ---------------------------------------------------------------------------------------
