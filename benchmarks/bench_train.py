@@ -223,7 +223,7 @@ def run(hidden: int, layers: int, window: int, batch: int, samples: int, epochs:
         out["torch_loss_last"] = f"{ref_loss[-1]:.5f}"
         out["loss_ok"] = eng_loss[-1] <= 1.5 * ref_loss[-1]
     out.update({"gflops": f"{gflops:.2f}", "peak_gflops": f"{peak:.0f}", "pct_of_peak": f"{100 * gflops / peak:.2f}"})
-    out["loadavg_1m"] = f"{load_before:.2f}"  # > ~0.5 before the run: someone else shares the 2 cores
+    out["loadavg_1m"] = f"{load_before:.2f}"  # counts our own previous run (~1); well above: shared cores
     if quiet_wait > 0:
         out["idle_before"] = f"{idle_before:.2f}"  # CPU idle share just before (>= 0.9: quiet)
     return out
@@ -285,8 +285,9 @@ def main() -> None:
         header = (f"Batch {a.batch}, {a.samples} windows, {a.epochs} epochs (median after the first), 1 layer, "
                   f"float32, {blas_threads()} BLAS threads, peak {peak:.0f} GFLOP/s. "
                   "`us per step`: lstmcli's epoch time over (batches x window), forward and backward of one step "
-                  "of one batch, optimizer included. `load`: 1-minute load average before the row; rows above ~0.5 "
-                  "shared the 2 cores with someone else. Regenerate with `python benchmarks/bench_train.py --scaling`.")
+                  "of one batch, optimizer included. `load`: 1-minute load average before the row, which counts this "
+                  "benchmark's own previous row (about 1); well above 1, someone else shared the 2 cores. "
+                  "Regenerate with `python benchmarks/bench_train.py --scaling --quiet-wait 600`.")
         write_readme_table(table, header)
         print(table)
         return
