@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import numpy as np
 from rich.console import RenderableType
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -128,7 +129,8 @@ def verdict(validation: dict) -> tuple[str, str]:
 
 def validation_table(validation: dict, column: str) -> Table:
     """One-step-ahead errors on the validation part: model, naive and drift."""
-    table = Table(title=f"One-step-ahead error on the last {validation['rows']} rows (validation), in {column!r} units",
+    rows = validation["rows"]
+    table = Table(title=f"One-step-ahead error on the last {rows} rows (validation), in {escape(repr(column))} units",
                   title_justify="left")
     table.add_column("forecast")
     for col in ("MAE", "RMSE", "MASE", "direction right"):
@@ -155,9 +157,9 @@ def training_summary(meta: dict, model_path: str) -> Table:
 
     span = f"{d['first_date'][:10]} .. {d['last_date'][:10]}" if d.get("first_date") else "no dates"
     freq = FREQUENCY_NAMES.get(d.get("frequency") or "", "")
-    table.add_row("data", f"{d['source']}: {d['rows']:,} rows, {span}" + (f" ({freq})" if freq else ""))
+    table.add_row("data", f"{escape(str(d['source']))}: {d['rows']:,} rows, {span}" + (f" ({freq})" if freq else ""))
     cols = meta["columns"]
-    table.add_row("column", repr(cols[0]) + (f" + features {', '.join(cols[1:])}" if len(cols) > 1 else ""))
+    table.add_row("column", Text(repr(cols[0]) + (f" + features {', '.join(cols[1:])}" if len(cols) > 1 else "")))
     table.add_row("split", f"{t['train_windows']:,} training windows, {t['val_windows']:,} validation windows "
                   f"(chronological, last {c['val_fraction']:.0%})")
     table.add_row("model", f"{c['layers']} x {c['hidden']} LSTM units, window {c['window']}, "
@@ -166,7 +168,7 @@ def training_summary(meta: dict, model_path: str) -> Table:
     table.add_row("training", f"{t['epochs_run']} of {c['epochs']} epochs ({how}); best epoch {t['best_epoch']}, "
                   f"validation loss {t['best_val_loss']:.4f} (scaled MSE)")
     table.add_row("seed", str(c["seed"]))
-    table.add_row("saved", model_path)
+    table.add_row("saved", Text(model_path))
     return table
 
 

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 from rich import box
 from rich.console import RenderableType
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -120,7 +121,7 @@ def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str
         table.add_column("date", no_wrap=True)
     if layer == 0:
         col = t.columns[0]
-        table.add_column(col if len(col) <= 10 else col[:9] + ".", justify="right", no_wrap=True)
+        table.add_column(escape(col if len(col) <= 10 else col[:9] + "."), justify="right", no_wrap=True)
         if t.target != "level":
             table.add_column(TARGET_WORDS[t.target], justify="right", no_wrap=True)
         table.add_column("scaled\ninput", justify="right", no_wrap=True)
@@ -224,7 +225,7 @@ def omitted_note(t: Trace, steps: Sequence[int], selection: Selection, top_used:
 
 def summary_table(meta: dict, params: dict[str, np.ndarray], path: str) -> Table:
     """What is in a model file: format, data, network, training, validation."""
-    table = Table(title=f"Model file {path}", title_justify="left", show_header=False, box=box.SIMPLE)
+    table = Table(title=f"Model file {escape(str(path))}", title_justify="left", show_header=False, box=box.SIMPLE)
     table.add_column("what", style="bold", no_wrap=True)
     table.add_column("value")
     d, c, tr = meta.get("data", {}), meta.get("config", {}), meta.get("training", {})
@@ -234,9 +235,9 @@ def summary_table(meta: dict, params: dict[str, np.ndarray], path: str) -> Table
         span = f"{d['first_date'][:10]} .. {d['last_date'][:10]}" if d.get("first_date") else "no dates"
         freq = _dates.FREQUENCY_NAMES.get(d.get("frequency") or "", "irregular or no dates")
         sha = f", sha256 {d['sha256'][:12]}" if d.get("sha256") else ""
-        table.add_row("trained on", f"{d.get('source')}: {d.get('rows', 0):,} rows, {span} ({freq}){sha}")
+        table.add_row("trained on", f"{escape(str(d.get('source')))}: {d.get('rows', 0):,} rows, {span} ({freq}){sha}")
     cols = meta.get("columns", [])
-    table.add_row("columns", ", ".join(cols) + (" (the first is forecast)" if len(cols) > 1 else ""))
+    table.add_row("columns", Text(", ".join(cols) + (" (the first is forecast)" if len(cols) > 1 else "")))
     n_params = sum(int(p.size) for p in params.values())
     F, H, L, O = engine.dims(params)
     table.add_row("network", f"{L} layer{'s' if L > 1 else ''} x {H} LSTM unit{'s' if H > 1 else ''}, "

@@ -506,13 +506,16 @@ def test_rich_markup_in_a_column_name_is_shown_as_text_by_predict(run, tmp_path,
     assert "[/x]: 5-step forecast" in r.stdout
 
 
-@pytest.mark.xfail(strict=True, raises=Exception, reason="render.py/render_trace.py put column names into Rich "
-                   "markup unescaped: a column named '[/x]' raises MarkupError after the model is saved (exit 1)")
 def test_rich_markup_in_a_column_name_through_train(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "prices.csv").write_text(GOOD.replace("Date,Close", "Date,[/x]"))
     r = run(*_train())
     assert r.exit_code == 0, r
+    assert "[/x]" in r.stdout
+    for args in (["inspect", "--model", "model.npz"], ["inspect", "--step-trace", "--model", "model.npz"],
+                 ["predict", "--no-chart", "--model", "model.npz"]):
+        r = run(*args)
+        assert r.exit_code == 0, (args, r)
 
 
 def test_out_of_memory_is_a_user_error(run, tmp_path, monkeypatch, model_bytes):
