@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import tempfile
+import tokenize
 import zipfile
 import zlib
 from pathlib import Path
@@ -116,8 +117,8 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
             raise ModelFileError(f"{path} contains a pickled object array; refusing to load it",
                                  hint="model files hold plain numeric arrays only; retrain with lstm train") from None
         raise ModelFileError(f"{path} is not a valid model file ({e})", hint="retrain with lstm train") from None
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, MemoryError,
-            NotImplementedError, RuntimeError) as e:  # bad zip, odd compression, encrypted, huge shape
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, MemoryError, NotImplementedError,
+            RuntimeError, SyntaxError, tokenize.TokenError) as e:  # bad zip, compression, encryption, shape, header
         raise ModelFileError(f"{path} is not a readable model file (corrupt or truncated: {e})",
                              hint="retrain with lstm train") from None
 
