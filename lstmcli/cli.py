@@ -247,7 +247,9 @@ def predict(
         payload["validation"] = fc_model.meta.get("validation")
         print(json.dumps(payload, indent=2))
     if output is not None:
-        _write_forecast_csv(output, fc)
+        from lstmcli.files import write_csv_atomically
+
+        write_csv_atomically(output, fc.to_dict()["forecast"], "--output")
     if json_out:
         _warn_flat(fc)
         return
@@ -282,32 +284,6 @@ def _warn_flat(fc) -> None:
                         "typical step): the model has learned little beyond the average change. "
                         "Try --target diff, a longer --window, or compare with: lstm train --target level.",
                         soft_wrap=True)
-
-
-def _write_forecast_csv(path: Path, fc) -> None:
-    """Write the forecast rows as CSV, atomically (temporary file, then os.replace)."""
-    import csv
-    import io
-    import tempfile
-
-    buf = io.StringIO()
-    rows = fc.to_dict()["forecast"]
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    folder = path.parent if str(path.parent) else Path(".")
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", newline="") as f:
-            f.write(buf.getvalue())
-        os.replace(tmp, path)
-    except BaseException as e:  # a full disk or Ctrl-C: no temporary file left behind
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-        if isinstance(e, OSError):
-            raise LstmError(f"cannot write {path}: {e.strerror or e}", hint="choose another --output path") from None
-        raise
 
 
 # ---------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 
 from lstmcli.console import stderr, stdout
-from lstmcli.errors import LstmError
 
 _SAME = "\\[default: as lstm train]"
 
@@ -98,8 +97,9 @@ def backtest(
                               column=series.columns[0], source=series.source, on_progress=on_progress)
     if output is not None:
         from lstmcli.backtest import per_origin_rows
+        from lstmcli.files import write_csv_atomically
 
-        _write_csv(output, per_origin_rows(result))
+        write_csv_atomically(output, per_origin_rows(result), "--output")
     if json_out:
         import json
 
@@ -280,29 +280,3 @@ class _LazyProgress:
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
             self.bar.stop()
-
-
-def _write_csv(path: Path, rows: list[dict]) -> None:
-    """Write rows as CSV atomically (temporary file in the same folder, then os.replace)."""
-    import contextlib
-    import csv
-    import io
-    import os
-    import tempfile
-
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    folder = path.parent if str(path.parent) else Path(".")
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", newline="") as f:
-            f.write(buf.getvalue())
-        os.replace(tmp, path)
-    except OSError as e:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise LstmError(f"cannot write {path}: {e.strerror or e}", hint="choose another --output path") from None

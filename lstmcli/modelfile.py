@@ -14,10 +14,7 @@ A file of a newer format version is refused with a message naming both versions.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 import tokenize
 import zipfile
 import zlib
@@ -26,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from lstmcli.errors import ModelFileError
+from lstmcli.files import write_atomically
 
 FORMAT_VERSION = 1
 META_KEY = "__meta__"
@@ -48,50 +46,16 @@ def _param_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
     return shapes
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def save(path: str | Path, params: dict[str, np.ndarray], meta: dict) -> Path:
-    """Write params and meta to `path` atomically; return the path."""
+    """Write params and meta to `path` atomically (see files.write_atomically); return the path."""
     path = Path(path)
     meta = {**meta, "format_version": FORMAT_VERSION}
     blob = np.frombuffer(json.dumps(meta, indent=1, sort_keys=True).encode(), dtype=np.uint8)
-    folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ModelFileError(f"{path} is a directory", hint="give --model a file name such as lstm-model.npz")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except FileNotFoundError:
-        if folder.is_dir():  # e.g. /proc: the folder is there but takes no new files
-            raise ModelFileError(f"cannot save the model to {path}: cannot create files in {folder}",
-                                 hint="choose another --model path") from None
-        raise ModelFileError(f"cannot save the model to {path}: the folder {folder} does not exist",
-                             hint="create the folder first or choose another --model path") from None
-    except PermissionError:
-        raise ModelFileError(f"cannot save the model to {path}: no permission to write in {folder}",
-                             hint="choose another --model path") from None
-    except OSError as e:
-        raise ModelFileError(f"cannot save the model to {path}: {e.strerror}",
-                             hint="choose another --model path") from None
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a model file is an ordinary file
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **params, **{META_KEY: blob})
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(e, OSError):
-            raise ModelFileError(f"cannot save the model to {path}: {e.strerror or e}",
-                                 hint="free some disk space or choose another --model path; "
-                                 "any previous model there is unchanged") from None
-        raise
-    return path
+    return write_atomically(path, lambda f: np.savez(f, **params, **{META_KEY: blob}),
+                            prefix=f"cannot save the model to {path}", option="--model", noun="model",
+                            error=ModelFileError)
 
 
 def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:

@@ -228,7 +228,8 @@ CORPUS = [
          ("nope.csv: no such file",)),
     Case("predict --output in a missing folder", None, ("predict", "--model", "model.npz", "--no-chart",
                                                          "--output", "no/fc.csv"),
-         ("cannot write no/fc.csv: No such file or directory", "Choose another --output path")),
+         ("cannot write no/fc.csv: the folder no does not exist",
+          "Create the folder first or choose another --output path")),
 ]
 
 

@@ -272,7 +272,8 @@ def test_forecast_output_write_failure_is_one_line(trained, run, monkeypatch):
     r = run("predict", "--model", "model.npz", "--no-chart", "--output", "fc.csv")
     assert r.exit_code == 2, r
     assert r.stderr.strip().splitlines()[-1] == ("Error: cannot write fc.csv: No space left on device. "
-                                                 "Choose another --output path.")
+                                                 "Free some disk space or choose another --output path; "
+                                                 "any previous file there is unchanged.")
     assert (folder / "fc.csv").read_text() == "previous forecast\n"
     assert sorted(p.name for p in folder.iterdir()) == ["fc.csv", "model.npz", "prices.csv"]  # no temporary file
 
