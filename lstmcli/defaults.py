@@ -22,11 +22,16 @@ MIN_BATCH = 8
 MAX_BATCH = 64  # TrainConfig's default, kept for long series
 
 
+def split_sizes(n_targets: int, val_fraction: float) -> tuple[int, int]:
+    """(training, validation) window counts: the newest share validates, at least 2 windows."""
+    n_val = max(2, round(n_targets * val_fraction))
+    return n_targets - n_val, n_val
+
+
 def train_windows(rows: int, window: int, val_fraction: float, target: str = "log-return") -> int:
     """How many training windows `Forecaster.fit` makes from `rows` prices (its own split)."""
     off = 0 if target == "level" else 1
-    targets = rows - off - window
-    return max(0, targets - max(2, round(targets * val_fraction)))
+    return max(0, split_sizes(rows - off - window, val_fraction)[0])
 
 
 def batch_size_for(rows: int, window: int, val_fraction: float, target: str = "log-return") -> int:

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from lstmcli import __version__, dates, engine, metrics, modelfile
-from lstmcli.defaults import batch_size_for_windows
+from lstmcli.defaults import batch_size_for_windows, split_sizes
 from lstmcli.errors import DataError, LstmError, ModelFileError, OptionError, TrainingError
 from lstmcli.training import EpochReport, TrainConfig, TrainResult, train
 from lstmcli.transforms import Scaler, check_target, next_price, offset, to_target
@@ -94,12 +94,6 @@ def recursive_forecast(
 MIN_TRAIN_WINDOWS = 8
 
 
-def _split_sizes(n_targets: int, val_fraction: float) -> tuple[int, int]:
-    """(training, validation) window counts: the newest share validates, at least 2 windows."""
-    n_val = max(2, round(n_targets * val_fraction))
-    return n_targets - n_val, n_val
-
-
 def min_rows(window: int, off: int, val_fraction: float) -> int:
     """The fewest price rows that give MIN_TRAIN_WINDOWS training windows.
 
@@ -107,7 +101,7 @@ def min_rows(window: int, off: int, val_fraction: float) -> int:
     --val-fraction 0.9999999999999999 needs ~8e16 rows, too many to count up to one by one.
     """
     def enough(t: int) -> bool:
-        return _split_sizes(t, val_fraction)[0] >= MIN_TRAIN_WINDOWS
+        return split_sizes(t, val_fraction)[0] >= MIN_TRAIN_WINDOWS
 
     lo = hi = MIN_TRAIN_WINDOWS + 2  # target windows
     while not enough(hi):
@@ -247,7 +241,7 @@ class Forecaster:
         z = to_target(prices, self.target, source, columns)  # (M, F): the target series
         off = offset(self.target)
         M, W = len(z), cfg.window
-        n_train, _ = _split_sizes(M - W, cfg.val_fraction)
+        n_train, _ = split_sizes(M - W, cfg.val_fraction)
         if n_train < MIN_TRAIN_WINDOWS:
             raise DataError(
                 f"{source} has {N} usable rows; --window {W} with --val-fraction {cfg.val_fraction} "
