@@ -209,8 +209,8 @@ def predict(
     interval: Annotated[float, typer.Option(help="Coverage of the prediction interval (0 to turn it off).")]
     = 0.9,
     json_out: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write the forecast to this CSV file.")]
-    = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write the forecast to this CSV file "
+                                                "(-: print only the CSV).")] = None,
     chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Draw a terminal chart (only on a terminal).")]
     = True,
 ) -> None:
@@ -225,8 +225,10 @@ def predict(
         raise LstmError(f"--days {days} is not possible", hint="ask for at least 1, e.g. --days 5")
     if not 0 <= interval < 1:
         raise LstmError(f"--interval {interval} is not possible", hint="use a coverage such as 0.9, or 0 for none")
+    from lstmcli.files import STDOUT, check_one_stdout
     from lstmcli.forecast import Forecaster
 
+    check_one_stdout(json_out, output)
     path = model_path(model)
     fc_model = Forecaster.load(path)
     values = dates_ = None
@@ -250,7 +252,7 @@ def predict(
         from lstmcli.files import write_csv_atomically
 
         write_csv_atomically(output, fc.to_dict()["forecast"], "--output")
-    if json_out:
+    if json_out or output == STDOUT:
         _warn_flat(fc)
         return
 
@@ -338,7 +340,18 @@ def main(argv: list[str] | None = None) -> None:
         stderr().print("Interrupted.")
         sys.exit(ExitStatus.INTERRUPTED)
     except BrokenPipeError:
-        # `lstm predict | head`: the reader left; exit quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(ExitStatus.OK)
+        _left_quietly()
+    except SystemExit as e:
+        # Typer turns two exceptions inside a command into exit codes before they reach us
+        if e.code == ExitStatus.INTERRUPTED:  # KeyboardInterrupt: a silent exit 130
+            stderr().print("Interrupted.")
+        elif e.code == 1 and isinstance(e.__context__, BrokenPipeError):  # a closed pipe: exit 1, the code of a bug
+            _left_quietly()
+        raise
+
+
+def _left_quietly() -> None:
+    """`lstm predict | head`: the reader left, which is no error; exit 0 without a word."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so that flushing at exit does not complain either
+    sys.exit(ExitStatus.OK)

@@ -50,7 +50,8 @@ def backtest(
     seed: Annotated[int | None, typer.Option(help=f"Random seed. {_SAME}", show_default=False)] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write every origin's forecasts (all "
-                                                "models, with the actual values) to this CSV file.")] = None,
+                                                "models, with the actual values) to this CSV file (-: print only "
+                                                "the CSV).")] = None,
     chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Draw the test window with the LSTM's 1-step "
                                         "forecasts and interval band (only on a terminal).")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -70,6 +71,9 @@ def backtest(
     spec = BacktestSpec(days=days, test_fraction=test_fraction, every=every, refit=parse_refit(refit),
                         season=season, interval=interval)
     spec.validate()  # cheap mistakes first, before reading anything
+    from lstmcli.files import STDOUT, check_one_stdout
+
+    check_one_stdout(json_out, output)
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import check_target
 
@@ -100,6 +104,8 @@ def backtest(
         from lstmcli.files import write_csv_atomically
 
         write_csv_atomically(output, per_origin_rows(result), "--output")
+        if output == STDOUT:
+            return
     if json_out:
         import json
 
@@ -122,7 +128,7 @@ def backtest(
         from rich.text import Text
 
         out.print(Text.from_ansi(band_chart(result, width=min(80, out.width - 12))))
-    if output is not None:
+    if output is not None:  # (not STDOUT: that returned above)
         err.print(f"Wrote {len(result.origins) * spec.days:,} forecast rows to {output}", style="dim")
 
 

@@ -62,8 +62,11 @@ def write_atomically(
     return path
 
 
-def write_csv_atomically(path: Path, rows: list[dict], option: str) -> Path:
-    """Rows (dicts with the same keys) as a CSV file with a header, written atomically."""
+STDOUT = Path("-")  # `--output -`: the CSV goes to standard output instead of a file
+
+
+def csv_text(rows: list[dict]) -> str:
+    """Rows (dicts with the same keys) as CSV text with a header."""
     import csv
     import io
 
@@ -71,5 +74,25 @@ def write_csv_atomically(path: Path, rows: list[dict], option: str) -> Path:
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    data = buf.getvalue().encode()
+    return buf.getvalue()
+
+
+def write_csv_atomically(path: Path, rows: list[dict], option: str) -> Path:
+    """Rows as a CSV file, written atomically; to standard output when `path` is `-`."""
+    if path == STDOUT:
+        import sys
+
+        sys.stdout.write(csv_text(rows))
+        sys.stdout.flush()
+        return path
+    data = csv_text(rows).encode()
     return write_atomically(path, lambda f: f.write(data), prefix=f"cannot write {path}", option=option)
+
+
+def check_one_stdout(json_out: bool, output: Path | None) -> None:
+    """`--json` and `--output -` both claim standard output: refuse the pair."""
+    if json_out and output == STDOUT:
+        from lstmcli.errors import OptionError
+
+        raise OptionError("--json and --output - both print to standard output",
+                          hint="choose one of them, or give --output a file name")

@@ -281,7 +281,16 @@ def test_cli_json_and_csv_output(run, tmp_path):
     assert float(first["naive"]) == pytest.approx(float(first["last_value"]))
 
 
+def test_cli_output_dash_prints_only_the_csv(run):
+    r = run("backtest", MONTHLY, "--days", "2", "--every", "3", "--output", "-", *FAST)
+    assert r.exit_code == 0, r
+    rows = list(csv.DictReader(r.stdout.splitlines()))
+    assert rows and {"origin_date", "step", "actual", "lstm", "naive"} <= set(rows[0])
+    assert "Wrote" not in r.stderr
+
+
 @pytest.mark.parametrize(("args", "option"), [
+    (["--json", "--output", "-"], "--json and --output -"),
     (["--test-fraction", "1.5"], "--test-fraction"), (["--every", "0"], "--every"), (["--days", "0"], "--days"),
     (["--refit", "often"], "--refit"), (["--test-fraction", "0.01"], "--test-fraction"),
     (["--window", "0"], "--window"),

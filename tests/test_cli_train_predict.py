@@ -69,6 +69,15 @@ def test_predict_output_csv(trained, run):
     assert len(rows) == 4 and {"date", "forecast", "lower", "upper"} <= set(rows[0])
 
 
+def test_predict_output_dash_prints_only_the_csv(trained, run):
+    r = run("predict", "--days", "4", "--output", "-")
+    assert r.exit_code == 0, r
+    rows = list(csv.DictReader(r.stdout.splitlines()))
+    assert [int(row["step"]) for row in rows] == [1, 2, 3, 4] and not (trained[0] / "-").exists()
+    r = run("predict", "--json", "-o", "-")
+    assert r.exit_code == 2 and "--json and --output - both print to standard output" in r.stderr, r
+
+
 def test_model_env_var_and_flag(tmp_path, run, monkeypatch):
     monkeypatch.chdir(tmp_path)
     csv_path, _, _ = _daily_csv(tmp_path / "p.csv")
@@ -161,10 +170,12 @@ def test_round_trip_through_the_installed_command(tmp_path, lstm_exe):
 
 
 def test_broken_pipe_is_quiet(tmp_path, lstm_exe):
+    """`lstm predict | head -1`: the reader leaving is no error: exit 0, nothing on stderr."""
     import subprocess
 
     csv_path, _, _ = _daily_csv(tmp_path / "p.csv")
     assert run_exe(lstm_exe, "train", str(csv_path), *FAST, cwd=tmp_path).returncode == 0
-    p = subprocess.run(f"'{lstm_exe}' predict --days 400 --no-chart | head -1", shell=True, cwd=tmp_path,
-                       capture_output=True, text=True)
-    assert "Traceback" not in p.stderr and "Error" not in p.stderr, p.stderr
+    for args in ("--no-chart", "--json", "--output -"):
+        p = subprocess.run(f"'{lstm_exe}' predict --days 2000 {args} | head -1; exit ${{PIPESTATUS[0]}}",
+                           shell=True, executable="/bin/bash", cwd=tmp_path, capture_output=True, text=True)
+        assert p.returncode == 0 and p.stderr == "", (args, p.returncode, p.stderr)
