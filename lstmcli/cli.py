@@ -264,7 +264,8 @@ def predict(
 
     title = (f"{escape(fc.column)}: {days}-step forecast ({fc.strategy}){last}, "
              f"last value {render.price(fc.last_value)}")
-    out.print(render.forecast_table(fc, title))
+    out.print(f"[italic]{title}[/]", soft_wrap=True)  # a line of its own: a table title wraps at the table's width
+    out.print(render.forecast_table(fc))
     style, sentence = render.verdict(fc_model.meta["validation"])
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     if chart and out.is_terminal and len(fc.history) > 1:

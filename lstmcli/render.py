@@ -130,7 +130,7 @@ def verdict(validation: dict) -> tuple[str, str]:
 def validation_table(validation: dict, column: str) -> Table:
     """One-step-ahead errors on the validation part: model, naive and drift."""
     rows = validation["rows"]
-    table = Table(title=f"One-step-ahead error on the last {rows} rows (validation), in {escape(repr(column))} units",
+    table = Table(title=f"One-step-ahead error in {escape(repr(column))}, last {rows:,} rows (validation)",
                   title_justify="left")
     table.add_column("forecast")
     for col in ("MAE", "RMSE", "MASE", "direction right"):
@@ -172,7 +172,7 @@ def training_summary(meta: dict, model_path: str) -> Table:
     return table
 
 
-def forecast_table(fc, title: str) -> Table:
+def forecast_table(fc, title: str | None = None) -> Table:
     """Date, forecast, change vs the last value (and %), and the interval when there is one."""
     from lstmcli import dates as _dates
 
