@@ -282,11 +282,12 @@ def render_date(d, frequency) -> str:
 
 
 def _warn_flat(fc) -> None:
+    """Say so when the forecast barely moves: right for a random walk, but worth knowing."""
     if fc.is_flat:
-        stderr().print("[yellow]Warning:[/] the forecast is almost flat (it moves less than a tenth of a "
-                        "typical step): the model has learned little beyond the average change. "
-                        "Try --target diff, a longer --window, or compare with: lstm train --target level.",
-                        soft_wrap=True)
+        stderr().print("[yellow]Note:[/] the forecast is almost flat (it moves less than a tenth of a typical "
+                       "step): the model expects about no change, much as the naive forecast does, which is "
+                       "often the best there is for prices; lstm backtest shows whether it is here.",
+                       soft_wrap=True)
 
 
 # ---------------------------------------------------------------------------------------

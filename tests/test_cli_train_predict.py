@@ -179,3 +179,14 @@ def test_broken_pipe_is_quiet(tmp_path, lstm_exe):
         p = subprocess.run(f"'{lstm_exe}' predict --days 2000 {args} | head -1; exit ${{PIPESTATUS[0]}}",
                            shell=True, executable="/bin/bash", cwd=tmp_path, capture_output=True, text=True)
         assert p.returncode == 0 and p.stderr == "", (args, p.returncode, p.stderr)
+
+
+def test_a_flat_forecast_gets_a_note_that_does_not_push_a_worse_model(tmp_path, run, monkeypatch):
+    """Daily stock prices: the default model forecasts about no change, like naive; say so on stderr only."""
+    monkeypatch.chdir(tmp_path)
+    assert run("train", str(SAMPLE / "daily_stock.csv"), "-q").exit_code == 0
+    r = run("predict", "--days", "2", "--json")
+    assert r.exit_code == 0, r
+    json.loads(r.stdout)  # stdout stays pure JSON
+    assert "Note: the forecast is almost flat" in r.stderr and "lstm backtest" in r.stderr, r.stderr
+    assert "--target level" not in r.stderr  # level models score several times naive's error on prices
