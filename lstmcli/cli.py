@@ -226,7 +226,7 @@ def predict(
     if not 0 <= interval < 1:
         raise LstmError(f"--interval {interval} is not possible", hint="use a coverage such as 0.9, or 0 for none")
     from lstmcli.files import STDOUT, check_one_stdout
-    from lstmcli.forecast import Forecaster
+    from lstmcli.forecast import MIN_INTERVAL_ORIGINS, Forecaster
 
     check_one_stdout(json_out, output)
     path = model_path(model)
@@ -240,6 +240,11 @@ def predict(
         stderr().print(data.cleaning_summary(series), soft_wrap=True, markup=False)
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None)
+    if interval and fc.interval is None:  # asked for (the default) but the model has none: say why
+        rows = (fc_model.meta.get("validation") or {}).get("rows", "too few")
+        stderr().print(f"[yellow]Note:[/] no prediction interval: the model was validated on {rows} rows, fewer than "
+                       f"the {MIN_INTERVAL_ORIGINS} it needs to calibrate one. Train on a longer history or with a "
+                       "larger --val-fraction to get one.", soft_wrap=True)
 
     if json_out:
         import json

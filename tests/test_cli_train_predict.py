@@ -190,3 +190,16 @@ def test_a_flat_forecast_gets_a_note_that_does_not_push_a_worse_model(tmp_path, 
     json.loads(r.stdout)  # stdout stays pure JSON
     assert "Note: the forecast is almost flat" in r.stderr and "lstm backtest" in r.stderr, r.stderr
     assert "--target level" not in r.stderr  # level models score several times naive's error on prices
+
+
+def test_a_missing_interval_is_explained(tmp_path, run, monkeypatch):
+    """Too few validation rows to calibrate an interval: the table has none, and stderr says why."""
+    monkeypatch.chdir(tmp_path)
+    csv_path, _, _ = _daily_csv(tmp_path / "short.csv", n=70)
+    assert run("train", str(csv_path), *FAST).exit_code == 0
+    r = run("predict", "--days", "3", "--no-chart")
+    assert r.exit_code == 0, r
+    assert "90% low" not in r.stdout
+    assert "Note: no prediction interval: the model was validated on" in r.stderr
+    assert "fewer than the 20 it needs" in r.stderr, r.stderr
+    assert "Note: no prediction interval" not in run("predict", "--interval", "0", "--no-chart").stderr
