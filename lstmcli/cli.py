@@ -226,7 +226,7 @@ def predict(
     if not 0 <= interval < 1:
         raise LstmError(f"--interval {interval} is not possible", hint="use a coverage such as 0.9, or 0 for none")
     from lstmcli.files import STDOUT, check_one_stdout
-    from lstmcli.forecast import MIN_INTERVAL_ORIGINS, Forecaster
+    from lstmcli.forecast import Forecaster
 
     check_one_stdout(json_out, output)
     path = model_path(model)
@@ -240,11 +240,6 @@ def predict(
         stderr().print(data.cleaning_summary(series), soft_wrap=True, markup=False)
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None)
-    if interval and fc.interval is None:  # asked for (the default) but the model has none: say why
-        rows = (fc_model.meta.get("validation") or {}).get("rows", "too few")
-        stderr().print(f"[yellow]Note:[/] no prediction interval: the model was validated on {rows} rows, fewer than "
-                       f"the {MIN_INTERVAL_ORIGINS} it needs to calibrate one. Train on a longer history or with a "
-                       "larger --val-fraction to get one.", soft_wrap=True)
 
     if json_out:
         import json
@@ -258,7 +253,7 @@ def predict(
 
         write_csv_atomically(output, fc.to_dict()["forecast"], "--output")
     if json_out or output == STDOUT:
-        _warn_flat(fc)
+        _notes(fc, fc_model, interval)
         return
 
     from lstmcli import render
@@ -277,7 +272,7 @@ def predict(
         from rich.text import Text
 
         out.print(Text.from_ansi(render.forecast_chart(fc, width=min(80, out.width - 12))))
-    _warn_flat(fc)
+    _notes(fc, fc_model, interval)
 
 
 def render_date(d, frequency) -> str:
@@ -286,9 +281,16 @@ def render_date(d, frequency) -> str:
     return dates.format_date(d, frequency)
 
 
-def _warn_flat(fc) -> None:
-    """Say so when the forecast barely moves: right for a random walk, but worth knowing."""
-    if fc.is_flat:
+def _notes(fc, fc_model, interval: float) -> None:
+    """What a user should know about a forecast that the table does not say, on stderr, last."""
+    if interval and fc.interval is None:  # asked for (the default) but the model has none: say why
+        from lstmcli.forecast import MIN_INTERVAL_ORIGINS
+
+        rows = (fc_model.meta.get("validation") or {}).get("rows", "too few")
+        stderr().print(f"[yellow]Note:[/] no prediction interval: the model was validated on {rows} rows, fewer than "
+                       f"the {MIN_INTERVAL_ORIGINS} it needs to calibrate one. Train on a longer history or with a "
+                       "larger --val-fraction to get one.", soft_wrap=True)
+    if fc.is_flat:  # right for a random walk, but worth knowing
         stderr().print("[yellow]Note:[/] the forecast is almost flat (it moves less than a tenth of a typical "
                        "step): the model expects about no change, much as the naive forecast does, which is "
                        "often the best there is for prices; lstm backtest shows whether it is here.",
