@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import shutil
 import subprocess
@@ -71,3 +73,20 @@ def run_exe(exe: str, *args: str, cwd: Path | None = None, env: dict | None = No
 
 
 __all__ = ["REPO", "SAMPLE", "Result", "app", "run_exe"]
+
+
+def rewrite_model(src: bytes | Path, dst: Path, *, meta: dict | None = None, arrays: dict | None = None,
+                  drop: tuple[str, ...] = ()) -> Path:
+    """A copy of model file `src` (its bytes or its path) at `dst`, with metadata replaced,
+    arrays added or replaced, and arrays dropped: the raw material of broken-file tests."""
+    import numpy as np
+
+    from lstmcli import modelfile
+
+    with np.load(io.BytesIO(src) if isinstance(src, bytes) else src, allow_pickle=False) as z:
+        content = {k: z[k] for k in z.files if k not in drop}
+    if meta is not None:
+        content[modelfile.META_KEY] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    content.update(arrays or {})
+    np.savez(dst, **content)
+    return dst

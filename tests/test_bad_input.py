@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import run_exe
+from conftest import rewrite_model, run_exe
 
 from lstmcli import modelfile
 from lstmcli.forecast import Forecaster
@@ -319,18 +319,6 @@ def test_tolerated_input_trains_and_says_what_it_did(content, note, run, tmp_pat
 # hostile or broken model files, through the CLI
 
 
-def _rewrite(src: bytes, dst: Path, *, meta=None, arrays=None, drop=()) -> Path:
-    import io
-
-    with np.load(io.BytesIO(src), allow_pickle=False) as z:
-        content = {k: z[k] for k in z.files if k not in drop}
-    if meta is not None:
-        content[modelfile.META_KEY] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    content.update(arrays or {})
-    np.savez(dst, **content)
-    return dst
-
-
 def _meta_of(model_bytes: bytes) -> dict:
     import io
 
@@ -362,40 +350,40 @@ def _hostile(name: str, model_bytes: bytes, path: Path) -> None:
         with zipfile.ZipFile(path, "w") as zf:
             zf.writestr("readme.txt", "hello")
     elif name == "future format version":
-        _rewrite(model_bytes, path, meta={**meta, "format_version": 99})
+        rewrite_model(model_bytes, path, meta={**meta, "format_version": 99})
     elif name == "missing array":
-        _rewrite(model_bytes, path, drop=("head.bias",))
+        rewrite_model(model_bytes, path, drop=("head.bias",))
     elif name == "extra array":
-        _rewrite(model_bytes, path, arrays={"surprise": np.zeros(2)})
+        rewrite_model(model_bytes, path, arrays={"surprise": np.zeros(2)})
     elif name == "no metadata":
-        _rewrite(model_bytes, path, drop=(modelfile.META_KEY,))
+        rewrite_model(model_bytes, path, drop=(modelfile.META_KEY,))
     elif name == "metadata not JSON":
-        _rewrite(model_bytes, path, arrays={modelfile.META_KEY: np.frombuffer(b"\x80{nope", dtype=np.uint8)})
+        rewrite_model(model_bytes, path, arrays={modelfile.META_KEY: np.frombuffer(b"\x80{nope", dtype=np.uint8)})
     elif name == "shapes disagree with metadata":
-        _rewrite(model_bytes, path, meta={**meta, "config": {**meta["config"], "hidden": 5}})
+        rewrite_model(model_bytes, path, meta={**meta, "config": {**meta["config"], "hidden": 5}})
     elif name == "absurd layer count":
-        _rewrite(model_bytes, path, meta={**meta, "config": {**meta["config"], "layers": 10**12}})
+        rewrite_model(model_bytes, path, meta={**meta, "config": {**meta["config"], "layers": 10**12}})
     elif name == "NaN weights":
         with np.load(__import__("io").BytesIO(model_bytes)) as z:
             w = z["head.bias"].copy()
         w[0] = np.nan
-        _rewrite(model_bytes, path, arrays={"head.bias": w})
+        rewrite_model(model_bytes, path, arrays={"head.bias": w})
     elif name == "integer weights":
         with np.load(__import__("io").BytesIO(model_bytes)) as z:
             w = z["head.bias"].astype(np.int64)
-        _rewrite(model_bytes, path, arrays={"head.bias": w})
+        rewrite_model(model_bytes, path, arrays={"head.bias": w})
     elif name == "object array (a pickle)":
         evil = np.empty(1, dtype=object)
         evil[0] = _Evil()
-        _rewrite(model_bytes, path, arrays={"head.bias": evil})
+        rewrite_model(model_bytes, path, arrays={"head.bias": evil})
     elif name == "scaler of the wrong size":
-        _rewrite(model_bytes, path, meta={**meta, "scaler": {"kind": "standard", "mean": [0, 0], "std": [1, 1]}})
+        rewrite_model(model_bytes, path, meta={**meta, "scaler": {"kind": "standard", "mean": [0, 0], "std": [1, 1]}})
     elif name == "tail shorter than the window":
-        _rewrite(model_bytes, path, meta={**meta, "tail": {"values": [[1.0]], "dates": None}})
+        rewrite_model(model_bytes, path, meta={**meta, "tail": {"values": [[1.0]], "dates": None}})
     elif name == "unknown target":
-        _rewrite(model_bytes, path, meta={**meta, "target": "astrology"})
+        rewrite_model(model_bytes, path, meta={**meta, "target": "astrology"})
     elif name == "impossible window":
-        _rewrite(model_bytes, path, meta={**meta, "config": {**meta["config"], "window": -4}})
+        rewrite_model(model_bytes, path, meta={**meta, "config": {**meta["config"], "window": -4}})
     else:
         raise AssertionError(name)
 

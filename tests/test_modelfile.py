@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import zipfile
 
 import numpy as np
 import pytest
+from conftest import rewrite_model
 
 from lstmcli import engine, modelfile
 from lstmcli.errors import ModelFileError
@@ -52,36 +52,26 @@ def test_random_bytes(tmp_path):
         modelfile.load(bad)
 
 
-def _rewrite(src, dst, arrays=None, meta=None, drop=()):
-    with np.load(src, allow_pickle=False) as z:
-        content = {k: z[k] for k in z.files if k not in drop}
-    if meta is not None:
-        content[modelfile.META_KEY] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    content.update(arrays or {})
-    np.savez(dst, **content)
-    return dst
-
-
 def test_future_format_version(good, tmp_path):
     meta = {**_meta(), "format_version": 99}
     with pytest.raises(ModelFileError, match="version 99"):
-        modelfile.load(_rewrite(good, tmp_path / "f.npz", meta=meta))
+        modelfile.load(rewrite_model(good, tmp_path / "f.npz", meta=meta))
 
 
 def test_missing_array(good, tmp_path):
     with pytest.raises(ModelFileError, match=r"missing head\.bias"):
-        modelfile.load(_rewrite(good, tmp_path / "f.npz", drop=("head.bias",)))
+        modelfile.load(rewrite_model(good, tmp_path / "f.npz", drop=("head.bias",)))
 
 
 def test_extra_array(good, tmp_path):
     with pytest.raises(ModelFileError, match="unexpected surprise"):
-        modelfile.load(_rewrite(good, tmp_path / "f.npz", arrays={"surprise": np.zeros(3)}))
+        modelfile.load(rewrite_model(good, tmp_path / "f.npz", arrays={"surprise": np.zeros(3)}))
 
 
 def test_shapes_disagree_with_metadata(good, tmp_path):
     meta = {**_meta(H=4), "format_version": 1}
     with pytest.raises(ModelFileError, match="shape"):
-        modelfile.load(_rewrite(good, tmp_path / "f.npz", meta=meta))
+        modelfile.load(rewrite_model(good, tmp_path / "f.npz", meta=meta))
 
 
 def test_object_array_is_refused_and_never_unpickled(good, tmp_path):
@@ -110,7 +100,7 @@ def test_nan_weights_refused(good, tmp_path):
     p = _params()
     p["head.bias"][0] = np.nan
     with pytest.raises(ModelFileError, match="NaN"):
-        modelfile.load(_rewrite(good, tmp_path / "f.npz", arrays={"head.bias": p["head.bias"]}))
+        modelfile.load(rewrite_model(good, tmp_path / "f.npz", arrays={"head.bias": p["head.bias"]}))
 
 
 def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path):
