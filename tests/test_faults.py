@@ -99,8 +99,12 @@ def test_signal_during_training_keeps_the_best_model_and_exits_promptly(sig, tmp
     assert b"Training summary" in out
 
 
-def test_signal_in_the_first_epoch_leaves_a_loadable_model(tmp_path, lstm_exe):
-    """A long first epoch, a previous model on disk: afterwards the best-so-far or the previous model loads."""
+def _long_training_over_a_previous_model(tmp_path, lstm_exe) -> tuple[subprocess.Popen, bytes, bytes]:
+    """Train m.npz quickly, then start a long training (epochs over a second) that will replace it.
+
+    Returns the running process once it has read its CSV, its stderr so far, and the previous
+    model file's bytes.
+    """
     _prices_csv(tmp_path / "p.csv", 3000)
     assert subprocess.run([lstm_exe, "train", "p.csv", *FAST, "--model", "m.npz"], cwd=tmp_path, env=_env(),
                           capture_output=True).returncode == 0
@@ -109,6 +113,12 @@ def test_signal_in_the_first_epoch_leaves_a_loadable_model(tmp_path, lstm_exe):
     proc = _start(lstm_exe, "train", "long.csv", "--hidden", "64", "--epochs", "5", "-q", "--model", "m.npz",
                   cwd=tmp_path)
     err = _wait_for(proc, b"Read long.csv")
+    return proc, err, before
+
+
+def test_signal_in_the_first_epoch_leaves_a_loadable_model(tmp_path, lstm_exe):
+    """A long first epoch, a previous model on disk: afterwards the best-so-far or the previous model loads."""
+    proc, err, before = _long_training_over_a_previous_model(tmp_path, lstm_exe)
     time.sleep(0.2)  # an epoch here takes over a second
     seconds, _, rest = _stop(proc, signal.SIGINT)
     err += rest
@@ -126,14 +136,7 @@ def test_signal_in_the_first_epoch_leaves_a_loadable_model(tmp_path, lstm_exe):
 
 def test_second_ctrl_c_aborts_without_saving(tmp_path, lstm_exe):
     """Ctrl-C twice: stop now, keep the previous model as it was, exit 130."""
-    _prices_csv(tmp_path / "p.csv", 3000)
-    assert subprocess.run([lstm_exe, "train", "p.csv", *FAST, "--model", "m.npz"], cwd=tmp_path, env=_env(),
-                          capture_output=True).returncode == 0
-    before = (tmp_path / "m.npz").read_bytes()
-    _prices_csv(tmp_path / "long.csv", 20000, seed=1)
-    proc = _start(lstm_exe, "train", "long.csv", "--hidden", "64", "--epochs", "5", "-q", "--model", "m.npz",
-                  cwd=tmp_path)
-    err = _wait_for(proc, b"Read long.csv")
+    proc, err, before = _long_training_over_a_previous_model(tmp_path, lstm_exe)
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     time.sleep(0.05)
