@@ -326,25 +326,25 @@ def _print_error(e: LstmError) -> None:
     stderr().print(f"[bold red]Error:[/] {text}", soft_wrap=True)
 
 
+def _user_error(e: LstmError) -> None:
+    """Exit 2 with the one Error line (after the traceback being handled, with --debug)."""
+    if os.environ.get("LSTM_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
+    _print_error(e)
+    sys.exit(ExitStatus.USER_ERROR)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the app; the one place where errors become messages and exit codes."""
     try:
         app(args=argv, prog_name="lstm")
     except LstmError as e:
-        if os.environ.get("LSTM_DEBUG"):
-            import traceback
-
-            traceback.print_exc()
-        _print_error(e)
-        sys.exit(ExitStatus.USER_ERROR)
+        _user_error(e)
     except MemoryError:  # e.g. --hidden 100000000: the sizes asked for, not a bug
-        if os.environ.get("LSTM_DEBUG"):
-            import traceback
-
-            traceback.print_exc()
-        _print_error(LstmError("not enough memory for this run", hint="use a smaller --hidden, --layers, "
-                               "--window or --batch-size, or a shorter file"))
-        sys.exit(ExitStatus.USER_ERROR)
+        _user_error(LstmError("not enough memory for this run", hint="use a smaller --hidden, --layers, "
+                              "--window or --batch-size, or a shorter file"))
     except KeyboardInterrupt:
         stderr().print("Interrupted.")
         sys.exit(ExitStatus.INTERRUPTED)
