@@ -225,7 +225,7 @@ def predict(
         raise LstmError(f"--days {days} is not possible", hint="ask for at least 1, e.g. --days 5")
     if not 0 <= interval < 1:
         raise LstmError(f"--interval {interval} is not possible", hint="use a coverage such as 0.9, or 0 for none")
-    from lstmcli.files import STDOUT, check_one_stdout
+    from lstmcli.files import STDOUT, check_one_stdout, write_csv_atomically
     from lstmcli.forecast import Forecaster
 
     check_one_stdout(json_out, output)
@@ -249,8 +249,6 @@ def predict(
         payload["validation"] = fc_model.meta.get("validation")
         print(json.dumps(payload, indent=2))
     if output is not None:
-        from lstmcli.files import write_csv_atomically
-
         write_csv_atomically(output, fc.to_dict()["forecast"], "--output")
     if json_out or output == STDOUT:
         _notes(fc, fc_model, interval)

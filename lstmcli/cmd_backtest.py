@@ -71,7 +71,7 @@ def backtest(
     spec = BacktestSpec(days=days, test_fraction=test_fraction, every=every, refit=parse_refit(refit),
                         season=season, interval=interval)
     spec.validate()  # cheap mistakes first, before reading anything
-    from lstmcli.files import STDOUT, check_one_stdout
+    from lstmcli.files import STDOUT, check_one_stdout, write_csv_atomically
 
     check_one_stdout(json_out, output)
     from lstmcli.training import TrainConfig
@@ -101,7 +101,6 @@ def backtest(
                               column=series.columns[0], source=series.source, on_progress=on_progress)
     if output is not None:
         from lstmcli.backtest import per_origin_rows
-        from lstmcli.files import write_csv_atomically
 
         write_csv_atomically(output, per_origin_rows(result), "--output")
         if output == STDOUT:

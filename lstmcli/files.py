@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from lstmcli.errors import LstmError
+from lstmcli.errors import LstmError, OptionError
 
 
 def _umask() -> int:
@@ -80,8 +81,6 @@ def csv_text(rows: list[dict]) -> str:
 def write_csv_atomically(path: Path, rows: list[dict], option: str) -> Path:
     """Rows as a CSV file, written atomically; to standard output when `path` is `-`."""
     if path == STDOUT:
-        import sys
-
         sys.stdout.write(csv_text(rows))
         sys.stdout.flush()
         return path
@@ -92,7 +91,5 @@ def write_csv_atomically(path: Path, rows: list[dict], option: str) -> Path:
 def check_one_stdout(json_out: bool, output: Path | None) -> None:
     """`--json` and `--output -` both claim standard output: refuse the pair."""
     if json_out and output == STDOUT:
-        from lstmcli.errors import OptionError
-
         raise OptionError("--json and --output - both print to standard output",
                           hint="choose one of them, or give --output a file name")
