@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+import reference_lstm
 
 from lstmcli import engine, example, optim
 
@@ -165,6 +166,48 @@ def test_gradients_match_finite_differences(features, hidden, layers, outputs):
     for name in p:
         err = rel_error(grads[name], numerical_gradient(p, x, y, name))
         assert err < 1e-6, f"{name}: relative error {err:.2e}"
+
+
+# --------------------------------------------------------------------------- the plain reference
+
+
+@pytest.mark.parametrize("layers", [1, 2, 3])
+def test_kernel_equals_the_plain_reference(layers):
+    """The fast kernel equals tests/reference_lstm.py to 1e-12: outputs, record, state and gradients."""
+    rng = np.random.default_rng(20 + layers)
+    F, H, O, B, T = 3, 5, 2, 4, 7
+    p = engine.init_params(F, H, layers, O, rng)
+    for k in p:  # non-zero random biases in every gate, away from the symmetric start
+        p[k] += rng.normal(0, 0.5, p[k].shape)
+    x = rng.normal(size=(B, T, F))
+    y = rng.normal(size=(B, O))
+    state = [(rng.normal(size=(B, H)), rng.normal(size=(B, H))) for _ in range(layers)]
+    close = dict(rtol=0, atol=1e-12)
+
+    for start in (None, state):  # from zero memories and from a carried-in state
+        pred, rec = engine.forward(p, x, start)
+        ref_pred, ref_layers, ref_final = reference_lstm.forward(p, x, start)
+        np.testing.assert_allclose(pred, ref_pred, **close)
+        np.testing.assert_allclose(engine.predict(p, x, start), ref_pred, **close)
+        for k, (r, steps) in enumerate(zip(rec.layers, ref_layers, strict=True)):
+            for name, field in (("x", "inputs"), ("z", "pre"), ("i", "input_gate"), ("f", "forget_gate"),
+                                ("g", "candidate"), ("o", "output_gate"), ("c", "cell_prev"),
+                                ("c_new", "cell_new"), ("h", "hidden_prev"), ("h_new", "hidden_new")):
+                ref = np.stack([s[name] for s in steps])  # (T, B, .)
+                np.testing.assert_allclose(getattr(r, field), ref, err_msg=f"layer {k} {field}", **close)
+            np.testing.assert_allclose(r.tanh_cell, np.tanh(r.cell_new), **close)
+            np.testing.assert_allclose(rec.state[k][0], ref_final[k][0], **close)
+            np.testing.assert_allclose(rec.state[k][1], ref_final[k][1], **close)
+
+        dprediction = (2.0 / y.size) * (pred - y)
+        ref_grads = reference_lstm.backward(p, ref_layers, dprediction)
+        for name, g in engine.backward(p, rec, dprediction).items():
+            np.testing.assert_allclose(g, ref_grads[name], err_msg=f"backward {name}", **close)
+        if start is None:  # the fused training path starts from zero memories
+            loss, grads = engine.loss_and_gradients(p, x, y)
+            assert abs(loss - float(np.mean((ref_pred - y) ** 2))) < 1e-12
+            for name, g in grads.items():
+                np.testing.assert_allclose(g, ref_grads[name], err_msg=f"loss_and_gradients {name}", **close)
 
 
 # --------------------------------------------------------------------------- PyTorch
