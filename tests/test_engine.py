@@ -368,7 +368,7 @@ def test_reused_and_fresh_workspaces_give_the_same_numbers(monkeypatch):
     again, grads_again = engine.loss_and_gradients(p, x, y)
     np.testing.assert_array_equal(engine.predict(p, x), pred)
     assert again == loss
-    monkeypatch.setattr(engine, "_CACHE_BYTES", 0)  # nothing kept: fresh buffers every call
+    monkeypatch.setattr(engine._kernel, "_CACHE_BYTES", 0)  # nothing kept: fresh buffers every call
     fresh, grads_fresh = engine.loss_and_gradients(p, x, y)
     np.testing.assert_array_equal(engine.predict(p, x), pred)
     assert fresh == loss

@@ -1,0 +1,275 @@
+"""The engine's fast path (private): buffers, their reuse, and the fused step loops.
+
+`lstmcli.engine` states the equations, owns the parameters and the record, and calls in
+here; `tests/reference_lstm.py` is the same LSTM written plainly, and a test holds this
+kernel equal to it to 1e-12. Everything below is the same arithmetic, arranged for speed.
+At B=64, H=32..128 the number of NumPy calls per step matters as much as the FLOPs, so:
+
+- the loops run feature-major, batch last: each gate is a contiguous (H, B) block;
+- x_t and the bias ride in the recurrent matmul ([h_{t-1}; x_t; 1], one matmul per step);
+- one tanh serves all four gates (sigmoid(z) = 0.5 + 0.5 tanh(z/2));
+- the products backward needs are formed in forward while the step is in cache;
+- the weight gradients of all steps are one matmul after the backward loop;
+- every buffer and per-step view exists before the loop, and training reuses them
+  across batches (`reused_workspaces`).
+
+Rows of a step's gate block are in the engine's order i, f, g, o (`GATE_ORDER`); the loops
+pair neighbouring blocks ([i, f] with [g, c_{t-1}]) and rely on it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+GATE_ORDER = ("input", "forget", "candidate", "output")  # must equal engine.GATES
+CANDIDATE_ROWS = 2  # the one tanh-activated block
+
+
+def gate_affine(hidden: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Per-column scale s and offset m so that all four gates are `m * tanh(s * z) + m'`.
+
+    sigmoid(z) = 0.5 + 0.5 tanh(z/2): the sigmoid gates use s = 0.5, scale 0.5, offset 0.5;
+    the candidate uses s = 1, scale 1, offset 0. One tanh call then serves all gates.
+    """
+    s = np.full(4 * hidden, 0.5, dtype=dtype)  # (G,)
+    s[CANDIDATE_ROWS * hidden : (CANDIDATE_ROWS + 1) * hidden] = 1.0
+    offset = np.full(4 * hidden, 0.5, dtype=dtype)  # (G,)
+    offset[CANDIDATE_ROWS * hidden : (CANDIDATE_ROWS + 1) * hidden] = 0.0
+    return s, offset  # the scale after tanh equals s: 0.5 for sigmoid gates, 1 for tanh
+
+
+# ---------------------------------------------------------------------------------------
+# forward
+#
+# Inside the two loops every array is feature-major, batch last: a step's gates are one
+# (G, B) block, so each gate is a contiguous (H, B) block and every ufunc call runs over
+# contiguous memory (strided (B, H) column slices cost 2-3x more per call at these sizes).
+# The record shows the usual time-major (T, B, .) shapes as transposed views of the same
+# memory. The input x_t and a constant 1 ride under h_{t-1} in one "augmented" block
+# [h_{t-1}; x_t; 1] (K = H + F + 1 rows), so one matmul per step gives all of z_t, input
+# projection and biases included (a separate (T*B, 1) x (1, G) input projection is slow in
+# BLAS), and one matmul after the backward loop gives the gradients of W_hh, W_ih and the
+# bias together.
+
+
+class Workspace:
+    """Every buffer of one layer's forward and backward pass, and the per-step views of them.
+
+    Building the views once (a slice is a new Python object) and, in training, reusing the
+    whole workspace across batches (fresh multi-MB arrays are page-faulted in on first
+    touch, which doubled the time per batch) keeps the loops down to the arithmetic.
+    """
+
+    def __init__(self, T: int, B: int, H: int, F: int, dtype: np.dtype, for_backward: bool, record: bool) -> None:
+        G, K = 4 * H, H + F + 1
+        self.shape = (T, B, H, F)
+        s, offset = gate_affine(H, dtype)
+        # (G, B) copies: same-shape operands run 1.5-2x faster than a broadcast (G, 1) column
+        self.gate_scale = np.repeat(s[:, None], B, axis=1)  # (G, B)
+        self.gate_offset = np.repeat(offset[:, None], B, axis=1)  # (G, B)
+        self.aug = np.empty((T + 1, K, B), dtype)  # (T+1, K, B) rows [h_{t-1}; x_t; 1]
+        self.aug[T, H:] = 0.0  # never multiplied: there is no step T
+        self.aug[:, H + F] = 1.0  # the bias row
+        self.record = record  # keep z_t for the record (training and predict never read it)
+        self.pre = np.empty((T, G, B), dtype) if record else None  # (T, G, B) z_t
+        # Without a record, gates, cell and tanh(c) of a step are needed only during that step
+        # (backward keeps its own products, and a copy of f_t), so they live in two slots used
+        # in turn, which stay in cache, instead of T+1 that stream through memory.
+        n = T + 1 if record else 2
+        slot = (lambda t: t) if record else (lambda t: t % 2)
+        self.gc = np.empty((n, 5 * H, B), dtype)  # (n, 5H, B) rows [i f g o | c]: gates of t, c_{t-1}
+        self.tanh_cell = np.empty((n - 1, H, B), dtype)  # (n-1, H, B)
+        self.products = np.empty((2, H, B), dtype)  # (2, H, B) scratch for [i g, f c_{t-1}]
+        gc = self.gc
+        self.hidden_new = [self.aug[t + 1, :H] for t in range(T)]  # (H, B) each: h_t
+        self.gates = [gc[slot(t), :G] for t in range(T)]  # (G, B) each: i, f, g, o stacked
+        self.input_forget = [gc[slot(t), : 2 * H].reshape(2, H, B) for t in range(T)]  # (2, H, B): [i_t, f_t]
+        # (2, H, B) each: [g_t, c_{t-1}], rows g and c of [i f g o | c]
+        self.candidate_cellprev = [gc[slot(t), 2 * H :].reshape(3, H, B)[::2] for t in range(T)]
+        self.input_gate = [gc[slot(t), :H] for t in range(T)]  # (H, B) each
+        self.forget_gate = [gc[slot(t), H : 2 * H] for t in range(T)]  # (H, B) each
+        self.output_gate = [gc[slot(t), 3 * H : G] for t in range(T)]  # (H, B) each
+        self.cell_new = [gc[slot(t + 1), 4 * H :] for t in range(T)]  # (H, B) each: c_t
+        self.tanh_cell_t = [self.tanh_cell[slot(t) if record else 0] for t in range(T)]  # (H, B) each: tanh(c_t)
+        self.for_backward = for_backward
+        self.f_kept = None if record or not for_backward else np.empty((T, H, B), dtype)  # (T, H, B)
+        if for_backward:
+            # how dz_t depends on dc_t (rows i, f, g) and on dh_t (rows o), without the s^2
+            self.dgate = np.empty((T, G, B), dtype)  # (T, G, B)
+            self.dc_per_dh = np.empty((T, H, B), dtype)  # (T, H, B) o_t (1 - tanh(c_t)^2)
+            self.tanh_sz = [self.dgate[t] for t in range(T)]  # (G, B) each: tanh(s z) lands here first
+            self.dz = np.empty((T, G, B), dtype)  # (T, G, B) dLoss/dz_t / s^2
+            self.dz2 = np.empty((G, T, B), dtype)  # (G, T, B) the same, for one big matmul
+            self.aug2 = np.empty((K, T, B), dtype)  # (K, T, B)
+            self.dh = np.empty((H, B), dtype)  # (H, B)
+            self.dc = np.empty((H, B), dtype)  # (H, B)
+            self.tmp = np.empty((H, B), dtype)  # (H, B)
+            self.dz_per_dc = [self.dgate[t, : 3 * H].reshape(3, H, B) for t in range(T)]  # (3, H, B) each
+            self.dz_per_dh = [self.dgate[t, 3 * H :] for t in range(T)]  # (H, B) each
+            self.dz_ifg = [self.dz[t, : 3 * H].reshape(3, H, B) for t in range(T)]  # (3, H, B) each
+            self.dz_o = [self.dz[t, 3 * H :] for t in range(T)]  # (H, B) each
+        else:
+            self.tanh_sz = [np.empty((G, B), dtype)] * T  # (G, B) scratch, shared by all steps
+
+
+_cache = threading.local()  # per thread: the workspaces of the last few shapes
+_CACHE_BYTES = 64 << 20  # larger workspaces are allocated per call rather than kept
+
+
+def reused_workspaces(
+    params: dict[str, np.ndarray], B: int, T: int, for_backward: bool
+) -> list[Workspace] | None:
+    """Workspaces kept across calls, for callers whose record never leaves the engine.
+
+    None when they would be too large to keep (the caller then allocates its own).
+    """
+    dtype = params["weight_hh_l0"].dtype
+    dims_ = [(params[f"weight_hh_l{k}"].shape[1], params[f"weight_ih_l{k}"].shape[1])
+             for k in range(sum(name.startswith("weight_hh_l") for name in params))]
+    rows = sum((T + 1) * (H + F + 1) + 20 * H + (T * (15 * H + F + 1) if for_backward else 0) for H, F in dims_)
+    if rows * B * dtype.itemsize > _CACHE_BYTES:
+        return None
+    key = (B, T, dtype, tuple(dims_), for_backward)
+    spaces: dict = getattr(_cache, "spaces", None) or {}
+    _cache.spaces = spaces
+    if key not in spaces:
+        if len(spaces) >= 4:  # e.g. full batches and the short last batch of an epoch
+            spaces.pop(next(iter(spaces)))
+        spaces[key] = [Workspace(T, B, H, F, dtype, for_backward, record=False) for H, F in dims_]
+    return spaces[key]
+
+
+def augmented_weights(W_ih: np.ndarray, W_hh: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """[W_hh | W_ih | b], (G, K): multiplies the column [h_{t-1}; x_t; 1]."""
+    return np.concatenate([W_hh, W_ih, bias[:, None]], axis=1)  # (G, K)
+
+
+def layer_forward(W_aug: np.ndarray, x: np.ndarray, h0: np.ndarray, c0: np.ndarray, ws: Workspace) -> None:
+    """Run one layer over all steps of x (T, F, B), from (h0, c0), each (H, B), inside `ws`.
+
+    If `ws.for_backward`, also keeps the two products backward needs (`dgate`, `dc_per_dh`),
+    computed here while the step's numbers are still in cache.
+    """
+    T, _, H, F = ws.shape
+    gate_scale, gate_offset, pre, products = ws.gate_scale, ws.gate_offset, ws.pre, ws.products
+    # without a record nobody reads z_t: scale the rows once (x0.5 is exact) and go straight to s z_t
+    W_s = None if ws.record else W_aug * gate_scale[:, :1]  # (G, K)
+    ws.aug[:T, H : H + F] = x  # (T, F, B)
+    ws.aug[0, :H] = h0
+    ws.gc[0, 4 * H :] = c0
+    input_forget, candidate_cellprev, cell_new, hidden_new, output_gate, input_gate, tanh_cell_t = (
+        ws.input_forget, ws.candidate_cellprev, ws.cell_new, ws.hidden_new, ws.output_gate, ws.input_gate,
+        ws.tanh_cell_t)
+
+    for t in range(T):
+        tanh_sz, gates = ws.tanh_sz[t], ws.gates[t]  # (G, B) each
+        if W_s is None:
+            np.matmul(W_aug, ws.aug[t], out=pre[t])  # z_t = W_hh h_{t-1} + W_ih x_t + b: all four gates
+            np.multiply(pre[t], gate_scale, out=tanh_sz)  # sigmoid(z) = 0.5 + 0.5 tanh(z/2): one tanh for all gates
+        else:
+            np.matmul(W_s, ws.aug[t], out=tanh_sz)  # s z_t, the same numbers
+        np.tanh(tanh_sz, out=tanh_sz)  # tanh_sz = tanh(s z)
+        np.multiply(tanh_sz, gate_scale, out=gates)
+        gates += gate_offset  # i_t, f_t, g_t, o_t = s tanh_sz + offset
+        np.multiply(input_forget[t], candidate_cellprev[t], out=products)  # [i_t g_t, f_t c_{t-1}]
+        np.add(products[0], products[1], out=cell_new[t])  # c_t = f_t * c_{t-1} + i_t * g_t
+        np.tanh(cell_new[t], out=tanh_cell_t[t])
+        np.multiply(output_gate[t], tanh_cell_t[t], out=hidden_new[t])  # h_t = o_t * tanh(c_t)
+        if ws.for_backward:
+            # da/dz = s^2 (1 - tanh_sz^2); the s^2 is applied to the weights in backward instead
+            np.multiply(tanh_sz, tanh_sz, out=tanh_sz)
+            np.subtract(1.0, tanh_sz, out=tanh_sz)  # 1 - tanh_sz^2
+            d = ws.dz_per_dc[t]  # (3, H, B)
+            np.multiply(d[:2], candidate_cellprev[t], out=d[:2])  # dz_i, dz_f per unit of dc_t: g_t, c_{t-1}
+            np.multiply(d[2], input_gate[t], out=d[2])  # dz_g per unit of dc_t: i_t
+            np.multiply(ws.dz_per_dh[t], tanh_cell_t[t], out=ws.dz_per_dh[t])  # dz_o per unit of dh_t: tanh(c_t)
+            np.multiply(hidden_new[t], tanh_cell_t[t], out=ws.dc_per_dh[t])
+            # dc_t per unit of dh_t: o_t (1 - tanh(c_t)^2) = o_t - h_t tanh(c_t)
+            np.subtract(output_gate[t], ws.dc_per_dh[t], out=ws.dc_per_dh[t])
+            if ws.f_kept is not None:
+                np.copyto(ws.f_kept[t], ws.forget_gate[t])  # the gate's slot is reused two steps on
+
+
+def record_views(ws: Workspace) -> dict[str, np.ndarray]:
+    """The fields of a layer's record: time-major (T, B, .) views of its workspace."""
+    T, _, H, F = ws.shape
+    T_B = (0, 2, 1)  # (T, ., B) -> (T, B, .)
+    return dict(
+        inputs=ws.aug[:T, H : H + F].transpose(T_B),  # (T, B, F): our own copy of x
+        pre=ws.pre.transpose(T_B),  # (T, B, G)
+        gates=ws.gc[:T, : 4 * H].transpose(T_B),  # (T, B, G)
+        cell=ws.gc[:, 4 * H :].transpose(T_B),  # (T+1, B, H)
+        hidden=ws.aug[:, :H].transpose(T_B),  # (T+1, B, H)
+        tanh_cell=ws.tanh_cell.transpose(T_B),  # (T, B, H)
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# backward
+
+
+def workspace_from_record(rec) -> Workspace:
+    """A backward-ready workspace rebuilt from a record alone (for `backward`)."""
+    T, B, G = rec.gates.shape
+    H, F = G // 4, rec.inputs.shape[-1]
+    ws = Workspace(T, B, H, F, rec.gates.dtype, for_backward=True, record=True)
+    fm = (0, 2, 1)  # (T, B, .) -> (T, ., B)
+    ws.aug[:, :H] = rec.hidden.transpose(fm)
+    ws.aug[:T, H : H + F] = rec.inputs.transpose(fm)
+    ws.gc[:T, :G] = rec.gates.transpose(fm)
+    ws.gc[:, 4 * H :] = rec.cell.transpose(fm)
+    ws.tanh_cell[...] = rec.tanh_cell.transpose(fm)
+    a = ws.gc[:T, :G]  # (T, G, B)
+    tanh_sz = (a - ws.gate_offset) / ws.gate_scale  # (T, G, B): tanh(s z)
+    ws.dgate[...] = 1.0 - tanh_sz * tanh_sz
+    ws.dgate[:, :H] *= a[:, 2 * H : 3 * H]  # g_t
+    ws.dgate[:, H : 2 * H] *= ws.gc[:T, 4 * H :]  # c_{t-1}
+    ws.dgate[:, 2 * H : 3 * H] *= a[:, :H]  # i_t
+    ws.dgate[:, 3 * H :] *= ws.tanh_cell  # tanh(c_t)
+    ws.dc_per_dh[...] = a[:, 3 * H :] * (1.0 - ws.tanh_cell**2)
+    return ws
+
+
+def layer_backward(
+    W_aug: np.ndarray, ws: Workspace, dh_last: np.ndarray | None, dh_out: np.ndarray | None,
+    need_dx: bool,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Backpropagate through one layer; mirrors `layer_forward` step by step, in reverse.
+
+    dLoss/dh_t from above is either `dh_last` (H, B), the last step only (the head), or
+    `dh_out` (H, T, B), every step (the layer above). Returns the gradient of W_aug (G, K)
+    and, if `need_dx`, dLoss/dx (F, T, B) for the layer below.
+    """
+    T, B, H, _ = ws.shape
+    G, K = W_aug.shape
+    s2 = ws.gate_scale[:, :1] ** 2  # (G, 1): da/dz = s^2 (1 - tanh_sz^2); dgate holds only (1 - tanh_sz^2) ...
+    W_s2 = W_aug * s2  # (G, K) ... so fold s^2 into the weights: W^T (s^2 dz') = (s^2 W)^T dz'
+    W_hhT = W_s2[:, :H].T  # (H, G)
+    dz, dh, dc, tmp, dc_per_dh = ws.dz, ws.dh, ws.dc, ws.tmp, ws.dc_per_dh  # dz: (T, G, B); the rest (H, B)
+    forget_gate = ws.forget_gate if ws.f_kept is None else ws.f_kept  # (T, H, B): f_t of every step
+    dh[...] = 0.0 if dh_last is None else dh_last  # dLoss/dh_t, carried back through W_hh
+    dc[...] = 0.0  # dLoss/dc_t, carried back through f
+
+    for t in reversed(range(T)):
+        if dh_out is not None:
+            dh += dh_out[:, t]  # h_t feeds the layer above and step t+1
+        np.multiply(dh, dc_per_dh[t], out=tmp)  # h_t = o_t tanh(c_t)  ->  dc_t
+        dc += tmp
+        np.multiply(ws.dz_per_dc[t], dc, out=ws.dz_ifg[t])  # c_t = f c_{t-1} + i g  ->  dz_i, dz_f, dz_g
+        np.multiply(ws.dz_per_dh[t], dh, out=ws.dz_o[t])  # h_t = o_t tanh(c_t)  ->  dz_o
+        np.matmul(W_hhT, dz[t], out=dh)  # dh_{t-1} = W_hh^T dz_t
+        dc *= forget_gate[t]  # dc_{t-1} = dc_t * f_t
+
+    # one matmul sums over steps and batch: (t, b) must be one axis, so transpose-copy once
+    np.copyto(ws.dz2, dz.transpose(1, 0, 2))  # (G, T, B)
+    np.copyto(ws.aug2, ws.aug[:T].transpose(1, 0, 2))  # (K, T, B)
+    dW_aug = ws.dz2.reshape(G, T * B) @ ws.aug2.reshape(K, T * B).T  # (G, K)
+    dW_aug *= s2
+    if not need_dx:
+        return dW_aug, None
+    dx = W_s2[:, H:-1].T @ ws.dz2.reshape(G, T * B)  # (F, T*B): dx_t = W_ih^T dz_t, all steps at once
+    return dW_aug, dx.reshape(-1, T, B)  # (F, T, B)
+
+
