@@ -7,14 +7,18 @@ At B=64, H=32..128 the number of NumPy calls per step matters as much as the FLO
 
 - the loops run feature-major, batch last: each gate is a contiguous (H, B) block;
 - x_t and the bias ride in the recurrent matmul ([h_{t-1}; x_t; 1], one matmul per step);
-- one tanh serves all four gates (sigmoid(z) = 0.5 + 0.5 tanh(z/2));
+- one tanh serves all four gates (sigmoid(z) = 0.5 + 0.5 tanh(z/2)), with the gate scale
+  and offset as full (G, B) arrays rather than broadcast (G, 1) columns;
 - the products backward needs are formed in forward while the step is in cache;
 - the weight gradients of all steps are one matmul after the backward loop;
 - every buffer and per-step view exists before the loop, and training reuses them
   across batches (`reused_workspaces`).
 
-Rows of a step's gate block are in the engine's order i, f, g, o (`GATE_ORDER`); the loops
-pair neighbouring blocks ([i, f] with [g, c_{t-1}]) and rely on it.
+`benchmarks/bench_engine_ab.py` measures each against a plain version (table in
+`benchmarks/README.md`); a trick that saved under ~5% of a training batch was removed.
+
+Rows of a step's gate block are in the engine's order i, f, g, o (`GATE_ORDER`); backward
+multiplies the blocks i, f, g by dc_t in one call and relies on it.
 """
 
 from __future__ import annotations
@@ -81,17 +85,14 @@ class Workspace:
         slot = (lambda t: t) if record else (lambda t: t % 2)
         self.gc = np.empty((n, 5 * H, B), dtype)  # (n, 5H, B) rows [i f g o | c]: gates of t, c_{t-1}
         self.tanh_cell = np.empty((n - 1, H, B), dtype)  # (n-1, H, B)
-        self.products = np.empty((2, H, B), dtype)  # (2, H, B) scratch for [i g, f c_{t-1}]
+        self.written = np.empty((H, B), dtype)  # (H, B) scratch for i_t g_t
         gc = self.gc
-        self.hidden_new = [self.aug[t + 1, :H] for t in range(T)]  # (H, B) each: h_t
+        self.hidden = [self.aug[t + 1, :H] for t in range(T)]  # (H, B) each: h_t
         self.gates = [gc[slot(t), :G] for t in range(T)]  # (G, B) each: i, f, g, o stacked
-        self.input_forget = [gc[slot(t), : 2 * H].reshape(2, H, B) for t in range(T)]  # (2, H, B): [i_t, f_t]
-        # (2, H, B) each: [g_t, c_{t-1}], rows g and c of [i f g o | c]
-        self.candidate_cellprev = [gc[slot(t), 2 * H :].reshape(3, H, B)[::2] for t in range(T)]
-        self.input_gate = [gc[slot(t), :H] for t in range(T)]  # (H, B) each
+        self.gate_blocks = [gc[slot(t), :G].reshape(4, H, B) for t in range(T)]  # (4, H, B) each
         self.forget_gate = [gc[slot(t), H : 2 * H] for t in range(T)]  # (H, B) each
-        self.output_gate = [gc[slot(t), 3 * H : G] for t in range(T)]  # (H, B) each
-        self.cell_new = [gc[slot(t + 1), 4 * H :] for t in range(T)]  # (H, B) each: c_t
+        self.cell_prev = [gc[slot(t), 4 * H :] for t in range(T)]  # (H, B) each: c_{t-1}
+        self.cell = [gc[slot(t + 1), 4 * H :] for t in range(T)]  # (H, B) each: c_t
         self.tanh_cell_t = [self.tanh_cell[slot(t) if record else 0] for t in range(T)]  # (H, B) each: tanh(c_t)
         self.for_backward = for_backward
         self.f_kept = None if record or not for_backward else np.empty((T, H, B), dtype)  # (T, H, B)
@@ -106,6 +107,7 @@ class Workspace:
             self.dh = np.empty((H, B), dtype)  # (H, B)
             self.dc = np.empty((H, B), dtype)  # (H, B)
             self.tmp = np.empty((H, B), dtype)  # (H, B)
+            self.slope_blocks = [self.dgate[t].reshape(4, H, B) for t in range(T)]  # (4, H, B) each
             self.dz_per_dc = [self.dgate[t, : 3 * H].reshape(3, H, B) for t in range(T)]  # (3, H, B) each
             self.dz_per_dh = [self.dgate[t, 3 * H :] for t in range(T)]  # (H, B) each
             self.dz_ifg = [self.dz[t, : 3 * H].reshape(3, H, B) for t in range(T)]  # (3, H, B) each
@@ -153,43 +155,46 @@ def layer_forward(W_aug: np.ndarray, x: np.ndarray, h0: np.ndarray, c0: np.ndarr
     computed here while the step's numbers are still in cache.
     """
     T, _, H, F = ws.shape
-    gate_scale, gate_offset, pre, products = ws.gate_scale, ws.gate_offset, ws.pre, ws.products
+    gate_scale, gate_offset, pre, written = ws.gate_scale, ws.gate_offset, ws.pre, ws.written
     # without a record nobody reads z_t: scale the rows once (x0.5 is exact) and go straight to s z_t
     W_s = None if ws.record else W_aug * gate_scale[:, :1]  # (G, K)
     ws.aug[:T, H : H + F] = x  # (T, F, B)
     ws.aug[0, :H] = h0
     ws.gc[0, 4 * H :] = c0
-    input_forget, candidate_cellprev, cell_new, hidden_new, output_gate, input_gate, tanh_cell_t = (
-        ws.input_forget, ws.candidate_cellprev, ws.cell_new, ws.hidden_new, ws.output_gate, ws.input_gate,
-        ws.tanh_cell_t)
 
     for t in range(T):
         tanh_sz, gates = ws.tanh_sz[t], ws.gates[t]  # (G, B) each
         if W_s is None:
             np.matmul(W_aug, ws.aug[t], out=pre[t])  # z_t = W_hh h_{t-1} + W_ih x_t + b: all four gates
-            np.multiply(pre[t], gate_scale, out=tanh_sz)  # sigmoid(z) = 0.5 + 0.5 tanh(z/2): one tanh for all gates
+            np.multiply(pre[t], gate_scale, out=tanh_sz)
         else:
             np.matmul(W_s, ws.aug[t], out=tanh_sz)  # s z_t, the same numbers
-        np.tanh(tanh_sz, out=tanh_sz)  # tanh_sz = tanh(s z)
+        np.tanh(tanh_sz, out=tanh_sz)  # one tanh for all gates: sigmoid(z) = 0.5 + 0.5 tanh(z/2)
         np.multiply(tanh_sz, gate_scale, out=gates)
-        gates += gate_offset  # i_t, f_t, g_t, o_t = s tanh_sz + offset
-        np.multiply(input_forget[t], candidate_cellprev[t], out=products)  # [i_t g_t, f_t c_{t-1}]
-        np.add(products[0], products[1], out=cell_new[t])  # c_t = f_t * c_{t-1} + i_t * g_t
-        np.tanh(cell_new[t], out=tanh_cell_t[t])
-        np.multiply(output_gate[t], tanh_cell_t[t], out=hidden_new[t])  # h_t = o_t * tanh(c_t)
+        gates += gate_offset  # the four gates, s tanh(s z) + offset
+        input_gate, forget_gate, candidate, output_gate = ws.gate_blocks[t]  # (H, B) each
+        cell_prev, cell, tanh_cell, hidden = ws.cell_prev[t], ws.cell[t], ws.tanh_cell_t[t], ws.hidden[t]
+        np.multiply(forget_gate, cell_prev, out=cell)  # long-term memory: c_t = f_t * c_{t-1}
+        np.multiply(input_gate, candidate, out=written)
+        cell += written  #                                             + i_t * g_t
+        np.tanh(cell, out=tanh_cell)
+        np.multiply(output_gate, tanh_cell, out=hidden)  # short-term memory: h_t = o_t * tanh(c_t)
         if ws.for_backward:
-            # da/dz = s^2 (1 - tanh_sz^2); the s^2 is applied to the weights in backward instead
+            # Each gate's derivative (the engine's docstring), per unit of dc_t (gates i, f, g) or of
+            # dh_t (gate o), formed while the step is in cache. d gate/dz = s^2 (1 - tanh(s z)^2);
+            # the s^2 is folded into the weights in backward, so only 1 - tanh(s z)^2 is kept here.
             np.multiply(tanh_sz, tanh_sz, out=tanh_sz)
-            np.subtract(1.0, tanh_sz, out=tanh_sz)  # 1 - tanh_sz^2
-            d = ws.dz_per_dc[t]  # (3, H, B)
-            np.multiply(d[:2], candidate_cellprev[t], out=d[:2])  # dz_i, dz_f per unit of dc_t: g_t, c_{t-1}
-            np.multiply(d[2], input_gate[t], out=d[2])  # dz_g per unit of dc_t: i_t
-            np.multiply(ws.dz_per_dh[t], tanh_cell_t[t], out=ws.dz_per_dh[t])  # dz_o per unit of dh_t: tanh(c_t)
-            np.multiply(hidden_new[t], tanh_cell_t[t], out=ws.dc_per_dh[t])
+            np.subtract(1.0, tanh_sz, out=tanh_sz)  # 1 - tanh(s z)^2, rows i, f, g, o
+            d_input, d_forget, d_candidate, d_output = ws.slope_blocks[t]  # (H, B) each, in place
+            d_input *= candidate  # dz_i = dc_t * g_t * i_t (1 - i_t)
+            d_forget *= cell_prev  # dz_f = dc_t * c_{t-1} * f_t (1 - f_t)
+            d_candidate *= input_gate  # dz_g = dc_t * i_t * (1 - g_t^2)
+            d_output *= tanh_cell  # dz_o = dh_t * tanh(c_t) * o_t (1 - o_t)
+            np.multiply(hidden, tanh_cell, out=ws.dc_per_dh[t])
             # dc_t per unit of dh_t: o_t (1 - tanh(c_t)^2) = o_t - h_t tanh(c_t)
-            np.subtract(output_gate[t], ws.dc_per_dh[t], out=ws.dc_per_dh[t])
+            np.subtract(output_gate, ws.dc_per_dh[t], out=ws.dc_per_dh[t])
             if ws.f_kept is not None:
-                np.copyto(ws.f_kept[t], ws.forget_gate[t])  # the gate's slot is reused two steps on
+                np.copyto(ws.f_kept[t], forget_gate)  # the gate's slot is reused two steps on
 
 
 def record_views(ws: Workspace) -> dict[str, np.ndarray]:
