@@ -64,7 +64,7 @@ def step_values(
 ) -> StepValues:
     """Collect one unit's numbers at step t (batch row `row`) from a forward record."""
     H = rec.cell.shape[-1]
-    rows = [k * H + unit for k in range(4)]  # this unit's row in each gate block
+    rows = [engine.gate_rows(k, H).start + unit for k in range(len(engine.GATES))]  # its row in each gate block
     w_ih = params[f"weight_ih_l{layer}"][rows]  # (4, F)
     w_hh = params[f"weight_hh_l{layer}"][rows, unit]  # (4,)
     bias = (params[f"bias_ih_l{layer}"] + params[f"bias_hh_l{layer}"])[rows]  # (4,)
@@ -134,7 +134,9 @@ def explain_step(v: StepValues, seed_says: dict[str, str] | None = None) -> list
         s = seed_says.get(key)
         return f"   (seed: {s})" if s else ""
 
-    i, f, g, o = (float(a) for a in v.gate)
+    i, f, g, o = (float(v.gate[k]) for k in (engine.INPUT_GATE, engine.FORGET_GATE, engine.CANDIDATE,
+                                              engine.OUTPUT_GATE))
+    I, F, G, O = engine.INPUT_GATE, engine.FORGET_GATE, engine.CANDIDATE, engine.OUTPUT_GATE
     remembered = v.c_prev * f
     added = i * g
     lines = [
@@ -142,15 +144,15 @@ def explain_step(v: StepValues, seed_says: dict[str, str] | None = None) -> list
         f"(hidden state) {num(v.h_prev)}, input {_inputs_text(v.x)}.",
         "",
         "Stage 1 - forget gate: what share of the long-term memory to keep",
-        f"  {_sum_text(v, 1)} = {num(v.pre[1])}{said('forget_sum', v.pre[1])}",
+        f"  {_sum_text(v, F)} = {num(v.pre[F])}{said('forget_sum', v.pre[F])}",
         f"  -> sigmoid -> {num(f)}{said('forget', f)}",
         f"  long-term memory {term(v.c_prev)} x {num(f)} = {num(remembered)}{said('remembered', remembered)}",
         f"  It keeps {pct(f)} of the long-term memory.",
         "",
         "Stage 2 - input gate: what to add to the long-term memory",
-        f"  candidate (potential long-term memory): {_sum_text(v, 2)} = {num(v.pre[2])}",
+        f"  candidate (potential long-term memory): {_sum_text(v, G)} = {num(v.pre[G])}",
         f"  -> tanh -> {num(g)}{said('candidate', g)}",
-        f"  input gate (% of the potential memory to remember): {_sum_text(v, 0)} = {num(v.pre[0])}",
+        f"  input gate (% of the potential memory to remember): {_sum_text(v, I)} = {num(v.pre[I])}",
         f"  -> sigmoid -> {num(i)}{said('input', i)}",
         f"  new long-term memory = {num(remembered)} + {num(i)} x {term(g)} = {num(v.c_new)}"
         f"{said('cell', v.c_new)}",
@@ -159,7 +161,7 @@ def explain_step(v: StepValues, seed_says: dict[str, str] | None = None) -> list
         "Stage 3 - output gate: the new short-term memory",
         f"  tanh(new long-term memory {num(v.c_new)}) = {num(v.tanh_c)}"
         f"   (potential short-term memory){said('tanh_cell', v.tanh_c)}",
-        f"  output gate: {_sum_text(v, 3)} = {num(v.pre[3])}",
+        f"  output gate: {_sum_text(v, O)} = {num(v.pre[O])}",
         f"  -> sigmoid -> {num(o)}{said('output', o)}",
         f"  new short-term memory = {num(o)} x {term(v.tanh_c)} = {num(v.h_new)}{said('hidden', v.h_new)}",
         f"  It passes on {pct(o)} of the potential short-term memory; this is the unit's output.",
