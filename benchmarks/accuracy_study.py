@@ -288,9 +288,14 @@ def _lstm_exe() -> str:
 
 
 def _first_line(text: str) -> str:
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    errs = [ln for ln in lines if ln.startswith("Error")]
-    return (errs[0] if errs else (lines[-1] if lines else ""))[:300]
+    """The error line of a failed lstm command (its `Error: ...` line, or the text of a usage-error box)."""
+    lines = [ln.strip(" │╭╮╰╯─\t") for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    for k, ln in enumerate(lines):
+        if ln.startswith("Error"):
+            rest = ln[len("Error"):].strip(" :")
+            return (f"Error: {rest}" if rest else f"Error: {' '.join(lines[k + 1 : k + 2])}")[:300]
+    return (lines[-1] if lines else "")[:300]
 
 
 def lstm_method(method: str, flags: list[str], y: np.ndarray, dates: list[str], train_n: int,
@@ -511,7 +516,8 @@ def main(argv: list[str] | None = None) -> int:
         name, _, flags = spec.partition("=")
         variants[name] = flags.strip().strip("\"'").split()
         extra.append(name)
-    methods = a.methods.split(",") if a.methods else DEFAULT_METHODS + [m for m in extra if m not in DEFAULT_METHODS]
+    methods = a.methods.split(",") if a.methods else list(DEFAULT_METHODS)
+    methods += [m for m in extra if m not in methods]
     known = {"naive", "snaive", "drift", "autoarima", "autoets", *variants}
     bad = [m for m in methods if m not in known]
     if bad:
