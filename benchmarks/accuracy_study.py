@@ -457,7 +457,7 @@ def markdown(all_series: list[dict], methods: list[str], summary: dict) -> str:
             elif "mae" not in r:
                 cells.append("–")
             else:
-                v = _f(vals.get(m))
+                v = _f(vals.get(m), 3)
                 cells.append(f"**{v}**" if vals.get(m) is not None and vals[m] == best else v)
         lines.append(f"| {s['series']} | {s['rows']} | {s['season']} | {s['origins']} | " + " | ".join(cells) + " |")
     lines += ["", "Geometric mean of MAE / best of (AutoARIMA, AutoETS) per series, over the series the method ran "
