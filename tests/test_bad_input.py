@@ -567,3 +567,23 @@ def test_installed_command_prints_the_same_one_line(case_id, tmp_path, lstm_exe,
     assert lines[-1].startswith("Error: ") and case.says[0] in lines[-1], lines
     assert b"Traceback" not in p.stderr and p.stdout == b""
     assert (tmp_path / "model.npz").read_bytes() == model_bytes
+
+
+MARKUP_NAMES = ["[/x]", "[bold]", "[/]", "[red]Close", "a[b]c", "\\[x]"]
+
+
+@pytest.mark.parametrize("name", MARKUP_NAMES)
+def test_markup_in_a_column_name_through_backtest_and_inspect_data(run, tmp_path, monkeypatch, name):
+    """Rich markup in a column name or a file name is shown as text by every command (it crashed backtest
+    and inspect --data with a MarkupError, exit 1)."""
+    monkeypatch.chdir(tmp_path)
+    csv = tmp_path / f"{name.replace('/', '_')}.csv"  # the file name holds markup too
+    csv.write_text(daily_csv(200, header=f"Date,{name}"))
+    r = run("train", str(csv.name), *FAST, "--model", "model.npz")
+    assert r.exit_code == 0, r
+    r = run("backtest", csv.name, "--epochs", "1", "--hidden", "4", "--window", "3", "-q", "--no-chart")
+    assert r.exit_code == 0, r
+    assert name in r.stdout and csv.name in r.stderr
+    r = run("inspect", "--step-trace", "--data", csv.name, "--model", "model.npz")
+    assert r.exit_code == 0, r
+    assert csv.name in r.stderr and name in r.stdout
