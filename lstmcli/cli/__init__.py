@@ -23,7 +23,6 @@ from lstmcli.errors import ExitStatus, LstmError
 
 app = typer.Typer(
     name="lstm",
-    help="Forecast a CSV price series with an LSTM you can read and watch think, gate by gate.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
