@@ -1,5 +1,6 @@
-"""Shared pieces of the commands: consoles, the model path option, reading --data, the progress bar,
-the stop flag, comma lists, and results on stdout or in an output file.
+"""Shared pieces of the commands: consoles, --model, reading CSVs, progress bar, stop flag, output files.
+
+Also comma lists and the stdout/CSV output helpers (`--output -`, `--json`).
 
 stdout carries results; stderr carries progress, warnings and errors. Only typer and the
 standard library are imported at the top, so `lstm --help` starts fast.

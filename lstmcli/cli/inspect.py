@@ -173,11 +173,11 @@ def _summary(model, json_out: bool) -> None:
 
         print(json.dumps({"model": str(path), **{k: v for k, v in fc.meta.items() if k != "tail"}}, indent=2))
         return
-    from lstmcli.render import inspect as render_trace
+    from lstmcli.render import inspect as render
     from lstmcli.render.common import user_text
 
     out = stdout()
-    out.print(render_trace.summary_table(fc.meta, fc.params, str(path)))
+    out.print(render.summary_table(fc.meta, fc.params, str(path)))
     flag = "" if model is None else f" --model {path}"
     flag = user_text(flag)
     out.print(f"See it think: lstm inspect --step-trace{flag}    its weights: lstm inspect --weights{flag}",
@@ -187,7 +187,7 @@ def _summary(model, json_out: bool) -> None:
 def _weights(model, layer: int | None, units: str | None, json_out: bool) -> None:
     path, fc = _load(model)
     from lstmcli import engine
-    from lstmcli.render import inspect as render_trace
+    from lstmcli.render import inspect as render
 
     _, H, L, _ = engine.dims(fc.params)
     layers = _check_layer(layer, L)
@@ -196,14 +196,14 @@ def _weights(model, layer: int | None, units: str | None, json_out: bool) -> Non
     if json_out:
         import json
 
-        print(json.dumps({"model": str(path), "parameters": render_trace.weights_dict(fc.params)}))
+        print(json.dumps({"model": str(path), "parameters": render.weights_dict(fc.params)}))
         return
     out = stdout()
     for k in layers:
-        out.print(render_trace.weights_summary_table(fc.params, k))
-        for part in render_trace.weights_detail_tables(fc.params, k, out.width):
+        out.print(render.weights_summary_table(fc.params, k))
+        for part in render.weights_detail_tables(fc.params, k, out.width):
             out.print(part)
-    out.print(render_trace.head_weights_text(fc.params))
+    out.print(render.head_weights_text(fc.params))
 
 
 def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out) -> None:
@@ -253,7 +253,7 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
 
     from rich.text import Text
 
-    from lstmcli.render import inspect as render_trace
+    from lstmcli.render import inspect as render
 
     out = stdout()
     kind = {"level": "price levels", "diff": "price changes", "log-return": "log-returns"}[t.target]
@@ -261,27 +261,27 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
     L = len(t.record.layers)
     out.print(Text(f"Step trace of {path} ({L} layer{'s' if L > 1 else ''} x {H} unit{'s' if H > 1 else ''}, "
                    f"window {t.steps} steps of scaled {kind}): rows {first}..{last} of {t.source}.", style="bold"))
-    out.print(render_trace.legend())
-    note = render_trace.omitted_note(t, step_list, selection, top_used)
+    out.print(render.legend())
+    note = render.omitted_note(t, step_list, selection, top_used)
     if note is not None:
         out.print(note)
     out.print()
     if single:
         for k, (u,) in selection:
             title = f"Layer {k}" + (f", unit {u}" if H > 1 else "") + ": one row per step (memories after it)"
-            out.print(render_trace.unit_table(t, k, u, step_list, title))
+            out.print(render.unit_table(t, k, u, step_list, title))
         if explain:
             for s in step_list:
-                for part in render_trace.explain_parts(t, fc.params, s, selection):
+                for part in render.explain_parts(t, fc.params, s, selection):
                     out.print(part)
         else:
             out.print()
     else:
         for s in step_list:
-            out.print(render_trace.step_heading(t, s))
-            out.print(render_trace.step_table(t, s, selection))
+            out.print(render.step_heading(t, s))
+            out.print(render.step_table(t, s, selection))
             out.print()
             if explain:
-                for part in render_trace.explain_parts(t, fc.params, s, selection):
+                for part in render.explain_parts(t, fc.params, s, selection):
                     out.print(part)
-    out.print(render_trace.head_text(t, fc.params))
+    out.print(render.head_text(t, fc.params))
