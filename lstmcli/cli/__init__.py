@@ -64,16 +64,16 @@ app.command()(backtest.backtest)
 
 def _print_error(e: LstmError) -> None:
     """One line on stderr: `Error: what went wrong. How to fix it.`"""
-    from rich.markup import escape
+    from lstmcli.render.common import user_text  # messages quote names from files
 
     def one_line(s: str) -> str:  # a name from the file may hold line breaks or control bytes (even ESC)
         s = " ".join(s.splitlines())
         return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in s)
 
-    text = escape(one_line(e.message).rstrip("."))
+    text = user_text(one_line(e.message).rstrip("."))
     if e.hint:
         hint = one_line(e.hint[:1].upper() + e.hint[1:])
-        text += f". [dim]{escape(hint.rstrip('.'))}.[/]"
+        text += f". [dim]{user_text(hint.rstrip('.'))}.[/]"
     stderr().print(f"[bold red]Error:[/] {text}", soft_wrap=True)
 
 
