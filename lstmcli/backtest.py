@@ -16,11 +16,12 @@ Forecasting goes through `forecast.recursive_forecast`, the code `lstm predict` 
 intervals through `forecast.interval_bounds` on the errors stored at fit time, so the
 coverage measured here is the coverage `lstm predict` delivers.
 
-NumPy only; the CLI (`cmd_backtest.py`) renders the result.
+NumPy only; the CLI (`cli/backtest.py`) runs it and `render/backtest.py` renders the result.
 """
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,14 @@ LABELS = {"lstm": "LSTM", "naive": "naive", "drift": "drift", "seasonal_naive": 
 METRICS = ("mae", "rmse", "mape", "smape", "mase", "direction")
 #: |relative MASE difference| below this (in %) counts as a tie in the verdict
 TIE_PERCENT = 1.0
+
+
+class Verdict(enum.Enum):
+    """How the model's overall MASE compares with the baseline's: better, a tie (within TIE_PERCENT), worse."""
+
+    BETTER = "better"
+    TIE = "tie"
+    WORSE = "worse"
 
 
 # ---------------------------------------------------------------------------------------
@@ -266,8 +275,8 @@ class BacktestResult:
         m = self.scores[model]["per_step"]["mase"]
         return [100 * (1 - x / y) if y > 0 else float("nan") for x, y in zip(m, b, strict=True)]
 
-    def verdict(self, model: str = "lstm", baseline: str | None = None) -> tuple[str, str]:
-        """(style, sentence): does the model beat the baseline, at the first and at the last step?"""
+    def verdict(self, model: str = "lstm", baseline: str | None = None) -> tuple[Verdict, str]:
+        """(kind, sentence): does the model beat the baseline, at the first and at the last step?"""
         baseline = baseline or self.reference
         rel = self.relative(model, baseline)
         name, base = LABELS[model], LABELS[baseline]
@@ -296,8 +305,9 @@ class BacktestResult:
         else:
             text = f"{name} {part(first, 1, base)}, {part(last, days, 'it')}."
         overall = self.scores[model]["mase"] / self.scores[baseline]["mase"] - 1
-        style = "green" if overall < -TIE_PERCENT / 100 else ("yellow" if overall <= TIE_PERCENT / 100 else "bold red")
-        return style, text
+        kind = Verdict.BETTER if overall < -TIE_PERCENT / 100 else (
+            Verdict.TIE if overall <= TIE_PERCENT / 100 else Verdict.WORSE)
+        return kind, text
 
     def to_dict(self) -> dict:
         """Plain JSON-ready numbers (NaN -> None)."""

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from lstmcli.errors import LstmError, OptionError
+from lstmcli.errors import LstmError
 
 
 def _umask() -> int:
@@ -61,35 +60,3 @@ def write_atomically(
                         f"any previous {noun} there is unchanged") from None
         raise
     return path
-
-
-STDOUT = Path("-")  # `--output -`: the CSV goes to standard output instead of a file
-
-
-def csv_text(rows: list[dict]) -> str:
-    """Rows (dicts with the same keys) as CSV text with a header."""
-    import csv
-    import io
-
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
-def write_csv_atomically(path: Path, rows: list[dict], option: str) -> Path:
-    """Rows as a CSV file, written atomically; to standard output when `path` is `-`."""
-    if path == STDOUT:
-        sys.stdout.write(csv_text(rows))
-        sys.stdout.flush()
-        return path
-    data = csv_text(rows).encode()
-    return write_atomically(path, lambda f: f.write(data), prefix=f"cannot write {path}", option=option)
-
-
-def check_one_stdout(json_out: bool, output: Path | None) -> None:
-    """`--json` and `--output -` both claim standard output: refuse the pair."""
-    if json_out and output == STDOUT:
-        raise OptionError("--json and --output - both print to standard output",
-                          hint="choose one of them, or give --output a file name")

@@ -246,6 +246,22 @@ def _check_one_error_line(r, after_read: bool) -> str:
     return lines[0]
 
 
+# the file cases again through the other two verbs that read a CSV: backtest and inspect --data
+_PICKS_A_COLUMN = {"no numeric column", "only a date column", "two price-like columns"}
+_FILE_CASES = [c for c in CORPUS if c.args == _train() and not c.after_read and c.content is not None]
+CORPUS += [Case(f"{c.id} (backtest)", c.content, ("backtest", "prices.csv", "-q"), c.says[:1]) for c in _FILE_CASES]
+CORPUS += [Case(f"{c.id} (inspect --data)", c.content, ("inspect", "--step-trace", "--data", "prices.csv",
+                                                        "--model", "model.npz"),
+                    # inspect --data asks for the model's column by name, so a choice of column becomes its absence
+                    ("has no column 'Close'",) if c.id in _PICKS_A_COLUMN else c.says[:1]) for c in _FILE_CASES]
+CORPUS += [
+    Case("markup in a column name, too short to backtest", daily_csv(12, header="Date,[/x]"),
+         ("backtest", "prices.csv", "-q", "--window", "3"), ("fewer than --days 5 needs",), after_read=True),
+    Case("markup in a column name that inspect --data does not have", daily_csv(12, header="Date,[/x]"),
+         ("inspect", "--step-trace", "--data", "prices.csv", "--model", "model.npz"), ("Close",)),
+]
+
+
 @pytest.mark.parametrize("case", CORPUS, ids=[c.id for c in CORPUS])
 def test_bad_input_is_one_clear_line_and_nothing_is_lost(case, run, tmp_path, monkeypatch, model_bytes):
     monkeypatch.chdir(tmp_path)
@@ -567,3 +583,23 @@ def test_installed_command_prints_the_same_one_line(case_id, tmp_path, lstm_exe,
     assert lines[-1].startswith("Error: ") and case.says[0] in lines[-1], lines
     assert b"Traceback" not in p.stderr and p.stdout == b""
     assert (tmp_path / "model.npz").read_bytes() == model_bytes
+
+
+MARKUP_NAMES = ["[/x]", "[bold]", "[/]", "[red]Close", "a[b]c", "\\[x]"]
+
+
+@pytest.mark.parametrize("name", MARKUP_NAMES)
+def test_markup_in_a_column_name_through_backtest_and_inspect_data(run, tmp_path, monkeypatch, name):
+    """Rich markup in a column name or a file name is shown as text by every command (it crashed backtest
+    and inspect --data with a MarkupError, exit 1)."""
+    monkeypatch.chdir(tmp_path)
+    csv = tmp_path / f"{name.replace('/', '_')}.csv"  # the file name holds markup too
+    csv.write_text(daily_csv(200, header=f"Date,{name}"))
+    r = run("train", str(csv.name), *FAST, "--model", "model.npz")
+    assert r.exit_code == 0, r
+    r = run("backtest", csv.name, "--epochs", "1", "--hidden", "4", "--window", "3", "-q", "--no-chart")
+    assert r.exit_code == 0, r
+    assert name in r.stdout and csv.name in r.stderr
+    r = run("inspect", "--step-trace", "--data", csv.name, "--model", "model.npz")
+    assert r.exit_code == 0, r
+    assert csv.name in r.stderr and name in r.stdout

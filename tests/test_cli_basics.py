@@ -23,13 +23,32 @@ def test_version(run):
     assert r.exit_code == 0 and r.stdout.strip() == f"lstm {__version__}"
 
 
+def _docstring(command: str | None) -> str:
+    import typer.main
+
+    cmd = typer.main.get_command(app)
+    return (cmd if command is None else cmd.commands[command]).callback.__doc__ or ""
+
+
+def _words(text: str) -> str:
+    """Text with Rich's box characters and line wrapping taken out: words separated by one space."""
+    return " ".join(re.sub(r"[│─╭╮╰╯]", " ", text).split())
+
+
 @pytest.mark.parametrize("command", [*_commands(), None])
 def test_every_command_has_help_with_an_example(run, command):
+    """`lstm CMD --help` shows the command's own summary line and its example, not just a usage line."""
+    doc = _docstring(command)
+    summary = doc.strip().splitlines()[0] if doc.strip() else ""
+    assert summary, f"{command} has no docstring"
+    examples = [line.strip() for line in doc.splitlines() if line.strip().startswith(("Example", "Start with"))]
+    assert examples, f"{command}'s docstring has no Example: line"
     r = run(*([command] if command else []), "--help")
     assert r.exit_code == 0, r
-    assert "Usage" in r.stdout
-    if command:
-        assert "Example" in r.stdout or "lstm " in r.stdout
+    shown = _words(r.stdout)
+    assert _words(summary) in shown, (summary, r.stdout)
+    for line in examples:
+        assert _words(line) in shown, (line, r.stdout)
 
 
 def test_unknown_option_is_a_usage_error(run):

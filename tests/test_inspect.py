@@ -15,7 +15,7 @@ import pytest
 from conftest import SAMPLE
 
 from lstmcli import engine, example, explain
-from lstmcli.cmd_inspect import parse_steps, parse_units
+from lstmcli.cli.inspect import parse_steps, parse_units
 from lstmcli.errors import OptionError
 from lstmcli.forecast import Forecaster
 from lstmcli.trace import to_dict, top_units, trace

@@ -150,13 +150,13 @@ def test_any_training_options_train_or_fail_cleanly(run, window, hidden, layers,
 
 
 @functools.cache
-def good_model() -> bytes:
+def good_model(column: str = "Close") -> bytes:
     """A small trained model with dates and intervals, trained once (not a fixture: hypothesis would print it)."""
     days = np.busday_offset(np.datetime64("2022-01-03"), np.arange(120), roll="forward").astype("datetime64[s]")
     prices = 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, 120))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.npz"
-        Forecaster(TrainConfig(window=3, hidden=4, epochs=1)).fit(prices, days, ["Close"]).save(path)
+        Forecaster(TrainConfig(window=3, hidden=4, epochs=1)).fit(prices, days, [column]).save(path)
         return path.read_bytes()
 
 
@@ -247,3 +247,45 @@ def test_any_byte_damage_to_a_model_file_is_refused_or_harmless(run, data):
         model.write_bytes(bytes(raw))
         r = run("predict", "--model", str(model), "--days", "2", "--no-chart")
         assert_clean_outcome(r)
+
+
+# ---------------------------------------------------------------------------------------
+# the other verbs that read a CSV: backtest and inspect --data (a '[/x]' header crashed both)
+
+MARKUP_NAMES = st.sampled_from(["[/x]", "[bold]", "[/]", "[red]Close", "a[b]c", "\\[x]", "[link=x]y"])
+
+
+@st.composite
+def csv_texts_with_markup(draw) -> str:
+    """A random CSV text, or a well-formed dated series whose price column is named like Rich markup."""
+    if draw(st.booleans()):
+        return draw(csv_texts())
+    n = draw(st.integers(0, 80))
+    days = np.busday_offset(np.datetime64("2022-01-03"), np.arange(n), roll="forward")
+    return f"Date,{draw(MARKUP_NAMES)}\n" + "".join(f"{d},{100 + math.sin(i / 3) + i / 9:.3f}\n"
+                                                  for i, d in enumerate(days))
+
+
+@SETTINGS
+@given(text=csv_texts_with_markup(), days=st.integers(1, 4), every=st.integers(1, 3))
+def test_any_csv_text_backtests_or_fails_cleanly(run, text, days, every):
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = Path(tmp) / "[red]p.csv"  # a file name holding markup
+        csv.write_text(text, encoding="utf-8", newline="")
+        r = run("backtest", str(csv), *FAST, "--days", str(days), "--every", str(every), "--no-chart")
+        assert_clean_outcome(r)
+
+
+@SETTINGS
+@given(text=csv_texts_with_markup())
+def test_any_csv_text_traces_with_inspect_data_or_fails_cleanly(run, text):
+    model_bytes = good_model("[/x]")  # the model's column is named like markup, as are the CSV's
+    with tempfile.TemporaryDirectory() as tmp:
+        model, csv = Path(tmp) / "m.npz", Path(tmp) / "[bold]p.csv"
+        model.write_bytes(model_bytes)
+        if text.startswith("Date,["):
+            text = "Date,[/x]" + text[text.index("\n"):]
+        csv.write_text(text, encoding="utf-8", newline="")
+        r = run("inspect", "--step-trace", "--data", str(csv), "--model", str(model))
+        assert_clean_outcome(r)
+        assert model.read_bytes() == model_bytes

@@ -1,4 +1,4 @@
-"""Rich renderables for `lstm inspect`: the step trace, the weights, the model summary.
+"""Rich renderables for `lstm inspect`: the step trace, the weights, the model summary, the seed's example.
 
 Functions return tables and text; the command prints them. Every number shown comes from a
 `trace.Trace` (the engine's own forward record) or the model file; nothing is recomputed
@@ -27,13 +27,12 @@ from collections.abc import Sequence
 import numpy as np
 from rich import box
 from rich.console import RenderableType
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from lstmcli import dates as _dates
-from lstmcli import engine, explain
-from lstmcli.render import explain_text, gate_style, price
+from lstmcli import engine, example, explain
+from lstmcli.dates import FREQUENCY_NAMES
+from lstmcli.render.common import explain_text, format_date, gate_style, price, user_text
 from lstmcli.trace import Trace
 
 #: (layer, units shown) pairs
@@ -51,7 +50,7 @@ def _signed(v: float, places: int = 3) -> str:
 
 
 def _date(t: Trace, s: int) -> str:
-    return "" if t.dates is None else _dates.format_date(t.dates[s], t.frequency)
+    return "" if t.dates is None else format_date(t.dates[s], t.frequency)
 
 
 def _transformed(t: Trace, v: float) -> str:
@@ -121,7 +120,7 @@ def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str
         table.add_column("date", no_wrap=True)
     if layer == 0:
         col = t.columns[0]
-        table.add_column(escape(col if len(col) <= 10 else col[:9] + "."), justify="right", no_wrap=True)
+        table.add_column(user_text(col if len(col) <= 10 else col[:9] + "."), justify="right", no_wrap=True)
         if t.target != "level":
             table.add_column(TARGET_WORDS[t.target], justify="right", no_wrap=True)
         table.add_column("scaled\ninput", justify="right", no_wrap=True)
@@ -188,7 +187,7 @@ def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
     else:
         text.append(f"{unscale}log-return {_transformed(t, y)}\n  price: {price(last)} x exp({y:+.5f}) = "
                     f"{price(fc)}\n")
-    when = "the next step" if t.forecast_date is None else _dates.format_date(t.forecast_date, t.frequency)
+    when = "the next step" if t.forecast_date is None else format_date(t.forecast_date, t.frequency)
     change = fc - last
     pct = f", {100 * change / last:+.2f}%" if last != 0 else ""
     text.append("Forecast ", style="bold")
@@ -225,7 +224,7 @@ def omitted_note(t: Trace, steps: Sequence[int], selection: Selection, top_used:
 
 def summary_table(meta: dict, params: dict[str, np.ndarray], path: str) -> Table:
     """What is in a model file: format, data, network, training, validation."""
-    table = Table(title=f"Model file {escape(str(path))}", title_justify="left", show_header=False, box=box.SIMPLE)
+    table = Table(title=f"Model file {user_text(str(path))}", title_justify="left", show_header=False, box=box.SIMPLE)
     table.add_column("what", style="bold", no_wrap=True)
     table.add_column("value")
     d, c, tr = meta.get("data", {}), meta.get("config", {}), meta.get("training", {})
@@ -233,9 +232,9 @@ def summary_table(meta: dict, params: dict[str, np.ndarray], path: str) -> Table
                   f"{meta.get('tool', 'lstmcli')} {meta.get('tool_version', '?')} on {meta.get('created', '?')}")
     if d:
         span = f"{d['first_date'][:10]} .. {d['last_date'][:10]}" if d.get("first_date") else "no dates"
-        freq = _dates.FREQUENCY_NAMES.get(d.get("frequency") or "", "irregular or no dates")
+        freq = FREQUENCY_NAMES.get(d.get("frequency") or "", "irregular or no dates")
         sha = f", sha256 {d['sha256'][:12]}" if d.get("sha256") else ""
-        table.add_row("trained on", f"{escape(str(d.get('source')))}: {d.get('rows', 0):,} rows, {span} ({freq}){sha}")
+        table.add_row("trained on", f"{user_text(d.get('source'))}: {d.get('rows', 0):,} rows, {span} ({freq}){sha}")
     cols = meta.get("columns", [])
     table.add_row("columns", Text(", ".join(cols) + (" (the first is forecast)" if len(cols) > 1 else "")))
     n_params = sum(int(p.size) for p in params.values())
@@ -343,3 +342,65 @@ def weights_dict(params: dict[str, np.ndarray]) -> dict:
     """Every parameter as {name: {shape, norm, values}} for --weights --json."""
     return {name: {"shape": list(p.shape), "norm": float(np.linalg.norm(p.astype(np.float64))),
                    "values": p.astype(np.float64).tolist()} for name, p in params.items()}
+
+
+# ---------------------------------------------------------------------------------------
+# the seed's worked example (lstm inspect --example)
+
+
+def seed_weights_table(params: dict[str, np.ndarray]) -> Table:
+    """The seed's blocks: short-term weight, input weight and bias of each gate."""
+    table = Table(title="The seed's weights (one unit)", title_justify="left")
+    table.add_column("block")
+    for col in ("short-term weight", "input weight", "bias"):
+        table.add_column(col, justify="right")
+    for name, (w_h, w_x, b) in example.SEED_BLOCKS.items():
+        table.add_row(name, f"{w_h:.2f}", f"{w_x:.2f}", f"{b:.2f}")
+    return table
+
+
+def memory_table(title: str, rec: engine.LayerRecord, inputs: list[float], unit: int = 0) -> Table:
+    """Day by day for one unit: input, the four gates, long- and short-term memory."""
+    table = Table(title=title, title_justify="left")
+    for col in ("day", "input", "forget", "input gate", "candidate", "output", "long-term", "short-term"):
+        table.add_column(col, justify="right")
+    for t, x in enumerate(inputs):
+        f, i = rec.forget_gate[t, 0, unit], rec.input_gate[t, 0, unit]
+        g, o = rec.candidate[t, 0, unit], rec.output_gate[t, 0, unit]
+        table.add_row(
+            str(t + 1), explain.num(x),
+            Text(f"{f:.3f}", gate_style(f)), Text(f"{i:.3f}", gate_style(i)), f"{g:+.3f}",
+            Text(f"{o:.3f}", gate_style(o)), f"{rec.cell_new[t, 0, unit]:.3f}", f"{rec.hidden_new[t, 0, unit]:.3f}",
+        )
+    return table
+
+
+def render_seed_example() -> list[RenderableType]:
+    """The seed's worked example: weights, the one-step walk-through, the two companies."""
+    params = example.seed_params()
+    x = np.full((1, 1, 1), example.SEED_INPUT)  # (B=1, T=1, F=1)
+    state = [(np.full((1, 1), example.SEED_SHORT_TERM), np.full((1, 1), example.SEED_LONG_TERM))]
+    _, record = engine.forward(params, x, state)
+    step = explain.step_values(params, record.layers[0], layer=0, t=0)
+    parts: list[RenderableType] = [
+        Text("The seed's worked example (lstm-notes.md), computed by lstmcli's engine", style="bold underline"),
+        seed_weights_table(params),
+        explain_text(explain.explain_step(step, explain.SEED_SAYS)),
+        Text(
+            "The seed rounds each step before the next, so its later figures drift from the exact\n"
+            "ones (2.96 vs 2.9476); the exact values above are what the engine computes.\n",
+            style="dim",
+        ),
+        Text("The two companies, from zero memories (the seed's 'both memories start at 0')", style="bold"),
+    ]
+    for name, prices in example.COMPANIES.items():
+        seq = np.asarray(prices, dtype=float).reshape(1, -1, 1)  # (B=1, T=4, F=1)
+        pred, rec = engine.forward(params, seq)
+        parts.append(memory_table(f"Company {name}: prices {', '.join(explain.num(p) for p in prices)}",
+                                  rec.layers[0], prices))
+        target = round(float(pred[0, 0]))
+        parts.append(Text(
+            f"Final short-term memory {pred[0, 0]:.3f}: the model predicts about {target} for "
+            f"company {name}'s day 5.\n"
+        ))
+    return parts

@@ -1,6 +1,6 @@
 """`lstm inspect`: look inside an LSTM, gate by gate.
 
-Thin: the numbers come from the engine's own forward record (`trace.py`); `render_trace`
+Thin: the numbers come from the engine's own forward record (`trace.py`); `render.inspect`
 formats them. Imports beyond Typer happen inside the command, so `lstm --help` stays fast.
 """
 
@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from lstmcli.console import ModelOpt, model_path, stderr, stdout
+from lstmcli.cli.common import ModelOpt, model_path, read_data, split_names, stdout
 from lstmcli.errors import LstmError, OptionError
 
 #: defaults that keep a 32-unit model readable at 80-100 columns
@@ -26,7 +26,7 @@ def parse_units(text: str, hidden: int) -> list[int] | None:
         return None
     units: set[int] = set()
     try:
-        for part in filter(None, (p.strip() for p in text.split(","))):
+        for part in split_names(text):
             if "-" in part[1:]:
                 a, b = part.split("-", 1)
                 units.update(range(int(a), int(b) + 1))
@@ -122,7 +122,7 @@ def inspect(
         raise OptionError("--example, --weights and --step-trace each show something different",
                           hint="give one of them")
     if example:
-        from lstmcli.render import render_seed_example
+        from lstmcli.render.inspect import render_seed_example
 
         out = stdout()
         for part in render_seed_example():
@@ -173,18 +173,21 @@ def _summary(model, json_out: bool) -> None:
 
         print(json.dumps({"model": str(path), **{k: v for k, v in fc.meta.items() if k != "tail"}}, indent=2))
         return
-    from lstmcli import render_trace
+    from lstmcli.render import inspect as render
+    from lstmcli.render.common import user_text
 
     out = stdout()
-    out.print(render_trace.summary_table(fc.meta, fc.params, str(path)))
+    out.print(render.summary_table(fc.meta, fc.params, str(path)))
     flag = "" if model is None else f" --model {path}"
+    flag = user_text(flag)
     out.print(f"See it think: lstm inspect --step-trace{flag}    its weights: lstm inspect --weights{flag}",
               style="dim", soft_wrap=True)
 
 
 def _weights(model, layer: int | None, units: str | None, json_out: bool) -> None:
     path, fc = _load(model)
-    from lstmcli import engine, render_trace
+    from lstmcli import engine
+    from lstmcli.render import inspect as render
 
     _, H, L, _ = engine.dims(fc.params)
     layers = _check_layer(layer, L)
@@ -193,14 +196,14 @@ def _weights(model, layer: int | None, units: str | None, json_out: bool) -> Non
     if json_out:
         import json
 
-        print(json.dumps({"model": str(path), "parameters": render_trace.weights_dict(fc.params)}))
+        print(json.dumps({"model": str(path), "parameters": render.weights_dict(fc.params)}))
         return
     out = stdout()
     for k in layers:
-        out.print(render_trace.weights_summary_table(fc.params, k))
-        for part in render_trace.weights_detail_tables(fc.params, k, out.width):
+        out.print(render.weights_summary_table(fc.params, k))
+        for part in render.weights_detail_tables(fc.params, k, out.width):
             out.print(part)
-    out.print(render_trace.head_weights_text(fc.params))
+    out.print(render.head_weights_text(fc.params))
 
 
 def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out) -> None:
@@ -210,11 +213,7 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
     values = dates_ = None
     source = None
     if data_csv is not None:
-        from lstmcli import data
-
-        cols = fc.meta["columns"]
-        series = data.read_prices(data_csv, column=cols[0], features=cols[1:])
-        stderr().print(data.cleaning_summary(series), soft_wrap=True)
+        series = read_data(data_csv, fc.meta["columns"])
         values, dates_, source = series.values, series.dates, series.source
     t = _trace.trace(fc, values, dates_, at=at, date=date, source=source)
     n_layers = len(t.record.layers)
@@ -254,7 +253,7 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
 
     from rich.text import Text
 
-    from lstmcli import render_trace
+    from lstmcli.render import inspect as render
 
     out = stdout()
     kind = {"level": "price levels", "diff": "price changes", "log-return": "log-returns"}[t.target]
@@ -262,27 +261,27 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
     L = len(t.record.layers)
     out.print(Text(f"Step trace of {path} ({L} layer{'s' if L > 1 else ''} x {H} unit{'s' if H > 1 else ''}, "
                    f"window {t.steps} steps of scaled {kind}): rows {first}..{last} of {t.source}.", style="bold"))
-    out.print(render_trace.legend())
-    note = render_trace.omitted_note(t, step_list, selection, top_used)
+    out.print(render.legend())
+    note = render.omitted_note(t, step_list, selection, top_used)
     if note is not None:
         out.print(note)
     out.print()
     if single:
         for k, (u,) in selection:
             title = f"Layer {k}" + (f", unit {u}" if H > 1 else "") + ": one row per step (memories after it)"
-            out.print(render_trace.unit_table(t, k, u, step_list, title))
+            out.print(render.unit_table(t, k, u, step_list, title))
         if explain:
             for s in step_list:
-                for part in render_trace.explain_parts(t, fc.params, s, selection):
+                for part in render.explain_parts(t, fc.params, s, selection):
                     out.print(part)
         else:
             out.print()
     else:
         for s in step_list:
-            out.print(render_trace.step_heading(t, s))
-            out.print(render_trace.step_table(t, s, selection))
+            out.print(render.step_heading(t, s))
+            out.print(render.step_table(t, s, selection))
             out.print()
             if explain:
-                for part in render_trace.explain_parts(t, fc.params, s, selection):
+                for part in render.explain_parts(t, fc.params, s, selection):
                     out.print(part)
-    out.print(render_trace.head_text(t, fc.params))
+    out.print(render.head_text(t, fc.params))

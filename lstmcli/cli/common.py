@@ -1,0 +1,177 @@
+"""Shared pieces of the commands: consoles, --model, reading CSVs, progress bar, stop flag, output files.
+
+Also comma lists and the stdout/CSV output helpers (`--output -`, `--json`).
+
+stdout carries results; stderr carries progress, warnings and errors. Only typer and the
+standard library are imported at the top, so `lstm --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lstmcli.errors import OptionError
+
+DEFAULT_MODEL = "lstm-model.npz"
+STDOUT = Path("-")  # `--output -`: the CSV goes to standard output instead of a file
+
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option("--model", "-m", help="Model file. [default: $LSTM_MODEL or lstm-model.npz]", show_default=False),
+]
+
+
+def stderr():
+    """A Rich console on stderr for progress, warnings and errors."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def stdout():
+    """A Rich console on stdout for results."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def model_path(model: Path | None) -> Path:
+    """--model, else $LSTM_MODEL, else lstm-model.npz in the working directory."""
+    return model or Path(os.environ.get("LSTM_MODEL") or DEFAULT_MODEL)
+
+
+def split_names(text: str | None) -> list[str]:
+    """`Volume, High` -> ["Volume", "High"]: a comma-separated option as a list, blanks dropped."""
+    return [n.strip() for n in text.split(",") if n.strip()] if text else []
+
+
+def read_series(csv: str, *, column: str | None = None, date_column: str | None = None,
+                features: list[str] | None = None, quiet: bool = False):
+    """Read a price CSV (a file or `-`) and say on stderr what was read and cleaned."""
+    from lstmcli import data
+    from lstmcli.render.common import user_text
+
+    series = data.read_prices(csv, column=column, date_column=date_column, features=features or [])
+    if not quiet:
+        stderr().print(user_text(data.cleaning_summary(series)), soft_wrap=True)  # names from the file
+    return series
+
+
+def read_data(data_csv: str, columns: list[str]):
+    """--data: a newer CSV with the model's columns (the first forecast, the rest features)."""
+    return read_series(data_csv, column=columns[0], features=columns[1:])
+
+
+class ProgressBar:
+    """A Rich progress bar on stderr; `update(completed, **fields)` moves it. The one progress bar of the CLI.
+
+    `before`/`after` are the text columns around the bar; with `delay` it appears only once the
+    work has taken that many seconds; `quiet` shows nothing.
+    """
+
+    def __init__(self, console, quiet: bool, *, total: float, before: str, after: str, bar_width: int,
+                 fields: dict | None = None, elapsed: bool = False, transient: bool = False,
+                 delay: float = 0.0) -> None:
+        self.console, self.quiet, self.total, self.delay = console, quiet, total, delay
+        self.before, self.after, self.bar_width, self.fields = before, after, bar_width, fields or {}
+        self.elapsed, self.transient = elapsed, transient
+        self.bar = None
+
+    def __enter__(self) -> ProgressBar:
+        import time
+
+        self.start = time.perf_counter()
+        if not self.quiet and self.delay <= 0:
+            self._show()
+        return self
+
+    def _show(self) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        columns = [TextColumn(self.before), BarColumn(bar_width=self.bar_width), TextColumn(self.after)]
+        columns += [TimeElapsedColumn()] if self.elapsed else []
+        self.bar = Progress(*columns, TextColumn("ETA"), TimeRemainingColumn(), console=self.console,
+                            transient=self.transient)
+        self.bar.start()
+        self.task = self.bar.add_task("work", total=self.total, **self.fields)
+
+    def update(self, completed: float, **fields) -> None:
+        if self.quiet:
+            return
+        if self.bar is None:
+            import time
+
+            if time.perf_counter() - self.start < self.delay:
+                return
+            self._show()
+        self.bar.update(self.task, completed=completed, **fields)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, total=self.bar.tasks[0].completed)  # a bar stopped early ends full
+            self.bar.stop()
+
+
+class StopFlag:
+    """Ctrl-C / SIGTERM during training: the first asks to stop after this batch, the second aborts."""
+
+    def __init__(self) -> None:
+        self.requested: str | None = None
+        self._old: dict = {}
+
+    def __enter__(self) -> StopFlag:
+        import signal
+
+        def handler(signum, frame):
+            if self.requested:  # asked twice: stop now, without saving
+                raise KeyboardInterrupt
+            self.requested = signal.Signals(signum).name
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self._old[sig] = signal.signal(sig, handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+
+    def __call__(self) -> bool:
+        return self.requested is not None
+
+
+def csv_text(rows: list[dict]) -> str:
+    """Rows (dicts with the same keys) as CSV text with a header."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def write_csv(path: Path, rows: list[dict], option: str) -> Path:
+    """Rows as a CSV file, written atomically; to standard output when `path` is `-`."""
+    if path == STDOUT:
+        sys.stdout.write(csv_text(rows))
+        sys.stdout.flush()
+        return path
+    from lstmcli.files import write_atomically
+
+    data = csv_text(rows).encode()
+    return write_atomically(path, lambda f: f.write(data), prefix=f"cannot write {path}", option=option)
+
+
+def check_one_stdout(json_out: bool, output: Path | None) -> None:
+    """`--json` and `--output -` both claim standard output: refuse the pair."""
+    if json_out and output == STDOUT:
+        raise OptionError("--json and --output - both print to standard output",
+                          hint="choose one of them, or give --output a file name")

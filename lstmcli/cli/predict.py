@@ -1,0 +1,91 @@
+"""`lstm predict`: a dated forecast from the saved model, as a table, a chart, --json or a CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lstmcli.cli.common import STDOUT, ModelOpt, check_one_stdout, model_path, read_data, stderr, stdout, write_csv
+from lstmcli.errors import LstmError
+
+
+def predict(
+    days: Annotated[int, typer.Option("--days", "-d", help="How many steps ahead to forecast.")] = 5,
+    model: ModelOpt = None,
+    data_csv: Annotated[str | None, typer.Option("--data", help="Forecast from the end of this newer CSV "
+                                                 "(same columns) instead of the training data; no retraining.")]
+    = None,
+    interval: Annotated[float, typer.Option(help="Coverage of the prediction interval (0 to turn it off).")]
+    = 0.9,
+    json_out: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write the forecast to this CSV file "
+                                                "(-: print only the CSV).")] = None,
+    chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Draw a terminal chart (only on a terminal).")]
+    = True,
+) -> None:
+    """Forecast the next days from the saved model, as a dated table (and a chart).
+
+    Dates continue the series' own frequency (business days, months, ...). The table says how
+    the model compared with the naive forecast on validation, so you know what it is worth.
+
+    Example: lstm predict --days 5     (after: lstm train prices.csv)
+    """
+    if days < 1:
+        raise LstmError(f"--days {days} is not possible", hint="ask for at least 1, e.g. --days 5")
+    if not 0 <= interval < 1:
+        raise LstmError(f"--interval {interval} is not possible", hint="use a coverage such as 0.9, or 0 for none")
+    from lstmcli.forecast import Forecaster
+
+    check_one_stdout(json_out, output)
+    path = model_path(model)
+    fc_model = Forecaster.load(path)
+    values = dates_ = None
+    if data_csv is not None:
+        series = read_data(data_csv, fc_model.meta["columns"])
+        values, dates_ = series.values, series.dates
+    fc = fc_model.predict(days, values, dates_, interval=interval or None)
+
+    if json_out:
+        import json
+
+        payload = fc.to_dict()
+        payload["model"] = str(path)
+        payload["validation"] = fc_model.meta.get("validation")
+        print(json.dumps(payload, indent=2))
+    if output is not None:
+        write_csv(output, fc.to_dict()["forecast"], "--output")
+    if json_out or output == STDOUT:
+        _notes(fc, fc_model, interval)
+        return
+
+    from lstmcli.render import predict as render
+    from lstmcli.render.train import verdict
+
+    out = stdout()
+    out.print(render.title(fc, days), soft_wrap=True)  # a line of its own: a table title wraps at the table's width
+    out.print(render.forecast_table(fc))
+    style, sentence = verdict(fc_model.meta["validation"])
+    out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
+    if chart and out.is_terminal and len(fc.history) > 1:
+        from rich.text import Text
+
+        out.print(Text.from_ansi(render.forecast_chart(fc, width=min(80, out.width - 12))))
+    _notes(fc, fc_model, interval)
+
+
+def _notes(fc, fc_model, interval: float) -> None:
+    """What a user should know about a forecast that the table does not say, on stderr, last."""
+    if interval and fc.interval is None:  # asked for (the default) but the model has none: say why
+        from lstmcli.forecast import MIN_INTERVAL_ORIGINS
+
+        rows = (fc_model.meta.get("validation") or {}).get("rows", "too few")
+        stderr().print(f"[yellow]Note:[/] no prediction interval: the model was validated on {rows} rows, fewer than "
+                       f"the {MIN_INTERVAL_ORIGINS} it needs to calibrate one. Train on a longer history or with a "
+                       "larger --val-fraction to get one.", soft_wrap=True)
+    if fc.is_flat:  # right for a random walk, but worth knowing
+        stderr().print("[yellow]Note:[/] the forecast is almost flat (it moves less than a tenth of a typical "
+                       "step): the model expects about no change, much as the naive forecast does, which is "
+                       "often the best there is for prices; lstm backtest shows whether it is here.",
+                       soft_wrap=True)

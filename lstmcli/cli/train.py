@@ -1,0 +1,88 @@
+"""`lstm train`: read a price CSV, fit the LSTM, save the model, print how it compares with naive."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lstmcli.cli.common import ModelOpt, ProgressBar, StopFlag, model_path, read_series, split_names, stderr, stdout
+from lstmcli.errors import LstmError
+
+
+def train(
+    csv: Annotated[str, typer.Argument(metavar="PRICES.CSV", help="Price CSV file, or - to read standard input.")],
+    column: Annotated[str | None, typer.Option(help="Column to forecast. [default: Adj Close, Close, Price, "
+                                               "or the only numeric column]", show_default=False)] = None,
+    date_column: Annotated[str | None, typer.Option(help="Date column. [default: found by name or by parsing]",
+                                                    show_default=False)] = None,
+    features: Annotated[str | None, typer.Option(help="Extra input columns, comma-separated, e.g. Volume,High.")]
+    = None,
+    target: Annotated[str, typer.Option(help="What the network learns: log-return, diff or level. "
+                                        "Forecasts are always prices.")] = "log-return",
+    window: Annotated[int, typer.Option(help="Look-back steps per input window.")] = 30,
+    hidden: Annotated[int, typer.Option(help="LSTM units per layer.")] = 32,
+    layers: Annotated[int, typer.Option(help="Stacked LSTM layers.")] = 1,
+    epochs: Annotated[int, typer.Option(help="Most epochs to train (early stopping usually ends sooner).")] = 60,
+    batch_size: Annotated[int | None, typer.Option(help="Windows per mini-batch. \\[default: 64, at most 1/8 of the "
+                                                   "training windows]", show_default=False)] = None,
+    lr: Annotated[float, typer.Option(help="Adam learning rate.")] = 1e-3,
+    seed: Annotated[int, typer.Option(help="Random seed: same data + options + seed = same model.")] = 0,
+    val_fraction: Annotated[float, typer.Option(help="Last share of the series held out for validation.")] = 0.2,
+    patience: Annotated[int, typer.Option(help="Epochs without improvement before stopping.")] = 10,
+    model: ModelOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Learn from a CSV price series and save the model.
+
+    Reads the CSV (dates and price columns found automatically), trains on the older part,
+    validates on the newest part, and prints how the model's one-step forecasts compare with
+    the naive forecast (tomorrow = today). Ctrl-C stops early and keeps the best model so far.
+
+    Example: lstm train sample_data/daily_stock.csv --window 30 --seed 1
+    """
+    from lstmcli.forecast import Forecaster
+    from lstmcli.training import TrainConfig
+    from lstmcli.transforms import check_target
+
+    config = TrainConfig(window=window, hidden=hidden, layers=layers, epochs=epochs, batch_size=batch_size,
+                         lr=lr, seed=seed, val_fraction=val_fraction, patience=patience)
+    config.validate()  # cheap mistakes first, before reading anything
+    check_target(target)
+    path = model_path(model)
+    if path.is_dir():
+        raise LstmError(f"--model {path} is a directory", hint="give a file name such as lstm-model.npz")
+
+    from lstmcli.render import train as render
+
+    err = stderr()
+    series = read_series(csv, column=column, date_column=date_column, features=split_names(features))
+
+    forecaster = Forecaster(config, target)
+    with StopFlag() as stop, ProgressBar(
+        err, quiet, total=epochs, before="epoch {task.completed:>3}/{task.total}", bar_width=20,
+        after="loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}",
+        fields=dict(train="-", val="-", best="-"),
+    ) as bar:
+
+        def on_epoch(r) -> None:
+            bar.update(r.epoch, train=f"{r.train_loss:.4f}", val=f"{r.val_loss:.4f}",
+                       best=f"{r.best_val_loss:.4f} (epoch {r.best_epoch})")
+
+        forecaster.fit(series.values, series.dates, series.columns, frequency=series.frequency,
+                       source=series.source, sha256=series.sha256, on_epoch=None if quiet else on_epoch,
+                       should_stop=stop)
+    saved = forecaster.save(path)
+    if forecaster.result.interrupted:
+        err.print(f"[yellow]Stopped by {stop.requested} after epoch {forecaster.result.epochs_run}; "
+                  f"kept the best model so far (epoch {forecaster.result.best_epoch}).[/]")
+
+    from lstmcli.render.common import user_text
+
+    out = stdout()
+    meta = forecaster.meta
+    out.print(render.training_summary(meta, str(saved)))
+    out.print(render.validation_table(meta["validation"], meta["columns"][0]))
+    style, sentence = render.verdict(meta["validation"])
+    out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
+    err.print(f"Next: lstm predict --days 5{'' if model is None else f' --model {user_text(path)}'}", style="dim")

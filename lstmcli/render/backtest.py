@@ -1,0 +1,121 @@
+"""Rich renderables for `lstm backtest`: the summary and horizon tables, the verdict's colour, coverage, the chart."""
+
+from __future__ import annotations
+
+import math
+
+from rich.table import Table
+
+from lstmcli.backtest import LABELS, Verdict
+from lstmcli.render.common import format_date, price, user_text
+
+#: the colour of each verdict kind (the library says which kind; the renderer colours it)
+VERDICT_STYLES = {Verdict.BETTER: "green", Verdict.TIE: "yellow", Verdict.WORSE: "bold red"}
+
+
+def verdict_line(result, baseline: str | None = None) -> str:
+    """The verdict sentence (model vs baseline), coloured by its kind, as markup."""
+    kind, sentence = result.verdict(baseline=baseline)
+    return f"[{VERDICT_STYLES[kind]}]{sentence}[/]"
+
+
+
+def _num(v: float | None, fmt: str) -> str:
+    return "-" if v is None or not math.isfinite(v) else format(v, fmt)
+
+
+def summary_table(result):
+    """One row per model: overall MAE, RMSE, MAPE, sMAPE, MASE, direction; best per column marked *."""
+    r = result
+    d0 = r.dates
+    span = (f" from {user_text(format_date(d0[r.origins[0]], r.frequency))} to "
+            f"{user_text(format_date(d0[r.origins[-1]], r.frequency))}") if d0 is not None else ""
+    unit = r.step_word(2)
+    title = (f"Backtest of {user_text(repr(r.column))}: {len(r.origins):,} origins{span}, "
+             f"1-{r.spec.days} {unit} ahead, "
+             f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {r.config.hidden} units, "
+             f"{r.target}, batch {r.config.batch_size})")
+    table = Table(title=title, title_justify="left", caption_justify="left")
+    table.add_column("model", no_wrap=True)
+    cols = [("mae", "MAE", price), ("rmse", "RMSE", price), ("mape", "MAPE %", lambda v: _num(v, ".2f")),
+            ("smape", "sMAPE %", lambda v: _num(v, ".2f")), ("mase", "MASE", lambda v: _num(v, ".3f")),
+            ("direction", "direction", lambda v: _num(v, ".0f") + ("%" if v is not None else ""))]
+    for _, name, _ in cols:
+        table.add_column(name, justify="right")
+    has_cov = r.coverage is not None
+    if has_cov:
+        table.add_column(f"{r.interval:.0%} coverage", justify="right")
+    best = {}
+    for key, _, _ in cols:
+        vals = {m: r.scores[m][key] for m in r.models if _finite(r.scores[m][key])}
+        if vals:
+            best[key] = (max if key == "direction" else min)(vals, key=vals.get)
+    for m in r.models:
+        s = r.scores[m]
+        row = [LABELS[m] + (" (ref)" if m == r.reference else "")]
+        for key, _, fmt in cols:
+            text = fmt(s[key]) if _finite(s[key]) else "-"
+            row.append(f"[bold]{text} *[/]" if best.get(key) == m else text + "  ")
+        if has_cov:
+            row.append(f"{r.coverage:.1f}%" if m == "lstm" else "")
+        table.add_row(*row)
+    seasonal = "seasonal " if r.season > 1 else ""
+    table.caption = (f"* best in column; (ref) the baseline the verdict compares with. naive = last value; "
+                     f"drift = naive + average past change; moving average of the last {r.ma_window}. "
+                     f"MASE = MAE / in-sample {seasonal}naive MAE before the test window ({price(r.scale)}). "
+                     f"Direction: forecast above/below the last value as the actual was. "
+                     f"{r.season_reason[0].upper() + r.season_reason[1:]}.")
+    return table
+
+
+def _finite(v) -> bool:
+    return v is not None and math.isfinite(v)
+
+
+def horizon_table(result):
+    """MASE per horizon step for every model (best per row marked *), and the LSTM's interval coverage."""
+    r = result
+    table = Table(title=f"MASE by horizon ({r.step_word(2)} ahead)", title_justify="left")
+    table.add_column("step", justify="right")
+    for m in r.models:
+        table.add_column(LABELS[m], justify="right")
+    if r.coverage_per_step is not None:
+        table.add_column(f"LSTM {r.interval:.0%} coverage", justify="right")
+    for h in range(r.spec.days):
+        vals = {m: r.scores[m]["per_step"]["mase"][h] for m in r.models}
+        finite = {m: v for m, v in vals.items() if _finite(v)}
+        best = min(finite, key=finite.get) if finite else None
+        row = [f"+{h + 1}"]
+        for m in r.models:
+            text = _num(vals[m], ".3f")
+            row.append(f"[bold]{text} *[/]" if m == best else text + "  ")
+        if r.coverage_per_step is not None:
+            row.append(f"{r.coverage_per_step[h]:.1f}%")
+        table.add_row(*row)
+    return table
+
+
+def coverage_sentence(result) -> str:
+    """How often the LSTM's interval held the actual value, against its nominal coverage."""
+    r = result
+    gap = r.coverage - 100 * r.interval
+    how = "close to" if abs(gap) <= 3 else ("above" if gap > 0 else "BELOW")
+    style = "green" if abs(gap) <= 3 else ("yellow" if gap > 0 else "bold red")
+    n = r.actual.size
+    return (f"[{style}]The {r.interval:.0%} prediction interval held {r.coverage:.1f}% of the {n:,} held-out values "
+            f"({how} nominal).[/]")
+
+
+def band_chart(result, width: int = 70, height: int = 14) -> str:
+    """The test window: actual values, the LSTM's 1-step forecasts and its interval band."""
+    from uniplot import plot_to_string
+
+    r = result
+    rows = r.origins  # (O,) the row each 1-step forecast is for
+    xs = rows - rows[0]
+    ys = [r.actual[:, 0], r.forecasts["lstm"][:, 0], r.lower[:, 0], r.upper[:, 0]]
+    legend = ["actual", "LSTM 1-step forecast", f"{r.interval:.0%} low", f"{r.interval:.0%} high"]
+    lines = plot_to_string(ys, xs=[xs] * 4, lines=True, width=width, height=height, legend_labels=legend,
+                           title=f"{r.column}: test window, 1 {r.step_word()} ahead", color=True,
+                           x_unit=f" {r.step_word(2)} into the test window")
+    return "\n".join(lines) if isinstance(lines, list) else lines

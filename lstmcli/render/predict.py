@@ -1,0 +1,57 @@
+"""Rich renderables for `lstm predict`: the title line, the dated forecast table, the terminal chart."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.table import Table
+from rich.text import Text
+
+from lstmcli.render.common import format_date, price, user_text
+
+
+def title(fc, days: int) -> str:
+    """`Close: 5-step forecast (recursive) after 2024-05-31, last value 101.23` (markup, italic)."""
+    last = "" if fc.last_date is None else f" after {user_text(format_date(fc.last_date, fc.frequency))}"
+    return (f"[italic]{user_text(fc.column)}: {days}-step forecast ({fc.strategy}){last}, "
+            f"last value {price(fc.last_value)}[/]")
+
+
+def forecast_table(fc, title: str | None = None) -> Table:
+    """Date, forecast, change vs the last value (and %), and the interval when there is one."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("date" if fc.dates is not None else "step")
+    table.add_column("forecast", justify="right")
+    table.add_column("change", justify="right")
+    table.add_column("change %", justify="right")
+    if fc.lower is not None:
+        table.add_column(f"{fc.interval:.0%} low", justify="right")
+        table.add_column(f"{fc.interval:.0%} high", justify="right")
+    for k, v in enumerate(fc.values):
+        label = format_date(fc.dates[k], fc.frequency) if fc.dates is not None else f"+{k + 1}"
+        ch, pc = fc.change[k], fc.change_pct[k]
+        style = "green" if ch > 0 else ("red" if ch < 0 else "")
+        row = [label, price(v), Text(("+" if ch >= 0 else "-") + price(abs(ch)), style), Text(f"{pc:+.2f}%", style)]
+        if fc.lower is not None:
+            row += [price(fc.lower[k]), price(fc.upper[k])]
+        table.add_row(*row)
+    return table
+
+
+def forecast_chart(fc, width: int = 70, height: int = 14) -> str:
+    """History then forecast (and band) as a terminal line chart drawn by uniplot."""
+    from uniplot import plot_to_string
+
+    n = len(fc.history)
+    xs_hist = np.arange(n) - (n - 1)
+    xs_fc = np.arange(len(fc.values) + 1)
+    ys = [fc.history, np.append(fc.last_value, fc.values)]
+    xs = [xs_hist, xs_fc]
+    legend = ["history", "forecast"]
+    if fc.lower is not None:
+        ys += [np.append(fc.last_value, fc.lower), np.append(fc.last_value, fc.upper)]
+        xs += [xs_fc, xs_fc]
+        legend += [f"{fc.interval:.0%} low", f"{fc.interval:.0%} high"]
+    lines = plot_to_string(ys, xs=xs, lines=True, width=width, height=height, legend_labels=legend,
+                           title=f"{fc.column}: last {n} observations and the forecast (x: steps from the last one)",
+                           color=True)
+    return "\n".join(lines) if isinstance(lines, list) else lines
