@@ -221,12 +221,10 @@ def predict(
 
     Example: lstm predict --days 5     (after: lstm train prices.csv)
     """
-    if days < 1:
-        raise LstmError(f"--days {days} is not possible", hint="ask for at least 1, e.g. --days 5")
-    if not 0 <= interval < 1:
-        raise LstmError(f"--interval {interval} is not possible", hint="use a coverage such as 0.9, or 0 for none")
     from lstmcli.files import STDOUT, check_one_stdout, write_csv_atomically
-    from lstmcli.forecast import Forecaster
+    from lstmcli.forecast import Forecaster, check_horizon
+
+    check_horizon(days, interval)  # before loading anything
 
     check_one_stdout(json_out, output)
     path = model_path(model)
@@ -274,9 +272,9 @@ def predict(
 
 
 def render_date(d, frequency) -> str:
-    from lstmcli import dates
+    from lstmcli import periods
 
-    return dates.format_date(d, frequency)
+    return periods.format_date(d, frequency)
 
 
 def _notes(fc, fc_model, interval: float) -> None:

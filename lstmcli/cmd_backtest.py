@@ -145,14 +145,14 @@ def summary_table(result):
     """One row per model: overall MAE, RMSE, MAPE, sMAPE, MASE, direction; best per column marked *."""
     from rich.table import Table
 
-    from lstmcli import dates as _dates
+    from lstmcli import periods
     from lstmcli.backtest import LABELS
     from lstmcli.render import price
 
     r = result
     d0 = r.dates
-    span = (f" from {_dates.format_date(d0[r.origins[0]], r.frequency)} to "
-            f"{_dates.format_date(d0[r.origins[-1]], r.frequency)}") if d0 is not None else ""
+    span = (f" from {periods.format_date(d0[r.origins[0]], r.frequency)} to "
+            f"{periods.format_date(d0[r.origins[-1]], r.frequency)}") if d0 is not None else ""
     unit = r.step_word(2)
     title = (f"Backtest of {r.column!r}: {len(r.origins):,} origins{span}, 1-{r.spec.days} {unit} ahead, "
              f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {r.config.hidden} units, "

@@ -155,7 +155,7 @@ def training_summary(meta: dict, model_path: str) -> Table:
     table = Table(title="Training summary", title_justify="left", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value")
-    from lstmcli.dates import FREQUENCY_NAMES
+    from lstmcli.periods import FREQUENCY_NAMES
 
     span = f"{d['first_date'][:10]} .. {d['last_date'][:10]}" if d.get("first_date") else "no dates"
     freq = FREQUENCY_NAMES.get(d.get("frequency") or "", "")
@@ -176,7 +176,7 @@ def training_summary(meta: dict, model_path: str) -> Table:
 
 def forecast_table(fc, title: str | None = None) -> Table:
     """Date, forecast, change vs the last value (and %), and the interval when there is one."""
-    from lstmcli import dates as _dates
+    from lstmcli import periods
 
     table = Table(title=title, title_justify="left")
     table.add_column("date" if fc.dates is not None else "step")
@@ -187,7 +187,7 @@ def forecast_table(fc, title: str | None = None) -> Table:
         table.add_column(f"{fc.interval:.0%} low", justify="right")
         table.add_column(f"{fc.interval:.0%} high", justify="right")
     for k, v in enumerate(fc.values):
-        label = _dates.format_date(fc.dates[k], fc.frequency) if fc.dates is not None else f"+{k + 1}"
+        label = periods.format_date(fc.dates[k], fc.frequency) if fc.dates is not None else f"+{k + 1}"
         ch, pc = fc.change[k], fc.change_pct[k]
         style = "green" if ch > 0 else ("red" if ch < 0 else "")
         row = [label, price(v), Text(("+" if ch >= 0 else "-") + price(abs(ch)), style), Text(f"{pc:+.2f}%", style)]

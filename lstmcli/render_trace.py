@@ -31,8 +31,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from lstmcli import dates as _dates
-from lstmcli import engine, explain
+from lstmcli import engine, explain, periods
 from lstmcli.render import explain_text, gate_style, price
 from lstmcli.trace import Trace
 
@@ -51,7 +50,7 @@ def _signed(v: float, places: int = 3) -> str:
 
 
 def _date(t: Trace, s: int) -> str:
-    return "" if t.dates is None else _dates.format_date(t.dates[s], t.frequency)
+    return "" if t.dates is None else periods.format_date(t.dates[s], t.frequency)
 
 
 def _transformed(t: Trace, v: float) -> str:
@@ -188,7 +187,7 @@ def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
     else:
         text.append(f"{unscale}log-return {_transformed(t, y)}\n  price: {price(last)} x exp({y:+.5f}) = "
                     f"{price(fc)}\n")
-    when = "the next step" if t.forecast_date is None else _dates.format_date(t.forecast_date, t.frequency)
+    when = "the next step" if t.forecast_date is None else periods.format_date(t.forecast_date, t.frequency)
     change = fc - last
     pct = f", {100 * change / last:+.2f}%" if last != 0 else ""
     text.append("Forecast ", style="bold")
@@ -233,7 +232,7 @@ def summary_table(meta: dict, params: dict[str, np.ndarray], path: str) -> Table
                   f"{meta.get('tool', 'lstmcli')} {meta.get('tool_version', '?')} on {meta.get('created', '?')}")
     if d:
         span = f"{d['first_date'][:10]} .. {d['last_date'][:10]}" if d.get("first_date") else "no dates"
-        freq = _dates.FREQUENCY_NAMES.get(d.get("frequency") or "", "irregular or no dates")
+        freq = periods.FREQUENCY_NAMES.get(d.get("frequency") or "", "irregular or no dates")
         sha = f", sha256 {d['sha256'][:12]}" if d.get("sha256") else ""
         table.add_row("trained on", f"{escape(str(d.get('source')))}: {d.get('rows', 0):,} rows, {span} ({freq}){sha}")
     cols = meta.get("columns", [])
