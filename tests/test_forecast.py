@@ -7,11 +7,11 @@ import pytest
 
 from lstmcli import metrics, modelfile
 from lstmcli.errors import DataError, OptionError
-from lstmcli.forecast import Forecaster
+from lstmcli.forecast import MAX_DAYS, Forecaster, check_horizon
 from lstmcli.intervals import interval_bounds
 from lstmcli.modelfile import IntervalInfo
 from lstmcli.training import TrainConfig
-from lstmcli.transforms import Scaler, next_price, to_target
+from lstmcli.transforms import Scaler, Target, check_target, next_price, to_target
 
 SMALL = dict(window=10, hidden=8, epochs=4, patience=3, batch_size=32)
 
@@ -190,3 +190,22 @@ def test_too_little_data_names_the_true_minimum():
     Forecaster(TrainConfig(**{**SMALL, "epochs": 1})).fit(_prices(need))
     with pytest.raises(DataError, match=f"needs at least {need}"):
         Forecaster(TrainConfig(**{**SMALL, "epochs": 1})).fit(_prices(need - 1))
+
+
+def test_days_and_interval_are_checked_in_one_place_with_one_wording(fitted):
+    """check_horizon is what both Forecaster.predict and `lstm predict` run."""
+    for days, interval, message in ((0, 0.9, "--days 0 is not possible"), (3, 1.5, "--interval 1.5 is not possible"),
+                                    (3, float("nan"), "--interval nan is not possible"),
+                                    (MAX_DAYS + 1, None, "is more than lstm forecasts")):
+        with pytest.raises(OptionError, match=message):
+            check_horizon(days, interval)
+        with pytest.raises(OptionError, match=message):
+            fitted[0].predict(days, interval=interval)
+    assert fitted[0].predict(2, interval=0).lower is None  # 0 turns the interval off, as --interval 0 does
+
+
+def test_target_is_a_string_enum():
+    assert check_target("diff") is Target.DIFF and Target.LOG_RETURN == "log-return"
+    assert [t.offset for t in Target] == [1, 1, 0]
+    with pytest.raises(OptionError, match="--target 'astrology' is not known"):
+        check_target("astrology")
