@@ -60,14 +60,15 @@ def main() -> None:
         print(f"read_s={time.perf_counter() - t0:.2f}")
         print(f"peak_rss_mb_after_read={peak_mb():.0f}")
     epochs: list[float] = []
-    fc = Forecaster(TrainConfig(epochs=args.epochs, patience=args.epochs))
+    forecaster = Forecaster(TrainConfig(epochs=args.epochs, patience=args.epochs))
     t0 = time.perf_counter()
-    fc.fit(series.values, series.dates, series.columns, frequency=series.frequency,
-           on_epoch=lambda r: epochs.append(r.seconds))
+    forecaster.fit(series.values, series.dates, series.columns, frequency=series.frequency,
+                   on_epoch=lambda r: epochs.append(r.seconds))
     print(f"fit_s={time.perf_counter() - t0:.2f}")
     print(f"epoch_s={statistics.median(epochs):.2f}")
-    print(f"train_windows={fc.meta['training']['train_windows']}")
-    print(f"windows_per_s={fc.meta['training']['train_windows'] / statistics.median(epochs):.0f}")
+    windows = forecaster.info.training.train_windows
+    print(f"train_windows={windows}")
+    print(f"windows_per_s={windows / statistics.median(epochs):.0f}")
     print(f"peak_rss_mb_after_fit={peak_mb():.0f}")
 
 

@@ -13,7 +13,7 @@ row; O origins o_1 < o_2 < ...; the forecast from origin o covers rows o .. o + 
 (its step h = 1..days is row o + h - 1), and it may use rows 0 .. o - 1.
 
 Forecasting goes through `forecast.recursive_forecast`, the code `lstm predict` runs, and
-intervals through `forecast.interval_bounds` on the errors stored at fit time, so the
+intervals through `intervals.interval_bounds` on the errors stored at fit time, so the
 coverage measured here is the coverage `lstm predict` delivers.
 
 NumPy only; the CLI (`cli/backtest.py`) runs it and `render/backtest.py` renders the result.
@@ -30,9 +30,11 @@ import numpy as np
 
 from lstmcli import metrics
 from lstmcli.errors import DataError, OptionError
-from lstmcli.forecast import Forecaster, interval_bounds, recursive_forecast, widest_interval
+from lstmcli.forecast import Forecaster, recursive_forecast
+from lstmcli.intervals import interval_bounds, widest_interval
+from lstmcli.modelfile import HORIZON_STRATEGY
 from lstmcli.training import TrainConfig
-from lstmcli.transforms import Scaler, offset
+from lstmcli.transforms import DEFAULT_TARGET, Target, check_target
 
 #: the season a frequency suggests (then confirmed by autocorrelation on the training part)
 SEASON_BY_FREQUENCY = {"M": 12, "Q": 4, "W": 52, "D": 7, "B": 5, "h": 24}
@@ -233,7 +235,7 @@ class BacktestResult:
 
     spec: BacktestSpec
     config: TrainConfig
-    target: str
+    target: Target
     rows: int
     cut: int
     origins: np.ndarray  # (O,) row index of each origin's first forecast row
@@ -323,10 +325,10 @@ class BacktestResult:
                 return int(v)
             return v
 
-        from lstmcli import dates as _dates
+        from lstmcli import periods
 
         def date(i: int) -> str | None:
-            return None if self.dates is None else _dates.format_date(self.dates[i], self.frequency)
+            return None if self.dates is None else periods.format_date(self.dates[i], self.frequency)
 
         return clean({
             "column": self.column,
@@ -345,7 +347,7 @@ class BacktestResult:
             "season_reason": self.season_reason,
             "moving_average_window": self.ma_window,
             "mase_scale": self.scale,
-            "model": {"target": self.target, "horizon_strategy": "recursive", **self.config.to_dict()},
+            "model": {"target": str(self.target), "horizon_strategy": HORIZON_STRATEGY, **self.config.to_dict()},
             "fit_runs": self.fit_configs,
             "reference": self.reference,
             "scores": self.scores,
@@ -356,28 +358,28 @@ class BacktestResult:
         })
 
 
-def _lstm_block(values: np.ndarray, fit_rows: int, origins: np.ndarray, config: TrainConfig, target: str,
+def _lstm_block(values: np.ndarray, fit_rows: int, origins: np.ndarray, config: TrainConfig, target: Target,
                 days: int, interval: float, source: str, on_epoch) -> tuple[np.ndarray, np.ndarray | None,
                                                                          np.ndarray | None, Forecaster]:
     """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds."""
-    fc = Forecaster(config, target)
-    fc.fit(values[:fit_rows], source=f"{source} (the {fit_rows} rows before the test origin)", on_epoch=on_epoch)
-    W, off = config.window, offset(target)
+    forecaster = Forecaster(config, target)
+    forecaster.fit(values[:fit_rows], source=f"{source} (the {fit_rows} rows before the test origin)",
+                   on_epoch=on_epoch)
+    W, off = config.window, target.offset
     hist = np.stack([values[o - W - off : o] for o in origins])  # (O, W + off, F)
-    scaler = Scaler.from_dict(fc.meta["scaler"])
-    out = recursive_forecast(fc.params, scaler, target, W, hist, days)[:, :, 0]  # (O, days)
-    info = fc.meta.get("intervals")
-    if not info:
-        return out, None, None, fc
+    out = recursive_forecast(forecaster.params, forecaster.info.scaler, target, W, hist, days)[:, :, 0]  # (O, days)
+    info = forecaster.info.intervals
+    if info is None:
+        return out, None, None, forecaster
     interval = min(interval, widest_interval(info))  # as lstm predict does
     bounds = [interval_bounds(info, row, interval) for row in out]
-    return out, np.array([b[0] for b in bounds]), np.array([b[1] for b in bounds]), fc
+    return out, np.array([b[0] for b in bounds]), np.array([b[1] for b in bounds]), forecaster
 
 
 def run_backtest(
     values: np.ndarray,
     config: TrainConfig | None = None,
-    target: str = "log-return",
+    target: Target | str = DEFAULT_TARGET,
     spec: BacktestSpec | None = None,
     *,
     dates: np.ndarray | None = None,
@@ -393,6 +395,7 @@ def run_backtest(
     """
     spec = spec or BacktestSpec()
     config = config or TrainConfig()
+    target = check_target(target)
     spec.validate()
     config.validate()
     values = np.asarray(values, dtype=np.float64)
@@ -401,7 +404,7 @@ def run_backtest(
         raise DataError(f"{source} has missing or infinite values", hint="clean the file first")
     N = len(values)
     cut, origins = plan(N, spec)
-    W, off = config.window, offset(target)
+    W, off = config.window, target.offset
     if cut < W + off + 1:
         raise DataError(f"{source}: only {cut} rows come before the test window, fewer than --window {W} needs",
                         hint="use a smaller --test-fraction or --window, or more data")
@@ -422,7 +425,7 @@ def run_backtest(
     O, days = len(origins), spec.days
     step = spec.refit or O
     starts = list(range(0, O, step))
-    fc_all = np.empty((O, days))
+    lstm_forecasts = np.empty((O, days))
     lower, upper = np.empty((O, days)), np.empty((O, days))
     has_bounds = True
     fit_runs = []
@@ -434,27 +437,27 @@ def run_backtest(
 
         block = origins[k : k + step]
         fit_rows = int(block[0])
-        out, lo, hi, model = _lstm_block(values, fit_rows, block, config, target, days, spec.interval, source,
-                                         on_epoch)
-        fc_all[k : k + step] = out
+        out, lo, hi, forecaster = _lstm_block(values, fit_rows, block, config, target, days, spec.interval, source,
+                                              on_epoch)
+        lstm_forecasts[k : k + step] = out
         if lo is None:
             has_bounds = False
         else:
             lower[k : k + step], upper[k : k + step] = lo, hi
-        t = model.meta["training"]
-        fit_runs.append({"rows": fit_rows, "epochs_run": t["epochs_run"], "best_epoch": t["best_epoch"],
-                         "one_step_validation_mase": model.meta["validation"]["model"]["mase"]})
+        t = forecaster.info.training
+        fit_runs.append({"rows": fit_rows, "epochs_run": t.epochs_run, "best_epoch": t.best_epoch,
+                         "one_step_validation_mase": forecaster.info.validation.model.mase})
         if on_progress is not None:
             on_progress((b + 1) / len(starts), f"fit {b + 1}/{len(starts)}")
 
-    forecasts = {"lstm": fc_all, **baseline_forecasts(p, origins, days, season, ma_window)}
+    forecasts = {"lstm": lstm_forecasts, **baseline_forecasts(p, origins, days, season, ma_window)}
     actual = p[origins[:, None] + np.arange(days)[None, :]]  # (O, days)
     previous = p[origins - 1]  # (O,)
     scores = {name: score(actual, f, previous, scale, direction=name != "naive") for name, f in forecasts.items()}
     cov = cov_steps = None
     nominal = spec.interval
     if has_bounds:
-        nominal = min(spec.interval, widest_interval(model.meta["intervals"]))
+        nominal = min(spec.interval, widest_interval(forecaster.info.intervals))
         cov, cov_steps = coverage(actual, lower, upper)
     return BacktestResult(
         spec=spec, config=config, target=target, rows=N, cut=cut, origins=origins, season=season,
@@ -469,7 +472,7 @@ def run_backtest(
 
 def per_origin_rows(result: BacktestResult) -> list[dict]:
     """One row per (origin, step): dates, actual and every model's forecast, for `--output`."""
-    from lstmcli import dates as _dates
+    from lstmcli import periods
 
     rows = []
     d = result.dates
@@ -477,8 +480,8 @@ def per_origin_rows(result: BacktestResult) -> list[dict]:
         for h in range(result.spec.days):
             row: dict = {"origin": int(o), "origin_date": None, "step": h + 1, "row": int(o + h), "date": None}
             if d is not None:
-                row["origin_date"] = _dates.format_date(d[o - 1], result.frequency)  # last observed date
-                row["date"] = _dates.format_date(d[o + h], result.frequency)
+                row["origin_date"] = periods.format_date(d[o - 1], result.frequency)  # last observed date
+                row["date"] = periods.format_date(d[o + h], result.frequency)
             else:
                 row.pop("origin_date")
                 row.pop("date")

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lstmcli import dates as _dates
+from lstmcli import periods
 from lstmcli.errors import DataError
 
 __all__ = ["PriceSeries", "cleaning_summary", "read_prices"]
@@ -625,7 +625,7 @@ def read_prices(
     if n < 2:
         raise DataError(f"{src} has {_plural(n, 'usable row')}; need at least 2",
                         hint="pass a longer price history (a few hundred rows or more is best)")
-    frequency = _dates.infer_frequency(dates) if dates is not None else None
+    frequency = periods.infer_frequency(dates) if dates is not None else None
     return PriceSeries(values=values, columns=columns, dates=dates, frequency=frequency, source=src,
                        sha256=sha, notes=notes)
 
@@ -734,9 +734,9 @@ def cleaning_summary(series: PriceSeries) -> str:
     n = len(series.values)
     if series.dates is not None and n:
         unknown = "irregular dates" if n >= 3 else "too few dates to tell the frequency"
-        freq = _dates.FREQUENCY_NAMES.get(series.frequency or "", unknown)
-        span = (f"{_dates.format_date(series.dates[0], series.frequency)}.."
-                f"{_dates.format_date(series.dates[-1], series.frequency)} ({freq})")
+        freq = periods.FREQUENCY_NAMES.get(series.frequency or "", unknown)
+        span = (f"{periods.format_date(series.dates[0], series.frequency)}.."
+                f"{periods.format_date(series.dates[-1], series.frequency)} ({freq})")
     else:
         span = f"no dates (rows are steps 0..{max(n - 1, 0):,})"
     cols = f"column {series.columns[0]!r}"

@@ -1,4 +1,4 @@
-"""Defaults that depend on the data, as small pure functions (no I/O, no NumPy needed).
+"""Defaults that depend on the data, as small pure functions (no I/O).
 
 Chosen with `lstm backtest` on the three sample series (see docs/defaults.md and
 benchmarks/defaults_study.py). One rule so far:
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import math
 
+from lstmcli.transforms import DEFAULT_TARGET, Target, offset
+
 #: optimizer steps every epoch should get at least (so `patience` epochs mean enough steps)
 MIN_STEPS_PER_EPOCH = 8
 MIN_BATCH = 8
@@ -28,13 +30,12 @@ def split_sizes(n_targets: int, val_fraction: float) -> tuple[int, int]:
     return n_targets - n_val, n_val
 
 
-def train_windows(rows: int, window: int, val_fraction: float, target: str = "log-return") -> int:
+def train_windows(rows: int, window: int, val_fraction: float, target: Target | str = DEFAULT_TARGET) -> int:
     """How many training windows `Forecaster.fit` makes from `rows` prices (its own split)."""
-    off = 0 if target == "level" else 1
-    return max(0, split_sizes(rows - off - window, val_fraction)[0])
+    return max(0, split_sizes(rows - offset(target) - window, val_fraction)[0])
 
 
-def batch_size_for(rows: int, window: int, val_fraction: float, target: str = "log-return") -> int:
+def batch_size_for(rows: int, window: int, val_fraction: float, target: Target | str = DEFAULT_TARGET) -> int:
     """Batch size for a series of `rows` prices: 64, but at most 1/8 of the training windows (>= 8).
 
     >>> batch_size_for(180, 30, 0.2)   # monthly sample: 119 training windows

@@ -130,7 +130,7 @@ def explain_step(v: StepValues, seed_says: dict[str, str] | None = None) -> list
     """
     seed_says = seed_says or {}
 
-    def said(key: str, exact: float) -> str:
+    def said(key: str) -> str:
         s = seed_says.get(key)
         return f"   (seed: {s})" if s else ""
 
@@ -144,26 +144,26 @@ def explain_step(v: StepValues, seed_says: dict[str, str] | None = None) -> list
         f"(hidden state) {num(v.h_prev)}, input {_inputs_text(v.x)}.",
         "",
         "Stage 1 - forget gate: what share of the long-term memory to keep",
-        f"  {_sum_text(v, F)} = {num(v.pre[F])}{said('forget_sum', v.pre[F])}",
-        f"  -> sigmoid -> {num(f)}{said('forget', f)}",
-        f"  long-term memory {term(v.c_prev)} x {num(f)} = {num(remembered)}{said('remembered', remembered)}",
+        f"  {_sum_text(v, F)} = {num(v.pre[F])}{said('forget_sum')}",
+        f"  -> sigmoid -> {num(f)}{said('forget')}",
+        f"  long-term memory {term(v.c_prev)} x {num(f)} = {num(remembered)}{said('remembered')}",
         f"  It keeps {pct(f)} of the long-term memory.",
         "",
         "Stage 2 - input gate: what to add to the long-term memory",
         f"  candidate (potential long-term memory): {_sum_text(v, G)} = {num(v.pre[G])}",
-        f"  -> tanh -> {num(g)}{said('candidate', g)}",
+        f"  -> tanh -> {num(g)}{said('candidate')}",
         f"  input gate (% of the potential memory to remember): {_sum_text(v, I)} = {num(v.pre[I])}",
-        f"  -> sigmoid -> {num(i)}{said('input', i)}",
+        f"  -> sigmoid -> {num(i)}{said('input')}",
         f"  new long-term memory = {num(remembered)} + {num(i)} x {term(g)} = {num(v.c_new)}"
-        f"{said('cell', v.c_new)}",
+        f"{said('cell')}",
         f"  It writes {pct(i)} of the potential memory {num(g)}, adding {num(added)}.",
         "",
         "Stage 3 - output gate: the new short-term memory",
         f"  tanh(new long-term memory {num(v.c_new)}) = {num(v.tanh_c)}"
-        f"   (potential short-term memory){said('tanh_cell', v.tanh_c)}",
+        f"   (potential short-term memory){said('tanh_cell')}",
         f"  output gate: {_sum_text(v, O)} = {num(v.pre[O])}",
-        f"  -> sigmoid -> {num(o)}{said('output', o)}",
-        f"  new short-term memory = {num(o)} x {term(v.tanh_c)} = {num(v.h_new)}{said('hidden', v.h_new)}",
+        f"  -> sigmoid -> {num(o)}{said('output')}",
+        f"  new short-term memory = {num(o)} x {term(v.tanh_c)} = {num(v.h_new)}{said('hidden')}",
         f"  It passes on {pct(o)} of the potential short-term memory; this is the unit's output.",
     ]
     return lines

@@ -3,14 +3,16 @@
 The Python API the CLI itself uses:
 
     >>> from lstmcli.forecast import Forecaster
-    >>> fc = Forecaster().fit(prices)          # (N,) or (N, F) prices, column 0 the target
-    >>> fc.predict(5).values                   # the next 5 prices
-    >>> fc.save("lstm-model.npz"); Forecaster.load("lstm-model.npz")
+    >>> forecaster = Forecaster().fit(prices)     # (N,) or (N, F) prices, column 0 the target
+    >>> forecaster.predict(5).values              # a Forecast: the next 5 prices, dated
+    >>> forecaster.info.validation.model.mae      # the model file's metadata, typed (modelfile.ModelInfo)
+    >>> forecaster.save("lstm-model.npz"); Forecaster.load("lstm-model.npz")
 
 Horizon strategy: *recursive*. The network predicts one step of every input column; each
 prediction is fed back as the newest input to predict the next step. The strategy is named
 in the model file and in the output. Every validation number is one-step-ahead, in price
 units, beside the naive forecast (tomorrow = today) and drift (naive + the training trend).
+Prediction intervals come from the model's own validation errors (intervals.py).
 
 NumPy only at import time: `lstm predict` never loads pandas.
 """
@@ -25,19 +27,29 @@ from pathlib import Path
 
 import numpy as np
 
-from lstmcli import __version__, dates, engine, metrics, modelfile
+from lstmcli import engine, intervals, metrics, modelfile, periods
 from lstmcli.defaults import batch_size_for_windows, split_sizes
-from lstmcli.errors import DataError, LstmError, ModelFileError, OptionError, TrainingError
+from lstmcli.errors import DataError, OptionError, TrainingError
+from lstmcli.intervals import (  # noqa: F401  (MIN_INTERVAL_ORIGINS: the CLI's note reads it here)
+    INTERRUPTED_ORIGINS,
+    MAX_INTERVAL_ORIGINS,
+    MIN_INTERVAL_ORIGINS,
+    interval_bounds,
+    widest_interval,
+)
+from lstmcli.modelfile import (
+    HORIZON_STRATEGY,
+    DataInfo,
+    IntervalInfo,
+    ModelInfo,
+    Scores,
+    Tail,
+    TrainingInfo,
+    ValidationInfo,
+)
 from lstmcli.training import EpochReport, TrainConfig, TrainResult, train
-from lstmcli.transforms import Scaler, check_target, next_price, offset, to_target
+from lstmcli.transforms import DEFAULT_TARGET, Scaler, Target, check_target, next_price, offset, to_target
 
-HORIZON_STRATEGY = "recursive"
-#: quantile levels of the stored validation errors, enough for 50..95% intervals
-INTERVAL_LEVELS = (0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.5, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975)
-MAX_INTERVAL_HORIZON = 30
-MIN_INTERVAL_ORIGINS = 20
-MAX_INTERVAL_ORIGINS = 5000
-INTERRUPTED_ORIGINS = 500  # after Ctrl-C: fewer origins, so stopping stays prompt (the counts are stored)
 MAX_DAYS = 10_000  # longest forecast: far beyond anything a recursive one-step model can tell
 TAIL_ROWS = 250  # recent history kept in the model file (for predict's chart and context)
 MAX_ABS_PRICE = 1e100  # larger values are refused: their squares would overflow float64
@@ -47,12 +59,8 @@ def _iso(d: np.datetime64 | None) -> str | None:
     return None if d is None else str(np.datetime64(d, "s"))
 
 
-def _dates_from_iso(values: list[str] | None) -> np.ndarray | None:
-    return None if values is None else np.array(values, dtype="datetime64[s]")
-
-
 def model_input(
-    scaler: Scaler, kind: str, history: np.ndarray, dtype: np.dtype
+    scaler: Scaler, kind: Target, history: np.ndarray, dtype: np.dtype
 ) -> tuple[np.ndarray, np.ndarray]:
     """The network's input for B histories of prices (B, W + offset, F), the one way to build it.
 
@@ -64,7 +72,7 @@ def model_input(
 
 
 def recursive_forecast(
-    params: dict[str, np.ndarray], scaler: Scaler, kind: str, window: int, history: np.ndarray, days: int,
+    params: dict[str, np.ndarray], scaler: Scaler, kind: Target, window: int, history: np.ndarray, days: int,
     chunk: int = 256,
 ) -> np.ndarray:
     """Forecast `days` steps for each of B histories (B, window + offset, F) of prices.
@@ -112,7 +120,7 @@ def min_rows(window: int, off: int, val_fraction: float) -> int:
     return window + off + lo
 
 
-def histories(prices: np.ndarray, window: int, kind: str, targets: np.ndarray) -> np.ndarray:
+def histories(prices: np.ndarray, window: int, kind: Target, targets: np.ndarray) -> np.ndarray:
     """The price rows (B, window + offset, F) a forecast of target-series rows `targets` starts from.
 
     Target row t (of the target series) is predicted from target rows t-window .. t-1, which
@@ -161,7 +169,7 @@ class Forecast:
         rows = []
         change, change_pct = self.change, self.change_pct  # (days,) each, computed once (not once per row)
         for k, v in enumerate(self.values):
-            row = {"step": k + 1, "date": dates.format_date(self.dates[k], self.frequency) if self.dates is not None
+            row = {"step": k + 1, "date": periods.format_date(self.dates[k], self.frequency) if self.dates is not None
                    else None, "forecast": float(v), "change": float(change[k]),
                    "change_pct": float(change_pct[k])}
             if self.lower is not None:
@@ -169,7 +177,7 @@ class Forecast:
             rows.append(row)
         return {
             "column": self.column,
-            "last_date": None if self.last_date is None else dates.format_date(self.last_date, self.frequency),
+            "last_date": None if self.last_date is None else periods.format_date(self.last_date, self.frequency),
             "last_value": self.last_value,
             "frequency": self.frequency,
             "strategy": self.strategy,
@@ -178,22 +186,97 @@ class Forecast:
         }
 
 
-class Forecaster:
-    """An LSTM price forecaster: fit, predict, save, load."""
+def check_horizon(days: int, interval: float | None) -> None:
+    """Raise OptionError unless `days` and `interval` (None or 0: no interval) make a forecast.
 
-    def __init__(self, config: TrainConfig | None = None, target: str = "log-return") -> None:
+    The one check of both: `Forecaster.predict` runs it, and the CLI runs it first, before
+    loading anything.
+    """
+    if not isinstance(days, int | np.integer) or days < 1:
+        raise OptionError(f"--days {days} is not possible", hint="ask for at least 1, e.g. --days 5")
+    if days > MAX_DAYS:
+        raise OptionError(f"--days {days} is more than lstm forecasts (at most {MAX_DAYS:,} steps)",
+                          hint="a recursive forecast that far ahead is noise; ask for fewer days")
+    if interval is not None and not 0 <= interval < 1:
+        raise OptionError(f"--interval {interval} is not possible", hint="use a coverage such as 0.9, or 0 for none")
+
+
+@dataclass
+class _Series:
+    """What `fit` trains on, whatever it was given: prices (N, F) and what is known about them."""
+
+    prices: np.ndarray  # (N, F) float64, column 0 the target
+    dates: np.ndarray | None  # (N,)
+    columns: list[str]
+    frequency: str | None
+    source: str
+    sha256: str | None
+
+
+def _as_series(values, dates, columns, frequency, source, sha256) -> _Series:
+    """Coerce an array, a data.PriceSeries or a pandas Series/DataFrame; the keywords win over what they carry."""
+    if hasattr(values, "sha256") and hasattr(values, "columns"):  # a data.PriceSeries
+        dates = values.dates if dates is None else dates
+        columns = columns or values.columns
+        frequency = frequency or values.frequency
+        source = values.source if source == "<array>" else source
+        sha256 = sha256 or values.sha256
+        values = values.values
+    elif hasattr(values, "to_numpy") and hasattr(values, "index"):  # pandas, duck-typed (no import)
+        if dates is None and str(getattr(values.index, "dtype", "")).startswith("datetime64"):
+            dates = values.index.to_numpy().astype("datetime64[s]")
+        names = list(values.columns) if hasattr(values, "columns") else [values.name or "value"]
+        columns = columns or [str(n) for n in names]
+        values = values.to_numpy(dtype=np.float64)
+    if dates is not None and frequency is None:
+        frequency = periods.infer_frequency(np.asarray(dates))
+    prices = np.asarray(values, dtype=np.float64)
+    prices = prices[:, None] if prices.ndim == 1 else prices  # (N, F)
+    F = prices.shape[1]
+    columns = list(columns) if columns else ["value"] + [f"feature{k}" for k in range(1, F)]
+    return _Series(prices, dates, columns, frequency, source, sha256)
+
+
+def _check_prices(s: _Series) -> None:
+    """DataError for a price lstm cannot compute with: not finite, or so large its square overflows."""
+    prices, columns = s.prices, s.columns
+    if not np.isfinite(prices).all():
+        row, col = np.argwhere(~np.isfinite(prices))[0]
+        raise DataError(f"{s.source}: {columns[col]!r} is {prices[row, col]} at data row {row + 1}",
+                        hint="clean the file; lstm train needs finite prices")
+    if prices.size and np.abs(prices).max() > MAX_ABS_PRICE:  # squares and sums of such numbers overflow float64
+        row, col = np.unravel_index(np.argmax(np.abs(prices)), prices.shape)
+        raise DataError(f"{s.source}: {columns[col]!r} is {prices[row, col]:g} at data row {row + 1}, beyond "
+                        f"the {MAX_ABS_PRICE:g} lstm can compute with",
+                        hint="rescale the column, e.g. divide it by 1e6")
+
+
+class Forecaster:
+    """An LSTM price forecaster: fit, predict, save, load.
+
+    After `fit` or `load`: `params` (the weights) and `info` (a `modelfile.ModelInfo`: data,
+    training run, validation scores, interval quantiles, tail), e.g.
+    `forecaster.info.validation.model.mae`.
+    """
+
+    def __init__(self, config: TrainConfig | None = None, target: Target | str = DEFAULT_TARGET) -> None:
         self.config = config or TrainConfig()
         self.target = check_target(target)
         self.params: dict[str, np.ndarray] | None = None
-        self.meta: dict = {}
+        self.info: ModelInfo | None = None
         self.result: TrainResult | None = None
+
+    @property
+    def meta(self) -> dict:
+        """The metadata as the plain dict the model file stores ({} before fit). Prefer `info`."""
+        return {} if self.info is None else self.info.to_dict()
 
     # ----------------------------------------------------------------------------- fit
 
     def fit(
         self,
         values,
-        dates_: np.ndarray | None = None,
+        dates: np.ndarray | None = None,
         columns: list[str] | None = None,
         *,
         frequency: str | None = None,
@@ -208,43 +291,30 @@ class Forecaster:
         pandas Series/DataFrame (a DatetimeIndex gives the dates); the keywords override
         what those carry.
         """
-        cfg = self.config
-        cfg.validate()
-        if hasattr(values, "sha256") and hasattr(values, "columns"):  # a data.PriceSeries
-            dates_ = values.dates if dates_ is None else dates_
-            columns = columns or values.columns
-            frequency = frequency or values.frequency
-            source = values.source if source == "<array>" else source
-            sha256 = sha256 or values.sha256
-            values = values.values
-        elif hasattr(values, "to_numpy") and hasattr(values, "index"):  # pandas, duck-typed (no import)
-            if dates_ is None and str(getattr(values.index, "dtype", "")).startswith("datetime64"):
-                dates_ = values.index.to_numpy().astype("datetime64[s]")
-            names = list(values.columns) if hasattr(values, "columns") else [values.name or "value"]
-            columns = columns or [str(n) for n in names]
-            values = values.to_numpy(dtype=np.float64)
-        if dates_ is not None and frequency is None:
-            frequency = dates.infer_frequency(np.asarray(dates_))
-        prices = np.asarray(values, dtype=np.float64)
-        prices = prices[:, None] if prices.ndim == 1 else prices  # (N, F)
-        N, F = prices.shape
-        columns = list(columns) if columns else ["value"] + [f"feature{k}" for k in range(1, F)]
-        if not np.isfinite(prices).all():
-            row, col = np.argwhere(~np.isfinite(prices))[0]
-            raise DataError(f"{source}: {columns[col]!r} is {prices[row, col]} at data row {row + 1}",
-                            hint="clean the file; lstm train needs finite prices")
-        if prices.size and np.abs(prices).max() > MAX_ABS_PRICE:  # squares and sums of such numbers overflow float64
-            row, col = np.unravel_index(np.argmax(np.abs(prices)), prices.shape)
-            raise DataError(f"{source}: {columns[col]!r} is {prices[row, col]:g} at data row {row + 1}, beyond "
-                            f"the {MAX_ABS_PRICE:g} lstm can compute with",
-                            hint="rescale the column, e.g. divide it by 1e6")
-        z = to_target(prices, self.target, source, columns)  # (M, F): the target series
-        off = offset(self.target)
-        M, W = len(z), cfg.window
+        self.config.validate()
+        series = _as_series(values, dates, columns, frequency, source, sha256)
+        _check_prices(series)
+        z = to_target(series.prices, self.target, series.source, series.columns)  # (M, F): the target series
+        train_t, val_t = self._split(len(z), series)
+        scaler = Scaler.fit(z[: train_t[-1] + 1])  # training part only: no look-ahead
+        result = train(scaler.transform(z), train_t, val_t, self.config, outputs=series.prices.shape[1],
+                       on_epoch=on_epoch, should_stop=should_stop)
+        self.params, self.result = result.params, result
+        validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted)
+        self.info = self._describe(series, scaler, train_t, val_t, result, validation, intervals)
+        return self
+
+    def _split(self, M: int, series: _Series) -> tuple[np.ndarray, np.ndarray]:
+        """(training, validation) target rows of a target series of M rows; resolves the batch size.
+
+        Row t of the target series is predicted from rows t-W .. t-1; the newest share validates.
+        """
+        cfg, off = self.config, self.target.offset
+        W, N = cfg.window, len(series.prices)
         n_train, _ = split_sizes(M - W, cfg.val_fraction)
         if n_train < MIN_TRAIN_WINDOWS:
             raise DataError(
-                f"{source} has {N} usable rows; --window {W} with --val-fraction {cfg.val_fraction} "
+                f"{series.source} has {N} usable rows; --window {W} with --val-fraction {cfg.val_fraction} "
                 f"needs at least {min_rows(W, off, cfg.val_fraction)} "
                 f"({MIN_TRAIN_WINDOWS} windows to train on and 2 to validate)",
                 hint="use a smaller --val-fraction (e.g. 0.2)"
@@ -252,92 +322,80 @@ class Forecaster:
                 else f"use a smaller --window (e.g. {max(1, min(W, N // 4))}) or more data",
             )
         if cfg.batch_size is None:  # the data-dependent default, resolved here so the model file records it
-            cfg = self.config = replace(cfg, batch_size=batch_size_for_windows(n_train))
-        targets = np.arange(W, M)  # row t of z is predicted from rows t-W .. t-1
-        train_t, val_t = targets[:n_train], targets[n_train:]
-        scaler = Scaler.fit(z[: train_t[-1] + 1])  # training part only: no look-ahead
-        series = scaler.transform(z)  # (M, F)
+            self.config = replace(cfg, batch_size=batch_size_for_windows(n_train))
+        targets = np.arange(W, M)
+        return targets[:n_train], targets[n_train:]
 
-        result = train(series, train_t, val_t, cfg, outputs=F, on_epoch=on_epoch, should_stop=should_stop)
-        self.params, self.result = result.params, result
-
+    def _evaluate(self, prices, scaler, train_t, val_t, interrupted: bool) -> tuple[ValidationInfo,
+                                                                                      IntervalInfo | None]:
+        """Validation scores and interval quantiles of the trained weights; TrainingError if they diverged."""
         with np.errstate(over="ignore", invalid="ignore"):  # runaway forecasts are caught by value just below
-            validation = self._validate(prices, scaler, train_t, val_t, off)
+            validation = self._validate(prices, scaler, train_t, val_t)
             # stopped by Ctrl-C: calibrate on the newest 500 origins only, so the stop stays prompt on long series
-            intervals = self._interval_errors(prices, scaler, val_t, off,
-                                              INTERRUPTED_ORIGINS if result.interrupted else MAX_INTERVAL_ORIGINS)
-        if not (math.isfinite(validation["model"]["mae"])
-                and (intervals is None or np.isfinite(intervals["quantiles"]).all())):
+            intervals = self._interval_errors(prices, scaler, val_t,
+                                              INTERRUPTED_ORIGINS if interrupted else MAX_INTERVAL_ORIGINS)
+        if not (math.isfinite(validation.model.mae)
+                and (intervals is None or np.isfinite(intervals.quantiles).all())):
             raise TrainingError("training diverged: the model's forecasts run off to infinity; no model was saved",
-                                hint=f"lower --lr (now {cfg.lr:g}) or use --target diff")
-        tail = min(N, max(TAIL_ROWS, W + off))
-        self.meta = {
-            "tool": "lstmcli",
-            "tool_version": __version__,
-            "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-            "config": cfg.to_dict(),
-            "target": self.target,
-            "horizon_strategy": HORIZON_STRATEGY,
-            "scaler": scaler.to_dict(),
-            "columns": columns,
-            "features": F,
-            "outputs": F,
-            "data": {
-                "source": source,
-                "sha256": sha256,
-                "rows": N,
-                "first_date": _iso(dates_[0]) if dates_ is not None else None,
-                "last_date": _iso(dates_[-1]) if dates_ is not None else None,
-                "frequency": frequency,
-                "train_rows": int(train_t[-1] + off + 1),
-                "train_end_date": _iso(dates_[train_t[-1] + off]) if dates_ is not None else None,
-            },
-            "tail": {
-                "values": prices[-tail:].tolist(),
-                "dates": [_iso(d) for d in dates_[-tail:]] if dates_ is not None else None,
-            },
-            "training": {
-                "epochs_run": result.epochs_run,
-                "best_epoch": result.best_epoch,
-                "best_val_loss": result.best_val_loss,
-                "stopped_early": result.stopped_early,
-                "interrupted": result.interrupted,
-                "train_windows": len(train_t),
-                "val_windows": len(val_t),
-            },
-            "validation": validation,
-            "intervals": intervals,
-        }
-        return self
+                                hint=f"lower --lr (now {self.config.lr:g}) or use --target diff")
+        return validation, intervals
 
-    def _one_step(self, prices: np.ndarray, scaler: Scaler, targets: np.ndarray, off: int) -> np.ndarray:
+    def _describe(self, series: _Series, scaler: Scaler, train_t: np.ndarray, val_t: np.ndarray, result: TrainResult,
+                  validation: ValidationInfo, intervals: IntervalInfo | None) -> ModelInfo:
+        """The model file's metadata for this fit."""
+        prices, dates, off = series.prices, series.dates, self.target.offset
+        N = len(prices)
+        keep = min(N, max(TAIL_ROWS, self.config.window + off))
+        train_end = int(train_t[-1] + off)  # last price row of the training part
+        return ModelInfo(
+            config=self.config, target=self.target, scaler=scaler, columns=tuple(series.columns),
+            created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            data=DataInfo(
+                source=series.source, sha256=series.sha256, rows=N,
+                first_date=_iso(dates[0]) if dates is not None else None,
+                last_date=_iso(dates[-1]) if dates is not None else None,
+                frequency=series.frequency, train_rows=train_end + 1,
+                train_end_date=_iso(dates[train_end]) if dates is not None else None,
+            ),
+            tail=Tail(prices[-keep:].copy(),
+                      np.asarray(dates[-keep:]).astype("datetime64[s]") if dates is not None else None),
+            training=TrainingInfo(
+                epochs_run=result.epochs_run, best_epoch=result.best_epoch, best_val_loss=result.best_val_loss,
+                stopped_early=result.stopped_early, interrupted=result.interrupted,
+                train_windows=len(train_t), val_windows=len(val_t),
+            ),
+            validation=validation,
+            intervals=intervals,
+        )
+
+    def _one_step(self, prices: np.ndarray, scaler: Scaler, targets: np.ndarray) -> np.ndarray:
         """One-step-ahead forecasts (len(targets), F) in prices for the given target rows."""
         W = self.config.window
         hist = histories(prices, W, self.target, targets)  # (B, W + off, F)
         return recursive_forecast(self.params, scaler, self.target, W, hist, 1)[:, 0]  # (B, F)
 
-    def _validate(self, prices, scaler, train_t, val_t, off) -> dict:
+    def _validate(self, prices, scaler, train_t, val_t) -> ValidationInfo:
         """One-step-ahead MAE/RMSE/MASE of the model, naive and drift on the validation part."""
+        off = self.target.offset
         p = prices[:, 0]
         actual = p[val_t + off]  # (V,)
         previous = p[val_t + off - 1]  # (V,) naive: tomorrow = today
-        model = self._one_step(prices, scaler, val_t, off)[:, 0]
+        model = self._one_step(prices, scaler, val_t)[:, 0]
         train_end = int(train_t[-1] + off)
         slope = (p[train_end] - p[0]) / max(1, train_end)
         drift = previous + slope
         scale = metrics.naive_scale(p[: train_end + 1])
-        out = {"rows": len(val_t), "scale": scale, "first_date_index": int(val_t[0] + off)}
-        for name, fc in (("model", model), ("naive", previous), ("drift", drift)):
-            out[name] = {
-                "mae": metrics.mae(actual, fc),
-                "rmse": metrics.rmse(actual, fc),
-                "mase": metrics.mase(actual, fc, scale),
-                "directional_accuracy": metrics.directional_accuracy(previous, actual, fc) if name != "naive"
-                else None,
-            }
-        return out
 
-    def _interval_errors(self, prices, scaler, val_t, off, max_origins: int = MAX_INTERVAL_ORIGINS) -> dict | None:
+        def scores(forecast: np.ndarray, direction: bool = True) -> Scores:
+            return Scores(mae=metrics.mae(actual, forecast), rmse=metrics.rmse(actual, forecast),
+                          mase=metrics.mase(actual, forecast, scale),
+                          directional_accuracy=metrics.directional_accuracy(previous, actual, forecast)
+                          if direction else None)
+
+        return ValidationInfo(rows=len(val_t), scale=scale, first_date_index=int(val_t[0] + off),
+                              model=scores(model), naive=scores(previous, direction=False), drift=scores(drift))
+
+    def _interval_errors(self, prices, scaler, val_t, max_origins: int = MAX_INTERVAL_ORIGINS) -> IntervalInfo | None:
         """Quantiles of the model's own validation errors at each horizon (split conformal).
 
         Errors are log(actual / forecast) when the model learns log-returns (errors scale with
@@ -346,195 +404,91 @@ class Forecaster:
         intervals far too wide or too narrow once the level has moved.
         """
         val_t = val_t[-max_origins:]  # the newest errors are the most relevant; bounds the cost
-        V = len(val_t)
-        H = min(MAX_INTERVAL_HORIZON, V - MIN_INTERVAL_ORIGINS + 1)
+        H = intervals.horizon(len(val_t))
         if H < 1:
             return None
-        W = self.config.window
+        W, off = self.config.window, self.target.offset
         hist = histories(prices, W, self.target, val_t)  # (V, W + off, F)
-        fc = recursive_forecast(self.params, scaler, self.target, W, hist, H)[:, :, 0]  # (V, H)
-        positive = self.target == "log-return"  # log-return needs prices > 0, so log is safe
-        quantiles, counts = [], []
-        for h in range(H):
-            n = V - h  # origins whose h-step-ahead value is still inside the data
-            actual = prices[val_t[:n] + off + h, 0]
-            err = np.log(actual / fc[:n, h]) if positive else actual - fc[:n, h]
-            quantiles.append(conformal_quantiles(err, INTERVAL_LEVELS).tolist())
-            counts.append(n)
-        return {"kind": "log-ratio" if positive else "difference", "levels": list(INTERVAL_LEVELS),
-                "quantiles": quantiles, "origins": counts}
+        forecasts = recursive_forecast(self.params, scaler, self.target, W, hist, H)[:, :, 0]  # (V, H)
+        # log-return needs prices > 0, so the log is safe
+        return intervals.calibrate(forecasts, prices[:, 0], val_t + off, self.target is Target.LOG_RETURN)
 
     # ----------------------------------------------------------------------------- predict
 
     def predict(
-        self, days: int, values: np.ndarray | None = None, dates_: np.ndarray | None = None,
+        self, days: int, values: np.ndarray | None = None, dates: np.ndarray | None = None,
         interval: float | None = 0.9,
     ) -> Forecast:
-        """Forecast `days` steps after the training data, or after newer `values` (N, F)."""
-        if self.params is None:
+        """Forecast `days` steps after the training data, or after newer `values` (N, F) with their `dates`.
+
+        `interval` is the coverage of the prediction interval (None or 0: none); it is capped
+        at the widest the stored errors give, and the Forecast says which it got.
+        """
+        if self.params is None or self.info is None:
             raise OptionError("this Forecaster has not been fitted or loaded")
-        if not isinstance(days, int | np.integer) or days < 1:
-            raise OptionError(f"--days {days} is not possible", hint="ask for at least 1 day, e.g. --days 5")
-        if days > MAX_DAYS:
-            raise OptionError(f"--days {days} is more than lstm forecasts (at most {MAX_DAYS:,} steps)",
-                              hint="a recursive forecast that far ahead is noise; ask for fewer days")
-        if interval is not None and not 0 < interval < 1:
-            raise OptionError(f"--interval {interval} is not possible", hint="use a coverage such as 0.8 or 0.9")
-        W, off = self.config.window, offset(self.target)
-        freq = self.meta.get("data", {}).get("frequency")
+        check_horizon(days, interval)
+        info = self.info
+        W, off = self.config.window, self.target.offset
         if values is None:
-            prices = np.asarray(self.meta["tail"]["values"], dtype=np.float64)
-            dates_ = _dates_from_iso(self.meta["tail"]["dates"])
+            prices, dates = info.tail.values, info.tail.dates
         else:
-            prices = np.asarray(values, dtype=np.float64)
-            prices = prices[:, None] if prices.ndim == 1 else prices
-            if prices.shape[1] != self.meta["features"]:
-                raise DataError(f"the new data has {prices.shape[1]} columns, the model was trained on "
-                                f"{self.meta['features']} ({', '.join(self.meta['columns'])})")
-            if len(prices) < W + off:
-                raise DataError(f"the new data has {len(prices)} rows; the model needs the last {W + off}",
-                                hint="pass a longer --data file")
-            if not np.isfinite(prices[-(W + off):]).all():
-                raise DataError("the new data has missing or infinite values in its last rows",
-                                hint="fill or delete those rows")
-            recent = prices[-(W + off):]  # (W + off, F): all the forecast reads
-            if self.target == "log-return" and not (recent > 0).all():
-                row, col = np.argwhere(~(recent > 0))[0]
-                raise DataError(f"the new data: {self.meta['columns'][col]!r} is {recent[row, col]:g} at data row "
-                                f"{len(prices) - len(recent) + row + 1}, but this model learns log-returns, which "
-                                "need prices above 0",
-                                hint="retrain with --target diff or --target level for series with zero or "
-                                     "negative values")
-        scaler = Scaler.from_dict(self.meta["scaler"])
+            prices = self._newer_prices(values)
         hist = prices[None, -(W + off):]  # (1, W + off, F)
         with np.errstate(over="ignore", invalid="ignore"):  # checked by value below
-            out = recursive_forecast(self.params, scaler, self.target, W, hist, days)[0, :, 0]  # (days,)
+            out = recursive_forecast(self.params, info.scaler, self.target, W, hist, days)[0, :, 0]  # (days,)
         if not np.isfinite(out).all():
             k = int(np.argmax(~np.isfinite(out)))  # steps that are still finite
             raise OptionError(f"the forecast runs off to infinity after {k} steps",
                               hint=f"ask for --days {k} or fewer" if k else "retrain the model, e.g. with a lower --lr")
-        last_date = dates_[-1] if dates_ is not None else None
-        fut = dates.future_dates(dates_, freq, days) if dates_ is not None else None
+        freq = info.data.frequency
         lower = upper = None
-        if interval is not None and self.meta.get("intervals"):
-            interval = min(interval, widest_interval(self.meta["intervals"]))  # say what the bounds are
-            lower, upper = interval_bounds(self.meta["intervals"], out, interval)
+        if interval and info.intervals is not None:
+            interval = min(interval, widest_interval(info.intervals))  # say what the bounds are
+            lower, upper = interval_bounds(info.intervals, out, interval)
         else:
             interval = None
         return Forecast(
-            values=out, dates=fut, last_value=float(prices[-1, 0]), last_date=last_date,
-            column=self.meta["columns"][0], frequency=freq, lower=lower, upper=upper, interval=interval,
+            values=out, dates=periods.future_dates(dates, freq, days) if dates is not None else None,
+            last_value=float(prices[-1, 0]), last_date=dates[-1] if dates is not None else None,
+            column=info.columns[0], frequency=freq, lower=lower, upper=upper, interval=interval,
             history=prices[-min(len(prices), 120):, 0],
-            history_dates=dates_[-min(len(prices), 120):] if dates_ is not None else None,
+            history_dates=dates[-min(len(prices), 120):] if dates is not None else None,
         )
+
+    def _newer_prices(self, values: np.ndarray) -> np.ndarray:
+        """Newer prices (N, F) to forecast from, checked: the model's columns, enough rows, finite and usable."""
+        info, W, off = self.info, self.config.window, self.target.offset
+        prices = np.asarray(values, dtype=np.float64)
+        prices = prices[:, None] if prices.ndim == 1 else prices
+        if prices.shape[1] != info.features:
+            raise DataError(f"the new data has {prices.shape[1]} columns, the model was trained on "
+                            f"{info.features} ({', '.join(info.columns)})")
+        if len(prices) < W + off:
+            raise DataError(f"the new data has {len(prices)} rows; the model needs the last {W + off}",
+                            hint="pass a longer --data file")
+        if not np.isfinite(prices[-(W + off):]).all():
+            raise DataError("the new data has missing or infinite values in its last rows",
+                            hint="fill or delete those rows")
+        recent = prices[-(W + off):]  # (W + off, F): all the forecast reads
+        if self.target is Target.LOG_RETURN and not (recent > 0).all():
+            row, col = np.argwhere(~(recent > 0))[0]
+            raise DataError(f"the new data: {info.columns[col]!r} is {recent[row, col]:g} at data row "
+                            f"{len(prices) - len(recent) + row + 1}, but this model learns log-returns, which "
+                            "need prices above 0",
+                            hint="retrain with --target diff or --target level for series with zero or "
+                                 "negative values")
+        return prices
 
     # ----------------------------------------------------------------------------- files
 
     def save(self, path: str | Path) -> Path:
-        if self.params is None:
+        if self.params is None or self.info is None:
             raise OptionError("nothing to save: fit the Forecaster first")
-        return modelfile.save(path, self.params, self.meta)
+        return modelfile.save(path, self.params, self.info.to_dict())
 
     @classmethod
     def load(cls, path: str | Path) -> Forecaster:
-        params, meta = modelfile.load(path)
-        try:
-            config = TrainConfig(**meta["config"])
-            config.validate()
-            fc = cls(config, meta["target"])
-            _check_meta(meta, config.window + offset(fc.target))
-        except (KeyError, TypeError, ValueError, AttributeError, OverflowError, LstmError) as e:
-            raise ModelFileError(f"{path}: metadata is incomplete or invalid ({e})",
-                                 hint="retrain with lstm train") from None
-        fc.params, fc.meta = params, meta
-        return fc
-
-
-def _check_meta(meta: dict, min_tail: int) -> None:
-    """Raise ValueError unless the metadata predict and its tables read has the types and sizes they need.
-
-    A model file is input like any other: a damaged or hand-edited one must be refused with a
-    message, not crash a renderer halfway through a forecast.
-    """
-    def number(x) -> bool:
-        return isinstance(x, int | float) and not isinstance(x, bool)
-
-    F = meta["features"]
-    scaler = Scaler.from_dict(meta["scaler"])
-    if scaler.mean.shape != (F,) or scaler.std.shape != (F,) or not np.isfinite([scaler.mean, scaler.std]).all():
-        raise ValueError(f"the scaler does not hold {F} finite means and deviations")
-    if not (isinstance(meta["columns"], list) and len(meta["columns"]) == F
-            and all(isinstance(c, str) for c in meta["columns"])):
-        raise ValueError(f"the columns are not {F} names")
-    tail = np.asarray(meta["tail"]["values"], dtype=np.float64)  # (rows, F)
-    if tail.ndim != 2 or tail.shape[1] != F or len(tail) < min_tail:
-        raise ValueError(f"the stored tail has shape {tail.shape}; predict needs at least ({min_tail}, {F})")
-    if not np.isfinite(tail).all():
-        raise ValueError("the stored tail holds values that are not finite")
-    tail_dates = _dates_from_iso(meta["tail"]["dates"])
-    if tail_dates is not None and (tail_dates.shape != (len(tail),) or np.isnat(tail_dates).any()):
-        raise ValueError("the stored tail's dates do not match its values")
-    if meta["data"]["frequency"] not in (None, *dates.FREQUENCY_NAMES):
-        raise ValueError(f"the frequency {meta['data']['frequency']!r} is not known")
-    v = meta["validation"]
-    if not (number(v["rows"]) and all(number(v[k][m]) for k in ("model", "naive", "drift")
-                                      for m in ("mae", "rmse", "mase"))
-            and all(v[k].get("directional_accuracy") is None or number(v[k]["directional_accuracy"])
-                    for k in ("model", "naive", "drift"))):
-        raise ValueError("the validation errors are not numbers")
-    info = meta.get("intervals")
-    if info is not None:
-        levels, q = np.asarray(info["levels"], dtype=np.float64), np.asarray(info["quantiles"], dtype=np.float64)
-        if not (info["kind"] in ("log-ratio", "difference") and levels.ndim == 1 and len(levels) >= 2
-                and np.all(np.diff(levels) > 0) and 0 < levels[0] and levels[-1] < 1
-                and q.ndim == 2 and len(q) >= 1 and q.shape[1] == len(levels) and np.isfinite(q).all()):
-            raise ValueError("the interval quantiles are malformed")
-
-
-def conformal_quantiles(errors: np.ndarray, levels: tuple[float, ...] | np.ndarray) -> np.ndarray:
-    """Split-conformal quantiles (len(levels),) of n calibration errors, safe for small n.
-
-    An upper level q takes the ceil((n + 1) q)-th smallest error and a lower level the
-    floor((n + 1) q)-th (clamped to the largest / smallest), as split conformal prediction
-    does: a plain interpolated quantile of n errors covers about n/(n + 1) of what it should,
-    which for the 20-30 validation origins of a short monthly series is 5-10 points short.
-    """
-    e = np.sort(np.asarray(errors, dtype=np.float64))  # (n,)
-    n = len(e)
-    out = []
-    for q in levels:
-        if q == 0.5:
-            out.append(float(np.median(e)))
-            continue
-        k = math.ceil((n + 1) * q - 1e-9) if q > 0.5 else math.floor((n + 1) * q + 1e-9)  # 1-based rank
-        out.append(float(e[min(max(k, 1), n) - 1]))
-    return np.asarray(out)
-
-
-def widest_interval(info: dict) -> float:
-    """The widest coverage the stored error quantiles can give (0.95 for levels 0.025..0.975)."""
-    return round(float(info["levels"][-1] - info["levels"][0]), 6)
-
-
-def interval_bounds(info: dict, forecast: np.ndarray, coverage: float) -> tuple[np.ndarray, np.ndarray]:
-    """Lower and upper bounds (days,) around a forecast from the stored validation errors.
-
-    Beyond the longest horizon measured, the error quantiles grow with sqrt(horizon), as a
-    random walk's do.
-    """
-    levels = np.asarray(info["levels"])
-    q = np.asarray(info["quantiles"])  # (H, levels)
-    lo_p, hi_p = (1 - coverage) / 2, (1 + coverage) / 2
-    if lo_p < levels[0] - 1e-12:
-        lo_p, hi_p = levels[0], levels[-1]  # widest we measured
-    H = len(q)
-    lows, highs = [], []
-    for h in range(len(forecast)):
-        row = q[min(h, H - 1)]
-        grow = math.sqrt((h + 1) / H) if h >= H else 1.0
-        lows.append(np.interp(lo_p, levels, row) * grow)
-        highs.append(np.interp(hi_p, levels, row) * grow)
-    lo, hi = np.asarray(lows), np.asarray(highs)
-    if info["kind"] == "log-ratio":
-        return forecast * np.exp(lo), forecast * np.exp(hi)
-    return forecast + lo, forecast + hi
+        params, info = modelfile.read(path)
+        forecaster = cls(info.config, info.target)
+        forecaster.params, forecaster.info = params, info
+        return forecaster

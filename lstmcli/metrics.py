@@ -1,7 +1,10 @@
 """Forecast error metrics, in price units (NumPy only).
 
 MASE divides by the mean absolute error of the in-sample naive forecast (seasonal naive
-with `season` > 1), so 1.0 means "as good as naive on the training data" and below 1 beats it.
+with `season` > 1) on the training data. So 1.0 means "an error as large as naive's was in
+training", not "as good as naive here": below 1 does NOT mean the forecast beats naive on
+the rows scored (naive itself often scores above or below 1 there). To compare, score naive
+on the same rows and compare the two MASEs (as `lstm train` and `lstm backtest` do).
 """
 
 from __future__ import annotations

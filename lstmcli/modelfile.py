@@ -1,10 +1,15 @@
-"""The model file: one `.npz` of plain numeric arrays plus JSON metadata. Never pickled.
+"""The model file: one `.npz` of plain numeric arrays plus JSON metadata, typed as `ModelInfo`. Never pickled.
 
 Layout (format version 1):
 
     weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}   PyTorch nn.LSTM names/shapes
     head.weight (O, H), head.bias (O,)                           the dense head
-    __meta__  (n,) uint8                                         UTF-8 JSON, see `forecast.py`
+    __meta__  (n,) uint8                                         UTF-8 JSON: `ModelInfo.to_dict()`
+
+The metadata is read into frozen dataclasses once, in `ModelInfo.from_dict`, which checks
+every field's type and size: a damaged or hand-edited file is refused there with a message,
+never half-way through a forecast. `save`/`load` move plain (params, dict) pairs and check
+the arrays against the dimensions in the dict; `read` is `load` + `ModelInfo.from_dict`.
 
 Loading uses `allow_pickle=False`, so an object array (a pickle) is refused, never run.
 Writing goes to a temporary file in the same folder, fsynced, then `os.replace`d over
@@ -18,15 +23,21 @@ import json
 import tokenize
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from lstmcli.errors import ModelFileError
+from lstmcli import __version__
+from lstmcli.errors import LstmError, ModelFileError
 from lstmcli.files import write_atomically
+from lstmcli.periods import FREQUENCY_NAMES
+from lstmcli.training import TrainConfig
+from lstmcli.transforms import Scaler, Target, check_target
 
 FORMAT_VERSION = 1
 META_KEY = "__meta__"
+HORIZON_STRATEGY = "recursive"  # the only one: each step's prediction is fed back as the next input
 
 
 def _param_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
@@ -125,3 +136,306 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
             raise ModelFileError(f"{path}: array {name} holds NaN or infinite weights", hint="retrain with lstm train")
         arrays[name] = np.ascontiguousarray(a, dtype=dtype)
     return arrays, meta
+
+
+def read(path: str | Path) -> tuple[dict[str, np.ndarray], ModelInfo]:
+    """Read (params, info) from a model file: `load`, then the metadata typed and checked once."""
+    params, meta = load(path)
+    try:
+        info = ModelInfo.from_dict(meta)
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, LstmError) as e:
+        raise ModelFileError(f"{path}: metadata is incomplete or invalid ({e})",
+                             hint="retrain with lstm train") from None
+    return params, info
+
+
+# ---------------------------------------------------------------------------------------
+# the metadata, typed: every field of `ModelInfo.to_dict()`, checked once in `from_dict`
+
+
+def _number(x) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def _count(d: dict, key: str) -> int:
+    """d[key] as a whole number >= 0 (a JSON float or bool is refused)."""
+    v = d[key]
+    if type(v) is not int or v < 0:
+        raise ValueError(f"{key} {v!r} is not a count")
+    return v
+
+
+def _float(d: dict, key: str) -> float:
+    v = d[key]
+    if not _number(v):
+        raise ValueError(f"{key} {v!r} is not a number")
+    return float(v)
+
+
+def _flag(d: dict, key: str) -> bool:
+    v = d[key]
+    if not isinstance(v, bool):
+        raise ValueError(f"{key} {v!r} is not true or false")
+    return v
+
+
+def _text(d: dict, key: str, optional: bool = False) -> str | None:
+    v = d[key]
+    if not (isinstance(v, str) or (optional and v is None)):
+        raise ValueError(f"{key} {v!r} is not text")
+    return v
+
+
+def _sorted_keys(node):
+    """A JSON tree with every dict's keys in sorted order: the order `save` writes and `load` reads back."""
+    if isinstance(node, dict):
+        return {k: _sorted_keys(node[k]) for k in sorted(node)}
+    return node
+
+
+def _iso_dates(values: list[str] | None) -> np.ndarray | None:
+    return None if values is None else np.array(values, dtype="datetime64[s]")
+
+
+@dataclass(frozen=True)
+class DataInfo:
+    """The training data: where it came from, how long, its dates (ISO text, None without dates)."""
+
+    source: str  # the file name (or "<array>", "<stdin>")
+    sha256: str | None  # of the file's bytes, when read from a file
+    rows: int  # price rows
+    first_date: str | None  # "2015-01-02T00:00:00"
+    last_date: str | None
+    frequency: str | None  # a periods.FREQUENCY_NAMES code; None: irregular or no dates
+    train_rows: int  # leading rows the training part (and the scaler) saw
+    train_end_date: str | None  # date of the last of those rows
+
+    @classmethod
+    def from_dict(cls, d: dict) -> DataInfo:
+        frequency = d["frequency"]
+        if frequency is not None and frequency not in FREQUENCY_NAMES:
+            raise ValueError(f"the frequency {frequency!r} is not known")
+        return cls(source=_text(d, "source"), sha256=_text(d, "sha256", True), rows=_count(d, "rows"),
+                   first_date=_text(d, "first_date", True), last_date=_text(d, "last_date", True),
+                   frequency=frequency, train_rows=_count(d, "train_rows"),
+                   train_end_date=_text(d, "train_end_date", True))
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "sha256": self.sha256, "rows": self.rows, "first_date": self.first_date,
+                "last_date": self.last_date, "frequency": self.frequency, "train_rows": self.train_rows,
+                "train_end_date": self.train_end_date}
+
+
+@dataclass(frozen=True, eq=False)
+class Tail:
+    """The newest rows of the training data, kept so predict needs no CSV."""
+
+    values: np.ndarray  # (rows, F) prices, float64
+    dates: np.ndarray | None  # (rows,) datetime64[s], None when the series has no dates
+
+    @classmethod
+    def from_dict(cls, d: dict, features: int, min_rows: int) -> Tail:
+        values = np.asarray(d["values"], dtype=np.float64)  # (rows, F)
+        if values.ndim != 2 or values.shape[1] != features or len(values) < min_rows:
+            raise ValueError(f"the stored tail has shape {values.shape}; predict needs at least "
+                             f"({min_rows}, {features})")
+        if not np.isfinite(values).all():
+            raise ValueError("the stored tail holds values that are not finite")
+        dates = _iso_dates(d["dates"])
+        if dates is not None and (dates.shape != (len(values),) or np.isnat(dates).any()):
+            raise ValueError("the stored tail's dates do not match its values")
+        return cls(values, dates)
+
+    def to_dict(self) -> dict:
+        return {"values": self.values.tolist(),
+                "dates": None if self.dates is None else [str(d) for d in self.dates.astype("datetime64[s]")]}
+
+
+@dataclass(frozen=True)
+class TrainingInfo:
+    """How the training run went."""
+
+    epochs_run: int
+    best_epoch: int  # the epoch whose weights were kept
+    best_val_loss: float  # scaled MSE on the validation windows
+    stopped_early: bool
+    interrupted: bool  # stopped by Ctrl-C (the best weights so far were kept)
+    train_windows: int
+    val_windows: int
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainingInfo:
+        return cls(epochs_run=_count(d, "epochs_run"), best_epoch=_count(d, "best_epoch"),
+                   best_val_loss=_float(d, "best_val_loss"), stopped_early=_flag(d, "stopped_early"),
+                   interrupted=_flag(d, "interrupted"), train_windows=_count(d, "train_windows"),
+                   val_windows=_count(d, "val_windows"))
+
+    def to_dict(self) -> dict:
+        return {"epochs_run": self.epochs_run, "best_epoch": self.best_epoch, "best_val_loss": self.best_val_loss,
+                "stopped_early": self.stopped_early, "interrupted": self.interrupted,
+                "train_windows": self.train_windows, "val_windows": self.val_windows}
+
+
+@dataclass(frozen=True)
+class Scores:
+    """One forecast's one-step-ahead errors on the validation rows, in price units."""
+
+    mae: float
+    rmse: float
+    mase: float  # MAE / the in-sample naive MAE of the training part
+    directional_accuracy: float | None  # % of moves called right; None for naive (it calls no move)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Scores:
+        da = d.get("directional_accuracy")
+        if da is not None and not _number(da):
+            raise ValueError("the validation errors are not numbers")
+        return cls(_float(d, "mae"), _float(d, "rmse"), _float(d, "mase"), None if da is None else float(da))
+
+    def to_dict(self) -> dict:
+        return {"mae": self.mae, "rmse": self.rmse, "mase": self.mase,
+                "directional_accuracy": self.directional_accuracy}
+
+
+@dataclass(frozen=True)
+class ValidationInfo:
+    """The model beside naive (tomorrow = today) and drift on the validation rows, one step ahead."""
+
+    rows: int
+    scale: float  # MASE's denominator: naive's in-sample MAE on the training part
+    first_date_index: int  # data row of the first validation actual
+    model: Scores
+    naive: Scores
+    drift: Scores
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ValidationInfo:
+        try:
+            scores = {k: Scores.from_dict(d[k]) for k in ("model", "naive", "drift")}
+            rows = _count(d, "rows")
+        except ValueError:
+            raise ValueError("the validation errors are not numbers") from None
+        return cls(rows=rows, scale=_float(d, "scale"), first_date_index=_count(d, "first_date_index"), **scores)
+
+    def to_dict(self) -> dict:
+        return {"rows": self.rows, "scale": self.scale, "first_date_index": self.first_date_index,
+                "model": self.model.to_dict(), "naive": self.naive.to_dict(), "drift": self.drift.to_dict()}
+
+
+@dataclass(frozen=True, eq=False)
+class IntervalInfo:
+    """Quantiles of the model's own validation errors per horizon; see intervals.py."""
+
+    kind: str  # "log-ratio" (errors log(actual / forecast)) or "difference" (actual - forecast)
+    levels: np.ndarray  # (L,) increasing quantile levels in (0, 1)
+    quantiles: np.ndarray  # (H, L) error quantiles at horizons 1..H
+    origins: tuple[int, ...]  # (H,) how many errors each horizon's quantiles come from
+
+    @classmethod
+    def from_dict(cls, d: dict) -> IntervalInfo:
+        levels = np.asarray(d["levels"], dtype=np.float64)
+        q = np.asarray(d["quantiles"], dtype=np.float64)
+        origins = d["origins"]
+        if not (d["kind"] in ("log-ratio", "difference") and levels.ndim == 1 and len(levels) >= 2
+                and np.all(np.diff(levels) > 0) and 0 < levels[0] and levels[-1] < 1
+                and q.ndim == 2 and len(q) >= 1 and q.shape[1] == len(levels) and np.isfinite(q).all()
+                and isinstance(origins, list) and len(origins) == len(q)
+                and all(type(n) is int and n >= 1 for n in origins)):
+            raise ValueError("the interval quantiles are malformed")
+        return cls(d["kind"], levels, q, tuple(origins))
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "levels": self.levels.tolist(), "quantiles": self.quantiles.tolist(),
+                "origins": list(self.origins)}
+
+
+@dataclass(frozen=True, eq=False)
+class ModelInfo:
+    """Everything a model file says besides its weights: what `predict` and `inspect` need.
+
+    `config` and `target` rebuild the network (as nanoGPT's checkpoint rebuilds GPTConfig);
+    `scaler`, `columns` and `tail` let predict run without the CSV; the rest describes the
+    data and the run. `features` = `outputs` = len(columns).
+    """
+
+    config: TrainConfig
+    target: Target
+    scaler: Scaler
+    columns: tuple[str, ...]  # column 0 is forecast; the others are input features
+    data: DataInfo
+    tail: Tail
+    training: TrainingInfo
+    validation: ValidationInfo
+    intervals: IntervalInfo | None  # None: too few validation rows to calibrate an interval
+    created: str  # ISO time, UTC
+    horizon_strategy: str = HORIZON_STRATEGY
+    tool: str = "lstmcli"
+    tool_version: str = __version__
+    format_version: int = FORMAT_VERSION
+
+    @property
+    def features(self) -> int:
+        """F: input columns, and outputs of the head (every column is predicted, then fed back)."""
+        return len(self.columns)
+
+    @classmethod
+    def from_dict(cls, meta: dict) -> ModelInfo:
+        """Type and check metadata read from a file; ValueError, KeyError or TypeError names what is wrong.
+
+        A model file is input like any other: a damaged or hand-edited one must be refused here,
+        with a message, not crash a renderer halfway through a forecast.
+        """
+        config = TrainConfig(**meta["config"])
+        config.validate()  # the ranges, worded as for the options (--window -4 is not possible)
+        for name in ("window", "hidden", "layers", "epochs", "seed", "patience"):
+            _count(meta["config"], name)  # and the types: a window of 8.0 would break slicing later
+        if config.batch_size is not None:
+            _count(meta["config"], "batch_size")
+        for name in ("lr", "val_fraction", "clip"):
+            _float(meta["config"], name)
+        target = check_target(meta["target"])
+        F = meta["features"]
+        if type(F) is not int or meta["outputs"] != F:
+            raise ValueError(f"features {F!r} and outputs {meta['outputs']!r} are not one count")
+        scaler = Scaler.from_dict(meta["scaler"])
+        if scaler.mean.shape != (F,) or scaler.std.shape != (F,) or not np.isfinite([scaler.mean, scaler.std]).all():
+            raise ValueError(f"the scaler does not hold {F} finite means and deviations")
+        if not (scaler.std > 0).all():  # Scaler.fit never gives 0: predict would divide by it
+            raise ValueError(f"the scaler's deviations {scaler.std.tolist()} are not all above 0")
+        columns = meta["columns"]
+        if not (isinstance(columns, list) and len(columns) == F and all(isinstance(c, str) for c in columns)):
+            raise ValueError(f"the columns are not {F} names")
+        if meta["horizon_strategy"] != HORIZON_STRATEGY:
+            raise ValueError(f"the horizon strategy {meta['horizon_strategy']!r} is not {HORIZON_STRATEGY!r}")
+        intervals = meta.get("intervals")
+        return cls(
+            config=config, target=target, scaler=scaler, columns=tuple(columns),
+            data=DataInfo.from_dict(meta["data"]),
+            tail=Tail.from_dict(meta["tail"], F, config.window + target.offset),
+            training=TrainingInfo.from_dict(meta["training"]),
+            validation=ValidationInfo.from_dict(meta["validation"]),
+            intervals=None if intervals is None else IntervalInfo.from_dict(intervals),
+            created=_text(meta, "created"), tool=_text(meta, "tool"), tool_version=_text(meta, "tool_version"),
+            format_version=int(meta.get("format_version", FORMAT_VERSION)),
+        )
+
+    def to_dict(self) -> dict:
+        """The JSON-ready metadata, laid out as format version 1 has always been (keys sorted, as saved)."""
+        return _sorted_keys({
+            "tool": self.tool,
+            "tool_version": self.tool_version,
+            "created": self.created,
+            "config": self.config.to_dict(),
+            "target": self.target.value,
+            "horizon_strategy": self.horizon_strategy,
+            "scaler": self.scaler.to_dict(),
+            "columns": list(self.columns),
+            "features": self.features,
+            "outputs": self.features,
+            "data": self.data.to_dict(),
+            "tail": self.tail.to_dict(),
+            "training": self.training.to_dict(),
+            "validation": self.validation.to_dict(),
+            "intervals": None if self.intervals is None else self.intervals.to_dict(),
+            "format_version": self.format_version,
+        })

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstmcli import dates as _dates
-from lstmcli import engine
+from lstmcli import engine, periods
 from lstmcli.errors import DataError, OptionError
 from lstmcli.forecast import Forecaster, model_input
-from lstmcli.transforms import Scaler, next_price, offset, to_target
+from lstmcli.modelfile import ModelInfo
+from lstmcli.transforms import Target, next_price, to_target
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Trace:
     scale_mean: np.ndarray  # (F,) the scaler's mean: scaled = (transformed - mean) / std
     scale_std: np.ndarray  # (F,)
     columns: list[str]
-    target: str  # "level", "diff" or "log-return"
+    target: Target
     frequency: str | None
     source: str  # where the prices came from (the model file's stored tail, or a CSV)
 
@@ -62,41 +62,36 @@ class Trace:
         return len(self.rows)
 
 
-def _stored_prices(fc: Forecaster) -> tuple[np.ndarray, np.ndarray | None, int, str]:
+def _stored_prices(info: ModelInfo) -> tuple[np.ndarray, np.ndarray | None, int, str]:
     """(prices (N, F), dates or None, row number of the first price, description) of the model file's tail."""
-    tail = fc.meta["tail"]
-    prices = np.asarray(tail["values"], dtype=np.float64)
-    prices = prices[:, None] if prices.ndim == 1 else prices  # (N, F)
-    d = np.array(tail["dates"], dtype="datetime64[s]") if tail.get("dates") else None
-    total = int(fc.meta.get("data", {}).get("rows", len(prices)))
-    src = fc.meta.get("data", {}).get("source", "the training data")
-    return prices, d, total - len(prices), f"{src} (its last rows, stored in the model file)"
+    prices, d = info.tail.values, info.tail.dates  # (N, F), (N,) or None
+    return prices, d, info.data.rows - len(prices), f"{info.data.source} (its last rows, stored in the model file)"
 
 
-def find_date(dates_: np.ndarray | None, when: str, first_row: int, source: str) -> int:
+def find_date(dates: np.ndarray | None, when: str, first_row: int, source: str) -> int:
     """The 0-based data row whose date is `when` (e.g. "2024-12-31"); OptionError if there is none."""
-    if dates_ is None:
+    if dates is None:
         raise OptionError(f"--date {when}: {source} has no dates", hint="choose the step with --at INDEX instead")
     try:
         day = np.datetime64(when.strip().replace(" ", "T"))
     except ValueError:
         raise OptionError(f"--date {when!r} is not a date", hint="write it like 2024-12-31") from None
     unit = np.datetime_data(day.dtype)[0]
-    coarse = dates_.astype(f"datetime64[{unit}]") if unit in ("Y", "M", "W", "D", "h", "m") else dates_
+    coarse = dates.astype(f"datetime64[{unit}]") if unit in ("Y", "M", "W", "D", "h", "m") else dates
     hits = np.flatnonzero(coarse == day)
     if len(hits) == 0:
-        i = int(np.clip(np.searchsorted(dates_, day.astype("datetime64[s]")), 1, len(dates_) - 1))
-        near = ", ".join(_dates.format_date(d) for d in dates_[i - 1 : i + 1])
-        span = f"{_dates.format_date(dates_[0])}..{_dates.format_date(dates_[-1])}"
+        i = int(np.clip(np.searchsorted(dates, day.astype("datetime64[s]")), 1, len(dates) - 1))
+        near = ", ".join(periods.format_date(d) for d in dates[i - 1 : i + 1])
+        span = f"{periods.format_date(dates[0])}..{periods.format_date(dates[-1])}"
         raise OptionError(f"--date {when} is not in {source} ({span})",
                           hint=f"the nearest dates are {near}; or pass the data with --data FILE.csv")
     return first_row + int(hits[-1])
 
 
 def trace(
-    fc: Forecaster,
+    forecaster: Forecaster,
     values: np.ndarray | None = None,
-    dates_: np.ndarray | None = None,
+    dates: np.ndarray | None = None,
     *,
     at: int | None = None,
     date: str | None = None,
@@ -105,26 +100,26 @@ def trace(
     """Run a loaded model over the input window that ends at data row `at` (or at `date`).
 
     Without `values`, the prices are the model file's stored tail of the training data; with
-    `values` (N,) or (N, F) (and their `dates_`), that data. The window ends at the last row
+    `values` (N,) or (N, F) (and their `dates`), that data. The window ends at the last row
     unless `at` (0-based, negative from the end) or `date` says otherwise; the forecast is for
     the row after it, exactly what `Forecaster.predict(1)` would forecast from there.
     """
-    if fc.params is None:
+    if forecaster.params is None or forecaster.info is None:
         raise OptionError("this Forecaster has not been fitted or loaded")
-    meta = fc.meta
-    kind, W = fc.target, fc.config.window
-    off = offset(kind)
-    columns = list(meta["columns"])
+    info = forecaster.info
+    kind, W = forecaster.target, forecaster.config.window
+    off = kind.offset
+    columns = list(info.columns)
     if values is None:
-        prices, d, first_row, where = _stored_prices(fc)
+        prices, d, first_row, where = _stored_prices(info)
     else:
         prices = np.asarray(values, dtype=np.float64)
         prices = prices[:, None] if prices.ndim == 1 else prices  # (N, F)
-        d = None if dates_ is None else np.asarray(dates_).astype("datetime64[s]")
+        d = None if dates is None else np.asarray(dates).astype("datetime64[s]")
         first_row, where = 0, source or "the new data"
-        if prices.shape[1] != meta["features"]:
+        if prices.shape[1] != info.features:
             raise DataError(f"{where} has {prices.shape[1]} columns, the model was trained on "
-                            f"{meta['features']} ({', '.join(columns)})")
+                            f"{info.features} ({', '.join(columns)})")
     N = len(prices)
     total = first_row + N  # rows in the data (the stored tail ends at the data's last row)
 
@@ -147,30 +142,30 @@ def trace(
         raise OptionError(
             f"row {end} is not in {where} (rows {first_row}..{total - 1} are, and a window needs "
             f"{W + off} rows ending at the chosen one)",
-            hint=f"pass the training data: --data {meta.get('data', {}).get('source', 'FILE.csv')}")
+            hint=f"pass the training data: --data {info.data.source}")
     lo, hi = start - first_row, end - first_row + 1  # local slice of the window's prices
     hist = prices[None, lo:hi]  # (1, W + off, F)
     if not np.isfinite(hist).all():
         raise DataError(f"{where} has missing or infinite values in rows {start}..{end}")
     to_target(hist[0], kind, where, columns)  # a clear error for non-positive prices with log-return
 
-    scaler = Scaler.from_dict(meta["scaler"])
-    dtype = fc.params["weight_hh_l0"].dtype
+    scaler = info.scaler
+    dtype = forecaster.params["weight_hh_l0"].dtype
     z, x = model_input(scaler, kind, hist, dtype)  # (1, W, F) each
-    prediction, record = engine.forward(fc.params, x)  # (1, O): the engine's own forward pass
+    prediction, record = engine.forward(forecaster.params, x)  # (1, O): the engine's own forward pass
     last = hist[:, -1, :].astype(np.float64)  # (1, F)
     head_target = scaler.inverse(prediction.astype(np.float64))  # (1, O)
     price = next_price(last, head_target, kind)  # (1, F), as recursive_forecast's first step
 
     nxt = end + 1 - first_row
     actual = prices[nxt].copy() if nxt < N else None
-    frequency = meta.get("data", {}).get("frequency")
+    frequency = info.data.frequency
     if d is None:
         forecast_date = None
     elif nxt < N:
         forecast_date = d[nxt]
     else:
-        fut = _dates.future_dates(d[: nxt], frequency, 1)
+        fut = periods.future_dates(d[: nxt], frequency, 1)
         forecast_date = None if fut is None else fut[0]
     step_rows = np.arange(start + off, end + 1)  # (T,)
     return Trace(
@@ -205,7 +200,7 @@ def top_units(rec: engine.LayerRecord, k: int) -> list[int]:
     return sorted(int(u) for u in order)
 
 
-def to_dict(t: Trace, params: dict[str, np.ndarray], meta: dict) -> dict:
+def to_dict(t: Trace, params: dict[str, np.ndarray], info: ModelInfo) -> dict:
     """Every number of a trace as plain JSON-ready lists: arrays are [step][unit] (or [step][column]).
 
     Floats are written exactly (JSON float repr round-trips float64, and float32 widened).
@@ -214,7 +209,7 @@ def to_dict(t: Trace, params: dict[str, np.ndarray], meta: dict) -> dict:
     def arr(a: np.ndarray) -> list:
         return np.asarray(a, dtype=np.float64).tolist()
 
-    d = None if t.dates is None else [_dates.format_date(x, t.frequency) for x in t.dates]
+    d = None if t.dates is None else [periods.format_date(x, t.frequency) for x in t.dates]
     layers = []
     for k, rec in enumerate(t.record.layers):
         layers.append({
@@ -232,12 +227,12 @@ def to_dict(t: Trace, params: dict[str, np.ndarray], meta: dict) -> dict:
             "hidden_new": arr(rec.hidden_new[:, 0]),
             "tanh_cell": arr(rec.tanh_cell[:, 0]),
         })
-    c = meta.get("config", {})
+    c = info.config
     return {
         "model": {
-            "target": t.target, "columns": t.columns, "window": c.get("window"), "hidden": c.get("hidden"),
-            "layers": c.get("layers"), "dtype": str(params["weight_hh_l0"].dtype),
-            "format_version": meta.get("format_version"), "trained_on": meta.get("data", {}).get("source"),
+            "target": str(t.target), "columns": t.columns, "window": c.window, "hidden": c.hidden,
+            "layers": c.layers, "dtype": str(params["weight_hh_l0"].dtype),
+            "format_version": info.format_version, "trained_on": info.data.source,
         },
         "source": t.source,
         "layout": "per layer, arrays are [step][unit]; gate order i, f, g, o as in PyTorch",
@@ -251,7 +246,7 @@ def to_dict(t: Trace, params: dict[str, np.ndarray], meta: dict) -> dict:
         "head": {"output_scaled": arr(t.head), "output_target": arr(t.head_target),
                  "weight": arr(params["head.weight"]), "bias": arr(params["head.bias"])},
         "forecast": {
-            "date": None if t.forecast_date is None else _dates.format_date(t.forecast_date, t.frequency),
+            "date": None if t.forecast_date is None else periods.format_date(t.forecast_date, t.frequency),
             "row": int(t.rows[-1]) + 1, "last_price": arr(t.last_price), "price": arr(t.forecast),
             "actual": None if t.actual is None else arr(t.actual),
         },

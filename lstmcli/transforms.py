@@ -13,33 +13,55 @@ model of them degrades gracefully to the naive forecast (a return of ~0).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
 from lstmcli.errors import DataError, OptionError
 
-TARGETS = ("log-return", "diff", "level")
+
+class Target(StrEnum):
+    """What the network learns; a str, so `Target.DIFF == "diff"` and JSON/CLI strings work unchanged.
+
+    Every member is a concrete series the network can learn. (A choice made from the data, such
+    as a future `--target auto`, would be resolved to one of these before training.)
+    """
+
+    LOG_RETURN = "log-return"  # log(p[t+1] / p[t]): the default, see the module docstring
+    DIFF = "diff"  # p[t+1] - p[t]
+    LEVEL = "level"  # p[t]
+
+    @property
+    def offset(self) -> int:
+        """How many leading price rows the target series loses (1 for changes, 0 for levels)."""
+        return 0 if self is Target.LEVEL else 1
 
 
-def check_target(kind: str) -> str:
-    if kind not in TARGETS:
-        raise OptionError(f"--target {kind!r} is not known", hint=f"use one of: {', '.join(TARGETS)}")
-    return kind
+DEFAULT_TARGET = Target.LOG_RETURN
+TARGETS = tuple(t.value for t in Target)  # ("log-return", "diff", "level"), for help texts
+
+
+def check_target(kind: str) -> Target:
+    """The Target named `kind` (a Target or its string); OptionError naming --target otherwise."""
+    try:
+        return Target(kind)
+    except ValueError:
+        raise OptionError(f"--target {kind!r} is not known", hint=f"use one of: {', '.join(TARGETS)}") from None
 
 
 def to_target(
-    values: np.ndarray, kind: str, source: str = "the data", columns: list[str] | None = None, axis: int = 0
+    values: np.ndarray, kind: Target | str, source: str = "the data", columns: list[str] | None = None, axis: int = 0
 ) -> np.ndarray:
     """Prices (N, F) -> target series: (N-1, F) for returns/diffs, (N, F) for levels.
 
     Row j of a return/diff series is the change from price row j to j+1. `axis` is the time
     axis (1 for a batch of histories (B, N, F)).
     """
-    check_target(kind)
+    kind = check_target(kind)
     values = np.asarray(values, dtype=np.float64)
-    if kind == "level":
+    if kind is Target.LEVEL:
         return values.copy()
-    if kind == "diff":
+    if kind is Target.DIFF:
         return np.diff(values, axis=axis)
     bad = ~(values > 0)
     if bad.any():
@@ -53,16 +75,17 @@ def to_target(
     return np.diff(np.log(values), axis=axis)
 
 
-def offset(kind: str) -> int:
+def offset(kind: Target | str) -> int:
     """How many leading price rows the target series loses (1 for changes, 0 for levels)."""
-    return 0 if kind == "level" else 1
+    return check_target(kind).offset
 
 
-def next_price(last: np.ndarray, step: np.ndarray, kind: str) -> np.ndarray:
+def next_price(last: np.ndarray, step: np.ndarray, kind: Target | str) -> np.ndarray:
     """The price after `last` (F,) given one target-series value `step` (F,)."""
-    if kind == "level":
+    kind = check_target(kind)
+    if kind is Target.LEVEL:
         return step
-    if kind == "diff":
+    if kind is Target.DIFF:
         return last + step
     return last * np.exp(step)
 

@@ -24,7 +24,7 @@ from lstmcli.backtest import (
     score,
 )
 from lstmcli.errors import DataError, OptionError
-from lstmcli.forecast import conformal_quantiles
+from lstmcli.intervals import conformal_quantiles
 from lstmcli.training import TrainConfig
 
 TINY = TrainConfig(window=6, hidden=4, epochs=3, patience=2, batch_size=32)
@@ -311,8 +311,8 @@ def test_train_windows_matches_the_forecasters_own_split(rows, window, target):
     from lstmcli.forecast import Forecaster
 
     cfg = TrainConfig(window=window, hidden=2, epochs=1)
-    fc = Forecaster(cfg, target).fit(_walk(rows))
-    assert fc.meta["training"]["train_windows"] == train_windows(rows, window, cfg.val_fraction, target)
+    forecaster = Forecaster(cfg, target).fit(_walk(rows))
+    assert forecaster.info.training.train_windows == train_windows(rows, window, cfg.val_fraction, target)
 
 
 def test_batch_size_gives_short_series_enough_steps_and_long_ones_64():

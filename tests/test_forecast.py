@@ -7,9 +7,11 @@ import pytest
 
 from lstmcli import metrics, modelfile
 from lstmcli.errors import DataError, OptionError
-from lstmcli.forecast import Forecaster, interval_bounds
+from lstmcli.forecast import MAX_DAYS, Forecaster, check_horizon
+from lstmcli.intervals import interval_bounds
+from lstmcli.modelfile import IntervalInfo
 from lstmcli.training import TrainConfig
-from lstmcli.transforms import Scaler, next_price, to_target
+from lstmcli.transforms import Scaler, Target, check_target, next_price, to_target
 
 SMALL = dict(window=10, hidden=8, epochs=4, patience=3, batch_size=32)
 
@@ -69,24 +71,24 @@ def test_no_look_ahead_scaler_and_validation_ignore_later_data():
     """Changing data after the training cut-off leaves the scaler unchanged."""
     p = _prices(300)
     a = Forecaster(TrainConfig(**SMALL)).fit(p)
-    cut = a.meta["data"]["train_rows"]
+    cut = a.info.data.train_rows
     q = p.copy()
     q[cut:] *= 3.0  # a wild future
     b = Forecaster(TrainConfig(**SMALL)).fit(q)
-    assert a.meta["scaler"] == b.meta["scaler"]
-    assert a.meta["validation"]["scale"] == b.meta["validation"]["scale"]
+    assert a.info.scaler.to_dict() == b.info.scaler.to_dict()
+    assert a.info.validation.scale == b.info.validation.scale
 
 
 def test_validation_metrics_against_hand_computation(fitted):
-    fc_model, p = fitted
-    v = fc_model.meta["validation"]
-    start = v["first_date_index"]
+    forecaster, p = fitted
+    v = forecaster.info.validation
+    start = v.first_date_index
     actual, previous = p[start:], p[start - 1 : -1]
-    assert v["rows"] == len(actual)
-    assert v["naive"]["mae"] == pytest.approx(np.mean(np.abs(actual - previous)), rel=1e-12)
-    train_end = fc_model.meta["data"]["train_rows"] - 1
+    assert v.rows == len(actual)
+    assert v.naive.mae == pytest.approx(np.mean(np.abs(actual - previous)), rel=1e-12)
+    train_end = forecaster.info.data.train_rows - 1
     scale = np.mean(np.abs(np.diff(p[: train_end + 1])))
-    assert v["naive"]["mase"] == pytest.approx(np.mean(np.abs(actual - previous)) / scale, rel=1e-12)
+    assert v.naive.mase == pytest.approx(np.mean(np.abs(actual - previous)) / scale, rel=1e-12)
 
 
 def test_predict_from_newer_data_uses_its_end(fitted):
@@ -139,7 +141,7 @@ def test_interval_bounds_grow_with_horizon_and_cover_the_forecast(fitted):
 
 
 def test_interval_bounds_difference_kind():
-    info = {"kind": "difference", "levels": [0.05, 0.5, 0.95], "quantiles": [[-1, 0, 1], [-2, 0, 2]]}
+    info = IntervalInfo("difference", np.array([0.05, 0.5, 0.95]), np.array([[-1.0, 0, 1], [-2, 0, 2]]), (30, 29))
     lo, hi = interval_bounds(info, np.array([10.0, 10.0, 10.0, 10.0]), 0.9)
     np.testing.assert_allclose(lo[:2], [9, 8])
     np.testing.assert_allclose(hi[:2], [11, 12])
@@ -164,9 +166,9 @@ def test_fit_accepts_a_pandas_series_with_dates():
     pd = pytest.importorskip("pandas")
     idx = pd.bdate_range("2022-01-03", periods=150)
     s = pd.Series(_prices(150), index=idx, name="Close")
-    fc = Forecaster(TrainConfig(**SMALL)).fit(s)
-    assert fc.meta["columns"] == ["Close"] and fc.meta["data"]["frequency"] == "B"
-    assert str(fc.predict(1).dates[0])[:10] == str(np.busday_offset(idx[-1].date(), 1, roll="forward"))
+    forecaster = Forecaster(TrainConfig(**SMALL)).fit(s)
+    assert forecaster.info.columns == ("Close",) and forecaster.info.data.frequency == "B"
+    assert str(forecaster.predict(1).dates[0])[:10] == str(np.busday_offset(idx[-1].date(), 1, roll="forward"))
 
 
 def test_fit_accepts_a_price_series_from_read_prices(tmp_path):
@@ -176,9 +178,9 @@ def test_fit_accepts_a_price_series_from_read_prices(tmp_path):
     days = _bdays(120)
     path = tmp_path / "p.csv"
     path.write_text("Date,Close\n" + "".join(f"{str(d)[:10]},{v:.4f}\n" for d, v in zip(days, p, strict=True)))
-    fc = Forecaster(TrainConfig(**SMALL)).fit(data.read_prices(path))
-    assert fc.meta["data"]["source"].endswith("p.csv") and fc.meta["data"]["sha256"]
-    assert fc.meta["data"]["frequency"] == "B"
+    forecaster = Forecaster(TrainConfig(**SMALL)).fit(data.read_prices(path))
+    assert forecaster.info.data.source.endswith("p.csv") and forecaster.info.data.sha256
+    assert forecaster.info.data.frequency == "B"
 
 
 def test_too_little_data_names_the_true_minimum():
@@ -188,3 +190,22 @@ def test_too_little_data_names_the_true_minimum():
     Forecaster(TrainConfig(**{**SMALL, "epochs": 1})).fit(_prices(need))
     with pytest.raises(DataError, match=f"needs at least {need}"):
         Forecaster(TrainConfig(**{**SMALL, "epochs": 1})).fit(_prices(need - 1))
+
+
+def test_days_and_interval_are_checked_in_one_place_with_one_wording(fitted):
+    """check_horizon is what both Forecaster.predict and `lstm predict` run."""
+    for days, interval, message in ((0, 0.9, "--days 0 is not possible"), (3, 1.5, "--interval 1.5 is not possible"),
+                                    (3, float("nan"), "--interval nan is not possible"),
+                                    (MAX_DAYS + 1, None, "is more than lstm forecasts")):
+        with pytest.raises(OptionError, match=message):
+            check_horizon(days, interval)
+        with pytest.raises(OptionError, match=message):
+            fitted[0].predict(days, interval=interval)
+    assert fitted[0].predict(2, interval=0).lower is None  # 0 turns the interval off, as --interval 0 does
+
+
+def test_target_is_a_string_enum():
+    assert check_target("diff") is Target.DIFF and Target.LOG_RETURN == "log-return"
+    assert [t.offset for t in Target] == [1, 1, 0]
+    with pytest.raises(OptionError, match="--target 'astrology' is not known"):
+        check_target("astrology")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +19,10 @@ from lstmcli import engine, example, explain
 from lstmcli.cli.inspect import parse_steps, parse_units
 from lstmcli.errors import OptionError
 from lstmcli.forecast import Forecaster
+from lstmcli.modelfile import Tail
 from lstmcli.trace import to_dict, top_units, trace
 from lstmcli.training import TrainConfig
+from lstmcli.transforms import Scaler
 
 
 def _series(n: int = 160, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -55,9 +58,9 @@ def seed_model(tmp_path_factory) -> Path:
     fc = Forecaster(TrainConfig(window=4, hidden=1, layers=1, epochs=1, dtype="float64"), "level")
     fc.fit(np.linspace(0, 1, 40), source="seed")
     fc.params = example.seed_params()
-    fc.meta["scaler"] = {"kind": "standard", "mean": [0.0], "std": [1.0]}
-    fc.meta["tail"] = {"values": [[v] for v in example.COMPANIES["A"]], "dates": None}
-    fc.meta["data"]["rows"] = 4
+    fc.info = replace(fc.info, scaler=Scaler(np.zeros(1), np.ones(1)),
+                      tail=Tail(np.array([[v] for v in example.COMPANIES["A"]], dtype=np.float64), None),
+                      data=replace(fc.info.data, rows=4))
     return fc.save(tmp / "seed.npz")
 
 
@@ -116,7 +119,7 @@ def test_json_round_trips_every_gate_value(run, models):
             assert np.array_equal(np.array(lay["pre_activation"][g], dtype=dtype), rec.pre_activation(g)[:, 0])
     assert payload["forecast"]["price"] == t.forecast.tolist()
     assert [s["scaled"] for s in payload["steps"]] == t.scaled.astype(np.float64).tolist()
-    assert payload == json.loads(json.dumps(to_dict(t, Forecaster.load(path).params, Forecaster.load(path).meta)
+    assert payload == json.loads(json.dumps(to_dict(t, Forecaster.load(path).params, Forecaster.load(path).info)
                                             | {"model": payload["model"]}))
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +13,10 @@ from conftest import rewrite_model
 
 from lstmcli import engine, modelfile
 from lstmcli.errors import ModelFileError
+from lstmcli.forecast import Forecaster
+from lstmcli.transforms import Target
+
+DATA = Path(__file__).parent / "data"
 
 
 def _meta(F=1, H=3, L=1, O=1):
@@ -125,3 +132,68 @@ def test_failed_write_keeps_previous_model(good, monkeypatch):
         modelfile.save(good, _params(), _meta())
     assert good.read_bytes() == before
     assert sorted(p.name for p in good.parent.iterdir()) == ["m.npz"]
+
+
+# ---------------------------------------------------------------------------------------
+# the typed metadata (ModelInfo): files written before it existed keep loading, unchanged
+
+V1_FILES = ("v1_dated_logreturn", "v1_undated_level")
+
+
+@pytest.mark.parametrize("name", V1_FILES)
+def test_a_format_1_file_from_before_the_typed_metadata_loads_and_round_trips(name):
+    """tests/data/*.npz were written by the code before ModelInfo (see make_v1_fixtures.py)."""
+    _, meta = modelfile.load(DATA / f"{name}.npz")
+    info = modelfile.ModelInfo.from_dict(meta)
+    assert info.to_dict() == meta  # every key and value, as the older code wrote it
+    assert json.dumps(info.to_dict()) == json.dumps(meta)  # and in the same order
+
+
+@pytest.mark.parametrize("name", V1_FILES)
+def test_a_format_1_file_from_before_the_typed_metadata_forecasts_as_it_did(name):
+    expected = json.loads((DATA / "v1_expected_forecasts.json").read_text())[name]
+    forecaster = Forecaster.load(DATA / f"{name}.npz")
+    assert forecaster.predict(7, interval=0.8).to_dict() == expected
+
+
+def test_the_typed_metadata_of_an_old_file():
+    info = Forecaster.load(DATA / "v1_dated_logreturn.npz").info
+    assert info.target is Target.LOG_RETURN and info.columns == ("Close", "Volume") and info.features == 2
+    assert info.config.window == 8 and info.config.hidden == 4
+    assert info.data.source == "fixture.csv" and info.data.frequency == "B" and info.data.rows == 160
+    assert info.tail.values.shape == (160, 2) and info.tail.dates.dtype == np.dtype("datetime64[s]")
+    assert info.validation.naive.directional_accuracy is None and info.validation.model.mae > 0
+    assert info.intervals is not None and info.intervals.quantiles.shape[1] == len(info.intervals.levels)
+    assert len(info.intervals.origins) == len(info.intervals.quantiles)
+    level = Forecaster.load(DATA / "v1_undated_level.npz").info
+    assert level.target is Target.LEVEL and level.intervals is None and level.tail.dates is None
+
+
+def test_resaving_an_old_file_writes_the_same_metadata(tmp_path):
+    forecaster = Forecaster.load(DATA / "v1_dated_logreturn.npz")
+    again = modelfile.load(forecaster.save(tmp_path / "again.npz"))[1]
+    assert again == modelfile.load(DATA / "v1_dated_logreturn.npz")[1]
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda m: m["data"].update(rows="many"), "rows 'many' is not a count"),
+    (lambda m: m["training"].update(stopped_early="yes"), "stopped_early 'yes' is not true or false"),
+    (lambda m: m["config"].update(window=8.0), "window 8.0 is not a count"),
+    (lambda m: m["intervals"].update(origins=[1]), "the interval quantiles are malformed"),
+    (lambda m: m.update(horizon_strategy="direct"), "the horizon strategy 'direct' is not 'recursive'"),
+    (lambda m: m.pop("training"), "metadata is incomplete or invalid ('training')"),
+    (lambda m: m["scaler"].update(std=[0.0, 1.0]), "the scaler's deviations [0.0, 1.0] are not all above 0"),
+])
+def test_damaged_metadata_is_refused_once_with_its_reason(tmp_path, edit, message):
+    path = DATA / "v1_dated_logreturn.npz"
+    meta = modelfile.load(path)[1]
+    edit(meta)
+    with pytest.raises(ModelFileError, match=re.escape(message)):
+        modelfile.read(rewrite_model(path.read_bytes(), tmp_path / "bad.npz", meta=meta))
+
+
+def test_outputs_must_equal_features():
+    """Every column is predicted and fed back: a head of another size cannot forecast."""
+    meta = modelfile.load(DATA / "v1_dated_logreturn.npz")[1]
+    with pytest.raises(ValueError, match="features 2 and outputs 3 are not one count"):
+        modelfile.ModelInfo.from_dict({**meta, "outputs": 3})

@@ -225,7 +225,7 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
     if json_out:
         import json
 
-        payload = _trace.to_dict(t, fc.params, fc.meta)
+        payload = _trace.to_dict(t, fc.params, fc.info)
         payload["model"]["path"] = str(path)
         print(json.dumps(payload))
         return

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from lstmcli.cli.common import STDOUT, ModelOpt, check_one_stdout, model_path, read_data, stderr, stdout, write_csv
-from lstmcli.errors import LstmError
 
 
 def predict(
@@ -32,11 +31,9 @@ def predict(
 
     Example: lstm predict --days 5     (after: lstm train prices.csv)
     """
-    if days < 1:
-        raise LstmError(f"--days {days} is not possible", hint="ask for at least 1, e.g. --days 5")
-    if not 0 <= interval < 1:
-        raise LstmError(f"--interval {interval} is not possible", hint="use a coverage such as 0.9, or 0 for none")
-    from lstmcli.forecast import Forecaster
+    from lstmcli.forecast import Forecaster, check_horizon
+
+    check_horizon(days, interval)  # before loading anything
 
     check_one_stdout(json_out, output)
     path = model_path(model)

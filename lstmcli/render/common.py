@@ -35,9 +35,9 @@ def price(v: float) -> str:
 
 def format_date(d, frequency) -> str:
     """A date as the series' frequency writes it (2024-05-31, 2024-05, ...)."""
-    from lstmcli import dates
+    from lstmcli import periods
 
-    return dates.format_date(d, frequency)
+    return periods.format_date(d, frequency)
 
 
 def gate_style(v: float) -> str:

@@ -31,7 +31,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmcli import engine, example, explain
-from lstmcli.dates import FREQUENCY_NAMES
+from lstmcli.periods import FREQUENCY_NAMES
 from lstmcli.render.common import explain_text, format_date, gate_style, price, user_text
 from lstmcli.trace import Trace
 

@@ -53,7 +53,7 @@ def training_summary(meta: dict, model_path: str) -> Table:
     table = Table(title="Training summary", title_justify="left", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value")
-    from lstmcli.dates import FREQUENCY_NAMES
+    from lstmcli.periods import FREQUENCY_NAMES
 
     span = f"{d['first_date'][:10]} .. {d['last_date'][:10]}" if d.get("first_date") else "no dates"
     freq = FREQUENCY_NAMES.get(d.get("frequency") or "", "")

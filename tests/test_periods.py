@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from lstmcli.dates import FREQUENCY_NAMES, format_date, future_dates, infer_frequency
+from lstmcli.periods import FREQUENCY_NAMES, format_date, future_dates, infer_frequency
 
 
 def days(start: str, stop: str) -> np.ndarray:
@@ -175,7 +175,7 @@ def test_format_date():
     assert format_date(np.datetime64("NaT"), "D") == "NaT"
 
 
-def test_importing_dates_does_not_import_pandas():
-    code = "import lstmcli.dates, sys; assert 'pandas' not in sys.modules, 'pandas was imported'"
+def test_importing_periods_does_not_import_pandas():
+    code = "import lstmcli.periods, sys; assert 'pandas' not in sys.modules, 'pandas was imported'"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr

@@ -1,0 +1,94 @@
+"""Prediction intervals from the model's own validation errors (split conformal), NumPy only.
+
+At fit time the model forecasts H steps ahead from every validation origin; the errors at
+each horizon h give quantiles (`calibrate`), stored in the model file as an `IntervalInfo`.
+At predict time (and in backtests) those quantiles put bounds around a forecast
+(`interval_bounds`). Errors are log(actual / forecast) for a log-return model (they scale
+with the price), else actual - forecast (price units).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from lstmcli.modelfile import IntervalInfo
+
+#: quantile levels of the stored validation errors, enough for 50..95% intervals
+INTERVAL_LEVELS = (0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.5, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975)
+MAX_INTERVAL_HORIZON = 30
+MIN_INTERVAL_ORIGINS = 20
+MAX_INTERVAL_ORIGINS = 5000
+INTERRUPTED_ORIGINS = 500  # after Ctrl-C: fewer origins, so stopping stays prompt (the counts are stored)
+
+
+def horizon(origins: int) -> int:
+    """How many steps ahead `origins` validation origins can calibrate (< 1: too few for any)."""
+    return min(MAX_INTERVAL_HORIZON, origins - MIN_INTERVAL_ORIGINS + 1)
+
+
+def conformal_quantiles(errors: np.ndarray, levels: tuple[float, ...] | np.ndarray) -> np.ndarray:
+    """Split-conformal quantiles (len(levels),) of n calibration errors, safe for small n.
+
+    An upper level q takes the ceil((n + 1) q)-th smallest error and a lower level the
+    floor((n + 1) q)-th (clamped to the largest / smallest), as split conformal prediction
+    does: a plain interpolated quantile of n errors covers about n/(n + 1) of what it should,
+    which for the 20-30 validation origins of a short monthly series is 5-10 points short.
+    """
+    e = np.sort(np.asarray(errors, dtype=np.float64))  # (n,)
+    n = len(e)
+    out = []
+    for q in levels:
+        if q == 0.5:
+            out.append(float(np.median(e)))
+            continue
+        k = math.ceil((n + 1) * q - 1e-9) if q > 0.5 else math.floor((n + 1) * q + 1e-9)  # 1-based rank
+        out.append(float(e[min(max(k, 1), n) - 1]))
+    return np.asarray(out)
+
+
+def calibrate(forecasts: np.ndarray, actual: np.ndarray, first_rows: np.ndarray, log_ratio: bool) -> IntervalInfo:
+    """Error quantiles at each horizon of forecasts (V, H) made from V origins.
+
+    `actual` (N,) is the target column's prices; origin k's step h forecasts row
+    first_rows[k] + h. Step h is scored on the V - h origins whose row is still in the data.
+    """
+    V, H = forecasts.shape
+    quantiles, counts = [], []
+    for h in range(H):
+        n = V - h  # origins whose h-step-ahead value is still inside the data
+        a = actual[first_rows[:n] + h]  # (n,)
+        err = np.log(a / forecasts[:n, h]) if log_ratio else a - forecasts[:n, h]
+        quantiles.append(conformal_quantiles(err, INTERVAL_LEVELS))
+        counts.append(n)
+    return IntervalInfo(kind="log-ratio" if log_ratio else "difference", levels=np.asarray(INTERVAL_LEVELS),
+                        quantiles=np.asarray(quantiles), origins=tuple(counts))
+
+
+def widest_interval(info: IntervalInfo) -> float:
+    """The widest coverage the stored error quantiles can give (0.95 for levels 0.025..0.975)."""
+    return round(float(info.levels[-1] - info.levels[0]), 6)
+
+
+def interval_bounds(info: IntervalInfo, forecast: np.ndarray, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds (days,) around a forecast from the stored validation errors.
+
+    Beyond the longest horizon measured, the error quantiles grow with sqrt(horizon), as a
+    random walk's do.
+    """
+    levels, q = info.levels, info.quantiles  # (L,), (H, L)
+    lo_p, hi_p = (1 - coverage) / 2, (1 + coverage) / 2
+    if lo_p < levels[0] - 1e-12:
+        lo_p, hi_p = levels[0], levels[-1]  # widest we measured
+    H = len(q)
+    lows, highs = [], []
+    for h in range(len(forecast)):
+        row = q[min(h, H - 1)]
+        grow = math.sqrt((h + 1) / H) if h >= H else 1.0
+        lows.append(np.interp(lo_p, levels, row) * grow)
+        highs.append(np.interp(hi_p, levels, row) * grow)
+    lo, hi = np.asarray(lows), np.asarray(highs)
+    if info.kind == "log-ratio":
+        return forecast * np.exp(lo), forecast * np.exp(hi)
+    return forecast + lo, forecast + hi
