@@ -46,6 +46,7 @@ class PriceSeries:
     source: str  # file name as given, or "<stdin>"
     sha256: str  # of the raw bytes read
     notes: list[str] = field(default_factory=list)  # what cleaning did, in short phrases
+    series: str | None = None  # the series' name when the file names it (a Ticker column, a yfinance header)
 
 
 # Names, normalised by _key(), in the order they are preferred.
@@ -61,6 +62,9 @@ _CURRENCY = re.compile(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|PLN)\
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 _TZ = re.compile(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_ID_NAMES = {"ticker", "symbol", "unique id", "uid", "id", "series", "series id", "store", "store id", "name",
+             "code", "item", "item id", "sku", "asset", "instrument", "isin", "stock", "security", "company"}
+_SHOWN_SERIES = 5  # names listed in the "several series" error
 _MAX_BAD_DATES = 0.05  # up to this share of unreadable dates (footers, notes) is dropped, not an error
 
 
@@ -458,6 +462,106 @@ def _find(header: list[str], wanted: str, src: str, what: str) -> int:
                     hint=f"{did_you_mean} columns are: {', '.join(header)}")
 
 
+def _unique_names(header: list[str]) -> list[str]:
+    """Repeated column names told apart as pandas does: Close, Close.1, Close.2."""
+    seen: dict[str, int] = {}
+    out = []
+    for h in header:
+        k = seen.get(h, 0)
+        seen[h] = k + 1
+        out.append(h if k == 0 else f"{h}.{k}")
+    return out
+
+
+def _listed(names: list[str]) -> str:
+    """The first few names, and how many more."""
+    shown = ", ".join(names[:_SHOWN_SERIES])
+    return shown + (f", ... ({len(names) - _SHOWN_SERIES:,} more)" if len(names) > _SHOWN_SERIES else "")
+
+
+def _choose_series(names: list[str], wanted: str | None, where: str, what: str, src: str) -> str:
+    """The one name of `names` that `wanted` picks (exact, else case-insensitive), else DataError."""
+    if wanted is None:
+        raise DataError(f"{src} holds {len(names):,} {what} {where}: {_listed(names)}; lstm reads one series at a time",
+                        hint=f"pick one with --series NAME, e.g. --series {names[0]}")
+    if wanted in names:
+        return wanted
+    folded = [n for n in names if n.casefold() == wanted.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5) or [
+        n for n in names if wanted.casefold() in n.casefold()][:3]
+    did_you_mean = f"did you mean {', '.join(repr(c) for c in close)}? The" if close else "the"
+    raise DataError(f"{src} has no series {wanted!r} {where}",
+                    hint=f"{did_you_mean} {what} are: {_listed(names)}")
+
+
+def _yfinance_layout(header: list[str], rows: list[list[str]], line_nos: list[int], series: str | None,
+                     src: str, notes: list[str]) -> tuple[list[str], list[list[str]], list[int], str | None]:
+    """A yfinance download (header rows Price / Ticker / Date) as a plain table of one ticker.
+
+    Returns the header, rows and line numbers of that ticker's columns and the ticker's name;
+    a file of another layout comes back unchanged with None.
+    """
+    if not rows or _key(header[0]) != "price" or _key(rows[0][0]) != "ticker":
+        return header, rows, line_nos, None
+    tickers_row = rows[0]
+    skip = 1
+    if len(rows) > 1 and _key(rows[1][0]) in ("date", "datetime") and not any(rows[1][1:]):
+        skip = 2
+    names = list(dict.fromkeys(t for t in tickers_row[1:] if t))
+    if not names:
+        return header, rows, line_nos, None
+    if len(names) == 1 and series is None:
+        ticker = names[0]
+    else:
+        ticker = _choose_series(names, series, "in its Ticker header row", "tickers (a yfinance download)", src)
+    keep = [0] + [i for i in range(1, len(header)) if tickers_row[i] == ticker]
+    notes.append(f"read ticker {ticker!r} of a yfinance download" + (f" of {len(names)} tickers" if len(names) > 1
+                                                                     else ""))
+    date_name = rows[1][0] if skip == 2 else "Date"
+    return ([date_name] + [header[i] for i in keep[1:]], [[r[i] for i in keep] for r in rows[skip:]],
+            line_nos[skip:], ticker)
+
+
+def _find_id_column(header: list[str], cells: list[list[str]], date_i: int | None, decimal: str) -> int | None:
+    """The column that names the series of a long-format file (Ticker, Symbol, unique_id...), or None.
+
+    A column is one by name (_ID_NAMES) or, for any text column, by its values repeating
+    across dates; either way each name must come back (at most half as many names as rows).
+    A named column of one name is returned too (the file names its one series).
+    """
+    n = len(cells[0]) if cells else 0
+    repeated_dates = date_i is not None and len(set(cells[date_i])) < n
+    for i, h in enumerate(header):
+        if i == date_i:
+            continue
+        values = [v for v in cells[i] if v.strip().lower() not in _MISSING]
+        if not values:
+            continue
+        k = len(set(values))
+        if k > max(1, n // 2):
+            continue
+        if _key(h) in _ID_NAMES and (k == 1 or date_i is None or repeated_dates):
+            return i
+        if k >= 2 and repeated_dates and not _is_numeric(cells[i], decimal):
+            pairs = len(set(zip(cells[date_i], cells[i], strict=True)))
+            if pairs >= 0.9 * n:  # (date, name) is the row's key
+                return i
+    return None
+
+
+def _pick_series(col: str, ids: list[str], series: str | None, src: str,
+                 notes: list[str]) -> tuple[list[int] | None, str | None]:
+    """The rows of the chosen series (None: all rows) and its name, from the id column's values."""
+    names = list(dict.fromkeys(v for v in ids if v.strip().lower() not in _MISSING))
+    if len(names) == 1 and (series is None or series.strip().casefold() == names[0].casefold()):
+        return None, names[0]
+    name = _choose_series(names, series, f"in column {col!r}", "series", src)
+    notes.append(f"read series {name!r} of {len(names):,} in column {col!r}")
+    return [j for j, v in enumerate(ids) if v == name], name
+
+
 def _find_date_column(header: list[str], rows: list[list[str]], decimal: str) -> int | None:
     """The date column: by name first (Date, Timestamp, ...), else the first column that reads as dates."""
     keys = [_key(h) for h in header]
@@ -546,12 +650,18 @@ def read_prices(
     date_column: str | None = None,
     features: Sequence[str] = (),
     name: str | None = None,
+    series: str | None = None,
+    id_column: str | None = None,
 ) -> PriceSeries:
     """Read and clean a price CSV: a path, "-" for stdin, or raw bytes (shown as `name`).
 
     The target is `column` (else Adj Close, Close, Price, ... or the only numeric column);
     `features` are extra input columns. Rows end up oldest-first with unique dates, leading
     gaps dropped and inner gaps forward-filled; `notes` lists each step taken.
+
+    A file of several series (a Ticker/Symbol/unique_id column, or a yfinance download of
+    several tickers) is refused unless `series` names the one to read; `id_column` names
+    the column of series names when it is not found by itself.
     """
     if isinstance(features, str):  # a single name, not its letters
         features = [features]
@@ -560,6 +670,8 @@ def read_prices(
     notes: list[str] = []
     text = _decode(raw, src, notes)
     header, rows, line_nos, delim = _rows(text, src, notes)
+    header, rows, line_nos, series_name = _yfinance_layout(header, rows, line_nos, series, src, notes)
+    header = _unique_names(header)
     if not rows:
         raise DataError(f"{src} has a header but no data rows", hint="export the price history again with its rows")
     cells = [[r[i] for r in rows] for i in range(len(header))]  # column-wise strings
@@ -579,6 +691,20 @@ def read_prices(
     decimal = _decimal_mark([c for i, c in enumerate(cells) if i != date_i], comma_delim)
     if decimal == ",":
         notes.append("read decimal commas (1.234,56 = 1234.56)")
+    id_i = None
+    if series_name is None:  # a yfinance download has already been narrowed to one ticker
+        id_i = (_find(header, id_column, src, "id column") if id_column is not None
+                else _find_id_column(header, cells, date_i, decimal))
+        if id_i is not None:
+            chosen_rows, series_name = _pick_series(header[id_i], cells[id_i], series, src, notes)
+            if chosen_rows is not None:
+                rows = [rows[j] for j in chosen_rows]
+                line_nos = [line_nos[j] for j in chosen_rows]
+                cells = [[r[i] for r in rows] for i in range(len(header))]
+        elif series is not None:
+            raise DataError(f"{src} has no column of series names (like Ticker or Symbol) to pick series "
+                            f"{series!r} from", hint="leave out the series name, or name the column of series "
+                            f"names as the id column; the columns are: {', '.join(header)}")
     keep = np.ones(len(rows), dtype=bool)
     dates = None
     step_i = None  # a "Day"/"Period" column of step numbers 1, 2, 3, ...: an index, not dates
@@ -592,7 +718,7 @@ def read_prices(
             notes.append(f"joined columns {header[date_i]!r} and {header[time_i]!r} into one date-time")
 
     # columns
-    skip = {i for i in (date_i, step_i) if i is not None}
+    skip = {i for i in (date_i, step_i, id_i) if i is not None}
     if column is not None:
         target_i = _find(header, column, src, "column")
         if target_i in skip:
@@ -627,7 +753,7 @@ def read_prices(
                         hint="pass a longer price history (a few hundred rows or more is best)")
     frequency = _dates.infer_frequency(dates) if dates is not None else None
     return PriceSeries(values=values, columns=columns, dates=dates, frequency=frequency, source=src,
-                       sha256=sha, notes=notes)
+                       sha256=sha, notes=notes, series=series_name)
 
 
 def _read_dates(cells: list[str], col: str, line_nos: list[int], src: str,

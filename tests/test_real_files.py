@@ -1,0 +1,136 @@
+"""Real files that used to give a silent wrong answer (issue 12): each is read right or refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lstmcli.data import PriceSeries, cleaning_summary, read_prices
+from lstmcli.errors import DataError
+
+
+def read(tmp_path: Path, text: str, **kw) -> PriceSeries:
+    path = tmp_path / "prices.csv"
+    path.write_text(text, encoding="utf-8")
+    return read_prices(path, **kw)
+
+
+def error(tmp_path: Path, text: str, *words: str, **kw) -> DataError:
+    """Reading must raise DataError whose message + hint contain every word."""
+    with pytest.raises(DataError) as info:
+        read(tmp_path, text, **kw)
+    full = str(info.value)
+    for w in words:
+        assert w in full, f"{w!r} not in {full!r}"
+    return info.value
+
+
+def iso(series: PriceSeries) -> list[str]:
+    return [str(d)[:10] for d in series.dates]
+
+
+# ---------------------------------------------------------------------------------------
+# 1. several series in one file
+
+DAYS = [f"2024-01-{d:02d}" for d in (2, 3, 4, 5, 8, 9)]
+LONG = "Date,Ticker,Close\n" + "".join(
+    f"{d},{t},{p + i}\n" for i, d in enumerate(DAYS) for t, p in (("AAPL", 100), ("MSFT", 300), ("GOOG", 130)))
+
+
+def test_long_format_with_a_ticker_column_is_refused_naming_the_series(tmp_path):
+    e = error(tmp_path, LONG, "3 series", "'Ticker'", "AAPL", "MSFT", "GOOG", "series")
+    assert "duplicate" not in str(e)
+
+
+def test_long_format_sorted_by_ticker_is_refused_too(tmp_path):
+    rows = sorted(LONG.splitlines()[1:], key=lambda r: r.split(",")[1])
+    error(tmp_path, "Date,Ticker,Close\n" + "\n".join(rows) + "\n", "3 series", "'Ticker'")
+
+
+def test_series_picks_one_series(tmp_path):
+    s = read(tmp_path, LONG, series="MSFT")
+    assert iso(s) == DAYS
+    np.testing.assert_array_equal(s.values[:, 0], [300, 301, 302, 303, 304, 305])
+    assert s.series == "MSFT"
+    assert any("series 'MSFT' of 3" in n for n in s.notes)
+    assert "duplicate" not in cleaning_summary(s)
+    assert read(tmp_path, LONG, series="msft").series == "MSFT"  # case does not matter
+
+
+def test_unknown_series_suggests_the_nearest(tmp_path):
+    error(tmp_path, LONG, "no series 'MSFY'", "did you mean 'MSFT'", series="MSFY")
+
+
+def test_an_unnamed_text_column_that_repeats_across_dates_is_an_id_column(tmp_path):
+    text = "Date,Close,Label\n" + "".join(f"{d},{p + i},{t}\n" for i, d in enumerate(DAYS)
+                                          for t, p in (("north", 1), ("south", 2)))
+    error(tmp_path, text, "2 series", "'Label'", "north", "south")
+    assert read(tmp_path, text, series="south").values[0, 0] == 2
+
+
+def test_numeric_store_ids_and_id_column_override(tmp_path):
+    text = "store,Date,Sales\n" + "".join(f"{s},{d},{10 * s + i}\n" for i, d in enumerate(DAYS) for s in (1, 2))
+    error(tmp_path, text, "2 series", "'store'")
+    s = read(tmp_path, text, series="2")
+    np.testing.assert_array_equal(s.values[:, 0], [20, 21, 22, 23, 24, 25])
+    text2 = "Date,Region,Kind,Close\n" + "".join(f"{d},{r},x,{i}\n" for i, d in enumerate(DAYS) for r in "AB")
+    s = read(tmp_path, text2, id_column="Region", series="B")
+    assert len(s.values) == 6
+    error(tmp_path, text2, "no id column 'Nope'", id_column="Nope", series="B")
+
+
+def test_many_series_are_listed_first_few_and_counted(tmp_path):
+    text = "Date,unique_id,y\n" + "".join(f"{d},S{k:02d},{k + i}\n" for i, d in enumerate(DAYS) for k in range(40))
+    e = error(tmp_path, text, "40 series", "S00", "S01")
+    assert "S39" not in str(e)
+
+
+def test_a_constant_ticker_column_is_one_series(tmp_path):
+    s = read(tmp_path, "Date,Ticker,Close\n" + "".join(f"{d},AAPL,{i}\n" for i, d in enumerate(DAYS)))
+    assert len(s.values) == 6 and s.series == "AAPL"
+    s = read(tmp_path, "Date,Ticker,Close\n" + "".join(f"{d},AAPL,{i}\n" for i, d in enumerate(DAYS)), series="AAPL")
+    assert len(s.values) == 6 and s.series == "AAPL"
+
+
+def test_series_without_an_id_column_is_an_error(tmp_path):
+    error(tmp_path, "Date,Close\n2024-01-02,1\n2024-01-03,2\n", "no column of series names", series="AAPL")
+
+
+YF_MULTI = ("Price,Close,Close,High,High,Low,Low,Open,Open,Volume,Volume\n"
+            "Ticker,AAPL,MSFT,AAPL,MSFT,AAPL,MSFT,AAPL,MSFT,AAPL,MSFT\n"
+            "Date,,,,,,,,,,\n"
+            + "".join(f"{d},{100 + i},{300 + i},{101 + i},{301 + i},{99 + i},{299 + i},{100 + i},{300 + i},1000,2000\n"
+                      for i, d in enumerate(DAYS)))
+
+
+def test_yfinance_multi_ticker_csv_is_refused_naming_the_tickers(tmp_path):
+    error(tmp_path, YF_MULTI, "2 tickers", "AAPL", "MSFT", "yfinance", "series")
+
+
+def test_yfinance_multi_ticker_csv_series_picks_a_ticker(tmp_path):
+    s = read(tmp_path, YF_MULTI, series="MSFT")
+    assert s.columns == ["Close"] and iso(s) == DAYS and s.series == "MSFT"
+    np.testing.assert_array_equal(s.values[:, 0], [300, 301, 302, 303, 304, 305])
+    s = read(tmp_path, YF_MULTI, series="AAPL", column="High", features=["Volume"])
+    np.testing.assert_array_equal(s.values[:, 0], [101, 102, 103, 104, 105, 106])
+    np.testing.assert_array_equal(s.values[:, 1], [1000] * 6)
+    assert not any("could not be read" in n for n in s.notes)
+    error(tmp_path, YF_MULTI, "did you mean 'MSFT'", series="MSFX")
+
+
+def test_yfinance_single_ticker_csv(tmp_path):
+    text = ("Price,Close,High,Low,Open,Volume\nTicker,AAPL,AAPL,AAPL,AAPL,AAPL\nDate,,,,,\n"
+            + "".join(f"{d},{100 + i},{101 + i},{99 + i},{100 + i},1000\n" for i, d in enumerate(DAYS)))
+    s = read(tmp_path, text)
+    assert s.columns == ["Close"] and iso(s) == DAYS and s.series == "AAPL"
+    assert not any("could not be read" in n for n in s.notes)
+
+
+def test_duplicate_column_names_are_told_apart(tmp_path):
+    text = "Date,Close,Close\n2024-01-02,1,10\n2024-01-03,2,20\n2024-01-04,3,30\n"
+    s = read(tmp_path, text, column="Close.1")
+    np.testing.assert_array_equal(s.values[:, 0], [10, 20, 30])
+    e = error(tmp_path, text, "did you mean", column="Closes")
+    assert "'Close', 'Close'" not in str(e)
