@@ -386,12 +386,16 @@ def _to_datetime(values: pd.Series, fmt: str) -> np.ndarray:
     return parsed.to_numpy(dtype="datetime64[s]")
 
 
-def _parse_dates(cells: list[str]) -> tuple[np.ndarray, str, list[str]]:
+def _parse_dates(cells: list[str], dayfirst: bool | None = None,
+                 date_format: str | None = None) -> tuple[np.ndarray, str, list[str]]:
     """Read a column of date strings: (N,) datetime64[s] with NaT, the format used, notes.
 
-    Tries ISO 8601 and a list of common formats and keeps the one that reads the most values;
-    of day-first and month-first, the one under which all values parse, else month-first
-    (unless only day-first keeps the file in date order).
+    Tries ISO 8601 and a list of common formats and keeps the one that reads the most values.
+    Of day-first and month-first (01/02/2024), the one under which all values parse; if both
+    do, the one that gives a regular frequency (monthly data dated 01/02, 01/03... read
+    month-first is irregular daily data), else the one that keeps the file in date order,
+    else month-first. `dayfirst` True/False allows only that reading; `date_format` (strftime
+    codes) is the only format tried.
     """
     notes: list[str] = []
     cleaned = [None if c.strip().lower() in _MISSING else c.strip() for c in cells]
@@ -414,12 +418,17 @@ def _parse_dates(cells: list[str]) -> tuple[np.ndarray, str, list[str]]:
             return np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[s]"), "", notes
         return _to_datetime(series, fmt), fmt, notes
 
+    if date_format is not None:
+        return _to_datetime(series, date_format), date_format, notes
+
     sample = pd.Series(present[:40] + present[-10:], dtype="object")
     suffix = _time_suffix(present[0])
-    candidates = ["ISO8601"] + [f + suffix for f in _DATE_FORMATS] + ([*_DATE_FORMATS] if suffix else [])
+    formats = [f for f in _DATE_FORMATS if not (dayfirst is True and f in _MONTH_FIRST)
+               and not (dayfirst is False and f in _DAY_FIRST)]
+    candidates = ["ISO8601"] + [f + suffix for f in formats] + ([*formats] if suffix else [])
     scores = {fmt: int((~np.isnat(_to_datetime(sample, fmt))).sum()) for fmt in candidates}
     best_sample = max(scores.values())
-    if best_sample < 0.5 * len(sample):
+    if best_sample < 0.5 * len(sample) and dayfirst is None:  # pandas' own guess (it may read day-first)
         parsed = _to_datetime(series, "mixed")
         return parsed, "mixed", notes
     finalists = [f for f in candidates if scores[f] == best_sample]
@@ -430,13 +439,40 @@ def _parse_dates(cells: list[str]) -> tuple[np.ndarray, str, list[str]]:
     if base in _MONTH_FIRST:
         other = _MONTH_FIRST[base] + (suffix if best.endswith(suffix) and suffix else "")
         if other in full and counts[other] == counts[best]:
-            if _in_order(full[other]) and not _in_order(full[best]):
+            regular = {f: _is_regular(full[f]) for f in (best, other)}
+            if regular[other] and not regular[best]:
+                best = other
+                notes.append(f"read dates like {_first_ambiguous(present)} day-first "
+                             f"(only that reading gives regular {_frequency_name(full[other])})")
+            elif regular[best] and not regular[other]:
+                notes.append(f"read dates like {_first_ambiguous(present)} month-first "
+                             f"(only that reading gives regular {_frequency_name(full[best])})")
+            elif _in_order(full[other]) and not _in_order(full[best]):
                 best = other
                 notes.append("read ambiguous dates like 01/02 day-first (only that keeps them in date order)")
             else:
                 notes.append("read ambiguous dates like 01/02/2024 month-first (January 2); "
                              "both readings were possible")
     return full[best], best, notes
+
+
+def _is_regular(d: np.ndarray) -> bool:
+    """A known frequency that fills at least half of its steps between the first and last date."""
+    freq = _dates.infer_frequency(d)
+    return freq is not None and _dates.coverage(d, freq) >= 0.5
+
+
+def _frequency_name(d: np.ndarray) -> str:
+    return _dates.FREQUENCY_NAMES.get(_dates.infer_frequency(d) or "", "dates")
+
+
+def _first_ambiguous(present: list[str]) -> str:
+    """The first value whose day and month could be swapped (01/02/1949), for a note."""
+    for c in present:
+        m = re.match(r"(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}", c)
+        if m and int(m.group(1)) <= 12 and int(m.group(2)) <= 12 and m.group(1) != m.group(2):
+            return m.group(0)
+    return present[0]
 
 
 def _in_order(d: np.ndarray) -> bool:
@@ -652,6 +688,8 @@ def read_prices(
     name: str | None = None,
     series: str | None = None,
     id_column: str | None = None,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
 ) -> PriceSeries:
     """Read and clean a price CSV: a path, "-" for stdin, or raw bytes (shown as `name`).
 
@@ -662,6 +700,10 @@ def read_prices(
     A file of several series (a Ticker/Symbol/unique_id column, or a yfinance download of
     several tickers) is refused unless `series` names the one to read; `id_column` names
     the column of series names when it is not found by itself.
+
+    Dates: `dayfirst` True/False reads 01/02/2024 as 1 February / January 2 (None: decided
+    by the data, see `_parse_dates`); `date_format` is a strftime format every date must match.
+    A date-named column of numbers 20000..80000 holds Excel serial dates (days since 1899-12-30).
     """
     if isinstance(features, str):  # a single name, not its letters
         features = [features]
@@ -708,12 +750,17 @@ def read_prices(
     keep = np.ones(len(rows), dtype=bool)
     dates = None
     step_i = None  # a "Day"/"Period" column of step numbers 1, 2, 3, ...: an index, not dates
-    if date_i is not None and date_column is None and _is_step_index(cells[date_i]):
+    excel = _excel_serial_dates(cells[date_i], header[date_i]) if date_i is not None and date_format is None else None
+    if excel is not None:
+        notes.append(f"read column {header[date_i]!r} as Excel serial dates (days since 1899-12-30)")
+        keep = ~np.isnat(excel)
+        dates = excel
+    elif date_i is not None and date_column is None and _is_step_index(cells[date_i]):
         notes.append(f"column {header[date_i]!r} holds step numbers, not dates; kept the rows in file order")
         step_i, date_i = date_i, None
-    if date_i is not None:
+    if date_i is not None and excel is None:
         date_cells, time_i = _with_time_column(header, cells, date_i)
-        dates, keep = _read_dates(date_cells, header[date_i], line_nos, src, notes)
+        dates, keep = _read_dates(date_cells, header[date_i], line_nos, src, notes, dayfirst, date_format)
         if time_i is not None:
             notes.append(f"joined columns {header[date_i]!r} and {header[time_i]!r} into one date-time")
 
@@ -756,22 +803,62 @@ def read_prices(
                        sha256=sha, notes=notes, series=series_name)
 
 
-def _read_dates(cells: list[str], col: str, line_nos: list[int], src: str,
-                notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(N,) datetime64[s] and the rows to keep; a few unreadable dates are dropped, many are an error."""
-    dates, _fmt, date_notes = _parse_dates(cells)
+def _read_dates(cells: list[str], col: str, line_nos: list[int], src: str, notes: list[str],
+                dayfirst: bool | None = None, date_format: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(N,) datetime64[s] and the rows to keep; a few unreadable dates are dropped, many are an error.
+
+    With `dayfirst` or `date_format` given, every date must read that way (the user said so).
+    """
+    if date_format is not None:
+        _check_date_format(date_format, src)
+    dates, _fmt, date_notes = _parse_dates(cells, dayfirst, date_format)
     notes.extend(date_notes)
     bad = np.isnat(dates)
     n_bad = int(bad.sum())
     if n_bad:
         first = int(np.argmax(bad))
         example = f"line {line_nos[first]}: {cells[first]!r}" if cells[first] else f"line {line_nos[first]} (empty)"
+        if date_format is not None or dayfirst is not None:
+            how = f"the date format {date_format!r}" if date_format is not None else (
+                "day-first dates (31/12/2024)" if dayfirst else "month-first dates (12/31/2024)")
+            raise DataError(f"{src}: column {col!r} has {n_bad:,} of {len(cells):,} dates that do not match "
+                            f"{how}, first at {example}",
+                            hint="fix that date, or give the format the file uses (e.g. %Y-%m-%d)")
         if n_bad > _MAX_BAD_DATES * len(cells) or len(cells) - n_bad < 2:
             raise DataError(
                 f"{src}: column {col!r} has {n_bad:,} of {len(cells):,} dates that cannot be read, first at {example}",
                 hint="fix the dates (e.g. 2024-12-31), or name the date column with --date-column NAME")
         notes.append(f"dropped {_plural(n_bad, 'row')} whose date could not be read (first at {example})")
     return dates, ~bad
+
+
+def _check_date_format(fmt: str, src: str) -> None:
+    """A DataError unless `fmt` is a strftime format with at least one date code."""
+    bad = re.search(r"%[^aAwdbBmyYHIpMSfzZjUWcxXGuV%-]", fmt) or not re.search(r"%[dbBmyYjGU]", fmt)
+    if not bad:
+        try:
+            pd.Timestamp("2024-01-31 13:45:56").strftime(fmt)
+        except ValueError:
+            bad = True
+    if bad:
+        raise DataError(f"{src}: {fmt!r} is not a date format lstm can read",
+                        hint="use strftime codes, e.g. %d/%m/%Y for 31/12/2024 or %Y-%m-%d %H:%M")
+
+
+def _excel_serial_dates(cells: list[str], col: str) -> np.ndarray | None:
+    """(N,) datetime64[s] if a date-named column holds Excel serial numbers (45292 = 2024-01-01), else None."""
+    if not re.search(r"\b(date|time|datetime|timestamp)\b", _key(col)):
+        return None
+    present = [c for c in cells if c.strip().lower() not in _MISSING]
+    if not present or not all(re.fullmatch(r"\d{5}(\.\d+)?", c) for c in present):
+        return None
+    nums = np.array([float(c) if c.strip().lower() not in _MISSING else np.nan for c in cells])
+    ok = ~np.isnan(nums)
+    if not np.all((nums[ok] >= 20_000) & (nums[ok] <= 80_000)):  # 1954-10-03 .. 2119-01-10
+        return None
+    seconds = np.round(np.where(ok, nums, 0) * 86_400).astype(np.int64)
+    out = np.datetime64("1899-12-30", "s") + seconds.astype("timedelta64[s]")
+    return np.where(ok, out, np.datetime64("NaT", "s"))
 
 
 def _read_column(cells: list[str], col: str, line_nos: list[int], keep: np.ndarray, decimal: str,

@@ -76,6 +76,28 @@ def infer_frequency(dates: np.ndarray | None) -> str | None:
     return None
 
 
+def coverage(dates: np.ndarray | None, frequency: str | None) -> float:
+    """The share of the steps of `frequency` between the first and last date that the dates fill.
+
+    1.0 for a complete series; a monthly series read as daily (Jan 1, Jan 2 .. Jan 12, then
+    next year) scores a few percent. Intraday frequencies score 1.0 (sessions leave gaps).
+    """
+    if dates is None or frequency is None:
+        return 0.0
+    d = _clean(dates)
+    if len(d) < 2 or frequency in ("h", "min"):
+        return 1.0
+    first, last = d[0].astype("datetime64[D]"), d[-1].astype("datetime64[D]")
+    if frequency == "B":
+        steps = int(np.busday_count(first, last))
+    elif frequency in ("D", "W"):
+        steps = int((last - first).astype(np.int64)) // (7 if frequency == "W" else 1)
+    else:
+        months = int((d[-1].astype("datetime64[M]") - d[0].astype("datetime64[M]")).astype(np.int64))
+        steps = months // _MONTHS_PER_STEP[frequency]
+    return min(1.0, (len(d) - 1) / max(steps, 1))
+
+
 def _intraday_step(gaps: np.ndarray) -> int | None:
     """The typical intraday step in seconds (a whole number of minutes), or None."""
     intraday = gaps[gaps < _DAY]

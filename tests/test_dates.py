@@ -179,3 +179,13 @@ def test_importing_dates_does_not_import_pandas():
     code = "import lstmcli.dates, sys; assert 'pandas' not in sys.modules, 'pandas was imported'"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+def test_coverage_tells_a_complete_series_from_a_sparse_one():
+    from lstmcli.dates import coverage
+    months = np.arange("1949-01", "1961-01", dtype="datetime64[M]").astype("datetime64[D]")
+    assert coverage(months, "M") == 1.0
+    month_first = np.array([f"{y}-01-{d:02d}" for y in range(1949, 1961) for d in range(1, 13)], dtype="datetime64[D]")
+    assert infer_frequency(month_first) == "D" and coverage(month_first, "D") < 0.05
+    assert coverage(business_days("2024-01-01", "2024-03-01"), "B") == 1.0
+    assert coverage(None, "D") == 0.0

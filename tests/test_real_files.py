@@ -134,3 +134,59 @@ def test_duplicate_column_names_are_told_apart(tmp_path):
     np.testing.assert_array_equal(s.values[:, 0], [10, 20, 30])
     e = error(tmp_path, text, "did you mean", column="Closes")
     assert "'Close', 'Close'" not in str(e)
+
+
+# ---------------------------------------------------------------------------------------
+# 2. day-first dates, explicit formats, Excel serial dates
+
+UK_MONTHLY = "Month,Passengers\n" + "".join(
+    f"01/{m:02d}/{y},{100 + 12 * (y - 1949) + m}\n" for y in range(1949, 1961) for m in range(1, 13))
+
+
+def test_day_first_monthly_file_is_read_as_months(tmp_path):
+    s = read(tmp_path, UK_MONTHLY)
+    assert s.frequency == "M"
+    assert iso(s)[:3] == ["1949-01-01", "1949-02-01", "1949-03-01"] and iso(s)[-1] == "1960-12-01"
+    assert any("day-first" in n and "regular" in n for n in s.notes)
+    assert "day-first" in cleaning_summary(s)
+
+
+def test_month_first_kept_when_only_it_is_regular(tmp_path):
+    text = "Date,Close\n" + "".join(f"{m:02d}/01/{y},{i}\n" for i, (y, m) in
+                                    enumerate((y, m) for y in (2020, 2021, 2022) for m in range(1, 13)))
+    s = read(tmp_path, text)
+    assert s.frequency == "M" and iso(s)[1] == "2020-02-01"
+
+
+def test_ambiguous_and_both_regular_keeps_month_first_and_says_so(tmp_path):
+    s = read(tmp_path, "Date,Close\n01/02/2024,5\n01/03/2024,6\n01/04/2024,7\n")
+    assert iso(s) == ["2024-01-02", "2024-01-03", "2024-01-04"]
+    assert any("month-first" in n for n in s.notes)
+
+
+def test_dayfirst_parameter(tmp_path):
+    s = read(tmp_path, "Date,Close\n01/02/2024,5\n01/03/2024,6\n01/04/2024,7\n", dayfirst=True)
+    assert iso(s) == ["2024-02-01", "2024-03-01", "2024-04-01"]
+    assert not any("ambiguous" in n for n in s.notes)
+    s = read(tmp_path, UK_MONTHLY, dayfirst=False)
+    assert iso(s)[0] == "1949-01-01" and iso(s)[1] == "1949-01-02" and s.frequency != "M"
+    error(tmp_path, "Date,Close\n01/12/2024,5\n13/12/2024,6\n14/12/2024,7\n", "line 3", "'13/12/2024'",
+          dayfirst=False)
+
+
+def test_date_format_parameter(tmp_path):
+    s = read(tmp_path, "Date,Close\n2024|02|01,5\n2024|03|01,6\n2024|04|01,7\n", date_format="%Y|%m|%d")
+    assert iso(s) == ["2024-02-01", "2024-03-01", "2024-04-01"] and s.frequency == "M"
+    error(tmp_path, "Date,Close\n01/02/2024,5\n2024-03-01,6\n01/04/2024,7\n", "line 3", "'2024-03-01'",
+          "'%d/%m/%Y'", date_format="%d/%m/%Y")
+    error(tmp_path, "Date,Close\n01/02/2024,5\n", "date format", "'%d/%Q/%Y'", date_format="%d/%Q/%Y")
+
+
+def test_excel_serial_dates(tmp_path):
+    s = read(tmp_path, "Date,Close\n45292,5\n45293,6\n45294,7\n45295,8\n")
+    assert iso(s) == ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]
+    assert any("Excel" in n for n in s.notes)
+    s = read(tmp_path, "Timestamp,Close\n45292.5,5\n45292.75,6\n45293.5,7\n")
+    assert str(s.dates[1]) == "2024-01-01T18:00:00"
+    s = read(tmp_path, "Day,Price\n1,5\n2,6\n3,7\n10,8\n")  # small numbers stay step numbers
+    assert s.dates is None
