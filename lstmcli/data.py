@@ -64,6 +64,7 @@ _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 _TZ = re.compile(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _ID_NAMES = {"ticker", "symbol", "unique id", "uid", "id", "series", "series id", "store", "store id", "name",
              "code", "item", "item id", "sku", "asset", "instrument", "isin", "stock", "security", "company"}
+_ANNOTATION = re.compile(r"\b(stock split|split|dividends?|capital gains?|distribution|spin-?off)\b", re.IGNORECASE)
 _SHOWN_SERIES = 5  # names listed in the "several series" error
 _MAX_BAD_DATES = 0.05  # up to this share of unreadable dates (footers, notes) is dropped, not an error
 
@@ -498,6 +499,29 @@ def _find(header: list[str], wanted: str, src: str, what: str) -> int:
                     hint=f"{did_you_mean} columns are: {', '.join(header)}")
 
 
+def _drop_annotations(rows: list[list[str]], line_nos: list[int],
+                      notes: list[str]) -> tuple[list[list[str]], list[int]]:
+    """Rows that only annotate a date ("2:1 Stock Split", "0.24 Dividend" in a Yahoo copy): dropped.
+
+    Such a row shares its date with the day's price row; left in, it would be a duplicate date
+    whose winner depends on file order, and its empty price would be forward-filled.
+    """
+    kinds: list[str] = []
+    keep: list[int] = []
+    for j, r in enumerate(rows):
+        filled = [f for f in r if f.strip().lower() not in _MISSING]
+        m = next((m for f in filled if (m := _ANNOTATION.search(f))), None) if len(filled) <= 2 else None
+        if m is None:
+            keep.append(j)
+        else:
+            kinds.append(re.sub(r"s$", "", re.sub(r"-", "", m.group(1).lower())))
+    if not kinds:
+        return rows, line_nos
+    named = ", ".join(dict.fromkeys(kinds))
+    notes.append(f"dropped {_plural(len(kinds), 'annotation row')} ({named})")
+    return [rows[j] for j in keep], [line_nos[j] for j in keep]
+
+
 def _unique_names(header: list[str]) -> list[str]:
     """Repeated column names told apart as pandas does: Close, Close.1, Close.2."""
     seen: dict[str, int] = {}
@@ -714,6 +738,7 @@ def read_prices(
     header, rows, line_nos, delim = _rows(text, src, notes)
     header, rows, line_nos, series_name = _yfinance_layout(header, rows, line_nos, series, src, notes)
     header = _unique_names(header)
+    rows, line_nos = _drop_annotations(rows, line_nos, notes)
     if not rows:
         raise DataError(f"{src} has a header but no data rows", hint="export the price history again with its rows")
     cells = [[r[i] for r in rows] for i in range(len(header))]  # column-wise strings

@@ -190,3 +190,35 @@ def test_excel_serial_dates(tmp_path):
     assert str(s.dates[1]) == "2024-01-01T18:00:00"
     s = read(tmp_path, "Day,Price\n1,5\n2,6\n3,7\n10,8\n")  # small numbers stay step numbers
     assert s.dates is None
+
+
+# ---------------------------------------------------------------------------------------
+# 5. annotation rows (a Yahoo copy-paste's dividends and splits)
+
+YAHOO_PASTE = ("Date\tOpen\tHigh\tLow\tClose*\tAdj Close**\tVolume\n"
+               "Mar 04, 2020\t12.00\t12.50\t11.80\t12.20\t12.20\t1,000\n"
+               "Mar 03, 2020\t11.00\t11.50\t10.80\t11.20\t11.20\t1,100\n"
+               "{a}"
+               "Mar 02, 2020\t10.00\t10.50\t9.80\t10.20\t10.20\t1,200\n"
+               "{b}"
+               "Feb 28, 2020\t9.00\t9.50\t8.80\t9.20\t9.20\t1,300\n"
+               "Feb 27, 2020\t8.00\t8.50\t7.80\t8.20\t8.20\t1,300\n")
+
+
+@pytest.mark.parametrize("where", ["a", "b"])
+def test_annotation_rows_are_dropped_whatever_their_place(tmp_path, where):
+    notes = "Mar 02, 2020\t2:1 Stock Split\nMar 02, 2020\t0.5 Dividend\n"
+    s = read(tmp_path, YAHOO_PASTE.format(**{where: notes, "ab".replace(where, ""): ""}))
+    assert iso(s) == ["2020-02-27", "2020-02-28", "2020-03-02", "2020-03-03", "2020-03-04"]
+    np.testing.assert_array_equal(s.values[:, 0], [8.2, 9.2, 10.2, 11.2, 12.2])
+    assert "dropped 2 annotation rows (stock split, dividend)" in s.notes
+    assert not any("duplicate" in n or "filled" in n for n in s.notes)
+
+
+def test_a_quoted_csv_annotation_row(tmp_path):
+    text = ('Date,Open,High,Low,Close,Adj Close,Volume\n"Mar 03, 2020",11,11.5,10.8,11.2,11.2,1100\n'
+            '"Mar 02, 2020",10,10.5,9.8,10.2,10.2,1200\n"Mar 02, 2020",0.24 Dividend,,,,,\n'
+            '"Feb 28, 2020",9,9.5,8.8,9.2,9.2,1300\n')
+    s = read(tmp_path, text)
+    np.testing.assert_array_equal(s.values[:, 0], [9.2, 10.2, 11.2])
+    assert "dropped 1 annotation row (dividend)" in s.notes
