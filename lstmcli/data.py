@@ -7,9 +7,14 @@ drops duplicate dates and fills gaps, and says in `notes` what it did. Every pro
 user can cause becomes a `DataError` naming the file, the line and column, and a fix.
 
 The bytes are read once (for the sha256 in the model file) and parsed from memory with the
-`csv` module; pandas is used only to parse dates. Time-zone offsets in dates are dropped,
-keeping the local clock time as written (a daily Yahoo date "2024-01-02 00:00:00-05:00"
-stays 2024-01-02 instead of shifting to 05:00 UTC).
+`csv` module; pandas is used only to parse dates.
+
+Time zones (`_apply_zones`): dates with one offset throughout (`...Z`, `...-05:00`) keep
+their clock time as written and `PriceSeries.timezone` names the zone ("UTC", "-05:00");
+times whose offsets change (a clock change) are converted to UTC (timezone "UTC"), so the
+repeated hour of an autumn clock change keeps both observations; dates at midnight
+(daily data, a Yahoo "2024-01-02 00:00:00-05:00") keep their local dates (timezone None),
+instead of shifting to 05:00 UTC.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class PriceSeries:
     sha256: str  # of the raw bytes read
     notes: list[str] = field(default_factory=list)  # what cleaning did, in short phrases
     series: str | None = None  # the series' name when the file names it (a Ticker column, a yfinance header)
+    timezone: str | None = None  # "UTC" or an offset like "-05:00": the zone of the times in `dates`
 
 
 # Names, normalised by _key(), in the order they are preferred.
@@ -61,7 +67,7 @@ _DELIMITERS = [",", ";", "\t", "|"]
 _CURRENCY = re.compile(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|PLN)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
-_TZ = re.compile(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_TZ = re.compile(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _ID_NAMES = {"ticker", "symbol", "unique id", "uid", "id", "series", "series id", "store", "store id", "name",
              "code", "item", "item id", "sku", "asset", "instrument", "isin", "stock", "security", "company"}
 _ANNOTATION = re.compile(r"\b(stock split|split|dividends?|capital gains?|distribution|spin-?off)\b", re.IGNORECASE)
@@ -388,8 +394,68 @@ def _to_datetime(values: pd.Series, fmt: str) -> np.ndarray:
 
 
 def _parse_dates(cells: list[str], dayfirst: bool | None = None,
+                 date_format: str | None = None) -> tuple[np.ndarray, str, list[str], str | None]:
+    """Read a column of date strings: (N,) datetime64[s] with NaT, the format used, notes, the time zone.
+
+    Offsets (Z, +01:00) are split off first and applied by `_apply_zones`; the rest is `_parse_local`.
+    """
+    offsets: list[int | None] = [None] * len(cells)
+    local = list(cells)
+    if date_format is None or "%z" not in date_format.lower():
+        for i, c in enumerate(cells):
+            m = _TZ.search(c.strip())
+            if m:
+                local[i] = c.strip()[:m.start()] + m.group(1)
+                offsets[i] = _offset_seconds(m.group(2))
+    dates, fmt, notes = _parse_local(local, dayfirst, date_format)
+    dates, timezone = _apply_zones(dates, offsets, notes)
+    return dates, fmt, notes, timezone
+
+
+def _offset_seconds(zone: str) -> int:
+    """+05:30 -> 19800; Z, UTC, GMT -> 0."""
+    if zone.upper() in ("Z", "UTC", "GMT"):
+        return 0
+    digits = zone[1:].replace(":", "")
+    seconds = int(digits[:2]) * 3600 + int(digits[2:]) * 60
+    return -seconds if zone[0] == "-" else seconds
+
+
+def _zone_name(offset: int) -> str:
+    if offset == 0:
+        return "UTC"
+    sign, a = ("-" if offset < 0 else "+"), abs(offset)
+    return f"{sign}{a // 3600:02d}:{a % 3600 // 60:02d}"
+
+
+def _apply_zones(dates: np.ndarray, offsets: list[int | None], notes: list[str]) -> tuple[np.ndarray, str | None]:
+    """The rule for time zones (see the module docstring): (N,) datetime64[s] and the zone's name.
+
+    One offset throughout: clock times as written, in that zone. Several offsets (a clock
+    change, or mixed sources): times converted to UTC, so no two instants share a time;
+    but dates that are all at midnight are days, not instants, and keep their local dates.
+    """
+    distinct = list(dict.fromkeys(o for o in offsets if o is not None))
+    if not distinct:
+        return dates, None
+    names = ", ".join(_zone_name(o) for o in distinct)
+    ok = ~np.isnat(dates)
+    days = dates[ok].astype("datetime64[D]").astype("datetime64[s]")
+    if np.all(dates[ok] == days):
+        plural = "offsets" if len(distinct) > 1 else "offset"
+        notes.append(f"kept the local dates of time-zone-stamped dates ({plural} {names})")
+        return dates, None
+    if len(distinct) == 1:
+        notes.append(f"times are in time zone {names} (kept as written)")
+        return dates, names
+    shift = np.array([o or 0 for o in offsets], dtype=np.int64).astype("timedelta64[s]")  # (N,)
+    notes.append(f"converted times with offsets {names} to UTC")
+    return dates - shift, "UTC"
+
+
+def _parse_local(cells: list[str], dayfirst: bool | None = None,
                  date_format: str | None = None) -> tuple[np.ndarray, str, list[str]]:
-    """Read a column of date strings: (N,) datetime64[s] with NaT, the format used, notes.
+    """Read a column of date strings without zones: (N,) datetime64[s] with NaT, the format used, notes.
 
     Tries ISO 8601 and a list of common formats and keeps the one that reads the most values.
     Of day-first and month-first (01/02/2024), the one under which all values parse; if both
@@ -400,12 +466,6 @@ def _parse_dates(cells: list[str], dayfirst: bool | None = None,
     """
     notes: list[str] = []
     cleaned = [None if c.strip().lower() in _MISSING else c.strip() for c in cells]
-    had_tz = False
-    for i, c in enumerate(cleaned):
-        if c is not None and _TZ.search(c):
-            cleaned[i], had_tz = _TZ.sub(r"\1", c), True
-    if had_tz:
-        notes.append("dropped time-zone offsets from the dates (kept the local times)")
     series = pd.Series(cleaned, dtype="object")
     present = [c for c in cleaned if c is not None]
     if not present:
@@ -635,7 +695,7 @@ def _find_date_column(header: list[str], rows: list[list[str]], decimal: str) ->
         sample = [r[i] for r in rows[:30] if r[i].strip().lower() not in _MISSING]
         if not sample or all(_to_float(v, decimal) is not None for v in sample):
             continue
-        parsed, _, _ = _parse_dates(sample)
+        parsed = _parse_dates(sample)[0]
         if np.mean(~np.isnat(parsed)) >= 0.9:
             return i
     return None
@@ -774,6 +834,7 @@ def read_prices(
                             f"names as the id column; the columns are: {', '.join(header)}")
     keep = np.ones(len(rows), dtype=bool)
     dates = None
+    timezone = None
     step_i = None  # a "Day"/"Period" column of step numbers 1, 2, 3, ...: an index, not dates
     excel = _excel_serial_dates(cells[date_i], header[date_i]) if date_i is not None and date_format is None else None
     if excel is not None:
@@ -785,7 +846,7 @@ def read_prices(
         step_i, date_i = date_i, None
     if date_i is not None and excel is None:
         date_cells, time_i = _with_time_column(header, cells, date_i)
-        dates, keep = _read_dates(date_cells, header[date_i], line_nos, src, notes, dayfirst, date_format)
+        dates, keep, timezone = _read_dates(date_cells, header[date_i], line_nos, src, notes, dayfirst, date_format)
         if time_i is not None:
             notes.append(f"joined columns {header[date_i]!r} and {header[time_i]!r} into one date-time")
 
@@ -825,18 +886,19 @@ def read_prices(
                         hint="pass a longer price history (a few hundred rows or more is best)")
     frequency = _dates.infer_frequency(dates) if dates is not None else None
     return PriceSeries(values=values, columns=columns, dates=dates, frequency=frequency, source=src,
-                       sha256=sha, notes=notes, series=series_name)
+                       sha256=sha, notes=notes, series=series_name, timezone=timezone)
 
 
 def _read_dates(cells: list[str], col: str, line_nos: list[int], src: str, notes: list[str],
-                dayfirst: bool | None = None, date_format: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(N,) datetime64[s] and the rows to keep; a few unreadable dates are dropped, many are an error.
+                dayfirst: bool | None = None,
+                date_format: str | None = None) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """(N,) datetime64[s], the rows to keep and the time zone; a few unreadable dates are dropped, many an error.
 
     With `dayfirst` or `date_format` given, every date must read that way (the user said so).
     """
     if date_format is not None:
         _check_date_format(date_format, src)
-    dates, _fmt, date_notes = _parse_dates(cells, dayfirst, date_format)
+    dates, _fmt, date_notes, timezone = _parse_dates(cells, dayfirst, date_format)
     notes.extend(date_notes)
     bad = np.isnat(dates)
     n_bad = int(bad.sum())
@@ -854,7 +916,7 @@ def _read_dates(cells: list[str], col: str, line_nos: list[int], src: str, notes
                 f"{src}: column {col!r} has {n_bad:,} of {len(cells):,} dates that cannot be read, first at {example}",
                 hint="fix the dates (e.g. 2024-12-31), or name the date column with --date-column NAME")
         notes.append(f"dropped {_plural(n_bad, 'row')} whose date could not be read (first at {example})")
-    return dates, ~bad
+    return dates, ~bad, timezone
 
 
 def _check_date_format(fmt: str, src: str) -> None:
@@ -973,8 +1035,8 @@ def cleaning_summary(series: PriceSeries) -> str:
     if series.dates is not None and n:
         unknown = "irregular dates" if n >= 3 else "too few dates to tell the frequency"
         freq = _dates.FREQUENCY_NAMES.get(series.frequency or "", unknown)
-        span = (f"{_dates.format_date(series.dates[0], series.frequency)}.."
-                f"{_dates.format_date(series.dates[-1], series.frequency)} ({freq})")
+        span = (f"{_dates.format_date(series.dates[0], series.frequency, series.timezone)}.."
+                f"{_dates.format_date(series.dates[-1], series.frequency, series.timezone)} ({freq})")
     else:
         span = f"no dates (rows are steps 0..{max(n - 1, 0):,})"
     cols = f"column {series.columns[0]!r}"

@@ -181,8 +181,11 @@ def future_dates(dates: np.ndarray | np.datetime64, frequency: str | None, n: in
     return out.astype("datetime64[s]") + time_of_day
 
 
-def format_date(d: np.datetime64, frequency: str | None = None) -> str:
-    """'2025-01-03' for daily and longer; '2025-01-03 14:00' for intraday or when the time is not midnight."""
+def format_date(d: np.datetime64, frequency: str | None = None, timezone: str | None = None) -> str:
+    """'2025-01-03' for daily and longer; '2025-01-03 14:00' for intraday or when the time is not midnight.
+
+    `timezone` ("UTC", "-05:00": PriceSeries.timezone) is appended to a shown time: '2025-01-03 14:00 UTC'.
+    """
     s = np.datetime64(d, "s")
     if np.isnat(s):
         return "NaT"
@@ -190,4 +193,5 @@ def format_date(d: np.datetime64, frequency: str | None = None) -> str:
     seconds = int((s - s.astype("datetime64[D]")).astype(np.int64))
     if frequency not in ("h", "min") and seconds == 0:
         return text[:10]
-    return f"{text[:10]} {text[11:16]}" if seconds % 60 == 0 else f"{text[:10]} {text[11:19]}"
+    shown = f"{text[:10]} {text[11:16]}" if seconds % 60 == 0 else f"{text[:10]} {text[11:19]}"
+    return f"{shown} {timezone}" if timezone else shown

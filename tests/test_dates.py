@@ -189,3 +189,11 @@ def test_coverage_tells_a_complete_series_from_a_sparse_one():
     assert infer_frequency(month_first) == "D" and coverage(month_first, "D") < 0.05
     assert coverage(business_days("2024-01-01", "2024-03-01"), "B") == 1.0
     assert coverage(None, "D") == 0.0
+
+
+def test_format_date_shows_the_time_zone_with_times_only():
+    t = np.datetime64("2024-11-03T05:30:00")
+    assert format_date(t, "min", "UTC") == "2024-11-03 05:30 UTC"
+    assert format_date(t, "min", "-05:00") == "2024-11-03 05:30 -05:00"
+    assert format_date(np.datetime64("2024-11-03"), "D", "UTC") == "2024-11-03"
+    assert format_date(t, "min") == "2024-11-03 05:30"

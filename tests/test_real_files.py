@@ -222,3 +222,43 @@ def test_a_quoted_csv_annotation_row(tmp_path):
     s = read(tmp_path, text)
     np.testing.assert_array_equal(s.values[:, 0], [9.2, 10.2, 11.2])
     assert "dropped 1 annotation row (dividend)" in s.notes
+
+
+# ---------------------------------------------------------------------------------------
+# 6. time zones
+
+DST_AUTUMN = ("Datetime,Close\n2024-11-03 00:30:00-04:00,1\n2024-11-03 01:00:00-04:00,2\n"
+              "2024-11-03 01:30:00-04:00,3\n2024-11-03 01:00:00-05:00,4\n2024-11-03 01:30:00-05:00,5\n"
+              "2024-11-03 02:00:00-05:00,6\n")
+
+
+def test_the_repeated_hour_of_the_autumn_clock_change_keeps_both_observations(tmp_path):
+    s = read(tmp_path, DST_AUTUMN)
+    np.testing.assert_array_equal(s.values[:, 0], [1, 2, 3, 4, 5, 6])
+    assert [str(d)[11:16] for d in s.dates] == ["04:30", "05:00", "05:30", "06:00", "06:30", "07:00"]
+    assert s.timezone == "UTC" and s.frequency == "min"
+    assert "converted times with offsets -04:00, -05:00 to UTC" in s.notes
+    assert "2024-11-03 04:30 UTC" in cleaning_summary(s)
+
+
+def test_z_times_keep_their_zone(tmp_path):
+    s = read(tmp_path, "Date,Close\n2024-01-02T14:30:00Z,5\n2024-01-02T15:30:00Z,6\n2024-01-02T16:30:00Z,7\n")
+    assert str(s.dates[0]) == "2024-01-02T14:30:00" and s.timezone == "UTC" and s.frequency == "h"
+    assert "2024-01-02 14:30 UTC..2024-01-02 16:30 UTC" in cleaning_summary(s)
+
+
+def test_one_fixed_offset_is_kept_as_written_and_remembered(tmp_path):
+    s = read(tmp_path, "Date,Close\n2024-01-02 09:30-05:00,5\n2024-01-02 10:30-05:00,6\n2024-01-02 11:30-05:00,7\n")
+    assert str(s.dates[0]) == "2024-01-02T09:30:00" and s.timezone == "-05:00"
+    assert "times are in time zone -05:00 (kept as written)" in s.notes
+
+
+def test_daily_dates_with_changing_offsets_keep_their_local_dates(tmp_path):
+    s = read(tmp_path, "Date,Close\n2024-03-08 00:00:00-05:00,5\n2024-03-11 00:00:00-04:00,6\n"
+                       "2024-03-12 00:00:00-04:00,7\n")
+    assert iso(s) == ["2024-03-08", "2024-03-11", "2024-03-12"] and s.timezone is None
+    assert "kept the local dates of time-zone-stamped dates (offsets -05:00, -04:00)" in s.notes
+
+
+def test_no_zone_no_timezone(tmp_path):
+    assert read(tmp_path, "Date,Close\n2024-01-02,5\n2024-01-03,6\n").timezone is None
