@@ -53,6 +53,7 @@ class PriceSeries:
     notes: list[str] = field(default_factory=list)  # what cleaning did, in short phrases
     series: str | None = None  # the series' name when the file names it (a Ticker column, a yfinance header)
     timezone: str | None = None  # "UTC" or an offset like "-05:00": the zone of the times in `dates`
+    session: _dates.Session | None = None  # intraday bars: the trading session learnt from the dates
 
 
 # Names, normalised by _key(), in the order they are preferred.
@@ -885,8 +886,16 @@ def read_prices(
         raise DataError(f"{src} has {_plural(n, 'usable row')}; need at least 2",
                         hint="pass a longer price history (a few hundred rows or more is best)")
     frequency = _dates.infer_frequency(dates) if dates is not None else None
+    session = None
+    if frequency in ("h", "min"):
+        session = _dates.learn_session(dates)
+        gaps = np.diff(dates).astype(np.int64)  # (N-1,) seconds
+        if session is not None:
+            notes.append(f"bars in a session {session.describe()} (learnt from the data)")
+        elif len(gaps) and gaps.max() > 2 * np.median(gaps):
+            notes.append("steps are bars: a gap between bars (overnight, a weekend) counts as one step")
     return PriceSeries(values=values, columns=columns, dates=dates, frequency=frequency, source=src,
-                       sha256=sha, notes=notes, series=series_name, timezone=timezone)
+                       sha256=sha, notes=notes, series=series_name, timezone=timezone, session=session)
 
 
 def _read_dates(cells: list[str], col: str, line_nos: list[int], src: str, notes: list[str],

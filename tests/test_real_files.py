@@ -262,3 +262,24 @@ def test_daily_dates_with_changing_offsets_keep_their_local_dates(tmp_path):
 
 def test_no_zone_no_timezone(tmp_path):
     assert read(tmp_path, "Date,Close\n2024-01-02,5\n2024-01-03,6\n").timezone is None
+
+
+# ---------------------------------------------------------------------------------------
+# 8. intraday bars: the session is learnt from the data
+
+
+def test_minute_bars_note_their_session(tmp_path):
+    days = [d for d in np.arange("2024-01-08", "2024-01-20", dtype="datetime64[D]") if np.is_busday(d)]
+    rows = [f"{d} {h:02d}:{m:02d},{i}" for d in days for i, (h, m) in
+            enumerate((h, m) for h in range(9, 16) for m in range(60) if (h, m) >= (9, 30))]
+    s = read(tmp_path, "Datetime,Close\n" + "\n".join(rows) + "\n")
+    assert s.frequency == "min" and s.session is not None and s.session.describe() == "09:30-15:59 Mon-Fri"
+    assert "bars in a session 09:30-15:59 Mon-Fri (learnt from the data)" in s.notes
+
+
+def test_bars_without_a_clear_session_say_steps_are_bars(tmp_path):
+    times = ["2024-01-08 09:30", "2024-01-08 09:31", "2024-01-08 09:32", "2024-01-09 11:00", "2024-01-09 11:01",
+             "2024-01-09 11:02", "2024-01-10 13:17", "2024-01-10 13:18"]
+    s = read(tmp_path, "Datetime,Close\n" + "".join(f"{t},{i}\n" for i, t in enumerate(times)))
+    assert s.frequency == "min" and s.session is None
+    assert "steps are bars: a gap between bars (overnight, a weekend) counts as one step" in s.notes
