@@ -655,7 +655,9 @@ def _find_id_column(header: list[str], cells: list[list[str]], date_i: int | Non
     n = len(cells[0]) if cells else 0
     repeated_dates = date_i is not None and len(set(cells[date_i])) < n
     for i, h in enumerate(header):
-        if i == date_i:
+        if i == date_i or (_key(h) not in _ID_NAMES and not repeated_dates):
+            continue
+        if len(set(cells[i])) > max(1, n // 2) + 3:  # fast: few names, + a few missing tokens
             continue
         values = [v for v in cells[i] if v.strip().lower() not in _MISSING]
         if not values:
@@ -799,7 +801,9 @@ def read_prices(
     header, rows, line_nos, delim = _rows(text, src, notes)
     header, rows, line_nos, series_name = _yfinance_layout(header, rows, line_nos, series, src, notes)
     header = _unique_names(header)
-    rows, line_nos = _drop_annotations(rows, line_nos, notes)
+    low = text.lower()
+    if any(w in low for w in ("split", "dividend", "capital gain", "distribution", "spin")):  # fast pre-check
+        rows, line_nos = _drop_annotations(rows, line_nos, notes)
     if not rows:
         raise DataError(f"{src} has a header but no data rows", hint="export the price history again with its rows")
     cells = [[r[i] for r in rows] for i in range(len(header))]  # column-wise strings
