@@ -600,10 +600,14 @@ def _listed(names: list[str]) -> str:
     return shown + (f", ... ({len(names) - _SHOWN_SERIES:,} more)" if len(names) > _SHOWN_SERIES else "")
 
 
-def _choose_series(names: list[str], wanted: str | None, where: str, what: str, src: str) -> str:
-    """The one name of `names` that `wanted` picks (exact, else case-insensitive), else DataError."""
+def _choose_series(names: list[str], wanted: str | None, holds: str, missing: str, kind: str, src: str) -> str:
+    """The one name of `names` that `wanted` picks (exact, else case-insensitive), else DataError.
+
+    `holds` ends the "several series" message ("holds 3 series in column 'Ticker'"), `missing`
+    the unknown-name one ("in column 'Ticker'"), `kind` names them ("series", "tickers").
+    """
     if wanted is None:
-        raise DataError(f"{src} holds {len(names):,} {what} {where}: {_listed(names)}; lstm reads one series at a time",
+        raise DataError(f"{src} {holds}: {_listed(names)}; lstm reads one series at a time",
                         hint=f"pick one with --series NAME, e.g. --series {names[0]}")
     if wanted in names:
         return wanted
@@ -613,8 +617,8 @@ def _choose_series(names: list[str], wanted: str | None, where: str, what: str, 
     close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5) or [
         n for n in names if wanted.casefold() in n.casefold()][:3]
     did_you_mean = f"did you mean {', '.join(repr(c) for c in close)}? The" if close else "the"
-    raise DataError(f"{src} has no series {wanted!r} {where}",
-                    hint=f"{did_you_mean} {what} are: {_listed(names)}")
+    raise DataError(f"{src} has no {'ticker' if kind == 'tickers' else kind} {wanted!r} {missing}",
+                    hint=f"{did_you_mean} {kind} are: {_listed(names)}")
 
 
 def _yfinance_layout(header: list[str], rows: list[list[str]], line_nos: list[int], series: str | None,
@@ -636,7 +640,8 @@ def _yfinance_layout(header: list[str], rows: list[list[str]], line_nos: list[in
     if len(names) == 1 and series is None:
         ticker = names[0]
     else:
-        ticker = _choose_series(names, series, "in its Ticker header row", "tickers (a yfinance download)", src)
+        ticker = _choose_series(names, series, f"is a yfinance download of {len(names)} tickers",
+                                "in its Ticker row (a yfinance download)", "tickers", src)
     keep = [0] + [i for i in range(1, len(header)) if tickers_row[i] == ticker]
     notes.append(f"read ticker {ticker!r} of a yfinance download" + (f" of {len(names)} tickers" if len(names) > 1
                                                                      else ""))
@@ -680,7 +685,8 @@ def _pick_series(col: str, ids: list[str], series: str | None, src: str,
     names = list(dict.fromkeys(v for v in ids if v.strip().lower() not in _MISSING))
     if len(names) == 1 and (series is None or series.strip().casefold() == names[0].casefold()):
         return None, names[0]
-    name = _choose_series(names, series, f"in column {col!r}", "series", src)
+    name = _choose_series(names, series, f"holds {len(names):,} series in column {col!r}", f"in column {col!r}",
+                          "series", src)
     notes.append(f"read series {name!r} of {len(names):,} in column {col!r}")
     return [j for j, v in enumerate(ids) if v == name], name
 
@@ -923,7 +929,7 @@ def _read_dates(cells: list[str], col: str, line_nos: list[int], src: str, notes
                 "day-first dates (31/12/2024)" if dayfirst else "month-first dates (12/31/2024)")
             raise DataError(f"{src}: column {col!r} has {n_bad:,} of {len(cells):,} dates that do not match "
                             f"{how}, first at {example}",
-                            hint="fix that date, or give the format the file uses (e.g. %Y-%m-%d)")
+                            hint="fix that date, or give the format the file uses, e.g. %Y-%m-%d")
         if n_bad > _MAX_BAD_DATES * len(cells) or len(cells) - n_bad < 2:
             raise DataError(
                 f"{src}: column {col!r} has {n_bad:,} of {len(cells):,} dates that cannot be read, first at {example}",

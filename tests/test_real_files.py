@@ -106,7 +106,8 @@ YF_MULTI = ("Price,Close,Close,High,High,Low,Low,Open,Open,Volume,Volume\n"
 
 
 def test_yfinance_multi_ticker_csv_is_refused_naming_the_tickers(tmp_path):
-    error(tmp_path, YF_MULTI, "2 tickers", "AAPL", "MSFT", "yfinance", "series")
+    error(tmp_path, YF_MULTI, "yfinance download of 2 tickers: AAPL, MSFT", "--series")
+    error(tmp_path, YF_MULTI, "no ticker 'MSFX'", series="MSFX")
 
 
 def test_yfinance_multi_ticker_csv_series_picks_a_ticker(tmp_path):
@@ -283,3 +284,11 @@ def test_bars_without_a_clear_session_say_steps_are_bars(tmp_path):
     s = read(tmp_path, "Datetime,Close\n" + "".join(f"{t},{i}\n" for i, t in enumerate(times)))
     assert s.frequency == "min" and s.session is None
     assert "steps are bars: a gap between bars (overnight, a weekend) counts as one step" in s.notes
+
+
+def test_lstm_train_refuses_a_file_of_several_tickers_with_one_error_line(run, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text(LONG, encoding="utf-8")
+    r = run("train", str(path), "--model", str(tmp_path / "m.npz"))
+    assert r.exit_code == 2 and "Traceback" not in r.stderr, r
+    assert "3 series in column 'Ticker'" in r.stderr and not (tmp_path / "m.npz").exists()
