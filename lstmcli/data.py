@@ -672,11 +672,19 @@ def _find_id_column(header: list[str], cells: list[list[str]], date_i: int | Non
             continue
         if _key(h) in _ID_NAMES and (k == 1 or date_i is None or repeated_dates):
             return i
-        if k >= 2 and repeated_dates and not _is_numeric(cells[i], decimal):
+        if k >= 2 and repeated_dates and not _is_numeric(cells[i], decimal) and not _is_dates_or_times(values):
             pairs = len(set(zip(cells[date_i], cells[i], strict=True)))
             if pairs >= 0.9 * n:  # (date, name) is the row's key
                 return i
     return None
+
+
+def _is_dates_or_times(values: list[str]) -> bool:
+    """Most of a sample reads as times of day (a separate Time column) or as dates."""
+    sample = values[:30]
+    if all(re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?(\s*[AaPp][Mm])?|\d{6}", v) for v in sample):
+        return True
+    return bool(np.mean(~np.isnat(_parse_dates(sample)[0])) >= 0.9)
 
 
 def _pick_series(col: str, ids: list[str], series: str | None, src: str,
@@ -866,7 +874,8 @@ def read_prices(
     if column is not None:
         target_i = _find(header, column, src, "column")
         if target_i in skip:
-            raise DataError(f"{src}: column {header[target_i]!r} is the date column, not prices",
+            role = "the column of series names" if target_i == id_i else "the date column"
+            raise DataError(f"{src}: column {header[target_i]!r} is {role}, not prices",
                             hint="choose a price column with --column NAME")
     else:
         target_i = _choose_target(header, [[c for c, k in zip(col, keep, strict=True) if k] for col in cells],

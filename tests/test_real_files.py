@@ -292,3 +292,16 @@ def test_lstm_train_refuses_a_file_of_several_tickers_with_one_error_line(run, t
     r = run("train", str(path), "--model", str(tmp_path / "m.npz"))
     assert r.exit_code == 2 and "Traceback" not in r.stderr, r
     assert "3 series in column 'Ticker'" in r.stderr and not (tmp_path / "m.npz").exists()
+
+
+def test_a_separate_time_column_is_not_an_id_column(tmp_path):
+    rows = [f"{d},{h:02d}:00,{i}" for i, (d, h) in enumerate((d, h) for d in DAYS for h in range(10, 16))]
+    s = read(tmp_path, "Date,Time,Close\n" + "\n".join(rows) + "\n")
+    assert len(s.values) == 36 and s.frequency == "h" and s.series is None
+    rows = [f"{d},{t},{i}" for i, (d, t) in enumerate((d, t) for d in DAYS for t in ("2024-01-01", "2024-02-01"))]
+    s = read(tmp_path, "Date,Settle,Close\n" + "\n".join(rows) + "\n")  # a second date column repeats too
+    assert s.series is None
+
+
+def test_the_id_column_is_not_a_price_column(tmp_path):
+    error(tmp_path, LONG, "'Ticker' is the column of series names", column="Ticker", series="AAPL")
