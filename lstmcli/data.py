@@ -40,6 +40,10 @@ from lstmcli.errors import DataError
 __all__ = ["PriceSeries", "cleaning_summary", "read_prices"]
 
 
+# ---------------------------------------------------------------------------------------
+# the public API
+
+
 @dataclass
 class PriceSeries:
     """A price series ready for training: values (N, F) oldest first, target in column 0."""
@@ -55,6 +59,163 @@ class PriceSeries:
     timezone: str | None = None  # "UTC" or an offset like "-05:00": the zone of the times in `dates`
     session: _dates.Session | None = None  # intraday bars: the trading session learnt from the dates
 
+
+def read_prices(
+    source: str | Path | bytes,
+    *,
+    column: str | None = None,
+    date_column: str | None = None,
+    features: Sequence[str] = (),
+    name: str | None = None,
+    series: str | None = None,
+    id_column: str | None = None,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
+) -> PriceSeries:
+    """Read and clean a price CSV: a path, "-" for stdin, or raw bytes (shown as `name`).
+
+    The target is `column` (else Adj Close, Close, Price, ... or the only numeric column);
+    `features` are extra input columns. Rows end up oldest-first with unique dates, leading
+    gaps dropped and inner gaps forward-filled; `notes` lists each step taken.
+
+    A file of several series (a Ticker/Symbol/unique_id column, or a yfinance download of
+    several tickers) is refused unless `series` names the one to read; `id_column` names
+    the column of series names when it is not found by itself.
+
+    Dates: `dayfirst` True/False reads 01/02/2024 as 1 February / January 2 (None: decided
+    by the data, see `_parse_dates`); `date_format` is a strftime format every date must match.
+    A date-named column of numbers 20000..80000 holds Excel serial dates (days since 1899-12-30).
+    """
+    if isinstance(features, str):  # a single name, not its letters
+        features = [features]
+    raw, src = _read_bytes(source, name)
+    sha = hashlib.sha256(raw).hexdigest()
+    notes: list[str] = []
+    text = _decode(raw, src, notes)
+    header, rows, line_nos, delim = _rows(text, src, notes)
+    header, rows, line_nos, series_name = _yfinance_layout(header, rows, line_nos, series, src, notes)
+    header = _unique_names(header)
+    low = text.lower()
+    if any(w in low for w in ("split", "dividend", "capital gain", "distribution", "spin")):  # fast pre-check
+        rows, line_nos = _drop_annotations(rows, line_nos, notes)
+    if not rows:
+        raise DataError(f"{src} has a header but no data rows", hint="export the price history again with its rows")
+    cells = [[r[i] for r in rows] for i in range(len(header))]  # column-wise strings
+    if len(header) == 1 and not _is_numeric(cells[0], "."):  # "Date:Close", "Date Close": an unknown delimiter?
+        parts = re.compile(r"\s*[:~^#!\s]\s*")
+        n = len(parts.split(header[0]))
+        if n > 1 and len(parts.split(cells[0][0])) == n:
+            raise DataError(f"{src} reads as one column {header[0]!r}: its delimiter is not one lstm knows",
+                            hint="separate the columns with commas, semicolons, tabs or |")
+
+    # dates
+    comma_delim = delim == ","
+    if date_column is not None:
+        date_i: int | None = _find(header, date_column, src, "date column")
+    else:
+        date_i = _find_date_column(header, rows, _decimal_mark(cells, comma_delim))
+    decimal = _decimal_mark([c for i, c in enumerate(cells) if i != date_i], comma_delim)
+    if decimal == ",":
+        notes.append("read decimal commas (1.234,56 = 1234.56)")
+    id_i = None
+    if series_name is None:  # a yfinance download has already been narrowed to one ticker
+        id_i = (_find(header, id_column, src, "id column") if id_column is not None
+                else _find_id_column(header, cells, date_i, decimal))
+        if id_i is not None:
+            chosen_rows, series_name = _pick_series(header[id_i], cells[id_i], series, src, notes)
+            if chosen_rows is not None:
+                rows = [rows[j] for j in chosen_rows]
+                line_nos = [line_nos[j] for j in chosen_rows]
+                cells = [[r[i] for r in rows] for i in range(len(header))]
+        elif series is not None:
+            raise DataError(f"{src} has no column of series names (like Ticker or Symbol) to pick series "
+                            f"{series!r} from", hint="leave out the series name, or name the column of series "
+                            f"names as the id column; the columns are: {', '.join(header)}")
+    keep = np.ones(len(rows), dtype=bool)
+    dates = None
+    timezone = None
+    step_i = None  # a "Day"/"Period" column of step numbers 1, 2, 3, ...: an index, not dates
+    excel = _excel_serial_dates(cells[date_i], header[date_i]) if date_i is not None and date_format is None else None
+    if excel is not None:
+        notes.append(f"read column {header[date_i]!r} as Excel serial dates (days since 1899-12-30)")
+        keep = ~np.isnat(excel)
+        dates = excel
+    elif date_i is not None and date_column is None and _is_step_index(cells[date_i]):
+        notes.append(f"column {header[date_i]!r} holds step numbers, not dates; kept the rows in file order")
+        step_i, date_i = date_i, None
+    if date_i is not None and excel is None:
+        date_cells, time_i = _with_time_column(header, cells, date_i)
+        dates, keep, timezone = _read_dates(date_cells, header[date_i], line_nos, src, notes, dayfirst, date_format)
+        if time_i is not None:
+            notes.append(f"joined columns {header[date_i]!r} and {header[time_i]!r} into one date-time")
+
+    # columns
+    skip = {i for i in (date_i, step_i, id_i) if i is not None}
+    if column is not None:
+        target_i = _find(header, column, src, "column")
+        if target_i in skip:
+            role = "the column of series names" if target_i == id_i else "the date column"
+            raise DataError(f"{src}: column {header[target_i]!r} is {role}, not prices",
+                            hint="choose a price column with --column NAME")
+    else:
+        target_i = _choose_target(header, [[c for c, k in zip(col, keep, strict=True) if k] for col in cells],
+                                  skip, decimal, src, notes)
+    chosen = [target_i]
+    for f in features:
+        i = _find(header, f, src, "feature column")
+        if i == target_i:
+            raise DataError(f"{src}: feature {f!r} is the target column {header[i]!r}",
+                            hint="leave the target out of --features; it is always an input")
+        if i in skip:
+            raise DataError(f"{src}: feature {f!r} is the date column", hint="features must be numeric columns")
+        if i in chosen:
+            raise DataError(f"{src}: feature {f!r} is listed twice", hint="list each feature once")
+        chosen.append(i)
+    columns = [header[i] for i in chosen]
+    values = np.column_stack([_read_column(cells[i], header[i], line_nos, keep, decimal, src) for i in chosen])
+    values = values[keep]  # (N, F)
+    lines = np.asarray(line_nos)[keep]
+    if dates is not None:
+        dates = dates[keep]
+        values, dates, lines = _order_and_dedupe(values, dates, lines, notes)
+    values, dates = _fill_missing(values, dates, columns, notes)
+
+    n = len(values)
+    if n < 2:
+        raise DataError(f"{src} has {_plural(n, 'usable row')}; need at least 2",
+                        hint="pass a longer price history (a few hundred rows or more is best)")
+    frequency = _dates.infer_frequency(dates) if dates is not None else None
+    session = None
+    if frequency in ("h", "min"):
+        session = _dates.learn_session(dates)
+        gaps = np.diff(dates).astype(np.int64)  # (N-1,) seconds
+        if session is not None:
+            notes.append(f"bars in a session {session.describe()} (learnt from the data)")
+        elif len(gaps) and gaps.max() > 2 * np.median(gaps):
+            notes.append("steps are bars: a gap between bars (overnight, a weekend) counts as one step")
+    return PriceSeries(values=values, columns=columns, dates=dates, frequency=frequency, source=src,
+                       sha256=sha, notes=notes, series=series_name, timezone=timezone, session=session)
+
+
+def cleaning_summary(series: PriceSeries) -> str:
+    """One line for stderr: what was read (rows, span, frequency, column) and what cleaning did."""
+    n = len(series.values)
+    if series.dates is not None and n:
+        unknown = "irregular dates" if n >= 3 else "too few dates to tell the frequency"
+        freq = _dates.FREQUENCY_NAMES.get(series.frequency or "", unknown)
+        span = (f"{_dates.format_date(series.dates[0], series.frequency, series.timezone)}.."
+                f"{_dates.format_date(series.dates[-1], series.frequency, series.timezone)} ({freq})")
+    else:
+        span = f"no dates (rows are steps 0..{max(n - 1, 0):,})"
+    cols = f"column {series.columns[0]!r}"
+    if len(series.columns) > 1:
+        cols += " + features " + ", ".join(repr(c) for c in series.columns[1:])
+    line = f"Read {series.source}: {_plural(n, 'row')}, {span}, {cols}"
+    return line + ("; " + ", ".join(series.notes) if series.notes else "")
+
+
+# ---------------------------------------------------------------------------------------
+# names and patterns
 
 # Names, normalised by _key(), in the order they are preferred.
 _TARGET_NAMES = ["adj close", "adjusted close", "adj close price", "close", "close/last", "close price",
@@ -777,144 +938,7 @@ def _choose_target(header: list[str], cells: list[list[str]], skip: set[int], de
 
 
 # ---------------------------------------------------------------------------------------
-# the public API
-
-
-def read_prices(
-    source: str | Path | bytes,
-    *,
-    column: str | None = None,
-    date_column: str | None = None,
-    features: Sequence[str] = (),
-    name: str | None = None,
-    series: str | None = None,
-    id_column: str | None = None,
-    dayfirst: bool | None = None,
-    date_format: str | None = None,
-) -> PriceSeries:
-    """Read and clean a price CSV: a path, "-" for stdin, or raw bytes (shown as `name`).
-
-    The target is `column` (else Adj Close, Close, Price, ... or the only numeric column);
-    `features` are extra input columns. Rows end up oldest-first with unique dates, leading
-    gaps dropped and inner gaps forward-filled; `notes` lists each step taken.
-
-    A file of several series (a Ticker/Symbol/unique_id column, or a yfinance download of
-    several tickers) is refused unless `series` names the one to read; `id_column` names
-    the column of series names when it is not found by itself.
-
-    Dates: `dayfirst` True/False reads 01/02/2024 as 1 February / January 2 (None: decided
-    by the data, see `_parse_dates`); `date_format` is a strftime format every date must match.
-    A date-named column of numbers 20000..80000 holds Excel serial dates (days since 1899-12-30).
-    """
-    if isinstance(features, str):  # a single name, not its letters
-        features = [features]
-    raw, src = _read_bytes(source, name)
-    sha = hashlib.sha256(raw).hexdigest()
-    notes: list[str] = []
-    text = _decode(raw, src, notes)
-    header, rows, line_nos, delim = _rows(text, src, notes)
-    header, rows, line_nos, series_name = _yfinance_layout(header, rows, line_nos, series, src, notes)
-    header = _unique_names(header)
-    low = text.lower()
-    if any(w in low for w in ("split", "dividend", "capital gain", "distribution", "spin")):  # fast pre-check
-        rows, line_nos = _drop_annotations(rows, line_nos, notes)
-    if not rows:
-        raise DataError(f"{src} has a header but no data rows", hint="export the price history again with its rows")
-    cells = [[r[i] for r in rows] for i in range(len(header))]  # column-wise strings
-    if len(header) == 1 and not _is_numeric(cells[0], "."):  # "Date:Close", "Date Close": an unknown delimiter?
-        parts = re.compile(r"\s*[:~^#!\s]\s*")
-        n = len(parts.split(header[0]))
-        if n > 1 and len(parts.split(cells[0][0])) == n:
-            raise DataError(f"{src} reads as one column {header[0]!r}: its delimiter is not one lstm knows",
-                            hint="separate the columns with commas, semicolons, tabs or |")
-
-    # dates
-    comma_delim = delim == ","
-    if date_column is not None:
-        date_i: int | None = _find(header, date_column, src, "date column")
-    else:
-        date_i = _find_date_column(header, rows, _decimal_mark(cells, comma_delim))
-    decimal = _decimal_mark([c for i, c in enumerate(cells) if i != date_i], comma_delim)
-    if decimal == ",":
-        notes.append("read decimal commas (1.234,56 = 1234.56)")
-    id_i = None
-    if series_name is None:  # a yfinance download has already been narrowed to one ticker
-        id_i = (_find(header, id_column, src, "id column") if id_column is not None
-                else _find_id_column(header, cells, date_i, decimal))
-        if id_i is not None:
-            chosen_rows, series_name = _pick_series(header[id_i], cells[id_i], series, src, notes)
-            if chosen_rows is not None:
-                rows = [rows[j] for j in chosen_rows]
-                line_nos = [line_nos[j] for j in chosen_rows]
-                cells = [[r[i] for r in rows] for i in range(len(header))]
-        elif series is not None:
-            raise DataError(f"{src} has no column of series names (like Ticker or Symbol) to pick series "
-                            f"{series!r} from", hint="leave out the series name, or name the column of series "
-                            f"names as the id column; the columns are: {', '.join(header)}")
-    keep = np.ones(len(rows), dtype=bool)
-    dates = None
-    timezone = None
-    step_i = None  # a "Day"/"Period" column of step numbers 1, 2, 3, ...: an index, not dates
-    excel = _excel_serial_dates(cells[date_i], header[date_i]) if date_i is not None and date_format is None else None
-    if excel is not None:
-        notes.append(f"read column {header[date_i]!r} as Excel serial dates (days since 1899-12-30)")
-        keep = ~np.isnat(excel)
-        dates = excel
-    elif date_i is not None and date_column is None and _is_step_index(cells[date_i]):
-        notes.append(f"column {header[date_i]!r} holds step numbers, not dates; kept the rows in file order")
-        step_i, date_i = date_i, None
-    if date_i is not None and excel is None:
-        date_cells, time_i = _with_time_column(header, cells, date_i)
-        dates, keep, timezone = _read_dates(date_cells, header[date_i], line_nos, src, notes, dayfirst, date_format)
-        if time_i is not None:
-            notes.append(f"joined columns {header[date_i]!r} and {header[time_i]!r} into one date-time")
-
-    # columns
-    skip = {i for i in (date_i, step_i, id_i) if i is not None}
-    if column is not None:
-        target_i = _find(header, column, src, "column")
-        if target_i in skip:
-            role = "the column of series names" if target_i == id_i else "the date column"
-            raise DataError(f"{src}: column {header[target_i]!r} is {role}, not prices",
-                            hint="choose a price column with --column NAME")
-    else:
-        target_i = _choose_target(header, [[c for c, k in zip(col, keep, strict=True) if k] for col in cells],
-                                  skip, decimal, src, notes)
-    chosen = [target_i]
-    for f in features:
-        i = _find(header, f, src, "feature column")
-        if i == target_i:
-            raise DataError(f"{src}: feature {f!r} is the target column {header[i]!r}",
-                            hint="leave the target out of --features; it is always an input")
-        if i in skip:
-            raise DataError(f"{src}: feature {f!r} is the date column", hint="features must be numeric columns")
-        if i in chosen:
-            raise DataError(f"{src}: feature {f!r} is listed twice", hint="list each feature once")
-        chosen.append(i)
-    columns = [header[i] for i in chosen]
-    values = np.column_stack([_read_column(cells[i], header[i], line_nos, keep, decimal, src) for i in chosen])
-    values = values[keep]  # (N, F)
-    lines = np.asarray(line_nos)[keep]
-    if dates is not None:
-        dates = dates[keep]
-        values, dates, lines = _order_and_dedupe(values, dates, lines, notes)
-    values, dates = _fill_missing(values, dates, columns, notes)
-
-    n = len(values)
-    if n < 2:
-        raise DataError(f"{src} has {_plural(n, 'usable row')}; need at least 2",
-                        hint="pass a longer price history (a few hundred rows or more is best)")
-    frequency = _dates.infer_frequency(dates) if dates is not None else None
-    session = None
-    if frequency in ("h", "min"):
-        session = _dates.learn_session(dates)
-        gaps = np.diff(dates).astype(np.int64)  # (N-1,) seconds
-        if session is not None:
-            notes.append(f"bars in a session {session.describe()} (learnt from the data)")
-        elif len(gaps) and gaps.max() > 2 * np.median(gaps):
-            notes.append("steps are bars: a gap between bars (overnight, a weekend) counts as one step")
-    return PriceSeries(values=values, columns=columns, dates=dates, frequency=frequency, source=src,
-                       sha256=sha, notes=notes, series=series_name, timezone=timezone, session=session)
+# steps of read_prices after the header and columns are known
 
 
 def _read_dates(cells: list[str], col: str, line_nos: list[int], src: str, notes: list[str],
@@ -1055,20 +1079,3 @@ def _fill_missing(values: np.ndarray, dates: np.ndarray | None, columns: list[st
             per = ", ".join(f"{c} {int(k):,}" for c, k in zip(columns, counts, strict=True) if k)
             notes.append(f"filled {_plural(total, 'missing value')} forward ({per})")
     return values, dates
-
-
-def cleaning_summary(series: PriceSeries) -> str:
-    """One line for stderr: what was read (rows, span, frequency, column) and what cleaning did."""
-    n = len(series.values)
-    if series.dates is not None and n:
-        unknown = "irregular dates" if n >= 3 else "too few dates to tell the frequency"
-        freq = _dates.FREQUENCY_NAMES.get(series.frequency or "", unknown)
-        span = (f"{_dates.format_date(series.dates[0], series.frequency, series.timezone)}.."
-                f"{_dates.format_date(series.dates[-1], series.frequency, series.timezone)} ({freq})")
-    else:
-        span = f"no dates (rows are steps 0..{max(n - 1, 0):,})"
-    cols = f"column {series.columns[0]!r}"
-    if len(series.columns) > 1:
-        cols += " + features " + ", ".join(repr(c) for c in series.columns[1:])
-    line = f"Read {series.source}: {_plural(n, 'row')}, {span}, {cols}"
-    return line + ("; " + ", ".join(series.notes) if series.notes else "")
