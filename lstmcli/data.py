@@ -7,9 +7,14 @@ drops duplicate dates and fills gaps, and says in `notes` what it did. Every pro
 user can cause becomes a `DataError` naming the file, the line and column, and a fix.
 
 The bytes are read once (for the sha256 in the model file) and parsed from memory with the
-`csv` module; pandas is used only to parse dates. Time-zone offsets in dates are dropped,
-keeping the local clock time as written (a daily Yahoo date "2024-01-02 00:00:00-05:00"
-stays 2024-01-02 instead of shifting to 05:00 UTC).
+`csv` module; pandas is used only to parse dates.
+
+Time zones (`_apply_zones`): dates with one offset throughout (`...Z`, `...-05:00`) keep
+their clock time as written and `PriceSeries.timezone` names the zone ("UTC", "-05:00");
+times whose offsets change (a clock change) are converted to UTC (timezone "UTC"), so the
+repeated hour of an autumn clock change keeps both observations; dates at midnight
+(daily data, a Yahoo "2024-01-02 00:00:00-05:00") keep their local dates (timezone None),
+instead of shifting to 05:00 UTC.
 """
 
 from __future__ import annotations
@@ -35,6 +40,10 @@ from lstmcli.errors import DataError
 __all__ = ["PriceSeries", "cleaning_summary", "read_prices"]
 
 
+# ---------------------------------------------------------------------------------------
+# the public API
+
+
 @dataclass
 class PriceSeries:
     """A price series ready for training: values (N, F) oldest first, target in column 0."""
@@ -46,7 +55,167 @@ class PriceSeries:
     source: str  # file name as given, or "<stdin>"
     sha256: str  # of the raw bytes read
     notes: list[str] = field(default_factory=list)  # what cleaning did, in short phrases
+    series: str | None = None  # the series' name when the file names it (a Ticker column, a yfinance header)
+    timezone: str | None = None  # "UTC" or an offset like "-05:00": the zone of the times in `dates`
+    session: periods.Session | None = None  # intraday bars: the trading session learnt from the dates
 
+
+def read_prices(
+    source: str | Path | bytes,
+    *,
+    column: str | None = None,
+    date_column: str | None = None,
+    features: Sequence[str] = (),
+    name: str | None = None,
+    series: str | None = None,
+    id_column: str | None = None,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
+) -> PriceSeries:
+    """Read and clean a price CSV: a path, "-" for stdin, or raw bytes (shown as `name`).
+
+    The target is `column` (else Adj Close, Close, Price, ... or the only numeric column);
+    `features` are extra input columns. Rows end up oldest-first with unique dates, leading
+    gaps dropped and inner gaps forward-filled; `notes` lists each step taken.
+
+    A file of several series (a Ticker/Symbol/unique_id column, or a yfinance download of
+    several tickers) is refused unless `series` names the one to read; `id_column` names
+    the column of series names when it is not found by itself.
+
+    Dates: `dayfirst` True/False reads 01/02/2024 as 1 February / January 2 (None: decided
+    by the data, see `_parse_dates`); `date_format` is a strftime format every date must match.
+    A date-named column of numbers 20000..80000 holds Excel serial dates (days since 1899-12-30).
+    """
+    if isinstance(features, str):  # a single name, not its letters
+        features = [features]
+    raw, src = _read_bytes(source, name)
+    sha = hashlib.sha256(raw).hexdigest()
+    notes: list[str] = []
+    text = _decode(raw, src, notes)
+    header, rows, line_nos, delim = _rows(text, src, notes)
+    header, rows, line_nos, series_name = _yfinance_layout(header, rows, line_nos, series, src, notes)
+    header = _unique_names(header)
+    low = text.lower()
+    if any(w in low for w in ("split", "dividend", "capital gain", "distribution", "spin")):  # fast pre-check
+        rows, line_nos = _drop_annotations(rows, line_nos, notes)
+    if not rows:
+        raise DataError(f"{src} has a header but no data rows", hint="export the price history again with its rows")
+    cells = [[r[i] for r in rows] for i in range(len(header))]  # column-wise strings
+    if len(header) == 1 and not _is_numeric(cells[0], "."):  # "Date:Close", "Date Close": an unknown delimiter?
+        parts = re.compile(r"\s*[:~^#!\s]\s*")
+        n = len(parts.split(header[0]))
+        if n > 1 and len(parts.split(cells[0][0])) == n:
+            raise DataError(f"{src} reads as one column {header[0]!r}: its delimiter is not one lstm knows",
+                            hint="separate the columns with commas, semicolons, tabs or |")
+
+    # dates
+    comma_delim = delim == ","
+    if date_column is not None:
+        date_i: int | None = _find(header, date_column, src, "date column")
+    else:
+        date_i = _find_date_column(header, rows, _decimal_mark(cells, comma_delim))
+    decimal = _decimal_mark([c for i, c in enumerate(cells) if i != date_i], comma_delim)
+    if decimal == ",":
+        notes.append("read decimal commas (1.234,56 = 1234.56)")
+    id_i = None
+    if series_name is None:  # a yfinance download has already been narrowed to one ticker
+        id_i = (_find(header, id_column, src, "id column") if id_column is not None
+                else _find_id_column(header, cells, date_i, decimal))
+        if id_i is not None:
+            chosen_rows, series_name = _pick_series(header[id_i], cells[id_i], series, src, notes)
+            if chosen_rows is not None:
+                rows = [rows[j] for j in chosen_rows]
+                line_nos = [line_nos[j] for j in chosen_rows]
+                cells = [[r[i] for r in rows] for i in range(len(header))]
+        elif series is not None:
+            raise DataError(f"{src} has no column of series names (like Ticker or Symbol) to pick series "
+                            f"{series!r} from", hint="leave out the series name, or name the column of series "
+                            f"names as the id column; the columns are: {', '.join(header)}")
+    keep = np.ones(len(rows), dtype=bool)
+    dates = None
+    timezone = None
+    step_i = None  # a "Day"/"Period" column of step numbers 1, 2, 3, ...: an index, not dates
+    excel = _excel_serial_dates(cells[date_i], header[date_i]) if date_i is not None and date_format is None else None
+    if excel is not None:
+        notes.append(f"read column {header[date_i]!r} as Excel serial dates (days since 1899-12-30)")
+        keep = ~np.isnat(excel)
+        dates = excel
+    elif date_i is not None and date_column is None and _is_step_index(cells[date_i]):
+        notes.append(f"column {header[date_i]!r} holds step numbers, not dates; kept the rows in file order")
+        step_i, date_i = date_i, None
+    if date_i is not None and excel is None:
+        date_cells, time_i = _with_time_column(header, cells, date_i)
+        dates, keep, timezone = _read_dates(date_cells, header[date_i], line_nos, src, notes, dayfirst, date_format)
+        if time_i is not None:
+            notes.append(f"joined columns {header[date_i]!r} and {header[time_i]!r} into one date-time")
+
+    # columns
+    skip = {i for i in (date_i, step_i, id_i) if i is not None}
+    if column is not None:
+        target_i = _find(header, column, src, "column")
+        if target_i in skip:
+            role = "the column of series names" if target_i == id_i else "the date column"
+            raise DataError(f"{src}: column {header[target_i]!r} is {role}, not prices",
+                            hint="choose a price column with --column NAME")
+    else:
+        target_i = _choose_target(header, [[c for c, k in zip(col, keep, strict=True) if k] for col in cells],
+                                  skip, decimal, src, notes)
+    chosen = [target_i]
+    for f in features:
+        i = _find(header, f, src, "feature column")
+        if i == target_i:
+            raise DataError(f"{src}: feature {f!r} is the target column {header[i]!r}",
+                            hint="leave the target out of --features; it is always an input")
+        if i in skip:
+            raise DataError(f"{src}: feature {f!r} is the date column", hint="features must be numeric columns")
+        if i in chosen:
+            raise DataError(f"{src}: feature {f!r} is listed twice", hint="list each feature once")
+        chosen.append(i)
+    columns = [header[i] for i in chosen]
+    values = np.column_stack([_read_column(cells[i], header[i], line_nos, keep, decimal, src) for i in chosen])
+    values = values[keep]  # (N, F)
+    lines = np.asarray(line_nos)[keep]
+    if dates is not None:
+        dates = dates[keep]
+        values, dates, lines = _order_and_dedupe(values, dates, lines, notes)
+    values, dates = _fill_missing(values, dates, columns, notes)
+
+    n = len(values)
+    if n < 2:
+        raise DataError(f"{src} has {_plural(n, 'usable row')}; need at least 2",
+                        hint="pass a longer price history (a few hundred rows or more is best)")
+    frequency = periods.infer_frequency(dates) if dates is not None else None
+    session = None
+    if frequency in ("h", "min"):
+        session = periods.learn_session(dates)
+        gaps = np.diff(dates).astype(np.int64)  # (N-1,) seconds
+        if session is not None:
+            notes.append(f"bars in a session {session.describe()} (learnt from the data)")
+        elif len(gaps) and gaps.max() > 2 * np.median(gaps):
+            notes.append("steps are bars: a gap between bars (overnight, a weekend) counts as one step")
+    return PriceSeries(values=values, columns=columns, dates=dates, frequency=frequency, source=src,
+                       sha256=sha, notes=notes, series=series_name, timezone=timezone, session=session)
+
+
+def cleaning_summary(series: PriceSeries) -> str:
+    """One line for stderr: what was read (rows, span, frequency, column) and what cleaning did."""
+    n = len(series.values)
+    if series.dates is not None and n:
+        unknown = "irregular dates" if n >= 3 else "too few dates to tell the frequency"
+        freq = periods.FREQUENCY_NAMES.get(series.frequency or "", unknown)
+        span = (f"{periods.format_date(series.dates[0], series.frequency, series.timezone)}.."
+                f"{periods.format_date(series.dates[-1], series.frequency, series.timezone)} ({freq})")
+    else:
+        span = f"no dates (rows are steps 0..{max(n - 1, 0):,})"
+    cols = f"column {series.columns[0]!r}"
+    if len(series.columns) > 1:
+        cols += " + features " + ", ".join(repr(c) for c in series.columns[1:])
+    line = f"Read {series.source}: {_plural(n, 'row')}, {span}, {cols}"
+    return line + ("; " + ", ".join(series.notes) if series.notes else "")
+
+
+# ---------------------------------------------------------------------------------------
+# names and patterns
 
 # Names, normalised by _key(), in the order they are preferred.
 _TARGET_NAMES = ["adj close", "adjusted close", "adj close price", "close", "close/last", "close price",
@@ -60,7 +229,11 @@ _DELIMITERS = [",", ";", "\t", "|"]
 _CURRENCY = re.compile(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|PLN)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
-_TZ = re.compile(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_TZ = re.compile(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_ID_NAMES = {"ticker", "symbol", "unique id", "uid", "id", "series", "series id", "store", "store id", "name",
+             "code", "item", "item id", "sku", "asset", "instrument", "isin", "stock", "security", "company"}
+_ANNOTATION = re.compile(r"\b(stock split|split|dividends?|capital gains?|distribution|spin-?off)\b", re.IGNORECASE)
+_SHOWN_SERIES = 5  # names listed in the "several series" error
 _MAX_BAD_DATES = 0.05  # up to this share of unreadable dates (footers, notes) is dropped, not an error
 
 
@@ -382,21 +555,79 @@ def _to_datetime(values: pd.Series, fmt: str) -> np.ndarray:
     return parsed.to_numpy(dtype="datetime64[s]")
 
 
-def _parse_dates(cells: list[str]) -> tuple[np.ndarray, str, list[str]]:
-    """Read a column of date strings: (N,) datetime64[s] with NaT, the format used, notes.
+def _parse_dates(cells: list[str], dayfirst: bool | None = None,
+                 date_format: str | None = None) -> tuple[np.ndarray, str, list[str], str | None]:
+    """Read a column of date strings: (N,) datetime64[s] with NaT, the format used, notes, the time zone.
 
-    Tries ISO 8601 and a list of common formats and keeps the one that reads the most values;
-    of day-first and month-first, the one under which all values parse, else month-first
-    (unless only day-first keeps the file in date order).
+    Offsets (Z, +01:00) are split off first and applied by `_apply_zones`; the rest is `_parse_local`.
+    """
+    offsets: list[int | None] = [None] * len(cells)
+    local = list(cells)
+    if date_format is None or "%z" not in date_format.lower():
+        for i, c in enumerate(cells):
+            m = _TZ.search(c.strip())
+            if m:
+                local[i] = c.strip()[:m.start()] + m.group(1)
+                offsets[i] = _offset_seconds(m.group(2))
+    dates, fmt, notes = _parse_local(local, dayfirst, date_format)
+    dates, timezone = _apply_zones(dates, offsets, notes)
+    return dates, fmt, notes, timezone
+
+
+def _offset_seconds(zone: str) -> int:
+    """+05:30 -> 19800; Z, UTC, GMT -> 0."""
+    if zone.upper() in ("Z", "UTC", "GMT"):
+        return 0
+    digits = zone[1:].replace(":", "")
+    seconds = int(digits[:2]) * 3600 + int(digits[2:]) * 60
+    return -seconds if zone[0] == "-" else seconds
+
+
+def _zone_name(offset: int) -> str:
+    if offset == 0:
+        return "UTC"
+    sign, a = ("-" if offset < 0 else "+"), abs(offset)
+    return f"{sign}{a // 3600:02d}:{a % 3600 // 60:02d}"
+
+
+def _apply_zones(dates: np.ndarray, offsets: list[int | None], notes: list[str]) -> tuple[np.ndarray, str | None]:
+    """The rule for time zones (see the module docstring): (N,) datetime64[s] and the zone's name.
+
+    One offset throughout: clock times as written, in that zone. Several offsets (a clock
+    change, or mixed sources): times converted to UTC, so no two instants share a time;
+    but dates that are all at midnight are days, not instants, and keep their local dates.
+    """
+    distinct = list(dict.fromkeys(o for o in offsets if o is not None))
+    if not distinct:
+        return dates, None
+    names = ", ".join(_zone_name(o) for o in distinct)
+    ok = ~np.isnat(dates)
+    days = dates[ok].astype("datetime64[D]").astype("datetime64[s]")
+    if np.all(dates[ok] == days):
+        plural = "offsets" if len(distinct) > 1 else "offset"
+        notes.append(f"kept the local dates of time-zone-stamped dates ({plural} {names})")
+        return dates, None
+    if len(distinct) == 1:
+        notes.append(f"times are in time zone {names} (kept as written)")
+        return dates, names
+    shift = np.array([o or 0 for o in offsets], dtype=np.int64).astype("timedelta64[s]")  # (N,)
+    notes.append(f"converted times with offsets {names} to UTC")
+    return dates - shift, "UTC"
+
+
+def _parse_local(cells: list[str], dayfirst: bool | None = None,
+                 date_format: str | None = None) -> tuple[np.ndarray, str, list[str]]:
+    """Read a column of date strings without zones: (N,) datetime64[s] with NaT, the format used, notes.
+
+    Tries ISO 8601 and a list of common formats and keeps the one that reads the most values.
+    Of day-first and month-first (01/02/2024), the one under which all values parse; if both
+    do, the one that gives a regular frequency (monthly data dated 01/02, 01/03... read
+    month-first is irregular daily data), else the one that keeps the file in date order,
+    else month-first. `dayfirst` True/False allows only that reading; `date_format` (strftime
+    codes) is the only format tried.
     """
     notes: list[str] = []
     cleaned = [None if c.strip().lower() in _MISSING else c.strip() for c in cells]
-    had_tz = False
-    for i, c in enumerate(cleaned):
-        if c is not None and _TZ.search(c):
-            cleaned[i], had_tz = _TZ.sub(r"\1", c), True
-    if had_tz:
-        notes.append("dropped time-zone offsets from the dates (kept the local times)")
     series = pd.Series(cleaned, dtype="object")
     present = [c for c in cleaned if c is not None]
     if not present:
@@ -410,12 +641,17 @@ def _parse_dates(cells: list[str]) -> tuple[np.ndarray, str, list[str]]:
             return np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[s]"), "", notes
         return _to_datetime(series, fmt), fmt, notes
 
+    if date_format is not None:
+        return _to_datetime(series, date_format), date_format, notes
+
     sample = pd.Series(present[:40] + present[-10:], dtype="object")
     suffix = _time_suffix(present[0])
-    candidates = ["ISO8601"] + [f + suffix for f in _DATE_FORMATS] + ([*_DATE_FORMATS] if suffix else [])
+    formats = [f for f in _DATE_FORMATS if not (dayfirst is True and f in _MONTH_FIRST)
+               and not (dayfirst is False and f in _DAY_FIRST)]
+    candidates = ["ISO8601"] + [f + suffix for f in formats] + ([*formats] if suffix else [])
     scores = {fmt: int((~np.isnat(_to_datetime(sample, fmt))).sum()) for fmt in candidates}
     best_sample = max(scores.values())
-    if best_sample < 0.5 * len(sample):
+    if best_sample < 0.5 * len(sample) and dayfirst is None:  # pandas' own guess (it may read day-first)
         parsed = _to_datetime(series, "mixed")
         return parsed, "mixed", notes
     finalists = [f for f in candidates if scores[f] == best_sample]
@@ -426,13 +662,40 @@ def _parse_dates(cells: list[str]) -> tuple[np.ndarray, str, list[str]]:
     if base in _MONTH_FIRST:
         other = _MONTH_FIRST[base] + (suffix if best.endswith(suffix) and suffix else "")
         if other in full and counts[other] == counts[best]:
-            if _in_order(full[other]) and not _in_order(full[best]):
+            regular = {f: _is_regular(full[f]) for f in (best, other)}
+            if regular[other] and not regular[best]:
+                best = other
+                notes.append(f"read dates like {_first_ambiguous(present)} day-first "
+                             f"(only that reading gives regular {_frequency_name(full[other])})")
+            elif regular[best] and not regular[other]:
+                notes.append(f"read dates like {_first_ambiguous(present)} month-first "
+                             f"(only that reading gives regular {_frequency_name(full[best])})")
+            elif _in_order(full[other]) and not _in_order(full[best]):
                 best = other
                 notes.append("read ambiguous dates like 01/02 day-first (only that keeps them in date order)")
             else:
                 notes.append("read ambiguous dates like 01/02/2024 month-first (January 2); "
                              "both readings were possible")
     return full[best], best, notes
+
+
+def _is_regular(d: np.ndarray) -> bool:
+    """A known frequency that fills at least half of its steps between the first and last date."""
+    freq = periods.infer_frequency(d)
+    return freq is not None and periods.coverage(d, freq) >= 0.5
+
+
+def _frequency_name(d: np.ndarray) -> str:
+    return periods.FREQUENCY_NAMES.get(periods.infer_frequency(d) or "", "dates")
+
+
+def _first_ambiguous(present: list[str]) -> str:
+    """The first value whose day and month could be swapped (01/02/1949), for a note."""
+    for c in present:
+        m = re.match(r"(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}", c)
+        if m and int(m.group(1)) <= 12 and int(m.group(2)) <= 12 and m.group(1) != m.group(2):
+            return m.group(0)
+    return present[0]
 
 
 def _in_order(d: np.ndarray) -> bool:
@@ -458,6 +721,145 @@ def _find(header: list[str], wanted: str, src: str, what: str) -> int:
                     hint=f"{did_you_mean} columns are: {', '.join(header)}")
 
 
+def _drop_annotations(rows: list[list[str]], line_nos: list[int],
+                      notes: list[str]) -> tuple[list[list[str]], list[int]]:
+    """Rows that only annotate a date ("2:1 Stock Split", "0.24 Dividend" in a Yahoo copy): dropped.
+
+    Such a row shares its date with the day's price row; left in, it would be a duplicate date
+    whose winner depends on file order, and its empty price would be forward-filled.
+    """
+    kinds: list[str] = []
+    keep: list[int] = []
+    for j, r in enumerate(rows):
+        filled = [f for f in r if f.strip().lower() not in _MISSING]
+        m = next((m for f in filled if (m := _ANNOTATION.search(f))), None) if len(filled) <= 2 else None
+        if m is None:
+            keep.append(j)
+        else:
+            kinds.append(re.sub(r"s$", "", re.sub(r"-", "", m.group(1).lower())))
+    if not kinds:
+        return rows, line_nos
+    named = ", ".join(dict.fromkeys(kinds))
+    notes.append(f"dropped {_plural(len(kinds), 'annotation row')} ({named})")
+    return [rows[j] for j in keep], [line_nos[j] for j in keep]
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Repeated column names told apart as pandas does: Close, Close.1, Close.2."""
+    seen: dict[str, int] = {}
+    out = []
+    for h in header:
+        k = seen.get(h, 0)
+        seen[h] = k + 1
+        out.append(h if k == 0 else f"{h}.{k}")
+    return out
+
+
+def _listed(names: list[str]) -> str:
+    """The first few names, and how many more."""
+    shown = ", ".join(names[:_SHOWN_SERIES])
+    return shown + (f", ... ({len(names) - _SHOWN_SERIES:,} more)" if len(names) > _SHOWN_SERIES else "")
+
+
+def _choose_series(names: list[str], wanted: str | None, holds: str, missing: str, kind: str, src: str) -> str:
+    """The one name of `names` that `wanted` picks (exact, else case-insensitive), else DataError.
+
+    `holds` ends the "several series" message ("holds 3 series in column 'Ticker'"), `missing`
+    the unknown-name one ("in column 'Ticker'"), `kind` names them ("series", "tickers").
+    """
+    if wanted is None:
+        raise DataError(f"{src} {holds}: {_listed(names)}; lstm reads one series at a time",
+                        hint=f"pick one with --series NAME, e.g. --series {names[0]}")
+    if wanted in names:
+        return wanted
+    folded = [n for n in names if n.casefold() == wanted.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5) or [
+        n for n in names if wanted.casefold() in n.casefold()][:3]
+    did_you_mean = f"did you mean {', '.join(repr(c) for c in close)}? The" if close else "the"
+    raise DataError(f"{src} has no {'ticker' if kind == 'tickers' else kind} {wanted!r} {missing}",
+                    hint=f"{did_you_mean} {kind} are: {_listed(names)}")
+
+
+def _yfinance_layout(header: list[str], rows: list[list[str]], line_nos: list[int], series: str | None,
+                     src: str, notes: list[str]) -> tuple[list[str], list[list[str]], list[int], str | None]:
+    """A yfinance download (header rows Price / Ticker / Date) as a plain table of one ticker.
+
+    Returns the header, rows and line numbers of that ticker's columns and the ticker's name;
+    a file of another layout comes back unchanged with None.
+    """
+    if not rows or _key(header[0]) != "price" or _key(rows[0][0]) != "ticker":
+        return header, rows, line_nos, None
+    tickers_row = rows[0]
+    skip = 1
+    if len(rows) > 1 and _key(rows[1][0]) in ("date", "datetime") and not any(rows[1][1:]):
+        skip = 2
+    names = list(dict.fromkeys(t for t in tickers_row[1:] if t))
+    if not names:
+        return header, rows, line_nos, None
+    if len(names) == 1 and series is None:
+        ticker = names[0]
+    else:
+        ticker = _choose_series(names, series, f"is a yfinance download of {len(names)} tickers",
+                                "in its Ticker row (a yfinance download)", "tickers", src)
+    keep = [0] + [i for i in range(1, len(header)) if tickers_row[i] == ticker]
+    notes.append(f"read ticker {ticker!r} of a yfinance download" + (f" of {len(names)} tickers" if len(names) > 1
+                                                                     else ""))
+    date_name = rows[1][0] if skip == 2 else "Date"
+    return ([date_name] + [header[i] for i in keep[1:]], [[r[i] for i in keep] for r in rows[skip:]],
+            line_nos[skip:], ticker)
+
+
+def _find_id_column(header: list[str], cells: list[list[str]], date_i: int | None, decimal: str) -> int | None:
+    """The column that names the series of a long-format file (Ticker, Symbol, unique_id...), or None.
+
+    A column is one by name (_ID_NAMES) or, for any text column, by its values repeating
+    across dates; either way each name must come back (at most half as many names as rows).
+    A named column of one name is returned too (the file names its one series).
+    """
+    n = len(cells[0]) if cells else 0
+    repeated_dates = date_i is not None and len(set(cells[date_i])) < n
+    for i, h in enumerate(header):
+        if i == date_i or (_key(h) not in _ID_NAMES and not repeated_dates):
+            continue
+        if len(set(cells[i])) > max(1, n // 2) + 3:  # fast: few names, + a few missing tokens
+            continue
+        values = [v for v in cells[i] if v.strip().lower() not in _MISSING]
+        if not values:
+            continue
+        k = len(set(values))
+        if k > max(1, n // 2):
+            continue
+        if _key(h) in _ID_NAMES and (k == 1 or date_i is None or repeated_dates):
+            return i
+        if k >= 2 and repeated_dates and not _is_numeric(cells[i], decimal) and not _is_dates_or_times(values):
+            pairs = len(set(zip(cells[date_i], cells[i], strict=True)))
+            if pairs >= 0.9 * n:  # (date, name) is the row's key
+                return i
+    return None
+
+
+def _is_dates_or_times(values: list[str]) -> bool:
+    """Most of a sample reads as times of day (a separate Time column) or as dates."""
+    sample = values[:30]
+    if all(re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?(\s*[AaPp][Mm])?|\d{6}", v) for v in sample):
+        return True
+    return bool(np.mean(~np.isnat(_parse_dates(sample)[0])) >= 0.9)
+
+
+def _pick_series(col: str, ids: list[str], series: str | None, src: str,
+                 notes: list[str]) -> tuple[list[int] | None, str | None]:
+    """The rows of the chosen series (None: all rows) and its name, from the id column's values."""
+    names = list(dict.fromkeys(v for v in ids if v.strip().lower() not in _MISSING))
+    if len(names) == 1 and (series is None or series.strip().casefold() == names[0].casefold()):
+        return None, names[0]
+    name = _choose_series(names, series, f"holds {len(names):,} series in column {col!r}", f"in column {col!r}",
+                          "series", src)
+    notes.append(f"read series {name!r} of {len(names):,} in column {col!r}")
+    return [j for j, v in enumerate(ids) if v == name], name
+
+
 def _find_date_column(header: list[str], rows: list[list[str]], decimal: str) -> int | None:
     """The date column: by name first (Date, Timestamp, ...), else the first column that reads as dates."""
     keys = [_key(h) for h in header]
@@ -471,7 +873,7 @@ def _find_date_column(header: list[str], rows: list[list[str]], decimal: str) ->
         sample = [r[i] for r in rows[:30] if r[i].strip().lower() not in _MISSING]
         if not sample or all(_to_float(v, decimal) is not None for v in sample):
             continue
-        parsed, _, _ = _parse_dates(sample)
+        parsed = _parse_dates(sample)[0]
         if np.mean(~np.isnat(parsed)) >= 0.9:
             return i
     return None
@@ -536,116 +938,66 @@ def _choose_target(header: list[str], cells: list[list[str]], skip: set[int], de
 
 
 # ---------------------------------------------------------------------------------------
-# the public API
+# steps of read_prices after the header and columns are known
 
 
-def read_prices(
-    source: str | Path | bytes,
-    *,
-    column: str | None = None,
-    date_column: str | None = None,
-    features: Sequence[str] = (),
-    name: str | None = None,
-) -> PriceSeries:
-    """Read and clean a price CSV: a path, "-" for stdin, or raw bytes (shown as `name`).
+def _read_dates(cells: list[str], col: str, line_nos: list[int], src: str, notes: list[str],
+                dayfirst: bool | None = None,
+                date_format: str | None = None) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """(N,) datetime64[s], the rows to keep and the time zone; a few unreadable dates are dropped, many an error.
 
-    The target is `column` (else Adj Close, Close, Price, ... or the only numeric column);
-    `features` are extra input columns. Rows end up oldest-first with unique dates, leading
-    gaps dropped and inner gaps forward-filled; `notes` lists each step taken.
+    With `dayfirst` or `date_format` given, every date must read that way (the user said so).
     """
-    if isinstance(features, str):  # a single name, not its letters
-        features = [features]
-    raw, src = _read_bytes(source, name)
-    sha = hashlib.sha256(raw).hexdigest()
-    notes: list[str] = []
-    text = _decode(raw, src, notes)
-    header, rows, line_nos, delim = _rows(text, src, notes)
-    if not rows:
-        raise DataError(f"{src} has a header but no data rows", hint="export the price history again with its rows")
-    cells = [[r[i] for r in rows] for i in range(len(header))]  # column-wise strings
-    if len(header) == 1 and not _is_numeric(cells[0], "."):  # "Date:Close", "Date Close": an unknown delimiter?
-        parts = re.compile(r"\s*[:~^#!\s]\s*")
-        n = len(parts.split(header[0]))
-        if n > 1 and len(parts.split(cells[0][0])) == n:
-            raise DataError(f"{src} reads as one column {header[0]!r}: its delimiter is not one lstm knows",
-                            hint="separate the columns with commas, semicolons, tabs or |")
-
-    # dates
-    comma_delim = delim == ","
-    if date_column is not None:
-        date_i: int | None = _find(header, date_column, src, "date column")
-    else:
-        date_i = _find_date_column(header, rows, _decimal_mark(cells, comma_delim))
-    decimal = _decimal_mark([c for i, c in enumerate(cells) if i != date_i], comma_delim)
-    if decimal == ",":
-        notes.append("read decimal commas (1.234,56 = 1234.56)")
-    keep = np.ones(len(rows), dtype=bool)
-    dates = None
-    step_i = None  # a "Day"/"Period" column of step numbers 1, 2, 3, ...: an index, not dates
-    if date_i is not None and date_column is None and _is_step_index(cells[date_i]):
-        notes.append(f"column {header[date_i]!r} holds step numbers, not dates; kept the rows in file order")
-        step_i, date_i = date_i, None
-    if date_i is not None:
-        date_cells, time_i = _with_time_column(header, cells, date_i)
-        dates, keep = _read_dates(date_cells, header[date_i], line_nos, src, notes)
-        if time_i is not None:
-            notes.append(f"joined columns {header[date_i]!r} and {header[time_i]!r} into one date-time")
-
-    # columns
-    skip = {i for i in (date_i, step_i) if i is not None}
-    if column is not None:
-        target_i = _find(header, column, src, "column")
-        if target_i in skip:
-            raise DataError(f"{src}: column {header[target_i]!r} is the date column, not prices",
-                            hint="choose a price column with --column NAME")
-    else:
-        target_i = _choose_target(header, [[c for c, k in zip(col, keep, strict=True) if k] for col in cells],
-                                  skip, decimal, src, notes)
-    chosen = [target_i]
-    for f in features:
-        i = _find(header, f, src, "feature column")
-        if i == target_i:
-            raise DataError(f"{src}: feature {f!r} is the target column {header[i]!r}",
-                            hint="leave the target out of --features; it is always an input")
-        if i in skip:
-            raise DataError(f"{src}: feature {f!r} is the date column", hint="features must be numeric columns")
-        if i in chosen:
-            raise DataError(f"{src}: feature {f!r} is listed twice", hint="list each feature once")
-        chosen.append(i)
-    columns = [header[i] for i in chosen]
-    values = np.column_stack([_read_column(cells[i], header[i], line_nos, keep, decimal, src) for i in chosen])
-    values = values[keep]  # (N, F)
-    lines = np.asarray(line_nos)[keep]
-    if dates is not None:
-        dates = dates[keep]
-        values, dates, lines = _order_and_dedupe(values, dates, lines, notes)
-    values, dates = _fill_missing(values, dates, columns, notes)
-
-    n = len(values)
-    if n < 2:
-        raise DataError(f"{src} has {_plural(n, 'usable row')}; need at least 2",
-                        hint="pass a longer price history (a few hundred rows or more is best)")
-    frequency = periods.infer_frequency(dates) if dates is not None else None
-    return PriceSeries(values=values, columns=columns, dates=dates, frequency=frequency, source=src,
-                       sha256=sha, notes=notes)
-
-
-def _read_dates(cells: list[str], col: str, line_nos: list[int], src: str,
-                notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(N,) datetime64[s] and the rows to keep; a few unreadable dates are dropped, many are an error."""
-    dates, _fmt, date_notes = _parse_dates(cells)
+    if date_format is not None:
+        _check_date_format(date_format, src)
+    dates, _fmt, date_notes, timezone = _parse_dates(cells, dayfirst, date_format)
     notes.extend(date_notes)
     bad = np.isnat(dates)
     n_bad = int(bad.sum())
     if n_bad:
         first = int(np.argmax(bad))
         example = f"line {line_nos[first]}: {cells[first]!r}" if cells[first] else f"line {line_nos[first]} (empty)"
+        if date_format is not None or dayfirst is not None:
+            how = f"the date format {date_format!r}" if date_format is not None else (
+                "day-first dates (31/12/2024)" if dayfirst else "month-first dates (12/31/2024)")
+            raise DataError(f"{src}: column {col!r} has {n_bad:,} of {len(cells):,} dates that do not match "
+                            f"{how}, first at {example}",
+                            hint="fix that date, or give the format the file uses, e.g. %Y-%m-%d")
         if n_bad > _MAX_BAD_DATES * len(cells) or len(cells) - n_bad < 2:
             raise DataError(
                 f"{src}: column {col!r} has {n_bad:,} of {len(cells):,} dates that cannot be read, first at {example}",
                 hint="fix the dates (e.g. 2024-12-31), or name the date column with --date-column NAME")
         notes.append(f"dropped {_plural(n_bad, 'row')} whose date could not be read (first at {example})")
-    return dates, ~bad
+    return dates, ~bad, timezone
+
+
+def _check_date_format(fmt: str, src: str) -> None:
+    """A DataError unless `fmt` is a strftime format with at least one date code."""
+    bad = re.search(r"%[^aAwdbBmyYHIpMSfzZjUWcxXGuV%-]", fmt) or not re.search(r"%[dbBmyYjGU]", fmt)
+    if not bad:
+        try:
+            pd.Timestamp("2024-01-31 13:45:56").strftime(fmt)
+        except ValueError:
+            bad = True
+    if bad:
+        raise DataError(f"{src}: {fmt!r} is not a date format lstm can read",
+                        hint="use strftime codes, e.g. %d/%m/%Y for 31/12/2024 or %Y-%m-%d %H:%M")
+
+
+def _excel_serial_dates(cells: list[str], col: str) -> np.ndarray | None:
+    """(N,) datetime64[s] if a date-named column holds Excel serial numbers (45292 = 2024-01-01), else None."""
+    if not re.search(r"\b(date|time|datetime|timestamp)\b", _key(col)):
+        return None
+    present = [c for c in cells if c.strip().lower() not in _MISSING]
+    if not present or not all(re.fullmatch(r"\d{5}(\.\d+)?", c) for c in present):
+        return None
+    nums = np.array([float(c) if c.strip().lower() not in _MISSING else np.nan for c in cells])
+    ok = ~np.isnan(nums)
+    if not np.all((nums[ok] >= 20_000) & (nums[ok] <= 80_000)):  # 1954-10-03 .. 2119-01-10
+        return None
+    seconds = np.round(np.where(ok, nums, 0) * 86_400).astype(np.int64)
+    out = np.datetime64("1899-12-30", "s") + seconds.astype("timedelta64[s]")
+    return np.where(ok, out, np.datetime64("NaT", "s"))
 
 
 def _read_column(cells: list[str], col: str, line_nos: list[int], keep: np.ndarray, decimal: str,
@@ -727,20 +1079,3 @@ def _fill_missing(values: np.ndarray, dates: np.ndarray | None, columns: list[st
             per = ", ".join(f"{c} {int(k):,}" for c, k in zip(columns, counts, strict=True) if k)
             notes.append(f"filled {_plural(total, 'missing value')} forward ({per})")
     return values, dates
-
-
-def cleaning_summary(series: PriceSeries) -> str:
-    """One line for stderr: what was read (rows, span, frequency, column) and what cleaning did."""
-    n = len(series.values)
-    if series.dates is not None and n:
-        unknown = "irregular dates" if n >= 3 else "too few dates to tell the frequency"
-        freq = periods.FREQUENCY_NAMES.get(series.frequency or "", unknown)
-        span = (f"{periods.format_date(series.dates[0], series.frequency)}.."
-                f"{periods.format_date(series.dates[-1], series.frequency)} ({freq})")
-    else:
-        span = f"no dates (rows are steps 0..{max(n - 1, 0):,})"
-    cols = f"column {series.columns[0]!r}"
-    if len(series.columns) > 1:
-        cols += " + features " + ", ".join(repr(c) for c in series.columns[1:])
-    line = f"Read {series.source}: {_plural(n, 'row')}, {span}, {cols}"
-    return line + ("; " + ", ".join(series.notes) if series.notes else "")

@@ -8,9 +8,15 @@
 
 and None means "irregular or too short to tell": callers then show step numbers.
 All functions accept datetime64 of any unit and work in datetime64[s].
+
+Intraday bars trade in sessions (09:30-15:59 Mon-Fri): `learn_session` reads the session
+from the data, and `future_dates` continues within it and jumps to the next session's open
+instead of dating forecasts 16:00, 16:01... after the close.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -76,6 +82,115 @@ def infer_frequency(dates: np.ndarray | None) -> str | None:
     return None
 
 
+def coverage(dates: np.ndarray | None, frequency: str | None) -> float:
+    """The share of the steps of `frequency` between the first and last date that the dates fill.
+
+    1.0 for a complete series; a monthly series read as daily (Jan 1, Jan 2 .. Jan 12, then
+    next year) scores a few percent. Intraday frequencies score 1.0 (sessions leave gaps).
+    """
+    if dates is None or frequency is None:
+        return 0.0
+    d = _clean(dates)
+    if len(d) < 2 or frequency in ("h", "min"):
+        return 1.0
+    first, last = d[0].astype("datetime64[D]"), d[-1].astype("datetime64[D]")
+    if frequency == "B":
+        steps = int(np.busday_count(first, last))
+    elif frequency in ("D", "W"):
+        steps = int((last - first).astype(np.int64)) // (7 if frequency == "W" else 1)
+    else:
+        months = int((d[-1].astype("datetime64[M]") - d[0].astype("datetime64[M]")).astype(np.int64))
+        steps = months // _MONTHS_PER_STEP[frequency]
+    return min(1.0, (len(d) - 1) / max(steps, 1))
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_SESSION_DAYS = 20  # the most recent days a session is learnt from (a clock change moves UTC times)
+
+
+@dataclass(frozen=True)
+class Session:
+    """The trading session of intraday bars: the first and last bar's time of day, and the days open."""
+
+    open: int  # seconds after midnight of a day's first bar
+    close: int  # seconds after midnight of a day's last bar
+    weekdays: tuple[int, ...]  # days with a session, 0 = Monday
+
+    def describe(self) -> str:
+        """'09:30-15:59 Mon-Fri'."""
+        def hm(t: int) -> str:
+            return f"{t // 3600:02d}:{t % 3600 // 60:02d}" + (f":{t % 60:02d}" if t % 60 else "")
+        days = list(self.weekdays)
+        if days == [0, 1, 2, 3, 4]:
+            named = "Mon-Fri"
+        elif days == [0, 1, 2, 3, 4, 6]:
+            named = "Mon-Fri, Sun"
+        else:
+            named = ", ".join(_WEEKDAYS[w] for w in days)
+        return f"{hm(self.open)}-{hm(self.close)} {named}"
+
+    def to_dict(self) -> dict:
+        """JSON-ready, for a model file."""
+        return {"open": self.open, "close": self.close, "weekdays": list(self.weekdays)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Session:
+        return cls(open=int(d["open"]), close=int(d["close"]), weekdays=tuple(int(w) for w in d["weekdays"]))
+
+
+def _weekday(days: np.ndarray) -> np.ndarray:
+    """(N,) 0 = Monday for datetime64[D] (1970-01-01 was a Thursday)."""
+    return (days.astype(np.int64) + 3) % 7
+
+
+def learn_session(dates: np.ndarray | None) -> Session | None:
+    """The session of intraday bars, from their daily first and last times and weekdays; None if unclear.
+
+    The open and close are the most common first and last bar times of the last 20 days
+    (each must be the time of at least half of them, so short days and holidays do not
+    matter); the weekdays are Mon-Fri when no weekend bar is seen, else the days seen. Bars
+    round the clock (no daily pause), fewer than 3 days or an irregular step give None.
+    """
+    if dates is None:
+        return None
+    d = _clean(dates)
+    if len(d) < 3:
+        return None
+    step = _intraday_step(_gaps_seconds(d))
+    if step is None:
+        return None
+    days = d.astype("datetime64[D]")  # (N,)
+    day_list, first = np.unique(days, return_index=True)  # (K,) each day and its first bar
+    if len(day_list) < 3:
+        return None
+    last = np.append(first[1:] - 1, len(d) - 1)  # (K,) each day's last bar
+    tod = (d - days.astype("datetime64[s]")).astype(np.int64)  # (N,) seconds after midnight
+    opens, closes = tod[first][-_SESSION_DAYS:], tod[last][-_SESSION_DAYS:]
+    o_vals, o_counts = np.unique(opens, return_counts=True)
+    c_vals, c_counts = np.unique(closes, return_counts=True)
+    if o_counts.max() < 0.5 * len(opens) or c_counts.max() < 0.5 * len(closes):
+        return None
+    open_, close = int(o_vals[np.argmax(o_counts)]), int(c_vals[np.argmax(c_counts)])
+    if close <= open_ or (open_ < step and close + step >= _DAY):
+        return None  # no pause between days: continue step by step
+    seen = sorted({int(w) for w in _weekday(day_list)})
+    weekdays = (0, 1, 2, 3, 4) if max(seen) <= 4 else tuple(seen)
+    return Session(open=open_, close=close, weekdays=weekdays)
+
+
+def _in_session(t: np.datetime64, session: Session) -> np.datetime64:
+    """`t` if it falls in a session, else the next session's open."""
+    day = t.astype("datetime64[D]")
+    tod = int((t - day.astype("datetime64[s]")).astype(np.int64))
+    if tod > session.close or int(_weekday(day)) not in session.weekdays:
+        day = day + 1
+    elif tod >= session.open:
+        return t
+    while int(_weekday(day)) not in session.weekdays:
+        day = day + 1
+    return day.astype("datetime64[s]") + np.timedelta64(session.open, "s")
+
+
 def _intraday_step(gaps: np.ndarray) -> int | None:
     """The typical intraday step in seconds (a whole number of minutes), or None."""
     intraday = gaps[gaps < _DAY]
@@ -122,14 +237,17 @@ def _add_months(last: np.datetime64, k: np.ndarray, convention: str) -> np.ndarr
     return np.minimum(first + day_of_month, end)  # the 31st becomes the 30th/28th where needed
 
 
-def future_dates(dates: np.ndarray | np.datetime64, frequency: str | None, n: int) -> np.ndarray | None:
+def future_dates(dates: np.ndarray | np.datetime64, frequency: str | None, n: int,
+                 session: Session | None = None) -> np.ndarray | None:
     """The n dates (n,) datetime64[s] that continue a series after its last date.
 
     `dates` is the series' dates (the whole array, or at least its tail; a single date also
     works). The tail tells the conventions a single date cannot: month ends vs month starts
     vs the last/first business day of the month, and the step of intraday data (e.g. 5 min).
     Business days skip Saturdays and Sundays only (future holidays are not known); the time
-    of day of the last date is kept. Returns None for frequency None (callers show steps).
+    of day of the last date is kept. Intraday dates stay within the trading session
+    (`session`, else learnt from `dates`) and continue at the next session's open.
+    Returns None for frequency None (callers show steps).
     """
     if frequency is None:
         return None
@@ -144,7 +262,15 @@ def future_dates(dates: np.ndarray | np.datetime64, frequency: str | None, n: in
         unit = 3600 if frequency == "h" else 60
         step = _intraday_step(_gaps_seconds(d)) if len(d) > 1 else None
         step = unit if step is None else max(unit, step // unit * unit)
-        return last + k * np.timedelta64(step, "s")
+        session = session or learn_session(d)
+        if session is None:
+            return last + k * np.timedelta64(step, "s")
+        out = np.empty(n, dtype="datetime64[s]")
+        t = last
+        for i in range(n):
+            t = _in_session(t + np.timedelta64(step, "s"), session)
+            out[i] = t
+        return out
 
     day = last.astype("datetime64[D]")
     time_of_day = last - day.astype("datetime64[s]")  # kept on every future date
@@ -159,8 +285,11 @@ def future_dates(dates: np.ndarray | np.datetime64, frequency: str | None, n: in
     return out.astype("datetime64[s]") + time_of_day
 
 
-def format_date(d: np.datetime64, frequency: str | None = None) -> str:
-    """'2025-01-03' for daily and longer; '2025-01-03 14:00' for intraday or when the time is not midnight."""
+def format_date(d: np.datetime64, frequency: str | None = None, timezone: str | None = None) -> str:
+    """'2025-01-03' for daily and longer; '2025-01-03 14:00' for intraday or when the time is not midnight.
+
+    `timezone` ("UTC", "-05:00": PriceSeries.timezone) is appended to a shown time: '2025-01-03 14:00 UTC'.
+    """
     s = np.datetime64(d, "s")
     if np.isnat(s):
         return "NaT"
@@ -168,4 +297,5 @@ def format_date(d: np.datetime64, frequency: str | None = None) -> str:
     seconds = int((s - s.astype("datetime64[D]")).astype(np.int64))
     if frequency not in ("h", "min") and seconds == 0:
         return text[:10]
-    return f"{text[:10]} {text[11:16]}" if seconds % 60 == 0 else f"{text[:10]} {text[11:19]}"
+    shown = f"{text[:10]} {text[11:16]}" if seconds % 60 == 0 else f"{text[:10]} {text[11:19]}"
+    return f"{shown} {timezone}" if timezone else shown

@@ -226,7 +226,7 @@ def test_separate_date_and_time_columns(tmp_path):
     assert str(s.dates[2]) == "2024-01-02T12:00:00" and s.frequency == "h"
 
 
-def test_timezone_offsets_are_dropped_keeping_local_time(tmp_path):
+def test_daily_dates_with_offsets_keep_their_local_dates(tmp_path):
     text = "Date,Close\n2024-01-02 00:00:00-05:00,5\n2024-01-03 00:00:00-05:00,6\n2024-01-04T00:00:00+09:00,7\n"
     s = read(tmp_path, text)
     assert iso(s) == ["2024-01-02", "2024-01-03", "2024-01-04"]

@@ -179,3 +179,82 @@ def test_importing_periods_does_not_import_pandas():
     code = "import lstmcli.periods, sys; assert 'pandas' not in sys.modules, 'pandas was imported'"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+def test_coverage_tells_a_complete_series_from_a_sparse_one():
+    from lstmcli.periods import coverage
+    months = np.arange("1949-01", "1961-01", dtype="datetime64[M]").astype("datetime64[D]")
+    assert coverage(months, "M") == 1.0
+    month_first = np.array([f"{y}-01-{d:02d}" for y in range(1949, 1961) for d in range(1, 13)], dtype="datetime64[D]")
+    assert infer_frequency(month_first) == "D" and coverage(month_first, "D") < 0.05
+    assert coverage(business_days("2024-01-01", "2024-03-01"), "B") == 1.0
+    assert coverage(None, "D") == 0.0
+
+
+def test_format_date_shows_the_time_zone_with_times_only():
+    t = np.datetime64("2024-11-03T05:30:00")
+    assert format_date(t, "min", "UTC") == "2024-11-03 05:30 UTC"
+    assert format_date(t, "min", "-05:00") == "2024-11-03 05:30 -05:00"
+    assert format_date(np.datetime64("2024-11-03"), "D", "UTC") == "2024-11-03"
+    assert format_date(t, "min") == "2024-11-03 05:30"
+
+
+# ---------------------------------------------------------------------------------------
+# intraday sessions
+
+
+def bars(start: str, stop: str, open_: str, close: str, step_min: int, weekdays_only: bool = True) -> np.ndarray:
+    """Bars every step_min minutes from open_ to close (inclusive) on each day of [start, stop)."""
+    out = []
+    for day in days(start, stop):
+        if weekdays_only and not np.is_busday(day):
+            continue
+        t = np.datetime64(f"{day}T{open_}")
+        end = np.datetime64(f"{day}T{close}")
+        out.append(np.arange(t, end + np.timedelta64(1, "m"), np.timedelta64(step_min, "m")))
+    return np.concatenate(out).astype("datetime64[s]")
+
+
+def test_a_session_is_learnt_from_minute_bars():
+    from lstmcli.periods import learn_session
+    d = bars("2024-01-08", "2024-01-20", "09:30", "15:59", 1)
+    s = learn_session(d)
+    assert s is not None and s.describe() == "09:30-15:59 Mon-Fri"
+    assert infer_frequency(d) == "min"
+    fut = future_dates(d, "min", 3)  # after Friday 15:59: Monday's open
+    assert [str(x) for x in fut] == ["2024-01-22T09:30:00", "2024-01-22T09:31:00", "2024-01-22T09:32:00"]
+    fut = future_dates(d[:-2], "min", 3)  # Friday 15:57: two more bars, then Monday
+    assert [str(x) for x in fut] == ["2024-01-19T15:58:00", "2024-01-19T15:59:00", "2024-01-22T09:30:00"]
+
+
+def test_hourly_bars_jump_to_the_next_open():
+    d = bars("2024-01-08", "2024-01-20", "09:30", "15:30", 60)
+    fut = future_dates(d[:-1], "h", 3)  # Friday 14:30
+    assert [str(x) for x in fut] == ["2024-01-19T15:30:00", "2024-01-22T09:30:00", "2024-01-22T10:30:00"]
+
+
+def test_round_the_clock_bars_have_no_session():
+    from lstmcli.periods import learn_session
+    d = np.arange(np.datetime64("2024-01-01T00", "h"), np.datetime64("2024-01-15T00", "h")).astype("datetime64[s]")
+    assert learn_session(d) is None
+    assert str(future_dates(d, "h", 1)[0]) == "2024-01-15T00:00:00"
+
+
+def test_a_session_given_serves_a_short_tail():
+    from lstmcli.periods import Session, learn_session
+    full = bars("2024-01-08", "2024-01-20", "09:30", "15:59", 1)
+    s = learn_session(full)
+    assert Session.from_dict(s.to_dict()) == s
+    tail = full[-5:]  # too short to learn a session from
+    assert learn_session(tail) is None
+    assert str(future_dates(tail, "min", 1)[0]) == "2024-01-19T16:00:00"
+    assert str(future_dates(tail, "min", 1, session=s)[0]) == "2024-01-22T09:30:00"
+
+
+def test_a_week_of_sunday_to_friday_sessions_keeps_sunday():
+    from lstmcli.periods import learn_session
+    d = bars("2024-01-07", "2024-01-27", "08:00", "16:00", 60, weekdays_only=False)
+    d = d[(d.astype("datetime64[D]").astype(np.int64) + 3) % 7 != 5]  # no Saturdays
+    s = learn_session(d)
+    assert s.describe() == "08:00-16:00 Mon-Fri, Sun"
+    assert str(future_dates(d, "h", 1)[0]) == "2024-01-28T08:00:00"  # Friday 16:00 -> Sunday 08:00
