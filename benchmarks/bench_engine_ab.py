@@ -100,8 +100,11 @@ def main() -> None:
         np.multiply(i_f[1], g_c[1], out=prod[1])
 
     whole = {"reuse": (train_step, no_cache), "fused": (train_step, record_path), "kernel": (train_step, reference)}
-    step = {"one_tanh": (one_tanh, per_block), "pair_mul": (pair_mul, two_mul),
-            "full_scale": (one_tanh, lambda: one_tanh(s_col, off_col))}
+    step = {
+        "one_tanh": (one_tanh, per_block),
+        "pair_mul": (pair_mul, two_mul),
+        "full_scale": (one_tanh, lambda: one_tanh(s_col, off_col)),
+    }
     res: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in (*whole, *step)}
     for fn in (train_step, no_cache, record_path, reference):
         fn()  # warm up

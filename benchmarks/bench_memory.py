@@ -36,8 +36,12 @@ def write_csv(path: Path, rows: int) -> None:
     with open(path, "w") as f:
         f.write("Datetime,Close\n")
         for k in range(0, rows, 100_000):  # in chunks: the generator should not dominate the peak
-            f.write("".join(f"{str(d).replace('T', ' ')},{v:.4f}\n" for d, v in zip(t[k:k + 100_000],
-                                                                                 p[k:k + 100_000], strict=True)))
+            f.write(
+                "".join(
+                    f"{str(d).replace('T', ' ')},{v:.4f}\n"
+                    for d, v in zip(t[k : k + 100_000], p[k : k + 100_000], strict=True)
+                )
+            )
 
 
 def main() -> None:
@@ -62,8 +66,13 @@ def main() -> None:
     epochs: list[float] = []
     forecaster = Forecaster(TrainConfig(epochs=args.epochs, patience=args.epochs))
     t0 = time.perf_counter()
-    forecaster.fit(series.values, series.dates, series.columns, frequency=series.frequency,
-                   on_epoch=lambda r: epochs.append(r.seconds))
+    forecaster.fit(
+        series.values,
+        series.dates,
+        series.columns,
+        frequency=series.frequency,
+        on_epoch=lambda r: epochs.append(r.seconds),
+    )
     print(f"fit_s={time.perf_counter() - t0:.2f}")
     print(f"epoch_s={statistics.median(epochs):.2f}")
     windows = forecaster.info.training.train_windows

@@ -70,6 +70,7 @@ def blas_threads() -> int:
 
 def idle_fraction(seconds: float = 1.0) -> float:
     """Share of the machine's CPU time that was idle over the next `seconds` (Linux; nan elsewhere)."""
+
     def snap() -> tuple[int, int]:
         with open("/proc/stat") as f:
             v = [int(x) for x in f.readline().split()[1:]]
@@ -126,8 +127,18 @@ def matmul_flops_per_window(hidden: int, layers: int, window: int, features: int
 class TorchRun:
     """nn.LSTM + Linear on the same windows, same initial weights, one epoch per call."""
 
-    def __init__(self, series: np.ndarray, targets: np.ndarray, window: int, hidden: int, layers: int,
-                 batch: int, lr: float, clip: float, params: dict[str, np.ndarray]) -> None:
+    def __init__(
+        self,
+        series: np.ndarray,
+        targets: np.ndarray,
+        window: int,
+        hidden: int,
+        layers: int,
+        batch: int,
+        lr: float,
+        clip: float,
+        params: dict[str, np.ndarray],
+    ) -> None:
         views = np.lib.stride_tricks.sliding_window_view(series, (window, 1))[:, 0]  # (N, T, 1)
         self.x = torch.from_numpy(np.ascontiguousarray(views[targets - window]))  # (S, T, 1)
         self.y = torch.from_numpy(np.ascontiguousarray(series[targets]))  # (S, 1)
@@ -161,15 +172,34 @@ class TorchRun:
         return time.perf_counter() - t0, float(np.mean(losses))
 
 
-def run(hidden: int, layers: int, window: int, batch: int, samples: int, epochs: int,
-        peak: float, with_torch: bool = True, quiet_wait: float = 0.0) -> dict[str, object]:
+def run(
+    hidden: int,
+    layers: int,
+    window: int,
+    batch: int,
+    samples: int,
+    epochs: int,
+    peak: float,
+    with_torch: bool = True,
+    quiet_wait: float = 0.0,
+) -> dict[str, object]:
     """Train both side by side; return the key=value results."""
     idle_before = wait_until_quiet(quiet_wait) if quiet_wait > 0 else float("nan")
     series = make_series(samples, window)
     targets = np.arange(window, window + samples)
     lr, clip = 1e-3, 1.0
-    config = TrainConfig(window=window, hidden=hidden, layers=layers, epochs=epochs, batch_size=batch,
-                         lr=lr, seed=0, patience=epochs + 1, clip=clip, dtype="float32")
+    config = TrainConfig(
+        window=window,
+        hidden=hidden,
+        layers=layers,
+        epochs=epochs,
+        batch_size=batch,
+        lr=lr,
+        seed=0,
+        patience=epochs + 1,
+        clip=clip,
+        dtype="float32",
+    )
     # the initial weights train() will draw (same seed, same call), handed to torch too
     init = engine.init_params(1, hidden, layers, 1, np.random.default_rng(config.seed), dtype=np.float32)
     ref = None
@@ -213,11 +243,13 @@ def run(hidden: int, layers: int, window: int, batch: int, samples: int, epochs:
     }
     if ref is not None:
         torch_s = median_after_first(ref_s)
-        out.update({
-            "torch_epoch_s": f"{torch_s:.4f}",
-            "torch_windows_per_s": f"{samples / torch_s:.0f}",
-            "ratio": f"{torch_s / epoch_s:.2f}",
-        })
+        out.update(
+            {
+                "torch_epoch_s": f"{torch_s:.4f}",
+                "torch_windows_per_s": f"{samples / torch_s:.0f}",
+                "ratio": f"{torch_s / epoch_s:.2f}",
+            }
+        )
     out["loss_last"] = f"{eng_loss[-1]:.5f}"
     if ref is not None:
         out["torch_loss_last"] = f"{ref_loss[-1]:.5f}"
@@ -248,8 +280,10 @@ def scaling(batch: int, samples: int, epochs: int, peak: float, quiet_wait: floa
         print_block(r)
         steps = -(-samples // batch) * window  # forward+backward steps per epoch
         us = 1e6 * float(r["epoch_s"]) / steps
-        lines.append(f"| {hidden} | {window} | {r['epoch_s']} | {r.get('torch_epoch_s', '-')} | "
-                     f"{r.get('ratio', '-')} | {r['windows_per_s']} | {us:.1f} | {r['gflops']} | {r['loadavg_1m']} |")
+        lines.append(
+            f"| {hidden} | {window} | {r['epoch_s']} | {r.get('torch_epoch_s', '-')} | "
+            f"{r.get('ratio', '-')} | {r['windows_per_s']} | {us:.1f} | {r['gflops']} | {r['loadavg_1m']} |"
+        )
     return "\n".join(lines)
 
 
@@ -273,21 +307,29 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=2000)
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--no-torch", action="store_true", help="time lstmcli alone")
-    ap.add_argument("--sweep", action="store_true", help="the standard table: " + ", ".join(
-        f"H{h} L{n} W{w}" for h, n, w in SWEEP))
+    ap.add_argument(
+        "--sweep", action="store_true", help="the standard table: " + ", ".join(f"H{h} L{n} W{w}" for h, n, w in SWEEP)
+    )
     ap.add_argument("--scaling", action="store_true", help="epoch time vs window and hidden; rewrites README.md")
-    ap.add_argument("--quiet-wait", type=float, default=0.0, metavar="SECONDS",
-                    help="before each configuration, wait up to this long for the machine to be idle (shared hosts)")
+    ap.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="before each configuration, wait up to this long for the machine to be idle (shared hosts)",
+    )
     a = ap.parse_args()
     peak = peak_gflops()
     if a.scaling:
         table = scaling(a.batch, a.samples, a.epochs, peak, a.quiet_wait)
-        header = (f"Batch {a.batch}, {a.samples} windows, {a.epochs} epochs (median after the first), 1 layer, "
-                  f"float32, {blas_threads()} BLAS threads, peak {peak:.0f} GFLOP/s. "
-                  "`us per step`: lstmcli's epoch time over (batches x window), forward and backward of one step "
-                  "of one batch, optimizer included. `load`: 1-minute load average before the row, which counts this "
-                  "benchmark's own previous row (about 1); well above 1, someone else shared the 2 cores. "
-                  "Regenerate with `python benchmarks/bench_train.py --scaling --quiet-wait 600`.")
+        header = (
+            f"Batch {a.batch}, {a.samples} windows, {a.epochs} epochs (median after the first), 1 layer, "
+            f"float32, {blas_threads()} BLAS threads, peak {peak:.0f} GFLOP/s. "
+            "`us per step`: lstmcli's epoch time over (batches x window), forward and backward of one step "
+            "of one batch, optimizer included. `load`: 1-minute load average before the row, which counts this "
+            "benchmark's own previous row (about 1); well above 1, someone else shared the 2 cores. "
+            "Regenerate with `python benchmarks/bench_train.py --scaling --quiet-wait 600`."
+        )
         write_readme_table(table, header)
         print(table)
         return

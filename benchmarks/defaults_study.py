@@ -68,16 +68,36 @@ def run_one(name: str, stage: str, window: int, target: str, hidden: int, seed: 
     try:
         r = run_backtest(values, cfg, target, spec, dates=dates, frequency=s.frequency, source=name)
     except Exception as e:  # a configuration that cannot run on this series is a result too
-        return {"series": name, "stage": stage, "window": window, "target": target, "hidden": hidden,
-                "batch": batch, "seed": seed, "error": str(e)}
+        return {
+            "series": name,
+            "stage": stage,
+            "window": window,
+            "target": target,
+            "hidden": hidden,
+            "batch": batch,
+            "seed": seed,
+            "error": str(e),
+        }
     lstm, ref, naive = r.scores["lstm"], r.scores[r.reference], r.scores["naive"]
     return {
-        "series": name, "stage": stage, "window": window, "target": target, "hidden": hidden, "seed": seed,
-        "batch": batch, "batch_size": bs, "reference": r.reference, "season": r.season,
-        "mase": lstm["mase"], "mase_ref": ref["mase"], "mase_naive": naive["mase"],
-        "rel_ref": lstm["mase"] / ref["mase"], "rel_naive": lstm["mase"] / naive["mase"],
+        "series": name,
+        "stage": stage,
+        "window": window,
+        "target": target,
+        "hidden": hidden,
+        "seed": seed,
+        "batch": batch,
+        "batch_size": bs,
+        "reference": r.reference,
+        "season": r.season,
+        "mase": lstm["mase"],
+        "mase_ref": ref["mase"],
+        "mase_naive": naive["mase"],
+        "rel_ref": lstm["mase"] / ref["mase"],
+        "rel_naive": lstm["mase"] / naive["mase"],
         "rel_ref_step1": lstm["per_step"]["mase"][0] / ref["per_step"]["mase"][0],
-        "coverage": r.coverage, "epochs": r.fit_configs[0]["epochs_run"],
+        "coverage": r.coverage,
+        "epochs": r.fit_configs[0]["epochs_run"],
         "seconds": round(time.perf_counter() - t0, 2),
     }
 
@@ -101,9 +121,12 @@ def table(path: str, stage: str | None = None) -> str:
         rows = [r for r in rows if r["stage"] == stage]
     configs = sorted({_key(r) for r in rows})
     series = [s for s in SERIES if any(r["series"] == s for r in rows)]
-    out = ["| window | target | hidden | batch | " + " | ".join(f"{s}: MASE / {_ref(rows, s)} (coverage)"
-                                                            for s in series) + " | geometric mean |",
-           "| ---: | --- | ---: | --- | " + " | ".join("---:" for _ in series) + " | ---: |"]
+    out = [
+        "| window | target | hidden | batch | "
+        + " | ".join(f"{s}: MASE / {_ref(rows, s)} (coverage)" for s in series)
+        + " | geometric mean |",
+        "| ---: | --- | ---: | --- | " + " | ".join("---:" for _ in series) + " | ---: |",
+    ]
     scored = []
     for c in configs:
         cells, logs = [], []

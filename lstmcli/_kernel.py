@@ -120,16 +120,16 @@ _cache = threading.local()  # per thread: the workspaces of the last few shapes
 _CACHE_BYTES = 64 << 20  # larger workspaces are allocated per call rather than kept
 
 
-def reused_workspaces(
-    params: dict[str, np.ndarray], B: int, T: int, for_backward: bool
-) -> list[Workspace] | None:
+def reused_workspaces(params: dict[str, np.ndarray], B: int, T: int, for_backward: bool) -> list[Workspace] | None:
     """Workspaces kept across calls, for callers whose record never leaves the engine.
 
     None when they would be too large to keep (the caller then allocates its own).
     """
     dtype = params["weight_hh_l0"].dtype
-    dims_ = [(params[f"weight_hh_l{k}"].shape[1], params[f"weight_ih_l{k}"].shape[1])
-             for k in range(sum(name.startswith("weight_hh_l") for name in params))]
+    dims_ = [
+        (params[f"weight_hh_l{k}"].shape[1], params[f"weight_ih_l{k}"].shape[1])
+        for k in range(sum(name.startswith("weight_hh_l") for name in params))
+    ]
     rows = sum((T + 1) * (H + F + 1) + 20 * H + (T * (15 * H + F + 1) if for_backward else 0) for H, F in dims_)
     if rows * B * dtype.itemsize > _CACHE_BYTES:
         return None
@@ -238,7 +238,10 @@ def workspace_from_record(rec) -> Workspace:
 
 
 def layer_backward(
-    W_aug: np.ndarray, ws: Workspace, dh_last: np.ndarray | None, dh_out: np.ndarray | None,
+    W_aug: np.ndarray,
+    ws: Workspace,
+    dh_last: np.ndarray | None,
+    dh_out: np.ndarray | None,
     need_dx: bool,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Backpropagate through one layer; mirrors `layer_forward` step by step, in reverse.
@@ -276,5 +279,3 @@ def layer_backward(
         return dW_aug, None
     dx = W_s2[:, H:-1].T @ ws.dz2.reshape(G, T * B)  # (F, T*B): dx_t = W_ih^T dz_t, all steps at once
     return dW_aug, dx.reshape(-1, T, B)  # (F, T, B)
-
-

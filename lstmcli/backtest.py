@@ -39,11 +39,24 @@ from lstmcli.transforms import DEFAULT_TARGET, Target, check_target
 #: the season a frequency suggests (then confirmed by autocorrelation on the training part)
 SEASON_BY_FREQUENCY = {"M": 12, "Q": 4, "W": 52, "D": 7, "B": 5, "h": 24}
 #: what one step of each frequency is called in sentences
-STEP_WORDS = {"B": "business day", "D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year",
-              "h": "hour", "min": "step"}
+STEP_WORDS = {
+    "B": "business day",
+    "D": "day",
+    "W": "week",
+    "M": "month",
+    "Q": "quarter",
+    "Y": "year",
+    "h": "hour",
+    "min": "step",
+}
 MODELS = ("lstm", "naive", "drift", "seasonal_naive", "moving_average")
-LABELS = {"lstm": "LSTM", "naive": "naive", "drift": "drift", "seasonal_naive": "seasonal naive",
-          "moving_average": "moving average"}
+LABELS = {
+    "lstm": "LSTM",
+    "naive": "naive",
+    "drift": "drift",
+    "seasonal_naive": "seasonal naive",
+    "moving_average": "moving average",
+}
 METRICS = ("mae", "rmse", "mape", "smape", "mase", "direction")
 #: |relative MASE difference| below this (in %) counts as a tie in the verdict
 TIE_PERCENT = 1.0
@@ -99,8 +112,10 @@ def parse_refit(text: str | None) -> int | None:
     except ValueError:
         n = 0
     if n < 1:
-        raise OptionError(f"--refit {text!r} is not possible",
-                          hint="use --refit never (train once) or --refit N to refit every N origins")
+        raise OptionError(
+            f"--refit {text!r} is not possible",
+            hint="use --refit never (train once) or --refit N to refit every N origins",
+        )
     return n
 
 
@@ -128,8 +143,12 @@ def detect_season(values: np.ndarray, frequency: str | None) -> tuple[int, str]:
     """
     m = SEASON_BY_FREQUENCY.get(frequency or "")
     if m is None:
-        return 1, "no season: the dates have no regular frequency" if frequency is None else \
-            f"no season is usual for this frequency ({frequency})"
+        return (
+            1,
+            "no season: the dates have no regular frequency"
+            if frequency is None
+            else f"no season is usual for this frequency ({frequency})",
+        )
     p = np.asarray(values, dtype=np.float64)
     if len(p) < 3 * m + 2:
         return 1, f"no season: {len(p)} rows before the test window are too few to confirm a season of {m}"
@@ -199,8 +218,7 @@ def baseline_forecasts(
 # scoring
 
 
-def score(actual: np.ndarray, forecast: np.ndarray, previous: np.ndarray, scale: float,
-          direction: bool = True) -> dict:
+def score(actual: np.ndarray, forecast: np.ndarray, previous: np.ndarray, scale: float, direction: bool = True) -> dict:
     """Metrics of forecasts (O, days) against actuals (O, days), overall and per step.
 
     `previous` (O,) is the last observed value at each origin: directional accuracy asks
@@ -210,9 +228,14 @@ def score(actual: np.ndarray, forecast: np.ndarray, previous: np.ndarray, scale:
     prev = np.repeat(np.asarray(previous, dtype=np.float64)[:, None], a.shape[1], axis=1)  # (O, days)
 
     def all_metrics(a: np.ndarray, f: np.ndarray, prev: np.ndarray) -> dict:
-        return {"mae": metrics.mae(a, f), "rmse": metrics.rmse(a, f), "mape": metrics.mape(a, f),
-                "smape": metrics.smape(a, f), "mase": metrics.mase(a, f, scale),
-                "direction": metrics.directional_accuracy(prev, a, f) if direction else None}
+        return {
+            "mae": metrics.mae(a, f),
+            "rmse": metrics.rmse(a, f),
+            "mape": metrics.mape(a, f),
+            "smape": metrics.smape(a, f),
+            "mase": metrics.mase(a, f, scale),
+            "direction": metrics.directional_accuracy(prev, a, f) if direction else None,
+        }
 
     overall = all_metrics(a, f, prev)
     per_step = [all_metrics(a[:, h], f[:, h], prev[:, h]) for h in range(a.shape[1])]
@@ -302,13 +325,17 @@ class BacktestResult:
         elif all(r >= TIE_PERCENT for r in rel):
             text = f"{name} beats {base} at every step: by {first:.1f}% MASE at {at(1)}, {last:.1f}% at {at(days)}."
         elif all(r <= -TIE_PERCENT for r in rel):
-            text = (f"{name} loses to {base} at every step: by {-first:.1f}% MASE at {at(1)}, {-last:.1f}% at "
-                    f"{at(days)}.")
+            text = (
+                f"{name} loses to {base} at every step: by {-first:.1f}% MASE at {at(1)}, {-last:.1f}% at {at(days)}."
+            )
         else:
             text = f"{name} {part(first, 1, base)}, {part(last, days, 'it')}."
         overall = self.scores[model]["mase"] / self.scores[baseline]["mase"] - 1
-        kind = Verdict.BETTER if overall < -TIE_PERCENT / 100 else (
-            Verdict.TIE if overall <= TIE_PERCENT / 100 else Verdict.WORSE)
+        kind = (
+            Verdict.BETTER
+            if overall < -TIE_PERCENT / 100
+            else (Verdict.TIE if overall <= TIE_PERCENT / 100 else Verdict.WORSE)
+        )
         return kind, text
 
     def to_dict(self) -> dict:
@@ -330,41 +357,61 @@ class BacktestResult:
         def date(i: int) -> str | None:
             return None if self.dates is None else periods.format_date(self.dates[i], self.frequency)
 
-        return clean({
-            "column": self.column,
-            "rows": self.rows,
-            "frequency": self.frequency,
-            "test": {"first_row": self.cut, "first_date": date(self.cut), "rows": self.rows - self.cut,
-                     "fraction": self.spec.test_fraction},
-            "origins": len(self.origins),
-            "first_origin_date": date(int(self.origins[0])),
-            "last_origin_date": date(int(self.origins[-1])),
-            "days": self.spec.days,
-            "every": self.spec.every,
-            "refit": self.spec.refit or "never",
-            "fits": self.fits,
-            "season": self.season,
-            "season_reason": self.season_reason,
-            "moving_average_window": self.ma_window,
-            "mase_scale": self.scale,
-            "model": {"target": str(self.target), "horizon_strategy": HORIZON_STRATEGY, **self.config.to_dict()},
-            "fit_runs": self.fit_configs,
-            "reference": self.reference,
-            "scores": self.scores,
-            "interval": {"coverage_nominal": 100 * self.interval, "coverage": self.coverage,
-                         "coverage_per_step": self.coverage_per_step} if self.coverage is not None else None,
-            "verdict": self.verdict()[1],
-            "verdict_vs_naive": self.verdict(baseline="naive")[1] if self.reference != "naive" else None,
-        })
+        return clean(
+            {
+                "column": self.column,
+                "rows": self.rows,
+                "frequency": self.frequency,
+                "test": {
+                    "first_row": self.cut,
+                    "first_date": date(self.cut),
+                    "rows": self.rows - self.cut,
+                    "fraction": self.spec.test_fraction,
+                },
+                "origins": len(self.origins),
+                "first_origin_date": date(int(self.origins[0])),
+                "last_origin_date": date(int(self.origins[-1])),
+                "days": self.spec.days,
+                "every": self.spec.every,
+                "refit": self.spec.refit or "never",
+                "fits": self.fits,
+                "season": self.season,
+                "season_reason": self.season_reason,
+                "moving_average_window": self.ma_window,
+                "mase_scale": self.scale,
+                "model": {"target": str(self.target), "horizon_strategy": HORIZON_STRATEGY, **self.config.to_dict()},
+                "fit_runs": self.fit_configs,
+                "reference": self.reference,
+                "scores": self.scores,
+                "interval": {
+                    "coverage_nominal": 100 * self.interval,
+                    "coverage": self.coverage,
+                    "coverage_per_step": self.coverage_per_step,
+                }
+                if self.coverage is not None
+                else None,
+                "verdict": self.verdict()[1],
+                "verdict_vs_naive": self.verdict(baseline="naive")[1] if self.reference != "naive" else None,
+            }
+        )
 
 
-def _lstm_block(values: np.ndarray, fit_rows: int, origins: np.ndarray, config: TrainConfig, target: Target,
-                days: int, interval: float, source: str, on_epoch) -> tuple[np.ndarray, np.ndarray | None,
-                                                                         np.ndarray | None, Forecaster]:
+def _lstm_block(
+    values: np.ndarray,
+    fit_rows: int,
+    origins: np.ndarray,
+    config: TrainConfig,
+    target: Target,
+    days: int,
+    interval: float,
+    source: str,
+    on_epoch,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, Forecaster]:
     """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds."""
     forecaster = Forecaster(config, target)
-    forecaster.fit(values[:fit_rows], source=f"{source} (the {fit_rows} rows before the test origin)",
-                   on_epoch=on_epoch)
+    forecaster.fit(
+        values[:fit_rows], source=f"{source} (the {fit_rows} rows before the test origin)", on_epoch=on_epoch
+    )
     W, off = config.window, target.offset
     hist = np.stack([values[o - W - off : o] for o in origins])  # (O, W + off, F)
     out = recursive_forecast(forecaster.params, forecaster.info.scaler, target, W, hist, days)[:, :, 0]  # (O, days)
@@ -406,8 +453,10 @@ def run_backtest(
     cut, origins = plan(N, spec)
     W, off = config.window, target.offset
     if cut < W + off + 1:
-        raise DataError(f"{source}: only {cut} rows come before the test window, fewer than --window {W} needs",
-                        hint="use a smaller --test-fraction or --window, or more data")
+        raise DataError(
+            f"{source}: only {cut} rows come before the test window, fewer than --window {W} needs",
+            hint="use a smaller --test-fraction or --window, or more data",
+        )
     p = values[:, 0]  # (N,)
 
     if spec.season is None:
@@ -416,8 +465,10 @@ def run_backtest(
         season = spec.season
         reason = f"season {season} (given with --season)" if season > 1 else "no season (--season 1)"
     if season > 1 and cut <= season:
-        raise DataError(f"{source}: --season {season} needs more than {season} rows before the test window; "
-                        f"there are {cut}", hint="use a smaller --test-fraction or --season")
+        raise DataError(
+            f"{source}: --season {season} needs more than {season} rows before the test window; there are {cut}",
+            hint="use a smaller --test-fraction or --season",
+        )
     ma_window = spec.ma_window or (season if season > 1 else 5)
     scale = metrics.naive_scale(p[:cut], season)
 
@@ -437,16 +488,23 @@ def run_backtest(
 
         block = origins[k : k + step]
         fit_rows = int(block[0])
-        out, lo, hi, forecaster = _lstm_block(values, fit_rows, block, config, target, days, spec.interval, source,
-                                              on_epoch)
+        out, lo, hi, forecaster = _lstm_block(
+            values, fit_rows, block, config, target, days, spec.interval, source, on_epoch
+        )
         lstm_forecasts[k : k + step] = out
         if lo is None:
             has_bounds = False
         else:
             lower[k : k + step], upper[k : k + step] = lo, hi
         t = forecaster.info.training
-        fit_runs.append({"rows": fit_rows, "epochs_run": t.epochs_run, "best_epoch": t.best_epoch,
-                         "one_step_validation_mase": forecaster.info.validation.model.mase})
+        fit_runs.append(
+            {
+                "rows": fit_rows,
+                "epochs_run": t.epochs_run,
+                "best_epoch": t.best_epoch,
+                "one_step_validation_mase": forecaster.info.validation.model.mase,
+            }
+        )
         if on_progress is not None:
             on_progress((b + 1) / len(starts), f"fit {b + 1}/{len(starts)}")
 
@@ -460,12 +518,29 @@ def run_backtest(
         nominal = min(spec.interval, widest_interval(forecaster.info.intervals))
         cov, cov_steps = coverage(actual, lower, upper)
     return BacktestResult(
-        spec=spec, config=config, target=target, rows=N, cut=cut, origins=origins, season=season,
-        season_reason=reason, ma_window=ma_window, scale=scale, actual=actual, previous=previous,
-        forecasts={m: forecasts[m] for m in MODELS if m in forecasts}, scores={m: scores[m] for m in MODELS
-                                                                                if m in scores},
-        lower=lower if has_bounds else None, upper=upper if has_bounds else None, interval=nominal, coverage=cov,
-        coverage_per_step=cov_steps, fits=len(starts), fit_configs=fit_runs, dates=dates, frequency=frequency,
+        spec=spec,
+        config=config,
+        target=target,
+        rows=N,
+        cut=cut,
+        origins=origins,
+        season=season,
+        season_reason=reason,
+        ma_window=ma_window,
+        scale=scale,
+        actual=actual,
+        previous=previous,
+        forecasts={m: forecasts[m] for m in MODELS if m in forecasts},
+        scores={m: scores[m] for m in MODELS if m in scores},
+        lower=lower if has_bounds else None,
+        upper=upper if has_bounds else None,
+        interval=nominal,
+        coverage=cov,
+        coverage_per_step=cov_steps,
+        fits=len(starts),
+        fit_configs=fit_runs,
+        dates=dates,
+        frequency=frequency,
         column=column,
     )
 

@@ -105,8 +105,10 @@ def read_prices(
         parts = re.compile(r"\s*[:~^#!\s]\s*")
         n = len(parts.split(header[0]))
         if n > 1 and len(parts.split(cells[0][0])) == n:
-            raise DataError(f"{src} reads as one column {header[0]!r}: its delimiter is not one lstm knows",
-                            hint="separate the columns with commas, semicolons, tabs or |")
+            raise DataError(
+                f"{src} reads as one column {header[0]!r}: its delimiter is not one lstm knows",
+                hint="separate the columns with commas, semicolons, tabs or |",
+            )
 
     # dates
     comma_delim = delim == ","
@@ -119,8 +121,11 @@ def read_prices(
         notes.append("read decimal commas (1.234,56 = 1234.56)")
     id_i = None
     if series_name is None:  # a yfinance download has already been narrowed to one ticker
-        id_i = (_find(header, id_column, src, "id column") if id_column is not None
-                else _find_id_column(header, cells, date_i, decimal))
+        id_i = (
+            _find(header, id_column, src, "id column")
+            if id_column is not None
+            else _find_id_column(header, cells, date_i, decimal)
+        )
         if id_i is not None:
             chosen_rows, series_name = _pick_series(header[id_i], cells[id_i], series, src, notes)
             if chosen_rows is not None:
@@ -128,9 +133,11 @@ def read_prices(
                 line_nos = [line_nos[j] for j in chosen_rows]
                 cells = [[r[i] for r in rows] for i in range(len(header))]
         elif series is not None:
-            raise DataError(f"{src} has no column of series names (like Ticker or Symbol) to pick series "
-                            f"{series!r} from", hint="leave out the series name, or name the column of series "
-                            f"names as the id column; the columns are: {', '.join(header)}")
+            raise DataError(
+                f"{src} has no column of series names (like Ticker or Symbol) to pick series {series!r} from",
+                hint="leave out the series name, or name the column of series "
+                f"names as the id column; the columns are: {', '.join(header)}",
+            )
     keep = np.ones(len(rows), dtype=bool)
     dates = None
     timezone = None
@@ -155,17 +162,22 @@ def read_prices(
         target_i = _find(header, column, src, "column")
         if target_i in skip:
             role = "the column of series names" if target_i == id_i else "the date column"
-            raise DataError(f"{src}: column {header[target_i]!r} is {role}, not prices",
-                            hint="choose a price column with --column NAME")
+            raise DataError(
+                f"{src}: column {header[target_i]!r} is {role}, not prices",
+                hint="choose a price column with --column NAME",
+            )
     else:
-        target_i = _choose_target(header, [[c for c, k in zip(col, keep, strict=True) if k] for col in cells],
-                                  skip, decimal, src, notes)
+        target_i = _choose_target(
+            header, [[c for c, k in zip(col, keep, strict=True) if k] for col in cells], skip, decimal, src, notes
+        )
     chosen = [target_i]
     for f in features:
         i = _find(header, f, src, "feature column")
         if i == target_i:
-            raise DataError(f"{src}: feature {f!r} is the target column {header[i]!r}",
-                            hint="leave the target out of --features; it is always an input")
+            raise DataError(
+                f"{src}: feature {f!r} is the target column {header[i]!r}",
+                hint="leave the target out of --features; it is always an input",
+            )
         if i in skip:
             raise DataError(f"{src}: feature {f!r} is the date column", hint="features must be numeric columns")
         if i in chosen:
@@ -182,8 +194,10 @@ def read_prices(
 
     n = len(values)
     if n < 2:
-        raise DataError(f"{src} has {_plural(n, 'usable row')}; need at least 2",
-                        hint="pass a longer price history (a few hundred rows or more is best)")
+        raise DataError(
+            f"{src} has {_plural(n, 'usable row')}; need at least 2",
+            hint="pass a longer price history (a few hundred rows or more is best)",
+        )
     frequency = periods.infer_frequency(dates) if dates is not None else None
     session = None
     if frequency in ("h", "min"):
@@ -193,8 +207,18 @@ def read_prices(
             notes.append(f"bars in a session {session.describe()} (learnt from the data)")
         elif len(gaps) and gaps.max() > 2 * np.median(gaps):
             notes.append("steps are bars: a gap between bars (overnight, a weekend) counts as one step")
-    return PriceSeries(values=values, columns=columns, dates=dates, frequency=frequency, source=src,
-                       sha256=sha, notes=notes, series=series_name, timezone=timezone, session=session)
+    return PriceSeries(
+        values=values,
+        columns=columns,
+        dates=dates,
+        frequency=frequency,
+        source=src,
+        sha256=sha,
+        notes=notes,
+        series=series_name,
+        timezone=timezone,
+        session=session,
+    )
 
 
 def cleaning_summary(series: PriceSeries) -> str:
@@ -203,8 +227,10 @@ def cleaning_summary(series: PriceSeries) -> str:
     if series.dates is not None and n:
         unknown = "irregular dates" if n >= 3 else "too few dates to tell the frequency"
         freq = periods.FREQUENCY_NAMES.get(series.frequency or "", unknown)
-        span = (f"{periods.format_date(series.dates[0], series.frequency, series.timezone)}.."
-                f"{periods.format_date(series.dates[-1], series.frequency, series.timezone)} ({freq})")
+        span = (
+            f"{periods.format_date(series.dates[0], series.frequency, series.timezone)}.."
+            f"{periods.format_date(series.dates[-1], series.frequency, series.timezone)} ({freq})"
+        )
     else:
         span = f"no dates (rows are steps 0..{max(n - 1, 0):,})"
     cols = f"column {series.columns[0]!r}"
@@ -218,10 +244,35 @@ def cleaning_summary(series: PriceSeries) -> str:
 # names and patterns
 
 # Names, normalised by _key(), in the order they are preferred.
-_TARGET_NAMES = ["adj close", "adjusted close", "adj close price", "close", "close/last", "close price",
-                 "closing price", "price", "last", "last price", "value"]
-_DATE_NAMES = ["date", "datetime", "date time", "date/time", "timestamp", "time", "day", "month", "period",
-               "trade date", "observation date", "datum", "fecha", "year"]
+_TARGET_NAMES = [
+    "adj close",
+    "adjusted close",
+    "adj close price",
+    "close",
+    "close/last",
+    "close price",
+    "closing price",
+    "price",
+    "last",
+    "last price",
+    "value",
+]
+_DATE_NAMES = [
+    "date",
+    "datetime",
+    "date time",
+    "date/time",
+    "timestamp",
+    "time",
+    "day",
+    "month",
+    "period",
+    "trade date",
+    "observation date",
+    "datum",
+    "fecha",
+    "year",
+]
 _VOLUME_NAMES = {"volume", "vol", "shares", "turnover", "open interest", "trades", "number of trades"}
 _MISSING = {"", "null", "nan", "-nan", "none", "na", "n/a", "#n/a", "-", "--", "\u2014", ".", "nil", "missing"}
 _INFINITE = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "\u221e", "-\u221e"}
@@ -230,8 +281,28 @@ _CURRENCY = re.compile(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|PLN)\
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 _TZ = re.compile(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
-_ID_NAMES = {"ticker", "symbol", "unique id", "uid", "id", "series", "series id", "store", "store id", "name",
-             "code", "item", "item id", "sku", "asset", "instrument", "isin", "stock", "security", "company"}
+_ID_NAMES = {
+    "ticker",
+    "symbol",
+    "unique id",
+    "uid",
+    "id",
+    "series",
+    "series id",
+    "store",
+    "store id",
+    "name",
+    "code",
+    "item",
+    "item id",
+    "sku",
+    "asset",
+    "instrument",
+    "isin",
+    "stock",
+    "security",
+    "company",
+}
 _ANNOTATION = re.compile(r"\b(stock split|split|dividends?|capital gains?|distribution|spin-?off)\b", re.IGNORECASE)
 _SHOWN_SERIES = 5  # names listed in the "several series" error
 _MAX_BAD_DATES = 0.05  # up to this share of unreadable dates (footers, notes) is dropped, not an error
@@ -278,21 +349,29 @@ def _decode(raw: bytes, src: str, notes: list[str]) -> str:
     """Text from bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
     if not raw.strip():
         raise DataError(f"{src} is empty", hint="export the price history again; the file has no content")
-    magic = {b"PK\x03\x04": "a zip file or an Excel workbook (.xlsx)",
-             b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
-             b"\x1f\x8b": "a gzip-compressed file", b"PAR1": "a Parquet file", b"%PDF": "a PDF file"}
+    magic = {
+        b"PK\x03\x04": "a zip file or an Excel workbook (.xlsx)",
+        b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
+        b"\x1f\x8b": "a gzip-compressed file",
+        b"PAR1": "a Parquet file",
+        b"%PDF": "a PDF file",
+    }
     for head, what in magic.items():
         if raw.startswith(head):
-            raise DataError(f"{src} looks like {what}, not a CSV text file",
-                            hint="open it in its program and save or export it as CSV")
+            raise DataError(
+                f"{src} looks like {what}, not a CSV text file",
+                hint="open it in its program and save or export it as CSV",
+            )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
             pass
     if b"\x00" in raw[:65536]:
-        raise DataError(f"{src} looks binary, not a CSV text file (it contains NUL bytes)",
-                        hint="pass a CSV exported as text, e.g. from Excel: Save As > CSV UTF-8")
+        raise DataError(
+            f"{src} looks binary, not a CSV text file (it contains NUL bytes)",
+            hint="pass a CSV exported as text, e.g. from Excel: Save As > CSV UTF-8",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -302,8 +381,10 @@ def _decode(raw: bytes, src: str, notes: list[str]) -> str:
             text = raw.decode("latin-1")
         notes.append("read as Windows-1252 text (not UTF-8)")
     if text.lstrip().lower().startswith(("<!doctype html", "<html")):
-        raise DataError(f"{src} is a web page (HTML), not a CSV file",
-                        hint="download the CSV itself; the link may have returned an error or login page")
+        raise DataError(
+            f"{src} is a web page (HTML), not a CSV file",
+            hint="download the CSV itself; the link may have returned an error or login page",
+        )
     controls = sum(1 for c in text[:65536] if (ord(c) < 32 and c not in "\t\r\n\f") or 0x7F <= ord(c) < 0xA0)
     if controls > max(2, 0.01 * min(len(text), 65536)):
         raise DataError(f"{src} looks binary, not a CSV text file", hint="pass a CSV exported as text")
@@ -347,7 +428,7 @@ def _rows(text: str, src: str, notes: list[str]) -> tuple[list[str], list[list[s
     m = re.fullmatch(r"\s*sep=(.)\s*", lines[0]) if lines else None
     if m:  # Excel's "sep=;" hint line
         delim, start = m.group(1), 1
-    sample = [ln for ln in lines[start:start + 60] if ln.strip()]
+    sample = [ln for ln in lines[start : start + 60] if ln.strip()]
     if not sample:
         raise DataError(f"{src} is empty", hint="export the price history again; the file has no content")
     delim = delim or _sniff_delimiter(sample)
@@ -365,8 +446,10 @@ def _rows(text: str, src: str, notes: list[str]) -> tuple[list[str], list[list[s
                 rows.append(row)
                 line_nos.append(reader.line_num + start)
     except csv.Error as e:
-        raise DataError(f"{src}: line {reader.line_num + start} cannot be read as CSV ({e})",
-                        hint="check that quotes are balanced on that line") from None
+        raise DataError(
+            f"{src}: line {reader.line_num + start} cannot be read as CSV ({e})",
+            hint="check that quotes are balanced on that line",
+        ) from None
     if not rows:
         raise DataError(f"{src} is empty", hint="export the price history again; the file has no content")
 
@@ -379,12 +462,14 @@ def _rows(text: str, src: str, notes: list[str]) -> tuple[list[str], list[list[s
         notes.append(f"skipped {_plural(skipped, 'line')} before the header")
     header = [f.strip().strip("\ufeff") for f in rows[skipped]]
     header_line = line_nos[skipped]
-    rows, line_nos = rows[skipped + 1:], line_nos[skipped + 1:]
+    rows, line_nos = rows[skipped + 1 :], line_nos[skipped + 1 :]
     for j, r in enumerate(rows):  # a quoted field that spans lines: an unclosed quote swallowed the rest
         if any("\n" in f for f in r):
             first = (line_nos[j - 1] if j else header_line) + 1
-            raise DataError(f"{src}: a quote (\") opened on line {first} is not closed before line {line_nos[j]}",
-                            hint="balance the quotes on that line, or remove the stray quote")
+            raise DataError(
+                f'{src}: a quote (") opened on line {first} is not closed before line {line_nos[j]}',
+                hint="balance the quotes on that line, or remove the stray quote",
+            )
 
     # Headerless file: the first row is data (every field a number, or a date then numbers).
     if _looks_like_data(header):
@@ -399,8 +484,10 @@ def _rows(text: str, src: str, notes: list[str]) -> tuple[list[str], list[list[s
             raise DataError(
                 f"{src}: line {line} has {_width(r)} fields but the header has {width}",
                 hint="a number whose thousands separator is also the delimiter must be quoted "
-                     '(e.g. "1,234.56"); or export without thousands separators' if delim == ","
-                     else "remove the extra delimiter on that line, or add a name for that column to the header")
+                '(e.g. "1,234.56"); or export without thousands separators'
+                if delim == ","
+                else "remove the extra delimiter on that line, or add a name for that column to the header",
+            )
     header = [h or f"column {i + 1}" for i, h in enumerate(header[:width])]
     rows = [[f.strip() for f in [*r[:width], *[""] * (width - len(r))]] for r in rows]
     return header, rows, line_nos, delim
@@ -520,9 +607,31 @@ def _is_numeric(values: list[str], decimal: str) -> bool:
 
 _DATE_FORMATS = [
     # month-first before day-first: month-first wins when both read every value
-    "%m/%d/%Y", "%d/%m/%Y", "%m/%d/%y", "%d/%m/%y", "%m-%d-%Y", "%d-%m-%Y", "%d.%m.%Y", "%d.%m.%y",
-    "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%d %b %Y", "%d %B %Y",
-    "%d-%b-%Y", "%d-%b-%y", "%b-%d-%Y", "%b %Y", "%B %Y", "%b-%y", "%b-%Y", "%Y-%m", "%Y/%m",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%m/%d/%y",
+    "%d/%m/%y",
+    "%m-%d-%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d.%m.%y",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y%m%d",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%b-%d-%Y",
+    "%b %Y",
+    "%B %Y",
+    "%b-%y",
+    "%b-%Y",
+    "%Y-%m",
+    "%Y/%m",
 ]
 _DAY_FIRST = {"%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"}
 _MONTH_FIRST = {"%m/%d/%Y": "%d/%m/%Y", "%m/%d/%y": "%d/%m/%y", "%m-%d-%Y": "%d-%m-%Y"}
@@ -534,8 +643,14 @@ def _time_suffix(sample: str) -> str:
     if not m:
         return ""
     hour = "%I" if m.group(5) else "%H"
-    return (m.group(1) + hour + ":%M" + (":%S" if m.group(3) else "") + ("." + "%f" if m.group(4) else "")
-            + (" %p" if m.group(5) and m.group(5).startswith(" ") else "%p" if m.group(5) else ""))
+    return (
+        m.group(1)
+        + hour
+        + ":%M"
+        + (":%S" if m.group(3) else "")
+        + ("." + "%f" if m.group(4) else "")
+        + (" %p" if m.group(5) and m.group(5).startswith(" ") else "%p" if m.group(5) else "")
+    )
 
 
 def _to_datetime(values: pd.Series, fmt: str) -> np.ndarray:
@@ -555,8 +670,9 @@ def _to_datetime(values: pd.Series, fmt: str) -> np.ndarray:
     return parsed.to_numpy(dtype="datetime64[s]")
 
 
-def _parse_dates(cells: list[str], dayfirst: bool | None = None,
-                 date_format: str | None = None) -> tuple[np.ndarray, str, list[str], str | None]:
+def _parse_dates(
+    cells: list[str], dayfirst: bool | None = None, date_format: str | None = None
+) -> tuple[np.ndarray, str, list[str], str | None]:
     """Read a column of date strings: (N,) datetime64[s] with NaT, the format used, notes, the time zone.
 
     Offsets (Z, +01:00) are split off first and applied by `_apply_zones`; the rest is `_parse_local`.
@@ -567,7 +683,7 @@ def _parse_dates(cells: list[str], dayfirst: bool | None = None,
         for i, c in enumerate(cells):
             m = _TZ.search(c.strip())
             if m:
-                local[i] = c.strip()[:m.start()] + m.group(1)
+                local[i] = c.strip()[: m.start()] + m.group(1)
                 offsets[i] = _offset_seconds(m.group(2))
     dates, fmt, notes = _parse_local(local, dayfirst, date_format)
     dates, timezone = _apply_zones(dates, offsets, notes)
@@ -615,8 +731,9 @@ def _apply_zones(dates: np.ndarray, offsets: list[int | None], notes: list[str])
     return dates - shift, "UTC"
 
 
-def _parse_local(cells: list[str], dayfirst: bool | None = None,
-                 date_format: str | None = None) -> tuple[np.ndarray, str, list[str]]:
+def _parse_local(
+    cells: list[str], dayfirst: bool | None = None, date_format: str | None = None
+) -> tuple[np.ndarray, str, list[str]]:
     """Read a column of date strings without zones: (N,) datetime64[s] with NaT, the format used, notes.
 
     Tries ISO 8601 and a list of common formats and keeps the one that reads the most values.
@@ -635,8 +752,17 @@ def _parse_local(cells: list[str], dayfirst: bool | None = None,
 
     if all(c.isdigit() for c in present):
         lengths = {len(c) for c in present}
-        fmt = ("%Y" if lengths == {4} else "%Y%m%d" if lengths == {8} else "unix-s" if lengths <= {9, 10}
-               else "unix-ms" if lengths <= {12, 13} else "")
+        fmt = (
+            "%Y"
+            if lengths == {4}
+            else "%Y%m%d"
+            if lengths == {8}
+            else "unix-s"
+            if lengths <= {9, 10}
+            else "unix-ms"
+            if lengths <= {12, 13}
+            else ""
+        )
         if not fmt:
             return np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[s]"), "", notes
         return _to_datetime(series, fmt), fmt, notes
@@ -646,8 +772,11 @@ def _parse_local(cells: list[str], dayfirst: bool | None = None,
 
     sample = pd.Series(present[:40] + present[-10:], dtype="object")
     suffix = _time_suffix(present[0])
-    formats = [f for f in _DATE_FORMATS if not (dayfirst is True and f in _MONTH_FIRST)
-               and not (dayfirst is False and f in _DAY_FIRST)]
+    formats = [
+        f
+        for f in _DATE_FORMATS
+        if not (dayfirst is True and f in _MONTH_FIRST) and not (dayfirst is False and f in _DAY_FIRST)
+    ]
     candidates = ["ISO8601"] + [f + suffix for f in formats] + ([*formats] if suffix else [])
     scores = {fmt: int((~np.isnat(_to_datetime(sample, fmt))).sum()) for fmt in candidates}
     best_sample = max(scores.values())
@@ -665,17 +794,22 @@ def _parse_local(cells: list[str], dayfirst: bool | None = None,
             regular = {f: _is_regular(full[f]) for f in (best, other)}
             if regular[other] and not regular[best]:
                 best = other
-                notes.append(f"read dates like {_first_ambiguous(present)} day-first "
-                             f"(only that reading gives regular {_frequency_name(full[other])})")
+                notes.append(
+                    f"read dates like {_first_ambiguous(present)} day-first "
+                    f"(only that reading gives regular {_frequency_name(full[other])})"
+                )
             elif regular[best] and not regular[other]:
-                notes.append(f"read dates like {_first_ambiguous(present)} month-first "
-                             f"(only that reading gives regular {_frequency_name(full[best])})")
+                notes.append(
+                    f"read dates like {_first_ambiguous(present)} month-first "
+                    f"(only that reading gives regular {_frequency_name(full[best])})"
+                )
             elif _in_order(full[other]) and not _in_order(full[best]):
                 best = other
                 notes.append("read ambiguous dates like 01/02 day-first (only that keeps them in date order)")
             else:
-                notes.append("read ambiguous dates like 01/02/2024 month-first (January 2); "
-                             "both readings were possible")
+                notes.append(
+                    "read ambiguous dates like 01/02/2024 month-first (January 2); both readings were possible"
+                )
     return full[best], best, notes
 
 
@@ -715,14 +849,15 @@ def _find(header: list[str], wanted: str, src: str, what: str) -> int:
     if k in keys:
         return keys.index(k)
     close = difflib.get_close_matches(wanted, header, n=3, cutoff=0.5) or [
-        header[keys.index(c)] for c in difflib.get_close_matches(k, keys, n=3, cutoff=0.5)]
+        header[keys.index(c)] for c in difflib.get_close_matches(k, keys, n=3, cutoff=0.5)
+    ]
     did_you_mean = f"did you mean {', '.join(repr(c) for c in close)}? The" if close else "the"
-    raise DataError(f"{src} has no {what} {wanted!r}",
-                    hint=f"{did_you_mean} columns are: {', '.join(header)}")
+    raise DataError(f"{src} has no {what} {wanted!r}", hint=f"{did_you_mean} columns are: {', '.join(header)}")
 
 
-def _drop_annotations(rows: list[list[str]], line_nos: list[int],
-                      notes: list[str]) -> tuple[list[list[str]], list[int]]:
+def _drop_annotations(
+    rows: list[list[str]], line_nos: list[int], notes: list[str]
+) -> tuple[list[list[str]], list[int]]:
     """Rows that only annotate a date ("2:1 Stock Split", "0.24 Dividend" in a Yahoo copy): dropped.
 
     Such a row shares its date with the day's price row; left in, it would be a duplicate date
@@ -768,22 +903,29 @@ def _choose_series(names: list[str], wanted: str | None, holds: str, missing: st
     the unknown-name one ("in column 'Ticker'"), `kind` names them ("series", "tickers").
     """
     if wanted is None:
-        raise DataError(f"{src} {holds}: {_listed(names)}; lstm reads one series at a time",
-                        hint=f"pick one with --series NAME, e.g. --series {names[0]}")
+        raise DataError(
+            f"{src} {holds}: {_listed(names)}; lstm reads one series at a time",
+            hint=f"pick one with --series NAME, e.g. --series {names[0]}",
+        )
     if wanted in names:
         return wanted
     folded = [n for n in names if n.casefold() == wanted.strip().casefold()]
     if len(folded) == 1:
         return folded[0]
-    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5) or [
-        n for n in names if wanted.casefold() in n.casefold()][:3]
+    close = (
+        difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
+        or [n for n in names if wanted.casefold() in n.casefold()][:3]
+    )
     did_you_mean = f"did you mean {', '.join(repr(c) for c in close)}? The" if close else "the"
-    raise DataError(f"{src} has no {'ticker' if kind == 'tickers' else kind} {wanted!r} {missing}",
-                    hint=f"{did_you_mean} {kind} are: {_listed(names)}")
+    raise DataError(
+        f"{src} has no {'ticker' if kind == 'tickers' else kind} {wanted!r} {missing}",
+        hint=f"{did_you_mean} {kind} are: {_listed(names)}",
+    )
 
 
-def _yfinance_layout(header: list[str], rows: list[list[str]], line_nos: list[int], series: str | None,
-                     src: str, notes: list[str]) -> tuple[list[str], list[list[str]], list[int], str | None]:
+def _yfinance_layout(
+    header: list[str], rows: list[list[str]], line_nos: list[int], series: str | None, src: str, notes: list[str]
+) -> tuple[list[str], list[list[str]], list[int], str | None]:
     """A yfinance download (header rows Price / Ticker / Date) as a plain table of one ticker.
 
     Returns the header, rows and line numbers of that ticker's columns and the ticker's name;
@@ -801,14 +943,25 @@ def _yfinance_layout(header: list[str], rows: list[list[str]], line_nos: list[in
     if len(names) == 1 and series is None:
         ticker = names[0]
     else:
-        ticker = _choose_series(names, series, f"is a yfinance download of {len(names)} tickers",
-                                "in its Ticker row (a yfinance download)", "tickers", src)
+        ticker = _choose_series(
+            names,
+            series,
+            f"is a yfinance download of {len(names)} tickers",
+            "in its Ticker row (a yfinance download)",
+            "tickers",
+            src,
+        )
     keep = [0] + [i for i in range(1, len(header)) if tickers_row[i] == ticker]
-    notes.append(f"read ticker {ticker!r} of a yfinance download" + (f" of {len(names)} tickers" if len(names) > 1
-                                                                     else ""))
+    notes.append(
+        f"read ticker {ticker!r} of a yfinance download" + (f" of {len(names)} tickers" if len(names) > 1 else "")
+    )
     date_name = rows[1][0] if skip == 2 else "Date"
-    return ([date_name] + [header[i] for i in keep[1:]], [[r[i] for i in keep] for r in rows[skip:]],
-            line_nos[skip:], ticker)
+    return (
+        [date_name] + [header[i] for i in keep[1:]],
+        [[r[i] for i in keep] for r in rows[skip:]],
+        line_nos[skip:],
+        ticker,
+    )
 
 
 def _find_id_column(header: list[str], cells: list[list[str]], date_i: int | None, decimal: str) -> int | None:
@@ -848,14 +1001,16 @@ def _is_dates_or_times(values: list[str]) -> bool:
     return bool(np.mean(~np.isnat(_parse_dates(sample)[0])) >= 0.9)
 
 
-def _pick_series(col: str, ids: list[str], series: str | None, src: str,
-                 notes: list[str]) -> tuple[list[int] | None, str | None]:
+def _pick_series(
+    col: str, ids: list[str], series: str | None, src: str, notes: list[str]
+) -> tuple[list[int] | None, str | None]:
     """The rows of the chosen series (None: all rows) and its name, from the id column's values."""
     names = list(dict.fromkeys(v for v in ids if v.strip().lower() not in _MISSING))
     if len(names) == 1 and (series is None or series.strip().casefold() == names[0].casefold()):
         return None, names[0]
-    name = _choose_series(names, series, f"holds {len(names):,} series in column {col!r}", f"in column {col!r}",
-                          "series", src)
+    name = _choose_series(
+        names, series, f"holds {len(names):,} series in column {col!r}", f"in column {col!r}", "series", src
+    )
     notes.append(f"read series {name!r} of {len(names):,} in column {col!r}")
     return [j for j, v in enumerate(ids) if v == name], name
 
@@ -908,8 +1063,9 @@ def _is_volume(name: str) -> bool:
     return k in _VOLUME_NAMES or k.startswith("vol")
 
 
-def _choose_target(header: list[str], cells: list[list[str]], skip: set[int], decimal: str,
-                   src: str, notes: list[str]) -> int:
+def _choose_target(
+    header: list[str], cells: list[list[str]], skip: set[int], decimal: str, src: str, notes: list[str]
+) -> int:
     """The target column when none is named: a known price name, else the only numeric column."""
     keys = [_key(h) for h in header]
     empty: list[int] = []  # price-named columns with no value at all
@@ -923,8 +1079,10 @@ def _choose_target(header: list[str], cells: list[list[str]], skip: set[int], de
                 empty.append(i)
     numeric = [i for i in range(len(header)) if i not in skip and _is_numeric(cells[i], decimal)]
     if not numeric and empty:
-        raise DataError(f"{src}: column {header[empty[0]]!r} has no numbers (all {len(cells[empty[0]]):,} values "
-                        "are missing)", hint="export the price history again with its prices")
+        raise DataError(
+            f"{src}: column {header[empty[0]]!r} has no numbers (all {len(cells[empty[0]]):,} values are missing)",
+            hint="export the price history again with its prices",
+        )
     candidates = [i for i in numeric if not _is_volume(header[i]) and not header[i].startswith("column ")]
     if len(candidates) == 1:
         return candidates[0]
@@ -933,17 +1091,25 @@ def _choose_target(header: list[str], cells: list[list[str]], skip: set[int], de
     names = ", ".join(repr(header[i]) for i in (candidates or numeric))
     if not numeric:
         raise DataError(f"{src} has no column of numbers", hint=f"the columns are: {', '.join(header)}")
-    raise DataError(f"{src}: cannot tell which column holds the prices (numeric columns: {names})",
-                    hint=f"choose one with --column NAME, e.g. --column {header[(candidates or numeric)[0]]!r}")
+    raise DataError(
+        f"{src}: cannot tell which column holds the prices (numeric columns: {names})",
+        hint=f"choose one with --column NAME, e.g. --column {header[(candidates or numeric)[0]]!r}",
+    )
 
 
 # ---------------------------------------------------------------------------------------
 # steps of read_prices after the header and columns are known
 
 
-def _read_dates(cells: list[str], col: str, line_nos: list[int], src: str, notes: list[str],
-                dayfirst: bool | None = None,
-                date_format: str | None = None) -> tuple[np.ndarray, np.ndarray, str | None]:
+def _read_dates(
+    cells: list[str],
+    col: str,
+    line_nos: list[int],
+    src: str,
+    notes: list[str],
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
+) -> tuple[np.ndarray, np.ndarray, str | None]:
     """(N,) datetime64[s], the rows to keep and the time zone; a few unreadable dates are dropped, many an error.
 
     With `dayfirst` or `date_format` given, every date must read that way (the user said so).
@@ -958,15 +1124,21 @@ def _read_dates(cells: list[str], col: str, line_nos: list[int], src: str, notes
         first = int(np.argmax(bad))
         example = f"line {line_nos[first]}: {cells[first]!r}" if cells[first] else f"line {line_nos[first]} (empty)"
         if date_format is not None or dayfirst is not None:
-            how = f"the date format {date_format!r}" if date_format is not None else (
-                "day-first dates (31/12/2024)" if dayfirst else "month-first dates (12/31/2024)")
-            raise DataError(f"{src}: column {col!r} has {n_bad:,} of {len(cells):,} dates that do not match "
-                            f"{how}, first at {example}",
-                            hint="fix that date, or give the format the file uses, e.g. %Y-%m-%d")
+            how = (
+                f"the date format {date_format!r}"
+                if date_format is not None
+                else ("day-first dates (31/12/2024)" if dayfirst else "month-first dates (12/31/2024)")
+            )
+            raise DataError(
+                f"{src}: column {col!r} has {n_bad:,} of {len(cells):,} dates that do not match "
+                f"{how}, first at {example}",
+                hint="fix that date, or give the format the file uses, e.g. %Y-%m-%d",
+            )
         if n_bad > _MAX_BAD_DATES * len(cells) or len(cells) - n_bad < 2:
             raise DataError(
                 f"{src}: column {col!r} has {n_bad:,} of {len(cells):,} dates that cannot be read, first at {example}",
-                hint="fix the dates (e.g. 2024-12-31), or name the date column with --date-column NAME")
+                hint="fix the dates (e.g. 2024-12-31), or name the date column with --date-column NAME",
+            )
         notes.append(f"dropped {_plural(n_bad, 'row')} whose date could not be read (first at {example})")
     return dates, ~bad, timezone
 
@@ -980,8 +1152,10 @@ def _check_date_format(fmt: str, src: str) -> None:
         except ValueError:
             bad = True
     if bad:
-        raise DataError(f"{src}: {fmt!r} is not a date format lstm can read",
-                        hint="use strftime codes, e.g. %d/%m/%Y for 31/12/2024 or %Y-%m-%d %H:%M")
+        raise DataError(
+            f"{src}: {fmt!r} is not a date format lstm can read",
+            hint="use strftime codes, e.g. %d/%m/%Y for 31/12/2024 or %Y-%m-%d %H:%M",
+        )
 
 
 def _excel_serial_dates(cells: list[str], col: str) -> np.ndarray | None:
@@ -1000,8 +1174,9 @@ def _excel_serial_dates(cells: list[str], col: str) -> np.ndarray | None:
     return np.where(ok, out, np.datetime64("NaT", "s"))
 
 
-def _read_column(cells: list[str], col: str, line_nos: list[int], keep: np.ndarray, decimal: str,
-                 src: str) -> np.ndarray:
+def _read_column(
+    cells: list[str], col: str, line_nos: list[int], keep: np.ndarray, decimal: str, src: str
+) -> np.ndarray:
     """(N,) float64 of one column; NaN for missing; text or inf in a kept row is a DataError."""
     values, text = _parse_numbers(cells, decimal)
     kept = np.flatnonzero(keep)
@@ -1009,21 +1184,27 @@ def _read_column(cells: list[str], col: str, line_nos: list[int], keep: np.ndarr
     if len(bad):
         i = bad[0]
         more = f" (and {len(bad) - 1:,} more)" if len(bad) > 1 else ""
-        raise DataError(f"{src}: column {col!r} has a value that is not a number at line {line_nos[i]}: "
-                        f"{cells[i]!r}{more}",
-                        hint="fix or delete that row, or choose another column with --column NAME")
+        raise DataError(
+            f"{src}: column {col!r} has a value that is not a number at line {line_nos[i]}: {cells[i]!r}{more}",
+            hint="fix or delete that row, or choose another column with --column NAME",
+        )
     inf = np.flatnonzero(np.isinf(values) & keep)
     if len(inf):
-        raise DataError(f"{src}: column {col!r} has an infinite value at line {line_nos[inf[0]]}: {cells[inf[0]]!r}",
-                        hint="fix or delete that row")
+        raise DataError(
+            f"{src}: column {col!r} has an infinite value at line {line_nos[inf[0]]}: {cells[inf[0]]!r}",
+            hint="fix or delete that row",
+        )
     if np.all(np.isnan(values[kept])):
-        raise DataError(f"{src}: column {col!r} has no numbers (all {len(kept):,} values are missing)",
-                        hint="choose another column with --column NAME")
+        raise DataError(
+            f"{src}: column {col!r} has no numbers (all {len(kept):,} values are missing)",
+            hint="choose another column with --column NAME",
+        )
     return values
 
 
-def _order_and_dedupe(values: np.ndarray, dates: np.ndarray, lines: np.ndarray,
-                      notes: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _order_and_dedupe(
+    values: np.ndarray, dates: np.ndarray, lines: np.ndarray, notes: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sort oldest-first (stable) and keep one row per date: the last one in file order."""
     N = len(dates)
     steps = np.diff(dates.astype(np.int64))
@@ -1052,13 +1233,15 @@ def _order_and_dedupe(values: np.ndarray, dates: np.ndarray, lines: np.ndarray,
     if identical:
         notes.append(f"dropped {_plural(identical, 'repeated row')} (same date and values)")
     if different:
-        notes.append(f"dropped {_plural(different, 'duplicate date')} with different prices "
-                     "(kept the last row of each)")
+        notes.append(
+            f"dropped {_plural(different, 'duplicate date')} with different prices (kept the last row of each)"
+        )
     return values[keep], dates[keep], lines[keep]
 
 
-def _fill_missing(values: np.ndarray, dates: np.ndarray | None, columns: list[str],
-                  notes: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+def _fill_missing(
+    values: np.ndarray, dates: np.ndarray | None, columns: list[str], notes: list[str]
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Drop leading rows with a missing value; forward-fill the gaps after that."""
     missing = np.isnan(values)  # (N, F)
     complete = ~missing.any(axis=1)

@@ -64,6 +64,7 @@ def gate_rows(gate: int | str, hidden: int) -> slice:
     k = GATES.index(gate) if isinstance(gate, str) else gate
     return slice(k * hidden, (k + 1) * hidden)
 
+
 State = list[tuple[np.ndarray, np.ndarray]]  # per layer: (h, c), each (B, H)
 
 
@@ -206,8 +207,11 @@ class Record:
 
 
 def _forward(
-    params: dict[str, np.ndarray], x: np.ndarray, state: State | None,
-    spaces: list[_kernel.Workspace] | None, for_backward: bool,
+    params: dict[str, np.ndarray],
+    x: np.ndarray,
+    state: State | None,
+    spaces: list[_kernel.Workspace] | None,
+    for_backward: bool,
 ) -> tuple[np.ndarray, Record | None, list[_kernel.Workspace]]:
     """forward() inside the given workspaces (one per layer), or inside fresh ones with a record."""
     dtype = params["weight_hh_l0"].dtype
@@ -242,9 +246,7 @@ def _forward(
     return prediction, Record(layers, prediction, final), used
 
 
-def forward(
-    params: dict[str, np.ndarray], x: np.ndarray, state: State | None = None
-) -> tuple[np.ndarray, Record]:
+def forward(params: dict[str, np.ndarray], x: np.ndarray, state: State | None = None) -> tuple[np.ndarray, Record]:
     """Predict from a batch of sequences x (B, T, F); return (prediction (B, O), record).
 
     `state` is the initial (h, c) of each layer, each (B, H); zeros when None (the seed:
@@ -286,9 +288,7 @@ def _backward(
     return grads
 
 
-def backward(
-    params: dict[str, np.ndarray], record: Record, dprediction: np.ndarray
-) -> dict[str, np.ndarray]:
+def backward(params: dict[str, np.ndarray], record: Record, dprediction: np.ndarray) -> dict[str, np.ndarray]:
     """Gradients of the loss w.r.t. every parameter, given dLoss/dprediction (B, O)."""
     return _backward(params, [_kernel.workspace_from_record(r) for r in record.layers], dprediction)
 

@@ -95,6 +95,7 @@ def _sum_text(v: StepValues, k: int) -> str:
     With many units (or inputs), their terms are summed into one labelled number, e.g.
     `[short-term memories of 32 units . weights] -0.41`, so the line still adds up.
     """
+
     def product(a: float, w: float) -> str:
         return f"{term(a)} x {weight(w) if w >= 0 else f'({weight(w)})'}"
 
@@ -134,8 +135,9 @@ def explain_step(v: StepValues, seed_says: dict[str, str] | None = None) -> list
         s = seed_says.get(key)
         return f"   (seed: {s})" if s else ""
 
-    i, f, g, o = (float(v.gate[k]) for k in (engine.INPUT_GATE, engine.FORGET_GATE, engine.CANDIDATE,
-                                              engine.OUTPUT_GATE))
+    i, f, g, o = (
+        float(v.gate[k]) for k in (engine.INPUT_GATE, engine.FORGET_GATE, engine.CANDIDATE, engine.OUTPUT_GATE)
+    )
     I, F, G, O = engine.INPUT_GATE, engine.FORGET_GATE, engine.CANDIDATE, engine.OUTPUT_GATE
     remembered = v.c_prev * f
     added = i * g
@@ -154,8 +156,7 @@ def explain_step(v: StepValues, seed_says: dict[str, str] | None = None) -> list
         f"  -> tanh -> {num(g)}{said('candidate')}",
         f"  input gate (% of the potential memory to remember): {_sum_text(v, I)} = {num(v.pre[I])}",
         f"  -> sigmoid -> {num(i)}{said('input')}",
-        f"  new long-term memory = {num(remembered)} + {num(i)} x {term(g)} = {num(v.c_new)}"
-        f"{said('cell')}",
+        f"  new long-term memory = {num(remembered)} + {num(i)} x {term(g)} = {num(v.c_new)}{said('cell')}",
         f"  It writes {pct(i)} of the potential memory {num(g)}, adding {num(added)}.",
         "",
         "Stage 3 - output gate: the new short-term memory",

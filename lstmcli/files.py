@@ -24,7 +24,12 @@ def _umask() -> int:
 
 
 def write_atomically(
-    path: Path, write: Callable[[BinaryIO], None], *, prefix: str, option: str, noun: str = "file",
+    path: Path,
+    write: Callable[[BinaryIO], None],
+    *,
+    prefix: str,
+    option: str,
+    noun: str = "file",
     error: type[LstmError] = LstmError,
 ) -> Path:
     """Call `write(f)` on a temporary file next to `path`, then move it over `path`.
@@ -38,8 +43,10 @@ def write_atomically(
     except FileNotFoundError:
         if folder.is_dir():  # e.g. /proc: the folder is there but takes no new files
             raise error(f"{prefix}: cannot create files in {folder}", hint=f"choose another {option} path") from None
-        raise error(f"{prefix}: the folder {folder} does not exist",
-                    hint=f"create the folder first or choose another {option} path") from None
+        raise error(
+            f"{prefix}: the folder {folder} does not exist",
+            hint=f"create the folder first or choose another {option} path",
+        ) from None
     except PermissionError:
         raise error(f"{prefix}: no permission to write in {folder}", hint=f"choose another {option} path") from None
     except OSError as e:
@@ -55,8 +62,9 @@ def write_atomically(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(e, OSError):
-            raise error(f"{prefix}: {e.strerror or e}",
-                        hint=f"free some disk space or choose another {option} path; "
-                        f"any previous {noun} there is unchanged") from None
+            raise error(
+                f"{prefix}: {e.strerror or e}",
+                hint=f"free some disk space or choose another {option} path; any previous {noun} there is unchanged",
+            ) from None
         raise
     return path

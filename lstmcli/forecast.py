@@ -59,9 +59,7 @@ def _iso(d: np.datetime64 | None) -> str | None:
     return None if d is None else str(np.datetime64(d, "s"))
 
 
-def model_input(
-    scaler: Scaler, kind: Target, history: np.ndarray, dtype: np.dtype
-) -> tuple[np.ndarray, np.ndarray]:
+def model_input(scaler: Scaler, kind: Target, history: np.ndarray, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
     """The network's input for B histories of prices (B, W + offset, F), the one way to build it.
 
     Returns (target series (B, W, F) in float64, scaled input (B, W, F) in `dtype`);
@@ -72,7 +70,12 @@ def model_input(
 
 
 def recursive_forecast(
-    params: dict[str, np.ndarray], scaler: Scaler, kind: Target, window: int, history: np.ndarray, days: int,
+    params: dict[str, np.ndarray],
+    scaler: Scaler,
+    kind: Target,
+    window: int,
+    history: np.ndarray,
+    days: int,
     chunk: int = 256,
 ) -> np.ndarray:
     """Forecast `days` steps for each of B histories (B, window + offset, F) of prices.
@@ -84,8 +87,12 @@ def recursive_forecast(
     B, N, F = history.shape
     assert N == window + offset(kind), (N, window, offset(kind))
     if B > chunk:
-        return np.concatenate([recursive_forecast(params, scaler, kind, window, history[b : b + chunk], days, chunk)
-                               for b in range(0, B, chunk)])
+        return np.concatenate(
+            [
+                recursive_forecast(params, scaler, kind, window, history[b : b + chunk], days, chunk)
+                for b in range(0, B, chunk)
+            ]
+        )
     dtype = params["weight_hh_l0"].dtype
     _, x = model_input(scaler, kind, history, dtype)  # (B, W, F)
     last = history[:, -1, :].astype(np.float64)  # (B, F)
@@ -108,6 +115,7 @@ def min_rows(window: int, off: int, val_fraction: float) -> int:
     A search by doubling and halving, since training windows never decrease as rows are added:
     --val-fraction 0.9999999999999999 needs ~8e16 rows, too many to count up to one by one.
     """
+
     def enough(t: int) -> bool:
         return split_sizes(t, val_fraction)[0] >= MIN_TRAIN_WINDOWS
 
@@ -169,9 +177,13 @@ class Forecast:
         rows = []
         change, change_pct = self.change, self.change_pct  # (days,) each, computed once (not once per row)
         for k, v in enumerate(self.values):
-            row = {"step": k + 1, "date": periods.format_date(self.dates[k], self.frequency) if self.dates is not None
-                   else None, "forecast": float(v), "change": float(change[k]),
-                   "change_pct": float(change_pct[k])}
+            row = {
+                "step": k + 1,
+                "date": periods.format_date(self.dates[k], self.frequency) if self.dates is not None else None,
+                "forecast": float(v),
+                "change": float(change[k]),
+                "change_pct": float(change_pct[k]),
+            }
             if self.lower is not None:
                 row["lower"], row["upper"] = float(self.lower[k]), float(self.upper[k])
             rows.append(row)
@@ -195,8 +207,10 @@ def check_horizon(days: int, interval: float | None) -> None:
     if not isinstance(days, int | np.integer) or days < 1:
         raise OptionError(f"--days {days} is not possible", hint="ask for at least 1, e.g. --days 5")
     if days > MAX_DAYS:
-        raise OptionError(f"--days {days} is more than lstm forecasts (at most {MAX_DAYS:,} steps)",
-                          hint="a recursive forecast that far ahead is noise; ask for fewer days")
+        raise OptionError(
+            f"--days {days} is more than lstm forecasts (at most {MAX_DAYS:,} steps)",
+            hint="a recursive forecast that far ahead is noise; ask for fewer days",
+        )
     if interval is not None and not 0 <= interval < 1:
         raise OptionError(f"--interval {interval} is not possible", hint="use a coverage such as 0.9, or 0 for none")
 
@@ -242,13 +256,17 @@ def _check_prices(s: _Series) -> None:
     prices, columns = s.prices, s.columns
     if not np.isfinite(prices).all():
         row, col = np.argwhere(~np.isfinite(prices))[0]
-        raise DataError(f"{s.source}: {columns[col]!r} is {prices[row, col]} at data row {row + 1}",
-                        hint="clean the file; lstm train needs finite prices")
+        raise DataError(
+            f"{s.source}: {columns[col]!r} is {prices[row, col]} at data row {row + 1}",
+            hint="clean the file; lstm train needs finite prices",
+        )
     if prices.size and np.abs(prices).max() > MAX_ABS_PRICE:  # squares and sums of such numbers overflow float64
         row, col = np.unravel_index(np.argmax(np.abs(prices)), prices.shape)
-        raise DataError(f"{s.source}: {columns[col]!r} is {prices[row, col]:g} at data row {row + 1}, beyond "
-                        f"the {MAX_ABS_PRICE:g} lstm can compute with",
-                        hint="rescale the column, e.g. divide it by 1e6")
+        raise DataError(
+            f"{s.source}: {columns[col]!r} is {prices[row, col]:g} at data row {row + 1}, beyond "
+            f"the {MAX_ABS_PRICE:g} lstm can compute with",
+            hint="rescale the column, e.g. divide it by 1e6",
+        )
 
 
 class Forecaster:
@@ -297,8 +315,15 @@ class Forecaster:
         z = to_target(series.prices, self.target, series.source, series.columns)  # (M, F): the target series
         train_t, val_t = self._split(len(z), series)
         scaler = Scaler.fit(z[: train_t[-1] + 1])  # training part only: no look-ahead
-        result = train(scaler.transform(z), train_t, val_t, self.config, outputs=series.prices.shape[1],
-                       on_epoch=on_epoch, should_stop=should_stop)
+        result = train(
+            scaler.transform(z),
+            train_t,
+            val_t,
+            self.config,
+            outputs=series.prices.shape[1],
+            on_epoch=on_epoch,
+            should_stop=should_stop,
+        )
         self.params, self.result = result.params, result
         validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted)
         self.info = self._describe(series, scaler, train_t, val_t, result, validation, intervals)
@@ -326,43 +351,65 @@ class Forecaster:
         targets = np.arange(W, M)
         return targets[:n_train], targets[n_train:]
 
-    def _evaluate(self, prices, scaler, train_t, val_t, interrupted: bool) -> tuple[ValidationInfo,
-                                                                                      IntervalInfo | None]:
+    def _evaluate(
+        self, prices, scaler, train_t, val_t, interrupted: bool
+    ) -> tuple[ValidationInfo, IntervalInfo | None]:
         """Validation scores and interval quantiles of the trained weights; TrainingError if they diverged."""
         with np.errstate(over="ignore", invalid="ignore"):  # runaway forecasts are caught by value just below
             validation = self._validate(prices, scaler, train_t, val_t)
             # stopped by Ctrl-C: calibrate on the newest 500 origins only, so the stop stays prompt on long series
-            intervals = self._interval_errors(prices, scaler, val_t,
-                                              INTERRUPTED_ORIGINS if interrupted else MAX_INTERVAL_ORIGINS)
-        if not (math.isfinite(validation.model.mae)
-                and (intervals is None or np.isfinite(intervals.quantiles).all())):
-            raise TrainingError("training diverged: the model's forecasts run off to infinity; no model was saved",
-                                hint=f"lower --lr (now {self.config.lr:g}) or use --target diff")
+            intervals = self._interval_errors(
+                prices, scaler, val_t, INTERRUPTED_ORIGINS if interrupted else MAX_INTERVAL_ORIGINS
+            )
+        if not (math.isfinite(validation.model.mae) and (intervals is None or np.isfinite(intervals.quantiles).all())):
+            raise TrainingError(
+                "training diverged: the model's forecasts run off to infinity; no model was saved",
+                hint=f"lower --lr (now {self.config.lr:g}) or use --target diff",
+            )
         return validation, intervals
 
-    def _describe(self, series: _Series, scaler: Scaler, train_t: np.ndarray, val_t: np.ndarray, result: TrainResult,
-                  validation: ValidationInfo, intervals: IntervalInfo | None) -> ModelInfo:
+    def _describe(
+        self,
+        series: _Series,
+        scaler: Scaler,
+        train_t: np.ndarray,
+        val_t: np.ndarray,
+        result: TrainResult,
+        validation: ValidationInfo,
+        intervals: IntervalInfo | None,
+    ) -> ModelInfo:
         """The model file's metadata for this fit."""
         prices, dates, off = series.prices, series.dates, self.target.offset
         N = len(prices)
         keep = min(N, max(TAIL_ROWS, self.config.window + off))
         train_end = int(train_t[-1] + off)  # last price row of the training part
         return ModelInfo(
-            config=self.config, target=self.target, scaler=scaler, columns=tuple(series.columns),
+            config=self.config,
+            target=self.target,
+            scaler=scaler,
+            columns=tuple(series.columns),
             created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             data=DataInfo(
-                source=series.source, sha256=series.sha256, rows=N,
+                source=series.source,
+                sha256=series.sha256,
+                rows=N,
                 first_date=_iso(dates[0]) if dates is not None else None,
                 last_date=_iso(dates[-1]) if dates is not None else None,
-                frequency=series.frequency, train_rows=train_end + 1,
+                frequency=series.frequency,
+                train_rows=train_end + 1,
                 train_end_date=_iso(dates[train_end]) if dates is not None else None,
             ),
-            tail=Tail(prices[-keep:].copy(),
-                      np.asarray(dates[-keep:]).astype("datetime64[s]") if dates is not None else None),
+            tail=Tail(
+                prices[-keep:].copy(), np.asarray(dates[-keep:]).astype("datetime64[s]") if dates is not None else None
+            ),
             training=TrainingInfo(
-                epochs_run=result.epochs_run, best_epoch=result.best_epoch, best_val_loss=result.best_val_loss,
-                stopped_early=result.stopped_early, interrupted=result.interrupted,
-                train_windows=len(train_t), val_windows=len(val_t),
+                epochs_run=result.epochs_run,
+                best_epoch=result.best_epoch,
+                best_val_loss=result.best_val_loss,
+                stopped_early=result.stopped_early,
+                interrupted=result.interrupted,
+                train_windows=len(train_t),
+                val_windows=len(val_t),
             ),
             validation=validation,
             intervals=intervals,
@@ -387,13 +434,21 @@ class Forecaster:
         scale = metrics.naive_scale(p[: train_end + 1])
 
         def scores(forecast: np.ndarray, direction: bool = True) -> Scores:
-            return Scores(mae=metrics.mae(actual, forecast), rmse=metrics.rmse(actual, forecast),
-                          mase=metrics.mase(actual, forecast, scale),
-                          directional_accuracy=metrics.directional_accuracy(previous, actual, forecast)
-                          if direction else None)
+            return Scores(
+                mae=metrics.mae(actual, forecast),
+                rmse=metrics.rmse(actual, forecast),
+                mase=metrics.mase(actual, forecast, scale),
+                directional_accuracy=metrics.directional_accuracy(previous, actual, forecast) if direction else None,
+            )
 
-        return ValidationInfo(rows=len(val_t), scale=scale, first_date_index=int(val_t[0] + off),
-                              model=scores(model), naive=scores(previous, direction=False), drift=scores(drift))
+        return ValidationInfo(
+            rows=len(val_t),
+            scale=scale,
+            first_date_index=int(val_t[0] + off),
+            model=scores(model),
+            naive=scores(previous, direction=False),
+            drift=scores(drift),
+        )
 
     def _interval_errors(self, prices, scaler, val_t, max_origins: int = MAX_INTERVAL_ORIGINS) -> IntervalInfo | None:
         """Quantiles of the model's own validation errors at each horizon (split conformal).
@@ -416,7 +471,10 @@ class Forecaster:
     # ----------------------------------------------------------------------------- predict
 
     def predict(
-        self, days: int, values: np.ndarray | None = None, dates: np.ndarray | None = None,
+        self,
+        days: int,
+        values: np.ndarray | None = None,
+        dates: np.ndarray | None = None,
         interval: float | None = 0.9,
     ) -> Forecast:
         """Forecast `days` steps after the training data, or after newer `values` (N, F) with their `dates`.
@@ -433,13 +491,15 @@ class Forecaster:
             prices, dates = info.tail.values, info.tail.dates
         else:
             prices = self._newer_prices(values)
-        hist = prices[None, -(W + off):]  # (1, W + off, F)
+        hist = prices[None, -(W + off) :]  # (1, W + off, F)
         with np.errstate(over="ignore", invalid="ignore"):  # checked by value below
             out = recursive_forecast(self.params, info.scaler, self.target, W, hist, days)[0, :, 0]  # (days,)
         if not np.isfinite(out).all():
             k = int(np.argmax(~np.isfinite(out)))  # steps that are still finite
-            raise OptionError(f"the forecast runs off to infinity after {k} steps",
-                              hint=f"ask for --days {k} or fewer" if k else "retrain the model, e.g. with a lower --lr")
+            raise OptionError(
+                f"the forecast runs off to infinity after {k} steps",
+                hint=f"ask for --days {k} or fewer" if k else "retrain the model, e.g. with a lower --lr",
+            )
         freq = info.data.frequency
         lower = upper = None
         if interval and info.intervals is not None:
@@ -448,11 +508,17 @@ class Forecaster:
         else:
             interval = None
         return Forecast(
-            values=out, dates=periods.future_dates(dates, freq, days) if dates is not None else None,
-            last_value=float(prices[-1, 0]), last_date=dates[-1] if dates is not None else None,
-            column=info.columns[0], frequency=freq, lower=lower, upper=upper, interval=interval,
-            history=prices[-min(len(prices), 120):, 0],
-            history_dates=dates[-min(len(prices), 120):] if dates is not None else None,
+            values=out,
+            dates=periods.future_dates(dates, freq, days) if dates is not None else None,
+            last_value=float(prices[-1, 0]),
+            last_date=dates[-1] if dates is not None else None,
+            column=info.columns[0],
+            frequency=freq,
+            lower=lower,
+            upper=upper,
+            interval=interval,
+            history=prices[-min(len(prices), 120) :, 0],
+            history_dates=dates[-min(len(prices), 120) :] if dates is not None else None,
         )
 
     def _newer_prices(self, values: np.ndarray) -> np.ndarray:
@@ -461,22 +527,28 @@ class Forecaster:
         prices = np.asarray(values, dtype=np.float64)
         prices = prices[:, None] if prices.ndim == 1 else prices
         if prices.shape[1] != info.features:
-            raise DataError(f"the new data has {prices.shape[1]} columns, the model was trained on "
-                            f"{info.features} ({', '.join(info.columns)})")
+            raise DataError(
+                f"the new data has {prices.shape[1]} columns, the model was trained on "
+                f"{info.features} ({', '.join(info.columns)})"
+            )
         if len(prices) < W + off:
-            raise DataError(f"the new data has {len(prices)} rows; the model needs the last {W + off}",
-                            hint="pass a longer --data file")
-        if not np.isfinite(prices[-(W + off):]).all():
-            raise DataError("the new data has missing or infinite values in its last rows",
-                            hint="fill or delete those rows")
-        recent = prices[-(W + off):]  # (W + off, F): all the forecast reads
+            raise DataError(
+                f"the new data has {len(prices)} rows; the model needs the last {W + off}",
+                hint="pass a longer --data file",
+            )
+        if not np.isfinite(prices[-(W + off) :]).all():
+            raise DataError(
+                "the new data has missing or infinite values in its last rows", hint="fill or delete those rows"
+            )
+        recent = prices[-(W + off) :]  # (W + off, F): all the forecast reads
         if self.target is Target.LOG_RETURN and not (recent > 0).all():
             row, col = np.argwhere(~(recent > 0))[0]
-            raise DataError(f"the new data: {info.columns[col]!r} is {recent[row, col]:g} at data row "
-                            f"{len(prices) - len(recent) + row + 1}, but this model learns log-returns, which "
-                            "need prices above 0",
-                            hint="retrain with --target diff or --target level for series with zero or "
-                                 "negative values")
+            raise DataError(
+                f"the new data: {info.columns[col]!r} is {recent[row, col]:g} at data row "
+                f"{len(prices) - len(recent) + row + 1}, but this model learns log-returns, which "
+                "need prices above 0",
+                hint="retrain with --target diff or --target level for series with zero or negative values",
+            )
         return prices
 
     # ----------------------------------------------------------------------------- files

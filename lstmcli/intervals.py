@@ -62,8 +62,12 @@ def calibrate(forecasts: np.ndarray, actual: np.ndarray, first_rows: np.ndarray,
         err = np.log(a / forecasts[:n, h]) if log_ratio else a - forecasts[:n, h]
         quantiles.append(conformal_quantiles(err, INTERVAL_LEVELS))
         counts.append(n)
-    return IntervalInfo(kind="log-ratio" if log_ratio else "difference", levels=np.asarray(INTERVAL_LEVELS),
-                        quantiles=np.asarray(quantiles), origins=tuple(counts))
+    return IntervalInfo(
+        kind="log-ratio" if log_ratio else "difference",
+        levels=np.asarray(INTERVAL_LEVELS),
+        quantiles=np.asarray(quantiles),
+        origins=tuple(counts),
+    )
 
 
 def widest_interval(info: IntervalInfo) -> float:

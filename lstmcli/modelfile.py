@@ -64,38 +64,60 @@ def save(path: str | Path, params: dict[str, np.ndarray], meta: dict) -> Path:
     blob = np.frombuffer(json.dumps(meta, indent=1, sort_keys=True).encode(), dtype=np.uint8)
     if path.is_dir():
         raise ModelFileError(f"{path} is a directory", hint="give --model a file name such as lstm-model.npz")
-    return write_atomically(path, lambda f: np.savez(f, **params, **{META_KEY: blob}),
-                            prefix=f"cannot save the model to {path}", option="--model", noun="model",
-                            error=ModelFileError)
+    return write_atomically(
+        path,
+        lambda f: np.savez(f, **params, **{META_KEY: blob}),
+        prefix=f"cannot save the model to {path}",
+        option="--model",
+        noun="model",
+        error=ModelFileError,
+    )
 
 
 def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
     """Read (params, meta) from a model file, refusing anything unsafe or inconsistent."""
     path = Path(path)
     if not path.exists():
-        raise ModelFileError(f"no model file at {path}",
-                             hint="train one first: lstm train prices.csv (or pass --model PATH)")
+        raise ModelFileError(
+            f"no model file at {path}", hint="train one first: lstm train prices.csv (or pass --model PATH)"
+        )
     if path.is_dir():
         raise ModelFileError(f"{path} is a directory, not a model file", hint="pass --model PATH to the .npz file")
     try:
         if not zipfile.is_zipfile(path):  # np.load would read a lone .npy, or blame a pickle for any other bytes
-            raise ModelFileError(f"{path} is not an lstmcli model file (not a complete .npz archive: truncated, "
-                                 "or another kind of file)",
-                                 hint="pass the .npz file that lstm train wrote, or retrain with lstm train")
+            raise ModelFileError(
+                f"{path} is not an lstmcli model file (not a complete .npz archive: truncated, "
+                "or another kind of file)",
+                hint="pass the .npz file that lstm train wrote, or retrain with lstm train",
+            )
         with np.load(path, allow_pickle=False) as z:
             arrays = {name: z[name] for name in z.files}
     except PermissionError:
-        raise ModelFileError(f"cannot read the model file {path}: permission denied",
-                             hint="make it readable (chmod +r) or copy it") from None
+        raise ModelFileError(
+            f"cannot read the model file {path}: permission denied", hint="make it readable (chmod +r) or copy it"
+        ) from None
     except ValueError as e:
         if "pickle" in str(e).lower():
-            raise ModelFileError(f"{path} contains a pickled object array; refusing to load it",
-                                 hint="model files hold plain numeric arrays only; retrain with lstm train") from None
+            raise ModelFileError(
+                f"{path} contains a pickled object array; refusing to load it",
+                hint="model files hold plain numeric arrays only; retrain with lstm train",
+            ) from None
         raise ModelFileError(f"{path} is not a valid model file ({e})", hint="retrain with lstm train") from None
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, MemoryError, NotImplementedError,
-            RuntimeError, SyntaxError, tokenize.TokenError) as e:  # bad zip, compression, encryption, shape, header
-        raise ModelFileError(f"{path} is not a readable model file (corrupt or truncated: {e})",
-                             hint="retrain with lstm train") from None
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        KeyError,
+        MemoryError,
+        NotImplementedError,
+        RuntimeError,
+        SyntaxError,
+        tokenize.TokenError,
+    ) as e:  # bad zip, compression, encryption, shape, header
+        raise ModelFileError(
+            f"{path} is not a readable model file (corrupt or truncated: {e})", hint="retrain with lstm train"
+        ) from None
 
     if META_KEY not in arrays:
         raise ModelFileError(f"{path} has no lstmcli metadata", hint="it was not written by lstm train")
@@ -107,7 +129,8 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
     if version > FORMAT_VERSION:
         raise ModelFileError(
             f"{path} is model format version {version}, newer than this lstmcli reads ({FORMAT_VERSION})",
-            hint="upgrade lstmcli: pip install -U lstmcli")
+            hint="upgrade lstmcli: pip install -U lstmcli",
+        )
     if version < 1:
         raise ModelFileError(f"{path} has an invalid format version {version}", hint="retrain with lstm train")
     try:
@@ -117,21 +140,30 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
     missing = sorted(set(expected) - set(arrays))
     extra = sorted(set(arrays) - set(expected))
     if missing or extra:
-        what = "; ".join(s for s in (f"missing {', '.join(missing)}" if missing else "",
-                                     f"unexpected {', '.join(extra)}" if extra else "") if s)
+        what = "; ".join(
+            s
+            for s in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"unexpected {', '.join(extra)}" if extra else "",
+            )
+            if s
+        )
         raise ModelFileError(f"{path} does not match its metadata: {what}", hint="retrain with lstm train")
     dtype = meta["config"].get("dtype", "float32")
     if dtype not in ("float32", "float64"):
-        raise ModelFileError(f"{path}: metadata dtype {dtype!r} is not float32 or float64",
-                             hint="retrain with lstm train")
+        raise ModelFileError(
+            f"{path}: metadata dtype {dtype!r} is not float32 or float64", hint="retrain with lstm train"
+        )
     for name, shape in expected.items():
         a = arrays[name]
         if a.shape != shape:
-            raise ModelFileError(f"{path}: array {name} has shape {a.shape}, its metadata says {shape}",
-                                 hint="retrain with lstm train")
+            raise ModelFileError(
+                f"{path}: array {name} has shape {a.shape}, its metadata says {shape}", hint="retrain with lstm train"
+            )
         if a.dtype.kind != "f":
-            raise ModelFileError(f"{path}: array {name} has dtype {a.dtype}, expected floating point",
-                                 hint="retrain with lstm train")
+            raise ModelFileError(
+                f"{path}: array {name} has dtype {a.dtype}, expected floating point", hint="retrain with lstm train"
+            )
         if not np.isfinite(a).all():
             raise ModelFileError(f"{path}: array {name} holds NaN or infinite weights", hint="retrain with lstm train")
         arrays[name] = np.ascontiguousarray(a, dtype=dtype)
@@ -144,8 +176,9 @@ def read(path: str | Path) -> tuple[dict[str, np.ndarray], ModelInfo]:
     try:
         info = ModelInfo.from_dict(meta)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError, LstmError) as e:
-        raise ModelFileError(f"{path}: metadata is incomplete or invalid ({e})",
-                             hint="retrain with lstm train") from None
+        raise ModelFileError(
+            f"{path}: metadata is incomplete or invalid ({e})", hint="retrain with lstm train"
+        ) from None
     return params, info
 
 
@@ -215,15 +248,28 @@ class DataInfo:
         frequency = d["frequency"]
         if frequency is not None and frequency not in FREQUENCY_NAMES:
             raise ValueError(f"the frequency {frequency!r} is not known")
-        return cls(source=_text(d, "source"), sha256=_text(d, "sha256", True), rows=_count(d, "rows"),
-                   first_date=_text(d, "first_date", True), last_date=_text(d, "last_date", True),
-                   frequency=frequency, train_rows=_count(d, "train_rows"),
-                   train_end_date=_text(d, "train_end_date", True))
+        return cls(
+            source=_text(d, "source"),
+            sha256=_text(d, "sha256", True),
+            rows=_count(d, "rows"),
+            first_date=_text(d, "first_date", True),
+            last_date=_text(d, "last_date", True),
+            frequency=frequency,
+            train_rows=_count(d, "train_rows"),
+            train_end_date=_text(d, "train_end_date", True),
+        )
 
     def to_dict(self) -> dict:
-        return {"source": self.source, "sha256": self.sha256, "rows": self.rows, "first_date": self.first_date,
-                "last_date": self.last_date, "frequency": self.frequency, "train_rows": self.train_rows,
-                "train_end_date": self.train_end_date}
+        return {
+            "source": self.source,
+            "sha256": self.sha256,
+            "rows": self.rows,
+            "first_date": self.first_date,
+            "last_date": self.last_date,
+            "frequency": self.frequency,
+            "train_rows": self.train_rows,
+            "train_end_date": self.train_end_date,
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -237,8 +283,9 @@ class Tail:
     def from_dict(cls, d: dict, features: int, min_rows: int) -> Tail:
         values = np.asarray(d["values"], dtype=np.float64)  # (rows, F)
         if values.ndim != 2 or values.shape[1] != features or len(values) < min_rows:
-            raise ValueError(f"the stored tail has shape {values.shape}; predict needs at least "
-                             f"({min_rows}, {features})")
+            raise ValueError(
+                f"the stored tail has shape {values.shape}; predict needs at least ({min_rows}, {features})"
+            )
         if not np.isfinite(values).all():
             raise ValueError("the stored tail holds values that are not finite")
         dates = _iso_dates(d["dates"])
@@ -247,8 +294,10 @@ class Tail:
         return cls(values, dates)
 
     def to_dict(self) -> dict:
-        return {"values": self.values.tolist(),
-                "dates": None if self.dates is None else [str(d) for d in self.dates.astype("datetime64[s]")]}
+        return {
+            "values": self.values.tolist(),
+            "dates": None if self.dates is None else [str(d) for d in self.dates.astype("datetime64[s]")],
+        }
 
 
 @dataclass(frozen=True)
@@ -265,15 +314,26 @@ class TrainingInfo:
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainingInfo:
-        return cls(epochs_run=_count(d, "epochs_run"), best_epoch=_count(d, "best_epoch"),
-                   best_val_loss=_float(d, "best_val_loss"), stopped_early=_flag(d, "stopped_early"),
-                   interrupted=_flag(d, "interrupted"), train_windows=_count(d, "train_windows"),
-                   val_windows=_count(d, "val_windows"))
+        return cls(
+            epochs_run=_count(d, "epochs_run"),
+            best_epoch=_count(d, "best_epoch"),
+            best_val_loss=_float(d, "best_val_loss"),
+            stopped_early=_flag(d, "stopped_early"),
+            interrupted=_flag(d, "interrupted"),
+            train_windows=_count(d, "train_windows"),
+            val_windows=_count(d, "val_windows"),
+        )
 
     def to_dict(self) -> dict:
-        return {"epochs_run": self.epochs_run, "best_epoch": self.best_epoch, "best_val_loss": self.best_val_loss,
-                "stopped_early": self.stopped_early, "interrupted": self.interrupted,
-                "train_windows": self.train_windows, "val_windows": self.val_windows}
+        return {
+            "epochs_run": self.epochs_run,
+            "best_epoch": self.best_epoch,
+            "best_val_loss": self.best_val_loss,
+            "stopped_early": self.stopped_early,
+            "interrupted": self.interrupted,
+            "train_windows": self.train_windows,
+            "val_windows": self.val_windows,
+        }
 
 
 @dataclass(frozen=True)
@@ -293,8 +353,12 @@ class Scores:
         return cls(_float(d, "mae"), _float(d, "rmse"), _float(d, "mase"), None if da is None else float(da))
 
     def to_dict(self) -> dict:
-        return {"mae": self.mae, "rmse": self.rmse, "mase": self.mase,
-                "directional_accuracy": self.directional_accuracy}
+        return {
+            "mae": self.mae,
+            "rmse": self.rmse,
+            "mase": self.mase,
+            "directional_accuracy": self.directional_accuracy,
+        }
 
 
 @dataclass(frozen=True)
@@ -318,8 +382,14 @@ class ValidationInfo:
         return cls(rows=rows, scale=_float(d, "scale"), first_date_index=_count(d, "first_date_index"), **scores)
 
     def to_dict(self) -> dict:
-        return {"rows": self.rows, "scale": self.scale, "first_date_index": self.first_date_index,
-                "model": self.model.to_dict(), "naive": self.naive.to_dict(), "drift": self.drift.to_dict()}
+        return {
+            "rows": self.rows,
+            "scale": self.scale,
+            "first_date_index": self.first_date_index,
+            "model": self.model.to_dict(),
+            "naive": self.naive.to_dict(),
+            "drift": self.drift.to_dict(),
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -336,17 +406,31 @@ class IntervalInfo:
         levels = np.asarray(d["levels"], dtype=np.float64)
         q = np.asarray(d["quantiles"], dtype=np.float64)
         origins = d["origins"]
-        if not (d["kind"] in ("log-ratio", "difference") and levels.ndim == 1 and len(levels) >= 2
-                and np.all(np.diff(levels) > 0) and 0 < levels[0] and levels[-1] < 1
-                and q.ndim == 2 and len(q) >= 1 and q.shape[1] == len(levels) and np.isfinite(q).all()
-                and isinstance(origins, list) and len(origins) == len(q)
-                and all(type(n) is int and n >= 1 for n in origins)):
+        if not (
+            d["kind"] in ("log-ratio", "difference")
+            and levels.ndim == 1
+            and len(levels) >= 2
+            and np.all(np.diff(levels) > 0)
+            and 0 < levels[0]
+            and levels[-1] < 1
+            and q.ndim == 2
+            and len(q) >= 1
+            and q.shape[1] == len(levels)
+            and np.isfinite(q).all()
+            and isinstance(origins, list)
+            and len(origins) == len(q)
+            and all(type(n) is int and n >= 1 for n in origins)
+        ):
             raise ValueError("the interval quantiles are malformed")
         return cls(d["kind"], levels, q, tuple(origins))
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "levels": self.levels.tolist(), "quantiles": self.quantiles.tolist(),
-                "origins": list(self.origins)}
+        return {
+            "kind": self.kind,
+            "levels": self.levels.tolist(),
+            "quantiles": self.quantiles.tolist(),
+            "origins": list(self.origins),
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -409,33 +493,40 @@ class ModelInfo:
             raise ValueError(f"the horizon strategy {meta['horizon_strategy']!r} is not {HORIZON_STRATEGY!r}")
         intervals = meta.get("intervals")
         return cls(
-            config=config, target=target, scaler=scaler, columns=tuple(columns),
+            config=config,
+            target=target,
+            scaler=scaler,
+            columns=tuple(columns),
             data=DataInfo.from_dict(meta["data"]),
             tail=Tail.from_dict(meta["tail"], F, config.window + target.offset),
             training=TrainingInfo.from_dict(meta["training"]),
             validation=ValidationInfo.from_dict(meta["validation"]),
             intervals=None if intervals is None else IntervalInfo.from_dict(intervals),
-            created=_text(meta, "created"), tool=_text(meta, "tool"), tool_version=_text(meta, "tool_version"),
+            created=_text(meta, "created"),
+            tool=_text(meta, "tool"),
+            tool_version=_text(meta, "tool_version"),
             format_version=int(meta.get("format_version", FORMAT_VERSION)),
         )
 
     def to_dict(self) -> dict:
         """The JSON-ready metadata, laid out as format version 1 has always been (keys sorted, as saved)."""
-        return _sorted_keys({
-            "tool": self.tool,
-            "tool_version": self.tool_version,
-            "created": self.created,
-            "config": self.config.to_dict(),
-            "target": self.target.value,
-            "horizon_strategy": self.horizon_strategy,
-            "scaler": self.scaler.to_dict(),
-            "columns": list(self.columns),
-            "features": self.features,
-            "outputs": self.features,
-            "data": self.data.to_dict(),
-            "tail": self.tail.to_dict(),
-            "training": self.training.to_dict(),
-            "validation": self.validation.to_dict(),
-            "intervals": None if self.intervals is None else self.intervals.to_dict(),
-            "format_version": self.format_version,
-        })
+        return _sorted_keys(
+            {
+                "tool": self.tool,
+                "tool_version": self.tool_version,
+                "created": self.created,
+                "config": self.config.to_dict(),
+                "target": self.target.value,
+                "horizon_strategy": self.horizon_strategy,
+                "scaler": self.scaler.to_dict(),
+                "columns": list(self.columns),
+                "features": self.features,
+                "outputs": self.features,
+                "data": self.data.to_dict(),
+                "tail": self.tail.to_dict(),
+                "training": self.training.to_dict(),
+                "validation": self.validation.to_dict(),
+                "intervals": None if self.intervals is None else self.intervals.to_dict(),
+                "format_version": self.format_version,
+            }
+        )

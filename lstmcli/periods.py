@@ -118,8 +118,10 @@ class Session:
 
     def describe(self) -> str:
         """'09:30-15:59 Mon-Fri'."""
+
         def hm(t: int) -> str:
             return f"{t // 3600:02d}:{t % 3600 // 60:02d}" + (f":{t % 60:02d}" if t % 60 else "")
+
         days = list(self.weekdays)
         if days == [0, 1, 2, 3, 4]:
             named = "Mon-Fri"
@@ -237,8 +239,9 @@ def _add_months(last: np.datetime64, k: np.ndarray, convention: str) -> np.ndarr
     return np.minimum(first + day_of_month, end)  # the 31st becomes the 30th/28th where needed
 
 
-def future_dates(dates: np.ndarray | np.datetime64, frequency: str | None, n: int,
-                 session: Session | None = None) -> np.ndarray | None:
+def future_dates(
+    dates: np.ndarray | np.datetime64, frequency: str | None, n: int, session: Session | None = None
+) -> np.ndarray | None:
     """The n dates (n,) datetime64[s] that continue a series after its last date.
 
     `dates` is the series' dates (the whole array, or at least its tail; a single date also

@@ -83,8 +83,10 @@ def find_date(dates: np.ndarray | None, when: str, first_row: int, source: str) 
         i = int(np.clip(np.searchsorted(dates, day.astype("datetime64[s]")), 1, len(dates) - 1))
         near = ", ".join(periods.format_date(d) for d in dates[i - 1 : i + 1])
         span = f"{periods.format_date(dates[0])}..{periods.format_date(dates[-1])}"
-        raise OptionError(f"--date {when} is not in {source} ({span})",
-                          hint=f"the nearest dates are {near}; or pass the data with --data FILE.csv")
+        raise OptionError(
+            f"--date {when} is not in {source} ({span})",
+            hint=f"the nearest dates are {near}; or pass the data with --data FILE.csv",
+        )
     return first_row + int(hits[-1])
 
 
@@ -118,8 +120,10 @@ def trace(
         d = None if dates is None else np.asarray(dates).astype("datetime64[s]")
         first_row, where = 0, source or "the new data"
         if prices.shape[1] != info.features:
-            raise DataError(f"{where} has {prices.shape[1]} columns, the model was trained on "
-                            f"{info.features} ({', '.join(columns)})")
+            raise DataError(
+                f"{where} has {prices.shape[1]} columns, the model was trained on "
+                f"{info.features} ({', '.join(columns)})"
+            )
     N = len(prices)
     total = first_row + N  # rows in the data (the stored tail ends at the data's last row)
 
@@ -130,19 +134,24 @@ def trace(
     elif at is not None:
         end = at + total if at < 0 else at
         if not 0 <= end < total:
-            raise OptionError(f"--at {at} is outside the data (rows 0..{total - 1})",
-                              hint=f"choose a row from {W + off - 1} to {total - 1}, or -1 for the last")
+            raise OptionError(
+                f"--at {at} is outside the data (rows 0..{total - 1})",
+                hint=f"choose a row from {W + off - 1} to {total - 1}, or -1 for the last",
+            )
     else:
         end = total - 1
     start = end - (W + off) + 1  # first price row the window needs
     if start < 0:
-        raise OptionError(f"row {end} is too early: a window of {W} steps ({kind}) needs {W + off} price rows "
-                          f"ending there", hint=f"choose a row from {W + off - 1} on")
+        raise OptionError(
+            f"row {end} is too early: a window of {W} steps ({kind}) needs {W + off} price rows ending there",
+            hint=f"choose a row from {W + off - 1} on",
+        )
     if start < first_row:
         raise OptionError(
             f"row {end} is not in {where} (rows {first_row}..{total - 1} are, and a window needs "
             f"{W + off} rows ending at the chosen one)",
-            hint=f"pass the training data: --data {info.data.source}")
+            hint=f"pass the training data: --data {info.data.source}",
+        )
     lo, hi = start - first_row, end - first_row + 1  # local slice of the window's prices
     hist = prices[None, lo:hi]  # (1, W + off, F)
     if not np.isfinite(hist).all():
@@ -165,7 +174,7 @@ def trace(
     elif nxt < N:
         forecast_date = d[nxt]
     else:
-        fut = periods.future_dates(d[: nxt], frequency, 1)
+        fut = periods.future_dates(d[:nxt], frequency, 1)
         forecast_date = None if fut is None else fut[0]
     step_rows = np.arange(start + off, end + 1)  # (T,)
     return Trace(
@@ -212,42 +221,61 @@ def to_dict(t: Trace, params: dict[str, np.ndarray], info: ModelInfo) -> dict:
     d = None if t.dates is None else [periods.format_date(x, t.frequency) for x in t.dates]
     layers = []
     for k, rec in enumerate(t.record.layers):
-        layers.append({
-            "layer": k,
-            "units": rec.cell.shape[-1],
-            "inputs": arr(rec.inputs[:, 0]),  # (T, F or H below)
-            "forget_gate": arr(rec.forget_gate[:, 0]),
-            "input_gate": arr(rec.input_gate[:, 0]),
-            "candidate": arr(rec.candidate[:, 0]),
-            "output_gate": arr(rec.output_gate[:, 0]),
-            "pre_activation": {g: arr(rec.pre_activation(g)[:, 0]) for g in engine.GATES},
-            "cell_prev": arr(rec.cell_prev[:, 0]),
-            "cell_new": arr(rec.cell_new[:, 0]),
-            "hidden_prev": arr(rec.hidden_prev[:, 0]),
-            "hidden_new": arr(rec.hidden_new[:, 0]),
-            "tanh_cell": arr(rec.tanh_cell[:, 0]),
-        })
+        layers.append(
+            {
+                "layer": k,
+                "units": rec.cell.shape[-1],
+                "inputs": arr(rec.inputs[:, 0]),  # (T, F or H below)
+                "forget_gate": arr(rec.forget_gate[:, 0]),
+                "input_gate": arr(rec.input_gate[:, 0]),
+                "candidate": arr(rec.candidate[:, 0]),
+                "output_gate": arr(rec.output_gate[:, 0]),
+                "pre_activation": {g: arr(rec.pre_activation(g)[:, 0]) for g in engine.GATES},
+                "cell_prev": arr(rec.cell_prev[:, 0]),
+                "cell_new": arr(rec.cell_new[:, 0]),
+                "hidden_prev": arr(rec.hidden_prev[:, 0]),
+                "hidden_new": arr(rec.hidden_new[:, 0]),
+                "tanh_cell": arr(rec.tanh_cell[:, 0]),
+            }
+        )
     c = info.config
     return {
         "model": {
-            "target": str(t.target), "columns": t.columns, "window": c.window, "hidden": c.hidden,
-            "layers": c.layers, "dtype": str(params["weight_hh_l0"].dtype),
-            "format_version": info.format_version, "trained_on": info.data.source,
+            "target": str(t.target),
+            "columns": t.columns,
+            "window": c.window,
+            "hidden": c.hidden,
+            "layers": c.layers,
+            "dtype": str(params["weight_hh_l0"].dtype),
+            "format_version": info.format_version,
+            "trained_on": info.data.source,
         },
         "source": t.source,
         "layout": "per layer, arrays are [step][unit]; gate order i, f, g, o as in PyTorch",
         "steps": [
-            {"step": s + 1, "row": int(t.rows[s]), "date": None if d is None else d[s],
-             "price": arr(t.prices[s]), "transformed": arr(t.transformed[s]), "scaled": arr(t.scaled[s])}
+            {
+                "step": s + 1,
+                "row": int(t.rows[s]),
+                "date": None if d is None else d[s],
+                "price": arr(t.prices[s]),
+                "transformed": arr(t.transformed[s]),
+                "scaled": arr(t.scaled[s]),
+            }
             for s in range(t.steps)
         ],
         "layers": layers,
         "scaler": {"mean": arr(t.scale_mean), "std": arr(t.scale_std)},
-        "head": {"output_scaled": arr(t.head), "output_target": arr(t.head_target),
-                 "weight": arr(params["head.weight"]), "bias": arr(params["head.bias"])},
+        "head": {
+            "output_scaled": arr(t.head),
+            "output_target": arr(t.head_target),
+            "weight": arr(params["head.weight"]),
+            "bias": arr(params["head.bias"]),
+        },
         "forecast": {
             "date": None if t.forecast_date is None else periods.format_date(t.forecast_date, t.frequency),
-            "row": int(t.rows[-1]) + 1, "last_price": arr(t.last_price), "price": arr(t.forecast),
+            "row": int(t.rows[-1]) + 1,
+            "last_price": arr(t.last_price),
+            "price": arr(t.forecast),
             "actual": None if t.actual is None else arr(t.actual),
         },
     }

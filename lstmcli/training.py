@@ -188,8 +188,7 @@ def train(
                 best[k][...] = v
         else:
             waited += 1
-        report = EpochReport(epoch, config.epochs, train_loss, val_loss, best_val, best_epoch,
-                             time.perf_counter() - t0)
+        report = EpochReport(epoch, config.epochs, train_loss, val_loss, best_val, best_epoch, time.perf_counter() - t0)
         history.append(report)
         if on_epoch is not None:
             on_epoch(report)

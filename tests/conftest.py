@@ -63,20 +63,26 @@ def lstm_exe() -> str:
     return found
 
 
-def run_exe(exe: str, *args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 120,
-            input: bytes | None = None) -> subprocess.CompletedProcess:
+def run_exe(
+    exe: str,
+    *args: str,
+    cwd: Path | None = None,
+    env: dict | None = None,
+    timeout: float = 120,
+    input: bytes | None = None,
+) -> subprocess.CompletedProcess:
     """Run the installed command in a subprocess, as a user would."""
     full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", **(env or {})}
     full_env.pop("LSTM_MODEL", None) if "LSTM_MODEL" not in (env or {}) else None
-    return subprocess.run([exe, *args], cwd=cwd, env=full_env, capture_output=True, timeout=timeout,
-                          input=input)
+    return subprocess.run([exe, *args], cwd=cwd, env=full_env, capture_output=True, timeout=timeout, input=input)
 
 
 __all__ = ["REPO", "SAMPLE", "Result", "app", "run_exe"]
 
 
-def rewrite_model(src: bytes | Path, dst: Path, *, meta: dict | None = None, arrays: dict | None = None,
-                  drop: tuple[str, ...] = ()) -> Path:
+def rewrite_model(
+    src: bytes | Path, dst: Path, *, meta: dict | None = None, arrays: dict | None = None, drop: tuple[str, ...] = ()
+) -> Path:
     """A copy of model file `src` (its bytes or its path) at `dst`, with metadata replaced,
     arrays added or replaced, and arrays dropped: the raw material of broken-file tests."""
     import numpy as np

@@ -58,12 +58,15 @@ def backward(params, layers, dprediction):
             dc = dc_next + dh * s["o"] * (1 - np.tanh(s["c_new"]) ** 2)
             df, dc_next = dc * s["c"], dc * s["f"]  # c_new = f * c + i * g
             di, dg = dc * s["g"], dc * s["i"]
-            dz = np.concatenate([
-                di * s["i"] * (1 - s["i"]),  # i = sigmoid(z_i)
-                df * s["f"] * (1 - s["f"]),  # f = sigmoid(z_f)
-                dg * (1 - s["g"] ** 2),  # g = tanh(z_g)
-                do * s["o"] * (1 - s["o"]),  # o = sigmoid(z_o)
-            ], axis=1)
+            dz = np.concatenate(
+                [
+                    di * s["i"] * (1 - s["i"]),  # i = sigmoid(z_i)
+                    df * s["f"] * (1 - s["f"]),  # f = sigmoid(z_f)
+                    dg * (1 - s["g"] ** 2),  # g = tanh(z_g)
+                    do * s["o"] * (1 - s["o"]),  # o = sigmoid(z_o)
+                ],
+                axis=1,
+            )
             # z = x_t W_ih^T + h W_hh^T + b
             grads[f"weight_ih_l{k}"] += dz.T @ s["x"]
             grads[f"weight_hh_l{k}"] += dz.T @ s["h"]

@@ -128,11 +128,17 @@ def test_plan_holds_out_the_last_fraction_and_keeps_whole_horizons():
     assert origins.tolist() == [80, 83, 86, 89, 92, 95]  # 95 + 5 - 1 = 99, the last row
 
 
-@pytest.mark.parametrize(("kwargs", "option"), [
-    (dict(test_fraction=0.0), "--test-fraction"), (dict(test_fraction=1.2), "--test-fraction"),
-    (dict(every=0), "--every"), (dict(days=0), "--days"), (dict(interval=1.0), "--interval"),
-    (dict(season=0), "--season"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "option"),
+    [
+        (dict(test_fraction=0.0), "--test-fraction"),
+        (dict(test_fraction=1.2), "--test-fraction"),
+        (dict(every=0), "--every"),
+        (dict(days=0), "--days"),
+        (dict(interval=1.0), "--interval"),
+        (dict(season=0), "--season"),
+    ],
+)
 def test_impossible_options_name_the_option(kwargs, option):
     with pytest.raises(OptionError, match=option):
         plan(100, BacktestSpec(**kwargs))
@@ -158,12 +164,15 @@ def test_season_detected_on_monthly_seasonal_data():
     assert detect_season(_monthly_seasonal(), "M")[0] == 12
 
 
-@pytest.mark.parametrize(("values", "freq"), [
-    (_walk(600), "B"),  # a random walk has no weekly season
-    (100 + 0.04 * np.arange(700) + 8 * np.sin(2 * np.pi * np.arange(700) / 180), "D"),  # slow cycle, not weekly
-    (_monthly_seasonal(), None),  # no dates: no season
-    (_monthly_seasonal(30), "M"),  # too short to confirm
-])
+@pytest.mark.parametrize(
+    ("values", "freq"),
+    [
+        (_walk(600), "B"),  # a random walk has no weekly season
+        (100 + 0.04 * np.arange(700) + 8 * np.sin(2 * np.pi * np.arange(700) / 180), "D"),  # slow cycle, not weekly
+        (_monthly_seasonal(), None),  # no dates: no season
+        (_monthly_seasonal(30), "M"),  # too short to confirm
+    ],
+)
 def test_no_season_where_there_is_none(values, freq):
     assert detect_season(values, freq)[0] == 1
 
@@ -220,8 +229,13 @@ def test_the_lstm_is_scored_on_the_same_origins_as_the_baselines():
 
 def test_refit_every_n_origins_counts_its_fits_and_reports_progress():
     seen = []
-    r = run_backtest(_walk(200), TINY, "log-return", BacktestSpec(days=2, test_fraction=0.2, refit=15),
-                     on_progress=lambda done, what: seen.append(done))
+    r = run_backtest(
+        _walk(200),
+        TINY,
+        "log-return",
+        BacktestSpec(days=2, test_fraction=0.2, refit=15),
+        on_progress=lambda done, what: seen.append(done),
+    )
     assert r.fits == math.ceil(len(r.origins) / 15) == len(r.fit_configs)
     assert seen[-1] == pytest.approx(1.0) and all(a <= b + 1e-12 for a, b in itertools.pairwise(seen))
     assert [f["rows"] for f in r.fit_configs] == r.origins[::15].tolist()
@@ -231,14 +245,17 @@ def test_verdict_sentences():
     r = run_backtest(_walk(200), TINY, "log-return", BacktestSpec(days=5, test_fraction=0.2), frequency="B")
     naive = r.scores["naive"]["per_step"]["mase"]
     r.scores["lstm"]["per_step"]["mase"] = [naive[0] * 0.959, *naive[1:4], naive[4] * 1.2]
-    assert r.verdict()[1] == ("LSTM beats naive by 4.1% MASE at 1 business day, loses to it by 20.0% MASE "
-                              "at 5 business days.")
+    assert r.verdict()[1] == (
+        "LSTM beats naive by 4.1% MASE at 1 business day, loses to it by 20.0% MASE at 5 business days."
+    )
     r.scores["lstm"]["per_step"]["mase"] = [v * 0.9 for v in naive]
-    assert r.verdict()[1] == ("LSTM beats naive at every step: by 10.0% MASE at 1 business day, 10.0% at "
-                              "5 business days.")
+    assert r.verdict()[1] == (
+        "LSTM beats naive at every step: by 10.0% MASE at 1 business day, 10.0% at 5 business days."
+    )
     r.scores["lstm"]["per_step"]["mase"] = [naive[0] * 1.005, *[v * 1.1 for v in naive[1:]]]
-    assert r.verdict()[1] == ("LSTM ties with naive at 1 business day (+0.5% MASE), loses to it by 10.0% MASE "
-                              "at 5 business days.")
+    assert r.verdict()[1] == (
+        "LSTM ties with naive at 1 business day (+0.5% MASE), loses to it by 10.0% MASE at 5 business days."
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -253,9 +270,24 @@ def test_cli_prints_the_comparison_table_and_verdict(run):
     r = run("backtest", MONTHLY, "--days", "3", *FAST)
     assert r.exit_code == 0, r
     out = r.stdout
-    for text in ["Backtest of 'Sales'", "MAE", "RMSE", "MAPE", "sMAPE", "MASE", "direction", "90% coverage",
-                 "naive", "drift", "seasonal naive (ref)", "moving average", "MASE by horizon", "+3",
-                 "Season 12", "prediction interval held"]:
+    for text in [
+        "Backtest of 'Sales'",
+        "MAE",
+        "RMSE",
+        "MAPE",
+        "sMAPE",
+        "MASE",
+        "direction",
+        "90% coverage",
+        "naive",
+        "drift",
+        "seasonal naive (ref)",
+        "moving average",
+        "MASE by horizon",
+        "+3",
+        "Season 12",
+        "prediction interval held",
+    ]:
         assert text in out, text
     assert "*" in out
     assert "seasonal naive" in out.split("MASE by horizon")[1]
@@ -274,8 +306,17 @@ def test_cli_json_and_csv_output(run, tmp_path):
     assert payload["interval"]["coverage_nominal"] == pytest.approx(90.0)
     rows = list(csv.DictReader(path.open()))
     assert len(rows) == payload["origins"] * 2
-    assert {"origin_date", "date", "step", "actual", "lstm", "naive", "seasonal_naive", "lstm_lower",
-            "lstm_upper"} <= set(rows[0])
+    assert {
+        "origin_date",
+        "date",
+        "step",
+        "actual",
+        "lstm",
+        "naive",
+        "seasonal_naive",
+        "lstm_lower",
+        "lstm_upper",
+    } <= set(rows[0])
     first = rows[0]
     assert first["date"] == payload["test"]["first_date"] and first["step"] == "1"
     assert float(first["naive"]) == pytest.approx(float(first["last_value"]))
@@ -289,12 +330,18 @@ def test_cli_output_dash_prints_only_the_csv(run):
     assert "Wrote" not in r.stderr
 
 
-@pytest.mark.parametrize(("args", "option"), [
-    (["--json", "--output", "-"], "--json and --output -"),
-    (["--test-fraction", "1.5"], "--test-fraction"), (["--every", "0"], "--every"), (["--days", "0"], "--days"),
-    (["--refit", "often"], "--refit"), (["--test-fraction", "0.01"], "--test-fraction"),
-    (["--window", "0"], "--window"),
-])
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--json", "--output", "-"], "--json and --output -"),
+        (["--test-fraction", "1.5"], "--test-fraction"),
+        (["--every", "0"], "--every"),
+        (["--days", "0"], "--days"),
+        (["--refit", "often"], "--refit"),
+        (["--test-fraction", "0.01"], "--test-fraction"),
+        (["--window", "0"], "--window"),
+    ],
+)
 def test_cli_user_errors_are_one_line_and_exit_2(run, args, option):
     r = run("backtest", MONTHLY, *args)
     assert r.exit_code == 2, r

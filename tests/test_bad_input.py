@@ -81,96 +81,243 @@ CORPUS = [
     Case("empty file", b"", _train(), ("prices.csv is empty", "Export the price history again")),
     Case("blank lines only", b"\n  \n\r\n", _train(), ("prices.csv is empty",)),
     Case("missing file", None, _train(csv="nope.csv"), ("nope.csv: no such file", "Check the path")),
-    Case("directory instead of a file", None, _train(csv="."), (". is a directory, not a CSV file",
-                                                               "Pass the path of a .csv file")),
-    Case("binary garbage with NUL bytes", bytes(range(256)) * 8, _train(),
-         ("prices.csv looks binary", "CSV exported as text")),
-    Case("random high bytes", bytes(np.random.default_rng(1).integers(128, 256, 3000, dtype=np.uint8)), _train(),
-         ("prices.csv looks binary", "Pass a CSV exported as text")),
-    Case("an Excel workbook", b"PK\x03\x04" + b"\x00" * 200, _train(),
-         ("prices.csv looks like a zip file or an Excel workbook (.xlsx)", "export it as CSV")),
-    Case("a gzip file", b"\x1f\x8b\x08\x00" + b"\x00" * 100, _train(),
-         ("prices.csv looks like a gzip-compressed file",)),
+    Case(
+        "directory instead of a file",
+        None,
+        _train(csv="."),
+        (". is a directory, not a CSV file", "Pass the path of a .csv file"),
+    ),
+    Case(
+        "binary garbage with NUL bytes",
+        bytes(range(256)) * 8,
+        _train(),
+        ("prices.csv looks binary", "CSV exported as text"),
+    ),
+    Case(
+        "random high bytes",
+        bytes(np.random.default_rng(1).integers(128, 256, 3000, dtype=np.uint8)),
+        _train(),
+        ("prices.csv looks binary", "Pass a CSV exported as text"),
+    ),
+    Case(
+        "an Excel workbook",
+        b"PK\x03\x04" + b"\x00" * 200,
+        _train(),
+        ("prices.csv looks like a zip file or an Excel workbook (.xlsx)", "export it as CSV"),
+    ),
+    Case(
+        "a gzip file", b"\x1f\x8b\x08\x00" + b"\x00" * 100, _train(), ("prices.csv looks like a gzip-compressed file",)
+    ),
     Case("a PDF", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", _train(), ("prices.csv looks like a PDF file",)),
-    Case("an HTML error page", "<!DOCTYPE html>\n<html><body>404 Not Found</body></html>\n", _train(),
-         ("prices.csv is a web page (HTML), not a CSV file", "Download the CSV itself")),
-    Case("non-UTF-8 bytes in the prices", b"Date,Close\n" + b"".join(
-        f"2024-01-{d:02d},{d + 10}".encode() + b"\xff\xfe\n" for d in range(1, 29)), _train(),
-         ("prices.csv: column 'Close' has a value that is not a number at line 2", "'11\u00ff\u00fe'",
-          "Fix or delete that row")),
-    Case("unclosed quote", 'Date,Close\n2024-01-01,"12\n2024-01-02,13\n2024-01-03,14\n', _train(),
-         ("prices.csv: a quote (\") opened on line 2 is not closed", "Balance the quotes")),
-    Case("wrong delimiter", GOOD.replace(",", ":"), _train(),
-         ("prices.csv reads as one column 'Date:Close'", "commas, semicolons, tabs or |")),
-    Case("more fields than the header (unquoted thousands)", "Date,Close\n2024-01-02,1,234.50\n", _train(),
-         ("prices.csv: line 2 has 3 fields but the header has 2", '"1,234.56"')),
+    Case(
+        "an HTML error page",
+        "<!DOCTYPE html>\n<html><body>404 Not Found</body></html>\n",
+        _train(),
+        ("prices.csv is a web page (HTML), not a CSV file", "Download the CSV itself"),
+    ),
+    Case(
+        "non-UTF-8 bytes in the prices",
+        b"Date,Close\n" + b"".join(f"2024-01-{d:02d},{d + 10}".encode() + b"\xff\xfe\n" for d in range(1, 29)),
+        _train(),
+        (
+            "prices.csv: column 'Close' has a value that is not a number at line 2",
+            "'11\u00ff\u00fe'",
+            "Fix or delete that row",
+        ),
+    ),
+    Case(
+        "unclosed quote",
+        'Date,Close\n2024-01-01,"12\n2024-01-02,13\n2024-01-03,14\n',
+        _train(),
+        ('prices.csv: a quote (") opened on line 2 is not closed', "Balance the quotes"),
+    ),
+    Case(
+        "wrong delimiter",
+        GOOD.replace(",", ":"),
+        _train(),
+        ("prices.csv reads as one column 'Date:Close'", "commas, semicolons, tabs or |"),
+    ),
+    Case(
+        "more fields than the header (unquoted thousands)",
+        "Date,Close\n2024-01-02,1,234.50\n",
+        _train(),
+        ("prices.csv: line 2 has 3 fields but the header has 2", '"1,234.56"'),
+    ),
     # ------------------------------------------------------------------ too little data
     Case("header only", "Date,Close\n", _train(), ("prices.csv has a header but no data rows",)),
-    Case("one row", "Date,Close\n2024-01-02,10\n", _train(), ("prices.csv has 1 usable row; need at least 2",
-                                                             "Pass a longer price history")),
-    Case("fewer rows than the window needs", daily_csv(8), _train(),
-         ("prices.csv has 8 usable rows; --window 3 with --val-fraction 0.2 needs at least 14",
-          "Use a smaller --window"), after_read=True),
-    Case("a year per line, too short to validate", YEARLY, ("train", "prices.csv", "-q", "--model", "model.npz"),
-         ("prices.csv has 12 usable rows; --window 30", "needs at least 41", "Use a smaller --window (e.g. 3)"),
-         after_read=True),
+    Case(
+        "one row",
+        "Date,Close\n2024-01-02,10\n",
+        _train(),
+        ("prices.csv has 1 usable row; need at least 2", "Pass a longer price history"),
+    ),
+    Case(
+        "fewer rows than the window needs",
+        daily_csv(8),
+        _train(),
+        (
+            "prices.csv has 8 usable rows; --window 3 with --val-fraction 0.2 needs at least 14",
+            "Use a smaller --window",
+        ),
+        after_read=True,
+    ),
+    Case(
+        "a year per line, too short to validate",
+        YEARLY,
+        ("train", "prices.csv", "-q", "--model", "model.npz"),
+        ("prices.csv has 12 usable rows; --window 30", "needs at least 41", "Use a smaller --window (e.g. 3)"),
+        after_read=True,
+    ),
     # ------------------------------------------------------------------ columns
-    Case("no numeric column", "Date,Name\n" + "".join(f"2024-01-{d:02d},acme\n" for d in range(1, 29)), _train(),
-         ("prices.csv has no column of numbers", "The columns are: Date, Name")),
-    Case("only a date column", "Date\n" + "".join(f"2024-01-{d:02d}\n" for d in range(1, 29)), _train(),
-         ("prices.csv has no column of numbers",)),
-    Case("a named column that does not exist", GOOD, _train("--column", "Clse"),
-         ("prices.csv has no column 'Clse'", "Did you mean 'Close'? The columns are: Date, Close")),
-    Case("a feature that does not exist", GOOD, _train("--features", "Volum"),
-         ("prices.csv has no feature column 'Volum'", "The columns are: Date, Close")),
-    Case("a header name with a line break", 'Date,"Close\nPrice"\n2024-01-01,1\n2024-01-02,2\n',
-         _train("--column", "Nope"), ("prices.csv has no column 'Nope'", "The columns are: Date, Close Price")),
-    Case("a terminal escape and control bytes in a header name", "Date,\x1b[31mRED\x01\n2024-01-01,1\n",
-         _train("--column", "Nope"), ("The columns are: Date, \\x1b[31mRED\\x01.",)),  # shown, not obeyed
-    Case("a date column that does not exist", GOOD, _train("--date-column", "When"),
-         ("prices.csv has no date column 'When'",)),
-    Case("the date column as prices", GOOD, _train("--column", "Date"),
-         ("prices.csv: column 'Date' is the date column, not prices", "Choose a price column")),
-    Case("the target as a feature", GOOD, _train("--features", "Close"),
-         ("prices.csv: feature 'Close' is the target column 'Close'", "Leave the target out of --features")),
-    Case("two price-like columns", TWO_PRICES, _train(),
-         ("prices.csv: cannot tell which column holds the prices (numeric columns: 'Open', 'High')",
-          "--column 'Open'")),
+    Case(
+        "no numeric column",
+        "Date,Name\n" + "".join(f"2024-01-{d:02d},acme\n" for d in range(1, 29)),
+        _train(),
+        ("prices.csv has no column of numbers", "The columns are: Date, Name"),
+    ),
+    Case(
+        "only a date column",
+        "Date\n" + "".join(f"2024-01-{d:02d}\n" for d in range(1, 29)),
+        _train(),
+        ("prices.csv has no column of numbers",),
+    ),
+    Case(
+        "a named column that does not exist",
+        GOOD,
+        _train("--column", "Clse"),
+        ("prices.csv has no column 'Clse'", "Did you mean 'Close'? The columns are: Date, Close"),
+    ),
+    Case(
+        "a feature that does not exist",
+        GOOD,
+        _train("--features", "Volum"),
+        ("prices.csv has no feature column 'Volum'", "The columns are: Date, Close"),
+    ),
+    Case(
+        "a header name with a line break",
+        'Date,"Close\nPrice"\n2024-01-01,1\n2024-01-02,2\n',
+        _train("--column", "Nope"),
+        ("prices.csv has no column 'Nope'", "The columns are: Date, Close Price"),
+    ),
+    Case(
+        "a terminal escape and control bytes in a header name",
+        "Date,\x1b[31mRED\x01\n2024-01-01,1\n",
+        _train("--column", "Nope"),
+        ("The columns are: Date, \\x1b[31mRED\\x01.",),
+    ),  # shown, not obeyed
+    Case(
+        "a date column that does not exist",
+        GOOD,
+        _train("--date-column", "When"),
+        ("prices.csv has no date column 'When'",),
+    ),
+    Case(
+        "the date column as prices",
+        GOOD,
+        _train("--column", "Date"),
+        ("prices.csv: column 'Date' is the date column, not prices", "Choose a price column"),
+    ),
+    Case(
+        "the target as a feature",
+        GOOD,
+        _train("--features", "Close"),
+        ("prices.csv: feature 'Close' is the target column 'Close'", "Leave the target out of --features"),
+    ),
+    Case(
+        "two price-like columns",
+        TWO_PRICES,
+        _train(),
+        ("prices.csv: cannot tell which column holds the prices (numeric columns: 'Open', 'High')", "--column 'Open'"),
+    ),
     # ------------------------------------------------------------------ values
-    Case("text in the price column", with_cell(GOOD, 9, "n/a (holiday)"), _train(),
-         ("prices.csv: column 'Close' has a value that is not a number at line 9: 'n/a (holiday)'",
-          "Fix or delete that row, or choose another column with --column NAME")),
-    Case("all-NaN price column", "Date,Close\n" + "".join(f"2024-01-{d:02d},NaN\n" for d in range(1, 29)),
-         _train(), ("prices.csv: column 'Close' has no numbers (all 28 values are missing)",)),
-    Case("inf in the middle", daily_csv(40, lambda i: float("inf") if i == 20 else 50 + i), _train(),
-         ("prices.csv: column 'Close' has an infinite value at line 22: 'inf'", "Fix or delete that row")),
-    Case("-inf in the middle", daily_csv(40, lambda i: -float("inf") if i == 7 else 50 + i), _train(),
-         ("prices.csv: column 'Close' has an infinite value at line 9: '-inf'",)),
-    Case("negative prices with log-return", daily_csv(40, lambda i: 20 - i), _train(),
-         ("prices.csv: --target log-return needs prices above 0, but 'Close' is 0 at data row 21",
-          "Use --target diff or --target level"), after_read=True),
-    Case("a zero price with log-return", daily_csv(40, lambda i: 0 if i == 5 else 10 + i), _train(),
-         ("'Close' is 0 at data row 6", "--target diff"), after_read=True),
-    Case("prices too large to compute with", daily_csv(40, lambda i: 1e300 * (1 + i)), _train("--target", "level"),
-         ("prices.csv: 'Close' is 4e+301 at data row 40, beyond the 1e+100", "Rescale the column"),
-         after_read=True),
+    Case(
+        "text in the price column",
+        with_cell(GOOD, 9, "n/a (holiday)"),
+        _train(),
+        (
+            "prices.csv: column 'Close' has a value that is not a number at line 9: 'n/a (holiday)'",
+            "Fix or delete that row, or choose another column with --column NAME",
+        ),
+    ),
+    Case(
+        "all-NaN price column",
+        "Date,Close\n" + "".join(f"2024-01-{d:02d},NaN\n" for d in range(1, 29)),
+        _train(),
+        ("prices.csv: column 'Close' has no numbers (all 28 values are missing)",),
+    ),
+    Case(
+        "inf in the middle",
+        daily_csv(40, lambda i: float("inf") if i == 20 else 50 + i),
+        _train(),
+        ("prices.csv: column 'Close' has an infinite value at line 22: 'inf'", "Fix or delete that row"),
+    ),
+    Case(
+        "-inf in the middle",
+        daily_csv(40, lambda i: -float("inf") if i == 7 else 50 + i),
+        _train(),
+        ("prices.csv: column 'Close' has an infinite value at line 9: '-inf'",),
+    ),
+    Case(
+        "negative prices with log-return",
+        daily_csv(40, lambda i: 20 - i),
+        _train(),
+        (
+            "prices.csv: --target log-return needs prices above 0, but 'Close' is 0 at data row 21",
+            "Use --target diff or --target level",
+        ),
+        after_read=True,
+    ),
+    Case(
+        "a zero price with log-return",
+        daily_csv(40, lambda i: 0 if i == 5 else 10 + i),
+        _train(),
+        ("'Close' is 0 at data row 6", "--target diff"),
+        after_read=True,
+    ),
+    Case(
+        "prices too large to compute with",
+        daily_csv(40, lambda i: 1e300 * (1 + i)),
+        _train("--target", "level"),
+        ("prices.csv: 'Close' is 4e+301 at data row 40, beyond the 1e+100", "Rescale the column"),
+        after_read=True,
+    ),
     # ------------------------------------------------------------------ dates
-    Case("dates that do not parse", "Date,Close\n" + "".join(f"someday {i},{i + 1}\n" for i in range(40)), _train(),
-         ("prices.csv: column 'Date' has 40 of 40 dates that cannot be read, first at line 2: 'someday 0'",
-          "Fix the dates (e.g. 2024-12-31)")),
-    Case("mixed date formats", "Date,Close\n" + "".join(
-        (f"2024-01-{d:02d}" if d % 2 else f"{d:02d}/01/2024") + f",{d + 10}\n" for d in range(1, 31)), _train(),
-         ("prices.csv: column 'Date' has 15 of 30 dates that cannot be read, first at line 3: '02/01/2024'",
-          "--date-column NAME")),
+    Case(
+        "dates that do not parse",
+        "Date,Close\n" + "".join(f"someday {i},{i + 1}\n" for i in range(40)),
+        _train(),
+        (
+            "prices.csv: column 'Date' has 40 of 40 dates that cannot be read, first at line 2: 'someday 0'",
+            "Fix the dates (e.g. 2024-12-31)",
+        ),
+    ),
+    Case(
+        "mixed date formats",
+        "Date,Close\n"
+        + "".join((f"2024-01-{d:02d}" if d % 2 else f"{d:02d}/01/2024") + f",{d + 10}\n" for d in range(1, 31)),
+        _train(),
+        (
+            "prices.csv: column 'Date' has 15 of 30 dates that cannot be read, first at line 3: '02/01/2024'",
+            "--date-column NAME",
+        ),
+    ),
     # ------------------------------------------------------------------ options of train
     Case("--window 0", GOOD, _opt("--window", "0"), ("--window 0 is not possible", "Use at least 1")),
     Case("--window -5", GOOD, _opt("--window", "-5"), ("--window -5 is not possible",)),
-    Case("--window longer than the data", GOOD, _opt("--window", "500"),
-         ("prices.csv has 60 usable rows; --window 500", "needs at least 511", "Use a smaller --window (e.g. 15)"),
-         after_read=True),
+    Case(
+        "--window longer than the data",
+        GOOD,
+        _opt("--window", "500"),
+        ("prices.csv has 60 usable rows; --window 500", "needs at least 511", "Use a smaller --window (e.g. 15)"),
+        after_read=True,
+    ),
     Case("--hidden 0", GOOD, _opt("--hidden", "0"), ("--hidden 0 is not possible", "Use at least 1")),
-    Case("--hidden absurdly large", GOOD, _opt("--hidden", "100000000"),
-         ("--hidden 100000000 is not possible", "Use at most 4096")),
+    Case(
+        "--hidden absurdly large",
+        GOOD,
+        _opt("--hidden", "100000000"),
+        ("--hidden 100000000 is not possible", "Use at most 4096"),
+    ),
     Case("--layers absurdly large", GOOD, _opt("--layers", "100000"), ("--layers 100000 is not possible",)),
     Case("--layers 0", GOOD, _opt("--layers", "0"), ("--layers 0 is not possible",)),
     Case("--lr nan", GOOD, _opt("--lr", "nan"), ("--lr nan is not possible", "Use a positive number such as 0.001")),
@@ -179,57 +326,127 @@ CORPUS = [
     Case("--lr -1", GOOD, _opt("--lr", "-1"), ("--lr -1.0 is not possible",)),
     Case("--epochs -1", GOOD, _opt("--epochs", "-1"), ("--epochs -1 is not possible", "Use at least 1")),
     Case("--epochs 0", GOOD, _opt("--epochs", "0"), ("--epochs 0 is not possible",)),
-    Case("--val-fraction 1.5", GOOD, _opt("--val-fraction", "1.5"),
-         ("--val-fraction 1.5 is not possible", "Use between 0 and 1, e.g. 0.2")),
+    Case(
+        "--val-fraction 1.5",
+        GOOD,
+        _opt("--val-fraction", "1.5"),
+        ("--val-fraction 1.5 is not possible", "Use between 0 and 1, e.g. 0.2"),
+    ),
     Case("--val-fraction 0", GOOD, _opt("--val-fraction", "0"), ("--val-fraction 0.0 is not possible",)),
-    Case("--val-fraction just below 1", GOOD, _opt("--window", "3", "--val-fraction", "0.9999999999999999"),
-         ("--val-fraction 0.9999999999999999 needs at least 360287970189", "Use a smaller --val-fraction (e.g. 0.2)"),
-         after_read=True),
+    Case(
+        "--val-fraction just below 1",
+        GOOD,
+        _opt("--window", "3", "--val-fraction", "0.9999999999999999"),
+        ("--val-fraction 0.9999999999999999 needs at least 360287970189", "Use a smaller --val-fraction (e.g. 0.2)"),
+        after_read=True,
+    ),
     Case("--val-fraction nan", GOOD, _opt("--val-fraction", "nan"), ("--val-fraction nan is not possible",)),
     Case("--batch-size 0", GOOD, _opt("--batch-size", "0"), ("--batch-size 0 is not possible",)),
     Case("--patience 0", GOOD, _opt("--patience", "0"), ("--patience 0 is not possible",)),
     Case("--seed -1", GOOD, _opt("--seed", "-1"), ("--seed -1 is not possible", "Use 0 or a positive whole number")),
-    Case("--target unknown", GOOD, _opt("--target", "price"),
-         ("--target 'price' is not known", "Use one of: log-return, diff, level")),
-    Case("--model is a directory", GOOD, ("train", "prices.csv", *FAST, "--model", "."),
-         ("--model . is a directory", "Give a file name such as lstm-model.npz")),
-    Case("--model in a folder that does not exist", GOOD, ("train", "prices.csv", *FAST, "--model", "no/m.npz"),
-         ("cannot save the model to no/m.npz: the folder no does not exist", "Create the folder first"),
-         after_read=True),
-    Case("--model where no file can be created", GOOD, ("train", "prices.csv", *FAST, "--model", "/proc/m.npz"),
-         ("cannot save the model to /proc/m.npz: cannot create files in /proc", "Choose another --model path"),
-         after_read=True),
+    Case(
+        "--target unknown",
+        GOOD,
+        _opt("--target", "price"),
+        ("--target 'price' is not known", "Use one of: log-return, diff, level"),
+    ),
+    Case(
+        "--model is a directory",
+        GOOD,
+        ("train", "prices.csv", *FAST, "--model", "."),
+        ("--model . is a directory", "Give a file name such as lstm-model.npz"),
+    ),
+    Case(
+        "--model in a folder that does not exist",
+        GOOD,
+        ("train", "prices.csv", *FAST, "--model", "no/m.npz"),
+        ("cannot save the model to no/m.npz: the folder no does not exist", "Create the folder first"),
+        after_read=True,
+    ),
+    Case(
+        "--model where no file can be created",
+        GOOD,
+        ("train", "prices.csv", *FAST, "--model", "/proc/m.npz"),
+        ("cannot save the model to /proc/m.npz: cannot create files in /proc", "Choose another --model path"),
+        after_read=True,
+    ),
     Case("standard input is empty", None, ("train", "-", *FAST, "--model", "model.npz"), ("<stdin> is empty",)),
     # ------------------------------------------------------------------ options of predict
-    Case("--days 0", None, ("predict", "--model", "model.npz", "--days", "0"),
-         ("--days 0 is not possible", "Ask for at least 1, e.g. --days 5")),
+    Case(
+        "--days 0",
+        None,
+        ("predict", "--model", "model.npz", "--days", "0"),
+        ("--days 0 is not possible", "Ask for at least 1, e.g. --days 5"),
+    ),
     Case("--days -3", None, ("predict", "--model", "model.npz", "--days", "-3"), ("--days -3 is not possible",)),
-    Case("--interval 1.5", None, ("predict", "--model", "model.npz", "--interval", "1.5"),
-         ("--interval 1.5 is not possible", "Use a coverage such as 0.9")),
-    Case("--interval nan", None, ("predict", "--model", "model.npz", "--interval", "nan"),
-         ("--interval nan is not possible",)),
-    Case("predict without a model file", None, ("predict", "--model", "none.npz"),
-         ("no model file at none.npz", "Train one first: lstm train prices.csv")),
-    Case("predict --model a directory", None, ("predict", "--model", "."),
-         (". is a directory, not a model file", "Pass --model PATH")),
-    Case("predict --model a CSV file", GOOD, ("predict", "--model", "prices.csv"),
-         ("prices.csv is not an lstmcli model file (not a complete .npz archive", "Pass the .npz file")),
-    Case("predict --data shorter than the window", "Close\n1\n2\n3\n", ("predict", "--model", "model.npz",
-                                                                         "--data", "prices.csv"),
-         ("the new data has 3 rows; the model needs the last 4", "Pass a longer --data file"), after_read=True),
-    Case("predict --data with negative prices", daily_csv(40, lambda i: 20 - i),
-         ("predict", "--model", "model.npz", "--data", "prices.csv"),
-         ("the new data: 'Close' is -16 at data row 37, but this model learns log-returns, which need prices above 0",
-          "Retrain with --target diff or --target level"), after_read=True),
-    Case("predict --data without the model's column", "Price\n" + "".join(f"{i}\n" for i in range(1, 30)),
-         ("predict", "--model", "model.npz", "--data", "prices.csv"),
-         ("prices.csv has no column 'Close'", "The columns are: Price")),
-    Case("predict --data a missing file", None, ("predict", "--model", "model.npz", "--data", "nope.csv"),
-         ("nope.csv: no such file",)),
-    Case("predict --output in a missing folder", None, ("predict", "--model", "model.npz", "--no-chart",
-                                                         "--output", "no/fc.csv"),
-         ("cannot write no/fc.csv: the folder no does not exist",
-          "Create the folder first or choose another --output path")),
+    Case(
+        "--interval 1.5",
+        None,
+        ("predict", "--model", "model.npz", "--interval", "1.5"),
+        ("--interval 1.5 is not possible", "Use a coverage such as 0.9"),
+    ),
+    Case(
+        "--interval nan",
+        None,
+        ("predict", "--model", "model.npz", "--interval", "nan"),
+        ("--interval nan is not possible",),
+    ),
+    Case(
+        "predict without a model file",
+        None,
+        ("predict", "--model", "none.npz"),
+        ("no model file at none.npz", "Train one first: lstm train prices.csv"),
+    ),
+    Case(
+        "predict --model a directory",
+        None,
+        ("predict", "--model", "."),
+        (". is a directory, not a model file", "Pass --model PATH"),
+    ),
+    Case(
+        "predict --model a CSV file",
+        GOOD,
+        ("predict", "--model", "prices.csv"),
+        ("prices.csv is not an lstmcli model file (not a complete .npz archive", "Pass the .npz file"),
+    ),
+    Case(
+        "predict --data shorter than the window",
+        "Close\n1\n2\n3\n",
+        ("predict", "--model", "model.npz", "--data", "prices.csv"),
+        ("the new data has 3 rows; the model needs the last 4", "Pass a longer --data file"),
+        after_read=True,
+    ),
+    Case(
+        "predict --data with negative prices",
+        daily_csv(40, lambda i: 20 - i),
+        ("predict", "--model", "model.npz", "--data", "prices.csv"),
+        (
+            "the new data: 'Close' is -16 at data row 37, but this model learns log-returns, which need prices above 0",
+            "Retrain with --target diff or --target level",
+        ),
+        after_read=True,
+    ),
+    Case(
+        "predict --data without the model's column",
+        "Price\n" + "".join(f"{i}\n" for i in range(1, 30)),
+        ("predict", "--model", "model.npz", "--data", "prices.csv"),
+        ("prices.csv has no column 'Close'", "The columns are: Price"),
+    ),
+    Case(
+        "predict --data a missing file",
+        None,
+        ("predict", "--model", "model.npz", "--data", "nope.csv"),
+        ("nope.csv: no such file",),
+    ),
+    Case(
+        "predict --output in a missing folder",
+        None,
+        ("predict", "--model", "model.npz", "--no-chart", "--output", "no/fc.csv"),
+        (
+            "cannot write no/fc.csv: the folder no does not exist",
+            "Create the folder first or choose another --output path",
+        ),
+    ),
 ]
 
 
@@ -250,15 +467,30 @@ def _check_one_error_line(r, after_read: bool) -> str:
 _PICKS_A_COLUMN = {"no numeric column", "only a date column", "two price-like columns"}
 _FILE_CASES = [c for c in CORPUS if c.args == _train() and not c.after_read and c.content is not None]
 CORPUS += [Case(f"{c.id} (backtest)", c.content, ("backtest", "prices.csv", "-q"), c.says[:1]) for c in _FILE_CASES]
-CORPUS += [Case(f"{c.id} (inspect --data)", c.content, ("inspect", "--step-trace", "--data", "prices.csv",
-                                                        "--model", "model.npz"),
-                    # inspect --data asks for the model's column by name, so a choice of column becomes its absence
-                    ("has no column 'Close'",) if c.id in _PICKS_A_COLUMN else c.says[:1]) for c in _FILE_CASES]
 CORPUS += [
-    Case("markup in a column name, too short to backtest", daily_csv(12, header="Date,[/x]"),
-         ("backtest", "prices.csv", "-q", "--window", "3"), ("fewer than --days 5 needs",), after_read=True),
-    Case("markup in a column name that inspect --data does not have", daily_csv(12, header="Date,[/x]"),
-         ("inspect", "--step-trace", "--data", "prices.csv", "--model", "model.npz"), ("Close",)),
+    Case(
+        f"{c.id} (inspect --data)",
+        c.content,
+        ("inspect", "--step-trace", "--data", "prices.csv", "--model", "model.npz"),
+        # inspect --data asks for the model's column by name, so a choice of column becomes its absence
+        ("has no column 'Close'",) if c.id in _PICKS_A_COLUMN else c.says[:1],
+    )
+    for c in _FILE_CASES
+]
+CORPUS += [
+    Case(
+        "markup in a column name, too short to backtest",
+        daily_csv(12, header="Date,[/x]"),
+        ("backtest", "prices.csv", "-q", "--window", "3"),
+        ("fewer than --days 5 needs",),
+        after_read=True,
+    ),
+    Case(
+        "markup in a column name that inspect --data does not have",
+        daily_csv(12, header="Date,[/x]"),
+        ("inspect", "--step-trace", "--data", "prices.csv", "--model", "model.npz"),
+        ("Close",),
+    ),
 ]
 
 
@@ -309,14 +541,26 @@ def test_unreadable_file(run, tmp_path, monkeypatch):
 
 TOLERATED = [
     ("NaN in the middle", with_cell(daily_csv(40), 12, "NaN"), "filled 1 missing price forward"),
-    ("an empty cell in the middle", "Date,Close\n" + "".join(
-        f"2024-02-{d:02d},{'' if d == 10 else 50 + d}\n" for d in range(1, 29)), "filled 1 missing price forward"),
-    ("duplicate dates with different prices", daily_csv(40) + "2021-03-05,999\n",
-     "dropped 1 duplicate date with different prices (kept the last row of each)"),
-    ("newest first", "Date,Close\n" + "".join(reversed(daily_csv(40).splitlines(keepends=True)[1:])),
-     "sorted 40 rows oldest-first"),
-    ("Windows-1252 header", "Date,Schlußkurs\n".encode("cp1252") + daily_csv(40).split("\n", 1)[1].encode(),
-     "read as Windows-1252 text"),
+    (
+        "an empty cell in the middle",
+        "Date,Close\n" + "".join(f"2024-02-{d:02d},{'' if d == 10 else 50 + d}\n" for d in range(1, 29)),
+        "filled 1 missing price forward",
+    ),
+    (
+        "duplicate dates with different prices",
+        daily_csv(40) + "2021-03-05,999\n",
+        "dropped 1 duplicate date with different prices (kept the last row of each)",
+    ),
+    (
+        "newest first",
+        "Date,Close\n" + "".join(reversed(daily_csv(40).splitlines(keepends=True)[1:])),
+        "sorted 40 rows oldest-first",
+    ),
+    (
+        "Windows-1252 header",
+        "Date,Schlußkurs\n".encode("cp1252") + daily_csv(40).split("\n", 1)[1].encode(),
+        "read as Windows-1252 text",
+    ),
 ]
 
 
@@ -473,13 +717,16 @@ def test_a_real_model_still_loads(run, tmp_path, monkeypatch, model_bytes):
 # usage errors (Typer's own), debug, bugs
 
 
-@pytest.mark.parametrize(("args", "says"), [
-    (("predict", "--days", "abc"), "--days"),
-    (("predict", "--dasy", "3"), "--days"),  # Click suggests the close option names
-    (("train", "prices.csv", "--windw", "3"), "--windw"),
-    (("predikt",), "predict"),  # and the close command name
-    (("train",), "PRICES.CSV"),
-])
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("predict", "--days", "abc"), "--days"),
+        (("predict", "--dasy", "3"), "--days"),  # Click suggests the close option names
+        (("train", "prices.csv", "--windw", "3"), "--windw"),
+        (("predikt",), "predict"),  # and the close command name
+        (("train",), "PRICES.CSV"),
+    ],
+)
 def test_usage_errors_exit_2_without_traceback(args, says, run):
     r = run(*args)
     assert r.exit_code == 2, r
@@ -517,8 +764,11 @@ def test_rich_markup_in_a_column_name_through_train(run, tmp_path, monkeypatch):
     r = run(*_train())
     assert r.exit_code == 0, r
     assert "[/x]" in r.stdout
-    for args in (["inspect", "--model", "model.npz"], ["inspect", "--step-trace", "--model", "model.npz"],
-                 ["predict", "--no-chart", "--model", "model.npz"]):
+    for args in (
+        ["inspect", "--model", "model.npz"],
+        ["inspect", "--step-trace", "--model", "model.npz"],
+        ["predict", "--no-chart", "--model", "model.npz"],
+    ):
         r = run(*args)
         assert r.exit_code == 0, (args, r)
 
@@ -535,8 +785,10 @@ def test_out_of_memory_is_a_user_error(run, tmp_path, monkeypatch, model_bytes):
     (tmp_path / "model.npz").write_bytes(model_bytes)
     monkeypatch.setattr(engine, "init_params", no_memory)
     line = _check_one_error_line(run(*_train()), after_read=True)
-    assert line == ("Error: not enough memory for this run. Use a smaller --hidden, --layers, --window or "
-                    "--batch-size, or a shorter file.")
+    assert line == (
+        "Error: not enough memory for this run. Use a smaller --hidden, --layers, --window or "
+        "--batch-size, or a shorter file."
+    )
     assert (tmp_path / "model.npz").read_bytes() == model_bytes
 
 
@@ -558,7 +810,8 @@ def test_a_bug_in_the_installed_command_exits_1(tmp_path, lstm_exe):
     (tmp_path / "sitecustomize.py").write_text(
         "import lstmcli.data\n"
         "def _boom(*a, **k):\n    raise ZeroDivisionError('a bug')\n"
-        "lstmcli.data.read_prices = _boom\n")
+        "lstmcli.data.read_prices = _boom\n"
+    )
     (tmp_path / "prices.csv").write_text(GOOD)
     import os
 
@@ -568,8 +821,16 @@ def test_a_bug_in_the_installed_command_exits_1(tmp_path, lstm_exe):
     assert b"Traceback" in p.stderr and b"ZeroDivisionError" in p.stderr
 
 
-@pytest.mark.parametrize("case_id", ["binary garbage with NUL bytes", "a named column that does not exist",
-                                     "--lr nan", "negative prices with log-return", "--hidden absurdly large"])
+@pytest.mark.parametrize(
+    "case_id",
+    [
+        "binary garbage with NUL bytes",
+        "a named column that does not exist",
+        "--lr nan",
+        "negative prices with log-return",
+        "--hidden absurdly large",
+    ],
+)
 def test_installed_command_prints_the_same_one_line(case_id, tmp_path, lstm_exe, model_bytes):
     """A sample of the corpus through the real console script: exit 2, one line, no traceback."""
     case = next(c for c in CORPUS if c.id == case_id)

@@ -61,10 +61,23 @@ def test_seed_example_prints_the_seeds_numbers(run):
     r = run("inspect", "--example")
     assert r.exit_code == 0, r
     out = r.stdout
-    for text in ["1 x 2.70 + 1 x 1.63 + 1.62 = 5.95", "sigmoid -> 0.9974", "0.997", "2 x 0.9974 = 1.9948",
-                 "tanh -> 0.9661", "sigmoid -> 0.9862", "= 2.9476", "2.96 = its rounded 1.99 + 0.97",
-                 "= 0.9945", "sigmoid -> 0.9917", "0.9917 x 0.9945 = 0.9862", "0.98 = its rounded 0.99 x 0.99",
-                 "Forget gate".lower(), "long-term memory", "short-term memory"]:
+    for text in [
+        "1 x 2.70 + 1 x 1.63 + 1.62 = 5.95",
+        "sigmoid -> 0.9974",
+        "0.997",
+        "2 x 0.9974 = 1.9948",
+        "tanh -> 0.9661",
+        "sigmoid -> 0.9862",
+        "= 2.9476",
+        "2.96 = its rounded 1.99 + 0.97",
+        "= 0.9945",
+        "sigmoid -> 0.9917",
+        "0.9917 x 0.9945 = 0.9862",
+        "0.98 = its rounded 0.99 x 0.99",
+        "Forget gate".lower(),
+        "long-term memory",
+        "short-term memory",
+    ]:
         assert text in out.lower() or text in out, text
     assert re.search(r"Final short-term memory 0\.006: the model predicts about 0 for company A", out)
     assert re.search(r"Final short-term memory 0\.969: the model predicts about 1 for company B", out)
@@ -80,7 +93,9 @@ def test_help_does_not_import_pandas():
     import subprocess
     import sys
 
-    code = ("import sys\nfrom lstmcli.cli import app\nsys.argv=['lstm','--help']\n"
-            "try:\n    app()\nexcept SystemExit:\n    pass\nassert 'pandas' not in sys.modules, 'pandas imported'")
+    code = (
+        "import sys\nfrom lstmcli.cli import app\nsys.argv=['lstm','--help']\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\nassert 'pandas' not in sys.modules, 'pandas imported'"
+    )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr

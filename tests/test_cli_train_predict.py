@@ -129,12 +129,15 @@ def test_monthly_series_gets_monthly_dates(tmp_path, run, monkeypatch):
 
 
 MESSY = {
-    "bom_dollars_thousands": '\ufeffDate,Close\n' + "\n".join(
-        f'2024-01-{d:02d},"$1,{200 + d}.50"' for d in range(1, 32)) + "\n",
-    "semicolon_decimal_comma": "Datum;Schluss\n" + "\n".join(
-        f"{d:02d}.01.2024;1.{200 + d},75" for d in range(1, 32)) + "\n",
-    "blank_lines_and_missing": "Date,Price\n\n" + "\n".join(
-        f"2024-02-{d:02d},{'' if d == 10 else 50 + d}" for d in range(1, 29)) + "\n\n",
+    "bom_dollars_thousands": "\ufeffDate,Close\n"
+    + "\n".join(f'2024-01-{d:02d},"$1,{200 + d}.50"' for d in range(1, 32))
+    + "\n",
+    "semicolon_decimal_comma": "Datum;Schluss\n"
+    + "\n".join(f"{d:02d}.01.2024;1.{200 + d},75" for d in range(1, 32))
+    + "\n",
+    "blank_lines_and_missing": "Date,Price\n\n"
+    + "\n".join(f"2024-02-{d:02d},{'' if d == 10 else 50 + d}" for d in range(1, 29))
+    + "\n\n",
     "duplicates": "Date,Close\n" + "\n".join(f"2024-03-{d:02d},{60 + d}" for d in range(1, 31)) + "\n2024-03-05,65\n",
 }
 
@@ -176,8 +179,14 @@ def test_broken_pipe_is_quiet(tmp_path, lstm_exe):
     csv_path, _, _ = _daily_csv(tmp_path / "p.csv")
     assert run_exe(lstm_exe, "train", str(csv_path), *FAST, cwd=tmp_path).returncode == 0
     for args in ("--no-chart", "--json", "--output -"):
-        p = subprocess.run(f"'{lstm_exe}' predict --days 2000 {args} | head -1; exit ${{PIPESTATUS[0]}}",
-                           shell=True, executable="/bin/bash", cwd=tmp_path, capture_output=True, text=True)
+        p = subprocess.run(
+            f"'{lstm_exe}' predict --days 2000 {args} | head -1; exit ${{PIPESTATUS[0]}}",
+            shell=True,
+            executable="/bin/bash",
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
         assert p.returncode == 0 and p.stderr == "", (args, p.returncode, p.stderr)
 
 

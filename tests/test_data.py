@@ -159,8 +159,10 @@ def test_headerless_file(tmp_path):
 
 
 def test_nasdaq_dollars_and_close_last(tmp_path):
-    text = ('Date,Close/Last,Volume,Open,High,Low\n01/15/2024,"$1,250.42",39480720,$252.44,$253.28,$249.43\n'
-            "01/12/2024,$251.00,39480720,$252.44,$253.28,$249.43\n")
+    text = (
+        'Date,Close/Last,Volume,Open,High,Low\n01/15/2024,"$1,250.42",39480720,$252.44,$253.28,$249.43\n'
+        "01/12/2024,$251.00,39480720,$252.44,$253.28,$249.43\n"
+    )
     s = read(tmp_path, text)
     assert s.columns == ["Close/Last"]
     assert iso(s) == ["2024-01-12", "2024-01-15"]
@@ -168,10 +170,12 @@ def test_nasdaq_dollars_and_close_last(tmp_path):
 
 
 def test_investing_com_quotes_percent_and_volume_suffixes(tmp_path):
-    text = ('"Date","Price","Open","High","Low","Vol.","Change %"\n'
-            '"Dec 31, 2024","250.42","252.44","253.28","249.43","39.48M","-1.33%"\n'
-            '"Dec 30, 2024","253.80","252.44","253.28","249.43","350K","1.00%"\n'
-            '"Dec 27, 2024","1,253.80","252.44","253.28","249.43","1.2B","(0.50%)"\n')
+    text = (
+        '"Date","Price","Open","High","Low","Vol.","Change %"\n'
+        '"Dec 31, 2024","250.42","252.44","253.28","249.43","39.48M","-1.33%"\n'
+        '"Dec 30, 2024","253.80","252.44","253.28","249.43","350K","1.00%"\n'
+        '"Dec 27, 2024","1,253.80","252.44","253.28","249.43","1.2B","(0.50%)"\n'
+    )
     s = read(tmp_path, text, features=["Vol.", "change %"])
     assert s.columns == ["Price", "Vol.", "Change %"]
     assert iso(s) == ["2024-12-27", "2024-12-30", "2024-12-31"]
@@ -186,8 +190,11 @@ def test_missing_tokens_are_forward_filled(tmp_path, token):
 
 
 def test_leading_missing_rows_are_dropped(tmp_path):
-    s = read(tmp_path, "Date,Close,Volume\n2024-01-01,,1\n2024-01-02,4,\n2024-01-03,5,3\n2024-01-04,6,\n",
-             features=["Volume"])
+    s = read(
+        tmp_path,
+        "Date,Close,Volume\n2024-01-01,,1\n2024-01-02,4,\n2024-01-03,5,3\n2024-01-04,6,\n",
+        features=["Volume"],
+    )
     assert iso(s) == ["2024-01-03", "2024-01-04"]
     np.testing.assert_array_equal(s.values, [[5, 3], [6, 3]])
     assert "dropped 2 leading rows with missing values" in s.notes
@@ -198,17 +205,20 @@ def test_leading_missing_rows_are_dropped(tmp_path):
 # dates
 
 
-@pytest.mark.parametrize(("cells", "expected"), [
-    (["2024-12-30", "2024-12-31"], ["2024-12-30", "2024-12-31"]),
-    (["12/30/2024", "12/31/2024"], ["2024-12-30", "2024-12-31"]),
-    (["30.12.2024", "31.12.2024"], ["2024-12-30", "2024-12-31"]),
-    (["30/12/2024", "31/12/2024"], ["2024-12-30", "2024-12-31"]),
-    (["Dec 30, 2024", "Dec 31, 2024"], ["2024-12-30", "2024-12-31"]),
-    (["30-Dec-2024", "31-Dec-2024"], ["2024-12-30", "2024-12-31"]),
-    (["2024/12/30", "2024/12/31"], ["2024-12-30", "2024-12-31"]),
-    (["20241230", "20241231"], ["2024-12-30", "2024-12-31"]),
-    (["1735516800", "1735603200"], ["2024-12-30", "2024-12-31"]),
-])
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["2024-12-30", "2024-12-31"], ["2024-12-30", "2024-12-31"]),
+        (["12/30/2024", "12/31/2024"], ["2024-12-30", "2024-12-31"]),
+        (["30.12.2024", "31.12.2024"], ["2024-12-30", "2024-12-31"]),
+        (["30/12/2024", "31/12/2024"], ["2024-12-30", "2024-12-31"]),
+        (["Dec 30, 2024", "Dec 31, 2024"], ["2024-12-30", "2024-12-31"]),
+        (["30-Dec-2024", "31-Dec-2024"], ["2024-12-30", "2024-12-31"]),
+        (["2024/12/30", "2024/12/31"], ["2024-12-30", "2024-12-31"]),
+        (["20241230", "20241231"], ["2024-12-30", "2024-12-31"]),
+        (["1735516800", "1735603200"], ["2024-12-30", "2024-12-31"]),
+    ],
+)
 def test_date_formats(tmp_path, cells, expected):
     s = read(tmp_path, "Date,Close\n" + "".join(f'"{c}",{i}\n' for i, c in enumerate(cells)))
     assert iso(s) == expected
@@ -272,8 +282,10 @@ def test_descending_file_is_sorted(tmp_path):
 
 
 def test_duplicate_dates(tmp_path):
-    text = ("Date,Close\n2024-01-02,5\n2024-01-02,5\n2024-01-03,6\n2024-01-03,6.5\n"
-            "2024-01-04,7\n2024-01-04,7.1\n2024-01-04,7.2\n")
+    text = (
+        "Date,Close\n2024-01-02,5\n2024-01-02,5\n2024-01-03,6\n2024-01-03,6.5\n"
+        "2024-01-04,7\n2024-01-04,7.1\n2024-01-04,7.2\n"
+    )
     s = read(tmp_path, text)
     assert iso(s) == ["2024-01-02", "2024-01-03", "2024-01-04"]
     np.testing.assert_array_equal(s.values[:, 0], [5, 6.5, 7.2])  # the last row of each date
@@ -289,23 +301,33 @@ def test_a_few_unreadable_dates_are_dropped(tmp_path):
 
 
 def test_many_unreadable_dates_are_an_error(tmp_path):
-    error(tmp_path, "Date,Close\n2024-01-01,1\nsoon,2\nlater,3\n2024-01-04,4\n",
-          "prices.csv", "'Date'", "line 3", "'soon'", "--date-column")
+    error(
+        tmp_path,
+        "Date,Close\n2024-01-01,1\nsoon,2\nlater,3\n2024-01-04,4\n",
+        "prices.csv",
+        "'Date'",
+        "line 3",
+        "'soon'",
+        "--date-column",
+    )
 
 
 # ---------------------------------------------------------------------------------------
 # column choice
 
 
-@pytest.mark.parametrize(("header", "chosen"), [
-    ("Date,Open,Close,Adj. Close", "Adj. Close"),
-    ("Date,Open,Close,Adjusted Close", "Adjusted Close"),
-    ("Date,Open,CLOSE,Volume", "CLOSE"),
-    ("Date,Open,Price,Volume", "Price"),
-    ("Date,Open,Last,Volume", "Last"),
-    ("Date,Value", "Value"),
-    ("Date,Sales,Volume", "Sales"),  # the only numeric non-volume column
-])
+@pytest.mark.parametrize(
+    ("header", "chosen"),
+    [
+        ("Date,Open,Close,Adj. Close", "Adj. Close"),
+        ("Date,Open,Close,Adjusted Close", "Adjusted Close"),
+        ("Date,Open,CLOSE,Volume", "CLOSE"),
+        ("Date,Open,Price,Volume", "Price"),
+        ("Date,Open,Last,Volume", "Last"),
+        ("Date,Value", "Value"),
+        ("Date,Sales,Volume", "Sales"),  # the only numeric non-volume column
+    ],
+)
 def test_target_column_choice(tmp_path, header, chosen):
     n = header.count(",")
     s = read(tmp_path, header + "\n" + "2024-01-02" + ",1" * n + "\n" + "2024-01-03" + ",2" * n + "\n")
@@ -333,8 +355,15 @@ def test_unknown_feature_and_bad_features(tmp_path):
 
 
 def test_text_in_the_price_column_names_line_and_value(tmp_path):
-    e = error(tmp_path, "Date,Close\n2024-01-02,5\n2024-01-03,five\n2024-01-04,oops\n",
-              "prices.csv", "'Close'", "line 3", "'five'", "1 more")
+    e = error(
+        tmp_path,
+        "Date,Close\n2024-01-02,5\n2024-01-03,five\n2024-01-04,oops\n",
+        "prices.csv",
+        "'Close'",
+        "line 3",
+        "'five'",
+        "1 more",
+    )
     assert e.hint
 
 
@@ -384,15 +413,18 @@ def test_unreadable_file_even_as_root(tmp_path, monkeypatch):
         read_prices(p)
 
 
-@pytest.mark.parametrize(("raw", "words"), [
-    (b"", "prices.csv is empty"),
-    (b"\n \n\r\n", "prices.csv is empty"),
-    (b"\xef\xbb\xbf", "prices.csv is empty"),
-    (b"Date,Close\n", "prices.csv has a header but no data rows"),
-    (b"\x00\x01\x02\x03garbage\x00", "prices.csv looks binary"),
-    (bytes(range(128, 256)) * 4, "prices.csv looks binary"),
-    (b"PK\x03\x04rest-of-a-zip", "Excel workbook"),
-])
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        (b"", "prices.csv is empty"),
+        (b"\n \n\r\n", "prices.csv is empty"),
+        (b"\xef\xbb\xbf", "prices.csv is empty"),
+        (b"Date,Close\n", "prices.csv has a header but no data rows"),
+        (b"\x00\x01\x02\x03garbage\x00", "prices.csv looks binary"),
+        (bytes(range(128, 256)) * 4, "prices.csv looks binary"),
+        (b"PK\x03\x04rest-of-a-zip", "Excel workbook"),
+    ],
+)
 def test_not_a_csv(tmp_path, raw, words):
     error(tmp_path, raw, words)
 
@@ -431,9 +463,14 @@ def test_sample_daily_stock():
     assert not np.any(np.is_busday(s.dates.astype("datetime64[D]"), weekmask="Sat Sun"))
 
 
-@pytest.mark.parametrize(("name", "column", "frequency"), [
-    ("monthly_seasonal.csv", "Sales", "M"), ("trend_smooth.csv", "Value", "D"), ("seed_companies.csv", "Price", "D"),
-])
+@pytest.mark.parametrize(
+    ("name", "column", "frequency"),
+    [
+        ("monthly_seasonal.csv", "Sales", "M"),
+        ("trend_smooth.csv", "Value", "D"),
+        ("seed_companies.csv", "Price", "D"),
+    ],
+)
 def test_other_samples(name, column, frequency):
     s = read_prices(SAMPLE / name)
     assert s.columns == [column] and s.frequency == frequency and s.notes == []

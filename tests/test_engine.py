@@ -87,9 +87,16 @@ def test_dtype_follows_params(dtype):
 def test_init_params_pytorch_names_shapes_and_forget_bias():
     p = engine.init_params(3, 5, 2, 2, np.random.default_rng(0))
     assert {k: v.shape for k, v in p.items()} == {
-        "weight_ih_l0": (20, 3), "weight_hh_l0": (20, 5), "bias_ih_l0": (20,), "bias_hh_l0": (20,),
-        "weight_ih_l1": (20, 5), "weight_hh_l1": (20, 5), "bias_ih_l1": (20,), "bias_hh_l1": (20,),
-        "head.weight": (2, 5), "head.bias": (2,),
+        "weight_ih_l0": (20, 3),
+        "weight_hh_l0": (20, 5),
+        "bias_ih_l0": (20,),
+        "bias_hh_l0": (20,),
+        "weight_ih_l1": (20, 5),
+        "weight_hh_l1": (20, 5),
+        "bias_ih_l1": (20,),
+        "bias_hh_l1": (20,),
+        "head.weight": (2, 5),
+        "head.bias": (2,),
     }
     # forget gate rows are the second block in PyTorch's i, f, g, o order
     assert np.all(p["bias_ih_l0"][5:10] + p["bias_hh_l0"][5:10] == 1.0)
@@ -116,8 +123,12 @@ def test_record_is_consistent_with_the_equations():
     x = rng.normal(size=(2, 5, 2))
     _, rec = engine.forward(p, x)
     r = rec.layers[0]
-    z = np.einsum("tbf,gf->tbg", r.inputs, p["weight_ih_l0"]) + np.einsum(
-        "tbh,gh->tbg", r.hidden_prev, p["weight_hh_l0"]) + p["bias_ih_l0"] + p["bias_hh_l0"]
+    z = (
+        np.einsum("tbf,gf->tbg", r.inputs, p["weight_ih_l0"])
+        + np.einsum("tbh,gh->tbg", r.hidden_prev, p["weight_hh_l0"])
+        + p["bias_ih_l0"]
+        + p["bias_hh_l0"]
+    )
     np.testing.assert_allclose(r.pre, z, atol=1e-12)
     sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
     np.testing.assert_allclose(r.input_gate, sig(r.pre_activation("input")), atol=1e-12)
@@ -190,9 +201,18 @@ def test_kernel_equals_the_plain_reference(layers):
         np.testing.assert_allclose(pred, ref_pred, **close)
         np.testing.assert_allclose(engine.predict(p, x, start), ref_pred, **close)
         for k, (r, steps) in enumerate(zip(rec.layers, ref_layers, strict=True)):
-            for name, field in (("x", "inputs"), ("z", "pre"), ("i", "input_gate"), ("f", "forget_gate"),
-                                ("g", "candidate"), ("o", "output_gate"), ("c", "cell_prev"),
-                                ("c_new", "cell_new"), ("h", "hidden_prev"), ("h_new", "hidden_new")):
+            for name, field in (
+                ("x", "inputs"),
+                ("z", "pre"),
+                ("i", "input_gate"),
+                ("f", "forget_gate"),
+                ("g", "candidate"),
+                ("o", "output_gate"),
+                ("c", "cell_prev"),
+                ("c_new", "cell_new"),
+                ("h", "hidden_prev"),
+                ("h_new", "hidden_new"),
+            ):
                 ref = np.stack([s[name] for s in steps])  # (T, B, .)
                 np.testing.assert_allclose(getattr(r, field), ref, err_msg=f"layer {k} {field}", **close)
             np.testing.assert_allclose(r.tanh_cell, np.tanh(r.cell_new), **close)
@@ -219,8 +239,9 @@ def _torch_pair(params):
     lstm = torch.nn.LSTM(F, H, L, batch_first=True).double()
     head = torch.nn.Linear(H, O).double()
     lstm.load_state_dict({k: torch.from_numpy(v) for k, v in params.items() if not k.startswith("head.")})
-    head.load_state_dict({"weight": torch.from_numpy(params["head.weight"]),
-                          "bias": torch.from_numpy(params["head.bias"])})
+    head.load_state_dict(
+        {"weight": torch.from_numpy(params["head.weight"]), "bias": torch.from_numpy(params["head.bias"])}
+    )
     return torch, lstm, head
 
 

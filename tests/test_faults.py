@@ -46,9 +46,15 @@ def _env() -> dict:
 
 def _start(exe: str, *args: str, cwd: Path, stdin=None) -> subprocess.Popen:
     """Start `lstm ARGS` with SIGINT at its default (a shell's background job would ignore it)."""
-    return subprocess.Popen([exe, *args], cwd=cwd, env=_env(), stdin=stdin, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    return subprocess.Popen(
+        [exe, *args],
+        cwd=cwd,
+        env=_env(),
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def _wait_for(proc: subprocess.Popen, text: bytes, timeout: float = 30) -> bytes:
@@ -81,8 +87,21 @@ def _stop(proc: subprocess.Popen, sig: int, limit: float = 3.0) -> tuple[float, 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_signal_during_training_keeps_the_best_model_and_exits_promptly(sig, tmp_path, lstm_exe):
     _prices_csv(tmp_path / "p.csv", 3000)
-    proc = _start(lstm_exe, "train", "p.csv", "--epochs", "1000", "--patience", "1000", "--hidden", "16",
-                  "-q", "--model", "m.npz", cwd=tmp_path)
+    proc = _start(
+        lstm_exe,
+        "train",
+        "p.csv",
+        "--epochs",
+        "1000",
+        "--patience",
+        "1000",
+        "--hidden",
+        "16",
+        "-q",
+        "--model",
+        "m.npz",
+        cwd=tmp_path,
+    )
     err = _wait_for(proc, b"Read p.csv")
     time.sleep(1.2)  # well into training (~0.1 s an epoch): 1000 epochs would take minutes
     seconds, out, rest = _stop(proc, sig)
@@ -106,12 +125,17 @@ def _long_training_over_a_previous_model(tmp_path, lstm_exe) -> tuple[subprocess
     model file's bytes.
     """
     _prices_csv(tmp_path / "p.csv", 3000)
-    assert subprocess.run([lstm_exe, "train", "p.csv", *FAST, "--model", "m.npz"], cwd=tmp_path, env=_env(),
-                          capture_output=True).returncode == 0
+    assert (
+        subprocess.run(
+            [lstm_exe, "train", "p.csv", *FAST, "--model", "m.npz"], cwd=tmp_path, env=_env(), capture_output=True
+        ).returncode
+        == 0
+    )
     before = (tmp_path / "m.npz").read_bytes()
     _prices_csv(tmp_path / "long.csv", 20000, seed=1)
-    proc = _start(lstm_exe, "train", "long.csv", "--hidden", "64", "--epochs", "5", "-q", "--model", "m.npz",
-                  cwd=tmp_path)
+    proc = _start(
+        lstm_exe, "train", "long.csv", "--hidden", "64", "--epochs", "5", "-q", "--model", "m.npz", cwd=tmp_path
+    )
     err = _wait_for(proc, b"Read long.csv")
     return proc, err, before
 
@@ -170,15 +194,18 @@ def test_two_trainings_writing_one_path_leave_one_complete_model(tmp_path, lstm_
     args = ("train", "p.csv", "--epochs", "3", "--hidden", "8", "--window", "10", "-q")
     alone = {}
     for seed in ("1", "2"):  # each run alone first, to know its exact weights
-        p = subprocess.run([lstm_exe, *args, "--seed", seed, "--model", f"alone{seed}.npz"], cwd=tmp_path,
-                           env=_env(), capture_output=True)
+        p = subprocess.run(
+            [lstm_exe, *args, "--seed", seed, "--model", f"alone{seed}.npz"],
+            cwd=tmp_path,
+            env=_env(),
+            capture_output=True,
+        )
         assert p.returncode == 0, p.stderr
         alone[seed] = modelfile.load(tmp_path / f"alone{seed}.npz")[0]
     assert not np.array_equal(alone["1"]["weight_hh_l0"], alone["2"]["weight_hh_l0"])
 
     for _ in range(2):
-        procs = [_start(lstm_exe, *args, "--seed", seed, "--model", "shared.npz", cwd=tmp_path)
-                 for seed in ("1", "2")]
+        procs = [_start(lstm_exe, *args, "--seed", seed, "--model", "shared.npz", cwd=tmp_path) for seed in ("1", "2")]
         for proc in procs:
             _, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
@@ -219,9 +246,11 @@ def test_disk_full_while_writing_keeps_the_previous_model(trained, run, monkeypa
 
     monkeypatch.setattr(np, "savez", full)
     r = run("train", "prices.csv", *FAST, "--seed", "3", "--model", "model.npz")
-    _assert_one_error_after_read(r, "cannot save the model to model.npz: No space left on device",
-                                 "Free some disk space or choose another --model path; any previous model there "
-                                 "is unchanged")
+    _assert_one_error_after_read(
+        r,
+        "cannot save the model to model.npz: No space left on device",
+        "Free some disk space or choose another --model path; any previous model there is unchanged",
+    )
     assert (folder / "model.npz").read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == ["model.npz", "prices.csv"]
 
@@ -239,10 +268,13 @@ def test_disk_full_at_the_rename_keeps_the_previous_model(trained, run, monkeypa
     assert sorted(p.name for p in folder.iterdir()) == ["model.npz", "prices.csv"]
 
 
-@pytest.mark.parametrize(("code", "says"), [
-    (errno.EROFS, "cannot save the model to model.npz: Read-only file system"),
-    (errno.EACCES, "cannot save the model to model.npz: no permission to write in ."),
-])
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        (errno.EROFS, "cannot save the model to model.npz: Read-only file system"),
+        (errno.EACCES, "cannot save the model to model.npz: no permission to write in ."),
+    ],
+)
 def test_read_only_destination_keeps_the_previous_model(code, says, trained, run, monkeypatch):
     """chmod 0o555 does not stop root (these tests may run as root), so the create itself fails."""
     folder, before = trained
@@ -274,9 +306,11 @@ def test_forecast_output_write_failure_is_one_line(trained, run, monkeypatch):
     monkeypatch.setattr(os, "replace", full)
     r = run("predict", "--model", "model.npz", "--no-chart", "--output", "fc.csv")
     assert r.exit_code == 2, r
-    assert r.stderr.strip().splitlines()[-1] == ("Error: cannot write fc.csv: No space left on device. "
-                                                 "Free some disk space or choose another --output path; "
-                                                 "any previous file there is unchanged.")
+    assert r.stderr.strip().splitlines()[-1] == (
+        "Error: cannot write fc.csv: No space left on device. "
+        "Free some disk space or choose another --output path; "
+        "any previous file there is unchanged."
+    )
     assert (folder / "fc.csv").read_text() == "previous forecast\n"
     assert sorted(p.name for p in folder.iterdir()) == ["fc.csv", "model.npz", "prices.csv"]  # no temporary file
 
@@ -289,8 +323,9 @@ def test_diverging_training_stops_with_a_hint_and_saves_nothing(trained, run):
     """Gradient clipping keeps --lr 10 finite; --lr 1e30 makes the loss infinite."""
     folder, before = trained
     r = run("train", "prices.csv", *FAST, "--lr", "1e30", "--model", "model.npz")
-    _assert_one_error_after_read(r, "training diverged: the ", "in epoch 1; no model was saved",
-                                 "Lower --lr (now 1e+30)")
+    _assert_one_error_after_read(
+        r, "training diverged: the ", "in epoch 1; no model was saved", "Lower --lr (now 1e+30)"
+    )
     assert "Warning" not in r.stderr
     assert (folder / "model.npz").read_bytes() == before
     r = run("train", "prices.csv", *FAST, "--lr", "1e30", "--model", "new.npz")
@@ -301,8 +336,9 @@ def test_blown_up_but_finite_weights_count_as_diverged(trained, run):
     """--lr 1e8: every loss stays finite, but the validation loss is ~1e16 (a guess of 0 scores ~1)."""
     folder, before = trained
     r = run("train", "prices.csv", *FAST, "--lr", "1e8", "--model", "model.npz")
-    _assert_one_error_after_read(r, "training diverged: the validation loss became", "e+1",
-                                 "no model was saved", "Lower --lr (now 1e+08)")
+    _assert_one_error_after_read(
+        r, "training diverged: the validation loss became", "e+1", "no model was saved", "Lower --lr (now 1e+08)"
+    )
     assert (folder / "model.npz").read_bytes() == before
 
 
@@ -313,10 +349,26 @@ def test_forecasts_running_off_to_infinity_count_as_diverged(trained, run, monke
 
     folder, before = trained
     monkeypatch.setattr(training, "DIVERGED_LOSS", float("inf"))
-    r = run("train", "prices.csv", "--epochs", "3", "--hidden", "4", "--window", "3", "-q", "--lr", "1e8",
-            "--model", "model.npz")
-    _assert_one_error_after_read(r, "training diverged: the model's forecasts run off to infinity; no model was "
-                                 "saved", "Lower --lr (now 1e+08) or use --target diff")
+    r = run(
+        "train",
+        "prices.csv",
+        "--epochs",
+        "3",
+        "--hidden",
+        "4",
+        "--window",
+        "3",
+        "-q",
+        "--lr",
+        "1e8",
+        "--model",
+        "model.npz",
+    )
+    _assert_one_error_after_read(
+        r,
+        "training diverged: the model's forecasts run off to infinity; no model was saved",
+        "Lower --lr (now 1e+08) or use --target diff",
+    )
     assert (folder / "model.npz").read_bytes() == before
 
 
@@ -324,8 +376,21 @@ def test_forecasts_running_off_to_infinity_count_as_diverged(trained, run, monke
 def test_large_lr_either_trains_finite_weights_or_stops_cleanly(trained, run):
     folder, _ = trained
     for lr in ("10", "1e4", "1e8"):
-        r = run("train", "prices.csv", "--epochs", "3", "--hidden", "4", "--window", "3", "-q", "--lr", lr,
-                "--model", f"lr{lr}.npz")
+        r = run(
+            "train",
+            "prices.csv",
+            "--epochs",
+            "3",
+            "--hidden",
+            "4",
+            "--window",
+            "3",
+            "-q",
+            "--lr",
+            lr,
+            "--model",
+            f"lr{lr}.npz",
+        )
         assert r.exit_code in (0, 2), r
         if r.exit_code == 0:
             modelfile.load(folder / f"lr{lr}.npz")  # refuses non-finite weights
@@ -335,8 +400,9 @@ def test_large_lr_either_trains_finite_weights_or_stops_cleanly(trained, run):
 
 def test_divergence_in_the_installed_command_prints_no_warnings(tmp_path, lstm_exe):
     _prices_csv(tmp_path / "p.csv", 80)
-    p = subprocess.run([lstm_exe, "train", "p.csv", *FAST, "--lr", "1e30"], cwd=tmp_path, env=_env(),
-                       capture_output=True)
+    p = subprocess.run(
+        [lstm_exe, "train", "p.csv", *FAST, "--lr", "1e30"], cwd=tmp_path, env=_env(), capture_output=True
+    )
     assert p.returncode == 2
     lines = p.stderr.decode().strip().splitlines()
     assert len(lines) == 2 and lines[1].startswith("Error: training diverged"), lines
@@ -399,8 +465,12 @@ def test_same_seed_same_weights_and_forecast_across_processes(tmp_path, lstm_exe
         extra = ("--seed", "8") if name == "c.npz" else ()
         p = subprocess.run([lstm_exe, *args, *extra, "--model", name], cwd=tmp_path, env=_env(), capture_output=True)
         assert p.returncode == 0, p.stderr
-        f = subprocess.run([lstm_exe, "predict", "--model", name, "--days", "5", "--json"], cwd=tmp_path,
-                           env=_env(), capture_output=True)
+        f = subprocess.run(
+            [lstm_exe, "predict", "--model", name, "--days", "5", "--json"],
+            cwd=tmp_path,
+            env=_env(),
+            capture_output=True,
+        )
         assert f.returncode == 0, f.stderr
         forecast = json.loads(f.stdout)
         forecast.pop("model")
@@ -417,8 +487,23 @@ def test_same_seed_same_weights_in_process(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _prices_csv(tmp_path / "p.csv", 200)
     for name in ("a.npz", "b.npz"):
-        r = run("train", "p.csv", "--epochs", "2", "--hidden", "6", "--window", "5", "-q", "--seed", "3",
-                "--target", "diff", "--model", name)
+        r = run(
+            "train",
+            "p.csv",
+            "--epochs",
+            "2",
+            "--hidden",
+            "6",
+            "--window",
+            "5",
+            "-q",
+            "--seed",
+            "3",
+            "--target",
+            "diff",
+            "--model",
+            name,
+        )
         assert r.exit_code == 0, r
     a, b = modelfile.load(tmp_path / "a.npz")[0], modelfile.load(tmp_path / "b.npz")[0]
     assert all(a[k].tobytes() == b[k].tobytes() for k in a)

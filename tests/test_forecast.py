@@ -194,9 +194,12 @@ def test_too_little_data_names_the_true_minimum():
 
 def test_days_and_interval_are_checked_in_one_place_with_one_wording(fitted):
     """check_horizon is what both Forecaster.predict and `lstm predict` run."""
-    for days, interval, message in ((0, 0.9, "--days 0 is not possible"), (3, 1.5, "--interval 1.5 is not possible"),
-                                    (3, float("nan"), "--interval nan is not possible"),
-                                    (MAX_DAYS + 1, None, "is more than lstm forecasts")):
+    for days, interval, message in (
+        (0, 0.9, "--days 0 is not possible"),
+        (3, 1.5, "--interval 1.5 is not possible"),
+        (3, float("nan"), "--interval nan is not possible"),
+        (MAX_DAYS + 1, None, "is more than lstm forecasts"),
+    ):
         with pytest.raises(OptionError, match=message):
             check_horizon(days, interval)
         with pytest.raises(OptionError, match=message):

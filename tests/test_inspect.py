@@ -32,8 +32,7 @@ def _series(n: int = 160, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return prices, dates
 
 
-def _model(tmp: Path, name: str, *, hidden: int, layers: int, target: str = "log-return",
-           window: int = 8) -> Path:
+def _model(tmp: Path, name: str, *, hidden: int, layers: int, target: str = "log-return", window: int = 8) -> Path:
     prices, dates = _series()
     fc = Forecaster(TrainConfig(window=window, hidden=hidden, layers=layers, epochs=2, seed=1), target)
     fc.fit(prices, dates, ["Close"], frequency="B", source="prices.csv")
@@ -58,9 +57,12 @@ def seed_model(tmp_path_factory) -> Path:
     fc = Forecaster(TrainConfig(window=4, hidden=1, layers=1, epochs=1, dtype="float64"), "level")
     fc.fit(np.linspace(0, 1, 40), source="seed")
     fc.params = example.seed_params()
-    fc.info = replace(fc.info, scaler=Scaler(np.zeros(1), np.ones(1)),
-                      tail=Tail(np.array([[v] for v in example.COMPANIES["A"]], dtype=np.float64), None),
-                      data=replace(fc.info.data, rows=4))
+    fc.info = replace(
+        fc.info,
+        scaler=Scaler(np.zeros(1), np.ones(1)),
+        tail=Tail(np.array([[v] for v in example.COMPANIES["A"]], dtype=np.float64), None),
+        data=replace(fc.info.data, rows=4),
+    )
     return fc.save(tmp / "seed.npz")
 
 
@@ -98,7 +100,7 @@ def test_trace_inputs_are_labelled_raw_transformed_scaled(models):
     t = trace(fc, prices, dates)
     W = fc.config.window
     assert np.array_equal(t.prices[:, 0], prices[-W:])
-    assert np.allclose(t.transformed[:, 0], np.diff(np.log(prices[-W - 1:])))
+    assert np.allclose(t.transformed[:, 0], np.diff(np.log(prices[-W - 1 :])))
     assert np.allclose(t.scaled, (t.transformed - t.scale_mean) / t.scale_std)
     assert np.array_equal(t.record.layers[0].inputs[:, 0], t.scaled.astype(np.float32))
 
@@ -112,15 +114,26 @@ def test_json_round_trips_every_gate_value(run, models):
     dtype = t.record.layers[0].gates.dtype
     for k, rec in enumerate(t.record.layers):
         lay = payload["layers"][k]
-        for key in ("forget_gate", "input_gate", "candidate", "output_gate", "cell_prev", "cell_new",
-                    "hidden_prev", "hidden_new", "tanh_cell", "inputs"):
+        for key in (
+            "forget_gate",
+            "input_gate",
+            "candidate",
+            "output_gate",
+            "cell_prev",
+            "cell_new",
+            "hidden_prev",
+            "hidden_new",
+            "tanh_cell",
+            "inputs",
+        ):
             assert np.array_equal(np.array(lay[key], dtype=dtype), getattr(rec, key)[:, 0]), key
         for g in engine.GATES:
             assert np.array_equal(np.array(lay["pre_activation"][g], dtype=dtype), rec.pre_activation(g)[:, 0])
     assert payload["forecast"]["price"] == t.forecast.tolist()
     assert [s["scaled"] for s in payload["steps"]] == t.scaled.astype(np.float64).tolist()
-    assert payload == json.loads(json.dumps(to_dict(t, Forecaster.load(path).params, Forecaster.load(path).info)
-                                            | {"model": payload["model"]}))
+    assert payload == json.loads(
+        json.dumps(to_dict(t, Forecaster.load(path).params, Forecaster.load(path).info) | {"model": payload["model"]})
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -190,8 +203,14 @@ def test_seed_weights_through_the_step_trace_give_the_seeds_company_a(run, seed_
 def test_seed_example_numbers_in_explain_output(run):
     r = run("inspect", "--example")
     assert r.exit_code == 0, r
-    for text in ("1 x 2.70 + 1 x 1.63 + 1.62 = 5.95", "-> sigmoid -> 0.9974", "keeps 99.7% of the long-term memory",
-                 "tanh -> 0.9661", "0.9862 x 0.9661 = 2.9476", "0.9917 x 0.9945 = 0.9862"):
+    for text in (
+        "1 x 2.70 + 1 x 1.63 + 1.62 = 5.95",
+        "-> sigmoid -> 0.9974",
+        "keeps 99.7% of the long-term memory",
+        "tanh -> 0.9661",
+        "0.9862 x 0.9661 = 2.9476",
+        "0.9917 x 0.9945 = 0.9862",
+    ):
         assert text in r.stdout, text
 
 
@@ -223,17 +242,20 @@ def test_step_trace_over_a_csv_at_a_date(run, tmp_path):
     assert r.exit_code == 2 and "--data" in r.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--layer", "2"], "--layer 2 does not exist"),
-    (["--units", "0,40"], "unit 40 does not exist"),
-    (["--at", "5000"], "--at 5000 is outside the data"),
-    (["--at", "2"], "too early"),
-    (["--date", "1999-01-01"], "--date 1999-01-01 is not in"),
-    (["--date", "soon"], "is not a date"),
-    (["--steps", "3-99"], "--steps 3-99"),
-    (["--steps", "x"], "--steps 'x' is not understood"),
-    (["--top", "0"], "--top 0"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--layer", "2"], "--layer 2 does not exist"),
+        (["--units", "0,40"], "unit 40 does not exist"),
+        (["--at", "5000"], "--at 5000 is outside the data"),
+        (["--at", "2"], "too early"),
+        (["--date", "1999-01-01"], "--date 1999-01-01 is not in"),
+        (["--date", "soon"], "is not a date"),
+        (["--steps", "3-99"], "--steps 3-99"),
+        (["--steps", "x"], "--steps 'x' is not understood"),
+        (["--top", "0"], "--top 0"),
+    ],
+)
 def test_user_errors_are_one_line(run, models, args, message):
     r = run("inspect", "--step-trace", "--model", str(models["2x32"]), *args)
     assert r.exit_code == 2, r

@@ -175,15 +175,18 @@ def test_resaving_an_old_file_writes_the_same_metadata(tmp_path):
     assert again == modelfile.load(DATA / "v1_dated_logreturn.npz")[1]
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda m: m["data"].update(rows="many"), "rows 'many' is not a count"),
-    (lambda m: m["training"].update(stopped_early="yes"), "stopped_early 'yes' is not true or false"),
-    (lambda m: m["config"].update(window=8.0), "window 8.0 is not a count"),
-    (lambda m: m["intervals"].update(origins=[1]), "the interval quantiles are malformed"),
-    (lambda m: m.update(horizon_strategy="direct"), "the horizon strategy 'direct' is not 'recursive'"),
-    (lambda m: m.pop("training"), "metadata is incomplete or invalid ('training')"),
-    (lambda m: m["scaler"].update(std=[0.0, 1.0]), "the scaler's deviations [0.0, 1.0] are not all above 0"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda m: m["data"].update(rows="many"), "rows 'many' is not a count"),
+        (lambda m: m["training"].update(stopped_early="yes"), "stopped_early 'yes' is not true or false"),
+        (lambda m: m["config"].update(window=8.0), "window 8.0 is not a count"),
+        (lambda m: m["intervals"].update(origins=[1]), "the interval quantiles are malformed"),
+        (lambda m: m.update(horizon_strategy="direct"), "the horizon strategy 'direct' is not 'recursive'"),
+        (lambda m: m.pop("training"), "metadata is incomplete or invalid ('training')"),
+        (lambda m: m["scaler"].update(std=[0.0, 1.0]), "the scaler's deviations [0.0, 1.0] are not all above 0"),
+    ],
+)
 def test_damaged_metadata_is_refused_once_with_its_reason(tmp_path, edit, message):
     path = DATA / "v1_dated_logreturn.npz"
     meta = modelfile.load(path)[1]

@@ -137,8 +137,7 @@ def test_same_day_of_month_is_clipped_to_short_months():
 def test_quarters_years_weeks_days():
     assert iso(future_dates(month_ends("2023-03", 12)[::3], "Q", 2)) == ["2024-03-31", "2024-06-30"]
     assert iso(future_dates(month_starts("2020-01", 5 * 12)[::12], "Y", 1)) == ["2025-01-01"]
-    assert iso(future_dates(np.datetime64("2024-12-27") + 7 * np.arange(-5, 1), "W", 2)) == ["2025-01-03",
-                                                                                             "2025-01-10"]
+    assert iso(future_dates(np.datetime64("2024-12-27") + 7 * np.arange(-5, 1), "W", 2)) == ["2025-01-03", "2025-01-10"]
     assert iso(future_dates(days("2024-12-01", "2025-01-01"), "D", 2)) == ["2025-01-01", "2025-01-02"]
 
 
@@ -183,6 +182,7 @@ def test_importing_periods_does_not_import_pandas():
 
 def test_coverage_tells_a_complete_series_from_a_sparse_one():
     from lstmcli.periods import coverage
+
     months = np.arange("1949-01", "1961-01", dtype="datetime64[M]").astype("datetime64[D]")
     assert coverage(months, "M") == 1.0
     month_first = np.array([f"{y}-01-{d:02d}" for y in range(1949, 1961) for d in range(1, 13)], dtype="datetime64[D]")
@@ -217,6 +217,7 @@ def bars(start: str, stop: str, open_: str, close: str, step_min: int, weekdays_
 
 def test_a_session_is_learnt_from_minute_bars():
     from lstmcli.periods import learn_session
+
     d = bars("2024-01-08", "2024-01-20", "09:30", "15:59", 1)
     s = learn_session(d)
     assert s is not None and s.describe() == "09:30-15:59 Mon-Fri"
@@ -235,6 +236,7 @@ def test_hourly_bars_jump_to_the_next_open():
 
 def test_round_the_clock_bars_have_no_session():
     from lstmcli.periods import learn_session
+
     d = np.arange(np.datetime64("2024-01-01T00", "h"), np.datetime64("2024-01-15T00", "h")).astype("datetime64[s]")
     assert learn_session(d) is None
     assert str(future_dates(d, "h", 1)[0]) == "2024-01-15T00:00:00"
@@ -242,6 +244,7 @@ def test_round_the_clock_bars_have_no_session():
 
 def test_a_session_given_serves_a_short_tail():
     from lstmcli.periods import Session, learn_session
+
     full = bars("2024-01-08", "2024-01-20", "09:30", "15:59", 1)
     s = learn_session(full)
     assert Session.from_dict(s.to_dict()) == s
@@ -253,6 +256,7 @@ def test_a_session_given_serves_a_short_tail():
 
 def test_a_week_of_sunday_to_friday_sessions_keeps_sunday():
     from lstmcli.periods import learn_session
+
     d = bars("2024-01-07", "2024-01-27", "08:00", "16:00", 60, weekdays_only=False)
     d = d[(d.astype("datetime64[D]").astype(np.int64) + 3) % 7 != 5]  # no Saturdays
     s = learn_session(d)

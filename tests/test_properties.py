@@ -28,8 +28,13 @@ FAST = ("--epochs", "1", "--hidden", "4", "--window", "3", "-q")
 # CI runs a fixed set of 60 examples per property (fast, reproducible); for a long random hunt:
 #   LSTM_PROPERTY_EXAMPLES=2000 pytest tests/test_properties.py
 _HUNT = int(os.environ.get("LSTM_PROPERTY_EXAMPLES", "0"))
-SETTINGS = settings(max_examples=_HUNT or 60, deadline=None, derandomize=not _HUNT, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=_HUNT or 60,
+    deadline=None,
+    derandomize=not _HUNT,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def assert_clean_outcome(r, model: Path | None = None) -> None:
@@ -48,16 +53,53 @@ def assert_clean_outcome(r, model: Path | None = None) -> None:
 # ---------------------------------------------------------------------------------------
 # random CSV text
 
-NAMES = ["Date", "Close", "Adj Close", "Price", "Volume", "Open", "High", "time", "Datum", "Schluss", "x", "",
-         "Close ", "日付", "Day"]
+NAMES = [
+    "Date",
+    "Close",
+    "Adj Close",
+    "Price",
+    "Volume",
+    "Open",
+    "High",
+    "time",
+    "Datum",
+    "Schluss",
+    "x",
+    "",
+    "Close ",
+    "日付",
+    "Day",
+]
 CELLS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.floats(min_value=-1e6, max_value=1e6).map(lambda v: f"{v:.2f}"),
     st.floats(min_value=0.01, max_value=1e4).map(lambda v: f"{v:,.2f}"),  # thousands separators
     st.floats(min_value=0.01, max_value=1e4).map(lambda v: f"{v:.2f}".replace(".", ",")),  # decimal comma
-    st.integers(-10**6, 10**12).map(str),
-    st.sampled_from(["", "NaN", "null", "-", "n/a", "inf", "-inf", "$1,234.50", "(12.5)", "3.5%", "1.2M", "abc",
-                     "\u2212", "1e400", "--", "  ", '"', "'", "0", "-0"]),
+    st.integers(-(10**6), 10**12).map(str),
+    st.sampled_from(
+        [
+            "",
+            "NaN",
+            "null",
+            "-",
+            "n/a",
+            "inf",
+            "-inf",
+            "$1,234.50",
+            "(12.5)",
+            "3.5%",
+            "1.2M",
+            "abc",
+            "\u2212",
+            "1e400",
+            "--",
+            "  ",
+            '"',
+            "'",
+            "0",
+            "-0",
+        ]
+    ),
     st.dates().map(str),
     st.dates().map(lambda d: d.strftime("%m/%d/%Y")),
     st.dates().map(lambda d: d.strftime("%d.%m.%y")),
@@ -76,13 +118,13 @@ def csv_texts(draw) -> str:
     style = draw(st.sampled_from(["cells", "series"]))
     rows = []
     if style == "series":  # mostly a well-formed dated series, with a few random cells
-        start = np.datetime64(draw(st.dates(min_value=np.datetime64("1900-01-01").item(),
-                                            max_value=np.datetime64("2200-01-01").item())))
+        start = np.datetime64(
+            draw(st.dates(min_value=np.datetime64("1900-01-01").item(), max_value=np.datetime64("2200-01-01").item()))
+        )
         scale = draw(st.sampled_from([1e-8, 1e-6, 1.0, 100.0, 1e9, 1e50, 1e120]))
         level = draw(st.floats(-2, 10))
         for i in range(n_rows):
-            cells = [str(start + i), repr(scale * (level + math.sin(i)))] + [
-                draw(CELLS) for _ in range(width - 2)]
+            cells = [str(start + i), repr(scale * (level + math.sin(i)))] + [draw(CELLS) for _ in range(width - 2)]
             if draw(st.integers(0, 9)) == 0:
                 cells[draw(st.integers(0, len(cells) - 1))] = draw(CELLS)
             rows.append(cells[:width] if width >= 2 else cells[1:2])
@@ -118,31 +160,63 @@ def test_any_bytes_train_or_fail_cleanly(run, raw):
 
 _DAYS = np.busday_offset(np.datetime64("2022-01-03"), np.arange(70), roll="forward")
 GOOD_CSV = "Date,Close,Volume\n" + "".join(
-    f"{d},{100 + 5 * math.sin(i / 4) + i / 7:.3f},{1000 + 37 * i % 500}\n" for i, d in enumerate(_DAYS))
+    f"{d},{100 + 5 * math.sin(i / 4) + i / 7:.3f},{1000 + 37 * i % 500}\n" for i, d in enumerate(_DAYS)
+)
 
 ints = lambda lo, hi, *extreme: st.one_of(st.integers(lo, hi), st.sampled_from(extreme))  # noqa: E731
-floats = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(-1, 2),
-                   st.sampled_from([0.0, 1.0, 1e-300, 1e300, -0.0]))
+floats = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True), st.floats(-1, 2), st.sampled_from([0.0, 1.0, 1e-300, 1e300, -0.0])
+)
 
 
 @SETTINGS
 @given(
-    window=ints(-2, 40, 0, 10**12), hidden=ints(-1, 8, 0, 5000, 10**9), layers=ints(-1, 2, 0, 65, 10**6),
-    epochs=ints(-1, 2, 0, -(10**20)), batch_size=ints(-1, 80, 0, 10**15), lr=floats, val_fraction=floats,
-    patience=ints(-1, 3, 0), seed=ints(-3, 2**64, -(2**70), 2**100), target=st.sampled_from(
-        ["log-return", "diff", "level", "Level", "", "returns"]),
+    window=ints(-2, 40, 0, 10**12),
+    hidden=ints(-1, 8, 0, 5000, 10**9),
+    layers=ints(-1, 2, 0, 65, 10**6),
+    epochs=ints(-1, 2, 0, -(10**20)),
+    batch_size=ints(-1, 80, 0, 10**15),
+    lr=floats,
+    val_fraction=floats,
+    patience=ints(-1, 3, 0),
+    seed=ints(-3, 2**64, -(2**70), 2**100),
+    target=st.sampled_from(["log-return", "diff", "level", "Level", "", "returns"]),
     column=st.sampled_from([None, "Close", "close", "Volume", "Date", "Clos", ""]),
     features=st.sampled_from([None, "Volume", "Close", "Volume,Volume", "Nope", ",", "Volume,Date"]),
 )
-def test_any_training_options_train_or_fail_cleanly(run, window, hidden, layers, epochs, batch_size, lr,
-                                                    val_fraction, patience, seed, target, column, features):
+def test_any_training_options_train_or_fail_cleanly(
+    run, window, hidden, layers, epochs, batch_size, lr, val_fraction, patience, seed, target, column, features
+):
     with tempfile.TemporaryDirectory() as tmp:
         csv, model = Path(tmp) / "p.csv", Path(tmp) / "m.npz"
         csv.write_text(GOOD_CSV)
-        args = ["train", str(csv), "-q", "--model", str(model), "--window", str(window), "--hidden", str(hidden),
-                "--layers", str(layers), "--epochs", str(epochs), "--batch-size", str(batch_size), "--lr", repr(lr),
-                "--val-fraction", repr(val_fraction), "--patience", str(patience), "--seed", str(seed),
-                "--target", target]
+        args = [
+            "train",
+            str(csv),
+            "-q",
+            "--model",
+            str(model),
+            "--window",
+            str(window),
+            "--hidden",
+            str(hidden),
+            "--layers",
+            str(layers),
+            "--epochs",
+            str(epochs),
+            "--batch-size",
+            str(batch_size),
+            "--lr",
+            repr(lr),
+            "--val-fraction",
+            repr(val_fraction),
+            "--patience",
+            str(patience),
+            "--seed",
+            str(seed),
+            "--target",
+            target,
+        ]
         args += ["--column", column] if column is not None else []
         args += ["--features", features] if features is not None else []
         r = run(*args)
@@ -161,8 +235,12 @@ def good_model(column: str = "Close") -> bytes:
 
 
 @SETTINGS
-@given(days=ints(-3, 400, 0, 10**6, -(10**9)), interval=floats, json_out=st.booleans(),
-       data=st.one_of(st.none(), csv_texts()))
+@given(
+    days=ints(-3, 400, 0, 10**6, -(10**9)),
+    interval=floats,
+    json_out=st.booleans(),
+    data=st.one_of(st.none(), csv_texts()),
+)
 def test_any_predict_options_forecast_or_fail_cleanly(run, days, interval, json_out, data):
     model_bytes = good_model()
     with tempfile.TemporaryDirectory() as tmp:
@@ -184,11 +262,17 @@ def test_any_predict_options_forecast_or_fail_cleanly(run, days, interval, json_
 # ---------------------------------------------------------------------------------------
 # random damage to a model file
 
-JSON = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-(10**12), 10**12),
-                              st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=6)),
-                    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=4), inner,
-                                                                                         max_size=3)),
-                    max_leaves=8)
+JSON = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**12), 10**12),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=6),
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=4), inner, max_size=3)),
+    max_leaves=8,
+)
 
 
 def _meta(model_bytes: bytes) -> tuple[dict, dict]:
@@ -262,8 +346,9 @@ def csv_texts_with_markup(draw) -> str:
         return draw(csv_texts())
     n = draw(st.integers(0, 80))
     days = np.busday_offset(np.datetime64("2022-01-03"), np.arange(n), roll="forward")
-    return f"Date,{draw(MARKUP_NAMES)}\n" + "".join(f"{d},{100 + math.sin(i / 3) + i / 9:.3f}\n"
-                                                  for i, d in enumerate(days))
+    return f"Date,{draw(MARKUP_NAMES)}\n" + "".join(
+        f"{d},{100 + math.sin(i / 3) + i / 9:.3f}\n" for i, d in enumerate(days)
+    )
 
 
 @SETTINGS
@@ -284,7 +369,7 @@ def test_any_csv_text_traces_with_inspect_data_or_fails_cleanly(run, text):
         model, csv = Path(tmp) / "m.npz", Path(tmp) / "[bold]p.csv"
         model.write_bytes(model_bytes)
         if text.startswith("Date,["):
-            text = "Date,[/x]" + text[text.index("\n"):]
+            text = "Date,[/x]" + text[text.index("\n") :]
         csv.write_text(text, encoding="utf-8", newline="")
         r = run("inspect", "--step-trace", "--data", str(csv), "--model", str(model))
         assert_clean_outcome(r)

@@ -36,7 +36,8 @@ def iso(series: PriceSeries) -> list[str]:
 
 DAYS = [f"2024-01-{d:02d}" for d in (2, 3, 4, 5, 8, 9)]
 LONG = "Date,Ticker,Close\n" + "".join(
-    f"{d},{t},{p + i}\n" for i, d in enumerate(DAYS) for t, p in (("AAPL", 100), ("MSFT", 300), ("GOOG", 130)))
+    f"{d},{t},{p + i}\n" for i, d in enumerate(DAYS) for t, p in (("AAPL", 100), ("MSFT", 300), ("GOOG", 130))
+)
 
 
 def test_long_format_with_a_ticker_column_is_refused_naming_the_series(tmp_path):
@@ -64,8 +65,9 @@ def test_unknown_series_suggests_the_nearest(tmp_path):
 
 
 def test_an_unnamed_text_column_that_repeats_across_dates_is_an_id_column(tmp_path):
-    text = "Date,Close,Label\n" + "".join(f"{d},{p + i},{t}\n" for i, d in enumerate(DAYS)
-                                          for t, p in (("north", 1), ("south", 2)))
+    text = "Date,Close,Label\n" + "".join(
+        f"{d},{p + i},{t}\n" for i, d in enumerate(DAYS) for t, p in (("north", 1), ("south", 2))
+    )
     error(tmp_path, text, "2 series", "'Label'", "north", "south")
     assert read(tmp_path, text, series="south").values[0, 0] == 2
 
@@ -98,11 +100,15 @@ def test_series_without_an_id_column_is_an_error(tmp_path):
     error(tmp_path, "Date,Close\n2024-01-02,1\n2024-01-03,2\n", "no column of series names", series="AAPL")
 
 
-YF_MULTI = ("Price,Close,Close,High,High,Low,Low,Open,Open,Volume,Volume\n"
-            "Ticker,AAPL,MSFT,AAPL,MSFT,AAPL,MSFT,AAPL,MSFT,AAPL,MSFT\n"
-            "Date,,,,,,,,,,\n"
-            + "".join(f"{d},{100 + i},{300 + i},{101 + i},{301 + i},{99 + i},{299 + i},{100 + i},{300 + i},1000,2000\n"
-                      for i, d in enumerate(DAYS)))
+YF_MULTI = (
+    "Price,Close,Close,High,High,Low,Low,Open,Open,Volume,Volume\n"
+    "Ticker,AAPL,MSFT,AAPL,MSFT,AAPL,MSFT,AAPL,MSFT,AAPL,MSFT\n"
+    "Date,,,,,,,,,,\n"
+    + "".join(
+        f"{d},{100 + i},{300 + i},{101 + i},{301 + i},{99 + i},{299 + i},{100 + i},{300 + i},1000,2000\n"
+        for i, d in enumerate(DAYS)
+    )
+)
 
 
 def test_yfinance_multi_ticker_csv_is_refused_naming_the_tickers(tmp_path):
@@ -122,8 +128,9 @@ def test_yfinance_multi_ticker_csv_series_picks_a_ticker(tmp_path):
 
 
 def test_yfinance_single_ticker_csv(tmp_path):
-    text = ("Price,Close,High,Low,Open,Volume\nTicker,AAPL,AAPL,AAPL,AAPL,AAPL\nDate,,,,,\n"
-            + "".join(f"{d},{100 + i},{101 + i},{99 + i},{100 + i},1000\n" for i, d in enumerate(DAYS)))
+    text = "Price,Close,High,Low,Open,Volume\nTicker,AAPL,AAPL,AAPL,AAPL,AAPL\nDate,,,,,\n" + "".join(
+        f"{d},{100 + i},{101 + i},{99 + i},{100 + i},1000\n" for i, d in enumerate(DAYS)
+    )
     s = read(tmp_path, text)
     assert s.columns == ["Close"] and iso(s) == DAYS and s.series == "AAPL"
     assert not any("could not be read" in n for n in s.notes)
@@ -141,7 +148,8 @@ def test_duplicate_column_names_are_told_apart(tmp_path):
 # 2. day-first dates, explicit formats, Excel serial dates
 
 UK_MONTHLY = "Month,Passengers\n" + "".join(
-    f"01/{m:02d}/{y},{100 + 12 * (y - 1949) + m}\n" for y in range(1949, 1961) for m in range(1, 13))
+    f"01/{m:02d}/{y},{100 + 12 * (y - 1949) + m}\n" for y in range(1949, 1961) for m in range(1, 13)
+)
 
 
 def test_day_first_monthly_file_is_read_as_months(tmp_path):
@@ -153,8 +161,9 @@ def test_day_first_monthly_file_is_read_as_months(tmp_path):
 
 
 def test_month_first_kept_when_only_it_is_regular(tmp_path):
-    text = "Date,Close\n" + "".join(f"{m:02d}/01/{y},{i}\n" for i, (y, m) in
-                                    enumerate((y, m) for y in (2020, 2021, 2022) for m in range(1, 13)))
+    text = "Date,Close\n" + "".join(
+        f"{m:02d}/01/{y},{i}\n" for i, (y, m) in enumerate((y, m) for y in (2020, 2021, 2022) for m in range(1, 13))
+    )
     s = read(tmp_path, text)
     assert s.frequency == "M" and iso(s)[1] == "2020-02-01"
 
@@ -171,15 +180,20 @@ def test_dayfirst_parameter(tmp_path):
     assert not any("ambiguous" in n for n in s.notes)
     s = read(tmp_path, UK_MONTHLY, dayfirst=False)
     assert iso(s)[0] == "1949-01-01" and iso(s)[1] == "1949-01-02" and s.frequency != "M"
-    error(tmp_path, "Date,Close\n01/12/2024,5\n13/12/2024,6\n14/12/2024,7\n", "line 3", "'13/12/2024'",
-          dayfirst=False)
+    error(tmp_path, "Date,Close\n01/12/2024,5\n13/12/2024,6\n14/12/2024,7\n", "line 3", "'13/12/2024'", dayfirst=False)
 
 
 def test_date_format_parameter(tmp_path):
     s = read(tmp_path, "Date,Close\n2024|02|01,5\n2024|03|01,6\n2024|04|01,7\n", date_format="%Y|%m|%d")
     assert iso(s) == ["2024-02-01", "2024-03-01", "2024-04-01"] and s.frequency == "M"
-    error(tmp_path, "Date,Close\n01/02/2024,5\n2024-03-01,6\n01/04/2024,7\n", "line 3", "'2024-03-01'",
-          "'%d/%m/%Y'", date_format="%d/%m/%Y")
+    error(
+        tmp_path,
+        "Date,Close\n01/02/2024,5\n2024-03-01,6\n01/04/2024,7\n",
+        "line 3",
+        "'2024-03-01'",
+        "'%d/%m/%Y'",
+        date_format="%d/%m/%Y",
+    )
     error(tmp_path, "Date,Close\n01/02/2024,5\n", "date format", "'%d/%Q/%Y'", date_format="%d/%Q/%Y")
 
 
@@ -196,14 +210,16 @@ def test_excel_serial_dates(tmp_path):
 # ---------------------------------------------------------------------------------------
 # 5. annotation rows (a Yahoo copy-paste's dividends and splits)
 
-YAHOO_PASTE = ("Date\tOpen\tHigh\tLow\tClose*\tAdj Close**\tVolume\n"
-               "Mar 04, 2020\t12.00\t12.50\t11.80\t12.20\t12.20\t1,000\n"
-               "Mar 03, 2020\t11.00\t11.50\t10.80\t11.20\t11.20\t1,100\n"
-               "{a}"
-               "Mar 02, 2020\t10.00\t10.50\t9.80\t10.20\t10.20\t1,200\n"
-               "{b}"
-               "Feb 28, 2020\t9.00\t9.50\t8.80\t9.20\t9.20\t1,300\n"
-               "Feb 27, 2020\t8.00\t8.50\t7.80\t8.20\t8.20\t1,300\n")
+YAHOO_PASTE = (
+    "Date\tOpen\tHigh\tLow\tClose*\tAdj Close**\tVolume\n"
+    "Mar 04, 2020\t12.00\t12.50\t11.80\t12.20\t12.20\t1,000\n"
+    "Mar 03, 2020\t11.00\t11.50\t10.80\t11.20\t11.20\t1,100\n"
+    "{a}"
+    "Mar 02, 2020\t10.00\t10.50\t9.80\t10.20\t10.20\t1,200\n"
+    "{b}"
+    "Feb 28, 2020\t9.00\t9.50\t8.80\t9.20\t9.20\t1,300\n"
+    "Feb 27, 2020\t8.00\t8.50\t7.80\t8.20\t8.20\t1,300\n"
+)
 
 
 @pytest.mark.parametrize("where", ["a", "b"])
@@ -217,9 +233,11 @@ def test_annotation_rows_are_dropped_whatever_their_place(tmp_path, where):
 
 
 def test_a_quoted_csv_annotation_row(tmp_path):
-    text = ('Date,Open,High,Low,Close,Adj Close,Volume\n"Mar 03, 2020",11,11.5,10.8,11.2,11.2,1100\n'
-            '"Mar 02, 2020",10,10.5,9.8,10.2,10.2,1200\n"Mar 02, 2020",0.24 Dividend,,,,,\n'
-            '"Feb 28, 2020",9,9.5,8.8,9.2,9.2,1300\n')
+    text = (
+        'Date,Open,High,Low,Close,Adj Close,Volume\n"Mar 03, 2020",11,11.5,10.8,11.2,11.2,1100\n'
+        '"Mar 02, 2020",10,10.5,9.8,10.2,10.2,1200\n"Mar 02, 2020",0.24 Dividend,,,,,\n'
+        '"Feb 28, 2020",9,9.5,8.8,9.2,9.2,1300\n'
+    )
     s = read(tmp_path, text)
     np.testing.assert_array_equal(s.values[:, 0], [9.2, 10.2, 11.2])
     assert "dropped 1 annotation row (dividend)" in s.notes
@@ -228,9 +246,11 @@ def test_a_quoted_csv_annotation_row(tmp_path):
 # ---------------------------------------------------------------------------------------
 # 6. time zones
 
-DST_AUTUMN = ("Datetime,Close\n2024-11-03 00:30:00-04:00,1\n2024-11-03 01:00:00-04:00,2\n"
-              "2024-11-03 01:30:00-04:00,3\n2024-11-03 01:00:00-05:00,4\n2024-11-03 01:30:00-05:00,5\n"
-              "2024-11-03 02:00:00-05:00,6\n")
+DST_AUTUMN = (
+    "Datetime,Close\n2024-11-03 00:30:00-04:00,1\n2024-11-03 01:00:00-04:00,2\n"
+    "2024-11-03 01:30:00-04:00,3\n2024-11-03 01:00:00-05:00,4\n2024-11-03 01:30:00-05:00,5\n"
+    "2024-11-03 02:00:00-05:00,6\n"
+)
 
 
 def test_the_repeated_hour_of_the_autumn_clock_change_keeps_both_observations(tmp_path):
@@ -255,8 +275,9 @@ def test_one_fixed_offset_is_kept_as_written_and_remembered(tmp_path):
 
 
 def test_daily_dates_with_changing_offsets_keep_their_local_dates(tmp_path):
-    s = read(tmp_path, "Date,Close\n2024-03-08 00:00:00-05:00,5\n2024-03-11 00:00:00-04:00,6\n"
-                       "2024-03-12 00:00:00-04:00,7\n")
+    s = read(
+        tmp_path, "Date,Close\n2024-03-08 00:00:00-05:00,5\n2024-03-11 00:00:00-04:00,6\n2024-03-12 00:00:00-04:00,7\n"
+    )
     assert iso(s) == ["2024-03-08", "2024-03-11", "2024-03-12"] and s.timezone is None
     assert "kept the local dates of time-zone-stamped dates (offsets -05:00, -04:00)" in s.notes
 
@@ -271,16 +292,27 @@ def test_no_zone_no_timezone(tmp_path):
 
 def test_minute_bars_note_their_session(tmp_path):
     days = [d for d in np.arange("2024-01-08", "2024-01-20", dtype="datetime64[D]") if np.is_busday(d)]
-    rows = [f"{d} {h:02d}:{m:02d},{i}" for d in days for i, (h, m) in
-            enumerate((h, m) for h in range(9, 16) for m in range(60) if (h, m) >= (9, 30))]
+    rows = [
+        f"{d} {h:02d}:{m:02d},{i}"
+        for d in days
+        for i, (h, m) in enumerate((h, m) for h in range(9, 16) for m in range(60) if (h, m) >= (9, 30))
+    ]
     s = read(tmp_path, "Datetime,Close\n" + "\n".join(rows) + "\n")
     assert s.frequency == "min" and s.session is not None and s.session.describe() == "09:30-15:59 Mon-Fri"
     assert "bars in a session 09:30-15:59 Mon-Fri (learnt from the data)" in s.notes
 
 
 def test_bars_without_a_clear_session_say_steps_are_bars(tmp_path):
-    times = ["2024-01-08 09:30", "2024-01-08 09:31", "2024-01-08 09:32", "2024-01-09 11:00", "2024-01-09 11:01",
-             "2024-01-09 11:02", "2024-01-10 13:17", "2024-01-10 13:18"]
+    times = [
+        "2024-01-08 09:30",
+        "2024-01-08 09:31",
+        "2024-01-08 09:32",
+        "2024-01-09 11:00",
+        "2024-01-09 11:01",
+        "2024-01-09 11:02",
+        "2024-01-10 13:17",
+        "2024-01-10 13:18",
+    ]
     s = read(tmp_path, "Datetime,Close\n" + "".join(f"{t},{i}\n" for i, t in enumerate(times)))
     assert s.frequency == "min" and s.session is None
     assert "steps are bars: a gap between bars (overnight, a weekend) counts as one step" in s.notes

@@ -29,6 +29,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
 def _version(value: bool) -> None:
     if value:
         print(f"lstm {__version__}")
@@ -100,8 +101,12 @@ def main(argv: list[str] | None = None) -> None:
     except LstmError as e:
         _user_error(e)
     except MemoryError:  # e.g. --hidden 100000000: the sizes asked for, not a bug
-        _user_error(LstmError("not enough memory for this run", hint="use a smaller --hidden, --layers, "
-                              "--window or --batch-size, or a shorter file"))
+        _user_error(
+            LstmError(
+                "not enough memory for this run",
+                hint="use a smaller --hidden, --layers, --window or --batch-size, or a shorter file",
+            )
+        )
     except KeyboardInterrupt:
         stderr().print("Interrupted.")
         sys.exit(ExitStatus.INTERRUPTED)

@@ -30,38 +30,74 @@ def backtest(
     days: Annotated[int, typer.Option("--days", "-d", help="Steps ahead to forecast from each origin.")] = 5,
     test_fraction: Annotated[float, typer.Option(help="Last share of the series held out for the test.")] = 0.2,
     every: Annotated[int, typer.Option(help="Steps between forecast origins in the test window.")] = 1,
-    refit: Annotated[str, typer.Option(help="Retrain the LSTM: never (train once before the test window) or N "
-                                       "(every N origins, on all data before the origin).")] = "never",
-    season: Annotated[int | None, typer.Option(help="Season length for seasonal naive and MASE (1 = none). "
-                                               "\\[default: from the dates, if autocorrelation confirms it]",
-                                               show_default=False)] = None,
+    refit: Annotated[
+        str,
+        typer.Option(
+            help="Retrain the LSTM: never (train once before the test window) or N "
+            "(every N origins, on all data before the origin)."
+        ),
+    ] = "never",
+    season: Annotated[
+        int | None,
+        typer.Option(
+            help="Season length for seasonal naive and MASE (1 = none). "
+            "\\[default: from the dates, if autocorrelation confirms it]",
+            show_default=False,
+        ),
+    ] = None,
     interval: Annotated[float, typer.Option(help="Coverage of the LSTM's prediction interval to score.")] = 0.9,
-    column: Annotated[str | None, typer.Option(help="Column to forecast. \\[default: as lstm train]",
-                                               show_default=False)] = None,
-    date_column: Annotated[str | None, typer.Option(help="Date column. \\[default: found by name or by parsing]",
-                                                    show_default=False)] = None,
+    column: Annotated[
+        str | None, typer.Option(help="Column to forecast. \\[default: as lstm train]", show_default=False)
+    ] = None,
+    date_column: Annotated[
+        str | None, typer.Option(help="Date column. \\[default: found by name or by parsing]", show_default=False)
+    ] = None,
     features: Annotated[str | None, typer.Option(help="Extra input columns, comma-separated.")] = None,
-    target: Annotated[str | None, typer.Option(help=f"What the network learns: log-return, diff or level. {_SAME}",
-                                               show_default=False)] = None,
-    window: Annotated[int | None, typer.Option(help=f"Look-back steps per input window. {_SAME}",
-                                               show_default=False)] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(help=f"What the network learns: log-return, diff or level. {_SAME}", show_default=False),
+    ] = None,
+    window: Annotated[
+        int | None, typer.Option(help=f"Look-back steps per input window. {_SAME}", show_default=False)
+    ] = None,
     hidden: Annotated[int | None, typer.Option(help=f"LSTM units per layer. {_SAME}", show_default=False)] = None,
     layers: Annotated[int | None, typer.Option(help=f"Stacked LSTM layers. {_SAME}", show_default=False)] = None,
     epochs: Annotated[int | None, typer.Option(help=f"Most epochs per fit. {_SAME}", show_default=False)] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Windows per mini-batch. \\[default: 64, at most 1/8 of the "
-                                                   "training windows]", show_default=False)] = None,
-    val_fraction: Annotated[float | None, typer.Option(help=f"Share of each fit's rows held out for validation "
-                                                       f"(and interval errors). {_SAME}", show_default=False)] = None,
-    patience: Annotated[int | None, typer.Option(help=f"Epochs without improvement before stopping. {_SAME}",
-                                                 show_default=False)] = None,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(
+            help="Windows per mini-batch. \\[default: 64, at most 1/8 of the training windows]", show_default=False
+        ),
+    ] = None,
+    val_fraction: Annotated[
+        float | None,
+        typer.Option(
+            help=f"Share of each fit's rows held out for validation (and interval errors). {_SAME}", show_default=False
+        ),
+    ] = None,
+    patience: Annotated[
+        int | None, typer.Option(help=f"Epochs without improvement before stopping. {_SAME}", show_default=False)
+    ] = None,
     lr: Annotated[float | None, typer.Option(help=f"Adam learning rate. {_SAME}", show_default=False)] = None,
     seed: Annotated[int | None, typer.Option(help=f"Random seed. {_SAME}", show_default=False)] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write every origin's forecasts (all "
-                                                "models, with the actual values) to this CSV file (-: print only "
-                                                "the CSV).")] = None,
-    chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Draw the test window with the LSTM's 1-step "
-                                        "forecasts and interval band (only on a terminal).")] = True,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write every origin's forecasts (all "
+            "models, with the actual values) to this CSV file (-: print only "
+            "the CSV).",
+        ),
+    ] = None,
+    chart: Annotated[
+        bool,
+        typer.Option(
+            "--chart/--no-chart",
+            help="Draw the test window with the LSTM's 1-step forecasts and interval band (only on a terminal).",
+        ),
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
@@ -76,16 +112,29 @@ def backtest(
     """
     from lstmcli.backtest import BacktestSpec, parse_refit
 
-    spec = BacktestSpec(days=days, test_fraction=test_fraction, every=every, refit=parse_refit(refit),
-                        season=season, interval=interval)
+    spec = BacktestSpec(
+        days=days, test_fraction=test_fraction, every=every, refit=parse_refit(refit), season=season, interval=interval
+    )
     spec.validate()  # cheap mistakes first, before reading anything
     check_one_stdout(json_out, output)
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import check_target
 
-    chosen = {k: v for k, v in dict(window=window, hidden=hidden, layers=layers, epochs=epochs, lr=lr, seed=seed,
-                                     batch_size=batch_size, val_fraction=val_fraction,
-                                     patience=patience).items() if v is not None}
+    chosen = {
+        k: v
+        for k, v in dict(
+            window=window,
+            hidden=hidden,
+            layers=layers,
+            epochs=epochs,
+            lr=lr,
+            seed=seed,
+            batch_size=batch_size,
+            val_fraction=val_fraction,
+            patience=patience,
+        ).items()
+        if v is not None
+    }
     config = TrainConfig(**chosen)
     config.validate()
     target = check_target(target or "log-return")
@@ -94,17 +143,33 @@ def backtest(
     from lstmcli.defaults import batch_size_for
 
     err = stderr()
-    series = read_series(csv, column=column, date_column=date_column, features=split_names(features),
-                         quiet=json_out)
+    series = read_series(csv, column=column, date_column=date_column, features=split_names(features), quiet=json_out)
     if batch_size is None:  # the data-dependent default, on the rows the (first) fit sees
         cut, _ = plan(len(series.values), spec)
         config.batch_size = batch_size_for(cut, config.window, config.val_fraction, target)
-    with ProgressBar(err, quiet, total=1.0, before="backtest {task.fields[what]}", bar_width=24,
-                     after="{task.percentage:>3.0f}%", fields=dict(what=""), elapsed=True, transient=True,
-                     delay=1.0) as bar:
-        result = run_backtest(series.values, config, target, spec, dates=series.dates, frequency=series.frequency,
-                              column=series.columns[0], source=series.source,
-                              on_progress=None if quiet else lambda done, what: bar.update(done, what=what))
+    with ProgressBar(
+        err,
+        quiet,
+        total=1.0,
+        before="backtest {task.fields[what]}",
+        bar_width=24,
+        after="{task.percentage:>3.0f}%",
+        fields=dict(what=""),
+        elapsed=True,
+        transient=True,
+        delay=1.0,
+    ) as bar:
+        result = run_backtest(
+            series.values,
+            config,
+            target,
+            spec,
+            dates=series.dates,
+            frequency=series.frequency,
+            column=series.columns[0],
+            source=series.source,
+            on_progress=None if quiet else lambda done, what: bar.update(done, what=what),
+        )
     if output is not None:
         from lstmcli.backtest import per_origin_rows
 

@@ -50,8 +50,14 @@ def split_names(text: str | None) -> list[str]:
     return [n.strip() for n in text.split(",") if n.strip()] if text else []
 
 
-def read_series(csv: str, *, column: str | None = None, date_column: str | None = None,
-                features: list[str] | None = None, quiet: bool = False):
+def read_series(
+    csv: str,
+    *,
+    column: str | None = None,
+    date_column: str | None = None,
+    features: list[str] | None = None,
+    quiet: bool = False,
+):
     """Read a price CSV (a file or `-`) and say on stderr what was read and cleaned."""
     from lstmcli import data
     from lstmcli.render.common import user_text
@@ -74,9 +80,20 @@ class ProgressBar:
     work has taken that many seconds; `quiet` shows nothing.
     """
 
-    def __init__(self, console, quiet: bool, *, total: float, before: str, after: str, bar_width: int,
-                 fields: dict | None = None, elapsed: bool = False, transient: bool = False,
-                 delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        console,
+        quiet: bool,
+        *,
+        total: float,
+        before: str,
+        after: str,
+        bar_width: int,
+        fields: dict | None = None,
+        elapsed: bool = False,
+        transient: bool = False,
+        delay: float = 0.0,
+    ) -> None:
         self.console, self.quiet, self.total, self.delay = console, quiet, total, delay
         self.before, self.after, self.bar_width, self.fields = before, after, bar_width, fields or {}
         self.elapsed, self.transient = elapsed, transient
@@ -95,8 +112,9 @@ class ProgressBar:
 
         columns = [TextColumn(self.before), BarColumn(bar_width=self.bar_width), TextColumn(self.after)]
         columns += [TimeElapsedColumn()] if self.elapsed else []
-        self.bar = Progress(*columns, TextColumn("ETA"), TimeRemainingColumn(), console=self.console,
-                            transient=self.transient)
+        self.bar = Progress(
+            *columns, TextColumn("ETA"), TimeRemainingColumn(), console=self.console, transient=self.transient
+        )
         self.bar.start()
         self.task = self.bar.add_task("work", total=self.total, **self.fields)
 
@@ -173,5 +191,7 @@ def write_csv(path: Path, rows: list[dict], option: str) -> Path:
 def check_one_stdout(json_out: bool, output: Path | None) -> None:
     """`--json` and `--output -` both claim standard output: refuse the pair."""
     if json_out and output == STDOUT:
-        raise OptionError("--json and --output - both print to standard output",
-                          hint="choose one of them, or give --output a file name")
+        raise OptionError(
+            "--json and --output - both print to standard output",
+            hint="choose one of them, or give --output a file name",
+        )

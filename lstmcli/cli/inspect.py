@@ -33,14 +33,17 @@ def parse_units(text: str, hidden: int) -> list[int] | None:
             else:
                 units.add(int(part))
     except ValueError:
-        raise OptionError(f"--units {text!r} is not a list of units", hint="write e.g. --units 0,3,5 or 0-7 "
-                          "or all") from None
+        raise OptionError(
+            f"--units {text!r} is not a list of units", hint="write e.g. --units 0,3,5 or 0-7 or all"
+        ) from None
     if not units:
         raise OptionError("--units is empty", hint="write e.g. --units 0,3,5 or all")
     bad = sorted(u for u in units if not 0 <= u < hidden)
     if bad:
-        raise OptionError(f"--units {text}: unit {bad[0]} does not exist (the model has units 0..{hidden - 1})",
-                          hint=f"choose units from 0 to {hidden - 1}")
+        raise OptionError(
+            f"--units {text}: unit {bad[0]} does not exist (the model has units 0..{hidden - 1})",
+            hint=f"choose units from 0 to {hidden - 1}",
+        )
     return sorted(units)
 
 
@@ -75,35 +78,70 @@ def parse_steps(text: str, steps: int) -> list[int]:
 
 
 def inspect(
-    step_trace: Annotated[bool, typer.Option(
-        "--step-trace", help="Run the model over its last input window and show every gate of every step.")] = False,
-    weights: Annotated[bool, typer.Option(
-        "--weights", help="Show the weights and biases of each gate (shapes, norms, values when few).")] = False,
-    example: Annotated[bool, typer.Option(
-        "--example", help="Walk through the seed's worked example (a built-in 1-unit model).")] = False,
+    step_trace: Annotated[
+        bool,
+        typer.Option(
+            "--step-trace", help="Run the model over its last input window and show every gate of every step."
+        ),
+    ] = False,
+    weights: Annotated[
+        bool,
+        typer.Option("--weights", help="Show the weights and biases of each gate (shapes, norms, values when few)."),
+    ] = False,
+    example: Annotated[
+        bool, typer.Option("--example", help="Walk through the seed's worked example (a built-in 1-unit model).")
+    ] = False,
     model: ModelOpt = None,
-    data_csv: Annotated[str | None, typer.Option(
-        "--data", help="Trace over this CSV (same columns as the training data) instead of the model file's copy "
-        "of the training data's last rows.")] = None,
-    date: Annotated[str | None, typer.Option(
-        "--date", help="Trace the window that ends on this date, e.g. 2024-12-31.")] = None,
-    at: Annotated[int | None, typer.Option(
-        "--at", help="Trace the window that ends at this data row (0 = first row, -1 = last).")] = None,
+    data_csv: Annotated[
+        str | None,
+        typer.Option(
+            "--data",
+            help="Trace over this CSV (same columns as the training data) instead of the model file's copy "
+            "of the training data's last rows.",
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Trace the window that ends on this date, e.g. 2024-12-31.")
+    ] = None,
+    at: Annotated[
+        int | None, typer.Option("--at", help="Trace the window that ends at this data row (0 = first row, -1 = last).")
+    ] = None,
     layer: Annotated[int | None, typer.Option("--layer", help="Show only this layer (0 = the first).")] = None,
-    units: Annotated[str | None, typer.Option(
-        "--units", help="Units to show: 0,3,5 or 0-7 or all. [default: all, or the --top 8 when more]",
-        show_default=False)] = None,
-    top: Annotated[int | None, typer.Option(
-        "--top", help="Show the K units whose long-term memory changed most over the window.")] = None,
-    steps: Annotated[str | None, typer.Option(
-        "--steps", help="Steps to show: all, N (the last N), first:N, last:N, or A-B (1-based). "
-        "[default: last 5 when more]", show_default=False)] = None,
-    explain: Annotated[bool | None, typer.Option(
-        "--explain/--no-explain", help="Write out the seed's three stages with their arithmetic for each shown "
-        "step and unit. [default: on for 1-unit models]", show_default=False)] = None,
-    json_out: Annotated[bool, typer.Option(
-        "--json", help="Print machine-readable JSON only (the step trace: every number of every layer, step "
-        "and unit).")] = False,
+    units: Annotated[
+        str | None,
+        typer.Option(
+            "--units",
+            help="Units to show: 0,3,5 or 0-7 or all. [default: all, or the --top 8 when more]",
+            show_default=False,
+        ),
+    ] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", help="Show the K units whose long-term memory changed most over the window.")
+    ] = None,
+    steps: Annotated[
+        str | None,
+        typer.Option(
+            "--steps",
+            help="Steps to show: all, N (the last N), first:N, last:N, or A-B (1-based). [default: last 5 when more]",
+            show_default=False,
+        ),
+    ] = None,
+    explain: Annotated[
+        bool | None,
+        typer.Option(
+            "--explain/--no-explain",
+            help="Write out the seed's three stages with their arithmetic for each shown "
+            "step and unit. [default: on for 1-unit models]",
+            show_default=False,
+        ),
+    ] = None,
+    json_out: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print machine-readable JSON only (the step trace: every number of every layer, step and unit).",
+        ),
+    ] = False,
 ) -> None:
     """Look inside a trained model: a summary, its weights, or every gate of every step.
 
@@ -119,8 +157,9 @@ def inspect(
     """
     trace_opts = any(v is not None for v in (data_csv, date, at, top, steps, explain))
     if example + weights + step_trace > 1:
-        raise OptionError("--example, --weights and --step-trace each show something different",
-                          hint="give one of them")
+        raise OptionError(
+            "--example, --weights and --step-trace each show something different", hint="give one of them"
+        )
     if example:
         from lstmcli.render.inspect import render_seed_example
 
@@ -134,8 +173,10 @@ def inspect(
         raise OptionError("--top and --units both choose units", hint="give one of them")
     if weights:
         if trace_opts:
-            raise OptionError("--data, --date, --at, --top, --steps and --explain belong to --step-trace",
-                              hint="use --weights with --layer, --units or --json")
+            raise OptionError(
+                "--data, --date, --at, --top, --steps and --explain belong to --step-trace",
+                hint="use --weights with --layer, --units or --json",
+            )
         _weights(model, layer, units, json_out)
         return
     if step_trace or trace_opts or layer is not None or units is not None:
@@ -152,8 +193,11 @@ def _load(model):
         return path, Forecaster.load(path)
     except LstmError as e:
         if not path.exists():
-            raise LstmError(e.message, hint="train one first: lstm train prices.csv, pass --model PATH, "
-                            "or see the seed's built-in model: lstm inspect --example") from None
+            raise LstmError(
+                e.message,
+                hint="train one first: lstm train prices.csv, pass --model PATH, "
+                "or see the seed's built-in model: lstm inspect --example",
+            ) from None
         raise
 
 
@@ -161,8 +205,10 @@ def _check_layer(layer: int | None, n_layers: int) -> list[int]:
     if layer is None:
         return list(range(n_layers))
     if not 0 <= layer < n_layers:
-        raise OptionError(f"--layer {layer} does not exist (the model has layer{'s 0..' if n_layers > 1 else ' '}"
-                          f"{n_layers - 1})", hint=f"choose --layer from 0 to {n_layers - 1}")
+        raise OptionError(
+            f"--layer {layer} does not exist (the model has layer{'s 0..' if n_layers > 1 else ' '}{n_layers - 1})",
+            hint=f"choose --layer from 0 to {n_layers - 1}",
+        )
     return [layer]
 
 
@@ -180,8 +226,11 @@ def _summary(model, json_out: bool) -> None:
     out.print(render.summary_table(fc.meta, fc.params, str(path)))
     flag = "" if model is None else f" --model {path}"
     flag = user_text(flag)
-    out.print(f"See it think: lstm inspect --step-trace{flag}    its weights: lstm inspect --weights{flag}",
-              style="dim", soft_wrap=True)
+    out.print(
+        f"See it think: lstm inspect --step-trace{flag}    its weights: lstm inspect --weights{flag}",
+        style="dim",
+        soft_wrap=True,
+    )
 
 
 def _weights(model, layer: int | None, units: str | None, json_out: bool) -> None:
@@ -259,8 +308,13 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
     kind = {"level": "price levels", "diff": "price changes", "log-return": "log-returns"}[t.target]
     first, last = t.rows[0] - (1 if t.target != "level" else 0), t.rows[-1]
     L = len(t.record.layers)
-    out.print(Text(f"Step trace of {path} ({L} layer{'s' if L > 1 else ''} x {H} unit{'s' if H > 1 else ''}, "
-                   f"window {t.steps} steps of scaled {kind}): rows {first}..{last} of {t.source}.", style="bold"))
+    out.print(
+        Text(
+            f"Step trace of {path} ({L} layer{'s' if L > 1 else ''} x {H} unit{'s' if H > 1 else ''}, "
+            f"window {t.steps} steps of scaled {kind}): rows {first}..{last} of {t.source}.",
+            style="bold",
+        )
+    )
     out.print(render.legend())
     note = render.omitted_note(t, step_list, selection, top_used)
     if note is not None:

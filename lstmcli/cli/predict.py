@@ -13,16 +13,22 @@ from lstmcli.cli.common import STDOUT, ModelOpt, check_one_stdout, model_path, r
 def predict(
     days: Annotated[int, typer.Option("--days", "-d", help="How many steps ahead to forecast.")] = 5,
     model: ModelOpt = None,
-    data_csv: Annotated[str | None, typer.Option("--data", help="Forecast from the end of this newer CSV "
-                                                 "(same columns) instead of the training data; no retraining.")]
-    = None,
-    interval: Annotated[float, typer.Option(help="Coverage of the prediction interval (0 to turn it off).")]
-    = 0.9,
+    data_csv: Annotated[
+        str | None,
+        typer.Option(
+            "--data",
+            help="Forecast from the end of this newer CSV (same columns) instead of the training data; no retraining.",
+        ),
+    ] = None,
+    interval: Annotated[float, typer.Option(help="Coverage of the prediction interval (0 to turn it off).")] = 0.9,
     json_out: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write the forecast to this CSV file "
-                                                "(-: print only the CSV).")] = None,
-    chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Draw a terminal chart (only on a terminal).")]
-    = True,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Also write the forecast to this CSV file (-: print only the CSV)."),
+    ] = None,
+    chart: Annotated[
+        bool, typer.Option("--chart/--no-chart", help="Draw a terminal chart (only on a terminal).")
+    ] = True,
 ) -> None:
     """Forecast the next days from the saved model, as a dated table (and a chart).
 
@@ -78,11 +84,16 @@ def _notes(fc, fc_model, interval: float) -> None:
         from lstmcli.forecast import MIN_INTERVAL_ORIGINS
 
         rows = (fc_model.meta.get("validation") or {}).get("rows", "too few")
-        stderr().print(f"[yellow]Note:[/] no prediction interval: the model was validated on {rows} rows, fewer than "
-                       f"the {MIN_INTERVAL_ORIGINS} it needs to calibrate one. Train on a longer history or with a "
-                       "larger --val-fraction to get one.", soft_wrap=True)
+        stderr().print(
+            f"[yellow]Note:[/] no prediction interval: the model was validated on {rows} rows, fewer than "
+            f"the {MIN_INTERVAL_ORIGINS} it needs to calibrate one. Train on a longer history or with a "
+            "larger --val-fraction to get one.",
+            soft_wrap=True,
+        )
     if fc.is_flat:  # right for a random walk, but worth knowing
-        stderr().print("[yellow]Note:[/] the forecast is almost flat (it moves less than a tenth of a typical "
-                       "step): the model expects about no change, much as the naive forecast does, which is "
-                       "often the best there is for prices; lstm backtest shows whether it is here.",
-                       soft_wrap=True)
+        stderr().print(
+            "[yellow]Note:[/] the forecast is almost flat (it moves less than a tenth of a typical "
+            "step): the model expects about no change, much as the naive forecast does, which is "
+            "often the best there is for prices; lstm backtest shows whether it is here.",
+            soft_wrap=True,
+        )

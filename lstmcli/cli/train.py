@@ -12,20 +12,32 @@ from lstmcli.errors import LstmError
 
 def train(
     csv: Annotated[str, typer.Argument(metavar="PRICES.CSV", help="Price CSV file, or - to read standard input.")],
-    column: Annotated[str | None, typer.Option(help="Column to forecast. [default: Adj Close, Close, Price, "
-                                               "or the only numeric column]", show_default=False)] = None,
-    date_column: Annotated[str | None, typer.Option(help="Date column. [default: found by name or by parsing]",
-                                                    show_default=False)] = None,
-    features: Annotated[str | None, typer.Option(help="Extra input columns, comma-separated, e.g. Volume,High.")]
-    = None,
-    target: Annotated[str, typer.Option(help="What the network learns: log-return, diff or level. "
-                                        "Forecasts are always prices.")] = "log-return",
+    column: Annotated[
+        str | None,
+        typer.Option(
+            help="Column to forecast. [default: Adj Close, Close, Price, or the only numeric column]",
+            show_default=False,
+        ),
+    ] = None,
+    date_column: Annotated[
+        str | None, typer.Option(help="Date column. [default: found by name or by parsing]", show_default=False)
+    ] = None,
+    features: Annotated[
+        str | None, typer.Option(help="Extra input columns, comma-separated, e.g. Volume,High.")
+    ] = None,
+    target: Annotated[
+        str, typer.Option(help="What the network learns: log-return, diff or level. Forecasts are always prices.")
+    ] = "log-return",
     window: Annotated[int, typer.Option(help="Look-back steps per input window.")] = 30,
     hidden: Annotated[int, typer.Option(help="LSTM units per layer.")] = 32,
     layers: Annotated[int, typer.Option(help="Stacked LSTM layers.")] = 1,
     epochs: Annotated[int, typer.Option(help="Most epochs to train (early stopping usually ends sooner).")] = 60,
-    batch_size: Annotated[int | None, typer.Option(help="Windows per mini-batch. \\[default: 64, at most 1/8 of the "
-                                                   "training windows]", show_default=False)] = None,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(
+            help="Windows per mini-batch. \\[default: 64, at most 1/8 of the training windows]", show_default=False
+        ),
+    ] = None,
     lr: Annotated[float, typer.Option(help="Adam learning rate.")] = 1e-3,
     seed: Annotated[int, typer.Option(help="Random seed: same data + options + seed = same model.")] = 0,
     val_fraction: Annotated[float, typer.Option(help="Last share of the series held out for validation.")] = 0.2,
@@ -45,8 +57,17 @@ def train(
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import check_target
 
-    config = TrainConfig(window=window, hidden=hidden, layers=layers, epochs=epochs, batch_size=batch_size,
-                         lr=lr, seed=seed, val_fraction=val_fraction, patience=patience)
+    config = TrainConfig(
+        window=window,
+        hidden=hidden,
+        layers=layers,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        seed=seed,
+        val_fraction=val_fraction,
+        patience=patience,
+    )
     config.validate()  # cheap mistakes first, before reading anything
     check_target(target)
     path = model_path(model)
@@ -59,23 +80,43 @@ def train(
     series = read_series(csv, column=column, date_column=date_column, features=split_names(features))
 
     forecaster = Forecaster(config, target)
-    with StopFlag() as stop, ProgressBar(
-        err, quiet, total=epochs, before="epoch {task.completed:>3}/{task.total}", bar_width=20,
-        after="loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}",
-        fields=dict(train="-", val="-", best="-"),
-    ) as bar:
+    with (
+        StopFlag() as stop,
+        ProgressBar(
+            err,
+            quiet,
+            total=epochs,
+            before="epoch {task.completed:>3}/{task.total}",
+            bar_width=20,
+            after="loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}",
+            fields=dict(train="-", val="-", best="-"),
+        ) as bar,
+    ):
 
         def on_epoch(r) -> None:
-            bar.update(r.epoch, train=f"{r.train_loss:.4f}", val=f"{r.val_loss:.4f}",
-                       best=f"{r.best_val_loss:.4f} (epoch {r.best_epoch})")
+            bar.update(
+                r.epoch,
+                train=f"{r.train_loss:.4f}",
+                val=f"{r.val_loss:.4f}",
+                best=f"{r.best_val_loss:.4f} (epoch {r.best_epoch})",
+            )
 
-        forecaster.fit(series.values, series.dates, series.columns, frequency=series.frequency,
-                       source=series.source, sha256=series.sha256, on_epoch=None if quiet else on_epoch,
-                       should_stop=stop)
+        forecaster.fit(
+            series.values,
+            series.dates,
+            series.columns,
+            frequency=series.frequency,
+            source=series.source,
+            sha256=series.sha256,
+            on_epoch=None if quiet else on_epoch,
+            should_stop=stop,
+        )
     saved = forecaster.save(path)
     if forecaster.result.interrupted:
-        err.print(f"[yellow]Stopped by {stop.requested} after epoch {forecaster.result.epochs_run}; "
-                  f"kept the best model so far (epoch {forecaster.result.best_epoch}).[/]")
+        err.print(
+            f"[yellow]Stopped by {stop.requested} after epoch {forecaster.result.epochs_run}; "
+            f"kept the best model so far (epoch {forecaster.result.best_epoch}).[/]"
+        )
 
     from lstmcli.render.common import user_text
 

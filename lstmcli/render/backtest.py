@@ -19,7 +19,6 @@ def verdict_line(result, baseline: str | None = None) -> str:
     return f"[{VERDICT_STYLES[kind]}]{sentence}[/]"
 
 
-
 def _num(v: float | None, fmt: str) -> str:
     return "-" if v is None or not math.isfinite(v) else format(v, fmt)
 
@@ -28,18 +27,31 @@ def summary_table(result):
     """One row per model: overall MAE, RMSE, MAPE, sMAPE, MASE, direction; best per column marked *."""
     r = result
     d0 = r.dates
-    span = (f" from {user_text(format_date(d0[r.origins[0]], r.frequency))} to "
-            f"{user_text(format_date(d0[r.origins[-1]], r.frequency))}") if d0 is not None else ""
+    span = (
+        (
+            f" from {user_text(format_date(d0[r.origins[0]], r.frequency))} to "
+            f"{user_text(format_date(d0[r.origins[-1]], r.frequency))}"
+        )
+        if d0 is not None
+        else ""
+    )
     unit = r.step_word(2)
-    title = (f"Backtest of {user_text(repr(r.column))}: {len(r.origins):,} origins{span}, "
-             f"1-{r.spec.days} {unit} ahead, "
-             f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {r.config.hidden} units, "
-             f"{r.target}, batch {r.config.batch_size})")
+    title = (
+        f"Backtest of {user_text(repr(r.column))}: {len(r.origins):,} origins{span}, "
+        f"1-{r.spec.days} {unit} ahead, "
+        f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {r.config.hidden} units, "
+        f"{r.target}, batch {r.config.batch_size})"
+    )
     table = Table(title=title, title_justify="left", caption_justify="left")
     table.add_column("model", no_wrap=True)
-    cols = [("mae", "MAE", price), ("rmse", "RMSE", price), ("mape", "MAPE %", lambda v: _num(v, ".2f")),
-            ("smape", "sMAPE %", lambda v: _num(v, ".2f")), ("mase", "MASE", lambda v: _num(v, ".3f")),
-            ("direction", "direction", lambda v: _num(v, ".0f") + ("%" if v is not None else ""))]
+    cols = [
+        ("mae", "MAE", price),
+        ("rmse", "RMSE", price),
+        ("mape", "MAPE %", lambda v: _num(v, ".2f")),
+        ("smape", "sMAPE %", lambda v: _num(v, ".2f")),
+        ("mase", "MASE", lambda v: _num(v, ".3f")),
+        ("direction", "direction", lambda v: _num(v, ".0f") + ("%" if v is not None else "")),
+    ]
     for _, name, _ in cols:
         table.add_column(name, justify="right")
     has_cov = r.coverage is not None
@@ -60,11 +72,13 @@ def summary_table(result):
             row.append(f"{r.coverage:.1f}%" if m == "lstm" else "")
         table.add_row(*row)
     seasonal = "seasonal " if r.season > 1 else ""
-    table.caption = (f"* best in column; (ref) the baseline the verdict compares with. naive = last value; "
-                     f"drift = naive + average past change; moving average of the last {r.ma_window}. "
-                     f"MASE = MAE / in-sample {seasonal}naive MAE before the test window ({price(r.scale)}). "
-                     f"Direction: forecast above/below the last value as the actual was. "
-                     f"{r.season_reason[0].upper() + r.season_reason[1:]}.")
+    table.caption = (
+        f"* best in column; (ref) the baseline the verdict compares with. naive = last value; "
+        f"drift = naive + average past change; moving average of the last {r.ma_window}. "
+        f"MASE = MAE / in-sample {seasonal}naive MAE before the test window ({price(r.scale)}). "
+        f"Direction: forecast above/below the last value as the actual was. "
+        f"{r.season_reason[0].upper() + r.season_reason[1:]}."
+    )
     return table
 
 
@@ -102,8 +116,10 @@ def coverage_sentence(result) -> str:
     how = "close to" if abs(gap) <= 3 else ("above" if gap > 0 else "BELOW")
     style = "green" if abs(gap) <= 3 else ("yellow" if gap > 0 else "bold red")
     n = r.actual.size
-    return (f"[{style}]The {r.interval:.0%} prediction interval held {r.coverage:.1f}% of the {n:,} held-out values "
-            f"({how} nominal).[/]")
+    return (
+        f"[{style}]The {r.interval:.0%} prediction interval held {r.coverage:.1f}% of the {n:,} held-out values "
+        f"({how} nominal).[/]"
+    )
 
 
 def band_chart(result, width: int = 70, height: int = 14) -> str:
@@ -115,7 +131,15 @@ def band_chart(result, width: int = 70, height: int = 14) -> str:
     xs = rows - rows[0]
     ys = [r.actual[:, 0], r.forecasts["lstm"][:, 0], r.lower[:, 0], r.upper[:, 0]]
     legend = ["actual", "LSTM 1-step forecast", f"{r.interval:.0%} low", f"{r.interval:.0%} high"]
-    lines = plot_to_string(ys, xs=[xs] * 4, lines=True, width=width, height=height, legend_labels=legend,
-                           title=f"{r.column}: test window, 1 {r.step_word()} ahead", color=True,
-                           x_unit=f" {r.step_word(2)} into the test window")
+    lines = plot_to_string(
+        ys,
+        xs=[xs] * 4,
+        lines=True,
+        width=width,
+        height=height,
+        legend_labels=legend,
+        title=f"{r.column}: test window, 1 {r.step_word()} ahead",
+        color=True,
+        x_unit=f" {r.step_word(2)} into the test window",
+    )
     return "\n".join(lines) if isinstance(lines, list) else lines

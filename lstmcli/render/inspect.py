@@ -90,8 +90,16 @@ def step_table(t: Trace, s: int, selection: Selection) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     if many:
         table.add_column("layer", justify="right")
-    for header in ("unit", "forget\ngate", "input\ngate", "candidate\n(-1..1)", "output\ngate",
-                   "long-term\nbefore", "long-term\nafter", "short-term\nafter"):
+    for header in (
+        "unit",
+        "forget\ngate",
+        "input\ngate",
+        "candidate\n(-1..1)",
+        "output\ngate",
+        "long-term\nbefore",
+        "long-term\nafter",
+        "short-term\nafter",
+    ):
         table.add_column(header, justify="right", no_wrap=True)
     for n, (k, units) in enumerate(selection):
         rec = t.record.layers[k]
@@ -100,9 +108,12 @@ def step_table(t: Trace, s: int, selection: Selection) -> Table:
         for u in units:
             row = [
                 str(u),
-                _gate(float(rec.forget_gate[s, 0, u])), _gate(float(rec.input_gate[s, 0, u])),
-                _signed(float(rec.candidate[s, 0, u])), _gate(float(rec.output_gate[s, 0, u])),
-                _signed(float(rec.cell_prev[s, 0, u])), _signed(float(rec.cell_new[s, 0, u])),
+                _gate(float(rec.forget_gate[s, 0, u])),
+                _gate(float(rec.input_gate[s, 0, u])),
+                _signed(float(rec.candidate[s, 0, u])),
+                _gate(float(rec.output_gate[s, 0, u])),
+                _signed(float(rec.cell_prev[s, 0, u])),
+                _signed(float(rec.cell_new[s, 0, u])),
                 _signed(float(rec.hidden_new[s, 0, u])),
             ]
             table.add_row(*([str(k)] if many else []), *row)
@@ -112,8 +123,9 @@ def step_table(t: Trace, s: int, selection: Selection) -> Table:
 def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str) -> Table:
     """One unit, one row per step (the seed's layout): input, gates, memories after the step."""
     rec = t.record.layers[layer]
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False,
-                  title_style="bold")
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title_style="bold"
+    )
     has_dates = t.dates is not None
     table.add_column("step", justify="right")
     if has_dates:
@@ -126,8 +138,7 @@ def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str
         table.add_column("scaled\ninput", justify="right", no_wrap=True)
     else:
         table.add_column("input\n(layer below)", justify="right")
-    for header in ("forget\ngate", "input\ngate", "candidate", "output\ngate", "long-term\nafter",
-                   "short-term\nafter"):
+    for header in ("forget\ngate", "input\ngate", "candidate", "output\ngate", "long-term\nafter", "short-term\nafter"):
         table.add_column(header, justify="right", no_wrap=True)
     for s in steps:
         row = [str(s + 1)]
@@ -141,9 +152,14 @@ def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str
         else:
             x = rec.inputs[s, 0]
             row.append(_signed(float(x[0])) if len(x) == 1 else f"{len(x)} values")
-        row += [_gate(float(rec.forget_gate[s, 0, unit])), _gate(float(rec.input_gate[s, 0, unit])),
-                _signed(float(rec.candidate[s, 0, unit])), _gate(float(rec.output_gate[s, 0, unit])),
-                _signed(float(rec.cell_new[s, 0, unit])), _signed(float(rec.hidden_new[s, 0, unit]))]
+        row += [
+            _gate(float(rec.forget_gate[s, 0, unit])),
+            _gate(float(rec.input_gate[s, 0, unit])),
+            _signed(float(rec.candidate[s, 0, unit])),
+            _gate(float(rec.output_gate[s, 0, unit])),
+            _signed(float(rec.cell_new[s, 0, unit])),
+            _signed(float(rec.hidden_new[s, 0, unit])),
+        ]
         table.add_row(*row)
     return table
 
@@ -178,21 +194,24 @@ def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
     text.append(f"{arith} = {t.head[0]:+.4f} (scaled, from the last step's short-term memory)\n")
     col, last, fc, y = t.columns[0], float(t.last_price[0]), float(t.forecast[0]), float(t.head_target[0])
     mean = float(t.scale_mean[0])
-    unscale = (f"  unscaled: {explain.term(float(t.head[0]))} x {float(t.scale_std[0]):.4g} (std) + "
-               f"{f'{mean:.4g}' if mean >= 0 else f'({mean:.4g})'} (mean) = ")
+    unscale = (
+        f"  unscaled: {explain.term(float(t.head[0]))} x {float(t.scale_std[0]):.4g} (std) + "
+        f"{f'{mean:.4g}' if mean >= 0 else f'({mean:.4g})'} (mean) = "
+    )
     if t.target == "level":
         text.append(f"{unscale}{col} {price(fc)}\n")
     elif t.target == "diff":
         text.append(f"{unscale}change {_transformed(t, y)}\n  price: {price(last)} + ({y:+.4g}) = {price(fc)}\n")
     else:
-        text.append(f"{unscale}log-return {_transformed(t, y)}\n  price: {price(last)} x exp({y:+.5f}) = "
-                    f"{price(fc)}\n")
+        text.append(f"{unscale}log-return {_transformed(t, y)}\n  price: {price(last)} x exp({y:+.5f}) = {price(fc)}\n")
     when = "the next step" if t.forecast_date is None else format_date(t.forecast_date, t.frequency)
     change = fc - last
     pct = f", {100 * change / last:+.2f}%" if last != 0 else ""
     text.append("Forecast ", style="bold")
-    text.append(f"for {when} (row {t.rows[-1] + 1}): {col} {price(fc)}  (last {price(last)}, "
-                f"{'+' if change >= 0 else '-'}{price(abs(change))}{pct})\n")
+    text.append(
+        f"for {when} (row {t.rows[-1] + 1}): {col} {price(fc)}  (last {price(last)}, "
+        f"{'+' if change >= 0 else '-'}{price(abs(change))}{pct})\n"
+    )
     if t.actual is not None:
         a = float(t.actual[0])
         text.append(f"Actual value on that row: {price(a)}  (forecast error {fc - a:+.4g})\n")
@@ -208,8 +227,9 @@ def omitted_note(t: Trace, steps: Sequence[int], selection: Selection, top_used:
         H = t.record.layers[k].cell.shape[-1]
         if len(units) < H:
             how = "the ones whose long-term memory changed most" if top_used else "chosen with --units"
-            notes.append(f"layer {k}: {len(units)} of {H} units, {how}: {', '.join(map(str, units))} "
-                         "(see all: --units all)")
+            notes.append(
+                f"layer {k}: {len(units)} of {H} units, {how}: {', '.join(map(str, units))} (see all: --units all)"
+            )
     layers = [k for k, _ in selection]
     if len(layers) < len(t.record.layers):
         notes.append(f"layer {', '.join(map(str, layers))} of 0..{len(t.record.layers) - 1} (other: --layer K)")
@@ -228,8 +248,11 @@ def summary_table(meta: dict, params: dict[str, np.ndarray], path: str) -> Table
     table.add_column("what", style="bold", no_wrap=True)
     table.add_column("value")
     d, c, tr = meta.get("data", {}), meta.get("config", {}), meta.get("training", {})
-    table.add_row("format", f"lstmcli model file version {meta.get('format_version')}, written by "
-                  f"{meta.get('tool', 'lstmcli')} {meta.get('tool_version', '?')} on {meta.get('created', '?')}")
+    table.add_row(
+        "format",
+        f"lstmcli model file version {meta.get('format_version')}, written by "
+        f"{meta.get('tool', 'lstmcli')} {meta.get('tool_version', '?')} on {meta.get('created', '?')}",
+    )
     if d:
         span = f"{d['first_date'][:10]} .. {d['last_date'][:10]}" if d.get("first_date") else "no dates"
         freq = FREQUENCY_NAMES.get(d.get("frequency") or "", "irregular or no dates")
@@ -239,25 +262,38 @@ def summary_table(meta: dict, params: dict[str, np.ndarray], path: str) -> Table
     table.add_row("columns", Text(", ".join(cols) + (" (the first is forecast)" if len(cols) > 1 else "")))
     n_params = sum(int(p.size) for p in params.values())
     F, H, L, O = engine.dims(params)
-    table.add_row("network", f"{L} layer{'s' if L > 1 else ''} x {H} LSTM unit{'s' if H > 1 else ''}, "
-                  f"{F} input{'s' if F > 1 else ''}, head to {O} output{'s' if O > 1 else ''}; "
-                  f"{n_params:,} parameters ({params['weight_hh_l0'].dtype})")
-    table.add_row("learns", f"the next {meta.get('target')} of each column, scaled; window {c.get('window')} "
-                  f"steps; {meta.get('horizon_strategy', 'recursive')} forecasts")
+    table.add_row(
+        "network",
+        f"{L} layer{'s' if L > 1 else ''} x {H} LSTM unit{'s' if H > 1 else ''}, "
+        f"{F} input{'s' if F > 1 else ''}, head to {O} output{'s' if O > 1 else ''}; "
+        f"{n_params:,} parameters ({params['weight_hh_l0'].dtype})",
+    )
+    table.add_row(
+        "learns",
+        f"the next {meta.get('target')} of each column, scaled; window {c.get('window')} "
+        f"steps; {meta.get('horizon_strategy', 'recursive')} forecasts",
+    )
     if tr:
         how = "interrupted" if tr.get("interrupted") else ("early stop" if tr.get("stopped_early") else "all epochs")
-        table.add_row("training", f"{tr.get('epochs_run')} of {c.get('epochs')} epochs ({how}), best epoch "
-                      f"{tr.get('best_epoch')}, validation loss {tr.get('best_val_loss', float('nan')):.4f} "
-                      f"(scaled MSE); {tr.get('train_windows', 0):,} training / {tr.get('val_windows', 0):,} "
-                      "validation windows")
-    settings = ", ".join(f"{k} {c[k]}" for k in ("batch_size", "lr", "seed", "val_fraction", "patience", "clip")
-                         if k in c)
+        table.add_row(
+            "training",
+            f"{tr.get('epochs_run')} of {c.get('epochs')} epochs ({how}), best epoch "
+            f"{tr.get('best_epoch')}, validation loss {tr.get('best_val_loss', float('nan')):.4f} "
+            f"(scaled MSE); {tr.get('train_windows', 0):,} training / {tr.get('val_windows', 0):,} "
+            "validation windows",
+        )
+    settings = ", ".join(
+        f"{k} {c[k]}" for k in ("batch_size", "lr", "seed", "val_fraction", "patience", "clip") if k in c
+    )
     table.add_row("settings", settings)
     v = meta.get("validation")
     if v:
-        table.add_row("validation", f"one-step MAE on the last {v['rows']} rows: model {price(v['model']['mae'])}, "
-                      f"naive {price(v['naive']['mae'])}, drift {price(v['drift']['mae'])} "
-                      f"(model MASE {v['model']['mase']:.3f})")
+        table.add_row(
+            "validation",
+            f"one-step MAE on the last {v['rows']} rows: model {price(v['model']['mae'])}, "
+            f"naive {price(v['naive']['mae'])}, drift {price(v['drift']['mae'])} "
+            f"(model MASE {v['model']['mase']:.3f})",
+        )
     return table
 
 
@@ -271,17 +307,29 @@ def weights_summary_table(params: dict[str, np.ndarray], k: int) -> Table:
     bias = params[f"bias_ih_l{k}"] + params[f"bias_hh_l{k}"]  # (G,)
     H = W_hh.shape[1]
     src = "input" if k == 0 else f"layer {k - 1}"
-    table = Table(title=f"Layer {k}: weight_ih_l{k} {W_ih.shape}, weight_hh_l{k} {W_hh.shape}, "
-                  f"bias {bias.shape}; rows i, f, g, o",
-                  title_justify="left", box=box.SIMPLE_HEAD, title_style="bold")
+    table = Table(
+        title=f"Layer {k}: weight_ih_l{k} {W_ih.shape}, weight_hh_l{k} {W_hh.shape}, "
+        f"bias {bias.shape}; rows i, f, g, o",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        title_style="bold",
+    )
     table.add_column("gate")
     for col in (f"weights on {src}", "norm", "weights on h", "norm", "bias min", "bias mean", "bias max"):
         table.add_column(col, justify="right")
     for g, name in enumerate(engine.GATES):
         rows = slice(g * H, (g + 1) * H)
         b = bias[rows].astype(np.float64)
-        table.add_row(name, str(W_ih[rows].shape), _norm(W_ih[rows]), str(W_hh[rows].shape), _norm(W_hh[rows]),
-                      f"{b.min():+.3f}", f"{b.mean():+.3f}", f"{b.max():+.3f}")
+        table.add_row(
+            name,
+            str(W_ih[rows].shape),
+            _norm(W_ih[rows]),
+            str(W_hh[rows].shape),
+            _norm(W_hh[rows]),
+            f"{b.min():+.3f}",
+            f"{b.mean():+.3f}",
+            f"{b.max():+.3f}",
+        )
     return table
 
 
@@ -304,12 +352,20 @@ def weights_detail_tables(params: dict[str, np.ndarray], k: int, width: int) -> 
             table.add_row(name, f"{W_hh[g, 0]:+.3f}", *(f"{w:+.3f}" for w in W_ih[g]), f"{bias[g]:+.3f}")
         return [table]
     if width < (F + H + 2) * 9:
-        return [Text(f"Layer {k}: {G} x {F + H} weights are too many to print here; "
-                     "lstm inspect --weights --json gives every value.", style="dim")]
+        return [
+            Text(
+                f"Layer {k}: {G} x {F + H} weights are too many to print here; "
+                "lstm inspect --weights --json gives every value.",
+                style="dim",
+            )
+        ]
     out: list[RenderableType] = []
     for g, name in enumerate(engine.GATES):
-        table = Table(title=f"Layer {k}, {name} {'gate' if name != 'candidate' else ''}: one row per unit",
-                      title_justify="left", box=box.SIMPLE_HEAD)
+        table = Table(
+            title=f"Layer {k}, {name} {'gate' if name != 'candidate' else ''}: one row per unit",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+        )
         table.add_column("unit", justify="right")
         for x in xs:
             table.add_column(x, justify="right")
@@ -318,8 +374,7 @@ def weights_detail_tables(params: dict[str, np.ndarray], k: int, width: int) -> 
         table.add_column("bias", justify="right")
         for u in range(H):
             r = g * H + u
-            table.add_row(str(u), *(f"{w:+.3f}" for w in W_ih[r]), *(f"{w:+.3f}" for w in W_hh[r]),
-                          f"{bias[r]:+.3f}")
+            table.add_row(str(u), *(f"{w:+.3f}" for w in W_ih[r]), *(f"{w:+.3f}" for w in W_hh[r]), f"{bias[r]:+.3f}")
         out.append(table)
     return out
 
@@ -329,19 +384,23 @@ def head_weights_text(params: dict[str, np.ndarray]) -> Text:
     W, b = params["head.weight"], params["head.bias"]
     text = Text()
     text.append("Head: ", style="bold")
-    text.append(f"head.weight {W.shape} norm {_norm(W)}, head.bias {b.shape} = "
-                f"{', '.join(f'{v:+.4f}' for v in b)}\n")
+    text.append(f"head.weight {W.shape} norm {_norm(W)}, head.bias {b.shape} = {', '.join(f'{v:+.4f}' for v in b)}\n")
     if W.size <= 16:
         for o in range(W.shape[0]):
-            text.append(f"  output {o}: weights on the last short-term memory "
-                        f"{', '.join(f'{w:+.4f}' for w in W[o])}\n")
+            text.append(f"  output {o}: weights on the last short-term memory {', '.join(f'{w:+.4f}' for w in W[o])}\n")
     return text
 
 
 def weights_dict(params: dict[str, np.ndarray]) -> dict:
     """Every parameter as {name: {shape, norm, values}} for --weights --json."""
-    return {name: {"shape": list(p.shape), "norm": float(np.linalg.norm(p.astype(np.float64))),
-                   "values": p.astype(np.float64).tolist()} for name, p in params.items()}
+    return {
+        name: {
+            "shape": list(p.shape),
+            "norm": float(np.linalg.norm(p.astype(np.float64))),
+            "values": p.astype(np.float64).tolist(),
+        }
+        for name, p in params.items()
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -368,9 +427,14 @@ def memory_table(title: str, rec: engine.LayerRecord, inputs: list[float], unit:
         f, i = rec.forget_gate[t, 0, unit], rec.input_gate[t, 0, unit]
         g, o = rec.candidate[t, 0, unit], rec.output_gate[t, 0, unit]
         table.add_row(
-            str(t + 1), explain.num(x),
-            Text(f"{f:.3f}", gate_style(f)), Text(f"{i:.3f}", gate_style(i)), f"{g:+.3f}",
-            Text(f"{o:.3f}", gate_style(o)), f"{rec.cell_new[t, 0, unit]:.3f}", f"{rec.hidden_new[t, 0, unit]:.3f}",
+            str(t + 1),
+            explain.num(x),
+            Text(f"{f:.3f}", gate_style(f)),
+            Text(f"{i:.3f}", gate_style(i)),
+            f"{g:+.3f}",
+            Text(f"{o:.3f}", gate_style(o)),
+            f"{rec.cell_new[t, 0, unit]:.3f}",
+            f"{rec.hidden_new[t, 0, unit]:.3f}",
         )
     return table
 
@@ -396,11 +460,14 @@ def render_seed_example() -> list[RenderableType]:
     for name, prices in example.COMPANIES.items():
         seq = np.asarray(prices, dtype=float).reshape(1, -1, 1)  # (B=1, T=4, F=1)
         pred, rec = engine.forward(params, seq)
-        parts.append(memory_table(f"Company {name}: prices {', '.join(explain.num(p) for p in prices)}",
-                                  rec.layers[0], prices))
+        parts.append(
+            memory_table(f"Company {name}: prices {', '.join(explain.num(p) for p in prices)}", rec.layers[0], prices)
+        )
         target = round(float(pred[0, 0]))
-        parts.append(Text(
-            f"Final short-term memory {pred[0, 0]:.3f}: the model predicts about {target} for "
-            f"company {name}'s day 5.\n"
-        ))
+        parts.append(
+            Text(
+                f"Final short-term memory {pred[0, 0]:.3f}: the model predicts about {target} for "
+                f"company {name}'s day 5.\n"
+            )
+        )
     return parts

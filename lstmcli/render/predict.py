@@ -12,8 +12,10 @@ from lstmcli.render.common import format_date, price, user_text
 def title(fc, days: int) -> str:
     """`Close: 5-step forecast (recursive) after 2024-05-31, last value 101.23` (markup, italic)."""
     last = "" if fc.last_date is None else f" after {user_text(format_date(fc.last_date, fc.frequency))}"
-    return (f"[italic]{user_text(fc.column)}: {days}-step forecast ({fc.strategy}){last}, "
-            f"last value {price(fc.last_value)}[/]")
+    return (
+        f"[italic]{user_text(fc.column)}: {days}-step forecast ({fc.strategy}){last}, "
+        f"last value {price(fc.last_value)}[/]"
+    )
 
 
 def forecast_table(fc, title: str | None = None) -> Table:
@@ -51,7 +53,14 @@ def forecast_chart(fc, width: int = 70, height: int = 14) -> str:
         ys += [np.append(fc.last_value, fc.lower), np.append(fc.last_value, fc.upper)]
         xs += [xs_fc, xs_fc]
         legend += [f"{fc.interval:.0%} low", f"{fc.interval:.0%} high"]
-    lines = plot_to_string(ys, xs=xs, lines=True, width=width, height=height, legend_labels=legend,
-                           title=f"{fc.column}: last {n} observations and the forecast (x: steps from the last one)",
-                           color=True)
+    lines = plot_to_string(
+        ys,
+        xs=xs,
+        lines=True,
+        width=width,
+        height=height,
+        legend_labels=legend,
+        title=f"{fc.column}: last {n} observations and the forecast (x: steps from the last one)",
+        color=True,
+    )
     return "\n".join(lines) if isinstance(lines, list) else lines

@@ -13,23 +13,32 @@ def verdict(validation: dict) -> tuple[str, str]:
     if not (m == m and n == n):  # NaN
         return "yellow", "No validation comparison is available."
     if n == 0:
-        return ("green", "The model matches the naive forecast exactly.") if m == 0 else (
-            "red", "The naive forecast is perfect on validation; the model is worse.")
+        return (
+            ("green", "The model matches the naive forecast exactly.")
+            if m == 0
+            else ("red", "The naive forecast is perfect on validation; the model is worse.")
+        )
     rel = (m - n) / n * 100
     if rel < -1:
         return "green", f"The model beats the naive forecast by {-rel:.1f}% (one-step MAE on validation)."
     if rel <= 1:
-        return "yellow", (f"The model is about as good as the naive forecast ({rel:+.1f}% MAE): it adds little "
-                          "over 'tomorrow = today'.")
-    return "bold red", (f"The model does NOT beat the naive forecast: its one-step MAE is {rel:.1f}% worse. "
-                        "Trust 'tomorrow = today' over this forecast.")
+        return "yellow", (
+            f"The model is about as good as the naive forecast ({rel:+.1f}% MAE): it adds little "
+            "over 'tomorrow = today'."
+        )
+    return "bold red", (
+        f"The model does NOT beat the naive forecast: its one-step MAE is {rel:.1f}% worse. "
+        "Trust 'tomorrow = today' over this forecast."
+    )
 
 
 def validation_table(validation: dict, column: str) -> Table:
     """One-step-ahead errors on the validation part: model, naive and drift."""
     rows = validation["rows"]
-    table = Table(title=f"One-step-ahead error in {user_text(repr(column))}, last {rows:,} rows (validation)",
-                  title_justify="left")
+    table = Table(
+        title=f"One-step-ahead error in {user_text(repr(column))}, last {rows:,} rows (validation)",
+        title_justify="left",
+    )
     table.add_column("forecast")
     for col in ("MAE", "RMSE", "MASE", "direction right"):
         table.add_column(col, justify="right")
@@ -39,8 +48,13 @@ def validation_table(validation: dict, column: str) -> Table:
         v = validation[key]
         da = v.get("directional_accuracy")
         mark = " *" if key == best else ""
-        table.add_row(labels[key] + mark, price(v["mae"]), price(v["rmse"]), f"{v['mase']:.3f}",
-                      "-" if da is None else f"{da:.0f}%")
+        table.add_row(
+            labels[key] + mark,
+            price(v["mae"]),
+            price(v["rmse"]),
+            f"{v['mase']:.3f}",
+            "-" if da is None else f"{da:.0f}%",
+        )
     # not "MASE < 1 beats naive": the scale is naive's error on the training part, and a model
     # can score below 1 there while losing to naive on these rows (seen with --lr 10)
     table.caption = "* lowest MAE. MASE scales MAE by naive's MAE in training."
@@ -60,13 +74,22 @@ def training_summary(meta: dict, model_path: str) -> Table:
     table.add_row("data", f"{user_text(d['source'])}: {d['rows']:,} rows, {span}" + (f" ({freq})" if freq else ""))
     cols = meta["columns"]
     table.add_row("column", user_text(repr(cols[0]) + (f" + features {', '.join(cols[1:])}" if len(cols) > 1 else "")))
-    table.add_row("split", f"{t['train_windows']:,} training windows, {t['val_windows']:,} validation windows "
-                  f"(chronological, last {c['val_fraction']:.0%})")
-    table.add_row("model", f"{c['layers']} x {c['hidden']} LSTM units, window {c['window']}, "
-                  f"learns {meta['target']}, {meta['horizon_strategy']} forecasts, batch {c['batch_size']}")
+    table.add_row(
+        "split",
+        f"{t['train_windows']:,} training windows, {t['val_windows']:,} validation windows "
+        f"(chronological, last {c['val_fraction']:.0%})",
+    )
+    table.add_row(
+        "model",
+        f"{c['layers']} x {c['hidden']} LSTM units, window {c['window']}, "
+        f"learns {meta['target']}, {meta['horizon_strategy']} forecasts, batch {c['batch_size']}",
+    )
     how = "interrupted (Ctrl-C)" if t["interrupted"] else ("early stop" if t["stopped_early"] else "all epochs")
-    table.add_row("training", f"{t['epochs_run']} of {c['epochs']} epochs ({how}); best epoch {t['best_epoch']}, "
-                  f"validation loss {t['best_val_loss']:.4f} (scaled MSE)")
+    table.add_row(
+        "training",
+        f"{t['epochs_run']} of {c['epochs']} epochs ({how}); best epoch {t['best_epoch']}, "
+        f"validation loss {t['best_val_loss']:.4f} (scaled MSE)",
+    )
     table.add_row("seed", str(c["seed"]))
     table.add_row("saved", user_text(model_path))
     return table

@@ -4,6 +4,7 @@ They were written before the model file became typed dataclasses (modelfile.Mode
 kept unchanged, so tests/test_modelfile.py can check that files written by older lstmcli still
 load and forecast the same. Run: python tests/data/make_v1_fixtures.py tests/data
 """
+
 import json
 import sys
 from pathlib import Path
