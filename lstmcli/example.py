@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstmcli import engine
+
 #: (short-term weight, input weight, bias) of each block, in the seed's words and order.
 SEED_BLOCKS: dict[str, tuple[float, float, float]] = {
     "forget": (2.70, 1.63, 1.62),
@@ -33,7 +35,7 @@ COMPANIES: dict[str, list[float]] = {
 
 def seed_params() -> dict[str, np.ndarray]:
     """The seed's weights as an lstmcli/PyTorch parameter dict (float64, 1 unit)."""
-    order = ("input", "forget", "candidate", "output")  # PyTorch's i, f, g, o
+    order = engine.GATES  # the engine's (PyTorch's) row order i, f, g, o
     w_hh = np.array([[SEED_BLOCKS[g][0]] for g in order])  # (4, 1)
     w_ih = np.array([[SEED_BLOCKS[g][1]] for g in order])  # (4, 1)
     b_ih = np.array([SEED_BLOCKS[g][2] for g in order])  # (4,)

@@ -284,11 +284,6 @@ class Forecaster:
         self.info: ModelInfo | None = None
         self.result: TrainResult | None = None
 
-    @property
-    def meta(self) -> dict:
-        """The metadata as the plain dict the model file stores ({} before fit). Prefer `info`."""
-        return {} if self.info is None else self.info.to_dict()
-
     # ----------------------------------------------------------------------------- fit
 
     def fit(

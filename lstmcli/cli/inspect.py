@@ -217,13 +217,13 @@ def _summary(model, json_out: bool) -> None:
     if json_out:
         import json
 
-        print(json.dumps({"model": str(path), **{k: v for k, v in fc.meta.items() if k != "tail"}}, indent=2))
+        print(json.dumps({"model": str(path), **{k: v for k, v in fc.info.to_dict().items() if k != "tail"}}, indent=2))
         return
     from lstmcli.render import inspect as render
     from lstmcli.render.common import user_text
 
     out = stdout()
-    out.print(render.summary_table(fc.meta, fc.params, str(path)))
+    out.print(render.summary_table(fc.info, fc.params, str(path)))
     flag = "" if model is None else f" --model {path}"
     flag = user_text(flag)
     out.print(
@@ -262,7 +262,7 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
     values = dates_ = None
     source = None
     if data_csv is not None:
-        series = read_data(data_csv, fc.meta["columns"])
+        series = read_data(data_csv, list(fc.info.columns))
         values, dates_, source = series.values, series.dates, series.source
     t = _trace.trace(fc, values, dates_, at=at, date=date, source=source)
     n_layers = len(t.record.layers)

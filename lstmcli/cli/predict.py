@@ -46,7 +46,7 @@ def predict(
     fc_model = Forecaster.load(path)
     values = dates_ = None
     if data_csv is not None:
-        series = read_data(data_csv, fc_model.meta["columns"])
+        series = read_data(data_csv, list(fc_model.info.columns))
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None)
 
@@ -55,7 +55,7 @@ def predict(
 
         payload = fc.to_dict()
         payload["model"] = str(path)
-        payload["validation"] = fc_model.meta.get("validation")
+        payload["validation"] = fc_model.info.validation.to_dict()
         print(json.dumps(payload, indent=2))
     if output is not None:
         write_csv(output, fc.to_dict()["forecast"], "--output")
@@ -69,7 +69,7 @@ def predict(
     out = stdout()
     out.print(render.title(fc, days), soft_wrap=True)  # a line of its own: a table title wraps at the table's width
     out.print(render.forecast_table(fc))
-    style, sentence = verdict(fc_model.meta["validation"])
+    style, sentence = verdict(fc_model.info.validation)
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     if chart and out.is_terminal and len(fc.history) > 1:
         from rich.text import Text
@@ -83,7 +83,7 @@ def _notes(fc, fc_model, interval: float) -> None:
     if interval and fc.interval is None:  # asked for (the default) but the model has none: say why
         from lstmcli.forecast import MIN_INTERVAL_ORIGINS
 
-        rows = (fc_model.meta.get("validation") or {}).get("rows", "too few")
+        rows = fc_model.info.validation.rows
         stderr().print(
             f"[yellow]Note:[/] no prediction interval: the model was validated on {rows} rows, fewer than "
             f"the {MIN_INTERVAL_ORIGINS} it needs to calibrate one. Train on a longer history or with a "

@@ -121,9 +121,9 @@ def train(
     from lstmcli.render.common import user_text
 
     out = stdout()
-    meta = forecaster.meta
-    out.print(render.training_summary(meta, str(saved)))
-    out.print(render.validation_table(meta["validation"], meta["columns"][0]))
-    style, sentence = render.verdict(meta["validation"])
+    info = forecaster.info
+    out.print(render.training_summary(info, str(saved)))
+    out.print(render.validation_table(info.validation, info.columns[0]))
+    style, sentence = render.verdict(info.validation)
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     err.print(f"Next: lstm predict --days 5{'' if model is None else f' --model {user_text(path)}'}", style="dim")

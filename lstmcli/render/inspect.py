@@ -23,6 +23,7 @@ open), so NO_COLOR and pipes read the same.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rich import box
@@ -34,6 +35,9 @@ from lstmcli import engine, example, explain
 from lstmcli.periods import FREQUENCY_NAMES
 from lstmcli.render.common import explain_text, format_date, gate_style, price, user_text
 from lstmcli.trace import Trace
+
+if TYPE_CHECKING:
+    from lstmcli.modelfile import ModelInfo
 
 #: (layer, units shown) pairs
 Selection = list[tuple[int, list[int]]]
@@ -242,23 +246,22 @@ def omitted_note(t: Trace, steps: Sequence[int], selection: Selection, top_used:
 # the model file: summary and weights
 
 
-def summary_table(meta: dict, params: dict[str, np.ndarray], path: str) -> Table:
+def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> Table:
     """What is in a model file: format, data, network, training, validation."""
     table = Table(title=f"Model file {user_text(str(path))}", title_justify="left", show_header=False, box=box.SIMPLE)
     table.add_column("what", style="bold", no_wrap=True)
     table.add_column("value")
-    d, c, tr = meta.get("data", {}), meta.get("config", {}), meta.get("training", {})
+    d, c, tr = info.data, info.config, info.training
     table.add_row(
         "format",
-        f"lstmcli model file version {meta.get('format_version')}, written by "
-        f"{meta.get('tool', 'lstmcli')} {meta.get('tool_version', '?')} on {meta.get('created', '?')}",
+        f"lstmcli model file version {info.format_version}, written by "
+        f"{info.tool} {info.tool_version} on {info.created}",
     )
-    if d:
-        span = f"{d['first_date'][:10]} .. {d['last_date'][:10]}" if d.get("first_date") else "no dates"
-        freq = FREQUENCY_NAMES.get(d.get("frequency") or "", "irregular or no dates")
-        sha = f", sha256 {d['sha256'][:12]}" if d.get("sha256") else ""
-        table.add_row("trained on", f"{user_text(d.get('source'))}: {d.get('rows', 0):,} rows, {span} ({freq}){sha}")
-    cols = meta.get("columns", [])
+    span = f"{d.first_date[:10]} .. {d.last_date[:10]}" if d.first_date else "no dates"
+    freq = FREQUENCY_NAMES.get(d.frequency or "", "irregular or no dates")
+    sha = f", sha256 {d.sha256[:12]}" if d.sha256 else ""
+    table.add_row("trained on", f"{user_text(d.source)}: {d.rows:,} rows, {span} ({freq}){sha}")
+    cols = info.columns
     table.add_row("columns", Text(", ".join(cols) + (" (the first is forecast)" if len(cols) > 1 else "")))
     n_params = sum(int(p.size) for p in params.values())
     F, H, L, O = engine.dims(params)
@@ -270,30 +273,28 @@ def summary_table(meta: dict, params: dict[str, np.ndarray], path: str) -> Table
     )
     table.add_row(
         "learns",
-        f"the next {meta.get('target')} of each column, scaled; window {c.get('window')} "
-        f"steps; {meta.get('horizon_strategy', 'recursive')} forecasts",
+        f"the next {info.target.value} of each column, scaled; window {c.window} "
+        f"steps; {info.horizon_strategy} forecasts",
     )
-    if tr:
-        how = "interrupted" if tr.get("interrupted") else ("early stop" if tr.get("stopped_early") else "all epochs")
-        table.add_row(
-            "training",
-            f"{tr.get('epochs_run')} of {c.get('epochs')} epochs ({how}), best epoch "
-            f"{tr.get('best_epoch')}, validation loss {tr.get('best_val_loss', float('nan')):.4f} "
-            f"(scaled MSE); {tr.get('train_windows', 0):,} training / {tr.get('val_windows', 0):,} "
-            "validation windows",
-        )
+    how = "interrupted" if tr.interrupted else ("early stop" if tr.stopped_early else "all epochs")
+    table.add_row(
+        "training",
+        f"{tr.epochs_run} of {c.epochs} epochs ({how}), best epoch "
+        f"{tr.best_epoch}, validation loss {tr.best_val_loss:.4f} "
+        f"(scaled MSE); {tr.train_windows:,} training / {tr.val_windows:,} "
+        "validation windows",
+    )
     settings = ", ".join(
-        f"{k} {c[k]}" for k in ("batch_size", "lr", "seed", "val_fraction", "patience", "clip") if k in c
+        f"{k} {getattr(c, k)}" for k in ("batch_size", "lr", "seed", "val_fraction", "patience", "clip")
     )
     table.add_row("settings", settings)
-    v = meta.get("validation")
-    if v:
-        table.add_row(
-            "validation",
-            f"one-step MAE on the last {v['rows']} rows: model {price(v['model']['mae'])}, "
-            f"naive {price(v['naive']['mae'])}, drift {price(v['drift']['mae'])} "
-            f"(model MASE {v['model']['mase']:.3f})",
-        )
+    v = info.validation
+    table.add_row(
+        "validation",
+        f"one-step MAE on the last {v.rows} rows: model {price(v.model.mae)}, "
+        f"naive {price(v.naive.mae)}, drift {price(v.drift.mae)} "
+        f"(model MASE {v.model.mase:.3f})",
+    )
     return table
 
 
@@ -318,7 +319,7 @@ def weights_summary_table(params: dict[str, np.ndarray], k: int) -> Table:
     for col in (f"weights on {src}", "norm", "weights on h", "norm", "bias min", "bias mean", "bias max"):
         table.add_column(col, justify="right")
     for g, name in enumerate(engine.GATES):
-        rows = slice(g * H, (g + 1) * H)
+        rows = engine.gate_rows(g, H)
         b = bias[rows].astype(np.float64)
         table.add_row(
             name,
@@ -347,8 +348,8 @@ def weights_detail_tables(params: dict[str, np.ndarray], k: int, width: int) -> 
         for x in xs:
             table.add_column(f"{x} weight", justify="right")
         table.add_column("bias", justify="right")
-        for name in ("forget", "input", "candidate", "output"):
-            g = engine.GATES.index(name)
+        for g in (engine.FORGET_GATE, engine.INPUT_GATE, engine.CANDIDATE, engine.OUTPUT_GATE):  # the seed's order
+            name = engine.GATES[g]
             table.add_row(name, f"{W_hh[g, 0]:+.3f}", *(f"{w:+.3f}" for w in W_ih[g]), f"{bias[g]:+.3f}")
         return [table]
     if width < (F + H + 2) * 9:
@@ -372,9 +373,9 @@ def weights_detail_tables(params: dict[str, np.ndarray], k: int, width: int) -> 
         for j in range(H):
             table.add_column(f"h {j}", justify="right")
         table.add_column("bias", justify="right")
-        for u in range(H):
-            r = g * H + u
-            table.add_row(str(u), *(f"{w:+.3f}" for w in W_ih[r]), *(f"{w:+.3f}" for w in W_hh[r]), f"{bias[r]:+.3f}")
+        rows = engine.gate_rows(g, H)
+        for u, (w_ih, w_hh, b) in enumerate(zip(W_ih[rows], W_hh[rows], bias[rows], strict=True)):
+            table.add_row(str(u), *(f"{w:+.3f}" for w in w_ih), *(f"{w:+.3f}" for w in w_hh), f"{b:+.3f}")
         out.append(table)
     return out
 

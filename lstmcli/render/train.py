@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 
 from lstmcli.render.common import price, user_text
 
+if TYPE_CHECKING:
+    from lstmcli.modelfile import ModelInfo, ValidationInfo
 
-def verdict(validation: dict) -> tuple[str, str]:
+
+def verdict(validation: ValidationInfo) -> tuple[str, str]:
     """(style, sentence) comparing the model's one-step MAE with naive's on validation."""
-    m, n = validation["model"]["mae"], validation["naive"]["mae"]
+    m, n = validation.model.mae, validation.naive.mae
     if not (m == m and n == n):  # NaN
         return "yellow", "No validation comparison is available."
     if n == 0:
@@ -32,9 +37,9 @@ def verdict(validation: dict) -> tuple[str, str]:
     )
 
 
-def validation_table(validation: dict, column: str) -> Table:
+def validation_table(validation: ValidationInfo, column: str) -> Table:
     """One-step-ahead errors on the validation part: model, naive and drift."""
-    rows = validation["rows"]
+    rows = validation.rows
     table = Table(
         title=f"One-step-ahead error in {user_text(repr(column))}, last {rows:,} rows (validation)",
         title_justify="left",
@@ -42,17 +47,17 @@ def validation_table(validation: dict, column: str) -> Table:
     table.add_column("forecast")
     for col in ("MAE", "RMSE", "MASE", "direction right"):
         table.add_column(col, justify="right")
-    best = min(("model", "naive", "drift"), key=lambda k: validation[k]["mae"])
+    best = min(("model", "naive", "drift"), key=lambda k: getattr(validation, k).mae)
     labels = {"model": "LSTM (this model)", "naive": "naive (tomorrow = today)", "drift": "drift (naive + trend)"}
     for key in ("model", "naive", "drift"):
-        v = validation[key]
-        da = v.get("directional_accuracy")
+        v = getattr(validation, key)
+        da = v.directional_accuracy
         mark = " *" if key == best else ""
         table.add_row(
             labels[key] + mark,
-            price(v["mae"]),
-            price(v["rmse"]),
-            f"{v['mase']:.3f}",
+            price(v.mae),
+            price(v.rmse),
+            f"{v.mase:.3f}",
             "-" if da is None else f"{da:.0f}%",
         )
     # not "MASE < 1 beats naive": the scale is naive's error on the training part, and a model
@@ -61,35 +66,35 @@ def validation_table(validation: dict, column: str) -> Table:
     return table
 
 
-def training_summary(meta: dict, model_path: str) -> Table:
+def training_summary(info: ModelInfo, model_path: str) -> Table:
     """What was trained on what: data, settings, training run."""
-    d, c, t = meta["data"], meta["config"], meta["training"]
+    d, c, t = info.data, info.config, info.training
     table = Table(title="Training summary", title_justify="left", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value")
     from lstmcli.periods import FREQUENCY_NAMES
 
-    span = f"{d['first_date'][:10]} .. {d['last_date'][:10]}" if d.get("first_date") else "no dates"
-    freq = FREQUENCY_NAMES.get(d.get("frequency") or "", "")
-    table.add_row("data", f"{user_text(d['source'])}: {d['rows']:,} rows, {span}" + (f" ({freq})" if freq else ""))
-    cols = meta["columns"]
+    span = f"{d.first_date[:10]} .. {d.last_date[:10]}" if d.first_date else "no dates"
+    freq = FREQUENCY_NAMES.get(d.frequency or "", "")
+    table.add_row("data", f"{user_text(d.source)}: {d.rows:,} rows, {span}" + (f" ({freq})" if freq else ""))
+    cols = info.columns
     table.add_row("column", user_text(repr(cols[0]) + (f" + features {', '.join(cols[1:])}" if len(cols) > 1 else "")))
     table.add_row(
         "split",
-        f"{t['train_windows']:,} training windows, {t['val_windows']:,} validation windows "
-        f"(chronological, last {c['val_fraction']:.0%})",
+        f"{t.train_windows:,} training windows, {t.val_windows:,} validation windows "
+        f"(chronological, last {c.val_fraction:.0%})",
     )
     table.add_row(
         "model",
-        f"{c['layers']} x {c['hidden']} LSTM units, window {c['window']}, "
-        f"learns {meta['target']}, {meta['horizon_strategy']} forecasts, batch {c['batch_size']}",
+        f"{c.layers} x {c.hidden} LSTM units, window {c.window}, "
+        f"learns {info.target.value}, {info.horizon_strategy} forecasts, batch {c.batch_size}",
     )
-    how = "interrupted (Ctrl-C)" if t["interrupted"] else ("early stop" if t["stopped_early"] else "all epochs")
+    how = "interrupted (Ctrl-C)" if t.interrupted else ("early stop" if t.stopped_early else "all epochs")
     table.add_row(
         "training",
-        f"{t['epochs_run']} of {c['epochs']} epochs ({how}); best epoch {t['best_epoch']}, "
-        f"validation loss {t['best_val_loss']:.4f} (scaled MSE)",
+        f"{t.epochs_run} of {c.epochs} epochs ({how}); best epoch {t.best_epoch}, "
+        f"validation loss {t.best_val_loss:.4f} (scaled MSE)",
     )
-    table.add_row("seed", str(c["seed"]))
+    table.add_row("seed", str(c.seed))
     table.add_row("saved", user_text(model_path))
     return table
