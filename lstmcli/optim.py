@@ -1,4 +1,4 @@
-"""Optimizers over parameter dicts: Adam and SGD, plus clipping by global gradient norm.
+"""The optimizer over parameter dicts: Adam, plus clipping by global gradient norm.
 
 Parameters, gradients and optimizer state share one set of keys. Updates are in place,
 so the engine's arrays (and any views of them) stay the same objects across steps.
@@ -31,17 +31,6 @@ def clip_by_global_norm(grads: Params, max_norm: float) -> float:
         for g in grads.values():
             g *= scale
     return norm
-
-
-@dataclass
-class SGD:
-    """Plain stochastic gradient descent: p -= lr * g."""
-
-    lr: float = 0.01
-
-    def step(self, params: Params, grads: Params) -> None:
-        for name, p in params.items():
-            p -= self.lr * grads[name]
 
 
 @dataclass

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -17,6 +18,26 @@ from lstmcli.cli import app, main
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_data"
+
+
+def random_walk(
+    n: int,
+    seed: int = 0,
+    *,
+    start: float = 50.0,
+    drift: float = 0.0005,
+    vol: float = 0.01,
+    log: bool = True,
+    rng: np.random.Generator | None = None,
+) -> np.ndarray:
+    """The tests' synthetic prices, (n,): steps N(drift, vol) from `default_rng(seed)` (or `rng`, to draw more after).
+
+    log=True: start * exp(cumsum(steps)), a geometric walk (drift and vol per step in log terms);
+    log=False: start + cumsum(steps), an additive walk (drift and vol in price units).
+    """
+    rng = np.random.default_rng(seed) if rng is None else rng
+    steps = np.cumsum(rng.normal(drift, vol, n))
+    return start * np.exp(steps) if log else start + steps
 
 
 class Result:

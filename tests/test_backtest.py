@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, random_walk
 
 from lstmcli import metrics
 from lstmcli.backtest import (
@@ -28,11 +28,6 @@ from lstmcli.intervals import conformal_quantiles
 from lstmcli.training import TrainConfig
 
 TINY = TrainConfig(window=6, hidden=4, epochs=3, patience=2, batch_size=32)
-
-
-def _walk(n: int, seed: int = 0) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    return 50 * np.exp(np.cumsum(rng.normal(0.0005, 0.01, n)))
 
 
 def _monthly_seasonal(n: int = 120, seed: int = 0) -> np.ndarray:
@@ -167,7 +162,7 @@ def test_season_detected_on_monthly_seasonal_data():
 @pytest.mark.parametrize(
     ("values", "freq"),
     [
-        (_walk(600), "B"),  # a random walk has no weekly season
+        (random_walk(600), "B"),  # a random walk has no weekly season
         (100 + 0.04 * np.arange(700) + 8 * np.sin(2 * np.pi * np.arange(700) / 180), "D"),  # slow cycle, not weekly
         (_monthly_seasonal(), None),  # no dates: no season
         (_monthly_seasonal(30), "M"),  # too short to confirm
@@ -184,7 +179,7 @@ def test_no_season_where_there_is_none(values, freq):
 @pytest.mark.parametrize("refit", [None, 3])
 def test_no_look_ahead_changing_later_values_never_changes_earlier_forecasts(refit):
     """Altering any value at or after an origin leaves that origin's forecasts (all models) unchanged."""
-    p = _walk(160, seed=3)
+    p = random_walk(160, 3)
     spec = BacktestSpec(days=3, test_fraction=0.25, every=2, refit=refit)
     base = run_backtest(p, TINY, "log-return", spec)
     origins = base.origins
@@ -207,8 +202,7 @@ def test_interval_coverage_is_near_nominal_on_a_series_with_known_noise():
     """Random walks with N(0, 1) steps: the 90% interval holds ~90% of held-out values."""
     covered, total = 0.0, 0
     for seed in range(4):
-        rng = np.random.default_rng(100 + seed)
-        p = 100 + np.cumsum(rng.normal(0, 1, 1000))
+        p = random_walk(1000, 100 + seed, start=100, drift=0, vol=1, log=False)
         r = run_backtest(p, TINY, "diff", BacktestSpec(days=2, test_fraction=0.5, interval=0.9))
         covered += r.coverage * r.actual.size
         total += r.actual.size
@@ -230,7 +224,7 @@ def test_the_lstm_is_scored_on_the_same_origins_as_the_baselines():
 def test_refit_every_n_origins_counts_its_fits_and_reports_progress():
     seen = []
     r = run_backtest(
-        _walk(200),
+        random_walk(200),
         TINY,
         "log-return",
         BacktestSpec(days=2, test_fraction=0.2, refit=15),
@@ -242,7 +236,7 @@ def test_refit_every_n_origins_counts_its_fits_and_reports_progress():
 
 
 def test_verdict_sentences():
-    r = run_backtest(_walk(200), TINY, "log-return", BacktestSpec(days=5, test_fraction=0.2), frequency="B")
+    r = run_backtest(random_walk(200), TINY, "log-return", BacktestSpec(days=5, test_fraction=0.2), frequency="B")
     naive = r.scores["naive"]["per_step"]["mase"]
     r.scores["lstm"]["per_step"]["mase"] = [naive[0] * 0.959, *naive[1:4], naive[4] * 1.2]
     assert r.verdict()[1] == (
@@ -358,7 +352,7 @@ def test_train_windows_matches_the_forecasters_own_split(rows, window, target):
     from lstmcli.forecast import Forecaster
 
     cfg = TrainConfig(window=window, hidden=2, epochs=1)
-    forecaster = Forecaster(cfg, target).fit(_walk(rows))
+    forecaster = Forecaster(cfg, target).fit(random_walk(rows))
     assert forecaster.info.training.train_windows == train_windows(rows, window, cfg.val_fraction, target)
 
 

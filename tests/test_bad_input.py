@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import rewrite_model, run_exe
+from conftest import random_walk, rewrite_model, run_exe
 
 from lstmcli import modelfile
 from lstmcli.forecast import Forecaster
@@ -49,7 +49,7 @@ def with_cell(text: str, line: int, value: str) -> str:
 def model_bytes(tmp_path_factory) -> bytes:
     """A real model file (window 3, hidden 4), trained once for the module."""
     path = tmp_path_factory.mktemp("m") / "model.npz"
-    prices = 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, 80))
+    prices = random_walk(80, start=100, drift=0, vol=1, log=False)
     Forecaster(TrainConfig(window=3, hidden=4, epochs=1)).fit(prices, columns=["Close"]).save(path)
     return path.read_bytes()
 
@@ -751,7 +751,7 @@ def test_debug_flag_and_env_show_the_traceback(run, tmp_path, monkeypatch):
 def test_rich_markup_in_a_column_name_is_shown_as_text_by_predict(run, tmp_path, monkeypatch):
     """A column named '[/x]' is text, not a Rich closing tag (which would crash the renderer)."""
     monkeypatch.chdir(tmp_path)
-    prices = 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, 80))
+    prices = random_walk(80, start=100, drift=0, vol=1, log=False)
     Forecaster(TrainConfig(window=3, hidden=4, epochs=1)).fit(prices, columns=["[/x]"]).save(tmp_path / "m.npz")
     r = run("predict", "--model", "m.npz", "--no-chart")
     assert r.exit_code == 0, r

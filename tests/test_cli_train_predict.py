@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import SAMPLE, run_exe
+from conftest import SAMPLE, random_walk, run_exe
 
 FAST = ["--epochs", "3", "--hidden", "8", "--window", "10", "-q"]
 
@@ -15,7 +15,7 @@ FAST = ["--epochs", "3", "--hidden", "8", "--window", "10", "-q"]
 def _daily_csv(path, n=160, order=1, seed=0):
     rng = np.random.default_rng(seed)
     days = np.busday_offset(np.datetime64("2021-03-01"), np.arange(n), roll="forward")
-    close = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, n)))
+    close = random_walk(n, start=100, drift=0, rng=rng)
     vol = rng.integers(1000, 5000, n)
     rows = [f"{d},{c:.2f},{v}" for d, c, v in zip(days, close, vol, strict=True)][::order]
     path.write_text("Date,Close,Volume\n" + "\n".join(rows) + "\n")

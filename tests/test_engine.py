@@ -323,12 +323,6 @@ def test_clip_by_global_norm():
     assert small["a"][0] == 0.1
 
 
-def test_sgd_step():
-    p = {"w": np.array([1.0, 2.0])}
-    optim.SGD(lr=0.5).step(p, {"w": np.array([2.0, -2.0])})
-    np.testing.assert_allclose(p["w"], [0.0, 3.0])
-
-
 def test_adam_learns_a_sine_wave_with_two_layers():
     """Loss on next-value prediction of a sine wave falls at least 10x (about a second)."""
     rng = np.random.default_rng(0)

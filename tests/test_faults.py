@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import random_walk
 
 from lstmcli import modelfile
 
@@ -26,7 +27,7 @@ FAST = ("--epochs", "1", "--hidden", "4", "--window", "3", "-q")
 
 
 def _prices_csv(path: Path, n: int, seed: int = 0) -> Path:
-    close = 100 * np.exp(np.cumsum(np.random.default_rng(seed).normal(0, 0.01, n)))
+    close = random_walk(n, seed, start=100, drift=0)
     path.write_text("Close\n" + "".join(f"{c:.4f}\n" for c in close))
     return path
 
@@ -413,7 +414,7 @@ def test_divergence_in_the_installed_command_prints_no_warnings(tmp_path, lstm_e
 # extreme but valid data: no NaN, no warnings
 
 
-_WALK = np.exp(np.cumsum(np.random.default_rng(0).normal(0, 0.01, 120)))
+_WALK = random_walk(120, start=1, drift=0)
 _SPIKE = 100 * _WALK
 _SPIKE[60] = 1e7
 EXTREME = {

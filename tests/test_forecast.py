@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import random_walk
 
 from lstmcli import metrics, modelfile
 from lstmcli.errors import DataError, OptionError
@@ -16,18 +17,13 @@ from lstmcli.transforms import Scaler, Target, check_target, next_price, to_targ
 SMALL = dict(window=10, hidden=8, epochs=4, patience=3, batch_size=32)
 
 
-def _prices(n=300, seed=0):
-    rng = np.random.default_rng(seed)
-    return 50 * np.exp(np.cumsum(rng.normal(0.0005, 0.01, n)))
-
-
 def _bdays(n, start="2020-01-01"):
     return np.busday_offset(np.datetime64(start, "D"), np.arange(n), roll="forward").astype("datetime64[s]")
 
 
 @pytest.fixture(scope="module")
 def fitted():
-    p = _prices()
+    p = random_walk(300)
     return Forecaster(TrainConfig(**SMALL)).fit(p, _bdays(len(p)), ["Close"], frequency="B", source="x.csv"), p
 
 
@@ -53,7 +49,7 @@ def test_save_load_predicts_bit_for_bit(fitted, tmp_path):
 
 
 def test_same_seed_same_model_apart_from_timestamp(tmp_path):
-    p = _prices(200)
+    p = random_walk(200)
     metas, params = [], []
     for k in range(2):
         m = Forecaster(TrainConfig(**SMALL, seed=7)).fit(p)
@@ -69,7 +65,7 @@ def test_same_seed_same_model_apart_from_timestamp(tmp_path):
 
 def test_no_look_ahead_scaler_and_validation_ignore_later_data():
     """Changing data after the training cut-off leaves the scaler unchanged."""
-    p = _prices(300)
+    p = random_walk(300)
     a = Forecaster(TrainConfig(**SMALL)).fit(p)
     cut = a.info.data.train_rows
     q = p.copy()
@@ -107,11 +103,11 @@ def test_impossible_days(fitted, days):
 
 def test_too_little_data_is_a_data_error():
     with pytest.raises(DataError, match="usable rows"):
-        Forecaster(TrainConfig(**SMALL)).fit(_prices(15), source="short.csv")
+        Forecaster(TrainConfig(**SMALL)).fit(random_walk(15), source="short.csv")
 
 
 def test_log_return_rejects_non_positive_prices():
-    p = _prices(100)
+    p = random_walk(100)
     p[40] = 0.0
     with pytest.raises(DataError, match="above 0"):
         Forecaster(TrainConfig(**SMALL)).fit(p, source="zero.csv")
@@ -119,7 +115,7 @@ def test_log_return_rejects_non_positive_prices():
 
 @pytest.mark.parametrize("kind", ["log-return", "diff", "level"])
 def test_target_transforms_invert(kind):
-    p = _prices(20)[:, None]
+    p = random_walk(20)[:, None]
     z = to_target(p, kind)
     rebuilt = [p[0]] if kind != "level" else []
     for step in z:
@@ -165,7 +161,7 @@ def test_metric_functions_by_hand():
 def test_fit_accepts_a_pandas_series_with_dates():
     pd = pytest.importorskip("pandas")
     idx = pd.bdate_range("2022-01-03", periods=150)
-    s = pd.Series(_prices(150), index=idx, name="Close")
+    s = pd.Series(random_walk(150), index=idx, name="Close")
     forecaster = Forecaster(TrainConfig(**SMALL)).fit(s)
     assert forecaster.info.columns == ("Close",) and forecaster.info.data.frequency == "B"
     assert str(forecaster.predict(1).dates[0])[:10] == str(np.busday_offset(idx[-1].date(), 1, roll="forward"))
@@ -174,7 +170,7 @@ def test_fit_accepts_a_pandas_series_with_dates():
 def test_fit_accepts_a_price_series_from_read_prices(tmp_path):
     from lstmcli import data
 
-    p = _prices(120)
+    p = random_walk(120)
     days = _bdays(120)
     path = tmp_path / "p.csv"
     path.write_text("Date,Close\n" + "".join(f"{str(d)[:10]},{v:.4f}\n" for d, v in zip(days, p, strict=True)))
@@ -187,9 +183,9 @@ def test_too_little_data_names_the_true_minimum():
     from lstmcli.forecast import min_rows
 
     need = min_rows(10, 1, 0.2)
-    Forecaster(TrainConfig(**{**SMALL, "epochs": 1})).fit(_prices(need))
+    Forecaster(TrainConfig(**{**SMALL, "epochs": 1})).fit(random_walk(need))
     with pytest.raises(DataError, match=f"needs at least {need}"):
-        Forecaster(TrainConfig(**{**SMALL, "epochs": 1})).fit(_prices(need - 1))
+        Forecaster(TrainConfig(**{**SMALL, "epochs": 1})).fit(random_walk(need - 1))
 
 
 def test_days_and_interval_are_checked_in_one_place_with_one_wording(fitted):

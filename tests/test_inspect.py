@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, random_walk
 
 from lstmcli import engine, example, explain
 from lstmcli.cli.inspect import parse_steps, parse_units
@@ -26,8 +26,7 @@ from lstmcli.transforms import Scaler
 
 
 def _series(n: int = 160, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    prices = 50 * np.exp(np.cumsum(rng.normal(0.0005, 0.01, n)))  # (n,)
+    prices = random_walk(n, seed)  # (n,)
     dates = np.busday_offset("2024-01-01", np.arange(n), roll="forward").astype("datetime64[s]")
     return prices, dates
 
@@ -185,8 +184,8 @@ def test_explain_sums_add_up_for_many_units(models):
     forget_line = next(line for line in lines if line.strip().startswith("[short-term"))
     lhs, rhs = forget_line.split(" = ")
     terms = [float(part.split()[-1].strip("()")) for part in lhs.split(" + ")]  # (3,): two sums and the bias
-    assert len(terms) == 3 and float(rhs) == float(explain.num(v.pre[1]))
-    assert abs(sum(terms) - float(v.pre[1])) < 2e-4  # the 3 shown numbers, each rounded to 4 places
+    assert len(terms) == 3 and float(rhs) == float(explain.num(v.pre[engine.FORGET_GATE]))
+    assert abs(sum(terms) - float(v.pre[engine.FORGET_GATE])) < 2e-4  # the 3 shown numbers, each rounded to 4 places
 
 
 def test_seed_weights_through_the_step_trace_give_the_seeds_company_a(run, seed_model):

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from conftest import random_walk
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -227,7 +228,7 @@ def test_any_training_options_train_or_fail_cleanly(
 def good_model(column: str = "Close") -> bytes:
     """A small trained model with dates and intervals, trained once (not a fixture: hypothesis would print it)."""
     days = np.busday_offset(np.datetime64("2022-01-03"), np.arange(120), roll="forward").astype("datetime64[s]")
-    prices = 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, 120))
+    prices = random_walk(120, start=100, drift=0, vol=1, log=False)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.npz"
         Forecaster(TrainConfig(window=3, hidden=4, epochs=1)).fit(prices, days, [column]).save(path)

@@ -408,7 +408,7 @@ def weights_dict(params: dict[str, np.ndarray]) -> dict:
 # the seed's worked example (lstm inspect --example)
 
 
-def seed_weights_table(params: dict[str, np.ndarray]) -> Table:
+def seed_weights_table() -> Table:
     """The seed's blocks: short-term weight, input weight and bias of each gate."""
     table = Table(title="The seed's weights (one unit)", title_justify="left")
     table.add_column("block")
@@ -449,7 +449,7 @@ def render_seed_example() -> list[RenderableType]:
     step = explain.step_values(params, record.layers[0], layer=0, t=0)
     parts: list[RenderableType] = [
         Text("The seed's worked example (lstm-notes.md), computed by lstmcli's engine", style="bold underline"),
-        seed_weights_table(params),
+        seed_weights_table(),
         explain_text(explain.explain_step(step, explain.SEED_SAYS)),
         Text(
             "The seed rounds each step before the next, so its later figures drift from the exact\n"
