@@ -84,6 +84,19 @@ def step_heading(t: Trace, s: int) -> Text:
     return text
 
 
+def _unit_cells(rec, s: int, u: int, *, cell_before: bool) -> list[str]:
+    """Unit u at step s, in the tables' column order: the four gates, then the memories."""
+    cells = [
+        _gate(float(rec.forget_gate[s, 0, u])),
+        _gate(float(rec.input_gate[s, 0, u])),
+        _signed(float(rec.candidate[s, 0, u])),
+        _gate(float(rec.output_gate[s, 0, u])),
+    ]
+    if cell_before:
+        cells.append(_signed(float(rec.cell_prev[s, 0, u])))
+    return [*cells, _signed(float(rec.cell_new[s, 0, u])), _signed(float(rec.hidden_new[s, 0, u]))]
+
+
 def step_table(t: Trace, s: int, selection: Selection) -> Table:
     """Step s, one row per shown unit (sections per layer): the four gates and both memories.
 
@@ -110,16 +123,7 @@ def step_table(t: Trace, s: int, selection: Selection) -> Table:
         if n:
             table.add_section()
         for u in units:
-            row = [
-                str(u),
-                _gate(float(rec.forget_gate[s, 0, u])),
-                _gate(float(rec.input_gate[s, 0, u])),
-                _signed(float(rec.candidate[s, 0, u])),
-                _gate(float(rec.output_gate[s, 0, u])),
-                _signed(float(rec.cell_prev[s, 0, u])),
-                _signed(float(rec.cell_new[s, 0, u])),
-                _signed(float(rec.hidden_new[s, 0, u])),
-            ]
+            row = [str(u), *_unit_cells(rec, s, u, cell_before=True)]
             table.add_row(*([str(k)] if many else []), *row)
     return table
 
@@ -156,14 +160,7 @@ def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str
         else:
             x = rec.inputs[s, 0]
             row.append(_signed(float(x[0])) if len(x) == 1 else f"{len(x)} values")
-        row += [
-            _gate(float(rec.forget_gate[s, 0, unit])),
-            _gate(float(rec.input_gate[s, 0, unit])),
-            _signed(float(rec.candidate[s, 0, unit])),
-            _gate(float(rec.output_gate[s, 0, unit])),
-            _signed(float(rec.cell_new[s, 0, unit])),
-            _signed(float(rec.hidden_new[s, 0, unit])),
-        ]
+        row += _unit_cells(rec, s, unit, cell_before=False)
         table.add_row(*row)
     return table
 
