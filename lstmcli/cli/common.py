@@ -57,14 +57,14 @@ SeriesOpt = Annotated[
 IdColumnOpt = Annotated[
     str | None,
     typer.Option(
-        help="Column naming the series in a file of several. [default: Ticker, Symbol, ...]", show_default=False
+        help="Column naming the series in a file of several. \\[default: Ticker, Symbol, ...]", show_default=False
     ),
 ]
 DayfirstOpt = Annotated[
     bool | None,
     typer.Option(
         "--dayfirst/--monthfirst",
-        help="Read 01/02/2024 as 1 February (--dayfirst) or January 2. [default: decided by the data]",
+        help="Read 01/02/2024 as 1 February (--dayfirst) or January 2. \\[default: decided by the data]",
         show_default=False,
     ),
 ]
