@@ -155,6 +155,7 @@ class Forecast:
     history: np.ndarray = field(default_factory=lambda: np.empty(0))  # recent prices
     history_dates: np.ndarray | None = None
     strategy: str = HORIZON_STRATEGY
+    timezone: str | None = None  # "UTC" or "-05:00": shown after each time of day
 
     @property
     def change(self) -> np.ndarray:
@@ -179,7 +180,9 @@ class Forecast:
         for k, v in enumerate(self.values):
             row = {
                 "step": k + 1,
-                "date": periods.format_date(self.dates[k], self.frequency) if self.dates is not None else None,
+                "date": periods.format_date(self.dates[k], self.frequency, self.timezone)
+                if self.dates is not None
+                else None,
                 "forecast": float(v),
                 "change": float(change[k]),
                 "change_pct": float(change_pct[k]),
@@ -189,7 +192,9 @@ class Forecast:
             rows.append(row)
         return {
             "column": self.column,
-            "last_date": None if self.last_date is None else periods.format_date(self.last_date, self.frequency),
+            "last_date": None
+            if self.last_date is None
+            else periods.format_date(self.last_date, self.frequency, self.timezone),
             "last_value": self.last_value,
             "frequency": self.frequency,
             "strategy": self.strategy,
@@ -225,11 +230,16 @@ class _Series:
     frequency: str | None
     source: str
     sha256: str | None
+    series: str | None = None  # what a data.PriceSeries says of itself
+    timezone: str | None = None
+    session: periods.Session | None = None
 
 
 def _as_series(values, dates, columns, frequency, source, sha256) -> _Series:
     """Coerce an array, a data.PriceSeries or a pandas Series/DataFrame; the keywords win over what they carry."""
+    name = timezone = session = None
     if hasattr(values, "sha256") and hasattr(values, "columns"):  # a data.PriceSeries
+        name, timezone, session = values.series, values.timezone, values.session
         dates = values.dates if dates is None else dates
         columns = columns or values.columns
         frequency = frequency or values.frequency
@@ -248,7 +258,7 @@ def _as_series(values, dates, columns, frequency, source, sha256) -> _Series:
     prices = prices[:, None] if prices.ndim == 1 else prices  # (N, F)
     F = prices.shape[1]
     columns = list(columns) if columns else ["value"] + [f"feature{k}" for k in range(1, F)]
-    return _Series(prices, dates, columns, frequency, source, sha256)
+    return _Series(prices, dates, columns, frequency, source, sha256, name, timezone, session)
 
 
 def _check_prices(s: _Series) -> None:
@@ -297,12 +307,14 @@ class Forecaster:
         sha256: str | None = None,
         on_epoch: Callable[[EpochReport], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        reading: dict | None = None,
     ) -> Forecaster:
         """Train on prices, oldest first; column 0 is the forecast target.
 
         `values` is an array (N,) or (N, F), a `data.PriceSeries` (from `read_prices`), or a
         pandas Series/DataFrame (a DatetimeIndex gives the dates); the keywords override
-        what those carry.
+        what those carry. `reading` is how the file was read (`id_column`, `dayfirst`,
+        `date_format` as given to read_prices), kept so a newer file is read the same way.
         """
         self.config.validate()
         series = _as_series(values, dates, columns, frequency, source, sha256)
@@ -321,7 +333,7 @@ class Forecaster:
         )
         self.params, self.result = result.params, result
         validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted)
-        self.info = self._describe(series, scaler, train_t, val_t, result, validation, intervals)
+        self.info = self._describe(series, scaler, train_t, val_t, result, validation, intervals, reading or {})
         return self
 
     def _split(self, M: int, series: _Series) -> tuple[np.ndarray, np.ndarray]:
@@ -372,6 +384,7 @@ class Forecaster:
         result: TrainResult,
         validation: ValidationInfo,
         intervals: IntervalInfo | None,
+        reading: dict,
     ) -> ModelInfo:
         """The model file's metadata for this fit."""
         prices, dates, off = series.prices, series.dates, self.target.offset
@@ -393,6 +406,12 @@ class Forecaster:
                 frequency=series.frequency,
                 train_rows=train_end + 1,
                 train_end_date=_iso(dates[train_end]) if dates is not None else None,
+                series=series.series,
+                id_column=reading.get("id_column"),
+                dayfirst=reading.get("dayfirst"),
+                date_format=reading.get("date_format"),
+                timezone=series.timezone,
+                session=series.session.to_dict() if series.session is not None else None,
             ),
             tail=Tail(
                 prices[-keep:].copy(), np.asarray(dates[-keep:]).astype("datetime64[s]") if dates is not None else None
@@ -496,6 +515,7 @@ class Forecaster:
                 hint=f"ask for --days {k} or fewer" if k else "retrain the model, e.g. with a lower --lr",
             )
         freq = info.data.frequency
+        session = periods.Session.from_dict(info.data.session) if info.data.session else None
         lower = upper = None
         if interval and info.intervals is not None:
             interval = min(interval, widest_interval(info.intervals))  # say what the bounds are
@@ -504,7 +524,7 @@ class Forecaster:
             interval = None
         return Forecast(
             values=out,
-            dates=periods.future_dates(dates, freq, days) if dates is not None else None,
+            dates=periods.future_dates(dates, freq, days, session=session) if dates is not None else None,
             last_value=float(prices[-1, 0]),
             last_date=dates[-1] if dates is not None else None,
             column=info.columns[0],
@@ -514,6 +534,7 @@ class Forecaster:
             interval=interval,
             history=prices[-min(len(prices), 120) :, 0],
             history_dates=dates[-min(len(prices), 120) :] if dates is not None else None,
+            timezone=info.data.timezone,
         )
 
     def _newer_prices(self, values: np.ndarray) -> np.ndarray:

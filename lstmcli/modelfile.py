@@ -219,6 +219,25 @@ def _text(d: dict, key: str, optional: bool = False) -> str | None:
     return v
 
 
+def _maybe_flag(d: dict, key: str) -> bool | None:
+    v = d.get(key)
+    if not (v is None or isinstance(v, bool)):
+        raise ValueError(f"{key} {v!r} is not true, false or null")
+    return v
+
+
+def _session(d: dict) -> dict | None:
+    v = d.get("session")
+    if v is None:
+        return None
+    from lstmcli.periods import Session
+
+    try:
+        return Session.from_dict(v).to_dict()  # checked: open, close and weekdays as numbers
+    except (KeyError, TypeError, ValueError) as e:
+        raise ValueError(f"the stored session {v!r} is not readable") from e
+
+
 def _sorted_keys(node):
     """A JSON tree with every dict's keys in sorted order: the order `save` writes and `load` reads back."""
     if isinstance(node, dict):
@@ -242,6 +261,14 @@ class DataInfo:
     frequency: str | None  # a periods.FREQUENCY_NAMES code; None: irregular or no dates
     train_rows: int  # leading rows the training part (and the scaler) saw
     train_end_date: str | None  # date of the last of those rows
+    # How train read the file, so `predict --data` / `inspect --data` read a newer one the same way
+    # (all None in model files written before these existed):
+    series: str | None = None  # the series' name (a Ticker column, --series)
+    id_column: str | None = None  # --id-column as given to train
+    dayfirst: bool | None = None  # --dayfirst/--monthfirst as given to train (None: the data decided)
+    date_format: str | None = None  # --date-format as given to train
+    timezone: str | None = None  # "UTC" or "-05:00": the zone of the dates, shown with forecast times
+    session: dict | None = None  # intraday bars: periods.Session.to_dict()
 
     @classmethod
     def from_dict(cls, d: dict) -> DataInfo:
@@ -257,6 +284,12 @@ class DataInfo:
             frequency=frequency,
             train_rows=_count(d, "train_rows"),
             train_end_date=_text(d, "train_end_date", True),
+            series=_text(d, "series", True) if "series" in d else None,
+            id_column=_text(d, "id_column", True) if "id_column" in d else None,
+            dayfirst=_maybe_flag(d, "dayfirst"),
+            date_format=_text(d, "date_format", True) if "date_format" in d else None,
+            timezone=_text(d, "timezone", True) if "timezone" in d else None,
+            session=_session(d),
         )
 
     def to_dict(self) -> dict:
@@ -269,6 +302,17 @@ class DataInfo:
             "frequency": self.frequency,
             "train_rows": self.train_rows,
             "train_end_date": self.train_end_date,
+        } | {  # the newer keys only when set: a file from before them round-trips unchanged
+            k: v
+            for k, v in dict(
+                series=self.series,
+                id_column=self.id_column,
+                dayfirst=self.dayfirst,
+                date_format=self.date_format,
+                timezone=self.timezone,
+                session=self.session,
+            ).items()
+            if v is not None
         }
 
 

@@ -13,9 +13,14 @@ import typer
 
 from lstmcli.cli.common import (
     STDOUT,
+    DateFormatOpt,
+    DayfirstOpt,
+    IdColumnOpt,
     ProgressBar,
+    SeriesOpt,
     check_one_stdout,
     read_series,
+    reading,
     split_names,
     stderr,
     stdout,
@@ -98,6 +103,10 @@ def backtest(
             help="Draw the test window with the LSTM's 1-step forecasts and interval band (only on a terminal).",
         ),
     ] = True,
+    series_name: SeriesOpt = None,
+    id_column: IdColumnOpt = None,
+    dayfirst: DayfirstOpt = None,
+    date_format: DateFormatOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
@@ -143,7 +152,14 @@ def backtest(
     from lstmcli.defaults import batch_size_for
 
     err = stderr()
-    series = read_series(csv, column=column, date_column=date_column, features=split_names(features), quiet=json_out)
+    series = read_series(
+        csv,
+        column=column,
+        date_column=date_column,
+        features=split_names(features),
+        quiet=json_out,
+        **reading(series_name, id_column, dayfirst, date_format),
+    )
     if batch_size is None:  # the data-dependent default, on the rows the (first) fit sees
         cut, _ = plan(len(series.values), spec)
         config.batch_size = batch_size_for(cut, config.window, config.val_fraction, target)

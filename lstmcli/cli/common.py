@@ -50,6 +50,35 @@ def split_names(text: str | None) -> list[str]:
     return [n.strip() for n in text.split(",") if n.strip()] if text else []
 
 
+SeriesOpt = Annotated[
+    str | None,
+    typer.Option("--series", help="In a file of several series (e.g. a Ticker column), the one to read, e.g. MSFT."),
+]
+IdColumnOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Column naming the series in a file of several. \\[default: Ticker, Symbol, ...]", show_default=False
+    ),
+]
+DayfirstOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--dayfirst/--monthfirst",
+        help="Read 01/02/2024 as 1 February (--dayfirst) or January 2. \\[default: decided by the data]",
+        show_default=False,
+    ),
+]
+DateFormatOpt = Annotated[
+    str | None,
+    typer.Option(help="strftime format every date must match, e.g. %d.%m.%Y.", show_default=False),
+]
+
+
+def reading(series=None, id_column=None, dayfirst=None, date_format=None) -> dict:
+    """The read_prices keywords that say how to read a file (kept in the model file for --data)."""
+    return dict(series=series, id_column=id_column, dayfirst=dayfirst, date_format=date_format)
+
+
 def read_series(
     csv: str,
     *,
@@ -57,20 +86,58 @@ def read_series(
     date_column: str | None = None,
     features: list[str] | None = None,
     quiet: bool = False,
+    series: str | None = None,
+    id_column: str | None = None,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
 ):
     """Read a price CSV (a file or `-`) and say on stderr what was read and cleaned."""
     from lstmcli import data
     from lstmcli.render.common import user_text
 
-    series = data.read_prices(csv, column=column, date_column=date_column, features=features or [])
+    series = data.read_prices(
+        csv,
+        column=column,
+        date_column=date_column,
+        features=features or [],
+        series=series,
+        id_column=id_column,
+        dayfirst=dayfirst,
+        date_format=date_format,
+    )
     if not quiet:
         stderr().print(user_text(data.cleaning_summary(series)), soft_wrap=True)  # names from the file
     return series
 
 
-def read_data(data_csv: str, columns: list[str]):
-    """--data: a newer CSV with the model's columns (the first forecast, the rest features)."""
-    return read_series(data_csv, column=columns[0], features=columns[1:])
+def read_data(data_csv: str, columns: list[str], info=None):
+    """--data: a newer CSV with the model's columns (the first forecast, the rest features).
+
+    `info` (a modelfile.DataInfo) says how train read its file: the same series, id column
+    and date reading are used here, so a user need not repeat those options.
+    """
+    from lstmcli.errors import DataError
+
+    if info is None or info.series is None:
+        how = reading(None, *(() if info is None else (info.id_column, info.dayfirst, info.date_format)))
+        return read_series(data_csv, column=columns[0], features=columns[1:], **how)
+    how = reading(info.series, info.id_column, info.dayfirst, info.date_format)
+    try:
+        series = read_series(data_csv, column=columns[0], features=columns[1:], quiet=True, **how)
+    except DataError as first:  # e.g. a newer file of the one series, without the Ticker column
+        try:
+            series = read_series(
+                data_csv, column=columns[0], features=columns[1:], quiet=True, **how | {"series": None}
+            )
+        except DataError:
+            raise first from None
+        if series.series not in (None, info.series):  # another series: not what the model learnt
+            raise first from None
+    from lstmcli import data
+    from lstmcli.render.common import user_text
+
+    stderr().print(user_text(data.cleaning_summary(series)), soft_wrap=True)
+    return series
 
 
 class ProgressBar:

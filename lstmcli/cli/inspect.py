@@ -262,7 +262,7 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
     values = dates_ = None
     source = None
     if data_csv is not None:
-        series = read_data(data_csv, list(fc.info.columns))
+        series = read_data(data_csv, list(fc.info.columns), fc.info.data)
         values, dates_, source = series.values, series.dates, series.source
     t = _trace.trace(fc, values, dates_, at=at, date=date, source=source)
     n_layers = len(t.record.layers)

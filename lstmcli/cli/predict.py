@@ -46,10 +46,12 @@ def predict(
     fc_model = Forecaster.load(path)
     values = dates_ = None
     if data_csv is not None:
-        series = read_data(data_csv, list(fc_model.info.columns))
+        series = read_data(data_csv, list(fc_model.info.columns), fc_model.info.data)
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None)
 
+    if output is not None:  # the file first: a closed pipe on stdout (| head -1) must not lose it
+        write_csv(output, fc.to_dict()["forecast"], "--output")
     if json_out:
         import json
 
@@ -57,8 +59,6 @@ def predict(
         payload["model"] = str(path)
         payload["validation"] = fc_model.info.validation.to_dict()
         print(json.dumps(payload, indent=2))
-    if output is not None:
-        write_csv(output, fc.to_dict()["forecast"], "--output")
     if json_out or output == STDOUT:
         _notes(fc, fc_model, interval)
         return

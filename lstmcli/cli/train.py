@@ -6,7 +6,21 @@ from typing import Annotated
 
 import typer
 
-from lstmcli.cli.common import ModelOpt, ProgressBar, StopFlag, model_path, read_series, split_names, stderr, stdout
+from lstmcli.cli.common import (
+    DateFormatOpt,
+    DayfirstOpt,
+    IdColumnOpt,
+    ModelOpt,
+    ProgressBar,
+    SeriesOpt,
+    StopFlag,
+    model_path,
+    read_series,
+    reading,
+    split_names,
+    stderr,
+    stdout,
+)
 from lstmcli.errors import LstmError
 
 
@@ -25,6 +39,10 @@ def train(
     features: Annotated[
         str | None, typer.Option(help="Extra input columns, comma-separated, e.g. Volume,High.")
     ] = None,
+    series_name: SeriesOpt = None,
+    id_column: IdColumnOpt = None,
+    dayfirst: DayfirstOpt = None,
+    date_format: DateFormatOpt = None,
     target: Annotated[
         str, typer.Option(help="What the network learns: log-return, diff or level. Forecasts are always prices.")
     ] = "log-return",
@@ -77,7 +95,8 @@ def train(
     from lstmcli.render import train as render
 
     err = stderr()
-    series = read_series(csv, column=column, date_column=date_column, features=split_names(features))
+    how = reading(series_name, id_column, dayfirst, date_format)
+    series = read_series(csv, column=column, date_column=date_column, features=split_names(features), **how)
 
     forecaster = Forecaster(config, target)
     with (
@@ -102,14 +121,12 @@ def train(
             )
 
         forecaster.fit(
-            series.values,
-            series.dates,
-            series.columns,
+            series,
             frequency=series.frequency,
             source=series.source,
-            sha256=series.sha256,
             on_epoch=None if quiet else on_epoch,
             should_stop=stop,
+            reading=how,
         )
     saved = forecaster.save(path)
     if forecaster.result.interrupted:

@@ -33,11 +33,11 @@ def price(v: float) -> str:
     return f"{v:.3g}" if a < 1e-3 else f"{v:.4f}"
 
 
-def format_date(d, frequency) -> str:
+def format_date(d, frequency, timezone: str | None = None) -> str:
     """A date as the series' frequency writes it (2024-05-31, 2024-05, ...)."""
     from lstmcli import periods
 
-    return periods.format_date(d, frequency)
+    return periods.format_date(d, frequency, timezone)
 
 
 def gate_style(v: float) -> str:

@@ -11,7 +11,7 @@ from lstmcli.render.common import format_date, price, user_text
 
 def title(fc, days: int) -> str:
     """`Close: 5-step forecast (recursive) after 2024-05-31, last value 101.23` (markup, italic)."""
-    last = "" if fc.last_date is None else f" after {user_text(format_date(fc.last_date, fc.frequency))}"
+    last = "" if fc.last_date is None else f" after {user_text(format_date(fc.last_date, fc.frequency, fc.timezone))}"
     return (
         f"[italic]{user_text(fc.column)}: {days}-step forecast ({fc.strategy}){last}, "
         f"last value {price(fc.last_value)}[/]"
@@ -29,7 +29,7 @@ def forecast_table(fc, title: str | None = None) -> Table:
         table.add_column(f"{fc.interval:.0%} low", justify="right")
         table.add_column(f"{fc.interval:.0%} high", justify="right")
     for k, v in enumerate(fc.values):
-        label = format_date(fc.dates[k], fc.frequency) if fc.dates is not None else f"+{k + 1}"
+        label = format_date(fc.dates[k], fc.frequency, fc.timezone) if fc.dates is not None else f"+{k + 1}"
         ch, pc = fc.change[k], fc.change_pct[k]
         style = "green" if ch > 0 else ("red" if ch < 0 else "")
         row = [label, price(v), Text(("+" if ch >= 0 else "-") + price(abs(ch)), style), Text(f"{pc:+.2f}%", style)]

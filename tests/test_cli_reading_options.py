@@ -1,0 +1,197 @@
+"""The CLI's reading options (--series, --id-column, --dayfirst/--monthfirst, --date-format), the model
+file remembering them for --data, intraday sessions and time zones in forecasts, and --output written
+before stdout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import numpy as np
+
+FAST = ["--epochs", "2", "--hidden", "4", "--window", "5", "--val-fraction", "0.2", "-q"]
+
+
+def _long_csv(path, tickers=("AAPL", "MSFT"), n=80):
+    """A long-format Date,Ticker,Close file; MSFT trades near 400, AAPL near 150."""
+    rng = np.random.default_rng(1)
+    days = np.busday_offset(np.datetime64("2024-01-02"), np.arange(n), roll="forward")
+    level = {"AAPL": 150.0, "MSFT": 400.0, "GOOG": 140.0}
+    rows = []
+    for t in tickers:
+        close = level[t] * np.exp(np.cumsum(rng.normal(0, 0.01, n)))
+        rows += [f"{d},{t},{c:.2f}" for d, c in zip(days, close, strict=True)]
+    path.write_text("Date,Ticker,Close\n" + "\n".join(rows) + "\n")
+    return path, days
+
+
+def test_a_long_file_is_refused_with_the_tickers_then_series_picks_one(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    f, days = _long_csv(tmp_path / "f.csv")
+    r = run("train", str(f), *FAST)
+    assert r.exit_code == 2, r
+    errors = [line for line in r.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "AAPL" in r.stderr and "MSFT" in r.stderr, r.stderr
+    assert not (tmp_path / "lstm-model.npz").exists()
+
+    r = run("train", str(f), "--series", "MSFT", *FAST)
+    assert r.exit_code == 0, r
+    assert "80 rows" in r.stderr  # MSFT's rows only, not both tickers' 160
+    r = run("inspect", "--json")
+    assert json.loads(r.stdout)["data"]["series"] == "MSFT"
+
+    r = run("predict", "--data", str(f), "--days", "2", "--json")  # no --series: the model remembers it
+    assert r.exit_code == 0, r
+    payload = json.loads(r.stdout)
+    msft_last = float(f.read_text().splitlines()[-1].split(",")[2])
+    assert payload["last_value"] == msft_last and payload["last_date"] == str(days[-1])
+
+
+def test_id_column_names_the_series_column(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    f, _ = _long_csv(tmp_path / "f.csv")
+    f.write_text(f.read_text().replace("Date,Ticker,Close", "Date,Fund,Close", 1))
+    r = run("train", str(f), "--id-column", "Fund", "--series", "AAPL", *FAST)
+    assert r.exit_code == 0, r
+    r = run("inspect", "--json")
+    data = json.loads(r.stdout)["data"]
+    assert data["series"] == "AAPL" and data["id_column"] == "Fund"
+
+
+def test_a_newer_file_of_the_one_series_without_its_ticker_column_is_read(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    f, _ = _long_csv(tmp_path / "f.csv")
+    assert run("train", str(f), "--series", "MSFT", *FAST).exit_code == 0
+    lines = [ln.split(",") for ln in f.read_text().splitlines()[1:] if ",MSFT," in ln]
+    newer = tmp_path / "msft.csv"
+    newer.write_text("Date,Close\n" + "\n".join(f"{d},{c}" for d, _, c in lines) + "\n")
+    r = run("predict", "--data", str(newer), "--days", "1", "--json")
+    assert r.exit_code == 0, r
+    assert json.loads(r.stdout)["last_value"] == float(lines[-1][2])
+    other = tmp_path / "aapl.csv"
+    _long_csv(other, tickers=("AAPL",))
+    r = run("predict", "--data", str(other), "--days", "1")  # another ticker: refused, not forecast
+    assert r.exit_code == 2 and "MSFT" in r.stderr, r
+
+
+def _ambiguous_csv(path, n=60):
+    """Dates like 03/01/2024 that read either way; both readings are valid dates."""
+    days = np.arange(np.datetime64("2024-01-01"), np.datetime64("2024-01-01") + n)
+    rows = []
+    for k, d in enumerate(days):
+        y, m, dd = str(d).split("-")
+        rows.append(f"{dd}/{m}/{y},{100 + np.sin(k) + k * 0.1:.2f}")
+    path.write_text("Date,Close\n" + "\n".join(rows) + "\n")
+    return path, days
+
+
+def test_dayfirst_and_date_format_reach_the_reader_and_the_model_file(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    f, days = _ambiguous_csv(tmp_path / "d.csv")
+    r = run("train", str(f), "--dayfirst", *FAST)
+    assert r.exit_code == 0, r
+    meta = json.loads(run("inspect", "--json").stdout)["data"]
+    assert meta["dayfirst"] is True and meta["last_date"].startswith(str(days[-1]))
+    r = run("train", str(f), "--date-format", "%d/%m/%Y", *FAST)
+    assert r.exit_code == 0, r
+    meta = json.loads(run("inspect", "--json").stdout)["data"]
+    assert meta["date_format"] == "%d/%m/%Y" and meta["last_date"].startswith(str(days[-1]))
+    r = run("predict", "--data", str(f), "--days", "1", "--json")  # read day-first again without the flag
+    assert r.exit_code == 0, r
+    assert json.loads(r.stdout)["forecast"][0]["date"] == str(days[-1] + 1)
+    r = run("train", str(f), "--monthfirst", *FAST)  # 13/01/2024 cannot be month-first
+    assert r.exit_code == 2 and r.stderr.count("Error:") == 1, r
+
+
+def test_backtest_takes_the_reading_options(tmp_path, run):
+    f, _ = _long_csv(tmp_path / "f.csv", n=120)
+    r = run("backtest", str(f), "--days", "2", "--json")
+    assert r.exit_code == 2 and "MSFT" in r.stderr, r
+    r = run(
+        "backtest",
+        str(f),
+        "--series",
+        "MSFT",
+        "--days",
+        "2",
+        "--every",
+        "4",
+        "--epochs",
+        "2",
+        "--window",
+        "5",
+        "--json",
+    )
+    assert r.exit_code == 0, r
+    assert json.loads(r.stdout)["column"] == "Close"
+
+
+def _minute_bars(path, days=("2024-03-04", "2024-03-05", "2024-03-06"), zone=""):
+    """1-minute bars 09:30-15:59 on each day."""
+    rows, k = [], 0
+    for day in days:
+        for minute in range(9 * 60 + 30, 16 * 60):
+            rows.append(
+                f"{day} {minute // 60:02d}:{minute % 60:02d}:00{zone},{100 + 0.01 * np.sin(k / 7) + 1e-4 * k:.4f}"
+            )
+            k += 1
+    path.write_text("Datetime,Close\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_intraday_forecast_continues_at_the_next_session_open(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    f = _minute_bars(tmp_path / "bars.csv")
+    r = run("train", str(f), *FAST)
+    assert r.exit_code == 0, r
+    r = run("predict", "--days", "3", "--json")
+    assert r.exit_code == 0, r
+    payload = json.loads(r.stdout)
+    assert payload["last_date"] == "2024-03-06 15:59"
+    assert [row["date"] for row in payload["forecast"]] == ["2024-03-07 09:30", "2024-03-07 09:31", "2024-03-07 09:32"]
+    r = run("predict", "--days", "3", "--no-chart")
+    assert "2024-03-07 09:32" in r.stdout
+
+
+def test_the_session_is_kept_in_the_model_file_so_a_short_data_file_still_continues_it(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    f = _minute_bars(tmp_path / "bars.csv")
+    assert run("train", str(f), *FAST).exit_code == 0
+    meta = json.loads(run("inspect", "--json").stdout)["data"]
+    assert meta["session"] == {"open": 9 * 3600 + 30 * 60, "close": 15 * 3600 + 59 * 60, "weekdays": [0, 1, 2, 3, 4]}
+    # the last 20 bars of one day: too short to learn a session from, the stored one is used
+    lines = f.read_text().splitlines()
+    short = tmp_path / "short.csv"
+    short.write_text("\n".join([lines[0], *lines[-20:]]) + "\n")
+    r = run("predict", "--data", str(short), "--days", "2", "--json")
+    assert r.exit_code == 0, r
+    assert [row["date"] for row in json.loads(r.stdout)["forecast"]] == ["2024-03-07 09:30", "2024-03-07 09:31"]
+
+
+def test_forecast_times_carry_the_time_zone(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    f = _minute_bars(tmp_path / "bars.csv", zone="-05:00")
+    assert run("train", str(f), *FAST).exit_code == 0
+    payload = json.loads(run("predict", "--days", "1", "--json").stdout)
+    assert payload["forecast"][0]["date"] == "2024-03-07 09:30 -05:00"
+    assert payload["last_date"] == "2024-03-06 15:59 -05:00"
+    out = tmp_path / "fc.csv"
+    r = run("predict", "--days", "1", "--output", str(out), "--no-chart")
+    assert "2024-03-07 09:30 -05:00" in r.stdout and "2024-03-07 09:30 -05:00" in out.read_text()
+
+
+def test_output_file_is_written_even_when_the_json_pipe_closes_early(tmp_path, lstm_exe, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    f, _ = _long_csv(tmp_path / "f.csv", tickers=("MSFT",))
+    assert run("train", str(f), *FAST).exit_code == 0
+    for k in range(3):  # was lost most of the time: the JSON was printed first and the closed pipe ended lstm
+        out = tmp_path / f"fc{k}.csv"
+        p = subprocess.run(
+            f"'{lstm_exe}' predict --days 400 --json --output '{out}' | head -c 1",
+            shell=True,
+            cwd=tmp_path,
+            capture_output=True,
+            timeout=120,
+        )
+        assert p.stdout == b"{"
+        assert out.exists() and len(out.read_text().splitlines()) == 401, p.stderr
