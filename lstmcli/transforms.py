@@ -41,6 +41,21 @@ DEFAULT_TARGET = Target.LOG_RETURN
 TARGETS = tuple(t.value for t in Target)  # ("log-return", "diff", "level"), for help texts
 
 
+AUTO = "auto"  # the default of `lstm train`/`backtest` and `Forecaster`: resolved from the data, never stored
+
+
+def resolve_target(kind: Target | str, prices: np.ndarray) -> tuple[Target, str | None]:
+    """(the concrete Target, why it was chosen or None when `kind` was explicit).
+
+    `auto` is log-return for strictly positive series, diff otherwise (zeros or negatives).
+    """
+    if kind != AUTO:
+        return check_target(kind), None
+    if (np.asarray(prices, dtype=np.float64) > 0).all():
+        return Target.LOG_RETURN, "auto: all values are above 0"
+    return Target.DIFF, "auto: the data has values <= 0"
+
+
 def check_target(kind: str) -> Target:
     """The Target named `kind` (a Target or its string); OptionError naming --target otherwise."""
     try:

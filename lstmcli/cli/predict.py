@@ -50,12 +50,15 @@ def predict(
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None)
 
+    from lstmcli.render.train import beats_naive
+
     if json_out:
         import json
 
         payload = fc.to_dict()
         payload["model"] = str(path)
         payload["validation"] = fc_model.meta.get("validation")
+        payload["beats_naive"] = beats_naive(payload["validation"]) if payload["validation"] else None
         print(json.dumps(payload, indent=2))
     if output is not None:
         write_csv(output, fc.to_dict()["forecast"], "--output")
@@ -67,9 +70,11 @@ def predict(
     from lstmcli.render.train import verdict
 
     out = stdout()
+    style, sentence = verdict(fc_model.meta["validation"])
+    if beats_naive(fc_model.meta["validation"]) is False:  # the label comes first, above the forecast
+        out.print(f"[{style}]Worse than naive: this model lost to 'tomorrow = today' on validation.[/]", soft_wrap=True)
     out.print(render.title(fc, days), soft_wrap=True)  # a line of its own: a table title wraps at the table's width
     out.print(render.forecast_table(fc))
-    style, sentence = verdict(fc_model.meta["validation"])
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     if chart and out.is_terminal and len(fc.history) > 1:
         from rich.text import Text

@@ -26,9 +26,19 @@ def train(
         str | None, typer.Option(help="Extra input columns, comma-separated, e.g. Volume,High.")
     ] = None,
     target: Annotated[
-        str, typer.Option(help="What the network learns: log-return, diff or level. Forecasts are always prices.")
-    ] = "log-return",
-    window: Annotated[int, typer.Option(help="Look-back steps per input window.")] = 30,
+        str,
+        typer.Option(
+            help="What the network learns: auto, log-return, diff or level. auto: log-return when every value "
+            "is above 0, else diff. Forecasts are always prices."
+        ),
+    ] = "auto",
+    window: Annotated[
+        int | None,
+        typer.Option(
+            help="Look-back steps per input window. \\[default: 30, shorter when the series is too short for 30]",
+            show_default=False,
+        ),
+    ] = None,
     hidden: Annotated[int, typer.Option(help="LSTM units per layer.")] = 32,
     layers: Annotated[int, typer.Option(help="Stacked LSTM layers.")] = 1,
     epochs: Annotated[int, typer.Option(help="Most epochs to train (early stopping usually ends sooner).")] = 60,
@@ -55,10 +65,10 @@ def train(
     """
     from lstmcli.forecast import Forecaster
     from lstmcli.training import TrainConfig
-    from lstmcli.transforms import check_target
+    from lstmcli.transforms import AUTO, check_target
 
     config = TrainConfig(
-        window=window,
+        window=30 if window is None else window,
         hidden=hidden,
         layers=layers,
         epochs=epochs,
@@ -69,7 +79,8 @@ def train(
         patience=patience,
     )
     config.validate()  # cheap mistakes first, before reading anything
-    check_target(target)
+    if target != AUTO:
+        check_target(target)
     path = model_path(model)
     if path.is_dir():
         raise LstmError(f"--model {path} is a directory", hint="give a file name such as lstm-model.npz")
@@ -79,7 +90,7 @@ def train(
     err = stderr()
     series = read_series(csv, column=column, date_column=date_column, features=split_names(features))
 
-    forecaster = Forecaster(config, target)
+    forecaster = Forecaster(config, target, auto_window=window is None)
     with (
         StopFlag() as stop,
         ProgressBar(
@@ -122,8 +133,10 @@ def train(
 
     out = stdout()
     meta = forecaster.meta
-    out.print(render.training_summary(meta, str(saved)))
-    out.print(render.validation_table(meta["validation"], meta["columns"][0]))
     style, sentence = render.verdict(meta["validation"])
+    if render.beats_naive(meta["validation"]) is False:  # say it first, before any table
+        out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
+    out.print(render.training_summary(meta, str(saved), forecaster.choices))
+    out.print(render.validation_table(meta["validation"], meta["columns"][0]))
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     err.print(f"Next: lstm predict --days 5{'' if model is None else f' --model {user_text(path)}'}", style="dim")

@@ -7,6 +7,14 @@ from rich.table import Table
 from lstmcli.render.common import price, user_text
 
 
+def beats_naive(validation: dict) -> bool | None:
+    """Whether the model's one-step validation MAE is below naive's (None: no comparison available)."""
+    m, n = validation["model"]["mae"], validation["naive"]["mae"]
+    if not (m == m and n == n):  # NaN
+        return None
+    return bool(m < n)
+
+
 def verdict(validation: dict) -> tuple[str, str]:
     """(style, sentence) comparing the model's one-step MAE with naive's on validation."""
     m, n = validation["model"]["mae"], validation["naive"]["mae"]
@@ -61,8 +69,9 @@ def validation_table(validation: dict, column: str) -> Table:
     return table
 
 
-def training_summary(meta: dict, model_path: str) -> Table:
-    """What was trained on what: data, settings, training run."""
+def training_summary(meta: dict, model_path: str, choices: dict | None = None) -> Table:
+    """What was trained on what: data, settings, training run; `choices` says why auto settings were chosen."""
+    choices = choices or {}
     d, c, t = meta["data"], meta["config"], meta["training"]
     table = Table(title="Training summary", title_justify="left", show_header=False)
     table.add_column("what", style="bold")
@@ -81,8 +90,11 @@ def training_summary(meta: dict, model_path: str) -> Table:
     )
     table.add_row(
         "model",
-        f"{c['layers']} x {c['hidden']} LSTM units, window {c['window']}, "
-        f"learns {meta['target']}, {meta['horizon_strategy']} forecasts, batch {c['batch_size']}",
+        f"{c['layers']} x {c['hidden']} LSTM units, window {c['window']}"
+        + (f" ({choices['window']})" if "window" in choices else "")
+        + f", learns {meta['target']}"
+        + (f" ({choices['target']})" if "target" in choices else "")
+        + f", {meta['horizon_strategy']} forecasts, batch {c['batch_size']}",
     )
     how = "interrupted (Ctrl-C)" if t["interrupted"] else ("early stop" if t["stopped_early"] else "all epochs")
     table.add_row(
