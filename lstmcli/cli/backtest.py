@@ -152,8 +152,6 @@ def backtest(
     # auto: decided on the sign of the whole file (every fit must be able to take its transform; whether
     # values can be <= 0 is a property of the kind of series, not a forecast)
     target, why = resolve_target(target or AUTO, series.values)
-    if why and not json_out:
-        err.print(f"target: {target} ({why})", style="dim")
     if batch_size is None:  # the data-dependent default, on the rows the (first) fit sees
         cut, _ = plan(len(series.values), spec)
         config.batch_size = batch_size_for(cut, config.window, config.val_fraction, target)
@@ -198,6 +196,8 @@ def backtest(
     from lstmcli.render.common import user_text
 
     out = stdout()
+    if why:  # after the run, so that an error stays one line
+        err.print(f"target: {target} ({why})", style="dim")
     out.print(render.summary_table(result))
     out.print(render.horizon_table(result))
     out.print(render.verdict_line(result), soft_wrap=True)
