@@ -23,8 +23,9 @@ from lstmcli.errors import DataError, OptionError
 class Target(StrEnum):
     """What the network learns; a str, so `Target.DIFF == "diff"` and JSON/CLI strings work unchanged.
 
-    Every member is a concrete series the network can learn. (A choice made from the data, such
-    as a future `--target auto`, would be resolved to one of these before training.)
+    Every member is a concrete series the network can learn. `--target auto` (AUTO below) is not
+    a member: it is resolved to one of these before training (`resolve_target`), and the model
+    file stores the resolved one.
     """
 
     LOG_RETURN = "log-return"  # log(p[t+1] / p[t]): the default, see the module docstring
