@@ -48,7 +48,17 @@ from lstmcli.modelfile import (
     ValidationInfo,
 )
 from lstmcli.training import EpochReport, TrainConfig, TrainResult, train
-from lstmcli.transforms import DEFAULT_TARGET, Scaler, Target, check_target, next_price, offset, to_target
+from lstmcli.transforms import (
+    AUTO,
+    DEFAULT_TARGET,
+    Scaler,
+    Target,
+    check_target,
+    next_price,
+    offset,
+    resolve_target,
+    to_target,
+)
 
 MAX_DAYS = 10_000  # longest forecast: far beyond anything a recursive one-step model can tell
 TAIL_ROWS = 250  # recent history kept in the model file (for predict's chart and context)
@@ -287,9 +297,19 @@ class Forecaster:
     `forecaster.info.validation.model.mae`.
     """
 
-    def __init__(self, config: TrainConfig | None = None, target: Target | str = DEFAULT_TARGET) -> None:
+    def __init__(
+        self, config: TrainConfig | None = None, target: Target | str = AUTO, *, auto_window: bool = False
+    ) -> None:
+        """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
+
+        `auto_window`: treat `config.window` as the most, shortened at fit time to the largest
+        window the series gives enough training windows for (the CLI's default when --window is absent).
+        """
         self.config = config or TrainConfig()
-        self.target = check_target(target)
+        self.requested_target = AUTO if target == AUTO else check_target(target)
+        self.target = DEFAULT_TARGET if target == AUTO else self.requested_target
+        self.auto_window = auto_window
+        self.choices: dict[str, str] = {}  # what fit chose from the data, and why: {"target": ..., "window": ...}
         self.params: dict[str, np.ndarray] | None = None
         self.info: ModelInfo | None = None
         self.result: TrainResult | None = None
@@ -319,6 +339,7 @@ class Forecaster:
         self.config.validate()
         series = _as_series(values, dates, columns, frequency, source, sha256)
         _check_prices(series)
+        self._resolve(series)
         z = to_target(series.prices, self.target, series.source, series.columns)  # (M, F): the target series
         train_t, val_t = self._split(len(z), series)
         scaler = Scaler.fit(z[: train_t[-1] + 1])  # training part only: no look-ahead
@@ -335,6 +356,22 @@ class Forecaster:
         validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted)
         self.info = self._describe(series, scaler, train_t, val_t, result, validation, intervals, reading or {})
         return self
+
+    def _resolve(self, series: _Series) -> None:
+        """Resolve `--target auto` and the auto window from the data; `choices` records why."""
+        self.choices = {}
+        self.target, why = resolve_target(self.requested_target, series.prices)
+        if why:
+            self.choices["target"] = why
+        if self.auto_window:
+            cfg, N = self.config, len(series.prices)
+            off = self.target.offset
+            W = cfg.window
+            while W > 1 and min_rows(W, off, cfg.val_fraction) > N:
+                W -= 1
+            if W < cfg.window and min_rows(W, off, cfg.val_fraction) <= N:
+                self.config = replace(cfg, window=W)
+                self.choices["window"] = f"auto: {N} rows"
 
     def _split(self, M: int, series: _Series) -> tuple[np.ndarray, np.ndarray]:
         """(training, validation) target rows of a target series of M rows; resolves the batch size.

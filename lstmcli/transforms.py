@@ -23,8 +23,9 @@ from lstmcli.errors import DataError, OptionError
 class Target(StrEnum):
     """What the network learns; a str, so `Target.DIFF == "diff"` and JSON/CLI strings work unchanged.
 
-    Every member is a concrete series the network can learn. (A choice made from the data, such
-    as a future `--target auto`, would be resolved to one of these before training.)
+    Every member is a concrete series the network can learn. `--target auto` (AUTO below) is not
+    a member: it is resolved to one of these before training (`resolve_target`), and the model
+    file stores the resolved one.
     """
 
     LOG_RETURN = "log-return"  # log(p[t+1] / p[t]): the default, see the module docstring
@@ -39,6 +40,21 @@ class Target(StrEnum):
 
 DEFAULT_TARGET = Target.LOG_RETURN
 TARGETS = tuple(t.value for t in Target)  # ("log-return", "diff", "level"), for help texts
+
+
+AUTO = "auto"  # the default of `lstm train`/`backtest` and `Forecaster`: resolved from the data, never stored
+
+
+def resolve_target(kind: Target | str, prices: np.ndarray) -> tuple[Target, str | None]:
+    """(the concrete Target, why it was chosen or None when `kind` was explicit).
+
+    `auto` is log-return for strictly positive series, diff otherwise (zeros or negatives).
+    """
+    if kind != AUTO:
+        return check_target(kind), None
+    if (np.asarray(prices, dtype=np.float64) > 0).all():
+        return Target.LOG_RETURN, "auto: all values are above 0"
+    return Target.DIFF, "auto: the data has values <= 0"
 
 
 def check_target(kind: str) -> Target:

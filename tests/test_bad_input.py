@@ -164,7 +164,7 @@ CORPUS = [
     Case(
         "a year per line, too short to validate",
         YEARLY,
-        ("train", "prices.csv", "-q", "--model", "model.npz"),
+        ("train", "prices.csv", "-q", "--window", "30", "--model", "model.npz"),  # the auto window would fit
         ("prices.csv has 12 usable rows; --window 30", "needs at least 41", "Use a smaller --window (e.g. 3)"),
         after_read=True,
     ),
@@ -260,7 +260,7 @@ CORPUS = [
     Case(
         "negative prices with log-return",
         daily_csv(40, lambda i: 20 - i),
-        _train(),
+        _train("--target", "log-return"),  # auto would choose diff
         (
             "prices.csv: --target log-return needs prices above 0, but 'Close' is 0 at data row 21",
             "Use --target diff or --target level",
@@ -270,7 +270,7 @@ CORPUS = [
     Case(
         "a zero price with log-return",
         daily_csv(40, lambda i: 0 if i == 5 else 10 + i),
-        _train(),
+        _train("--target", "log-return"),
         ("'Close' is 0 at data row 6", "--target diff"),
         after_read=True,
     ),

@@ -212,3 +212,86 @@ def test_a_missing_interval_is_explained(tmp_path, run, monkeypatch):
     assert "Note: no prediction interval: the model was validated on" in r.stderr
     assert "fewer than the 20 it needs" in r.stderr, r.stderr
     assert "Note: no prediction interval" not in run("predict", "--interval", "0", "--no-chart").stderr
+
+
+# ------------------------------------------------------------- --target auto, the auto window, worse than naive
+
+
+def test_auto_target_trains_on_zeros_with_diff_and_says_why(tmp_path, run, monkeypatch):
+    """A series with zeros (no log-returns possible) trains with the defaults: diff, and the summary says why."""
+    monkeypatch.chdir(tmp_path)
+    days = np.busday_offset(np.datetime64("2021-03-01"), np.arange(120), roll="forward")
+    values = np.round(np.sin(np.arange(120) / 4) * 3, 2)  # crosses and touches 0
+    assert (values <= 0).any()
+    (tmp_path / "p.csv").write_text("Date,Close\n" + "".join(f"{d},{v}\n" for d, v in zip(days, values, strict=True)))
+    r = run("train", "p.csv", "--epochs", "2", "--hidden", "4", "-q")
+    assert r.exit_code == 0, r
+    assert "learns diff (auto: the data has values <= 0)" in " ".join(r.stdout.split())
+    from lstmcli.forecast import Forecaster
+
+    assert Forecaster.load(tmp_path / "lstm-model.npz").info.target == "diff"  # stored resolved
+    r = run("train", "p.csv", "--epochs", "2", "--hidden", "4", "-q", "--target", "log-return")
+    assert r.exit_code == 2 and "needs prices above 0" in r.stderr  # explicit stays strict
+
+
+def test_auto_target_on_positive_prices_is_log_return(trained):
+    tmp_path, r, _, _ = trained
+    from lstmcli.forecast import Forecaster
+
+    assert "learns log-return (auto: all values are above 0)" in " ".join(r.stdout.split())
+    assert Forecaster.load(tmp_path / "lstm-model.npz").info.target == "log-return"
+
+
+def test_short_series_gets_a_shorter_default_window_and_says_so(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _daily_csv(tmp_path / "p.csv", n=40)
+    r = run("train", "p.csv", "--epochs", "2", "--hidden", "4", "-q")
+    assert r.exit_code == 0, r
+    from lstmcli.forecast import Forecaster, min_rows
+
+    window = Forecaster.load(tmp_path / "lstm-model.npz").info.config.window
+    assert window < 30 and min_rows(window, 1, 0.2) <= 40 < min_rows(window + 1, 1, 0.2)  # the longest that fits
+    assert f"window {window} (auto: 40 rows)" in " ".join(r.stdout.split())
+    r = run("train", "p.csv", "--epochs", "2", "--hidden", "4", "-q", "--window", "30")
+    assert r.exit_code == 2 and "--window 30" in r.stderr  # an explicit window too long still errors
+
+
+def test_a_model_worse_than_naive_says_so_first_and_predict_labels_it(trained, run):
+    from conftest import rewrite_model
+
+    from lstmcli import modelfile
+
+    tmp_path = trained[0]
+    _, meta = modelfile.load(tmp_path / "lstm-model.npz")
+    v = meta["validation"]
+    v["model"]["mae"] = v["naive"]["mae"] * 1.5  # a model that lost to naive on validation
+    rewrite_model(tmp_path / "lstm-model.npz", tmp_path / "worse.npz", meta=meta)
+    r = run("predict", "--model", "worse.npz", "--no-chart")
+    assert r.exit_code == 0, r
+    first = r.stdout.strip().splitlines()[0]
+    assert "Worse than naive" in first  # above the table
+    assert "does NOT beat the naive forecast" in r.stdout
+    r = run("predict", "--model", "worse.npz", "--json")
+    assert json.loads(r.stdout)["beats_naive"] is False
+    r = run("predict", "--json")
+    assert json.loads(r.stdout)["beats_naive"] == (v["naive"]["mae"] > meta["validation"]["model"]["mae"] / 1.5)
+
+
+def test_train_verdict_comes_first_when_worse_than_naive():
+    from lstmcli.modelfile import Scores, ValidationInfo
+    from lstmcli.render.train import beats_naive, verdict
+
+    def validation(model_mae: float, naive_mae: float) -> ValidationInfo:
+        return ValidationInfo(
+            rows=30,
+            scale=1.0,
+            first_date_index=100,
+            model=Scores(model_mae, model_mae, model_mae, 50.0),
+            naive=Scores(naive_mae, naive_mae, naive_mae, None),
+            drift=Scores(naive_mae, naive_mae, naive_mae, 50.0),
+        )
+
+    v = validation(2.0, 1.0)
+    assert beats_naive(v) is False and "does NOT beat" in verdict(v)[1]
+    assert beats_naive(validation(0.5, 1.0)) is True
+    assert beats_naive(validation(float("nan"), 1.0)) is None

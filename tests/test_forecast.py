@@ -110,7 +110,7 @@ def test_log_return_rejects_non_positive_prices():
     p = random_walk(100)
     p[40] = 0.0
     with pytest.raises(DataError, match="above 0"):
-        Forecaster(TrainConfig(**SMALL)).fit(p, source="zero.csv")
+        Forecaster(TrainConfig(**SMALL), "log-return").fit(p, source="zero.csv")
 
 
 @pytest.mark.parametrize("kind", ["log-return", "diff", "level"])

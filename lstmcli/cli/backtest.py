@@ -60,7 +60,11 @@ def backtest(
     features: Annotated[str | None, typer.Option(help="Extra input columns, comma-separated.")] = None,
     target: Annotated[
         str | None,
-        typer.Option(help=f"What the network learns: log-return, diff or level. {_SAME}", show_default=False),
+        typer.Option(
+            help="What the network learns: auto, log-return, diff or level. "
+            "auto (default): log-return when every value is above 0, else diff.",
+            show_default=False,
+        ),
     ] = None,
     window: Annotated[
         int | None, typer.Option(help=f"Look-back steps per input window. {_SAME}", show_default=False)
@@ -127,7 +131,7 @@ def backtest(
     spec.validate()  # cheap mistakes first, before reading anything
     check_one_stdout(json_out, output)
     from lstmcli.training import TrainConfig
-    from lstmcli.transforms import check_target
+    from lstmcli.transforms import AUTO, check_target, resolve_target
 
     chosen = {
         k: v
@@ -146,7 +150,8 @@ def backtest(
     }
     config = TrainConfig(**chosen)
     config.validate()
-    target = check_target(target or "log-return")
+    if (target or AUTO) != AUTO:
+        target = check_target(target)
 
     from lstmcli.backtest import plan, run_backtest
     from lstmcli.defaults import batch_size_for
@@ -160,6 +165,9 @@ def backtest(
         quiet=json_out,
         **reading(series_name, id_column, dayfirst, date_format),
     )
+    # auto: decided on the sign of the whole file (every fit must be able to take its transform; whether
+    # values can be <= 0 is a property of the kind of series, not a forecast)
+    target, why = resolve_target(target or AUTO, series.values)
     if batch_size is None:  # the data-dependent default, on the rows the (first) fit sees
         cut, _ = plan(len(series.values), spec)
         config.batch_size = batch_size_for(cut, config.window, config.val_fraction, target)
@@ -204,6 +212,8 @@ def backtest(
     from lstmcli.render.common import user_text
 
     out = stdout()
+    if why:  # after the run, so that an error stays one line
+        err.print(f"target: {target} ({why})", style="dim")
     out.print(render.summary_table(result))
     out.print(render.horizon_table(result))
     out.print(render.verdict_line(result), soft_wrap=True)

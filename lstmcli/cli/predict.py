@@ -52,12 +52,15 @@ def predict(
 
     if output is not None:  # the file first: a closed pipe on stdout (| head -1) must not lose it
         write_csv(output, fc.to_dict()["forecast"], "--output")
+    from lstmcli.render.train import beats_naive
+
     if json_out:
         import json
 
         payload = fc.to_dict()
         payload["model"] = str(path)
         payload["validation"] = fc_model.info.validation.to_dict()
+        payload["beats_naive"] = beats_naive(fc_model.info.validation)
         print(json.dumps(payload, indent=2))
     if json_out or output == STDOUT:
         _notes(fc, fc_model, interval)
@@ -67,9 +70,11 @@ def predict(
     from lstmcli.render.train import verdict
 
     out = stdout()
+    style, sentence = verdict(fc_model.info.validation)
+    if beats_naive(fc_model.info.validation) is False:  # the label comes first, above the forecast
+        out.print(f"[{style}]Worse than naive: this model lost to 'tomorrow = today' on validation.[/]", soft_wrap=True)
     out.print(render.title(fc, days), soft_wrap=True)  # a line of its own: a table title wraps at the table's width
     out.print(render.forecast_table(fc))
-    style, sentence = verdict(fc_model.info.validation)
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     if chart and out.is_terminal and len(fc.history) > 1:
         from rich.text import Text

@@ -44,9 +44,19 @@ def train(
     dayfirst: DayfirstOpt = None,
     date_format: DateFormatOpt = None,
     target: Annotated[
-        str, typer.Option(help="What the network learns: log-return, diff or level. Forecasts are always prices.")
-    ] = "log-return",
-    window: Annotated[int, typer.Option(help="Look-back steps per input window.")] = 30,
+        str,
+        typer.Option(
+            help="What the network learns: auto, log-return, diff or level. auto: log-return when every value "
+            "is above 0, else diff. Forecasts are always prices."
+        ),
+    ] = "auto",
+    window: Annotated[
+        int | None,
+        typer.Option(
+            help="Look-back steps per input window. \\[default: 30, shorter when the series is too short for 30]",
+            show_default=False,
+        ),
+    ] = None,
     hidden: Annotated[int, typer.Option(help="LSTM units per layer.")] = 32,
     layers: Annotated[int, typer.Option(help="Stacked LSTM layers.")] = 1,
     epochs: Annotated[int, typer.Option(help="Most epochs to train (early stopping usually ends sooner).")] = 60,
@@ -73,10 +83,10 @@ def train(
     """
     from lstmcli.forecast import Forecaster
     from lstmcli.training import TrainConfig
-    from lstmcli.transforms import check_target
+    from lstmcli.transforms import AUTO, check_target
 
     config = TrainConfig(
-        window=window,
+        window=30 if window is None else window,
         hidden=hidden,
         layers=layers,
         epochs=epochs,
@@ -87,7 +97,8 @@ def train(
         patience=patience,
     )
     config.validate()  # cheap mistakes first, before reading anything
-    check_target(target)
+    if target != AUTO:
+        check_target(target)
     path = model_path(model)
     if path.is_dir():
         raise LstmError(f"--model {path} is a directory", hint="give a file name such as lstm-model.npz")
@@ -98,7 +109,7 @@ def train(
     how = reading(series_name, id_column, dayfirst, date_format)
     series = read_series(csv, column=column, date_column=date_column, features=split_names(features), **how)
 
-    forecaster = Forecaster(config, target)
+    forecaster = Forecaster(config, target, auto_window=window is None)
     with (
         StopFlag() as stop,
         ProgressBar(
@@ -139,8 +150,10 @@ def train(
 
     out = stdout()
     info = forecaster.info
-    out.print(render.training_summary(info, str(saved)))
-    out.print(render.validation_table(info.validation, info.columns[0]))
     style, sentence = render.verdict(info.validation)
+    if render.beats_naive(info.validation) is False:  # say it first, before any table
+        out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
+    out.print(render.training_summary(info, str(saved), forecaster.choices))
+    out.print(render.validation_table(info.validation, info.columns[0]))
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     err.print(f"Next: lstm predict --days 5{'' if model is None else f' --model {user_text(path)}'}", style="dim")

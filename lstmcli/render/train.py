@@ -12,6 +12,14 @@ if TYPE_CHECKING:
     from lstmcli.modelfile import ModelInfo, ValidationInfo
 
 
+def beats_naive(validation: ValidationInfo) -> bool | None:
+    """Whether the model's one-step validation MAE is below naive's (None: no comparison available)."""
+    m, n = validation.model.mae, validation.naive.mae
+    if not (m == m and n == n):  # NaN
+        return None
+    return bool(m < n)
+
+
 def verdict(validation: ValidationInfo) -> tuple[str, str]:
     """(style, sentence) comparing the model's one-step MAE with naive's on validation."""
     m, n = validation.model.mae, validation.naive.mae
@@ -66,8 +74,9 @@ def validation_table(validation: ValidationInfo, column: str) -> Table:
     return table
 
 
-def training_summary(info: ModelInfo, model_path: str) -> Table:
-    """What was trained on what: data, settings, training run."""
+def training_summary(info: ModelInfo, model_path: str, choices: dict | None = None) -> Table:
+    """What was trained on what: data, settings, training run; `choices` says why auto settings were chosen."""
+    choices = choices or {}
     d, c, t = info.data, info.config, info.training
     table = Table(title="Training summary", title_justify="left", show_header=False)
     table.add_column("what", style="bold")
@@ -86,8 +95,11 @@ def training_summary(info: ModelInfo, model_path: str) -> Table:
     )
     table.add_row(
         "model",
-        f"{c.layers} x {c.hidden} LSTM units, window {c.window}, "
-        f"learns {info.target.value}, {info.horizon_strategy} forecasts, batch {c.batch_size}",
+        f"{c.layers} x {c.hidden} LSTM units, window {c.window}"
+        + (f" ({choices['window']})" if "window" in choices else "")
+        + f", learns {info.target.value}"
+        + (f" ({choices['target']})" if "target" in choices else "")
+        + f", {info.horizon_strategy} forecasts, batch {c.batch_size}",
     )
     how = "interrupted (Ctrl-C)" if t.interrupted else ("early stop" if t.stopped_early else "all epochs")
     table.add_row(
