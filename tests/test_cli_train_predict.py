@@ -57,7 +57,7 @@ def test_predict_json_is_pure_json(trained, run):
     payload = json.loads(r.stdout)
     assert [row["step"] for row in payload["forecast"]] == [1, 2, 3]
     assert payload["strategy"] == "recursive"
-    assert all(row["lower"] <= row["forecast"] <= row["upper"] for row in payload["forecast"])
+    assert all(row["lower_90"] <= row["forecast"] <= row["upper_90"] for row in payload["forecast"])
 
 
 def test_predict_output_csv(trained, run):
@@ -66,7 +66,7 @@ def test_predict_output_csv(trained, run):
     assert r.exit_code == 0, r
     with open(tmp_path / "fc.csv") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 4 and {"date", "forecast", "lower", "upper"} <= set(rows[0])
+    assert len(rows) == 4 and {"date", "forecast", "lower_90", "upper_90"} <= set(rows[0])
 
 
 def test_predict_output_dash_prints_only_the_csv(trained, run):
@@ -212,3 +212,24 @@ def test_a_missing_interval_is_explained(tmp_path, run, monkeypatch):
     assert "Note: no prediction interval: the model was validated on" in r.stderr
     assert "fewer than the 20 it needs" in r.stderr, r.stderr
     assert "Note: no prediction interval" not in run("predict", "--interval", "0", "--no-chart").stderr
+
+
+def test_an_interval_wider_than_the_model_stores_is_refused(trained, run):
+    """--interval 0.99 once silently gave the 95% band; now it says what the model can give."""
+    r = run("predict", "--days", "3", "--interval", "0.99", "--no-chart")
+    assert r.exit_code == 2, r
+    assert "--interval 0.99 is wider than this model can calibrate (at most 0.95)" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+    assert run("predict", "--days", "3", "--interval", "0.95", "--no-chart").exit_code == 0
+
+
+def test_the_interval_level_is_named_in_csv_and_json_columns(trained, run):
+    tmp_path = trained[0]
+    r = run("predict", "--days", "3", "--interval", "0.8", "--output", "fc.csv", "--no-chart")
+    assert r.exit_code == 0, r
+    with open(tmp_path / "fc.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert {"lower_80", "upper_80"} <= set(rows[0]) and "lower" not in rows[0], rows[0]
+    payload = json.loads(run("predict", "--days", "3", "--json").stdout)
+    assert payload["interval"] == 0.9
+    assert all(row["lower_90"] <= row["forecast"] <= row["upper_90"] for row in payload["forecast"])
