@@ -233,3 +233,31 @@ def test_the_interval_level_is_named_in_csv_and_json_columns(trained, run):
     payload = json.loads(run("predict", "--days", "3", "--json").stdout)
     assert payload["interval"] == 0.9
     assert all(row["lower_90"] <= row["forecast"] <= row["upper_90"] for row in payload["forecast"])
+
+
+def test_newer_data_of_another_frequency_is_refused(trained, run):
+    """A daily model given weekly --data once forecast weekly returns dated as business days."""
+    tmp_path = trained[0]
+    rng = np.random.default_rng(3)
+    weeks = np.datetime64("2021-03-05") + 7 * np.arange(80)
+    close = random_walk(80, start=100, drift=0, rng=rng)
+    rows = [f"{d},{c:.2f},{v}" for d, c, v in zip(weeks, close, rng.integers(1000, 5000, 80), strict=True)]
+    (tmp_path / "weekly.csv").write_text("Date,Close,Volume\n" + "\n".join(rows) + "\n")
+    for verb in (["predict", "--days", "2", "--no-chart"], ["inspect"]):
+        r = run(*verb, "--data", "weekly.csv")
+        assert r.exit_code == 2, r
+        assert "Error:" in r.stderr and "weeks" in r.stderr and "business days" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
+
+
+def test_newer_data_on_another_scale_gets_a_note(trained, run):
+    """Prices moving 20 times as much as in training: forecast, but say so on stderr."""
+    tmp_path, _, days, close = trained
+    wild = close[0] * (close / close[0]) ** 20  # the same dates, each log return 20 times larger
+    rows = [f"{d},{c:.2f},{2000}" for d, c in zip(days, wild, strict=True)]
+    (tmp_path / "wild.csv").write_text("Date,Close,Volume\n" + "\n".join(rows) + "\n")
+    r = run("predict", "--days", "2", "--no-chart", "--data", "wild.csv")
+    assert r.exit_code == 0, r
+    assert "Note:" in r.stderr and "as much per step as in training" in r.stderr, r.stderr
+    same = run("predict", "--days", "2", "--no-chart", "--data", str(_daily_csv(tmp_path / "newer.csv", seed=1)[0]))
+    assert same.exit_code == 0 and "as in training" not in same.stderr, same.stderr
