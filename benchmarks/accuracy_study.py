@@ -420,7 +420,9 @@ def lstm_method(
                 extra["cli_check"] = f"lstm predict exit {q.returncode}: {_first_line(q.stderr)}"
                 break
             rows = json.loads(q.stdout)["forecast"]
-            cli = np.array([[r["forecast"], r.get("lower", np.nan), r.get("upper", np.nan)] for r in rows])
+            cli = np.array(
+                [[r["forecast"], r.get(f"lower_{LEVEL:g}", np.nan), r.get(f"upper_{LEVEL:g}", np.nan)] for r in rows]
+            )
             api = np.column_stack([fc[k], lo[k], hi[k]])
             diffs.append(float(np.nanmax(np.abs(cli - api) / np.maximum(np.abs(api), 1e-12))))
         else:

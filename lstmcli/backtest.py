@@ -31,7 +31,7 @@ import numpy as np
 from lstmcli import metrics
 from lstmcli.errors import DataError, OptionError
 from lstmcli.forecast import Forecaster, recursive_forecast
-from lstmcli.intervals import interval_bounds, widest_interval
+from lstmcli.intervals import INTERVAL_LEVELS, interval_bounds, widest_interval
 from lstmcli.modelfile import HORIZON_STRATEGY
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import DEFAULT_TARGET, Target, check_target
@@ -100,6 +100,12 @@ class BacktestSpec:
         for ok, name, value, hint in checks:
             if not ok:
                 raise OptionError(f"{name} {value} is not possible", hint=hint)
+        widest = round(INTERVAL_LEVELS[-1] - INTERVAL_LEVELS[0], 6)  # what every fit's stored errors give
+        if self.interval > widest + 1e-9:  # not quietly scored as the widest under the name asked for
+            raise OptionError(
+                f"--interval {self.interval:g} is wider than lstm can calibrate (at most {widest:g})",
+                hint=f"ask for --interval {widest:g} or less",
+            )
 
 
 def parse_refit(text: str | None) -> int | None:
@@ -272,7 +278,7 @@ class BacktestResult:
     scores: dict[str, dict]  # model -> score()
     lower: np.ndarray | None = None  # (O, days) LSTM interval, when the model stored interval errors
     upper: np.ndarray | None = None
-    interval: float = 0.9  # the interval's nominal coverage (--interval, at most what the stored errors give)
+    interval: float = 0.9  # the interval's nominal coverage (--interval; wider than the stored errors give is refused)
     coverage: float | None = None  # % of actuals inside the interval
     coverage_per_step: list[float] | None = None
     fits: int = 1

@@ -34,7 +34,9 @@ from lstmcli.intervals import (  # noqa: F401  (MIN_INTERVAL_ORIGINS: the CLI's 
     INTERRUPTED_ORIGINS,
     MAX_INTERVAL_ORIGINS,
     MIN_INTERVAL_ORIGINS,
+    check_interval,
     interval_bounds,
+    level_label,
     widest_interval,
 )
 from lstmcli.modelfile import (
@@ -197,8 +199,9 @@ class Forecast:
                 "change": float(change[k]),
                 "change_pct": float(change_pct[k]),
             }
-            if self.lower is not None:
-                row["lower"], row["upper"] = float(self.lower[k]), float(self.upper[k])
+            if self.lower is not None:  # the level in the name (lower_90), so a script cannot misread it
+                label = level_label(self.interval)
+                row[f"lower_{label}"], row[f"upper_{label}"] = float(self.lower[k]), float(self.upper[k])
             rows.append(row)
         return {
             "column": self.column,
@@ -530,8 +533,8 @@ class Forecaster:
     ) -> Forecast:
         """Forecast `days` steps after the training data, or after newer `values` (N, F) with their `dates`.
 
-        `interval` is the coverage of the prediction interval (None or 0: none); it is capped
-        at the widest the stored errors give, and the Forecast says which it got.
+        `interval` is the coverage of the prediction interval (None or 0: none); one wider than
+        the stored errors give is refused (OptionError), not quietly narrowed.
         """
         if self.params is None or self.info is None:
             raise OptionError("this Forecaster has not been fitted or loaded")
@@ -555,7 +558,7 @@ class Forecaster:
         session = periods.Session.from_dict(info.data.session) if info.data.session else None
         lower = upper = None
         if interval and info.intervals is not None:
-            interval = min(interval, widest_interval(info.intervals))  # say what the bounds are
+            check_interval(interval, info.intervals)
             lower, upper = interval_bounds(info.intervals, out, interval)
         else:
             interval = None

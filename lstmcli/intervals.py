@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from lstmcli.errors import OptionError
 from lstmcli.modelfile import IntervalInfo
 
 #: quantile levels of the stored validation errors, enough for 50..95% intervals
@@ -73,6 +74,26 @@ def calibrate(forecasts: np.ndarray, actual: np.ndarray, first_rows: np.ndarray,
 def widest_interval(info: IntervalInfo) -> float:
     """The widest coverage the stored error quantiles can give (0.95 for levels 0.025..0.975)."""
     return round(float(info.levels[-1] - info.levels[0]), 6)
+
+
+def check_interval(coverage: float, info: IntervalInfo) -> None:
+    """Raise OptionError when `coverage` is wider than the stored error quantiles can calibrate.
+
+    Quietly giving the widest band instead (a 95% band asked for as 99%) is a wrong answer
+    with exit 0; the message names what the model can give.
+    """
+    widest = widest_interval(info)
+    if coverage > widest + 1e-9:
+        raise OptionError(
+            f"--interval {coverage:g} is wider than this model can calibrate (at most {widest:g})",
+            hint=f"ask for --interval {widest:g} or less: the model stores its validation errors' "
+            f"quantiles from {info.levels[0]:.1%} to {info.levels[-1]:.1%}",
+        )
+
+
+def level_label(coverage: float) -> str:
+    """A coverage as the percent in a column name: 0.9 -> '90', 0.925 -> '92.5'."""
+    return f"{round(100 * coverage, 6):g}"
 
 
 def interval_bounds(info: IntervalInfo, forecast: np.ndarray, coverage: float) -> tuple[np.ndarray, np.ndarray]:

@@ -378,3 +378,12 @@ def test_season_given_by_hand_overrides_detection():
     assert r.scale == pytest.approx(metrics.naive_scale(p[: r.cut]))
     r = run_backtest(p, TINY, "log-return", BacktestSpec(days=2, season=6), frequency=None)
     assert r.season == 6 and "given" in r.season_reason and "seasonal_naive" in r.forecasts
+
+
+def test_an_interval_wider_than_backtest_can_calibrate_is_refused(tmp_path, run, monkeypatch):
+    """--interval 0.99 once scored the 95% band under the name 99%; now it is refused up front."""
+    monkeypatch.chdir(tmp_path)
+    r = run("backtest", str(SAMPLE / "daily_stock.csv"), "--interval", "0.99", "--epochs", "1")
+    assert r.exit_code == 2, r
+    assert "--interval 0.99 is wider than lstm can calibrate (at most 0.95)" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr

@@ -57,7 +57,7 @@ def test_predict_json_is_pure_json(trained, run):
     payload = json.loads(r.stdout)
     assert [row["step"] for row in payload["forecast"]] == [1, 2, 3]
     assert payload["strategy"] == "recursive"
-    assert all(row["lower"] <= row["forecast"] <= row["upper"] for row in payload["forecast"])
+    assert all(row["lower_90"] <= row["forecast"] <= row["upper_90"] for row in payload["forecast"])
 
 
 def test_predict_output_csv(trained, run):
@@ -66,7 +66,7 @@ def test_predict_output_csv(trained, run):
     assert r.exit_code == 0, r
     with open(tmp_path / "fc.csv") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 4 and {"date", "forecast", "lower", "upper"} <= set(rows[0])
+    assert len(rows) == 4 and {"date", "forecast", "lower_90", "upper_90"} <= set(rows[0])
 
 
 def test_predict_output_dash_prints_only_the_csv(trained, run):
@@ -295,3 +295,52 @@ def test_train_verdict_comes_first_when_worse_than_naive():
     assert beats_naive(v) is False and "does NOT beat" in verdict(v)[1]
     assert beats_naive(validation(0.5, 1.0)) is True
     assert beats_naive(validation(float("nan"), 1.0)) is None
+
+
+def test_an_interval_wider_than_the_model_stores_is_refused(trained, run):
+    """--interval 0.99 once silently gave the 95% band; now it says what the model can give."""
+    r = run("predict", "--days", "3", "--interval", "0.99", "--no-chart")
+    assert r.exit_code == 2, r
+    assert "--interval 0.99 is wider than this model can calibrate (at most 0.95)" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+    assert run("predict", "--days", "3", "--interval", "0.95", "--no-chart").exit_code == 0
+
+
+def test_the_interval_level_is_named_in_csv_and_json_columns(trained, run):
+    tmp_path = trained[0]
+    r = run("predict", "--days", "3", "--interval", "0.8", "--output", "fc.csv", "--no-chart")
+    assert r.exit_code == 0, r
+    with open(tmp_path / "fc.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert {"lower_80", "upper_80"} <= set(rows[0]) and "lower" not in rows[0], rows[0]
+    payload = json.loads(run("predict", "--days", "3", "--json").stdout)
+    assert payload["interval"] == 0.9
+    assert all(row["lower_90"] <= row["forecast"] <= row["upper_90"] for row in payload["forecast"])
+
+
+def test_newer_data_of_another_frequency_is_refused(trained, run):
+    """A daily model given weekly --data once forecast weekly returns dated as business days."""
+    tmp_path = trained[0]
+    rng = np.random.default_rng(3)
+    weeks = np.datetime64("2021-03-05") + 7 * np.arange(80)
+    close = random_walk(80, start=100, drift=0, rng=rng)
+    rows = [f"{d},{c:.2f},{v}" for d, c, v in zip(weeks, close, rng.integers(1000, 5000, 80), strict=True)]
+    (tmp_path / "weekly.csv").write_text("Date,Close,Volume\n" + "\n".join(rows) + "\n")
+    for verb in (["predict", "--days", "2", "--no-chart"], ["inspect"]):
+        r = run(*verb, "--data", "weekly.csv")
+        assert r.exit_code == 2, r
+        assert "Error:" in r.stderr and "weeks" in r.stderr and "business days" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
+
+
+def test_newer_data_on_another_scale_gets_a_note(trained, run):
+    """Prices moving 20 times as much as in training: forecast, but say so on stderr."""
+    tmp_path, _, days, close = trained
+    wild = close[0] * (close / close[0]) ** 20  # the same dates, each log return 20 times larger
+    rows = [f"{d},{c:.2f},{2000}" for d, c in zip(days, wild, strict=True)]
+    (tmp_path / "wild.csv").write_text("Date,Close,Volume\n" + "\n".join(rows) + "\n")
+    r = run("predict", "--days", "2", "--no-chart", "--data", "wild.csv")
+    assert r.exit_code == 0, r
+    assert "Note:" in r.stderr and "as much per step as in training" in r.stderr, r.stderr
+    same = run("predict", "--days", "2", "--no-chart", "--data", str(_daily_csv(tmp_path / "newer.csv", seed=1)[0]))
+    assert same.exit_code == 0 and "as in training" not in same.stderr, same.stderr

@@ -114,8 +114,62 @@ def read_data(data_csv: str, columns: list[str], info=None):
     """--data: a newer CSV with the model's columns (the first forecast, the rest features).
 
     `info` (a modelfile.DataInfo) says how train read its file: the same series, id column
-    and date reading are used here, so a user need not repeat those options.
+    and date reading are used here, so a user need not repeat those options. Data of another
+    frequency than the model's (weekly prices for a daily model) is refused: its forecast
+    would be dated and calibrated as the model's steps.
     """
+    series = _read_data(data_csv, columns, info)
+    if info is not None and info.frequency is not None and series.frequency not in (None, info.frequency):
+        from lstmcli.errors import DataError
+        from lstmcli.periods import FREQUENCY_NAMES
+
+        raise DataError(
+            f"--data {data_csv}: its rows are {FREQUENCY_NAMES[series.frequency]} apart, but the model "
+            f"was trained on {FREQUENCY_NAMES[info.frequency]}",
+            hint=f"forecast from data at the model's frequency ({FREQUENCY_NAMES[info.frequency]}), "
+            f"or train a model on this file (lstm train {data_csv})",
+        )
+    return series
+
+
+def scale_note(model_info, values) -> None:
+    """A Note on stderr when --data moves far more (or less) per step than the training data did.
+
+    Compares the typical size of the target's recent changes in `values` (N, F) with the
+    training scale the model file stores (the scaler's deviation of a return/diff target; for
+    a level target, that of the stored training tail's changes). 10x either way is flagged.
+    """
+    import numpy as np
+
+    from lstmcli.transforms import Target, to_target
+
+    target, column = model_info.target, model_info.columns[0]
+    recent = np.asarray(values, dtype=np.float64)[-(max(model_info.config.window, 30) + 1) :, 0]
+    if target is Target.LEVEL:
+        trained = float(np.std(np.diff(model_info.tail.values[:, 0])))
+        recent_changes = np.diff(recent)
+    else:
+        trained = float(model_info.scaler.std[0])
+        if target is Target.LOG_RETURN and not (recent > 0).all():
+            return  # predict refuses these prices with its own message
+        recent_changes = to_target(recent[:, None], target)[:, 0]
+    if len(recent_changes) < 2 or not trained > 0:
+        return
+    ratio = float(np.std(recent_changes)) / trained
+    if 0.1 <= ratio <= 10 or not np.isfinite(ratio):
+        return
+    from lstmcli.render.common import user_text
+
+    how = f"about {ratio:.0f} times" if ratio > 1 else f"only 1/{1 / ratio:.0f} of" if ratio > 0 else "none of"
+    stderr().print(
+        f"[yellow]Note:[/] the --data series {user_text(repr(column))} moves {how} as much per step "
+        "as in training: is it the same series? The forecast and its interval are calibrated on "
+        "the training data's scale.",
+        soft_wrap=True,
+    )
+
+
+def _read_data(data_csv: str, columns: list[str], info=None):
     from lstmcli.errors import DataError
 
     if info is None or info.series is None:

@@ -49,6 +49,10 @@ def predict(
         series = read_data(data_csv, list(fc_model.info.columns), fc_model.info.data)
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None)
+    if values is not None:  # after predict's own checks of the data (too short, prices <= 0)
+        from lstmcli.cli.common import scale_note
+
+        scale_note(fc_model.info, values)
 
     if output is not None:  # the file first: a closed pipe on stdout (| head -1) must not lose it
         write_csv(output, fc.to_dict()["forecast"], "--output")
