@@ -7,7 +7,7 @@ import math
 from rich.table import Table
 
 from lstmcli.backtest import LABELS, Verdict
-from lstmcli.render.common import format_date, price, user_text
+from lstmcli.render.common import format_date, line_chart, price, user_text
 
 #: the colour of each verdict kind (the library says which kind; the renderer colours it)
 VERDICT_STYLES = {Verdict.BETTER: "green", Verdict.TIE: "yellow", Verdict.WORSE: "bold red"}
@@ -124,22 +124,17 @@ def coverage_sentence(result) -> str:
 
 def band_chart(result, width: int = 70, height: int = 14) -> str:
     """The test window: actual values, the LSTM's 1-step forecasts and its interval band."""
-    from uniplot import plot_to_string
-
     r = result
     rows = r.origins  # (O,) the row each 1-step forecast is for
     xs = rows - rows[0]
     ys = [r.actual[:, 0], r.forecasts["lstm"][:, 0], r.lower[:, 0], r.upper[:, 0]]
     legend = ["actual", "LSTM 1-step forecast", f"{r.interval:.0%} low", f"{r.interval:.0%} high"]
-    lines = plot_to_string(
+    return line_chart(
         ys,
-        xs=[xs] * 4,
-        lines=True,
-        width=width,
-        height=height,
-        legend_labels=legend,
-        title=f"{r.column}: test window, 1 {r.step_word()} ahead",
-        color=True,
+        [xs] * 4,
+        legend,
+        f"{r.column}: test window, 1 {r.step_word()} ahead",
+        width,
+        height,
         x_unit=f" {r.step_word(2)} into the test window",
     )
-    return "\n".join(lines) if isinstance(lines, list) else lines

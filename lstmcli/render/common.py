@@ -56,3 +56,13 @@ def explain_text(lines: Iterable[str]) -> Text:
         style = "bold" if line.startswith(("Stage", "Start")) else ""
         text.append(line + "\n", style=style)
     return text
+
+
+def line_chart(ys: list, xs: list, legend: list[str], title: str, width: int, height: int, **extra) -> str:
+    """A uniplot line chart as one string (ANSI colours), the one way charts are drawn."""
+    from uniplot import plot_to_string
+
+    lines = plot_to_string(
+        ys, xs=xs, lines=True, width=width, height=height, legend_labels=legend, title=title, color=True, **extra
+    )
+    return "\n".join(lines) if isinstance(lines, list) else lines

@@ -6,7 +6,7 @@ import numpy as np
 from rich.table import Table
 from rich.text import Text
 
-from lstmcli.render.common import format_date, price, user_text
+from lstmcli.render.common import format_date, line_chart, price, user_text
 
 
 def title(fc, days: int) -> str:
@@ -41,7 +41,6 @@ def forecast_table(fc, title: str | None = None) -> Table:
 
 def forecast_chart(fc, width: int = 70, height: int = 14) -> str:
     """History then forecast (and band) as a terminal line chart drawn by uniplot."""
-    from uniplot import plot_to_string
 
     n = len(fc.history)
     xs_hist = np.arange(n) - (n - 1)
@@ -53,14 +52,5 @@ def forecast_chart(fc, width: int = 70, height: int = 14) -> str:
         ys += [np.append(fc.last_value, fc.lower), np.append(fc.last_value, fc.upper)]
         xs += [xs_fc, xs_fc]
         legend += [f"{fc.interval:.0%} low", f"{fc.interval:.0%} high"]
-    lines = plot_to_string(
-        ys,
-        xs=xs,
-        lines=True,
-        width=width,
-        height=height,
-        legend_labels=legend,
-        title=f"{fc.column}: last {n} observations and the forecast (x: steps from the last one)",
-        color=True,
-    )
-    return "\n".join(lines) if isinstance(lines, list) else lines
+    title = f"{fc.column}: last {n} observations and the forecast (x: steps from the last one)"
+    return line_chart(ys, xs, legend, title, width, height)
