@@ -233,6 +233,28 @@ def check_horizon(days: int, interval: float | None) -> None:
         raise OptionError(f"--interval {interval} is not possible", hint="use a coverage such as 0.9, or 0 for none")
 
 
+def change_scale_ratio(info: ModelInfo, values: np.ndarray) -> float | None:
+    """How much more the newest changes of `values` (N, F) spread than the training data's did.
+
+    Compares the deviation of the target's recent changes (the last max(window, 30) steps)
+    with the training scale the model file stores: the scaler's deviation of a return/diff
+    target; for a level target, that of the stored tail's changes. None when it cannot tell.
+    """
+    recent = np.asarray(values, dtype=np.float64)[-(max(info.config.window, 30) + 1) :, 0]
+    if info.target is Target.LEVEL:
+        trained = float(np.std(np.diff(info.tail.values[:, 0])))
+        recent_changes = np.diff(recent)
+    else:
+        trained = float(info.scaler.std[0])
+        if info.target is Target.LOG_RETURN and not (recent > 0).all():
+            return None  # predict refuses these prices with its own message
+        recent_changes = to_target(recent[:, None], info.target)[:, 0]
+    if len(recent_changes) < 2 or not trained > 0:
+        return None
+    ratio = float(np.std(recent_changes)) / trained
+    return ratio if np.isfinite(ratio) else None
+
+
 @dataclass
 class _Series:
     """What `fit` trains on, whatever it was given: prices (N, F) and what is known about them."""

@@ -133,33 +133,15 @@ def read_data(data_csv: str, columns: list[str], info=None):
 
 
 def scale_note(model_info, values) -> None:
-    """A Note on stderr when --data moves far more (or less) per step than the training data did.
+    """A Note on stderr when --data moves far more (or less) per step than the training data did."""
+    from lstmcli.forecast import change_scale_ratio
 
-    Compares the typical size of the target's recent changes in `values` (N, F) with the
-    training scale the model file stores (the scaler's deviation of a return/diff target; for
-    a level target, that of the stored training tail's changes). 10x either way is flagged.
-    """
-    import numpy as np
-
-    from lstmcli.transforms import Target, to_target
-
-    target, column = model_info.target, model_info.columns[0]
-    recent = np.asarray(values, dtype=np.float64)[-(max(model_info.config.window, 30) + 1) :, 0]
-    if target is Target.LEVEL:
-        trained = float(np.std(np.diff(model_info.tail.values[:, 0])))
-        recent_changes = np.diff(recent)
-    else:
-        trained = float(model_info.scaler.std[0])
-        if target is Target.LOG_RETURN and not (recent > 0).all():
-            return  # predict refuses these prices with its own message
-        recent_changes = to_target(recent[:, None], target)[:, 0]
-    if len(recent_changes) < 2 or not trained > 0:
-        return
-    ratio = float(np.std(recent_changes)) / trained
-    if 0.1 <= ratio <= 10 or not np.isfinite(ratio):
+    ratio = change_scale_ratio(model_info, values)
+    if ratio is None or 0.1 <= ratio <= 10:
         return
     from lstmcli.render.common import user_text
 
+    column = model_info.columns[0]
     how = f"about {ratio:.0f} times" if ratio > 1 else f"only 1/{1 / ratio:.0f} of" if ratio > 0 else "none of"
     stderr().print(
         f"[yellow]Note:[/] the --data series {user_text(repr(column))} moves {how} as much per step "
