@@ -20,6 +20,32 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_data"
 
 
+def write_csv(tmp_path: Path, text: str | bytes, name: str = "prices.csv") -> Path:
+    """A CSV file in tmp_path holding `text` (str as UTF-8, bytes as they are)."""
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def read_csv(tmp_path: Path, text: str | bytes, **kw):
+    """`data.read_prices` on a file holding `text`."""
+    from lstmcli.data import read_prices
+
+    return read_prices(write_csv(tmp_path, text), **kw)
+
+
+def read_error(tmp_path: Path, text: str | bytes, *words: str, **kw):
+    """Reading must raise DataError whose message + hint contain every word."""
+    from lstmcli.errors import DataError
+
+    with pytest.raises(DataError) as info:
+        read_csv(tmp_path, text, **kw)
+    full = str(info.value)
+    for w in words:
+        assert w in full, f"{w!r} not in {full!r}"
+    return info.value
+
+
 def random_walk(
     n: int,
     seed: int = 0,

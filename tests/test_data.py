@@ -10,6 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import read_csv as read
+from conftest import read_error as error
+from conftest import write_csv as write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,28 +22,8 @@ from lstmcli.errors import DataError
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 
 
-def write(tmp_path: Path, text: str | bytes, name: str = "prices.csv") -> Path:
-    path = tmp_path / name
-    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-    return path
-
-
-def read(tmp_path: Path, text: str | bytes, **kw) -> PriceSeries:
-    return read_prices(write(tmp_path, text), **kw)
-
-
 def iso(series: PriceSeries) -> list[str]:
     return [str(d)[:10] for d in series.dates]
-
-
-def error(tmp_path: Path, text: str | bytes, *words: str, **kw) -> DataError:
-    """Reading must raise DataError whose message + hint contain every word."""
-    with pytest.raises(DataError) as info:
-        read(tmp_path, text, **kw)
-    full = str(info.value)
-    for w in words:
-        assert w in full, f"{w!r} not in {full!r}"
-    return info.value
 
 
 YAHOO = """Date,Open,High,Low,Close,Adj Close,Volume

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from conftest import read_csv as read
+from conftest import read_error as error
 
-from lstmcli.data import PriceSeries, cleaning_summary, read_prices
-from lstmcli.errors import DataError
-
-
-def read(tmp_path: Path, text: str, **kw) -> PriceSeries:
-    path = tmp_path / "prices.csv"
-    path.write_text(text, encoding="utf-8")
-    return read_prices(path, **kw)
-
-
-def error(tmp_path: Path, text: str, *words: str, **kw) -> DataError:
-    """Reading must raise DataError whose message + hint contain every word."""
-    with pytest.raises(DataError) as info:
-        read(tmp_path, text, **kw)
-    full = str(info.value)
-    for w in words:
-        assert w in full, f"{w!r} not in {full!r}"
-    return info.value
+from lstmcli.data import PriceSeries, cleaning_summary
 
 
 def iso(series: PriceSeries) -> list[str]:
