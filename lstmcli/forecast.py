@@ -390,12 +390,9 @@ class Forecaster:
             self.choices["target"] = why
         if self.auto_window:
             cfg, N = self.config, len(series.prices)
-            off = self.target.offset
-            W = cfg.window
-            while W > 1 and min_rows(W, off, cfg.val_fraction) > N:
-                W -= 1
-            if W < cfg.window and min_rows(W, off, cfg.val_fraction) <= N:
-                self.config = replace(cfg, window=W)
+            longest = N - min_rows(0, self.target.offset, cfg.val_fraction)  # min_rows grows 1 for 1 with the window
+            if 1 <= longest < cfg.window:
+                self.config = replace(cfg, window=longest)
                 self.choices["window"] = f"auto: {N} rows"
 
     def _split(self, M: int, series: _Series) -> tuple[np.ndarray, np.ndarray]:
