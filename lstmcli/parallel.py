@@ -1,0 +1,125 @@
+"""Independent pieces of work (ensemble members, candidate models, series of a panel) in parallel processes.
+
+One rule makes `--jobs` safe to change: a task's result depends on the task alone (its data,
+its configuration and its own seed), never on the worker that ran it, the order tasks
+finish in, or how many workers there are. So every task carries its own seed, each worker
+process runs NumPy with ONE BLAS thread (`lstm` sets the same in its own process, so
+`--jobs 1`, which runs in-process, computes with the same single-threaded kernels), and
+`run` hands back results in task order whatever order they finished in.
+
+    >>> for k, result in parallel.run(fit_member, tasks, jobs=2):   # (task index, result), as they finish
+    ...     progress.advance()
+
+Workers start from a fresh interpreter (the "forkserver" method, with lstmcli preloaded),
+not a fork of a parent whose BLAS threads may already be running: forking a process with
+live OpenBLAS threads is how pools deadlock. A task's exception is re-raised in the parent
+when its result is reached; Ctrl-C stops the pool without waiting for unfinished tasks.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from typing import TypeVar
+
+from lstmcli.errors import OptionError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MAX_JOBS = 512  # more worker processes than this is a typo, not a machine
+BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+
+
+def default_jobs() -> int:
+    """The cores this process may run on (its CPU affinity, not the machine's total)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def check_jobs(jobs: int | None) -> int:
+    """`--jobs`: None means the cores; 1..MAX_JOBS otherwise (OptionError naming --jobs)."""
+    if jobs is None:
+        return default_jobs()
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or not 1 <= jobs <= MAX_JOBS:
+        raise OptionError(
+            f"--jobs {jobs} is not possible",
+            hint=f"use a number of worker processes from 1 to {MAX_JOBS}, e.g. --jobs {default_jobs()} (the cores)",
+        )
+    return jobs
+
+
+@contextmanager
+def _one_blas_thread():
+    """Workers started inside inherit one BLAS thread; the parent's environment is restored after."""
+    saved = {var: os.environ.get(var) for var in BLAS_THREAD_VARS}
+    os.environ.update(dict.fromkeys(BLAS_THREAD_VARS, "1"))
+    try:
+        yield
+    finally:
+        for var, value in saved.items():
+            if value is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = value
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["numpy", "lstmcli.forecast"])  # each worker forks from a warm server
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def run(fn: Callable[[T], R], tasks: Iterable[T], jobs: int = 1) -> Iterator[tuple[int, R]]:
+    """(index, fn(task)) for every task, yielded as each finishes; `jobs` worker processes.
+
+    `jobs == 1` (or a single task) runs in this process, in order, with no pool to start.
+    `fn` and the tasks must be picklable (a module-level function; arrays and dataclasses).
+    A task that raises re-raises here when its turn comes; the pool is then shut down.
+    """
+    tasks = list(tasks)
+    jobs = min(check_jobs(jobs), max(1, len(tasks)))
+    if jobs == 1:
+        for k, task in enumerate(tasks):
+            yield k, fn(task)
+        return
+    with _one_blas_thread():
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+        try:
+            pending: dict[Future, int] = {pool.submit(fn, task): k for k, task in enumerate(tasks)}
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    try:
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=pending.__getitem__):  # ties in task order
+                k = pending.pop(future)
+                yield k, future.result()
+    finally:  # normal end, a task's error, Ctrl-C or the caller stopping early: do not wait for the rest
+        pool.shutdown(wait=not pending, cancel_futures=True)
+        if pending:
+            _terminate(pool)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop workers still computing a cancelled run (Ctrl-C must not wait for a long fit)."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        if process.is_alive():
+            process.terminate()
+
+
+def map_ordered(fn: Callable[[T], R], tasks: Iterable[T], jobs: int = 1) -> list[R]:
+    """[fn(task) for task in tasks], computed by `jobs` processes; the list is in task order."""
+    tasks = list(tasks)
+    results: list = [None] * len(tasks)
+    for k, result in run(fn, tasks, jobs):
+        results[k] = result
+    return results
