@@ -104,16 +104,11 @@ def run(fn: Callable[[T], R], tasks: Iterable[T], jobs: int = 1) -> Iterator[tup
                 k = pending.pop(future)
                 yield k, future.result()
     finally:  # normal end, a task's error, Ctrl-C or the caller stopping early: do not wait for the rest
+        workers = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=not pending, cancel_futures=True)
-        if pending:
-            _terminate(pool)
-
-
-def _terminate(pool: ProcessPoolExecutor) -> None:
-    """Stop workers still computing a cancelled run (Ctrl-C must not wait for a long fit)."""
-    for process in list(getattr(pool, "_processes", {}).values()):
-        if process.is_alive():
-            process.terminate()
+        for process in workers if pending else ():  # Ctrl-C must not wait for a long fit to finish
+            if process.is_alive():
+                process.terminate()
 
 
 def map_ordered(fn: Callable[[T], R], tasks: Iterable[T], jobs: int = 1) -> list[R]:
