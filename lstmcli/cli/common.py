@@ -72,6 +72,16 @@ DateFormatOpt = Annotated[
     str | None,
     typer.Option(help="strftime format every date must match, e.g. %d.%m.%Y.", show_default=False),
 ]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        help="Worker processes for independent fits (one BLAS thread each); results are the same for any "
+        "number. \\[default: the cores]",
+        show_default=False,
+    ),
+]
 
 
 def reading(series=None, id_column=None, dayfirst=None, date_format=None) -> dict:
