@@ -12,7 +12,7 @@ Notation: N rows of prices (N, F) with the target in column 0; `cut` is the firs
 row; O origins o_1 < o_2 < ...; the forecast from origin o covers rows o .. o + days - 1
 (its step h = 1..days is row o + h - 1), and it may use rows 0 .. o - 1.
 
-Forecasting goes through `forecast.recursive_forecast`, the code `lstm predict` runs, and
+Forecasting goes through `Forecaster.paths`, the code `lstm predict` runs, and
 intervals through `intervals.interval_bounds` on the errors stored at fit time, so the
 coverage measured here is the coverage `lstm predict` delivers.
 
@@ -30,9 +30,9 @@ import numpy as np
 
 from lstmcli import metrics
 from lstmcli.errors import DataError, OptionError
-from lstmcli.forecast import Forecaster, recursive_forecast
+from lstmcli.forecast import Forecaster
 from lstmcli.intervals import INTERVAL_LEVELS, interval_bounds, widest_interval
-from lstmcli.modelfile import HORIZON_STRATEGY
+from lstmcli.modelfile import DIRECT, HORIZON_STRATEGY
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import DEFAULT_TARGET, Target, check_target
 
@@ -286,6 +286,7 @@ class BacktestResult:
     dates: np.ndarray | None = None  # (N,) datetime64 of the rows, when the series has dates
     frequency: str | None = None
     column: str = "value"
+    strategy: str = HORIZON_STRATEGY  # how the LSTM forecast several steps: recursive or direct
 
     @property
     def reference(self) -> str:
@@ -385,7 +386,7 @@ class BacktestResult:
                 "season_reason": self.season_reason,
                 "moving_average_window": self.ma_window,
                 "mase_scale": self.scale,
-                "model": {"target": str(self.target), "horizon_strategy": HORIZON_STRATEGY, **self.config.to_dict()},
+                "model": {"target": str(self.target), "horizon_strategy": self.strategy, **self.config.to_dict()},
                 "fit_runs": self.fit_configs,
                 "reference": self.reference,
                 "scores": self.scores,
@@ -412,15 +413,19 @@ def _lstm_block(
     interval: float,
     source: str,
     on_epoch,
+    strategy: str = HORIZON_STRATEGY,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, Forecaster]:
-    """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds."""
-    forecaster = Forecaster(config, target)
+    """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds.
+
+    A direct model is trained to emit exactly `days` steps.
+    """
+    forecaster = Forecaster(config, target, strategy=strategy, horizon=days if strategy == DIRECT else None)
     forecaster.fit(
         values[:fit_rows], source=f"{source} (the {fit_rows} rows before the test origin)", on_epoch=on_epoch
     )
     W, off = config.window, target.offset
     hist = np.stack([values[o - W - off : o] for o in origins])  # (O, W + off, F)
-    out = recursive_forecast(forecaster.params, forecaster.info.scaler, target, W, hist, days)[:, :, 0]  # (O, days)
+    out = forecaster.paths(hist, days)[:, :, 0]  # (O, days)
     info = forecaster.info.intervals
     if info is None:
         return out, None, None, forecaster
@@ -440,8 +445,9 @@ def run_backtest(
     column: str = "value",
     source: str = "<array>",
     on_progress: Callable[[float, str], None] | None = None,
+    strategy: str = HORIZON_STRATEGY,
 ) -> BacktestResult:
-    """Backtest the LSTM (trained with `config`, learning `target`) and the baselines on `values`.
+    """Backtest the LSTM (trained with `config`, learning `target`, forecasting by `strategy`) and the baselines.
 
     values (N,) or (N, F), oldest first, column 0 the target. `on_progress(done, what)` hears
     the share done (0..1) after every training epoch and at the end.
@@ -495,7 +501,7 @@ def run_backtest(
         block = origins[k : k + step]
         fit_rows = int(block[0])
         out, lo, hi, forecaster = _lstm_block(
-            values, fit_rows, block, config, target, days, spec.interval, source, on_epoch
+            values, fit_rows, block, config, target, days, spec.interval, source, on_epoch, strategy
         )
         lstm_forecasts[k : k + step] = out
         if lo is None:
@@ -548,6 +554,7 @@ def run_backtest(
         dates=dates,
         frequency=frequency,
         column=column,
+        strategy=strategy,
     )
 
 

@@ -8,9 +8,12 @@ The Python API the CLI itself uses:
     >>> forecaster.info.validation.model.mae      # the model file's metadata, typed (modelfile.ModelInfo)
     >>> forecaster.save("lstm-model.npz"); Forecaster.load("lstm-model.npz")
 
-Horizon strategy: *recursive*. The network predicts one step of every input column; each
-prediction is fed back as the newest input to predict the next step. The strategy is named
-in the model file and in the output. Every validation number is one-step-ahead, in price
+Horizon strategy: *recursive* (the default): the network predicts one step of every input
+column; each prediction is fed back as the newest input to predict the next step. *direct*
+(`strategy="direct"`, `horizon=H`): the head emits the next H steps of the target column at
+once, as neuralforecast's models do: no prediction is fed back, so one step's error cannot
+compound into the next, but the model forecasts at most H steps. The strategy is named in
+the model file and in the output. Every validation number is one-step-ahead, in price
 units, beside the naive forecast (tomorrow = today) and drift (naive + the training trend).
 Prediction intervals come from the model's own validation errors (intervals.py).
 
@@ -40,7 +43,10 @@ from lstmcli.intervals import (  # noqa: F401  (MIN_INTERVAL_ORIGINS: the CLI's 
     widest_interval,
 )
 from lstmcli.modelfile import (
+    DIRECT,
     HORIZON_STRATEGY,
+    MAX_DIRECT_HORIZON,
+    STRATEGIES,
     DataInfo,
     IntervalInfo,
     ModelInfo,
@@ -118,11 +124,54 @@ def recursive_forecast(
     return out
 
 
+def direct_forecast(
+    params: dict[str, np.ndarray], scaler: Scaler, kind: Target, window: int, history: np.ndarray, days: int
+) -> np.ndarray:
+    """Forecast `days` (<= the head's outputs) steps of the target column for B histories (B, window + offset, F).
+
+    Returns (B, days, 1) prices: one forward pass; the head's outputs are steps 1..O of the
+    target column's (scaled) target series, mapped back to prices step after step.
+    """
+    B, N, _ = history.shape
+    assert N == window + offset(kind), (N, window, offset(kind))
+    dtype = params["weight_hh_l0"].dtype
+    _, x = model_input(scaler, kind, history, dtype)  # (B, W, F)
+    steps = engine.predict(params, x).astype(np.float64)[:, :days]  # (B, days) scaled target of column 0
+    z = steps * scaler.std[0] + scaler.mean[0]  # (B, days) target units
+    last = history[:, -1, :1].astype(np.float64)  # (B, 1)
+    out = np.empty((B, days, 1))
+    for d in range(days):
+        last = next_price(last, z[:, d : d + 1], kind)  # (B, 1)
+        out[:, d] = last
+    return out
+
+
 MIN_TRAIN_WINDOWS = 8
+DEFAULT_DIRECT_HORIZON = 5  # `--strategy direct` without --horizon: a working week of days
 
 
-def min_rows(window: int, off: int, val_fraction: float) -> int:
-    """The fewest price rows that give MIN_TRAIN_WINDOWS training windows.
+def check_strategy(strategy: str, horizon: int | None) -> tuple[str, int]:
+    """(strategy, horizon) checked: OptionError naming --strategy or --horizon otherwise."""
+    if strategy not in STRATEGIES:
+        raise OptionError(f"--strategy {strategy!r} is not known", hint=f"use one of: {', '.join(STRATEGIES)}")
+    if strategy != DIRECT:
+        if horizon not in (None, 1):
+            raise OptionError(
+                f"--horizon {horizon} needs --strategy direct",
+                hint="a recursive model forecasts any number of steps; drop --horizon or add --strategy direct",
+            )
+        return strategy, 1
+    horizon = DEFAULT_DIRECT_HORIZON if horizon is None else horizon
+    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or not 1 <= horizon <= MAX_DIRECT_HORIZON:
+        raise OptionError(
+            f"--horizon {horizon} is not possible",
+            hint=f"use the number of steps to forecast at once, 1 to {MAX_DIRECT_HORIZON}, e.g. --horizon 5",
+        )
+    return strategy, int(horizon)
+
+
+def min_rows(window: int, off: int, val_fraction: float, horizon: int = 1) -> int:
+    """The fewest price rows that give MIN_TRAIN_WINDOWS training windows (each `horizon` steps of targets).
 
     A search by doubling and halving, since training windows never decrease as rows are added:
     --val-fraction 0.9999999999999999 needs ~8e16 rows, too many to count up to one by one.
@@ -137,7 +186,7 @@ def min_rows(window: int, off: int, val_fraction: float) -> int:
     while lo < hi:
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if enough(mid) else (mid + 1, hi)
-    return window + off + lo
+    return window + off + lo + horizon - 1
 
 
 def histories(prices: np.ndarray, window: int, kind: Target, targets: np.ndarray) -> np.ndarray:
@@ -323,13 +372,22 @@ class Forecaster:
     """
 
     def __init__(
-        self, config: TrainConfig | None = None, target: Target | str = AUTO, *, auto_window: bool = False
+        self,
+        config: TrainConfig | None = None,
+        target: Target | str = AUTO,
+        *,
+        auto_window: bool = False,
+        strategy: str = HORIZON_STRATEGY,
+        horizon: int | None = None,
     ) -> None:
         """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
 
         `auto_window`: treat `config.window` as the most, shortened at fit time to the largest
         window the series gives enough training windows for (the CLI's default when --window is absent).
+        `strategy` "recursive" (the default) or "direct"; `horizon`: the steps a direct model
+        emits (default DEFAULT_DIRECT_HORIZON; only with "direct").
         """
+        self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.config = config or TrainConfig()
         self.requested_target = AUTO if target == AUTO else check_target(target)
         self.target = DEFAULT_TARGET if target == AUTO else self.requested_target
@@ -368,14 +426,16 @@ class Forecaster:
         z = to_target(series.prices, self.target, series.source, series.columns)  # (M, F): the target series
         train_t, val_t = self._split(len(z), series)
         scaler = Scaler.fit(z[: train_t[-1] + 1])  # training part only: no look-ahead
+        direct = self.strategy == DIRECT
         result = train(
             scaler.transform(z),
             train_t,
             val_t,
             self.config,
-            outputs=series.prices.shape[1],
+            outputs=self.horizon if direct else series.prices.shape[1],
             on_epoch=on_epoch,
             should_stop=should_stop,
+            direct=direct,
         )
         self.params, self.result = result.params, result
         validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted)
@@ -390,7 +450,8 @@ class Forecaster:
             self.choices["target"] = why
         if self.auto_window:
             cfg, N = self.config, len(series.prices)
-            longest = N - min_rows(0, self.target.offset, cfg.val_fraction)  # min_rows grows 1 for 1 with the window
+            # min_rows grows 1 for 1 with the window
+            longest = N - min_rows(0, self.target.offset, cfg.val_fraction, self.horizon)
             if 1 <= longest < cfg.window:
                 self.config = replace(cfg, window=longest)
                 self.choices["window"] = f"auto: {N} rows"
@@ -398,23 +459,25 @@ class Forecaster:
     def _split(self, M: int, series: _Series) -> tuple[np.ndarray, np.ndarray]:
         """(training, validation) target rows of a target series of M rows; resolves the batch size.
 
-        Row t of the target series is predicted from rows t-W .. t-1; the newest share validates.
+        Row t of the target series is predicted from rows t-W .. t-1 (a direct model's window
+        also needs rows t+1 .. t+horizon-1 as targets); the newest share validates.
         """
-        cfg, off = self.config, self.target.offset
+        cfg, off, steps = self.config, self.target.offset, self.horizon
         W, N = cfg.window, len(series.prices)
-        n_train, _ = split_sizes(M - W, cfg.val_fraction)
+        n_train, _ = split_sizes(M - W - (steps - 1), cfg.val_fraction)
         if n_train < MIN_TRAIN_WINDOWS:
             raise DataError(
                 f"{series.source} has {N} usable rows; --window {W} with --val-fraction {cfg.val_fraction} "
-                f"needs at least {min_rows(W, off, cfg.val_fraction)} "
-                f"({MIN_TRAIN_WINDOWS} windows to train on and 2 to validate)",
+                f"needs at least {min_rows(W, off, cfg.val_fraction, steps)} "
+                f"({MIN_TRAIN_WINDOWS} windows to train on and 2 to validate"
+                + (f", each with {steps} steps ahead)" if steps > 1 else ")"),
                 hint="use a smaller --val-fraction (e.g. 0.2)"
-                if cfg.val_fraction > 0.5 and min_rows(1, off, cfg.val_fraction) > N
+                if cfg.val_fraction > 0.5 and min_rows(1, off, cfg.val_fraction, steps) > N
                 else f"use a smaller --window (e.g. {max(1, min(W, N // 4))}) or more data",
             )
         if cfg.batch_size is None:  # the data-dependent default, resolved here so the model file records it
             self.config = replace(cfg, batch_size=batch_size_for_windows(n_train))
-        targets = np.arange(W, M)
+        targets = np.arange(W, M - (steps - 1))
         return targets[:n_train], targets[n_train:]
 
     def _evaluate(
@@ -486,13 +549,25 @@ class Forecaster:
             ),
             validation=validation,
             intervals=intervals,
+            horizon_strategy=self.strategy,
+            horizon=self.horizon,
         )
 
+    def paths(self, hist: np.ndarray, days: int, scaler: Scaler | None = None) -> np.ndarray:
+        """Forecasts (B, days, F or 1) in prices from B histories (B, W + offset, F): the one way the network forecasts.
+
+        Column 0 is the target whatever the strategy (a direct model forecasts only it).
+        `scaler` defaults to the fitted one (`fit` passes it before `info` exists).
+        """
+        W, scaler = self.config.window, scaler or self.info.scaler
+        if self.strategy == DIRECT:
+            return direct_forecast(self.params, scaler, self.target, W, hist, days)
+        return recursive_forecast(self.params, scaler, self.target, W, hist, days)
+
     def _one_step(self, prices: np.ndarray, scaler: Scaler, targets: np.ndarray) -> np.ndarray:
-        """One-step-ahead forecasts (len(targets), F) in prices for the given target rows."""
-        W = self.config.window
-        hist = histories(prices, W, self.target, targets)  # (B, W + off, F)
-        return recursive_forecast(self.params, scaler, self.target, W, hist, 1)[:, 0]  # (B, F)
+        """One-step-ahead forecasts (len(targets), F or 1) in prices for the given target rows."""
+        hist = histories(prices, self.config.window, self.target, targets)  # (B, W + off, F)
+        return self.paths(hist, 1, scaler)[:, 0]  # (B, F or 1)
 
     def _validate(self, prices, scaler, train_t, val_t) -> ValidationInfo:
         """One-step-ahead MAE/RMSE/MASE of the model, naive and drift on the validation part."""
@@ -533,11 +608,13 @@ class Forecaster:
         """
         val_t = val_t[-max_origins:]  # the newest errors are the most relevant; bounds the cost
         H = intervals.horizon(len(val_t))
+        if self.strategy == DIRECT:
+            H = min(H, self.horizon)  # a direct model forecasts no further
         if H < 1:
             return None
         W, off = self.config.window, self.target.offset
         hist = histories(prices, W, self.target, val_t)  # (V, W + off, F)
-        forecasts = recursive_forecast(self.params, scaler, self.target, W, hist, H)[:, :, 0]  # (V, H)
+        forecasts = self.paths(hist, H, scaler)[:, :, 0]  # (V, H)
         # log-return needs prices > 0, so the log is safe
         return intervals.calibrate(forecasts, prices[:, 0], val_t + off, self.target is Target.LOG_RETURN)
 
@@ -558,6 +635,12 @@ class Forecaster:
         if self.params is None or self.info is None:
             raise OptionError("this Forecaster has not been fitted or loaded")
         check_horizon(days, interval)
+        if days > self.horizon and self.strategy == DIRECT:
+            raise OptionError(
+                f"--days {days} is more than this model forecasts: it was trained to emit {self.horizon} steps "
+                "at once (--strategy direct)",
+                hint=f"ask for --days {self.horizon} or fewer, or retrain with --horizon {days}",
+            )
         info = self.info
         W, off = self.config.window, self.target.offset
         if values is None:
@@ -566,7 +649,7 @@ class Forecaster:
             prices = self._newer_prices(values)
         hist = prices[None, -(W + off) :]  # (1, W + off, F)
         with np.errstate(over="ignore", invalid="ignore"):  # checked by value below
-            out = recursive_forecast(self.params, info.scaler, self.target, W, hist, days)[0, :, 0]  # (days,)
+            out = self.paths(hist, days)[0, :, 0]  # (days,)
         if not np.isfinite(out).all():
             k = int(np.argmax(~np.isfinite(out)))  # steps that are still finite
             raise OptionError(
@@ -593,6 +676,7 @@ class Forecaster:
             interval=interval,
             history=prices[-min(len(prices), 120) :, 0],
             history_dates=dates[-min(len(prices), 120) :] if dates is not None else None,
+            strategy=self.strategy,
             timezone=info.data.timezone,
         )
 
@@ -636,6 +720,6 @@ class Forecaster:
     @classmethod
     def load(cls, path: str | Path) -> Forecaster:
         params, info = modelfile.read(path)
-        forecaster = cls(info.config, info.target)
+        forecaster = cls(info.config, info.target, strategy=info.horizon_strategy, horizon=info.horizon)
         forecaster.params, forecaster.info = params, info
         return forecaster

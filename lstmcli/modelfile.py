@@ -37,7 +37,10 @@ from lstmcli.transforms import Scaler, Target, check_target
 
 FORMAT_VERSION = 1
 META_KEY = "__meta__"
-HORIZON_STRATEGY = "recursive"  # the only one: each step's prediction is fed back as the next input
+HORIZON_STRATEGY = "recursive"  # the default: each step's prediction is fed back as the next input
+DIRECT = "direct"  # the head emits `horizon` steps of the target column at once
+STRATEGIES = (HORIZON_STRATEGY, DIRECT)
+MAX_DIRECT_HORIZON = 1000  # steps a direct head may emit
 
 
 def _param_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
@@ -483,7 +486,8 @@ class ModelInfo:
 
     `config` and `target` rebuild the network (as nanoGPT's checkpoint rebuilds GPTConfig);
     `scaler`, `columns` and `tail` let predict run without the CSV; the rest describes the
-    data and the run. `features` = `outputs` = len(columns).
+    data and the run. `features` = len(columns); `outputs` = features for a recursive model,
+    `horizon` for a direct one.
     """
 
     config: TrainConfig
@@ -497,14 +501,20 @@ class ModelInfo:
     intervals: IntervalInfo | None  # None: too few validation rows to calibrate an interval
     created: str  # ISO time, UTC
     horizon_strategy: str = HORIZON_STRATEGY
+    horizon: int = 1  # steps the head emits at once: 1 (recursive), or the direct model's horizon
     tool: str = "lstmcli"
     tool_version: str = __version__
     format_version: int = FORMAT_VERSION
 
     @property
     def features(self) -> int:
-        """F: input columns, and outputs of the head (every column is predicted, then fed back)."""
+        """F: input columns (a recursive model also predicts each of them, then feeds it back)."""
         return len(self.columns)
+
+    @property
+    def outputs(self) -> int:
+        """O: the head's outputs: every column's next step (recursive), or `horizon` steps of column 0 (direct)."""
+        return self.horizon if self.horizon_strategy == DIRECT else self.features
 
     @classmethod
     def from_dict(cls, meta: dict) -> ModelInfo:
@@ -522,9 +532,15 @@ class ModelInfo:
         for name in ("lr", "val_fraction", "clip"):
             _float(meta["config"], name)
         target = check_target(meta["target"])
-        F = meta["features"]
-        if type(F) is not int or meta["outputs"] != F:
-            raise ValueError(f"features {F!r} and outputs {meta['outputs']!r} are not one count")
+        F, strategy = meta["features"], meta["horizon_strategy"]
+        if strategy not in STRATEGIES:
+            raise ValueError(f"the horizon strategy {strategy!r} is not one of {', '.join(STRATEGIES)}")
+        horizon = meta["horizon"] if strategy == DIRECT else 1
+        if type(horizon) is not int or not 1 <= horizon <= MAX_DIRECT_HORIZON:
+            raise ValueError(f"the horizon {horizon!r} is not a count of steps from 1 to {MAX_DIRECT_HORIZON}")
+        outputs = horizon if strategy == DIRECT else F
+        if type(F) is not int or meta["outputs"] != outputs:
+            raise ValueError(f"outputs {meta['outputs']!r} is not {outputs} (features {F!r}, {strategy} forecasts)")
         scaler = Scaler.from_dict(meta["scaler"])
         if scaler.mean.shape != (F,) or scaler.std.shape != (F,) or not np.isfinite([scaler.mean, scaler.std]).all():
             raise ValueError(f"the scaler does not hold {F} finite means and deviations")
@@ -533,8 +549,6 @@ class ModelInfo:
         columns = meta["columns"]
         if not (isinstance(columns, list) and len(columns) == F and all(isinstance(c, str) for c in columns)):
             raise ValueError(f"the columns are not {F} names")
-        if meta["horizon_strategy"] != HORIZON_STRATEGY:
-            raise ValueError(f"the horizon strategy {meta['horizon_strategy']!r} is not {HORIZON_STRATEGY!r}")
         intervals = meta.get("intervals")
         return cls(
             config=config,
@@ -547,6 +561,8 @@ class ModelInfo:
             validation=ValidationInfo.from_dict(meta["validation"]),
             intervals=None if intervals is None else IntervalInfo.from_dict(intervals),
             created=_text(meta, "created"),
+            horizon_strategy=strategy,
+            horizon=horizon,
             tool=_text(meta, "tool"),
             tool_version=_text(meta, "tool_version"),
             format_version=int(meta.get("format_version", FORMAT_VERSION)),
@@ -565,7 +581,7 @@ class ModelInfo:
                 "scaler": self.scaler.to_dict(),
                 "columns": list(self.columns),
                 "features": self.features,
-                "outputs": self.features,
+                "outputs": self.outputs,
                 "data": self.data.to_dict(),
                 "tail": self.tail.to_dict(),
                 "training": self.training.to_dict(),
@@ -573,4 +589,5 @@ class ModelInfo:
                 "intervals": None if self.intervals is None else self.intervals.to_dict(),
                 "format_version": self.format_version,
             }
+            | ({"horizon": self.horizon} if self.horizon_strategy == DIRECT else {})  # recursive files: as before
         )

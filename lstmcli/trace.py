@@ -26,7 +26,7 @@ import numpy as np
 from lstmcli import engine, periods
 from lstmcli.errors import DataError, OptionError
 from lstmcli.forecast import Forecaster, model_input
-from lstmcli.modelfile import ModelInfo
+from lstmcli.modelfile import DIRECT, ModelInfo
 from lstmcli.transforms import Target, next_price, to_target
 
 
@@ -34,7 +34,8 @@ from lstmcli.transforms import Target, next_price, to_target
 class Trace:
     """One forward pass of a model over one input window, with everything around it.
 
-    Shape letters: T steps (the window), F input columns, O outputs (= F), H units.
+    Shape letters: T steps (the window), F input columns, O outputs (= F for a recursive
+    model; the horizon for a direct one, whose outputs are steps 1..O of column 0), H units.
     """
 
     record: engine.Record  # the engine's own record; batch size 1 (index [t, 0, unit])
@@ -55,6 +56,7 @@ class Trace:
     target: Target
     frequency: str | None
     source: str  # where the prices came from (the model file's stored tail, or a CSV)
+    direct_prices: np.ndarray | None = None  # (O,) a direct model: the price of each step its head emits
 
     @property
     def steps(self) -> int:
@@ -163,8 +165,18 @@ def trace(
     z, x = model_input(scaler, kind, hist, dtype)  # (1, W, F) each
     prediction, record = engine.forward(forecaster.params, x)  # (1, O): the engine's own forward pass
     last = hist[:, -1, :].astype(np.float64)  # (1, F)
-    head_target = scaler.inverse(prediction.astype(np.float64))  # (1, O)
-    price = next_price(last, head_target, kind)  # (1, F), as recursive_forecast's first step
+    direct_prices = None
+    if info.horizon_strategy == DIRECT:  # outputs are steps 1..O of column 0, as direct_forecast maps them
+        head_target = prediction.astype(np.float64) * scaler.std[0] + scaler.mean[0]  # (1, O)
+        direct_prices = np.empty(info.outputs)
+        step_price = last[:, :1]  # (1, 1)
+        for k in range(info.outputs):
+            step_price = next_price(step_price, head_target[:, k : k + 1], kind)
+            direct_prices[k] = step_price[0, 0]
+        price = direct_prices[None, :1]  # (1, 1): the first step, of the target column
+    else:
+        head_target = scaler.inverse(prediction.astype(np.float64))  # (1, O)
+        price = next_price(last, head_target, kind)  # (1, F), as recursive_forecast's first step
 
     nxt = end + 1 - first_row
     actual = prices[nxt].copy() if nxt < N else None
@@ -196,6 +208,7 @@ def trace(
         target=kind,
         frequency=frequency,
         source=where,
+        direct_prices=direct_prices,
     )
 
 
@@ -277,5 +290,6 @@ def to_dict(t: Trace, params: dict[str, np.ndarray], info: ModelInfo) -> dict:
             "last_price": arr(t.last_price),
             "price": arr(t.forecast),
             "actual": None if t.actual is None else arr(t.actual),
+            "direct_prices": None if t.direct_prices is None else arr(t.direct_prices),
         },
     }

@@ -96,25 +96,32 @@ def window_view(series: np.ndarray, window: int) -> np.ndarray:
     return np.lib.stride_tricks.sliding_window_view(series, (window, series.shape[1]))[:, 0]
 
 
-def gather(series: np.ndarray, window: int, targets: np.ndarray, out_features: int) -> tuple[np.ndarray, np.ndarray]:
+def gather(
+    series: np.ndarray, window: int, targets: np.ndarray, out_features: int, direct: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Inputs (B, window, F) and targets (B, O) for the given target rows of the series.
 
-    Target row t is predicted from rows t-window .. t-1: no look-ahead.
+    Target row t is predicted from rows t-window .. t-1: no look-ahead. Recursive (the
+    default): the targets are row t's first O columns. `direct`: the targets are column 0 of
+    rows t .. t+O-1, the O steps a direct head emits at once.
     """
     views = window_view(series, window)  # (N - window + 1, window, F)
     x = views[targets - window]  # (B, window, F): a copy of just this batch
-    y = series[targets, :out_features]  # (B, O)
-    return x, y
+    if direct:  # (B, O): steps 1..O of column 0
+        return x, series[targets[:, None] + np.arange(out_features), 0]
+    return x, series[targets, :out_features]  # (B, O)
 
 
-def evaluate(params: Params, series: np.ndarray, window: int, targets: np.ndarray, batch: int = 256) -> float:
-    """Mean squared error over the given target rows, in batches."""
+def evaluate(
+    params: Params, series: np.ndarray, window: int, targets: np.ndarray, batch: int = 256, direct: bool = False
+) -> float:
+    """Mean squared error over the given target rows, in batches (`direct`: as `gather`)."""
     if len(targets) == 0:
         return float("nan")
     O = params["head.bias"].shape[0]
     total = 0.0
     for b in range(0, len(targets), batch):
-        x, y = gather(series, window, targets[b : b + batch], O)
+        x, y = gather(series, window, targets[b : b + batch], O, direct)
         err = engine.predict(params, x) - y  # (B, O)
         total += float(np.sum(err * err))
     return total / (len(targets) * O)
@@ -130,8 +137,12 @@ def train(
     params: Params | None = None,
     on_epoch: Callable[[EpochReport], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    direct: bool = False,
 ) -> TrainResult:
     """Fit an LSTM to predict series[t, :outputs] from series[t-window:t] with Adam.
+
+    `direct`: predict column 0 of rows t .. t+outputs-1 at once instead (the direct strategy;
+    every target row plus outputs-1 must lie inside the series).
 
     series (N, F) is already scaled. train_targets / val_targets are row indices (each
     >= window) of the targets; validation rows come after training rows in time. Batches are
@@ -162,7 +173,7 @@ def train(
         order = rng.permutation(train_targets)
         losses = []
         for b in range(0, len(order), batch):
-            x, y = gather(series, config.window, order[b : b + batch], O)
+            x, y = gather(series, config.window, order[b : b + batch], O, direct)
             loss, grads = engine.loss_and_gradients(params, x, y)
             if not math.isfinite(loss):
                 raise TrainingError(
@@ -176,7 +187,9 @@ def train(
                 break
         interrupted = should_stop is not None and should_stop()
         train_loss = float(np.mean(losses))
-        val_loss = evaluate(params, series, config.window, val_targets) if len(val_targets) else train_loss
+        val_loss = (
+            evaluate(params, series, config.window, val_targets, direct=direct) if len(val_targets) else train_loss
+        )
         if not val_loss <= DIVERGED_LOSS:  # NaN, inf, or weights blown up (a guess of 0 scores about 1)
             raise TrainingError(
                 f"training diverged: the validation loss became {val_loss:.4g} in epoch {epoch}; no model was saved",

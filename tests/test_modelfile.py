@@ -182,7 +182,9 @@ def test_resaving_an_old_file_writes_the_same_metadata(tmp_path):
         (lambda m: m["training"].update(stopped_early="yes"), "stopped_early 'yes' is not true or false"),
         (lambda m: m["config"].update(window=8.0), "window 8.0 is not a count"),
         (lambda m: m["intervals"].update(origins=[1]), "the interval quantiles are malformed"),
-        (lambda m: m.update(horizon_strategy="direct"), "the horizon strategy 'direct' is not 'recursive'"),
+        (lambda m: m.update(horizon_strategy="sideways"), "the horizon strategy 'sideways' is not one of recursive"),
+        (lambda m: m.update(horizon_strategy="direct"), "metadata is incomplete or invalid ('horizon')"),
+        (lambda m: m.update(horizon_strategy="direct", horizon=5), "outputs 2 is not 5"),
         (lambda m: m.pop("training"), "metadata is incomplete or invalid ('training')"),
         (lambda m: m["scaler"].update(std=[0.0, 1.0]), "the scaler's deviations [0.0, 1.0] are not all above 0"),
     ],
@@ -198,5 +200,16 @@ def test_damaged_metadata_is_refused_once_with_its_reason(tmp_path, edit, messag
 def test_outputs_must_equal_features():
     """Every column is predicted and fed back: a head of another size cannot forecast."""
     meta = modelfile.load(DATA / "v1_dated_logreturn.npz")[1]
-    with pytest.raises(ValueError, match="features 2 and outputs 3 are not one count"):
+    with pytest.raises(ValueError, match=re.escape("outputs 3 is not 2 (features 2, recursive forecasts)")):
         modelfile.ModelInfo.from_dict({**meta, "outputs": 3})
+
+
+def test_a_direct_models_outputs_are_its_horizon():
+    """A direct head emits `horizon` steps of column 0, whatever the number of input columns."""
+    meta = modelfile.load(DATA / "v1_dated_logreturn.npz")[1]
+    info = modelfile.ModelInfo.from_dict({**meta, "horizon_strategy": "direct", "horizon": 4, "outputs": 4})
+    assert (info.horizon_strategy, info.horizon, info.outputs, info.features) == ("direct", 4, 4, 2)
+    assert info.to_dict()["horizon"] == 4 and info.to_dict()["outputs"] == 4
+    with pytest.raises(ValueError, match="the horizon 0 is not a count of steps"):
+        modelfile.ModelInfo.from_dict({**meta, "horizon_strategy": "direct", "horizon": 0, "outputs": 0})
+    assert "horizon" not in modelfile.ModelInfo.from_dict(meta).to_dict()  # recursive files: the old layout

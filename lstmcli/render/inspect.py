@@ -205,6 +205,8 @@ def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
         text.append(f"{unscale}change {_transformed(t, y)}\n  price: {price(last)} + ({y:+.4g}) = {price(fc)}\n")
     else:
         text.append(f"{unscale}log-return {_transformed(t, y)}\n  price: {price(last)} x exp({y:+.5f}) = {price(fc)}\n")
+    if t.direct_prices is not None:
+        text.append(_direct_steps(t))
     when = "the next step" if t.forecast_date is None else format_date(t.forecast_date, t.frequency)
     change = fc - last
     pct = f", {100 * change / last:+.2f}%" if last != 0 else ""
@@ -217,6 +219,23 @@ def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
         a = float(t.actual[0])
         text.append(f"Actual value on that row: {price(a)}  (forecast error {fc - a:+.4g})\n")
     return text
+
+
+def _direct_steps(t: Trace) -> str:
+    """A direct head's other outputs: steps 2..O of the target column, each in target units and in prices."""
+    what = {"level": "level", "diff": "change", "log-return": "log-return"}[str(t.target)]
+    lines = [f"  direct head: {len(t.direct_prices)} outputs, steps 1..{len(t.direct_prices)} ahead at once:"]
+    previous = float(t.last_price[0])
+    for k, (z, p) in enumerate(zip(t.head_target, t.direct_prices, strict=True)):
+        if str(t.target) == "level":
+            how = ""
+        elif str(t.target) == "diff":
+            how = f" = {price(previous)} + ({z:+.4g})"
+        else:
+            how = f" = {price(previous)} x exp({z:+.5f})"
+        lines.append(f"    step {k + 1}: scaled {t.head[k]:+.4f}, {what} {z:+.5g}, price{how} = {price(float(p))}")
+        previous = float(p)
+    return "\n".join(lines) + "\n"
 
 
 def omitted_note(t: Trace, steps: Sequence[int], selection: Selection, top_used: bool) -> Text | None:
@@ -270,8 +289,13 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
     )
     table.add_row(
         "learns",
-        f"the next {info.target.value} of each column, scaled; window {c.window} "
-        f"steps; {info.horizon_strategy} forecasts",
+        (
+            f"the next {info.horizon} {info.target.value} values of {info.columns[0]!r} at once, scaled; "
+            f"window {c.window} steps; direct forecasts (at most {info.horizon} steps)"
+            if info.horizon_strategy == "direct"
+            else f"the next {info.target.value} of each column, scaled; window {c.window} "
+            f"steps; {info.horizon_strategy} forecasts"
+        ),
     )
     how = "interrupted" if tr.interrupted else ("early stop" if tr.stopped_early else "all epochs")
     table.add_row(

@@ -99,7 +99,12 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
         + (f" ({choices['window']})" if "window" in choices else "")
         + f", learns {info.target.value}"
         + (f" ({choices['target']})" if "target" in choices else "")
-        + f", {info.horizon_strategy} forecasts, batch {c.batch_size}",
+        + (
+            f", direct forecasts ({info.horizon} steps at once)"
+            if info.horizon_strategy == "direct"
+            else f", {info.horizon_strategy} forecasts"
+        )
+        + f", batch {c.batch_size}",
     )
     how = "interrupted (Ctrl-C)" if t.interrupted else ("early stop" if t.stopped_early else "all epochs")
     table.add_row(
