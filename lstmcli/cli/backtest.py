@@ -18,6 +18,7 @@ from lstmcli.cli.common import (
     IdColumnOpt,
     ProgressBar,
     SeriesOpt,
+    StrategyOpt,
     check_one_stdout,
     read_series,
     reading,
@@ -112,6 +113,7 @@ def backtest(
     dayfirst: DayfirstOpt = None,
     date_format: DateFormatOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    strategy: StrategyOpt = "recursive",
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -124,11 +126,14 @@ def backtest(
     Example: lstm backtest sample_data/daily_stock.csv --days 5
     """
     from lstmcli.backtest import BacktestSpec, parse_refit
+    from lstmcli.forecast import check_strategy
+    from lstmcli.modelfile import DIRECT
 
     spec = BacktestSpec(
         days=days, test_fraction=test_fraction, every=every, refit=parse_refit(refit), season=season, interval=interval
     )
     spec.validate()  # cheap mistakes first, before reading anything
+    check_strategy(strategy, days if strategy == DIRECT else None)
     check_one_stdout(json_out, output)
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target, resolve_target
@@ -193,6 +198,7 @@ def backtest(
             column=series.columns[0],
             source=series.source,
             on_progress=None if quiet else lambda done, what: bar.update(done, what=what),
+            strategy=strategy,
         )
     if output is not None:
         from lstmcli.backtest import per_origin_rows

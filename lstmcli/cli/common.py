@@ -72,6 +72,13 @@ DateFormatOpt = Annotated[
     str | None,
     typer.Option(help="strftime format every date must match, e.g. %d.%m.%Y.", show_default=False),
 ]
+StrategyOpt = Annotated[
+    str,
+    typer.Option(
+        help="How the model forecasts several steps: recursive (one step at a time, each fed back; any "
+        "--days) or direct (the head emits --horizon steps at once; no error compounds, at most that many days).",
+    ),
+]
 JobsOpt = Annotated[
     int | None,
     typer.Option(

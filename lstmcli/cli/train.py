@@ -14,6 +14,7 @@ from lstmcli.cli.common import (
     ProgressBar,
     SeriesOpt,
     StopFlag,
+    StrategyOpt,
     model_path,
     read_series,
     reading,
@@ -72,6 +73,11 @@ def train(
     patience: Annotated[int, typer.Option(help="Epochs without improvement before stopping.")] = 10,
     model: ModelOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    strategy: StrategyOpt = "recursive",
+    horizon: Annotated[
+        int | None,
+        typer.Option(help="Steps a --strategy direct model forecasts at once. \\[default: 5]", show_default=False),
+    ] = None,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -81,7 +87,7 @@ def train(
 
     Example: lstm train sample_data/daily_stock.csv --window 30 --seed 1
     """
-    from lstmcli.forecast import Forecaster
+    from lstmcli.forecast import Forecaster, check_strategy
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target
 
@@ -97,6 +103,7 @@ def train(
         patience=patience,
     )
     config.validate()  # cheap mistakes first, before reading anything
+    check_strategy(strategy, horizon)
     if target != AUTO:
         check_target(target)
     path = model_path(model)
@@ -109,7 +116,7 @@ def train(
     how = reading(series_name, id_column, dayfirst, date_format)
     series = read_series(csv, column=column, date_column=date_column, features=split_names(features), **how)
 
-    forecaster = Forecaster(config, target, auto_window=window is None)
+    forecaster = Forecaster(config, target, auto_window=window is None, strategy=strategy, horizon=horizon)
     with (
         StopFlag() as stop,
         ProgressBar(
@@ -156,4 +163,5 @@ def train(
     out.print(render.training_summary(info, str(saved), forecaster.choices))
     out.print(render.validation_table(info.validation, info.columns[0]))
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
-    err.print(f"Next: lstm predict --days 5{'' if model is None else f' --model {user_text(path)}'}", style="dim")
+    days = min(5, forecaster.horizon) if strategy == "direct" else 5  # a direct model forecasts at most its horizon
+    err.print(f"Next: lstm predict --days {days}{'' if model is None else f' --model {user_text(path)}'}", style="dim")

@@ -224,16 +224,17 @@ def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
 def _direct_steps(t: Trace) -> str:
     """A direct head's other outputs: steps 2..O of the target column, each in target units and in prices."""
     what = {"level": "level", "diff": "change", "log-return": "log-return"}[str(t.target)]
-    lines = [f"  direct head: {len(t.direct_prices)} outputs, steps 1..{len(t.direct_prices)} ahead at once:"]
+    O = len(t.direct_prices)
+    lines = [f"  direct head: {O} outputs, steps 1..{O} ahead at once (scaled -> {what} -> price):"]
     previous = float(t.last_price[0])
     for k, (z, p) in enumerate(zip(t.head_target, t.direct_prices, strict=True)):
         if str(t.target) == "level":
-            how = ""
+            how = f"{price(float(p))}"
         elif str(t.target) == "diff":
-            how = f" = {price(previous)} + ({z:+.4g})"
+            how = f"{price(previous)} + ({z:+.4g}) = {price(float(p))}"
         else:
-            how = f" = {price(previous)} x exp({z:+.5f})"
-        lines.append(f"    step {k + 1}: scaled {t.head[k]:+.4f}, {what} {z:+.5g}, price{how} = {price(float(p))}")
+            how = f"{price(previous)} x exp({z:+.5f}) = {price(float(p))}"
+        lines.append(f"    step {k + 1:>{len(str(O))}}  {t.head[k]:+.4f}  {z:+.5f}  {how}")
         previous = float(p)
     return "\n".join(lines) + "\n"
 
