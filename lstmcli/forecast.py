@@ -217,6 +217,7 @@ class Forecast:
     history_dates: np.ndarray | None = None
     strategy: str = HORIZON_STRATEGY
     timezone: str | None = None  # "UTC" or "-05:00": shown after each time of day
+    recalibrated: int = 0  # forecasts made after training (from --data) whose errors recalibrated the interval
 
     @property
     def change(self) -> np.ndarray:
@@ -261,6 +262,7 @@ class Forecast:
             "frequency": self.frequency,
             "strategy": self.strategy,
             "interval": self.interval,
+            "interval_recalibrated_origins": self.recalibrated,
             "forecast": rows,
         }
 
@@ -643,10 +645,12 @@ class Forecaster:
             )
         info = self.info
         W, off = self.config.window, self.target.offset
+        newer = 0  # rows after the training data that --data brings: their errors recalibrate the interval
         if values is None:
             prices, dates = info.tail.values, info.tail.dates
         else:
             prices = self._newer_prices(values)
+            newer = self._rows_after_training(prices)
         hist = prices[None, -(W + off) :]  # (1, W + off, F)
         with np.errstate(over="ignore", invalid="ignore"):  # checked by value below
             out = self.paths(hist, days)[0, :, 0]  # (days,)
@@ -659,9 +663,13 @@ class Forecaster:
         freq = info.data.frequency
         session = periods.Session.from_dict(info.data.session) if info.data.session else None
         lower = upper = None
+        recalibrated = 0
         if interval and info.intervals is not None:
             check_interval(interval, info.intervals)
-            lower, upper = interval_bounds(info.intervals, out, interval)
+            calibration = info.intervals
+            if newer and calibration.recent_errors is not None:
+                calibration, recalibrated = self._recalibrated(prices, newer)
+            lower, upper = interval_bounds(calibration, out, interval)
         else:
             interval = None
         return Forecast(
@@ -678,7 +686,39 @@ class Forecaster:
             history_dates=dates[-min(len(prices), 120) :] if dates is not None else None,
             strategy=self.strategy,
             timezone=info.data.timezone,
+            recalibrated=recalibrated,
         )
+
+    def _rows_after_training(self, prices: np.ndarray) -> int:
+        """How many of the newer prices (N, F) come after the training data's last row; 0 when unknown.
+
+        Found by value: the newest rows of the stored tail, matched as one block inside `prices`
+        (the last match wins). A file that does not contain them (another series, other
+        rounding) gives 0: nothing is recalibrated.
+        """
+        tail = self.info.tail.values[-min(len(self.info.tail.values), 20) :]  # (K, F)
+        K = len(tail)
+        if len(prices) <= K:
+            return 0
+        views = np.lib.stride_tricks.sliding_window_view(prices, (K, prices.shape[1]))[:, 0]  # (N-K+1, K, F)
+        hits = np.flatnonzero((views == tail).all(axis=(1, 2)))
+        return 0 if not len(hits) else len(prices) - (int(hits[-1]) + K)
+
+    def _recalibrated(self, prices: np.ndarray, newer: int) -> tuple[IntervalInfo, int]:
+        """The interval recalibrated with the errors of forecasts from origins after training; (info, origins used)."""
+        info, W, off = self.info, self.config.window, self.target.offset
+        H = len(info.intervals.quantiles)
+        N = len(prices)
+        first = max(N - newer, W + off, N - intervals.RECENT_ORIGINS)  # price row each origin's step 1 forecasts
+        if first >= N:
+            return info.intervals, 0
+        rows = np.arange(first, N)  # (n,)
+        with np.errstate(over="ignore", invalid="ignore"):
+            forecasts = self.paths(histories(prices, W, self.target, rows - off), H)[:, :, 0]  # (n, H)
+        errs = intervals.errors(forecasts, prices[:, 0], rows, info.intervals.kind == "log-ratio")
+        if not np.isfinite(errs[~np.isnan(errs)]).all():
+            return info.intervals, 0
+        return intervals.recalibrate(info.intervals, errs), len(rows)
 
     def _newer_prices(self, values: np.ndarray) -> np.ndarray:
         """Newer prices (N, F) to forecast from, checked: the model's columns, enough rows, finite and usable."""

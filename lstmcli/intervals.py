@@ -21,6 +21,7 @@ INTERVAL_LEVELS = (0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.5, 0.75, 0.8, 0.85, 0.9,
 MAX_INTERVAL_HORIZON = 30
 MIN_INTERVAL_ORIGINS = 20
 MAX_INTERVAL_ORIGINS = 5000
+RECENT_ORIGINS = 100  # errors kept per model file, and the calibration set once newer data brings more
 INTERRUPTED_ORIGINS = 500  # after Ctrl-C: fewer origins, so stopping stays prompt (the counts are stored)
 
 
@@ -49,25 +50,62 @@ def conformal_quantiles(errors: np.ndarray, levels: tuple[float, ...] | np.ndarr
     return np.asarray(out)
 
 
+def errors(forecasts: np.ndarray, actual: np.ndarray, first_rows: np.ndarray, log_ratio: bool) -> np.ndarray:
+    """Errors (V, H) of forecasts (V, H) made from V origins; NaN where the data ends first.
+
+    `actual` (N,) is the target column's prices; origin k's step h forecasts row first_rows[k] + h.
+    Errors are log(actual / forecast) for a log-return model, else actual - forecast.
+    """
+    rows = np.asarray(first_rows)[:, None] + np.arange(forecasts.shape[1])  # (V, H)
+    inside = rows < len(actual)
+    a = np.where(inside, actual[np.minimum(rows, len(actual) - 1)], np.nan)  # (V, H)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.log(a / forecasts) if log_ratio else a - forecasts
+
+
+def from_errors(errs: np.ndarray, log_ratio: bool, keep: int = RECENT_ORIGINS) -> IntervalInfo:
+    """Error quantiles at each horizon from errors (V, H) (NaN: not observed), with the newest `keep` rows kept."""
+    quantiles, counts = [], []
+    for h in range(errs.shape[1]):
+        e = errs[:, h][~np.isnan(errs[:, h])]
+        quantiles.append(conformal_quantiles(e, INTERVAL_LEVELS))
+        counts.append(len(e))
+    return IntervalInfo(
+        kind="log-ratio" if log_ratio else "difference",
+        levels=np.asarray(INTERVAL_LEVELS),
+        quantiles=np.asarray(quantiles),
+        origins=tuple(counts),
+        recent_errors=errs[-keep:].copy(),
+    )
+
+
 def calibrate(forecasts: np.ndarray, actual: np.ndarray, first_rows: np.ndarray, log_ratio: bool) -> IntervalInfo:
     """Error quantiles at each horizon of forecasts (V, H) made from V origins.
 
     `actual` (N,) is the target column's prices; origin k's step h forecasts row
     first_rows[k] + h. Step h is scored on the V - h origins whose row is still in the data.
     """
-    V, H = forecasts.shape
-    quantiles, counts = [], []
-    for h in range(H):
-        n = V - h  # origins whose h-step-ahead value is still inside the data
-        a = actual[first_rows[:n] + h]  # (n,)
-        err = np.log(a / forecasts[:n, h]) if log_ratio else a - forecasts[:n, h]
-        quantiles.append(conformal_quantiles(err, INTERVAL_LEVELS))
-        counts.append(n)
+    return from_errors(errors(forecasts, actual, first_rows, log_ratio), log_ratio)
+
+
+def recalibrate(info: IntervalInfo, newer: np.ndarray) -> IntervalInfo:
+    """The interval calibrated on the newest RECENT_ORIGINS origins: the stored recent errors, then `newer` (n, H).
+
+    Adaptive in the spirit of online conformal prediction: when the series has moved on since
+    training (volatility up or down), the errors of the forecasts the model made since then say
+    so. Horizons with fewer than MIN_INTERVAL_ORIGINS errors keep the stored quantiles.
+    """
+    if info.recent_errors is None or not len(newer):
+        return info
+    newest = np.vstack([info.recent_errors, newer[:, : len(info.quantiles)]])[-RECENT_ORIGINS:]  # (<= 100, H)
+    fresh = from_errors(newest, info.kind == "log-ratio")
+    enough = np.asarray(fresh.origins) >= MIN_INTERVAL_ORIGINS  # (H,)
     return IntervalInfo(
-        kind="log-ratio" if log_ratio else "difference",
-        levels=np.asarray(INTERVAL_LEVELS),
-        quantiles=np.asarray(quantiles),
-        origins=tuple(counts),
+        kind=info.kind,
+        levels=info.levels,
+        quantiles=np.where(enough[:, None], fresh.quantiles, info.quantiles),
+        origins=tuple(int(n) if ok else int(o) for n, ok, o in zip(fresh.origins, enough, info.origins, strict=True)),
+        recent_errors=fresh.recent_errors,
     )
 
 

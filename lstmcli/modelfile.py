@@ -447,6 +447,9 @@ class IntervalInfo:
     levels: np.ndarray  # (L,) increasing quantile levels in (0, 1)
     quantiles: np.ndarray  # (H, L) error quantiles at horizons 1..H
     origins: tuple[int, ...]  # (H,) how many errors each horizon's quantiles come from
+    # (n, H) the errors of the newest n validation origins (NaN where the data ended), kept so that
+    # `predict --data` can recalibrate with the errors of forecasts made after training; None in older files
+    recent_errors: np.ndarray | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> IntervalInfo:
@@ -469,15 +472,26 @@ class IntervalInfo:
             and all(type(n) is int and n >= 1 for n in origins)
         ):
             raise ValueError("the interval quantiles are malformed")
-        return cls(d["kind"], levels, q, tuple(origins))
+        recent = d.get("recent_errors")
+        if recent is not None:
+            try:
+                recent = np.array([[np.nan if e is None else e for e in row] for row in recent], dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ValueError("the interval's recent errors are malformed") from None
+            if recent.ndim != 2 or recent.shape[1] != len(q) or np.isinf(recent).any():
+                raise ValueError("the interval's recent errors are malformed")
+        return cls(d["kind"], levels, q, tuple(origins), recent)
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "kind": self.kind,
             "levels": self.levels.tolist(),
             "quantiles": self.quantiles.tolist(),
             "origins": list(self.origins),
         }
+        if self.recent_errors is not None:  # 7 significant digits: a compact file, far finer than any quantile needs
+            d["recent_errors"] = [[None if np.isnan(e) else float(f"{e:.7g}") for e in r] for r in self.recent_errors]
+        return d
 
 
 @dataclass(frozen=True, eq=False)

@@ -99,6 +99,15 @@ def _notes(fc, fc_model, interval: float) -> None:
             "larger --val-fraction to get one.",
             soft_wrap=True,
         )
+    if fc.recalibrated:
+        from lstmcli.intervals import RECENT_ORIGINS
+
+        stderr().print(
+            f"[dim]The interval is recalibrated with the errors of {fc.recalibrated} forecast"
+            f"{'s' if fc.recalibrated > 1 else ''} the model made on --data rows newer than its training "
+            f"(the newest {RECENT_ORIGINS} origins count).[/]",
+            soft_wrap=True,
+        )
     if fc.is_flat:  # right for a random walk, but worth knowing
         stderr().print(
             "[yellow]Note:[/] the forecast is almost flat (it moves less than a tenth of a typical "
