@@ -31,6 +31,7 @@ import numpy as np
 from lstmcli import __version__
 from lstmcli.errors import LstmError, ModelFileError
 from lstmcli.files import write_atomically
+from lstmcli.leaderboard import SelectionInfo
 from lstmcli.periods import FREQUENCY_NAMES
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import Scaler, Target, check_target
@@ -500,6 +501,7 @@ class ModelInfo:
     tool: str = "lstmcli"
     tool_version: str = __version__
     format_version: int = FORMAT_VERSION
+    selection: SelectionInfo | None = None  # `--auto`'s leaderboard (leaderboard.py); absent in other files
 
     @property
     def features(self) -> int:
@@ -550,6 +552,7 @@ class ModelInfo:
             tool=_text(meta, "tool"),
             tool_version=_text(meta, "tool_version"),
             format_version=int(meta.get("format_version", FORMAT_VERSION)),
+            selection=None if meta.get("selection") is None else SelectionInfo.from_dict(meta["selection"]),
         )
 
     def to_dict(self) -> dict:
@@ -573,4 +576,5 @@ class ModelInfo:
                 "intervals": None if self.intervals is None else self.intervals.to_dict(),
                 "format_version": self.format_version,
             }
+            | ({} if self.selection is None else {"selection": self.selection.to_dict()})
         )

@@ -6,10 +6,12 @@ from typing import Annotated
 
 import typer
 
+from lstmcli.cli.auto import AutoOpt, BudgetOpt
 from lstmcli.cli.common import (
     DateFormatOpt,
     DayfirstOpt,
     IdColumnOpt,
+    JobsOpt,
     ModelOpt,
     ProgressBar,
     SeriesOpt,
@@ -25,6 +27,7 @@ from lstmcli.errors import LstmError
 
 
 def train(
+    ctx: typer.Context,
     csv: Annotated[str, typer.Argument(metavar="PRICES.CSV", help="Price CSV file, or - to read standard input.")],
     column: Annotated[
         str | None,
@@ -72,6 +75,18 @@ def train(
     patience: Annotated[int, typer.Option(help="Epochs without improvement before stopping.")] = 10,
     model: ModelOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    auto: AutoOpt = False,
+    budget: BudgetOpt = None,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days",
+            help="With --auto: the steps ahead you plan to forecast (lstm predict --days); candidates are scored "
+            "on steps 1..DAYS. \\[default: 5]",
+            show_default=False,
+        ),
+    ] = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -79,7 +94,11 @@ def train(
     validates on the newest part, and prints how the model's one-step forecasts compare with
     the naive forecast (tomorrow = today). Ctrl-C stops early and keeps the best model so far.
 
+    --auto chooses the target, window and hidden size itself (see --auto below) and prints a
+    leaderboard beside naive, seasonal naive and drift.
+
     Example: lstm train sample_data/daily_stock.csv --window 30 --seed 1
+    Example: lstm train sample_data/monthly_seasonal.csv --auto --budget 60
     """
     from lstmcli.forecast import Forecaster
     from lstmcli.training import TrainConfig
@@ -99,6 +118,13 @@ def train(
     config.validate()  # cheap mistakes first, before reading anything
     if target != AUTO:
         check_target(target)
+    from lstmcli.cli import auto as cli_auto
+
+    cli_auto.check_options(auto, budget, days)
+    if auto:
+        from lstmcli.parallel import check_jobs
+
+        check_jobs(jobs)
     path = model_path(model)
     if path.is_dir():
         raise LstmError(f"--model {path} is a directory", hint="give a file name such as lstm-model.npz")
@@ -112,7 +138,9 @@ def train(
     forecaster = Forecaster(config, target, auto_window=window is None)
     with (
         StopFlag() as stop,
-        ProgressBar(
+        cli_auto.candidate_bar(err, quiet)
+        if auto
+        else ProgressBar(
             err,
             quiet,
             total=epochs,
@@ -131,14 +159,18 @@ def train(
                 best=f"{r.best_val_loss:.4f} (epoch {r.best_epoch})",
             )
 
-        forecaster.fit(
-            series,
-            frequency=series.frequency,
-            source=series.source,
-            on_epoch=None if quiet else on_epoch,
-            should_stop=stop,
-            reading=how,
-        )
+        if auto:
+            pinned = cli_auto.restriction(ctx, target=target, window=window, hidden=hidden)
+            forecaster = cli_auto.fit(series, config, how, pinned, budget, days, jobs, stop, bar, path)
+        else:
+            forecaster.fit(
+                series,
+                frequency=series.frequency,
+                source=series.source,
+                on_epoch=None if quiet else on_epoch,
+                should_stop=stop,
+                reading=how,
+            )
     saved = forecaster.save(path)
     if forecaster.result.interrupted:
         err.print(
@@ -151,9 +183,19 @@ def train(
     out = stdout()
     info = forecaster.info
     style, sentence = render.verdict(info.validation)
+    if info.selection is not None:  # --auto: a baseline that was as good in selection is said first of all
+        from lstmcli.render import auto as render_auto
+
+        auto_style, auto_sentence, first = render_auto.verdict(info.selection)
+        if first:
+            out.print(f"[{auto_style}]{auto_sentence}[/]", soft_wrap=True)
     if render.beats_naive(info.validation) is False:  # say it first, before any table
         out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     out.print(render.training_summary(info, str(saved), forecaster.choices))
+    if info.selection is not None:
+        out.print(render_auto.leaderboard_table(info.selection))
+        if not first:
+            out.print(f"[{auto_style}]{auto_sentence}[/]", soft_wrap=True)
     out.print(render.validation_table(info.validation, info.columns[0]))
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     err.print(f"Next: lstm predict --days 5{'' if model is None else f' --model {user_text(path)}'}", style="dim")
