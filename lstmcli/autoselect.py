@@ -19,9 +19,9 @@ The procedure, for N price rows (N, F) and a horizon H (5, or the `--days` you p
    (`leaderboard.SelectionInfo`) goes into the model file.
 
 The space (`dimensions`): the targets valid for the data (log-return when every value is
-above 0, and diff), three windows (short/medium/long: 1, 2 and 3 seasons when a season is
-known, else WINDOWS), two hidden sizes (HIDDEN); the other settings (layers, epochs, lr,
-seed, ...) come from the base TrainConfig. Explicit `--target`/`--window`/`--hidden` restrict
+above 0, and diff), three windows (short/medium/long: WINDOWS, or with a season the multiples
+of it nearest to those; see `windows_for`), two hidden sizes (HIDDEN); the other settings
+(layers, epochs, lr, seed, ...) come from the base TrainConfig. Explicit `--target`/`--window`/`--hidden` restrict
 the space to the value given. A candidate whose window leaves too few rows is left out.
 Adding a dimension is one field on `Candidate` (named as the `TrainConfig` field or the
 `Forecaster` keyword it sets) and one line in `dimensions`.
@@ -69,8 +69,6 @@ SELECT_FRACTION = 0.2  # share of the selection part that holds the origins
 MAX_ORIGINS = 500  # more origins are spaced out (forecasting them is cheap, but enough is enough)
 HIDDEN = (16, 32)
 WINDOWS = (5, 15, 30)  # short / medium / long, without a season
-SEASONS_PER_WINDOW = (1, 2, 3)  # short / medium / long, in seasons, when a season is known
-MAX_SEASONAL_WINDOW = 60  # longer multiples of a season are left out (the first season always stays)
 
 
 class SelectionStopped(Exception):
@@ -112,10 +110,20 @@ class Candidate:
 
 
 def windows_for(season: int) -> tuple[int, ...]:
-    """Short, medium and long windows: 1, 2, 3 seasons (up to MAX_SEASONAL_WINDOW) with a season, else WINDOWS."""
-    if season > 1:
-        return tuple(k * season for k in SEASONS_PER_WINDOW if k == 1 or k * season <= MAX_SEASONAL_WINDOW)
-    return WINDOWS
+    """Short, medium and long windows: WINDOWS, or with a season m the multiples of m nearest to them.
+
+    Repeats are topped up with the next multiples of m up to 2 x the longest of WINDOWS, so
+    monthly (12) gets 12, 24, 36; quarterly (4) 4, 16, 32; daily (7) 7, 14, 28; business
+    days (5) 5, 15, 30; hourly (24) 24, 48; weekly (52) 52 alone.
+    """
+    if season <= 1:
+        return WINDOWS
+    chosen = {max(1, round(w / season)) * season for w in WINDOWS}
+    k = max(chosen) // season + 1
+    while len(chosen) < len(WINDOWS) and k * season <= 2 * WINDOWS[-1]:
+        chosen.add(k * season)
+        k += 1
+    return tuple(sorted(chosen))
 
 
 def targets_for(prices: np.ndarray) -> tuple[Target, ...]:

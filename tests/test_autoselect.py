@@ -35,7 +35,8 @@ def test_space_targets_follow_the_data_and_windows_follow_the_season():
     assert {c.target for c in space(up, 1)} == {Target.LOG_RETURN, Target.DIFF}
     assert {c.target for c in space(up - 15, 1)} == {Target.DIFF}  # values <= 0: no log-return
     assert sorted({c.window for c in space(up, 12)}) == [12, 24, 36]
-    assert sorted({c.window for c in space(up, 52)}) == [52]  # 104 and 156 are longer than MAX_SEASONAL_WINDOW
+    assert sorted({c.window for c in space(up, 52)}) == [52]  # 104 is longer than 2 x the longest plain window
+    assert sorted({c.window for c in space(up, 4)}) == [4, 16, 32]
     assert sorted({c.window for c in space(up, 1)}) == list(autoselect.WINDOWS)
     assert len(space(up, 1)) == 2 * len(autoselect.WINDOWS) * len(autoselect.HIDDEN)
 
