@@ -265,14 +265,20 @@ def _run(task: _Task, should_stop: Callable[[], bool] | None = None) -> _Outcome
         hist = np.stack([p[o - W - off : o] for o in task.origins])  # (O, W + off, F)
         with np.errstate(over="ignore", invalid="ignore"):
             out = recursive_forecast(fc.params, fc.info.scaler, fc.target, W, hist, task.horizon)[:, :, 0]  # (O, H)
-    except KeyboardInterrupt:  # Ctrl-C reaches the workers too: the parent decides what to keep
-        return _Outcome("interrupted")
     except LstmError as e:  # e.g. diverged: a failed candidate, not a failed selection
         return _Outcome("failed", seconds=time.perf_counter() - start, note=e.message)
     actual = p[task.origins[:, None] + np.arange(task.horizon)[None, :], 0]  # (O, H)
     if not np.isfinite(out).all():
         return _Outcome("failed", seconds=time.perf_counter() - start, note="forecasts ran off to infinity")
     return _Outcome("done", metrics.mae(actual, out), time.perf_counter() - start, fc.result.epochs_run, None)
+
+
+def _run_in_worker(task: _Task) -> _Outcome:
+    """`_run` in a worker process: Ctrl-C reaches the workers too, and the parent decides what to keep."""
+    try:
+        return _run(task)
+    except KeyboardInterrupt:
+        return _Outcome("interrupted")
 
 
 # ---------------------------------------------------------------------------------------
@@ -337,7 +343,7 @@ def select(
     scale = metrics.naive_scale(sel[: p.fit_rows, 0], season)
     best: float | None = None
     results = (
-        parallel.run(_run, tasks, jobs)
+        parallel.run(_run_in_worker, tasks, jobs)
         if jobs > 1 and len(tasks) > 1
         else ((k, _run(t, should_stop)) for k, t in enumerate(tasks))
     )
@@ -367,7 +373,9 @@ def select(
     tried = 0
     while tried < len(tasks) and tried in outcomes and outcomes[tried].status in ("done", "failed"):
         tried += 1
-    if stopped is None and tried < len(tasks):
+    if tried == len(tasks):
+        stopped = None  # a stop after the last candidate finished stopped nothing
+    elif stopped is None:
         stopped = "interrupted" if any(o.status == "interrupted" for o in outcomes.values()) else "budget"
     done = [k for k in range(tried) if outcomes[k].status == "done"]
     if not done:
@@ -499,8 +507,8 @@ def fit_auto(
         source=source,
         sha256=sha256,
         on_epoch=on_epoch,
-        # after a stopped selection the refit runs to its end (a second Ctrl-C aborts it)
-        should_stop=None if selection.info.stopped == "interrupted" else should_stop,
+        # a stop asked during the selection does not cut the refit short (a second Ctrl-C aborts it)
+        should_stop=None if should_stop is not None and should_stop() else should_stop,
         reading=reading,
     )
     forecaster.info = replace(forecaster.info, selection=selection.info)
