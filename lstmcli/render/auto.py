@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
+from lstmcli.leaderboard import TIE_PERCENT
 from lstmcli.render.common import price, user_text
 
 if TYPE_CHECKING:
@@ -29,7 +30,8 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
         rel = 100 * (w.mase / b.mase - 1) if b.mase else float("nan")
         return (
             "bold red",
-            f"No configuration beat the {b.name} forecast in selection: the best, {user_text(w.name)}, scored "
+            f"No configuration beat the {b.name} forecast by more than {TIE_PERCENT:g}% in selection: the best, "
+            f"{user_text(w.name)}, scored "
             f"{_setup(sel)} {w.mase:.3f} against {b.name}'s {b.mase:.3f} ({rel:+.1f}%). "
             f"Trust the {b.name} forecast over this model's.",
             True,
