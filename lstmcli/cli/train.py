@@ -198,4 +198,5 @@ def train(
             out.print(f"[{auto_style}]{auto_sentence}[/]", soft_wrap=True)
     out.print(render.validation_table(info.validation, info.columns[0]))
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
-    err.print(f"Next: lstm predict --days 5{'' if model is None else f' --model {user_text(path)}'}", style="dim")
+    where = "" if model is None else f" --model {user_text(path)}"
+    err.print(f"Next: lstm predict --days {days or 5}{where}", style="dim")

@@ -27,12 +27,12 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
     losers = sel.not_beaten
     if losers:
         b = losers[0]
-        rel = 100 * (w.mase / b.mase - 1) if b.mase else float("nan")
+        rel = f"{100 * (w.mase / b.mase - 1):+.1f}%" if b.mase else f"{b.name} is exact there"
         return (
             "bold red",
             f"No configuration beat the {b.name} forecast by more than {TIE_PERCENT:g}% in selection: the best, "
             f"{user_text(w.name)}, scored "
-            f"{_setup(sel)} {w.mase:.3f} against {b.name}'s {b.mase:.3f} ({rel:+.1f}%). "
+            f"{_setup(sel)} {w.mase:.3f} against {b.name}'s {b.mase:.3f} ({rel}). "
             f"Trust the {b.name} forecast over this model's.",
             True,
         )
