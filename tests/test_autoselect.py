@@ -331,3 +331,26 @@ def test_backtest_auto_runs_the_selection_inside_every_fit(run):
     for f in result["fit_runs"]:  # each fit's selection read only rows before that fit's cut
         assert f["auto"]["rows"] < f["rows"]
     assert result["scores"]["lstm"]["mase"] is not None
+
+
+def test_jobs_1_and_2_write_the_same_model(run, tmp_path):
+    """The CLI as a user runs it: the same weights and the same leaderboard (but for timings) for any --jobs."""
+    loaded = []
+    for jobs in ("1", "2"):
+        path = tmp_path / f"j{jobs}.npz"
+        out = run("train", str(SAMPLE / "monthly_seasonal.csv"), "--auto", "--epochs", "3", "-j", jobs, "-q",
+                  "--model", str(path))  # fmt: skip
+        assert out.exit_code == 0, out
+        params, info = modelfile.read(path)
+        loaded.append((params, info))
+    (p1, i1), (p2, i2) = loaded
+    assert p1.keys() == p2.keys() and all(np.array_equal(p1[k], p2[k]) for k in p1)
+
+    def timeless(info):
+        sel = info.selection.to_dict()
+        sel["seconds"] = None
+        sel["board"] = [e | {"seconds": None} for e in sel["board"]]
+        return sel
+
+    assert timeless(i1) == timeless(i2)
+    assert i1.validation == i2.validation
