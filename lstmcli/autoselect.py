@@ -2,10 +2,12 @@
 
 The procedure, for N price rows (N, F) and a horizon H (5, or the `--days` you plan):
 
-1. **Selection part.** The rows every candidate's final fit trains on: the first
-   `selection_rows(...)` rows, i.e. the training part of the candidate with the smallest one.
-   The held-out validation rows that `Forecaster.fit` reports on come after it and are never
-   read by the selection, so the refitted model's validation scores stay honest.
+1. **Selection part.** The rows every candidate's final fit trains on: the first `Plan.rows`
+   rows, i.e. the training part of the candidate with the smallest one (`plan`). The held-out
+   validation rows that `Forecaster.fit` reports on come after it and are never read by the
+   selection, so the refitted model's validation scores stay honest. (One fact about the
+   whole series is used: whether every value is above 0, since a log-return winner must be
+   refittable on all of it.)
 2. **Origins.** The last SELECT_FRACTION of the selection part (at least H rows) holds the
    origins, one every step (spaced out to at most MAX_ORIGINS). Each candidate is fitted ONCE,
    with the normal `Forecaster.fit`, on the rows before the first origin, then forecasts steps
@@ -21,10 +23,10 @@ The procedure, for N price rows (N, F) and a horizon H (5, or the `--days` you p
 The space (`dimensions`): the targets valid for the data (log-return when every value is
 above 0, and diff), three windows (short/medium/long: WINDOWS, or with a season the multiples
 of it nearest to those; see `windows_for`), two hidden sizes (HIDDEN); the other settings
-(layers, epochs, lr, seed, ...) come from the base TrainConfig. Explicit `--target`/`--window`/`--hidden` restrict
-the space to the value given. A candidate whose window leaves too few rows is left out.
-Adding a dimension is one field on `Candidate` (named as the `TrainConfig` field or the
-`Forecaster` keyword it sets) and one line in `dimensions`.
+(layers, epochs, lr, seed, ...) come from the base TrainConfig. Explicit `--target`,
+`--window` or `--hidden` restrict the space to the value given. A candidate whose window
+leaves too few rows is left out. Adding a dimension is one field on `Candidate` (named as the
+`TrainConfig` field or the `Forecaster` keyword it sets) and one line in `dimensions`.
 
 Budget and determinism. Candidates run in a fixed order, cheapest first (window x hidden,
 targets alternating). A candidate starts only while the budget (wall-clock seconds since
