@@ -414,16 +414,23 @@ def _lstm_block(
     source: str,
     on_epoch,
     strategy: str = HORIZON_STRATEGY,
+    auto: dict | None = None,
+    frequency: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, Forecaster]:
     """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds.
 
-    A direct model is trained to emit exactly `days` steps.
+    A direct model is trained to emit exactly `days` steps. `auto`: `autoselect.fit_auto`
+    keywords; the whole --auto procedure runs on values[:fit_rows] only.
     """
-    forecaster = Forecaster(config, target, strategy=strategy, horizon=days if strategy == DIRECT else None)
-    forecaster.fit(
-        values[:fit_rows], source=f"{source} (the {fit_rows} rows before the test origin)", on_epoch=on_epoch
-    )
-    W, off = config.window, target.offset
+    what = f"{source} (the {fit_rows} rows before the test origin)"
+    if auto is not None:
+        from lstmcli.autoselect import fit_auto
+
+        forecaster = fit_auto(values[:fit_rows], config=config, frequency=frequency, source=what, horizon=days, **auto)
+    else:
+        forecaster = Forecaster(config, target, strategy=strategy, horizon=days if strategy == DIRECT else None)
+        forecaster.fit(values[:fit_rows], source=what, on_epoch=on_epoch)
+    W, off = forecaster.config.window, forecaster.target.offset
     hist = np.stack([values[o - W - off : o] for o in origins])  # (O, W + off, F)
     out = forecaster.paths(hist, days)[:, :, 0]  # (O, days)
     info = forecaster.info.intervals
@@ -446,11 +453,14 @@ def run_backtest(
     source: str = "<array>",
     on_progress: Callable[[float, str], None] | None = None,
     strategy: str = HORIZON_STRATEGY,
+    auto: dict | None = None,
 ) -> BacktestResult:
     """Backtest the LSTM (trained with `config`, learning `target`, forecasting by `strategy`) and the baselines.
 
     values (N,) or (N, F), oldest first, column 0 the target. `on_progress(done, what)` hears
-    the share done (0..1) after every training epoch and at the end.
+    the share done (0..1) after every training epoch and at the end. `auto` (a dict of
+    `autoselect.fit_auto` keywords, e.g. {"budget": 60, "jobs": 2}) runs `--auto` inside every
+    fit, on the rows before that fit's cut only; `config` is then the base of every candidate.
     """
     spec = spec or BacktestSpec()
     config = config or TrainConfig()
@@ -464,7 +474,7 @@ def run_backtest(
     N = len(values)
     cut, origins = plan(N, spec)
     W, off = config.window, target.offset
-    if cut < W + off + 1:
+    if auto is None and cut < W + off + 1:  # (--auto names its own minimum)
         raise DataError(
             f"{source}: only {cut} rows come before the test window, fewer than --window {W} needs",
             hint="use a smaller --test-fraction or --window, or more data",
@@ -500,8 +510,14 @@ def run_backtest(
 
         block = origins[k : k + step]
         fit_rows = int(block[0])
+        if auto is not None and on_progress is not None:
+
+            def on_candidate(done, total, label, best, b=b) -> None:
+                on_progress((b + done / total) / len(starts), f"fit {b + 1}/{len(starts)}, --auto {done}/{total}")
+
+            auto = {**auto, "on_candidate": on_candidate}
         out, lo, hi, forecaster = _lstm_block(
-            values, fit_rows, block, config, target, days, spec.interval, source, on_epoch, strategy
+            values, fit_rows, block, config, target, days, spec.interval, source, on_epoch, strategy, auto, frequency
         )
         lstm_forecasts[k : k + step] = out
         if lo is None:
@@ -516,6 +532,7 @@ def run_backtest(
                 "best_epoch": t.best_epoch,
                 "one_step_validation_mase": forecaster.info.validation.model.mase,
             }
+            | ({} if auto is None else {"auto": forecaster.info.selection.to_dict()})
         )
         if on_progress is not None:
             on_progress((b + 1) / len(starts), f"fit {b + 1}/{len(starts)}")
@@ -531,8 +548,8 @@ def run_backtest(
         cov, cov_steps = coverage(actual, lower, upper)
     return BacktestResult(
         spec=spec,
-        config=config,
-        target=target,
+        config=config if auto is None else forecaster.config,  # --auto: the last fit's choice (all in fit_runs)
+        target=target if auto is None else forecaster.target,
         rows=N,
         cut=cut,
         origins=origins,

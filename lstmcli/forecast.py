@@ -177,8 +177,8 @@ def min_rows(window: int, off: int, val_fraction: float, horizon: int = 1) -> in
     --val-fraction 0.9999999999999999 needs ~8e16 rows, too many to count up to one by one.
     """
 
-    def enough(t: int) -> bool:
-        return split_sizes(t, val_fraction)[0] >= MIN_TRAIN_WINDOWS
+    def enough(t: int) -> bool:  # a direct head's last horizon - 1 training windows are dropped (see _split)
+        return split_sizes(t, val_fraction)[0] - (horizon - 1) >= MIN_TRAIN_WINDOWS
 
     lo = hi = MIN_TRAIN_WINDOWS + 2  # target windows
     while not enough(hi):
@@ -427,7 +427,7 @@ class Forecaster:
         self._resolve(series)
         z = to_target(series.prices, self.target, series.source, series.columns)  # (M, F): the target series
         train_t, val_t = self._split(len(z), series)
-        scaler = Scaler.fit(z[: train_t[-1] + 1])  # training part only: no look-ahead
+        scaler = Scaler.fit(z[: self._last_label(train_t) + 1])  # training part only: no look-ahead
         direct = self.strategy == DIRECT
         result = train(
             scaler.transform(z),
@@ -461,13 +461,14 @@ class Forecaster:
     def _split(self, M: int, series: _Series) -> tuple[np.ndarray, np.ndarray]:
         """(training, validation) target rows of a target series of M rows; resolves the batch size.
 
-        Row t of the target series is predicted from rows t-W .. t-1 (a direct model's window
-        also needs rows t+1 .. t+horizon-1 as targets); the newest share validates.
+        Row t of the target series is predicted from rows t-W .. t-1; the newest share validates.
+        A direct model's window t also learns rows t+1 .. t+horizon-1, so its last horizon - 1
+        training windows are dropped: no validation row is ever a training label.
         """
         cfg, off, steps = self.config, self.target.offset, self.horizon
         W, N = cfg.window, len(series.prices)
         n_train, _ = split_sizes(M - W - (steps - 1), cfg.val_fraction)
-        if n_train < MIN_TRAIN_WINDOWS:
+        if n_train - (steps - 1) < MIN_TRAIN_WINDOWS:
             raise DataError(
                 f"{series.source} has {N} usable rows; --window {W} with --val-fraction {cfg.val_fraction} "
                 f"needs at least {min_rows(W, off, cfg.val_fraction, steps)} "
@@ -480,7 +481,11 @@ class Forecaster:
         if cfg.batch_size is None:  # the data-dependent default, resolved here so the model file records it
             self.config = replace(cfg, batch_size=batch_size_for_windows(n_train))
         targets = np.arange(W, M - (steps - 1))
-        return targets[:n_train], targets[n_train:]
+        return targets[: n_train - (steps - 1)], targets[n_train:]
+
+    def _last_label(self, train_t: np.ndarray) -> int:
+        """The last target-series row a training window learns (a direct head's reach horizon - 1 rows further)."""
+        return int(train_t[-1]) + self.horizon - 1
 
     def _evaluate(
         self, prices, scaler, train_t, val_t, interrupted: bool
@@ -514,7 +519,7 @@ class Forecaster:
         prices, dates, off = series.prices, series.dates, self.target.offset
         N = len(prices)
         keep = min(N, max(TAIL_ROWS, self.config.window + off))
-        train_end = int(train_t[-1] + off)  # last price row of the training part
+        train_end = int(self._last_label(train_t) + off)  # last price row of the training part
         return ModelInfo(
             config=self.config,
             target=self.target,
@@ -578,7 +583,7 @@ class Forecaster:
         actual = p[val_t + off]  # (V,)
         previous = p[val_t + off - 1]  # (V,) naive: tomorrow = today
         model = self._one_step(prices, scaler, val_t)[:, 0]
-        train_end = int(train_t[-1] + off)
+        train_end = int(self._last_label(train_t) + off)
         slope = (p[train_end] - p[0]) / max(1, train_end)
         drift = previous + slope
         scale = metrics.naive_scale(p[: train_end + 1])

@@ -31,6 +31,7 @@ import numpy as np
 from lstmcli import __version__
 from lstmcli.errors import LstmError, ModelFileError
 from lstmcli.files import write_atomically
+from lstmcli.leaderboard import SelectionInfo
 from lstmcli.periods import FREQUENCY_NAMES
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import Scaler, Target, check_target
@@ -519,6 +520,7 @@ class ModelInfo:
     tool: str = "lstmcli"
     tool_version: str = __version__
     format_version: int = FORMAT_VERSION
+    selection: SelectionInfo | None = None  # `--auto`'s leaderboard (leaderboard.py); absent in other files
 
     @property
     def features(self) -> int:
@@ -580,6 +582,7 @@ class ModelInfo:
             tool=_text(meta, "tool"),
             tool_version=_text(meta, "tool_version"),
             format_version=int(meta.get("format_version", FORMAT_VERSION)),
+            selection=None if meta.get("selection") is None else SelectionInfo.from_dict(meta["selection"]),
         )
 
     def to_dict(self) -> dict:
@@ -604,4 +607,5 @@ class ModelInfo:
                 "format_version": self.format_version,
             }
             | ({"horizon": self.horizon} if self.horizon_strategy == DIRECT else {})  # recursive files: as before
+            | ({} if self.selection is None else {"selection": self.selection.to_dict()})
         )

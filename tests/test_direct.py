@@ -83,7 +83,7 @@ def test_defaults():
 
 def test_the_fewest_rows_include_the_horizon():
     need = min_rows(12, 1, 0.2, horizon=6)
-    assert need == min_rows(12, 1, 0.2) + 5
+    assert need >= min_rows(12, 1, 0.2) + 2 * 5  # 5 more rows of targets, and 5 training windows dropped
     prices = _seasonal(need)
     Forecaster(FAST, Target.LOG_RETURN, strategy="direct", horizon=6).fit(prices)  # exactly enough
     with pytest.raises(DataError, match=f"needs at least {need}.*each with 6 steps ahead"):
@@ -125,3 +125,14 @@ def test_cli_train_predict_inspect_backtest(tmp_path, run):
     r = run("backtest", str(csv), "--epochs", "3", "--hidden", "8", "-q", "--strategy", "direct", "--json")
     assert r.exit_code == 0, r
     assert json.loads(r.stdout)["model"]["horizon_strategy"] == "direct"
+
+
+def test_no_validation_row_is_a_training_label():
+    """A direct window t learns rows t..t+H-1: the last H-1 training windows are dropped before validation."""
+    f = Forecaster(FAST, Target.LOG_RETURN, strategy="direct", horizon=6).fit(_seasonal(150))
+    prices = _seasonal(150)
+    g = Forecaster(FAST, Target.LOG_RETURN, strategy="direct", horizon=6)
+    g.target = Target.LOG_RETURN
+    train_t, val_t = g._split(len(prices) - 1, type("S", (), {"prices": prices[:, None], "source": "x"})())
+    assert train_t[-1] + 6 - 1 < val_t[0]  # the last label of training comes before the first validation row
+    assert f.info.data.train_rows == train_t[-1] + 6 - 1 + 1 + 1  # last label row + 1 (offset) + 1 (a count)

@@ -11,11 +11,13 @@ from typing import Annotated
 
 import typer
 
+from lstmcli.cli.auto import AutoOpt, BudgetOpt
 from lstmcli.cli.common import (
     STDOUT,
     DateFormatOpt,
     DayfirstOpt,
     IdColumnOpt,
+    JobsOpt,
     ProgressBar,
     SeriesOpt,
     StrategyOpt,
@@ -114,6 +116,9 @@ def backtest(
     date_format: DateFormatOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     strategy: StrategyOpt = "recursive",
+    auto: AutoOpt = False,
+    budget: BudgetOpt = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -123,7 +128,11 @@ def backtest(
     from the same origins. Prints MAE, RMSE, MAPE, sMAPE, MASE and directional accuracy per
     model, overall and per step, the coverage of the LSTM's prediction interval, and a verdict.
 
+    With --auto, every fit runs the whole lstm train --auto procedure (selection on the rows
+    before that fit's cut only, scored on --days steps), so the backtest measures the procedure.
+
     Example: lstm backtest sample_data/daily_stock.csv --days 5
+    Example: lstm backtest sample_data/monthly_seasonal.csv --auto --every 5
     """
     from lstmcli.backtest import BacktestSpec, parse_refit
     from lstmcli.forecast import check_strategy
@@ -135,6 +144,13 @@ def backtest(
     spec.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, days if strategy == DIRECT else None)
     check_one_stdout(json_out, output)
+    from lstmcli.cli.auto import check_options
+
+    check_options(auto, budget)
+    if auto:
+        from lstmcli.parallel import check_jobs
+
+        check_jobs(jobs)
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target, resolve_target
 
@@ -157,6 +173,7 @@ def backtest(
     config.validate()
     if (target or AUTO) != AUTO:
         target = check_target(target)
+    pinned = {k: v for k, v in dict(target=target, window=window, hidden=hidden).items() if v not in (None, AUTO)}
 
     from lstmcli.backtest import plan, run_backtest
     from lstmcli.defaults import batch_size_for
@@ -173,7 +190,7 @@ def backtest(
     # auto: decided on the sign of the whole file (every fit must be able to take its transform; whether
     # values can be <= 0 is a property of the kind of series, not a forecast)
     target, why = resolve_target(target or AUTO, series.values)
-    if batch_size is None:  # the data-dependent default, on the rows the (first) fit sees
+    if batch_size is None and not auto:  # the data-dependent default, on the rows the (first) fit sees
         cut, _ = plan(len(series.values), spec)
         config.batch_size = batch_size_for(cut, config.window, config.val_fraction, target)
     with ProgressBar(
@@ -199,6 +216,7 @@ def backtest(
             source=series.source,
             on_progress=None if quiet else lambda done, what: bar.update(done, what=what),
             strategy=strategy,
+            auto=None if not auto else {"budget": 60.0 if budget is None else budget, "jobs": jobs, "restrict": pinned},
         )
     if output is not None:
         from lstmcli.backtest import per_origin_rows
@@ -218,7 +236,7 @@ def backtest(
     from lstmcli.render.common import user_text
 
     out = stdout()
-    if why:  # after the run, so that an error stays one line
+    if why and not auto:  # after the run, so that an error stays one line
         err.print(f"target: {target} ({why})", style="dim")
     out.print(render.summary_table(result))
     out.print(render.horizon_table(result))

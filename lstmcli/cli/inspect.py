@@ -224,6 +224,11 @@ def _summary(model, json_out: bool) -> None:
 
     out = stdout()
     out.print(render.summary_table(fc.info, fc.params, str(path)))
+    if fc.info.selection is not None:  # --auto: what it chose, and from what
+        from lstmcli.render import auto as render_auto
+
+        out.print(render_auto.leaderboard_table(fc.info.selection, top=len(fc.info.selection.board)))
+        out.print(render_auto.verdict(fc.info.selection)[1], soft_wrap=True)
     flag = "" if model is None else f" --model {path}"
     flag = user_text(flag)
     out.print(

@@ -65,6 +65,8 @@ def predict(
         payload["model"] = str(path)
         payload["validation"] = fc_model.info.validation.to_dict()
         payload["beats_naive"] = beats_naive(fc_model.info.validation)
+        if fc_model.info.selection is not None:  # --auto: did the chosen configuration beat naive in selection?
+            payload["selection_beats_naive"] = fc_model.info.selection.beats_naive
         print(json.dumps(payload, indent=2))
     if json_out or output == STDOUT:
         _notes(fc, fc_model, interval)
@@ -77,6 +79,10 @@ def predict(
     style, sentence = verdict(fc_model.info.validation)
     if beats_naive(fc_model.info.validation) is False:  # the label comes first, above the forecast
         out.print(f"[{style}]Worse than naive: this model lost to 'tomorrow = today' on validation.[/]", soft_wrap=True)
+    from lstmcli.render.auto import predict_label
+
+    if (label := predict_label(fc_model.info.selection)) is not None:  # --auto found nothing better than a baseline
+        out.print(label, soft_wrap=True)
     out.print(render.title(fc, days), soft_wrap=True)  # a line of its own: a table title wraps at the table's width
     out.print(render.forecast_table(fc))
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)

@@ -6,10 +6,12 @@ from typing import Annotated
 
 import typer
 
+from lstmcli.cli.auto import AutoOpt, BudgetOpt
 from lstmcli.cli.common import (
     DateFormatOpt,
     DayfirstOpt,
     IdColumnOpt,
+    JobsOpt,
     ModelOpt,
     ProgressBar,
     SeriesOpt,
@@ -26,6 +28,7 @@ from lstmcli.errors import LstmError
 
 
 def train(
+    ctx: typer.Context,
     csv: Annotated[str, typer.Argument(metavar="PRICES.CSV", help="Price CSV file, or - to read standard input.")],
     column: Annotated[
         str | None,
@@ -78,6 +81,18 @@ def train(
         int | None,
         typer.Option(help="Steps a --strategy direct model forecasts at once. \\[default: 5]", show_default=False),
     ] = None,
+    auto: AutoOpt = False,
+    budget: BudgetOpt = None,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days",
+            help="With --auto: the steps ahead you plan to forecast (lstm predict --days); candidates are scored "
+            "on steps 1..DAYS. \\[default: 5]",
+            show_default=False,
+        ),
+    ] = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -85,7 +100,11 @@ def train(
     validates on the newest part, and prints how the model's one-step forecasts compare with
     the naive forecast (tomorrow = today). Ctrl-C stops early and keeps the best model so far.
 
+    --auto chooses the target, window and hidden size itself (see --auto below) and prints a
+    leaderboard beside naive, seasonal naive and drift.
+
     Example: lstm train sample_data/daily_stock.csv --window 30 --seed 1
+    Example: lstm train sample_data/monthly_seasonal.csv --auto --budget 60
     """
     from lstmcli.forecast import Forecaster, check_strategy
     from lstmcli.training import TrainConfig
@@ -106,6 +125,13 @@ def train(
     check_strategy(strategy, horizon)
     if target != AUTO:
         check_target(target)
+    from lstmcli.cli import auto as cli_auto
+
+    cli_auto.check_options(auto, budget, days)
+    if auto:
+        from lstmcli.parallel import check_jobs
+
+        check_jobs(jobs)
     path = model_path(model)
     if path.is_dir():
         raise LstmError(f"--model {path} is a directory", hint="give a file name such as lstm-model.npz")
@@ -119,7 +145,9 @@ def train(
     forecaster = Forecaster(config, target, auto_window=window is None, strategy=strategy, horizon=horizon)
     with (
         StopFlag() as stop,
-        ProgressBar(
+        cli_auto.candidate_bar(err, quiet)
+        if auto
+        else ProgressBar(
             err,
             quiet,
             total=epochs,
@@ -138,14 +166,18 @@ def train(
                 best=f"{r.best_val_loss:.4f} (epoch {r.best_epoch})",
             )
 
-        forecaster.fit(
-            series,
-            frequency=series.frequency,
-            source=series.source,
-            on_epoch=None if quiet else on_epoch,
-            should_stop=stop,
-            reading=how,
-        )
+        if auto:
+            pinned = cli_auto.restriction(ctx, target=target, window=window, hidden=hidden)
+            forecaster = cli_auto.fit(series, config, how, pinned, budget, days, jobs, stop, bar, path)
+        else:
+            forecaster.fit(
+                series,
+                frequency=series.frequency,
+                source=series.source,
+                on_epoch=None if quiet else on_epoch,
+                should_stop=stop,
+                reading=how,
+            )
     saved = forecaster.save(path)
     if forecaster.result.interrupted:
         err.print(
@@ -158,10 +190,23 @@ def train(
     out = stdout()
     info = forecaster.info
     style, sentence = render.verdict(info.validation)
+    if info.selection is not None:  # --auto: a baseline that was as good in selection is said first of all
+        from lstmcli.render import auto as render_auto
+
+        auto_style, auto_sentence, first = render_auto.verdict(info.selection)
+        if first:
+            out.print(f"[{auto_style}]{auto_sentence}[/]", soft_wrap=True)
     if render.beats_naive(info.validation) is False:  # say it first, before any table
         out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     out.print(render.training_summary(info, str(saved), forecaster.choices))
+    if info.selection is not None:
+        out.print(render_auto.leaderboard_table(info.selection))
+        if not first:
+            out.print(f"[{auto_style}]{auto_sentence}[/]", soft_wrap=True)
     out.print(render.validation_table(info.validation, info.columns[0]))
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
-    days = min(5, forecaster.horizon) if strategy == "direct" else 5  # a direct model forecasts at most its horizon
-    err.print(f"Next: lstm predict --days {days}{'' if model is None else f' --model {user_text(path)}'}", style="dim")
+    hint_days = days or 5
+    if forecaster.strategy == "direct":  # a direct model forecasts at most its horizon
+        hint_days = min(hint_days, forecaster.horizon)
+    where = "" if model is None else f" --model {user_text(path)}"
+    err.print(f"Next: lstm predict --days {hint_days}{where}", style="dim")

@@ -1,0 +1,522 @@
+"""`lstm train --auto`: choose the LSTM configuration by rolling-origin validation on the training part only.
+
+The procedure, for N price rows (N, F) and a horizon H (5, or the `--days` you plan):
+
+1. **Selection part.** The rows every candidate's final fit trains on: the first `Plan.rows`
+   rows, i.e. the training part of the candidate with the smallest one (`plan`). The held-out
+   validation rows that `Forecaster.fit` reports on come after it and are never read by the
+   selection, so the refitted model's validation scores stay honest. (One fact about the
+   whole series is used: whether every value is above 0, since a log-return winner must be
+   refittable on all of it.)
+2. **Origins.** The last SELECT_FRACTION of the selection part (at least H rows) holds the
+   origins, one every step (spaced out to at most MAX_ORIGINS). Each candidate is fitted ONCE,
+   with the normal `Forecaster.fit`, on the rows before the first origin, then forecasts steps
+   1..H from every origin using the rows before it, as `lstm predict --data` does.
+3. **Score.** Multi-step MASE: the mean absolute error over every (origin, step), divided by
+   the in-sample MAE of the (seasonal) naive forecast on the rows before the first origin.
+   Naive, seasonal naive (when `backtest.detect_season` confirms a season on the selection
+   part) and drift are scored on the same (origin, step) pairs.
+4. **Refit.** The lowest MASE wins (a tie goes to the earlier candidate in the order); it is
+   fitted again on all the data with the normal `Forecaster.fit`, and the leaderboard
+   (`leaderboard.SelectionInfo`) goes into the model file.
+
+The space (`dimensions`): the targets valid for the data (log-return when every value is
+above 0, and diff), three windows (short/medium/long: WINDOWS, or with a season the multiples
+of it nearest to those; see `windows_for`), two hidden sizes (HIDDEN); the other settings
+(layers, epochs, lr, seed, ...) come from the base TrainConfig. Explicit `--target`,
+`--window` or `--hidden` restrict the space to the value given. A candidate whose window
+leaves too few rows is left out. Adding a dimension is one field on `Candidate` (named as the
+`TrainConfig` field or the `Forecaster` keyword it sets) and one line in `dimensions`.
+
+Budget and determinism. Candidates run in a fixed order, cheapest first (window x hidden,
+targets alternating). A candidate starts only while the budget (wall-clock seconds since
+the selection began) is not spent; started candidates finish. The choice is made among the
+longest run of candidates, from the first, that all finished: a deterministic function of
+the data, the seed and the number tried. The budget only decides that number, and the
+leaderboard says how many of how many ran. Every candidate fits with the same seed in its
+own process with one BLAS thread, so the same data + seed + number tried gives the same
+choice whatever `--jobs` is; with the default budget the whole space runs on ~2,500 rows
+(see README), so there the choice is the same on every run. `max_candidates` fixes the
+number without a clock (tests, benchmarks).
+
+Stopping (Ctrl-C, `should_stop`): no new candidate starts and the running ones are dropped;
+if at least one had finished, the best so far is refitted (that refit runs to its end: a
+second Ctrl-C aborts it, and nothing is written); if none had, `SelectionStopped` is raised
+and nothing is written.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from lstmcli import metrics, parallel
+from lstmcli.backtest import baseline_forecasts, detect_season
+from lstmcli.defaults import split_sizes
+from lstmcli.errors import DataError, LstmError, OptionError, TrainingError
+from lstmcli.forecast import MIN_TRAIN_WINDOWS, Forecaster, _as_series, _check_prices, min_rows
+from lstmcli.leaderboard import DRIFT, NAIVE, SEASONAL_NAIVE, Entry, SelectionInfo
+from lstmcli.modelfile import DIRECT, HORIZON_STRATEGY, STRATEGIES
+from lstmcli.training import TrainConfig
+from lstmcli.transforms import Target, check_target
+
+DEFAULT_BUDGET = 60.0  # seconds; the whole default space fits in it for ~2,500 rows on 2 cores
+MAX_BUDGET = 86_400.0  # a day: more is a typo (the space is a dozen fits)
+DEFAULT_HORIZON = 5
+SELECT_FRACTION = 0.2  # share of the selection part that holds the origins
+MAX_ORIGINS = 500  # more origins are spaced out (forecasting them is cheap, but enough is enough)
+HIDDEN = (16, 32)
+WINDOWS = (5, 15, 30)  # short / medium / long, without a season
+
+
+class SelectionStopped(Exception):
+    """The selection was stopped (Ctrl-C) before any candidate finished: there is nothing to keep."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One configuration. A field named as a `TrainConfig` field sets it; any other is a `Forecaster` keyword."""
+
+    target: Target
+    window: int
+    hidden: int
+    strategy: str = HORIZON_STRATEGY  # "direct": the head emits `horizon` steps at once
+    horizon: int | None = None  # a direct candidate's steps: the selection's H (None for recursive)
+
+    @property
+    def label(self) -> str:
+        shown = [f for f in fields(self)[3:] if getattr(self, f.name) not in (None, HORIZON_STRATEGY)]
+        extra = ", ".join(f"{f.name} {getattr(self, f.name)}" for f in shown)
+        return f"{self.target.value}, window {self.window}, {self.hidden} units" + (f", {extra}" if extra else "")
+
+    def settings(self) -> dict:
+        return {f.name: (v.value if isinstance(v := getattr(self, f.name), Target) else v) for f in fields(self)}
+
+    def config(self, base: TrainConfig) -> TrainConfig:
+        names = {f.name for f in fields(TrainConfig)}
+        return replace(base, **{k: v for k, v in self.settings().items() if k in names})
+
+    def forecaster(self, base: TrainConfig) -> Forecaster:
+        names = {f.name for f in fields(TrainConfig)}
+        keywords = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in names}
+        return Forecaster(self.config(base), **keywords)
+
+    def cost(self) -> int:
+        """Relative fit cost (steps x recurrent work), for the cheapest-first order."""
+        return self.window * self.hidden * (self.hidden + 1)
+
+
+def windows_for(season: int) -> tuple[int, ...]:
+    """Short, medium and long windows: WINDOWS, or with a season m the multiples of m nearest to them.
+
+    Repeats are topped up with the next multiples of m up to 2 x the longest of WINDOWS, so
+    monthly (12) gets 12, 24, 36; quarterly (4) 4, 16, 32; daily (7) 7, 14, 28; business
+    days (5) 5, 15, 30; hourly (24) 24, 48; weekly (52) 52 alone.
+    """
+    if season <= 1:
+        return WINDOWS
+    chosen = {max(1, round(w / season)) * season for w in WINDOWS}
+    k = max(chosen) // season + 1
+    while len(chosen) < len(WINDOWS) and k * season <= 2 * WINDOWS[-1]:
+        chosen.add(k * season)
+        k += 1
+    return tuple(sorted(chosen))
+
+
+def targets_for(prices: np.ndarray) -> tuple[Target, ...]:
+    """log-return (only when every value is above 0) and diff; level cannot forecast beyond its training range."""
+    positive = bool((np.asarray(prices) > 0).all())
+    return (Target.LOG_RETURN, Target.DIFF) if positive else (Target.DIFF,)
+
+
+def dimensions(prices: np.ndarray, season: int, restrict: dict | None = None) -> dict[str, tuple]:
+    """The search space, one tuple of values per `Candidate` field; `restrict` pins a field to one value."""
+    dims: dict[str, tuple] = {
+        "target": targets_for(prices),
+        "window": windows_for(season),
+        "hidden": HIDDEN,
+        "strategy": STRATEGIES,  # recursive and direct (trained to emit the selection's H steps)
+    }
+    for name, value in (restrict or {}).items():
+        if name not in dims:
+            raise OptionError(f"--auto cannot restrict {name!r}", hint=f"restrict one of: {', '.join(dims)}")
+        dims[name] = (value,)
+    return dims
+
+
+def space(
+    prices: np.ndarray, season: int, restrict: dict | None = None, horizon: int = DEFAULT_HORIZON
+) -> list[Candidate]:
+    """Every candidate, in the order they run: cheapest first (a stable sort keeps targets alternating)."""
+    dims = dimensions(prices, season, restrict)
+    order = ["window", "hidden", "target"] + [k for k in dims if k not in ("window", "hidden", "target")]
+    combos = [dict(zip(order, values, strict=True)) for values in itertools.product(*(dims[k] for k in order))]
+    for c in combos:  # a direct head emits the steps the selection scores
+        c["horizon"] = horizon if c.get("strategy") == DIRECT else None
+    return sorted((Candidate(**c) for c in combos), key=Candidate.cost)
+
+
+# ---------------------------------------------------------------------------------------
+# the rolling-origin plan
+
+
+def train_rows(n: int, c: Candidate, val_fraction: float) -> int | None:
+    """Price rows `Forecaster.fit` trains on (before its validation part) for n rows; None: too few."""
+    off, extra = c.target.offset, (c.horizon or 1) - 1  # a direct head's windows need horizon - 1 more rows
+    n_train, _ = split_sizes(n - off - c.window - extra, val_fraction)
+    return c.window + off + n_train if n_train - extra >= MIN_TRAIN_WINDOWS else None
+
+
+@dataclass(frozen=True)
+class Plan:
+    rows: int  # the selection part: rows 0 .. rows-1
+    fit_rows: int  # each candidate is fitted on rows 0 .. fit_rows-1
+    origins: np.ndarray  # (O,) first forecast row of each origin
+    candidates: list[Candidate]  # those that fit the data, in order
+
+
+def plan(n: int, cands: list[Candidate], horizon: int, val_fraction: float) -> Plan | None:
+    """The selection part, the origins and the candidates that fit, for n rows; None when none fits."""
+    final = [r for c in cands if (r := train_rows(n, c, val_fraction)) is not None]
+    if not final:
+        return None
+    rows = min(final)  # never past any candidate's training part
+    fit_rows = rows - max(horizon, round(SELECT_FRACTION * rows))
+    ok = [c for c in cands if fit_rows >= min_rows(c.window, c.target.offset, val_fraction, c.horizon or 1)]
+    if not ok:
+        return None
+    last = rows - horizon  # the last origin whose H steps are all in the selection part
+    every = max(1, math.ceil((last - fit_rows + 1) / MAX_ORIGINS))
+    return Plan(rows, fit_rows, np.arange(fit_rows, last + 1, every), ok)
+
+
+def min_rows_for(cands: list[Candidate], horizon: int, val_fraction: float, limit: int = 10_000_000) -> int:
+    """The fewest rows for which at least one candidate can be selected (doubling, then bisection)."""
+    lo = hi = 2
+    while plan(hi, cands, horizon, val_fraction) is None:
+        if hi > limit:
+            return hi
+        lo, hi = hi + 1, hi * 2
+    while lo < hi:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if plan(mid, cands, horizon, val_fraction) is not None else (mid + 1, hi)
+    return lo
+
+
+def check_budget(budget: float) -> float:
+    """`--budget` in seconds: finite, above 0, at most MAX_BUDGET (OptionError naming --budget)."""
+    ok = isinstance(budget, int | float) and not isinstance(budget, bool) and math.isfinite(budget)
+    if not ok or budget <= 0:
+        raise OptionError(
+            f"--budget {budget} is not possible",
+            hint=f"give the seconds the selection may take, e.g. --budget {DEFAULT_BUDGET:g}",
+        )
+    if budget > MAX_BUDGET:
+        raise OptionError(
+            f"--budget {budget:g} is more than a day",
+            hint=f"the space is a dozen fits: give at most {MAX_BUDGET:g} seconds, e.g. --budget 600",
+        )
+    return float(budget)
+
+
+def check_horizon(horizon: int) -> int:
+    if not isinstance(horizon, int | np.integer) or isinstance(horizon, bool) or not 1 <= horizon <= 1000:
+        raise OptionError(f"--days {horizon} is not possible with --auto", hint="score 1 to 1000 steps, e.g. --days 5")
+    return int(horizon)
+
+
+# ---------------------------------------------------------------------------------------
+# one candidate (runs in a worker process; everything it needs is in the task)
+
+
+@dataclass(frozen=True)
+class _Task:
+    candidate: Candidate
+    base: TrainConfig
+    prices: np.ndarray  # (rows, F) the selection part
+    fit_rows: int
+    origins: np.ndarray  # (O,)
+    horizon: int
+    deadline: float | None  # time.time() after which the candidate does not start
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    status: str  # "done", "skipped" (budget), "interrupted", "failed"
+    mae: float | None = None
+    seconds: float | None = None
+    epochs: int | None = None
+    note: str | None = None
+
+
+def _run(task: _Task, should_stop: Callable[[], bool] | None = None) -> _Outcome:
+    """Fit one candidate on the rows before the first origin and score its H-step forecasts from every origin."""
+    if task.deadline is not None and time.time() > task.deadline:
+        return _Outcome("skipped")
+    start = time.perf_counter()
+    c, p = task.candidate, task.prices
+    try:
+        fc = c.forecaster(task.base)
+        fc.fit(p[: task.fit_rows], source="the selection fit", should_stop=should_stop)
+        if fc.result.interrupted:
+            return _Outcome("interrupted")
+        W, off = fc.config.window, fc.target.offset
+        hist = np.stack([p[o - W - off : o] for o in task.origins])  # (O, W + off, F)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = fc.paths(hist, task.horizon)[:, :, 0]  # (O, H)
+    except LstmError as e:  # e.g. diverged: a failed candidate, not a failed selection
+        return _Outcome("failed", seconds=time.perf_counter() - start, note=e.message)
+    actual = p[task.origins[:, None] + np.arange(task.horizon)[None, :], 0]  # (O, H)
+    if not np.isfinite(out).all():
+        return _Outcome("failed", seconds=time.perf_counter() - start, note="forecasts ran off to infinity")
+    return _Outcome("done", metrics.mae(actual, out), time.perf_counter() - start, fc.result.epochs_run, None)
+
+
+def _run_in_worker(task: _Task) -> _Outcome:
+    """`_run` in a worker process: Ctrl-C reaches the workers too, and the parent decides what to keep."""
+    try:
+        return _run(task)
+    except KeyboardInterrupt:
+        return _Outcome("interrupted")
+
+
+# ---------------------------------------------------------------------------------------
+# the selection
+
+
+@dataclass
+class Selection:
+    info: SelectionInfo
+    chosen: Candidate
+
+
+def select(
+    prices: np.ndarray,
+    base: TrainConfig,
+    *,
+    frequency: str | None = None,
+    horizon: int = DEFAULT_HORIZON,
+    budget: float = DEFAULT_BUDGET,
+    jobs: int | None = 1,
+    restrict: dict | None = None,
+    max_candidates: int | None = None,
+    source: str = "the data",
+    should_stop: Callable[[], bool] | None = None,
+    on_candidate: Callable[[int, int, str, float | None], None] | None = None,
+) -> Selection:
+    """Score the space on the training part of `prices` (N, F) and pick the best candidate (see the module doc).
+
+    `on_candidate(done, total, label, best_mase)` hears each finished candidate.
+    Raises DataError when the series is too short for any candidate, SelectionStopped when
+    stopped before any finished.
+    """
+    budget = check_budget(budget)
+    horizon = check_horizon(horizon)
+    jobs = parallel.check_jobs(jobs)
+    base.validate()
+    prices = np.asarray(prices, dtype=np.float64)
+    prices = prices[:, None] if prices.ndim == 1 else prices  # (N, F)
+    N, vf = len(prices), base.val_fraction
+    # the season, on rows inside every candidate's training part (at most N - the smallest validation part)
+    season_rows = N - max(2, math.ceil(N * vf))
+    season, season_reason = detect_season(prices[: max(0, season_rows), 0], frequency)
+    cands = space(prices, season, restrict, horizon)
+    p = plan(N, cands, horizon, vf)
+    if p is None:
+        need = min_rows_for(cands, horizon, vf)
+        shortest = min(c.window for c in cands)
+        raise DataError(
+            f"{source} has {N} rows; --auto needs at least {need} (its shortest window, {shortest}, fitted "
+            f"before the selection origins, {horizon} steps scored from them, then the held-out validation part)",
+            hint="use more data, or train without --auto (lstm train picks a shorter window itself)",
+        )
+    cands = p.candidates[:max_candidates] if max_candidates else p.candidates
+    sel = prices[: p.rows]  # (rows, F): all the selection ever reads
+    start = time.time()
+    deadline = start + budget
+    # the first candidate always runs, so any budget gives a model
+    tasks = [_Task(c, base, sel, p.fit_rows, p.origins, horizon, deadline if k else None) for k, c in enumerate(cands)]
+
+    outcomes: dict[int, _Outcome] = {}
+    stopped: str | None = None
+    scale = metrics.naive_scale(sel[: p.fit_rows, 0], season)
+    best: float | None = None
+    results = (
+        parallel.run(_run_in_worker, tasks, jobs)
+        if jobs > 1 and len(tasks) > 1
+        else ((k, _run(t, should_stop)) for k, t in enumerate(tasks))
+    )
+    try:
+        for k, outcome in results:
+            outcomes[k] = outcome
+            if outcome.status == "done":
+                mase = _mase(outcome.mae, scale)
+                best = mase if best is None or mase < best else best
+            if on_candidate is not None and outcome.status in ("done", "failed"):
+                finished = sum(o.status in ("done", "failed") for o in outcomes.values())
+                on_candidate(finished, len(tasks), cands[k].label, best)
+            if should_stop is not None and should_stop():
+                stopped = "interrupted"
+                break
+    except Exception as e:  # a worker killed by Ctrl-C breaks the pool; anything else is a bug
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not (isinstance(e, BrokenProcessPool) and should_stop is not None and should_stop()):
+            raise
+        stopped = "interrupted"
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stops the pool without waiting for the rest
+    # the longest run from the first candidate that all finished (done or failed): a prefix of the order
+    tried = 0
+    while tried < len(tasks) and tried in outcomes and outcomes[tried].status in ("done", "failed"):
+        tried += 1
+    if tried == len(tasks):
+        stopped = None  # a stop after the last candidate finished stopped nothing
+    elif stopped is None:
+        stopped = "interrupted" if any(o.status == "interrupted" for o in outcomes.values()) else "budget"
+    done = [k for k in range(tried) if outcomes[k].status == "done"]
+    if not done:
+        if stopped == "interrupted" or (should_stop is not None and should_stop()):
+            raise SelectionStopped("stopped before any candidate finished")
+        notes = "; ".join(sorted({outcomes[k].note or "" for k in range(tried)}))
+        raise TrainingError(f"{source}: no --auto candidate could be fitted ({notes})", hint="lower --lr")
+
+    entries = _leaderboard(cands, outcomes, tried, sel[:, 0], p, season, horizon, scale)
+    chosen_entry = min((e for e in entries if e[0] is not None), key=lambda e: (e[1].mase, e[0]))
+    board = sorted(entries, key=_board_order)
+    info = SelectionInfo(
+        horizon=horizon,
+        rows=p.rows,
+        fit_rows=p.fit_rows,
+        origins=len(p.origins),
+        season=season,
+        season_reason=season_reason,
+        candidates=len(cands),
+        tried=tried,
+        stopped=stopped,
+        budget=budget,
+        seconds=round(time.time() - start, 3),
+        board=tuple(e for _, e in board),
+        chosen=board.index(chosen_entry),
+    )
+    return Selection(info, cands[chosen_entry[0]])
+
+
+def _mase(mae: float, scale: float) -> float:
+    return mae / scale if scale > 0 else float("nan")
+
+
+def _board_order(e: tuple[int | None, Entry]) -> tuple:
+    """Scored rows by MASE (candidates before baselines at equal MASE, then in the run order); failed ones last."""
+    k, entry = e
+    return (entry.mase is None, entry.mase or 0.0, entry.kind != "lstm", -1 if k is None else k)
+
+
+def _leaderboard(cands, outcomes, tried, p, plan_: Plan, season, horizon, scale) -> list[tuple[int | None, Entry]]:
+    """(candidate index or None, Entry) for the tried candidates and the baselines, unsorted."""
+
+    def clean(x: float) -> float | None:
+        return float(x) if math.isfinite(x) else None
+
+    rows: list[tuple[int | None, Entry]] = []
+    for k in range(tried):
+        o, c = outcomes[k], cands[k]
+        mase = None if o.mae is None else clean(_mase(o.mae, scale))
+        if o.status == "done" and mase is None:  # a constant series: no scale; rank by MAE instead
+            mase = clean(o.mae)
+        rows.append(
+            (
+                k if o.status == "done" else None,
+                Entry(
+                    c.label,
+                    "lstm",
+                    mase,
+                    None if o.mae is None else clean(o.mae),
+                    c.settings(),
+                    None if o.seconds is None else round(o.seconds, 3),
+                    o.epochs,
+                    o.note,
+                ),
+            )
+        )
+    base = baseline_forecasts(p, plan_.origins, horizon, season, 5)
+    actual = p[plan_.origins[:, None] + np.arange(horizon)[None, :]]  # (O, H)
+    names = {"naive": NAIVE, "seasonal_naive": SEASONAL_NAIVE, "drift": DRIFT}
+    for key, name in names.items():
+        if key in base:
+            mae = metrics.mae(actual, base[key])
+            mase = clean(metrics.mase(actual, base[key], scale))
+            rows.append((None, Entry(name, "baseline", mase if mase is not None else clean(mae), clean(mae))))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------
+# select, then refit the winner on all the data
+
+
+def fit_auto(
+    values,
+    dates: np.ndarray | None = None,
+    columns: list[str] | None = None,
+    *,
+    config: TrainConfig | None = None,
+    frequency: str | None = None,
+    source: str = "<array>",
+    sha256: str | None = None,
+    horizon: int = DEFAULT_HORIZON,
+    budget: float = DEFAULT_BUDGET,
+    jobs: int | None = 1,
+    restrict: dict | None = None,
+    max_candidates: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    on_candidate: Callable[[int, int, str, float | None], None] | None = None,
+    on_epoch=None,
+    reading: dict | None = None,
+) -> Forecaster:
+    """`select`, then the winner fitted on all of `values` (anything `Forecaster.fit` takes) with its leaderboard.
+
+    The returned Forecaster's `info.selection` is the leaderboard; `choices["auto"]` says what was chosen.
+    """
+    base = config or TrainConfig()
+    if restrict and "target" in restrict:
+        restrict = {**restrict, "target": check_target(restrict["target"])}
+    series = _as_series(values, dates, columns, frequency, source, sha256)
+    _check_prices(series)
+    selection = select(
+        series.prices,
+        base,
+        frequency=series.frequency,
+        horizon=horizon,
+        budget=budget,
+        jobs=jobs,
+        restrict=restrict,
+        max_candidates=max_candidates,
+        source=series.source,
+        should_stop=should_stop,
+        on_candidate=on_candidate,
+    )
+    forecaster = selection.chosen.forecaster(base)
+    forecaster.fit(
+        values,
+        dates,
+        columns,
+        frequency=frequency,
+        source=source,
+        sha256=sha256,
+        on_epoch=on_epoch,
+        # a stop asked during the selection does not cut the refit short (a second Ctrl-C aborts it)
+        should_stop=None if should_stop is not None and should_stop() else should_stop,
+        reading=reading,
+    )
+    forecaster.info = replace(forecaster.info, selection=selection.info)
+    info = selection.info
+    why = f"--auto, best of {info.tried} of {info.candidates}"
+    forecaster.choices = {**forecaster.choices, "window": why, "target": why}
+    return forecaster

@@ -1,0 +1,131 @@
+"""`--auto` for `lstm train` (and its option checks for `lstm backtest`): not a verb, the shared CLI side.
+
+Explicit `--target`, `--window` or `--hidden` given with `--auto` restrict the search space
+to that value (the other dimensions are still searched); every other training option
+(--layers, --epochs, --lr, --seed, ...) applies to every candidate.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+AutoOpt = Annotated[
+    bool,
+    typer.Option(
+        "--auto",
+        help="Choose target, window and hidden size by rolling-origin validation on the training part only "
+        "(multi-step MASE beside naive, seasonal naive and drift), then refit the best on all the data. "
+        "--target/--window/--hidden given too restrict the search to that value.",
+    ),
+]
+BudgetOpt = Annotated[
+    float | None,
+    typer.Option(
+        help="With --auto: seconds after which no new candidate starts (those running finish). "
+        "\\[default: 60; the whole space runs on ~2,500 rows on 2 cores]",
+        show_default=False,
+    ),
+]
+
+
+def check_options(auto: bool, budget: float | None, days: int | None = None, days_name: str = "--days") -> None:
+    """Cheap checks before reading anything: --budget (and train's --days) only with --auto, and possible."""
+    from lstmcli.autoselect import check_budget, check_horizon
+    from lstmcli.errors import OptionError
+
+    if not auto:
+        if budget is not None:
+            raise OptionError("--budget only applies with --auto", hint="add --auto, or leave --budget out")
+        if days is not None:
+            raise OptionError(f"{days_name} only applies with --auto", hint="add --auto, or leave it out")
+        return
+    if budget is not None:
+        check_budget(budget)
+    if days is not None:
+        check_horizon(days)
+
+
+def given(ctx: typer.Context, name: str) -> bool:
+    """Whether option `name` was given on the command line (or the environment), not left at its default."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
+def restriction(ctx: typer.Context, **values) -> dict:
+    """The search dimensions the user pinned: {name: value} for each option given explicitly (target: not auto)."""
+    from lstmcli.transforms import AUTO
+
+    return {
+        name: value
+        for name, value in values.items()
+        if value is not None and given(ctx, name) and not (name == "target" and value == AUTO)
+    }
+
+
+def candidate_bar(err, quiet: bool):
+    """The progress bar over candidates (stderr)."""
+    from lstmcli.cli.common import ProgressBar
+
+    return ProgressBar(
+        err,
+        quiet,
+        total=1.0,
+        before="--auto {task.fields[done]}",
+        bar_width=20,
+        after="best MASE {task.fields[best]}  {task.fields[last]}",
+        fields=dict(done="", best="-", last=""),
+        elapsed=True,
+    )
+
+
+def fit(series, config, how: dict, pinned: dict, budget, days, jobs, stop, bar, path):
+    """Select and refit (autoselect.fit_auto) with the CLI's progress and Ctrl-C; returns the Forecaster.
+
+    Stopped before any candidate finished: says so and exits 130, writing nothing (the model
+    file at `path`, if any, is untouched).
+    """
+    from lstmcli.autoselect import DEFAULT_BUDGET, DEFAULT_HORIZON, SelectionStopped, fit_auto
+    from lstmcli.cli.common import stderr
+    from lstmcli.render.common import user_text
+
+    def on_candidate(done: int, total: int, label: str, best: float | None) -> None:
+        bar.update(done / total, done=f"{done}/{total}", best="-" if best is None else f"{best:.3f}", last=label)
+
+    try:
+        forecaster = fit_auto(
+            series,
+            config=config,
+            frequency=series.frequency,
+            source=series.source,
+            horizon=DEFAULT_HORIZON if days is None else days,
+            budget=DEFAULT_BUDGET if budget is None else budget,
+            jobs=jobs,
+            restrict=pinned,
+            should_stop=stop,
+            on_candidate=on_candidate,
+            reading=how,
+        )
+    except SelectionStopped:
+        stderr().print(
+            f"[yellow]Stopped by {stop.requested or 'a stop request'} before any --auto candidate finished; "
+            f"nothing was written{' (' + user_text(path) + ' is untouched)' if path.exists() else ''}.[/]",
+            soft_wrap=True,
+        )
+        raise typer.Exit(130) from None
+    sel = forecaster.info.selection
+    if sel.stopped == "interrupted":
+        stderr().print(
+            f"[yellow]Stopped by {stop.requested or 'a stop request'} after {sel.tried} of {sel.candidates} "
+            "--auto candidates; refitted the best so far on all the data.[/]",
+            soft_wrap=True,
+        )
+    elif sel.stopped == "budget":
+        stderr().print(
+            f"Note: the --budget of {sel.budget:g} s ran out: {sel.tried} of {sel.candidates} candidates ran "
+            "(the cheapest first); a larger --budget tries more.",
+            style="dim",
+            soft_wrap=True,
+        )
+    return forecaster

@@ -1,0 +1,96 @@
+"""Rich renderables for `--auto`: the verdict of the selection and the leaderboard (train, inspect, predict)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+
+from lstmcli.leaderboard import TIE_PERCENT
+from lstmcli.render.common import price, user_text
+
+if TYPE_CHECKING:
+    from lstmcli.leaderboard import SelectionInfo
+
+
+def _setup(sel: SelectionInfo) -> str:
+    return f"{sel.horizon}-step MASE from {sel.origins} origins in the training part"
+
+
+def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
+    """(style, sentence, say it first): how the chosen configuration did against the baselines in selection.
+
+    "Say it first" when a baseline was as good or better: the summary must open with it, and
+    the forecast is the LSTM's own (never a baseline's numbers under the model's name).
+    """
+    w = sel.winner
+    losers = sel.not_beaten
+    if losers:
+        b = losers[0]
+        rel = f"{100 * (w.mase / b.mase - 1):+.1f}%" if b.mase else f"{b.name} is exact there"
+        return (
+            "bold red",
+            f"No configuration beat the {b.name} forecast by more than {TIE_PERCENT:g}% in selection: the best, "
+            f"{user_text(w.name)}, scored "
+            f"{_setup(sel)} {w.mase:.3f} against {b.name}'s {b.mase:.3f} ({rel}). "
+            f"Trust the {b.name} forecast over this model's.",
+            True,
+        )
+    naive = sel.baseline("naive")
+    rel = f", {100 * (1 - w.mase / naive.mase):.1f}% below naive's {naive.mase:.3f}" if naive and naive.mase else ""
+    return "green", f"--auto chose {user_text(w.name)}: {_setup(sel)} {w.mase:.3f}{rel}.", False
+
+
+def predict_label(sel: SelectionInfo | None) -> str | None:
+    """The line `lstm predict` prints above the forecast when --auto found no configuration better than a baseline."""
+    if sel is None or not sel.not_beaten:
+        return None
+    b = sel.not_beaten[0]
+    return (
+        f"[bold red]No better than {b.name}: --auto found no configuration that beat the {b.name} forecast "
+        f"in selection ({_setup(sel)}); this is the best LSTM, not a better forecast.[/]"
+    )
+
+
+def leaderboard_table(sel: SelectionInfo, top: int = 5) -> Table:
+    """The `top` configurations (and the chosen one) beside every baseline, best first, with their scores."""
+    table = Table(title=f"--auto leaderboard: {_setup(sel)} (lower is better)", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("configuration")
+    table.add_column("MASE", justify="right")
+    table.add_column("MAE", justify="right")
+    table.add_column("vs naive", justify="right")
+    table.add_column("fit s", justify="right")
+    table.add_column("epochs", justify="right")
+    naive = sel.baseline("naive")
+    rank = 0
+    for k, e in enumerate(sel.board):
+        if e.kind == "lstm":
+            rank += 1
+            if rank > top and k != sel.chosen:
+                continue
+        name = user_text(e.name) + (" *" if k == sel.chosen else "")
+        vs = (
+            f"{100 * (e.mase / naive.mase - 1):+.1f}%"
+            if e.mase is not None and naive is not None and naive.mase and e is not naive
+            else "-"
+        )
+        table.add_row(
+            str(rank) if e.kind == "lstm" else "",
+            name if e.kind == "lstm" else f"[italic]{e.name}[/]",
+            "-" if e.mase is None else f"{e.mase:.3f}",
+            "-" if e.mae is None else price(e.mae),
+            vs,
+            "-" if e.seconds is None else f"{e.seconds:.1f}",
+            "-" if e.epochs is None else str(e.epochs),
+        )
+    how = {None: "", "budget": " (the --budget ran out)", "interrupted": " (stopped by Ctrl-C)"}[sel.stopped]
+    season = f"season {sel.season}" if sel.season > 1 else "no season"
+    table.caption = (
+        f"* chosen, then refitted on all the data. {sel.tried} of {sel.candidates} configurations ran{how}, "
+        f"in {sel.seconds:.0f} s (budget {sel.budget:g} s). Each was fitted on the first {sel.fit_rows:,} rows "
+        f"and forecast from rows {sel.fit_rows:,}..{sel.rows - sel.horizon:,}; the {sel.rows:,} rows "
+        f"scored end before the held-out validation part. {season}; MASE scales by the "
+        f"{'seasonal ' if sel.season > 1 else ''}naive in-sample MAE."
+    )
+    return table
