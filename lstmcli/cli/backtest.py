@@ -18,6 +18,7 @@ from lstmcli.cli.common import (
     IdColumnOpt,
     ProgressBar,
     SeriesOpt,
+    SheetOpt,
     check_one_stdout,
     read_series,
     reading,
@@ -31,7 +32,10 @@ _SAME = "\\[default: as lstm train]"
 
 
 def backtest(
-    csv: Annotated[str, typer.Argument(metavar="PRICES.CSV", help="Price CSV file, or - to read standard input.")],
+    csv: Annotated[
+        str,
+        typer.Argument(metavar="PRICES.CSV", help="Price CSV file (or .xlsx, .parquet), or - to read standard input."),
+    ],
     days: Annotated[int, typer.Option("--days", "-d", help="Steps ahead to forecast from each origin.")] = 5,
     test_fraction: Annotated[float, typer.Option(help="Last share of the series held out for the test.")] = 0.2,
     every: Annotated[int, typer.Option(help="Steps between forecast origins in the test window.")] = 1,
@@ -112,6 +116,7 @@ def backtest(
     dayfirst: DayfirstOpt = None,
     date_format: DateFormatOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    sheet: SheetOpt = None,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -163,6 +168,7 @@ def backtest(
         date_column=date_column,
         features=split_names(features),
         quiet=json_out,
+        sheet=sheet,
         **reading(series_name, id_column, dayfirst, date_format),
     )
     # auto: decided on the sign of the whole file (every fit must be able to take its transform; whether

@@ -72,6 +72,14 @@ DateFormatOpt = Annotated[
     str | None,
     typer.Option(help="strftime format every date must match, e.g. %d.%m.%Y.", show_default=False),
 ]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Sheet of an Excel workbook (.xlsx) to read: its name, or its number counting from 1. "
+        "\\[default: the first]",
+        show_default=False,
+    ),
+]
 JobsOpt = Annotated[
     int | None,
     typer.Option(
@@ -100,8 +108,9 @@ def read_series(
     id_column: str | None = None,
     dayfirst: bool | None = None,
     date_format: str | None = None,
+    sheet: str | None = None,
 ):
-    """Read a price CSV (a file or `-`) and say on stderr what was read and cleaned."""
+    """Read a price CSV, .xlsx or .parquet (a file or `-`) and say on stderr what was read and cleaned."""
     from lstmcli import data
     from lstmcli.render.common import user_text
 
@@ -114,6 +123,7 @@ def read_series(
         id_column=id_column,
         dayfirst=dayfirst,
         date_format=date_format,
+        sheet=sheet,
     )
     if not quiet:
         stderr().print(user_text(data.cleaning_summary(series)), soft_wrap=True)  # names from the file

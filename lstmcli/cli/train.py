@@ -13,6 +13,7 @@ from lstmcli.cli.common import (
     ModelOpt,
     ProgressBar,
     SeriesOpt,
+    SheetOpt,
     StopFlag,
     model_path,
     read_series,
@@ -25,7 +26,10 @@ from lstmcli.errors import LstmError
 
 
 def train(
-    csv: Annotated[str, typer.Argument(metavar="PRICES.CSV", help="Price CSV file, or - to read standard input.")],
+    csv: Annotated[
+        str,
+        typer.Argument(metavar="PRICES.CSV", help="Price CSV file (or .xlsx, .parquet), or - to read standard input."),
+    ],
     column: Annotated[
         str | None,
         typer.Option(
@@ -72,6 +76,7 @@ def train(
     patience: Annotated[int, typer.Option(help="Epochs without improvement before stopping.")] = 10,
     model: ModelOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    sheet: SheetOpt = None,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -107,7 +112,9 @@ def train(
 
     err = stderr()
     how = reading(series_name, id_column, dayfirst, date_format)
-    series = read_series(csv, column=column, date_column=date_column, features=split_names(features), **how)
+    series = read_series(
+        csv, column=column, date_column=date_column, features=split_names(features), sheet=sheet, **how
+    )
 
     forecaster = Forecaster(config, target, auto_window=window is None)
     with (
