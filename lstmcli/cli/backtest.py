@@ -16,16 +16,19 @@ from lstmcli.cli.common import (
     DateFormatOpt,
     DayfirstOpt,
     IdColumnOpt,
+    PlotOpt,
     ProgressBar,
     SeriesOpt,
     SheetOpt,
     check_one_stdout,
+    check_plot,
     read_series,
     reading,
     split_names,
     stderr,
     stdout,
     write_csv,
+    wrote_plot,
 )
 
 _SAME = "\\[default: as lstm train]"
@@ -117,6 +120,7 @@ def backtest(
     date_format: DateFormatOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     sheet: SheetOpt = None,
+    plot: PlotOpt = None,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -126,7 +130,7 @@ def backtest(
     from the same origins. Prints MAE, RMSE, MAPE, sMAPE, MASE and directional accuracy per
     model, overall and per step, the coverage of the LSTM's prediction interval, and a verdict.
 
-    Example: lstm backtest sample_data/daily_stock.csv --days 5
+    Example: lstm backtest sample_data/daily_stock.csv --days 5 --plot backtest.png
     """
     from lstmcli.backtest import BacktestSpec, parse_refit
 
@@ -134,6 +138,7 @@ def backtest(
         days=days, test_fraction=test_fraction, every=every, refit=parse_refit(refit), season=season, interval=interval
     )
     spec.validate()  # cheap mistakes first, before reading anything
+    check_plot(plot)
     check_one_stdout(json_out, output)
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target, resolve_target
@@ -200,6 +205,10 @@ def backtest(
             source=series.source,
             on_progress=None if quiet else lambda done, what: bar.update(done, what=what),
         )
+    if plot is not None:  # files first: a closed pipe on stdout must not lose them
+        from lstmcli.render.plot import save_backtest_plot
+
+        wrote_plot(save_backtest_plot(result, plot))
     if output is not None:
         from lstmcli.backtest import per_origin_rows
 

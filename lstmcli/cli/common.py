@@ -80,6 +80,14 @@ SheetOpt = Annotated[
         show_default=False,
     ),
 ]
+PlotOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--plot",
+        help="Also save the chart to this file: .png, .svg or a self-contained .html (needs lstmcli[plot]).",
+        show_default=False,
+    ),
+]
 JobsOpt = Annotated[
     int | None,
     typer.Option(
@@ -309,6 +317,21 @@ def write_csv(path: Path, rows: list[dict], option: str) -> Path:
 
     data = csv_text(rows).encode()
     return write_atomically(path, lambda f: f.write(data), prefix=f"cannot write {path}", option=option)
+
+
+def check_plot(plot: Path | None) -> None:
+    """--plot: a known suffix and matplotlib installed, checked before any work."""
+    if plot is not None:
+        from lstmcli.render.plot import check_plot_path
+
+        check_plot_path(plot)
+
+
+def wrote_plot(path: Path) -> None:
+    """Say on stderr where the chart went."""
+    from lstmcli.render.common import user_text
+
+    stderr().print(f"Wrote the chart to {user_text(path)}", style="dim")
 
 
 def check_one_stdout(json_out: bool, output: Path | None) -> None:

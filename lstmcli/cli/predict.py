@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
-from lstmcli.cli.common import STDOUT, ModelOpt, check_one_stdout, model_path, read_data, stderr, stdout, write_csv
+from lstmcli.cli.common import (
+    STDOUT,
+    ModelOpt,
+    PlotOpt,
+    check_one_stdout,
+    check_plot,
+    model_path,
+    read_data,
+    stderr,
+    stdout,
+    write_csv,
+    wrote_plot,
+)
 
 
 def predict(
@@ -29,6 +41,7 @@ def predict(
     chart: Annotated[
         bool, typer.Option("--chart/--no-chart", help="Draw a terminal chart (only on a terminal).")
     ] = True,
+    plot: PlotOpt = None,
 ) -> None:
     """Forecast the next days from the saved model, as a dated table (and a chart).
 
@@ -36,12 +49,14 @@ def predict(
     the model compared with the naive forecast on validation, so you know what it is worth.
 
     Example: lstm predict --days 5     (after: lstm train prices.csv)
+    Keep a chart: lstm predict --days 20 --plot forecast.png   (.svg, .html)
     """
     from lstmcli.forecast import Forecaster, check_horizon
 
     check_horizon(days, interval)  # before loading anything
 
     check_one_stdout(json_out, output)
+    check_plot(plot)
     path = model_path(model)
     fc_model = Forecaster.load(path)
     values = dates_ = None
@@ -56,6 +71,10 @@ def predict(
 
     if output is not None:  # the file first: a closed pipe on stdout (| head -1) must not lose it
         write_csv(output, fc.to_dict()["forecast"], "--output")
+    if plot is not None:
+        from lstmcli.render.plot import save_forecast_plot
+
+        wrote_plot(save_forecast_plot(fc, plot))
     from lstmcli.render.train import beats_naive
 
     if json_out:

@@ -43,8 +43,13 @@ def forecast_chart(fc, width: int = 70, height: int = 14) -> str:
     """History then forecast (and band) as a terminal line chart drawn by uniplot."""
 
     n = len(fc.history)
-    xs_hist = np.arange(n) - (n - 1)
-    xs_fc = np.arange(len(fc.values) + 1)
+    dated = fc.dates is not None and fc.history_dates is not None and fc.last_date is not None
+    if dated:  # uniplot labels a datetime64[s] axis with dates
+        xs_hist = np.asarray(fc.history_dates).astype("datetime64[s]")
+        xs_fc = np.concatenate([[np.datetime64(fc.last_date, "s")], np.asarray(fc.dates).astype("datetime64[s]")])
+    else:
+        xs_hist = np.arange(n) - (n - 1)
+        xs_fc = np.arange(len(fc.values) + 1)
     ys = [fc.history, np.append(fc.last_value, fc.values)]
     xs = [xs_hist, xs_fc]
     legend = ["history", "forecast"]
@@ -52,5 +57,6 @@ def forecast_chart(fc, width: int = 70, height: int = 14) -> str:
         ys += [np.append(fc.last_value, fc.lower), np.append(fc.last_value, fc.upper)]
         xs += [xs_fc, xs_fc]
         legend += [f"{fc.interval:.0%} low", f"{fc.interval:.0%} high"]
-    title = f"{fc.column}: last {n} observations and the forecast (x: steps from the last one)"
+    x_is = "dates" if dated else "steps from the last one"
+    title = f"{fc.column}: last {n} observations and the forecast (x: {x_is})"
     return line_chart(ys, xs, legend, title, width, height)
