@@ -483,6 +483,7 @@ class Forecaster:
                 interrupted=result.interrupted,
                 train_windows=len(train_t),
                 val_windows=len(val_t),
+                history=TrainingInfo.losses(result.history),
             ),
             validation=validation,
             intervals=intervals,

@@ -77,6 +77,14 @@ def train(
     model: ModelOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     sheet: SheetOpt = None,
+    json_out: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print the training summary as JSON (what inspect --json shows, plus the choices "
+            "made and beats_naive); progress stays on stderr.",
+        ),
+    ] = False,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -85,6 +93,7 @@ def train(
     the naive forecast (tomorrow = today). Ctrl-C stops early and keeps the best model so far.
 
     Example: lstm train sample_data/daily_stock.csv --window 30 --seed 1
+    For scripts: lstm train prices.csv --json -q > summary.json
     """
     from lstmcli.forecast import Forecaster
     from lstmcli.training import TrainConfig
@@ -157,6 +166,13 @@ def train(
 
     out = stdout()
     info = forecaster.info
+    if json_out:  # for scripts: the summary as JSON on stdout, nothing else there
+        import json
+
+        payload = {"model": str(saved), **{k: v for k, v in info.to_dict().items() if k != "tail"}}
+        payload |= {"choices": forecaster.choices, "beats_naive": render.beats_naive(info.validation)}
+        print(json.dumps(payload, indent=2))
+        return
     style, sentence = render.verdict(info.validation)
     if render.beats_naive(info.validation) is False:  # say it first, before any table
         out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
