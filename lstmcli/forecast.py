@@ -168,6 +168,9 @@ class Forecast:
     history_dates: np.ndarray | None = None
     strategy: str = HORIZON_STRATEGY
     timezone: str | None = None  # "UTC" or "-05:00": shown after each time of day
+    # several bands (--interval 0.5,0.9): coverage -> (lower, upper) (days,) each, narrowest first, the
+    # widest being lower/upper/interval above; empty for one band (intervals.several_bands fills it)
+    bands: dict[float, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @property
     def change(self) -> np.ndarray:
@@ -199,9 +202,10 @@ class Forecast:
                 "change": float(change[k]),
                 "change_pct": float(change_pct[k]),
             }
-            if self.lower is not None:  # the level in the name (lower_90), so a script cannot misread it
-                label = level_label(self.interval)
-                row[f"lower_{label}"], row[f"upper_{label}"] = float(self.lower[k]), float(self.upper[k])
+            bands = self.bands or ({self.interval: (self.lower, self.upper)} if self.lower is not None else {})
+            for level, (lo, hi) in bands.items():  # the level in the name (lower_90), so a script cannot misread it
+                label = level_label(level)
+                row[f"lower_{label}"], row[f"upper_{label}"] = float(lo[k]), float(hi[k])
             rows.append(row)
         return {
             "column": self.column,
@@ -212,6 +216,7 @@ class Forecast:
             "frequency": self.frequency,
             "strategy": self.strategy,
             "interval": self.interval,
+            **({"intervals": list(self.bands)} if self.bands else {}),
             "forecast": rows,
         }
 

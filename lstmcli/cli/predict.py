@@ -32,7 +32,12 @@ def predict(
             help="Forecast from the end of this newer CSV (same columns) instead of the training data; no retraining.",
         ),
     ] = None,
-    interval: Annotated[float, typer.Option(help="Coverage of the prediction interval (0 to turn it off).")] = 0.9,
+    interval: Annotated[
+        str,
+        typer.Option(
+            help="Coverage of the prediction interval, or several for several bands (0.5,0.9); 0 turns it off."
+        ),
+    ] = "0.9",
     json_out: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")] = False,
     output: Annotated[
         Path | None,
@@ -52,7 +57,10 @@ def predict(
     Keep a chart: lstm predict --days 20 --plot forecast.png   (.svg, .html)
     """
     from lstmcli.forecast import Forecaster, check_horizon
+    from lstmcli.intervals import parse_levels, several_bands
 
+    levels = parse_levels(interval)
+    interval = max(levels, default=0.0)  # the widest band is the interval; the others are extra bands
     check_horizon(days, interval)  # before loading anything
 
     check_one_stdout(json_out, output)
@@ -64,6 +72,8 @@ def predict(
         series = read_data(data_csv, list(fc_model.info.columns), fc_model.info.data)
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None)
+    if len(levels) > 1 and fc.interval is not None:
+        fc.bands = several_bands(fc_model.info.intervals, fc.values, levels)
     if values is not None:  # after predict's own checks of the data (too short, prices <= 0)
         from lstmcli.cli.common import scale_note
 

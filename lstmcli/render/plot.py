@@ -83,9 +83,10 @@ def forecast_figure(fc):
     x_fc = np.concatenate([x_last, _x(fc.dates if dated else None, len(fc.values), 1)])
     ax.plot(x_hist, fc.history, color="#1f4e79", lw=1.4, label="history")
     ax.plot(x_fc, np.append(fc.last_value, fc.values), color="#d9480f", lw=1.8, marker="o", ms=3, label="forecast")
-    if fc.lower is not None:
-        label = f"{level_label(fc.interval)}% interval"
-        lo, hi = np.append(fc.last_value, fc.lower), np.append(fc.last_value, fc.upper)
+    bands = fc.bands or ({fc.interval: (fc.lower, fc.upper)} if fc.lower is not None else {})
+    for level, (lower, upper) in bands.items():  # narrowest first; they overlap, so inner bands look darker
+        lo, hi = np.append(fc.last_value, lower), np.append(fc.last_value, upper)
+        label = f"{level_label(level)}% interval"
         ax.fill_between(x_fc, lo, hi, color="#d9480f", alpha=0.18, lw=0, label=label)
     zone = f" ({fc.timezone})" if fc.timezone and dated else ""
     ax.set_xlabel("date" + zone if dated else "steps from the last observation")
