@@ -22,6 +22,8 @@ from lstmcli.cli.common import (
     SheetOpt,
     check_one_stdout,
     check_plot,
+    complete_refit,
+    complete_target,
     read_series,
     reading,
     split_names,
@@ -46,7 +48,8 @@ def backtest(
         str,
         typer.Option(
             help="Retrain the LSTM: never (train once before the test window) or N "
-            "(every N origins, on all data before the origin)."
+            "(every N origins, on all data before the origin).",
+            autocompletion=complete_refit,
         ),
     ] = "never",
     season: Annotated[
@@ -71,6 +74,7 @@ def backtest(
             help="What the network learns: auto, log-return, diff or level. "
             "auto (default): log-return when every value is above 0, else diff.",
             show_default=False,
+            autocompletion=complete_target,
         ),
     ] = None,
     window: Annotated[
@@ -103,7 +107,7 @@ def backtest(
             "--output",
             "-o",
             help="Write every origin's forecasts (all "
-            "models, with the actual values) to this CSV file (-: print only "
+            "models, with the actual values) to this CSV file, or JSON rows for a .json name (-: print only "
             "the CSV).",
         ),
     ] = None,

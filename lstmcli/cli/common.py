@@ -100,6 +100,18 @@ JobsOpt = Annotated[
 ]
 
 
+def complete_target(incomplete: str) -> list[str]:
+    """Shell completion of --target: its choices (the transforms module is light to import)."""
+    from lstmcli.transforms import AUTO, TARGETS
+
+    return [t for t in (AUTO, *TARGETS) if t.startswith(incomplete)]
+
+
+def complete_refit(incomplete: str) -> list[str]:
+    """Shell completion of backtest --refit: never, or a number of origins."""
+    return [t for t in ("never", "20", "50") if t.startswith(incomplete)]
+
+
 def reading(series=None, id_column=None, dayfirst=None, date_format=None) -> dict:
     """The read_prices keywords that say how to read a file (kept in the model file for --data)."""
     return dict(series=series, id_column=id_column, dayfirst=dayfirst, date_format=date_format)
@@ -266,6 +278,14 @@ class ProgressBar:
             self.bar.stop()
 
 
+_stop_signals: list[str] = []
+
+
+def stop_signal() -> str | None:
+    """The signal that aborted training (the second SIGINT or SIGTERM), if any: main words its message by it."""
+    return _stop_signals[-1] if _stop_signals else None
+
+
 class StopFlag:
     """Ctrl-C / SIGTERM during training: the first asks to stop after this batch, the second aborts."""
 
@@ -278,6 +298,7 @@ class StopFlag:
 
         def handler(signum, frame):
             if self.requested:  # asked twice: stop now, without saving
+                _stop_signals.append(signal.Signals(signum).name)  # so that main says Terminated for SIGTERM
                 raise KeyboardInterrupt
             self.requested = signal.Signals(signum).name
 
@@ -307,15 +328,46 @@ def csv_text(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
+#: --output suffixes that are not CSV or JSON, and what to do instead
+NOT_ROWS = {
+    ".png": "use --plot for a chart",
+    ".svg": "use --plot for a chart",
+    ".html": "use --plot for a chart",
+    ".xlsx": "write .csv, which Excel opens",
+    ".xls": "write .csv, which Excel opens",
+    ".parquet": "write .csv or .json",
+    ".npz": "a model file is written by lstm train --model",
+}
+
+
+def check_output(path: Path | None, option: str = "--output") -> None:
+    """Refuse an --output whose suffix asks for a format other than CSV or JSON, before any work."""
+    if path is not None and path != STDOUT and path.suffix.lower() in NOT_ROWS:
+        raise OptionError(
+            f"{option} {path}: lstm writes rows as CSV, or as JSON for a .json name",
+            hint=NOT_ROWS[path.suffix.lower()],
+        )
+
+
 def write_csv(path: Path, rows: list[dict], option: str) -> Path:
-    """Rows as a CSV file, written atomically; to standard output when `path` is `-`."""
+    """Rows as a CSV file (a JSON array of objects for a .json name), written atomically; to stdout for `-`."""
     if path == STDOUT:
         sys.stdout.write(csv_text(rows))
         sys.stdout.flush()
         return path
     from lstmcli.files import write_atomically
 
-    data = csv_text(rows).encode()
+    check_output(path, option)
+    if path.suffix.lower() == ".json":
+        import json
+        import math
+
+        def finite(v):  # JSON has no NaN: a missing value is null
+            return None if isinstance(v, float) and not math.isfinite(v) else v
+
+        data = (json.dumps([{k: finite(v) for k, v in r.items()} for r in rows], indent=2) + "\n").encode()
+    else:
+        data = csv_text(rows).encode()
     return write_atomically(path, lambda f: f.write(data), prefix=f"cannot write {path}", option=option)
 
 
@@ -335,7 +387,8 @@ def wrote_plot(path: Path) -> None:
 
 
 def check_one_stdout(json_out: bool, output: Path | None) -> None:
-    """`--json` and `--output -` both claim standard output: refuse the pair."""
+    """`--json` and `--output -` both claim standard output: refuse the pair (and a suffix lstm cannot write)."""
+    check_output(output)
     if json_out and output == STDOUT:
         raise OptionError(
             "--json and --output - both print to standard output",

@@ -41,7 +41,11 @@ def predict(
     json_out: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")] = False,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Also write the forecast to this CSV file (-: print only the CSV)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Also write the forecast to this CSV file, or JSON rows for a .json name (-: print only the CSV).",
+        ),
     ] = None,
     chart: Annotated[
         bool, typer.Option("--chart/--no-chart", help="Draw a terminal chart (only on a terminal).")

@@ -15,6 +15,7 @@ from lstmcli.cli.common import (
     SeriesOpt,
     SheetOpt,
     StopFlag,
+    complete_target,
     model_path,
     read_series,
     reading,
@@ -51,7 +52,8 @@ def train(
         str,
         typer.Option(
             help="What the network learns: auto, log-return, diff or level. auto: log-return when every value "
-            "is above 0, else diff. Forecasts are always prices."
+            "is above 0, else diff. Forecasts are always prices.",
+            autocompletion=complete_target,
         ),
     ] = "auto",
     window: Annotated[

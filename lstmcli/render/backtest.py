@@ -8,7 +8,7 @@ import numpy as np
 from rich.table import Table
 
 from lstmcli.backtest import LABELS, Verdict
-from lstmcli.render.common import format_date, line_chart, price, user_text
+from lstmcli.render.common import format_date, line_chart, plural, price, user_text
 
 #: the colour of each verdict kind (the library says which kind; the renderer colours it)
 VERDICT_STYLES = {Verdict.BETTER: "green", Verdict.TIE: "yellow", Verdict.WORSE: "bold red"}
@@ -38,9 +38,9 @@ def summary_table(result):
     )
     unit = r.step_word(2)
     title = (
-        f"Backtest of {user_text(repr(r.column))}: {len(r.origins):,} origins{span}, "
+        f"Backtest of {user_text(repr(r.column))}: {plural(len(r.origins), 'origin')}{span}, "
         f"1-{r.spec.days} {unit} ahead, "
-        f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {r.config.hidden} units, "
+        f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {plural(r.config.hidden, 'unit')}, "
         f"{r.target}, batch {r.config.batch_size})"
     )
     table = Table(title=title, title_justify="left", caption_justify="left")

@@ -139,7 +139,7 @@ def backtest_figure(result, max_paths: int = 40):
             label="LSTM forecast from each origin" if j == 0 else None,
         )
     top.set_ylabel(r.column)
-    shown = "" if len(pick) == len(rows) else f" ({len(pick)} of {len(rows)} origins drawn)"
+    shown = "" if len(pick) == len(rows) else f" ({len(pick)} of {len(rows)} origins drawn)"  # len(rows) > 1 here
     top.set_title(
         f"Backtest of {r.column}: {len(rows)} origin{'s' if len(rows) != 1 else ''}, "
         f"1-{r.spec.days} {r.step_word(2)} ahead{shown}"
