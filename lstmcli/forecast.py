@@ -474,6 +474,7 @@ class Forecaster:
                 id_column=reading.get("id_column"),
                 dayfirst=reading.get("dayfirst"),
                 date_format=reading.get("date_format"),
+                calendar=reading.get("calendar"),
                 timezone=series.timezone,
                 session=series.session.to_dict() if series.session is not None else None,
             ),
@@ -589,7 +590,9 @@ class Forecaster:
             interval = None
         return Forecast(
             values=out,
-            dates=periods.future_dates(dates, freq, days, session=session) if dates is not None else None,
+            dates=periods.future_dates(dates, freq, days, session=session, calendar=info.data.calendar)
+            if dates is not None
+            else None,
             last_value=float(prices[-1, 0]),
             last_date=dates[-1] if dates is not None else None,
             column=info.columns[0],

@@ -269,6 +269,7 @@ class DataInfo:
     date_format: str | None = None  # --date-format as given to train
     timezone: str | None = None  # "UTC" or "-05:00": the zone of the dates, shown with forecast times
     session: dict | None = None  # intraday bars: periods.Session.to_dict()
+    calendar: str | None = None  # --calendar XNYS: forecast dates are that exchange's sessions
 
     @classmethod
     def from_dict(cls, d: dict) -> DataInfo:
@@ -290,6 +291,7 @@ class DataInfo:
             date_format=_text(d, "date_format", True) if "date_format" in d else None,
             timezone=_text(d, "timezone", True) if "timezone" in d else None,
             session=_session(d),
+            calendar=_text(d, "calendar", True) if "calendar" in d else None,
         )
 
     def to_dict(self) -> dict:
@@ -311,6 +313,7 @@ class DataInfo:
                 date_format=self.date_format,
                 timezone=self.timezone,
                 session=self.session,
+                calendar=self.calendar,
             ).items()
             if v is not None
         }

@@ -107,6 +107,45 @@ def complete_target(incomplete: str) -> list[str]:
     return [t for t in (AUTO, *TARGETS) if t.startswith(incomplete)]
 
 
+def complete_calendar(incomplete: str) -> list[str]:
+    """Shell completion of --calendar: the exchange calendars' names (when the [calendars] extra is there)."""
+    try:
+        from lstmcli.calendars import names
+
+        return [n for n in names() if n.upper().startswith(incomplete.upper())]
+    except Exception:  # not installed: nothing to offer
+        return []
+
+
+CalendarOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Exchange calendar for the forecast dates of daily data, e.g. XNYS (New York), XLON: they skip its "
+        "holidays; kept in the model file (needs lstmcli[calendars]). \\[default: Mon-Fri business days]",
+        show_default=False,
+        autocompletion=complete_calendar,
+    ),
+]
+
+
+def calendar_note(name: str, series) -> str:
+    """Check --calendar against the data (daily, a known name); a Note when the data has rows on its closed days."""
+    from lstmcli.calendars import check_calendar, closed_days
+
+    name = check_calendar(name, series.frequency)
+    if series.dates is not None:
+        closed = closed_days(name, series.dates)
+        if len(closed):
+            from lstmcli.render.common import plural
+
+            stderr().print(
+                f"[yellow]Note:[/] {plural(len(closed), 'row')} of the data fall on days {name} is closed "
+                f"(e.g. {closed[-1]}): is {name} the data's exchange?",
+                soft_wrap=True,
+            )
+    return name
+
+
 def complete_refit(incomplete: str) -> list[str]:
     """Shell completion of backtest --refit: never, or a number of origins."""
     return [t for t in ("never", "20", "50") if t.startswith(incomplete)]

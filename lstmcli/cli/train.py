@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from lstmcli.cli.common import (
+    CalendarOpt,
     DateFormatOpt,
     DayfirstOpt,
     IdColumnOpt,
@@ -87,6 +88,7 @@ def train(
             "made and beats_naive); progress stays on stderr.",
         ),
     ] = False,
+    calendar: CalendarOpt = None,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -95,6 +97,7 @@ def train(
     the naive forecast (tomorrow = today). Ctrl-C stops early and keeps the best model so far.
 
     Example: lstm train sample_data/daily_stock.csv --window 30 --seed 1
+    Stock data: lstm train prices.csv --calendar XNYS   (forecast dates skip NYSE holidays)
     For scripts: lstm train prices.csv --json -q > summary.json
     """
     from lstmcli.forecast import Forecaster
@@ -122,10 +125,18 @@ def train(
     from lstmcli.render import train as render
 
     err = stderr()
+    if calendar is not None:  # the name first (cheap); its fit to the data once the data is read
+        from lstmcli.calendars import check_calendar
+
+        calendar = check_calendar(calendar)
     how = reading(series_name, id_column, dayfirst, date_format)
     series = read_series(
         csv, column=column, date_column=date_column, features=split_names(features), sheet=sheet, **how
     )
+    if calendar is not None:  # checked on the data read: a known name, daily rows
+        from lstmcli.cli.common import calendar_note
+
+        calendar = calendar_note(calendar, series)
 
     forecaster = Forecaster(config, target, auto_window=window is None)
     with (
@@ -155,7 +166,7 @@ def train(
             source=series.source,
             on_epoch=None if quiet else on_epoch,
             should_stop=stop,
-            reading=how,
+            reading=how | {"calendar": calendar},
         )
     saved = forecaster.save(path)
     if forecaster.result.interrupted:
