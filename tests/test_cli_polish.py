@@ -64,7 +64,10 @@ def test_debug_after_the_verb(run, tmp_path, monkeypatch):
 
 
 def test_shell_completion(lstm_exe, tmp_path):
-    r = run_exe(lstm_exe, "--show-completion", "bash", cwd=tmp_path)
+    # Typer's own switch for naming the shell (else it detects the shell this runs under, which may be none)
+    r = run_exe(
+        lstm_exe, "--show-completion", "bash", cwd=tmp_path, env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    )
     assert r.returncode == 0 and b"_lstm_completion" in r.stdout
 
     def complete(words: str) -> list[str]:
