@@ -4,6 +4,7 @@ Skipped where exchange_calendars (lstmcli[calendars]) is absent, except the inst
 from __future__ import annotations
 
 import importlib.util
+import json
 
 import numpy as np
 import pytest
@@ -31,6 +32,9 @@ def test_predict_skips_exchange_holidays_and_the_model_file_keeps_the_calendar(r
         row.split(",")[1] for row in run("predict", "-m", xnys, "--days", "3", "-o", "-").stdout.splitlines()[1:]
     ]
     assert sessions == ["2025-01-02", "2025-01-03", "2025-01-06"]
+    payload = json.loads(run("predict", "-m", xnys, "--json").stdout)
+    assert payload["calendar"] == "XNYS" and payload["forecast"][0]["date"] == "2025-01-02"
+    assert "calendar" not in json.loads(run("predict", "-m", plain, "--json").stdout)
 
 
 def test_future_dates_on_a_calendar():

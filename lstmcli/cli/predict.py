@@ -96,6 +96,8 @@ def predict(
 
         payload = fc.to_dict()
         payload["model"] = str(path)
+        if fc_model.info.data.calendar:  # the dates are that exchange's sessions
+            payload["calendar"] = fc_model.info.data.calendar
         payload["validation"] = fc_model.info.validation.to_dict()
         payload["beats_naive"] = beats_naive(fc_model.info.validation)
         print(json.dumps(payload, indent=2))
