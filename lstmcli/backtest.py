@@ -111,8 +111,10 @@ class BacktestSpec:
 def parse_refit(text: str | None) -> int | None:
     """`--refit never` -> None; `--refit 20` (or `every 20`) -> 20."""
     t = (text or "never").strip().lower().removeprefix("every").strip()
-    if t in ("never", "no", "0", ""):
+    if t in ("never", "no", ""):
         return None
+    if t == "0":  # it once meant never without a word; a 0 more likely asks for something else
+        raise OptionError("--refit 0 is not possible", hint="use --refit never (train once) or --refit N (N >= 1)")
     try:
         n = int(t)
     except ValueError:

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lstmcli import periods
+from lstmcli import periods, tables
 from lstmcli.errors import DataError
 
 __all__ = ["PriceSeries", "cleaning_summary", "read_prices"]
@@ -71,6 +71,7 @@ def read_prices(
     id_column: str | None = None,
     dayfirst: bool | None = None,
     date_format: str | None = None,
+    sheet: str | None = None,
 ) -> PriceSeries:
     """Read and clean a price CSV: a path, "-" for stdin, or raw bytes (shown as `name`).
 
@@ -85,13 +86,18 @@ def read_prices(
     Dates: `dayfirst` True/False reads 01/02/2024 as 1 February / January 2 (None: decided
     by the data, see `_parse_dates`); `date_format` is a strftime format every date must match.
     A date-named column of numbers 20000..80000 holds Excel serial dates (days since 1899-12-30).
+
+    An Excel workbook (.xlsx; `sheet` a name or a number from 1, else the first) or a Parquet
+    file is read as the CSV of its table (`tables.table_text`), with the same rules afterwards.
     """
     if isinstance(features, str):  # a single name, not its letters
         features = [features]
     raw, src = _read_bytes(source, name)
     sha = hashlib.sha256(raw).hexdigest()
     notes: list[str] = []
-    text = _decode(raw, src, notes)
+    text = tables.table_text(raw, src, sheet, notes)  # .xlsx / .parquet as CSV text; None for other bytes
+    if text is None:
+        text = _decode(raw, src, notes)
     header, rows, line_nos, delim = _rows(text, src, notes)
     header, rows, line_nos, series_name = _yfinance_layout(header, rows, line_nos, series, src, notes)
     header = _unique_names(header)

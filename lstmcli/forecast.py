@@ -218,6 +218,9 @@ class Forecast:
     strategy: str = HORIZON_STRATEGY
     timezone: str | None = None  # "UTC" or "-05:00": shown after each time of day
     recalibrated: int = 0  # forecasts made after training (from --data) whose errors recalibrated the interval
+    # several bands (--interval 0.5,0.9): coverage -> (lower, upper) (days,) each, narrowest first, the
+    # widest being lower/upper/interval above; empty for one band (intervals.several_bands fills it)
+    bands: dict[float, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @property
     def change(self) -> np.ndarray:
@@ -249,9 +252,10 @@ class Forecast:
                 "change": float(change[k]),
                 "change_pct": float(change_pct[k]),
             }
-            if self.lower is not None:  # the level in the name (lower_90), so a script cannot misread it
-                label = level_label(self.interval)
-                row[f"lower_{label}"], row[f"upper_{label}"] = float(self.lower[k]), float(self.upper[k])
+            bands = self.bands or ({self.interval: (self.lower, self.upper)} if self.lower is not None else {})
+            for level, (lo, hi) in bands.items():  # the level in the name (lower_90), so a script cannot misread it
+                label = level_label(level)
+                row[f"lower_{label}"], row[f"upper_{label}"] = float(lo[k]), float(hi[k])
             rows.append(row)
         return {
             "column": self.column,
@@ -263,6 +267,7 @@ class Forecast:
             "strategy": self.strategy,
             "interval": self.interval,
             "interval_recalibrated_origins": self.recalibrated,
+            **({"intervals": list(self.bands)} if self.bands else {}),
             "forecast": rows,
         }
 
@@ -539,6 +544,7 @@ class Forecaster:
                 id_column=reading.get("id_column"),
                 dayfirst=reading.get("dayfirst"),
                 date_format=reading.get("date_format"),
+                calendar=reading.get("calendar"),
                 timezone=series.timezone,
                 session=series.session.to_dict() if series.session is not None else None,
             ),
@@ -553,6 +559,7 @@ class Forecaster:
                 interrupted=result.interrupted,
                 train_windows=len(train_t),
                 val_windows=len(val_t),
+                history=TrainingInfo.losses(result.history),
             ),
             validation=validation,
             intervals=intervals,
@@ -679,7 +686,9 @@ class Forecaster:
             interval = None
         return Forecast(
             values=out,
-            dates=periods.future_dates(dates, freq, days, session=session) if dates is not None else None,
+            dates=periods.future_dates(dates, freq, days, session=session, calendar=info.data.calendar)
+            if dates is not None
+            else None,
             last_value=float(prices[-1, 0]),
             last_date=dates[-1] if dates is not None else None,
             column=info.columns[0],

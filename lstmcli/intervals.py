@@ -155,3 +155,39 @@ def interval_bounds(info: IntervalInfo, forecast: np.ndarray, coverage: float) -
     if info.kind == "log-ratio":
         return forecast * np.exp(lo), forecast * np.exp(hi)
     return forecast + lo, forecast + hi
+
+
+def parse_levels(text: str) -> list[float]:
+    """`--interval 0.5,0.9` -> [0.5, 0.9] (sorted, once each); "0" -> [] (no interval).
+
+    Each level must be a coverage between 0 and 1; whether the model can calibrate it is
+    checked against its stored quantiles (`check_interval`) once the model is loaded.
+    """
+    levels = set()
+    for part in [p.strip() for p in str(text).split(",")]:
+        try:
+            v = float(part)
+        except ValueError:
+            raise OptionError(
+                f"--interval {text}: {part!r} is not a number", hint="give coverages such as 0.9 or 0.5,0.9"
+            ) from None
+        if not math.isfinite(v) or not 0 <= v < 1 or (v == 0 and "," in str(text)):
+            if "," not in str(text):  # one value: the words check_horizon has always used
+                raise OptionError(
+                    f"--interval {text} is not possible", hint="use a coverage such as 0.9, or 0 for none"
+                )
+            raise OptionError(
+                f"--interval {text}: {part} is not a coverage",
+                hint="use coverages between 0 and 1 such as 0.5,0.9, or 0 alone for none",
+            )
+        levels.add(v)
+    return sorted(v for v in levels if v > 0)
+
+
+def several_bands(
+    info: IntervalInfo, forecast: np.ndarray, levels: list[float]
+) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+    """Bounds for each coverage in `levels` (narrowest first), each checked against the stored quantiles."""
+    for level in levels:
+        check_interval(level, info)
+    return {level: interval_bounds(info, forecast, level) for level in sorted(levels)}

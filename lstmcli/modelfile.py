@@ -273,6 +273,7 @@ class DataInfo:
     date_format: str | None = None  # --date-format as given to train
     timezone: str | None = None  # "UTC" or "-05:00": the zone of the dates, shown with forecast times
     session: dict | None = None  # intraday bars: periods.Session.to_dict()
+    calendar: str | None = None  # --calendar XNYS: forecast dates are that exchange's sessions
 
     @classmethod
     def from_dict(cls, d: dict) -> DataInfo:
@@ -294,6 +295,7 @@ class DataInfo:
             date_format=_text(d, "date_format", True) if "date_format" in d else None,
             timezone=_text(d, "timezone", True) if "timezone" in d else None,
             session=_session(d),
+            calendar=_text(d, "calendar", True) if "calendar" in d else None,
         )
 
     def to_dict(self) -> dict:
@@ -315,6 +317,7 @@ class DataInfo:
                 date_format=self.date_format,
                 timezone=self.timezone,
                 session=self.session,
+                calendar=self.calendar,
             ).items()
             if v is not None
         }
@@ -359,6 +362,9 @@ class TrainingInfo:
     interrupted: bool  # stopped by Ctrl-C (the best weights so far were kept)
     train_windows: int
     val_windows: int
+    # per-epoch losses (scaled MSE), epoch 1 first: {"train_loss": [...], "val_loss": [...]};
+    # None in model files written before it existed (and then absent from to_dict)
+    history: dict[str, list[float | None]] | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainingInfo:
@@ -370,10 +376,11 @@ class TrainingInfo:
             interrupted=_flag(d, "interrupted"),
             train_windows=_count(d, "train_windows"),
             val_windows=_count(d, "val_windows"),
+            history=_loss_history(d.get("history")),
         )
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "epochs_run": self.epochs_run,
             "best_epoch": self.best_epoch,
             "best_val_loss": self.best_val_loss,
@@ -382,6 +389,35 @@ class TrainingInfo:
             "train_windows": self.train_windows,
             "val_windows": self.val_windows,
         }
+        if self.history is not None:
+            d["history"] = self.history
+        return d
+
+    @staticmethod
+    def losses(reports) -> dict[str, list[float | None]]:
+        """The `history` of training.EpochReport's (a non-finite loss as None: JSON has no inf)."""
+
+        def finite(x: float) -> float | None:
+            return float(x) if np.isfinite(x) else None
+
+        return {
+            "train_loss": [finite(r.train_loss) for r in reports],
+            "val_loss": [finite(r.val_loss) for r in reports],
+        }
+
+
+def _loss_history(v) -> dict[str, list[float | None]] | None:
+    if v is None:
+        return None
+    keys = ("train_loss", "val_loss")
+    if not isinstance(v, dict) or set(v) != set(keys):
+        raise ValueError("the training history is not readable")
+    lists = [v[k] for k in keys]
+    if not all(isinstance(x, list) for x in lists) or len(lists[0]) != len(lists[1]):
+        raise ValueError("the training history's loss lists are not readable")
+    if not all(x is None or _number(x) for x in lists[0] + lists[1]):
+        raise ValueError("the training history holds a loss that is not a number")
+    return {k: [None if x is None else float(x) for x in v[k]] for k in keys}
 
 
 @dataclass(frozen=True)

@@ -240,7 +240,11 @@ def _add_months(last: np.datetime64, k: np.ndarray, convention: str) -> np.ndarr
 
 
 def future_dates(
-    dates: np.ndarray | np.datetime64, frequency: str | None, n: int, session: Session | None = None
+    dates: np.ndarray | np.datetime64,
+    frequency: str | None,
+    n: int,
+    session: Session | None = None,
+    calendar: str | None = None,
 ) -> np.ndarray | None:
     """The n dates (n,) datetime64[s] that continue a series after its last date.
 
@@ -250,7 +254,8 @@ def future_dates(
     Business days skip Saturdays and Sundays only (future holidays are not known); the time
     of day of the last date is kept. Intraday dates stay within the trading session
     (`session`, else learnt from `dates`) and continue at the next session's open.
-    Returns None for frequency None (callers show steps).
+    Returns None for frequency None (callers show steps). With `calendar` (an exchange
+    calendar's name, e.g. XNYS) daily data continues on that exchange's next sessions instead.
     """
     if frequency is None:
         return None
@@ -260,6 +265,10 @@ def future_dates(
     if len(d) == 0:
         return None
     last = d[-1]
+    if calendar is not None and frequency in ("B", "D"):
+        from lstmcli.calendars import next_sessions
+
+        return next_sessions(calendar, last, n)
     k = np.arange(1, n + 1)  # (n,)
     if frequency in ("h", "min"):
         unit = 3600 if frequency == "h" else 60

@@ -24,7 +24,7 @@ from lstmcli.errors import ExitStatus, LstmError
 app = typer.Typer(
     name="lstm",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -96,8 +96,10 @@ def main(argv: list[str] | None = None) -> None:
     # Set before NumPy loads (no command has imported it yet), so it reaches OpenBLAS/MKL/OpenMP.
     for var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
         os.environ.setdefault(var, "1")
+    args = _debug_anywhere(sys.argv[1:] if argv is None else list(argv))
     try:
-        app(args=argv, prog_name="lstm")
+        # standalone_mode=False: Typer's usage errors come here as exceptions, to be one Error line
+        code = app(args=args, prog_name="lstm", standalone_mode=False)
     except LstmError as e:
         _user_error(e)
     except MemoryError:  # e.g. --hidden 100000000: the sizes asked for, not a bug
@@ -108,17 +110,64 @@ def main(argv: list[str] | None = None) -> None:
             )
         )
     except KeyboardInterrupt:
-        stderr().print("Interrupted.")
-        sys.exit(ExitStatus.INTERRUPTED)
+        _interrupted()
     except BrokenPipeError:
         _left_quietly()
+    except typer.Abort:  # end of input at a prompt
+        stderr().print("Aborted.")
+        sys.exit(ExitStatus.USER_ERROR)
     except SystemExit as e:
-        # Typer turns two exceptions inside a command into exit codes before they reach us
-        if e.code == ExitStatus.INTERRUPTED:  # KeyboardInterrupt: a silent exit 130
-            stderr().print("Interrupted.")
-        elif e.code == 1 and isinstance(e.__context__, BrokenPipeError):  # a closed pipe: exit 1, the code of a bug
+        # Typer turns a closed pipe inside a command into exit 1, the code of a bug
+        if e.code == 1 and isinstance(e.__context__, BrokenPipeError):
             _left_quietly()
         raise
+    except Exception as e:
+        if not _is_usage_error(e):
+            raise
+        _usage_error(e)
+    else:
+        if code == ExitStatus.INTERRUPTED:  # Typer's answer to a KeyboardInterrupt inside a command
+            _interrupted()
+        sys.exit(code if isinstance(code, int) else ExitStatus.OK)
+
+
+def _debug_anywhere(args: list[str]) -> list[str]:
+    """`--debug` is a root option; after the verb (`lstm train x.csv --debug`) it works the same."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" in args[1:end]:
+        os.environ["LSTM_DEBUG"] = "1"
+        args = [a for a in args[:end] if a != "--debug"] + args[end:]
+    return args
+
+
+def _interrupted() -> None:
+    """Ctrl-C (exit 130), or SIGTERM twice during training (exit 143), outside training's own stop."""
+    from lstmcli.cli.common import stop_signal
+
+    if stop_signal() == "SIGTERM":
+        stderr().print("Terminated.")
+        sys.exit(128 + 15)
+    stderr().print("Interrupted.")
+    sys.exit(ExitStatus.INTERRUPTED)
+
+
+def _is_usage_error(e: Exception) -> bool:
+    """A Click/Typer usage error (bad option, missing argument, ...), told by its shape: Typer vendors Click."""
+    return hasattr(e, "exit_code") and hasattr(e, "format_message") and type(e).__name__ != "Exit"
+
+
+def _usage_error(e: Exception) -> None:
+    """Typer's usage errors as the one `Error:` line (its Rich box had four lines and no closest option)."""
+    if type(e).__name__ == "NoArgsIsHelpError":  # `lstm` alone: the help was printed
+        sys.exit(e.exit_code)
+    from lstmcli.cli.usage import usage_error
+
+    if os.environ.get("LSTM_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
+    _print_error(usage_error(e))
+    sys.exit(e.exit_code if e.exit_code != ExitStatus.BUG else ExitStatus.USER_ERROR)
 
 
 def _left_quietly() -> None:

@@ -18,23 +18,32 @@ from lstmcli.cli.common import (
     DayfirstOpt,
     IdColumnOpt,
     JobsOpt,
+    PlotOpt,
     ProgressBar,
     SeriesOpt,
+    SheetOpt,
     StrategyOpt,
     check_one_stdout,
+    check_plot,
+    complete_refit,
+    complete_target,
     read_series,
     reading,
     split_names,
     stderr,
     stdout,
     write_csv,
+    wrote_plot,
 )
 
 _SAME = "\\[default: as lstm train]"
 
 
 def backtest(
-    csv: Annotated[str, typer.Argument(metavar="PRICES.CSV", help="Price CSV file, or - to read standard input.")],
+    csv: Annotated[
+        str,
+        typer.Argument(metavar="PRICES.CSV", help="Price CSV file (or .xlsx, .parquet), or - to read standard input."),
+    ],
     days: Annotated[int, typer.Option("--days", "-d", help="Steps ahead to forecast from each origin.")] = 5,
     test_fraction: Annotated[float, typer.Option(help="Last share of the series held out for the test.")] = 0.2,
     every: Annotated[int, typer.Option(help="Steps between forecast origins in the test window.")] = 1,
@@ -42,7 +51,8 @@ def backtest(
         str,
         typer.Option(
             help="Retrain the LSTM: never (train once before the test window) or N "
-            "(every N origins, on all data before the origin)."
+            "(every N origins, on all data before the origin).",
+            autocompletion=complete_refit,
         ),
     ] = "never",
     season: Annotated[
@@ -67,6 +77,7 @@ def backtest(
             help="What the network learns: auto, log-return, diff or level. "
             "auto (default): log-return when every value is above 0, else diff.",
             show_default=False,
+            autocompletion=complete_target,
         ),
     ] = None,
     window: Annotated[
@@ -99,7 +110,7 @@ def backtest(
             "--output",
             "-o",
             help="Write every origin's forecasts (all "
-            "models, with the actual values) to this CSV file (-: print only "
+            "models, with the actual values) to this CSV file, or JSON rows for a .json name (-: print only "
             "the CSV).",
         ),
     ] = None,
@@ -119,6 +130,8 @@ def backtest(
     auto: AutoOpt = False,
     budget: BudgetOpt = None,
     jobs: JobsOpt = None,
+    sheet: SheetOpt = None,
+    plot: PlotOpt = None,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -133,6 +146,7 @@ def backtest(
 
     Example: lstm backtest sample_data/daily_stock.csv --days 5
     Example: lstm backtest sample_data/monthly_seasonal.csv --auto --every 5
+    Example: lstm backtest sample_data/daily_stock.csv --days 5 --plot backtest.png
     """
     from lstmcli.backtest import BacktestSpec, parse_refit
     from lstmcli.forecast import check_strategy
@@ -143,6 +157,7 @@ def backtest(
     )
     spec.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, days if strategy == DIRECT else None)
+    check_plot(plot)
     check_one_stdout(json_out, output)
     from lstmcli.cli.auto import check_options
 
@@ -185,6 +200,7 @@ def backtest(
         date_column=date_column,
         features=split_names(features),
         quiet=json_out,
+        sheet=sheet,
         **reading(series_name, id_column, dayfirst, date_format),
     )
     # auto: decided on the sign of the whole file (every fit must be able to take its transform; whether
@@ -218,6 +234,10 @@ def backtest(
             strategy=strategy,
             auto=None if not auto else {"budget": 60.0 if budget is None else budget, "jobs": jobs, "restrict": pinned},
         )
+    if plot is not None:  # files first: a closed pipe on stdout must not lose them
+        from lstmcli.render.plot import save_backtest_plot
+
+        wrote_plot(save_backtest_plot(result, plot))
     if output is not None:
         from lstmcli.backtest import per_origin_rows
 

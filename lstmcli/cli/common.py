@@ -79,6 +79,22 @@ StrategyOpt = Annotated[
         "--days) or direct (the head emits --horizon steps at once; no error compounds, at most that many days).",
     ),
 ]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Sheet of an Excel workbook (.xlsx) to read: its name, or its number counting from 1. "
+        "\\[default: the first]",
+        show_default=False,
+    ),
+]
+PlotOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--plot",
+        help="Also save the chart to this file: .png, .svg or a self-contained .html (needs lstmcli[plot]).",
+        show_default=False,
+    ),
+]
 JobsOpt = Annotated[
     int | None,
     typer.Option(
@@ -89,6 +105,57 @@ JobsOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def complete_target(incomplete: str) -> list[str]:
+    """Shell completion of --target: its choices (the transforms module is light to import)."""
+    from lstmcli.transforms import AUTO, TARGETS
+
+    return [t for t in (AUTO, *TARGETS) if t.startswith(incomplete)]
+
+
+def complete_calendar(incomplete: str) -> list[str]:
+    """Shell completion of --calendar: the exchange calendars' names (when the [calendars] extra is there)."""
+    try:
+        from lstmcli.calendars import names
+
+        return [n for n in names() if n.upper().startswith(incomplete.upper())]
+    except Exception:  # not installed: nothing to offer
+        return []
+
+
+CalendarOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Exchange calendar for the forecast dates of daily data, e.g. XNYS (New York), XLON: they skip its "
+        "holidays; kept in the model file (needs lstmcli[calendars]). \\[default: Mon-Fri business days]",
+        show_default=False,
+        autocompletion=complete_calendar,
+    ),
+]
+
+
+def calendar_note(name: str, series) -> str:
+    """Check --calendar against the data (daily, a known name); a Note when the data has rows on its closed days."""
+    from lstmcli.calendars import check_calendar, closed_days
+
+    name = check_calendar(name, series.frequency)
+    if series.dates is not None:
+        closed = closed_days(name, series.dates)
+        if len(closed):
+            from lstmcli.render.common import plural
+
+            stderr().print(
+                f"[yellow]Note:[/] {plural(len(closed), 'row')} of the data fall on days {name} is closed "
+                f"(e.g. {closed[-1]}): is {name} the data's exchange?",
+                soft_wrap=True,
+            )
+    return name
+
+
+def complete_refit(incomplete: str) -> list[str]:
+    """Shell completion of backtest --refit: never, or a number of origins."""
+    return [t for t in ("never", "20", "50") if t.startswith(incomplete)]
 
 
 def reading(series=None, id_column=None, dayfirst=None, date_format=None) -> dict:
@@ -107,8 +174,9 @@ def read_series(
     id_column: str | None = None,
     dayfirst: bool | None = None,
     date_format: str | None = None,
+    sheet: str | None = None,
 ):
-    """Read a price CSV (a file or `-`) and say on stderr what was read and cleaned."""
+    """Read a price CSV, .xlsx or .parquet (a file or `-`) and say on stderr what was read and cleaned."""
     from lstmcli import data
     from lstmcli.render.common import user_text
 
@@ -121,6 +189,7 @@ def read_series(
         id_column=id_column,
         dayfirst=dayfirst,
         date_format=date_format,
+        sheet=sheet,
     )
     if not quiet:
         stderr().print(user_text(data.cleaning_summary(series)), soft_wrap=True)  # names from the file
@@ -255,6 +324,14 @@ class ProgressBar:
             self.bar.stop()
 
 
+_stop_signals: list[str] = []
+
+
+def stop_signal() -> str | None:
+    """The signal that aborted training (the second SIGINT or SIGTERM), if any: main words its message by it."""
+    return _stop_signals[-1] if _stop_signals else None
+
+
 class StopFlag:
     """Ctrl-C / SIGTERM during training: the first asks to stop after this batch, the second aborts."""
 
@@ -267,6 +344,7 @@ class StopFlag:
 
         def handler(signum, frame):
             if self.requested:  # asked twice: stop now, without saving
+                _stop_signals.append(signal.Signals(signum).name)  # so that main says Terminated for SIGTERM
                 raise KeyboardInterrupt
             self.requested = signal.Signals(signum).name
 
@@ -296,20 +374,67 @@ def csv_text(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
+#: --output suffixes that are not CSV or JSON, and what to do instead
+NOT_ROWS = {
+    ".png": "use --plot for a chart",
+    ".svg": "use --plot for a chart",
+    ".html": "use --plot for a chart",
+    ".xlsx": "write .csv, which Excel opens",
+    ".xls": "write .csv, which Excel opens",
+    ".parquet": "write .csv or .json",
+    ".npz": "a model file is written by lstm train --model",
+}
+
+
+def check_output(path: Path | None, option: str = "--output") -> None:
+    """Refuse an --output whose suffix asks for a format other than CSV or JSON, before any work."""
+    if path is not None and path != STDOUT and path.suffix.lower() in NOT_ROWS:
+        raise OptionError(
+            f"{option} {path}: lstm writes rows as CSV, or as JSON for a .json name",
+            hint=NOT_ROWS[path.suffix.lower()],
+        )
+
+
 def write_csv(path: Path, rows: list[dict], option: str) -> Path:
-    """Rows as a CSV file, written atomically; to standard output when `path` is `-`."""
+    """Rows as a CSV file (a JSON array of objects for a .json name), written atomically; to stdout for `-`."""
     if path == STDOUT:
         sys.stdout.write(csv_text(rows))
         sys.stdout.flush()
         return path
     from lstmcli.files import write_atomically
 
-    data = csv_text(rows).encode()
+    check_output(path, option)
+    if path.suffix.lower() == ".json":
+        import json
+        import math
+
+        def finite(v):  # JSON has no NaN: a missing value is null
+            return None if isinstance(v, float) and not math.isfinite(v) else v
+
+        data = (json.dumps([{k: finite(v) for k, v in r.items()} for r in rows], indent=2) + "\n").encode()
+    else:
+        data = csv_text(rows).encode()
     return write_atomically(path, lambda f: f.write(data), prefix=f"cannot write {path}", option=option)
 
 
+def check_plot(plot: Path | None) -> None:
+    """--plot: a known suffix and matplotlib installed, checked before any work."""
+    if plot is not None:
+        from lstmcli.render.plot import check_plot_path
+
+        check_plot_path(plot)
+
+
+def wrote_plot(path: Path) -> None:
+    """Say on stderr where the chart went."""
+    from lstmcli.render.common import user_text
+
+    stderr().print(f"Wrote the chart to {user_text(path)}", style="dim")
+
+
 def check_one_stdout(json_out: bool, output: Path | None) -> None:
-    """`--json` and `--output -` both claim standard output: refuse the pair."""
+    """`--json` and `--output -` both claim standard output: refuse the pair (and a suffix lstm cannot write)."""
+    check_output(output)
     if json_out and output == STDOUT:
         raise OptionError(
             "--json and --output - both print to standard output",

@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
-from lstmcli.cli.common import STDOUT, ModelOpt, check_one_stdout, model_path, read_data, stderr, stdout, write_csv
+from lstmcli.cli.common import (
+    STDOUT,
+    ModelOpt,
+    PlotOpt,
+    check_one_stdout,
+    check_plot,
+    model_path,
+    read_data,
+    stderr,
+    stdout,
+    write_csv,
+    wrote_plot,
+)
 
 
 def predict(
@@ -20,15 +32,25 @@ def predict(
             help="Forecast from the end of this newer CSV (same columns) instead of the training data; no retraining.",
         ),
     ] = None,
-    interval: Annotated[float, typer.Option(help="Coverage of the prediction interval (0 to turn it off).")] = 0.9,
+    interval: Annotated[
+        str,
+        typer.Option(
+            help="Coverage of the prediction interval, or several for several bands (0.5,0.9); 0 turns it off."
+        ),
+    ] = "0.9",
     json_out: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")] = False,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Also write the forecast to this CSV file (-: print only the CSV)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Also write the forecast to this CSV file, or JSON rows for a .json name (-: print only the CSV).",
+        ),
     ] = None,
     chart: Annotated[
         bool, typer.Option("--chart/--no-chart", help="Draw a terminal chart (only on a terminal).")
     ] = True,
+    plot: PlotOpt = None,
 ) -> None:
     """Forecast the next days from the saved model, as a dated table (and a chart).
 
@@ -36,12 +58,17 @@ def predict(
     the model compared with the naive forecast on validation, so you know what it is worth.
 
     Example: lstm predict --days 5     (after: lstm train prices.csv)
+    Keep a chart: lstm predict --days 20 --plot forecast.png   (.svg, .html)
     """
     from lstmcli.forecast import Forecaster, check_horizon
+    from lstmcli.intervals import parse_levels, several_bands
 
+    levels = parse_levels(interval)
+    interval = max(levels, default=0.0)  # the widest band is the interval; the others are extra bands
     check_horizon(days, interval)  # before loading anything
 
     check_one_stdout(json_out, output)
+    check_plot(plot)
     path = model_path(model)
     fc_model = Forecaster.load(path)
     values = dates_ = None
@@ -49,6 +76,8 @@ def predict(
         series = read_data(data_csv, list(fc_model.info.columns), fc_model.info.data)
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None)
+    if len(levels) > 1 and fc.interval is not None:
+        fc.bands = several_bands(fc_model.info.intervals, fc.values, levels)
     if values is not None:  # after predict's own checks of the data (too short, prices <= 0)
         from lstmcli.cli.common import scale_note
 
@@ -56,6 +85,10 @@ def predict(
 
     if output is not None:  # the file first: a closed pipe on stdout (| head -1) must not lose it
         write_csv(output, fc.to_dict()["forecast"], "--output")
+    if plot is not None:
+        from lstmcli.render.plot import save_forecast_plot
+
+        wrote_plot(save_forecast_plot(fc, plot))
     from lstmcli.render.train import beats_naive
 
     if json_out:
@@ -63,6 +96,8 @@ def predict(
 
         payload = fc.to_dict()
         payload["model"] = str(path)
+        if fc_model.info.data.calendar:  # the dates are that exchange's sessions
+            payload["calendar"] = fc_model.info.data.calendar
         payload["validation"] = fc_model.info.validation.to_dict()
         payload["beats_naive"] = beats_naive(fc_model.info.validation)
         if fc_model.info.selection is not None:  # --auto: did the chosen configuration beat naive in selection?

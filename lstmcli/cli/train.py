@@ -8,6 +8,7 @@ import typer
 
 from lstmcli.cli.auto import AutoOpt, BudgetOpt
 from lstmcli.cli.common import (
+    CalendarOpt,
     DateFormatOpt,
     DayfirstOpt,
     IdColumnOpt,
@@ -15,8 +16,10 @@ from lstmcli.cli.common import (
     ModelOpt,
     ProgressBar,
     SeriesOpt,
+    SheetOpt,
     StopFlag,
     StrategyOpt,
+    complete_target,
     model_path,
     read_series,
     reading,
@@ -29,7 +32,10 @@ from lstmcli.errors import LstmError
 
 def train(
     ctx: typer.Context,
-    csv: Annotated[str, typer.Argument(metavar="PRICES.CSV", help="Price CSV file, or - to read standard input.")],
+    csv: Annotated[
+        str,
+        typer.Argument(metavar="PRICES.CSV", help="Price CSV file (or .xlsx, .parquet), or - to read standard input."),
+    ],
     column: Annotated[
         str | None,
         typer.Option(
@@ -51,7 +57,8 @@ def train(
         str,
         typer.Option(
             help="What the network learns: auto, log-return, diff or level. auto: log-return when every value "
-            "is above 0, else diff. Forecasts are always prices."
+            "is above 0, else diff. Forecasts are always prices.",
+            autocompletion=complete_target,
         ),
     ] = "auto",
     window: Annotated[
@@ -93,6 +100,16 @@ def train(
         ),
     ] = None,
     jobs: JobsOpt = None,
+    sheet: SheetOpt = None,
+    json_out: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print the training summary as JSON (what inspect --json shows, plus the choices "
+            "made and beats_naive); progress stays on stderr.",
+        ),
+    ] = False,
+    calendar: CalendarOpt = None,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -105,6 +122,8 @@ def train(
 
     Example: lstm train sample_data/daily_stock.csv --window 30 --seed 1
     Example: lstm train sample_data/monthly_seasonal.csv --auto --budget 60
+    Stock data: lstm train prices.csv --calendar XNYS   (forecast dates skip NYSE holidays)
+    For scripts: lstm train prices.csv --json -q > summary.json
     """
     from lstmcli.forecast import Forecaster, check_strategy
     from lstmcli.training import TrainConfig
@@ -139,8 +158,18 @@ def train(
     from lstmcli.render import train as render
 
     err = stderr()
+    if calendar is not None:  # the name first (cheap); its fit to the data once the data is read
+        from lstmcli.calendars import check_calendar
+
+        calendar = check_calendar(calendar)
     how = reading(series_name, id_column, dayfirst, date_format)
-    series = read_series(csv, column=column, date_column=date_column, features=split_names(features), **how)
+    series = read_series(
+        csv, column=column, date_column=date_column, features=split_names(features), sheet=sheet, **how
+    )
+    if calendar is not None:  # checked on the data read: a known name, daily rows
+        from lstmcli.cli.common import calendar_note
+
+        calendar = calendar_note(calendar, series)
 
     forecaster = Forecaster(config, target, auto_window=window is None, strategy=strategy, horizon=horizon)
     with (
@@ -168,7 +197,9 @@ def train(
 
         if auto:
             pinned = cli_auto.restriction(ctx, target=target, window=window, hidden=hidden)
-            forecaster = cli_auto.fit(series, config, how, pinned, budget, days, jobs, stop, bar, path)
+            forecaster = cli_auto.fit(
+                series, config, how | {"calendar": calendar}, pinned, budget, days, jobs, stop, bar, path
+            )
         else:
             forecaster.fit(
                 series,
@@ -176,7 +207,7 @@ def train(
                 source=series.source,
                 on_epoch=None if quiet else on_epoch,
                 should_stop=stop,
-                reading=how,
+                reading=how | {"calendar": calendar},
             )
     saved = forecaster.save(path)
     if forecaster.result.interrupted:
@@ -189,6 +220,13 @@ def train(
 
     out = stdout()
     info = forecaster.info
+    if json_out:  # for scripts: the summary as JSON on stdout, nothing else there
+        import json
+
+        payload = {"model": str(saved), **{k: v for k, v in info.to_dict().items() if k != "tail"}}
+        payload |= {"choices": forecaster.choices, "beats_naive": render.beats_naive(info.validation)}
+        print(json.dumps(payload, indent=2))
+        return
     style, sentence = render.verdict(info.validation)
     if info.selection is not None:  # --auto: a baseline that was as good in selection is said first of all
         from lstmcli.render import auto as render_auto

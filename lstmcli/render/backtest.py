@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from rich.table import Table
 
 from lstmcli.backtest import LABELS, Verdict
-from lstmcli.render.common import format_date, line_chart, price, user_text
+from lstmcli.render.common import format_date, line_chart, plural, price, user_text
 
 #: the colour of each verdict kind (the library says which kind; the renderer colours it)
 VERDICT_STYLES = {Verdict.BETTER: "green", Verdict.TIE: "yellow", Verdict.WORSE: "bold red"}
@@ -37,9 +38,9 @@ def summary_table(result):
     )
     unit = r.step_word(2)
     title = (
-        f"Backtest of {user_text(repr(r.column))}: {len(r.origins):,} origins{span}, "
+        f"Backtest of {user_text(repr(r.column))}: {plural(len(r.origins), 'origin')}{span}, "
         f"1-{r.spec.days} {unit} ahead, "
-        f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {r.config.hidden} units, "
+        f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {plural(r.config.hidden, 'unit')}, "
         f"{r.target}, batch {r.config.batch_size})"
     )
     table = Table(title=title, title_justify="left", caption_justify="left")
@@ -126,7 +127,8 @@ def band_chart(result, width: int = 70, height: int = 14) -> str:
     """The test window: actual values, the LSTM's 1-step forecasts and its interval band."""
     r = result
     rows = r.origins  # (O,) the row each 1-step forecast is for
-    xs = rows - rows[0]
+    dated = r.dates is not None  # uniplot labels a datetime64[s] axis with dates
+    xs = np.asarray(r.dates)[rows].astype("datetime64[s]") if dated else rows - rows[0]
     ys = [r.actual[:, 0], r.forecasts["lstm"][:, 0], r.lower[:, 0], r.upper[:, 0]]
     legend = ["actual", "LSTM 1-step forecast", f"{r.interval:.0%} low", f"{r.interval:.0%} high"]
     return line_chart(
@@ -136,5 +138,5 @@ def band_chart(result, width: int = 70, height: int = 14) -> str:
         f"{r.column}: test window, 1 {r.step_word()} ahead",
         width,
         height,
-        x_unit=f" {r.step_word(2)} into the test window",
+        **({} if dated else {"x_unit": f" {r.step_word(2)} into the test window"}),
     )

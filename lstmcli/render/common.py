@@ -21,6 +21,11 @@ def user_text(value: object) -> str:
     return escape(str(value))
 
 
+def plural(n: int, word: str) -> str:
+    """`1 origin`, `2 origins`, `1,000 origins`: a count with its noun (an s added unless 1)."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
 def price(v: float) -> str:
     """A price with sensible precision for its size: 1,234.56 / 12.3457 / 0.000123."""
     a = abs(v)

@@ -306,6 +306,8 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
         f"(scaled MSE); {tr.train_windows:,} training / {tr.val_windows:,} "
         "validation windows",
     )
+    if tr.history is not None and tr.history["train_loss"]:
+        table.add_row("loss per epoch", loss_curves(tr.history, tr.best_epoch))
     settings = ", ".join(
         f"{k} {getattr(c, k)}" for k in ("batch_size", "lr", "seed", "val_fraction", "patience", "clip")
     )
@@ -318,6 +320,44 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
         f"(model MASE {v.model.mase:.3f})",
     )
     return table
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float | None], width: int = 40) -> str:
+    """Values as a row of block characters from their own lowest (▁) to highest (█), None as a space;
+    more values than `width` are averaged in equal bins."""
+    v = np.array([np.nan if x is None else x for x in values], dtype=float)
+    if len(v) > width:
+        v = np.array([np.nanmean(b) if np.isfinite(b).any() else np.nan for b in np.array_split(v, width)])
+    known = v[np.isfinite(v)]
+    if not len(known):
+        return " " * len(v)
+    lo, hi = float(known.min()), float(known.max())
+    top = len(SPARKS) - 1
+    return "".join(
+        " " if not np.isfinite(x) else SPARKS[0 if hi <= lo else int((x - lo) / (hi - lo) * top + 0.5)] for x in v
+    )
+
+
+def loss_curves(history: dict, best_epoch: int) -> Text:
+    """The training and validation loss per epoch as two sparklines (each on its own range), first -> last."""
+    train, val = history["train_loss"], history["val_loss"]
+
+    def ends(xs: list) -> str:
+        known = [x for x in xs if x is not None]
+        return f"{known[0]:.4f} -> {known[-1]:.4f}" if known else "-"
+
+    text = Text()
+    text.append(f"train {sparkline(train)}\n")
+    text.append(f"val   {sparkline(val)}\n")
+    text.append(
+        f"{len(train)} epochs, each line from its lowest to its highest: train {ends(train)}, "
+        f"val {ends(val)}; best epoch {best_epoch} kept",
+        "dim",
+    )
+    return text
 
 
 def _norm(a: np.ndarray) -> str:

@@ -6,6 +6,7 @@ import numpy as np
 from rich.table import Table
 from rich.text import Text
 
+from lstmcli.intervals import level_label
 from lstmcli.render.common import format_date, line_chart, price, user_text
 
 
@@ -19,22 +20,31 @@ def title(fc, days: int) -> str:
 
 
 def forecast_table(fc, title: str | None = None) -> Table:
-    """Date, forecast, change vs the last value (and %), and the interval when there is one."""
+    """Date, forecast, change vs the last value (and %), and the interval(s) when there are any.
+
+    With several bands (--interval 0.5,0.9) the absolute change is left out, so that the table
+    still fits 80 columns (the CSV and JSON keep it).
+    """
+    bands = fc.bands or ({fc.interval: (fc.lower, fc.upper)} if fc.lower is not None else {})
+    with_change = len(bands) <= 1
     table = Table(title=title, title_justify="left")
-    table.add_column("date" if fc.dates is not None else "step")
+    table.add_column("date" if fc.dates is not None else "step", no_wrap=True)
     table.add_column("forecast", justify="right")
-    table.add_column("change", justify="right")
+    if with_change:
+        table.add_column("change", justify="right")
     table.add_column("change %", justify="right")
-    if fc.lower is not None:
-        table.add_column(f"{fc.interval:.0%} low", justify="right")
-        table.add_column(f"{fc.interval:.0%} high", justify="right")
+    for level in bands:
+        table.add_column(f"{level_label(level)}% low", justify="right")
+        table.add_column(f"{level_label(level)}% high", justify="right")
     for k, v in enumerate(fc.values):
         label = format_date(fc.dates[k], fc.frequency, fc.timezone) if fc.dates is not None else f"+{k + 1}"
         ch, pc = fc.change[k], fc.change_pct[k]
         style = "green" if ch > 0 else ("red" if ch < 0 else "")
-        row = [label, price(v), Text(("+" if ch >= 0 else "-") + price(abs(ch)), style), Text(f"{pc:+.2f}%", style)]
-        if fc.lower is not None:
-            row += [price(fc.lower[k]), price(fc.upper[k])]
+        row = [label, price(v)]
+        row += [Text(("+" if ch >= 0 else "-") + price(abs(ch)), style)] if with_change else []
+        row += [Text(f"{pc:+.2f}%", style)]
+        for lo, hi in bands.values():
+            row += [price(lo[k]), price(hi[k])]
         table.add_row(*row)
     return table
 
@@ -43,8 +53,13 @@ def forecast_chart(fc, width: int = 70, height: int = 14) -> str:
     """History then forecast (and band) as a terminal line chart drawn by uniplot."""
 
     n = len(fc.history)
-    xs_hist = np.arange(n) - (n - 1)
-    xs_fc = np.arange(len(fc.values) + 1)
+    dated = fc.dates is not None and fc.history_dates is not None and fc.last_date is not None
+    if dated:  # uniplot labels a datetime64[s] axis with dates
+        xs_hist = np.asarray(fc.history_dates).astype("datetime64[s]")
+        xs_fc = np.concatenate([[np.datetime64(fc.last_date, "s")], np.asarray(fc.dates).astype("datetime64[s]")])
+    else:
+        xs_hist = np.arange(n) - (n - 1)
+        xs_fc = np.arange(len(fc.values) + 1)
     ys = [fc.history, np.append(fc.last_value, fc.values)]
     xs = [xs_hist, xs_fc]
     legend = ["history", "forecast"]
@@ -52,5 +67,6 @@ def forecast_chart(fc, width: int = 70, height: int = 14) -> str:
         ys += [np.append(fc.last_value, fc.lower), np.append(fc.last_value, fc.upper)]
         xs += [xs_fc, xs_fc]
         legend += [f"{fc.interval:.0%} low", f"{fc.interval:.0%} high"]
-    title = f"{fc.column}: last {n} observations and the forecast (x: steps from the last one)"
+    x_is = "dates" if dated else "steps from the last one"
+    title = f"{fc.column}: last {n} observations and the forecast (x: {x_is})"
     return line_chart(ys, xs, legend, title, width, height)

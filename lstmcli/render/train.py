@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from lstmcli.render.common import price, user_text
+from lstmcli.render.common import plural, price, user_text
 
 if TYPE_CHECKING:
     from lstmcli.modelfile import ModelInfo, ValidationInfo
@@ -95,7 +95,7 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
     )
     table.add_row(
         "model",
-        f"{c.layers} x {c.hidden} LSTM units, window {c.window}"
+        f"{plural(c.layers, 'layer')} of {plural(c.hidden, 'LSTM unit')}, window {c.window}"
         + (f" ({choices['window']})" if "window" in choices else "")
         + f", learns {info.target.value}"
         + (f" ({choices['target']})" if "target" in choices else "")

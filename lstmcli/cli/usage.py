@@ -1,0 +1,70 @@
+"""Typer's usage errors (an unknown option, an extra argument, a bad value) as one LstmError each.
+
+Typer prints them in a Rich box of four lines; lstm prints every user mistake as one `Error:`
+line with a fix. The closest option is named for a typo (`--dyas` -> `--days`); a file given
+where none is taken (`lstm predict data.csv`, `lstm inspect model.npz`) gets the option that
+takes it. Click's exceptions are read by their attributes (Typer vendors Click; do not import it).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import PurePath
+
+from lstmcli.errors import LstmError
+
+#: which option takes a file of this kind, per verb (a verb without an entry takes its file as an argument)
+FILE_OPTIONS = {
+    "predict": {".csv": "--data", ".tsv": "--data", ".txt": "--data", ".xlsx": "--data", ".npz": "--model"},
+    "inspect": {".csv": "--data", ".tsv": "--data", ".txt": "--data", ".xlsx": "--data", ".npz": "--model"},
+    "train": {".npz": "--model"},
+    "backtest": {},
+}
+
+
+def usage_error(e) -> LstmError:
+    """The LstmError (message and hint) for a Click UsageError `e`."""
+    ctx = getattr(e, "ctx", None)
+    command = ctx.command_path if ctx is not None else "lstm"
+    verb = ctx.info_name if ctx is not None else None
+    help_hint = f"see {command} --help"
+    kind = type(e).__name__
+    if kind == "NoSuchOption":
+        name = e.option_name
+        options = _options(ctx)
+        close = difflib.get_close_matches(name, options, n=1, cutoff=0.6) or difflib.get_close_matches(
+            name, list(getattr(e, "possibilities", None) or []), n=1, cutoff=0.0
+        )
+        hint = f"did you mean {close[0]}? See {command} --help" if close else help_hint
+        return LstmError(f"{command}: unknown option {name}", hint=hint)
+    message = e.format_message().strip()
+    if message.startswith("Got unexpected extra argument"):
+        found = re.search(r"\(([^()]*)\)\s*$", message)
+        extra = found.group(1) if found else ""
+        first = extra.split()[0] if extra.split() else extra
+        option = FILE_OPTIONS.get(verb or "", {}).get(PurePath(first).suffix.lower())
+        if option is not None:
+            return LstmError(
+                f"{command} takes no file argument (got {first})",
+                hint=f"give it as {option} {first}: {command} {option} {first}",
+            )
+        return LstmError(f"{command}: unexpected argument {extra}", hint=help_hint)
+    if kind == "NoSuchCommand" or message.startswith("No such command"):
+        word = message.split("'")[1] if message.count("'") >= 2 else ""
+        verbs = sorted(getattr(ctx.command, "commands", {}) or {}) if ctx is not None else []
+        close = difflib.get_close_matches(word, verbs, n=1, cutoff=0.5)
+        hint = f"did you mean lstm {close[0]}? The" if close else "the"
+        return LstmError(f"no command {word!r}", hint=f"{hint} commands are: {', '.join(verbs)}")
+    return LstmError(f"{command}: {message[:1].lower() + message[1:]}", hint=help_hint)
+
+
+def _options(ctx) -> list[str]:
+    """Every option name (long and short, --x and --no-x) of the context's command."""
+    if ctx is None:
+        return []
+    names = []
+    for p in ctx.command.params:
+        names += [*getattr(p, "opts", []), *getattr(p, "secondary_opts", [])]
+    names += list(ctx.help_option_names)
+    return [n for n in names if n.startswith("-")]
