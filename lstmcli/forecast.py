@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstmcli import engine, intervals, metrics, modelfile, periods
+from lstmcli import engine, intervals, metrics, modelfile, periods, seasons
 from lstmcli.defaults import batch_size_for_windows, split_sizes
 from lstmcli.errors import DataError, OptionError, TrainingError
 from lstmcli.intervals import (  # noqa: F401  (MIN_INTERVAL_ORIGINS: the CLI's note reads it here)
@@ -49,6 +49,7 @@ from lstmcli.modelfile import (
     TrainingInfo,
     ValidationInfo,
 )
+from lstmcli.seasons import SeasonInfo
 from lstmcli.training import EpochReport, TrainConfig, TrainResult, train
 from lstmcli.transforms import (
     AUTO,
@@ -71,14 +72,35 @@ def _iso(d: np.datetime64 | None) -> str | None:
     return None if d is None else str(np.datetime64(d, "s"))
 
 
-def model_input(scaler: Scaler, kind: Target, history: np.ndarray, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+def model_input(
+    scaler: Scaler,
+    kind: Target,
+    history: np.ndarray,
+    dtype: np.dtype,
+    season: SeasonInfo | None = None,
+    last_phase: np.ndarray | int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """The network's input for B histories of prices (B, W + offset, F), the one way to build it.
 
-    Returns (target series (B, W, F) in float64, scaled input (B, W, F) in `dtype`);
-    `recursive_forecast` and `lstm inspect --step-trace` (trace.py) both use it.
+    Returns (target series (B, W, F) in float64, scaled input (B, W, F + E) in `dtype`), E the
+    season's extra input columns (season sin, season cos; 0 without a season). With a season,
+    `last_phase` (B,) is the phase of each history's last row; a seasonally adjusted model sees
+    the adjusted prices. `recursive_forecast` and `lstm inspect --step-trace` (trace.py) both use it.
     """
+    if season is not None:
+        history = season.adjusted(history, _phases(history.shape[1], last_phase))  # (B, W + off, F)
     z = to_target(history, kind, axis=1)  # (B, W, F)
-    return z, scaler.transform(z).astype(dtype)  # (B, W, F) each
+    x = scaler.transform(z)  # (B, W, F)
+    if season is not None and season.phase_inputs:
+        ph = _phases(history.shape[1], last_phase)[:, kind.offset :]  # (B, W): each input row's own price row
+        x = np.concatenate([x, seasons.phase_columns(ph, season.length)], axis=-1)  # (B, W, F + 2)
+    return z, x.astype(dtype)
+
+
+def _phases(n: int, last_phase) -> np.ndarray:
+    """(B, n) phases of n consecutive rows ending at phases `last_phase` (B,) (unreduced: taken mod m where used)."""
+    last = np.atleast_1d(np.asarray(last_phase, dtype=np.int64))  # (B,)
+    return last[:, None] - (n - 1) + np.arange(n)[None, :]  # (B, n)
 
 
 def recursive_forecast(
@@ -89,24 +111,42 @@ def recursive_forecast(
     history: np.ndarray,
     days: int,
     chunk: int = 256,
+    season: SeasonInfo | None = None,
+    last_phase: np.ndarray | int | None = None,
 ) -> np.ndarray:
     """Forecast `days` steps for each of B histories (B, window + offset, F) of prices.
 
-    Returns (B, days, F) prices. Each step's prediction of every column is fed back in.
-    Histories are processed `chunk` at a time: memory stays bounded for any B, and at 256
-    the per-step buffers stay in cache (2x the windows/s of 2048 at H=64).
+    Returns (B, days, F) prices. Each step's prediction of every column is fed back in, with
+    the next row's season sin/cos when the model reads them; `last_phase` (B,) is the phase of
+    each history's last row (with a season). Histories are processed `chunk` at a time: memory
+    stays bounded for any B, and at 256 the per-step buffers stay in cache (2x the windows/s
+    of 2048 at H=64).
     """
     B, N, F = history.shape
     assert N == window + offset(kind), (N, window, offset(kind))
+    if season is not None:
+        last_phase = np.broadcast_to(np.asarray(last_phase, dtype=np.int64), (B,))
     if B > chunk:
         return np.concatenate(
             [
-                recursive_forecast(params, scaler, kind, window, history[b : b + chunk], days, chunk)
+                recursive_forecast(
+                    params,
+                    scaler,
+                    kind,
+                    window,
+                    history[b : b + chunk],
+                    days,
+                    chunk,
+                    season,
+                    None if season is None else last_phase[b : b + chunk],
+                )
                 for b in range(0, B, chunk)
             ]
         )
     dtype = params["weight_hh_l0"].dtype
-    _, x = model_input(scaler, kind, history, dtype)  # (B, W, F)
+    _, x = model_input(scaler, kind, history, dtype, season, last_phase)  # (B, W, F + E)
+    if season is not None:
+        history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     last = history[:, -1, :].astype(np.float64)  # (B, F)
     out = np.empty((B, days, F))
     for d in range(days):
@@ -114,7 +154,12 @@ def recursive_forecast(
         price = next_price(last, scaler.inverse(step), kind)  # (B, F)
         out[:, d] = price
         last = price
-        x = np.concatenate([x[:, 1:], step[:, None, :].astype(dtype)], axis=1)  # (B, W, F)
+        new = step[:, None, :]  # (B, 1, F)
+        if season is not None and season.phase_inputs:
+            new = np.concatenate([new, seasons.phase_columns(last_phase + d + 1, season.length)[:, None]], axis=-1)
+        x = np.concatenate([x[:, 1:], new.astype(dtype)], axis=1)  # (B, W, F + E)
+    if season is not None and season.adjust is not None:
+        out[:, :, 0] = season.reseasoned(out[:, :, 0], last_phase[:, None] + 1 + np.arange(days)[None, :])
     return out
 
 
@@ -138,6 +183,13 @@ def min_rows(window: int, off: int, val_fraction: float) -> int:
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if enough(mid) else (mid + 1, hi)
     return window + off + lo
+
+
+def auto_window(rows: int, window: int, kind: Target, val_fraction: float) -> int:
+    """The auto window: `window` at most, shortened to the longest a series of `rows` rows gives
+    MIN_TRAIN_WINDOWS training windows for (unchanged when even a window of 1 does not fit)."""
+    longest = rows - min_rows(0, kind.offset, val_fraction)  # min_rows grows 1 for 1 with the window
+    return longest if 1 <= longest < window else window
 
 
 def histories(prices: np.ndarray, window: int, kind: Target, targets: np.ndarray) -> np.ndarray:
@@ -323,17 +375,29 @@ class Forecaster:
     """
 
     def __init__(
-        self, config: TrainConfig | None = None, target: Target | str = AUTO, *, auto_window: bool = False
+        self,
+        config: TrainConfig | None = None,
+        target: Target | str = AUTO,
+        *,
+        auto_window: bool = False,
+        season: str | int = seasons.AUTO,
+        season_method: str = seasons.DEFAULT_METHOD,
     ) -> None:
         """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
 
         `auto_window`: treat `config.window` as the most, shortened at fit time to the largest
         window the series gives enough training windows for (the CLI's default when --window is absent).
+        `season`: "auto" (detected on the training part at fit time, `seasons.resolve_season`),
+        "none", or a length >= 2; `season_method` says what the network is given once a season is
+        found (`seasons.METHODS`: phase inputs, seasonal adjustment, or both).
         """
         self.config = config or TrainConfig()
         self.requested_target = AUTO if target == AUTO else check_target(target)
         self.target = DEFAULT_TARGET if target == AUTO else self.requested_target
         self.auto_window = auto_window
+        self.requested_season = seasons.parse_season(season)
+        self.season_method = season_method
+        self.season: SeasonInfo | None = None  # resolved at fit time, or read from the model file
         self.choices: dict[str, str] = {}  # what fit chose from the data, and why: {"target": ..., "window": ...}
         self.params: dict[str, np.ndarray] | None = None
         self.info: ModelInfo | None = None
@@ -367,9 +431,10 @@ class Forecaster:
         self._resolve(series)
         z = to_target(series.prices, self.target, series.source, series.columns)  # (M, F): the target series
         train_t, val_t = self._split(len(z), series)
+        z, extra = self._seasonal(series, z, int(train_t[-1] + self.target.offset))  # (M, F), (M, E)
         scaler = Scaler.fit(z[: train_t[-1] + 1])  # training part only: no look-ahead
         result = train(
-            scaler.transform(z),
+            np.concatenate([scaler.transform(z), extra], axis=1),  # (M, F + E)
             train_t,
             val_t,
             self.config,
@@ -390,10 +455,34 @@ class Forecaster:
             self.choices["target"] = why
         if self.auto_window:
             cfg, N = self.config, len(series.prices)
-            longest = N - min_rows(0, self.target.offset, cfg.val_fraction)  # min_rows grows 1 for 1 with the window
-            if 1 <= longest < cfg.window:
-                self.config = replace(cfg, window=longest)
+            W = auto_window(N, cfg.window, self.target, cfg.val_fraction)
+            if W != cfg.window:
+                self.config = replace(cfg, window=W)
                 self.choices["window"] = f"auto: {N} rows"
+
+    def _seasonal(self, series: _Series, z: np.ndarray, train_end: int) -> tuple[np.ndarray, np.ndarray]:
+        """Resolve the season on the training part (price rows 0..train_end); (target series, extra inputs).
+
+        With a seasonal adjustment the target series is rebuilt from the adjusted prices; the
+        extra inputs (M, E) are season sin/cos of each target row's price row (E = 0 without).
+        """
+        p = series.prices[: train_end + 1, 0]  # (n,) the training part of the target column
+        m, why = seasons.resolve_season(self.requested_season, p, series.frequency)
+        self.choices.pop("season", None)
+        self.season = None
+        if m is None:
+            if self.requested_season == seasons.AUTO:
+                self.choices["season"] = why
+            return z, np.empty((len(z), 0))
+        self.season = seasons.fit_season(m, why, p, self.season_method, self.target is not Target.DIFF)
+        self.choices["season"] = self.season.describe()
+        off = self.target.offset
+        if self.season.adjust is not None:
+            adjusted = self.season.adjusted(series.prices, np.arange(len(series.prices)))  # (N, F)
+            z = to_target(adjusted, self.target, series.source, series.columns)  # (M, F)
+        if not self.season.phase_inputs:
+            return z, np.empty((len(z), 0))
+        return z, seasons.phase_columns(np.arange(len(z)) + off, m)  # (M, 2)
 
     def _split(self, M: int, series: _Series) -> tuple[np.ndarray, np.ndarray]:
         """(training, validation) target rows of a target series of M rows; resolves the batch size.
@@ -486,13 +575,17 @@ class Forecaster:
             ),
             validation=validation,
             intervals=intervals,
+            season=self.season,
         )
 
     def _one_step(self, prices: np.ndarray, scaler: Scaler, targets: np.ndarray) -> np.ndarray:
         """One-step-ahead forecasts (len(targets), F) in prices for the given target rows."""
         W = self.config.window
         hist = histories(prices, W, self.target, targets)  # (B, W + off, F)
-        return recursive_forecast(self.params, scaler, self.target, W, hist, 1)[:, 0]  # (B, F)
+        last = targets - 1 + self.target.offset  # (B,) each history's last price row (its phase with a season)
+        return recursive_forecast(self.params, scaler, self.target, W, hist, 1, season=self.season, last_phase=last)[
+            :, 0
+        ]  # (B, F)
 
     def _validate(self, prices, scaler, train_t, val_t) -> ValidationInfo:
         """One-step-ahead MAE/RMSE/MASE of the model, naive and drift on the validation part."""
@@ -537,7 +630,10 @@ class Forecaster:
             return None
         W, off = self.config.window, self.target.offset
         hist = histories(prices, W, self.target, val_t)  # (V, W + off, F)
-        forecasts = recursive_forecast(self.params, scaler, self.target, W, hist, H)[:, :, 0]  # (V, H)
+        last = val_t - 1 + off  # (V,) each history's last price row
+        forecasts = recursive_forecast(
+            self.params, scaler, self.target, W, hist, H, season=self.season, last_phase=last
+        )[:, :, 0]  # (V, H)
         # log-return needs prices > 0, so the log is safe
         return intervals.calibrate(forecasts, prices[:, 0], val_t + off, self.target is Target.LOG_RETURN)
 
@@ -565,8 +661,11 @@ class Forecaster:
         else:
             prices = self._newer_prices(values)
         hist = prices[None, -(W + off) :]  # (1, W + off, F)
+        phase = self.last_phase(None if values is None else len(prices), dates)
         with np.errstate(over="ignore", invalid="ignore"):  # checked by value below
-            out = recursive_forecast(self.params, info.scaler, self.target, W, hist, days)[0, :, 0]  # (days,)
+            out = recursive_forecast(
+                self.params, info.scaler, self.target, W, hist, days, season=self.season, last_phase=phase
+            )[0, :, 0]  # (days,)
         if not np.isfinite(out).all():
             k = int(np.argmax(~np.isfinite(out)))  # steps that are still finite
             raise OptionError(
@@ -595,6 +694,18 @@ class Forecaster:
             history_dates=dates[-min(len(prices), 120) :] if dates is not None else None,
             timezone=info.data.timezone,
         )
+
+    def last_phase(self, rows: int | None = None, dates: np.ndarray | None = None) -> int | None:
+        """The season phase of the last row of the training data (`rows` None) or of newer data of `rows` rows.
+
+        None without a season. Newer data with dates are placed by their last date; without dates
+        their first row is taken as the training data's first (seasons.last_phase).
+        """
+        if self.season is None or self.info is None:
+            return None
+        info = self.info
+        model_last = info.tail.dates[-1] if info.tail.dates is not None else None
+        return seasons.last_phase(self.season.length, info.data.rows, model_last, info.data.frequency, dates, rows)
 
     def _newer_prices(self, values: np.ndarray) -> np.ndarray:
         """Newer prices (N, F) to forecast from, checked: the model's columns, enough rows, finite and usable."""
@@ -638,4 +749,5 @@ class Forecaster:
         params, info = modelfile.read(path)
         forecaster = cls(info.config, info.target)
         forecaster.params, forecaster.info = params, info
+        forecaster.season = info.season  # None for a model file without one (all files before seasons)
         return forecaster

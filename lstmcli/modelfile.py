@@ -32,6 +32,7 @@ from lstmcli import __version__
 from lstmcli.errors import LstmError, ModelFileError
 from lstmcli.files import write_atomically
 from lstmcli.periods import FREQUENCY_NAMES
+from lstmcli.seasons import PHASE_INPUTS, SeasonInfo
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import Scaler, Target, check_target
 
@@ -46,9 +47,11 @@ def _param_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
     for name, n in (("features", F), ("hidden", H), ("layers", L), ("outputs", O)):
         if type(n) is not int or not 1 <= n <= 1_000_000:  # a hostile file must not make us loop or allocate
             raise TypeError(f"a valid {name!r} (found {n!r})")
+    season = meta.get("season")  # a model with phase inputs reads 2 more columns than it predicts
+    extra = len(PHASE_INPUTS) if isinstance(season, dict) and season.get("phase_inputs") is True else 0
     shapes: dict[str, tuple[int, ...]] = {}
     for k in range(L):
-        shapes[f"weight_ih_l{k}"] = (4 * H, F if k == 0 else H)
+        shapes[f"weight_ih_l{k}"] = (4 * H, F + extra if k == 0 else H)
         shapes[f"weight_hh_l{k}"] = (4 * H, H)
         shapes[f"bias_ih_l{k}"] = (4 * H,)
         shapes[f"bias_hh_l{k}"] = (4 * H,)
@@ -500,6 +503,7 @@ class ModelInfo:
     tool: str = "lstmcli"
     tool_version: str = __version__
     format_version: int = FORMAT_VERSION
+    season: SeasonInfo | None = None  # None: no season (and every model file written before seasons)
 
     @property
     def features(self) -> int:
@@ -536,6 +540,7 @@ class ModelInfo:
         if meta["horizon_strategy"] != HORIZON_STRATEGY:
             raise ValueError(f"the horizon strategy {meta['horizon_strategy']!r} is not {HORIZON_STRATEGY!r}")
         intervals = meta.get("intervals")
+        season = meta.get("season")
         return cls(
             config=config,
             target=target,
@@ -550,6 +555,7 @@ class ModelInfo:
             tool=_text(meta, "tool"),
             tool_version=_text(meta, "tool_version"),
             format_version=int(meta.get("format_version", FORMAT_VERSION)),
+            season=None if season is None else SeasonInfo.from_dict(season),
         )
 
     def to_dict(self) -> dict:
@@ -573,4 +579,5 @@ class ModelInfo:
                 "intervals": None if self.intervals is None else self.intervals.to_dict(),
                 "format_version": self.format_version,
             }
+            | ({} if self.season is None else {"season": self.season.to_dict()})  # absent: a file as before seasons
         )

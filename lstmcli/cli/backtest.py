@@ -17,6 +17,7 @@ from lstmcli.cli.common import (
     DayfirstOpt,
     IdColumnOpt,
     ProgressBar,
+    SeasonOpt,
     SeriesOpt,
     check_one_stdout,
     read_series,
@@ -42,14 +43,7 @@ def backtest(
             "(every N origins, on all data before the origin)."
         ),
     ] = "never",
-    season: Annotated[
-        int | None,
-        typer.Option(
-            help="Season length for seasonal naive and MASE (1 = none). "
-            "\\[default: from the dates, if autocorrelation confirms it]",
-            show_default=False,
-        ),
-    ] = None,
+    season: SeasonOpt = "auto",
     interval: Annotated[float, typer.Option(help="Coverage of the LSTM's prediction interval to score.")] = 0.9,
     column: Annotated[
         str | None, typer.Option(help="Column to forecast. \\[default: as lstm train]", show_default=False)
@@ -124,9 +118,15 @@ def backtest(
     Example: lstm backtest sample_data/daily_stock.csv --days 5
     """
     from lstmcli.backtest import BacktestSpec, parse_refit
+    from lstmcli.seasons import parse_season
 
     spec = BacktestSpec(
-        days=days, test_fraction=test_fraction, every=every, refit=parse_refit(refit), season=season, interval=interval
+        days=days,
+        test_fraction=test_fraction,
+        every=every,
+        refit=parse_refit(refit),
+        season=parse_season(season),
+        interval=interval,
     )
     spec.validate()  # cheap mistakes first, before reading anything
     check_one_stdout(json_out, output)
@@ -169,8 +169,11 @@ def backtest(
     # values can be <= 0 is a property of the kind of series, not a forecast)
     target, why = resolve_target(target or AUTO, series.values)
     if batch_size is None:  # the data-dependent default, on the rows the (first) fit sees
+        from lstmcli.forecast import auto_window
+
         cut, _ = plan(len(series.values), spec)
-        config.batch_size = batch_size_for(cut, config.window, config.val_fraction, target)
+        W = config.window if window is not None else auto_window(cut, config.window, target, config.val_fraction)
+        config.batch_size = batch_size_for(cut, W, config.val_fraction, target)
     with ProgressBar(
         err,
         quiet,
@@ -193,6 +196,7 @@ def backtest(
             column=series.columns[0],
             source=series.source,
             on_progress=None if quiet else lambda done, what: bar.update(done, what=what),
+            auto_window=window is None,  # as lstm train: the longest window up to 30 the rows allow
         )
     if output is not None:
         from lstmcli.backtest import per_origin_rows

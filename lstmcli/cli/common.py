@@ -72,6 +72,15 @@ DateFormatOpt = Annotated[
     str | None,
     typer.Option(help="strftime format every date must match, e.g. %d.%m.%Y.", show_default=False),
 ]
+SeasonOpt = Annotated[
+    str,
+    typer.Option(
+        "--season",
+        metavar="auto|none|N",
+        help="Season length in steps: auto (the dates' usual season, e.g. 12 for months, if the training "
+        "part's autocorrelation confirms it; none on business days), none, or a number >= 2 such as 12.",
+    ),
+]
 JobsOpt = Annotated[
     int | None,
     typer.Option(

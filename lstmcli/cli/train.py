@@ -12,6 +12,7 @@ from lstmcli.cli.common import (
     IdColumnOpt,
     ModelOpt,
     ProgressBar,
+    SeasonOpt,
     SeriesOpt,
     StopFlag,
     model_path,
@@ -72,6 +73,7 @@ def train(
     patience: Annotated[int, typer.Option(help="Epochs without improvement before stopping.")] = 10,
     model: ModelOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    season: SeasonOpt = "auto",
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -79,9 +81,13 @@ def train(
     validates on the newest part, and prints how the model's one-step forecasts compare with
     the naive forecast (tomorrow = today). Ctrl-C stops early and keeps the best model so far.
 
+    With a season (--season auto finds one in monthly, quarterly, weekly, daily or hourly data)
+    the network also reads the position in the season, and the summary says which season and why.
+
     Example: lstm train sample_data/daily_stock.csv --window 30 --seed 1
     """
     from lstmcli.forecast import Forecaster
+    from lstmcli.seasons import parse_season
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target
 
@@ -99,6 +105,7 @@ def train(
     config.validate()  # cheap mistakes first, before reading anything
     if target != AUTO:
         check_target(target)
+    season = parse_season(season)
     path = model_path(model)
     if path.is_dir():
         raise LstmError(f"--model {path} is a directory", hint="give a file name such as lstm-model.npz")
@@ -109,7 +116,7 @@ def train(
     how = reading(series_name, id_column, dayfirst, date_format)
     series = read_series(csv, column=column, date_column=date_column, features=split_names(features), **how)
 
-    forecaster = Forecaster(config, target, auto_window=window is None)
+    forecaster = Forecaster(config, target, auto_window=window is None, season=season)
     with (
         StopFlag() as stop,
         ProgressBar(
