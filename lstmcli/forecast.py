@@ -428,6 +428,25 @@ class Forecaster:
         self.config.validate()
         series = _as_series(values, dates, columns, frequency, source, sha256)
         _check_prices(series)
+        requested, auto = self.config, self.season_method == seasons.AUTO
+        self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading)
+        if auto and self.season is not None and not self.result.interrupted:
+            # a season was found: also fit with the seasonal adjustment, keep the lower validation MAE
+            first = dict(self.__dict__)
+            self.config = requested
+            self._fit_series(series, "phase+adjust", on_epoch, should_stop, reading)
+            without, adjusted = first["info"].validation.model.mae, self.info.validation.model.mae
+            if not adjusted < without:
+                self.__dict__.update(first)
+            self.choices["season"] = (
+                f"{self.season.describe()} (chosen on validation: one-step MAE {adjusted:.4g} with a "
+                f"seasonal adjustment, {without:.4g} without)"
+            )
+        return self
+
+    def _fit_series(self, series: _Series, method: str, on_epoch, should_stop, reading: dict | None) -> None:
+        """One fit of `series` whose season (when one is found) gives the network `method`'s inputs."""
+        self._method = method
         self._resolve(series)
         z = to_target(series.prices, self.target, series.source, series.columns)  # (M, F): the target series
         train_t, val_t = self._split(len(z), series)
@@ -445,7 +464,6 @@ class Forecaster:
         self.params, self.result = result.params, result
         validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted)
         self.info = self._describe(series, scaler, train_t, val_t, result, validation, intervals, reading or {})
-        return self
 
     def _resolve(self, series: _Series) -> None:
         """Resolve `--target auto` and the auto window from the data; `choices` records why."""
@@ -474,7 +492,7 @@ class Forecaster:
             if self.requested_season == seasons.AUTO:
                 self.choices["season"] = why
             return z, np.empty((len(z), 0))
-        self.season = seasons.fit_season(m, why, p, self.season_method, self.target is not Target.DIFF)
+        self.season = seasons.fit_season(m, why, p, self._method, self.target is not Target.DIFF)
         self.choices["season"] = self.season.describe()
         off = self.target.offset
         if self.season.adjust is not None:

@@ -68,7 +68,7 @@ def detect_season(values: np.ndarray, frequency: str | None) -> tuple[int, str]:
         )
     p = np.asarray(values, dtype=np.float64)
     if len(p) < 3 * m + 2:
-        return 1, f"no season: {len(p)} rows before the test window are too few to confirm a season of {m}"
+        return 1, f"no season: {len(p)} rows are too few to confirm a season of {m} (it takes {3 * m + 2})"
     x = np.diff(np.log(p)) if np.all(p > 0) else np.diff(p)  # (n,)
     local = np.convolve(x, np.ones(m) / m, mode="same")  # (n,) level within one season
     r = (x - local)[m // 2 : len(x) - m // 2]
@@ -232,16 +232,17 @@ class SeasonInfo:
         return cls(m, reason, phase, adjust, indices)
 
 
-#: which of the candidate inputs `lstm train` gives the network once a season is found
-METHODS = ("phase", "adjust", "phase+adjust")
-DEFAULT_METHOD = "phase"
+#: what the network is given once a season is found: auto (the default) fits "phase" and
+#: "phase+adjust" and keeps the one with the lower one-step validation MAE (Forecaster.fit)
+METHODS = ("auto", "phase", "adjust", "phase+adjust")
+DEFAULT_METHOD = AUTO
 
 
 def fit_season(
     m: int, reason: str, train_values: np.ndarray, method: str = DEFAULT_METHOD, positive: bool = True
 ) -> SeasonInfo:
     """The SeasonInfo of season m for a target column whose training part is `train_values` (n,), row 0 phase 0."""
-    if method not in METHODS:
+    if method not in METHODS or method == AUTO:
         raise OptionError(f"season method {method!r} is not known", hint=f"use one of: {', '.join(METHODS)}")
     phase = "phase" in method
     if "adjust" not in method:

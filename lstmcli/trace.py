@@ -27,6 +27,7 @@ from lstmcli import engine, periods
 from lstmcli.errors import DataError, OptionError
 from lstmcli.forecast import Forecaster, model_input
 from lstmcli.modelfile import ModelInfo
+from lstmcli.seasons import SeasonInfo
 from lstmcli.transforms import Target, next_price, to_target
 
 
@@ -42,7 +43,7 @@ class Trace:
     dates: np.ndarray | None  # (T,) datetime64[s] of each step, None when the data has no dates
     prices: np.ndarray  # (T, F) raw price of each step (the row the step's input ends at)
     transformed: np.ndarray  # (T, F) target-series value: the price (level), its diff or log-return
-    scaled: np.ndarray  # (T, F) the network's input: (transformed - mean) / std
+    scaled: np.ndarray  # (T, F + E) the network's input: (transformed - mean) / std, then E season inputs
     head: np.ndarray  # (O,) the head's output, scaled: W_head h_T + b_head
     head_target: np.ndarray  # (O,) the head's output in target units (inverse-scaled)
     forecast: np.ndarray  # (F,) the forecast price of each column for the next step
@@ -55,6 +56,13 @@ class Trace:
     target: Target
     frequency: str | None
     source: str  # where the prices came from (the model file's stored tail, or a CSV)
+    input_names: list[str] | None = None  # (F + E,) names of the input columns: columns + "season sin", "season cos"
+    season: SeasonInfo | None = None  # the model's season, when it has one
+    phases: np.ndarray | None = None  # (T,) phase in the season of each step's row
+
+    def __post_init__(self) -> None:
+        if self.input_names is None:
+            self.input_names = list(self.columns)
 
     @property
     def steps(self) -> int:
@@ -160,11 +168,19 @@ def trace(
 
     scaler = info.scaler
     dtype = forecaster.params["weight_hh_l0"].dtype
-    z, x = model_input(scaler, kind, hist, dtype)  # (1, W, F) each
+    season = forecaster.season
+    phase = None  # the phase of the window's last row
+    if season is not None:
+        # stored tail: rows are the training data's rows; newer data: placed by its dates (Forecaster.last_phase)
+        phase = end if values is None else forecaster.last_phase(N, d) - (N - 1 - (end - first_row))
+    z, x = model_input(scaler, kind, hist, dtype, season, phase)  # (1, W, F), (1, W, F + E)
     prediction, record = engine.forward(forecaster.params, x)  # (1, O): the engine's own forward pass
-    last = hist[:, -1, :].astype(np.float64)  # (1, F)
+    seen = hist if season is None else season.adjusted(hist, phase - (W + off - 1) + np.arange(W + off)[None])
+    last = seen[:, -1, :].astype(np.float64)  # (1, F) the (seasonally adjusted) price the step continues from
     head_target = scaler.inverse(prediction.astype(np.float64))  # (1, O)
     price = next_price(last, head_target, kind)  # (1, F), as recursive_forecast's first step
+    if season is not None:
+        price[:, 0] = season.reseasoned(price[:, 0], phase + 1)  # back to prices, as recursive_forecast does
 
     nxt = end + 1 - first_row
     actual = prices[nxt].copy() if nxt < N else None
@@ -189,13 +205,16 @@ def trace(
         forecast=price[0],
         forecast_date=forecast_date,
         actual=actual,
-        last_price=last[0],
+        last_price=hist[0, -1].astype(np.float64),
         scale_mean=scaler.mean,
         scale_std=scaler.std,
         columns=columns,
         target=kind,
         frequency=frequency,
         source=where,
+        input_names=columns + list(season.input_names if season is not None else ()),
+        season=season,
+        phases=None if season is None else (phase - (W - 1) + np.arange(W)) % season.length,
     )
 
 
@@ -243,6 +262,8 @@ def to_dict(t: Trace, params: dict[str, np.ndarray], info: ModelInfo) -> dict:
         "model": {
             "target": str(t.target),
             "columns": t.columns,
+            "inputs": t.input_names,
+            "season": None if t.season is None else t.season.to_dict(),
             "window": c.window,
             "hidden": c.hidden,
             "layers": c.layers,
