@@ -24,7 +24,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -511,7 +511,8 @@ def run_backtest(
                 "best_epoch": t.best_epoch,
                 "one_step_validation_mase": forecaster.info.validation.model.mase,
                 "window": forecaster.config.window,
-                "season": None if forecaster.season is None else forecaster.season.describe(),
+                # the reason backtest found (the fit was given the season as a number)
+                "season": None if forecaster.season is None else replace(forecaster.season, reason=reason).describe(),
             }
         )
         if on_progress is not None:
