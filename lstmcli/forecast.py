@@ -14,6 +14,11 @@ in the model file and in the output. Every validation number is one-step-ahead, 
 units, beside the naive forecast (tomorrow = today) and drift (naive + the training trend).
 Prediction intervals come from the model's own validation errors (intervals.py).
 
+Seasons (seasons.py): `Forecaster(season="auto")` looks for a season on the training part at
+fit time. With one, the network also reads `season sin`/`season cos` of each row's phase (two
+input columns it does not predict; each fed-back step gets the next row's), and a second fit on
+the seasonally adjusted series is kept when its validation MAE is lower.
+
 NumPy only at import time: `lstm predict` never loads pandas.
 """
 
