@@ -29,7 +29,7 @@ from lstmcli.errors import OptionError
 #: the season a frequency suggests (then confirmed by autocorrelation on the training part)
 SEASON_BY_FREQUENCY = {"M": 12, "Q": 4, "W": 52, "D": 7, "B": 5, "h": 24}
 #: frequencies whose data get no season from `--season auto` at training time: business days are
-#: stock and index prices, whose weekday effects are too small for a network to learn profitably
+#: stock and index prices (issue 13: "none for stocks"); `--season 5` still sets one
 NO_AUTO_SEASON = frozenset({"B"})
 AUTO = "auto"
 NONE = "none"
@@ -124,7 +124,7 @@ def resolve_season(requested: str | int, values: np.ndarray, frequency: str | No
     n = len(values)
     if requested == AUTO:
         if frequency in NO_AUTO_SEASON:
-            return None, "no season: none is looked for on business days (stock prices); --season N sets one"
+            return None, "no season: not looked for on business days (stock prices)"
         m, why = detect_season(values, frequency)
         return (m if m > 1 else None), why
     if 2 * requested > n:

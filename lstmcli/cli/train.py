@@ -123,16 +123,21 @@ def train(
             err,
             quiet,
             total=epochs,
-            before="epoch {task.completed:>3}/{task.total}",
+            before="{task.fields[fit]}epoch {task.completed:>3}/{task.total}",
             bar_width=20,
             after="loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}",
-            fields=dict(train="-", val="-", best="-"),
+            fields=dict(train="-", val="-", best="-", fit=""),
         ) as bar,
     ):
+        fits = [0, 0]  # [fits started, last epoch]: a season's second fit (on adjusted values) starts at epoch 1
 
         def on_epoch(r) -> None:
+            if r.epoch <= fits[1] or not fits[0]:
+                fits[0] += 1
+            fits[1] = r.epoch
             bar.update(
                 r.epoch,
+                fit="" if fits[0] == 1 else f"fit {fits[0]}: ",
                 train=f"{r.train_loss:.4f}",
                 val=f"{r.val_loss:.4f}",
                 best=f"{r.best_val_loss:.4f} (epoch {r.best_epoch})",

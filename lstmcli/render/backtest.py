@@ -49,9 +49,7 @@ def summary_table(result):
         f"Backtest of {user_text(repr(r.column))}: {len(r.origins):,} origins{span}, "
         f"1-{r.spec.days} {unit} ahead, "
         f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {r.config.hidden} units, "
-        f"{r.target}, batch {r.config.batch_size}"
-        + _lstm_season(r)
-        + ")"
+        f"{r.target}, batch {r.config.batch_size}" + _lstm_season(r) + ")"
     )
     table = Table(title=title, title_justify="left", caption_justify="left")
     table.add_column("model", no_wrap=True)
