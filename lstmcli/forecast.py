@@ -728,7 +728,15 @@ class Forecaster:
             return None
         info = self.info
         model_last = info.tail.dates[-1] if info.tail.dates is not None else None
-        return seasons.last_phase(self.season.length, info.data.rows, model_last, info.data.frequency, dates, rows)
+        return seasons.last_phase(
+            self.season.length,
+            info.data.rows,
+            model_last,
+            info.data.frequency,
+            dates,
+            rows,
+            countable=info.data.session is None,  # intraday sessions: nights are not steps
+        )
 
     def _newer_prices(self, values: np.ndarray) -> np.ndarray:
         """Newer prices (N, F) to forecast from, checked: the model's columns, enough rows, finite and usable."""

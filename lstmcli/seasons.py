@@ -278,18 +278,31 @@ def steps_between(a: np.datetime64, b: np.datetime64, frequency: str | None) -> 
 
 
 def last_phase(
-    m: int, rows: int, model_last_date, frequency: str | None, dates: np.ndarray | None = None, n: int | None = None
+    m: int,
+    rows: int,
+    model_last_date,
+    frequency: str | None,
+    dates: np.ndarray | None = None,
+    n: int | None = None,
+    countable: bool = True,
 ) -> int:
     """The phase of the last row of a series: the training data (`rows` rows) or a newer file.
 
-    A newer file of `n` rows with `dates` is placed by the steps between its last date and
-    the model's last training date; without dates (or when the steps cannot be counted) its
-    row 0 is taken as the training data's row 0.
+    A newer file of `n` rows with `dates` is placed by the model's last training date when the
+    file holds it (the rows after it continue the count), else by the steps of `frequency`
+    between the two last dates (`countable` False, e.g. intraday sessions with nights between
+    them: not counted). Without dates, or when neither works, its row 0 is taken as the
+    training data's row 0.
     """
     if n is None:  # the training data itself
         return (rows - 1) % m
     if dates is not None and model_last_date is not None and len(dates):
-        k = steps_between(model_last_date, dates[-1], frequency)
+        d = np.asarray(dates).astype("datetime64[s]")
+        last = np.datetime64(model_last_date, "s")
+        i = int(np.searchsorted(d, last))
+        if i < len(d) and d[i] == last:  # the file holds the model's last row
+            return (rows - 1 + (n - 1 - i)) % m
+        k = steps_between(last, d[-1], frequency) if countable else None
         if k is not None:
             return (rows - 1 + k) % m
     return (n - 1) % m

@@ -292,3 +292,26 @@ def test_season_is_documented(run):
         assert "--season" in r.stdout and "none" in r.stdout, verb
     assert "--season" in (root / "README.md").read_text()
     assert "--season" in (root / "CHANGELOG.md").read_text().split("\n## ")[1]  # the newest section
+
+
+def test_newer_data_holding_the_last_training_date_is_placed_by_it():
+    """A newer file is placed by the model's last training date when it holds it, with gaps in the dates elsewhere."""
+    assert seasons.last_phase(12, 120, np.datetime64("2019-12-01"), None, _monthly(140)[1][100:140], 40) == 139 % 12
+    # not holding it: counted in months from it; without dates: row 0 is the training data's row 0
+    d = _monthly(150)[1]
+    assert seasons.last_phase(12, 120, d[119], "M", d[125:140], 15) == 139 % 12
+    assert seasons.last_phase(12, 120, d[119], "M", None, 15) == 14 % 12
+    assert seasons.last_phase(12, 120, d[119], "h", d[125:140], 15, countable=False) == 14 % 12
+
+
+def test_features_and_a_season():
+    """Extra input columns and the season's: the season columns come last; only column 0 is adjusted."""
+    y, d = _monthly()
+    rng = np.random.default_rng(3)
+    values = np.column_stack([y, 1000 + rng.standard_normal(len(y)).cumsum()])  # (N, 2)
+    f = Forecaster(TINY, season_method="phase+adjust").fit(values, d, ["Sales", "Volume"])
+    assert f.params["weight_ih_l0"].shape[1] == 4 and f.params["head.weight"].shape[0] == 2
+    t = trace(f)
+    assert t.input_names == ["Sales", "Volume", "season sin", "season cos"]
+    np.testing.assert_allclose(t.forecast[0], f.predict(1).values[0], rtol=1e-12)
+    assert np.isfinite(f.predict(12).values).all()
