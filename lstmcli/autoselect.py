@@ -62,6 +62,7 @@ from lstmcli.errors import DataError, LstmError, OptionError, TrainingError
 from lstmcli.forecast import MIN_TRAIN_WINDOWS, Forecaster, _as_series, _check_prices, min_rows
 from lstmcli.leaderboard import DRIFT, NAIVE, SEASONAL_NAIVE, Entry, SelectionInfo
 from lstmcli.modelfile import DIRECT, HORIZON_STRATEGY, STRATEGIES
+from lstmcli.seasons import AUTO, NONE, resolve_season
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import Target, check_target
 
@@ -87,10 +88,11 @@ class Candidate:
     hidden: int
     strategy: str = HORIZON_STRATEGY  # "direct": the head emits `horizon` steps at once
     horizon: int | None = None  # a direct candidate's steps: the selection's H (None for recursive)
+    season: int | str = NONE  # the season found on the selection part (phase inputs, adjustment chosen on validation)
 
     @property
     def label(self) -> str:
-        shown = [f for f in fields(self)[3:] if getattr(self, f.name) not in (None, HORIZON_STRATEGY)]
+        shown = [f for f in fields(self)[3:] if getattr(self, f.name) not in (None, HORIZON_STRATEGY, NONE)]
         extra = ", ".join(f"{f.name} {getattr(self, f.name)}" for f in shown)
         return f"{self.target.value}, window {self.window}, {self.hidden} units" + (f", {extra}" if extra else "")
 
@@ -141,6 +143,7 @@ def dimensions(prices: np.ndarray, season: int, restrict: dict | None = None) ->
         "window": windows_for(season),
         "hidden": HIDDEN,
         "strategy": STRATEGIES,  # recursive and direct (trained to emit the selection's H steps)
+        "season": (season,) if season > 1 else (NONE,),  # as lstm train's --season auto, found on the selection part
     }
     for name, value in (restrict or {}).items():
         if name not in dims:
@@ -267,8 +270,9 @@ def _run(task: _Task, should_stop: Callable[[], bool] | None = None) -> _Outcome
             return _Outcome("interrupted")
         W, off = fc.config.window, fc.target.offset
         hist = np.stack([p[o - W - off : o] for o in task.origins])  # (O, W + off, F)
+        last = task.origins - 1 if fc.season is not None else None  # row numbers are phases: p[0] is phase 0
         with np.errstate(over="ignore", invalid="ignore"):
-            out = fc.paths(hist, task.horizon)[:, :, 0]  # (O, H)
+            out = fc.paths(hist, task.horizon, last_phase=last)[:, :, 0]  # (O, H)
     except LstmError as e:  # e.g. diverged: a failed candidate, not a failed selection
         return _Outcome("failed", seconds=time.perf_counter() - start, note=e.message)
     actual = p[task.origins[:, None] + np.arange(task.horizon)[None, :], 0]  # (O, H)
@@ -325,7 +329,10 @@ def select(
     # the season, on rows inside every candidate's training part (at most N - the smallest validation part)
     season_rows = N - max(2, math.ceil(N * vf))
     season, season_reason = detect_season(prices[: max(0, season_rows), 0], frequency)
-    cands = space(prices, season, restrict, horizon)
+    lstm_season = season  # the candidates' season: as `lstm train --season auto`, which never takes business days
+    if season > 1 and resolve_season(AUTO, prices[: max(0, season_rows), 0], frequency)[0] is None:
+        season_reason, lstm_season = f"{season_reason} (for the baselines; the LSTM gets none, as lstm train)", 1
+    cands = space(prices, lstm_season, restrict, horizon)
     p = plan(N, cands, horizon, vf)
     if p is None:
         need = min_rows_for(cands, horizon, vf)

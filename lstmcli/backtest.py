@@ -24,7 +24,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -33,11 +33,18 @@ from lstmcli.errors import DataError, OptionError
 from lstmcli.forecast import Forecaster
 from lstmcli.intervals import INTERVAL_LEVELS, interval_bounds, widest_interval
 from lstmcli.modelfile import DIRECT, HORIZON_STRATEGY
+from lstmcli.seasons import (  # noqa: F401  (autocorrelation, SEASON_BY_FREQUENCY: read here by older callers)
+    AUTO,
+    NONE,
+    SEASON_BY_FREQUENCY,
+    autocorrelation,
+    detect_season,
+    parse_season,
+    resolve_season,
+)
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import DEFAULT_TARGET, Target, check_target
 
-#: the season a frequency suggests (then confirmed by autocorrelation on the training part)
-SEASON_BY_FREQUENCY = {"M": 12, "Q": 4, "W": 52, "D": 7, "B": 5, "h": 24}
 #: what one step of each frequency is called in sentences
 STEP_WORDS = {
     "B": "business day",
@@ -82,7 +89,7 @@ class BacktestSpec:
     test_fraction: float = 0.2  # last share of the rows held out
     every: int = 1  # steps between origins
     refit: int | None = None  # refit the LSTM every N origins on all rows before the origin; None: never
-    season: int | None = None  # None: detect from the frequency + autocorrelation; 1: no season
+    season: str | int = AUTO  # "auto": detect from the frequency + autocorrelation; "none"; or a length >= 2
     interval: float = 0.9  # coverage of the prediction interval that is scored
     ma_window: int | None = None  # moving-average length; None: the season, else 5
 
@@ -93,13 +100,13 @@ class BacktestSpec:
             (0 < self.test_fraction < 1, "--test-fraction", self.test_fraction, "use a share such as 0.2"),
             (isinstance(self.every, int) and self.every >= 1, "--every", self.every, "use 1 (every step) or more"),
             (self.refit is None or self.refit >= 1, "--refit", self.refit, "use never, or a number of origins >= 1"),
-            (self.season is None or self.season >= 1, "--season", self.season, "use 1 for none, or e.g. 12"),
             (0 < self.interval < 1, "--interval", self.interval, "use a coverage such as 0.9"),
             (self.ma_window is None or self.ma_window >= 1, "ma_window", self.ma_window, "use at least 1"),
         ]
         for ok, name, value, hint in checks:
             if not ok:
                 raise OptionError(f"{name} {value} is not possible", hint=hint)
+        parse_season(self.season)  # auto, none or N >= 2; OptionError naming --season otherwise
         widest = round(INTERVAL_LEVELS[-1] - INTERVAL_LEVELS[0], 6)  # what every fit's stored errors give
         if self.interval > widest + 1e-9:  # not quietly scored as the widest under the name asked for
             raise OptionError(
@@ -125,50 +132,6 @@ def parse_refit(text: str | None) -> int | None:
             hint="use --refit never (train once) or --refit N to refit every N origins",
         )
     return n
-
-
-# ---------------------------------------------------------------------------------------
-# season
-
-
-def autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
-    """Sample autocorrelation (max_lag + 1,) of a 1-D series at lags 0..max_lag."""
-    x = np.asarray(x, dtype=np.float64) - np.mean(x)
-    den = float(np.dot(x, x))
-    if den == 0:
-        return np.r_[1.0, np.zeros(max_lag)]
-    return np.array([1.0] + [float(np.dot(x[k:], x[:-k])) / den for k in range(1, max_lag + 1)])
-
-
-def detect_season(values: np.ndarray, frequency: str | None) -> tuple[int, str]:
-    """(season, reason): the frequency's natural season if the data confirm it, else (1, why not).
-
-    The test runs on the changes of the series (log changes for positive series) with their
-    local level removed by a centred moving average one season long, so a trend or a slow
-    cycle does not pass for a season. The season is confirmed when the autocorrelation at
-    its lag is a local peak, at least 0.2, and above the 99% bound for white noise
-    (Bartlett: 2.58 * sqrt((1 + 2 * sum of squared autocorrelations below the lag) / n)).
-    """
-    m = SEASON_BY_FREQUENCY.get(frequency or "")
-    if m is None:
-        return (
-            1,
-            "no season: the dates have no regular frequency"
-            if frequency is None
-            else f"no season is usual for this frequency ({frequency})",
-        )
-    p = np.asarray(values, dtype=np.float64)
-    if len(p) < 3 * m + 2:
-        return 1, f"no season: {len(p)} rows before the test window are too few to confirm a season of {m}"
-    x = np.diff(np.log(p)) if np.all(p > 0) else np.diff(p)  # (n,)
-    local = np.convolve(x, np.ones(m) / m, mode="same")  # (n,) level within one season
-    r = (x - local)[m // 2 : len(x) - m // 2]
-    acf = autocorrelation(r, m + 1)  # (m + 2,)
-    bound = 2.58 * math.sqrt((1 + 2 * float(np.sum(acf[1:m] ** 2))) / len(r))
-    peak = acf[m] >= acf[m - 1] and acf[m] >= acf[m + 1]
-    if acf[m] >= max(0.2, bound) and peak:
-        return m, f"season {m} (autocorrelation {acf[m]:.2f} at lag {m})"
-    return 1, f"no season: autocorrelation at lag {m} is {acf[m]:.2f}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -417,6 +380,8 @@ def _lstm_block(
     on_epoch,
     strategy: str = HORIZON_STRATEGY,
     auto: dict | None = None,
+    season: str | int = NONE,
+    auto_window: bool = False,
     frequency: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, Forecaster]:
     """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds.
@@ -430,11 +395,19 @@ def _lstm_block(
 
         forecaster = fit_auto(values[:fit_rows], config=config, frequency=frequency, source=what, horizon=days, **auto)
     else:
-        forecaster = Forecaster(config, target, strategy=strategy, horizon=days if strategy == DIRECT else None)
-        forecaster.fit(values[:fit_rows], source=what, on_epoch=on_epoch)
+        forecaster = Forecaster(
+            config,
+            target,
+            auto_window=auto_window,
+            season=season,
+            strategy=strategy,
+            horizon=days if strategy == DIRECT else None,
+        )
+        forecaster.fit(values[:fit_rows], source=what, on_epoch=on_epoch, frequency=frequency)
     W, off = forecaster.config.window, forecaster.target.offset
     hist = np.stack([values[o - W - off : o] for o in origins])  # (O, W + off, F)
-    out = forecaster.paths(hist, days)[:, :, 0]  # (O, days)
+    last = np.asarray(origins) - 1  # each history's last row: values[0] is the fit's row 0 (phase 0)
+    out = forecaster.paths(hist, days, last_phase=last if forecaster.season is not None else None)[:, :, 0]
     info = forecaster.info.intervals
     if info is None:
         return out, None, None, forecaster
@@ -456,6 +429,7 @@ def run_backtest(
     on_progress: Callable[[float, str], None] | None = None,
     strategy: str = HORIZON_STRATEGY,
     auto: dict | None = None,
+    auto_window: bool = False,
 ) -> BacktestResult:
     """Backtest the LSTM (trained with `config`, learning `target`, forecasting by `strategy`) and the baselines.
 
@@ -463,6 +437,10 @@ def run_backtest(
     the share done (0..1) after every training epoch and at the end. `auto` (a dict of
     `autoselect.fit_auto` keywords, e.g. {"budget": 60, "jobs": 2}) runs `--auto` inside every
     fit, on the rows before that fit's cut only; `config` is then the base of every candidate.
+    `auto_window`: every fit shortens `config.window` as `lstm train` does without --window
+    (Forecaster(auto_window=True)). The season (`spec.season`) serves the baselines, the MASE
+    scale and the LSTM fits alike; `auto` is detected once on the rows before the test window
+    (for the LSTM, never on business days, as `lstm train` does).
     """
     spec = spec or BacktestSpec()
     config = config or TrainConfig()
@@ -476,6 +454,10 @@ def run_backtest(
     N = len(values)
     cut, origins = plan(N, spec)
     W, off = config.window, target.offset
+    if auto_window and auto is None:
+        from lstmcli.forecast import auto_window as longest_window
+
+        W = longest_window(cut, W, target, config.val_fraction, spec.days if strategy == DIRECT else 1)
     if auto is None and cut < W + off + 1:  # (--auto names its own minimum)
         raise DataError(
             f"{source}: only {cut} rows come before the test window, fewer than --window {W} needs",
@@ -483,11 +465,14 @@ def run_backtest(
         )
     p = values[:, 0]  # (N,)
 
-    if spec.season is None:
+    requested = parse_season(spec.season)
+    if requested == AUTO:
         season, reason = detect_season(p[:cut], frequency)
+        lstm_season = resolve_season(AUTO, p[:cut], frequency)[0] or NONE  # as lstm train: none on business days
+    elif requested == NONE:
+        season, reason, lstm_season = 1, "no season (--season none)", NONE
     else:
-        season = spec.season
-        reason = f"season {season} (given with --season)" if season > 1 else "no season (--season 1)"
+        season, reason, lstm_season = requested, f"season {requested} (given with --season)", requested
     if season > 1 and cut <= season:
         raise DataError(
             f"{source}: --season {season} needs more than {season} rows before the test window; there are {cut}",
@@ -519,7 +504,20 @@ def run_backtest(
 
             auto = {**auto, "on_candidate": on_candidate}
         out, lo, hi, forecaster = _lstm_block(
-            values, fit_rows, block, config, target, days, spec.interval, source, on_epoch, strategy, auto, frequency
+            values,
+            fit_rows,
+            block,
+            config,
+            target,
+            days,
+            spec.interval,
+            source,
+            on_epoch,
+            strategy,
+            auto,
+            lstm_season,
+            auto_window,
+            frequency,
         )
         lstm_forecasts[k : k + step] = out
         if lo is None:
@@ -533,6 +531,9 @@ def run_backtest(
                 "epochs_run": t.epochs_run,
                 "best_epoch": t.best_epoch,
                 "one_step_validation_mase": forecaster.info.validation.model.mase,
+                "window": forecaster.config.window,
+                # the reason backtest found (the fit was given the season as a number)
+                "season": None if forecaster.season is None else replace(forecaster.season, reason=reason).describe(),
             }
             | ({} if auto is None else {"auto": forecaster.info.selection.to_dict()})
         )
@@ -550,7 +551,7 @@ def run_backtest(
         cov, cov_steps = coverage(actual, lower, upper)
     return BacktestResult(
         spec=spec,
-        config=config if auto is None else forecaster.config,  # --auto: the last fit's choice (all in fit_runs)
+        config=forecaster.config,  # as the (last) fit resolved it: the auto window, the batch size, --auto's choice
         target=target if auto is None else forecaster.target,
         rows=N,
         cut=cut,

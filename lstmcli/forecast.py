@@ -17,6 +17,11 @@ the model file and in the output. Every validation number is one-step-ahead, in 
 units, beside the naive forecast (tomorrow = today) and drift (naive + the training trend).
 Prediction intervals come from the model's own validation errors (intervals.py).
 
+Seasons (seasons.py): `Forecaster(season="auto")` looks for a season on the training part at
+fit time. With one, the network also reads `season sin`/`season cos` of each row's phase (two
+input columns it does not predict; each fed-back step gets the next row's), and a second fit on
+the seasonally adjusted series is kept when its validation MAE is lower.
+
 NumPy only at import time: `lstm predict` never loads pandas.
 """
 
@@ -30,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstmcli import engine, intervals, metrics, modelfile, periods
+from lstmcli import engine, intervals, metrics, modelfile, periods, seasons
 from lstmcli.defaults import batch_size_for_windows, split_sizes
 from lstmcli.errors import DataError, OptionError, TrainingError
 from lstmcli.intervals import (  # noqa: F401  (MIN_INTERVAL_ORIGINS: the CLI's note reads it here)
@@ -55,6 +60,7 @@ from lstmcli.modelfile import (
     TrainingInfo,
     ValidationInfo,
 )
+from lstmcli.seasons import SeasonInfo
 from lstmcli.training import EpochReport, TrainConfig, TrainResult, train
 from lstmcli.transforms import (
     AUTO,
@@ -77,14 +83,35 @@ def _iso(d: np.datetime64 | None) -> str | None:
     return None if d is None else str(np.datetime64(d, "s"))
 
 
-def model_input(scaler: Scaler, kind: Target, history: np.ndarray, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+def model_input(
+    scaler: Scaler,
+    kind: Target,
+    history: np.ndarray,
+    dtype: np.dtype,
+    season: SeasonInfo | None = None,
+    last_phase: np.ndarray | int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """The network's input for B histories of prices (B, W + offset, F), the one way to build it.
 
-    Returns (target series (B, W, F) in float64, scaled input (B, W, F) in `dtype`);
-    `recursive_forecast` and `lstm inspect --step-trace` (trace.py) both use it.
+    Returns (target series (B, W, F) in float64, scaled input (B, W, F + E) in `dtype`), E the
+    season's extra input columns (season sin, season cos; 0 without a season). With a season,
+    `last_phase` (B,) is the phase of each history's last row; a seasonally adjusted model sees
+    the adjusted prices. `recursive_forecast` and `lstm inspect --step-trace` (trace.py) both use it.
     """
+    if season is not None:
+        history = season.adjusted(history, _phases(history.shape[1], last_phase))  # (B, W + off, F)
     z = to_target(history, kind, axis=1)  # (B, W, F)
-    return z, scaler.transform(z).astype(dtype)  # (B, W, F) each
+    x = scaler.transform(z)  # (B, W, F)
+    if season is not None and season.phase_inputs:
+        ph = _phases(history.shape[1], last_phase)[:, kind.offset :]  # (B, W): each input row's own price row
+        x = np.concatenate([x, seasons.phase_columns(ph, season.length)], axis=-1)  # (B, W, F + 2)
+    return z, x.astype(dtype)
+
+
+def _phases(n: int, last_phase) -> np.ndarray:
+    """(B, n) phases of n consecutive rows ending at phases `last_phase` (B,) (unreduced: taken mod m where used)."""
+    last = np.atleast_1d(np.asarray(last_phase, dtype=np.int64))  # (B,)
+    return last[:, None] - (n - 1) + np.arange(n)[None, :]  # (B, n)
 
 
 def recursive_forecast(
@@ -95,24 +122,42 @@ def recursive_forecast(
     history: np.ndarray,
     days: int,
     chunk: int = 256,
+    season: SeasonInfo | None = None,
+    last_phase: np.ndarray | int | None = None,
 ) -> np.ndarray:
     """Forecast `days` steps for each of B histories (B, window + offset, F) of prices.
 
-    Returns (B, days, F) prices. Each step's prediction of every column is fed back in.
-    Histories are processed `chunk` at a time: memory stays bounded for any B, and at 256
-    the per-step buffers stay in cache (2x the windows/s of 2048 at H=64).
+    Returns (B, days, F) prices. Each step's prediction of every column is fed back in, with
+    the next row's season sin/cos when the model reads them; `last_phase` (B,) is the phase of
+    each history's last row (with a season). Histories are processed `chunk` at a time: memory
+    stays bounded for any B, and at 256 the per-step buffers stay in cache (2x the windows/s
+    of 2048 at H=64).
     """
     B, N, F = history.shape
     assert N == window + offset(kind), (N, window, offset(kind))
+    if season is not None:
+        last_phase = np.broadcast_to(np.asarray(last_phase, dtype=np.int64), (B,))
     if B > chunk:
         return np.concatenate(
             [
-                recursive_forecast(params, scaler, kind, window, history[b : b + chunk], days, chunk)
+                recursive_forecast(
+                    params,
+                    scaler,
+                    kind,
+                    window,
+                    history[b : b + chunk],
+                    days,
+                    chunk,
+                    season,
+                    None if season is None else last_phase[b : b + chunk],
+                )
                 for b in range(0, B, chunk)
             ]
         )
     dtype = params["weight_hh_l0"].dtype
-    _, x = model_input(scaler, kind, history, dtype)  # (B, W, F)
+    _, x = model_input(scaler, kind, history, dtype, season, last_phase)  # (B, W, F + E)
+    if season is not None:
+        history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     last = history[:, -1, :].astype(np.float64)  # (B, F)
     out = np.empty((B, days, F))
     for d in range(days):
@@ -120,22 +165,38 @@ def recursive_forecast(
         price = next_price(last, scaler.inverse(step), kind)  # (B, F)
         out[:, d] = price
         last = price
-        x = np.concatenate([x[:, 1:], step[:, None, :].astype(dtype)], axis=1)  # (B, W, F)
+        new = step[:, None, :]  # (B, 1, F)
+        if season is not None and season.phase_inputs:
+            new = np.concatenate([new, seasons.phase_columns(last_phase + d + 1, season.length)[:, None]], axis=-1)
+        x = np.concatenate([x[:, 1:], new.astype(dtype)], axis=1)  # (B, W, F + E)
+    if season is not None and season.adjust is not None:
+        out[:, :, 0] = season.reseasoned(out[:, :, 0], last_phase[:, None] + 1 + np.arange(days)[None, :])
     return out
 
 
 def direct_forecast(
-    params: dict[str, np.ndarray], scaler: Scaler, kind: Target, window: int, history: np.ndarray, days: int
+    params: dict[str, np.ndarray],
+    scaler: Scaler,
+    kind: Target,
+    window: int,
+    history: np.ndarray,
+    days: int,
+    season: SeasonInfo | None = None,
+    last_phase: np.ndarray | int | None = None,
 ) -> np.ndarray:
     """Forecast `days` (<= the head's outputs) steps of the target column for B histories (B, window + offset, F).
 
     Returns (B, days, 1) prices: one forward pass; the head's outputs are steps 1..O of the
-    target column's (scaled) target series, mapped back to prices step after step.
+    target column's (scaled) target series, mapped back to prices step after step (and, for a
+    seasonally adjusted model, re-seasoned by each step's phase, as `recursive_forecast` does).
     """
     B, N, _ = history.shape
     assert N == window + offset(kind), (N, window, offset(kind))
     dtype = params["weight_hh_l0"].dtype
-    _, x = model_input(scaler, kind, history, dtype)  # (B, W, F)
+    _, x = model_input(scaler, kind, history, dtype, season, last_phase)  # (B, W, F + E)
+    if season is not None:
+        last_phase = np.broadcast_to(np.asarray(last_phase, dtype=np.int64), (B,))
+        history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     steps = engine.predict(params, x).astype(np.float64)[:, :days]  # (B, days) scaled target of column 0
     z = steps * scaler.std[0] + scaler.mean[0]  # (B, days) target units
     last = history[:, -1, :1].astype(np.float64)  # (B, 1)
@@ -143,6 +204,8 @@ def direct_forecast(
     for d in range(days):
         last = next_price(last, z[:, d : d + 1], kind)  # (B, 1)
         out[:, d] = last
+    if season is not None and season.adjust is not None:
+        out[:, :, 0] = season.reseasoned(out[:, :, 0], last_phase[:, None] + 1 + np.arange(days)[None, :])
     return out
 
 
@@ -187,6 +250,14 @@ def min_rows(window: int, off: int, val_fraction: float, horizon: int = 1) -> in
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if enough(mid) else (mid + 1, hi)
     return window + off + lo + horizon - 1
+
+
+def auto_window(rows: int, window: int, kind: Target, val_fraction: float, horizon: int = 1) -> int:
+    """The auto window: `window` at most, shortened to the longest a series of `rows` rows gives
+    MIN_TRAIN_WINDOWS training windows for (unchanged when even a window of 1 does not fit);
+    `horizon`: the steps a direct head learns per window."""
+    longest = rows - min_rows(0, kind.offset, val_fraction, horizon)  # min_rows grows 1 for 1 with the window
+    return longest if 1 <= longest < window else window
 
 
 def histories(prices: np.ndarray, window: int, kind: Target, targets: np.ndarray) -> np.ndarray:
@@ -386,6 +457,8 @@ class Forecaster:
         auto_window: bool = False,
         strategy: str = HORIZON_STRATEGY,
         horizon: int | None = None,
+        season: str | int = seasons.AUTO,
+        season_method: str = seasons.DEFAULT_METHOD,
     ) -> None:
         """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
 
@@ -393,12 +466,18 @@ class Forecaster:
         window the series gives enough training windows for (the CLI's default when --window is absent).
         `strategy` "recursive" (the default) or "direct"; `horizon`: the steps a direct model
         emits (default DEFAULT_DIRECT_HORIZON; only with "direct").
+        `season`: "auto" (detected on the training part at fit time, `seasons.resolve_season`),
+        "none", or a length >= 2; `season_method` says what the network is given once a season is
+        found (`seasons.METHODS`: phase inputs, seasonal adjustment, or both).
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.config = config or TrainConfig()
         self.requested_target = AUTO if target == AUTO else check_target(target)
         self.target = DEFAULT_TARGET if target == AUTO else self.requested_target
         self.auto_window = auto_window
+        self.requested_season = seasons.parse_season(season)
+        self.season_method = season_method
+        self.season: SeasonInfo | None = None  # resolved at fit time, or read from the model file
         self.choices: dict[str, str] = {}  # what fit chose from the data, and why: {"target": ..., "window": ...}
         self.params: dict[str, np.ndarray] | None = None
         self.info: ModelInfo | None = None
@@ -429,13 +508,34 @@ class Forecaster:
         self.config.validate()
         series = _as_series(values, dates, columns, frequency, source, sha256)
         _check_prices(series)
+        requested, auto = self.config, self.season_method == seasons.AUTO
+        self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading)
+        if auto and self.season is not None and not self.result.interrupted:
+            # a season was found: also fit with the seasonal adjustment, keep the lower validation MAE
+            first = dict(self.__dict__)
+            self.config = requested
+            self._fit_series(series, "phase+adjust", on_epoch, should_stop, reading)
+            without, adjusted = first["info"].validation.model.mae, self.info.validation.model.mae
+            if not adjusted < without:
+                self.__dict__.update(first)
+            self.choices["season"] = (
+                f"{self.season.describe()} (chosen on validation: one-step MAE {adjusted:.4g} with a "
+                f"seasonal adjustment, {without:.4g} without)"
+            )
+        return self
+
+    def _fit_series(self, series: _Series, method: str, on_epoch, should_stop, reading: dict | None) -> None:
+        """One fit of `series` whose season (when one is found) gives the network `method`'s inputs."""
+        self._method = method
         self._resolve(series)
         z = to_target(series.prices, self.target, series.source, series.columns)  # (M, F): the target series
         train_t, val_t = self._split(len(z), series)
-        scaler = Scaler.fit(z[: self._last_label(train_t) + 1])  # training part only: no look-ahead
+        last_label = self._last_label(train_t)  # a direct head's windows learn rows up to here
+        z, extra = self._seasonal(series, z, last_label + self.target.offset)  # (M, F), (M, E)
+        scaler = Scaler.fit(z[: last_label + 1])  # training part only: no look-ahead
         direct = self.strategy == DIRECT
         result = train(
-            scaler.transform(z),
+            np.concatenate([scaler.transform(z), extra], axis=1),  # (M, F + E)
             train_t,
             val_t,
             self.config,
@@ -447,7 +547,6 @@ class Forecaster:
         self.params, self.result = result.params, result
         validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted)
         self.info = self._describe(series, scaler, train_t, val_t, result, validation, intervals, reading or {})
-        return self
 
     def _resolve(self, series: _Series) -> None:
         """Resolve `--target auto` and the auto window from the data; `choices` records why."""
@@ -457,11 +556,34 @@ class Forecaster:
             self.choices["target"] = why
         if self.auto_window:
             cfg, N = self.config, len(series.prices)
-            # min_rows grows 1 for 1 with the window
-            longest = N - min_rows(0, self.target.offset, cfg.val_fraction, self.horizon)
-            if 1 <= longest < cfg.window:
-                self.config = replace(cfg, window=longest)
+            W = auto_window(N, cfg.window, self.target, cfg.val_fraction, self.horizon)
+            if W != cfg.window:
+                self.config = replace(cfg, window=W)
                 self.choices["window"] = f"auto: {N} rows"
+
+    def _seasonal(self, series: _Series, z: np.ndarray, train_end: int) -> tuple[np.ndarray, np.ndarray]:
+        """Resolve the season on the training part (price rows 0..train_end); (target series, extra inputs).
+
+        With a seasonal adjustment the target series is rebuilt from the adjusted prices; the
+        extra inputs (M, E) are season sin/cos of each target row's price row (E = 0 without).
+        """
+        p = series.prices[: train_end + 1, 0]  # (n,) the training part of the target column
+        m, why = seasons.resolve_season(self.requested_season, p, series.frequency)
+        self.choices.pop("season", None)
+        self.season = None
+        if m is None:
+            if self.requested_season == seasons.AUTO:
+                self.choices["season"] = why
+            return z, np.empty((len(z), 0))
+        self.season = seasons.fit_season(m, why, p, self._method, self.target is not Target.DIFF)
+        self.choices["season"] = self.season.describe()
+        off = self.target.offset
+        if self.season.adjust is not None:
+            adjusted = self.season.adjusted(series.prices, np.arange(len(series.prices)))  # (N, F)
+            z = to_target(adjusted, self.target, series.source, series.columns)  # (M, F)
+        if not self.season.phase_inputs:
+            return z, np.empty((len(z), 0))
+        return z, seasons.phase_columns(np.arange(len(z)) + off, m)  # (M, 2)
 
     def _split(self, M: int, series: _Series) -> tuple[np.ndarray, np.ndarray]:
         """(training, validation) target rows of a target series of M rows; resolves the batch size.
@@ -565,23 +687,30 @@ class Forecaster:
             intervals=intervals,
             horizon_strategy=self.strategy,
             horizon=self.horizon,
+            season=self.season,
         )
 
-    def paths(self, hist: np.ndarray, days: int, scaler: Scaler | None = None) -> np.ndarray:
+    def paths(
+        self, hist: np.ndarray, days: int, scaler: Scaler | None = None, last_phase: np.ndarray | int | None = None
+    ) -> np.ndarray:
         """Forecasts (B, days, F or 1) in prices from B histories (B, W + offset, F): the one way the network forecasts.
 
         Column 0 is the target whatever the strategy (a direct model forecasts only it).
-        `scaler` defaults to the fitted one (`fit` passes it before `info` exists).
+        `scaler` defaults to the fitted one (`fit` passes it before `info` exists). With a
+        season, `last_phase` (B,) is the phase of each history's last row (its row number in the
+        training data's count; `last_phase()` places newer data).
         """
         W, scaler = self.config.window, scaler or self.info.scaler
-        if self.strategy == DIRECT:
-            return direct_forecast(self.params, scaler, self.target, W, hist, days)
-        return recursive_forecast(self.params, scaler, self.target, W, hist, days)
+        if self.season is not None and last_phase is None:
+            raise ValueError("a seasonal model needs the phase of each history's last row")
+        forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
+        return forecast(self.params, scaler, self.target, W, hist, days, season=self.season, last_phase=last_phase)
 
     def _one_step(self, prices: np.ndarray, scaler: Scaler, targets: np.ndarray) -> np.ndarray:
         """One-step-ahead forecasts (len(targets), F or 1) in prices for the given target rows."""
         hist = histories(prices, self.config.window, self.target, targets)  # (B, W + off, F)
-        return self.paths(hist, 1, scaler)[:, 0]  # (B, F or 1)
+        last = targets - 1 + self.target.offset  # (B,) each history's last price row (its phase with a season)
+        return self.paths(hist, 1, scaler, last)[:, 0]  # (B, F or 1)
 
     def _validate(self, prices, scaler, train_t, val_t) -> ValidationInfo:
         """One-step-ahead MAE/RMSE/MASE of the model, naive and drift on the validation part."""
@@ -628,7 +757,8 @@ class Forecaster:
             return None
         W, off = self.config.window, self.target.offset
         hist = histories(prices, W, self.target, val_t)  # (V, W + off, F)
-        forecasts = self.paths(hist, H, scaler)[:, :, 0]  # (V, H)
+        last = val_t - 1 + off  # (V,) each history's last price row
+        forecasts = self.paths(hist, H, scaler, last)[:, :, 0]  # (V, H)
         # log-return needs prices > 0, so the log is safe
         return intervals.calibrate(forecasts, prices[:, 0], val_t + off, self.target is Target.LOG_RETURN)
 
@@ -664,8 +794,9 @@ class Forecaster:
             prices = self._newer_prices(values)
             newer = self._rows_after_training(prices)
         hist = prices[None, -(W + off) :]  # (1, W + off, F)
+        phase = self.last_phase(None if values is None else len(prices), dates)
         with np.errstate(over="ignore", invalid="ignore"):  # checked by value below
-            out = self.paths(hist, days)[0, :, 0]  # (days,)
+            out = self.paths(hist, days, last_phase=phase)[0, :, 0]  # (days,)
         if not np.isfinite(out).all():
             k = int(np.argmax(~np.isfinite(out)))  # steps that are still finite
             raise OptionError(
@@ -680,7 +811,7 @@ class Forecaster:
             check_interval(interval, info.intervals)
             calibration = info.intervals
             if newer and calibration.recent_errors is not None:
-                calibration, recalibrated = self._recalibrated(prices, newer)
+                calibration, recalibrated = self._recalibrated(prices, newer, phase)
             lower, upper = interval_bounds(calibration, out, interval)
         else:
             interval = None
@@ -703,6 +834,26 @@ class Forecaster:
             recalibrated=recalibrated,
         )
 
+    def last_phase(self, rows: int | None = None, dates: np.ndarray | None = None) -> int | None:
+        """The season phase of the last row of the training data (`rows` None) or of newer data of `rows` rows.
+
+        None without a season. Newer data with dates are placed by their last date; without dates
+        their first row is taken as the training data's first (seasons.last_phase).
+        """
+        if self.season is None or self.info is None:
+            return None
+        info = self.info
+        model_last = info.tail.dates[-1] if info.tail.dates is not None else None
+        return seasons.last_phase(
+            self.season.length,
+            info.data.rows,
+            model_last,
+            info.data.frequency,
+            dates,
+            rows,
+            countable=info.data.session is None,  # intraday sessions: nights are not steps
+        )
+
     def _rows_after_training(self, prices: np.ndarray) -> int:
         """How many of the newer prices (N, F) come after the training data's last row; 0 when unknown.
 
@@ -718,8 +869,11 @@ class Forecaster:
         hits = np.flatnonzero((views == tail).all(axis=(1, 2)))
         return 0 if not len(hits) else len(prices) - (int(hits[-1]) + K)
 
-    def _recalibrated(self, prices: np.ndarray, newer: int) -> tuple[IntervalInfo, int]:
-        """The interval recalibrated with the errors of forecasts from origins after training; (info, origins used)."""
+    def _recalibrated(self, prices: np.ndarray, newer: int, phase: int | None = None) -> tuple[IntervalInfo, int]:
+        """The interval recalibrated with the errors of forecasts from origins after training; (info, origins used).
+
+        `phase`: with a season, the phase of the last row of `prices`.
+        """
         info, W, off = self.info, self.config.window, self.target.offset
         H = len(info.intervals.quantiles)
         N = len(prices)
@@ -728,7 +882,8 @@ class Forecaster:
             return info.intervals, 0
         rows = np.arange(first, N)  # (n,)
         with np.errstate(over="ignore", invalid="ignore"):
-            forecasts = self.paths(histories(prices, W, self.target, rows - off), H)[:, :, 0]  # (n, H)
+            last = None if phase is None else phase - (N - rows)  # (n,) phase of each history's last row
+            forecasts = self.paths(histories(prices, W, self.target, rows - off), H, last_phase=last)[:, :, 0]
         errs = intervals.errors(forecasts, prices[:, 0], rows, info.intervals.kind == "log-ratio")
         if not np.isfinite(errs[~np.isnan(errs)]).all():
             return info.intervals, 0
@@ -776,4 +931,5 @@ class Forecaster:
         params, info = modelfile.read(path)
         forecaster = cls(info.config, info.target, strategy=info.horizon_strategy, horizon=info.horizon)
         forecaster.params, forecaster.info = params, info
+        forecaster.season = info.season  # None for a model file without one (all files before seasons)
         return forecaster

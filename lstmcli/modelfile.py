@@ -33,6 +33,7 @@ from lstmcli.errors import LstmError, ModelFileError
 from lstmcli.files import write_atomically
 from lstmcli.leaderboard import SelectionInfo
 from lstmcli.periods import FREQUENCY_NAMES
+from lstmcli.seasons import PHASE_INPUTS, SeasonInfo
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import Scaler, Target, check_target
 
@@ -50,9 +51,11 @@ def _param_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
     for name, n in (("features", F), ("hidden", H), ("layers", L), ("outputs", O)):
         if type(n) is not int or not 1 <= n <= 1_000_000:  # a hostile file must not make us loop or allocate
             raise TypeError(f"a valid {name!r} (found {n!r})")
+    season = meta.get("season")  # a model with phase inputs reads 2 more columns than it predicts
+    extra = len(PHASE_INPUTS) if isinstance(season, dict) and season.get("phase_inputs") is True else 0
     shapes: dict[str, tuple[int, ...]] = {}
     for k in range(L):
-        shapes[f"weight_ih_l{k}"] = (4 * H, F if k == 0 else H)
+        shapes[f"weight_ih_l{k}"] = (4 * H, F + extra if k == 0 else H)
         shapes[f"weight_hh_l{k}"] = (4 * H, H)
         shapes[f"bias_ih_l{k}"] = (4 * H,)
         shapes[f"bias_hh_l{k}"] = (4 * H,)
@@ -557,6 +560,7 @@ class ModelInfo:
     tool_version: str = __version__
     format_version: int = FORMAT_VERSION
     selection: SelectionInfo | None = None  # `--auto`'s leaderboard (leaderboard.py); absent in other files
+    season: SeasonInfo | None = None  # None: no season (and every model file written before seasons)
 
     @property
     def features(self) -> int:
@@ -602,6 +606,7 @@ class ModelInfo:
         if not (isinstance(columns, list) and len(columns) == F and all(isinstance(c, str) for c in columns)):
             raise ValueError(f"the columns are not {F} names")
         intervals = meta.get("intervals")
+        season = meta.get("season")
         return cls(
             config=config,
             target=target,
@@ -619,6 +624,7 @@ class ModelInfo:
             tool_version=_text(meta, "tool_version"),
             format_version=int(meta.get("format_version", FORMAT_VERSION)),
             selection=None if meta.get("selection") is None else SelectionInfo.from_dict(meta["selection"]),
+            season=None if season is None else SeasonInfo.from_dict(season),
         )
 
     def to_dict(self) -> dict:
@@ -644,4 +650,5 @@ class ModelInfo:
             }
             | ({"horizon": self.horizon} if self.horizon_strategy == DIRECT else {})  # recursive files: as before
             | ({} if self.selection is None else {"selection": self.selection.to_dict()})
+            | ({} if self.season is None else {"season": self.season.to_dict()})  # absent: a file as before seasons
         )

@@ -27,6 +27,7 @@ from lstmcli import engine, periods
 from lstmcli.errors import DataError, OptionError
 from lstmcli.forecast import Forecaster, model_input
 from lstmcli.modelfile import DIRECT, ModelInfo
+from lstmcli.seasons import SeasonInfo
 from lstmcli.transforms import Target, next_price, to_target
 
 
@@ -43,7 +44,7 @@ class Trace:
     dates: np.ndarray | None  # (T,) datetime64[s] of each step, None when the data has no dates
     prices: np.ndarray  # (T, F) raw price of each step (the row the step's input ends at)
     transformed: np.ndarray  # (T, F) target-series value: the price (level), its diff or log-return
-    scaled: np.ndarray  # (T, F) the network's input: (transformed - mean) / std
+    scaled: np.ndarray  # (T, F + E) the network's input: (transformed - mean) / std, then E season inputs
     head: np.ndarray  # (O,) the head's output, scaled: W_head h_T + b_head
     head_target: np.ndarray  # (O,) the head's output in target units (inverse-scaled)
     forecast: np.ndarray  # (F,) the forecast price of each column for the next step
@@ -57,6 +58,14 @@ class Trace:
     frequency: str | None
     source: str  # where the prices came from (the model file's stored tail, or a CSV)
     direct_prices: np.ndarray | None = None  # (O,) a direct model: the price of each step its head emits
+    direct_adjusted: np.ndarray | None = None  # (O,) the same steps in the seasonally adjusted series, when adjusted
+    input_names: list[str] | None = None  # (F + E,) names of the input columns: columns + "season sin", "season cos"
+    season: SeasonInfo | None = None  # the model's season, when it has one
+    phases: np.ndarray | None = None  # (T,) phase in the season of each step's row
+
+    def __post_init__(self) -> None:
+        if self.input_names is None:
+            self.input_names = list(self.columns)
 
     @property
     def steps(self) -> int:
@@ -162,10 +171,16 @@ def trace(
 
     scaler = info.scaler
     dtype = forecaster.params["weight_hh_l0"].dtype
-    z, x = model_input(scaler, kind, hist, dtype)  # (1, W, F) each
+    season = forecaster.season
+    phase = None  # the phase of the window's last row
+    if season is not None:
+        # stored tail: rows are the training data's rows; newer data: placed by its dates (Forecaster.last_phase)
+        phase = end if values is None else forecaster.last_phase(N, d) - (N - 1 - (end - first_row))
+    z, x = model_input(scaler, kind, hist, dtype, season, phase)  # (1, W, F), (1, W, F + E)
     prediction, record = engine.forward(forecaster.params, x)  # (1, O): the engine's own forward pass
-    last = hist[:, -1, :].astype(np.float64)  # (1, F)
-    direct_prices = None
+    seen = hist if season is None else season.adjusted(hist, phase - (W + off - 1) + np.arange(W + off)[None])
+    last = seen[:, -1, :].astype(np.float64)  # (1, F) the (seasonally adjusted) price the step continues from
+    direct_prices = direct_adjusted = None
     if info.horizon_strategy == DIRECT:  # outputs are steps 1..O of column 0, as direct_forecast maps them
         head_target = prediction.astype(np.float64) * scaler.std[0] + scaler.mean[0]  # (1, O)
         direct_prices = np.empty(info.outputs)
@@ -173,10 +188,15 @@ def trace(
         for k in range(info.outputs):
             step_price = next_price(step_price, head_target[:, k : k + 1], kind)
             direct_prices[k] = step_price[0, 0]
-        price = direct_prices[None, :1]  # (1, 1): the first step, of the target column
+        if season is not None and season.adjust is not None:  # back to prices, as direct_forecast does
+            direct_adjusted = direct_prices.copy()
+            direct_prices = season.reseasoned(direct_prices, phase + 1 + np.arange(info.outputs))
+        price = direct_prices[None, :1].copy()  # (1, 1): the first step, of the target column
     else:
         head_target = scaler.inverse(prediction.astype(np.float64))  # (1, O)
         price = next_price(last, head_target, kind)  # (1, F), as recursive_forecast's first step
+        if season is not None:
+            price[:, 0] = season.reseasoned(price[:, 0], phase + 1)  # back to prices, as recursive_forecast does
 
     nxt = end + 1 - first_row
     actual = prices[nxt].copy() if nxt < N else None
@@ -201,7 +221,7 @@ def trace(
         forecast=price[0],
         forecast_date=forecast_date,
         actual=actual,
-        last_price=last[0],
+        last_price=hist[0, -1].astype(np.float64),
         scale_mean=scaler.mean,
         scale_std=scaler.std,
         columns=columns,
@@ -209,6 +229,10 @@ def trace(
         frequency=frequency,
         source=where,
         direct_prices=direct_prices,
+        direct_adjusted=direct_adjusted,
+        input_names=columns + list(season.input_names if season is not None else ()),
+        season=season,
+        phases=None if season is None else (phase - (W - 1) + np.arange(W)) % season.length,
     )
 
 
@@ -256,6 +280,8 @@ def to_dict(t: Trace, params: dict[str, np.ndarray], info: ModelInfo) -> dict:
         "model": {
             "target": str(t.target),
             "columns": t.columns,
+            "inputs": t.input_names,
+            "season": None if t.season is None else t.season.to_dict(),
             "window": c.window,
             "hidden": c.hidden,
             "layers": c.layers,

@@ -40,6 +40,7 @@ def test_space_targets_follow_the_data_and_windows_follow_the_season():
     assert sorted({c.window for c in space(up, 1)}) == list(autoselect.WINDOWS)
     assert len(space(up, 1)) == 2 * len(autoselect.WINDOWS) * len(autoselect.HIDDEN) * 2  # x recursive, direct
     assert {(c.strategy, c.horizon) for c in space(up, 1, horizon=7)} == {("recursive", None), ("direct", 7)}
+    assert {c.season for c in space(up, 12)} == {12} and {c.season for c in space(up, 1)} == {"none"}
 
 
 def test_space_runs_cheapest_first_and_restrict_pins_a_dimension():
@@ -58,11 +59,20 @@ def test_a_candidate_maps_onto_forecaster_keywords():
     fc = c.forecaster(TrainConfig(epochs=3, seed=4))
     assert (fc.config.window, fc.config.hidden, fc.config.epochs, fc.config.seed) == (9, 16, 3, 4)
     assert fc.requested_target == Target.DIFF
-    assert c.settings() == {"target": "diff", "window": 9, "hidden": 16, "strategy": "recursive", "horizon": None}
+    assert c.settings() == {
+        "target": "diff",
+        "window": 9,
+        "hidden": 16,
+        "strategy": "recursive",
+        "horizon": None,
+        "season": "none",
+    }
     assert c.label == "diff, window 9, 16 units"
     d = Candidate(Target.DIFF, 9, 16, "direct", 5)
     assert (d.forecaster(TrainConfig()).strategy, d.forecaster(TrainConfig()).horizon) == ("direct", 5)
     assert d.label == "diff, window 9, 16 units, strategy direct, horizon 5"
+    m = Candidate(Target.DIFF, 12, 16, season=12)
+    assert m.label == "diff, window 12, 16 units, season 12" and m.forecaster(TrainConfig()).requested_season == 12
 
 
 # ---------------------------------------------------------------------------------------- honesty

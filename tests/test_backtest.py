@@ -373,7 +373,7 @@ def test_cli_uses_the_data_dependent_batch_unless_given(run):
 
 def test_season_given_by_hand_overrides_detection():
     p = _monthly_seasonal(150)
-    r = run_backtest(p, TINY, "log-return", BacktestSpec(days=2, season=1), frequency="M")
+    r = run_backtest(p, TINY, "log-return", BacktestSpec(days=2, season="none"), frequency="M")
     assert r.season == 1 and r.reference == "naive" and "seasonal_naive" not in r.forecasts
     assert r.scale == pytest.approx(metrics.naive_scale(p[: r.cut]))
     r = run_backtest(p, TINY, "log-return", BacktestSpec(days=2, season=6), frequency=None)

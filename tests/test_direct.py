@@ -136,3 +136,19 @@ def test_no_validation_row_is_a_training_label():
     train_t, val_t = g._split(len(prices) - 1, type("S", (), {"prices": prices[:, None], "source": "x"})())
     assert train_t[-1] + 6 - 1 < val_t[0]  # the last label of training comes before the first validation row
     assert f.info.data.train_rows == train_t[-1] + 6 - 1 + 1 + 1  # last label row + 1 (offset) + 1 (a count)
+
+
+@pytest.mark.parametrize("method", ["phase", "phase+adjust"])
+def test_a_direct_model_with_a_season_forecasts_what_its_trace_shows(method):
+    from lstmcli.trace import trace
+
+    prices = _seasonal(240)
+    f = Forecaster(FAST, strategy="direct", horizon=12, season=12, season_method=method).fit(prices)
+    assert f.season is not None and (f.season.adjust is not None) == (method == "phase+adjust")
+    fc = f.predict(12)
+    t = trace(f)
+    np.testing.assert_allclose(t.direct_prices, fc.values, rtol=1e-9)
+    assert t.input_names[-2:] == ["season sin", "season cos"]
+    # from newer data: the phase continues by row count, so a longer file forecasts from its own end
+    later = f.predict(12, prices[:, None])
+    np.testing.assert_allclose(later.values, fc.values, rtol=1e-12)  # the same last rows, the same phases

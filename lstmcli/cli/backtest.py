@@ -20,6 +20,7 @@ from lstmcli.cli.common import (
     JobsOpt,
     PlotOpt,
     ProgressBar,
+    SeasonOpt,
     SeriesOpt,
     SheetOpt,
     StrategyOpt,
@@ -55,14 +56,7 @@ def backtest(
             autocompletion=complete_refit,
         ),
     ] = "never",
-    season: Annotated[
-        int | None,
-        typer.Option(
-            help="Season length for seasonal naive and MASE (1 = none). "
-            "\\[default: from the dates, if autocorrelation confirms it]",
-            show_default=False,
-        ),
-    ] = None,
+    season: SeasonOpt = "auto",
     interval: Annotated[float, typer.Option(help="Coverage of the LSTM's prediction interval to score.")] = 0.9,
     column: Annotated[
         str | None, typer.Option(help="Column to forecast. \\[default: as lstm train]", show_default=False)
@@ -151,9 +145,15 @@ def backtest(
     from lstmcli.backtest import BacktestSpec, parse_refit
     from lstmcli.forecast import check_strategy
     from lstmcli.modelfile import DIRECT
+    from lstmcli.seasons import parse_season
 
     spec = BacktestSpec(
-        days=days, test_fraction=test_fraction, every=every, refit=parse_refit(refit), season=season, interval=interval
+        days=days,
+        test_fraction=test_fraction,
+        every=every,
+        refit=parse_refit(refit),
+        season=parse_season(season),
+        interval=interval,
     )
     spec.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, days if strategy == DIRECT else None)
@@ -207,8 +207,12 @@ def backtest(
     # values can be <= 0 is a property of the kind of series, not a forecast)
     target, why = resolve_target(target or AUTO, series.values)
     if batch_size is None and not auto:  # the data-dependent default, on the rows the (first) fit sees
+        from lstmcli.forecast import auto_window
+
         cut, _ = plan(len(series.values), spec)
-        config.batch_size = batch_size_for(cut, config.window, config.val_fraction, target)
+        steps = days if strategy == DIRECT else 1  # a direct head learns `days` steps per window
+        W = config.window if window is not None else auto_window(cut, config.window, target, config.val_fraction, steps)
+        config.batch_size = batch_size_for(cut, W, config.val_fraction, target)
     with ProgressBar(
         err,
         quiet,
@@ -233,6 +237,7 @@ def backtest(
             on_progress=None if quiet else lambda done, what: bar.update(done, what=what),
             strategy=strategy,
             auto=None if not auto else {"budget": 60.0 if budget is None else budget, "jobs": jobs, "restrict": pinned},
+            auto_window=window is None,  # as lstm train: the longest window up to 30 the rows allow
         )
     if plot is not None:  # files first: a closed pipe on stdout must not lose them
         from lstmcli.render.plot import save_backtest_plot

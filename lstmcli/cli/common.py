@@ -95,6 +95,15 @@ PlotOpt = Annotated[
         show_default=False,
     ),
 ]
+SeasonOpt = Annotated[
+    str,
+    typer.Option(
+        "--season",
+        metavar="auto|none|N",
+        help="Season length in steps: auto (the dates' usual season, e.g. 12 for months, if the training "
+        "part's autocorrelation confirms it; none on business days), none, or a number >= 2 such as 12.",
+    ),
+]
 JobsOpt = Annotated[
     int | None,
     typer.Option(

@@ -15,6 +15,7 @@ from lstmcli.cli.common import (
     JobsOpt,
     ModelOpt,
     ProgressBar,
+    SeasonOpt,
     SeriesOpt,
     SheetOpt,
     StopFlag,
@@ -110,6 +111,7 @@ def train(
         ),
     ] = False,
     calendar: CalendarOpt = None,
+    season: SeasonOpt = "auto",
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -119,6 +121,8 @@ def train(
 
     --auto chooses the target, window and hidden size itself (see --auto below) and prints a
     leaderboard beside naive, seasonal naive and drift.
+    With a season (--season auto finds one in monthly, quarterly, weekly, daily or hourly data)
+    the network also reads the position in the season, and the summary says which season and why.
 
     Example: lstm train sample_data/daily_stock.csv --window 30 --seed 1
     Example: lstm train sample_data/monthly_seasonal.csv --auto --budget 60
@@ -126,6 +130,7 @@ def train(
     For scripts: lstm train prices.csv --json -q > summary.json
     """
     from lstmcli.forecast import Forecaster, check_strategy
+    from lstmcli.seasons import parse_season
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target
 
@@ -151,6 +156,7 @@ def train(
         from lstmcli.parallel import check_jobs
 
         check_jobs(jobs)
+    season = parse_season(season)
     path = model_path(model)
     if path.is_dir():
         raise LstmError(f"--model {path} is a directory", hint="give a file name such as lstm-model.npz")
@@ -171,7 +177,9 @@ def train(
 
         calendar = calendar_note(calendar, series)
 
-    forecaster = Forecaster(config, target, auto_window=window is None, strategy=strategy, horizon=horizon)
+    forecaster = Forecaster(
+        config, target, auto_window=window is None, season=season, strategy=strategy, horizon=horizon
+    )
     with (
         StopFlag() as stop,
         cli_auto.candidate_bar(err, quiet)
@@ -180,16 +188,21 @@ def train(
             err,
             quiet,
             total=epochs,
-            before="epoch {task.completed:>3}/{task.total}",
+            before="{task.fields[fit]}epoch {task.completed:>3}/{task.total}",
             bar_width=20,
             after="loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}",
-            fields=dict(train="-", val="-", best="-"),
+            fields=dict(train="-", val="-", best="-", fit=""),
         ) as bar,
     ):
+        fits = [0, 0]  # [fits started, last epoch]: a season's second fit (on adjusted values) starts at epoch 1
 
         def on_epoch(r) -> None:
+            if r.epoch <= fits[1] or not fits[0]:
+                fits[0] += 1
+            fits[1] = r.epoch
             bar.update(
                 r.epoch,
+                fit="" if fits[0] == 1 else f"fit {fits[0]}: ",
                 train=f"{r.train_loss:.4f}",
                 val=f"{r.val_loss:.4f}",
                 best=f"{r.best_val_loss:.4f} (epoch {r.best_epoch})",

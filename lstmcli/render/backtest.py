@@ -24,6 +24,15 @@ def _num(v: float | None, fmt: str) -> str:
     return "-" if v is None or not math.isfinite(v) else format(v, fmt)
 
 
+def _lstm_season(r) -> str:
+    """`, season 12 with phase inputs ...` when the LSTM fits had a season (that of the last fit)."""
+    last = r.fit_configs[-1].get("season") if r.fit_configs else None
+    if not last:
+        return ""
+    given = last.split("; ", 1)[1] if "; " in last else ""
+    return f", season {r.season}" + (f" with {given}" if given else "")
+
+
 def summary_table(result):
     """One row per model: overall MAE, RMSE, MAPE, sMAPE, MASE, direction; best per column marked *."""
     r = result
@@ -41,7 +50,7 @@ def summary_table(result):
         f"Backtest of {user_text(repr(r.column))}: {plural(len(r.origins), 'origin')}{span}, "
         f"1-{r.spec.days} {unit} ahead, "
         f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {plural(r.config.hidden, 'unit')}, "
-        f"{r.target}, batch {r.config.batch_size})"
+        f"{r.target}, batch {r.config.batch_size}" + _lstm_season(r) + ")"
     )
     table = Table(title=title, title_justify="left", caption_justify="left")
     table.add_column("model", no_wrap=True)

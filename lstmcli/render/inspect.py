@@ -81,6 +81,8 @@ def step_heading(t: Trace, s: int) -> Text:
         if t.target != "level":
             text.append(f"  {TARGET_WORDS[t.target]} {_transformed(t, float(t.transformed[s, j]))}")
         text.append(f"  scaled input {_signed(float(t.scaled[s, j]))}")
+    for j in range(len(t.columns), len(t.input_names)):  # the season's inputs: season sin, season cos
+        text.append(f"  {t.input_names[j]} {_signed(float(t.scaled[s, j]))}")
     return text
 
 
@@ -144,6 +146,13 @@ def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str
         if t.target != "level":
             table.add_column(TARGET_WORDS[t.target], justify="right", no_wrap=True)
         table.add_column("scaled\ninput", justify="right", no_wrap=True)
+        if t.phases is not None and t.season.phase_inputs:  # one narrow column for both season inputs
+            table.add_column("season\nphase", justify="right", no_wrap=True)
+            m = t.season.length
+            table.caption = (
+                f"season phase k (of {m}): the network also reads {' and '.join(t.input_names[len(t.columns) :])} "
+                f"= sin(2 pi k/{m}) and cos(2 pi k/{m})"
+            )
     else:
         table.add_column("input\n(layer below)", justify="right")
     for header in ("forget\ngate", "input\ngate", "candidate", "output\ngate", "long-term\nafter", "short-term\nafter"):
@@ -157,6 +166,8 @@ def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str
             if t.target != "level":
                 row.append(_transformed(t, float(t.transformed[s, 0])))
             row.append(_signed(float(t.scaled[s, 0])))
+            if t.phases is not None and t.season.phase_inputs:
+                row.append(str(int(t.phases[s])))
         else:
             x = rec.inputs[s, 0]
             row.append(_signed(float(x[0])) if len(x) == 1 else f"{len(x)} values")
@@ -173,7 +184,7 @@ def explain_parts(t: Trace, params: dict[str, np.ndarray], s: int, selection: Se
             where = f"layer {k} unit {u}" if len(t.record.layers) > 1 or t.record.layers[k].cell.shape[-1] > 1 else ""
             when = f"Step {s + 1}/{t.steps}" + (f" ({_date(t, s)})" if t.dates is not None else "")
             heading = f"{when}{', ' + where if where else ''}: the three stages"
-            if k == 0 and len(t.columns) == 1:
+            if k == 0 and len(t.input_names) == 1:
                 heading += f" (input: scaled {t.columns[0]} {explain.num(float(t.scaled[s, 0]))})"
             v = explain.step_values(params, t.record.layers[k], layer=k, t=s, unit=u)
             parts.append(Text("\n" + heading, style="bold underline"))
@@ -199,7 +210,21 @@ def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
         f"  unscaled: {explain.term(float(t.head[0]))} x {float(t.scale_std[0]):.4g} (std) + "
         f"{f'{mean:.4g}' if mean >= 0 else f'({mean:.4g})'} (mean) = "
     )
-    if t.target == "level":
+    adjust = t.season.adjust if t.season is not None else None
+    if adjust is not None:  # the network learnt the seasonally adjusted series: the way back names both indices
+        s0, s1 = (float(t.season.indices[int(k) % t.season.length]) for k in (t.phases[-1], t.phases[-1] + 1))
+        mult = adjust == "multiplicative"
+        base = last / s0 if mult else last - s0
+        text.append(f"{unscale}{'' if t.target == 'level' else t.target.value + ' '}{_transformed(t, y)}\n")
+        step = base * np.exp(y) if t.target == "log-return" else (base + y if t.target == "diff" else y)
+        how = "/" if mult else "-"
+        back = "x" if mult else "+"
+        text.append(
+            f"  seasonally adjusted: {price(last)} {how} {s0:.4g} (seasonal index of phase {int(t.phases[-1])}) = "
+            f"{price(base)}; next {price(step)}\n  price: {price(step)} {back} {s1:.4g} (seasonal index of "
+            f"phase {(int(t.phases[-1]) + 1) % t.season.length}) = {price(fc)}\n"
+        )
+    elif t.target == "level":
         text.append(f"{unscale}{col} {price(fc)}\n")
     elif t.target == "diff":
         text.append(f"{unscale}change {_transformed(t, y)}\n  price: {price(last)} + ({y:+.4g}) = {price(fc)}\n")
@@ -225,15 +250,22 @@ def _direct_steps(t: Trace) -> str:
     """A direct head's other outputs: steps 2..O of the target column, each in target units and in prices."""
     what = {"level": "level", "diff": "change", "log-return": "log-return"}[str(t.target)]
     O = len(t.direct_prices)
-    lines = [f"  direct head: {O} outputs, steps 1..{O} ahead at once (scaled -> {what} -> price):"]
-    previous = float(t.last_price[0])
-    for k, (z, p) in enumerate(zip(t.head_target, t.direct_prices, strict=True)):
+    adjusted = t.direct_adjusted  # (O,) with a seasonal adjustment: the steps before re-seasoning
+    series = "adjusted price -> price" if adjusted is not None else "price"
+    lines = [f"  direct head: {O} outputs, steps 1..{O} ahead at once (scaled -> {what} -> {series}):"]
+    previous = float(t.last_price[0]) if adjusted is None else None
+    if adjusted is not None:  # the adjusted series the network learnt continues from the adjusted last price
+        previous = float(t.season.adjusted(t.last_price[None, None, :], np.array([[t.phases[-1]]]))[0, 0, 0])
+    steps = adjusted if adjusted is not None else t.direct_prices
+    for k, (z, p) in enumerate(zip(t.head_target, steps, strict=True)):
         if str(t.target) == "level":
             how = f"{price(float(p))}"
         elif str(t.target) == "diff":
             how = f"{price(previous)} + ({z:+.4g}) = {price(float(p))}"
         else:
             how = f"{price(previous)} x exp({z:+.5f}) = {price(float(p))}"
+        if adjusted is not None:
+            how += f" -> {price(float(t.direct_prices[k]))}"
         lines.append(f"    step {k + 1:>{len(str(O))}}  {t.head[k]:+.4f}  {z:+.5f}  {how}")
         previous = float(p)
     return "\n".join(lines) + "\n"
@@ -298,6 +330,8 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
             f"steps; {info.horizon_strategy} forecasts"
         ),
     )
+    if info.season is not None:
+        table.add_row("season", info.season.describe())
     how = "interrupted" if tr.interrupted else ("early stop" if tr.stopped_early else "all epochs")
     table.add_row(
         "training",

@@ -106,6 +106,8 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
         )
         + f", batch {c.batch_size}",
     )
+    if info.season is not None or "season" in choices:  # what was chosen and why, as for the target
+        table.add_row("season", choices.get("season") or info.season.describe())
     how = "interrupted (Ctrl-C)" if t.interrupted else ("early stop" if t.stopped_early else "all epochs")
     table.add_row(
         "training",

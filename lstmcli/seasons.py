@@ -1,0 +1,308 @@
+"""Seasons: find the season of a series, and give the network what it needs to use it. NumPy only.
+
+One detector serves `lstm train` (the season the network is given) and `lstm backtest` (its
+seasonal naive baseline and MASE scale): `detect_season`, on the training part only.
+
+A season of length m numbers every data row with its *phase*, row mod m, counted from the
+first row the model was trained on (row 0 has phase 0). With dates, a newer file's rows get
+their phase from how many steps their dates lie after the model's last training row; without
+dates, a newer file must start where the training data started. What the network is given
+(`SeasonInfo`, stored in the model file):
+
+    phase inputs   two extra input columns, season sin = sin(2 pi phase / m) and
+                   season cos = cos(2 pi phase / m), known for every future step
+    adjustment     seasonal indices s[phase] fitted on the training part only (classical
+                   decomposition: the ratio (or difference) of the target column to its
+                   centred moving average, averaged by phase); the network learns the
+                   adjusted series p / s (or p - s), forecasts are multiplied (or added) back
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstmcli.errors import OptionError
+
+#: the season a frequency suggests (then confirmed by autocorrelation on the training part)
+SEASON_BY_FREQUENCY = {"M": 12, "Q": 4, "W": 52, "D": 7, "B": 5, "h": 24}
+#: frequencies whose data get no season from `--season auto` at training time: business days are
+#: stock and index prices (issue 13: "none for stocks"); `--season 5` still sets one
+NO_AUTO_SEASON = frozenset({"B"})
+AUTO = "auto"
+NONE = "none"
+PHASE_INPUTS = ("season sin", "season cos")  # the names of the extra input columns, as inspect shows them
+
+
+# ---------------------------------------------------------------------------------------
+# detection
+
+
+def autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
+    """Sample autocorrelation (max_lag + 1,) of a 1-D series at lags 0..max_lag."""
+    x = np.asarray(x, dtype=np.float64) - np.mean(x)
+    den = float(np.dot(x, x))
+    if den == 0:
+        return np.r_[1.0, np.zeros(max_lag)]
+    return np.array([1.0] + [float(np.dot(x[k:], x[:-k])) / den for k in range(1, max_lag + 1)])
+
+
+def detect_season(values: np.ndarray, frequency: str | None) -> tuple[int, str]:
+    """(season, reason): the frequency's natural season if the data confirm it, else (1, why not).
+
+    The test runs on the changes of the series (log changes for positive series) with their
+    local level removed by a centred moving average one season long, so a trend or a slow
+    cycle does not pass for a season. The season is confirmed when the autocorrelation at
+    its lag is a local peak, at least 0.2, and above the 99% bound for white noise
+    (Bartlett: 2.58 * sqrt((1 + 2 * sum of squared autocorrelations below the lag) / n)).
+    """
+    m = SEASON_BY_FREQUENCY.get(frequency or "")
+    if m is None:
+        return (
+            1,
+            "no season: the dates have no regular frequency"
+            if frequency is None
+            else f"no season is usual for this frequency ({frequency})",
+        )
+    p = np.asarray(values, dtype=np.float64)
+    if len(p) < 3 * m + 2:
+        return 1, f"no season: {len(p)} rows are too few to confirm a season of {m} (it takes {3 * m + 2})"
+    x = np.diff(np.log(p)) if np.all(p > 0) else np.diff(p)  # (n,)
+    local = np.convolve(x, np.ones(m) / m, mode="same")  # (n,) level within one season
+    r = (x - local)[m // 2 : len(x) - m // 2]
+    acf = autocorrelation(r, m + 1)  # (m + 2,)
+    bound = 2.58 * math.sqrt((1 + 2 * float(np.sum(acf[1:m] ** 2))) / len(r))
+    peak = acf[m] >= acf[m - 1] and acf[m] >= acf[m + 1]
+    if acf[m] >= max(0.2, bound) and peak:
+        return m, f"season {m} (autocorrelation {acf[m]:.2f} at lag {m})"
+    return 1, f"no season: autocorrelation at lag {m} is {acf[m]:.2f}"
+
+
+# ---------------------------------------------------------------------------------------
+# the option: --season auto | none | N
+
+
+def parse_season(text: str | int | None) -> str | int:
+    """`--season` as given -> AUTO, NONE or a whole number >= 2; OptionError otherwise.
+
+    `None` (the option absent) is AUTO. 1, 0 and negative numbers are refused: a season of
+    one step is no season, and saying so is `--season none`.
+    """
+    if text is None:
+        return AUTO
+    if isinstance(text, int | np.integer) and not isinstance(text, bool):
+        n = int(text)
+    else:
+        t = str(text).strip().lower()
+        if t in (AUTO, NONE):
+            return t
+        try:
+            n = int(t)
+        except ValueError:
+            raise OptionError(
+                f"--season {text!r} is not possible", hint="use auto, none, or a season length such as 12"
+            ) from None
+    if n < 2:
+        raise OptionError(
+            f"--season {n} is not possible: a season is at least 2 steps long",
+            hint="use --season none to turn the season off, or a length such as 12 (months) or 4 (quarters)",
+        )
+    return n
+
+
+def resolve_season(requested: str | int, values: np.ndarray, frequency: str | None) -> tuple[int | None, str]:
+    """(season length or None, why) for `lstm train`: `values` (n,) is the training part of the target column.
+
+    auto: `detect_season` (never for business days); none: no season; N: N, if the training
+    part holds at least two whole seasons (else OptionError naming the rows).
+    """
+    requested = parse_season(requested)
+    if requested == NONE:
+        return None, "no season (--season none)"
+    n = len(values)
+    if requested == AUTO:
+        if frequency in NO_AUTO_SEASON:
+            return None, "no season: not looked for on business days (stock prices)"
+        m, why = detect_season(values, frequency)
+        return (m if m > 1 else None), why
+    if 2 * requested > n:
+        raise OptionError(
+            f"--season {requested} is longer than the data can use: the training part has {n} rows, fewer "
+            f"than two seasons ({2 * requested})",
+            hint="use a shorter season, more data, or --season none to turn it off",
+        )
+    return requested, f"season {requested} (given with --season)"
+
+
+# ---------------------------------------------------------------------------------------
+# what the network is given
+
+
+def phase_columns(phases: np.ndarray, m: int) -> np.ndarray:
+    """(..., 2) [sin, cos] of 2 pi phase / m for an array of phases (...,)."""
+    a = 2 * np.pi * (np.asarray(phases) % m) / m
+    return np.stack([np.sin(a), np.cos(a)], axis=-1)
+
+
+def seasonal_indices(values: np.ndarray, m: int, multiplicative: bool) -> np.ndarray:
+    """Indices (m,) of a series (n,) whose row 0 has phase 0: classical decomposition.
+
+    The trend is a centred moving average (2 x m for an even m); each phase's index is the
+    mean ratio (multiplicative) or difference (additive) of the values to the trend, then
+    normalised to mean 1 (or 0). A phase the trend never covers gets the neutral index.
+    """
+    y = np.asarray(values, dtype=np.float64)
+    w = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m  # (m + 1,) or (m,)
+    half = len(w) // 2
+    trend = np.convolve(y, w, mode="valid")  # (n - 2 half,): trend[k] is centred on row k + half
+    rows = np.arange(half, half + len(trend))
+    r = y[rows] / trend if multiplicative else y[rows] - trend
+    ph = rows % m
+    neutral = 1.0 if multiplicative else 0.0
+    s = np.array([r[ph == k].mean() if (ph == k).any() else neutral for k in range(m)])  # (m,)
+    return s / s.mean() if multiplicative else s - s.mean()
+
+
+@dataclass(frozen=True, eq=False)
+class SeasonInfo:
+    """The season a model was trained with, as stored in the model file (`season` key; absent: none)."""
+
+    length: int  # m >= 2
+    reason: str  # why: "season 12 (autocorrelation 0.55 at lag 12)"
+    phase_inputs: bool  # the network reads season sin / season cos as two extra input columns
+    adjust: str | None = None  # "multiplicative" or "additive": the target column is seasonally adjusted
+    indices: np.ndarray | None = None  # (m,) seasonal indices by phase, when adjust is set
+
+    @property
+    def extra_inputs(self) -> int:
+        return len(PHASE_INPUTS) if self.phase_inputs else 0
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        return PHASE_INPUTS if self.phase_inputs else ()
+
+    def describe(self) -> str:
+        """One line for the train summary: the season, why, and what the network is given."""
+        given = [g for g, on in (("phase inputs", self.phase_inputs), (f"{self.adjust} adjustment", self.adjust)) if on]
+        return f"{self.reason}; {' and '.join(given)}" if given else self.reason
+
+    # ------------------------------------------------------------------ the series, adjusted and back
+
+    def adjusted(self, prices: np.ndarray, phases: np.ndarray) -> np.ndarray:
+        """Prices (..., T, F) with column 0 seasonally adjusted; `phases` (..., T) are the rows' phases."""
+        if self.adjust is None:
+            return prices
+        s = self.indices[np.asarray(phases) % self.length]  # (..., T)
+        out = np.array(prices, dtype=np.float64)
+        out[..., 0] = out[..., 0] / s if self.adjust == "multiplicative" else out[..., 0] - s
+        return out
+
+    def reseasoned(self, values: np.ndarray, phases: np.ndarray) -> np.ndarray:
+        """Adjusted values (..., T) of column 0 back to prices; the inverse of `adjusted`."""
+        if self.adjust is None:
+            return values
+        s = self.indices[np.asarray(phases) % self.length]  # (..., T)
+        return values * s if self.adjust == "multiplicative" else values + s
+
+    # ------------------------------------------------------------------ model file
+
+    def to_dict(self) -> dict:
+        d = {"length": self.length, "reason": self.reason, "phase_inputs": self.phase_inputs}
+        if self.adjust is not None:
+            d |= {"adjust": self.adjust, "indices": self.indices.tolist()}
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> SeasonInfo:
+        m, reason, phase = d["length"], d["reason"], d["phase_inputs"]
+        if type(m) is not int or not 2 <= m <= 1_000_000:
+            raise ValueError(f"the season length {m!r} is not a whole number >= 2")
+        if not isinstance(reason, str) or not isinstance(phase, bool):
+            raise ValueError("the season's reason or phase_inputs is malformed")
+        adjust = d.get("adjust")
+        indices = None
+        if adjust is not None:
+            indices = np.asarray(d["indices"], dtype=np.float64)
+            if adjust not in ("multiplicative", "additive") or indices.shape != (m,) or not np.isfinite(indices).all():
+                raise ValueError("the seasonal adjustment is malformed")
+            if adjust == "multiplicative" and not (indices > 0).all():
+                raise ValueError("the multiplicative seasonal indices are not all above 0")
+        return cls(m, reason, phase, adjust, indices)
+
+
+#: what the network is given once a season is found: auto (the default) fits "phase" and
+#: "phase+adjust" and keeps the one with the lower one-step validation MAE (Forecaster.fit)
+METHODS = ("auto", "phase", "adjust", "phase+adjust")
+DEFAULT_METHOD = AUTO
+
+
+def fit_season(
+    m: int, reason: str, train_values: np.ndarray, method: str = DEFAULT_METHOD, positive: bool = True
+) -> SeasonInfo:
+    """The SeasonInfo of season m for a target column whose training part is `train_values` (n,), row 0 phase 0."""
+    if method not in METHODS or method == AUTO:
+        raise OptionError(f"season method {method!r} is not known", hint=f"use one of: {', '.join(METHODS)}")
+    phase = "phase" in method
+    if "adjust" not in method:
+        return SeasonInfo(m, reason, phase)
+    kind = "multiplicative" if positive and (np.asarray(train_values) > 0).all() else "additive"
+    indices = seasonal_indices(train_values, m, kind == "multiplicative")
+    if kind == "multiplicative" and not (indices > 0).all():
+        kind, indices = "additive", seasonal_indices(train_values, m, False)
+    return SeasonInfo(m, reason, phase, kind, indices)
+
+
+# ---------------------------------------------------------------------------------------
+# phases of a newer file's rows
+
+
+_SECONDS = {"W": 7 * 86_400, "D": 86_400, "h": 3_600, "min": 60}
+_MONTHS = {"M": 1, "Q": 3, "Y": 12}
+
+
+def steps_between(a: np.datetime64, b: np.datetime64, frequency: str | None) -> int | None:
+    """Whole steps of `frequency` from date a to date b (negative when b is earlier); None if unknown."""
+    a, b = np.datetime64(a, "s"), np.datetime64(b, "s")
+    if frequency in _MONTHS:
+        ma = a.astype("datetime64[M]").astype(np.int64)
+        mb = b.astype("datetime64[M]").astype(np.int64)
+        return round(int(mb - ma) / _MONTHS[frequency])
+    if frequency in _SECONDS:
+        return round(int((b - a).astype(np.int64)) / _SECONDS[frequency])
+    if frequency == "B":
+        da, db = a.astype("datetime64[D]"), b.astype("datetime64[D]")
+        return int(np.busday_count(da, db)) if db >= da else -int(np.busday_count(db, da))
+    return None
+
+
+def last_phase(
+    m: int,
+    rows: int,
+    model_last_date,
+    frequency: str | None,
+    dates: np.ndarray | None = None,
+    n: int | None = None,
+    countable: bool = True,
+) -> int:
+    """The phase of the last row of a series: the training data (`rows` rows) or a newer file.
+
+    A newer file of `n` rows with `dates` is placed by the model's last training date when the
+    file holds it (the rows after it continue the count), else by the steps of `frequency`
+    between the two last dates (`countable` False, e.g. intraday sessions with nights between
+    them: not counted). Without dates, or when neither works, its row 0 is taken as the
+    training data's row 0.
+    """
+    if n is None:  # the training data itself
+        return (rows - 1) % m
+    if dates is not None and model_last_date is not None and len(dates):
+        d = np.asarray(dates).astype("datetime64[s]")
+        last = np.datetime64(model_last_date, "s")
+        i = int(np.searchsorted(d, last))
+        if i < len(d) and d[i] == last:  # the file holds the model's last row
+            return (rows - 1 + (n - 1 - i)) % m
+        k = steps_between(last, d[-1], frequency) if countable else None
+        if k is not None:
+            return (rows - 1 + k) % m
+    return (n - 1) % m
