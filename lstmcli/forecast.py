@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lstmcli import engine, intervals, metrics, modelfile, periods
+from lstmcli import engine, intervals, metrics, modelfile, parallel, periods
+from lstmcli import ensemble as _ensemble
 from lstmcli.defaults import batch_size_for_windows, split_sizes
 from lstmcli.errors import DataError, OptionError, TrainingError
 from lstmcli.intervals import (  # noqa: F401  (MIN_INTERVAL_ORIGINS: the CLI's note reads it here)
@@ -48,6 +49,7 @@ from lstmcli.modelfile import (
     MAX_DIRECT_HORIZON,
     STRATEGIES,
     DataInfo,
+    EnsembleInfo,
     IntervalInfo,
     ModelInfo,
     Scores,
@@ -381,6 +383,8 @@ class Forecaster:
         auto_window: bool = False,
         strategy: str = HORIZON_STRATEGY,
         horizon: int | None = None,
+        ensemble: int = 1,
+        jobs: int | None = None,
     ) -> None:
         """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
 
@@ -388,8 +392,13 @@ class Forecaster:
         window the series gives enough training windows for (the CLI's default when --window is absent).
         `strategy` "recursive" (the default) or "direct"; `horizon`: the steps a direct model
         emits (default DEFAULT_DIRECT_HORIZON; only with "direct").
+        `ensemble`: N networks from seeds seed..seed+N-1 forecasting as their median (ensemble.py),
+        trained by `jobs` worker processes (None: the cores; the weights do not depend on it).
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
+        self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
+        self.combine = _ensemble.DEFAULT_COMBINE  # how members' forecasts become one (a loaded file says)
+        self.members: list[dict[str, np.ndarray]] | None = None  # every member's params; [0] is `params`
         self.config = config or TrainConfig()
         self.requested_target = AUTO if target == AUTO else check_target(target)
         self.target = DEFAULT_TARGET if target == AUTO else self.requested_target
@@ -413,6 +422,7 @@ class Forecaster:
         on_epoch: Callable[[EpochReport], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
         reading: dict | None = None,
+        on_member: Callable[[int, int], None] | None = None,
     ) -> Forecaster:
         """Train on prices, oldest first; column 0 is the forecast target.
 
@@ -420,6 +430,7 @@ class Forecaster:
         pandas Series/DataFrame (a DatetimeIndex gives the dates); the keywords override
         what those carry. `reading` is how the file was read (`id_column`, `dayfirst`,
         `date_format` as given to read_prices), kept so a newer file is read the same way.
+        An ensemble reports `on_member(done, total)` as members finish (not `on_epoch`).
         """
         self.config.validate()
         series = _as_series(values, dates, columns, frequency, source, sha256)
@@ -429,20 +440,50 @@ class Forecaster:
         train_t, val_t = self._split(len(z), series)
         scaler = Scaler.fit(z[: train_t[-1] + 1])  # training part only: no look-ahead
         direct = self.strategy == DIRECT
-        result = train(
-            scaler.transform(z),
-            train_t,
-            val_t,
-            self.config,
-            outputs=self.horizon if direct else series.prices.shape[1],
-            on_epoch=on_epoch,
-            should_stop=should_stop,
-            direct=direct,
-        )
+        outputs = self.horizon if direct else series.prices.shape[1]
+        if self.ensemble > 1:
+            result, members = self._fit_ensemble(scaler.transform(z), train_t, val_t, outputs, on_member, should_stop)
+        else:
+            result = train(
+                scaler.transform(z),
+                train_t,
+                val_t,
+                self.config,
+                outputs=outputs,
+                on_epoch=on_epoch,
+                should_stop=should_stop,
+                direct=direct,
+            )
+            members = None
         self.params, self.result = result.params, result
+        self.members = None if members is None else [m.params for m in members]
         validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted)
         self.info = self._describe(series, scaler, train_t, val_t, result, validation, intervals, reading or {})
+        if members is not None:
+            self.info = replace(self.info, ensemble=self._ensemble_info(members))
         return self
+
+    def _fit_ensemble(self, series, train_t, val_t, outputs, on_member, should_stop):
+        """(the result standing for the run, the finished members' results): members trained in parallel."""
+        tasks = _ensemble.tasks(self.config, self.ensemble, series, train_t, val_t, outputs, self.strategy == DIRECT)
+        results = _ensemble.fit_members(tasks, self.jobs, on_member, should_stop)
+        if not results:
+            raise TrainingError(
+                f"stopped before any of the {self.ensemble} ensemble members finished training; no model was saved "
+                "(a previous model file is untouched)",
+                hint="let at least one member finish (the progress bar counts them), or use --ensemble 1",
+            )
+        self._member_seeds = tuple(_ensemble.member_seed(self.config.seed, k) for k in results)
+        kept = list(results.values())
+        return replace(kept[0], interrupted=len(kept) < self.ensemble), kept
+
+    def _ensemble_info(self, members: list[TrainResult]) -> EnsembleInfo:
+        return EnsembleInfo(
+            seeds=self._member_seeds,
+            combine=self.combine,
+            requested=self.ensemble,
+            best_epochs=tuple(m.best_epoch for m in members),
+        )
 
     def _resolve(self, series: _Series) -> None:
         """Resolve `--target auto` and the auto window from the data; `choices` records why."""
@@ -561,10 +602,27 @@ class Forecaster:
         Column 0 is the target whatever the strategy (a direct model forecasts only it).
         `scaler` defaults to the fitted one (`fit` passes it before `info` exists).
         """
+        return _ensemble.combine(self.member_paths(hist, days, scaler), self.combine)
+
+    def member_paths(self, hist: np.ndarray, days: int, scaler: Scaler | None = None) -> list[np.ndarray]:
+        """Each member's forecasts (B, days, F or 1) from B histories: one array for a single model."""
         W, scaler = self.config.window, scaler or self.info.scaler
-        if self.strategy == DIRECT:
-            return direct_forecast(self.params, scaler, self.target, W, hist, days)
-        return recursive_forecast(self.params, scaler, self.target, W, hist, days)
+        forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
+        return [forecast(params, scaler, self.target, W, hist, days) for params in self.members or [self.params]]
+
+    def member(self, k: int) -> Forecaster:
+        """Member k as a single-model Forecaster (same data, scaler and metadata): what `inspect --member` traces."""
+        n = len(self.members or [self.params])
+        if not isinstance(k, int) or not 0 <= k < n:
+            raise OptionError(
+                f"--member {k} does not exist (the model has {'members 0..' if n > 1 else 'one member, '}{n - 1})",
+                hint=f"choose --member from 0 to {n - 1}" if n > 1 else "drop --member: this model is not an ensemble",
+            )
+        if n == 1:
+            return self
+        one = Forecaster(self.config, self.target, strategy=self.strategy, horizon=self.horizon)
+        one.params, one.info = self.members[k], self.info
+        return one
 
     def _one_step(self, prices: np.ndarray, scaler: Scaler, targets: np.ndarray) -> np.ndarray:
         """One-step-ahead forecasts (len(targets), F or 1) in prices for the given target rows."""
@@ -755,11 +813,15 @@ class Forecaster:
     def save(self, path: str | Path) -> Path:
         if self.params is None or self.info is None:
             raise OptionError("nothing to save: fit the Forecaster first")
-        return modelfile.save(path, self.params, self.info.to_dict())
+        return modelfile.save(path, modelfile.join_members(self.members or [self.params]), self.info.to_dict())
 
     @classmethod
     def load(cls, path: str | Path) -> Forecaster:
         params, info = modelfile.read(path)
-        forecaster = cls(info.config, info.target, strategy=info.horizon_strategy, horizon=info.horizon)
-        forecaster.params, forecaster.info = params, info
+        n = 1 if info.ensemble is None else len(info.ensemble.seeds)
+        forecaster = cls(info.config, info.target, strategy=info.horizon_strategy, horizon=info.horizon, ensemble=n)
+        members = modelfile.split_members(params, n)
+        forecaster.params, forecaster.info = members[0], info
+        forecaster.members = members if n > 1 else None
+        forecaster.combine = _ensemble.DEFAULT_COMBINE if info.ensemble is None else info.ensemble.combine
         return forecaster
