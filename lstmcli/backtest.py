@@ -414,14 +414,27 @@ def _lstm_block(
     source: str,
     on_epoch,
     strategy: str = HORIZON_STRATEGY,
+    ensemble: int = 1,
+    jobs: int | None = 1,
+    on_member=None,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, Forecaster]:
     """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds.
 
-    A direct model is trained to emit exactly `days` steps.
+    A direct model is trained to emit exactly `days` steps; `ensemble` members by `jobs` processes.
     """
-    forecaster = Forecaster(config, target, strategy=strategy, horizon=days if strategy == DIRECT else None)
+    forecaster = Forecaster(
+        config,
+        target,
+        strategy=strategy,
+        horizon=days if strategy == DIRECT else None,
+        ensemble=ensemble,
+        jobs=jobs,
+    )
     forecaster.fit(
-        values[:fit_rows], source=f"{source} (the {fit_rows} rows before the test origin)", on_epoch=on_epoch
+        values[:fit_rows],
+        source=f"{source} (the {fit_rows} rows before the test origin)",
+        on_epoch=on_epoch,
+        on_member=on_member,
     )
     W, off = config.window, target.offset
     hist = np.stack([values[o - W - off : o] for o in origins])  # (O, W + off, F)
@@ -446,11 +459,14 @@ def run_backtest(
     source: str = "<array>",
     on_progress: Callable[[float, str], None] | None = None,
     strategy: str = HORIZON_STRATEGY,
+    ensemble: int = 1,
+    jobs: int | None = 1,
 ) -> BacktestResult:
     """Backtest the LSTM (trained with `config`, learning `target`, forecasting by `strategy`) and the baselines.
 
     values (N,) or (N, F), oldest first, column 0 the target. `on_progress(done, what)` hears
-    the share done (0..1) after every training epoch and at the end.
+    the share done (0..1) after every training epoch (every ensemble member) and at the end.
+    `ensemble` N: each fit is an ensemble of N networks, trained by `jobs` processes.
     """
     spec = spec or BacktestSpec()
     config = config or TrainConfig()
@@ -498,10 +514,26 @@ def run_backtest(
             if on_progress is not None:
                 on_progress((b + r.epoch / r.epochs) / len(starts), f"fit {b + 1}/{len(starts)}")
 
+        def on_member(done, total, b=b) -> None:
+            if on_progress is not None:
+                on_progress((b + done / total) / len(starts), f"fit {b + 1}/{len(starts)}")
+
         block = origins[k : k + step]
         fit_rows = int(block[0])
         out, lo, hi, forecaster = _lstm_block(
-            values, fit_rows, block, config, target, days, spec.interval, source, on_epoch, strategy
+            values,
+            fit_rows,
+            block,
+            config,
+            target,
+            days,
+            spec.interval,
+            source,
+            on_epoch,
+            strategy,
+            ensemble,
+            jobs,
+            on_member,
         )
         lstm_forecasts[k : k + step] = out
         if lo is None:

@@ -16,6 +16,7 @@ from lstmcli.cli.common import (
     DateFormatOpt,
     DayfirstOpt,
     IdColumnOpt,
+    JobsOpt,
     ProgressBar,
     SeriesOpt,
     StrategyOpt,
@@ -114,6 +115,10 @@ def backtest(
     date_format: DateFormatOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     strategy: StrategyOpt = "recursive",
+    ensemble: Annotated[
+        int, typer.Option(help="Fit ensembles of N networks (as lstm train --ensemble N) and forecast their median.")
+    ] = 1,
+    jobs: JobsOpt = None,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -134,6 +139,11 @@ def backtest(
     )
     spec.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, days if strategy == DIRECT else None)
+    from lstmcli.ensemble import check_ensemble
+    from lstmcli.parallel import check_jobs
+
+    check_ensemble(ensemble)
+    check_jobs(jobs)
     check_one_stdout(json_out, output)
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target, resolve_target
@@ -199,6 +209,8 @@ def backtest(
             source=series.source,
             on_progress=None if quiet else lambda done, what: bar.update(done, what=what),
             strategy=strategy,
+            ensemble=ensemble,
+            jobs=jobs,
         )
     if output is not None:
         from lstmcli.backtest import per_origin_rows

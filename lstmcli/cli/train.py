@@ -10,6 +10,7 @@ from lstmcli.cli.common import (
     DateFormatOpt,
     DayfirstOpt,
     IdColumnOpt,
+    JobsOpt,
     ModelOpt,
     ProgressBar,
     SeriesOpt,
@@ -78,14 +79,24 @@ def train(
         int | None,
         typer.Option(help="Steps a --strategy direct model forecasts at once. \\[default: 5]", show_default=False),
     ] = None,
+    ensemble: Annotated[
+        int,
+        typer.Option(
+            help="Train N networks (seeds seed..seed+N-1) and forecast their median; intervals from the "
+            "ensemble's own validation errors. 1: a single network.",
+        ),
+    ] = 1,
+    jobs: JobsOpt = None,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
     Reads the CSV (dates and price columns found automatically), trains on the older part,
     validates on the newest part, and prints how the model's one-step forecasts compare with
-    the naive forecast (tomorrow = today). Ctrl-C stops early and keeps the best model so far.
+    the naive forecast (tomorrow = today). Ctrl-C stops early and keeps the best model so far
+    (with --ensemble: the members that finished; none finished: nothing is saved).
 
-    Example: lstm train sample_data/daily_stock.csv --window 30 --seed 1
+    Examples: lstm train sample_data/daily_stock.csv --window 30 --seed 1
+              lstm train sample_data/daily_stock.csv --ensemble 5 --jobs 2
     """
     from lstmcli.forecast import Forecaster, check_strategy
     from lstmcli.training import TrainConfig
@@ -104,6 +115,11 @@ def train(
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)
+    from lstmcli.ensemble import check_ensemble
+    from lstmcli.parallel import check_jobs
+
+    check_ensemble(ensemble)
+    check_jobs(jobs)
     if target != AUTO:
         check_target(target)
     path = model_path(model)
@@ -116,19 +132,19 @@ def train(
     how = reading(series_name, id_column, dayfirst, date_format)
     series = read_series(csv, column=column, date_column=date_column, features=split_names(features), **how)
 
-    forecaster = Forecaster(config, target, auto_window=window is None, strategy=strategy, horizon=horizon)
-    with (
-        StopFlag() as stop,
-        ProgressBar(
-            err,
-            quiet,
+    forecaster = Forecaster(
+        config, target, auto_window=window is None, strategy=strategy, horizon=horizon, ensemble=ensemble, jobs=jobs
+    )
+    if ensemble > 1:  # members finish whole, in parallel: the bar counts members, not epochs
+        bar_opts = dict(total=ensemble, before="member {task.completed:>3}/{task.total}", after="", fields={})
+    else:
+        bar_opts = dict(
             total=epochs,
             before="epoch {task.completed:>3}/{task.total}",
-            bar_width=20,
             after="loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}",
             fields=dict(train="-", val="-", best="-"),
-        ) as bar,
-    ):
+        )
+    with StopFlag() as stop, ProgressBar(err, quiet, bar_width=20, **bar_opts) as bar:
 
         def on_epoch(r) -> None:
             bar.update(
@@ -145,9 +161,17 @@ def train(
             on_epoch=None if quiet else on_epoch,
             should_stop=stop,
             reading=how,
+            on_member=lambda done, total: bar.update(done),
         )
     saved = forecaster.save(path)
-    if forecaster.result.interrupted:
+    if ensemble > 1 and forecaster.result.interrupted:
+        kept = len(forecaster.info.ensemble.seeds)
+        err.print(
+            f"[yellow]Stopped by {stop.requested} after {kept} of {ensemble} ensemble members finished; "
+            f"kept those {kept} (seeds {', '.join(map(str, forecaster.info.ensemble.seeds))}); "
+            "the members still training were dropped.[/]"
+        )
+    elif forecaster.result.interrupted:
         err.print(
             f"[yellow]Stopped by {stop.requested} after epoch {forecaster.result.epochs_run}; "
             f"kept the best model so far (epoch {forecaster.result.best_epoch}).[/]"
