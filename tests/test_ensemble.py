@@ -187,3 +187,79 @@ def test_fit_member_is_train_with_the_tasks_settings():
     task = ensemble.tasks(_cfg(), 2, z, np.arange(10, 60), np.arange(60, 80), 1, False)[1]
     direct = train(z, np.arange(10, 60), np.arange(60, 80), _cfg(seed=6), outputs=1)
     assert _same(ensemble.fit_member(task).params, direct.params)
+
+
+# ----------------------------------------------------------------------------- the CLI
+
+
+def _flat(text: str) -> str:
+    """A table's text with the borders and wrapping gone, so that a wrapped cell still matches."""
+    return " ".join(text.replace("│", " ").replace("┃", " ").split())
+
+
+def _csv(tmp_path: Path) -> Path:
+    days = np.arange("2015-01-01", "2016-06-01", dtype="datetime64[D]")[: len(PRICES)]
+    csv = tmp_path / "prices.csv"
+    csv.write_text("Date,Close\n" + "".join(f"{d},{p:.4f}\n" for d, p in zip(days, PRICES, strict=True)))
+    return csv
+
+
+def test_cli_train_predict_inspect_an_ensemble(tmp_path, run):
+    csv, model = _csv(tmp_path), str(tmp_path / "e.npz")
+    fast = ["--epochs", "3", "--hidden", "6", "--window", "10", "--model", model]
+    r = run("train", str(csv), *fast, "--ensemble", "3", "--jobs", "2", "--seed", "4")
+    assert r.exit_code == 0, r
+    assert "ensemble of 3 (median), seeds 4..6" in _flat(r.stdout)
+    assert "member" in r.stderr  # the progress bar counts members
+    assert Forecaster.load(model).info.ensemble.seeds == (4, 5, 6)
+    r = run("predict", "--model", model, "--days", "4", "--json")
+    assert r.exit_code == 0, r
+    assert len(json.loads(r.stdout)["forecast"]) == 4
+    r = run("inspect", "--model", model)
+    assert r.exit_code == 0 and "ensemble of 3 (median)" in _flat(r.stdout), r
+    r = run("inspect", "--model", model, "--step-trace")
+    assert r.exit_code == 0 and "Member 0 of an ensemble of 3 (seed 4" in _flat(r.stdout), r
+    r = run("inspect", "--model", model, "--step-trace", "--member", "2")
+    assert r.exit_code == 0 and "Member 2 of an ensemble of 3 (seed 6" in _flat(r.stdout), r
+    r = run("inspect", "--model", model, "--step-trace", "--member", "2", "--json")
+    assert json.loads(r.stdout)["model"]["member"] == {"index": 2, "members": 3, "seed": 6}
+    r = run("inspect", "--model", model, "--step-trace", "--member", "3")
+    assert r.exit_code == 2 and r.stderr.startswith("Error: --member 3 does not exist (the model has members 0..2)")
+    r = run("inspect", "--model", model, "--weights", "--member", "1")
+    assert r.exit_code == 2 and "--member belong to --step-trace" in r.stderr
+
+
+def test_cli_ensemble_and_jobs_edges(tmp_path, run):
+    csv, model = _csv(tmp_path), tmp_path / "e.npz"
+    for n in ("0", "-2", "101"):
+        r = run("train", str(csv), "--ensemble", n, "--model", str(model))
+        assert r.exit_code == 2, r
+        assert r.stderr.startswith(f"Error: --ensemble {n} is not possible") and r.stderr.count("Error:") == 1
+    r = run("train", str(csv), "--ensemble", "2", "--jobs", "0", "--model", str(model))
+    assert r.exit_code == 2 and "Error: --jobs 0 is not possible" in r.stderr
+    r = run("backtest", str(csv), "--ensemble", "0")
+    assert r.exit_code == 2 and "Error: --ensemble 0 is not possible" in r.stderr
+    assert not model.exists()
+    r = run("train", str(csv), "--epochs", "2", "--hidden", "4", "-q", "--model", str(model))
+    r = run("inspect", "--model", str(model), "--step-trace", "--member", "1")
+    assert r.exit_code == 2 and "not an ensemble" in r.stderr
+    r = run("inspect", "--model", str(model), "--step-trace", "--member", "0")
+    assert r.exit_code == 0 and "Member 0 of" not in r.stdout  # one network: nothing to say
+
+
+def test_cli_backtest_fits_ensembles(tmp_path, run):
+    csv = _csv(tmp_path)
+    args = ["backtest", str(csv), "--epochs", "2", "--hidden", "4", "--window", "10", "-q", "--json"]
+    one = json.loads(run(*args).stdout)
+    r = run(*args, "--ensemble", "2", "--jobs", "1")
+    assert r.exit_code == 0, r
+    two = json.loads(r.stdout)
+    r = run(*args, "--ensemble", "2", "--jobs", "2")
+    assert json.loads(r.stdout)["scores"] == two["scores"]  # --jobs changes nothing
+    assert two["scores"]["lstm"] != one["scores"]["lstm"] and two["scores"]["naive"] == one["scores"]["naive"]
+
+
+def test_every_new_option_has_help(run):
+    assert "--ensemble" in run("train", "--help").stdout and "--jobs" in run("train", "--help").stdout
+    assert "--ensemble" in run("backtest", "--help").stdout and "--jobs" in run("backtest", "--help").stdout
+    assert "--member" in run("inspect", "--help").stdout
