@@ -168,8 +168,8 @@ def train(
         kept = len(forecaster.info.ensemble.seeds)
         err.print(
             f"[yellow]Stopped by {stop.requested} after {kept} of {ensemble} ensemble members finished; "
-            f"kept those {kept} (seeds {', '.join(map(str, forecaster.info.ensemble.seeds))}); "
-            "the members still training were dropped.[/]"
+            f"kept {'that member' if kept == 1 else f'those {kept}'} (seed{'s' if kept > 1 else ''} "
+            f"{', '.join(map(str, forecaster.info.ensemble.seeds))}); the members still training were dropped.[/]"
         )
     elif forecaster.result.interrupted:
         err.print(
