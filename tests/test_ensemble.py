@@ -175,6 +175,15 @@ def test_a_stop_keeps_the_finished_members_and_none_finished_is_an_error(tmp_pat
         Forecaster(_cfg(), ensemble=3, jobs=1).fit(PRICES, should_stop=lambda: True)
 
 
+def test_a_stop_with_two_jobs_keeps_whole_members_and_stops_the_rest():
+    done: list[int] = []
+    f = Forecaster(_cfg(), ensemble=4, jobs=2)
+    f.fit(PRICES, should_stop=lambda: bool(done), on_member=lambda k, n: done.append(k))
+    seeds = f.info.ensemble.seeds
+    assert done == [1] and len(seeds) == 1 and f.info.training.interrupted  # the workers still busy were stopped
+    assert _same(f.params, Forecaster(_cfg(seed=seeds[0])).fit(PRICES).params)  # whichever finished, whole
+
+
 def test_direct_strategy_ensembles():
     f = Forecaster(_cfg(), strategy="direct", horizon=3, ensemble=2, jobs=1).fit(PRICES)
     single = Forecaster(_cfg(seed=6), strategy="direct", horizon=3).fit(PRICES)
