@@ -456,7 +456,7 @@ class Forecaster:
             )
             members = None
         self.params, self.result = result.params, result
-        self.members = None if members is None else [m.params for m in members]
+        self.members = None if members is None else [m.params for m in members.values()]
         validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted)
         self.info = self._describe(series, scaler, train_t, val_t, result, validation, intervals, reading or {})
         if members is not None:
@@ -464,7 +464,11 @@ class Forecaster:
         return self
 
     def _fit_ensemble(self, series, train_t, val_t, outputs, on_member, should_stop):
-        """(the result standing for the run, the finished members' results): members trained in parallel."""
+        """(the result standing for the run, {member index: result} of the finished members): trained in parallel.
+
+        The run's result is the first kept member's (member 0 unless Ctrl-C dropped it), marked
+        interrupted when members were dropped.
+        """
         tasks = _ensemble.tasks(self.config, self.ensemble, series, train_t, val_t, outputs, self.strategy == DIRECT)
         results = _ensemble.fit_members(tasks, self.jobs, on_member, should_stop)
         if not results:
@@ -473,16 +477,15 @@ class Forecaster:
                 "(a previous model file is untouched)",
                 hint="let at least one member finish (the progress bar counts them), or use --ensemble 1",
             )
-        self._member_seeds = tuple(_ensemble.member_seed(self.config.seed, k) for k in results)
-        kept = list(results.values())
-        return replace(kept[0], interrupted=len(kept) < self.ensemble), kept
+        first = next(iter(results.values()))
+        return replace(first, interrupted=len(results) < self.ensemble), results
 
-    def _ensemble_info(self, members: list[TrainResult]) -> EnsembleInfo:
+    def _ensemble_info(self, members: dict[int, TrainResult]) -> EnsembleInfo:
         return EnsembleInfo(
-            seeds=self._member_seeds,
+            seeds=tuple(_ensemble.member_seed(self.config.seed, k) for k in members),
             combine=self.combine,
             requested=self.ensemble,
-            best_epochs=tuple(m.best_epoch for m in members),
+            best_epochs=tuple(m.best_epoch for m in members.values()),
         )
 
     def _resolve(self, series: _Series) -> None:
@@ -600,7 +603,9 @@ class Forecaster:
         """Forecasts (B, days, F or 1) in prices from B histories (B, W + offset, F): the one way the network forecasts.
 
         Column 0 is the target whatever the strategy (a direct model forecasts only it).
-        `scaler` defaults to the fitted one (`fit` passes it before `info` exists).
+        `scaler` defaults to the fitted one (`fit` passes it before `info` exists). An ensemble
+        forecasts the median (`combine`) of its members' paths, value by value: everything
+        downstream (validation, intervals, predict, backtest) is then the ensemble's own.
         """
         return _ensemble.combine(self.member_paths(hist, days, scaler), self.combine)
 
