@@ -547,6 +547,7 @@ def run_backtest(
                 "epochs_run": t.epochs_run,
                 "best_epoch": t.best_epoch,
                 "one_step_validation_mase": forecaster.info.validation.model.mase,
+                "ensemble_members": len(forecaster.members or [forecaster.params]),
             }
         )
         if on_progress is not None:

@@ -266,6 +266,7 @@ def test_cli_backtest_fits_ensembles(tmp_path, run):
     r = run(*args, "--ensemble", "2", "--jobs", "2")
     assert json.loads(r.stdout)["scores"] == two["scores"]  # --jobs changes nothing
     assert two["scores"]["lstm"] != one["scores"]["lstm"] and two["scores"]["naive"] == one["scores"]["naive"]
+    assert [f["ensemble_members"] for f in two["fit_runs"]] == [2] and one["fit_runs"][0]["ensemble_members"] == 1
 
 
 def test_every_new_option_has_help(run):
