@@ -273,3 +273,21 @@ def test_every_new_option_has_help(run):
     assert "--ensemble" in run("train", "--help").stdout and "--jobs" in run("train", "--help").stdout
     assert "--ensemble" in run("backtest", "--help").stdout and "--jobs" in run("backtest", "--help").stdout
     assert "--member" in run("inspect", "--help").stdout
+
+
+def test_the_installed_command_trains_the_same_ensemble_with_1_and_2_jobs(tmp_path, lstm_exe):
+    from conftest import run_exe
+
+    csv = _csv(tmp_path)
+    forecasts = []
+    for jobs in ("1", "2"):
+        model = str(tmp_path / f"j{jobs}.npz")
+        args = ("--epochs", "2", "--hidden", "4", "--window", "10", "-q", "--model", model)
+        p = run_exe(lstm_exe, "train", str(csv), *args, "--ensemble", "3", "--jobs", jobs, cwd=tmp_path)
+        assert p.returncode == 0, p.stderr.decode()
+        p = run_exe(lstm_exe, "predict", "--model", model, "--days", "3", "--json", cwd=tmp_path)
+        assert p.returncode == 0, p.stderr.decode()
+        forecasts.append(json.loads(p.stdout)["forecast"])
+    assert forecasts[0] == forecasts[1]
+    a, b = Forecaster.load(tmp_path / "j1.npz"), Forecaster.load(tmp_path / "j2.npz")
+    assert all(_same(a.members[k], b.members[k]) for k in range(3))
