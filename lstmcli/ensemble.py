@@ -9,7 +9,7 @@ whatever `--jobs` is (each worker runs one BLAS thread, as `lstm` itself does).
 
 The ensemble forecasts the median of its members' price paths, value by value (`combine`).
 Measured on 12 corpus series (benchmarks/bench_ensemble.py, 5 members, the same fits scored
-both ways): geometric mean MAE/naive 0.507 (median) vs 0.508 (mean), each better on 5-6
+both ways): geometric mean MAE/naive 0.507 (median) vs 0.508 (mean), better on 5 and 6
 series; the median's worst case is the milder one (shampoo 0.811 vs 0.869, where two of the
 five members scored 0.98: a mean follows a member that runs off, a median does not). So median.
 
