@@ -125,7 +125,10 @@ def ensemble_text(info: ModelInfo) -> str:
     seeds = list(e.seeds)
     run = seeds == list(range(seeds[0], seeds[0] + len(seeds)))
     text = f"ensemble of {len(seeds)} ({e.combine})"
-    text += f", seeds {seeds[0]}..{seeds[-1]}" if run and len(seeds) > 1 else f", seeds {', '.join(map(str, seeds))}"
+    if len(seeds) == 1:
+        text += f", seed {seeds[0]}"
+    else:
+        text += f", seeds {seeds[0]}..{seeds[-1]}" if run else f", seeds {', '.join(map(str, seeds))}"
     text += f"; best epochs {', '.join(map(str, e.best_epochs))}"
     if e.requested > len(seeds):
         text += f"; {e.requested - len(seeds)} of the {e.requested} members asked for were stopped (Ctrl-C)"
