@@ -58,6 +58,7 @@ import numpy as np
 from lstmcli import metrics, parallel
 from lstmcli.backtest import baseline_forecasts, detect_season
 from lstmcli.defaults import split_sizes
+from lstmcli.ensemble import check_ensemble
 from lstmcli.errors import DataError, LstmError, OptionError, TrainingError
 from lstmcli.forecast import MIN_TRAIN_WINDOWS, Forecaster, _as_series, _check_prices, min_rows
 from lstmcli.leaderboard import DRIFT, NAIVE, SEASONAL_NAIVE, Entry, SelectionInfo
@@ -486,8 +487,12 @@ def fit_auto(
     on_candidate: Callable[[int, int, str, float | None], None] | None = None,
     on_epoch=None,
     reading: dict | None = None,
+    ensemble: int = 1,
 ) -> Forecaster:
     """`select`, then the winner fitted on all of `values` (anything `Forecaster.fit` takes) with its leaderboard.
+
+    `ensemble` N > 1: the winner is refitted as an ensemble of N networks (seeds seed..seed+N-1),
+    which evens out the seed's luck that a single refit carries.
 
     The returned Forecaster's `info.selection` is the leaderboard; `choices["auto"]` says what was chosen.
     """
@@ -510,6 +515,7 @@ def fit_auto(
         on_candidate=on_candidate,
     )
     forecaster = selection.chosen.forecaster(base)
+    forecaster.ensemble, forecaster.jobs = check_ensemble(ensemble), parallel.check_jobs(jobs)
     forecaster.fit(
         values,
         dates,

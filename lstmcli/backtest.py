@@ -383,11 +383,15 @@ def _lstm_block(
     season: str | int = NONE,
     auto_window: bool = False,
     frequency: str | None = None,
+    ensemble: int = 1,
+    jobs: int | None = 1,
+    on_member=None,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, Forecaster]:
     """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds.
 
-    A direct model is trained to emit exactly `days` steps. `auto`: `autoselect.fit_auto`
-    keywords; the whole --auto procedure runs on values[:fit_rows] only.
+    A direct model is trained to emit exactly `days` steps; `ensemble` members by `jobs`
+    processes. `auto`: `autoselect.fit_auto` keywords; the whole --auto procedure runs on
+    values[:fit_rows] only.
     """
     what = f"{source} (the {fit_rows} rows before the test origin)"
     if auto is not None:
@@ -402,8 +406,10 @@ def _lstm_block(
             season=season,
             strategy=strategy,
             horizon=days if strategy == DIRECT else None,
+            ensemble=ensemble,
+            jobs=jobs,
         )
-        forecaster.fit(values[:fit_rows], source=what, on_epoch=on_epoch, frequency=frequency)
+        forecaster.fit(values[:fit_rows], source=what, on_epoch=on_epoch, frequency=frequency, on_member=on_member)
     W, off = forecaster.config.window, forecaster.target.offset
     hist = np.stack([values[o - W - off : o] for o in origins])  # (O, W + off, F)
     last = np.asarray(origins) - 1  # each history's last row: values[0] is the fit's row 0 (phase 0)
@@ -430,6 +436,8 @@ def run_backtest(
     strategy: str = HORIZON_STRATEGY,
     auto: dict | None = None,
     auto_window: bool = False,
+    ensemble: int = 1,
+    jobs: int | None = 1,
 ) -> BacktestResult:
     """Backtest the LSTM (trained with `config`, learning `target`, forecasting by `strategy`) and the baselines.
 
@@ -441,6 +449,7 @@ def run_backtest(
     (Forecaster(auto_window=True)). The season (`spec.season`) serves the baselines, the MASE
     scale and the LSTM fits alike; `auto` is detected once on the rows before the test window
     (for the LSTM, never on business days, as `lstm train` does).
+    `ensemble` N: each fit is an ensemble of N networks, trained by `jobs` processes.
     """
     spec = spec or BacktestSpec()
     config = config or TrainConfig()
@@ -495,6 +504,10 @@ def run_backtest(
             if on_progress is not None:
                 on_progress((b + r.epoch / r.epochs) / len(starts), f"fit {b + 1}/{len(starts)}")
 
+        def on_member(done, total, b=b) -> None:
+            if on_progress is not None:
+                on_progress((b + done / total) / len(starts), f"fit {b + 1}/{len(starts)}")
+
         block = origins[k : k + step]
         fit_rows = int(block[0])
         if auto is not None and on_progress is not None:
@@ -518,6 +531,9 @@ def run_backtest(
             lstm_season,
             auto_window,
             frequency,
+            ensemble,
+            jobs,
+            on_member,
         )
         lstm_forecasts[k : k + step] = out
         if lo is None:
@@ -534,6 +550,7 @@ def run_backtest(
                 "window": forecaster.config.window,
                 # the reason backtest found (the fit was given the season as a number)
                 "season": None if forecaster.season is None else replace(forecaster.season, reason=reason).describe(),
+                "ensemble_members": len(forecaster.members or [forecaster.params]),
             }
             | ({} if auto is None else {"auto": forecaster.info.selection.to_dict()})
         )

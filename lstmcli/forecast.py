@@ -35,7 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lstmcli import engine, intervals, metrics, modelfile, periods, seasons
+from lstmcli import engine, intervals, metrics, modelfile, parallel, periods, seasons
+from lstmcli import ensemble as _ensemble
 from lstmcli.defaults import batch_size_for_windows, split_sizes
 from lstmcli.errors import DataError, OptionError, TrainingError
 from lstmcli.intervals import (  # noqa: F401  (MIN_INTERVAL_ORIGINS: the CLI's note reads it here)
@@ -53,6 +54,7 @@ from lstmcli.modelfile import (
     MAX_DIRECT_HORIZON,
     STRATEGIES,
     DataInfo,
+    EnsembleInfo,
     IntervalInfo,
     ModelInfo,
     Scores,
@@ -459,6 +461,8 @@ class Forecaster:
         horizon: int | None = None,
         season: str | int = seasons.AUTO,
         season_method: str = seasons.DEFAULT_METHOD,
+        ensemble: int = 1,
+        jobs: int | None = None,
     ) -> None:
         """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
 
@@ -469,8 +473,13 @@ class Forecaster:
         `season`: "auto" (detected on the training part at fit time, `seasons.resolve_season`),
         "none", or a length >= 2; `season_method` says what the network is given once a season is
         found (`seasons.METHODS`: phase inputs, seasonal adjustment, or both).
+        `ensemble`: N networks from seeds seed..seed+N-1 forecasting as their median (ensemble.py),
+        trained by `jobs` worker processes (None: the cores; the weights do not depend on it).
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
+        self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
+        self.combine = _ensemble.DEFAULT_COMBINE  # how members' forecasts become one (a loaded file says)
+        self.members: list[dict[str, np.ndarray]] | None = None  # every member's params; [0] is `params`
         self.config = config or TrainConfig()
         self.requested_target = AUTO if target == AUTO else check_target(target)
         self.target = DEFAULT_TARGET if target == AUTO else self.requested_target
@@ -497,6 +506,7 @@ class Forecaster:
         on_epoch: Callable[[EpochReport], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
         reading: dict | None = None,
+        on_member: Callable[[int, int], None] | None = None,
     ) -> Forecaster:
         """Train on prices, oldest first; column 0 is the forecast target.
 
@@ -504,17 +514,18 @@ class Forecaster:
         pandas Series/DataFrame (a DatetimeIndex gives the dates); the keywords override
         what those carry. `reading` is how the file was read (`id_column`, `dayfirst`,
         `date_format` as given to read_prices), kept so a newer file is read the same way.
+        An ensemble reports `on_member(done, total)` as members finish (not `on_epoch`).
         """
         self.config.validate()
         series = _as_series(values, dates, columns, frequency, source, sha256)
         _check_prices(series)
         requested, auto = self.config, self.season_method == seasons.AUTO
-        self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading)
+        self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading, on_member)
         if auto and self.season is not None and not self.result.interrupted:
             # a season was found: also fit with the seasonal adjustment, keep the lower validation MAE
             first = dict(self.__dict__)
             self.config = requested
-            self._fit_series(series, "phase+adjust", on_epoch, should_stop, reading)
+            self._fit_series(series, "phase+adjust", on_epoch, should_stop, reading, on_member)
             without, adjusted = first["info"].validation.model.mae, self.info.validation.model.mae
             if not adjusted < without:
                 self.__dict__.update(first)
@@ -524,7 +535,9 @@ class Forecaster:
             )
         return self
 
-    def _fit_series(self, series: _Series, method: str, on_epoch, should_stop, reading: dict | None) -> None:
+    def _fit_series(
+        self, series: _Series, method: str, on_epoch, should_stop, reading: dict | None, on_member=None
+    ) -> None:
         """One fit of `series` whose season (when one is found) gives the network `method`'s inputs."""
         self._method = method
         self._resolve(series)
@@ -534,19 +547,53 @@ class Forecaster:
         z, extra = self._seasonal(series, z, last_label + self.target.offset)  # (M, F), (M, E)
         scaler = Scaler.fit(z[: last_label + 1])  # training part only: no look-ahead
         direct = self.strategy == DIRECT
-        result = train(
-            np.concatenate([scaler.transform(z), extra], axis=1),  # (M, F + E)
-            train_t,
-            val_t,
-            self.config,
-            outputs=self.horizon if direct else series.prices.shape[1],
-            on_epoch=on_epoch,
-            should_stop=should_stop,
-            direct=direct,
-        )
+        outputs = self.horizon if direct else series.prices.shape[1]
+        inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos last
+        if self.ensemble > 1:
+            result, members = self._fit_ensemble(inputs, train_t, val_t, outputs, on_member, should_stop)
+        else:
+            result = train(
+                inputs,
+                train_t,
+                val_t,
+                self.config,
+                outputs=outputs,
+                on_epoch=on_epoch,
+                should_stop=should_stop,
+                direct=direct,
+            )
+            members = None
         self.params, self.result = result.params, result
+        self.members = None if members is None else [m.params for m in members.values()]
         validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted)
         self.info = self._describe(series, scaler, train_t, val_t, result, validation, intervals, reading or {})
+        if members is not None:
+            self.info = replace(self.info, ensemble=self._ensemble_info(members))
+
+    def _fit_ensemble(self, series, train_t, val_t, outputs, on_member, should_stop):
+        """(the result standing for the run, {member index: result} of the finished members): trained in parallel.
+
+        The run's result is the first kept member's (member 0 unless Ctrl-C dropped it), marked
+        interrupted when members were dropped.
+        """
+        tasks = _ensemble.tasks(self.config, self.ensemble, series, train_t, val_t, outputs, self.strategy == DIRECT)
+        results = _ensemble.fit_members(tasks, self.jobs, on_member, should_stop)
+        if not results:
+            raise TrainingError(
+                f"stopped before any of the {self.ensemble} ensemble members finished training; no model was saved "
+                "(a previous model file is untouched)",
+                hint="let at least one member finish (the progress bar counts them), or use --ensemble 1",
+            )
+        first = next(iter(results.values()))
+        return replace(first, interrupted=len(results) < self.ensemble), results
+
+    def _ensemble_info(self, members: dict[int, TrainResult]) -> EnsembleInfo:
+        return EnsembleInfo(
+            seeds=tuple(_ensemble.member_seed(self.config.seed, k) for k in members),
+            combine=self.combine,
+            requested=self.ensemble,
+            best_epochs=tuple(m.best_epoch for m in members.values()),
+        )
 
     def _resolve(self, series: _Series) -> None:
         """Resolve `--target auto` and the auto window from the data; `choices` records why."""
@@ -699,12 +746,37 @@ class Forecaster:
         `scaler` defaults to the fitted one (`fit` passes it before `info` exists). With a
         season, `last_phase` (B,) is the phase of each history's last row (its row number in the
         training data's count; `last_phase()` places newer data).
+        An ensemble forecasts the median (`combine`) of its members' paths, value by value:
+        everything downstream (validation, intervals, predict, backtest) is then the ensemble's own.
         """
+        return _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
+
+    def member_paths(
+        self, hist: np.ndarray, days: int, scaler: Scaler | None = None, last_phase: np.ndarray | int | None = None
+    ) -> list[np.ndarray]:
+        """Each member's forecasts (B, days, F or 1) from B histories: one array for a single model."""
         W, scaler = self.config.window, scaler or self.info.scaler
         if self.season is not None and last_phase is None:
             raise ValueError("a seasonal model needs the phase of each history's last row")
         forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
-        return forecast(self.params, scaler, self.target, W, hist, days, season=self.season, last_phase=last_phase)
+        return [
+            forecast(params, scaler, self.target, W, hist, days, season=self.season, last_phase=last_phase)
+            for params in self.members or [self.params]
+        ]
+
+    def member(self, k: int) -> Forecaster:
+        """Member k as a single-model Forecaster (same data, scaler and metadata): what `inspect --member` traces."""
+        n = len(self.members or [self.params])
+        if not isinstance(k, int) or not 0 <= k < n:
+            raise OptionError(
+                f"--member {k} does not exist (the model has {'members 0..' if n > 1 else 'one member, '}{n - 1})",
+                hint=f"choose --member from 0 to {n - 1}" if n > 1 else "drop --member: this model is not an ensemble",
+            )
+        if n == 1:
+            return self
+        one = Forecaster(self.config, self.target, strategy=self.strategy, horizon=self.horizon)
+        one.params, one.info, one.season = self.members[k], self.info, self.season
+        return one
 
     def _one_step(self, prices: np.ndarray, scaler: Scaler, targets: np.ndarray) -> np.ndarray:
         """One-step-ahead forecasts (len(targets), F or 1) in prices for the given target rows."""
@@ -924,12 +996,16 @@ class Forecaster:
     def save(self, path: str | Path) -> Path:
         if self.params is None or self.info is None:
             raise OptionError("nothing to save: fit the Forecaster first")
-        return modelfile.save(path, self.params, self.info.to_dict())
+        return modelfile.save(path, modelfile.join_members(self.members or [self.params]), self.info.to_dict())
 
     @classmethod
     def load(cls, path: str | Path) -> Forecaster:
         params, info = modelfile.read(path)
-        forecaster = cls(info.config, info.target, strategy=info.horizon_strategy, horizon=info.horizon)
-        forecaster.params, forecaster.info = params, info
+        n = 1 if info.ensemble is None else len(info.ensemble.seeds)
+        forecaster = cls(info.config, info.target, strategy=info.horizon_strategy, horizon=info.horizon, ensemble=n)
+        members = modelfile.split_members(params, n)
+        forecaster.params, forecaster.info = members[0], info
+        forecaster.members = members if n > 1 else None
+        forecaster.combine = _ensemble.DEFAULT_COMBINE if info.ensemble is None else info.ensemble.combine
         forecaster.season = info.season  # None for a model file without one (all files before seasons)
         return forecaster

@@ -6,6 +6,11 @@ Layout (format version 1):
     head.weight (O, H), head.bias (O,)                           the dense head
     __meta__  (n,) uint8                                         UTF-8 JSON: `ModelInfo.to_dict()`
 
+An ensemble (`lstm train --ensemble N`) stores member 0 under the names above (so its member 0
+reads like a single model's file) and member k >= 1 under `member{k}/` + the same names
+(`member1/weight_ih_l0`); the metadata's optional `ensemble` says how many (its seeds); a file
+without it holds one network.
+
 The metadata is read into frozen dataclasses once, in `ModelInfo.from_dict`, which checks
 every field's type and size: a damaged or hand-edited file is refused there with a message,
 never half-way through a forecast. `save`/`load` move plain (params, dict) pairs and check
@@ -43,6 +48,37 @@ HORIZON_STRATEGY = "recursive"  # the default: each step's prediction is fed bac
 DIRECT = "direct"  # the head emits `horizon` steps of the target column at once
 STRATEGIES = (HORIZON_STRATEGY, DIRECT)
 MAX_DIRECT_HORIZON = 1000  # steps a direct head may emit
+MAX_MEMBERS = 100  # ensemble members a file may hold (ensemble.MAX_ENSEMBLE)
+
+
+def member_prefix(k: int) -> str:
+    """Where member k's arrays are stored: "" for member 0 (the single model's names), "member{k}/" after."""
+    return "" if k == 0 else f"member{k}/"
+
+
+def join_members(members: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """One dict of arrays for the file: member k's names prefixed by `member_prefix(k)`."""
+    return {member_prefix(k) + name: a for k, params in enumerate(members) for name, a in params.items()}
+
+
+def split_members(params: dict[str, np.ndarray], n: int) -> list[dict[str, np.ndarray]]:
+    """The inverse of `join_members` for n members (the arrays were checked by `load`)."""
+    members = [{name: a for name, a in params.items() if "/" not in name}]
+    for k in range(1, n):
+        prefix = member_prefix(k)
+        members.append({name[len(prefix) :]: a for name, a in params.items() if name.startswith(prefix)})
+    return members
+
+
+def _members(meta: dict) -> int:
+    """The number of networks a file holds: 1 unless its metadata has an `ensemble`."""
+    e = meta.get("ensemble")
+    if e is None:
+        return 1
+    seeds = e["seeds"]
+    if not isinstance(seeds, list) or not 1 <= len(seeds) <= MAX_MEMBERS:
+        raise TypeError(f"a valid 'ensemble' (1 to {MAX_MEMBERS} member seeds)")
+    return len(seeds)
 
 
 def _param_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
@@ -61,6 +97,9 @@ def _param_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
         shapes[f"bias_hh_l{k}"] = (4 * H,)
     shapes["head.weight"] = (O, H)
     shapes["head.bias"] = (O,)
+    one = dict(shapes)
+    for k in range(1, _members(meta)):  # an ensemble's members share the shapes
+        shapes.update({member_prefix(k) + name: shape for name, shape in one.items()})
     return shapes
 
 
@@ -534,6 +573,43 @@ class IntervalInfo:
         return d
 
 
+@dataclass(frozen=True)
+class EnsembleInfo:
+    """An ensemble's members: their seeds (member k trained with seeds[k]) and how they forecast as one."""
+
+    seeds: tuple[int, ...]  # one per member stored; member 0's seed is config.seed unless Ctrl-C dropped it
+    combine: str  # "median" or "mean" of the members' price paths
+    requested: int  # members asked for (more than stored when Ctrl-C stopped the training)
+    best_epochs: tuple[int, ...]  # each member's kept epoch
+
+    @classmethod
+    def from_dict(cls, d: dict) -> EnsembleInfo:
+        seeds, epochs = d["seeds"], d["best_epochs"]
+        if not (
+            isinstance(seeds, list)
+            and 1 <= len(seeds) <= MAX_MEMBERS
+            and all(type(s) is int and s >= 0 for s in seeds)
+            and isinstance(epochs, list)
+            and len(epochs) == len(seeds)
+            and all(type(e) is int and e >= 0 for e in epochs)
+        ):
+            raise ValueError("the ensemble's seeds or epochs are malformed")
+        if d["combine"] not in ("median", "mean"):
+            raise ValueError(f"the ensemble's combination {d['combine']!r} is not median or mean")
+        requested = _count(d, "requested")
+        if not len(seeds) <= requested <= MAX_MEMBERS:
+            raise ValueError(f"the ensemble's requested members {requested} is not {len(seeds)} to {MAX_MEMBERS}")
+        return cls(tuple(seeds), d["combine"], requested, tuple(epochs))
+
+    def to_dict(self) -> dict:
+        return {
+            "seeds": list(self.seeds),
+            "combine": self.combine,
+            "requested": self.requested,
+            "best_epochs": list(self.best_epochs),
+        }
+
+
 @dataclass(frozen=True, eq=False)
 class ModelInfo:
     """Everything a model file says besides its weights: what `predict` and `inspect` need.
@@ -556,6 +632,7 @@ class ModelInfo:
     created: str  # ISO time, UTC
     horizon_strategy: str = HORIZON_STRATEGY
     horizon: int = 1  # steps the head emits at once: 1 (recursive), or the direct model's horizon
+    ensemble: EnsembleInfo | None = None  # None: one network (every file written before ensembles)
     tool: str = "lstmcli"
     tool_version: str = __version__
     format_version: int = FORMAT_VERSION
@@ -620,6 +697,7 @@ class ModelInfo:
             created=_text(meta, "created"),
             horizon_strategy=strategy,
             horizon=horizon,
+            ensemble=None if meta.get("ensemble") is None else EnsembleInfo.from_dict(meta["ensemble"]),
             tool=_text(meta, "tool"),
             tool_version=_text(meta, "tool_version"),
             format_version=int(meta.get("format_version", FORMAT_VERSION)),
@@ -651,4 +729,5 @@ class ModelInfo:
             | ({"horizon": self.horizon} if self.horizon_strategy == DIRECT else {})  # recursive files: as before
             | ({} if self.selection is None else {"selection": self.selection.to_dict()})
             | ({} if self.season is None else {"season": self.season.to_dict()})  # absent: a file as before seasons
+            | ({"ensemble": self.ensemble.to_dict()} if self.ensemble is not None else {})  # single models: as before
         )

@@ -80,7 +80,7 @@ def candidate_bar(err, quiet: bool):
     )
 
 
-def fit(series, config, how: dict, pinned: dict, budget, days, jobs, stop, bar, path):
+def fit(series, config, how: dict, pinned: dict, budget, days, jobs, stop, bar, path, ensemble: int = 1):
     """Select and refit (autoselect.fit_auto) with the CLI's progress and Ctrl-C; returns the Forecaster.
 
     Stopped before any candidate finished: says so and exits 130, writing nothing (the model
@@ -106,6 +106,7 @@ def fit(series, config, how: dict, pinned: dict, budget, days, jobs, stop, bar, 
             should_stop=stop,
             on_candidate=on_candidate,
             reading=how,
+            ensemble=ensemble,
         )
     except SelectionStopped:
         stderr().print(

@@ -126,6 +126,9 @@ def backtest(
     jobs: JobsOpt = None,
     sheet: SheetOpt = None,
     plot: PlotOpt = None,
+    ensemble: Annotated[
+        int, typer.Option(help="Fit ensembles of N networks (as lstm train --ensemble N) and forecast their median.")
+    ] = 1,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -158,14 +161,15 @@ def backtest(
     spec.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, days if strategy == DIRECT else None)
     check_plot(plot)
+    from lstmcli.ensemble import check_ensemble
+    from lstmcli.parallel import check_jobs
+
+    check_ensemble(ensemble)
+    check_jobs(jobs)
     check_one_stdout(json_out, output)
     from lstmcli.cli.auto import check_options
 
     check_options(auto, budget)
-    if auto:
-        from lstmcli.parallel import check_jobs
-
-        check_jobs(jobs)
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target, resolve_target
 
@@ -236,8 +240,12 @@ def backtest(
             source=series.source,
             on_progress=None if quiet else lambda done, what: bar.update(done, what=what),
             strategy=strategy,
-            auto=None if not auto else {"budget": 60.0 if budget is None else budget, "jobs": jobs, "restrict": pinned},
+            auto=None
+            if not auto
+            else {"budget": 60.0 if budget is None else budget, "jobs": jobs, "restrict": pinned, "ensemble": ensemble},
             auto_window=window is None,  # as lstm train: the longest window up to 30 the rows allow
+            ensemble=ensemble,
+            jobs=jobs,
         )
     if plot is not None:  # files first: a closed pipe on stdout must not lose them
         from lstmcli.render.plot import save_backtest_plot

@@ -142,6 +142,14 @@ def inspect(
             help="Print machine-readable JSON only (the step trace: every number of every layer, step and unit).",
         ),
     ] = False,
+    member: Annotated[
+        int | None,
+        typer.Option(
+            "--member",
+            help="In an ensemble (lstm train --ensemble N), the member to trace or show: 0..N-1. \\[default: 0]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Look inside a trained model: a summary, its weights, or every gate of every step.
 
@@ -155,7 +163,7 @@ def inspect(
     Examples: lstm inspect --step-trace     lstm inspect --step-trace --at 599 --model seed-model.npz
               lstm inspect --weights        lstm inspect --example
     """
-    trace_opts = any(v is not None for v in (data_csv, date, at, top, steps, explain))
+    trace_opts = any(v is not None for v in (data_csv, date, at, top, steps, explain, member))
     if example + weights + step_trace > 1:
         raise OptionError(
             "--example, --weights and --step-trace each show something different", hint="give one of them"
@@ -174,13 +182,13 @@ def inspect(
     if weights:
         if trace_opts:
             raise OptionError(
-                "--data, --date, --at, --top, --steps and --explain belong to --step-trace",
+                "--data, --date, --at, --top, --steps, --explain and --member belong to --step-trace",
                 hint="use --weights with --layer, --units or --json",
             )
         _weights(model, layer, units, json_out)
         return
     if step_trace or trace_opts or layer is not None or units is not None:
-        _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out)
+        _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out, member)
         return
     _summary(model, json_out)
 
@@ -260,8 +268,11 @@ def _weights(model, layer: int | None, units: str | None, json_out: bool) -> Non
     out.print(render.head_weights_text(fc.params))
 
 
-def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out) -> None:
+def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out, member=None) -> None:
     path, fc = _load(model)
+    ensemble = fc.info.ensemble
+    which = 0 if member is None else member
+    fc = fc.member(which)  # OptionError naming --member when out of range
     from lstmcli import trace as _trace
 
     values = dates_ = None
@@ -281,6 +292,8 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
 
         payload = _trace.to_dict(t, fc.params, fc.info)
         payload["model"]["path"] = str(path)
+        if ensemble is not None:
+            payload["model"]["member"] = {"index": which, "members": len(ensemble.seeds), "seed": ensemble.seeds[which]}
         print(json.dumps(payload))
         return
 
@@ -320,6 +333,14 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
             style="bold",
         )
     )
+    if ensemble is not None and len(ensemble.seeds) > 1:
+        out.print(
+            Text(
+                f"Member {which} of an ensemble of {len(ensemble.seeds)} (seed {ensemble.seeds[which]}; --member 0.."
+                f"{len(ensemble.seeds) - 1} traces another): the head's output below is this member's; the "
+                f"ensemble forecasts the {ensemble.combine} of its members' forecasts.",
+            )
+        )
     out.print(render.legend())
     note = render.omitted_note(t, step_list, selection, top_used)
     if note is not None:

@@ -112,12 +112,20 @@ def train(
     ] = False,
     calendar: CalendarOpt = None,
     season: SeasonOpt = "auto",
+    ensemble: Annotated[
+        int,
+        typer.Option(
+            help="Train N networks (seeds seed..seed+N-1) and forecast their median; intervals from the "
+            "ensemble's own validation errors. 1: a single network.",
+        ),
+    ] = 1,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
     Reads the CSV (dates and price columns found automatically), trains on the older part,
     validates on the newest part, and prints how the model's one-step forecasts compare with
-    the naive forecast (tomorrow = today). Ctrl-C stops early and keeps the best model so far.
+    the naive forecast (tomorrow = today). Ctrl-C stops early and keeps the best model so far
+    (with --ensemble: the members that finished; none finished: nothing is saved).
 
     --auto chooses the target, window and hidden size itself (see --auto below) and prints a
     leaderboard beside naive, seasonal naive and drift.
@@ -128,6 +136,7 @@ def train(
     Example: lstm train sample_data/monthly_seasonal.csv --auto --budget 60
     Stock data: lstm train prices.csv --calendar XNYS   (forecast dates skip NYSE holidays)
     For scripts: lstm train prices.csv --json -q > summary.json
+    Example: lstm train sample_data/daily_stock.csv --ensemble 5 --jobs 2
     """
     from lstmcli.forecast import Forecaster, check_strategy
     from lstmcli.seasons import parse_season
@@ -147,15 +156,16 @@ def train(
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)
+    from lstmcli.ensemble import check_ensemble
+    from lstmcli.parallel import check_jobs
+
+    check_ensemble(ensemble)
+    check_jobs(jobs)
     if target != AUTO:
         check_target(target)
     from lstmcli.cli import auto as cli_auto
 
     cli_auto.check_options(auto, budget, days)
-    if auto:
-        from lstmcli.parallel import check_jobs
-
-        check_jobs(jobs)
     season = parse_season(season)
     path = model_path(model)
     if path.is_dir():
@@ -178,21 +188,27 @@ def train(
         calendar = calendar_note(calendar, series)
 
     forecaster = Forecaster(
-        config, target, auto_window=window is None, season=season, strategy=strategy, horizon=horizon
+        config,
+        target,
+        auto_window=window is None,
+        season=season,
+        strategy=strategy,
+        horizon=horizon,
+        ensemble=ensemble,
+        jobs=jobs,
     )
-    with (
-        StopFlag() as stop,
-        cli_auto.candidate_bar(err, quiet)
-        if auto
-        else ProgressBar(
-            err,
-            quiet,
+    if ensemble > 1:  # members finish whole, in parallel: the bar counts members, not epochs
+        bar_opts = dict(total=ensemble, before="member {task.completed:>3}/{task.total}", after="", fields={})
+    else:
+        bar_opts = dict(
             total=epochs,
             before="{task.fields[fit]}epoch {task.completed:>3}/{task.total}",
-            bar_width=20,
             after="loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}",
             fields=dict(train="-", val="-", best="-", fit=""),
-        ) as bar,
+        )
+    with (
+        StopFlag() as stop,
+        cli_auto.candidate_bar(err, quiet) if auto else ProgressBar(err, quiet, bar_width=20, **bar_opts) as bar,
     ):
         fits = [0, 0]  # [fits started, last epoch]: a season's second fit (on adjusted values) starts at epoch 1
 
@@ -211,7 +227,7 @@ def train(
         if auto:
             pinned = cli_auto.restriction(ctx, target=target, window=window, hidden=hidden)
             forecaster = cli_auto.fit(
-                series, config, how | {"calendar": calendar}, pinned, budget, days, jobs, stop, bar, path
+                series, config, how | {"calendar": calendar}, pinned, budget, days, jobs, stop, bar, path, ensemble
             )
         else:
             forecaster.fit(
@@ -221,9 +237,17 @@ def train(
                 on_epoch=None if quiet else on_epoch,
                 should_stop=stop,
                 reading=how | {"calendar": calendar},
+                on_member=lambda done, total: bar.update(done),
             )
     saved = forecaster.save(path)
-    if forecaster.result.interrupted:
+    if ensemble > 1 and forecaster.result.interrupted:
+        kept = len(forecaster.info.ensemble.seeds)
+        err.print(
+            f"[yellow]Stopped by {stop.requested} after {kept} of {ensemble} ensemble members finished; "
+            f"kept {'that member' if kept == 1 else f'those {kept}'} (seed{'s' if kept > 1 else ''} "
+            f"{', '.join(map(str, forecaster.info.ensemble.seeds))}); the members still training were dropped.[/]"
+        )
+    elif forecaster.result.interrupted:
         err.print(
             f"[yellow]Stopped by {stop.requested} after epoch {forecaster.result.epochs_run}; "
             f"kept the best model so far (epoch {forecaster.result.best_epoch}).[/]"

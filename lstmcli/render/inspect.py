@@ -346,6 +346,10 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
         f"{k} {getattr(c, k)}" for k in ("batch_size", "lr", "seed", "val_fraction", "patience", "clip")
     )
     table.add_row("settings", settings)
+    if info.ensemble is not None:
+        from lstmcli.render.train import ensemble_text
+
+        table.add_row("ensemble", ensemble_text(info) + " (parameters: per member)")
     v = info.validation
     table.add_row(
         "validation",

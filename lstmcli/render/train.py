@@ -115,5 +115,23 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
         f"validation loss {t.best_val_loss:.4f} (scaled MSE)",
     )
     table.add_row("seed", str(c.seed))
+    if info.ensemble is not None:
+        table.add_row("ensemble", ensemble_text(info))
     table.add_row("saved", user_text(model_path))
     return table
+
+
+def ensemble_text(info: ModelInfo) -> str:
+    """ "ensemble of 5 (median), seeds 0..4, best epochs 12, 9, ...": one line for train's summary and inspect."""
+    e = info.ensemble
+    seeds = list(e.seeds)
+    run = seeds == list(range(seeds[0], seeds[0] + len(seeds)))
+    text = f"ensemble of {len(seeds)} ({e.combine})"
+    if len(seeds) == 1:
+        text += f", seed {seeds[0]}"
+    else:
+        text += f", seeds {seeds[0]}..{seeds[-1]}" if run else f", seeds {', '.join(map(str, seeds))}"
+    text += f"; best epochs {', '.join(map(str, e.best_epochs))}"
+    if e.requested > len(seeds):
+        text += f"; {e.requested - len(seeds)} of the {e.requested} members asked for were stopped (Ctrl-C)"
+    return text + f"; the training row is member {seeds[0] - info.config.seed}'s" if len(seeds) > 1 else text

@@ -1,0 +1,144 @@
+"""Ensembles (`lstm train --ensemble N`): median vs mean vs one network, and --jobs 1 vs 2 wall time.
+
+    python benchmarks/bench_ensemble.py combine --series wineind,woolyrnq,lynx,elnino,realgdp,goog
+    python benchmarks/bench_ensemble.py timing --members 4 --repeats 3
+
+`combine`: the accuracy study's protocol (benchmarks/accuracy_study.py: last 20% held out,
+origins every 5 steps, one fit on the rows before the first origin, forecasts of steps 1..5
+from the data up to each origin). ONE ensemble of N members is fitted per series with the
+library (the settings `lstm train` uses by default), and from the same members three
+forecasts are scored: member 0 alone (the model `--ensemble 1` gives: same seed, same
+weights), the members' median and their mean; and each member alone, averaged (what one
+network of an arbitrary seed scores: the fair "one vs five" comparison, since member 0 is
+one draw of the seed lottery). Reports MAE / naive's MAE per series and the geometric mean
+over series. (Coverage needs intervals calibrated per combination: see the
+accuracy study's `--method lstm-ens5="--ensemble 5"` for that.)
+
+`timing`: `lstm train` (the installed command, as a user runs it) of an ensemble of
+--members on sample_data/daily_stock.csv with --jobs 1 and --jobs 2, alternated, --repeats
+times each; medians side by side, with the load average before and after (the machine is
+shared: other processes' load slows --jobs 2 most).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+for _var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):  # as `lstm` and its workers run
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from accuracy_study import H, load_series, origins_of  # noqa: E402
+
+SAMPLE = HERE.parent / "sample_data" / "daily_stock.csv"
+
+
+def combine_study(names: list[str], members: int, jobs: int) -> dict:
+    from lstmcli.forecast import Forecaster
+    from lstmcli.training import TrainConfig
+
+    rows = []
+    for name in names:
+        y, _ = load_series(name)
+        origins = origins_of(len(y))
+        t0 = time.perf_counter()
+        fc = Forecaster(TrainConfig(), auto_window=True, ensemble=members, jobs=jobs).fit(y[: origins[0]])
+        fit = time.perf_counter() - t0
+        W, off = fc.config.window, fc.target.offset
+        hist = np.stack([y[o - W - off : o, None] for o in origins])  # (O, W + off, 1)
+        paths = np.stack([p[:, :, 0] for p in fc.member_paths(hist, H)])  # (N, O, H)
+        actual = np.array([y[o : o + H] for o in origins])  # (O, H)
+        naive = np.abs(actual - y[np.array(origins) - 1, None]).mean()
+        forecasts = {"member0": paths[0], "median": np.median(paths, axis=0), "mean": paths.mean(axis=0)}
+        rel = {k: float(np.abs(actual - f).mean() / naive) for k, f in forecasts.items()}
+        each = [float(np.abs(actual - p).mean() / naive) for p in paths]  # every member alone
+        rel["member_mean"] = float(np.mean(each))  # a single network of a random seed, on average
+        rel["members"] = each
+        rows.append({"series": name, "rows": len(y), "origins": len(origins), "fit_seconds": fit, **rel})
+        shown = {k: v for k, v in rel.items() if k != "members"}
+        print(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in shown.items()) + f" ({fit:.1f} s)", file=sys.stderr)
+    geo = {k: math.exp(np.mean([math.log(r[k]) for r in rows])) for k in ("member0", "member_mean", "median", "mean")}
+    return {"members": members, "series": rows, "geomean_mae_rel_naive": geo}
+
+
+def timing(members: int, repeats: int, epochs: int) -> dict:
+    exe = str(Path(sys.executable).parent / "lstm")
+    times: dict[int, list[float]] = {1: [], 2: []}
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(repeats):
+            for jobs in (1, 2):  # alternated, so drift of the machine's load hits both
+                cmd = [exe, "train", str(SAMPLE), "-q", "--model", f"{tmp}/m.npz", "--epochs", str(epochs)]
+                cmd += ["--ensemble", str(members), "--jobs", str(jobs)]
+                t0 = time.perf_counter()
+                subprocess.run(cmd, check=True, capture_output=True)
+                times[jobs].append(time.perf_counter() - t0)
+    load_after = os.getloadavg()
+    med = {j: statistics.median(t) for j, t in times.items()}
+    return {
+        "members": members,
+        "epochs": epochs,
+        "repeats": repeats,
+        "seconds": times,
+        "median_jobs1": med[1],
+        "median_jobs2": med[2],
+        "speedup": med[1] / med[2],
+        "loadavg_before": load_before,
+        "loadavg_after": load_after,
+        "cpus": os.cpu_count(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="what", required=True)
+    c = sub.add_parser("combine", help="median vs mean vs member 0 on corpus series")
+    c.add_argument("--series", default="wineind,woolyrnq,lynx,elnino,realgdp,goog")
+    c.add_argument("--members", type=int, default=5)
+    c.add_argument("--jobs", type=int, default=1)
+    t = sub.add_parser("timing", help="--jobs 1 vs 2 wall time of lstm train --ensemble N")
+    t.add_argument("--members", type=int, default=4)
+    t.add_argument("--repeats", type=int, default=3)
+    t.add_argument("--epochs", type=int, default=10)
+    for p in (c, t):
+        p.add_argument("--output", help="JSON file for the results")
+    a = ap.parse_args(argv)
+    if a.what == "combine":
+        out = combine_study(a.series.split(","), a.members, a.jobs)
+        n = a.members
+        print(f"| series | member 0 (= --ensemble 1) | one member, mean of {n} | median of {n} | mean of {n} |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for r in out["series"]:
+            print(
+                f"| {r['series']} | {r['member0']:.3f} | {r['member_mean']:.3f} | {r['median']:.3f} | {r['mean']:.3f} |"
+            )
+        g = out["geomean_mae_rel_naive"]
+        print(f"| geometric mean | {g['member0']:.3f} | {g['member_mean']:.3f} | {g['median']:.3f} | {g['mean']:.3f} |")
+    else:
+        out = timing(a.members, a.repeats, a.epochs)
+        print(
+            f"ensemble of {out['members']}, {out['epochs']} epochs, {out['repeats']} runs each: "
+            f"--jobs 1 median {out['median_jobs1']:.1f} s, --jobs 2 median {out['median_jobs2']:.1f} s "
+            f"(x{out['speedup']:.2f}); load average before {out['loadavg_before'][0]:.1f}, "
+            f"after {out['loadavg_after'][0]:.1f} on {out['cpus']} CPUs"
+        )
+    if a.output:
+        Path(a.output).write_text(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
