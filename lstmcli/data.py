@@ -37,7 +37,11 @@ import pandas as pd
 from lstmcli import periods
 from lstmcli.errors import DataError
 
-__all__ = ["PriceSeries", "cleaning_summary", "read_prices"]
+__all__ = ["PriceSeries", "SeveralSeriesError", "cleaning_summary", "read_prices"]
+
+
+class SeveralSeriesError(DataError):
+    """A long-format file holds several series and none was picked (`lstm train` reads it as a panel)."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -903,7 +907,7 @@ def _choose_series(names: list[str], wanted: str | None, holds: str, missing: st
     the unknown-name one ("in column 'Ticker'"), `kind` names them ("series", "tickers").
     """
     if wanted is None:
-        raise DataError(
+        raise (SeveralSeriesError if kind == "series" else DataError)(
             f"{src} {holds}: {_listed(names)}; lstm reads one series at a time",
             hint=f"pick one with --series NAME, e.g. --series {names[0]}",
         )

@@ -1,0 +1,390 @@
+"""Many series at once: a `Panel` holds one `Forecaster` per series (local models), fitted in parallel.
+
+    >>> from lstmcli.panel import Panel
+    >>> panel = Panel().fit(df, jobs=2)          # a long frame: unique_id, ds, y (as statsforecast)
+    >>> panel.predict(5)["AAPL"].values          # a Forecast per series
+    >>> panel.save("panel.npz"); Panel.load("panel.npz")
+
+Each series is fitted by a task of its own (`fit_task`), with today's defaults and a seed
+derived from `--seed` and the series id by a stable hash (zlib.crc32): a task's result depends
+on its series, its options and that seed only, so the panel is the same whatever `--jobs` is
+and whichever worker (a local process or a Dask worker) ran it. A series that cannot train
+(too short, no numbers, non-positive prices for log-returns) is skipped with its reason.
+
+The model file (format version 2, kind "panel") is one `.npz`: every series' arrays under the
+prefix `s{k}.` (`s0.weight_ih_l0`, ...) and one `__meta__` JSON holding each series' id and
+its model metadata exactly as a single-series file holds it (`ModelInfo.to_dict()`), plus the
+skipped series and their reasons. Never pickled; written atomically; single-series files
+(format 1) are still read by `Forecaster.load`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from lstmcli import modelfile
+from lstmcli.errors import DataError, LstmError, ModelFileError, OptionError
+from lstmcli.forecast import Forecast, Forecaster
+from lstmcli.modelfile import META_KEY, ModelInfo
+from lstmcli.training import TrainConfig
+from lstmcli.transforms import AUTO
+
+PANEL_FORMAT_VERSION = 2
+PANEL_KIND = "panel"
+
+
+def series_seed(seed: int, series_id: str) -> int:
+    """The seed of one series: crc32 of its id, started from --seed (stable across runs and machines)."""
+    return zlib.crc32(series_id.encode("utf-8"), seed & 0xFFFFFFFF) & 0x7FFFFFFF
+
+
+# ---------------------------------------------------------------------------------------
+# one task per series: what a worker (a process, or a Dask worker) receives and returns
+
+
+@dataclass
+class FitTask:
+    """Everything one series' fit needs: its data (a `panel_data.SeriesInput` or arrays) and options."""
+
+    id: str
+    config: TrainConfig
+    target: str = AUTO
+    auto_window: bool = False
+    source: object | None = None  # a panel_data.SeriesInput, read in the worker
+    values: np.ndarray | None = None  # (N, F) prices, when given as arrays (the Python API)
+    dates: np.ndarray | None = None
+    columns: list[str] | None = None
+    name: str = "<array>"
+
+
+@dataclass
+class FitOutcome:
+    """One series' result: a model (params, info) or the reason it could not train."""
+
+    id: str
+    params: dict[str, np.ndarray] | None = None
+    info: ModelInfo | None = None
+    choices: dict = field(default_factory=dict)
+    error: str | None = None
+    interrupted: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.params is not None
+
+
+def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> FitOutcome:
+    """Read and fit one series; a user-caused problem (LstmError) becomes the outcome's `error`."""
+    t0 = time.perf_counter()
+    try:
+        forecaster = Forecaster(task.config, task.target, auto_window=task.auto_window)
+        if task.source is not None:
+            series = task.source.read()
+            reading = {k: task.source.options.get(k) for k in ("id_column", "dayfirst", "date_format")}
+            forecaster.fit(series, should_stop=should_stop, reading=reading)
+        else:
+            forecaster.fit(task.values, task.dates, task.columns, source=task.name, should_stop=should_stop)
+        if forecaster.info.data.series is None:
+            forecaster.info = replace(forecaster.info, data=replace(forecaster.info.data, series=task.id))
+    except LstmError as e:
+        return FitOutcome(task.id, error=_one_line(e), seconds=time.perf_counter() - t0)
+    return FitOutcome(
+        task.id,
+        forecaster.params,
+        forecaster.info,
+        dict(forecaster.choices),
+        interrupted=forecaster.result.interrupted,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _one_line(e: LstmError) -> str:
+    return " ".join(str(e).split())
+
+
+# ---------------------------------------------------------------------------------------
+# runners: local processes (parallel.run) or a Dask cluster (dask_runner.run), same contract
+
+
+Runner = Callable[[Callable, list, int], Iterable[tuple[int, object]]]
+
+
+def local_runner(fn: Callable, tasks: list, jobs: int) -> Iterable[tuple[int, object]]:
+    from lstmcli import parallel
+
+    return parallel.run(fn, tasks, jobs)
+
+
+class Panel:
+    """One `Forecaster` per series (local models): fit, predict, save, load.
+
+    `members` maps each trained series id to its Forecaster (in the panel's order);
+    `skipped` maps each series that could not train to the reason.
+    """
+
+    def __init__(self, config: TrainConfig | None = None, target: str = AUTO, *, auto_window: bool = False) -> None:
+        self.config = config or TrainConfig()
+        self.target = target
+        self.auto_window = auto_window
+        self.members: dict[str, Forecaster] = {}
+        self.skipped: dict[str, str] = {}
+        self.interrupted = False
+        self.source: str | None = None
+        self.layout: str | None = None
+
+    # ----------------------------------------------------------------------------- fit
+
+    def tasks_for(self, inputs: Sequence) -> list[FitTask]:
+        """One FitTask per `panel_data.SeriesInput`, each with its own seed."""
+        return [
+            FitTask(
+                s.id,
+                replace(self.config, seed=series_seed(self.config.seed, s.id)),
+                self.target,
+                self.auto_window,
+                source=s,
+            )
+            for s in inputs
+        ]
+
+    def fit(
+        self,
+        frame,
+        *,
+        id_col: str = "unique_id",
+        date_col: str | None = "ds",
+        value_col: str = "y",
+        jobs: int = 1,
+    ) -> Panel:
+        """Fit one model per series of a long DataFrame (`unique_id, ds, y` as statsforecast, or named columns).
+
+        `date_col` None: the rows of each series are in order and have no dates.
+        """
+        self.fit_tasks(self.tasks_from_frame(frame, id_col, date_col, value_col), jobs=jobs)
+        return self
+
+    def tasks_from_frame(self, frame, id_col: str, date_col: str | None, value_col: str) -> list[FitTask]:
+        """One FitTask per series of a long DataFrame, rows sorted by date."""
+        for c in (id_col, date_col, value_col):
+            if c is not None and c not in frame.columns:
+                raise DataError(
+                    f"the DataFrame has no column {c!r}",
+                    hint=f"its columns are: {', '.join(map(str, frame.columns))}; name them with "
+                    "id_col=, date_col=, value_col=",
+                )
+        tasks = []
+        for key, group in frame.groupby(id_col, sort=False):
+            sid = str(key)
+            if date_col is not None:
+                group = group.sort_values(date_col, kind="stable")
+                dates = group[date_col].to_numpy().astype("datetime64[s]")
+            else:
+                dates = None
+            values = group[value_col].to_numpy(dtype=np.float64)
+            tasks.append(
+                FitTask(
+                    sid,
+                    replace(self.config, seed=series_seed(self.config.seed, sid)),
+                    self.target,
+                    self.auto_window,
+                    values=values,
+                    dates=dates,
+                    columns=[str(value_col)],
+                    name=f"<DataFrame>[{sid}]",
+                )
+            )
+        return tasks
+
+    def fit_tasks(
+        self,
+        tasks: list[FitTask],
+        *,
+        jobs: int = 1,
+        runner: Runner | None = None,
+        on_done: Callable[[FitOutcome, int, int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Panel:
+        """Run the fit tasks (`runner`: local processes by default); keep the trained series in task order.
+
+        `on_done(outcome, done, total)` hears each series as it finishes. `should_stop()` true
+        (Ctrl-C): the unfinished series are dropped, the finished ones kept, `interrupted` set.
+        """
+        from functools import partial
+
+        from lstmcli import parallel
+
+        jobs = parallel.check_jobs(jobs)
+        if not tasks:
+            raise DataError("no series to fit", hint="check the input")
+        outcomes: list[FitOutcome | None] = [None] * len(tasks)
+        fn = partial(fit_task, should_stop=should_stop) if jobs == 1 and runner is None else fit_task
+        done = 0
+        results = (runner or local_runner)(fn, tasks, jobs)
+        try:
+            for k, outcome in results:
+                if should_stop is not None and should_stop():
+                    self.interrupted = True
+                    if not outcome.interrupted:  # finished before the stop: keep it
+                        outcomes[k] = outcome
+                    break
+                outcomes[k] = outcome
+                done += 1
+                if on_done is not None:
+                    on_done(outcome, done, len(tasks))
+        except BaseException:
+            if should_stop is not None and should_stop():  # a worker saw Ctrl-C too: keep what finished
+                self.interrupted = True
+            else:
+                raise
+        finally:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
+        self.members, self.skipped = {}, {}
+        for task, outcome in zip(tasks, outcomes, strict=True):
+            if outcome is None:
+                continue
+            if outcome.ok:
+                f = Forecaster(outcome.info.config, outcome.info.target)
+                f.params, f.info, f.choices = outcome.params, outcome.info, outcome.choices
+                self.members[task.id] = f
+            else:
+                self.skipped[task.id] = outcome.error or "could not train"
+        return self
+
+    # ----------------------------------------------------------------------------- use
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.members)
+
+    def select(self, wanted: Sequence[str] | None) -> list[str]:
+        """The ids `wanted` names (all when None), exact or ignoring case; DataError suggests the nearest."""
+        if not wanted:
+            return self.ids
+        from lstmcli.panel_data import select_names
+
+        ids = self.ids
+        return [ids[i] for i in select_names(ids, wanted, "the panel model")]
+
+    def predict(
+        self, days: int, interval: float | None = 0.9, series: Sequence[str] | None = None
+    ) -> dict[str, Forecast]:
+        """A Forecast per series (all, or those `series` names), in the panel's order."""
+        return {sid: self.members[sid].predict(days, interval=interval) for sid in self.select(series)}
+
+    # ----------------------------------------------------------------------------- files
+
+    def to_meta(self) -> dict:
+        entries = []
+        for k, (sid, f) in enumerate(self.members.items()):
+            entries.append({"id": sid, "prefix": f"s{k}.", "model": {**f.info.to_dict(), "format_version": 1}})
+        return {
+            "tool": "lstmcli",
+            "kind": PANEL_KIND,
+            "format_version": PANEL_FORMAT_VERSION,
+            "panel": {
+                "series": entries,
+                "skipped": [{"id": sid, "reason": why} for sid, why in self.skipped.items()],
+                "interrupted": self.interrupted,
+                "source": self.source,
+                "layout": self.layout,
+                "seed": self.config.seed,
+            },
+        }
+
+    def save(self, path: str | Path) -> Path:
+        """One `.npz` for the whole panel, written atomically (files.write_atomically)."""
+        from lstmcli.files import write_atomically
+
+        if not self.members:
+            raise OptionError("nothing to save: no series was trained")
+        path = Path(path)
+        if path.is_dir():
+            raise ModelFileError(f"{path} is a directory", hint="give --model a file name such as lstm-model.npz")
+        meta = self.to_meta()
+        arrays = {}
+        for entry, f in zip(meta["panel"]["series"], self.members.values(), strict=True):
+            arrays.update({entry["prefix"] + name: a for name, a in f.params.items()})
+        blob = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
+        return write_atomically(
+            path,
+            lambda fh: np.savez(fh, **arrays, **{META_KEY: blob}),
+            prefix=f"cannot save the model to {path}",
+            option="--model",
+            noun="model",
+            error=ModelFileError,
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> Panel:
+        """Read a panel model file; every series is checked as a single-series file is."""
+        path = Path(path)
+        arrays = modelfile.read_arrays(path)
+        meta = modelfile.read_meta(path, arrays)
+        if meta.get("kind") != PANEL_KIND:
+            raise ModelFileError(
+                f"{path} is a single-series model file, not a panel", hint="load it with Forecaster.load"
+            )
+        if int(meta["format_version"]) > PANEL_FORMAT_VERSION:
+            raise ModelFileError(
+                f"{path} is panel format version {meta['format_version']}, newer than this lstmcli reads "
+                f"({PANEL_FORMAT_VERSION})",
+                hint="upgrade lstmcli: pip install -U lstmcli",
+            )
+        try:
+            body = meta["panel"]
+            entries = body["series"]
+            panel = cls()
+            panel.source, panel.layout = body.get("source"), body.get("layout")
+            panel.interrupted = bool(body.get("interrupted", False))
+            panel.skipped = {str(s["id"]): str(s["reason"]) for s in body.get("skipped", [])}
+            prefixes = set()
+            for entry in entries:
+                sid, prefix, sub = str(entry["id"]), str(entry["prefix"]), entry["model"]
+                if sid in panel.members or prefix in prefixes:
+                    raise ValueError(f"series {sid!r} or prefix {prefix!r} appears twice")
+                prefixes.add(prefix)
+                params = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
+                params = modelfile.check_arrays(f"{path} (series {sid!r})", params, sub)
+                f = Forecaster(None)
+                f.params, f.info = params, ModelInfo.from_dict(sub)
+                f.config, f.target = f.info.config, f.info.target
+                panel.members[sid] = f
+            used = sum(len(f.params) for f in panel.members.values())
+            if used != len(arrays):
+                raise ValueError(f"{len(arrays) - used} arrays belong to no series")
+        except ModelFileError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError, LstmError) as e:
+            raise ModelFileError(
+                f"{path}: panel metadata is incomplete or invalid ({e})", hint="retrain with lstm train"
+            ) from None
+        if not panel.members:
+            raise ModelFileError(f"{path} holds no trained series", hint="retrain with lstm train")
+        return panel
+
+
+def is_panel_file(path: str | Path) -> bool:
+    """True when `path` is a panel model file (reads only its metadata); False for anything else."""
+    import zipfile
+
+    path = Path(path)
+    try:
+        if not path.is_file() or not zipfile.is_zipfile(path):
+            return False
+        with np.load(path, allow_pickle=False) as z:
+            if META_KEY not in z.files:
+                return False
+            meta = json.loads(z[META_KEY].tobytes().decode())
+    except Exception:  # any damage: the single-series loader says what is wrong
+        return False
+    return isinstance(meta, dict) and meta.get("kind") == PANEL_KIND
