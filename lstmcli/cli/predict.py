@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from lstmcli.cli.common import STDOUT, ModelOpt, check_one_stdout, model_path, read_data, stderr, stdout, write_csv
+from lstmcli.cli.common import (
+    STDOUT,
+    ModelOpt,
+    SeriesOpt,
+    check_one_stdout,
+    model_path,
+    read_data,
+    stderr,
+    stdout,
+    write_csv,
+)
 
 
 def predict(
@@ -29,11 +39,14 @@ def predict(
     chart: Annotated[
         bool, typer.Option("--chart/--no-chart", help="Draw a terminal chart (only on a terminal).")
     ] = True,
+    series_name: SeriesOpt = None,
 ) -> None:
     """Forecast the next days from the saved model, as a dated table (and a chart).
 
     Dates continue the series' own frequency (business days, months, ...). The table says how
     the model compared with the naive forecast on validation, so you know what it is worth.
+
+    A panel model (many series) forecasts every series, grouped by series; --series AAPL,MSFT selects.
 
     Example: lstm predict --days 5     (after: lstm train prices.csv)
     """
@@ -43,6 +56,18 @@ def predict(
 
     check_one_stdout(json_out, output)
     path = model_path(model)
+    from lstmcli.panel import is_panel_file
+
+    if is_panel_file(path):  # one model per series: every series (or --series), grouped by series
+        from lstmcli.cli import panel as panel_cli
+
+        return panel_cli.predict(
+            path, days=days, interval=interval, json_out=json_out, output=output, series=series_name, data_csv=data_csv
+        )
+    if series_name is not None:
+        from lstmcli.errors import OptionError
+
+        raise OptionError(f"--series: {path} is a model of one series", hint="leave out --series")
     fc_model = Forecaster.load(path)
     values = dates_ = None
     if data_csv is not None:

@@ -10,6 +10,7 @@ from lstmcli.cli.common import (
     DateFormatOpt,
     DayfirstOpt,
     IdColumnOpt,
+    JobsOpt,
     ModelOpt,
     ProgressBar,
     SeriesOpt,
@@ -72,12 +73,32 @@ def train(
     patience: Annotated[int, typer.Option(help="Epochs without improvement before stopping.")] = 10,
     model: ModelOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    more: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[MORE.CSV]...", help="More files: one series per file (a panel).", show_default=False),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(help="Wide file: one series per column, e.g. AAPL,MSFT, or all (a panel).", show_default=False),
+    ] = None,
+    jobs: JobsOpt = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            help="Fit a panel's series on this Dask scheduler, e.g. tcp://host:8786. \\[default: $LSTM_DASK_SCHEDULER]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
     Reads the CSV (dates and price columns found automatically), trains on the older part,
     validates on the newest part, and prints how the model's one-step forecasts compare with
     the naive forecast (tomorrow = today). Ctrl-C stops early and keeps the best model so far.
+
+    Many series (a panel) make one model per series, fitted in parallel (--jobs), in one model
+    file: a long file (Date, Ticker, Close), a wide one (--columns all), several files or a
+    folder (one series per file). Exit 0 when at least one series trained, 2 when none did.
 
     Example: lstm train sample_data/daily_stock.csv --window 30 --seed 1
     """
@@ -107,7 +128,22 @@ def train(
 
     err = stderr()
     how = reading(series_name, id_column, dayfirst, date_format)
-    series = read_series(csv, column=column, date_column=date_column, features=split_names(features), **how)
+    from lstmcli.cli import panel as panel_cli
+    from lstmcli.data import SeveralSeriesError
+    from lstmcli.parallel import check_jobs
+
+    check_jobs(jobs)  # --jobs 0 is a mistake even for one series
+    sources = [csv, *(more or [])]
+    as_panel = dict(path=path, config=config, target=target, auto_window=window is None, jobs=jobs, quiet=quiet)
+    as_panel |= dict(model_given=model is not None, dask=dask, columns=columns, series=series_name, column=column)
+    as_panel |= dict(id_column=id_column, date_column=date_column, features=split_names(features))
+    as_panel |= dict(dayfirst=dayfirst, date_format=date_format)
+    if panel_cli.wants_panel(sources, columns, series_name):
+        return panel_cli.train(sources, **as_panel)
+    try:
+        series = read_series(csv, column=column, date_column=date_column, features=split_names(features), **how)
+    except SeveralSeriesError:  # a long file of several series: one model per series
+        return panel_cli.train(sources, **as_panel)
 
     forecaster = Forecaster(config, target, auto_window=window is None)
     with (
