@@ -75,6 +75,7 @@ class FitOutcome:
     error: str | None = None
     interrupted: bool = False
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what cleaning did to the series (data.read_prices)
 
     @property
     def ok(self) -> bool:
@@ -84,10 +85,12 @@ class FitOutcome:
 def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> FitOutcome:
     """Read and fit one series; a user-caused problem (LstmError) becomes the outcome's `error`."""
     t0 = time.perf_counter()
+    notes: list[str] = []
     try:
         forecaster = Forecaster(task.config, task.target, auto_window=task.auto_window)
         if task.source is not None:
             series = task.source.read()
+            notes = list(series.notes)
             reading = {k: task.source.options.get(k) for k in ("id_column", "dayfirst", "date_format")}
             forecaster.fit(series, should_stop=should_stop, reading=reading)
         else:
@@ -95,7 +98,7 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
         if forecaster.info.data.series is None:
             forecaster.info = replace(forecaster.info, data=replace(forecaster.info.data, series=task.id))
     except LstmError as e:
-        return FitOutcome(task.id, error=_one_line(e), seconds=time.perf_counter() - t0)
+        return FitOutcome(task.id, error=_one_line(e), seconds=time.perf_counter() - t0, notes=notes)
     return FitOutcome(
         task.id,
         forecaster.params,
@@ -103,6 +106,7 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
         dict(forecaster.choices),
         interrupted=forecaster.result.interrupted,
         seconds=time.perf_counter() - t0,
+        notes=notes,
     )
 
 

@@ -149,10 +149,10 @@ def select_names(available: Sequence[str], wanted: Sequence[str], where: str) ->
             close = difflib.get_close_matches(w, list(available), n=3, cutoff=0.5) or difflib.get_close_matches(
                 w.upper(), [a.upper() for a in available], n=3, cutoff=0.5
             )
-            did = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+            did = f"did you mean {', '.join(repr(c) for c in close)}? The" if close else "the"
             raise DataError(
                 f"{where} has no series {w!r}",
-                hint=f"{did}the series are: {data._listed(list(available))}",
+                hint=f"{did} series are: {data._listed(list(available))}",
             )
         if i not in out:
             out.append(i)

@@ -101,6 +101,9 @@ def train(
 
         def on_done(outcome, done: int, total: int) -> None:
             nonlocal failed
+            for note in outcome.notes:
+                if "duplicate" in note:  # two rows of one (series, date): worth knowing in a panel
+                    err.print(f"[yellow]Note:[/] {user_text(outcome.id)}: {user_text(note)}", soft_wrap=True)
             if not outcome.ok:
                 failed += 1
                 err.print(f"[yellow]Skipped {user_text(outcome.id)}:[/] {user_text(outcome.error)}", soft_wrap=True)
