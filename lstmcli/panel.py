@@ -392,3 +392,105 @@ def is_panel_file(path: str | Path) -> bool:
     except Exception:  # any damage: the single-series loader says what is wrong
         return False
     return isinstance(meta, dict) and meta.get("kind") == PANEL_KIND
+
+
+# ---------------------------------------------------------------------------------------
+# backtests: one task per series, then an aggregate over the panel
+
+
+@dataclass
+class BacktestTask:
+    """One series' backtest: its data (a panel_data.SeriesInput), the fit options and the backtest spec."""
+
+    id: str
+    source: object
+    config: TrainConfig
+    spec: object  # a backtest.BacktestSpec
+    target: str | None = None
+    batch_size_given: bool = False
+
+
+def backtest_task(task: BacktestTask) -> dict:
+    """Read and backtest one series; a row of scores (or `error`, the reason it could not run)."""
+    from lstmcli.backtest import plan, run_backtest
+    from lstmcli.defaults import batch_size_for
+    from lstmcli.transforms import resolve_target
+
+    t0 = time.perf_counter()
+    try:
+        series = task.source.read()
+        target, _ = resolve_target(task.target or AUTO, series.values)
+        config = task.config
+        if not task.batch_size_given:
+            cut, _ = plan(len(series.values), task.spec)
+            config = replace(config, batch_size=batch_size_for(cut, config.window, config.val_fraction, target))
+        result = run_backtest(
+            series.values,
+            config,
+            target,
+            task.spec,
+            dates=series.dates,
+            frequency=series.frequency,
+            column=series.columns[0],
+            source=series.source,
+        )
+    except LstmError as e:
+        return {"series": task.id, "error": _one_line(e), "seconds": time.perf_counter() - t0}
+    s = result.scores
+    snaive = s.get("seasonal_naive", s["naive"])  # season 1: seasonal naive is naive
+    return {
+        "series": task.id,
+        "rows": result.rows,
+        "origins": len(result.origins),
+        "season": result.season,
+        "lstm_mae": s["lstm"]["mae"],
+        "naive_mae": s["naive"]["mae"],
+        "mae_vs_naive": s["lstm"]["mae"] / s["naive"]["mae"] if s["naive"]["mae"] > 0 else float("nan"),
+        "lstm_mase": s["lstm"]["mase"],
+        "naive_mase": s["naive"]["mase"],
+        "seasonal_naive_mase": snaive["mase"],
+        "drift_mase": s["drift"]["mase"],
+        "coverage": result.coverage,
+        "interval": result.interval if result.coverage is not None else None,
+        "verdict": result.verdict()[0].value,
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+def _outcome(model: float, baseline: float) -> str:
+    """win, tie or loss of a MASE against a baseline's, with backtest's tie band (TIE_PERCENT)."""
+    from lstmcli.backtest import TIE_PERCENT
+
+    if not (np.isfinite(model) and np.isfinite(baseline)) or baseline <= 0:
+        return "tie" if model == baseline else "loss"
+    rel = model / baseline - 1
+    return "win" if rel < -TIE_PERCENT / 100 else ("tie" if rel <= TIE_PERCENT / 100 else "loss")
+
+
+def aggregate(rows: list[dict]) -> dict:
+    """The panel's scores: median/mean MASE and MAE vs naive, wins/ties/losses, coverage, best/worst series."""
+    ok = [r for r in rows if "error" not in r]
+    if not ok:
+        return {"series": 0}
+    mase = np.array([r["lstm_mase"] for r in ok])
+    rel = np.array([r["mae_vs_naive"] for r in ok])
+    cov = [r["coverage"] for r in ok if r["coverage"] is not None]
+    out: dict = {
+        "series": len(ok),
+        "failed": len(rows) - len(ok),
+        "median_mase": float(np.nanmedian(mase)),
+        "mean_mase": float(np.nanmean(mase)),
+        "median_mae_vs_naive": float(np.nanmedian(rel)),
+        "mean_mae_vs_naive": float(np.nanmean(rel)),
+        "mean_coverage": float(np.mean(cov)) if cov else None,
+    }
+    for base in ("naive", "seasonal_naive"):
+        counts = {"wins": 0, "ties": 0, "losses": 0}
+        for r in ok:
+            counts[{"win": "wins", "tie": "ties", "loss": "losses"}[_outcome(r["lstm_mase"], r[f"{base}_mase"])]] += 1
+        out[f"vs_{base}"] = counts
+    ranked = sorted(ok, key=lambda r: (not np.isfinite(r["mae_vs_naive"]), r["mae_vs_naive"]))
+    k = max(1, min(3, len(ranked) // 2))  # no series both best and worst
+    out["best"] = [r["series"] for r in ranked[:k]]
+    out["worst"] = [r["series"] for r in ranked[::-1][:k]]
+    return out

@@ -312,7 +312,10 @@ def _read_files(sources: list[str], options: dict) -> PanelInput:
         if p.is_dir():
             found = sorted(q for q in p.iterdir() if q.suffix.lower() in CSV_SUFFIXES and q.is_file())
             if not found:
-                raise DataError(f"{s} is a folder without CSV files", hint="pass a folder of .csv files")
+                raise DataError(
+                    f"{s} is a directory, not a CSV file, and holds no CSV files",
+                    hint="pass the path of a .csv file, or a folder of .csv files (one series each)",
+                )
             paths += found
         else:
             paths.append(p)

@@ -16,6 +16,7 @@ from lstmcli.cli.common import (
     DateFormatOpt,
     DayfirstOpt,
     IdColumnOpt,
+    JobsOpt,
     ProgressBar,
     SeriesOpt,
     check_one_stdout,
@@ -112,6 +113,22 @@ def backtest(
     dayfirst: DayfirstOpt = None,
     date_format: DateFormatOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    more: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[MORE.CSV]...", help="More files: one series per file (a panel).", show_default=False),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(help="Wide file: one series per column, e.g. AAPL,MSFT, or all (a panel).", show_default=False),
+    ] = None,
+    jobs: JobsOpt = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            help="Backtest a panel's series on this Dask scheduler. \\[default: $LSTM_DASK_SCHEDULER]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -120,6 +137,11 @@ def backtest(
     before that row. Naive (last value), drift, seasonal naive and a moving average forecast
     from the same origins. Prints MAE, RMSE, MAPE, sMAPE, MASE and directional accuracy per
     model, overall and per step, the coverage of the LSTM's prediction interval, and a verdict.
+
+    Many series (a long file, --columns, several files or a folder): every series is backtested
+    (in parallel, --jobs), with scores per series, an aggregate (median and mean MASE, MAE
+    relative to naive, wins/ties/losses, coverage) and the best and worst series; --output
+    writes one row per series.
 
     Example: lstm backtest sample_data/daily_stock.csv --days 5
     """
@@ -157,14 +179,29 @@ def backtest(
     from lstmcli.defaults import batch_size_for
 
     err = stderr()
-    series = read_series(
-        csv,
-        column=column,
-        date_column=date_column,
-        features=split_names(features),
-        quiet=json_out,
-        **reading(series_name, id_column, dayfirst, date_format),
-    )
+    from lstmcli.cli import panel as panel_cli
+    from lstmcli.data import SeveralSeriesError
+    from lstmcli.parallel import check_jobs
+
+    check_jobs(jobs)
+    sources = [csv, *(more or [])]
+    as_panel = dict(spec=spec, config=config, target=target, batch_size_given=batch_size is not None, jobs=jobs)
+    as_panel |= dict(json_out=json_out, output=output, quiet=quiet, dask=dask, columns=columns, series=series_name)
+    as_panel |= dict(id_column=id_column, column=column, date_column=date_column, features=split_names(features))
+    as_panel |= dict(dayfirst=dayfirst, date_format=date_format)
+    if panel_cli.wants_panel(sources, columns, series_name):
+        return panel_cli.backtest(sources, **as_panel)
+    try:
+        series = read_series(
+            csv,
+            column=column,
+            date_column=date_column,
+            features=split_names(features),
+            quiet=json_out,
+            **reading(series_name, id_column, dayfirst, date_format),
+        )
+    except SeveralSeriesError:  # a long file of several series: every series backtested
+        return panel_cli.backtest(sources, **as_panel)
     # auto: decided on the sign of the whole file (every fit must be able to take its transform; whether
     # values can be <= 0 is a property of the kind of series, not a forecast)
     target, why = resolve_target(target or AUTO, series.values)

@@ -183,3 +183,137 @@ def predict(
         "(one-step MAE); lstm inspect lists each.",
         soft_wrap=True,
     )
+
+
+def member(path: Path, series: str | None):
+    """The Forecaster of one series of a panel model (`lstm inspect --series`)."""
+    from lstmcli.panel import Panel, is_panel_file
+
+    if not is_panel_file(path):
+        if not path.exists():
+            from lstmcli.forecast import Forecaster
+
+            Forecaster.load(path)  # its own "no model file" message
+        raise OptionError(f"--series: {path} is a model of one series", hint="leave out --series")
+    panel = Panel.load(path)
+    if series is None:
+        if len(panel.members) == 1:
+            return next(iter(panel.members.values()))
+        raise OptionError(
+            f"{path} is a panel model of {len(panel.members):,} series; this shows one",
+            hint=f"pick one with --series NAME, e.g. --series {panel.ids[0]}",
+        )
+    [sid] = panel.select([series])
+    return panel.members[sid]
+
+
+def inspect_list(path: Path, json_out: bool) -> None:
+    """`lstm inspect` of a panel model: every series with its rows, dates and validation scores."""
+    from lstmcli.panel import Panel
+    from lstmcli.render import panel as render
+    from lstmcli.render.common import user_text
+
+    panel = Panel.load(path)
+    if json_out:
+        import json
+
+        payload = {
+            "model": str(path),
+            "kind": "panel",
+            "series": [
+                {
+                    "id": sid,
+                    "rows": f.info.data.rows,
+                    "first_date": f.info.data.first_date,
+                    "last_date": f.info.data.last_date,
+                    "target": str(f.info.target),
+                    "window": f.info.config.window,
+                    "validation": f.info.validation.to_dict(),
+                }
+                for sid, f in panel.members.items()
+            ],
+            "skipped": [{"id": sid, "reason": why} for sid, why in panel.skipped.items()],
+            "interrupted": panel.interrupted,
+        }
+        print(json.dumps(payload, indent=2))
+        return
+    out = stdout()
+    out.print(render.series_list(panel, str(path)))
+    first = user_text(panel.ids[0])
+    out.print(f"One series inside: lstm inspect --step-trace --series {first} --model {user_text(path)}", style="dim")
+
+
+def backtest(
+    sources: list[str],
+    *,
+    spec,
+    config,
+    target: str | None,
+    batch_size_given: bool,
+    jobs: int | None,
+    json_out: bool,
+    output: Path | None,
+    quiet: bool,
+    dask: str | None = None,
+    **reading,
+) -> None:
+    """`lstm backtest` of a panel: every series backtested (in parallel), scores per series and overall."""
+    from dataclasses import replace
+
+    from lstmcli import parallel
+    from lstmcli.panel import BacktestTask, aggregate, backtest_task, series_seed
+    from lstmcli.render import panel as render
+    from lstmcli.render.common import user_text
+
+    jobs = parallel.check_jobs(jobs)
+    runner, _ = _runner(dask)
+    err = stderr()
+    inp = read_input(sources, quiet=json_out, **reading)
+    tasks = [
+        BacktestTask(s.id, s, replace(config, seed=series_seed(config.seed, s.id)), spec, target, batch_size_given)
+        for s in inp.series
+    ]
+    rows: list = [None] * len(tasks)
+    failed = 0
+    with _series_bar(err, quiet or json_out, len(tasks), "backtest") as bar:
+        for done, (k, row) in enumerate((runner or parallel.run)(backtest_task, tasks, jobs), start=1):
+            rows[k] = row
+            if "error" in row:
+                failed += 1
+                err.print(f"[yellow]Skipped {user_text(row['series'])}:[/] {user_text(row['error'])}", soft_wrap=True)
+            bar.update(done, failed=failed)
+    agg = aggregate(rows)
+    if not agg["series"]:
+        raise DataError(
+            f"none of the {len(tasks):,} series could be backtested",
+            hint="the lines above say why for each series; give longer series or a smaller --window",
+        )
+    scored = [r for r in rows if "error" not in r]
+    if output is not None:
+        columns = [k for k in scored[0] if k != "seconds"]
+        write_csv(output, [{k: r.get(k) for k in columns} for r in scored], "--output")
+        if output == STDOUT:
+            return
+    if json_out:
+        import json
+        import math
+
+        def clean(v):
+            return None if isinstance(v, float) and not math.isfinite(v) else v
+
+        payload = {
+            "source": inp.source,
+            "aggregate": agg,
+            "series": [{k: clean(v) for k, v in r.items() if k != "seconds"} for r in rows],
+        }
+        print(json.dumps(payload, indent=2))
+        return
+    out = stdout()
+    reference = "seasonal naive" if any(r["season"] > 1 for r in scored) else "naive"
+    out.print(render.backtest_table(scored, reference))
+    out.print(render.aggregate_table(agg))
+    best = ", ".join(user_text(s) for s in agg["best"])
+    worst = ", ".join(user_text(s) for s in agg["worst"])
+    out.print(f"Best series (MAE / naive): {best}; worst: {worst}.", soft_wrap=True)
+    if output is not None:
+        err.print(f"Wrote {len(scored):,} series' scores to {user_text(output)}", style="dim")

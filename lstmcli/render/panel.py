@@ -33,7 +33,7 @@ def training_table(panel, rows: dict[str, int] | None = None) -> Table:
         ("MAE / naive", "right"),
         ("MASE", "right"),
     ):
-        table.add_column(name, justify=justify)
+        table.add_column(name, justify=justify, no_wrap=name in ("series", "first", "last", "target"))
     items = list(panel.members.items())
     for sid, f in items[:MAX_ROWS]:
         info = f.info
@@ -77,7 +77,7 @@ def forecast_table(forecasts: dict, days: int) -> Table:
     table = Table(title=f"Forecast, next {days} steps, per series", title_justify="left")
     any_bounds = any(fc.lower is not None for fc in forecasts.values())
     for name, justify in (("series", "left"), ("step", "right"), ("date", "left"), ("forecast", "right")):
-        table.add_column(name, justify=justify)
+        table.add_column(name, justify=justify, no_wrap=name in ("series", "first", "last", "target"))
     if any_bounds:
         label = next(fc.interval for fc in forecasts.values() if fc.lower is not None)
         table.add_column(f"{label:.0%} interval", justify="right")
@@ -130,7 +130,7 @@ def series_list(panel, path: str) -> Table:
         ("naive MAE", "right"),
         ("MASE", "right"),
     ):
-        table.add_column(name, justify=justify)
+        table.add_column(name, justify=justify, no_wrap=name in ("series", "first", "last", "target"))
     for sid, f in panel.members.items():
         d, v = f.info.data, f.info.validation
         table.add_row(
