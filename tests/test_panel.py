@@ -255,3 +255,34 @@ def test_results_are_the_same_for_any_jobs(lstm_exe, tmp_path):
         for k in a.files:
             if k != "__meta__":
                 np.testing.assert_array_equal(a[k], b[k])
+
+
+def test_backtest_a_panel_scores_each_series_and_the_whole(run, tmp_path):
+    path = write(tmp_path, long_text(n=150))
+    r = run("backtest", str(path), "--days", "2", *FAST, "--jobs", "1")
+    assert r.exit_code == 0, r
+    assert "Backtest per series" in r.stdout and "Backtest over 3 series" in r.stdout
+    assert "wins/ties/losses vs naive" in r.stdout and "Best series (MAE / naive)" in r.stdout
+    r = run("backtest", str(path), "--days", "2", *FAST, "--json", "--series", "GOOG,AAPL")
+    payload = json.loads(r.stdout)
+    assert [s["series"] for s in payload["series"]] == ["GOOG", "AAPL"]
+    agg = payload["aggregate"]
+    assert agg["series"] == 2 and sum(agg["vs_naive"].values()) == 2
+    assert agg["median_mase"] == pytest.approx(np.median([s["lstm_mase"] for s in payload["series"]]))
+    r = run("backtest", str(path), "--days", "2", *FAST, "--output", "-")
+    lines = r.stdout.strip().splitlines()
+    assert (
+        lines[0].startswith("series,rows,origins,season,lstm_mae,naive_mae,mae_vs_naive,lstm_mase") and len(lines) == 4
+    )
+
+
+def test_inspect_lists_a_panel_and_traces_one_series(run, tmp_path):
+    model = tmp_path / "m.npz"
+    assert run("train", str(write(tmp_path, long_text())), "--model", str(model), *FAST).exit_code == 0
+    r = run("inspect", "--model", str(model))
+    assert r.exit_code == 0 and "Panel model" in r.stdout and "MSFT" in r.stdout, r
+    r = run("inspect", "--model", str(model), "--step-trace", "--series", "msft", "--json")
+    assert r.exit_code == 0, r
+    assert json.loads(r.stdout)["model"]["path"] == str(model)
+    r = run("inspect", "--model", str(model), "--step-trace")
+    assert r.exit_code == 2 and "panel model of 3 series" in r.stderr and "--series" in r.stderr, r
