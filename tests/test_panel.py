@@ -286,3 +286,25 @@ def test_inspect_lists_a_panel_and_traces_one_series(run, tmp_path):
     assert json.loads(r.stdout)["model"]["path"] == str(model)
     r = run("inspect", "--model", str(model), "--step-trace")
     assert r.exit_code == 2 and "panel model of 3 series" in r.stderr and "--series" in r.stderr, r
+
+
+def test_ctrl_c_keeps_the_finished_series_in_a_valid_model_file(lstm_exe, tmp_path):
+    """SIGINT to a running `lstm train` of 60 series: exit 0, the finished series saved and said."""
+    import signal
+    import subprocess
+    import time
+
+    tickers = tuple((f"T{k:02d}", 50.0 + k) for k in range(60))
+    path = write(tmp_path, long_text(n=200, tickers=tickers))
+    model = tmp_path / "m.npz"
+    cmd = [lstm_exe, "train", str(path), "--model", str(model), "--epochs", "30", "--patience", "30", "--jobs", "1"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={"NO_COLOR": "1", "PATH": ""})
+    time.sleep(8)  # start-up, reading, and a few series (each takes a fraction of a second)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 0, err.decode()
+    kept = Panel.load(model)
+    assert kept.interrupted and 1 <= len(kept.ids) < 60
+    assert f"Stopped by SIGINT: kept the {len(kept.ids)} series finished so far (of 60)" in " ".join(
+        err.decode().split()
+    )
