@@ -38,6 +38,7 @@ from lstmcli.transforms import AUTO
 
 PANEL_FORMAT_VERSION = 2
 PANEL_KIND = "panel"
+GLOBAL_MIN_WINDOW = 4  # --global's shortest window: series too short for it are skipped
 
 
 def series_seed(seed: int, series_id: str) -> int:
@@ -143,6 +144,7 @@ class Panel:
         self.interrupted = False
         self.source: str | None = None
         self.layout: str | None = None
+        self.global_model = False  # --global: one network shared by every series
 
     # ----------------------------------------------------------------------------- fit
 
@@ -264,6 +266,103 @@ class Panel:
                 self.skipped[task.id] = outcome.error or "could not train"
         return self
 
+    def fit_global(
+        self,
+        tasks: list[FitTask],
+        *,
+        on_epoch: Callable | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        on_skip: Callable[[str, str], None] | None = None,
+    ) -> Panel:
+        """`--global`: ONE network trained on the windows of all series together.
+
+        Each series is scaled on its own training part (so a series of prices near 3 and one
+        near 3,000 look alike to the network) and split in time as a local model would be;
+        windows never cross from one series into the next. One target for all (log-return when
+        every price of every series is above 0, else diff, unless given) and one window
+        (`config.window`; with `auto_window`, shortened to what the shortest series allows, but
+        not below GLOBAL_MIN_WINDOW: shorter series are skipped). Each series keeps its own
+        scaler, tail, validation scores and interval errors; the weights are shared.
+        """
+        from lstmcli.forecast import _as_series, _check_prices, min_rows
+        from lstmcli.training import train
+        from lstmcli.transforms import Scaler, check_target, to_target
+
+        self.members, self.skipped, self.global_model = {}, {}, True
+
+        def skip(sid: str, why: str) -> None:
+            self.skipped[sid] = why
+            if on_skip is not None:
+                on_skip(sid, why)
+
+        series = {}
+        for task in tasks:
+            try:
+                if task.source is not None:
+                    s = _as_series(task.source.read(), None, None, None, "<array>", None)
+                else:
+                    s = _as_series(task.values, task.dates, task.columns, None, task.name, None)
+                _check_prices(s)
+                series[task.id] = s
+            except LstmError as e:
+                skip(task.id, _one_line(e))
+        widths = {s.prices.shape[1] for s in series.values()}
+        if len(widths) > 1:
+            raise OptionError("--global needs the same columns in every series", hint="leave out --features")
+        if self.target == AUTO:
+            positive = all((s.prices > 0).all() for s in series.values())
+            target = check_target("log-return" if positive else "diff")
+        else:
+            target = check_target(self.target)
+        config = self.config
+        if self.auto_window and series:
+            longest = min(len(s.prices) - min_rows(0, target.offset, config.val_fraction) for s in series.values())
+            config = replace(config, window=max(GLOBAL_MIN_WINDOW, min(config.window, longest)))
+        parts, train_all, val_all, kept, start = [], [], [], {}, 0
+        for sid, s in series.items():
+            f = Forecaster(config, target)
+            try:
+                z = to_target(s.prices, target, s.source, s.columns)  # (M, F)
+                train_t, val_t = f._split(len(z), s)
+            except LstmError as e:
+                skip(sid, _one_line(e))
+                continue
+            scaler = Scaler.fit(z[: train_t[-1] + 1])  # this series' training part only
+            parts.append(scaler.transform(z))
+            train_all.append(train_t + start)
+            val_all.append(val_t + start)
+            kept[sid] = (f, s, scaler, train_t, val_t)
+            start += len(z)
+        if not kept:
+            return self
+        train_t_all, val_t_all = np.concatenate(train_all), np.concatenate(val_all)
+        if config.batch_size is None:
+            from lstmcli.defaults import batch_size_for_windows
+
+            config = replace(config, batch_size=batch_size_for_windows(len(train_t_all)))
+        result = train(
+            np.concatenate(parts),
+            train_t_all,
+            val_t_all,
+            config,
+            outputs=widths.pop(),
+            on_epoch=on_epoch,
+            should_stop=should_stop,
+        )
+        self.interrupted = result.interrupted
+        for sid, (f, s, scaler, train_t, val_t) in kept.items():
+            f.config, f.params, f.result = config, result.params, result
+            try:
+                validation, intervals = f._evaluate(s.prices, scaler, train_t, val_t, result.interrupted)
+            except LstmError as e:
+                skip(sid, _one_line(e))
+                continue
+            f.info = f._describe(s, scaler, train_t, val_t, result, validation, intervals, {})
+            if f.info.data.series is None:
+                f.info = replace(f.info, data=replace(f.info.data, series=sid))
+            self.members[sid] = f
+        return self
+
     # ----------------------------------------------------------------------------- use
 
     @property
@@ -288,9 +387,10 @@ class Panel:
     # ----------------------------------------------------------------------------- files
 
     def to_meta(self) -> dict:
-        entries = []
+        entries, prefixes = [], {}
         for k, (sid, f) in enumerate(self.members.items()):
-            entries.append({"id": sid, "prefix": f"s{k}.", "model": {**f.info.to_dict(), "format_version": 1}})
+            prefix = prefixes.setdefault(id(f.params), "global." if self.global_model else f"s{k}.")
+            entries.append({"id": sid, "prefix": prefix, "model": {**f.info.to_dict(), "format_version": 1}})
         return {
             "tool": "lstmcli",
             "kind": PANEL_KIND,
@@ -302,6 +402,7 @@ class Panel:
                 "source": self.source,
                 "layout": self.layout,
                 "seed": self.config.seed,
+                "global": self.global_model,
             },
         }
 
@@ -317,7 +418,7 @@ class Panel:
         meta = self.to_meta()
         arrays = {}
         for entry, f in zip(meta["panel"]["series"], self.members.values(), strict=True):
-            arrays.update({entry["prefix"] + name: a for name, a in f.params.items()})
+            arrays.update({entry["prefix"] + name: a for name, a in f.params.items()})  # a shared prefix: once
         blob = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
         return write_atomically(
             path,
@@ -351,21 +452,24 @@ class Panel:
             panel.source, panel.layout = body.get("source"), body.get("layout")
             panel.interrupted = bool(body.get("interrupted", False))
             panel.skipped = {str(s["id"]): str(s["reason"]) for s in body.get("skipped", [])}
-            prefixes = set()
+            panel.global_model = bool(body.get("global", False))
+            shared: dict[str, dict] = {}  # prefix -> its checked arrays (a global panel shares one)
+            used: set[str] = set()
             for entry in entries:
                 sid, prefix, sub = str(entry["id"]), str(entry["prefix"]), entry["model"]
-                if sid in panel.members or prefix in prefixes:
+                if sid in panel.members or (prefix in shared and not panel.global_model):
                     raise ValueError(f"series {sid!r} or prefix {prefix!r} appears twice")
-                prefixes.add(prefix)
-                params = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
+                names = [k for k in arrays if k.startswith(prefix)]
+                used.update(names)
+                params = {k[len(prefix) :]: arrays[k].copy() for k in names}
                 params = modelfile.check_arrays(f"{path} (series {sid!r})", params, sub)
+                params = shared.setdefault(prefix, params)
                 f = Forecaster(None)
                 f.params, f.info = params, ModelInfo.from_dict(sub)
                 f.config, f.target = f.info.config, f.info.target
                 panel.members[sid] = f
-            used = sum(len(f.params) for f in panel.members.values())
-            if used != len(arrays):
-                raise ValueError(f"{len(arrays) - used} arrays belong to no series")
+            if len(used) != len(arrays):
+                raise ValueError(f"{len(arrays) - len(used)} arrays belong to no series")
         except ModelFileError:
             raise
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError, LstmError) as e:

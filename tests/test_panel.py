@@ -308,3 +308,20 @@ def test_ctrl_c_keeps_the_finished_series_in_a_valid_model_file(lstm_exe, tmp_pa
     assert f"Stopped by SIGINT: kept the {len(kept.ids)} series finished so far (of 60)" in " ".join(
         err.decode().split()
     )
+
+
+def test_a_global_network_is_shared_by_every_series_and_stored_once(run, tmp_path):
+    rows = [f"{d},TINY,{1 + k}" for k, d in enumerate(dates(6))]
+    model = tmp_path / "g.npz"
+    r = run("train", str(write(tmp_path, long_text(rows=rows))), "--global", "--model", str(model), *FAST)
+    assert r.exit_code == 0 and "Skipped TINY:" in r.stderr and "one global network" in r.stderr, r
+    panel = Panel.load(model)
+    assert panel.global_model and panel.ids == ["AAPL", "MSFT", "GOOG"] and panel.skipped.keys() == {"TINY"}
+    first = panel.members["AAPL"].params
+    assert all(f.params is first for f in panel.members.values())  # one network
+    with np.load(model) as z:
+        assert sorted(z.files) == sorted(["__meta__", *(f"global.{k}" for k in first)])
+    scalers = [f.info.scaler.mean[0] for f in panel.members.values()]
+    assert len(set(scalers)) == 3  # each series scaled on its own training part
+    r = run("predict", "--model", str(model), "--days", "2", "--json")
+    assert r.exit_code == 0 and len(json.loads(r.stdout)["series"]) == 3, r

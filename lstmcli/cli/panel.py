@@ -81,9 +81,10 @@ def train(
     quiet: bool,
     model_given: bool,
     dask: str | None = None,
+    global_model: bool = False,
     **reading,
 ) -> None:
-    """`lstm train` of a panel: one model per series, in parallel; one model file."""
+    """`lstm train` of a panel: one model per series, in parallel (or one --global network); one model file."""
     from lstmcli import parallel
     from lstmcli.panel import Panel
     from lstmcli.render import panel as render
@@ -97,7 +98,20 @@ def train(
     panel.source, panel.layout = inp.source, inp.layout
     tasks = panel.tasks_for(inp.series)
     failed = 0
-    with StopFlag() as stop, _series_bar(err, quiet, len(tasks), "train") as bar:
+    if global_model:  # one network: the bar counts its epochs
+        bar_ctx = ProgressBar(
+            err,
+            quiet,
+            total=config.epochs,
+            before="global network, epoch {task.completed:>3.0f}/{task.total:.0f}",
+            bar_width=24,
+            after="series skipped {task.fields[failed]}",
+            fields=dict(failed=0),
+            elapsed=True,
+        )
+    else:
+        bar_ctx = _series_bar(err, quiet, len(tasks), "train")
+    with StopFlag() as stop, bar_ctx as bar:
 
         def on_done(outcome, done: int, total: int) -> None:
             nonlocal failed
@@ -109,7 +123,21 @@ def train(
                 err.print(f"[yellow]Skipped {user_text(outcome.id)}:[/] {user_text(outcome.error)}", soft_wrap=True)
             bar.update(done, failed=failed)
 
-        panel.fit_tasks(tasks, jobs=jobs, runner=runner, on_done=on_done, should_stop=stop)
+        if global_model:
+            if runner is not None:
+                raise OptionError("--global trains one network in this process", hint="leave out --dask")
+
+            def on_skip(sid: str, why: str) -> None:
+                err.print(f"[yellow]Skipped {user_text(sid)}:[/] {user_text(why)}", soft_wrap=True)
+
+            panel.fit_global(
+                tasks,
+                on_epoch=lambda r: bar.update(r.epoch, failed=len(panel.skipped)),
+                should_stop=stop,
+                on_skip=on_skip,
+            )
+        else:
+            panel.fit_tasks(tasks, jobs=jobs, runner=runner, on_done=on_done, should_stop=stop)
     if not panel.members:
         what = "was stopped before any series finished" if panel.interrupted else "could be trained"
         raise DataError(
@@ -118,7 +146,9 @@ def train(
             hint="the lines above say why for each series; give longer series or a smaller --window",
         )
     saved = panel.save(path)
-    if panel.interrupted:
+    if panel.interrupted and global_model:
+        err.print(f"[yellow]Stopped by {stop.requested}: kept the best global network so far.[/]", soft_wrap=True)
+    elif panel.interrupted:
         err.print(
             f"[yellow]Stopped by {stop.requested}: kept the {len(panel.members):,} series finished so far "
             f"(of {len(tasks):,}) in {user_text(saved)}.[/]",
@@ -128,6 +158,7 @@ def train(
     out.print(render.training_table(panel))
     out.print(render.summary_line(panel, len(tasks)), soft_wrap=True)
     where = f" on the Dask cluster at {address}" if address else ""
+    where += ", one global network" if global_model else ""
     err.print(f"Saved the panel model ({len(panel.members):,} series{where}) to {user_text(saved)}", style="dim")
     err.print(f"Next: lstm predict --days 5{'' if not model_given else f' --model {user_text(path)}'}", style="dim")
 

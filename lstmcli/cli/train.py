@@ -89,6 +89,14 @@ def train(
             show_default=False,
         ),
     ] = None,
+    global_model: Annotated[
+        bool,
+        typer.Option(
+            "--global",
+            help="Many series: ONE network trained on the windows of all series (each scaled on its own "
+            "training part), instead of one model per series.",
+        ),
+    ] = False,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -137,8 +145,8 @@ def train(
     as_panel = dict(path=path, config=config, target=target, auto_window=window is None, jobs=jobs, quiet=quiet)
     as_panel |= dict(model_given=model is not None, dask=dask, columns=columns, series=series_name, column=column)
     as_panel |= dict(id_column=id_column, date_column=date_column, features=split_names(features))
-    as_panel |= dict(dayfirst=dayfirst, date_format=date_format)
-    if panel_cli.wants_panel(sources, columns, series_name):
+    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, global_model=global_model)
+    if panel_cli.wants_panel(sources, columns, series_name) or global_model:
         return panel_cli.train(sources, **as_panel)
     try:
         series = read_series(csv, column=column, date_column=date_column, features=split_names(features), **how)
