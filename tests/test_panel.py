@@ -325,3 +325,11 @@ def test_a_global_network_is_shared_by_every_series_and_stored_once(run, tmp_pat
     assert len(set(scalers)) == 3  # each series scaled on its own training part
     r = run("predict", "--model", str(model), "--days", "2", "--json")
     assert r.exit_code == 0 and len(json.loads(r.stdout)["series"]) == 3, r
+
+
+def test_many_skipped_series_are_named_up_to_20_then_counted(run, tmp_path):
+    rows = [f"{d},TINY{k:02d},{1 + j}" for k in range(25) for j, d in enumerate(dates(5))]
+    r = run("train", str(write(tmp_path, long_text(rows=rows))), "--model", str(tmp_path / "m.npz"), *FAST, "-q")
+    assert r.exit_code == 0, r
+    assert r.stderr.count("Skipped TINY") == 20 and "... and 5 more series skipped" in r.stderr
+    assert "Trained 3 of 28 series, 25 skipped" in " ".join(r.stdout.split())

@@ -57,6 +57,29 @@ def _runner(dask: str | None):
     return dask_runner.connect(address), address
 
 
+MAX_SKIP_LINES = 20  # "Skipped X: why" lines shown; the rest are counted in one line (100,000 tiny series)
+
+
+class _Skips:
+    """Prints the first MAX_SKIP_LINES skipped series with their reasons, then counts the rest."""
+
+    def __init__(self, err) -> None:
+        self.err, self.count = err, 0
+
+    def __call__(self, sid: str, why: str) -> None:
+        from lstmcli.render.common import user_text
+
+        self.count += 1
+        if self.count <= MAX_SKIP_LINES:
+            self.err.print(f"[yellow]Skipped {user_text(sid)}:[/] {user_text(why)}", soft_wrap=True)
+
+    def close(self, where: str) -> None:
+        if self.count > MAX_SKIP_LINES:
+            self.err.print(
+                f"[yellow]... and {self.count - MAX_SKIP_LINES:,} more series skipped[/] ({where})", soft_wrap=True
+            )
+
+
 def _series_bar(err, quiet: bool, total: int, verb: str) -> ProgressBar:
     return ProgressBar(
         err,
@@ -91,13 +114,16 @@ def train(
     from lstmcli.render.common import user_text
 
     jobs = parallel.check_jobs(jobs)
-    runner, address = _runner(dask)
+    if global_model and dask:
+        raise OptionError("--global trains one network in this process", hint="leave out --dask")
+    runner, address = (None, None) if global_model else _runner(dask)
     err = stderr()
     inp = read_input(sources, quiet=False, **reading)
     panel = Panel(config, target, auto_window=auto_window)
     panel.source, panel.layout = inp.source, inp.layout
     tasks = panel.tasks_for(inp.series)
     failed = 0
+    skips = _Skips(err)
     if global_model:  # one network: the bar counts its epochs
         bar_ctx = ProgressBar(
             err,
@@ -120,24 +146,19 @@ def train(
                     err.print(f"[yellow]Note:[/] {user_text(outcome.id)}: {user_text(note)}", soft_wrap=True)
             if not outcome.ok:
                 failed += 1
-                err.print(f"[yellow]Skipped {user_text(outcome.id)}:[/] {user_text(outcome.error)}", soft_wrap=True)
+                skips(outcome.id, outcome.error)
             bar.update(done, failed=failed)
 
         if global_model:
-            if runner is not None:
-                raise OptionError("--global trains one network in this process", hint="leave out --dask")
-
-            def on_skip(sid: str, why: str) -> None:
-                err.print(f"[yellow]Skipped {user_text(sid)}:[/] {user_text(why)}", soft_wrap=True)
-
             panel.fit_global(
                 tasks,
                 on_epoch=lambda r: bar.update(r.epoch, failed=len(panel.skipped)),
                 should_stop=stop,
-                on_skip=on_skip,
+                on_skip=skips,
             )
         else:
             panel.fit_tasks(tasks, jobs=jobs, runner=runner, on_done=on_done, should_stop=stop)
+    skips.close("lstm inspect lists them all with the reasons" if panel.members else "none could train")
     if not panel.members:
         what = "was stopped before any series finished" if panel.interrupted else "could be trained"
         raise DataError(
@@ -306,13 +327,15 @@ def backtest(
     ]
     rows: list = [None] * len(tasks)
     failed = 0
+    skips = _Skips(err)
     with _series_bar(err, quiet or json_out, len(tasks), "backtest") as bar:
         for done, (k, row) in enumerate((runner or parallel.run)(backtest_task, tasks, jobs), start=1):
             rows[k] = row
             if "error" in row:
                 failed += 1
-                err.print(f"[yellow]Skipped {user_text(row['series'])}:[/] {user_text(row['error'])}", soft_wrap=True)
+                skips(row["series"], row["error"])
             bar.update(done, failed=failed)
+    skips.close("--json lists them all with the reasons")
     agg = aggregate(rows)
     if not agg["series"]:
         raise DataError(
