@@ -20,6 +20,7 @@ skipped series and their reasons. Never pickled; written atomically; single-seri
 
 from __future__ import annotations
 
+import difflib
 import json
 import time
 import zlib
@@ -44,6 +45,37 @@ GLOBAL_MIN_WINDOW = 4  # --global's shortest window: series too short for it are
 def series_seed(seed: int, series_id: str) -> int:
     """The seed of one series: crc32 of its id, started from --seed (stable across runs and machines)."""
     return zlib.crc32(series_id.encode("utf-8"), seed & 0xFFFFFFFF) & 0x7FFFFFFF
+
+
+def select_names(available: Sequence[str], wanted: Sequence[str], where: str) -> list[int]:
+    """Indices of the `wanted` names in `available` (exact, else ignoring case and spaces); an unknown
+    name is a DataError suggesting the nearest."""
+    out: list[int] = []
+    folded = {}
+    for i, a in enumerate(available):
+        folded.setdefault(a.strip().casefold(), i)
+    for w in wanted:
+        if w in available:
+            i = list(available).index(w)
+        elif w.strip().casefold() in folded:
+            i = folded[w.strip().casefold()]
+        else:
+            close = difflib.get_close_matches(w, list(available), n=3, cutoff=0.5) or difflib.get_close_matches(
+                w.upper(), [a.upper() for a in available], n=3, cutoff=0.5
+            )
+            did = f"did you mean {', '.join(repr(c) for c in close)}? The" if close else "the"
+            raise DataError(
+                f"{where} has no series {w!r}",
+                hint=f"{did} series are: {_listed(list(available))}",
+            )
+        if i not in out:
+            out.append(i)
+    return out
+
+
+def _listed(names: list[str], shown: int = 5) -> str:
+    """The first few names, and how many more (as data.py lists series)."""
+    return ", ".join(names[:shown]) + (f", ... ({len(names) - shown:,} more)" if len(names) > shown else "")
 
 
 # ---------------------------------------------------------------------------------------
@@ -373,8 +405,6 @@ class Panel:
         """The ids `wanted` names (all when None), exact or ignoring case; DataError suggests the nearest."""
         if not wanted:
             return self.ids
-        from lstmcli.panel_data import select_names
-
         ids = self.ids
         return [ids[i] for i in select_names(ids, wanted, "the panel model")]
 

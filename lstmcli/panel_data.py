@@ -21,7 +21,6 @@ when it is read and fitted, so that the other series still train.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import unicodedata
 from collections.abc import Sequence
@@ -30,6 +29,7 @@ from pathlib import Path
 
 from lstmcli import data
 from lstmcli.errors import DataError, OptionError
+from lstmcli.panel import select_names
 
 __all__ = ["PanelInput", "SeriesInput", "is_panel_request", "read_panel", "select_names"]
 
@@ -133,32 +133,6 @@ def read_panel(
     return panel
 
 
-def select_names(available: Sequence[str], wanted: Sequence[str], where: str) -> list[int]:
-    """Indices of the `wanted` names in `available` (exact, else ignoring case and spaces); an unknown
-    name is a DataError suggesting the nearest."""
-    out: list[int] = []
-    folded = {}
-    for i, a in enumerate(available):
-        folded.setdefault(a.strip().casefold(), i)
-    for w in wanted:
-        if w in available:
-            i = list(available).index(w)
-        elif w.strip().casefold() in folded:
-            i = folded[w.strip().casefold()]
-        else:
-            close = difflib.get_close_matches(w, list(available), n=3, cutoff=0.5) or difflib.get_close_matches(
-                w.upper(), [a.upper() for a in available], n=3, cutoff=0.5
-            )
-            did = f"did you mean {', '.join(repr(c) for c in close)}? The" if close else "the"
-            raise DataError(
-                f"{where} has no series {w!r}",
-                hint=f"{did} series are: {data._listed(list(available))}",
-            )
-        if i not in out:
-            out.append(i)
-    return out
-
-
 def _indices(panel: PanelInput, wanted: Sequence[str]) -> list[int]:
     where = panel.source + (f" (column {panel.id_column!r})" if panel.id_column else "")
     return select_names(panel.ids, wanted, where)
@@ -225,6 +199,11 @@ def _check_ids(ids: list[str], line_nos: list[int], col: str, src: str) -> None:
 
 
 def _read_long(source: str, id_column: str | None, reading: dict) -> PanelInput:
+    if source == "-":  # standard input was read once already, to find the several series in it
+        raise DataError(
+            "<stdin> holds several series; lstm reads a file of several series from a file, not standard input",
+            hint="save it to a file (... > panel.csv) and pass that, or read one series with --series NAME",
+        )
     src, header, rows, line_nos, delim, notes = _table(source)
     cells = [[r[i] for r in rows] for i in range(len(header))]
     date_i, decimal = _date_index(header, rows, cells, delim, reading.get("date_column"), src)

@@ -333,3 +333,25 @@ def test_many_skipped_series_are_named_up_to_20_then_counted(run, tmp_path):
     assert r.exit_code == 0, r
     assert r.stderr.count("Skipped TINY") == 20 and "... and 5 more series skipped" in r.stderr
     assert "Trained 3 of 28 series, 25 skipped" in " ".join(r.stdout.split())
+
+
+def test_several_series_on_standard_input_say_to_use_a_file(run, tmp_path):
+    r = run("train", "-", "--model", str(tmp_path / "m.npz"), *FAST, input=long_text().encode())
+    assert r.exit_code == 2 and "<stdin> holds several series" in r.stderr and "--series NAME" in r.stderr, r
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_predict_of_a_panel_does_not_import_pandas(lstm_exe, tmp_path):
+    model = tmp_path / "m.npz"
+    assert run_exe(lstm_exe, "train", str(write(tmp_path, long_text())), "--model", str(model), *FAST).returncode == 0
+    code = (
+        "import sys; from lstmcli.cli import main; "
+        f"sys.argv = ['lstm', 'predict', '--model', {str(model)!r}, '--series', 'AAPL', '--json']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('pandas' in sys.modules, file=sys.stderr)"
+    )
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert json.loads(p.stdout)["series"][0]["id"] == "AAPL" and p.stderr.strip().endswith("False"), p.stderr
