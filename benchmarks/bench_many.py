@@ -9,8 +9,9 @@ a weekly season; every 25th short (10 rows: too short to train, skipped); every 
     predict   --days 5 for every series of the panel model, beside one `lstm predict` of one series
     backtest  --jobs 1 and --jobs 2 (and the LocalCluster)
 
-and prints key=value lines: wall seconds, series/s, the ratio of --jobs 2 to --jobs 1, Dask to
---jobs 2, and the peak RSS of the `lstm` process (VmHWM, read from /proc while it runs: the
+and prints key=value lines: the median wall seconds of `--repeat` interleaved runs, series/s,
+the ratio of --jobs 2 to --jobs 1, Dask to --jobs 2, and the peak RSS of the `lstm` process
+(VmHWM, read from /proc while it runs: the
 parent only, not its workers). Then a projection: series per hour per core, and hours for
 100,000 series on 100 cores. `--epochs` (default: lstm's) shortens each fit for a quick run.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -95,6 +97,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=None, help="epochs per fit [default: lstm's]")
     ap.add_argument("--days", type=int, default=5)
     ap.add_argument("--no-dask", action="store_true", help="skip the LocalCluster runs")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each variant, interleaved; medians reported")
     args = ap.parse_args()
     exe = _lstm()
     fit = ["--epochs", str(args.epochs)] if args.epochs else []
@@ -117,21 +120,27 @@ def main() -> None:
         runs = {"jobs1": ["--jobs", "1"], "jobs2": ["--jobs", "2"]}
         if cluster is not None:
             runs["dask"] = ["--dask", cluster.scheduler_address]
-        results: dict[str, tuple[float, float]] = {}
+        walls: dict[str, list[float]] = {}
+        peaks: dict[str, float] = {}
+        for _ in range(args.repeat):  # interleaved: drift of a shared machine hits every variant alike
+            for verb in ("train", "backtest"):
+                for name, how in runs.items():
+                    model = ["--model", str(cwd / f"{name}.npz")] if verb == "train" else []
+                    extra = ["--days", str(args.days)] if verb == "backtest" else []
+                    wall, rss = timed([exe, verb, str(csv), *fit, *extra, *model, *how, "-q"], cwd)
+                    walls.setdefault(f"{verb}_{name}", []).append(wall)
+                    peaks[f"{verb}_{name}"] = max(peaks.get(f"{verb}_{name}", 0.0), rss)
+        med = {k: statistics.median(v) for k, v in walls.items()}
         for verb in ("train", "backtest"):
-            for name, how in runs.items():
-                model = ["--model", str(cwd / f"{name}.npz")] if verb == "train" else []
-                extra = ["--days", str(args.days)] if verb == "backtest" else []
-                wall, rss = timed([exe, verb, str(csv), *fit, *extra, *model, *how, "-q"], cwd)
-                results[f"{verb}_{name}"] = (wall, rss)
+            for name in runs:
+                k = f"{verb}_{name}"
                 print(
-                    f"{verb}_{name}_s={wall:.1f} {verb}_{name}_series_per_s={trainable / wall:.2f} "
-                    f"{verb}_{name}_peak_rss_mb={rss:.0f}"
+                    f"{k}_s={med[k]:.1f} (runs {', '.join(f'{w:.1f}' for w in walls[k])}) "
+                    f"{k}_series_per_s={trainable / med[k]:.2f} {k}_peak_rss_mb={peaks[k]:.0f}"
                 )
-            j1, j2 = results[f"{verb}_jobs1"][0], results[f"{verb}_jobs2"][0]
-            line = f"{verb}_speedup_jobs2_over_jobs1={j1 / j2:.2f}"
+            line = f"{verb}_speedup_jobs2_over_jobs1={med[f'{verb}_jobs1'] / med[f'{verb}_jobs2']:.2f}"
             if cluster is not None:
-                line += f" {verb}_dask_over_jobs2={results[f'{verb}_dask'][0] / j2:.2f}"
+                line += f" {verb}_dask_over_jobs2={med[f'{verb}_dask'] / med[f'{verb}_jobs2']:.2f}"
             print(line)
         if cluster is not None:
             cluster.close()
@@ -146,7 +155,7 @@ def main() -> None:
             f"predict_peak_rss_mb={rss:.0f} model_file_mb={size / 1e6:.2f} "
             f"model_kb_per_series={size / 1e3 / trainable:.1f}"
         )
-        per_core_hour = trainable / results["train_jobs1"][0] * 3600
+        per_core_hour = trainable / med["train_jobs1"] * 3600
         print(
             f"projection_series_per_hour_per_core={per_core_hour:,.0f} "
             f"projection_hours_100k_series_100_cores={100_000 / (per_core_hour * 100):.2f}"

@@ -168,17 +168,15 @@ def _date_index(header, rows, cells, delim, date_column, src) -> tuple[int | Non
     return date_i, decimal
 
 
-def _check_ids(ids: list[str], line_nos: list[int], col: str, src: str) -> None:
-    """DataError for an id column with blanks or control characters, or names differing only by case or spaces."""
-    first_line: dict[str, int] = {}
-    for v, line in zip(ids, line_nos, strict=True):
-        if v not in first_line:
-            first_line[v] = line
+def _check_ids(first_line: dict[str, int], counts: dict[str, int], col: str, src: str) -> None:
+    """DataError for an id column with blanks or control characters, or names differing only by case or spaces.
+
+    `first_line` maps each name to the file line it first appears on, `counts` to its rows.
+    """
     for v, line in first_line.items():
         if not v.strip() or v.strip().lower() in data._MISSING:
-            blanks = sum(1 for x in ids if x == v)
             raise DataError(
-                f"{src}: column {col!r} has {blanks:,} rows without a series name, first at line {line}",
+                f"{src}: column {col!r} has {counts[v]:,} rows without a series name, first at line {line}",
                 hint="fill in the name of each row's series, or delete those rows",
             )
         if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in v):
@@ -198,13 +196,29 @@ def _check_ids(ids: list[str], line_nos: list[int], col: str, src: str) -> None:
         seen[k] = v
 
 
+SAMPLE_LINES = 5000  # lines that decide the layout (header, delimiter, date and id columns); the rest stream
+
+
 def _read_long(source: str, id_column: str | None, reading: dict) -> PanelInput:
+    """A long file cut into one CSV per series, streamed row by row (a 500 x 2,500 file stays small in memory).
+
+    The header, delimiter, date and id columns are decided on the first SAMPLE_LINES lines by
+    data.py's own rules; each row is then appended to its series' CSV as it is read.
+    """
     if source == "-":  # standard input was read once already, to find the several series in it
         raise DataError(
             "<stdin> holds several series; lstm reads a file of several series from a file, not standard input",
             hint="save it to a file (... > panel.csv) and pass that, or read one series with --series NAME",
         )
-    src, header, rows, line_nos, delim, notes = _table(source)
+    raw, src = data._read_bytes(source, None)
+    notes: list[str] = []
+    text = data._decode(raw, src, notes).replace("\r\n", "\n").replace("\r", "\n")
+    del raw
+    head = "\n".join(text.split("\n", SAMPLE_LINES)[:SAMPLE_LINES])
+    header, rows, line_nos, delim = data._rows(head, src, notes)
+    header = data._unique_names(header)
+    if not rows:
+        raise DataError(f"{src} has a header but no data rows", hint="export the series again with its rows")
     cells = [[r[i] for r in rows] for i in range(len(header))]
     date_i, decimal = _date_index(header, rows, cells, delim, reading.get("date_column"), src)
     if id_column is not None:
@@ -217,22 +231,52 @@ def _read_long(source: str, id_column: str | None, reading: dict) -> PanelInput:
             hint=f"name it with --id-column NAME, or read one column per series with --columns; "
             f"the columns are: {', '.join(header)}",
         )
-    col = header[id_i]
-    ids = cells[id_i]
-    _check_ids(ids, line_nos, col, src)
-    groups: dict[str, list[int]] = {}
-    for j, v in enumerate(ids):
-        groups.setdefault(v, []).append(j)
+    col, width = header[id_i], len(header)
+    stream = io.StringIO(text)
+    first = line_nos[0]  # the file line of the first data row: everything before it is the header
+    for _ in range(first - 1):
+        stream.readline()
+    reader = csv.reader(stream, delimiter=delim, skipinitialspace=True)
+    groups: dict[str, tuple[io.StringIO, object]] = {}
+    counts: dict[str, int] = {}
+    first_line: dict[str, int] = {}
+    try:
+        for row in reader:
+            if not any(f.strip() for f in row):
+                continue
+            line = reader.line_num + first - 1
+            if data._width(row) > width:
+                raise DataError(
+                    f"{src}: line {line} has {data._width(row)} fields but the header has {width}",
+                    hint="remove the extra delimiter on that line, or quote the field that holds it",
+                )
+            row = [f.strip() for f in [*row[:width], *[""] * (width - len(row))]]
+            name = row[id_i]
+            if name not in groups:
+                buf = io.StringIO()
+                groups[name] = (buf, csv.writer(buf, delimiter=delim, lineterminator="\n"))
+                counts[name], first_line[name] = 0, line
+            groups[name][1].writerow(row)
+            counts[name] += 1
+    except csv.Error as e:
+        raise DataError(
+            f"{src}: line {reader.line_num + first - 1} cannot be read as CSV ({e})",
+            hint="check that quotes are balanced on that line",
+        ) from None
+    del text, stream
+    _check_ids(first_line, counts, col, src)
+    head_row = io.StringIO()
+    csv.writer(head_row, delimiter=delim, lineterminator="\n").writerow(header)
     options = reading | dict(id_column=col)
     series = [
         SeriesInput(
             id=name,
-            raw=_csv_bytes(header, [rows[j] for j in js], delim),
+            raw=(head_row.getvalue() + buf.getvalue()).encode("utf-8"),
             name=f"{src}[{name}]",
             options=options,
-            rows=len(js),
+            rows=counts[name],
         )
-        for name, js in groups.items()
+        for name, (buf, _) in groups.items()
     ]
     return PanelInput(LONG, src, series, id_column=col, notes=notes)
 
