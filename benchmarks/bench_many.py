@@ -129,6 +129,7 @@ def main() -> None:
                     extra = ["--days", str(args.days)] if verb == "backtest" else []
                     wall, rss = timed([exe, verb, str(csv), *fit, *extra, *model, *how, "-q"], cwd)
                     walls.setdefault(f"{verb}_{name}", []).append(wall)
+                    print(f"# run {verb}_{name} {wall:.1f}s", flush=True)  # partial results survive a stop
                     peaks[f"{verb}_{name}"] = max(peaks.get(f"{verb}_{name}", 0.0), rss)
         med = {k: statistics.median(v) for k, v in walls.items()}
         for verb in ("train", "backtest"):
