@@ -143,6 +143,12 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
     )
 
 
+def predict_task(task: tuple) -> Forecast:
+    """One series' forecast: (its Forecaster, days, interval) -> Forecast (a Dask task)."""
+    forecaster, days, interval = task
+    return forecaster.predict(days, interval=interval)
+
+
 def _one_line(e: LstmError) -> str:
     return " ".join(str(e).split())
 
@@ -409,10 +415,24 @@ class Panel:
         return [ids[i] for i in select_names(ids, wanted, "the panel model")]
 
     def predict(
-        self, days: int, interval: float | None = 0.9, series: Sequence[str] | None = None
+        self,
+        days: int,
+        interval: float | None = 0.9,
+        series: Sequence[str] | None = None,
+        runner: Runner | None = None,
     ) -> dict[str, Forecast]:
-        """A Forecast per series (all, or those `series` names), in the panel's order."""
-        return {sid: self.members[sid].predict(days, interval=interval) for sid in self.select(series)}
+        """A Forecast per series (all, or those `series` names), in the panel's order.
+
+        `runner` (a Dask runner) forecasts each series as a task that carries only its own model.
+        """
+        ids = self.select(series)
+        if runner is None:
+            return {sid: self.members[sid].predict(days, interval=interval) for sid in ids}
+        tasks = [(self.members[sid], days, interval) for sid in ids]
+        out: list = [None] * len(tasks)
+        for k, fc in runner(predict_task, tasks, 1):
+            out[k] = fc
+        return dict(zip(ids, out, strict=True))
 
     # ----------------------------------------------------------------------------- files
 

@@ -57,3 +57,13 @@ def test_a_dask_run_is_bit_identical_to_jobs_1(cluster, lstm_exe, tmp_path):
         for p in (local, remote)
     ]
     assert scores[0] == scores[1] and len(scores[0]) == 3
+
+
+def test_forecasts_on_dask_are_the_local_ones(cluster, lstm_exe, tmp_path):
+    path, model = write(tmp_path, long_text()), tmp_path / "m.npz"
+    assert run_exe(lstm_exe, "train", str(path), "--model", str(model), *FAST, "-q").returncode == 0
+    args = ("predict", "--model", str(model), "--days", "3", "--json")
+    local = json.loads(run_exe(lstm_exe, *args).stdout)
+    remote = json.loads(run_exe(lstm_exe, *args, "--dask", cluster).stdout)
+    assert [s["id"] for s in remote["series"]] == ["AAPL", "MSFT", "GOOG"]
+    assert local["series"] == remote["series"]

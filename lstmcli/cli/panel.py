@@ -193,6 +193,7 @@ def predict(
     output: Path | None,
     series: str | None,
     data_csv: str | None,
+    dask: str | None = None,
 ) -> None:
     """`lstm predict` of a panel model: every series (or --series), grouped by series."""
     from lstmcli.panel import Panel
@@ -204,8 +205,9 @@ def predict(
             "--data is not available for a panel model yet",
             hint="retrain the panel on the newer file (lstm train NEW.csv), then predict",
         )
+    runner, _ = _runner(dask)  # before loading: an unreachable scheduler is the first error
     panel = Panel.load(path)
-    forecasts = panel.predict(days, interval=interval or None, series=split_names(series))
+    forecasts = panel.predict(days, interval=interval or None, series=split_names(series), runner=runner)
     if output is not None:
         write_csv(output, render.forecast_rows(forecasts), "--output")
     if json_out:

@@ -40,6 +40,13 @@ def predict(
         bool, typer.Option("--chart/--no-chart", help="Draw a terminal chart (only on a terminal).")
     ] = True,
     series_name: SeriesOpt = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            help="Forecast a panel's series on this Dask scheduler. \\[default: $LSTM_DASK_SCHEDULER]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Forecast the next days from the saved model, as a dated table (and a chart).
 
@@ -62,7 +69,14 @@ def predict(
         from lstmcli.cli import panel as panel_cli
 
         return panel_cli.predict(
-            path, days=days, interval=interval, json_out=json_out, output=output, series=series_name, data_csv=data_csv
+            path,
+            days=days,
+            interval=interval,
+            json_out=json_out,
+            output=output,
+            series=series_name,
+            data_csv=data_csv,
+            dask=dask,
         )
     if series_name is not None:
         from lstmcli.errors import OptionError
