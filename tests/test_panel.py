@@ -355,3 +355,25 @@ def test_predict_of_a_panel_does_not_import_pandas(lstm_exe, tmp_path):
 
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert json.loads(p.stdout)["series"][0]["id"] == "AAPL" and p.stderr.strip().endswith("False"), p.stderr
+
+
+def test_series_of_different_lengths_and_frequencies_keep_their_own(run, tmp_path):
+    daily = [f"{d},DAILY,{v:.4f}" for d, v in zip(dates(300), random_walk(300, 1), strict=True)]
+    months = [f"{2000 + k // 12}-{k % 12 + 1:02d}-01" for k in range(120)]
+    monthly = [f"{m},MONTHLY,{v:.4f}" for m, v in zip(months, random_walk(120, 2), strict=True)]
+    text = "Date,Ticker,Close\n" + "\n".join(daily + monthly) + "\n"
+    model = tmp_path / "m.npz"
+    # dates never repeat across the two series, so the id column must be named (data.py's detection rule)
+    r = run("train", str(write(tmp_path, text)), "--id-column", "Ticker", "--model", str(model), *FAST)
+    assert r.exit_code == 0 and "long format, 2 series" in r.stderr, r
+    payload = json.loads(run("predict", "--model", str(model), "--days", "2", "--json").stdout)
+    by_id = {s["id"]: s for s in payload["series"]}
+    assert by_id["DAILY"]["forecast"][0]["date"] == "2021-10-28" and by_id["DAILY"]["frequency"] == "D"
+    assert by_id["MONTHLY"]["forecast"][0]["date"] == "2010-01-01" and by_id["MONTHLY"]["frequency"] == "M"
+
+
+def test_train_with_an_unknown_series_suggests_the_nearest_and_writes_nothing(run, tmp_path):
+    model = tmp_path / "m.npz"
+    r = run("train", str(write(tmp_path, long_text())), "--series", "AAPL,MSFTT", "--model", str(model), *FAST)
+    assert r.exit_code == 2 and "no series 'MSFTT'" in r.stderr and "Did you mean 'MSFT'" in r.stderr, r
+    assert not model.exists()
