@@ -1097,7 +1097,8 @@ def _choose_target(
         raise DataError(f"{src} has no column of numbers", hint=f"the columns are: {', '.join(header)}")
     raise DataError(
         f"{src}: cannot tell which column holds the prices (numeric columns: {names})",
-        hint=f"choose one with --column NAME, e.g. --column {header[(candidates or numeric)[0]]!r}",
+        hint=f"choose one with --column NAME, e.g. --column {header[(candidates or numeric)[0]]!r}, "
+        "or train each as a series of its own with --columns all",
     )
 
 
