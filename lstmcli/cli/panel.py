@@ -5,6 +5,8 @@
 that a command is about a panel. Progress over series goes to stderr with a bar (done,
 failed, ETA); a series that cannot train is named on one line with the reason. Exit status:
 0 when at least one series trained, 2 when none did (nothing is written then).
+`--dask ADDRESS` (or $LSTM_DASK_SCHEDULER) runs the per-series tasks on a Dask cluster
+(dask_runner.py); `--global` trains one network for all series (Panel.fit_global).
 """
 
 from __future__ import annotations
