@@ -37,7 +37,11 @@ import pandas as pd
 from lstmcli import periods, tables
 from lstmcli.errors import DataError
 
-__all__ = ["PriceSeries", "cleaning_summary", "read_prices"]
+__all__ = ["PriceSeries", "SeveralSeriesError", "cleaning_summary", "read_prices"]
+
+
+class SeveralSeriesError(DataError):
+    """A long-format file holds several series and none was picked (`lstm train` reads it as a panel)."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -909,7 +913,7 @@ def _choose_series(names: list[str], wanted: str | None, holds: str, missing: st
     the unknown-name one ("in column 'Ticker'"), `kind` names them ("series", "tickers").
     """
     if wanted is None:
-        raise DataError(
+        raise (SeveralSeriesError if kind == "series" else DataError)(
             f"{src} {holds}: {_listed(names)}; lstm reads one series at a time",
             hint=f"pick one with --series NAME, e.g. --series {names[0]}",
         )
@@ -1099,7 +1103,8 @@ def _choose_target(
         raise DataError(f"{src} has no column of numbers", hint=f"the columns are: {', '.join(header)}")
     raise DataError(
         f"{src}: cannot tell which column holds the prices (numeric columns: {names})",
-        hint=f"choose one with --column NAME, e.g. --column {header[(candidates or numeric)[0]]!r}",
+        hint=f"choose one with --column NAME, e.g. --column {header[(candidates or numeric)[0]]!r}, "
+        "or train each as a series of its own with --columns all",
     )
 
 

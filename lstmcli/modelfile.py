@@ -123,6 +123,24 @@ def save(path: str | Path, params: dict[str, np.ndarray], meta: dict) -> Path:
 def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
     """Read (params, meta) from a model file, refusing anything unsafe or inconsistent."""
     path = Path(path)
+    arrays = read_arrays(path)
+    meta = read_meta(path, arrays)
+    if meta.get("kind") == "panel":  # lstmcli.panel's file: one model per series
+        raise ModelFileError(
+            f"{path} is a panel model file ({len(meta.get('panel', {}).get('series', []))} series)",
+            hint="lstm predict and lstm inspect read it; in Python, use lstmcli.panel.Panel.load",
+        )
+    if int(meta["format_version"]) > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path} is model format version {meta['format_version']}, newer than this lstmcli reads "
+            f"({FORMAT_VERSION})",
+            hint="upgrade lstmcli: pip install -U lstmcli",
+        )
+    return check_arrays(path, arrays, meta), meta
+
+
+def read_arrays(path: Path) -> dict[str, np.ndarray]:
+    """Every array of a model file, metadata included, refusing pickles and damaged archives."""
     if not path.exists():
         raise ModelFileError(
             f"no model file at {path}", hint="train one first: lstm train prices.csv (or pass --model PATH)"
@@ -165,6 +183,11 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
             f"{path} is not a readable model file (corrupt or truncated: {e})", hint="retrain with lstm train"
         ) from None
 
+    return arrays
+
+
+def read_meta(path: Path, arrays: dict[str, np.ndarray]) -> dict:
+    """The metadata JSON (popped from `arrays`), with a format version of 1 or more."""
     if META_KEY not in arrays:
         raise ModelFileError(f"{path} has no lstmcli metadata", hint="it was not written by lstm train")
     try:
@@ -172,13 +195,13 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
         version = int(meta["format_version"])
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError) as e:
         raise ModelFileError(f"{path} has unreadable metadata ({e})", hint="retrain with lstm train") from None
-    if version > FORMAT_VERSION:
-        raise ModelFileError(
-            f"{path} is model format version {version}, newer than this lstmcli reads ({FORMAT_VERSION})",
-            hint="upgrade lstmcli: pip install -U lstmcli",
-        )
     if version < 1:
         raise ModelFileError(f"{path} has an invalid format version {version}", hint="retrain with lstm train")
+    return meta
+
+
+def check_arrays(path, arrays: dict[str, np.ndarray], meta: dict) -> dict[str, np.ndarray]:
+    """The parameter arrays checked against the shapes and dtype `meta` promises (ModelFileError if not)."""
     try:
         expected = _param_shapes(meta)
     except (KeyError, TypeError) as e:
@@ -213,7 +236,7 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
         if not np.isfinite(a).all():
             raise ModelFileError(f"{path}: array {name} holds NaN or infinite weights", hint="retrain with lstm train")
         arrays[name] = np.ascontiguousarray(a, dtype=dtype)
-    return arrays, meta
+    return arrays
 
 
 def read(path: str | Path) -> tuple[dict[str, np.ndarray], ModelInfo]:

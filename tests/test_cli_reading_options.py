@@ -25,14 +25,14 @@ def _long_csv(path, tickers=("AAPL", "MSFT"), n=80):
     return path, days
 
 
-def test_a_long_file_is_refused_with_the_tickers_then_series_picks_one(tmp_path, run, monkeypatch):
+def test_a_long_file_trains_a_panel_then_series_picks_one(tmp_path, run, monkeypatch):
     monkeypatch.chdir(tmp_path)
     f, days = _long_csv(tmp_path / "f.csv")
-    r = run("train", str(f), *FAST)
-    assert r.exit_code == 2, r
-    errors = [line for line in r.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1 and "AAPL" in r.stderr and "MSFT" in r.stderr, r.stderr
-    assert not (tmp_path / "lstm-model.npz").exists()
+    r = run("train", str(f), *FAST)  # several series: one model per series (issue 14; it was refused before)
+    assert r.exit_code == 0, r
+    assert "long format, 2 series in column 'Ticker' (AAPL, MSFT), 160 rows" in r.stderr, r.stderr
+    r = run("inspect", "--json")
+    assert [s["id"] for s in json.loads(r.stdout)["series"]] == ["AAPL", "MSFT"]
 
     r = run("train", str(f), "--series", "MSFT", *FAST)
     assert r.exit_code == 0, r
@@ -105,8 +105,9 @@ def test_dayfirst_and_date_format_reach_the_reader_and_the_model_file(tmp_path, 
 
 def test_backtest_takes_the_reading_options(tmp_path, run):
     f, _ = _long_csv(tmp_path / "f.csv", n=120)
-    r = run("backtest", str(f), "--days", "2", "--json")
-    assert r.exit_code == 2 and "MSFT" in r.stderr, r
+    r = run("backtest", str(f), "--days", "2", "--json", *FAST[:6])  # several series: each backtested (issue 14)
+    assert r.exit_code == 0, r
+    assert [s["series"] for s in json.loads(r.stdout)["series"]] == ["AAPL", "MSFT"]
     r = run(
         "backtest",
         str(f),

@@ -129,6 +129,21 @@ def backtest(
     ensemble: Annotated[
         int, typer.Option(help="Fit ensembles of N networks (as lstm train --ensemble N) and forecast their median.")
     ] = 1,
+    more: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[MORE.CSV]...", help="More files: one series per file (a panel).", show_default=False),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(help="Wide file: one series per column, e.g. AAPL,MSFT, or all (a panel).", show_default=False),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            help="Backtest a panel's series on this Dask scheduler. \\[default: $LSTM_DASK_SCHEDULER]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -140,6 +155,10 @@ def backtest(
 
     With --auto, every fit runs the whole lstm train --auto procedure (selection on the rows
     before that fit's cut only, scored on --days steps), so the backtest measures the procedure.
+    Many series (a long file, --columns, several files or a folder): every series is backtested
+    (in parallel, --jobs), with scores per series, an aggregate (median and mean MASE, MAE
+    relative to naive, wins/ties/losses, coverage) and the best and worst series; --output
+    writes one row per series.
 
     Example: lstm backtest sample_data/daily_stock.csv --days 5
     Example: lstm backtest sample_data/monthly_seasonal.csv --auto --every 5
@@ -198,15 +217,31 @@ def backtest(
     from lstmcli.defaults import batch_size_for
 
     err = stderr()
-    series = read_series(
-        csv,
-        column=column,
-        date_column=date_column,
-        features=split_names(features),
-        quiet=json_out,
-        sheet=sheet,
-        **reading(series_name, id_column, dayfirst, date_format),
-    )
+    from lstmcli.cli import panel as panel_cli
+    from lstmcli.data import SeveralSeriesError
+
+    sources = [csv, *(more or [])]
+    as_panel = dict(spec=spec, config=config, target=target, batch_size_given=batch_size is not None, jobs=jobs)
+    as_panel |= dict(json_out=json_out, output=output, quiet=quiet, dask=dask, columns=columns, series=series_name)
+    as_panel |= dict(id_column=id_column, column=column, date_column=date_column, features=split_names(features))
+    as_panel |= dict(dayfirst=dayfirst, date_format=date_format)
+    single_only = {"--auto": auto, "--ensemble": ensemble, "--strategy": strategy, "--sheet": sheet, "--plot": plot}
+    if panel_cli.wants_panel(sources, columns, series_name):
+        panel_cli.refuse_single_series_options(**single_only)
+        return panel_cli.backtest(sources, **as_panel)
+    try:
+        series = read_series(
+            csv,
+            column=column,
+            date_column=date_column,
+            features=split_names(features),
+            quiet=json_out,
+            sheet=sheet,
+            **reading(series_name, id_column, dayfirst, date_format),
+        )
+    except SeveralSeriesError:  # a long file of several series: every series backtested
+        panel_cli.refuse_single_series_options(**single_only)
+        return panel_cli.backtest(sources, **as_panel)
     # auto: decided on the sign of the whole file (every fit must be able to take its transform; whether
     # values can be <= 0 is a property of the kind of series, not a forecast)
     target, why = resolve_target(target or AUTO, series.values)

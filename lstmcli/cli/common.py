@@ -52,7 +52,11 @@ def split_names(text: str | None) -> list[str]:
 
 SeriesOpt = Annotated[
     str | None,
-    typer.Option("--series", help="In a file of several series (e.g. a Ticker column), the one to read, e.g. MSFT."),
+    typer.Option(
+        "--series",
+        help="In a file of several series (e.g. a Ticker column), the one to read, e.g. MSFT; several "
+        "(AAPL,MSFT) make a panel. With a panel model: the series to use.",
+    ),
 ]
 IdColumnOpt = Annotated[
     str | None,

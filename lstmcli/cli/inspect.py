@@ -6,17 +6,19 @@ formats them. Imports beyond Typer happen inside the command, so `lstm --help` s
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Annotated
 
 import typer
 
-from lstmcli.cli.common import ModelOpt, model_path, read_data, split_names, stdout
+from lstmcli.cli.common import ModelOpt, SeriesOpt, model_path, read_data, split_names, stdout
 from lstmcli.errors import LstmError, OptionError
 
 #: defaults that keep a 32-unit model readable at 80-100 columns
 DEFAULT_TOP = 8
 DEFAULT_LAST_STEPS = 5
 SINGLE_UNIT_ALL_STEPS = 30  # one-unit layouts show every step up to this window length
+_SERIES: ContextVar[str | None] = ContextVar("series", default=None)  # --series: the panel member _load returns
 
 
 def parse_units(text: str, hidden: int) -> list[int] | None:
@@ -150,6 +152,7 @@ def inspect(
             show_default=False,
         ),
     ] = None,
+    series_name: SeriesOpt = None,
 ) -> None:
     """Look inside a trained model: a summary, its weights, or every gate of every step.
 
@@ -160,9 +163,14 @@ def inspect(
     head's output and the forecast. The numbers are the engine's own forward pass, the same
     one that trains and forecasts.
 
+    A panel model (many series): with no flag, the list of its series (rows, dates, validation
+    scores); --series AAPL picks the one series the other options look inside.
+
     Examples: lstm inspect --step-trace     lstm inspect --step-trace --at 599 --model seed-model.npz
               lstm inspect --weights        lstm inspect --example
+              lstm inspect --step-trace --series AAPL     (a panel model)
     """
+    _SERIES.set(series_name)
     trace_opts = any(v is not None for v in (data_csv, date, at, top, steps, explain, member))
     if example + weights + step_trace > 1:
         raise OptionError(
@@ -190,13 +198,25 @@ def inspect(
     if step_trace or trace_opts or layer is not None or units is not None:
         _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out, member)
         return
+    from lstmcli.panel import is_panel_file
+
+    if series_name is None and is_panel_file(model_path(model)):
+        from lstmcli.cli import panel as panel_cli
+
+        panel_cli.inspect_list(model_path(model), json_out)
+        return
     _summary(model, json_out)
 
 
 def _load(model):
     from lstmcli.forecast import Forecaster
+    from lstmcli.panel import is_panel_file
 
     path = model_path(model)
+    if is_panel_file(path) or _SERIES.get() is not None:
+        from lstmcli.cli import panel as panel_cli
+
+        return path, panel_cli.member(path, _SERIES.get())
     try:
         return path, Forecaster.load(path)
     except LstmError as e:

@@ -11,6 +11,7 @@ from lstmcli.cli.common import (
     STDOUT,
     ModelOpt,
     PlotOpt,
+    SeriesOpt,
     check_one_stdout,
     check_plot,
     model_path,
@@ -51,11 +52,21 @@ def predict(
         bool, typer.Option("--chart/--no-chart", help="Draw a terminal chart (only on a terminal).")
     ] = True,
     plot: PlotOpt = None,
+    series_name: SeriesOpt = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            help="Forecast a panel's series on this Dask scheduler. \\[default: $LSTM_DASK_SCHEDULER]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Forecast the next days from the saved model, as a dated table (and a chart).
 
     Dates continue the series' own frequency (business days, months, ...). The table says how
     the model compared with the naive forecast on validation, so you know what it is worth.
+
+    A panel model (many series) forecasts every series, grouped by series; --series AAPL,MSFT selects.
 
     Example: lstm predict --days 5     (after: lstm train prices.csv)
     Keep a chart: lstm predict --days 20 --plot forecast.png   (.svg, .html)
@@ -70,6 +81,25 @@ def predict(
     check_one_stdout(json_out, output)
     check_plot(plot)
     path = model_path(model)
+    from lstmcli.panel import is_panel_file
+
+    if is_panel_file(path):  # one model per series: every series (or --series), grouped by series
+        from lstmcli.cli import panel as panel_cli
+
+        return panel_cli.predict(
+            path,
+            days=days,
+            interval=interval,
+            json_out=json_out,
+            output=output,
+            series=series_name,
+            data_csv=data_csv,
+            dask=dask,
+        )
+    if series_name is not None:
+        from lstmcli.errors import OptionError
+
+        raise OptionError(f"--series: {path} is a model of one series", hint="leave out --series")
     fc_model = Forecaster.load(path)
     values = dates_ = None
     if data_csv is not None:

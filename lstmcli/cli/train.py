@@ -119,6 +119,29 @@ def train(
             "ensemble's own validation errors. 1: a single network.",
         ),
     ] = 1,
+    more: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[MORE.CSV]...", help="More files: one series per file (a panel).", show_default=False),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(help="Wide file: one series per column, e.g. AAPL,MSFT, or all (a panel).", show_default=False),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            help="Fit a panel's series on this Dask scheduler, e.g. tcp://host:8786. \\[default: $LSTM_DASK_SCHEDULER]",
+            show_default=False,
+        ),
+    ] = None,
+    global_model: Annotated[
+        bool,
+        typer.Option(
+            "--global",
+            help="Many series: ONE network trained on the windows of all series (each scaled on its own "
+            "training part), instead of one model per series.",
+        ),
+    ] = False,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -131,6 +154,10 @@ def train(
     leaderboard beside naive, seasonal naive and drift.
     With a season (--season auto finds one in monthly, quarterly, weekly, daily or hourly data)
     the network also reads the position in the season, and the summary says which season and why.
+
+    Many series (a panel) make one model per series, fitted in parallel (--jobs), in one model
+    file: a long file (Date, Ticker, Close), a wide one (--columns all), several files or a
+    folder (one series per file). Exit 0 when at least one series trained, 2 when none did.
 
     Example: lstm train sample_data/daily_stock.csv --window 30 --seed 1
     Example: lstm train sample_data/monthly_seasonal.csv --auto --budget 60
@@ -179,9 +206,26 @@ def train(
 
         calendar = check_calendar(calendar)
     how = reading(series_name, id_column, dayfirst, date_format)
-    series = read_series(
-        csv, column=column, date_column=date_column, features=split_names(features), sheet=sheet, **how
-    )
+    from lstmcli.cli import panel as panel_cli
+    from lstmcli.data import SeveralSeriesError
+
+    sources = [csv, *(more or [])]
+    as_panel = dict(path=path, config=config, target=target, auto_window=window is None, jobs=jobs, quiet=quiet)
+    as_panel |= dict(model_given=model is not None, dask=dask, columns=columns, series=series_name, column=column)
+    as_panel |= dict(id_column=id_column, date_column=date_column, features=split_names(features))
+    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, global_model=global_model)
+    single_only = {"--auto": auto, "--ensemble": ensemble, "--strategy": strategy, "--calendar": calendar}
+    single_only |= {"--sheet": sheet, "--json": json_out}
+    if panel_cli.wants_panel(sources, columns, series_name) or global_model:
+        panel_cli.refuse_single_series_options(**single_only)
+        return panel_cli.train(sources, **as_panel)
+    try:
+        series = read_series(
+            csv, column=column, date_column=date_column, features=split_names(features), sheet=sheet, **how
+        )
+    except SeveralSeriesError:  # a long file of several series: one model per series
+        panel_cli.refuse_single_series_options(**single_only)
+        return panel_cli.train(sources, **as_panel)
     if calendar is not None:  # checked on the data read: a known name, daily rows
         from lstmcli.cli.common import calendar_note
 

@@ -1,0 +1,167 @@
+"""Many series at once: wall time and series/s of `lstm train`, `predict` and `backtest` on one long CSV.
+
+Writes `--series` synthetic series (default 500) of `--rows` daily rows (default 2,500) into
+one long CSV (`Date,Ticker,Close`): geometric random walks with drift; every 5th series with
+a weekly season; every 25th short (10 rows: too short to train, skipped); every 50th broken
+(no numbers: skipped). Then runs the installed `lstm` command as a user would:
+
+    train     --jobs 1, --jobs 2 and (when dask is installed) a 2-worker LocalCluster, side by side
+    predict   --days 5 for every series of the panel model, beside one `lstm predict` of one series
+    backtest  --jobs 1 and --jobs 2 (and the LocalCluster)
+
+and prints key=value lines: the median wall seconds of `--repeat` interleaved runs, series/s,
+the ratio of --jobs 2 to --jobs 1, Dask to --jobs 2, and the peak RSS of the `lstm` process
+(VmHWM, read from /proc while it runs: the
+parent only, not its workers). Then a projection: series per hour per core, and hours for
+100,000 series on 100 cores. `--epochs` (default: lstm's) shortens each fit for a quick run.
+
+    python benchmarks/bench_many.py --series 50 --rows 500 --epochs 5     # a quick run
+    python benchmarks/bench_many.py                                        # the issue's 500 x 2,500
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def _lstm() -> str:
+    exe = Path(sys.executable).parent / "lstm"
+    if not exe.exists():
+        sys.exit(f"the lstm command is not installed next to {sys.executable}; pip install -e . first")
+    return str(exe)
+
+
+def write_panel(path: Path, n_series: int, rows: int, seed: int = 0) -> dict:
+    """The long CSV; returns how many series of each kind it holds."""
+    rng = np.random.default_rng(seed)
+    dates = np.busday_offset(np.datetime64("2015-01-02"), np.arange(rows), roll="forward").astype(str)
+    kinds = {"walk": 0, "seasonal": 0, "short": 0, "broken": 0}
+    with path.open("w") as f:
+        f.write("Date,Ticker,Close\n")
+        for k in range(n_series):
+            name = f"S{k:05d}"
+            x = 50 * np.exp(np.cumsum(rng.normal(rng.uniform(-2e-4, 6e-4), rng.uniform(0.005, 0.02), rows)))
+            n = rows
+            if k % 50 == 49:
+                kinds["broken"] += 1
+                f.writelines(f"{d},{name},\n" for d in dates[:n])
+                continue
+            if k % 25 == 24:
+                kinds["short"] += 1
+                n = 10
+            elif k % 5 == 4:
+                kinds["seasonal"] += 1
+                x = x * (1 + 0.03 * np.sin(2 * np.pi * np.arange(rows) / 5))
+            else:
+                kinds["walk"] += 1
+            f.writelines(f"{d},{name},{v:.4f}\n" for d, v in zip(dates[:n], x[:n], strict=True))
+    return kinds
+
+
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB of the process itself), polling /proc/PID/status for VmHWM."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(
+        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+    )
+    peak = 0.0
+    status = Path(f"/proc/{p.pid}/status")
+    while p.poll() is None:
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+        except OSError:
+            pass
+        time.sleep(0.05)
+    wall = time.perf_counter() - t0
+    err = p.stderr.read().decode()
+    if p.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{err[-2000:]}")
+    return wall, peak
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--series", type=int, default=500)
+    ap.add_argument("--rows", type=int, default=2500)
+    ap.add_argument("--epochs", type=int, default=None, help="epochs per fit [default: lstm's]")
+    ap.add_argument("--days", type=int, default=5)
+    ap.add_argument("--no-dask", action="store_true", help="skip the LocalCluster runs")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each variant, interleaved; medians reported")
+    args = ap.parse_args()
+    exe = _lstm()
+    fit = ["--epochs", str(args.epochs)] if args.epochs else []
+    with tempfile.TemporaryDirectory() as tmp:
+        cwd = Path(tmp)
+        csv = cwd / "panel.csv"
+        kinds = write_panel(csv, args.series, args.rows)
+        load = ",".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"series={args.series} rows={args.rows} kinds={kinds} csv_mb={csv.stat().st_size / 1e6:.1f} load={load}")
+        trainable = args.series - kinds["short"] - kinds["broken"]
+
+        cluster = None
+        if not args.no_dask:
+            try:
+                from distributed import LocalCluster
+
+                cluster = LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None)
+            except ImportError:
+                print("dask=absent (pip install 'lstmcli[dask]' to compare)")
+        runs = {"jobs1": ["--jobs", "1"], "jobs2": ["--jobs", "2"]}
+        if cluster is not None:
+            runs["dask"] = ["--dask", cluster.scheduler_address]
+        walls: dict[str, list[float]] = {}
+        peaks: dict[str, float] = {}
+        for _ in range(args.repeat):  # interleaved: drift of a shared machine hits every variant alike
+            for verb in ("train", "backtest"):
+                for name, how in runs.items():
+                    model = ["--model", str(cwd / f"{name}.npz")] if verb == "train" else []
+                    extra = ["--days", str(args.days)] if verb == "backtest" else []
+                    wall, rss = timed([exe, verb, str(csv), *fit, *extra, *model, *how, "-q"], cwd)
+                    walls.setdefault(f"{verb}_{name}", []).append(wall)
+                    print(f"# run {verb}_{name} {wall:.1f}s", flush=True)  # partial results survive a stop
+                    peaks[f"{verb}_{name}"] = max(peaks.get(f"{verb}_{name}", 0.0), rss)
+        med = {k: statistics.median(v) for k, v in walls.items()}
+        for verb in ("train", "backtest"):
+            for name in runs:
+                k = f"{verb}_{name}"
+                print(
+                    f"{k}_s={med[k]:.1f} (runs {', '.join(f'{w:.1f}' for w in walls[k])}) "
+                    f"{k}_series_per_s={trainable / med[k]:.2f} {k}_peak_rss_mb={peaks[k]:.0f}"
+                )
+            line = f"{verb}_speedup_jobs2_over_jobs1={med[f'{verb}_jobs1'] / med[f'{verb}_jobs2']:.2f}"
+            if cluster is not None:
+                line += f" {verb}_dask_over_jobs2={med[f'{verb}_dask'] / med[f'{verb}_jobs2']:.2f}"
+            print(line)
+        if cluster is not None:
+            cluster.close()
+
+        # predict: the whole panel vs one series' model
+        wall_all, rss = timed([exe, "predict", "--days", str(args.days), "--model", str(cwd / "jobs1.npz")], cwd)
+        timed([exe, "train", str(csv), "--series", "S00000", *fit, "--model", str(cwd / "one.npz"), "-q"], cwd)
+        wall_one, _ = timed([exe, "predict", "--days", str(args.days), "--model", str(cwd / "one.npz")], cwd)
+        size = (cwd / "jobs1.npz").stat().st_size
+        print(
+            f"predict_all_s={wall_all:.2f} predict_one_s={wall_one:.2f} predict_all_over_one={wall_all / wall_one:.2f} "
+            f"predict_peak_rss_mb={rss:.0f} model_file_mb={size / 1e6:.2f} "
+            f"model_kb_per_series={size / 1e3 / trainable:.1f}"
+        )
+        per_core_hour = trainable / med["train_jobs1"] * 3600
+        print(
+            f"projection_series_per_hour_per_core={per_core_hour:,.0f} "
+            f"projection_hours_100k_series_100_cores={100_000 / (per_core_hour * 100):.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

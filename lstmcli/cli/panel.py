@@ -1,0 +1,387 @@
+"""The verbs on many series (a panel): train, predict, backtest and inspect, called from a few lines in each verb.
+
+`wants_panel` tells from the command line alone (several files, a folder, --columns,
+--series A,B) and `data.SeveralSeriesError` from the file (a long file of several series)
+that a command is about a panel. Progress over series goes to stderr with a bar (done,
+failed, ETA); a series that cannot train is named on one line with the reason. Exit status:
+0 when at least one series trained, 2 when none did (nothing is written then).
+`--dask ADDRESS` (or $LSTM_DASK_SCHEDULER) runs the per-series tasks on a Dask cluster
+(dask_runner.py); `--global` trains one network for all series (Panel.fit_global).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lstmcli.cli.common import STDOUT, ProgressBar, StopFlag, split_names, stderr, stdout, write_csv
+from lstmcli.errors import DataError, OptionError
+
+
+def refuse_single_series_options(**given) -> None:
+    """OptionError for an option that works on one series but not yet on a panel (given: name -> value or None)."""
+    for name, value in given.items():
+        if value not in (None, False, 1, "recursive", "auto"):
+            raise OptionError(
+                f"{name} works on one series; it is not available for many series yet",
+                hint=f"drop {name}, or train each series on its own (--series NAME)",
+            )
+
+
+def wants_panel(sources: list[str], columns: str | None, series: str | None) -> bool:
+    """Several files, a folder, --columns or --series A,B: a panel, whatever the files hold."""
+    from lstmcli.panel_data import is_panel_request
+
+    return is_panel_request(sources, columns, series)
+
+
+def read_input(
+    sources: list[str], *, columns, series, id_column, column, date_column, features, dayfirst, date_format, quiet
+):
+    """The panel's series inputs; the Read line (shape, series, rows) on stderr."""
+    from lstmcli.panel_data import read_panel
+    from lstmcli.render.common import user_text
+
+    inp = read_panel(
+        sources,
+        columns=columns,
+        series=split_names(series),
+        id_column=id_column,
+        column=column,
+        date_column=date_column,
+        features=features or [],
+        dayfirst=dayfirst,
+        date_format=date_format,
+    )
+    if not quiet:
+        stderr().print(user_text(inp.summary()), soft_wrap=True)
+    return inp
+
+
+def _runner(dask: str | None):
+    """The task runner: local processes, or a Dask cluster when --dask / LSTM_DASK_SCHEDULER names one."""
+    import os
+
+    address = dask or os.environ.get("LSTM_DASK_SCHEDULER") or None
+    if address is None:
+        return None, None
+    from lstmcli import dask_runner
+
+    return dask_runner.connect(address), address
+
+
+MAX_SKIP_LINES = 20  # "Skipped X: why" lines shown; the rest are counted in one line (100,000 tiny series)
+
+
+class _Skips:
+    """Prints the first MAX_SKIP_LINES skipped series with their reasons, then counts the rest."""
+
+    def __init__(self, err) -> None:
+        self.err, self.count = err, 0
+
+    def __call__(self, sid: str, why: str) -> None:
+        from lstmcli.render.common import user_text
+
+        self.count += 1
+        if self.count <= MAX_SKIP_LINES:
+            self.err.print(f"[yellow]Skipped {user_text(sid)}:[/] {user_text(why)}", soft_wrap=True)
+
+    def close(self, where: str) -> None:
+        if self.count > MAX_SKIP_LINES:
+            self.err.print(
+                f"[yellow]... and {self.count - MAX_SKIP_LINES:,} more series skipped[/] ({where})", soft_wrap=True
+            )
+
+
+def _series_bar(err, quiet: bool, total: int, verb: str) -> ProgressBar:
+    return ProgressBar(
+        err,
+        quiet,
+        total=total,
+        before=f"{verb} {{task.completed:>5.0f}}/{{task.total:.0f}} series",
+        bar_width=24,
+        after="failed {task.fields[failed]}",
+        fields=dict(failed=0),
+        elapsed=True,
+    )
+
+
+def train(
+    sources: list[str],
+    *,
+    path: Path,
+    config,
+    target: str,
+    auto_window: bool,
+    jobs: int | None,
+    quiet: bool,
+    model_given: bool,
+    dask: str | None = None,
+    global_model: bool = False,
+    **reading,
+) -> None:
+    """`lstm train` of a panel: one model per series, in parallel (or one --global network); one model file."""
+    from lstmcli import parallel
+    from lstmcli.panel import Panel
+    from lstmcli.render import panel as render
+    from lstmcli.render.common import user_text
+
+    jobs = parallel.check_jobs(jobs)
+    if global_model and dask:
+        raise OptionError("--global trains one network in this process", hint="leave out --dask")
+    runner, address = (None, None) if global_model else _runner(dask)
+    err = stderr()
+    inp = read_input(sources, quiet=False, **reading)
+    panel = Panel(config, target, auto_window=auto_window)
+    panel.source, panel.layout = inp.source, inp.layout
+    tasks = panel.tasks_for(inp.series)
+    failed = 0
+    skips = _Skips(err)
+    if global_model:  # one network: the bar counts its epochs
+        bar_ctx = ProgressBar(
+            err,
+            quiet,
+            total=config.epochs,
+            before="global network, epoch {task.completed:>3.0f}/{task.total:.0f}",
+            bar_width=24,
+            after="series skipped {task.fields[failed]}",
+            fields=dict(failed=0),
+            elapsed=True,
+        )
+    else:
+        bar_ctx = _series_bar(err, quiet, len(tasks), "train")
+    with StopFlag() as stop, bar_ctx as bar:
+
+        def on_done(outcome, done: int, total: int) -> None:
+            nonlocal failed
+            for note in outcome.notes:
+                if "duplicate" in note:  # two rows of one (series, date): worth knowing in a panel
+                    err.print(f"[yellow]Note:[/] {user_text(outcome.id)}: {user_text(note)}", soft_wrap=True)
+            if not outcome.ok:
+                failed += 1
+                skips(outcome.id, outcome.error)
+            bar.update(done, failed=failed)
+
+        if global_model:
+            panel.fit_global(
+                tasks,
+                on_epoch=lambda r: bar.update(r.epoch, failed=len(panel.skipped)),
+                should_stop=stop,
+                on_skip=skips,
+            )
+        else:
+            panel.fit_tasks(tasks, jobs=jobs, runner=runner, on_done=on_done, should_stop=stop)
+    skips.close("lstm inspect lists them all with the reasons" if panel.members else "none could train")
+    if not panel.members:
+        what = "was stopped before any series finished" if panel.interrupted else "could be trained"
+        raise DataError(
+            f"none of the {len(tasks):,} series {what}; no model was saved"
+            + (f" (first: {panel.skipped[next(iter(panel.skipped))]})" if panel.skipped else ""),
+            hint="the lines above say why for each series; give longer series or a smaller --window",
+        )
+    saved = panel.save(path)
+    if panel.interrupted and global_model:
+        err.print(f"[yellow]Stopped by {stop.requested}: kept the best global network so far.[/]", soft_wrap=True)
+    elif panel.interrupted:
+        err.print(
+            f"[yellow]Stopped by {stop.requested}: kept the {len(panel.members):,} series finished so far "
+            f"(of {len(tasks):,}) in {user_text(saved)}.[/]",
+            soft_wrap=True,
+        )
+    out = stdout()
+    out.print(render.training_table(panel))
+    out.print(render.summary_line(panel, len(tasks)), soft_wrap=True)
+    where = f" on the Dask cluster at {address}" if address else ""
+    where += ", one global network" if global_model else ""
+    err.print(f"Saved the panel model ({len(panel.members):,} series{where}) to {user_text(saved)}", style="dim")
+    err.print(f"Next: lstm predict --days 5{'' if not model_given else f' --model {user_text(path)}'}", style="dim")
+
+
+def predict(
+    path: Path,
+    *,
+    days: int,
+    interval: float,
+    json_out: bool,
+    output: Path | None,
+    series: str | None,
+    data_csv: str | None,
+    dask: str | None = None,
+) -> None:
+    """`lstm predict` of a panel model: every series (or --series), grouped by series."""
+    from lstmcli.panel import Panel
+    from lstmcli.render import panel as render
+    from lstmcli.render.train import beats_naive
+
+    if data_csv is not None:
+        raise OptionError(
+            "--data is not available for a panel model yet",
+            hint="retrain the panel on the newer file (lstm train NEW.csv), then predict",
+        )
+    runner, _ = _runner(dask)  # before loading: an unreachable scheduler is the first error
+    panel = Panel.load(path)
+    forecasts = panel.predict(days, interval=interval or None, series=split_names(series), runner=runner)
+    if output is not None:
+        write_csv(output, render.forecast_rows(forecasts), "--output")
+    if json_out:
+        import json
+
+        payload = {
+            "model": str(path),
+            "series": [
+                {
+                    "id": sid,
+                    **fc.to_dict(),
+                    "validation": panel.members[sid].info.validation.to_dict(),
+                    "beats_naive": beats_naive(panel.members[sid].info.validation),
+                }
+                for sid, fc in forecasts.items()
+            ],
+            "skipped": [{"id": sid, "reason": why} for sid, why in panel.skipped.items()],
+        }
+        print(json.dumps(payload, indent=2))
+    if json_out or output == STDOUT:
+        return
+    out = stdout()
+    out.print(render.forecast_table(forecasts, days))
+    wins = sum(beats_naive(panel.members[sid].info.validation) is True for sid in forecasts)
+    out.print(
+        f"{wins:,} of {len(forecasts):,} series' models beat the naive forecast on validation "
+        "(one-step MAE); lstm inspect lists each.",
+        soft_wrap=True,
+    )
+
+
+def member(path: Path, series: str | None):
+    """The Forecaster of one series of a panel model (`lstm inspect --series`)."""
+    from lstmcli.panel import Panel, is_panel_file
+
+    if not is_panel_file(path):
+        if not path.exists():
+            from lstmcli.forecast import Forecaster
+
+            Forecaster.load(path)  # its own "no model file" message
+        raise OptionError(f"--series: {path} is a model of one series", hint="leave out --series")
+    panel = Panel.load(path)
+    if series is None:
+        if len(panel.members) == 1:
+            return next(iter(panel.members.values()))
+        raise OptionError(
+            f"{path} is a panel model of {len(panel.members):,} series; this shows one",
+            hint=f"pick one with --series NAME, e.g. --series {panel.ids[0]}",
+        )
+    [sid] = panel.select([series])
+    return panel.members[sid]
+
+
+def inspect_list(path: Path, json_out: bool) -> None:
+    """`lstm inspect` of a panel model: every series with its rows, dates and validation scores."""
+    from lstmcli.panel import Panel
+    from lstmcli.render import panel as render
+    from lstmcli.render.common import user_text
+
+    panel = Panel.load(path)
+    if json_out:
+        import json
+
+        payload = {
+            "model": str(path),
+            "kind": "panel",
+            "series": [
+                {
+                    "id": sid,
+                    "rows": f.info.data.rows,
+                    "first_date": f.info.data.first_date,
+                    "last_date": f.info.data.last_date,
+                    "target": str(f.info.target),
+                    "window": f.info.config.window,
+                    "validation": f.info.validation.to_dict(),
+                }
+                for sid, f in panel.members.items()
+            ],
+            "skipped": [{"id": sid, "reason": why} for sid, why in panel.skipped.items()],
+            "interrupted": panel.interrupted,
+        }
+        print(json.dumps(payload, indent=2))
+        return
+    out = stdout()
+    out.print(render.series_list(panel, str(path)))
+    first = user_text(panel.ids[0])
+    out.print(f"One series inside: lstm inspect --step-trace --series {first} --model {user_text(path)}", style="dim")
+
+
+def backtest(
+    sources: list[str],
+    *,
+    spec,
+    config,
+    target: str | None,
+    batch_size_given: bool,
+    jobs: int | None,
+    json_out: bool,
+    output: Path | None,
+    quiet: bool,
+    dask: str | None = None,
+    **reading,
+) -> None:
+    """`lstm backtest` of a panel: every series backtested (in parallel), scores per series and overall."""
+    from dataclasses import replace
+
+    from lstmcli import parallel
+    from lstmcli.panel import BacktestTask, aggregate, backtest_task, series_seed
+    from lstmcli.render import panel as render
+    from lstmcli.render.common import user_text
+
+    jobs = parallel.check_jobs(jobs)
+    runner, _ = _runner(dask)
+    err = stderr()
+    inp = read_input(sources, quiet=json_out, **reading)
+    tasks = [
+        BacktestTask(s.id, s, replace(config, seed=series_seed(config.seed, s.id)), spec, target, batch_size_given)
+        for s in inp.series
+    ]
+    rows: list = [None] * len(tasks)
+    failed = 0
+    skips = _Skips(err)
+    with _series_bar(err, quiet or json_out, len(tasks), "backtest") as bar:
+        for done, (k, row) in enumerate((runner or parallel.run)(backtest_task, tasks, jobs), start=1):
+            rows[k] = row
+            if "error" in row:
+                failed += 1
+                skips(row["series"], row["error"])
+            bar.update(done, failed=failed)
+    skips.close("--json lists them all with the reasons")
+    agg = aggregate(rows)
+    if not agg["series"]:
+        raise DataError(
+            f"none of the {len(tasks):,} series could be backtested",
+            hint="the lines above say why for each series; give longer series or a smaller --window",
+        )
+    scored = [r for r in rows if "error" not in r]
+    if output is not None:
+        columns = [k for k in scored[0] if k != "seconds"]
+        write_csv(output, [{k: r.get(k) for k in columns} for r in scored], "--output")
+        if output == STDOUT:
+            return
+    if json_out:
+        import json
+        import math
+
+        def clean(v):
+            return None if isinstance(v, float) and not math.isfinite(v) else v
+
+        payload = {
+            "source": inp.source,
+            "aggregate": agg,
+            "series": [{k: clean(v) for k, v in r.items() if k != "seconds"} for r in rows],
+        }
+        print(json.dumps(payload, indent=2))
+        return
+    out = stdout()
+    reference = "seasonal naive" if any(r["season"] > 1 for r in scored) else "naive"
+    out.print(render.backtest_table(scored, reference))
+    out.print(render.aggregate_table(agg))
+    best = ", ".join(user_text(s) for s in agg["best"])
+    worst = ", ".join(user_text(s) for s in agg["worst"])
+    out.print(f"Best series (MAE / naive): {best}; worst: {worst}.", soft_wrap=True)
+    if output is not None:
+        err.print(f"Wrote {len(scored):,} series' scores to {user_text(output)}", style="dim")

@@ -1,0 +1,650 @@
+"""Many series at once: a `Panel` holds one `Forecaster` per series (local models), fitted in parallel.
+
+    >>> from lstmcli.panel import Panel
+    >>> panel = Panel().fit(df, jobs=2)          # a long frame: unique_id, ds, y (as statsforecast)
+    >>> panel.predict(5)["AAPL"].values          # a Forecast per series
+    >>> panel.save("panel.npz"); Panel.load("panel.npz")
+
+Each series is fitted by a task of its own (`fit_task`), with today's defaults and a seed
+derived from `--seed` and the series id by a stable hash (zlib.crc32): a task's result depends
+on its series, its options and that seed only, so the panel is the same whatever `--jobs` is
+and whichever worker (a local process or a Dask worker) ran it. A series that cannot train
+(too short, no numbers, non-positive prices for log-returns) is skipped with its reason.
+
+The model file (format version 2, kind "panel") is one `.npz`: every series' arrays under the
+prefix `s{k}.` (`s0.weight_ih_l0`, ...) and one `__meta__` JSON holding each series' id and
+its model metadata exactly as a single-series file holds it (`ModelInfo.to_dict()`), plus the
+skipped series and their reasons. Never pickled; written atomically; single-series files
+(format 1) are still read by `Forecaster.load`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import time
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from lstmcli import modelfile
+from lstmcli.errors import DataError, LstmError, ModelFileError, OptionError
+from lstmcli.forecast import Forecast, Forecaster
+from lstmcli.modelfile import META_KEY, ModelInfo
+from lstmcli.training import TrainConfig
+from lstmcli.transforms import AUTO
+
+PANEL_FORMAT_VERSION = 2
+PANEL_KIND = "panel"
+GLOBAL_MIN_WINDOW = 4  # --global's shortest window: series too short for it are skipped
+
+
+def series_seed(seed: int, series_id: str) -> int:
+    """The seed of one series: crc32 of its id, started from --seed (stable across runs and machines)."""
+    return zlib.crc32(series_id.encode("utf-8"), seed & 0xFFFFFFFF) & 0x7FFFFFFF
+
+
+def select_names(available: Sequence[str], wanted: Sequence[str], where: str) -> list[int]:
+    """Indices of the `wanted` names in `available` (exact, else ignoring case and spaces); an unknown
+    name is a DataError suggesting the nearest."""
+    out: list[int] = []
+    folded = {}
+    for i, a in enumerate(available):
+        folded.setdefault(a.strip().casefold(), i)
+    for w in wanted:
+        if w in available:
+            i = list(available).index(w)
+        elif w.strip().casefold() in folded:
+            i = folded[w.strip().casefold()]
+        else:
+            close = difflib.get_close_matches(w, list(available), n=3, cutoff=0.5) or difflib.get_close_matches(
+                w.upper(), [a.upper() for a in available], n=3, cutoff=0.5
+            )
+            did = f"did you mean {', '.join(repr(c) for c in close)}? The" if close else "the"
+            raise DataError(
+                f"{where} has no series {w!r}",
+                hint=f"{did} series are: {_listed(list(available))}",
+            )
+        if i not in out:
+            out.append(i)
+    return out
+
+
+def _listed(names: list[str], shown: int = 5) -> str:
+    """The first few names, and how many more (as data.py lists series)."""
+    return ", ".join(names[:shown]) + (f", ... ({len(names) - shown:,} more)" if len(names) > shown else "")
+
+
+# ---------------------------------------------------------------------------------------
+# one task per series: what a worker (a process, or a Dask worker) receives and returns
+
+
+@dataclass
+class FitTask:
+    """Everything one series' fit needs: its data (a `panel_data.SeriesInput` or arrays) and options."""
+
+    id: str
+    config: TrainConfig
+    target: str = AUTO
+    auto_window: bool = False
+    source: object | None = None  # a panel_data.SeriesInput, read in the worker
+    values: np.ndarray | None = None  # (N, F) prices, when given as arrays (the Python API)
+    dates: np.ndarray | None = None
+    columns: list[str] | None = None
+    name: str = "<array>"
+
+
+@dataclass
+class FitOutcome:
+    """One series' result: a model (params, info) or the reason it could not train."""
+
+    id: str
+    params: dict[str, np.ndarray] | None = None
+    info: ModelInfo | None = None
+    choices: dict = field(default_factory=dict)
+    error: str | None = None
+    interrupted: bool = False
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what cleaning did to the series (data.read_prices)
+
+    @property
+    def ok(self) -> bool:
+        return self.params is not None
+
+
+def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> FitOutcome:
+    """Read and fit one series; a user-caused problem (LstmError) becomes the outcome's `error`."""
+    t0 = time.perf_counter()
+    notes: list[str] = []
+    try:
+        forecaster = Forecaster(task.config, task.target, auto_window=task.auto_window)
+        if task.source is not None:
+            series = task.source.read()
+            notes = list(series.notes)
+            reading = {k: task.source.options.get(k) for k in ("id_column", "dayfirst", "date_format")}
+            forecaster.fit(series, should_stop=should_stop, reading=reading)
+        else:
+            forecaster.fit(task.values, task.dates, task.columns, source=task.name, should_stop=should_stop)
+        if forecaster.info.data.series is None:
+            forecaster.info = replace(forecaster.info, data=replace(forecaster.info.data, series=task.id))
+    except LstmError as e:
+        return FitOutcome(task.id, error=_one_line(e), seconds=time.perf_counter() - t0, notes=notes)
+    return FitOutcome(
+        task.id,
+        forecaster.params,
+        forecaster.info,
+        dict(forecaster.choices),
+        interrupted=forecaster.result.interrupted,
+        seconds=time.perf_counter() - t0,
+        notes=notes,
+    )
+
+
+def predict_task(task: tuple) -> Forecast:
+    """One series' forecast: (its Forecaster, days, interval) -> Forecast (a Dask task)."""
+    forecaster, days, interval = task
+    return forecaster.predict(days, interval=interval)
+
+
+def _one_line(e: LstmError) -> str:
+    return " ".join(str(e).split())
+
+
+# ---------------------------------------------------------------------------------------
+# runners: local processes (parallel.run) or a Dask cluster (dask_runner.run), same contract
+
+
+Runner = Callable[[Callable, list, int], Iterable[tuple[int, object]]]
+
+
+def local_runner(fn: Callable, tasks: list, jobs: int) -> Iterable[tuple[int, object]]:
+    from lstmcli import parallel
+
+    return parallel.run(fn, tasks, jobs)
+
+
+class Panel:
+    """One `Forecaster` per series (local models): fit, predict, save, load.
+
+    `members` maps each trained series id to its Forecaster (in the panel's order);
+    `skipped` maps each series that could not train to the reason.
+    """
+
+    def __init__(self, config: TrainConfig | None = None, target: str = AUTO, *, auto_window: bool = False) -> None:
+        self.config = config or TrainConfig()
+        self.target = target
+        self.auto_window = auto_window
+        self.members: dict[str, Forecaster] = {}
+        self.skipped: dict[str, str] = {}
+        self.interrupted = False
+        self.source: str | None = None
+        self.layout: str | None = None
+        self.global_model = False  # --global: one network shared by every series
+
+    # ----------------------------------------------------------------------------- fit
+
+    def tasks_for(self, inputs: Sequence) -> list[FitTask]:
+        """One FitTask per `panel_data.SeriesInput`, each with its own seed."""
+        return [
+            FitTask(
+                s.id,
+                replace(self.config, seed=series_seed(self.config.seed, s.id)),
+                self.target,
+                self.auto_window,
+                source=s,
+            )
+            for s in inputs
+        ]
+
+    def fit(
+        self,
+        frame,
+        *,
+        id_col: str = "unique_id",
+        date_col: str | None = "ds",
+        value_col: str = "y",
+        jobs: int = 1,
+    ) -> Panel:
+        """Fit one model per series of a long DataFrame (`unique_id, ds, y` as statsforecast, or named columns).
+
+        `date_col` None: the rows of each series are in order and have no dates.
+        """
+        self.fit_tasks(self.tasks_from_frame(frame, id_col, date_col, value_col), jobs=jobs)
+        return self
+
+    def tasks_from_frame(self, frame, id_col: str, date_col: str | None, value_col: str) -> list[FitTask]:
+        """One FitTask per series of a long DataFrame, rows sorted by date."""
+        for c in (id_col, date_col, value_col):
+            if c is not None and c not in frame.columns:
+                raise DataError(
+                    f"the DataFrame has no column {c!r}",
+                    hint=f"its columns are: {', '.join(map(str, frame.columns))}; name them with "
+                    "id_col=, date_col=, value_col=",
+                )
+        tasks = []
+        for key, group in frame.groupby(id_col, sort=False):
+            sid = str(key)
+            if date_col is not None:
+                group = group.sort_values(date_col, kind="stable")
+                dates = group[date_col].to_numpy().astype("datetime64[s]")
+            else:
+                dates = None
+            values = group[value_col].to_numpy(dtype=np.float64)
+            tasks.append(
+                FitTask(
+                    sid,
+                    replace(self.config, seed=series_seed(self.config.seed, sid)),
+                    self.target,
+                    self.auto_window,
+                    values=values,
+                    dates=dates,
+                    columns=[str(value_col)],
+                    name=f"<DataFrame>[{sid}]",
+                )
+            )
+        return tasks
+
+    def fit_tasks(
+        self,
+        tasks: list[FitTask],
+        *,
+        jobs: int = 1,
+        runner: Runner | None = None,
+        on_done: Callable[[FitOutcome, int, int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Panel:
+        """Run the fit tasks (`runner`: local processes by default); keep the trained series in task order.
+
+        `on_done(outcome, done, total)` hears each series as it finishes. `should_stop()` true
+        (Ctrl-C): the unfinished series are dropped, the finished ones kept, `interrupted` set.
+        """
+        from functools import partial
+
+        from lstmcli import parallel
+
+        jobs = parallel.check_jobs(jobs)
+        if not tasks:
+            raise DataError("no series to fit", hint="check the input")
+        outcomes: list[FitOutcome | None] = [None] * len(tasks)
+        fn = partial(fit_task, should_stop=should_stop) if jobs == 1 and runner is None else fit_task
+        done = 0
+        results = (runner or local_runner)(fn, tasks, jobs)
+        try:
+            for k, outcome in results:
+                if should_stop is not None and should_stop():
+                    self.interrupted = True
+                    if not outcome.interrupted:  # finished before the stop: keep it
+                        outcomes[k] = outcome
+                    break
+                outcomes[k] = outcome
+                done += 1
+                if on_done is not None:
+                    on_done(outcome, done, len(tasks))
+        except BaseException:
+            if should_stop is not None and should_stop():  # a worker saw Ctrl-C too: keep what finished
+                self.interrupted = True
+            else:
+                raise
+        finally:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
+        self.members, self.skipped = {}, {}
+        for task, outcome in zip(tasks, outcomes, strict=True):
+            if outcome is None:
+                continue
+            if outcome.ok:
+                f = Forecaster(outcome.info.config, outcome.info.target)
+                f.params, f.info, f.choices = outcome.params, outcome.info, outcome.choices
+                self.members[task.id] = f
+            else:
+                self.skipped[task.id] = outcome.error or "could not train"
+        return self
+
+    def fit_global(
+        self,
+        tasks: list[FitTask],
+        *,
+        on_epoch: Callable | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        on_skip: Callable[[str, str], None] | None = None,
+    ) -> Panel:
+        """`--global`: ONE network trained on the windows of all series together.
+
+        Each series is scaled on its own training part (so a series of prices near 3 and one
+        near 3,000 look alike to the network) and split in time as a local model would be;
+        windows never cross from one series into the next. One target for all (log-return when
+        every price of every series is above 0, else diff, unless given) and one window
+        (`config.window`; with `auto_window`, shortened to what the shortest series allows, but
+        not below GLOBAL_MIN_WINDOW: shorter series are skipped). Each series keeps its own
+        scaler, tail, validation scores and interval errors; the weights are shared.
+        """
+        from lstmcli.forecast import _as_series, _check_prices, min_rows
+        from lstmcli.training import train
+        from lstmcli.transforms import Scaler, check_target, to_target
+
+        self.members, self.skipped, self.global_model = {}, {}, True
+
+        def skip(sid: str, why: str) -> None:
+            self.skipped[sid] = why
+            if on_skip is not None:
+                on_skip(sid, why)
+
+        series = {}
+        for task in tasks:
+            try:
+                if task.source is not None:
+                    s = _as_series(task.source.read(), None, None, None, "<array>", None)
+                else:
+                    s = _as_series(task.values, task.dates, task.columns, None, task.name, None)
+                _check_prices(s)
+                series[task.id] = s
+            except LstmError as e:
+                skip(task.id, _one_line(e))
+        widths = {s.prices.shape[1] for s in series.values()}
+        if len(widths) > 1:
+            raise OptionError("--global needs the same columns in every series", hint="leave out --features")
+        if self.target == AUTO:
+            positive = all((s.prices > 0).all() for s in series.values())
+            target = check_target("log-return" if positive else "diff")
+        else:
+            target = check_target(self.target)
+        config = self.config
+        if self.auto_window and series:
+            longest = min(len(s.prices) - min_rows(0, target.offset, config.val_fraction) for s in series.values())
+            config = replace(config, window=max(GLOBAL_MIN_WINDOW, min(config.window, longest)))
+        parts, train_all, val_all, kept, start = [], [], [], {}, 0
+        for sid, s in series.items():
+            f = Forecaster(config, target)
+            try:
+                z = to_target(s.prices, target, s.source, s.columns)  # (M, F)
+                train_t, val_t = f._split(len(z), s)
+            except LstmError as e:
+                skip(sid, _one_line(e))
+                continue
+            scaler = Scaler.fit(z[: train_t[-1] + 1])  # this series' training part only
+            parts.append(scaler.transform(z))
+            train_all.append(train_t + start)
+            val_all.append(val_t + start)
+            kept[sid] = (f, s, scaler, train_t, val_t)
+            start += len(z)
+        if not kept:
+            return self
+        train_t_all, val_t_all = np.concatenate(train_all), np.concatenate(val_all)
+        if config.batch_size is None:
+            from lstmcli.defaults import batch_size_for_windows
+
+            config = replace(config, batch_size=batch_size_for_windows(len(train_t_all)))
+        result = train(
+            np.concatenate(parts),
+            train_t_all,
+            val_t_all,
+            config,
+            outputs=widths.pop(),
+            on_epoch=on_epoch,
+            should_stop=should_stop,
+        )
+        self.interrupted = result.interrupted
+        for sid, (f, s, scaler, train_t, val_t) in kept.items():
+            f.config, f.params, f.result = config, result.params, result
+            try:
+                validation, intervals = f._evaluate(s.prices, scaler, train_t, val_t, result.interrupted)
+            except LstmError as e:
+                skip(sid, _one_line(e))
+                continue
+            f.info = f._describe(s, scaler, train_t, val_t, result, validation, intervals, {})
+            if f.info.data.series is None:
+                f.info = replace(f.info, data=replace(f.info.data, series=sid))
+            self.members[sid] = f
+        return self
+
+    # ----------------------------------------------------------------------------- use
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.members)
+
+    def select(self, wanted: Sequence[str] | None) -> list[str]:
+        """The ids `wanted` names (all when None), exact or ignoring case; DataError suggests the nearest."""
+        if not wanted:
+            return self.ids
+        ids = self.ids
+        return [ids[i] for i in select_names(ids, wanted, "the panel model")]
+
+    def predict(
+        self,
+        days: int,
+        interval: float | None = 0.9,
+        series: Sequence[str] | None = None,
+        runner: Runner | None = None,
+    ) -> dict[str, Forecast]:
+        """A Forecast per series (all, or those `series` names), in the panel's order.
+
+        `runner` (a Dask runner) forecasts each series as a task that carries only its own model.
+        """
+        ids = self.select(series)
+        if runner is None:
+            return {sid: self.members[sid].predict(days, interval=interval) for sid in ids}
+        tasks = [(self.members[sid], days, interval) for sid in ids]
+        out: list = [None] * len(tasks)
+        for k, fc in runner(predict_task, tasks, 1):
+            out[k] = fc
+        return dict(zip(ids, out, strict=True))
+
+    # ----------------------------------------------------------------------------- files
+
+    def to_meta(self) -> dict:
+        entries, prefixes = [], {}
+        for k, (sid, f) in enumerate(self.members.items()):
+            prefix = prefixes.setdefault(id(f.params), "global." if self.global_model else f"s{k}.")
+            entries.append({"id": sid, "prefix": prefix, "model": {**f.info.to_dict(), "format_version": 1}})
+        return {
+            "tool": "lstmcli",
+            "kind": PANEL_KIND,
+            "format_version": PANEL_FORMAT_VERSION,
+            "panel": {
+                "series": entries,
+                "skipped": [{"id": sid, "reason": why} for sid, why in self.skipped.items()],
+                "interrupted": self.interrupted,
+                "source": self.source,
+                "layout": self.layout,
+                "seed": self.config.seed,
+                "global": self.global_model,
+            },
+        }
+
+    def save(self, path: str | Path) -> Path:
+        """One `.npz` for the whole panel, written atomically (files.write_atomically)."""
+        from lstmcli.files import write_atomically
+
+        if not self.members:
+            raise OptionError("nothing to save: no series was trained")
+        path = Path(path)
+        if path.is_dir():
+            raise ModelFileError(f"{path} is a directory", hint="give --model a file name such as lstm-model.npz")
+        meta = self.to_meta()
+        arrays = {}
+        for entry, f in zip(meta["panel"]["series"], self.members.values(), strict=True):
+            arrays.update({entry["prefix"] + name: a for name, a in f.params.items()})  # a shared prefix: once
+        blob = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
+        return write_atomically(
+            path,
+            lambda fh: np.savez(fh, **arrays, **{META_KEY: blob}),
+            prefix=f"cannot save the model to {path}",
+            option="--model",
+            noun="model",
+            error=ModelFileError,
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> Panel:
+        """Read a panel model file; every series is checked as a single-series file is."""
+        path = Path(path)
+        arrays = modelfile.read_arrays(path)
+        meta = modelfile.read_meta(path, arrays)
+        if meta.get("kind") != PANEL_KIND:
+            raise ModelFileError(
+                f"{path} is a single-series model file, not a panel", hint="load it with Forecaster.load"
+            )
+        if int(meta["format_version"]) > PANEL_FORMAT_VERSION:
+            raise ModelFileError(
+                f"{path} is panel format version {meta['format_version']}, newer than this lstmcli reads "
+                f"({PANEL_FORMAT_VERSION})",
+                hint="upgrade lstmcli: pip install -U lstmcli",
+            )
+        try:
+            body = meta["panel"]
+            entries = body["series"]
+            panel = cls()
+            panel.source, panel.layout = body.get("source"), body.get("layout")
+            panel.interrupted = bool(body.get("interrupted", False))
+            panel.skipped = {str(s["id"]): str(s["reason"]) for s in body.get("skipped", [])}
+            panel.global_model = bool(body.get("global", False))
+            shared: dict[str, dict] = {}  # prefix -> its checked arrays (a global panel shares one)
+            used: set[str] = set()
+            for entry in entries:
+                sid, prefix, sub = str(entry["id"]), str(entry["prefix"]), entry["model"]
+                if sid in panel.members or (prefix in shared and not panel.global_model):
+                    raise ValueError(f"series {sid!r} or prefix {prefix!r} appears twice")
+                names = [k for k in arrays if k.startswith(prefix)]
+                used.update(names)
+                params = {k[len(prefix) :]: arrays[k].copy() for k in names}
+                params = modelfile.check_arrays(f"{path} (series {sid!r})", params, sub)
+                params = shared.setdefault(prefix, params)
+                f = Forecaster(None)
+                f.params, f.info = params, ModelInfo.from_dict(sub)
+                f.config, f.target = f.info.config, f.info.target
+                panel.members[sid] = f
+            if len(used) != len(arrays):
+                raise ValueError(f"{len(arrays) - len(used)} arrays belong to no series")
+        except ModelFileError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError, LstmError) as e:
+            raise ModelFileError(
+                f"{path}: panel metadata is incomplete or invalid ({e})", hint="retrain with lstm train"
+            ) from None
+        if not panel.members:
+            raise ModelFileError(f"{path} holds no trained series", hint="retrain with lstm train")
+        return panel
+
+
+def is_panel_file(path: str | Path) -> bool:
+    """True when `path` is a panel model file (reads only its metadata); False for anything else."""
+    import zipfile
+
+    path = Path(path)
+    try:
+        if not path.is_file() or not zipfile.is_zipfile(path):
+            return False
+        with np.load(path, allow_pickle=False) as z:
+            if META_KEY not in z.files:
+                return False
+            meta = json.loads(z[META_KEY].tobytes().decode())
+    except Exception:  # any damage: the single-series loader says what is wrong
+        return False
+    return isinstance(meta, dict) and meta.get("kind") == PANEL_KIND
+
+
+# ---------------------------------------------------------------------------------------
+# backtests: one task per series, then an aggregate over the panel
+
+
+@dataclass
+class BacktestTask:
+    """One series' backtest: its data (a panel_data.SeriesInput), the fit options and the backtest spec."""
+
+    id: str
+    source: object
+    config: TrainConfig
+    spec: object  # a backtest.BacktestSpec
+    target: str | None = None
+    batch_size_given: bool = False
+
+
+def backtest_task(task: BacktestTask) -> dict:
+    """Read and backtest one series; a row of scores (or `error`, the reason it could not run)."""
+    from lstmcli.backtest import plan, run_backtest
+    from lstmcli.defaults import batch_size_for
+    from lstmcli.transforms import resolve_target
+
+    t0 = time.perf_counter()
+    try:
+        series = task.source.read()
+        target, _ = resolve_target(task.target or AUTO, series.values)
+        config = task.config
+        if not task.batch_size_given:
+            cut, _ = plan(len(series.values), task.spec)
+            config = replace(config, batch_size=batch_size_for(cut, config.window, config.val_fraction, target))
+        result = run_backtest(
+            series.values,
+            config,
+            target,
+            task.spec,
+            dates=series.dates,
+            frequency=series.frequency,
+            column=series.columns[0],
+            source=series.source,
+        )
+    except LstmError as e:
+        return {"series": task.id, "error": _one_line(e), "seconds": time.perf_counter() - t0}
+    s = result.scores
+    snaive = s.get("seasonal_naive", s["naive"])  # season 1: seasonal naive is naive
+    return {
+        "series": task.id,
+        "rows": result.rows,
+        "origins": len(result.origins),
+        "season": result.season,
+        "lstm_mae": s["lstm"]["mae"],
+        "naive_mae": s["naive"]["mae"],
+        "mae_vs_naive": s["lstm"]["mae"] / s["naive"]["mae"] if s["naive"]["mae"] > 0 else float("nan"),
+        "lstm_mase": s["lstm"]["mase"],
+        "naive_mase": s["naive"]["mase"],
+        "seasonal_naive_mase": snaive["mase"],
+        "drift_mase": s["drift"]["mase"],
+        "coverage": result.coverage,
+        "interval": result.interval if result.coverage is not None else None,
+        "verdict": result.verdict()[0].value,
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+def _outcome(model: float, baseline: float) -> str:
+    """win, tie or loss of a MASE against a baseline's, with backtest's tie band (TIE_PERCENT)."""
+    from lstmcli.backtest import TIE_PERCENT
+
+    if not (np.isfinite(model) and np.isfinite(baseline)) or baseline <= 0:
+        return "tie" if model == baseline else "loss"
+    rel = model / baseline - 1
+    return "win" if rel < -TIE_PERCENT / 100 else ("tie" if rel <= TIE_PERCENT / 100 else "loss")
+
+
+def aggregate(rows: list[dict]) -> dict:
+    """The panel's scores: median/mean MASE and MAE vs naive, wins/ties/losses, coverage, best/worst series."""
+    ok = [r for r in rows if "error" not in r]
+    if not ok:
+        return {"series": 0}
+    mase = np.array([r["lstm_mase"] for r in ok])
+    rel = np.array([r["mae_vs_naive"] for r in ok])
+    cov = [r["coverage"] for r in ok if r["coverage"] is not None]
+    out: dict = {
+        "series": len(ok),
+        "failed": len(rows) - len(ok),
+        "median_mase": float(np.nanmedian(mase)),
+        "mean_mase": float(np.nanmean(mase)),
+        "median_mae_vs_naive": float(np.nanmedian(rel)),
+        "mean_mae_vs_naive": float(np.nanmean(rel)),
+        "mean_coverage": float(np.mean(cov)) if cov else None,
+    }
+    for base in ("naive", "seasonal_naive"):
+        counts = {"wins": 0, "ties": 0, "losses": 0}
+        for r in ok:
+            counts[{"win": "wins", "tie": "ties", "loss": "losses"}[_outcome(r["lstm_mase"], r[f"{base}_mase"])]] += 1
+        out[f"vs_{base}"] = counts
+    ranked = sorted(ok, key=lambda r: (not np.isfinite(r["mae_vs_naive"]), r["mae_vs_naive"]))
+    k = max(1, min(3, len(ranked) // 2))  # no series both best and worst
+    out["best"] = [r["series"] for r in ranked[:k]]
+    out["worst"] = [r["series"] for r in ranked[::-1][:k]]
+    return out

@@ -1,0 +1,369 @@
+"""Reading many series at once (a panel): a long file, a wide file, or several files.
+
+Three shapes, told apart here and named on the `Read` line:
+
+    long   Date,Ticker,Close        one id column (`--id-column` overrides), rows of every series
+    wide   Date,AAPL,MSFT,GOOG      one price column per series (`--columns AAPL,MSFT` or `all`)
+    files  data/AAPL.csv ...        one series per file (or every CSV of a folder), named by file stem
+
+The panel is cut into one small CSV per series (`SeriesInput.raw`, the series' own rows with
+the header), and each series is cleaned by `data.read_prices` exactly as a file of that one
+series would be: the same column rule, date reading, duplicate dates and gap filling. The
+cutting is cheap and happens once, in the parent; the reading happens in the worker that
+fits the series, so a task (a process, or a Dask task) receives only its own series' bytes.
+
+Problems of the panel as a whole (blank or control-character ids, ids that differ only by
+case or spaces, two files of one name, a `--series` name that is not there) are DataErrors
+here; problems of one series (too short, no numbers) are that series' alone and are reported
+when it is read and fitted, so that the other series still train.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lstmcli import data
+from lstmcli.errors import DataError, OptionError
+from lstmcli.panel import select_names
+
+__all__ = ["PanelInput", "SeriesInput", "is_panel_request", "read_panel", "select_names"]
+
+LONG, WIDE, FILES = "long", "wide", "files"
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+@dataclass
+class SeriesInput:
+    """One series of a panel: its own CSV bytes and how to read them (the `data.read_prices` keywords)."""
+
+    id: str
+    raw: bytes  # a CSV of this series alone, header included
+    name: str  # shown as the source: "panel.csv[AAPL]" or "data/AAPL.csv"
+    options: dict = field(default_factory=dict)
+    rows: int = 0  # data rows before cleaning
+
+    def read(self) -> data.PriceSeries:
+        """The cleaned series (a DataError names this series' source)."""
+        series = data.read_prices(self.raw, name=self.name, **self.options)
+        series.series = self.id
+        return series
+
+
+@dataclass
+class PanelInput:
+    """Several series read from one long or wide file, or from several files."""
+
+    layout: str  # LONG, WIDE or FILES
+    source: str  # the file, or "3 files" / the folder
+    series: list[SeriesInput]
+    id_column: str | None = None  # long format: the column of series names
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[str]:
+        return [s.id for s in self.series]
+
+    def summary(self) -> str:
+        """The `Read` line: the shape, how many series, and how many rows."""
+        n, rows = len(self.series), sum(s.rows for s in self.series)
+        names = data._listed(self.ids)
+        if self.layout == LONG:
+            what = f"long format, {n:,} series in column {self.id_column!r} ({names}), {rows:,} rows"
+        elif self.layout == WIDE:
+            what = f"wide format, {n:,} series, one per column ({names}), {rows:,} rows each" if n else "no series"
+            rows_each = {s.rows for s in self.series}
+            if len(rows_each) > 1:
+                what = f"wide format, {n:,} series, one per column ({names})"
+        else:
+            what = f"{n:,} files, one series per file named by file ({names}), {rows:,} rows"
+        return f"Read {self.source}: {what}" + ("; " + ", ".join(self.notes) if self.notes else "")
+
+
+def is_panel_request(sources: Sequence[str], columns: str | None, series: str | None) -> bool:
+    """Whether the command line asks for a panel before any file is read: several files, a folder,
+    --columns, or --series naming more than one series."""
+    if len(sources) > 1 or columns:
+        return True
+    if series is not None and "," in series:
+        return True
+    return len(sources) == 1 and sources[0] != "-" and Path(sources[0]).is_dir()
+
+
+def read_panel(
+    sources: Sequence[str | Path],
+    *,
+    columns: str | Sequence[str] | None = None,
+    series: Sequence[str] | None = None,
+    id_column: str | None = None,
+    column: str | None = None,
+    date_column: str | None = None,
+    features: Sequence[str] = (),
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
+) -> PanelInput:
+    """Cut the sources into one `SeriesInput` per series (nothing is cleaned yet; see module doc).
+
+    `columns` ("all" or names) reads one file as wide; several sources or a folder read one
+    series per file; else the one file is long format, with `id_column` or the detected one.
+    `series` keeps only those ids (exact, else ignoring case; an unknown one is a DataError
+    that suggests the nearest).
+    """
+    sources = [str(s) for s in sources]
+    reading = dict(date_column=date_column, features=list(features), dayfirst=dayfirst, date_format=date_format)
+    if columns:
+        if len(sources) != 1:
+            raise OptionError(
+                f"--columns reads one wide file; {len(sources)} files were given",
+                hint="pass one file with a price column per series",
+            )
+        panel = _read_wide(sources[0], columns, id_column, reading)
+    elif len(sources) > 1 or (sources[0] != "-" and Path(sources[0]).is_dir()):
+        panel = _read_files(sources, reading | dict(column=column, id_column=id_column))
+    else:
+        panel = _read_long(sources[0], id_column, reading | dict(column=column))
+    if series:
+        panel.series = [panel.series[i] for i in _indices(panel, series)]
+    if not panel.series:
+        raise DataError(f"{panel.source} holds no series", hint="check the file or folder")
+    return panel
+
+
+def _indices(panel: PanelInput, wanted: Sequence[str]) -> list[int]:
+    where = panel.source + (f" (column {panel.id_column!r})" if panel.id_column else "")
+    return select_names(panel.ids, wanted, where)
+
+
+def _csv_bytes(header: list[str], rows: list[list[str]], delim: str) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delim, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def _table(source: str) -> tuple[str, list[str], list[list[str]], list[int], str, list[str]]:
+    """(shown name, header, rows, line numbers, delimiter, notes) of one file, parsed once."""
+    raw, src = data._read_bytes(source, None)
+    notes: list[str] = []
+    text = data._decode(raw, src, notes)
+    header, rows, line_nos, delim = data._rows(text, src, notes)
+    if not rows:
+        raise DataError(f"{src} has a header but no data rows", hint="export the series again with its rows")
+    return src, data._unique_names(header), rows, line_nos, delim, notes
+
+
+def _date_index(header, rows, cells, delim, date_column, src) -> tuple[int | None, str]:
+    """The date column (as read_prices finds it) and the decimal mark of the other columns."""
+    comma = delim == ","
+    if date_column is not None:
+        date_i = data._find(header, date_column, src, "date column")
+    else:
+        date_i = data._find_date_column(header, rows, data._decimal_mark(cells, comma))
+    decimal = data._decimal_mark([c for i, c in enumerate(cells) if i != date_i], comma)
+    return date_i, decimal
+
+
+def _check_ids(first_line: dict[str, int], counts: dict[str, int], col: str, src: str) -> None:
+    """DataError for an id column with blanks or control characters, or names differing only by case or spaces.
+
+    `first_line` maps each name to the file line it first appears on, `counts` to its rows.
+    """
+    for v, line in first_line.items():
+        if not v.strip() or v.strip().lower() in data._MISSING:
+            raise DataError(
+                f"{src}: column {col!r} has {counts[v]:,} rows without a series name, first at line {line}",
+                hint="fill in the name of each row's series, or delete those rows",
+            )
+        if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in v):
+            raise DataError(
+                f"{src}: column {col!r} has a series name with a control character at line {line}: {v!r}",
+                hint="clean the names (a copy from a terminal or a spreadsheet can carry such bytes)",
+            )
+    seen: dict[str, str] = {}
+    for v in first_line:
+        k = " ".join(v.split()).casefold()
+        if k in seen:
+            raise DataError(
+                f"{src}: column {col!r} names {seen[k]!r} (line {first_line[seen[k]]}) and {v!r} "
+                f"(line {first_line[v]}): they differ only by case or spaces",
+                hint="write each series' name one way; are they one series?",
+            )
+        seen[k] = v
+
+
+SAMPLE_LINES = 5000  # lines that decide the layout (header, delimiter, date and id columns); the rest stream
+
+
+def _read_long(source: str, id_column: str | None, reading: dict) -> PanelInput:
+    """A long file cut into one CSV per series, streamed row by row (a 500 x 2,500 file stays small in memory).
+
+    The header, delimiter, date and id columns are decided on the first SAMPLE_LINES lines by
+    data.py's own rules; each row is then appended to its series' CSV as it is read.
+    """
+    if source == "-":  # standard input was read once already, to find the several series in it
+        raise DataError(
+            "<stdin> holds several series; lstm reads a file of several series from a file, not standard input",
+            hint="save it to a file (... > panel.csv) and pass that, or read one series with --series NAME",
+        )
+    raw, src = data._read_bytes(source, None)
+    notes: list[str] = []
+    text = data._decode(raw, src, notes).replace("\r\n", "\n").replace("\r", "\n")
+    del raw
+    head = "\n".join(text.split("\n", SAMPLE_LINES)[:SAMPLE_LINES])
+    header, rows, line_nos, delim = data._rows(head, src, notes)
+    header = data._unique_names(header)
+    if not rows:
+        raise DataError(f"{src} has a header but no data rows", hint="export the series again with its rows")
+    cells = [[r[i] for r in rows] for i in range(len(header))]
+    date_i, decimal = _date_index(header, rows, cells, delim, reading.get("date_column"), src)
+    if id_column is not None:
+        id_i = data._find(header, id_column, src, "id column")
+    else:
+        id_i = data._find_id_column(header, cells, date_i, decimal)
+    if id_i is None:
+        raise DataError(
+            f"{src} has no column of series names (like Ticker or Symbol)",
+            hint=f"name it with --id-column NAME, or read one column per series with --columns; "
+            f"the columns are: {', '.join(header)}",
+        )
+    col, width = header[id_i], len(header)
+    stream = io.StringIO(text)
+    first = line_nos[0]  # the file line of the first data row: everything before it is the header
+    for _ in range(first - 1):
+        stream.readline()
+    reader = csv.reader(stream, delimiter=delim, skipinitialspace=True)
+    groups: dict[str, tuple[io.StringIO, object]] = {}
+    counts: dict[str, int] = {}
+    first_line: dict[str, int] = {}
+    try:
+        for row in reader:
+            if not any(f.strip() for f in row):
+                continue
+            line = reader.line_num + first - 1
+            if data._width(row) > width:
+                raise DataError(
+                    f"{src}: line {line} has {data._width(row)} fields but the header has {width}",
+                    hint="remove the extra delimiter on that line, or quote the field that holds it",
+                )
+            row = [f.strip() for f in [*row[:width], *[""] * (width - len(row))]]
+            name = row[id_i]
+            if name not in groups:
+                buf = io.StringIO()
+                groups[name] = (buf, csv.writer(buf, delimiter=delim, lineterminator="\n"))
+                counts[name], first_line[name] = 0, line
+            groups[name][1].writerow(row)
+            counts[name] += 1
+    except csv.Error as e:
+        raise DataError(
+            f"{src}: line {reader.line_num + first - 1} cannot be read as CSV ({e})",
+            hint="check that quotes are balanced on that line",
+        ) from None
+    del text, stream
+    _check_ids(first_line, counts, col, src)
+    head_row = io.StringIO()
+    csv.writer(head_row, delimiter=delim, lineterminator="\n").writerow(header)
+    options = reading | dict(id_column=col)
+    series = [
+        SeriesInput(
+            id=name,
+            raw=(head_row.getvalue() + buf.getvalue()).encode("utf-8"),
+            name=f"{src}[{name}]",
+            options=options,
+            rows=counts[name],
+        )
+        for name, (buf, _) in groups.items()
+    ]
+    return PanelInput(LONG, src, series, id_column=col, notes=notes)
+
+
+def _read_wide(source: str, columns: str | Sequence[str], id_column: str | None, reading: dict) -> PanelInput:
+    src, header, rows, _line_nos, delim, notes = _table(source)
+    cells = [[r[i] for r in rows] for i in range(len(header))]
+    date_i, decimal = _date_index(header, rows, cells, delim, reading.get("date_column"), src)
+    names = [columns] if isinstance(columns, str) else list(columns)
+    names = [n.strip() for part in names for n in part.split(",") if n.strip()]
+    if [n.casefold() for n in names] == ["all"]:
+        chosen = [
+            i
+            for i in range(len(header))
+            if i != date_i and data._is_numeric(cells[i], decimal) and not data._is_volume(header[i])
+        ]
+        if not chosen:
+            raise DataError(
+                f"{src} has no numeric column to read as a series", hint=f"the columns are: {', '.join(header)}"
+            )
+    else:
+        chosen = []
+        for n in names:
+            i = data._find(header, n, src, "column")
+            if i == date_i:
+                raise DataError(f"{src}: column {header[i]!r} is the date column", hint="list price columns only")
+            if i not in chosen:
+                chosen.append(i)
+    if reading.get("features"):
+        raise OptionError(
+            "--features cannot be used with --columns (every column is a series of its own)",
+            hint="leave out --features, or train one column at a time with --column",
+        )
+    keep = [date_i] if date_i is not None else []
+    series = []
+    for i in chosen:
+        idx = [*keep, i]
+        series.append(
+            SeriesInput(
+                id=header[i],
+                raw=_csv_bytes([header[k] for k in idx], [[r[k] for k in idx] for r in rows], delim),
+                name=f"{src}[{header[i]}]",
+                options=reading | dict(column=header[i], date_column=header[date_i] if date_i is not None else None),
+                rows=len(rows),
+            )
+        )
+    return PanelInput(WIDE, src, series, notes=notes)
+
+
+def _read_files(sources: list[str], options: dict) -> PanelInput:
+    paths: list[Path] = []
+    for s in sources:
+        p = Path(s)
+        if s == "-":
+            raise OptionError("- (standard input) cannot be one of several files", hint="pass file names only")
+        if p.is_dir():
+            found = sorted(q for q in p.iterdir() if q.suffix.lower() in CSV_SUFFIXES and q.is_file())
+            if not found:
+                raise DataError(
+                    f"{s} is a directory, not a CSV file, and holds no CSV files",
+                    hint="pass the path of a .csv file, or a folder of .csv files (one series each)",
+                )
+            paths += found
+        else:
+            paths.append(p)
+    by_id: dict[str, Path] = {}
+    for p in paths:
+        if p.stem in by_id:
+            if by_id[p.stem].resolve() == p.resolve():
+                continue
+            raise DataError(
+                f"{by_id[p.stem]} and {p} would both be series {p.stem!r} (a series is named by its file)",
+                hint="rename one of the files",
+            )
+        by_id[p.stem] = p
+    folded: dict[str, str] = {}
+    for name in by_id:
+        k = name.casefold()
+        if k in folded:
+            raise DataError(
+                f"files {by_id[folded[k]]} and {by_id[name]} name series that differ only by case",
+                hint="rename one of the files",
+            )
+        folded[k] = name
+    series = []
+    for name, p in by_id.items():
+        raw, shown = data._read_bytes(p, None)
+        series.append(SeriesInput(name, raw, shown, dict(options), rows=max(0, raw.count(b"\n") - 1)))
+    shown = sources[0] if len(sources) == 1 else f"{len(by_id):,} files"
+    return PanelInput(FILES, shown, series)

@@ -1,0 +1,186 @@
+"""Tables of a panel (many series): what trained, forecasts grouped by series, backtest scores per series.
+
+Render functions return Rich objects; the commands print them. Series names come from the
+user's files, so they pass through `user_text`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.table import Table
+
+from lstmcli.render.common import format_date, price, user_text
+
+MAX_ROWS = 40  # series shown in a table; the rest are counted in the caption
+
+
+def _num(v: float | None, fmt: str = "{:.3f}") -> str:
+    return "-" if v is None or not math.isfinite(v) else fmt.format(v)
+
+
+def training_table(panel, rows: dict[str, int] | None = None) -> Table:
+    """One row per trained series: rows, window, target, epochs, one-step validation MAE vs naive."""
+    table = Table(title="Trained series (one-step forecasts on each series' validation part)", title_justify="left")
+    for name, justify in (
+        ("series", "left"),
+        ("rows", "right"),
+        ("target", "left"),
+        ("window", "right"),
+        ("epochs", "right"),
+        ("MAE", "right"),
+        ("naive MAE", "right"),
+        ("MAE / naive", "right"),
+        ("MASE", "right"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=name in ("series", "first", "last", "target"))
+    items = list(panel.members.items())
+    for sid, f in items[:MAX_ROWS]:
+        info = f.info
+        v = info.validation
+        rel = v.model.mae / v.naive.mae if v.naive.mae > 0 else float("nan")
+        table.add_row(
+            user_text(sid),
+            f"{info.data.rows:,}",
+            str(info.target),
+            str(info.config.window),
+            f"{info.training.best_epoch}/{info.training.epochs_run}",
+            price(v.model.mae),
+            price(v.naive.mae),
+            _num(rel, "{:.2f}"),
+            _num(v.model.mase),
+        )
+    if len(items) > MAX_ROWS:
+        table.caption = f"... and {len(items) - MAX_ROWS:,} more series (lstm inspect lists them all)"
+    return table
+
+
+def summary_line(panel, total: int) -> str:
+    """How many series trained, and how many beat naive on validation (one-step MAE)."""
+    trained = len(panel.members)
+    rel = [
+        f.info.validation.model.mae / f.info.validation.naive.mae
+        for f in panel.members.values()
+        if f.info.validation.naive.mae > 0
+    ]
+    wins = sum(r < 1 for r in rel)
+    median = sorted(rel)[len(rel) // 2] if rel else float("nan")
+    skipped = f", {len(panel.skipped):,} skipped" if panel.skipped else ""
+    return (
+        f"Trained {trained:,} of {total:,} series{skipped}; {wins:,} of {len(rel):,} beat the naive forecast "
+        f"on validation (median MAE / naive {_num(median, '{:.3f}')})."
+    )
+
+
+def forecast_table(forecasts: dict, days: int) -> Table:
+    """The forecasts of every series, grouped by series (a section each)."""
+    table = Table(title=f"Forecast, next {days} steps, per series", title_justify="left")
+    any_bounds = any(fc.lower is not None for fc in forecasts.values())
+    for name, justify in (("series", "left"), ("step", "right"), ("date", "left"), ("forecast", "right")):
+        table.add_column(name, justify=justify, no_wrap=name in ("series", "first", "last", "target"))
+    if any_bounds:
+        label = next(fc.interval for fc in forecasts.values() if fc.lower is not None)
+        table.add_column(f"{label:.0%} interval", justify="right")
+    for sid, fc in forecasts.items():
+        for k, v in enumerate(fc.values):
+            row = [
+                user_text(sid) if k == 0 else "",
+                str(k + 1),
+                format_date(fc.dates[k], fc.frequency, fc.timezone) if fc.dates is not None else "-",
+                price(v),
+            ]
+            if any_bounds:
+                row.append(f"{price(fc.lower[k])} .. {price(fc.upper[k])}" if fc.lower is not None else "-")
+            table.add_row(*row)
+        table.add_section()
+    return table
+
+
+def forecast_rows(forecasts: dict) -> list[dict]:
+    """The long CSV of `lstm predict --output`: series, step, date, forecast, lower_90, upper_90."""
+    from lstmcli.intervals import level_label
+
+    label = next((level_label(fc.interval) for fc in forecasts.values() if fc.lower is not None), None)
+    rows = []
+    for sid, fc in forecasts.items():
+        for r in fc.to_dict()["forecast"]:
+            row = {"series": sid, "step": r["step"], "date": r["date"] or "", "forecast": r["forecast"]}
+            if label is not None:
+                row[f"lower_{label}"] = r.get(f"lower_{label}", "")
+                row[f"upper_{label}"] = r.get(f"upper_{label}", "")
+            rows.append(row)
+    return rows
+
+
+def series_list(panel, path: str) -> Table:
+    """`lstm inspect` of a panel: every series with its rows, dates and validation scores."""
+    table = Table(
+        title=f"Panel model {user_text(path)}: {len(panel.members):,} series"
+        + (f", {len(panel.skipped):,} skipped" if panel.skipped else ""),
+        title_justify="left",
+    )
+    for name, justify in (
+        ("series", "left"),
+        ("rows", "right"),
+        ("first", "left"),
+        ("last", "left"),
+        ("target", "left"),
+        ("window", "right"),
+        ("MAE", "right"),
+        ("naive MAE", "right"),
+        ("MASE", "right"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=name in ("series", "first", "last", "target"))
+    for sid, f in panel.members.items():
+        d, v = f.info.data, f.info.validation
+        table.add_row(
+            user_text(sid),
+            f"{d.rows:,}",
+            user_text(d.first_date or "-"),
+            user_text(d.last_date or "-"),
+            str(f.info.target),
+            str(f.info.config.window),
+            price(v.model.mae),
+            price(v.naive.mae),
+            _num(v.model.mase),
+        )
+    for sid, why in panel.skipped.items():
+        table.add_row(user_text(sid), "", "", "", f"skipped: {user_text(why)}", "", "", "", "")
+    return table
+
+
+def backtest_table(results: list[dict], reference: str) -> Table:
+    """Per-series backtest scores: MASE of the LSTM and the baselines, MAE relative to naive, coverage."""
+    table = Table(title="Backtest per series", title_justify="left")
+    for name in ("series", "origins", "LSTM MASE", "naive MASE", "snaive MASE", "MAE / naive", "coverage", "verdict"):
+        table.add_column(name, justify="left" if name in ("series", "verdict") else "right")
+    for r in results[:MAX_ROWS]:
+        table.add_row(
+            user_text(r["series"]),
+            str(r["origins"]),
+            _num(r["lstm_mase"]),
+            _num(r["naive_mase"]),
+            _num(r["seasonal_naive_mase"]),
+            _num(r["mae_vs_naive"], "{:.3f}"),
+            _num(r["coverage"], "{:.0f}%"),
+            r["verdict"],
+        )
+    if len(results) > MAX_ROWS:
+        table.caption = f"... and {len(results) - MAX_ROWS:,} more series (--output writes them all)"
+    return table
+
+
+def aggregate_table(agg: dict) -> Table:
+    """The panel's aggregate backtest: median/mean MASE, MAE vs naive, wins/ties/losses, coverage."""
+    table = Table(title=f"Backtest over {agg['series']:,} series", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("median LSTM MASE", _num(agg["median_mase"]))
+    table.add_row("mean LSTM MASE", _num(agg["mean_mase"]))
+    table.add_row("median MAE / naive", _num(agg["median_mae_vs_naive"]))
+    table.add_row("mean MAE / naive", _num(agg["mean_mae_vs_naive"]))
+    for base in ("naive", "seasonal_naive"):
+        w = agg[f"vs_{base}"]
+        table.add_row(f"wins/ties/losses vs {base.replace('_', ' ')}", f"{w['wins']}/{w['ties']}/{w['losses']}")
+    table.add_row("mean interval coverage", _num(agg["mean_coverage"], "{:.1f}%"))
+    return table
