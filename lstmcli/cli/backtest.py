@@ -239,7 +239,8 @@ def backtest(
             sheet=sheet,
             **reading(series_name, id_column, dayfirst, date_format),
         )
-    except SeveralSeriesError:  # a long file of several series: every series backtested
+    except SeveralSeriesError as e:  # a long file of several series: every series backtested
+        as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
         panel_cli.refuse_single_series_options(**single_only)
         return panel_cli.backtest(sources, **as_panel)
     # auto: decided on the sign of the whole file (every fit must be able to take its transform; whether

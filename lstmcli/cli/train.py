@@ -223,7 +223,8 @@ def train(
         series = read_series(
             csv, column=column, date_column=date_column, features=split_names(features), sheet=sheet, **how
         )
-    except SeveralSeriesError:  # a long file of several series: one model per series
+    except SeveralSeriesError as e:  # a long file of several series: one model per series
+        as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
         panel_cli.refuse_single_series_options(**single_only)
         return panel_cli.train(sources, **as_panel)
     if calendar is not None:  # checked on the data read: a known name, daily rows
