@@ -915,7 +915,7 @@ def _choose_series(names: list[str], wanted: str | None, holds: str, missing: st
     the unknown-name one ("in column 'Ticker'"), `kind` names them ("series", "tickers").
     """
     if wanted is None:
-        raise (SeveralSeriesError if kind == "series" else DataError)(
+        raise SeveralSeriesError(
             f"{src} {holds}: {_listed(names)}; lstm reads one series at a time",
             hint=f"pick one with --series NAME, e.g. --series {names[0]}",
         )

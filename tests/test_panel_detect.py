@@ -107,3 +107,59 @@ def test_train_reads_such_a_file_as_a_panel_and_predict_data_refuses_it_naming_t
     assert r.exit_code == 0, r
     r = run("predict", "--model", str(single), "--series", "DAILY")
     assert r.exit_code == 2 and "model of one series" in r.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# a yfinance download of several tickers is a panel
+
+
+def yf_multi(n: int = 60) -> str:
+    days = pd.bdate_range("2024-01-01", periods=n)
+    return (
+        "Price,Adj Close,Adj Close,Close,Close,High,High,Volume,Volume\n"
+        "Ticker,AAPL,MSFT,AAPL,MSFT,AAPL,MSFT,AAPL,MSFT\n"
+        "Date,,,,,,,,\n"
+        + "".join(
+            f"{d.date()},{99 + i % 5},{299 + i % 7},{100 + i % 5},{300 + i % 7},{101 + i},{301 + i},1000,2000\n"
+            for i, d in enumerate(days)
+        )
+    )
+
+
+def test_a_yfinance_download_of_several_tickers_is_one_series_per_ticker(tmp_path):
+    p = tmp_path / "yf.csv"
+    p.write_text(yf_multi())
+    inp = panel_data.read_panel([p])
+    assert inp.layout == "yfinance" and inp.ids == ["AAPL", "MSFT"]
+    assert "a yfinance download of 2 tickers (AAPL, MSFT), 60 rows each" in inp.summary()
+    aapl, msft = (s.read() for s in inp.series)
+    assert aapl.columns == ["Adj Close"] and msft.columns == ["Adj Close"]  # the Adj Close rule, per ticker
+    assert aapl.values[0, 0] == 99 and msft.values[0, 0] == 299 and len(msft.values) == 60
+    assert b"MSFT" not in inp.series[0].raw  # each series' bytes hold its own ticker only
+    high = panel_data.read_panel([p], column="High", series=["msft"])
+    assert high.ids == ["MSFT"] and high.series[0].read().values[0, 0] == 301
+
+
+def test_train_and_backtest_a_yfinance_download_as_a_panel_predict_data_refuses_it(run, tmp_path):
+    f = tmp_path / "yf.csv"
+    f.write_text(yf_multi())
+    model = tmp_path / "m.npz"
+    r = run("train", str(f), "--model", str(model), *FAST)
+    assert r.exit_code == 0, r
+    assert "yfinance download of 2 tickers" in r.stderr and "Trained 2 of 2 series" in r.stdout
+    r = run("backtest", str(f), "--days", "2", "--json", *FAST)
+    assert r.exit_code == 0, r
+    assert '"AAPL"' in r.stdout and '"MSFT"' in r.stdout
+    r = run("predict", "--model", str(model), "--days", "2", "--series", "MSFT")
+    assert r.exit_code == 0 and "MSFT" in r.stdout, r
+    one = tmp_path / "one.csv"
+    one.write_text(
+        "Date,Close\n"
+        + "".join(f"{d.date()},{100 + i % 5}\n" for i, d in enumerate(pd.bdate_range("2024-01-01", periods=60)))
+    )
+    single = tmp_path / "single.npz"
+    assert run("train", str(one), "--model", str(single), *FAST[:6]).exit_code == 0
+    r = run("predict", "--model", str(single), "--data", str(f))
+    assert r.exit_code == 2 and "yfinance download of 2 tickers: AAPL, MSFT" in r.stderr and "--series" in r.stderr
+    r = run("predict", "--model", str(single), "--data", str(f), "--series", "AAPL", "--days", "1")
+    assert r.exit_code == 0, r
