@@ -95,6 +95,7 @@ class FitTask:
     dates: np.ndarray | None = None
     columns: list[str] | None = None
     name: str = "<array>"
+    options: dict = field(default_factory=dict)  # Forecaster keywords: season, strategy, horizon, ensemble
 
 
 @dataclass
@@ -102,7 +103,7 @@ class FitOutcome:
     """One series' result: a model (params, info) or the reason it could not train."""
 
     id: str
-    params: dict[str, np.ndarray] | None = None
+    params: dict[str, np.ndarray] | None = None  # every ensemble member's arrays (modelfile.join_members names)
     info: ModelInfo | None = None
     choices: dict = field(default_factory=dict)
     error: str | None = None
@@ -120,7 +121,8 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
     t0 = time.perf_counter()
     notes: list[str] = []
     try:
-        forecaster = Forecaster(task.config, task.target, auto_window=task.auto_window)
+        # jobs=1: an ensemble's members train in this task's process (the series already run in parallel)
+        forecaster = Forecaster(task.config, task.target, auto_window=task.auto_window, jobs=1, **task.options)
         if task.source is not None:
             series = task.source.read()
             notes = list(series.notes)
@@ -134,7 +136,7 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
         return FitOutcome(task.id, error=_one_line(e), seconds=time.perf_counter() - t0, notes=notes)
     return FitOutcome(
         task.id,
-        forecaster.params,
+        modelfile.join_members(forecaster.members or [forecaster.params]),
         forecaster.info,
         dict(forecaster.choices),
         interrupted=forecaster.result.interrupted,
@@ -173,10 +175,16 @@ class Panel:
     `skipped` maps each series that could not train to the reason.
     """
 
-    def __init__(self, config: TrainConfig | None = None, target: str = AUTO, *, auto_window: bool = False) -> None:
+    def __init__(
+        self, config: TrainConfig | None = None, target: str = AUTO, *, auto_window: bool = False, **options
+    ) -> None:
+        """`options`: Forecaster keywords every series' model is built with (season, strategy, horizon,
+        ensemble); checked here, so a bad one fails before any series is read."""
         self.config = config or TrainConfig()
         self.target = target
         self.auto_window = auto_window
+        Forecaster(self.config, target, **options)  # OptionError for an impossible option, now
+        self.options = options
         self.members: dict[str, Forecaster] = {}
         self.skipped: dict[str, str] = {}
         self.interrupted = False
@@ -195,6 +203,7 @@ class Panel:
                 self.target,
                 self.auto_window,
                 source=s,
+                options=self.options,
             )
             for s in inputs
         ]
@@ -243,6 +252,7 @@ class Panel:
                     dates=dates,
                     columns=[str(value_col)],
                     name=f"<DataFrame>[{sid}]",
+                    options=self.options,
                 )
             )
         return tasks
@@ -297,8 +307,8 @@ class Panel:
             if outcome is None:
                 continue
             if outcome.ok:
-                f = Forecaster(outcome.info.config, outcome.info.target)
-                f.params, f.info, f.choices = outcome.params, outcome.info, outcome.choices
+                f = Forecaster.from_parts(outcome.params, outcome.info)
+                f.choices = outcome.choices
                 self.members[task.id] = f
             else:
                 self.skipped[task.id] = outcome.error or "could not train"
@@ -326,6 +336,11 @@ class Panel:
         from lstmcli.training import train
         from lstmcli.transforms import Scaler, check_target, to_target
 
+        if self.options:
+            raise OptionError(
+                f"--global trains one network for all series; {', '.join(sorted(self.options))} work on local models",
+                hint="leave out --global, or those options",
+            )
         self.members, self.skipped, self.global_model = {}, {}, True
 
         def skip(sid: str, why: str) -> None:
@@ -468,7 +483,8 @@ class Panel:
         meta = self.to_meta()
         arrays = {}
         for entry, f in zip(meta["panel"]["series"], self.members.values(), strict=True):
-            arrays.update({entry["prefix"] + name: a for name, a in f.params.items()})  # a shared prefix: once
+            every = modelfile.join_members(f.members or [f.params])  # an ensemble: member k under "member{k}/"
+            arrays.update({entry["prefix"] + name: a for name, a in every.items()})  # a shared prefix: once
         blob = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
         return write_atomically(
             path,
@@ -514,10 +530,7 @@ class Panel:
                 params = {k[len(prefix) :]: arrays[k].copy() for k in names}
                 params = modelfile.check_arrays(f"{path} (series {sid!r})", params, sub)
                 params = shared.setdefault(prefix, params)
-                f = Forecaster(None)
-                f.params, f.info = params, ModelInfo.from_dict(sub)
-                f.config, f.target = f.info.config, f.info.target
-                panel.members[sid] = f
+                panel.members[sid] = Forecaster.from_parts(params, ModelInfo.from_dict(sub))
             if len(used) != len(arrays):
                 raise ValueError(f"{len(arrays) - len(used)} arrays belong to no series")
         except ModelFileError:
@@ -562,6 +575,8 @@ class BacktestTask:
     spec: object  # a backtest.BacktestSpec
     target: str | None = None
     batch_size_given: bool = False
+    strategy: str = "recursive"  # --strategy; a direct model emits spec.days steps
+    ensemble: int = 1  # --ensemble: members trained in this task's process (the series run in parallel)
 
 
 def backtest_task(task: BacktestTask) -> dict:
@@ -587,6 +602,9 @@ def backtest_task(task: BacktestTask) -> dict:
             frequency=series.frequency,
             column=series.columns[0],
             source=series.source,
+            strategy=task.strategy,
+            ensemble=task.ensemble,
+            jobs=1,
         )
     except LstmError as e:
         return {"series": task.id, "error": _one_line(e), "seconds": time.perf_counter() - t0}

@@ -224,8 +224,8 @@ def backtest(
     as_panel = dict(spec=spec, config=config, target=target, batch_size_given=batch_size is not None, jobs=jobs)
     as_panel |= dict(json_out=json_out, output=output, quiet=quiet, dask=dask, columns=columns, series=series_name)
     as_panel |= dict(id_column=id_column, column=column, date_column=date_column, features=split_names(features))
-    as_panel |= dict(dayfirst=dayfirst, date_format=date_format)
-    single_only = {"--auto": auto, "--ensemble": ensemble, "--strategy": strategy, "--sheet": sheet, "--plot": plot}
+    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, strategy=strategy, ensemble=ensemble)
+    single_only = {"--auto": auto, "--sheet": sheet, "--plot": plot}
     if panel_cli.wants_panel(sources, columns, series_name):
         panel_cli.refuse_single_series_options(**single_only)
         return panel_cli.backtest(sources, **as_panel)

@@ -20,11 +20,24 @@ from lstmcli.errors import DataError, OptionError
 def refuse_single_series_options(**given) -> None:
     """OptionError for an option that works on one series but not yet on a panel (given: name -> value or None)."""
     for name, value in given.items():
-        if value not in (None, False, 1, "recursive", "auto"):
+        if value is True or value not in (None, False, 1, "recursive", "auto"):  # True == 1: --auto is a flag
             raise OptionError(
                 f"{name} works on one series; it is not available for many series yet",
                 hint=f"drop {name}, or train each series on its own (--series NAME)",
             )
+
+
+def forecaster_options(season=None, strategy: str = "recursive", horizon=None, ensemble: int = 1) -> dict:
+    """The per-series Forecaster options a panel was given (only those that differ from the defaults),
+    so that every series' model is built as `lstm train` builds one series' model."""
+    options = {}
+    if season not in (None, "auto"):
+        options["season"] = season
+    if strategy != "recursive":
+        options |= dict(strategy=strategy, horizon=horizon)
+    if ensemble != 1:
+        options["ensemble"] = ensemble
+    return options
 
 
 def wants_panel(sources: list[str], columns: str | None, series: str | None) -> bool:
@@ -117,9 +130,12 @@ def train(
     model_given: bool,
     dask: str | None = None,
     global_model: bool = False,
+    options: dict | None = None,
     **reading,
 ) -> None:
-    """`lstm train` of a panel: one model per series, in parallel (or one --global network); one model file."""
+    """`lstm train` of a panel: one model per series, in parallel (or one --global network); one model file.
+
+    `options` (forecaster_options: --season, --strategy/--horizon, --ensemble) build every series' model."""
     from lstmcli import parallel
     from lstmcli.panel import Panel
     from lstmcli.render import panel as render
@@ -128,10 +144,17 @@ def train(
     jobs = parallel.check_jobs(jobs)
     if global_model and dask:
         raise OptionError("--global trains one network in this process", hint="leave out --dask")
+    options = options or {}
+    if global_model and options:
+        names = ", ".join("--" + k for k in options if k != "horizon")
+        raise OptionError(
+            f"--global trains one network for all series; {names} work on one model per series",
+            hint=f"leave out --global, or {names}",
+        )
+    panel = Panel(config, target, auto_window=auto_window, **options)  # an impossible option fails before reading
     runner, address = (None, None) if global_model else _runner(dask)
     err = stderr()
     inp = read_input(sources, quiet=False, **reading)
-    panel = Panel(config, target, auto_window=auto_window)
     panel.source, panel.layout = inp.source, inp.layout
     tasks = panel.tasks_for(inp.series)
     failed = 0
@@ -321,9 +344,13 @@ def backtest(
     output: Path | None,
     quiet: bool,
     dask: str | None = None,
+    strategy: str = "recursive",
+    ensemble: int = 1,
     **reading,
 ) -> None:
-    """`lstm backtest` of a panel: every series backtested (in parallel), scores per series and overall."""
+    """`lstm backtest` of a panel: every series backtested (in parallel), scores per series and overall.
+
+    `strategy` and `ensemble` build every series' fits as `lstm backtest` builds one series'."""
     from dataclasses import replace
 
     from lstmcli import parallel
@@ -336,7 +363,16 @@ def backtest(
     err = stderr()
     inp = read_input(sources, quiet=json_out, **reading)
     tasks = [
-        BacktestTask(s.id, s, replace(config, seed=series_seed(config.seed, s.id)), spec, target, batch_size_given)
+        BacktestTask(
+            s.id,
+            s,
+            replace(config, seed=series_seed(config.seed, s.id)),
+            spec,
+            target,
+            batch_size_given,
+            strategy=strategy,
+            ensemble=ensemble,
+        )
         for s in inp.series
     ]
     rows: list = [None] * len(tasks)

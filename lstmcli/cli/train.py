@@ -214,7 +214,8 @@ def train(
     as_panel |= dict(model_given=model is not None, dask=dask, columns=columns, series=series_name, column=column)
     as_panel |= dict(id_column=id_column, date_column=date_column, features=split_names(features))
     as_panel |= dict(dayfirst=dayfirst, date_format=date_format, global_model=global_model)
-    single_only = {"--auto": auto, "--ensemble": ensemble, "--strategy": strategy, "--calendar": calendar}
+    as_panel |= dict(options=panel_cli.forecaster_options(season, strategy, horizon, ensemble))
+    single_only = {"--auto": auto, "--calendar": calendar}
     single_only |= {"--sheet": sheet, "--json": json_out}
     if panel_cli.wants_panel(sources, columns, series_name) or global_model:
         panel_cli.refuse_single_series_options(**single_only)
