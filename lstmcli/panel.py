@@ -146,9 +146,10 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
 
 
 def predict_task(task: tuple) -> Forecast:
-    """One series' forecast: (its Forecaster, days, interval) -> Forecast (a Dask task)."""
-    forecaster, days, interval = task
-    return forecaster.predict(days, interval=interval)
+    """One series' forecast: (its Forecaster, days, interval, newer values or None, their dates) -> Forecast
+    (a Dask task)."""
+    forecaster, days, interval, values, dates = task
+    return forecaster.predict(days, values, dates, interval=interval)
 
 
 def _one_line(e: LstmError) -> str:
@@ -435,15 +436,17 @@ class Panel:
         interval: float | None = 0.9,
         series: Sequence[str] | None = None,
         runner: Runner | None = None,
+        newer: dict | None = None,
     ) -> dict[str, Forecast]:
         """A Forecast per series (all, or those `series` names), in the panel's order.
 
         `runner` (a Dask runner) forecasts each series as a task that carries only its own model.
+        `newer` {id: (values, dates)}: forecast after those newer rows (`Forecaster.predict`'s values, dates).
         """
         ids = self.select(series)
+        tasks = [(self.members[sid], days, interval, *(newer or {}).get(sid, (None, None))) for sid in ids]
         if runner is None:
-            return {sid: self.members[sid].predict(days, interval=interval) for sid in ids}
-        tasks = [(self.members[sid], days, interval) for sid in ids]
+            return {sid: predict_task(task) for sid, task in zip(ids, tasks, strict=True)}
         out: list = [None] * len(tasks)
         for k, fc in runner(predict_task, tasks, 1):
             out[k] = fc
@@ -520,6 +523,7 @@ class Panel:
             panel.skipped = {str(s["id"]): str(s["reason"]) for s in body.get("skipped", [])}
             panel.global_model = bool(body.get("global", False))
             shared: dict[str, dict] = {}  # prefix -> its checked arrays (a global panel shares one)
+            weights: dict[str, dict] = {}  # prefix -> the one params dict its series share
             used: set[str] = set()
             for entry in entries:
                 sid, prefix, sub = str(entry["id"]), str(entry["prefix"]), entry["model"]
@@ -529,8 +533,10 @@ class Panel:
                 used.update(names)
                 params = {k[len(prefix) :]: arrays[k].copy() for k in names}
                 params = modelfile.check_arrays(f"{path} (series {sid!r})", params, sub)
-                params = shared.setdefault(prefix, params)
-                panel.members[sid] = Forecaster.from_parts(params, ModelInfo.from_dict(sub))
+                f = Forecaster.from_parts(shared.setdefault(prefix, params), ModelInfo.from_dict(sub))
+                if f.members is None:  # a global network: one dict of weights for every series
+                    f.params = weights.setdefault(prefix, f.params)
+                panel.members[sid] = f
             if len(used) != len(arrays):
                 raise ValueError(f"{len(arrays) - len(used)} arrays belong to no series")
         except ModelFileError:

@@ -111,3 +111,74 @@ def test_backtest_a_panel_with_strategy_and_ensemble(run, tmp_path):
     assert r.exit_code == 0, r
     payload = json.loads(r.stdout)
     assert {row["series"] for row in payload["series"]} == {"A", "B"}
+
+
+# ---------------------------------------------------------------------------------------
+# predict --data with a panel model: each series' newer rows from a newer panel file
+
+
+def long_rows(n: int, tickers=(("AAPL", 0, 100.0), ("MSFT", 1, 300.0))) -> str:
+    from conftest import random_walk
+
+    days = pd.bdate_range("2021-01-01", periods=n)
+    return "".join(
+        f"{d.date()},{t},{v:.4f}\n"
+        for t, seed, start in tickers
+        for d, v in zip(days, random_walk(n, seed, start=start), strict=True)
+    )
+
+
+def test_predict_data_with_a_panel_model_forecasts_each_series_after_its_newer_rows(run, tmp_path):
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    old.write_text("Date,Ticker,Close\n" + long_rows(100))
+    new.write_text("Date,Ticker,Close\n" + long_rows(130))  # 30 newer business days per series
+    model = tmp_path / "m.npz"
+    assert run("train", str(old), "--model", str(model), *FAST).exit_code == 0
+    r = run("predict", "--model", str(model), "--data", str(new), "--days", "2", "--json")
+    assert r.exit_code == 0, r
+    payload = {s["id"]: s for s in json.loads(r.stdout)["series"]}
+    last_new = str(pd.bdate_range("2021-01-01", periods=130)[-1].date())
+    after = str((pd.Timestamp(last_new) + pd.offsets.BDay(1)).date())
+    assert [payload[t]["forecast"][0]["date"] for t in ("AAPL", "MSFT")] == [after, after]
+    panel = Panel.load(model)  # the same numbers as the Python API given each series' newer rows
+    from lstmcli.data import read_prices
+
+    msft = read_prices(new, series="MSFT")
+    expected = panel.members["MSFT"].predict(2, msft.values, msft.dates).values
+    np.testing.assert_allclose([row["forecast"] for row in payload["MSFT"]["forecast"]], expected)
+    r = run("predict", "--model", str(model), "--data", str(new), "--days", "2", "--series", "MSFT", "--json")
+    assert [s["id"] for s in json.loads(r.stdout)["series"]] == ["MSFT"]
+    only = tmp_path / "only.csv"
+    only.write_text("Date,Ticker,Close\n" + long_rows(130, (("AAPL", 0, 100.0), ("GOOG", 2, 130.0))))
+    r = run("predict", "--model", str(model), "--data", str(only))
+    assert r.exit_code == 2 and "MSFT" in r.stderr, r
+    weekly = tmp_path / "weekly.csv"
+    weekly.write_text(
+        "Date,Ticker,Close\n"
+        + "".join(
+            f"{d.date()},{t},{100 + i}\n"
+            for t in ("AAPL", "MSFT")
+            for i, d in enumerate(pd.date_range("2021-01-01", periods=60, freq="W-FRI"))
+        )
+    )
+    r = run("predict", "--model", str(model), "--data", str(weekly))
+    assert r.exit_code == 2 and "weekly" in r.stderr and "'AAPL'" in r.stderr, r
+
+
+def test_predict_data_with_a_wide_panel_model(run, tmp_path):
+    from conftest import random_walk
+
+    def wide(n):
+        days = pd.bdate_range("2021-01-01", periods=n)
+        a, b = random_walk(n, 0, start=100.0), random_walk(n, 1, start=300.0)
+        return "Date,AAA,BBB\n" + "".join(f"{d.date()},{x:.4f},{y:.4f}\n" for d, x, y in zip(days, a, b, strict=True))
+
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    old.write_text(wide(100))
+    new.write_text(wide(120))
+    model = tmp_path / "w.npz"
+    assert run("train", str(old), "--columns", "all", "--model", str(model), *FAST).exit_code == 0
+    r = run("predict", "--model", str(model), "--data", str(new), "--days", "1", "--json")
+    assert r.exit_code == 0, r
+    after = str((pd.bdate_range("2021-01-01", periods=120)[-1] + pd.offsets.BDay(1)).date())
+    assert [s["forecast"][0]["date"] for s in json.loads(r.stdout)["series"]] == [after, after]

@@ -235,14 +235,10 @@ def predict(
     from lstmcli.render import panel as render
     from lstmcli.render.train import beats_naive
 
-    if data_csv is not None:
-        raise OptionError(
-            "--data is not available for a panel model yet",
-            hint="retrain the panel on the newer file (lstm train NEW.csv), then predict",
-        )
     runner, _ = _runner(dask)  # before loading: an unreachable scheduler is the first error
     panel = Panel.load(path)
-    forecasts = panel.predict(days, interval=interval or None, series=split_names(series), runner=runner)
+    newer = None if data_csv is None else newer_data(panel, data_csv, panel.select(split_names(series)))
+    forecasts = panel.predict(days, interval=interval or None, series=split_names(series), runner=runner, newer=newer)
     if output is not None:
         write_csv(output, render.forecast_rows(forecasts), "--output")
     if json_out:
@@ -272,6 +268,51 @@ def predict(
         "(one-step MAE); lstm inspect lists each.",
         soft_wrap=True,
     )
+
+
+def newer_data(panel, data_csv: str, ids: list[str]) -> dict:
+    """`predict --data` of a panel model: {series id: (values, dates)} of each series' rows in a newer
+    file of the panel's shape (long, wide or a yfinance download), read as that series was read for
+    training (its columns, id column and date reading); each series' frequency must be the model's."""
+    from lstmcli import data
+    from lstmcli.panel_data import FILES, WIDE, read_panel
+    from lstmcli.periods import FREQUENCY_NAMES
+    from lstmcli.render.common import user_text
+
+    if panel.layout == FILES:
+        raise OptionError(
+            "--data: this panel was trained on one file per series; --data reads one file",
+            hint="predict one series' newer file with a model of that series, or retrain on the newer files",
+        )
+    first = panel.members[ids[0]].info
+    how = dict(dayfirst=first.data.dayfirst, date_format=first.data.date_format)
+    if panel.layout == WIDE:
+        inp = read_panel([data_csv], columns=ids, **how)
+    else:
+        inp = read_panel([data_csv], id_column=first.data.id_column, series=ids, **how)
+    found = {s.id: s for s in inp.series}
+    missing = [sid for sid in ids if sid not in found]
+    if missing:
+        raise DataError(
+            f"--data {data_csv} has no rows of series {data._listed(missing)}",
+            hint="pick the series it holds with --series NAME,..., or pass a file with every series",
+        )
+    out, err = {}, stderr()
+    for sid in ids:
+        info = panel.members[sid].info
+        s = found[sid]
+        cols = list(info.columns)
+        options = s.options | dict(column=cols[0], features=cols[1:])
+        series = data.read_prices(s.raw, name=s.name, **options)
+        if info.data.frequency is not None and series.frequency not in (None, info.data.frequency):
+            raise DataError(
+                f"--data {data_csv}: series {sid!r} has rows {FREQUENCY_NAMES[series.frequency]} apart, but its "
+                f"model was trained on {FREQUENCY_NAMES[info.data.frequency]}",
+                hint="forecast from data at the model's frequency, or retrain the panel on this file",
+            )
+        err.print(user_text(data.cleaning_summary(series)), soft_wrap=True)
+        out[sid] = (series.values, series.dates)
+    return out
 
 
 def member(path: Path, series: str | None):
