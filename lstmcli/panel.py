@@ -96,6 +96,7 @@ class FitTask:
     columns: list[str] | None = None
     name: str = "<array>"
     options: dict = field(default_factory=dict)  # Forecaster keywords: season, strategy, horizon, ensemble
+    auto: dict | None = None  # --auto: autoselect.fit_auto keywords (budget, horizon, restrict, ensemble)
 
 
 @dataclass
@@ -121,9 +122,12 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
     t0 = time.perf_counter()
     notes: list[str] = []
     try:
-        # jobs=1: an ensemble's members train in this task's process (the series already run in parallel)
+        # jobs=1: an ensemble's members and --auto's candidates run in this task's process (the series
+        # already run in parallel)
         forecaster = Forecaster(task.config, task.target, auto_window=task.auto_window, jobs=1, **task.options)
-        if task.source is not None:
+        if task.auto is not None:
+            forecaster = _fit_auto(task, should_stop, notes)
+        elif task.source is not None:
             series = task.source.read()
             notes = list(series.notes)
             reading = {k: task.source.options.get(k) for k in ("id_column", "dayfirst", "date_format")}
@@ -143,6 +147,23 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
         seconds=time.perf_counter() - t0,
         notes=notes,
     )
+
+
+def _fit_auto(task: FitTask, should_stop, notes: list[str]) -> Forecaster:
+    """--auto for one series (autoselect.fit_auto, one process): its own search and refit."""
+    from lstmcli.autoselect import SelectionStopped, fit_auto
+
+    if task.source is not None:
+        series = task.source.read()
+        notes.extend(series.notes)
+        reading = {k: task.source.options.get(k) for k in ("id_column", "dayfirst", "date_format")}
+        data = dict(values=series, frequency=series.frequency, source=series.source, reading=reading)
+    else:
+        data = dict(values=task.values, dates=task.dates, columns=task.columns, source=task.name)
+    try:
+        return fit_auto(**data, config=task.config, jobs=1, should_stop=should_stop, **task.auto)
+    except SelectionStopped:
+        raise OptionError("stopped before any --auto candidate finished") from None
 
 
 def predict_task(task: tuple) -> Forecast:
@@ -177,15 +198,23 @@ class Panel:
     """
 
     def __init__(
-        self, config: TrainConfig | None = None, target: str = AUTO, *, auto_window: bool = False, **options
+        self,
+        config: TrainConfig | None = None,
+        target: str = AUTO,
+        *,
+        auto_window: bool = False,
+        auto: dict | None = None,
+        **options,
     ) -> None:
         """`options`: Forecaster keywords every series' model is built with (season, strategy, horizon,
-        ensemble); checked here, so a bad one fails before any series is read."""
+        ensemble); checked here, so a bad one fails before any series is read. `auto`: `--auto` per
+        series, the `autoselect.fit_auto` keywords (budget, horizon, restrict, ensemble) each series'
+        search and refit gets (one process each: the series run in parallel)."""
         self.config = config or TrainConfig()
         self.target = target
         self.auto_window = auto_window
         Forecaster(self.config, target, **options)  # OptionError for an impossible option, now
-        self.options = options
+        self.options, self.auto = options, auto
         self.members: dict[str, Forecaster] = {}
         self.skipped: dict[str, str] = {}
         self.interrupted = False
@@ -205,6 +234,7 @@ class Panel:
                 self.auto_window,
                 source=s,
                 options=self.options,
+                auto=self.auto,
             )
             for s in inputs
         ]
@@ -254,6 +284,7 @@ class Panel:
                     columns=[str(value_col)],
                     name=f"<DataFrame>[{sid}]",
                     options=self.options,
+                    auto=self.auto,
                 )
             )
         return tasks
@@ -337,9 +368,10 @@ class Panel:
         from lstmcli.training import train
         from lstmcli.transforms import Scaler, check_target, to_target
 
-        if self.options:
+        if self.options or self.auto is not None:
+            names = ", ".join(sorted([*self.options, *(["auto"] if self.auto is not None else [])]))
             raise OptionError(
-                f"--global trains one network for all series; {', '.join(sorted(self.options))} work on local models",
+                f"--global trains one network for all series; {names} work on local models",
                 hint="leave out --global, or those options",
             )
         self.members, self.skipped, self.global_model = {}, {}, True
@@ -583,6 +615,7 @@ class BacktestTask:
     batch_size_given: bool = False
     strategy: str = "recursive"  # --strategy; a direct model emits spec.days steps
     ensemble: int = 1  # --ensemble: members trained in this task's process (the series run in parallel)
+    auto: dict | None = None  # --auto: run_backtest's `auto` (fit_auto keywords; jobs 1 inside the task)
 
 
 def backtest_task(task: BacktestTask) -> dict:
@@ -611,6 +644,7 @@ def backtest_task(task: BacktestTask) -> dict:
             strategy=task.strategy,
             ensemble=task.ensemble,
             jobs=1,
+            auto=None if task.auto is None else {**task.auto, "jobs": 1},
         )
     except LstmError as e:
         return {"series": task.id, "error": _one_line(e), "seconds": time.perf_counter() - t0}

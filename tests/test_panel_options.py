@@ -97,13 +97,37 @@ def test_train_a_panel_with_season_strategy_and_ensemble(run, tmp_path):
     assert '"direct"' in text and "12" in text
 
 
-def test_global_refuses_the_per_series_options_and_auto_is_still_refused(run, tmp_path):
+def test_global_refuses_the_per_series_options(run, tmp_path):
     f = long_file(tmp_path)
-    r = run("train", f, "--model", str(tmp_path / "g.npz"), *FAST, "--global", "--ensemble", "2")
-    assert r.exit_code == 2 and "--global" in r.stderr and "--ensemble" in r.stderr, r
-    assert not (tmp_path / "g.npz").exists()
-    r = run("train", f, "--model", str(tmp_path / "a.npz"), *FAST, "--auto")
-    assert r.exit_code == 2 and "--auto works on one series" in r.stderr, r
+    for extra in (("--ensemble", "2"), ("--auto",)):
+        r = run("train", f, "--model", str(tmp_path / "g.npz"), *FAST, "--global", *extra)
+        assert r.exit_code == 2 and "--global" in r.stderr and extra[0] in r.stderr, r
+        assert not (tmp_path / "g.npz").exists()
+
+
+def test_auto_per_series_in_the_python_api_round_trips_its_leaderboard(tmp_path):
+    panel = Panel(CONFIG, auto={"budget": 3.0, "horizon": 2}).fit(seasonal_frame(), jobs=1)
+    assert panel.ids == ["A", "B"]
+    for f in panel.members.values():
+        assert f.info.selection is not None and f.info.selection.tried >= 1 and "--auto" in f.choices["window"]
+    loaded = Panel.load(panel.save(tmp_path / "p.npz"))
+    assert [f.info.selection.tried for f in loaded.members.values()] == [
+        f.info.selection.tried for f in panel.members.values()
+    ]
+    assert forecasts(loaded) == forecasts(panel)
+
+
+def test_train_and_backtest_a_panel_with_auto(run, tmp_path):
+    f = long_file(tmp_path)
+    model = str(tmp_path / "a.npz")
+    r = run("train", f, "--model", model, *FAST, "--auto", "--budget", "3", "--days", "2")
+    assert r.exit_code == 0 and "Trained 2 of 2 series" in r.stdout, r
+    assert all(m.info.selection is not None for m in Panel.load(model).members.values())
+    r = run("predict", "--model", model, "--days", "2")
+    assert r.exit_code == 0, r
+    r = run("backtest", f, "--days", "2", "--json", *FAST, "--auto", "--budget", "2", "--every", "5")
+    assert r.exit_code == 0, r
+    assert {row["series"] for row in json.loads(r.stdout)["series"]} == {"A", "B"}
 
 
 def test_backtest_a_panel_with_strategy_and_ensemble(run, tmp_path):
@@ -182,3 +206,9 @@ def test_predict_data_with_a_wide_panel_model(run, tmp_path):
     assert r.exit_code == 0, r
     after = str((pd.bdate_range("2021-01-01", periods=120)[-1] + pd.offsets.BDay(1)).date())
     assert [s["forecast"][0]["date"] for s in json.loads(r.stdout)["series"]] == [after, after]
+
+
+def test_options_of_one_series_only_are_still_refused_on_a_panel(run, tmp_path):
+    r = run("train", long_file(tmp_path), "--model", str(tmp_path / "s.npz"), *FAST, "--sheet", "1")
+    assert r.exit_code == 2 and "--sheet works on one series" in r.stderr, r
+    assert not (tmp_path / "s.npz").exists()

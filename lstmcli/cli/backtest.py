@@ -225,7 +225,9 @@ def backtest(
     as_panel |= dict(json_out=json_out, output=output, quiet=quiet, dask=dask, columns=columns, series=series_name)
     as_panel |= dict(id_column=id_column, column=column, date_column=date_column, features=split_names(features))
     as_panel |= dict(dayfirst=dayfirst, date_format=date_format, strategy=strategy, ensemble=ensemble)
-    single_only = {"--auto": auto, "--sheet": sheet, "--plot": plot}
+    if auto:  # as one series' backtest: --auto inside every fit, on the rows before its cut
+        as_panel["auto"] = {"budget": 60.0 if budget is None else budget, "restrict": pinned, "ensemble": ensemble}
+    single_only = {"--sheet": sheet, "--plot": plot}
     if panel_cli.wants_panel(sources, columns, series_name):
         panel_cli.refuse_single_series_options(**single_only)
         return panel_cli.backtest(sources, **as_panel)

@@ -131,6 +131,7 @@ def train(
     dask: str | None = None,
     global_model: bool = False,
     options: dict | None = None,
+    auto: dict | None = None,
     **reading,
 ) -> None:
     """`lstm train` of a panel: one model per series, in parallel (or one --global network); one model file.
@@ -145,13 +146,13 @@ def train(
     if global_model and dask:
         raise OptionError("--global trains one network in this process", hint="leave out --dask")
     options = options or {}
-    if global_model and options:
-        names = ", ".join("--" + k for k in options if k != "horizon")
+    if global_model and (options or auto is not None):
+        names = ", ".join(["--" + k for k in options if k != "horizon"] + (["--auto"] if auto is not None else []))
         raise OptionError(
             f"--global trains one network for all series; {names} work on one model per series",
             hint=f"leave out --global, or {names}",
         )
-    panel = Panel(config, target, auto_window=auto_window, **options)  # an impossible option fails before reading
+    panel = Panel(config, target, auto_window=auto_window, auto=auto, **options)  # bad options fail before reading
     runner, address = (None, None) if global_model else _runner(dask)
     err = stderr()
     inp = read_input(sources, quiet=False, **reading)
@@ -387,6 +388,7 @@ def backtest(
     dask: str | None = None,
     strategy: str = "recursive",
     ensemble: int = 1,
+    auto: dict | None = None,
     **reading,
 ) -> None:
     """`lstm backtest` of a panel: every series backtested (in parallel), scores per series and overall.
@@ -413,6 +415,7 @@ def backtest(
             batch_size_given,
             strategy=strategy,
             ensemble=ensemble,
+            auto=auto,
         )
         for s in inp.series
     ]
