@@ -209,6 +209,6 @@ def test_predict_data_with_a_wide_panel_model(run, tmp_path):
 
 
 def test_options_of_one_series_only_are_still_refused_on_a_panel(run, tmp_path):
-    r = run("train", long_file(tmp_path), "--model", str(tmp_path / "s.npz"), *FAST, "--sheet", "1")
-    assert r.exit_code == 2 and "--sheet works on one series" in r.stderr, r
+    r = run("train", long_file(tmp_path), "--model", str(tmp_path / "s.npz"), *FAST, "--json")
+    assert r.exit_code == 2 and "--json works on one series" in r.stderr, r
     assert not (tmp_path / "s.npz").exists()
