@@ -1004,18 +1004,23 @@ def _find_id_column(header: list[str], cells: list[list[str]], date_i: int | Non
             continue
         if named and (k == 1 or date_i is None or repeated_dates):
             return i
-        if k < 2 or _is_numeric(cells[i], decimal) or _is_dates_or_times(values):
+        if k < 2:
+            continue
+        starts = None
+        if not repeated_dates and not named:  # cheap first: one block of rows per name, (nearly) every row named
+            if date_i is None or len(values) < 0.9 * n:
+                continue
+            starts = [j for j, v in enumerate(cells[i]) if j == 0 or v != cells[i][j - 1]]
+            if len(starts) != k:
+                continue
+        if _is_numeric(cells[i], decimal) or _is_dates_or_times(values):
             continue
         if repeated_dates:
             pairs = len(set(zip(cells[date_i], cells[i], strict=True)))
             if pairs >= 0.9 * n:  # (date, name) is the row's key
                 return i
-        elif named:
+        elif named or not _blocks_are_one_series(cells[date_i], starts):
             return i
-        elif date_i is not None and len(values) >= 0.9 * n:
-            starts = [j for j, v in enumerate(cells[i]) if j == 0 or v != cells[i][j - 1]]
-            if len(starts) == k and not _blocks_are_one_series(cells[date_i], starts):
-                return i
     return None
 
 
@@ -1025,12 +1030,15 @@ def _blocks_are_one_series(dates: list[str], starts: list[int]) -> bool:
     ends = [*starts[1:], len(dates)]
     if min(e - s for s, e in zip(starts, ends, strict=True)) < 3:
         return False
-    for b in range(1, len(starts)):
-        lo, mid, hi = max(starts[b - 1], starts[b] - 4), starts[b], min(ends[b], starts[b] + 4)
-        parsed = _parse_dates(dates[lo:hi])[0]  # (<=8,) datetime64[s], NaT where unreadable
-        if np.isnat(parsed).any():
-            return False
-        steps = np.diff(parsed.astype(np.int64))  # seconds
+    spans = [(max(starts[b - 1], starts[b] - 4), starts[b], min(ends[b], starts[b] + 4)) for b in range(1, len(starts))]
+    rows = [j for lo, _, hi in spans for j in range(lo, hi)]
+    parsed = _parse_dates([dates[j] for j in rows])[0]  # (R,) datetime64[s]: one call for every border
+    if np.isnat(parsed).any():
+        return False
+    seconds, at = parsed.astype(np.int64), 0
+    for lo, mid, hi in spans:
+        steps = np.diff(seconds[at : at + hi - lo])  # (<=7,) seconds between rows around this border
+        at += hi - lo
         left, across, right = steps[: mid - lo - 1], steps[mid - lo - 1], steps[mid - lo :]
         if min(steps) <= 0 or not len(left) or not len(right):
             return False
