@@ -317,6 +317,7 @@ _ID_NAMES = {
 }
 _ANNOTATION = re.compile(r"\b(stock split|split|dividends?|capital gains?|distribution|spin-?off)\b", re.IGNORECASE)
 _SHOWN_SERIES = 5  # names listed in the "several series" error
+_MAX_BORDERS = 40  # borders between blocks of an id-like label checked for running on in time
 _MAX_BAD_DATES = 0.05  # up to this share of unreadable dates (footers, notes) is dropped, not an error
 
 
@@ -1013,7 +1014,7 @@ def _find_id_column(header: list[str], cells: list[list[str]], date_i: int | Non
             starts = [j for j, v in enumerate(cells[i]) if j == 0 or v != cells[i][j - 1]]
             if len(starts) != k:
                 continue
-        if _is_numeric(cells[i], decimal) or _is_dates_or_times(values):
+        if _is_dates_or_times(values) or _is_numeric(cells[i], decimal):  # a sample of 30 first, then every cell
             continue
         if repeated_dates:
             pairs = len(set(zip(cells[date_i], cells[i], strict=True)))
@@ -1031,6 +1032,8 @@ def _blocks_are_one_series(dates: list[str], starts: list[int]) -> bool:
     if min(e - s for s, e in zip(starts, ends, strict=True)) < 3:
         return False
     spans = [(max(starts[b - 1], starts[b] - 4), starts[b], min(ends[b], starts[b] + 4)) for b in range(1, len(starts))]
+    if len(spans) > _MAX_BORDERS:  # a label of many blocks (Month YYYY): borders spread over the file decide
+        spans = [spans[int(b)] for b in np.unique(np.linspace(0, len(spans) - 1, _MAX_BORDERS).round())]
     rows = [j for lo, _, hi in spans for j in range(lo, hi)]
     parsed = _parse_dates([dates[j] for j in rows])[0]  # (R,) datetime64[s]: one call for every border
     if np.isnat(parsed).any():
