@@ -43,6 +43,8 @@ __all__ = ["PriceSeries", "SeveralSeriesError", "cleaning_summary", "read_prices
 class SeveralSeriesError(DataError):
     """A long-format file holds several series and none was picked (`lstm train` reads it as a panel)."""
 
+    id_column: str | None = None  # the column of series names (None: a yfinance download's Ticker row)
+
 
 # ---------------------------------------------------------------------------------------
 # the public API
@@ -315,6 +317,7 @@ _ID_NAMES = {
 }
 _ANNOTATION = re.compile(r"\b(stock split|split|dividends?|capital gains?|distribution|spin-?off)\b", re.IGNORECASE)
 _SHOWN_SERIES = 5  # names listed in the "several series" error
+_MAX_BORDERS = 40  # borders between blocks of an id-like label checked for running on in time
 _MAX_BAD_DATES = 0.05  # up to this share of unreadable dates (footers, notes) is dropped, not an error
 
 
@@ -913,7 +916,7 @@ def _choose_series(names: list[str], wanted: str | None, holds: str, missing: st
     the unknown-name one ("in column 'Ticker'"), `kind` names them ("series", "tickers").
     """
     if wanted is None:
-        raise (SeveralSeriesError if kind == "series" else DataError)(
+        raise SeveralSeriesError(
             f"{src} {holds}: {_listed(names)}; lstm reads one series at a time",
             hint=f"pick one with --series NAME, e.g. --series {names[0]}",
         )
@@ -977,15 +980,21 @@ def _yfinance_layout(
 def _find_id_column(header: list[str], cells: list[list[str]], date_i: int | None, decimal: str) -> int | None:
     """The column that names the series of a long-format file (Ticker, Symbol, unique_id...), or None.
 
-    A column is one by name (_ID_NAMES) or, for any text column, by its values repeating
-    across dates; either way each name must come back (at most half as many names as rows).
-    A named column of one name is returned too (the file names its one series).
+    A column is one by name (_ID_NAMES) or, for any text column, by its content: few names
+    (at most half as many as rows), each coming back. Across dates that repeat, (date, name)
+    is the row's key; where no date repeats (series over different years, or of different
+    frequencies), a named text column of two or more names is one, and an unnamed one is when
+    it fills (nearly) every row in one block per name whose dates do not run on from the
+    block before (`_blocks_are_one_series`: a Month, Regime or Source label of one series).
+    A named column of one name is returned too (the file names its one series); a constant
+    unnamed column (a Currency) is not an id.
     """
     n = len(cells[0]) if cells else 0
     repeated_dates = date_i is not None and len(set(cells[date_i])) < n
     for i, h in enumerate(header):
-        if i == date_i or (_key(h) not in _ID_NAMES and not repeated_dates):
+        if i == date_i:
             continue
+        named = _key(h) in _ID_NAMES
         if len(set(cells[i])) > max(1, n // 2) + 3:  # fast: few names, + a few missing tokens
             continue
         values = [v for v in cells[i] if v.strip().lower() not in _MISSING]
@@ -994,13 +1003,52 @@ def _find_id_column(header: list[str], cells: list[list[str]], date_i: int | Non
         k = len(set(values))
         if k > max(1, n // 2):
             continue
-        if _key(h) in _ID_NAMES and (k == 1 or date_i is None or repeated_dates):
+        if named and (k == 1 or date_i is None or repeated_dates):
             return i
-        if k >= 2 and repeated_dates and not _is_numeric(cells[i], decimal) and not _is_dates_or_times(values):
+        if k < 2:
+            continue
+        starts = None
+        if not repeated_dates and not named:  # cheap first: one block of rows per name, (nearly) every row named
+            if date_i is None or len(values) < 0.9 * n:
+                continue
+            starts = [j for j, v in enumerate(cells[i]) if j == 0 or v != cells[i][j - 1]]
+            if len(starts) != k:
+                continue
+        if _is_dates_or_times(values) or _is_numeric(cells[i], decimal):  # a sample of 30 first, then every cell
+            continue
+        if repeated_dates:
             pairs = len(set(zip(cells[date_i], cells[i], strict=True)))
             if pairs >= 0.9 * n:  # (date, name) is the row's key
                 return i
+        elif named or not _blocks_are_one_series(cells[date_i], starts):
+            return i
     return None
+
+
+def _blocks_are_one_series(dates: list[str], starts: list[int]) -> bool:
+    """Whether blocks of rows (first rows `starts`) run on in time as one series: at each border
+    the dates keep rising at the step of the blocks on either side (a label that changed, not a new series)."""
+    ends = [*starts[1:], len(dates)]
+    if min(e - s for s, e in zip(starts, ends, strict=True)) < 3:
+        return False
+    spans = [(max(starts[b - 1], starts[b] - 4), starts[b], min(ends[b], starts[b] + 4)) for b in range(1, len(starts))]
+    if len(spans) > _MAX_BORDERS:  # a label of many blocks (Month YYYY): borders spread over the file decide
+        spans = [spans[int(b)] for b in np.unique(np.linspace(0, len(spans) - 1, _MAX_BORDERS).round())]
+    rows = [j for lo, _, hi in spans for j in range(lo, hi)]
+    parsed = _parse_dates([dates[j] for j in rows])[0]  # (R,) datetime64[s]: one call for every border
+    if np.isnat(parsed).any():
+        return False
+    seconds, at = parsed.astype(np.int64), 0
+    for lo, mid, hi in spans:
+        steps = np.diff(seconds[at : at + hi - lo])  # (<=7,) seconds between rows around this border
+        at += hi - lo
+        left, across, right = steps[: mid - lo - 1], steps[mid - lo - 1], steps[mid - lo :]
+        if min(steps) <= 0 or not len(left) or not len(right):
+            return False
+        step_l, step_r = float(np.median(left)), float(np.median(right))
+        if max(step_l, step_r) > 1.5 * min(step_l, step_r) or across > 4 * max(step_l, step_r):
+            return False
+    return True
 
 
 def _is_dates_or_times(values: list[str]) -> bool:
@@ -1018,9 +1066,13 @@ def _pick_series(
     names = list(dict.fromkeys(v for v in ids if v.strip().lower() not in _MISSING))
     if len(names) == 1 and (series is None or series.strip().casefold() == names[0].casefold()):
         return None, names[0]
-    name = _choose_series(
-        names, series, f"holds {len(names):,} series in column {col!r}", f"in column {col!r}", "series", src
-    )
+    try:
+        name = _choose_series(
+            names, series, f"holds {len(names):,} series in column {col!r}", f"in column {col!r}", "series", src
+        )
+    except SeveralSeriesError as e:
+        e.id_column = col  # the panel reader takes the column found on the whole file
+        raise
     notes.append(f"read series {name!r} of {len(names):,} in column {col!r}")
     return [j for j, v in enumerate(ids) if v == name], name
 

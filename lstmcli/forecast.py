@@ -1000,7 +1000,12 @@ class Forecaster:
 
     @classmethod
     def load(cls, path: str | Path) -> Forecaster:
-        params, info = modelfile.read(path)
+        return cls.from_parts(*modelfile.read(path))
+
+    @classmethod
+    def from_parts(cls, params: dict[str, np.ndarray], info: ModelInfo) -> Forecaster:
+        """A Forecaster from a model file's checked arrays (every member's, `join_members` names) and its
+        info: the strategy, horizon, season and ensemble members as saved (a panel's series use it too)."""
         n = 1 if info.ensemble is None else len(info.ensemble.seeds)
         forecaster = cls(info.config, info.target, strategy=info.horizon_strategy, horizon=info.horizon, ensemble=n)
         members = modelfile.split_members(params, n)

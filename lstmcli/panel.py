@@ -95,6 +95,8 @@ class FitTask:
     dates: np.ndarray | None = None
     columns: list[str] | None = None
     name: str = "<array>"
+    options: dict = field(default_factory=dict)  # Forecaster keywords: season, strategy, horizon, ensemble
+    auto: dict | None = None  # --auto: autoselect.fit_auto keywords (budget, horizon, restrict, ensemble)
 
 
 @dataclass
@@ -102,7 +104,7 @@ class FitOutcome:
     """One series' result: a model (params, info) or the reason it could not train."""
 
     id: str
-    params: dict[str, np.ndarray] | None = None
+    params: dict[str, np.ndarray] | None = None  # every ensemble member's arrays (modelfile.join_members names)
     info: ModelInfo | None = None
     choices: dict = field(default_factory=dict)
     error: str | None = None
@@ -120,8 +122,12 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
     t0 = time.perf_counter()
     notes: list[str] = []
     try:
-        forecaster = Forecaster(task.config, task.target, auto_window=task.auto_window)
-        if task.source is not None:
+        # jobs=1: an ensemble's members and --auto's candidates run in this task's process (the series
+        # already run in parallel)
+        forecaster = Forecaster(task.config, task.target, auto_window=task.auto_window, jobs=1, **task.options)
+        if task.auto is not None:
+            forecaster = _fit_auto(task, should_stop, notes)
+        elif task.source is not None:
             series = task.source.read()
             notes = list(series.notes)
             reading = {k: task.source.options.get(k) for k in ("id_column", "dayfirst", "date_format")}
@@ -134,7 +140,7 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
         return FitOutcome(task.id, error=_one_line(e), seconds=time.perf_counter() - t0, notes=notes)
     return FitOutcome(
         task.id,
-        forecaster.params,
+        modelfile.join_members(forecaster.members or [forecaster.params]),
         forecaster.info,
         dict(forecaster.choices),
         interrupted=forecaster.result.interrupted,
@@ -143,10 +149,28 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
     )
 
 
+def _fit_auto(task: FitTask, should_stop, notes: list[str]) -> Forecaster:
+    """--auto for one series (autoselect.fit_auto, one process): its own search and refit."""
+    from lstmcli.autoselect import SelectionStopped, fit_auto
+
+    if task.source is not None:
+        series = task.source.read()
+        notes.extend(series.notes)
+        reading = {k: task.source.options.get(k) for k in ("id_column", "dayfirst", "date_format")}
+        data = dict(values=series, frequency=series.frequency, source=series.source, reading=reading)
+    else:
+        data = dict(values=task.values, dates=task.dates, columns=task.columns, source=task.name)
+    try:
+        return fit_auto(**data, config=task.config, jobs=1, should_stop=should_stop, **task.auto)
+    except SelectionStopped:
+        raise OptionError("stopped before any --auto candidate finished") from None
+
+
 def predict_task(task: tuple) -> Forecast:
-    """One series' forecast: (its Forecaster, days, interval) -> Forecast (a Dask task)."""
-    forecaster, days, interval = task
-    return forecaster.predict(days, interval=interval)
+    """One series' forecast: (its Forecaster, days, interval, newer values or None, their dates) -> Forecast
+    (a Dask task)."""
+    forecaster, days, interval, values, dates = task
+    return forecaster.predict(days, values, dates, interval=interval)
 
 
 def _one_line(e: LstmError) -> str:
@@ -173,10 +197,24 @@ class Panel:
     `skipped` maps each series that could not train to the reason.
     """
 
-    def __init__(self, config: TrainConfig | None = None, target: str = AUTO, *, auto_window: bool = False) -> None:
+    def __init__(
+        self,
+        config: TrainConfig | None = None,
+        target: str = AUTO,
+        *,
+        auto_window: bool = False,
+        auto: dict | None = None,
+        **options,
+    ) -> None:
+        """`options`: Forecaster keywords every series' model is built with (season, strategy, horizon,
+        ensemble); checked here, so a bad one fails before any series is read. `auto`: `--auto` per
+        series, the `autoselect.fit_auto` keywords (budget, horizon, restrict, ensemble) each series'
+        search and refit gets (one process each: the series run in parallel)."""
         self.config = config or TrainConfig()
         self.target = target
         self.auto_window = auto_window
+        Forecaster(self.config, target, **options)  # OptionError for an impossible option, now
+        self.options, self.auto = options, auto
         self.members: dict[str, Forecaster] = {}
         self.skipped: dict[str, str] = {}
         self.interrupted = False
@@ -195,6 +233,8 @@ class Panel:
                 self.target,
                 self.auto_window,
                 source=s,
+                options=self.options,
+                auto=self.auto,
             )
             for s in inputs
         ]
@@ -243,6 +283,8 @@ class Panel:
                     dates=dates,
                     columns=[str(value_col)],
                     name=f"<DataFrame>[{sid}]",
+                    options=self.options,
+                    auto=self.auto,
                 )
             )
         return tasks
@@ -297,8 +339,8 @@ class Panel:
             if outcome is None:
                 continue
             if outcome.ok:
-                f = Forecaster(outcome.info.config, outcome.info.target)
-                f.params, f.info, f.choices = outcome.params, outcome.info, outcome.choices
+                f = Forecaster.from_parts(outcome.params, outcome.info)
+                f.choices = outcome.choices
                 self.members[task.id] = f
             else:
                 self.skipped[task.id] = outcome.error or "could not train"
@@ -326,6 +368,12 @@ class Panel:
         from lstmcli.training import train
         from lstmcli.transforms import Scaler, check_target, to_target
 
+        if self.options or self.auto is not None:
+            names = ", ".join(sorted([*self.options, *(["auto"] if self.auto is not None else [])]))
+            raise OptionError(
+                f"--global trains one network for all series; {names} work on local models",
+                hint="leave out --global, or those options",
+            )
         self.members, self.skipped, self.global_model = {}, {}, True
 
         def skip(sid: str, why: str) -> None:
@@ -420,15 +468,17 @@ class Panel:
         interval: float | None = 0.9,
         series: Sequence[str] | None = None,
         runner: Runner | None = None,
+        newer: dict | None = None,
     ) -> dict[str, Forecast]:
         """A Forecast per series (all, or those `series` names), in the panel's order.
 
         `runner` (a Dask runner) forecasts each series as a task that carries only its own model.
+        `newer` {id: (values, dates)}: forecast after those newer rows (`Forecaster.predict`'s values, dates).
         """
         ids = self.select(series)
+        tasks = [(self.members[sid], days, interval, *(newer or {}).get(sid, (None, None))) for sid in ids]
         if runner is None:
-            return {sid: self.members[sid].predict(days, interval=interval) for sid in ids}
-        tasks = [(self.members[sid], days, interval) for sid in ids]
+            return {sid: predict_task(task) for sid, task in zip(ids, tasks, strict=True)}
         out: list = [None] * len(tasks)
         for k, fc in runner(predict_task, tasks, 1):
             out[k] = fc
@@ -468,7 +518,8 @@ class Panel:
         meta = self.to_meta()
         arrays = {}
         for entry, f in zip(meta["panel"]["series"], self.members.values(), strict=True):
-            arrays.update({entry["prefix"] + name: a for name, a in f.params.items()})  # a shared prefix: once
+            every = modelfile.join_members(f.members or [f.params])  # an ensemble: member k under "member{k}/"
+            arrays.update({entry["prefix"] + name: a for name, a in every.items()})  # a shared prefix: once
         blob = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
         return write_atomically(
             path,
@@ -504,6 +555,7 @@ class Panel:
             panel.skipped = {str(s["id"]): str(s["reason"]) for s in body.get("skipped", [])}
             panel.global_model = bool(body.get("global", False))
             shared: dict[str, dict] = {}  # prefix -> its checked arrays (a global panel shares one)
+            weights: dict[str, dict] = {}  # prefix -> the one params dict its series share
             used: set[str] = set()
             for entry in entries:
                 sid, prefix, sub = str(entry["id"]), str(entry["prefix"]), entry["model"]
@@ -513,10 +565,9 @@ class Panel:
                 used.update(names)
                 params = {k[len(prefix) :]: arrays[k].copy() for k in names}
                 params = modelfile.check_arrays(f"{path} (series {sid!r})", params, sub)
-                params = shared.setdefault(prefix, params)
-                f = Forecaster(None)
-                f.params, f.info = params, ModelInfo.from_dict(sub)
-                f.config, f.target = f.info.config, f.info.target
+                f = Forecaster.from_parts(shared.setdefault(prefix, params), ModelInfo.from_dict(sub))
+                if f.members is None:  # a global network: one dict of weights for every series
+                    f.params = weights.setdefault(prefix, f.params)
                 panel.members[sid] = f
             if len(used) != len(arrays):
                 raise ValueError(f"{len(arrays) - len(used)} arrays belong to no series")
@@ -562,6 +613,9 @@ class BacktestTask:
     spec: object  # a backtest.BacktestSpec
     target: str | None = None
     batch_size_given: bool = False
+    strategy: str = "recursive"  # --strategy; a direct model emits spec.days steps
+    ensemble: int = 1  # --ensemble: members trained in this task's process (the series run in parallel)
+    auto: dict | None = None  # --auto: run_backtest's `auto` (fit_auto keywords; jobs 1 inside the task)
 
 
 def backtest_task(task: BacktestTask) -> dict:
@@ -587,6 +641,10 @@ def backtest_task(task: BacktestTask) -> dict:
             frequency=series.frequency,
             column=series.columns[0],
             source=series.source,
+            strategy=task.strategy,
+            ensemble=task.ensemble,
+            jobs=1,
+            auto=None if task.auto is None else {**task.auto, "jobs": 1},
         )
     except LstmError as e:
         return {"series": task.id, "error": _one_line(e), "seconds": time.perf_counter() - t0}

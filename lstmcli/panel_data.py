@@ -33,7 +33,7 @@ from lstmcli.panel import select_names
 
 __all__ = ["PanelInput", "SeriesInput", "is_panel_request", "read_panel", "select_names"]
 
-LONG, WIDE, FILES = "long", "wide", "files"
+LONG, WIDE, FILES, YFINANCE = "long", "wide", "files", "yfinance"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
@@ -79,6 +79,8 @@ class PanelInput:
             rows_each = {s.rows for s in self.series}
             if len(rows_each) > 1:
                 what = f"wide format, {n:,} series, one per column ({names})"
+        elif self.layout == YFINANCE:
+            what = f"a yfinance download of {n:,} tickers ({names}), {max(s.rows for s in self.series):,} rows each"
         else:
             what = f"{n:,} files, one series per file named by file ({names}), {rows:,} rows"
         return f"Read {self.source}: {what}" + ("; " + ", ".join(self.notes) if self.notes else "")
@@ -124,6 +126,8 @@ def read_panel(
         panel = _read_wide(sources[0], columns, id_column, reading)
     elif len(sources) > 1 or (sources[0] != "-" and Path(sources[0]).is_dir()):
         panel = _read_files(sources, reading | dict(column=column, id_column=id_column))
+    elif (yf := _read_yfinance(sources[0], reading | dict(column=column))) is not None:
+        panel = yf
     else:
         panel = _read_long(sources[0], id_column, reading | dict(column=column))
     if series:
@@ -279,6 +283,34 @@ def _read_long(source: str, id_column: str | None, reading: dict) -> PanelInput:
         for name, (buf, _) in groups.items()
     ]
     return PanelInput(LONG, src, series, id_column=col, notes=notes)
+
+
+def _read_yfinance(source: str, reading: dict) -> PanelInput | None:
+    """A yfinance download of several tickers (header rows Price / Ticker / Date): one series per
+    ticker, each cut as a yfinance file of that ticker alone (so data.py's column rule, Adj Close
+    else Close, applies per ticker); None for a file of another layout."""
+    if source == "-":
+        return None
+    raw, src = data._read_bytes(source, None)
+    notes: list[str] = []
+    text = data._decode(raw, src, notes)
+    header, rows, _line_nos, delim = data._rows(text, src, notes)
+    if not rows or data._key(header[0]) != "price" or data._key(rows[0][0]) != "ticker":
+        return None
+    tickers = rows[0]
+    skip = 2 if len(rows) > 1 and data._key(rows[1][0]) in ("date", "datetime") and not any(rows[1][1:]) else 1
+    names = list(dict.fromkeys(t for t in tickers[1:] if t))
+    if len(names) < 2:
+        return None
+    series = []
+    for name in names:
+        idx = [0] + [i for i in range(1, len(header)) if tickers[i] == name]
+        head = [[header[i] for i in idx], [tickers[i] for i in idx], *([r[i] for i in idx] for r in rows[1:skip])]
+        body = [[r[i] for i in idx] for r in rows[skip:]]
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=delim, lineterminator="\n").writerows(head + body)
+        series.append(SeriesInput(name, buf.getvalue().encode("utf-8"), f"{src}[{name}]", dict(reading), len(body)))
+    return PanelInput(YFINANCE, src, series, notes=notes)
 
 
 def _read_wide(source: str, columns: str | Sequence[str], id_column: str | None, reading: dict) -> PanelInput:

@@ -224,8 +224,10 @@ def backtest(
     as_panel = dict(spec=spec, config=config, target=target, batch_size_given=batch_size is not None, jobs=jobs)
     as_panel |= dict(json_out=json_out, output=output, quiet=quiet, dask=dask, columns=columns, series=series_name)
     as_panel |= dict(id_column=id_column, column=column, date_column=date_column, features=split_names(features))
-    as_panel |= dict(dayfirst=dayfirst, date_format=date_format)
-    single_only = {"--auto": auto, "--ensemble": ensemble, "--strategy": strategy, "--sheet": sheet, "--plot": plot}
+    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, strategy=strategy, ensemble=ensemble)
+    if auto:  # as one series' backtest: --auto inside every fit, on the rows before its cut
+        as_panel["auto"] = {"budget": 60.0 if budget is None else budget, "restrict": pinned, "ensemble": ensemble}
+    single_only = {"--sheet": sheet, "--plot": plot}
     if panel_cli.wants_panel(sources, columns, series_name):
         panel_cli.refuse_single_series_options(**single_only)
         return panel_cli.backtest(sources, **as_panel)
@@ -239,7 +241,8 @@ def backtest(
             sheet=sheet,
             **reading(series_name, id_column, dayfirst, date_format),
         )
-    except SeveralSeriesError:  # a long file of several series: every series backtested
+    except SeveralSeriesError as e:  # a long file of several series: every series backtested
+        as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
         panel_cli.refuse_single_series_options(**single_only)
         return panel_cli.backtest(sources, **as_panel)
     # auto: decided on the sign of the whole file (every fit must be able to take its transform; whether

@@ -209,15 +209,16 @@ def read_series(
     return series
 
 
-def read_data(data_csv: str, columns: list[str], info=None):
+def read_data(data_csv: str, columns: list[str], info=None, series: str | None = None):
     """--data: a newer CSV with the model's columns (the first forecast, the rest features).
 
     `info` (a modelfile.DataInfo) says how train read its file: the same series, id column
-    and date reading are used here, so a user need not repeat those options. Data of another
+    and date reading are used here, so a user need not repeat those options; `series`
+    (--series) picks another series of a file of several. Data of another
     frequency than the model's (weekly prices for a daily model) is refused: its forecast
     would be dated and calibrated as the model's steps.
     """
-    series = _read_data(data_csv, columns, info)
+    series = _read_data(data_csv, columns, info, series)
     if info is not None and info.frequency is not None and series.frequency not in (None, info.frequency):
         from lstmcli.errors import DataError
         from lstmcli.periods import FREQUENCY_NAMES
@@ -250,11 +251,11 @@ def scale_note(model_info, values) -> None:
     )
 
 
-def _read_data(data_csv: str, columns: list[str], info=None):
+def _read_data(data_csv: str, columns: list[str], info=None, series: str | None = None):
     from lstmcli.errors import DataError
 
-    if info is None or info.series is None:
-        how = reading(None, *(() if info is None else (info.id_column, info.dayfirst, info.date_format)))
+    if series is not None or info is None or info.series is None:  # `series`: --series picks one of a file
+        how = reading(series, *(() if info is None else (info.id_column, info.dayfirst, info.date_format)))
         return read_series(data_csv, column=columns[0], features=columns[1:], **how)
     how = reading(info.series, info.id_column, info.dayfirst, info.date_format)
     try:

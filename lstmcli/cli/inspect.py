@@ -19,6 +19,7 @@ DEFAULT_TOP = 8
 DEFAULT_LAST_STEPS = 5
 SINGLE_UNIT_ALL_STEPS = 30  # one-unit layouts show every step up to this window length
 _SERIES: ContextVar[str | None] = ContextVar("series", default=None)  # --series: the panel member _load returns
+_DATA_SERIES: ContextVar[str | None] = ContextVar("data_series", default=None)  # --series of a --data file
 
 
 def parse_units(text: str, hidden: int) -> list[int] | None:
@@ -170,6 +171,12 @@ def inspect(
               lstm inspect --weights        lstm inspect --example
               lstm inspect --step-trace --series AAPL     (a panel model)
     """
+    from lstmcli.panel import is_panel_file
+
+    _DATA_SERIES.set(None)
+    if series_name is not None and data_csv is not None and not is_panel_file(model_path(model)):
+        _DATA_SERIES.set(series_name)  # a model of one series: --series picks that series of the --data file
+        series_name = None
     _SERIES.set(series_name)
     trace_opts = any(v is not None for v in (data_csv, date, at, top, steps, explain, member))
     if example + weights + step_trace > 1:
@@ -198,8 +205,6 @@ def inspect(
     if step_trace or trace_opts or layer is not None or units is not None:
         _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out, member)
         return
-    from lstmcli.panel import is_panel_file
-
     if series_name is None and is_panel_file(model_path(model)):
         from lstmcli.cli import panel as panel_cli
 
@@ -298,7 +303,7 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
     values = dates_ = None
     source = None
     if data_csv is not None:
-        series = read_data(data_csv, list(fc.info.columns), fc.info.data)
+        series = read_data(data_csv, list(fc.info.columns), fc.info.data, series=_DATA_SERIES.get())
         values, dates_, source = series.values, series.dates, series.source
     t = _trace.trace(fc, values, dates_, at=at, date=date, source=source)
     n_layers = len(t.record.layers)

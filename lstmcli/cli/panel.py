@@ -20,11 +20,24 @@ from lstmcli.errors import DataError, OptionError
 def refuse_single_series_options(**given) -> None:
     """OptionError for an option that works on one series but not yet on a panel (given: name -> value or None)."""
     for name, value in given.items():
-        if value not in (None, False, 1, "recursive", "auto"):
+        if value is True or value not in (None, False, 1, "recursive", "auto"):  # True == 1: --auto is a flag
             raise OptionError(
                 f"{name} works on one series; it is not available for many series yet",
                 hint=f"drop {name}, or train each series on its own (--series NAME)",
             )
+
+
+def forecaster_options(season=None, strategy: str = "recursive", horizon=None, ensemble: int = 1) -> dict:
+    """The per-series Forecaster options a panel was given (only those that differ from the defaults),
+    so that every series' model is built as `lstm train` builds one series' model."""
+    options = {}
+    if season not in (None, "auto"):
+        options["season"] = season
+    if strategy != "recursive":
+        options |= dict(strategy=strategy, horizon=horizon)
+    if ensemble != 1:
+        options["ensemble"] = ensemble
+    return options
 
 
 def wants_panel(sources: list[str], columns: str | None, series: str | None) -> bool:
@@ -117,9 +130,13 @@ def train(
     model_given: bool,
     dask: str | None = None,
     global_model: bool = False,
+    options: dict | None = None,
+    auto: dict | None = None,
     **reading,
 ) -> None:
-    """`lstm train` of a panel: one model per series, in parallel (or one --global network); one model file."""
+    """`lstm train` of a panel: one model per series, in parallel (or one --global network); one model file.
+
+    `options` (forecaster_options: --season, --strategy/--horizon, --ensemble) build every series' model."""
     from lstmcli import parallel
     from lstmcli.panel import Panel
     from lstmcli.render import panel as render
@@ -128,10 +145,17 @@ def train(
     jobs = parallel.check_jobs(jobs)
     if global_model and dask:
         raise OptionError("--global trains one network in this process", hint="leave out --dask")
+    options = options or {}
+    if global_model and (options or auto is not None):
+        names = ", ".join(["--" + k for k in options if k != "horizon"] + (["--auto"] if auto is not None else []))
+        raise OptionError(
+            f"--global trains one network for all series; {names} work on one model per series",
+            hint=f"leave out --global, or {names}",
+        )
+    panel = Panel(config, target, auto_window=auto_window, auto=auto, **options)  # bad options fail before reading
     runner, address = (None, None) if global_model else _runner(dask)
     err = stderr()
     inp = read_input(sources, quiet=False, **reading)
-    panel = Panel(config, target, auto_window=auto_window)
     panel.source, panel.layout = inp.source, inp.layout
     tasks = panel.tasks_for(inp.series)
     failed = 0
@@ -212,14 +236,10 @@ def predict(
     from lstmcli.render import panel as render
     from lstmcli.render.train import beats_naive
 
-    if data_csv is not None:
-        raise OptionError(
-            "--data is not available for a panel model yet",
-            hint="retrain the panel on the newer file (lstm train NEW.csv), then predict",
-        )
     runner, _ = _runner(dask)  # before loading: an unreachable scheduler is the first error
     panel = Panel.load(path)
-    forecasts = panel.predict(days, interval=interval or None, series=split_names(series), runner=runner)
+    newer = None if data_csv is None else newer_data(panel, data_csv, panel.select(split_names(series)))
+    forecasts = panel.predict(days, interval=interval or None, series=split_names(series), runner=runner, newer=newer)
     if output is not None:
         write_csv(output, render.forecast_rows(forecasts), "--output")
     if json_out:
@@ -249,6 +269,51 @@ def predict(
         "(one-step MAE); lstm inspect lists each.",
         soft_wrap=True,
     )
+
+
+def newer_data(panel, data_csv: str, ids: list[str]) -> dict:
+    """`predict --data` of a panel model: {series id: (values, dates)} of each series' rows in a newer
+    file of the panel's shape (long, wide or a yfinance download), read as that series was read for
+    training (its columns, id column and date reading); each series' frequency must be the model's."""
+    from lstmcli import data
+    from lstmcli.panel_data import FILES, WIDE, read_panel
+    from lstmcli.periods import FREQUENCY_NAMES
+    from lstmcli.render.common import user_text
+
+    if panel.layout == FILES:
+        raise OptionError(
+            "--data: this panel was trained on one file per series; --data reads one file",
+            hint="predict one series' newer file with a model of that series, or retrain on the newer files",
+        )
+    first = panel.members[ids[0]].info
+    how = dict(dayfirst=first.data.dayfirst, date_format=first.data.date_format)
+    if panel.layout == WIDE:
+        inp = read_panel([data_csv], columns=ids, **how)
+    else:
+        inp = read_panel([data_csv], id_column=first.data.id_column, series=ids, **how)
+    found = {s.id: s for s in inp.series}
+    missing = [sid for sid in ids if sid not in found]
+    if missing:
+        raise DataError(
+            f"--data {data_csv} has no rows of series {data._listed(missing)}",
+            hint="pick the series it holds with --series NAME,..., or pass a file with every series",
+        )
+    out, err = {}, stderr()
+    for sid in ids:
+        info = panel.members[sid].info
+        s = found[sid]
+        cols = list(info.columns)
+        options = s.options | dict(column=cols[0], features=cols[1:])
+        series = data.read_prices(s.raw, name=s.name, **options)
+        if info.data.frequency is not None and series.frequency not in (None, info.data.frequency):
+            raise DataError(
+                f"--data {data_csv}: series {sid!r} has rows {FREQUENCY_NAMES[series.frequency]} apart, but its "
+                f"model was trained on {FREQUENCY_NAMES[info.data.frequency]}",
+                hint="forecast from data at the model's frequency, or retrain the panel on this file",
+            )
+        err.print(user_text(data.cleaning_summary(series)), soft_wrap=True)
+        out[sid] = (series.values, series.dates)
+    return out
 
 
 def member(path: Path, series: str | None):
@@ -321,9 +386,14 @@ def backtest(
     output: Path | None,
     quiet: bool,
     dask: str | None = None,
+    strategy: str = "recursive",
+    ensemble: int = 1,
+    auto: dict | None = None,
     **reading,
 ) -> None:
-    """`lstm backtest` of a panel: every series backtested (in parallel), scores per series and overall."""
+    """`lstm backtest` of a panel: every series backtested (in parallel), scores per series and overall.
+
+    `strategy` and `ensemble` build every series' fits as `lstm backtest` builds one series'."""
     from dataclasses import replace
 
     from lstmcli import parallel
@@ -336,7 +406,17 @@ def backtest(
     err = stderr()
     inp = read_input(sources, quiet=json_out, **reading)
     tasks = [
-        BacktestTask(s.id, s, replace(config, seed=series_seed(config.seed, s.id)), spec, target, batch_size_given)
+        BacktestTask(
+            s.id,
+            s,
+            replace(config, seed=series_seed(config.seed, s.id)),
+            spec,
+            target,
+            batch_size_given,
+            strategy=strategy,
+            ensemble=ensemble,
+            auto=auto,
+        )
         for s in inp.series
     ]
     rows: list = [None] * len(tasks)

@@ -96,14 +96,17 @@ def predict(
             data_csv=data_csv,
             dask=dask,
         )
-    if series_name is not None:
+    if series_name is not None and data_csv is None:  # with --data it picks the series of a file of several
         from lstmcli.errors import OptionError
 
-        raise OptionError(f"--series: {path} is a model of one series", hint="leave out --series")
+        raise OptionError(
+            f"--series: {path} is a model of one series",
+            hint="leave out --series (with --data it picks one series of a file of several)",
+        )
     fc_model = Forecaster.load(path)
     values = dates_ = None
     if data_csv is not None:
-        series = read_data(data_csv, list(fc_model.info.columns), fc_model.info.data)
+        series = read_data(data_csv, list(fc_model.info.columns), fc_model.info.data, series=series_name)
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None)
     if len(levels) > 1 and fc.interval is not None:

@@ -214,7 +214,21 @@ def train(
     as_panel |= dict(model_given=model is not None, dask=dask, columns=columns, series=series_name, column=column)
     as_panel |= dict(id_column=id_column, date_column=date_column, features=split_names(features))
     as_panel |= dict(dayfirst=dayfirst, date_format=date_format, global_model=global_model)
-    single_only = {"--auto": auto, "--ensemble": ensemble, "--strategy": strategy, "--calendar": calendar}
+    if auto:  # each series' own search and refit (as one series' --auto: the season and strategy are its own)
+        pinned = cli_auto.restriction(ctx, target=target, window=window, hidden=hidden)
+        from lstmcli.autoselect import DEFAULT_BUDGET, DEFAULT_HORIZON
+
+        as_panel |= dict(
+            auto=dict(
+                budget=DEFAULT_BUDGET if budget is None else budget,
+                horizon=DEFAULT_HORIZON if days is None else days,
+                restrict=pinned,
+                ensemble=ensemble,
+            )
+        )
+    else:
+        as_panel |= dict(options=panel_cli.forecaster_options(season, strategy, horizon, ensemble))
+    single_only = {"--calendar": calendar}
     single_only |= {"--sheet": sheet, "--json": json_out}
     if panel_cli.wants_panel(sources, columns, series_name) or global_model:
         panel_cli.refuse_single_series_options(**single_only)
@@ -223,7 +237,8 @@ def train(
         series = read_series(
             csv, column=column, date_column=date_column, features=split_names(features), sheet=sheet, **how
         )
-    except SeveralSeriesError:  # a long file of several series: one model per series
+    except SeveralSeriesError as e:  # a long file of several series: one model per series
+        as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
         panel_cli.refuse_single_series_options(**single_only)
         return panel_cli.train(sources, **as_panel)
     if calendar is not None:  # checked on the data read: a known name, daily rows
