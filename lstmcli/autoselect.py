@@ -25,7 +25,11 @@ above 0, and diff), three windows (short/medium/long: WINDOWS, or with a season 
 of it nearest to those; see `windows_for`), two hidden sizes (HIDDEN); the other settings
 (layers, epochs, lr, seed, ...) come from the base TrainConfig. Explicit `--target`,
 `--window` or `--hidden` restrict the space to the value given. A candidate whose window
-leaves too few rows is left out. Adding a dimension is one field on `Candidate` (named as the
+leaves too few rows is left out; when that leaves none, the space is searched with the longest
+single window below its shortest that fits (down to MIN_FALLBACK_WINDOW), as plain `lstm
+train` shortens its window, before the series is refused. `seeds` > 1 scores each candidate
+as a median ensemble of that many networks (measured on the corpus: no better; see
+benchmarks/README.md, so the default is 1). Adding a dimension is one field on `Candidate` (named as the
 `TrainConfig` field or the `Forecaster` keyword it sets) and one line in `dimensions`.
 
 Budget and determinism. Candidates run in a fixed order, cheapest first (window x hidden,
