@@ -25,7 +25,11 @@ above 0, and diff), three windows (short/medium/long: WINDOWS, or with a season 
 of it nearest to those; see `windows_for`), two hidden sizes (HIDDEN); the other settings
 (layers, epochs, lr, seed, ...) come from the base TrainConfig. Explicit `--target`,
 `--window` or `--hidden` restrict the space to the value given. A candidate whose window
-leaves too few rows is left out. Adding a dimension is one field on `Candidate` (named as the
+leaves too few rows is left out; when that leaves none, the space is searched with the longest
+single window below its shortest that fits (down to MIN_FALLBACK_WINDOW), as plain `lstm
+train` shortens its window, before the series is refused. `seeds` > 1 scores each candidate
+as a median ensemble of that many networks (measured on the corpus: no better; see
+benchmarks/README.md, so the default is 1). Adding a dimension is one field on `Candidate` (named as the
 `TrainConfig` field or the `Forecaster` keyword it sets) and one line in `dimensions`.
 
 Budget and determinism. Candidates run in a fixed order, cheapest first (window x hidden,
@@ -73,7 +77,9 @@ DEFAULT_HORIZON = 5
 SELECT_FRACTION = 0.2  # share of the selection part that holds the origins
 MAX_ORIGINS = 500  # more origins are spaced out (forecasting them is cheap, but enough is enough)
 HIDDEN = (16, 32)
+SELECT_SEEDS = 1  # networks (seeds seed, seed+1, ...) per candidate; it scores as their median forecast
 WINDOWS = (5, 15, 30)  # short / medium / long, without a season
+MIN_FALLBACK_WINDOW = 2  # a series too short for every window of the space tries shorter ones, down to this
 
 
 class SelectionStopped(Exception):
@@ -247,6 +253,7 @@ class _Task:
     origins: np.ndarray  # (O,)
     horizon: int
     deadline: float | None  # time.time() after which the candidate does not start
+    seeds: int = 1  # networks fitted (seeds seed..seed+seeds-1); the score is their median forecast's
 
 
 @dataclass(frozen=True)
@@ -266,6 +273,7 @@ def _run(task: _Task, should_stop: Callable[[], bool] | None = None) -> _Outcome
     c, p = task.candidate, task.prices
     try:
         fc = c.forecaster(task.base)
+        fc.ensemble, fc.jobs = task.seeds, 1  # several seeds: one ensemble, trained in this process
         fc.fit(p[: task.fit_rows], source="the selection fit", should_stop=should_stop)
         if fc.result.interrupted:
             return _Outcome("interrupted")
@@ -311,6 +319,7 @@ def select(
     restrict: dict | None = None,
     max_candidates: int | None = None,
     source: str = "the data",
+    seeds: int = SELECT_SEEDS,
     should_stop: Callable[[], bool] | None = None,
     on_candidate: Callable[[int, int, str, float | None], None] | None = None,
 ) -> Selection:
@@ -335,7 +344,17 @@ def select(
         season_reason, lstm_season = f"{season_reason} (for the baselines; the LSTM gets none, as lstm train)", 1
     cands = space(prices, lstm_season, restrict, horizon)
     p = plan(N, cands, horizon, vf)
+    if p is None and not (restrict and "window" in restrict):
+        # a short series: the longest single window shorter than the space's that leaves a selection
+        # (as lstm train shortens its window), rather than no model at all
+        for w in range(min(c.window for c in cands) - 1, MIN_FALLBACK_WINDOW - 1, -1):
+            short = space(prices, lstm_season, {**(restrict or {}), "window": w}, horizon)
+            if (p := plan(N, short, horizon, vf)) is not None:
+                cands = short
+                break
     if p is None:
+        if not (restrict and "window" in restrict):  # the fallback's shortest window sets the minimum
+            cands = space(prices, lstm_season, {**(restrict or {}), "window": MIN_FALLBACK_WINDOW}, horizon)
         need = min_rows_for(cands, horizon, vf)
         shortest = min(c.window for c in cands)
         raise DataError(
@@ -348,7 +367,9 @@ def select(
     start = time.time()
     deadline = start + budget
     # the first candidate always runs, so any budget gives a model
-    tasks = [_Task(c, base, sel, p.fit_rows, p.origins, horizon, deadline if k else None) for k, c in enumerate(cands)]
+    tasks = [
+        _Task(c, base, sel, p.fit_rows, p.origins, horizon, deadline if k else None, seeds) for k, c in enumerate(cands)
+    ]
 
     outcomes: dict[int, _Outcome] = {}
     stopped: str | None = None

@@ -371,3 +371,22 @@ def test_jobs_1_and_2_write_the_same_model(run, tmp_path):
 
     assert timeless(i1) == timeless(i2)
     assert i1.validation == i2.validation
+
+
+def test_a_series_too_short_for_the_space_falls_back_to_the_longest_shorter_window_that_fits():
+    prices = random_walk(26)
+    assert autoselect.plan(len(prices), space(prices, 1), 5, FAST.val_fraction) is None  # too short for window 5
+    sel = select(prices, FAST, max_candidates=2)
+    windows = {e.settings["window"] for e in sel.info.board if e.kind == "lstm"}
+    assert windows == {sel.chosen.window} and sel.chosen.window < min(autoselect.WINDOWS)
+    assert autoselect.plan(len(prices), space(prices, 1, {"window": sel.chosen.window + 1}), 5, 0.2) is None
+
+
+def test_seeds_score_each_candidate_as_a_median_ensemble_the_same_for_any_jobs():
+    p = seasonal(150)
+    one = select(p, FAST, frequency="M", max_candidates=2).info
+    two = select(p, FAST, frequency="M", max_candidates=2, seeds=2).info
+    again = select(p, FAST, frequency="M", max_candidates=2, seeds=2, jobs=2).info
+    lstm = [e for e in two.board if e.kind == "lstm"]
+    assert [e.mae for e in lstm] == [e.mae for e in again.board if e.kind == "lstm"]
+    assert [e.mae for e in lstm] != [e.mae for e in one.board if e.kind == "lstm"]  # two networks, not one
