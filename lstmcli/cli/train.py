@@ -206,6 +206,7 @@ def train(
 
         calendar = check_calendar(calendar)
     how = reading(series_name, id_column, dayfirst, date_format)
+    how_read = how | {"calendar": calendar, "sheet": sheet}  # what the model file keeps of how the file was read
     from lstmcli.cli import panel as panel_cli
     from lstmcli.data import SeveralSeriesError
 
@@ -270,9 +271,7 @@ def train(
 
         if auto:
             pinned = cli_auto.restriction(ctx, target=target, window=window, hidden=hidden)
-            forecaster = cli_auto.fit(
-                series, config, how | {"calendar": calendar}, pinned, budget, days, jobs, stop, bar, path, ensemble
-            )
+            forecaster = cli_auto.fit(series, config, how_read, pinned, budget, days, jobs, stop, bar, path, ensemble)
         else:
             try:
                 forecaster.fit(
@@ -281,7 +280,7 @@ def train(
                     source=series.source,
                     on_epoch=None if quiet else on_epoch,
                     should_stop=stop,
-                    reading=how | {"calendar": calendar},
+                    reading=how_read,
                     on_member=lambda done, total: bar.update(done),
                 )
             except TrainingError:
