@@ -129,3 +129,18 @@ def test_ctrl_c_while_the_workers_start_is_one_line(lstm_exe, tmp_path):
         assert "Traceback" not in text and "Process " not in text, text
         assert "Interrupted." in text or "Stopped by SIGINT before any of the 4 ensemble members" in text, text
         assert not (tmp_path / "m.npz").exists()
+
+
+def test_an_ensemble_stopped_before_any_member_is_one_line_exit_130(run, tmp_path, monkeypatch):
+    """The user's stop is not an error: no `Error:`, no second "Interrupted.", no empty 0/0 bar, nothing written."""
+    from lstmcli.cli import common
+
+    path = tmp_path / "m.npz"
+    path.write_bytes(b"the previous model")
+    monkeypatch.setattr(common.StopFlag, "__call__", lambda self: True)
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "monthly_seasonal.csv"
+    r = run("train", str(sample), "--ensemble", "3", "--jobs", "1", "--epochs", "2", "--model", str(path))
+    assert r.exit_code == 130, r
+    assert "before any of the 3 ensemble members finished; nothing was written" in r.stderr, r
+    assert "Error" not in r.stderr and "Interrupted." not in r.stderr and "0/0" not in r.stderr, r.stderr
+    assert path.read_bytes() == b"the previous model"

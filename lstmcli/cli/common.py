@@ -348,7 +348,10 @@ class ProgressBar:
 
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
-            self.bar.update(self.task, total=self.bar.tasks[0].completed)  # a bar stopped early ends full
+            if not self.bar.tasks[0].completed:  # an error or a stop before anything was done: no empty "0/0" bar
+                self.bar.remove_task(self.task)
+            else:
+                self.bar.update(self.task, total=self.bar.tasks[0].completed)  # a bar stopped early ends full
             self.bar.stop()
 
 
