@@ -144,3 +144,15 @@ def test_an_ensemble_stopped_before_any_member_is_one_line_exit_130(run, tmp_pat
     assert "before any of the 3 ensemble members finished; nothing was written" in r.stderr, r
     assert "Error" not in r.stderr and "Interrupted." not in r.stderr and "0/0" not in r.stderr, r.stderr
     assert path.read_bytes() == b"the previous model"
+
+
+def test_a_panel_stopped_before_any_series_is_one_line_exit_130(run, tmp_path, monkeypatch):
+    from lstmcli.cli import common
+
+    monkeypatch.setattr(common.StopFlag, "__call__", lambda self: True)
+    sample = Path(__file__).resolve().parents[1] / "sample_data"
+    files = [str(sample / "monthly_seasonal.csv"), str(sample / "trend_smooth.csv")]
+    r = run("train", *files, "--jobs", "1", "--epochs", "2", "--model", str(tmp_path / "p.npz"))
+    assert r.exit_code == 130, r
+    assert "before any of the 2 series finished; nothing was written" in r.stderr, r
+    assert "Error" not in r.stderr and not (tmp_path / "p.npz").exists(), r.stderr
