@@ -376,7 +376,7 @@ def select(
     scale = metrics.naive_scale(sel[: p.fit_rows, 0], season)
     best: float | None = None
     results = (
-        parallel.run(_run_in_worker, tasks, jobs)
+        parallel.run(_run_in_worker, tasks, jobs, should_stop=should_stop)
         if jobs > 1 and len(tasks) > 1
         else ((k, _run(t, should_stop)) for k, t in enumerate(tasks))
     )
@@ -402,6 +402,8 @@ def select(
         close = getattr(results, "close", None)
         if close is not None:
             close()  # stops the pool without waiting for the rest
+    if stopped is None and should_stop is not None and should_stop():  # the pool stopped waiting for the rest
+        stopped = "interrupted"
     # the longest run from the first candidate that all finished (done or failed): a prefix of the order
     tried = 0
     while tried < len(tasks) and tried in outcomes and outcomes[tried].status in ("done", "failed"):

@@ -117,7 +117,7 @@ def fit_members(
             if on_member is not None:
                 on_member(len(results), len(member_tasks))
         return {k: results[k] for k in sorted(results)}
-    runs = parallel.run(fit_member, member_tasks, jobs)
+    runs = parallel.run(fit_member, member_tasks, jobs, should_stop=should_stop)
     try:
         for k, result in runs:
             results[k] = result
@@ -126,10 +126,9 @@ def fit_members(
             if should_stop is not None and should_stop():
                 break
     except BaseException as e:
-        # Ctrl-C from the terminal reaches the workers too (one process group): the members in
-        # training stop at once (KeyboardInterrupt, re-raised here from their futures) or the pool
-        # breaks. Asked to stop, that is no error: keep the members that finished. A
-        # KeyboardInterrupt of this process (a second Ctrl-C) still aborts.
+        # Workers never see Ctrl-C (parallel.run holds SIGINT back from them), but a SIGTERM to the
+        # whole process group kills them and breaks the pool. Asked to stop, that is no error: keep
+        # the members that finished. A KeyboardInterrupt of this process (a second Ctrl-C) still aborts.
         from_worker = type(e.__cause__).__name__ == "_RemoteTraceback"
         if should_stop is None or not should_stop() or (isinstance(e, KeyboardInterrupt) and not from_worker):
             raise

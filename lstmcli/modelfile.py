@@ -339,6 +339,7 @@ class DataInfo:
     timezone: str | None = None  # "UTC" or "-05:00": the zone of the dates, shown with forecast times
     session: dict | None = None  # intraday bars: periods.Session.to_dict()
     calendar: str | None = None  # --calendar XNYS: forecast dates are that exchange's sessions
+    sheet: str | None = None  # --sheet as given to train: --data reads that sheet of a workbook too
 
     @classmethod
     def from_dict(cls, d: dict) -> DataInfo:
@@ -361,6 +362,7 @@ class DataInfo:
             timezone=_text(d, "timezone", True) if "timezone" in d else None,
             session=_session(d),
             calendar=_text(d, "calendar", True) if "calendar" in d else None,
+            sheet=_text(d, "sheet", True) if "sheet" in d else None,
         )
 
     def to_dict(self) -> dict:
@@ -383,6 +385,7 @@ class DataInfo:
                 timezone=self.timezone,
                 session=self.session,
                 calendar=self.calendar,
+                sheet=self.sheet,
             ).items()
             if v is not None
         }

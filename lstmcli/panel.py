@@ -184,10 +184,12 @@ def _one_line(e: LstmError) -> str:
 Runner = Callable[[Callable, list, int], Iterable[tuple[int, object]]]
 
 
-def local_runner(fn: Callable, tasks: list, jobs: int) -> Iterable[tuple[int, object]]:
+def local_runner(
+    fn: Callable, tasks: list, jobs: int, should_stop: Callable[[], bool] | None = None
+) -> Iterable[tuple[int, object]]:
     from lstmcli import parallel
 
-    return parallel.run(fn, tasks, jobs)
+    return parallel.run(fn, tasks, jobs, should_stop=should_stop)
 
 
 class Panel:
@@ -313,7 +315,7 @@ class Panel:
         outcomes: list[FitOutcome | None] = [None] * len(tasks)
         fn = partial(fit_task, should_stop=should_stop) if jobs == 1 and runner is None else fit_task
         done = 0
-        results = (runner or local_runner)(fn, tasks, jobs)
+        results = local_runner(fn, tasks, jobs, should_stop) if runner is None else runner(fn, tasks, jobs)
         try:
             for k, outcome in results:
                 if should_stop is not None and should_stop():
@@ -325,6 +327,8 @@ class Panel:
                 done += 1
                 if on_done is not None:
                     on_done(outcome, done, len(tasks))
+            if should_stop is not None and should_stop() and done < len(tasks):  # the pool stopped waiting
+                self.interrupted = True
         except BaseException:
             if should_stop is not None and should_stop():  # a worker saw Ctrl-C too: keep what finished
                 self.interrupted = True

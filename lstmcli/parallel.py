@@ -13,7 +13,9 @@ process runs NumPy with ONE BLAS thread (`lstm` sets the same in its own process
 Workers start from a fresh interpreter (the "forkserver" method, with lstmcli preloaded),
 not a fork of a parent whose BLAS threads may already be running: forking a process with
 live OpenBLAS threads is how pools deadlock. A task's exception is re-raised in the parent
-when its result is reached; Ctrl-C stops the pool without waiting for unfinished tasks.
+when its result is reached. Workers ignore SIGINT: Ctrl-C (and SIGTERM, which
+reaches only the parent) is the parent's to hear, through `should_stop` or its own
+KeyboardInterrupt; the pool then ends without waiting for unfinished tasks.
 """
 
 from __future__ import annotations
@@ -77,38 +79,80 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def run(fn: Callable[[T], R], tasks: Iterable[T], jobs: int = 1) -> Iterator[tuple[int, R]]:
+def _ignore_sigint() -> None:
+    """Each worker's first act: Ctrl-C is the parent's to hear (it stops the pool and ends the workers)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start_forkserver(ctx: multiprocessing.context.BaseContext) -> None:
+    """Start the forkserver (if not yet running) with SIGINT ignored, so that it and every worker it forks ignore it.
+
+    An ignored signal stays ignored across fork and exec (a blocked one does not survive the
+    forkserver's start). Without this, a Ctrl-C while the forkserver was still importing NumPy
+    printed that child's traceback. The parent ignores SIGINT only for the fork+exec itself.
+    """
+    import signal
+    import threading
+
+    if ctx.get_start_method() != "forkserver" or threading.current_thread() is not threading.main_thread():
+        return
+    from multiprocessing import forkserver
+
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def run(
+    fn: Callable[[T], R],
+    tasks: Iterable[T],
+    jobs: int = 1,
+    should_stop: Callable[[], bool] | None = None,
+    poll: float = 0.1,
+) -> Iterator[tuple[int, R]]:
     """(index, fn(task)) for every task, yielded as each finishes; `jobs` worker processes.
 
     `jobs == 1` (or a single task) runs in this process, in order, with no pool to start.
     `fn` and the tasks must be picklable (a module-level function; arrays and dataclasses).
     A task that raises re-raises here when its turn comes; the pool is then shut down.
+    `should_stop()` (e.g. a Ctrl-C or SIGTERM flag) is asked every `poll` seconds while waiting
+    and between tasks: once true, the tasks finished so far have been yielded, the workers still
+    busy are terminated and the iteration ends (workers never see Ctrl-C themselves).
     """
     tasks = list(tasks)
     jobs = min(check_jobs(jobs), max(1, len(tasks)))
     if jobs == 1:
         for k, task in enumerate(tasks):
+            if should_stop is not None and should_stop():
+                return
             yield k, fn(task)
         return
-    with _one_blas_thread():
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
-        try:
-            pending: dict[Future, int] = {pool.submit(fn, task): k for k, task in enumerate(tasks)}
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    pool = None
+    pending: dict[Future, int] = {}
     try:
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        with _one_blas_thread():
+            ctx = _context()
+            _start_forkserver(ctx)
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_ignore_sigint)
+            pending = {pool.submit(fn, task): k for k, task in enumerate(tasks)}  # starts the workers
+        timeout = poll if should_stop is not None else None
+        while pending and not (should_stop is not None and should_stop()):
+            done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
             for future in sorted(done, key=pending.__getitem__):  # ties in task order
                 k = pending.pop(future)
                 yield k, future.result()
-    finally:  # normal end, a task's error, Ctrl-C or the caller stopping early: do not wait for the rest
-        workers = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=not pending, cancel_futures=True)
-        for process in workers if pending else ():  # Ctrl-C must not wait for a long fit to finish
-            if process.is_alive():
-                process.terminate()
+    finally:  # normal end, a task's error, a stop, Ctrl-C or the caller stopping early: do not wait for the rest
+        if pool is not None:
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            unfinished = bool(pending) and not all(f.done() for f in pending)
+            pool.shutdown(wait=not unfinished, cancel_futures=True)
+            for process in workers if unfinished else ():  # a stop must not wait for a long fit to finish
+                if process.is_alive():
+                    process.terminate()
 
 
 def map_ordered(fn: Callable[[T], R], tasks: Iterable[T], jobs: int = 1) -> list[R]:

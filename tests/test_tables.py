@@ -141,3 +141,53 @@ def test_cli_trains_on_a_workbook_sheet(tmp_path, run, monkeypatch):
     assert "200 rows" in r.stderr and "read sheet 'Prices' of 2" in r.stderr
     r = run("train", str(path), "--sheet", "Prises", "--epochs", "2", "-q")
     assert r.exit_code == 2 and "Error: --sheet Prises" in r.stderr and "Did you mean 'Prices'?" in r.stderr
+
+
+def test_predict_and_inspect_data_read_the_sheet_train_read(tmp_path, run, monkeypatch):
+    """--sheet is kept in the model file: predict/inspect --data on a newer workbook read that sheet unless told."""
+    pytest.importorskip("openpyxl")
+    import json
+
+    from lstmcli.forecast import Forecaster
+
+    monkeypatch.chdir(tmp_path)
+
+    def book(name: str, rows: int) -> str:
+        with pd.ExcelWriter(tmp_path / name) as w:
+            _frame(80, 7).to_excel(w, sheet_name="Other", index=False)
+            _frame(rows, 2).to_excel(w, sheet_name="Prices", index=False)
+        return str(tmp_path / name)
+
+    model = str(tmp_path / "m.npz")
+    r = run("train", book("old.xlsx", 200), "--sheet", "Prices", "--epochs", "2", "--hidden", "4", "--model", model)
+    assert r.exit_code == 0, r
+    assert Forecaster.load(model).info.data.sheet == "Prices"
+    newer = book("new.xlsx", 230)
+    same_csv = write_csv(tmp_path, _frame(230, 2).to_csv(index=False, date_format="%Y-%m-%d"), "new.csv")
+
+    def forecast(*args: str) -> list:
+        r = run("predict", "--model", model, "--days", "3", "--json", *args)
+        assert r.exit_code == 0, r
+        return json.loads(r.stdout)["forecast"]
+
+    prices = forecast("--data", newer, "--sheet", "Prices")
+    assert forecast("--data", newer) == prices  # the sheet train read, by default
+    assert forecast("--data", newer, "--sheet", "1") != prices  # another sheet when asked
+    from_csv = forecast("--data", str(same_csv))  # a CSV has no sheets: the stored one does not apply
+    assert np.allclose([row["forecast"] for row in from_csv], [row["forecast"] for row in prices])
+    args = ("inspect", "--model", model, "--step-trace", "--json", "--data", newer)
+    trace = [run(*args), run(*args, "--sheet", "Prices")]
+    assert trace[0].exit_code == 0 and json.loads(trace[0].stdout) == json.loads(trace[1].stdout), trace[0]
+    r = run("inspect", "--model", model, "--step-trace", "--data", newer, "--sheet", "Prises")
+    assert r.exit_code == 2 and "Error: --sheet Prises" in r.stderr, r
+    for verb in ("predict", "inspect"):
+        r = run(verb, "--model", model, "--sheet", "Prices")
+        assert r.exit_code == 2 and "--sheet picks the sheet of a --data workbook" in r.stderr, r
+
+
+def test_a_model_trained_without_sheet_keeps_none():
+    from lstmcli.modelfile import DataInfo
+
+    d = DataInfo("p.csv", None, 10, None, None, None, 8, None)
+    assert "sheet" not in d.to_dict() and DataInfo.from_dict(d.to_dict()).sheet is None
+    assert DataInfo.from_dict(d.to_dict() | {"sheet": "Prices"}).sheet == "Prices"

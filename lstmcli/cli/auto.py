@@ -114,7 +114,7 @@ def fit(series, config, how: dict, pinned: dict, budget, days, jobs, stop, bar, 
             f"nothing was written{' (' + user_text(path) + ' is untouched)' if path.exists() else ''}.[/]",
             soft_wrap=True,
         )
-        raise typer.Exit(130) from None
+        raise SystemExit(130) from None  # not typer.Exit(130): main would add "Interrupted."
     sel = forecaster.info.selection
     if sel.stopped == "interrupted":
         stderr().print(

@@ -209,16 +209,16 @@ def read_series(
     return series
 
 
-def read_data(data_csv: str, columns: list[str], info=None, series: str | None = None):
+def read_data(data_csv: str, columns: list[str], info=None, sheet: str | None = None, series: str | None = None):
     """--data: a newer CSV with the model's columns (the first forecast, the rest features).
 
-    `info` (a modelfile.DataInfo) says how train read its file: the same series, id column
-    and date reading are used here, so a user need not repeat those options; `series`
-    (--series) picks another series of a file of several. Data of another
-    frequency than the model's (weekly prices for a daily model) is refused: its forecast
-    would be dated and calibrated as the model's steps.
+    `info` (a modelfile.DataInfo) says how train read its file: the same series, id column,
+    date reading and (for a workbook) sheet are used here, so a user need not repeat those
+    options; `sheet` (--sheet) picks another sheet of a workbook, `series` (--series) another
+    series of a file of several. Data of another frequency than the model's (weekly prices for
+    a daily model) is refused: its forecast would be dated and calibrated as the model's steps.
     """
-    series = _read_data(data_csv, columns, info, series)
+    series = _read_data(data_csv, columns, info, _data_sheet(data_csv, info, sheet), series)
     if info is not None and info.frequency is not None and series.frequency not in (None, info.frequency):
         from lstmcli.errors import DataError
         from lstmcli.periods import FREQUENCY_NAMES
@@ -251,13 +251,27 @@ def scale_note(model_info, values) -> None:
     )
 
 
-def _read_data(data_csv: str, columns: list[str], info=None, series: str | None = None):
+def _data_sheet(data_csv: str, info, sheet: str | None) -> str | None:
+    """--sheet if given; else the sheet train read, when the --data file is a workbook too (a CSV has none)."""
+    stored = getattr(info, "sheet", None)
+    if sheet is not None or stored is None or data_csv == "-":
+        return sheet
+    from lstmcli.tables import XLSX_MAGIC
+
+    try:
+        with open(data_csv, "rb") as f:
+            return stored if f.read(len(XLSX_MAGIC)) == XLSX_MAGIC else None
+    except OSError:  # missing or unreadable: read_prices says so in its own words
+        return None
+
+
+def _read_data(data_csv: str, columns: list[str], info=None, sheet: str | None = None, series: str | None = None):
     from lstmcli.errors import DataError
 
     if series is not None or info is None or info.series is None:  # `series`: --series picks one of a file
         how = reading(series, *(() if info is None else (info.id_column, info.dayfirst, info.date_format)))
-        return read_series(data_csv, column=columns[0], features=columns[1:], **how)
-    how = reading(info.series, info.id_column, info.dayfirst, info.date_format)
+        return read_series(data_csv, column=columns[0], features=columns[1:], sheet=sheet, **how)
+    how = reading(info.series, info.id_column, info.dayfirst, info.date_format) | {"sheet": sheet}
     try:
         series = read_series(data_csv, column=columns[0], features=columns[1:], quiet=True, **how)
     except DataError as first:  # e.g. a newer file of the one series, without the Ticker column
@@ -334,7 +348,10 @@ class ProgressBar:
 
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
-            self.bar.update(self.task, total=self.bar.tasks[0].completed)  # a bar stopped early ends full
+            if not self.bar.tasks[0].completed:  # an error or a stop before anything was done: no empty "0/0" bar
+                self.bar.remove_task(self.task)
+            else:
+                self.bar.update(self.task, total=self.bar.tasks[0].completed)  # a bar stopped early ends full
             self.bar.stop()
 
 

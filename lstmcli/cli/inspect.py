@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from lstmcli.cli.common import ModelOpt, SeriesOpt, model_path, read_data, split_names, stdout
+from lstmcli.cli.common import ModelOpt, SeriesOpt, SheetOpt, model_path, read_data, split_names, stdout
 from lstmcli.errors import LstmError, OptionError
 
 #: defaults that keep a 32-unit model readable at 80-100 columns
@@ -154,6 +154,7 @@ def inspect(
         ),
     ] = None,
     series_name: SeriesOpt = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """Look inside a trained model: a summary, its weights, or every gate of every step.
 
@@ -179,6 +180,8 @@ def inspect(
         series_name = None
     _SERIES.set(series_name)
     trace_opts = any(v is not None for v in (data_csv, date, at, top, steps, explain, member))
+    if sheet is not None and data_csv is None:
+        raise OptionError("--sheet picks the sheet of a --data workbook", hint="give --data FILE.xlsx, or drop --sheet")
     if example + weights + step_trace > 1:
         raise OptionError(
             "--example, --weights and --step-trace each show something different", hint="give one of them"
@@ -203,7 +206,7 @@ def inspect(
         _weights(model, layer, units, json_out)
         return
     if step_trace or trace_opts or layer is not None or units is not None:
-        _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out, member)
+        _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out, member, sheet)
         return
     if series_name is None and is_panel_file(model_path(model)):
         from lstmcli.cli import panel as panel_cli
@@ -293,7 +296,9 @@ def _weights(model, layer: int | None, units: str | None, json_out: bool) -> Non
     out.print(render.head_weights_text(fc.params))
 
 
-def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out, member=None) -> None:
+def _step_trace(
+    model, data_csv, date, at, layer, units, top, steps, explain, json_out, member=None, sheet=None
+) -> None:
     path, fc = _load(model)
     ensemble = fc.info.ensemble
     which = 0 if member is None else member
@@ -303,7 +308,7 @@ def _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, js
     values = dates_ = None
     source = None
     if data_csv is not None:
-        series = read_data(data_csv, list(fc.info.columns), fc.info.data, series=_DATA_SERIES.get())
+        series = read_data(data_csv, list(fc.info.columns), fc.info.data, sheet, series=_DATA_SERIES.get())
         values, dates_, source = series.values, series.dates, series.source
     t = _trace.trace(fc, values, dates_, at=at, date=date, source=source)
     n_layers = len(t.record.layers)

@@ -195,10 +195,15 @@ def train(
         else:
             panel.fit_tasks(tasks, jobs=jobs, runner=runner, on_done=on_done, should_stop=stop)
     skips.close("lstm inspect lists them all with the reasons" if panel.members else "none could train")
+    if not panel.members and panel.interrupted:  # the user's stop, not an error: one line, exit 130 (143: SIGTERM)
+        err.print(
+            f"[yellow]Stopped by {stop.requested} before any of the {len(tasks):,} series finished; "
+            "nothing was written.[/]"
+        )
+        raise SystemExit(143 if stop.requested == "SIGTERM" else 130)
     if not panel.members:
-        what = "was stopped before any series finished" if panel.interrupted else "could be trained"
         raise DataError(
-            f"none of the {len(tasks):,} series {what}; no model was saved"
+            f"none of the {len(tasks):,} series could be trained; no model was saved"
             + (f" (first: {panel.skipped[next(iter(panel.skipped))]})" if panel.skipped else ""),
             hint="the lines above say why for each series; give longer series or a smaller --window",
         )

@@ -12,6 +12,7 @@ from lstmcli.cli.common import (
     ModelOpt,
     PlotOpt,
     SeriesOpt,
+    SheetOpt,
     check_one_stdout,
     check_plot,
     model_path,
@@ -60,6 +61,7 @@ def predict(
             show_default=False,
         ),
     ] = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """Forecast the next days from the saved model, as a dated table (and a chart).
 
@@ -80,12 +82,17 @@ def predict(
 
     check_one_stdout(json_out, output)
     check_plot(plot)
+    if sheet is not None and data_csv is None:
+        from lstmcli.errors import OptionError
+
+        raise OptionError("--sheet picks the sheet of a --data workbook", hint="give --data FILE.xlsx, or drop --sheet")
     path = model_path(model)
     from lstmcli.panel import is_panel_file
 
     if is_panel_file(path):  # one model per series: every series (or --series), grouped by series
         from lstmcli.cli import panel as panel_cli
 
+        panel_cli.refuse_single_series_options(**{"--sheet": sheet})
         return panel_cli.predict(
             path,
             days=days,
@@ -106,7 +113,7 @@ def predict(
     fc_model = Forecaster.load(path)
     values = dates_ = None
     if data_csv is not None:
-        series = read_data(data_csv, list(fc_model.info.columns), fc_model.info.data, series=series_name)
+        series = read_data(data_csv, list(fc_model.info.columns), fc_model.info.data, sheet, series=series_name)
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None)
     if len(levels) > 1 and fc.interval is not None:

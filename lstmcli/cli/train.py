@@ -28,7 +28,7 @@ from lstmcli.cli.common import (
     stderr,
     stdout,
 )
-from lstmcli.errors import LstmError
+from lstmcli.errors import LstmError, TrainingError
 
 
 def train(
@@ -206,6 +206,7 @@ def train(
 
         calendar = check_calendar(calendar)
     how = reading(series_name, id_column, dayfirst, date_format)
+    how_read = how | {"calendar": calendar, "sheet": sheet}  # what the model file keeps of how the file was read
     from lstmcli.cli import panel as panel_cli
     from lstmcli.data import SeveralSeriesError
 
@@ -285,19 +286,24 @@ def train(
 
         if auto:
             pinned = cli_auto.restriction(ctx, target=target, window=window, hidden=hidden)
-            forecaster = cli_auto.fit(
-                series, config, how | {"calendar": calendar}, pinned, budget, days, jobs, stop, bar, path, ensemble
-            )
+            forecaster = cli_auto.fit(series, config, how_read, pinned, budget, days, jobs, stop, bar, path, ensemble)
         else:
-            forecaster.fit(
-                series,
-                frequency=series.frequency,
-                source=series.source,
-                on_epoch=None if quiet else on_epoch,
-                should_stop=stop,
-                reading=how | {"calendar": calendar},
-                on_member=lambda done, total: bar.update(done),
-            )
+            try:
+                forecaster.fit(
+                    series,
+                    frequency=series.frequency,
+                    source=series.source,
+                    on_epoch=None if quiet else on_epoch,
+                    should_stop=stop,
+                    reading=how_read,
+                    on_member=lambda done, total: bar.update(done),
+                )
+            except TrainingError:
+                if not (ensemble > 1 and stop()):
+                    raise
+                forecaster = None  # stopped before any member finished: said once the bar is gone
+    if forecaster is None:
+        _stopped_before_any_member(err, stop.requested, ensemble, path)
     saved = forecaster.save(path)
     if ensemble > 1 and forecaster.result.interrupted:
         kept = len(forecaster.info.ensemble.seeds)
@@ -344,3 +350,20 @@ def train(
         hint_days = min(hint_days, forecaster.horizon)
     where = "" if model is None else f" --model {user_text(path)}"
     err.print(f"Next: lstm predict --days {hint_days}{where}", style="dim")
+
+
+def _stopped_before_any_member(err, signal_name: str | None, ensemble: int, path) -> None:
+    """Ctrl-C (or SIGTERM) before any ensemble member finished: the user's stop, not an error.
+
+    One line and exit 130 (143 for SIGTERM), as a stop anywhere else; nothing is written.
+    SystemExit, not typer.Exit(130), which main would take for Typer's Ctrl-C and add "Interrupted.".
+    """
+    from lstmcli.render.common import user_text
+
+    untouched = f" ({user_text(path)} is untouched)" if path.exists() else ""
+    err.print(
+        f"[yellow]Stopped by {signal_name or 'a stop request'} before any of the {ensemble} ensemble members "
+        f"finished; nothing was written{untouched}.[/]",
+        soft_wrap=True,
+    )
+    raise SystemExit(143 if signal_name == "SIGTERM" else 130)
