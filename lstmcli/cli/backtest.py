@@ -14,10 +14,13 @@ import typer
 from lstmcli.cli.auto import AutoOpt, BudgetOpt
 from lstmcli.cli.common import (
     STDOUT,
+    ColumnsOpt,
+    DaskOpt,
     DateFormatOpt,
     DayfirstOpt,
     IdColumnOpt,
     JobsOpt,
+    MoreFilesArg,
     PlotOpt,
     ProgressBar,
     SeasonOpt,
@@ -129,21 +132,9 @@ def backtest(
     ensemble: Annotated[
         int, typer.Option(help="Fit ensembles of N networks (as lstm train --ensemble N) and forecast their median.")
     ] = 1,
-    more: Annotated[
-        list[str] | None,
-        typer.Argument(metavar="[MORE.CSV]...", help="More files: one series per file (a panel).", show_default=False),
-    ] = None,
-    columns: Annotated[
-        str | None,
-        typer.Option(help="Wide file: one series per column, e.g. AAPL,MSFT, or all (a panel).", show_default=False),
-    ] = None,
-    dask: Annotated[
-        str | None,
-        typer.Option(
-            help="Backtest a panel's series on this Dask scheduler. \\[default: $LSTM_DASK_SCHEDULER]",
-            show_default=False,
-        ),
-    ] = None,
+    more: MoreFilesArg = None,
+    columns: ColumnsOpt = None,
+    dask: DaskOpt = None,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 

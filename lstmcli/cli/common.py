@@ -108,6 +108,22 @@ SeasonOpt = Annotated[
         "part's autocorrelation confirms it; none on business days), none, or a number >= 2 such as 12.",
     ),
 ]
+MoreFilesArg = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="[MORE.CSV]...", help="More files: one series per file (a panel).", show_default=False),
+]
+ColumnsOpt = Annotated[
+    str | None,
+    typer.Option(help="Wide file: one series per column, e.g. AAPL,MSFT, or all (a panel).", show_default=False),
+]
+DaskOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Run a panel's series as tasks on this Dask scheduler, e.g. tcp://host:8786. "
+        "\\[default: $LSTM_DASK_SCHEDULER]",
+        show_default=False,
+    ),
+]
 JobsOpt = Annotated[
     int | None,
     typer.Option(

@@ -9,6 +9,7 @@ import typer
 
 from lstmcli.cli.common import (
     STDOUT,
+    DaskOpt,
     ModelOpt,
     PlotOpt,
     SeriesOpt,
@@ -54,13 +55,7 @@ def predict(
     ] = True,
     plot: PlotOpt = None,
     series_name: SeriesOpt = None,
-    dask: Annotated[
-        str | None,
-        typer.Option(
-            help="Forecast a panel's series on this Dask scheduler. \\[default: $LSTM_DASK_SCHEDULER]",
-            show_default=False,
-        ),
-    ] = None,
+    dask: DaskOpt = None,
     sheet: SheetOpt = None,
 ) -> None:
     """Forecast the next days from the saved model, as a dated table (and a chart).

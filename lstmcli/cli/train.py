@@ -9,11 +9,14 @@ import typer
 from lstmcli.cli.auto import AutoOpt, BudgetOpt
 from lstmcli.cli.common import (
     CalendarOpt,
+    ColumnsOpt,
+    DaskOpt,
     DateFormatOpt,
     DayfirstOpt,
     IdColumnOpt,
     JobsOpt,
     ModelOpt,
+    MoreFilesArg,
     ProgressBar,
     SeasonOpt,
     SeriesOpt,
@@ -119,21 +122,9 @@ def train(
             "ensemble's own validation errors. 1: a single network.",
         ),
     ] = 1,
-    more: Annotated[
-        list[str] | None,
-        typer.Argument(metavar="[MORE.CSV]...", help="More files: one series per file (a panel).", show_default=False),
-    ] = None,
-    columns: Annotated[
-        str | None,
-        typer.Option(help="Wide file: one series per column, e.g. AAPL,MSFT, or all (a panel).", show_default=False),
-    ] = None,
-    dask: Annotated[
-        str | None,
-        typer.Option(
-            help="Fit a panel's series on this Dask scheduler, e.g. tcp://host:8786. \\[default: $LSTM_DASK_SCHEDULER]",
-            show_default=False,
-        ),
-    ] = None,
+    more: MoreFilesArg = None,
+    columns: ColumnsOpt = None,
+    dask: DaskOpt = None,
     global_model: Annotated[
         bool,
         typer.Option(
