@@ -105,14 +105,21 @@ def _param_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
 
 def save(path: str | Path, params: dict[str, np.ndarray], meta: dict) -> Path:
     """Write params and meta to `path` atomically (see files.write_atomically); return the path."""
+    return write_npz(path, params, {**meta, "format_version": FORMAT_VERSION}, indent=1)
+
+
+def write_npz(path: str | Path, arrays: dict[str, np.ndarray], meta: dict, indent: int | None = None) -> Path:
+    """`arrays` and `meta` (as UTF-8 JSON under META_KEY) in one .npz at `path`, atomically; return the path.
+
+    The one writer of model files, single-series (`save`) and panel (`panel.Panel.save`) alike.
+    """
     path = Path(path)
-    meta = {**meta, "format_version": FORMAT_VERSION}
-    blob = np.frombuffer(json.dumps(meta, indent=1, sort_keys=True).encode(), dtype=np.uint8)
+    blob = np.frombuffer(json.dumps(meta, indent=indent, sort_keys=True).encode(), dtype=np.uint8)
     if path.is_dir():
         raise ModelFileError(f"{path} is a directory", hint="give --model a file name such as lstm-model.npz")
     return write_atomically(
         path,
-        lambda f: np.savez(f, **params, **{META_KEY: blob}),
+        lambda f: np.savez(f, **arrays, **{META_KEY: blob}),
         prefix=f"cannot save the model to {path}",
         option="--model",
         noun="model",

@@ -512,27 +512,14 @@ class Panel:
 
     def save(self, path: str | Path) -> Path:
         """One `.npz` for the whole panel, written atomically (files.write_atomically)."""
-        from lstmcli.files import write_atomically
-
         if not self.members:
             raise OptionError("nothing to save: no series was trained")
-        path = Path(path)
-        if path.is_dir():
-            raise ModelFileError(f"{path} is a directory", hint="give --model a file name such as lstm-model.npz")
         meta = self.to_meta()
         arrays = {}
         for entry, f in zip(meta["panel"]["series"], self.members.values(), strict=True):
             every = modelfile.join_members(f.members or [f.params])  # an ensemble: member k under "member{k}/"
             arrays.update({entry["prefix"] + name: a for name, a in every.items()})  # a shared prefix: once
-        blob = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
-        return write_atomically(
-            path,
-            lambda fh: np.savez(fh, **arrays, **{META_KEY: blob}),
-            prefix=f"cannot save the model to {path}",
-            option="--model",
-            noun="model",
-            error=ModelFileError,
-        )
+        return modelfile.write_npz(path, arrays, meta)
 
     @classmethod
     def load(cls, path: str | Path) -> Panel:
