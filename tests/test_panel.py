@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import random_walk, run_exe
+from conftest import SAMPLE, random_walk, run_exe
 
 from lstmcli import panel_data
 from lstmcli.errors import DataError, ModelFileError
@@ -377,3 +377,18 @@ def test_train_with_an_unknown_series_suggests_the_nearest_and_writes_nothing(ru
     r = run("train", str(write(tmp_path, long_text())), "--series", "AAPL,MSFTT", "--model", str(model), *FAST)
     assert r.exit_code == 2 and "no series 'MSFTT'" in r.stderr and "Did you mean 'MSFT'" in r.stderr, r
     assert not model.exists()
+
+
+def test_panel_tables_cut_no_number_at_80_columns(tmp_path, run, monkeypatch):
+    """A cut number ('2,5…', '0.…') is a wrong number: at 80 columns names fold, numbers stay whole."""
+    monkeypatch.setenv("COLUMNS", "80")
+    files = [str(SAMPLE / f) for f in ("daily_stock.csv", "monthly_seasonal.csv", "trend_smooth.csv")]
+    model = str(tmp_path / "p.npz")
+    r = run("train", *files, "--model", model, "--epochs", "2", "-q")
+    assert r.exit_code == 0, r
+    shown = run("inspect", "--model", model)
+    assert shown.exit_code == 0, shown
+    for out in (r.stdout, shown.stdout):
+        assert "…" not in out and "2,570" in out
+        rows = [line for line in out.splitlines() if line.startswith("  ")]  # the tables (sentences soft-wrap)
+        assert rows and max(len(line) for line in rows) <= 80

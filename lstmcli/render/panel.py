@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from rich import box
 from rich.table import Table
 
 from lstmcli.render.common import format_date, price, user_text
@@ -19,21 +20,43 @@ def _num(v: float | None, fmt: str = "{:.3f}") -> str:
     return "-" if v is None or not math.isfinite(v) else fmt.format(v)
 
 
+def _fit(name: str) -> dict:
+    """Numbers and dates are never cut (a cut number is a wrong number); names fold instead, at 80 columns too.
+
+    Headers of two words go on two lines ("naive\\nMAE"), so a header never widens a column of numbers.
+    """
+    if name in ("series", "model"):
+        return {"overflow": "fold", "min_width": 8, "ratio": 1}
+    return {"no_wrap": True}
+
+
+def _model(info) -> str:
+    """`log-return, w30` (and `, season 12`): what each series' model learns; lstm inspect --series has the rest."""
+    season = f", season {info.season.length}" if getattr(info, "season", None) is not None else ""
+    return f"{info.target}, w{info.config.window}{season}"
+
+
+def _header(name: str) -> str:
+    return name.replace(" / ", " /\n").replace("naive MAE", "naive\nMAE")
+
+
 def training_table(panel, rows: dict[str, int] | None = None) -> Table:
     """One row per trained series: rows, window, target, epochs, one-step validation MAE vs naive."""
-    table = Table(title="Trained series (one-step forecasts on each series' validation part)", title_justify="left")
+    table = Table(
+        title="Trained series (one-step forecasts on each series' validation part)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,  # no vertical rules: a row of numbers fits 80 columns
+    )
     for name, justify in (
         ("series", "left"),
         ("rows", "right"),
-        ("target", "left"),
-        ("window", "right"),
-        ("epochs", "right"),
+        ("model", "left"),
         ("MAE", "right"),
         ("naive MAE", "right"),
         ("MAE / naive", "right"),
         ("MASE", "right"),
     ):
-        table.add_column(name, justify=justify, no_wrap=name in ("series", "first", "last", "target"))
+        table.add_column(_header(name), justify=justify, **_fit(name))
     items = list(panel.members.items())
     for sid, f in items[:MAX_ROWS]:
         info = f.info
@@ -42,9 +65,7 @@ def training_table(panel, rows: dict[str, int] | None = None) -> Table:
         table.add_row(
             user_text(sid),
             f"{info.data.rows:,}",
-            str(info.target),
-            str(info.config.window),
-            f"{info.training.best_epoch}/{info.training.epochs_run}",
+            _model(info),
             price(v.model.mae),
             price(v.naive.mae),
             _num(rel, "{:.2f}"),
@@ -77,7 +98,7 @@ def forecast_table(forecasts: dict, days: int) -> Table:
     table = Table(title=f"Forecast, next {days} steps, per series", title_justify="left")
     any_bounds = any(fc.lower is not None for fc in forecasts.values())
     for name, justify in (("series", "left"), ("step", "right"), ("date", "left"), ("forecast", "right")):
-        table.add_column(name, justify=justify, no_wrap=name in ("series", "first", "last", "target"))
+        table.add_column(_header(name), justify=justify, **_fit(name))
     if any_bounds:
         label = next(fc.interval for fc in forecasts.values() if fc.lower is not None)
         table.add_column(f"{label:.0%} interval", justify="right")
@@ -115,6 +136,7 @@ def forecast_rows(forecasts: dict) -> list[dict]:
 def series_list(panel, path: str) -> Table:
     """`lstm inspect` of a panel: every series with its rows, dates and validation scores."""
     table = Table(
+        box=box.SIMPLE_HEAD,
         title=f"Panel model {user_text(path)}: {len(panel.members):,} series"
         + (f", {len(panel.skipped):,} skipped" if panel.skipped else ""),
         title_justify="left",
@@ -122,30 +144,26 @@ def series_list(panel, path: str) -> Table:
     for name, justify in (
         ("series", "left"),
         ("rows", "right"),
-        ("first", "left"),
-        ("last", "left"),
-        ("target", "left"),
-        ("window", "right"),
+        ("last date", "left"),
+        ("model", "left"),
         ("MAE", "right"),
         ("naive MAE", "right"),
         ("MASE", "right"),
     ):
-        table.add_column(name, justify=justify, no_wrap=name in ("series", "first", "last", "target"))
+        table.add_column(_header(name), justify=justify, **_fit(name))
     for sid, f in panel.members.items():
         d, v = f.info.data, f.info.validation
         table.add_row(
             user_text(sid),
             f"{d.rows:,}",
-            user_text(d.first_date or "-"),
-            user_text(d.last_date or "-"),
-            str(f.info.target),
-            str(f.info.config.window),
+            user_text((d.last_date or "-")[:10]),  # the day; the span and times of day: lstm inspect --series
+            _model(f.info),
             price(v.model.mae),
             price(v.naive.mae),
             _num(v.model.mase),
         )
     for sid, why in panel.skipped.items():
-        table.add_row(user_text(sid), "", "", "", f"skipped: {user_text(why)}", "", "", "", "")
+        table.add_row(user_text(sid), "", "", f"skipped: {user_text(why)}", "", "", "")
     return table
 
 
