@@ -272,6 +272,43 @@ class BacktestResult:
         m = self.scores[model]["per_step"]["mase"]
         return [100 * (1 - x / y) if y > 0 else float("nan") for x, y in zip(m, b, strict=True)]
 
+    def chance(self, model: str = "lstm", baseline: str | None = None) -> tuple[float | None, int]:
+        """(t, n): is the model's MAE difference from the baseline more than chance?
+
+        d_o = the model's mean absolute error over steps 1..days from origin o minus the
+        baseline's; t = mean(d) / (sd(d) / sqrt(n)), on origins taken far enough apart that
+        their forecast windows do not overlap (overlapping windows share errors, which would
+        make t look larger than it is). t < 0: the model's errors are smaller. None when
+        fewer than 3 such origins exist or every difference is the same.
+        """
+        baseline = baseline or self.reference
+        days = self.actual.shape[1]
+        apart = math.ceil(days / self.spec.every)  # origins `every` steps apart: every k-th starts a fresh window
+        actual = self.actual[::apart]  # (n, days)
+        d = np.abs(self.forecasts[model][::apart] - actual).mean(axis=1) - np.abs(
+            self.forecasts[baseline][::apart] - actual
+        ).mean(axis=1)  # (n,)
+        n = len(d)
+        sd = float(np.std(d, ddof=1)) if n >= 3 else 0.0
+        if n < 3 or not sd > 0:
+            return None, n
+        return float(np.mean(d)) / (sd / math.sqrt(n)), n
+
+    def chance_sentence(self, model: str = "lstm", baseline: str | None = None) -> str:
+        """One sentence on the t statistic of `chance`, in words a reader can act on."""
+        baseline = baseline or self.reference
+        t, n = self.chance(model, baseline)
+        name, base = LABELS[model], LABELS[baseline]
+        if t is None:
+            return f"Too few separate forecast windows ({n}) to tell whether {name} and {base} differ beyond chance."
+        if abs(t) >= 2:
+            better = name if t < 0 else base
+            return f"Over {n} separate forecast windows {better}'s lower error is unlikely to be chance (t = {t:+.1f})."
+        return (
+            f"Over {n} separate forecast windows the difference between {name} and {base} could be chance "
+            f"(t = {t:+.1f}; |t| < 2): more data or a longer test window would tell."
+        )
+
     def verdict(self, model: str = "lstm", baseline: str | None = None) -> tuple[Verdict, str]:
         """(kind, sentence): does the model beat the baseline, at the first and at the last step?"""
         baseline = baseline or self.reference
@@ -363,6 +400,7 @@ class BacktestResult:
                 if self.coverage is not None
                 else None,
                 "verdict": self.verdict()[1],
+                "chance": dict(zip(("t", "separate_windows"), self.chance(), strict=True)),
                 "verdict_vs_naive": self.verdict(baseline="naive")[1] if self.reference != "naive" else None,
             }
         )

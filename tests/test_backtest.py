@@ -387,3 +387,20 @@ def test_an_interval_wider_than_backtest_can_calibrate_is_refused(tmp_path, run,
     assert r.exit_code == 2, r
     assert "--interval 0.99 is wider than lstm can calibrate (at most 0.95)" in r.stderr, r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_chance_uses_separate_forecast_windows():
+    """t of the per-origin MAE difference, on origins whose windows do not overlap (every `days`-th)."""
+    r = run_backtest(random_walk(300), TINY, "log-return", BacktestSpec(days=5, test_fraction=0.3), frequency="B")
+    t, n = r.chance()
+    a = r.actual[::5]
+    d = np.abs(r.forecasts["lstm"][::5] - a).mean(axis=1) - np.abs(r.forecasts["naive"][::5] - a).mean(axis=1)
+    assert n == len(d) == math.ceil(len(r.origins) / 5)
+    assert t == pytest.approx(d.mean() / (d.std(ddof=1) / math.sqrt(n)))
+    r.forecasts["lstm"] = r.actual.copy()  # a perfect model: far beyond chance
+    assert "unlikely to be chance" in r.chance_sentence() and r.chance()[0] < -2
+    r.forecasts["lstm"] = r.forecasts["naive"] + 1e-9 * np.random.default_rng(0).normal(size=r.actual.shape)
+    assert "could be chance" in r.chance_sentence()
+    short = run_backtest(random_walk(60), TINY, "log-return", BacktestSpec(days=5, test_fraction=0.2), frequency="B")
+    assert short.chance()[0] is None and short.chance_sentence().startswith("Too few separate forecast windows")
+    assert set(short.to_dict()["chance"]) == {"t", "separate_windows"}

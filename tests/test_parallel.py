@@ -125,8 +125,12 @@ def test_ctrl_c_while_the_workers_start_is_one_line(lstm_exe, tmp_path):
         finally:
             proc.kill()
         text = err.decode()
-        assert proc.returncode == 130, text
         assert "Traceback" not in text and "Process " not in text, text
+        if proc.returncode == 0:  # a fast machine: a member had finished, and is kept (the message says so)
+            assert "Stopped by SIGINT after" in text and "kept" in text, text
+            (tmp_path / "m.npz").unlink()
+            continue
+        assert proc.returncode == 130, text
         assert "Interrupted." in text or "Stopped by SIGINT before any of the 4 ensemble members" in text, text
         assert not (tmp_path / "m.npz").exists()
 

@@ -303,6 +303,7 @@ def backtest(
     out.print(render.summary_table(result))
     out.print(render.horizon_table(result))
     out.print(render.verdict_line(result), soft_wrap=True)
+    out.print(user_text(result.chance_sentence()), soft_wrap=True, style="dim")
     if result.reference != "naive":
         out.print(render.verdict_line(result, baseline="naive"), soft_wrap=True)
     if result.coverage is not None:
