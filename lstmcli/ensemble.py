@@ -63,8 +63,8 @@ class MemberTask:
     direct: bool
 
 
-def fit_member(task: MemberTask) -> TrainResult:
-    """Train one member (run in a worker process, or in this one with --jobs 1)."""
+def fit_member(task: MemberTask, should_stop: Callable[[], bool] | None = None) -> TrainResult:
+    """Train one member (run in a worker process, or in this one with --jobs 1, hearing `should_stop`)."""
     return train(
         task.series,
         task.train_targets,
@@ -72,6 +72,7 @@ def fit_member(task: MemberTask) -> TrainResult:
         task.config,
         outputs=task.outputs,
         direct=task.direct,
+        should_stop=should_stop,
     )
 
 
@@ -102,15 +103,7 @@ def fit_members(
         for k, task in enumerate(member_tasks):
             if should_stop is not None and should_stop():
                 break
-            result = train(
-                task.series,
-                task.train_targets,
-                task.val_targets,
-                task.config,
-                outputs=task.outputs,
-                direct=task.direct,
-                should_stop=should_stop,
-            )
+            result = fit_member(task, should_stop)
             if result.interrupted:
                 break
             results[k] = result
