@@ -171,7 +171,7 @@ def recursive_forecast(
         if season is not None and season.phase_inputs:
             new = np.concatenate([new, seasons.phase_columns(last_phase + d + 1, season.length)[:, None]], axis=-1)
         x = np.concatenate([x[:, 1:], new.astype(dtype)], axis=1)  # (B, W, F + E)
-    if season is not None and season.adjust is not None:
+    if season is not None:
         out[:, :, 0] = season.reseasoned(out[:, :, 0], last_phase[:, None] + 1 + np.arange(days)[None, :])
     return out
 
@@ -206,7 +206,7 @@ def direct_forecast(
     for d in range(days):
         last = next_price(last, z[:, d : d + 1], kind)  # (B, 1)
         out[:, d] = last
-    if season is not None and season.adjust is not None:
+    if season is not None:
         out[:, :, 0] = season.reseasoned(out[:, :, 0], last_phase[:, None] + 1 + np.arange(days)[None, :])
     return out
 
