@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import signal
-import time
 
 import pytest
 from conftest import SAMPLE, run_exe
@@ -112,25 +111,16 @@ def test_counts_take_their_plural(run, tmp_path, monkeypatch):
 
 
 def test_sigterm_twice_during_training_says_terminated(tmp_path, lstm_exe):
-    from test_faults import _long_training_over_a_previous_model, _stop
+    from test_faults import _signal_twice
 
-    proc, err, before = _long_training_over_a_previous_model(tmp_path, lstm_exe)
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGTERM)
-    time.sleep(0.05)
-    _, _, rest = _stop(proc, signal.SIGTERM)
-    err += rest
+    proc, _, err, before = _signal_twice(tmp_path, lstm_exe, signal.SIGTERM)
     assert proc.returncode == 143 and err.strip().endswith(b"Terminated."), err
     assert b"Interrupted" not in err and b"Traceback" not in err
     assert (tmp_path / "m.npz").read_bytes() == before
 
 
 def test_sigint_twice_still_says_interrupted(tmp_path, lstm_exe):
-    from test_faults import _long_training_over_a_previous_model, _stop
+    from test_faults import _signal_twice
 
-    proc, err, _ = _long_training_over_a_previous_model(tmp_path, lstm_exe)
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
-    time.sleep(0.05)
-    _, _, rest = _stop(proc, signal.SIGINT)
-    assert proc.returncode == 130 and (err + rest).strip().endswith(b"Interrupted.")
+    proc, _, err, _ = _signal_twice(tmp_path, lstm_exe, signal.SIGINT)
+    assert proc.returncode == 130 and err.strip().endswith(b"Interrupted.")

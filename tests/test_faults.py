@@ -159,14 +159,19 @@ def test_signal_in_the_first_epoch_leaves_a_loadable_model(tmp_path, lstm_exe):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["long.csv", "m.npz", "p.csv"]
 
 
-def test_second_ctrl_c_aborts_without_saving(tmp_path, lstm_exe):
-    """Ctrl-C twice: stop now, keep the previous model as it was, exit 130."""
+def _signal_twice(tmp_path, lstm_exe, sig):
+    """A long training over a previous model, sent `sig` twice: (process, seconds to stop, stderr, previous bytes)."""
     proc, err, before = _long_training_over_a_previous_model(tmp_path, lstm_exe)
     time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     time.sleep(0.05)
-    seconds, _, rest = _stop(proc, signal.SIGINT)
-    err += rest
+    seconds, _, rest = _stop(proc, sig)
+    return proc, seconds, err + rest, before
+
+
+def test_second_ctrl_c_aborts_without_saving(tmp_path, lstm_exe):
+    """Ctrl-C twice: stop now, keep the previous model as it was, exit 130."""
+    proc, seconds, err, before = _signal_twice(tmp_path, lstm_exe, signal.SIGINT)
     assert proc.returncode == 130 and err.strip().endswith(b"Interrupted."), err
     assert b"Stopped by" not in err and b"Error" not in err and b"Traceback" not in err, err
     assert seconds < 3
