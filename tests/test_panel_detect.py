@@ -30,6 +30,16 @@ def two_tickers_apart() -> str:
     return "Date,Label,Close\n" + "".join(f"{d.date()},{t},{v}\n" for d, t, v in a + b)
 
 
+def _single_series_model(tmp_path, run, start: str, cycle: int):
+    """A one-series model trained on 60 business days from `start` (price 100 + day % cycle): path."""
+    one = tmp_path / "one.csv"
+    days = pd.bdate_range(start, periods=60)
+    one.write_text("Date,Close\n" + "".join(f"{d.date()},{100 + i % cycle}\n" for i, d in enumerate(days)))
+    single = tmp_path / "single.npz"
+    assert run("train", str(one), "--model", str(single), *FAST[:6]).exit_code == 0
+    return single
+
+
 @pytest.mark.parametrize("header", ["Date,Ticker,Close", "Date,Label,Close"])
 @pytest.mark.parametrize("by_date", [True, False])
 def test_series_that_never_share_a_date_are_not_merged(tmp_path, header, by_date):
@@ -90,13 +100,7 @@ def test_train_reads_such_a_file_as_a_panel_and_predict_data_refuses_it_naming_t
     r = run("train", str(f), "--model", str(model), *FAST)
     assert r.exit_code == 0, r
     assert "long format, 2 series in column 'Label'" in r.stderr and "Trained 2 of 2 series" in r.stdout
-    one = tmp_path / "one.csv"
-    one.write_text(
-        "Date,Close\n"
-        + "".join(f"{d.date()},{100 + i % 7}\n" for i, d in enumerate(pd.bdate_range("2015-01-01", periods=60)))
-    )
-    single = tmp_path / "single.npz"
-    assert run("train", str(one), "--model", str(single), *FAST[:6]).exit_code == 0
+    single = _single_series_model(tmp_path, run, "2015-01-01", 7)
     r = run("predict", "--model", str(single), "--data", str(f))
     assert r.exit_code == 2 and "2 series in column 'Label'" in r.stderr and "--series" in r.stderr, r
     r = run("predict", "--model", str(single), "--data", str(f), "--series", "DAILY", "--days", "2")
@@ -152,13 +156,7 @@ def test_train_and_backtest_a_yfinance_download_as_a_panel_predict_data_refuses_
     assert '"AAPL"' in r.stdout and '"MSFT"' in r.stdout
     r = run("predict", "--model", str(model), "--days", "2", "--series", "MSFT")
     assert r.exit_code == 0 and "MSFT" in r.stdout, r
-    one = tmp_path / "one.csv"
-    one.write_text(
-        "Date,Close\n"
-        + "".join(f"{d.date()},{100 + i % 5}\n" for i, d in enumerate(pd.bdate_range("2024-01-01", periods=60)))
-    )
-    single = tmp_path / "single.npz"
-    assert run("train", str(one), "--model", str(single), *FAST[:6]).exit_code == 0
+    single = _single_series_model(tmp_path, run, "2024-01-01", 5)
     r = run("predict", "--model", str(single), "--data", str(f))
     assert r.exit_code == 2 and "yfinance download of 2 tickers: AAPL, MSFT" in r.stderr and "--series" in r.stderr
     r = run("predict", "--model", str(single), "--data", str(f), "--series", "AAPL", "--days", "1")
