@@ -714,6 +714,7 @@ class Forecaster:
                 dayfirst=reading.get("dayfirst"),
                 date_format=reading.get("date_format"),
                 calendar=reading.get("calendar"),
+                calendar_match=reading.get("calendar_match"),
                 sheet=reading.get("sheet"),
                 timezone=series.timezone,
                 session=series.session.to_dict() if series.session is not None else None,

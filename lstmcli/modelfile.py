@@ -314,6 +314,18 @@ def _session(d: dict) -> dict | None:
         raise ValueError(f"the stored session {v!r} is not readable") from e
 
 
+def _calendar_match(d: dict) -> dict | None:
+    v = d.get("calendar_match")
+    if v is None:
+        return None
+    from lstmcli.calendars import CalendarMatch
+
+    try:
+        return CalendarMatch.from_dict(v).to_dict()  # checked: a name and counts
+    except (AttributeError, KeyError, TypeError, ValueError) as e:
+        raise ValueError(f"the stored calendar match {v!r} is not readable") from e
+
+
 def _sorted_keys(node):
     """A JSON tree with every dict's keys in sorted order: the order `save` writes and `load` reads back."""
     if isinstance(node, dict):
@@ -347,6 +359,7 @@ class DataInfo:
     session: dict | None = None  # intraday bars: periods.Session.to_dict()
     calendar: str | None = None  # --calendar XNYS: forecast dates are that exchange's sessions
     sheet: str | None = None  # --sheet as given to train: --data reads that sheet of a workbook too
+    calendar_match: dict | None = None  # without --calendar: the exchange calendar the closed weekdays match
 
     @classmethod
     def from_dict(cls, d: dict) -> DataInfo:
@@ -370,6 +383,7 @@ class DataInfo:
             session=_session(d),
             calendar=_text(d, "calendar", True) if "calendar" in d else None,
             sheet=_text(d, "sheet", True) if "sheet" in d else None,
+            calendar_match=_calendar_match(d),
         )
 
     def to_dict(self) -> dict:
@@ -393,6 +407,7 @@ class DataInfo:
                 session=self.session,
                 calendar=self.calendar,
                 sheet=self.sheet,
+                calendar_match=self.calendar_match,
             ).items()
             if v is not None
         }

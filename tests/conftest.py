@@ -20,6 +20,12 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_data"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _calendar_cache(tmp_path_factory):
+    """The exchange holidays lstm caches (calendars.compared_holidays) go to this test run's folder, not home."""
+    os.environ["LSTMCLI_CACHE_DIR"] = str(tmp_path_factory.mktemp("lstmcli-cache"))
+
+
 def write_csv(tmp_path: Path, text: str | bytes, name: str = "prices.csv") -> Path:
     """A CSV file in tmp_path holding `text` (str as UTF-8, bytes as they are)."""
     path = tmp_path / name

@@ -236,6 +236,10 @@ def backtest(
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
         panel_cli.refuse_single_series_options(**single_only)
         return panel_cli.backtest(sources, **as_panel)
+    if not json_out:  # as the Read line: which exchange's holidays the data's closed weekdays are
+        from lstmcli.cli.common import calendar_match_note
+
+        calendar_match_note(series, "backtest")
     # auto: decided on the sign of the whole file (every fit must be able to take its transform; whether
     # values can be <= 0 is a property of the kind of series, not a forecast)
     target, why = resolve_target(target or AUTO, series.values)

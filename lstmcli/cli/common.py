@@ -182,6 +182,17 @@ def calendar_note(name: str, series) -> str:
     return name
 
 
+def calendar_match_note(series, verb: str) -> dict | None:
+    """Without --calendar: a Note naming the exchange calendar the data's closed weekdays match (or how to get
+    the matching); the match, for the model file. Never applied: --calendar is the user's choice."""
+    from lstmcli.calendars import data_note
+
+    text, match = data_note(series.dates, series.frequency, verb)
+    if text is not None:
+        stderr().print(f"[yellow]Note:[/] {text}", soft_wrap=True)
+    return None if match is None else match.to_dict()
+
+
 def complete_refit(incomplete: str) -> list[str]:
     """Shell completion of backtest --refit: never, or a number of origins."""
     return [t for t in ("never", "20", "50") if t.startswith(incomplete)]

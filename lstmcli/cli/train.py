@@ -237,6 +237,10 @@ def train(
         from lstmcli.cli.common import calendar_note
 
         calendar = calendar_note(calendar, series)
+    else:  # which exchange's holidays the data's closed weekdays are, said (and kept), not applied
+        from lstmcli.cli.common import calendar_match_note
+
+        how_read["calendar_match"] = calendar_match_note(series, "train")
 
     forecaster = Forecaster(
         config,

@@ -310,6 +310,13 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
     freq = FREQUENCY_NAMES.get(d.frequency or "", "irregular or no dates")
     sha = f", sha256 {d.sha256[:12]}" if d.sha256 else ""
     table.add_row("trained on", f"{user_text(d.source)}: {d.rows:,} rows, {span} ({freq}){sha}")
+    if d.calendar is not None:
+        table.add_row("calendar", f"{d.calendar} (--calendar): forecasts are dated on its trading days")
+    elif d.calendar_match is not None:  # found in the data's closed weekdays, not applied
+        from lstmcli.calendars import CalendarMatch
+
+        m = CalendarMatch.from_dict(d.calendar_match)
+        table.add_row("calendar", f"{m.describe()}; forecasts are business days (train with --calendar {m.name})")
     cols = info.columns
     table.add_row("columns", Text(", ".join(cols) + (" (the first is forecast)" if len(cols) > 1 else "")))
     n_params = sum(int(p.size) for p in params.values())
