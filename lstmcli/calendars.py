@@ -323,7 +323,11 @@ class CalendarMatch:
         if not isinstance(d["name"], str) or any(type(v) is not int or v < 0 for v in counts):
             raise ValueError("not a name and three counts")
         also, since = d.get("also", []), d.get("since")
-        if not all(isinstance(a, str) for a in also) or not (since is None or isinstance(since, str)):
+        if (
+            not isinstance(also, list)
+            or not all(isinstance(a, str) for a in also)
+            or not (since is None or isinstance(since, str))
+        ):
             raise ValueError("'also' is not a list of names or 'since' not a date")
         if counts[0] + counts[2] == 0:
             raise ValueError("no closed days")

@@ -189,7 +189,9 @@ def calendar_match_note(series, verb: str) -> dict | None:
 
     text, match = data_note(series.dates, series.frequency, verb)
     if text is not None:
-        stderr().print(f"[yellow]Note:[/] {text}", soft_wrap=True)
+        from rich.markup import escape
+
+        stderr().print(f"[yellow]Note:[/] {escape(text)}", soft_wrap=True)  # [calendars] is no markup
     return None if match is None else match.to_dict()
 
 
