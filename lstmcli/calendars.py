@@ -287,6 +287,9 @@ def _save_cache(path: Path, found: dict) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, lambda f: np.savez(f, **arrays), prefix="calendar cache", option="LSTMCLI_CACHE_DIR")
+        for old in path.parent.glob("exchange-holidays-*.npz"):  # another version's or year's: not read again
+            if old != path:
+                old.unlink(missing_ok=True)
     except (OSError, LstmError):  # a read-only home: built again next time, nothing lost
         pass
 

@@ -223,6 +223,8 @@ def test_the_built_holidays_are_cached_on_disk(tmp_path, monkeypatch):
 
     pytest.importorskip("exchange_calendars")
     monkeypatch.setenv("LSTMCLI_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "exchange-holidays-1-0.0.1-2001.npz").write_bytes(b"an old version's")
     calendars.compared_holidays.cache_clear()
     try:
         built = calendars.compared_holidays()
