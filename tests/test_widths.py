@@ -1,0 +1,184 @@
+"""Every command's human output at 80 and 120 columns (issue 12, "output that reads well anywhere").
+
+Each command runs through `main()` as a user runs it, redirected (stdout is not a terminal) and,
+for the sentences, as in a terminal (TTY_COMPATIBLE=1), at 80 and 120 columns, and is compared with
+the same command at 400 columns (where nothing has to give). What must hold at every width:
+
+* no number or header is cut (Rich's `…`);
+* no table row wraps into two lines: a `*` marker stays beside its number, and no word or number
+  is split across lines (every token of the narrow output is a token of the wide one: columns
+  may be left out, nothing may be broken);
+* redirected, only sentences may be longer than the width, each one line as at 400 columns
+  (a file has no width; its reader wraps); in a terminal no line is wider than the terminal
+  and sentences wrap at word boundaries.
+
+Models are trained once per module, tiny (2 epochs, 300 rows), so the file runs in well under a minute.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SAMPLE, random_walk
+from typer.testing import CliRunner
+
+from lstmcli.cli import main
+
+WIDTHS = (80, 120)
+WIDE = 400  # the reference: nothing has to give
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+BOX = "│┃┏┓┗┛┡┩┠┨╇━─┌┐└┘├┤┼┬┴╭╮╰╯"
+SPLIT = re.compile(rf"[\s{BOX}]+")
+TINY = ("--epochs", "2", "-q")
+
+
+def lstm(workdir: Path, args: tuple[str, ...], columns: int, *, tty: bool = False) -> tuple[int, str, str]:
+    """`lstm ARGS` in `workdir` at COLUMNS=columns: redirected, or as in a terminal (ANSI codes stripped)."""
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(workdir)  # relative paths: a tmp path's length is not the output's
+        mp.setenv("NO_COLOR", "1")
+        mp.setenv("COLUMNS", str(columns))
+        mp.setenv("TTY_COMPATIBLE", "1" if tty else "0")
+        for name in ("LSTM_MODEL", "LSTM_DEBUG", "FORCE_COLOR"):
+            mp.delenv(name, raising=False)
+        code = 0
+        with runner.isolation() as (out, err, _):
+            try:
+                main(list(args))
+            except SystemExit as e:
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
+    return code, ANSI.sub("", stdout), ANSI.sub("", stderr)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    """Short data files and the models the predict/inspect cases read (trained once)."""
+    d = tmp_path_factory.mktemp("widths")
+    with open(SAMPLE / "daily_stock.csv", newline="") as f:
+        rows = list(csv.reader(f))[1:301]
+    # prices in the thousands: "2,148.00" is the widest number a price column holds
+    (d / "big.csv").write_text("Date,Close\n" + "".join(f"{r[0]},{float(r[4]) * 53.7:.2f}\n" for r in rows))
+    (d / "m.csv").write_text((SAMPLE / "monthly_seasonal.csv").read_text())
+    lines = ["Date,Ticker,Close"]
+    for k, (ticker, start) in enumerate((("AAPL", 150.0), ("MSFT", 3000.0), ("GOOG", 0.5))):
+        walk = random_walk(150, seed=k, start=start)
+        lines += [f"{np.datetime64('2021-01-01') + j},{ticker},{v:.4f}" for j, v in enumerate(walk)]
+    (d / "panel.csv").write_text("\n".join(lines) + "\n")
+    for args in (
+        ("big.csv", "--model", "plain.npz"),
+        ("big.csv", "--model", "direct.npz", "--strategy", "direct", "--horizon", "5"),
+        ("m.csv", "--model", "season.npz"),
+        ("big.csv", "--model", "ens.npz", "--ensemble", "2"),
+        ("m.csv", "--model", "auto.npz", "--auto", "--budget", "0.5"),
+        ("panel.csv", "--model", "panel.npz", "--hidden", "4", "--window", "10"),
+    ):
+        code, _, err = lstm(d, ("train", *args, *TINY), WIDE)
+        assert code == 0, err
+    return d
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    args: tuple[str, ...]
+    exact: bool = True  # the same output at every width but for layout (False: timings or a --budget vary)
+
+
+CASES = [
+    # train
+    Case("train", ("train", "big.csv", "--model", "t.npz", *TINY)),
+    Case("train --strategy direct", ("train", "big.csv", "--model", "t.npz", "--strategy", "direct", *TINY)),
+    Case("train seasonal", ("train", "m.csv", "--model", "t.npz", *TINY)),
+    Case("train --ensemble 2", ("train", "big.csv", "--model", "t.npz", "--ensemble", "2", *TINY)),
+    Case("train --auto", ("train", "m.csv", "--model", "t.npz", "--auto", "--budget", "0.5", *TINY), exact=False),
+    Case("train panel", ("train", "panel.csv", "--model", "t.npz", "--hidden", "4", "--window", "10", *TINY)),
+    # predict
+    Case("predict", ("predict", "--model", "plain.npz", "--days", "5")),
+    Case("predict two bands", ("predict", "--model", "plain.npz", "--interval", "0.5,0.9")),
+    Case("predict three bands", ("predict", "--model", "plain.npz", "--interval", "0.5,0.8,0.95")),
+    Case("predict --chart", ("predict", "--model", "plain.npz", "--chart"), exact=False),  # axis ticks follow width
+    Case("predict --data", ("predict", "--model", "plain.npz", "--data", "big.csv")),
+    Case("predict direct", ("predict", "--model", "direct.npz")),
+    Case("predict seasonal", ("predict", "--model", "season.npz", "--days", "12")),
+    Case("predict --auto model", ("predict", "--model", "auto.npz")),
+    Case("predict panel", ("predict", "--model", "panel.npz", "--interval", "0.9")),
+    # inspect
+    Case("inspect", ("inspect", "--model", "plain.npz")),
+    Case("inspect --auto model", ("inspect", "--model", "auto.npz")),
+    Case("inspect ensemble", ("inspect", "--model", "ens.npz")),
+    Case("inspect --step-trace", ("inspect", "--model", "plain.npz", "--step-trace")),
+    Case("inspect --step-trace --units all", ("inspect", "--model", "plain.npz", "--step-trace", "--units", "all")),
+    Case("inspect --step-trace direct", ("inspect", "--model", "direct.npz", "--step-trace")),
+    Case("inspect --step-trace seasonal", ("inspect", "--model", "season.npz", "--step-trace")),
+    Case("inspect --member", ("inspect", "--model", "ens.npz", "--step-trace", "--member", "1")),
+    Case("inspect --weights", ("inspect", "--model", "plain.npz", "--weights")),
+    Case("inspect --example", ("inspect", "--example")),
+    Case("inspect panel", ("inspect", "--model", "panel.npz")),
+    Case("inspect panel series", ("inspect", "--model", "panel.npz", "--series", "MSFT", "--step-trace")),
+    # backtest
+    Case("backtest", ("backtest", "big.csv", "--test-fraction", "0.1", "--every", "10", *TINY)),
+    Case("backtest seasonal", ("backtest", "m.csv", "--test-fraction", "0.1", "--every", "6", *TINY)),
+    Case(
+        "backtest --auto",
+        ("backtest", "m.csv", "--auto", "--budget", "0.5", "--test-fraction", "0.1", "--every", "6", "-q"),
+        exact=False,
+    ),
+    Case("backtest panel", ("backtest", "panel.csv", "--hidden", "4", "--window", "10", *TINY)),
+    # errors
+    Case("error: no model", ("predict", "--model", "missing.npz")),
+    Case("error: no column", ("train", "big.csv", "--column", "Clsoe", *TINY)),
+    Case("error: bad option", ("backtest", "big.csv", "--origins", "4")),
+]
+
+
+def tokens(text: str) -> set[str]:
+    return set(SPLIT.split(text)) - {""}
+
+
+def problems(out: str, width: int, *, wide: str | None, tty: bool) -> list[str]:
+    """What is wrong with `out` rendered at `width` (`wide`: the same output at 400 columns, when comparable)."""
+    found = []
+    wide_lines = {line.rstrip() for line in (wide or "").splitlines()}
+    for line in out.splitlines():
+        if "…" in line:
+            found.append(f"cut: {line.strip()!r}")
+        cells = [c.strip() for c in re.split("[│┃]", line)]
+        if len(cells) > 2 and "*" in cells:
+            found.append(f"a marker wrapped off its number: {line.strip()!r}")
+        if len(line.rstrip()) > width:
+            if tty:
+                found.append(f"wider than the terminal ({len(line.rstrip())}): {line.strip()!r}")
+            elif any(c in BOX for c in line) or (wide is not None and line.rstrip() not in wide_lines):
+                found.append(f"a table line wider than {width}: {line.strip()!r}")
+    if wide is not None:
+        broken = sorted(tokens(out) - tokens(wide))
+        if broken:
+            found.append(f"split words or numbers (not in the {WIDE}-column output): {broken[:12]}")
+    return found
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_every_output_reads_well_at_80_and_120_columns(workdir, case):
+    code, wide_out, wide_err = lstm(workdir, case.args, WIDE)
+    assert code in (0, 2), (code, wide_err)
+    assert wide_out or wide_err
+    found = []
+    for width in WIDTHS:
+        for tty in (False, True):
+            c, out, err = lstm(workdir, case.args, width, tty=tty)
+            assert c == code, (width, tty, err)
+            where = f"{width} columns{' (terminal)' if tty else ''}"
+            for stream, text, reference in (("stdout", out, wide_out), ("stderr", err, wide_err)):
+                for p in problems(text, width, wide=reference if case.exact else None, tty=tty):
+                    found.append(f"{stream} at {where}: {p}")
+    assert not found, "\n".join(found)
