@@ -79,6 +79,7 @@ def workdir(tmp_path_factory) -> Path:
         ("big.csv", "--model", "plain.npz"),
         ("big.csv", "--model", "direct.npz", "--strategy", "direct", "--horizon", "5"),
         ("m.csv", "--model", "season.npz"),
+        ("big.csv", "--model", "deep.npz", "--layers", "2", "--hidden", "8"),
         ("big.csv", "--model", "ens.npz", "--ensemble", "2"),
         ("m.csv", "--model", "auto.npz", "--auto", "--budget", "0.5"),
         ("panel.csv", "--model", "panel.npz", "--hidden", "4", "--window", "10"),
@@ -127,6 +128,7 @@ CASES = [
     Case("inspect ensemble", ("inspect", "--model", "ens.npz")),
     Case("inspect --step-trace", ("inspect", "--model", "plain.npz", "--step-trace")),
     Case("inspect --step-trace --units all", ("inspect", "--model", "plain.npz", "--step-trace", "--units", "all")),
+    Case("inspect --step-trace 2 layers", ("inspect", "--model", "deep.npz", "--step-trace", "--steps", "2")),
     Case("inspect --step-trace direct", ("inspect", "--model", "direct.npz", "--step-trace")),
     Case("inspect --step-trace seasonal", ("inspect", "--model", "season.npz", "--step-trace")),
     Case("inspect --member", ("inspect", "--model", "ens.npz", "--step-trace", "--member", "1")),
@@ -200,3 +202,46 @@ def test_every_output_reads_well_at_80_and_120_columns(workdir, case):
                 for p in problems(text, width, wide=reference if case.exact else None, tty=tty):
                     found.append(f"{stream} at {where}: {p}")
     assert not found, "\n".join(found)
+
+
+def test_a_table_too_wide_leaves_out_its_optional_columns_by_rank_and_says_which():
+    """FitTable's order: number headers wrap, names wrap at words, then rank 1 goes, then rank 2; no number is cut."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from lstmcli.render.common import FitTable
+
+    table = FitTable()
+    table.add_column("model")
+    table.add_column("mean absolute error", justify="right")
+    table.add_column("second extra", justify="right", drop=2)
+    table.add_column("first extra", justify="right", drop=1)
+    table.add_row("moving average (ref)", "1,234.56 *", "12,345.6789", "98,765.4321")
+
+    def show(width: int) -> list[str]:
+        console = Console(file=StringIO(), width=width, no_color=True)
+        console.print(table)
+        return console.file.getvalue().splitlines()
+
+    assert show(120)[1].split("┃")[1:-1] == [
+        " model                ",
+        " mean absolute error ",
+        " second extra ",
+        " first extra ",
+    ]
+    for width, shown, left_out in (
+        (54, ("12,345.6789", "98,765.4321"), ""),  # headers and the name wrap: "mean\nabsolute\nerror"
+        (50, ("12,345.6789",), "first extra"),
+        (35, (), "first extra, second extra"),
+        (25, (), "first extra, second extra"),
+    ):
+        lines = show(width)
+        text = "\n".join(lines)
+        assert "…" not in text and max(len(line) for line in lines) <= width, text
+        assert any("1,234.56 *" in line and "moving" in line for line in lines), text
+        for number in shown:
+            assert number in text, text
+        note = " ".join(" ".join(text.split("Not shown at this width:")[1:]).split())
+        assert note.startswith(left_out + " (a wider terminal") if left_out else "Not shown" not in text, text
+    assert table.columns[1].header == "mean absolute error" and len(table.columns) == 4  # the table itself is unchanged

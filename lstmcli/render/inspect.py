@@ -118,8 +118,8 @@ def step_table(t: Trace, s: int, selection: Selection) -> Table:
         "long-term\nbefore",
         "long-term\nafter",
         "short-term\nafter",
-    ):
-        table.add_column(header, justify="right", no_wrap=True)
+    ):  # narrow: "long-term before" goes first (it is the previous step's "after")
+        table.add_column(header, justify="right", no_wrap=True, drop=1 if header == "long-term\nbefore" else None)
     for n, (k, units) in enumerate(selection):
         rec = t.record.layers[k]
         if n:
