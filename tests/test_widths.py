@@ -36,7 +36,7 @@ WIDE = 400  # the reference: nothing has to give
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 BOX = "│┃┏┓┗┛┡┩┠┨╇━─┌┐└┘├┤┼┬┴╭╮╰╯"
 SPLIT = re.compile(rf"[\s{BOX}]+")
-TINY = ("--epochs", "2", "-q")
+TINY = ("--epochs", "2", "-q", "-j", "1")  # one process: no pool to start for each run
 
 
 def lstm(workdir: Path, args: tuple[str, ...], columns: int, *, tty: bool = False) -> tuple[int, str, str]:
@@ -104,10 +104,15 @@ CASES = [
     Case("train seasonal", ("train", "m.csv", "--model", "t.npz", *TINY)),
     Case("train --ensemble 2", ("train", "big.csv", "--model", "t.npz", "--ensemble", "2", *TINY)),
     Case("train --auto", ("train", "m.csv", "--model", "t.npz", "--auto", "--budget", "0.5", *TINY), exact=False),
-    Case("train, progress bar", ("train", "big.csv", "--model", "t.npz", "--epochs", "2"), exact=False, terminal=False),
+    Case(
+        "train, progress bar",
+        ("train", "big.csv", "--model", "t.npz", "--epochs", "2", "-j", "1"),
+        exact=False,
+        terminal=False,
+    ),
     Case(
         "train --auto, progress bar",
-        ("train", "m.csv", "--model", "t.npz", "--auto", "--budget", "0.5", "--epochs", "2"),
+        ("train", "m.csv", "--model", "t.npz", "--auto", "--budget", "0.5", "--epochs", "2", "-j", "1"),
         exact=False,
         terminal=False,
     ),
@@ -142,16 +147,18 @@ CASES = [
     Case("backtest seasonal", ("backtest", "m.csv", "--test-fraction", "0.1", "--every", "6", *TINY)),
     Case(
         "backtest --auto",
-        ("backtest", "m.csv", "--auto", "--budget", "0.5", "--test-fraction", "0.1", "--every", "6", "-q"),
+        ("backtest", "m.csv", "--auto", "--budget", "0.3", "--test-fraction", "0.1", "--every", "6", "-q", "-j", "1"),
         exact=False,
     ),
     Case(
         "backtest, progress bar",
-        ("backtest", "m.csv", "--test-fraction", "0.1", "--every", "6", "--refit", "2", "--epochs", "2"),
+        ("backtest", "m.csv", "--test-fraction", "0.1", "--every", "6", "--refit", "2", "--epochs", "2", "-j", "1"),
         exact=False,
         terminal=False,
     ),
-    Case("backtest panel", ("backtest", "panel.csv", "--hidden", "4", "--window", "10", *TINY)),
+    Case(
+        "backtest panel", ("backtest", "panel.csv", "--hidden", "4", "--window", "10", "--test-fraction", "0.1", *TINY)
+    ),
     # errors
     Case("error: no model", ("predict", "--model", "missing.npz")),
     Case("error: no column", ("train", "big.csv", "--column", "Clsoe", *TINY)),
