@@ -8,8 +8,9 @@ Width rules (issue 12: output that reads well at 80 columns, in a terminal or a 
 * Tables are `FitTable`s. A number is never cut or wrapped (a cut number is a wrong number): when a
   table does not fit, first the headers of number columns wrap at their spaces to the width of the
   column's values, then text columns (names, labels) wrap at word boundaries, never narrower than their
-  longest word, and then columns marked optional are left out, the lowest `drop` rank first, with a
-  line under the table naming them (`--json` or a wider terminal shows them).
+  longest word, and then columns marked optional are left out, the lowest `drop` rank first, then
+  (narrower still) the rightmost columns but the first two, with a line under the table naming them
+  (`--json` or a wider terminal shows them).
 * Sentences (the Read line, verdicts, notes, errors) wrap at word boundaries in a terminal; redirected
   to a file or a pipe, each stays one line (a file has no width; its reader wraps, and grep sees it whole).
 """
@@ -115,7 +116,8 @@ class FitTable(Table):
     Right-aligned columns hold numbers and never wrap (`no_wrap`); other columns hold text and wrap at
     words (pass `no_wrap=True` for a date or a short label). `add_column(..., drop=k)` makes a column
     optional: when even the squeezed table is too wide, rank 1 goes first, then 2, ... (equal ranks
-    go together, e.g. a band's low and high). At a width where the table fits, nothing changes.
+    go together, e.g. a band's low and high); after them, the rightmost columns but the first two.
+    At a width where the table fits, nothing changes.
     """
 
     def __init__(self, *args, **kwargs) -> None:
@@ -149,10 +151,11 @@ class FitTable(Table):
             if c.no_wrap and isinstance(c.header, str) and c.header:
                 c.header = _wrap_header(c.header, _widest(console, options, c.cells))
         dropped: list[str] = []
-        while t._needed(console, options) > width and any(d is not None for d in t.drops):
-            rank = min(d for d in t.drops if d is not None)
-            keep = [k for k, d in enumerate(t.drops) if d != rank]
-            dropped += [" ".join(str(c.header).split()) for c, d in zip(t.columns, t.drops, strict=True) if d == rank]
+        while t._needed(console, options) > width and len(t.columns) > 2:
+            ranked = [d for d in t.drops if d is not None]
+            # the ranked columns first; then, from the right, any column but the first two (a label and a value)
+            keep = [k for k, d in enumerate(t.drops) if d != min(ranked)] if ranked else list(range(len(t.columns) - 1))
+            dropped += [" ".join(str(t.columns[k].header).split()) for k in range(len(t.columns)) if k not in keep]
             t.columns, t.drops = [t.columns[k] for k in keep], [t.drops[k] for k in keep]
             for k, c in enumerate(t.columns):
                 c._index = k
