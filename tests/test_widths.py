@@ -193,7 +193,7 @@ def problems(out: str, width: int, *, wide: str | None, tty: bool) -> list[str]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_every_output_reads_well_at_80_and_120_columns(workdir, case):
+def test_every_output_reads_well_at_60_80_and_120_columns(workdir, case):
     code, wide_out, wide_err = lstm(workdir, case.args, WIDE)
     assert code in (0, 2), (code, wide_err)
     assert wide_out or wide_err
