@@ -27,15 +27,15 @@ ModelOpt = Annotated[
 
 
 def stderr():
-    """A Rich console on stderr for progress, warnings and errors."""
-    from rich.console import Console
+    """A Rich console on stderr for progress, warnings and errors (sentences wrap at words in a terminal)."""
+    from lstmcli.render.common import Console
 
     return Console(stderr=True, highlight=False)
 
 
 def stdout():
-    """A Rich console on stdout for results."""
-    from rich.console import Console
+    """A Rich console on stdout for results (sentences wrap at words in a terminal)."""
+    from lstmcli.render.common import Console
 
     return Console(highlight=False)
 
@@ -355,8 +355,11 @@ class ProgressBar:
 
     def _show(self) -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.table import Column
 
-        columns = [TextColumn(self.before), BarColumn(bar_width=self.bar_width), TextColumn(self.after)]
+        # the text after the bar wraps at its words on a narrow terminal, so the numbers and the ETA stay whole
+        after = TextColumn(self.after, table_column=Column(overflow="fold"))
+        columns = [TextColumn(self.before), BarColumn(bar_width=self.bar_width), after]
         columns += [TimeElapsedColumn()] if self.elapsed else []
         self.bar = Progress(
             *columns, TextColumn("ETA"), TimeRemainingColumn(), console=self.console, transient=self.transient

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from lstmcli.leaderboard import TIE_PERCENT
-from lstmcli.render.common import price, user_text
+from lstmcli.render.common import FitTable, price, user_text
 
 if TYPE_CHECKING:
     from lstmcli.leaderboard import SelectionInfo
@@ -54,7 +54,7 @@ def predict_label(sel: SelectionInfo | None) -> str | None:
 
 def leaderboard_table(sel: SelectionInfo, top: int = 5) -> Table:
     """The `top` configurations (and the chosen one) beside every baseline, best first, with their scores."""
-    table = Table(title=f"--auto leaderboard: {_setup(sel)} (lower is better)", title_justify="left")
+    table = FitTable(title=f"--auto leaderboard: {_setup(sel)} (lower is better)", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("configuration")
     table.add_column("MASE", justify="right")
@@ -69,14 +69,14 @@ def leaderboard_table(sel: SelectionInfo, top: int = 5) -> Table:
             rank += 1
             if rank > top and k != sel.chosen:
                 continue
-        name = user_text(e.name) + (" *" if k == sel.chosen else "")
+        name = user_text(e.name)  # the marker goes beside the rank: a wrapped name could leave it on a line alone
         vs = (
             f"{100 * (e.mase / naive.mase - 1):+.1f}%"
             if e.mase is not None and naive is not None and naive.mase and e is not naive
             else "-"
         )
         table.add_row(
-            str(rank) if e.kind == "lstm" else "",
+            (f"{rank} *" if k == sel.chosen else f"{rank}  ") if e.kind == "lstm" else "",
             name if e.kind == "lstm" else f"[italic]{e.name}[/]",
             "-" if e.mase is None else f"{e.mase:.3f}",
             "-" if e.mae is None else price(e.mae),

@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from rich.table import Table
 
 from lstmcli.backtest import LABELS, Verdict
-from lstmcli.render.common import format_date, line_chart, plural, price, user_text
+from lstmcli.render.common import FitTable, format_date, line_chart, plural, price, user_text
 
 #: the colour of each verdict kind (the library says which kind; the renderer colours it)
 VERDICT_STYLES = {Verdict.BETTER: "green", Verdict.TIE: "yellow", Verdict.WORSE: "bold red"}
@@ -52,7 +51,7 @@ def summary_table(result):
         f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {plural(r.config.hidden, 'unit')}, "
         f"{r.target}, batch {r.config.batch_size}" + _lstm_season(r) + ")"
     )
-    table = Table(title=title, title_justify="left", caption_justify="left")
+    table = FitTable(title=title, title_justify="left", caption_justify="left")
     table.add_column("model", no_wrap=True)
     cols = [
         ("mae", "MAE", price),
@@ -62,8 +61,9 @@ def summary_table(result):
         ("mase", "MASE", lambda v: _num(v, ".3f")),
         ("direction", "direction", lambda v: _num(v, ".0f") + ("%" if v is not None else "")),
     ]
-    for _, name, _ in cols:
-        table.add_column(name, justify="right")
+    drop = {"smape": 1, "mape": 2, "rmse": 3, "direction": 4}  # narrow terminals: MAE, MASE and coverage stay
+    for key, name, _ in cols:
+        table.add_column(name, justify="right", drop=drop.get(key))
     has_cov = r.coverage is not None
     if has_cov:
         table.add_column(f"{r.interval:.0%} coverage", justify="right")
@@ -99,7 +99,7 @@ def _finite(v) -> bool:
 def horizon_table(result):
     """MASE per horizon step for every model (best per row marked *), and the LSTM's interval coverage."""
     r = result
-    table = Table(title=f"MASE by horizon ({r.step_word(2)} ahead)", title_justify="left")
+    table = FitTable(title=f"MASE by horizon ({r.step_word(2)} ahead)", title_justify="left")
     table.add_column("step", justify="right")
     for m in r.models:
         table.add_column(LABELS[m], justify="right")

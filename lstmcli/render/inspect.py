@@ -33,7 +33,7 @@ from rich.text import Text
 
 from lstmcli import engine, example, explain
 from lstmcli.periods import FREQUENCY_NAMES
-from lstmcli.render.common import explain_text, format_date, gate_style, price, user_text
+from lstmcli.render.common import FitTable, explain_text, format_date, gate_style, price, user_text
 from lstmcli.trace import Trace
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def step_table(t: Trace, s: int, selection: Selection) -> Table:
     width rather than the table's.
     """
     many = len(selection) > 1
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table = FitTable(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     if many:
         table.add_column("layer", justify="right")
     for header in (
@@ -118,8 +118,8 @@ def step_table(t: Trace, s: int, selection: Selection) -> Table:
         "long-term\nbefore",
         "long-term\nafter",
         "short-term\nafter",
-    ):
-        table.add_column(header, justify="right", no_wrap=True)
+    ):  # narrow: "long-term before" goes first (it is the previous step's "after")
+        table.add_column(header, justify="right", no_wrap=True, drop=1 if header == "long-term\nbefore" else None)
     for n, (k, units) in enumerate(selection):
         rec = t.record.layers[k]
         if n:
@@ -133,7 +133,7 @@ def step_table(t: Trace, s: int, selection: Selection) -> Table:
 def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str) -> Table:
     """One unit, one row per step (the seed's layout): input, gates, memories after the step."""
     rec = t.record.layers[layer]
-    table = Table(
+    table = FitTable(
         title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title_style="bold"
     )
     has_dates = t.dates is not None
@@ -297,7 +297,8 @@ def omitted_note(t: Trace, steps: Sequence[int], selection: Selection, top_used:
 
 def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> Table:
     """What is in a model file: format, data, network, training, validation."""
-    table = Table(title=f"Model file {user_text(str(path))}", title_justify="left", show_header=False, box=box.SIMPLE)
+    title = f"Model file {user_text(str(path))}"
+    table = FitTable(title=title, title_justify="left", show_header=False, box=box.SIMPLE)
     table.add_column("what", style="bold", no_wrap=True)
     table.add_column("value")
     d, c, tr = info.data, info.config, info.training
@@ -415,7 +416,7 @@ def weights_summary_table(params: dict[str, np.ndarray], k: int) -> Table:
     bias = params[f"bias_ih_l{k}"] + params[f"bias_hh_l{k}"]  # (G,)
     H = W_hh.shape[1]
     src = "input" if k == 0 else f"layer {k - 1}"
-    table = Table(
+    table = FitTable(
         title=f"Layer {k}: weight_ih_l{k} {W_ih.shape}, weight_hh_l{k} {W_hh.shape}, "
         f"bias {bias.shape}; rows i, f, g, o",
         title_justify="left",
@@ -449,7 +450,7 @@ def weights_detail_tables(params: dict[str, np.ndarray], k: int, width: int) -> 
     H = G // 4
     xs = ["input"] if F == 1 and k == 0 else [f"in {j}" for j in range(F)]
     if H == 1:
-        table = Table(title=f"Layer {k} (one unit), the seed's blocks", title_justify="left", box=box.SIMPLE_HEAD)
+        table = FitTable(title=f"Layer {k} (one unit), the seed's blocks", title_justify="left", box=box.SIMPLE_HEAD)
         table.add_column("block")
         table.add_column("short-term weight", justify="right")
         for x in xs:
@@ -469,7 +470,7 @@ def weights_detail_tables(params: dict[str, np.ndarray], k: int, width: int) -> 
         ]
     out: list[RenderableType] = []
     for g, name in enumerate(engine.GATES):
-        table = Table(
+        table = FitTable(
             title=f"Layer {k}, {name} {'gate' if name != 'candidate' else ''}: one row per unit",
             title_justify="left",
             box=box.SIMPLE_HEAD,
@@ -517,7 +518,7 @@ def weights_dict(params: dict[str, np.ndarray]) -> dict:
 
 def seed_weights_table() -> Table:
     """The seed's blocks: short-term weight, input weight and bias of each gate."""
-    table = Table(title="The seed's weights (one unit)", title_justify="left")
+    table = FitTable(title="The seed's weights (one unit)", title_justify="left")
     table.add_column("block")
     for col in ("short-term weight", "input weight", "bias"):
         table.add_column(col, justify="right")
@@ -528,7 +529,7 @@ def seed_weights_table() -> Table:
 
 def memory_table(title: str, rec: engine.LayerRecord, inputs: list[float], unit: int = 0) -> Table:
     """Day by day for one unit: input, the four gates, long- and short-term memory."""
-    table = Table(title=title, title_justify="left")
+    table = FitTable(title=title, title_justify="left")
     for col in ("day", "input", "forget", "input gate", "candidate", "output", "long-term", "short-term"):
         table.add_column(col, justify="right")
     for t, x in enumerate(inputs):
@@ -559,7 +560,7 @@ def render_seed_example() -> list[RenderableType]:
         seed_weights_table(),
         explain_text(explain.explain_step(step, explain.SEED_SAYS)),
         Text(
-            "The seed rounds each step before the next, so its later figures drift from the exact\n"
+            "The seed rounds each step before the next, so its later figures drift from the exact "
             "ones (2.96 vs 2.9476); the exact values above are what the engine computes.\n",
             style="dim",
         ),

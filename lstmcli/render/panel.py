@@ -11,7 +11,7 @@ import math
 from rich import box
 from rich.table import Table
 
-from lstmcli.render.common import format_date, price, user_text
+from lstmcli.render.common import FitTable, format_date, price, user_text
 
 MAX_ROWS = 40  # series shown in a table; the rest are counted in the caption
 
@@ -21,13 +21,8 @@ def _num(v: float | None, fmt: str = "{:.3f}") -> str:
 
 
 def _fit(name: str) -> dict:
-    """Numbers and dates are never cut (a cut number is a wrong number); names fold instead, at 80 columns too.
-
-    Headers of two words go on two lines ("naive\\nMAE"), so a header never widens a column of numbers.
-    """
-    if name in ("series", "model"):
-        return {"overflow": "fold", "min_width": 8, "ratio": 1}
-    return {"no_wrap": True}
+    """Numbers and dates are never cut (FitTable's width rules); names and model descriptions wrap instead."""
+    return {} if name in ("series", "model") else {"no_wrap": True}
 
 
 def _model(info) -> str:
@@ -36,13 +31,9 @@ def _model(info) -> str:
     return f"{info.target}, w{info.config.window}{season}"
 
 
-def _header(name: str) -> str:
-    return name.replace(" / ", " /\n").replace("naive MAE", "naive\nMAE")
-
-
 def training_table(panel, rows: dict[str, int] | None = None) -> Table:
     """One row per trained series: rows, window, target, epochs, one-step validation MAE vs naive."""
-    table = Table(
+    table = FitTable(
         title="Trained series (one-step forecasts on each series' validation part)",
         title_justify="left",
         box=box.SIMPLE_HEAD,  # no vertical rules: a row of numbers fits 80 columns
@@ -56,7 +47,7 @@ def training_table(panel, rows: dict[str, int] | None = None) -> Table:
         ("MAE / naive", "right"),
         ("MASE", "right"),
     ):
-        table.add_column(_header(name), justify=justify, **_fit(name))
+        table.add_column(name, justify=justify, **_fit(name))
     items = list(panel.members.items())
     for sid, f in items[:MAX_ROWS]:
         info = f.info
@@ -95,10 +86,10 @@ def summary_line(panel, total: int) -> str:
 
 def forecast_table(forecasts: dict, days: int) -> Table:
     """The forecasts of every series, grouped by series (a section each)."""
-    table = Table(title=f"Forecast, next {days} steps, per series", title_justify="left")
+    table = FitTable(title=f"Forecast, next {days} steps, per series", title_justify="left")
     any_bounds = any(fc.lower is not None for fc in forecasts.values())
     for name, justify in (("series", "left"), ("step", "right"), ("date", "left"), ("forecast", "right")):
-        table.add_column(_header(name), justify=justify, **_fit(name))
+        table.add_column(name, justify=justify, **_fit(name))
     if any_bounds:
         label = next(fc.interval for fc in forecasts.values() if fc.lower is not None)
         table.add_column(f"{label:.0%} interval", justify="right")
@@ -135,7 +126,7 @@ def forecast_rows(forecasts: dict) -> list[dict]:
 
 def series_list(panel, path: str) -> Table:
     """`lstm inspect` of a panel: every series with its rows, dates and validation scores."""
-    table = Table(
+    table = FitTable(
         box=box.SIMPLE_HEAD,
         title=f"Panel model {user_text(path)}: {len(panel.members):,} series"
         + (f", {len(panel.skipped):,} skipped" if panel.skipped else ""),
@@ -150,7 +141,7 @@ def series_list(panel, path: str) -> Table:
         ("naive MAE", "right"),
         ("MASE", "right"),
     ):
-        table.add_column(_header(name), justify=justify, **_fit(name))
+        table.add_column(name, justify=justify, **_fit(name))
     for sid, f in panel.members.items():
         d, v = f.info.data, f.info.validation
         table.add_row(
@@ -169,7 +160,7 @@ def series_list(panel, path: str) -> Table:
 
 def backtest_table(results: list[dict], reference: str) -> Table:
     """Per-series backtest scores: MASE of the LSTM and the baselines, MAE relative to naive, coverage."""
-    table = Table(title="Backtest per series", title_justify="left")
+    table = FitTable(title="Backtest per series", title_justify="left")
     for name in ("series", "origins", "LSTM MASE", "naive MASE", "snaive MASE", "MAE / naive", "coverage", "verdict"):
         table.add_column(name, justify="left" if name in ("series", "verdict") else "right")
     for r in results[:MAX_ROWS]:
@@ -190,7 +181,7 @@ def backtest_table(results: list[dict], reference: str) -> Table:
 
 def aggregate_table(agg: dict) -> Table:
     """The panel's aggregate backtest: median/mean MASE, MAE vs naive, wins/ties/losses, coverage."""
-    table = Table(title=f"Backtest over {agg['series']:,} series", title_justify="left")
+    table = FitTable(title=f"Backtest over {agg['series']:,} series", title_justify="left")
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_row("median LSTM MASE", _num(agg["median_mase"]))

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lstmcli.intervals import level_label
-from lstmcli.render.common import format_date, line_chart, price, user_text
+from lstmcli.render.common import FitTable, format_date, line_chart, price, user_text
 
 
 def title(fc, days: int) -> str:
@@ -23,19 +23,21 @@ def forecast_table(fc, title: str | None = None) -> Table:
     """Date, forecast, change vs the last value (and %), and the interval(s) when there are any.
 
     With several bands (--interval 0.5,0.9) the absolute change is left out, so that the table
-    still fits 80 columns (the CSV and JSON keep it).
+    still fits 80 columns (the CSV and JSON keep it). Narrower still, the width rules leave out the
+    change, then the change %, then the bands from the narrowest level up.
     """
     bands = fc.bands or ({fc.interval: (fc.lower, fc.upper)} if fc.lower is not None else {})
     with_change = len(bands) <= 1
-    table = Table(title=title, title_justify="left")
+    table = FitTable(title=title, title_justify="left")
     table.add_column("date" if fc.dates is not None else "step", no_wrap=True)
     table.add_column("forecast", justify="right")
     if with_change:
-        table.add_column("change", justify="right")
-    table.add_column("change %", justify="right")
+        table.add_column("change", justify="right", drop=1)
+    table.add_column("change %", justify="right", drop=2)
+    order = sorted(bands)  # the narrowest band goes first
     for level in bands:
-        table.add_column(f"{level_label(level)}% low", justify="right")
-        table.add_column(f"{level_label(level)}% high", justify="right")
+        table.add_column(f"{level_label(level)}% low", justify="right", drop=3 + order.index(level))
+        table.add_column(f"{level_label(level)}% high", justify="right", drop=3 + order.index(level))
     for k, v in enumerate(fc.values):
         label = format_date(fc.dates[k], fc.frequency, fc.timezone) if fc.dates is not None else f"+{k + 1}"
         ch, pc = fc.change[k], fc.change_pct[k]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from lstmcli.render.common import plural, price, user_text
+from lstmcli.render.common import FitTable, plural, price, user_text
 
 if TYPE_CHECKING:
     from lstmcli.modelfile import ModelInfo, ValidationInfo
@@ -48,7 +48,7 @@ def verdict(validation: ValidationInfo) -> tuple[str, str]:
 def validation_table(validation: ValidationInfo, column: str) -> Table:
     """One-step-ahead errors on the validation part: model, naive and drift."""
     rows = validation.rows
-    table = Table(
+    table = FitTable(
         title=f"One-step-ahead error in {user_text(repr(column))}, last {rows:,} rows (validation)",
         title_justify="left",
     )
@@ -78,7 +78,7 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
     """What was trained on what: data, settings, training run; `choices` says why auto settings were chosen."""
     choices = choices or {}
     d, c, t = info.data, info.config, info.training
-    table = Table(title="Training summary", title_justify="left", show_header=False)
+    table = FitTable(title="Training summary", title_justify="left", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value")
     from lstmcli.periods import FREQUENCY_NAMES
