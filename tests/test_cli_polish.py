@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import signal
 
@@ -52,6 +53,24 @@ def test_help_and_version_exit_0(run):
     assert run("predict", "--help").exit_code == 0
     r = run("--version")
     assert r.exit_code == 0 and r.stdout.startswith("lstm ")
+
+
+@pytest.mark.parametrize("verb", ["train", "predict", "inspect", "backtest"])
+def test_help_prose_fills_an_80_column_terminal(run, monkeypatch, verb):
+    """A verb's help wraps its paragraphs at the terminal's width: no line of prose broken where
+    the docstring's source line ended (typer keeps single line breaks), examples on their own lines."""
+    monkeypatch.setenv("COLUMNS", "80")
+    r = run(verb, "--help")
+    assert r.exit_code == 0
+    prose = r.stdout.split("╭")[0].splitlines()  # the text above the first option panel
+    widths = [len(line.rstrip()) for line in prose]
+    for line, nxt in itertools.pairwise(prose):
+        words = nxt.split()
+        if line.strip() and words and not nxt.lstrip().startswith(("Example", "lstm")) and ": lstm " not in nxt:
+            # a line ended early only if the next word would not have fitted
+            assert len(line.rstrip()) + 1 + len(words[0]) > 79, (line, nxt)
+    assert max(widths) <= 80
+    assert sum("Example" in line for line in prose) >= 1
 
 
 def test_debug_after_the_verb(run, tmp_path, monkeypatch):

@@ -10,7 +10,9 @@ rich tables, the engine) happen inside the commands, so `lstm --help` starts fas
 
 from __future__ import annotations
 
+import inspect as pyinspect
 import os
+import re
 import sys
 from typing import Annotated
 
@@ -53,10 +55,28 @@ def _root(
         os.environ["LSTM_DEBUG"] = "1"
 
 
-app.command()(train.train)
-app.command()(predict.predict)
-app.command()(inspect.inspect)
-app.command()(backtest.backtest)
+_EXAMPLE = re.compile(r"[A-Z][\w ]*: lstm ")  # "Example: lstm train ...", "Stock data: lstm train ..."
+
+
+def command_help(doc: str | None) -> str:
+    """A verb's docstring for `--help`: each paragraph's wrapped lines joined into one, so the
+    terminal wraps them at its own width (typer keeps a docstring's single line breaks, which at
+    80 columns left half-empty lines). An example line (`Example: lstm ...`, `For scripts: lstm
+    ...`) or an indented one keeps its own line."""
+    paragraphs = []
+    for paragraph in pyinspect.cleandoc(doc or "").split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            if lines and not line.startswith(" ") and not _EXAMPLE.match(line):
+                lines[-1] += " " + line.strip()
+            else:
+                lines.append(line)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+for _verb in (train.train, predict.predict, inspect.inspect, backtest.backtest):
+    app.command(help=command_help(_verb.__doc__))(_verb)
 
 
 # ---------------------------------------------------------------------------------------

@@ -146,6 +146,7 @@ def backtest(
 
     With --auto, every fit runs the whole lstm train --auto procedure (selection on the rows
     before that fit's cut only, scored on --days steps), so the backtest measures the procedure.
+
     Many series (a long file, --columns, several files or a folder): every series is backtested
     (in parallel, --jobs), with scores per series, an aggregate (median and mean MASE, MAE
     relative to naive, wins/ties/losses, coverage) and the best and worst series; --output

@@ -168,9 +168,11 @@ def inspect(
     A panel model (many series): with no flag, the list of its series (rows, dates, validation
     scores); --series AAPL picks the one series the other options look inside.
 
-    Examples: lstm inspect --step-trace     lstm inspect --step-trace --at 599 --model seed-model.npz
-              lstm inspect --weights        lstm inspect --example
-              lstm inspect --step-trace --series AAPL     (a panel model)
+    Example: lstm inspect --step-trace
+    Example: lstm inspect --step-trace --at 599 --model seed-model.npz
+    Example: lstm inspect --weights
+    Example: lstm inspect --example
+    Example: lstm inspect --step-trace --series AAPL   (a panel model)
     """
     from lstmcli.panel import is_panel_file
 
