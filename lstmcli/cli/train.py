@@ -133,6 +133,15 @@ def train(
             "training part), instead of one model per series.",
         ),
     ] = False,
+    ar: Annotated[
+        int,
+        typer.Option(
+            "--ar",
+            help="Lags of a linear autoregressive part beside the LSTM: output = LSTM part + a linear "
+            "function of the last AR scaled target values (at most the window; shortened with an auto "
+            "window). 0: none.",
+        ),
+    ] = 0,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -171,6 +180,7 @@ def train(
         seed=seed,
         val_fraction=val_fraction,
         patience=patience,
+        ar=ar,
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)
