@@ -294,6 +294,7 @@ def test_step_trace_splits_the_output_into_lstm_and_linear_parts(run, tmp_path):
         "train", str(csv), "--ar", "3", "--window", "8", "--hidden", "4", "--epochs", "3", "-q", "--model", str(model)
     )
     assert r.exit_code == 0, r
+    assert "plus a linear part on the last 3 values (--ar)" in " ".join(r.stdout.split())  # the training summary
     fc = Forecaster.load(model)
     assert fc.config.ar == 3 and fc.params[engine.AR_WEIGHT].shape == (1, 3)
     t = trace(fc)
