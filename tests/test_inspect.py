@@ -318,8 +318,17 @@ def test_step_trace_splits_the_output_into_lstm_and_linear_parts(run, tmp_path):
 
 
 def test_ar_longer_than_the_window_is_one_error_line(run, tmp_path):
-    r = run("train", str(SAMPLE), "--ar", "40", "--window", "10", "--model", str(tmp_path / "m.npz"))
+    r = run(
+        "train", str(SAMPLE / "daily_stock.csv"), "--ar", "40", "--window", "10", "--model", str(tmp_path / "m.npz")
+    )
     assert r.exit_code == 2, r
     assert r.stderr.startswith("Error:") and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
     assert "--ar 40 is not possible" in r.stderr and "0 (none) to the window, 10" in r.stderr
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_ar_with_auto_is_one_error_line(run, tmp_path):
+    r = run("train", str(SAMPLE / "daily_stock.csv"), "--auto", "--ar", "5", "--model", str(tmp_path / "m.npz"))
+    assert r.exit_code == 2, r
+    assert r.stderr.startswith("Error:") and "--ar cannot be combined with --auto" in r.stderr
     assert not (tmp_path / "m.npz").exists()

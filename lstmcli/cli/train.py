@@ -194,6 +194,13 @@ def train(
     from lstmcli.cli import auto as cli_auto
 
     cli_auto.check_options(auto, budget, days)
+    if auto and ar:
+        from lstmcli.errors import OptionError
+
+        raise OptionError(
+            "--ar cannot be combined with --auto (the linear part is not in --auto's space)",
+            hint="drop --ar, or train without --auto, e.g. lstm train prices.csv --ar 30",
+        )
     season = parse_season(season)
     path = model_path(model)
     if path.is_dir():
