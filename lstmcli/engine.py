@@ -24,6 +24,13 @@ rows in PyTorch's order i, f, g, o, plus the head:
 
     weight_ih_l{k} (G, F or H)   weight_hh_l{k} (G, H)   bias_ih_l{k} (G,)   bias_hh_l{k} (G,)
     head.weight    (O, H)        head.bias      (O,)
+    ar.weight      (O, P)        optional: a linear autoregressive skip beside the LSTM
+
+With `ar.weight` (LSTNet's "highway", Lai et al. 2018) the output adds a linear part on the
+last P values of input column 0 (the scaled target), so the LSTM models what a linear AR
+cannot, and a short series can fall back on the linear part:
+
+    y   = W_head h_T + b_head + W_ar x_{T-P..T-1, 0}   dW_ar = dy x_{T-P..T-1, 0}^T
 
 Backward (BPTT), each gate's derivative in one line, from dh_t = dLoss/dh_t (the head or
 the layer above, plus W_hh^T dz_{t+1}) and dc_t (= f_{t+1} dc_{t+1} from the step after):
@@ -126,6 +133,25 @@ def init_params(
     return {name: np.ascontiguousarray(p, dtype=dtype) for name, p in params.items()}
 
 
+AR_WEIGHT = "ar.weight"  # (O, P): the optional linear autoregressive skip (LSTNet's "highway")
+
+
+def ar_lags(x: np.ndarray, lags: int) -> np.ndarray:
+    """The inputs the autoregressive skip reads: column 0 (the scaled target) of the last `lags` steps, (B, P)."""
+    return x[:, x.shape[1] - lags :, 0]  # (B, P), oldest first
+
+
+def with_ar(params: dict[str, np.ndarray], lags: int) -> dict[str, np.ndarray]:
+    """`params` plus a zero autoregressive skip over `lags` steps (none when 0); draws nothing from any generator.
+
+    Zero-initialised, so a new model starts as the plain LSTM and learns the linear part beside it.
+    """
+    if lags <= 0:
+        return params
+    O = params["head.weight"].shape[0]
+    return {**params, AR_WEIGHT: np.zeros((O, lags), dtype=params["head.weight"].dtype)}
+
+
 # ---------------------------------------------------------------------------------------
 # the record of a forward pass
 
@@ -202,8 +228,9 @@ class Record:
     """A whole forward pass: one LayerRecord per layer, the head's output, the final state."""
 
     layers: list[LayerRecord]
-    prediction: np.ndarray  # (B, O)
+    prediction: np.ndarray  # (B, O): the head's output plus the linear part (when the model has one)
     state: State = field(default_factory=list)  # per layer (h_T, c_T), each (B, H)
+    linear: np.ndarray | None = None  # (B, O) W_ar x_lags, the autoregressive skip's share; None without one
 
 
 def _forward(
@@ -239,11 +266,15 @@ def _forward(
 
     h_last = used[-1].aug[T, :H].T  # (B, H)
     prediction = h_last @ params["head.weight"].T + params["head.bias"]  # (B, O)
+    linear = None
+    if AR_WEIGHT in params:  # the linear autoregressive skip beside the LSTM
+        linear = ar_lags(x, params[AR_WEIGHT].shape[1]) @ params[AR_WEIGHT].T  # (B, P) @ (P, O) = (B, O)
+        prediction = prediction + linear  # (B, O)
     if spaces:
         return prediction, None, used
     layers = [LayerRecord(**_kernel.record_views(ws)) for ws in used]
     final = [(r.hidden[-1].copy(), r.cell[-1].copy()) for r in layers]
-    return prediction, Record(layers, prediction, final), used
+    return prediction, Record(layers, prediction, final, linear), used
 
 
 def forward(params: dict[str, np.ndarray], x: np.ndarray, state: State | None = None) -> tuple[np.ndarray, Record]:
@@ -273,6 +304,10 @@ def _backward(
     h_last = spaces[-1].aug[T, : params["head.weight"].shape[1]].T  # (B, H)
     grads["head.weight"] += dprediction.T @ h_last  # (O, H)
     grads["head.bias"] += dprediction.sum(axis=0)  # (O,)
+    if AR_WEIGHT in params:  # y += W_ar lags: dW_ar = dy^T lags, the lags being layer 0's own copy of x
+        P, H0 = params[AR_WEIGHT].shape[1], params["weight_hh_l0"].shape[1]
+        lags = spaces[0].aug[T - P : T, H0]  # (P, B): column 0 of x_{T-P} .. x_{T-1}
+        grads[AR_WEIGHT] += dprediction.T @ lags.T  # (O, P)
     dh_last = (dprediction @ params["head.weight"]).T  # (H, B): only the last step feeds the head
     dh_out = None  # (H, T, B) from the layer above
     for k in reversed(range(len(spaces))):

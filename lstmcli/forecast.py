@@ -605,7 +605,7 @@ class Forecaster:
             cfg, N = self.config, len(series.prices)
             W = auto_window(N, cfg.window, self.target, cfg.val_fraction, self.horizon)
             if W != cfg.window:
-                self.config = replace(cfg, window=W)
+                self.config = replace(cfg, window=W, ar=min(cfg.ar, W))  # the skip's lags stay inside the window
                 self.choices["window"] = f"auto: {N} rows"
 
     def _seasonal(self, series: _Series, z: np.ndarray, train_end: int) -> tuple[np.ndarray, np.ndarray]:

@@ -4,6 +4,7 @@ Layout (format version 1):
 
     weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}   PyTorch nn.LSTM names/shapes
     head.weight (O, H), head.bias (O,)                           the dense head
+    ar.weight (O, P)                                             optional: the autoregressive skip (config `ar` = P)
     __meta__  (n,) uint8                                         UTF-8 JSON: `ModelInfo.to_dict()`
 
 An ensemble (`lstm train --ensemble N`) stores member 0 under the names above (so its member 0
@@ -34,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from lstmcli import __version__
+from lstmcli.engine import AR_WEIGHT
 from lstmcli.errors import LstmError, ModelFileError
 from lstmcli.files import write_atomically
 from lstmcli.leaderboard import SelectionInfo
@@ -97,6 +99,11 @@ def _param_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
         shapes[f"bias_hh_l{k}"] = (4 * H,)
     shapes["head.weight"] = (O, H)
     shapes["head.bias"] = (O,)
+    ar = meta["config"].get("ar", 0)  # optional: files without the autoregressive skip have no `ar`
+    if ar:
+        if type(ar) is not int or not 1 <= ar <= 1_000_000:
+            raise TypeError(f"a valid 'ar' (found {ar!r})")
+        shapes[AR_WEIGHT] = (O, ar)
     one = dict(shapes)
     for k in range(1, _members(meta)):  # an ensemble's members share the shapes
         shapes.update({member_prefix(k) + name: shape for name, shape in one.items()})
@@ -706,7 +713,7 @@ class ModelInfo:
         """
         config = TrainConfig(**meta["config"])
         config.validate()  # the ranges, worded as for the options (--window -4 is not possible)
-        for name in ("window", "hidden", "layers", "epochs", "seed", "patience"):
+        for name in ("window", "hidden", "layers", "epochs", "seed", "patience") + (("ar",) * ("ar" in meta["config"])):
             _count(meta["config"], name)  # and the types: a window of 8.0 would break slicing later
         if config.batch_size is not None:
             _count(meta["config"], "batch_size")

@@ -309,7 +309,16 @@ def to_dict(t: Trace, params: dict[str, np.ndarray], info: ModelInfo) -> dict:
             "output_target": arr(t.head_target),
             "weight": arr(params["head.weight"]),
             "bias": arr(params["head.bias"]),
-        },
+        }
+        | (  # a model with the autoregressive skip: output_scaled = lstm_part_scaled + linear_part_scaled
+            {}
+            if t.record.linear is None
+            else {
+                "lstm_part_scaled": arr(t.head - t.record.linear[0]),
+                "linear_part_scaled": arr(t.record.linear[0]),
+                "ar_weight": arr(params[engine.AR_WEIGHT]),
+            }
+        ),
         "forecast": {
             "date": None if t.forecast_date is None else periods.format_date(t.forecast_date, t.frequency),
             "row": int(t.rows[-1]) + 1,

@@ -40,6 +40,7 @@ class TrainConfig:
     patience: int = 10  # epochs without a better validation loss before stopping
     clip: float = 1.0  # max global gradient norm
     dtype: str = "float32"
+    ar: int = 0  # lags of the linear autoregressive skip beside the LSTM (engine.AR_WEIGHT); 0: none
 
     def validate(self) -> None:
         """Raise OptionError for impossible values, naming the option."""
@@ -57,13 +58,18 @@ class TrainConfig:
             (self.seed >= 0, "--seed", self.seed, "0 or a positive whole number"),
             (math.isfinite(self.clip) and self.clip > 0, "clip", self.clip, "a positive number"),
             (self.dtype in ("float32", "float64"), "dtype", self.dtype, "float32 or float64"),
+            (0 <= self.ar <= self.window, "--ar", self.ar, f"0 (none) to the window, {self.window}"),
         ]
         for ok, name, value, want in checks:
             if not ok:
                 raise OptionError(f"{name} {value} is not possible", hint=f"use {want}")
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The fields as a dict; `ar` only when used, so a model without the skip is stored as before it existed."""
+        d = asdict(self)
+        if not d["ar"]:
+            del d["ar"]
+        return d
 
 
 @dataclass
@@ -157,7 +163,7 @@ def train(
     rng = np.random.default_rng(config.seed)
     batch = config.batch_size or batch_size_for_windows(len(train_targets))
     if params is None:
-        params = engine.init_params(F, config.hidden, config.layers, O, rng, dtype=dtype)
+        params = engine.with_ar(engine.init_params(F, config.hidden, config.layers, O, rng, dtype=dtype), config.ar)
     opt = optim.Adam(lr=config.lr)
     train_targets = np.asarray(train_targets, dtype=np.int64)
     val_targets = np.asarray(val_targets, dtype=np.int64)

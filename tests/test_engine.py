@@ -390,3 +390,52 @@ def test_reused_and_fresh_workspaces_give_the_same_numbers(monkeypatch):
     for name in p:
         np.testing.assert_array_equal(grads_again[name], grads[name])
         np.testing.assert_array_equal(grads_fresh[name], grads[name])
+
+
+# --------------------------------------------------------------------------- the autoregressive skip
+
+
+@pytest.mark.parametrize(("layers", "lags"), [(1, 1), (1, 5), (2, 3)])
+def test_ar_skip_gradients_match_finite_differences(layers, lags):
+    """ar.weight (O, P) adds W_ar x[:, -P:, 0] to the head; every gradient still matches finite differences."""
+    rng = np.random.default_rng(40 + layers + lags)
+    p = engine.with_ar(engine.init_params(2, 3, layers, 2, rng), lags)
+    assert p[engine.AR_WEIGHT].shape == (2, lags) and not p[engine.AR_WEIGHT].any()  # starts as the plain LSTM
+    for k in p:
+        p[k] += rng.normal(0, 0.4, p[k].shape)
+    x = rng.normal(size=(3, 5, 2))
+    y = rng.normal(size=(3, 2))
+    _, grads = engine.loss_and_gradients(p, x, y)
+    assert set(grads) == set(p)
+    for name in p:
+        err = rel_error(grads[name], numerical_gradient(p, x, y, name))
+        assert err < 1e-6, f"{name}: relative error {err:.2e}"
+    pred, rec = engine.forward(p, x)  # the record splits the output into its LSTM and linear parts
+    np.testing.assert_allclose(rec.linear, x[:, -lags:, 0] @ p[engine.AR_WEIGHT].T, rtol=0, atol=1e-14)
+    plain = {k: v for k, v in p.items() if k != engine.AR_WEIGHT}
+    np.testing.assert_allclose(pred - rec.linear, engine.predict(plain, x), rtol=0, atol=1e-14)
+    dprediction = (2.0 / y.size) * (pred - y)
+    np.testing.assert_allclose(engine.backward(p, rec, dprediction)[engine.AR_WEIGHT], grads[engine.AR_WEIGHT])
+
+
+def test_ar_skip_matches_pytorch_linear_beside_the_lstm():
+    """The skip is a bias-free torch.nn.Linear(P, O) on the last P steps of input column 0, added to the head."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    F, H, O, B, T, P = 3, 4, 2, 5, 6, 4
+    params = engine.with_ar(engine.init_params(F, H, 1, O, rng), P)
+    params[engine.AR_WEIGHT] = rng.normal(size=(O, P))
+    torch, lstm, head = _torch_pair({k: v for k, v in params.items() if k != engine.AR_WEIGHT})
+    ar = torch.nn.Linear(P, O, bias=False).double()
+    ar.load_state_dict({"weight": torch.from_numpy(params[engine.AR_WEIGHT])})
+    x, y = rng.normal(size=(B, T, F)), rng.normal(size=(B, O))
+    loss, grads = engine.loss_and_gradients(params, x, y)
+    xt = torch.from_numpy(x)
+    out, _ = lstm(xt)
+    tloss = ((head(out[:, -1]) + ar(xt[:, -P:, 0]) - torch.from_numpy(y)) ** 2).mean()
+    tloss.backward()
+    assert abs(loss - tloss.item()) < 1e-12
+    np.testing.assert_allclose(grads[engine.AR_WEIGHT], ar.weight.grad.numpy(), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(grads["head.weight"], head.weight.grad.numpy(), rtol=0, atol=1e-10)
+    for name, p in lstm.named_parameters():
+        np.testing.assert_allclose(grads[name], p.grad.numpy(), rtol=0, atol=1e-10, err_msg=name)

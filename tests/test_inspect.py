@@ -277,3 +277,58 @@ def test_parse_steps_and_units():
         parse_units("8", 8)
     with pytest.raises(OptionError):
         parse_steps("0", 8)
+
+
+# ---------------------------------------------------------------------------------------
+# the linear autoregressive part (--ar)
+
+
+def test_step_trace_splits_the_output_into_lstm_and_linear_parts(run, tmp_path):
+    """lstm train --ar 3: the trace shows LSTM part + linear part = output, and the parts are the engine's."""
+    csv, model = tmp_path / "p.csv", tmp_path / "ar.npz"
+    prices, dates = _series()
+    csv.write_text(
+        "Date,Close\n" + "".join(f"{str(d)[:10]},{float(p)!r}\n" for d, p in zip(dates, prices, strict=True))
+    )
+    r = run(
+        "train", str(csv), "--ar", "3", "--window", "8", "--hidden", "4", "--epochs", "3", "-q", "--model", str(model)
+    )
+    assert r.exit_code == 0, r
+    assert "plus a linear part on the last 3 values (--ar)" in " ".join(r.stdout.split())  # the training summary
+    fc = Forecaster.load(model)
+    assert fc.config.ar == 3 and fc.params[engine.AR_WEIGHT].shape == (1, 3)
+    t = trace(fc)
+    lstm_part = t.record.layers[-1].hidden_new[-1] @ fc.params["head.weight"].T + fc.params["head.bias"]  # (1, 1)
+    linear = t.scaled[None, -3:, 0] @ fc.params[engine.AR_WEIGHT].T  # (1, 1)
+    np.testing.assert_allclose(t.record.linear, linear, rtol=1e-6)
+    np.testing.assert_allclose(t.head, (lstm_part + linear)[0], rtol=1e-6)
+    assert np.array_equal(t.forecast[:1], fc.predict(1, interval=None).values)
+    r = run("inspect", "--step-trace", "--model", str(model))
+    assert r.exit_code == 0, r
+    text = " ".join(r.stdout.split())
+    expected = (
+        f"output: LSTM part {float(lstm_part[0, 0]):+.4f} + linear part {float(linear[0, 0]):+.4f} = {t.head[0]:+.4f}"
+    )
+    assert expected in text, text
+    assert "(LSTM part, scaled, from the last step's short-term memory)" in text and "linear part: " in text
+    head = json.loads(run("inspect", "--step-trace", "--json", "--model", str(model)).stdout)["head"]
+    assert head["lstm_part_scaled"][0] + head["linear_part_scaled"][0] == pytest.approx(head["output_scaled"][0])
+    summary = " ".join(run("inspect", "--model", str(model)).stdout.split())
+    assert "plus a linear part on the last 3 scaled 'Close' values (--ar 3)" in summary
+
+
+def test_ar_longer_than_the_window_is_one_error_line(run, tmp_path):
+    r = run(
+        "train", str(SAMPLE / "daily_stock.csv"), "--ar", "40", "--window", "10", "--model", str(tmp_path / "m.npz")
+    )
+    assert r.exit_code == 2, r
+    assert r.stderr.startswith("Error:") and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert "--ar 40 is not possible" in r.stderr and "0 (none) to the window, 10" in r.stderr
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_ar_with_auto_is_one_error_line(run, tmp_path):
+    r = run("train", str(SAMPLE / "daily_stock.csv"), "--auto", "--ar", "5", "--model", str(tmp_path / "m.npz"))
+    assert r.exit_code == 2, r
+    assert r.stderr.startswith("Error:") and "--ar cannot be combined with --auto" in r.stderr
+    assert not (tmp_path / "m.npz").exists()

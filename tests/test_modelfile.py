@@ -215,3 +215,27 @@ def test_a_direct_models_outputs_are_its_horizon():
     with pytest.raises(ValueError, match="the horizon 0 is not a count of steps"):
         modelfile.ModelInfo.from_dict({**meta, "horizon_strategy": "direct", "horizon": 0, "outputs": 0})
     assert "horizon" not in modelfile.ModelInfo.from_dict(meta).to_dict()  # recursive files: the old layout
+
+
+def test_the_autoregressive_skip_is_an_optional_field(tmp_path):
+    """config `ar` (and the array ar.weight) only in a file with the skip; it forecasts the same after loading."""
+    t = np.arange(160.0)
+    prices = 100 + 10 * np.sin(t / 4) + 0.1 * t
+    cfg = dict(window=12, hidden=4, epochs=3, dtype="float64")
+    plain = Forecaster(modelfile.TrainConfig(**cfg)).fit(prices)
+    assert "ar" not in plain.info.to_dict()["config"] and engine.AR_WEIGHT not in plain.params  # as before the skip
+    skip = Forecaster(modelfile.TrainConfig(**cfg, ar=6)).fit(prices)
+    assert skip.params[engine.AR_WEIGHT].shape == (1, 6) and skip.params[engine.AR_WEIGHT].any()  # it learnt
+    assert skip.info.to_dict()["config"]["ar"] == 6
+    loaded = Forecaster.load(skip.save(tmp_path / "ar.npz"))
+    assert loaded.config.ar == 6
+    np.testing.assert_array_equal(loaded.predict(5).values, skip.predict(5).values)
+    assert not np.array_equal(loaded.predict(5).values, plain.predict(5).values)
+    meta = modelfile.load(tmp_path / "ar.npz")[1]
+    params = {k: v for k, v in loaded.params.items() if k != engine.AR_WEIGHT}
+    with pytest.raises(ModelFileError, match=re.escape("missing ar.weight")):
+        modelfile.read(modelfile.save(tmp_path / "bad.npz", params, meta))
+    with pytest.raises(ModelFileError, match=re.escape("array ar.weight has shape (1, 6), its metadata says (1, 13)")):
+        modelfile.read(
+            modelfile.save(tmp_path / "bad.npz", loaded.params, {**meta, "config": {**meta["config"], "ar": 13}})
+        )

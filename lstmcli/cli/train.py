@@ -133,6 +133,15 @@ def train(
             "training part), instead of one model per series.",
         ),
     ] = False,
+    ar: Annotated[
+        int,
+        typer.Option(
+            "--ar",
+            help="Lags of a linear autoregressive part beside the LSTM: output = LSTM part + a linear "
+            "function of the last AR scaled target values (at most the window; shortened with an auto "
+            "window). 0: none.",
+        ),
+    ] = 0,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -171,6 +180,7 @@ def train(
         seed=seed,
         val_fraction=val_fraction,
         patience=patience,
+        ar=ar,
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)
@@ -184,6 +194,13 @@ def train(
     from lstmcli.cli import auto as cli_auto
 
     cli_auto.check_options(auto, budget, days)
+    if auto and ar:
+        from lstmcli.errors import OptionError
+
+        raise OptionError(
+            "--ar cannot be combined with --auto (the linear part is not in --auto's space)",
+            hint="drop --ar, or train without --auto, e.g. lstm train prices.csv --ar 30",
+        )
     season = parse_season(season)
     path = model_path(model)
     if path.is_dir():

@@ -203,7 +203,14 @@ def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
     else:
         arith = f"head.weight (1 x {len(h)}) . short-term memory + head.bias"
     text.append("Head: ", style="bold")
-    text.append(f"{arith} = {t.head[0]:+.4f} (scaled, from the last step's short-term memory)\n")
+    linear = t.record.linear  # (1, O) the autoregressive skip's share of the output, or None
+    if linear is None:
+        text.append(f"{arith} = {t.head[0]:+.4f} (scaled, from the last step's short-term memory)\n")
+    else:
+        lin, lstm_part = float(linear[0, 0]), float(t.head[0]) - float(linear[0, 0])
+        text.append(f"{arith} = {lstm_part:+.4f} (LSTM part, scaled, from the last step's short-term memory)\n")
+        text.append(_linear_part(t, params, lin))
+        text.append(f"  output: LSTM part {lstm_part:+.4f} + linear part {lin:+.4f} = {t.head[0]:+.4f} (scaled)\n")
     col, last, fc, y = t.columns[0], float(t.last_price[0]), float(t.forecast[0]), float(t.head_target[0])
     mean = float(t.scale_mean[0])
     unscale = (
@@ -244,6 +251,17 @@ def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
         a = float(t.actual[0])
         text.append(f"Actual value on that row: {price(a)}  (forecast error {fc - a:+.4g})\n")
     return text
+
+
+def _linear_part(t: Trace, params: dict[str, np.ndarray], value: float) -> str:
+    """The autoregressive skip's arithmetic for output 0: ar.weight . the last P scaled target inputs."""
+    w = params[engine.AR_WEIGHT][0]  # (P,)
+    lags = t.scaled[len(t.scaled) - len(w) :, 0]  # (P,) the inputs it reads, oldest first
+    if len(w) <= explain.MAX_TERMS:
+        arith = " + ".join(f"{explain.term(float(a))} x {explain.term(float(b))}" for a, b in zip(lags, w, strict=True))
+    else:
+        arith = f"ar.weight (1 x {len(w)}) . the last {len(w)} scaled {t.columns[0]} inputs"
+    return f"  linear part: {arith} = {value:+.4f} (scaled)\n"
 
 
 def _direct_steps(t: Trace) -> str:
@@ -326,7 +344,12 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
         "network",
         f"{L} layer{'s' if L > 1 else ''} x {H} LSTM unit{'s' if H > 1 else ''}, "
         f"{F} input{'s' if F > 1 else ''}, head to {O} output{'s' if O > 1 else ''}; "
-        f"{n_params:,} parameters ({params['weight_hh_l0'].dtype})",
+        f"{n_params:,} parameters ({params['weight_hh_l0'].dtype})"
+        + (
+            f"; plus a linear part on the last {c.ar} scaled {info.columns[0]!r} values (--ar {c.ar})"
+            if engine.AR_WEIGHT in params
+            else ""
+        ),
     )
     table.add_row(
         "learns",
@@ -497,6 +520,15 @@ def head_weights_text(params: dict[str, np.ndarray]) -> Text:
     if W.size <= 16:
         for o in range(W.shape[0]):
             text.append(f"  output {o}: weights on the last short-term memory {', '.join(f'{w:+.4f}' for w in W[o])}\n")
+    if engine.AR_WEIGHT in params:  # the linear autoregressive part beside the LSTM
+        A = params[engine.AR_WEIGHT]  # (O, P)
+        text.append(
+            f"Linear part: {engine.AR_WEIGHT} {A.shape} norm {_norm(A)}, "
+            f"on the last {A.shape[1]} scaled target inputs\n"
+        )
+        if A.size <= 16:
+            for o in range(A.shape[0]):
+                text.append(f"  output {o}: weights, oldest first {', '.join(f'{w:+.4f}' for w in A[o])}\n")
     return text
 
 
