@@ -347,6 +347,7 @@ class DataInfo:
     session: dict | None = None  # intraday bars: periods.Session.to_dict()
     calendar: str | None = None  # --calendar XNYS: forecast dates are that exchange's sessions
     sheet: str | None = None  # --sheet as given to train: --data reads that sheet of a workbook too
+    nonnegative: bool | None = None  # the target never went below 0 in training: no forecast or bound below 0
 
     @classmethod
     def from_dict(cls, d: dict) -> DataInfo:
@@ -370,6 +371,7 @@ class DataInfo:
             session=_session(d),
             calendar=_text(d, "calendar", True) if "calendar" in d else None,
             sheet=_text(d, "sheet", True) if "sheet" in d else None,
+            nonnegative=_maybe_flag(d, "nonnegative"),
         )
 
     def to_dict(self) -> dict:
@@ -393,6 +395,7 @@ class DataInfo:
                 session=self.session,
                 calendar=self.calendar,
                 sheet=self.sheet,
+                nonnegative=self.nonnegative,
             ).items()
             if v is not None
         }
