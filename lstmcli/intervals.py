@@ -7,15 +7,17 @@ At predict time (and in backtests) those quantiles put bounds around a forecast
 with the price), else actual - forecast (price units).
 
 Rules (README "Prediction intervals"):
-- Enough errors (MIN_INTERVAL_ORIGINS at every calibrated horizon): each tail separately, the
-  quantiles at INTERVAL_LEVELS (50..95% bands; asymmetric when the errors are).
-- Fewer (a short series): split conformal on the absolute errors, a band symmetric around the
-  forecast. A coverage q needs n >= q / (1 - q) errors (9 for 90%, 4 for 80%, 1 for 50%); only
+- Steps: as many horizons are calibrated as keep 9 errors each (what a 90% band needs, below),
+  up to 30 (`horizon`); beyond, the band is extrapolated (`interval_bounds`: the last step's
+  quantiles times sqrt(h / H), as a random walk's grow) and `extrapolated` names those steps.
+- Two tails when every calibrated step has TWO_TAILED_ERRORS (39) errors: the quantiles at
+  INTERVAL_LEVELS, each a split-conformal rank (asymmetric bands when the errors are).
+- Fewer: split conformal on the absolute errors, a band symmetric around the forecast (both
+  tails pool their errors, and a bias that changes sign since validation widens no single
+  tail). A coverage q needs n >= q / (1 - q) errors (9 for 90%, 19 for 95%, 1 for 50%); only
   the coverages its n errors reach are stored, and a wider one gets no band (never a narrower
-  band under its name). `horizon` picks the horizons so that 90% is reached when
-  the validation part has at least 9 origins.
-- Beyond the calibrated horizons the band is extrapolated (`interval_bounds`: the last horizon's
-  quantiles times sqrt(h / H), as a random walk's grow); `extrapolated` names those steps.
+  band under its name). With fewer than 39 errors, two separate 2.5% tails would both be the
+  extreme errors, whose "95%" covers only (n - 1) / (n + 1).
 - A series that never went below 0 (in training and in the data forecast from) gets no bound
   or forecast below 0 (`floor`): bounds are computed around the model's forecast, then clipped.
 """
@@ -32,7 +34,7 @@ from lstmcli.modelfile import IntervalInfo
 #: quantile levels of the stored validation errors, enough for 50..95% intervals
 INTERVAL_LEVELS = (0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.5, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975)
 MAX_INTERVAL_HORIZON = 30
-MIN_INTERVAL_ORIGINS = 20
+MIN_INTERVAL_ORIGINS = 20  # model files from before short series had bands needed this many validation origins
 MAX_INTERVAL_ORIGINS = 5000
 #: central coverages a short series' few errors may calibrate (symmetric bands), narrowest first
 FEW_COVERAGES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
@@ -44,13 +46,10 @@ INTERRUPTED_ORIGINS = 500  # after Ctrl-C: fewer origins, so stopping stays prom
 def horizon(origins: int) -> int:
     """How many steps ahead `origins` validation origins can calibrate (< 1: too few for any).
 
-    Step h is scored on origins - h + 1 of them: with MIN_INTERVAL_ORIGINS at every step the
-    tails are calibrated separately; a short series' fewer origins calibrate symmetric bands,
-    over as many steps as keep errors enough for the default 90% band (`errors_needed`), at
-    least step 1 (whose `origins` errors reach the coverages they can).
+    Step h is scored on origins - h + 1 of them: as many steps as keep the errors the default
+    90% band needs (`errors_needed`: 9), at most MAX_INTERVAL_HORIZON, and at least step 1
+    (whose `origins` errors reach the coverages they can). Steps beyond are extrapolated.
     """
-    if origins >= MIN_INTERVAL_ORIGINS:
-        return min(MAX_INTERVAL_HORIZON, origins - MIN_INTERVAL_ORIGINS + 1)
     if origins < 1:
         return 0
     return max(1, min(MAX_INTERVAL_HORIZON, origins - errors_needed(DEFAULT_COVERAGE) + 1))
@@ -61,13 +60,17 @@ def errors_needed(coverage: float) -> int:
     return math.ceil(coverage / (1 - coverage) - 1e-9)
 
 
+#: errors a step needs for two tails: the outermost stored level (0.975) as a conformal rank, not the largest error
+TWO_TAILED_ERRORS = errors_needed(INTERVAL_LEVELS[-1])  # 39
+
+
 def reachable(n: int) -> tuple[float, ...]:
     """The FEW_COVERAGES that n absolute errors calibrate (empty for n < 1)."""
     return tuple(c for c in FEW_COVERAGES if n >= errors_needed(c))
 
 
 def is_few(info: IntervalInfo) -> bool:
-    """True for a symmetric band from fewer than MIN_INTERVAL_ORIGINS errors at some horizon (a short series)."""
+    """True for a symmetric band (fewer than TWO_TAILED_ERRORS errors at some horizon), False for two tails."""
     return len(info.levels) != len(INTERVAL_LEVELS) or not np.allclose(info.levels, INTERVAL_LEVELS)
 
 
@@ -110,14 +113,14 @@ def from_errors(
     """Error quantiles at each horizon from errors (V, H) (NaN: not observed), with the newest `keep` rows kept.
 
     `symmetric` None: symmetric bands (`few_quantiles`) when some horizon has fewer than
-    MIN_INTERVAL_ORIGINS errors, else each tail separately. None when no horizon has an error.
+    TWO_TAILED_ERRORS errors, else each tail separately. None when no horizon has an error.
     """
     columns = [errs[:, h][~np.isnan(errs[:, h])] for h in range(errs.shape[1])]  # H arrays of errors
     counts = [len(e) for e in columns]
     if not counts or min(counts) < 1:
         return None
     if symmetric is None:
-        symmetric = min(counts) < MIN_INTERVAL_ORIGINS
+        symmetric = min(counts) < TWO_TAILED_ERRORS
     if symmetric:
         coverages = reachable(min(counts))
         levels = np.array([(1 - c) / 2 for c in reversed(coverages)] + [(1 + c) / 2 for c in coverages])
@@ -161,9 +164,9 @@ def recalibrate(info: IntervalInfo, newer: np.ndarray) -> IntervalInfo:
 
     Adaptive in the spirit of online conformal prediction: when the series has moved on since
     training (volatility up or down), the errors of the forecasts the model made since then say
-    so. Horizons with fewer than MIN_INTERVAL_ORIGINS errors keep the stored quantiles. A short
-    series' symmetric band is replaced when the newer errors make more of them at every horizon
-    (then two-tailed once there are MIN_INTERVAL_ORIGINS).
+    so. Two tails: horizons with fewer than MIN_INTERVAL_ORIGINS errors keep the stored quantiles
+    (as model files before symmetric bands did). A symmetric band is replaced when the newer
+    errors make more of them at every horizon (two-tailed once there are TWO_TAILED_ERRORS).
     """
     if info.recent_errors is None or not len(newer):
         return info
@@ -201,8 +204,13 @@ def reaches(coverage: float, info: IntervalInfo) -> bool:
 
 
 def few_errors_note(info: IntervalInfo, coverage: float | None) -> str | None:
-    """A sentence for a band from few errors (or none, when `coverage` is out of their reach); None otherwise."""
-    if not is_few(info):
+    """A sentence for a band from few errors (or none, when `coverage` is out of their reach); None otherwise.
+
+    Said of a series with fewer than MIN_INTERVAL_ORIGINS validation origins (which had no band
+    before symmetric bands) or a coverage its errors do not reach; `interval_calibration` in
+    --json gives every model's counts.
+    """
+    if not is_few(info) or (info.origins[0] >= MIN_INTERVAL_ORIGINS and (coverage is None or reaches(coverage, info))):
         return None
     n, H, most = min(info.origins), len(info.origins), max(info.origins)
     count = f"{n} validation error{'s' * (n != 1)}" if n == most else f"{most} to {n} validation errors"
@@ -216,8 +224,7 @@ def few_errors_note(info: IntervalInfo, coverage: float | None) -> str | None:
         )
     return (
         f"the interval is calibrated on only {count} ({steps}), as a band symmetric around the "
-        f"forecast; its coverage on new data is less certain than with the {MIN_INTERVAL_ORIGINS} "
-        "or more of a longer series."
+        "forecast; its coverage on new data is less certain than a longer series' band."
     )
 
 

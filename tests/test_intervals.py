@@ -168,20 +168,24 @@ def test_few_errors_give_a_symmetric_band_that_covers_as_promised():
 
 
 def test_horizon_rule():
-    assert intervals.horizon(20) == 1 and intervals.horizon(49) == 30  # enough: every step has >= 20 errors
-    assert intervals.horizon(19) == 11 and intervals.horizon(9) == 1  # few: as many steps as keep 9 (90%)
-    assert intervals.horizon(5) == 1 and intervals.horizon(0) == 0
+    assert intervals.horizon(20) == 12 and intervals.horizon(38) == 30  # as many steps as keep 9 errors (90%)
+    assert intervals.horizon(9) == 1 and intervals.horizon(5) == 1 and intervals.horizon(0) == 0
+    assert intervals.TWO_TAILED_ERRORS == 39  # the 97.5% tail as a conformal rank: ceil(40 * 0.975) = 39
 
 
 def test_a_short_series_band_is_recalibrated_with_newer_errors(tmp_path):
     values = 50 * np.exp(np.cumsum(np.random.default_rng(2).normal(0, 0.01, 70)))
     fc = Forecaster(FAST, "log-return").fit(values)
     assert intervals.is_few(fc.info.intervals)
-    more = 50 * np.exp(np.cumsum(np.random.default_rng(2).normal(0, 0.01, 100)))
+    more = 50 * np.exp(np.cumsum(np.random.default_rng(2).normal(0, 0.01, 130)))
     more[:70] = values
     f = fc.predict(3, more[:, None], interval=0.9)
-    assert f.recalibrated == 30 and not intervals.is_few(f.calibration)  # >= 20 errors a step: two tails
+    assert f.recalibrated == 60 and not intervals.is_few(f.calibration)  # >= 39 errors a step: two tails
+    assert min(f.calibration.origins) >= intervals.TWO_TAILED_ERRORS
     assert f.interval_note is None and f.lower is not None
+    g = fc.predict(3, more[:80, None], interval=0.9)  # 10 newer: more errors, still a symmetric band
+    assert g.recalibrated == 10 and intervals.is_few(g.calibration)
+    assert min(g.calibration.origins) > min(fc.info.intervals.origins)
 
 
 def test_a_short_series_backtest_scores_the_band_it_can_give():
