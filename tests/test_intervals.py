@@ -110,6 +110,9 @@ def test_a_panels_series_are_floored_too(run, tmp_path):
     assert len(payload["series"]) == 2
     for s in payload["series"]:
         assert all(row["lower_90"] >= 0 and row["forecast"] >= 0 for row in s["forecast"])
+    rows = list(csv.DictReader(io.StringIO(run("predict", "--model", model, "--days", "40", "-o", "-").stdout)))
+    assert all(float(r["lower_90"]) >= 0 for r in rows)
+    assert {r["extrapolated"] for r in rows} == {"False", "True"}  # 40 steps: past the calibrated ones
 
 
 # ----------------------------------------------------------------------------- extrapolated steps
