@@ -224,7 +224,8 @@ def few_errors_note(info: IntervalInfo, coverage: float | None) -> str | None:
         )
     return (
         f"the interval is calibrated on only {count} ({steps}), as a band symmetric around the "
-        "forecast; its coverage on new data is less certain than a longer series' band."
+        f"forecast{' (in ratio terms)' if info.kind == 'log-ratio' else ''}; its coverage on new data is "
+        "less certain than a longer series' band."
     )
 
 
