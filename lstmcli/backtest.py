@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from lstmcli import metrics
+from lstmcli import intervals, metrics
 from lstmcli.errors import DataError, OptionError
 from lstmcli.forecast import Forecaster
 from lstmcli.intervals import INTERVAL_LEVELS, interval_bounds, widest_interval
@@ -452,11 +452,15 @@ def _lstm_block(
     hist = np.stack([values[o - W - off : o] for o in origins])  # (O, W + off, F)
     last = np.asarray(origins) - 1  # each history's last row: values[0] is the fit's row 0 (phase 0)
     out = forecaster.paths(hist, days, last_phase=last if forecaster.season is not None else None)[:, :, 0]
+    # as lstm predict does: no forecast or bound below 0 for a series never below 0 up to the origin
+    floors = [intervals.floor(forecaster.info.data.nonnegative, values[:o, 0]) for o in origins]  # (O,)
     info = forecaster.info.intervals
-    if info is None:
+    bounds = None
+    if info is not None and intervals.reaches(interval, info):  # a short series' few errors may reach no band
+        bounds = [interval_bounds(info, row, interval, f) for row, f in zip(out, floors, strict=True)]
+    out = np.array([row if f is None else np.maximum(row, f) for row, f in zip(out, floors, strict=True)])
+    if bounds is None:
         return out, None, None, forecaster
-    interval = min(interval, widest_interval(info))  # as lstm predict does
-    bounds = [interval_bounds(info, row, interval) for row in out]
     return out, np.array([b[0] for b in bounds]), np.array([b[1] for b in bounds]), forecaster
 
 

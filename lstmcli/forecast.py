@@ -294,6 +294,16 @@ class Forecast:
     # several bands (--interval 0.5,0.9): coverage -> (lower, upper) (days,) each, narrowest first, the
     # widest being lower/upper/interval above; empty for one band (intervals.several_bands fills it)
     bands: dict[float, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    calibration: IntervalInfo | None = None  # the error quantiles the band(s) came from (recalibrated with --data)
+    floor: float | None = None  # 0.0: the series never went below 0, nor does the forecast or a bound
+    interval_note: str | None = None  # a short series' band (or its absence): how few errors calibrated it
+
+    @property
+    def extrapolated(self) -> np.ndarray | None:
+        """(days,) True where the band is extrapolated beyond the calibrated horizons; None without a band."""
+        if self.lower is None or self.calibration is None:
+            return None
+        return intervals.extrapolated(self.calibration, len(self.values))
 
     @property
     def change(self) -> np.ndarray:
@@ -315,6 +325,7 @@ class Forecast:
     def to_dict(self) -> dict:
         rows = []
         change, change_pct = self.change, self.change_pct  # (days,) each, computed once (not once per row)
+        extrapolated = self.extrapolated
         for k, v in enumerate(self.values):
             row = {
                 "step": k + 1,
@@ -329,6 +340,8 @@ class Forecast:
             for level, (lo, hi) in bands.items():  # the level in the name (lower_90), so a script cannot misread it
                 label = level_label(level)
                 row[f"lower_{label}"], row[f"upper_{label}"] = float(lo[k]), float(hi[k])
+            if extrapolated is not None:  # a column of its own in CSV: the band beyond the calibrated steps
+                row["extrapolated"] = bool(extrapolated[k])
             rows.append(row)
         return {
             "column": self.column,
@@ -341,6 +354,19 @@ class Forecast:
             "interval": self.interval,
             "interval_recalibrated_origins": self.recalibrated,
             **({"intervals": list(self.bands)} if self.bands else {}),
+            **(
+                {
+                    "interval_calibration": {
+                        "steps": len(self.calibration.quantiles),  # beyond: extrapolated
+                        "errors_per_step": list(self.calibration.origins),
+                        "band": "symmetric" if intervals.is_few(self.calibration) else "two-tailed",
+                        "widest_coverage": widest_interval(self.calibration),
+                    }
+                }
+                if self.calibration is not None
+                else {}
+            ),
+            **({"nonnegative": True} if self.floor is not None else {}),
             "forecast": rows,
         }
 
@@ -718,6 +744,7 @@ class Forecaster:
                 sheet=reading.get("sheet"),
                 timezone=series.timezone,
                 session=series.session.to_dict() if series.session is not None else None,
+                nonnegative=bool((prices[:, 0] >= 0).all()),
             ),
             tail=Tail(
                 prices[-keep:].copy(), np.asarray(dates[-keep:]).astype("datetime64[s]") if dates is not None else None
@@ -844,11 +871,15 @@ class Forecaster:
         values: np.ndarray | None = None,
         dates: np.ndarray | None = None,
         interval: float | None = 0.9,
+        levels: list[float] | None = None,
     ) -> Forecast:
         """Forecast `days` steps after the training data, or after newer `values` (N, F) with their `dates`.
 
         `interval` is the coverage of the prediction interval (None or 0: none); one wider than
-        the stored errors give is refused (OptionError), not quietly narrowed.
+        the stored errors give is refused (OptionError), not quietly narrowed; one wider than a
+        short series' few errors reach gives no band and says so (`Forecast.interval_note`).
+        `levels`: several coverages (the widest being `interval`) for `Forecast.bands`.
+        A series that never went below 0 (training and `values`) gets no forecast or bound below 0.
         """
         if self.params is None or self.info is None:
             raise OptionError("this Forecaster has not been fitted or loaded")
@@ -879,16 +910,27 @@ class Forecaster:
             )
         freq = info.data.frequency
         session = periods.Session.from_dict(info.data.session) if info.data.session else None
-        lower = upper = None
+        lower = upper = calibration = note = None
+        bands = {}
         recalibrated = 0
+        floor = intervals.floor(info.data.nonnegative, None if values is None else prices[:, 0])
         if interval and info.intervals is not None:
-            check_interval(interval, info.intervals)
+            for level in levels or [interval]:
+                check_interval(level, info.intervals)
             calibration = info.intervals
             if newer and calibration.recent_errors is not None:
                 calibration, recalibrated = self._recalibrated(prices, newer, phase)
-            lower, upper = interval_bounds(calibration, out, interval)
+            note = intervals.few_errors_note(calibration, interval)
+            if intervals.reaches(interval, calibration):
+                lower, upper = interval_bounds(calibration, out, interval, floor)  # around the model's own forecast
+                if levels and len(levels) > 1:
+                    bands = intervals.several_bands(calibration, out, levels, floor)
+            else:
+                interval = None
         else:
             interval = None
+        if floor is not None:
+            out = np.maximum(out, floor)
         return Forecast(
             values=out,
             dates=periods.future_dates(dates, freq, days, session=session, calendar=info.data.calendar)
@@ -906,6 +948,10 @@ class Forecaster:
             strategy=self.strategy,
             timezone=info.data.timezone,
             recalibrated=recalibrated,
+            bands=bands,
+            calibration=calibration,
+            floor=floor,
+            interval_note=note,
         )
 
     def last_phase(self, rows: int | None = None, dates: np.ndarray | None = None) -> int | None:

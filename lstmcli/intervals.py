@@ -5,6 +5,21 @@ each horizon h give quantiles (`calibrate`), stored in the model file as an `Int
 At predict time (and in backtests) those quantiles put bounds around a forecast
 (`interval_bounds`). Errors are log(actual / forecast) for a log-return model (they scale
 with the price), else actual - forecast (price units).
+
+Rules (README "Prediction intervals"):
+- Steps: as many horizons are calibrated as keep 9 errors each (what a 90% band needs, below),
+  up to 30 (`horizon`); beyond, the band is extrapolated (`interval_bounds`: the last step's
+  quantiles times sqrt(h / H), as a random walk's grow) and `extrapolated` names those steps.
+- Two tails when every calibrated step has TWO_TAILED_ERRORS (39) errors: the quantiles at
+  INTERVAL_LEVELS, each a split-conformal rank (asymmetric bands when the errors are).
+- Fewer: split conformal on the absolute errors, a band symmetric around the forecast (both
+  tails pool their errors, and a bias that changes sign since validation widens no single
+  tail). A coverage q needs n >= q / (1 - q) errors (9 for 90%, 19 for 95%, 1 for 50%); only
+  the coverages its n errors reach are stored, and a wider one gets no band (never a narrower
+  band under its name). With fewer than 39 errors, two separate 2.5% tails would both be the
+  extreme errors, whose "95%" covers only (n - 1) / (n + 1).
+- A series that never went below 0 (in training and in the data forecast from) gets no bound
+  or forecast below 0 (`floor`): bounds are computed around the model's forecast, then clipped.
 """
 
 from __future__ import annotations
@@ -19,15 +34,44 @@ from lstmcli.modelfile import IntervalInfo
 #: quantile levels of the stored validation errors, enough for 50..95% intervals
 INTERVAL_LEVELS = (0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.5, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975)
 MAX_INTERVAL_HORIZON = 30
-MIN_INTERVAL_ORIGINS = 20
+MIN_INTERVAL_ORIGINS = 20  # model files from before short series had bands needed this many validation origins
 MAX_INTERVAL_ORIGINS = 5000
+#: central coverages a short series' few errors may calibrate (symmetric bands), narrowest first
+FEW_COVERAGES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+DEFAULT_COVERAGE = 0.9  # what `lstm predict` shows unless told otherwise
 RECENT_ORIGINS = 100  # errors kept per model file, and the calibration set once newer data brings more
 INTERRUPTED_ORIGINS = 500  # after Ctrl-C: fewer origins, so stopping stays prompt (the counts are stored)
 
 
 def horizon(origins: int) -> int:
-    """How many steps ahead `origins` validation origins can calibrate (< 1: too few for any)."""
-    return min(MAX_INTERVAL_HORIZON, origins - MIN_INTERVAL_ORIGINS + 1)
+    """How many steps ahead `origins` validation origins can calibrate (< 1: too few for any).
+
+    Step h is scored on origins - h + 1 of them: as many steps as keep the errors the default
+    90% band needs (`errors_needed`: 9), at most MAX_INTERVAL_HORIZON, and at least step 1
+    (whose `origins` errors reach the coverages they can). Steps beyond are extrapolated.
+    """
+    if origins < 1:
+        return 0
+    return max(1, min(MAX_INTERVAL_HORIZON, origins - errors_needed(DEFAULT_COVERAGE) + 1))
+
+
+def errors_needed(coverage: float) -> int:
+    """The fewest absolute errors whose split-conformal quantile reaches `coverage`: ceil((n + 1) q) <= n."""
+    return math.ceil(coverage / (1 - coverage) - 1e-9)
+
+
+#: errors a step needs for two tails: the outermost stored level (0.975) as a conformal rank, not the largest error
+TWO_TAILED_ERRORS = errors_needed(INTERVAL_LEVELS[-1])  # 39
+
+
+def reachable(n: int) -> tuple[float, ...]:
+    """The FEW_COVERAGES that n absolute errors calibrate (empty for n < 1)."""
+    return tuple(c for c in FEW_COVERAGES if n >= errors_needed(c))
+
+
+def is_few(info: IntervalInfo) -> bool:
+    """True for a symmetric band (fewer than TWO_TAILED_ERRORS errors at some horizon), False for two tails."""
+    return len(info.levels) != len(INTERVAL_LEVELS) or not np.allclose(info.levels, INTERVAL_LEVELS)
 
 
 def conformal_quantiles(errors: np.ndarray, levels: tuple[float, ...] | np.ndarray) -> np.ndarray:
@@ -63,20 +107,47 @@ def errors(forecasts: np.ndarray, actual: np.ndarray, first_rows: np.ndarray, lo
         return np.log(a / forecasts) if log_ratio else a - forecasts
 
 
-def from_errors(errs: np.ndarray, log_ratio: bool, keep: int = RECENT_ORIGINS) -> IntervalInfo:
-    """Error quantiles at each horizon from errors (V, H) (NaN: not observed), with the newest `keep` rows kept."""
-    quantiles, counts = [], []
-    for h in range(errs.shape[1]):
-        e = errs[:, h][~np.isnan(errs[:, h])]
-        quantiles.append(conformal_quantiles(e, INTERVAL_LEVELS))
-        counts.append(len(e))
+def from_errors(
+    errs: np.ndarray, log_ratio: bool, keep: int = RECENT_ORIGINS, symmetric: bool | None = None
+) -> IntervalInfo | None:
+    """Error quantiles at each horizon from errors (V, H) (NaN: not observed), with the newest `keep` rows kept.
+
+    `symmetric` None: symmetric bands (`few_quantiles`) when some horizon has fewer than
+    TWO_TAILED_ERRORS errors, else each tail separately. None when no horizon has an error.
+    """
+    columns = [errs[:, h][~np.isnan(errs[:, h])] for h in range(errs.shape[1])]  # H arrays of errors
+    counts = [len(e) for e in columns]
+    if not counts or min(counts) < 1:
+        return None
+    if symmetric is None:
+        symmetric = min(counts) < TWO_TAILED_ERRORS
+    if symmetric:
+        coverages = reachable(min(counts))
+        levels = np.array([(1 - c) / 2 for c in reversed(coverages)] + [(1 + c) / 2 for c in coverages])
+        quantiles = [few_quantiles(e, coverages) for e in columns]
+    else:
+        levels = np.asarray(INTERVAL_LEVELS)
+        quantiles = [conformal_quantiles(e, INTERVAL_LEVELS) for e in columns]
     return IntervalInfo(
         kind="log-ratio" if log_ratio else "difference",
-        levels=np.asarray(INTERVAL_LEVELS),
+        levels=levels,
         quantiles=np.asarray(quantiles),
         origins=tuple(counts),
         recent_errors=errs[-keep:].copy(),
     )
+
+
+def few_quantiles(errors: np.ndarray, coverages: tuple[float, ...]) -> np.ndarray:
+    """Symmetric band edges (2C,) for C coverages (widest first below 0, narrowest first above) from n errors.
+
+    Split conformal on the absolute errors: the band of coverage q is +-the ceil((n + 1) q)-th
+    smallest |error|, which covers at least q of new errors exchangeable with these (q reachable:
+    ceil((n + 1) q) <= n, see `reachable`).
+    """
+    a = np.sort(np.abs(np.asarray(errors, dtype=np.float64)))  # (n,)
+    n = len(a)
+    half = [float(a[min(math.ceil((n + 1) * c - 1e-9), n) - 1]) for c in coverages]  # (C,) narrowest first
+    return np.array([-h for h in reversed(half)] + half)
 
 
 def calibrate(forecasts: np.ndarray, actual: np.ndarray, first_rows: np.ndarray, log_ratio: bool) -> IntervalInfo:
@@ -93,12 +164,18 @@ def recalibrate(info: IntervalInfo, newer: np.ndarray) -> IntervalInfo:
 
     Adaptive in the spirit of online conformal prediction: when the series has moved on since
     training (volatility up or down), the errors of the forecasts the model made since then say
-    so. Horizons with fewer than MIN_INTERVAL_ORIGINS errors keep the stored quantiles.
+    so. Two tails: horizons with fewer than MIN_INTERVAL_ORIGINS errors keep the stored quantiles
+    (as model files before symmetric bands did). A symmetric band is replaced when the newer
+    errors make more of them at every horizon (two-tailed once there are TWO_TAILED_ERRORS).
     """
     if info.recent_errors is None or not len(newer):
         return info
     newest = np.vstack([info.recent_errors, newer[:, : len(info.quantiles)]])[-RECENT_ORIGINS:]  # (<= 100, H)
-    fresh = from_errors(newest, info.kind == "log-ratio")
+    log_ratio = info.kind == "log-ratio"
+    if is_few(info):
+        fresh = from_errors(newest, log_ratio)
+        return fresh if fresh is not None and min(fresh.origins) >= min(info.origins) else info
+    fresh = from_errors(newest, log_ratio, symmetric=False)
     enough = np.asarray(fresh.origins) >= MIN_INTERVAL_ORIGINS  # (H,)
     return IntervalInfo(
         kind=info.kind,
@@ -114,18 +191,58 @@ def widest_interval(info: IntervalInfo) -> float:
     return round(float(info.levels[-1] - info.levels[0]), 6)
 
 
+def coverages(info: IntervalInfo) -> tuple[float, ...]:
+    """The central coverages stored exactly (a short series' symmetric bands), or all up to the widest."""
+    if is_few(info):
+        return tuple(round(float(2 * hi - 1), 6) for hi in info.levels[len(info.levels) // 2 :])  # upper edges
+    return FEW_COVERAGES
+
+
+def reaches(coverage: float, info: IntervalInfo) -> bool:
+    """True when the stored errors calibrate `coverage` (False: too few errors for so wide a band)."""
+    return coverage <= widest_interval(info) + 1e-9
+
+
+def few_errors_note(info: IntervalInfo, coverage: float | None) -> str | None:
+    """A sentence for a band from few errors (or none, when `coverage` is out of their reach); None otherwise.
+
+    Said of a series with fewer than MIN_INTERVAL_ORIGINS validation origins (which had no band
+    before symmetric bands) or a coverage its errors do not reach; `interval_calibration` in
+    --json gives every model's counts.
+    """
+    if not is_few(info) or (info.origins[0] >= MIN_INTERVAL_ORIGINS and (coverage is None or reaches(coverage, info))):
+        return None
+    n, H, most = min(info.origins), len(info.origins), max(info.origins)
+    count = f"{n} validation error{'s' * (n != 1)}" if n == most else f"{most} to {n} validation errors"
+    steps = "step 1" if H == 1 else f"steps 1-{H}"
+    if coverage is not None and not reaches(coverage, info):
+        widest = widest_interval(info)
+        return (
+            f"no {level_label(coverage)}% interval: a {level_label(coverage)}% band needs "
+            f"{errors_needed(coverage)} validation errors per step, and this short series' model has "
+            f"{count} ({steps}); --interval {widest:g} or less gives one."
+        )
+    return (
+        f"the interval is calibrated on only {count} ({steps}), as a band symmetric around the "
+        f"forecast{' (in ratio terms)' if info.kind == 'log-ratio' else ''}; its coverage on new data is "
+        "less certain than a longer series' band."
+    )
+
+
 def check_interval(coverage: float, info: IntervalInfo) -> None:
     """Raise OptionError when `coverage` is wider than the stored error quantiles can calibrate.
 
     Quietly giving the widest band instead (a 95% band asked for as 99%) is a wrong answer
     with exit 0; the message names what the model can give.
     """
-    widest = widest_interval(info)
-    if coverage > widest + 1e-9:
+    widest = widest_interval(info) if not is_few(info) else round(INTERVAL_LEVELS[-1] - INTERVAL_LEVELS[0], 6)
+    if coverage > widest + 1e-9:  # (a short series' narrower reach gives no band and a note: `few_errors_note`)
         raise OptionError(
             f"--interval {coverage:g} is wider than this model can calibrate (at most {widest:g})",
             hint=f"ask for --interval {widest:g} or less: the model stores its validation errors' "
-            f"quantiles from {info.levels[0]:.1%} to {info.levels[-1]:.1%}",
+            f"quantiles from {info.levels[0]:.1%} to {info.levels[-1]:.1%}"
+            if not is_few(info)
+            else f"ask for --interval {widest:g} or less",
         )
 
 
@@ -134,11 +251,14 @@ def level_label(coverage: float) -> str:
     return f"{round(100 * coverage, 6):g}"
 
 
-def interval_bounds(info: IntervalInfo, forecast: np.ndarray, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+def interval_bounds(
+    info: IntervalInfo, forecast: np.ndarray, coverage: float, floor: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper bounds (days,) around a forecast from the stored validation errors.
 
-    Beyond the longest horizon measured, the error quantiles grow with sqrt(horizon), as a
-    random walk's do.
+    Beyond the longest horizon measured (`extrapolated`), the error quantiles grow with
+    sqrt(horizon), as a random walk's do. `floor` (0 for a series never below 0, `floor`):
+    no bound below it.
     """
     levels, q = info.levels, info.quantiles  # (L,), (H, L)
     lo_p, hi_p = (1 - coverage) / 2, (1 + coverage) / 2
@@ -153,8 +273,44 @@ def interval_bounds(info: IntervalInfo, forecast: np.ndarray, coverage: float) -
         highs.append(np.interp(hi_p, levels, row) * grow)
     lo, hi = np.asarray(lows), np.asarray(highs)
     if info.kind == "log-ratio":
-        return forecast * np.exp(lo), forecast * np.exp(hi)
-    return forecast + lo, forecast + hi
+        lower, upper = forecast * np.exp(lo), forecast * np.exp(hi)
+    else:
+        lower, upper = forecast + lo, forecast + hi
+    if floor is not None:
+        lower, upper = np.maximum(lower, floor), np.maximum(upper, floor)
+    return lower, upper
+
+
+def extrapolated(info: IntervalInfo, days: int) -> np.ndarray:
+    """(days,) True for the steps beyond the calibrated horizons, whose band `interval_bounds` extrapolates."""
+    return np.arange(1, days + 1) > len(info.quantiles)
+
+
+def extrapolation_note(info: IntervalInfo, days: int, labels: list[str] | None = None) -> str | None:
+    """A sentence naming the steps (their dates, when `labels`) whose band is extrapolated, and how; None if none."""
+    H = len(info.quantiles)
+    if days <= H:
+        return None
+    first, last = H + 1, days
+    steps = f"step {first}" if first == last else f"steps {first}-{last}"
+    when = "" if labels is None else (f" ({labels[H]})" if first == last else f" ({labels[H]} to {labels[-1]})")
+    return (
+        f"the band of {steps}{when} is extrapolated: the model's validation errors calibrate "
+        f"{'step 1' if H == 1 else f'steps 1-{H}'} only; beyond, step {H}'s error quantiles grow with "
+        f"sqrt(step / {H}), as a random walk's do."
+    )
+
+
+def floor(nonnegative: bool | None, history: np.ndarray | None = None) -> float | None:
+    """0.0 when the training series never went below 0 (`nonnegative`) nor did `history` (N,); else None.
+
+    None (no floor) for model files written before the flag existed: they forecast as they did.
+    """
+    if not nonnegative:
+        return None
+    if history is not None and bool((np.asarray(history) < 0).any()):
+        return None
+    return 0.0
 
 
 def parse_levels(text: str) -> list[float]:
@@ -185,9 +341,9 @@ def parse_levels(text: str) -> list[float]:
 
 
 def several_bands(
-    info: IntervalInfo, forecast: np.ndarray, levels: list[float]
+    info: IntervalInfo, forecast: np.ndarray, levels: list[float], floor: float | None = None
 ) -> dict[float, tuple[np.ndarray, np.ndarray]]:
     """Bounds for each coverage in `levels` (narrowest first), each checked against the stored quantiles."""
     for level in levels:
         check_interval(level, info)
-    return {level: interval_bounds(info, forecast, level) for level in sorted(levels)}
+    return {level: interval_bounds(info, forecast, level, floor) for level in sorted(levels)}

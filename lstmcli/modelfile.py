@@ -367,6 +367,7 @@ class DataInfo:
     calendar: str | None = None  # --calendar XNYS: forecast dates are that exchange's sessions
     sheet: str | None = None  # --sheet as given to train: --data reads that sheet of a workbook too
     calendar_match: dict | None = None  # without --calendar: the exchange calendar the closed weekdays match
+    nonnegative: bool | None = None  # the target never went below 0 in training: no forecast or bound below 0
 
     @classmethod
     def from_dict(cls, d: dict) -> DataInfo:
@@ -391,6 +392,7 @@ class DataInfo:
             calendar=_text(d, "calendar", True) if "calendar" in d else None,
             sheet=_text(d, "sheet", True) if "sheet" in d else None,
             calendar_match=_calendar_match(d),
+            nonnegative=_maybe_flag(d, "nonnegative"),
         )
 
     def to_dict(self) -> dict:
@@ -415,6 +417,7 @@ class DataInfo:
                 calendar=self.calendar,
                 sheet=self.sheet,
                 calendar_match=self.calendar_match,
+                nonnegative=self.nonnegative,
             ).items()
             if v is not None
         }

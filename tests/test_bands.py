@@ -35,6 +35,7 @@ def test_several_bands_in_csv_each_as_when_asked_alone(run, model):
     both = rows(run("predict", "--model", model, "--days", "6", "--interval", "0.9,0.5", "-o", "-").stdout)
     assert list(both[0]) == [
         "step", "date", "forecast", "change", "change_pct", "lower_50", "upper_50", "lower_90", "upper_90",
+        "extrapolated",
     ]  # fmt: skip
     for level in ("50", "90"):
         alone = rows(run("predict", "--model", model, "--days", "6", "--interval", f"0.{level}", "-o", "-").stdout)

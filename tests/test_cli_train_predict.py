@@ -201,17 +201,27 @@ def test_a_flat_forecast_gets_a_note_that_does_not_push_a_worse_model(tmp_path, 
     assert "--target level" not in r.stderr  # level models score several times naive's error on prices
 
 
-def test_a_missing_interval_is_explained(tmp_path, run, monkeypatch):
-    """Too few validation rows to calibrate an interval: the table has none, and stderr says why."""
+def test_a_short_series_gets_a_band_from_its_few_errors_and_says_how_many(tmp_path, run, monkeypatch):
+    """Fewer than 20 validation origins (12 here): a symmetric band from the errors there are, with a note
+    saying how many; a coverage they cannot reach gives no band (not a narrower one) and names what can."""
     monkeypatch.chdir(tmp_path)
     csv_path, _, _ = _daily_csv(tmp_path / "short.csv", n=70)
     assert run("train", str(csv_path), *FAST).exit_code == 0
     r = run("predict", "--days", "3", "--no-chart")
     assert r.exit_code == 0, r
-    assert "90% low" not in r.stdout
-    assert "Note: no prediction interval: the model was validated on" in r.stderr
-    assert "fewer than the 20 it needs" in r.stderr, r.stderr
-    assert "Note: no prediction interval" not in run("predict", "--interval", "0", "--no-chart").stderr
+    assert "90% low" in r.stdout and "Note: no prediction interval" not in r.stderr
+    assert "Note: the interval is calibrated on only 12 to 9 validation errors (steps 1-4)" in r.stderr, r.stderr
+    payload = json.loads(run("predict", "--days", "3", "--json").stdout)
+    assert payload["interval_calibration"] == {
+        "steps": 4, "errors_per_step": [12, 11, 10, 9], "band": "symmetric", "widest_coverage": 0.9,
+    }  # fmt: skip
+    for row in payload["forecast"]:  # symmetric around the forecast (in log terms: a log-return model)
+        assert row["upper_90"] / row["forecast"] == pytest.approx(row["forecast"] / row["lower_90"])
+    wide = run("predict", "--days", "3", "--interval", "0.95", "--no-chart")
+    assert wide.exit_code == 0 and "95% low" not in wide.stdout
+    assert "Note: no 95% interval: a 95% band needs 19 validation errors per step" in wide.stderr, wide.stderr
+    assert "--interval 0.9 or less gives one" in wide.stderr
+    assert "Note:" not in run("predict", "--interval", "0", "--no-chart").stderr
 
 
 # ------------------------------------------------------------- --target auto, the auto window, worse than naive

@@ -198,7 +198,7 @@ def test_train_and_predict_a_long_file(run, tmp_path):
     assert [s["id"] for s in payload["series"]] == ["MSFT", "AAPL"] and len(payload["series"][0]["forecast"]) == 2
     r = run("predict", "--model", str(model), "--days", "2", "--output", "-")
     lines = r.stdout.strip().splitlines()
-    assert lines[0] == "series,step,date,forecast,lower_90,upper_90" and len(lines) == 7
+    assert lines[0] == "series,step,date,forecast,lower_90,upper_90,extrapolated" and len(lines) == 7
     assert lines[1].startswith("AAPL,1,2021-05-01,")
     r = run("predict", "--model", str(model), "--series", "APPL")
     assert r.exit_code == 2 and "Did you mean 'AAPL'? The series are" in r.stderr

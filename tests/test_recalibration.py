@@ -60,13 +60,17 @@ def test_the_calibration_is_the_newest_origins_errors(calm_then_wild):
 
 def test_from_errors_matches_the_per_horizon_calibration():
     rng = np.random.default_rng(0)
-    actual = 100 + rng.normal(0, 1, 60).cumsum()
-    forecasts = actual[30:55, None] + rng.normal(0, 1, (25, 4))  # origins' step h forecasts row 30 + k + h
-    info = intervals.calibrate(forecasts, actual, np.arange(30, 55), log_ratio=False)
-    for h in range(4):  # every forecast row is inside the data here (54 + 3 < 60)
-        e = actual[np.arange(30, 55) + h] - forecasts[:, h]
+    actual = 100 + rng.normal(0, 1, 100).cumsum()
+    forecasts = actual[30:75, None] + rng.normal(0, 1, (45, 4))  # origins' step h forecasts row 30 + k + h
+    info = intervals.calibrate(forecasts, actual, np.arange(30, 75), log_ratio=False)
+    for h in range(4):  # every forecast row is inside the data here (74 + 3 < 100); 45 >= 39 errors: two tails
+        e = actual[np.arange(30, 75) + h] - forecasts[:, h]
         np.testing.assert_array_equal(info.quantiles[h], intervals.conformal_quantiles(e, intervals.INTERVAL_LEVELS))
-    assert info.origins == (25, 25, 25, 25) and info.recent_errors.shape == (25, 4)
+    assert info.origins == (45, 45, 45, 45) and info.recent_errors.shape == (45, 4)
+    few = intervals.calibrate(forecasts[:25], actual, np.arange(30, 55), log_ratio=False)  # 25: symmetric
+    e = actual[np.arange(30, 55)] - forecasts[:25, 0]
+    np.testing.assert_array_equal(few.quantiles[0], intervals.few_quantiles(e, intervals.FEW_COVERAGES))
+    assert intervals.is_few(few) and few.origins == (25, 25, 25, 25)
 
 
 def test_recent_errors_round_trip_through_the_model_file(calm_then_wild, tmp_path):

@@ -69,7 +69,7 @@ def predict(
     Keep a chart: lstm predict --days 20 --plot forecast.png   (.svg, .html)
     """
     from lstmcli.forecast import Forecaster, check_horizon
-    from lstmcli.intervals import parse_levels, several_bands
+    from lstmcli.intervals import parse_levels
 
     levels = parse_levels(interval)
     interval = max(levels, default=0.0)  # the widest band is the interval; the others are extra bands
@@ -110,9 +110,7 @@ def predict(
     if data_csv is not None:
         series = read_data(data_csv, list(fc_model.info.columns), fc_model.info.data, sheet, series=series_name)
         values, dates_ = series.values, series.dates
-    fc = fc_model.predict(days, values, dates_, interval=interval or None)
-    if len(levels) > 1 and fc.interval is not None:
-        fc.bands = several_bands(fc_model.info.intervals, fc.values, levels)
+    fc = fc_model.predict(days, values, dates_, interval=interval or None, levels=levels)
     if values is not None:  # after predict's own checks of the data (too short, prices <= 0)
         from lstmcli.cli.common import scale_note
 
@@ -155,6 +153,8 @@ def predict(
         out.print(label, soft_wrap=True)
     out.print(render.title(fc, days), soft_wrap=True)  # a line of its own: a table title wraps at the table's width
     out.print(render.forecast_table(fc))
+    if (note := render.extrapolation_note(fc)) is not None:  # under the table it qualifies
+        out.print(f"[dim]{note}[/]", soft_wrap=True)
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     if chart and out.is_terminal and len(fc.history) > 1:
         from rich.text import Text
@@ -165,14 +165,16 @@ def predict(
 
 def _notes(fc, fc_model, interval: float) -> None:
     """What a user should know about a forecast that the table does not say, on stderr, last."""
-    if interval and fc.interval is None:  # asked for (the default) but the model has none: say why
+    if fc.interval_note is not None:  # a short series: how few errors calibrate the band, or why there is none
+        stderr().print(f"[yellow]Note:[/] {fc.interval_note}", soft_wrap=True)
+    elif interval and fc.interval is None:  # asked for (the default) but the model has none: say why
         from lstmcli.forecast import MIN_INTERVAL_ORIGINS
 
         rows = fc_model.info.validation.rows
-        stderr().print(
+        stderr().print(  # a model file from before short series got intervals
             f"[yellow]Note:[/] no prediction interval: the model was validated on {rows} rows, fewer than "
-            f"the {MIN_INTERVAL_ORIGINS} it needs to calibrate one. Train on a longer history or with a "
-            "larger --val-fraction to get one.",
+            f"the {MIN_INTERVAL_ORIGINS} it needed to calibrate one when it was trained. Retrain it (lstm now "
+            "calibrates short series too), or train on a longer history, to get one.",
             soft_wrap=True,
         )
     if fc.recalibrated:

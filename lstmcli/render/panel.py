@@ -109,7 +109,7 @@ def forecast_table(forecasts: dict, days: int) -> Table:
 
 
 def forecast_rows(forecasts: dict) -> list[dict]:
-    """The long CSV of `lstm predict --output`: series, step, date, forecast, lower_90, upper_90."""
+    """The long CSV of `lstm predict --output`: series, step, date, forecast, lower_90, upper_90, extrapolated."""
     from lstmcli.intervals import level_label
 
     label = next((level_label(fc.interval) for fc in forecasts.values() if fc.lower is not None), None)
@@ -120,6 +120,7 @@ def forecast_rows(forecasts: dict) -> list[dict]:
             if label is not None:
                 row[f"lower_{label}"] = r.get(f"lower_{label}", "")
                 row[f"upper_{label}"] = r.get(f"upper_{label}", "")
+                row["extrapolated"] = r.get("extrapolated", "")  # the band beyond the calibrated steps
             rows.append(row)
     return rows
 

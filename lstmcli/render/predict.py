@@ -51,6 +51,17 @@ def forecast_table(fc, title: str | None = None) -> Table:
     return table
 
 
+def extrapolation_note(fc) -> str | None:
+    """`Note: the band of steps 11-15 (2024-06-10 to 2024-06-14) is extrapolated: ...`, or None."""
+    from lstmcli.intervals import extrapolation_note as sentence
+
+    if fc.lower is None or fc.calibration is None:
+        return None
+    labels = None if fc.dates is None else [user_text(format_date(d, fc.frequency, fc.timezone)) for d in fc.dates]
+    text = sentence(fc.calibration, len(fc.values), labels)
+    return None if text is None else f"Note: {text}"
+
+
 def forecast_chart(fc, width: int = 70, height: int = 14) -> str:
     """History then forecast (and band) as a terminal line chart drawn by uniplot."""
 
