@@ -26,6 +26,7 @@ from lstmcli.cli.common import (
     SeasonOpt,
     SeriesOpt,
     SheetOpt,
+    StopFlag,
     StrategyOpt,
     check_one_stdout,
     check_plot,
@@ -246,36 +247,62 @@ def backtest(
         steps = days if strategy == DIRECT else 1  # a direct head learns `days` steps per window
         W = config.window if window is not None else auto_window(cut, config.window, target, config.val_fraction, steps)
         config.batch_size = batch_size_for(cut, W, config.val_fraction, target)
-    with ProgressBar(
-        err,
-        quiet,
-        total=1.0,
-        before="backtest {task.fields[what]}",
-        bar_width=24,
-        after="{task.percentage:>3.0f}%",
-        fields=dict(what=""),
-        elapsed=True,
-        transient=True,
-        delay=1.0,
-    ) as bar:
-        result = run_backtest(
-            series.values,
-            config,
-            target,
-            spec,
-            dates=series.dates,
-            frequency=series.frequency,
-            column=series.columns[0],
-            source=series.source,
-            on_progress=None if quiet else lambda done, what: bar.update(done, what=what),
-            strategy=strategy,
-            auto=None
-            if not auto
-            else {"budget": 60.0 if budget is None else budget, "jobs": jobs, "restrict": pinned, "ensemble": ensemble},
-            auto_window=window is None,  # as lstm train: the longest window up to 30 the rows allow
-            ensemble=ensemble,
-            jobs=jobs,
+    from lstmcli.backtest import BacktestStopped
+
+    result = stopped = None
+    with (
+        StopFlag() as stop,
+        ProgressBar(
+            err,
+            quiet,
+            total=1.0,
+            before="backtest {task.fields[what]}",
+            bar_width=24,
+            after="{task.percentage:>3.0f}%",
+            fields=dict(what=""),
+            elapsed=True,
+            transient=True,
+            delay=1.0,
+        ) as bar,
+    ):
+        try:
+            result = run_backtest(
+                series.values,
+                config,
+                target,
+                spec,
+                dates=series.dates,
+                frequency=series.frequency,
+                column=series.columns[0],
+                source=series.source,
+                on_progress=None if quiet else lambda done, what: bar.update(done, what=what),
+                strategy=strategy,
+                auto=None
+                if not auto
+                else {
+                    "budget": 60.0 if budget is None else budget,
+                    "jobs": jobs,
+                    "restrict": pinned,
+                    "ensemble": ensemble,
+                },
+                auto_window=window is None,  # as lstm train: the longest window up to 30 the rows allow
+                ensemble=ensemble,
+                jobs=jobs,
+                should_stop=stop,
+            )
+        except BacktestStopped as e:  # the user's stop before any fit finished: one line, as train says it
+            stopped = e
+    if result is None:  # (stopped is set)
+        which = "the LSTM fit" if stopped.fits == 1 else f"any of the {stopped.fits:,} LSTM fits"
+        err.print(
+            f"[yellow]Stopped by {stop.requested} before {which} finished; no origin was scored.[/]",
+            soft_wrap=True,
         )
+        raise SystemExit(143 if stop.requested == "SIGTERM" else 130)  # not typer.Exit: main would add a line
+    from lstmcli.render import backtest as render
+
+    if result.interrupted and (json_out or output == STDOUT):  # stdout is for the data: the line goes to stderr
+        err.print(render.stopped_line(result, stop.requested), soft_wrap=True)
     if plot is not None:  # files first: a closed pipe on stdout must not lose them
         from lstmcli.render.plot import save_backtest_plot
 
@@ -294,12 +321,13 @@ def backtest(
         print(json.dumps(payload, indent=2))
         return
 
-    from lstmcli.render import backtest as render
     from lstmcli.render.common import user_text
 
     out = stdout()
     if why and not auto:  # after the run, so that an error stays one line
         err.print(f"target: {target} ({why})", style="dim")
+    if result.interrupted:  # the report's first line: these scores are not the whole test window's
+        out.print(render.stopped_line(result, stop.requested), soft_wrap=True)
     out.print(render.summary_table(result))
     out.print(render.horizon_table(result))
     out.print(render.verdict_line(result), soft_wrap=True)
