@@ -16,8 +16,7 @@ from conftest import random_walk, run_exe
 from test_faults import _daily_csv, _start, _stop, _wait_for
 
 from lstmcli import metrics
-from lstmcli.backtest import BacktestSpec, BacktestStopped, per_origin_rows, run_backtest
-from lstmcli.render.backtest import stopped_line
+from lstmcli.backtest import BacktestSpec, per_origin_rows, run_backtest
 from lstmcli.training import TrainConfig
 
 TINY = TrainConfig(window=6, hidden=4, epochs=3, patience=2, batch_size=32)
@@ -64,12 +63,16 @@ def test_a_stop_keeps_the_fits_finished_and_scores_their_origins_only():
 
 
 def test_a_stop_before_any_fit_finished_raises_backtest_stopped():
+    from lstmcli.backtest import BacktestStopped
+
     with pytest.raises(BacktestStopped) as e:
         run_backtest(random_walk(200, seed=3), TINY, "log-return", SPEC, should_stop=lambda: True)
     assert e.value.fits == 5 and e.value.origins == 19
 
 
 def test_the_stopped_line_names_the_origins_kept_even_with_a_gap():
+    from lstmcli.render.backtest import stopped_line
+
     p = random_walk(200, seed=3)
     r = run_backtest(p, TINY, "log-return", replace(SPEC, refit=None), dates=None)
     gap = replace(r, origins=np.r_[r.origins[:4], r.origins[8:12]], interrupted=True, planned_fits=5)
@@ -83,9 +86,15 @@ def test_the_stopped_line_names_the_origins_kept_even_with_a_gap():
 @pytest.mark.parametrize("ensemble", [1, 2], ids=["single", "ensemble2"])
 def test_refit_blocks_in_parallel_give_the_same_forecasts_as_one_process(ensemble):
     p = random_walk(200, seed=5)
+    heard: list[tuple[float, str]] = []
     one = run_backtest(p, TINY, "log-return", SPEC, frequency="B", jobs=1, ensemble=ensemble)
-    two = run_backtest(p, TINY, "log-return", SPEC, frequency="B", jobs=2, ensemble=ensemble)
+    two = run_backtest(
+        p, TINY, "log-return", SPEC, frequency="B", jobs=2, ensemble=ensemble, on_progress=lambda *a: heard.append(a)
+    )
     assert one.fits == two.fits == 5
+    # the five fits ran in two worker processes, the bar counting finished fits
+    assert [what for _, what in heard] == [f"{k}/5 fits, 2 at a time" for k in range(1, 6)]
+    assert [done for done, _ in heard] == pytest.approx([0.2, 0.4, 0.6, 0.8, 1.0])
     for m in one.models:
         assert np.array_equal(one.forecasts[m], two.forecasts[m]), m
     assert np.array_equal(one.lower, two.lower) and np.array_equal(one.upper, two.upper)
