@@ -56,7 +56,7 @@ def backtest(
         str,
         typer.Option(
             help="Retrain the LSTM: never (train once before the test window) or N "
-            "(every N origins, on all data before the origin).",
+            "(every N origins, on all data before the origin; these fits run side by side in --jobs processes).",
             autocompletion=complete_refit,
         ),
     ] = "never",
@@ -151,6 +151,11 @@ def backtest(
     (in parallel, --jobs), with scores per series, an aggregate (median and mean MASE, MAE
     relative to naive, wins/ties/losses, coverage) and the best and worst series; --output
     writes one row per series.
+
+    --refit N with --jobs J: J fits at a time, each fit's ensemble members or --auto candidates
+    then serial inside it (with one fit they get the --jobs); the numbers are the same for any J.
+    Ctrl-C (or SIGTERM) keeps the origins scored so far: the report covers them and says so
+    first (--json: "interrupted": true); exit 0. Stopped before any fit finished: exit 130.
 
     Example: lstm backtest sample_data/daily_stock.csv --days 5
     Example: lstm backtest sample_data/monthly_seasonal.csv --auto --every 5
