@@ -177,3 +177,44 @@ def test_cli_signal_before_any_origin_scored_is_one_line(sig, code, tmp_path, ls
     lines = [ln for ln in err.decode().splitlines() if ln.strip()]
     assert lines[-1] == f"Stopped by {name} before the LSTM fit finished; no origin was scored.", err
     assert b"Traceback" not in err and b"Interrupted." not in err
+
+
+# ---------------------------------------------------------------------------------------
+# a panel (many series): a stop keeps the series finished, as `lstm train` of a panel does
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_cli_signal_during_a_panel_backtest_keeps_the_series_finished(jobs, tmp_path, lstm_exe):
+    from test_panel import long_text, write
+
+    tickers = tuple((f"T{k:03d}", 50.0 + k) for k in range(250))
+    path = write(tmp_path, long_text(n=200, tickers=tickers))
+    slow = ("--epochs", "10", "--patience", "10", "--days", "2", "--test-fraction", "0.1")
+    proc = _start(lstm_exe, "backtest", str(path), *slow, "--jobs", jobs, "--json", cwd=tmp_path)
+    time.sleep(10)  # start-up, reading, and a few series (0.2 s of CPU each: 50 s for all on one idle core)
+    _, out, err = _stop(proc, signal.SIGINT)
+    assert proc.returncode == 0, err
+    d = json.loads(out)
+    assert d["interrupted"] is True and d["series_planned"] == 250 and 1 <= len(d["series"]) < 250
+    assert f"Stopped by SIGINT after {len(d['series'])} of 250 series" in " ".join(err.decode().split())
+    assert b"Traceback" not in err and b"Exception ignored" not in err
+
+
+@pytest.mark.parametrize("run", range(4))
+def test_cli_stop_before_any_parallel_series_finished_is_one_line_without_pool_noise(run, tmp_path, lstm_exe):
+    """Workers stopped before any result: exit 130, one line. Python's exit hook raced the pool's shutdown
+    (many tasks queued) and printed "Exception ignored ... Bad file descriptor" in about half the runs."""
+    from test_panel import long_text, write
+
+    tickers = tuple((f"T{k:03d}", 50.0 + k) for k in range(200))
+    path = write(tmp_path, long_text(n=200, tickers=tickers))
+    slow = ("--epochs", "1000", "--patience", "1000", "--hidden", "16", "--days", "2")
+    proc = _start(lstm_exe, "backtest", str(path), *slow, "--jobs", "2", "-q", cwd=tmp_path)
+    _wait_for(proc, b"200 series")  # read
+    time.sleep(0.2 + run / 4)  # the workers starting or busy with fits of a minute or more
+    seconds, out, err = _stop(proc, signal.SIGINT)
+    assert proc.returncode == 130, err
+    lines = [ln for ln in err.decode().splitlines() if ln.strip()]
+    assert lines[-1] == "Stopped by SIGINT before any of the 200 series finished.", err
+    assert b"Exception ignored" not in err and b"Traceback" not in err, err
+    assert seconds < 5 and out == b""
