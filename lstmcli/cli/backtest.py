@@ -153,7 +153,8 @@ def backtest(
     writes one row per series.
 
     --refit N with --jobs J: J fits at a time, each fit's ensemble members or --auto candidates
-    then serial inside it (with one fit they get the --jobs); the numbers are the same for any J.
+    then serial inside it (with one fit they get the --jobs); the numbers are the same for any J
+    (with --auto: while its --budget, a clock per fit, lets the same candidates run).
     Ctrl-C (or SIGTERM) keeps the origins scored so far: the report covers them and says so
     first (--json: "interrupted": true); exit 0. Stopped before any fit finished: exit 130.
 
