@@ -624,7 +624,8 @@ def run_backtest(
     `jobs` processes (None: the cores): with several fits (`spec.refit`), the fits run side by
     side, `jobs` at a time, and each fit's own work (ensemble members, --auto candidates) runs
     serially inside it; with one fit, that work gets the `jobs`. The forecasts are the same for
-    any `jobs` (every fit carries its own seed; one BLAS thread per process).
+    any `jobs` (every fit carries its own seed; one BLAS thread per process; `auto`: while its
+    budget, a clock per fit, lets the same candidates run).
 
     `should_stop()` (Ctrl-C, SIGTERM: `cli.common.StopFlag`) turning true ends the backtest
     early: the fits finished so far are kept (a fit cut short is dropped) and the result covers
