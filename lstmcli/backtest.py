@@ -252,6 +252,20 @@ class BacktestResult:
     frequency: str | None = None
     column: str = "value"
     strategy: str = HORIZON_STRATEGY  # how the LSTM forecast several steps: recursive or direct
+    interrupted: bool = False  # stopped (Ctrl-C, SIGTERM) before every fit finished: `origins` are those scored
+    planned_origins: int | None = None  # origins the test window held (None: as many as `origins`)
+    planned_fits: int | None = None  # fits the backtest would have run (None: as many as `fits`)
+
+    def kept_spans(self) -> list[tuple[int, int]]:
+        """(first, last) row of each run of consecutive origins scored (one span unless stopped midway)."""
+        o, every = [int(v) for v in self.origins], self.spec.every
+        spans = [[o[0], o[0]]]
+        for v in o[1:]:
+            if v == spans[-1][1] + every:
+                spans[-1][1] = v
+            else:
+                spans.append([v, v])
+        return [(a, b) for a, b in spans]
 
     @property
     def reference(self) -> str:
@@ -378,12 +392,15 @@ class BacktestResult:
                     "fraction": self.spec.test_fraction,
                 },
                 "origins": len(self.origins),
+                "origins_planned": self.planned_origins or len(self.origins),
+                "interrupted": self.interrupted,
                 "first_origin_date": date(int(self.origins[0])),
                 "last_origin_date": date(int(self.origins[-1])),
                 "days": self.spec.days,
                 "every": self.spec.every,
                 "refit": self.spec.refit or "never",
                 "fits": self.fits,
+                "fits_planned": self.planned_fits or self.fits,
                 "season": self.season,
                 "season_reason": self.season_reason,
                 "moving_average_window": self.ma_window,
@@ -406,6 +423,37 @@ class BacktestResult:
         )
 
 
+class BacktestStopped(Exception):
+    """The backtest was stopped (Ctrl-C, SIGTERM) before any fit finished: no origin was scored."""
+
+    def __init__(self, fits: int, origins: int) -> None:
+        super().__init__(f"stopped before any of the {fits} fits finished ({origins} origins planned)")
+        self.fits, self.origins = fits, origins
+
+
+@dataclass
+class _Block:
+    """One LSTM fit of a backtest and the origins it forecasts: a task for `parallel.run` (picklable)."""
+
+    index: int  # which fit (0-based)
+    values: np.ndarray  # (N, F) the whole series (each origin reads only the rows before it)
+    fit_rows: int  # the fit sees values[:fit_rows]
+    origins: np.ndarray  # (o,) the origins this fit forecasts from
+    config: TrainConfig
+    target: Target
+    days: int
+    interval: float
+    source: str
+    strategy: str = HORIZON_STRATEGY
+    auto: dict | None = None  # fit_auto keywords (no callables: they do not cross processes)
+    season: str | int = NONE
+    auto_window: bool = False
+    frequency: str | None = None
+    ensemble: int = 1
+    jobs: int | None = 1  # processes for the fit's own parallel work (ensemble members, --auto candidates)
+    reason: str = ""  # the season's reason, as backtest found it
+
+
 def _lstm_block(
     values: np.ndarray,
     fit_rows: int,
@@ -424,18 +472,27 @@ def _lstm_block(
     ensemble: int = 1,
     jobs: int | None = 1,
     on_member=None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, Forecaster]:
     """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds.
 
     A direct model is trained to emit exactly `days` steps; `ensemble` members by `jobs`
     processes. `auto`: `autoselect.fit_auto` keywords; the whole --auto procedure runs on
-    values[:fit_rows] only.
+    values[:fit_rows] only. `should_stop` is handed to the fit (it ends early when asked).
     """
     what = f"{source} (the {fit_rows} rows before the test origin)"
     if auto is not None:
         from lstmcli.autoselect import fit_auto
 
-        forecaster = fit_auto(values[:fit_rows], config=config, frequency=frequency, source=what, horizon=days, **auto)
+        forecaster = fit_auto(
+            values[:fit_rows],
+            config=config,
+            frequency=frequency,
+            source=what,
+            horizon=days,
+            **auto,
+            **({} if should_stop is None else {"should_stop": should_stop}),
+        )
     else:
         forecaster = Forecaster(
             config,
@@ -447,7 +504,14 @@ def _lstm_block(
             ensemble=ensemble,
             jobs=jobs,
         )
-        forecaster.fit(values[:fit_rows], source=what, on_epoch=on_epoch, frequency=frequency, on_member=on_member)
+        forecaster.fit(
+            values[:fit_rows],
+            source=what,
+            on_epoch=on_epoch,
+            frequency=frequency,
+            on_member=on_member,
+            should_stop=should_stop,
+        )
     W, off = forecaster.config.window, forecaster.target.offset
     hist = np.stack([values[o - W - off : o] for o in origins])  # (O, W + off, F)
     last = np.asarray(origins) - 1  # each history's last row: values[0] is the fit's row 0 (phase 0)
@@ -462,6 +526,73 @@ def _lstm_block(
     if bounds is None:
         return out, None, None, forecaster
     return out, np.array([b[0] for b in bounds]), np.array([b[1] for b in bounds]), forecaster
+
+
+def _fit_block(
+    block: _Block,
+    on_epoch=None,
+    on_member=None,
+    on_candidate=None,
+    should_stop: Callable[[], bool] | None = None,
+) -> dict | None:
+    """Fit one block and forecast its origins: a dict of plain results, or None when a stop cut the fit short.
+
+    Runs in a worker process (no callbacks; the worker never hears Ctrl-C) or, with one job, in
+    this one, hearing `should_stop`: a fit that was asked to stop is dropped (its weights are not
+    the ones a full fit gives), so every origin kept was forecast by a finished fit.
+    """
+    from lstmcli.autoselect import SelectionStopped
+    from lstmcli.errors import LstmError
+
+    auto = block.auto if block.auto is None or on_candidate is None else {**block.auto, "on_candidate": on_candidate}
+    try:
+        out, lo, hi, forecaster = _lstm_block(
+            block.values,
+            block.fit_rows,
+            block.origins,
+            block.config,
+            block.target,
+            block.days,
+            block.interval,
+            block.source,
+            on_epoch,
+            block.strategy,
+            auto,
+            block.season,
+            block.auto_window,
+            block.frequency,
+            block.ensemble,
+            block.jobs,
+            on_member,
+            should_stop,
+        )
+    except (LstmError, SelectionStopped):  # e.g. an ensemble stopped before any member finished
+        if should_stop is not None and should_stop():
+            return None
+        raise
+    if should_stop is not None and should_stop():
+        return None
+    t = forecaster.info.training
+    season = forecaster.season
+    run = {
+        "rows": block.fit_rows,
+        "epochs_run": t.epochs_run,
+        "best_epoch": t.best_epoch,
+        "one_step_validation_mase": forecaster.info.validation.model.mase,
+        "window": forecaster.config.window,
+        # the reason backtest found (the fit was given the season as a number)
+        "season": None if season is None else replace(season, reason=block.reason).describe(),
+        "ensemble_members": len(forecaster.members or [forecaster.params]),
+    } | ({} if block.auto is None else {"auto": forecaster.info.selection.to_dict()})
+    return {
+        "forecasts": out,
+        "lower": lo,
+        "upper": hi,
+        "run": run,
+        "config": forecaster.config,
+        "target": forecaster.target,
+        "intervals": forecaster.info.intervals,
+    }
 
 
 def run_backtest(
@@ -480,6 +611,7 @@ def run_backtest(
     auto_window: bool = False,
     ensemble: int = 1,
     jobs: int | None = 1,
+    should_stop: Callable[[], bool] | None = None,
 ) -> BacktestResult:
     """Backtest the LSTM (trained with `config`, learning `target`, forecasting by `strategy`) and the baselines.
 
@@ -491,7 +623,17 @@ def run_backtest(
     (Forecaster(auto_window=True)). The season (`spec.season`) serves the baselines, the MASE
     scale and the LSTM fits alike; `auto` is detected once on the rows before the test window
     (for the LSTM, never on business days, as `lstm train` does).
-    `ensemble` N: each fit is an ensemble of N networks, trained by `jobs` processes.
+    `ensemble` N: each fit is an ensemble of N networks.
+
+    `jobs` processes (None: the cores): with several fits (`spec.refit`), the fits run side by
+    side, `jobs` at a time, and each fit's own work (ensemble members, --auto candidates) runs
+    serially inside it; with one fit, that work gets the `jobs`. The forecasts are the same for
+    any `jobs` (every fit carries its own seed; one BLAS thread per process; `auto`: while its
+    budget, a clock per fit, lets the same candidates run).
+
+    `should_stop()` (Ctrl-C, SIGTERM: `cli.common.StopFlag`) turning true ends the backtest
+    early: the fits finished so far are kept (a fit cut short is dropped) and the result covers
+    their origins only (`interrupted`, `planned_origins`); `BacktestStopped` when none finished.
     """
     spec = spec or BacktestSpec()
     config = config or TrainConfig()
@@ -532,72 +674,82 @@ def run_backtest(
     ma_window = spec.ma_window or (season if season > 1 else 5)
     scale = metrics.naive_scale(p[:cut], season)
 
-    # LSTM: one fit per block of `refit` origins (one block when refit is never)
+    # LSTM: one fit per block of `refit` origins (one block when refit is never); blocks in parallel
     O, days = len(origins), spec.days
     step = spec.refit or O
     starts = list(range(0, O, step))
-    lstm_forecasts = np.empty((O, days))
-    lower, upper = np.empty((O, days)), np.empty((O, days))
-    has_bounds = True
-    fit_runs = []
-    for b, k in enumerate(starts):
+    n_fits = len(starts)
+    from lstmcli import parallel
 
-        def on_epoch(r, b=b) -> None:
-            if on_progress is not None:
-                on_progress((b + r.epoch / r.epochs) / len(starts), f"fit {b + 1}/{len(starts)}")
-
-        def on_member(done, total, b=b) -> None:
-            if on_progress is not None:
-                on_progress((b + done / total) / len(starts), f"fit {b + 1}/{len(starts)}")
-
-        block = origins[k : k + step]
-        fit_rows = int(block[0])
-        if auto is not None and on_progress is not None:
-
-            def on_candidate(done, total, label, best, b=b) -> None:
-                on_progress((b + done / total) / len(starts), f"fit {b + 1}/{len(starts)}, --auto {done}/{total}")
-
-            auto = {**auto, "on_candidate": on_candidate}
-        out, lo, hi, forecaster = _lstm_block(
-            values,
-            fit_rows,
-            block,
-            config,
-            target,
-            days,
-            spec.interval,
-            source,
-            on_epoch,
-            strategy,
-            auto,
-            lstm_season,
-            auto_window,
-            frequency,
-            ensemble,
-            jobs,
-            on_member,
+    jobs = parallel.check_jobs(jobs)
+    block_jobs = min(jobs, n_fits)  # fits at once; each fit's own work (members, candidates) is serial then
+    auto_task = None if auto is None else {k: v for k, v in auto.items() if k != "on_candidate"}
+    if auto_task is not None and block_jobs > 1:
+        auto_task["jobs"] = 1
+    blocks = [
+        _Block(
+            index=b,
+            values=values,
+            fit_rows=int(origins[k]),
+            origins=origins[k : k + step],
+            config=config,
+            target=target,
+            days=days,
+            interval=spec.interval,
+            source=source,
+            strategy=strategy,
+            auto=auto_task,
+            season=lstm_season,
+            auto_window=auto_window,
+            frequency=frequency,
+            ensemble=ensemble,
+            jobs=1 if block_jobs > 1 else jobs,
+            reason=reason,
         )
-        lstm_forecasts[k : k + step] = out
-        if lo is None:
-            has_bounds = False
-        else:
-            lower[k : k + step], upper[k : k + step] = lo, hi
-        t = forecaster.info.training
-        fit_runs.append(
-            {
-                "rows": fit_rows,
-                "epochs_run": t.epochs_run,
-                "best_epoch": t.best_epoch,
-                "one_step_validation_mase": forecaster.info.validation.model.mase,
-                "window": forecaster.config.window,
-                # the reason backtest found (the fit was given the season as a number)
-                "season": None if forecaster.season is None else replace(forecaster.season, reason=reason).describe(),
-                "ensemble_members": len(forecaster.members or [forecaster.params]),
-            }
-            | ({} if auto is None else {"auto": forecaster.info.selection.to_dict()})
+        for b, k in enumerate(starts)
+    ]
+
+    def here(block: _Block) -> dict | None:
+        """One fit in this process (one job): progress per epoch, member or candidate; hears should_stop."""
+        b, what = block.index, f"fit {block.index + 1}/{n_fits}"
+
+        def on_epoch(r) -> None:
+            if on_progress is not None:
+                on_progress((b + r.epoch / r.epochs) / n_fits, what)
+
+        def on_member(done, total) -> None:
+            if on_progress is not None:
+                on_progress((b + done / total) / n_fits, what)
+
+        def on_candidate(done, total, label, best) -> None:
+            if on_progress is not None:
+                on_progress((b + done / total) / n_fits, f"{what}, --auto {done}/{total}")
+
+        return _fit_block(
+            block, on_epoch, on_member, on_candidate if auto is not None else None, should_stop=should_stop
         )
+
+    done: dict[int, dict] = {}
+    for b, outcome in parallel.run(here if block_jobs == 1 else _fit_block, blocks, block_jobs, should_stop):
+        if outcome is None:  # a stop cut this fit short (in this process): nothing of it is kept
+            continue
+        done[b] = outcome
         if on_progress is not None:
-            on_progress((b + 1) / len(starts), f"fit {b + 1}/{len(starts)}")
+            what = f"fit {b + 1}/{n_fits}" if block_jobs == 1 else f"{len(done)}/{n_fits} fits, {block_jobs} at a time"
+            on_progress((b + 1 if block_jobs == 1 else len(done)) / n_fits, what)
+    if not done:
+        raise BacktestStopped(n_fits, O)
+    kept = sorted(done)  # in order of origin, whatever order the fits finished in
+    interrupted = len(kept) < n_fits
+    if interrupted:
+        origins = np.concatenate([blocks[b].origins for b in kept])
+    lstm_forecasts = np.concatenate([done[b]["forecasts"] for b in kept])  # (O, days)
+    has_bounds = all(done[b]["lower"] is not None for b in kept)
+    if has_bounds:
+        lower = np.concatenate([done[b]["lower"] for b in kept])
+        upper = np.concatenate([done[b]["upper"] for b in kept])
+    fit_runs = [done[b]["run"] for b in kept]
+    last = done[kept[-1]]
 
     forecasts = {"lstm": lstm_forecasts, **baseline_forecasts(p, origins, days, season, ma_window)}
     actual = p[origins[:, None] + np.arange(days)[None, :]]  # (O, days)
@@ -606,12 +758,12 @@ def run_backtest(
     cov = cov_steps = None
     nominal = spec.interval
     if has_bounds:
-        nominal = min(spec.interval, widest_interval(forecaster.info.intervals))
+        nominal = min(spec.interval, widest_interval(last["intervals"]))
         cov, cov_steps = coverage(actual, lower, upper)
     return BacktestResult(
         spec=spec,
-        config=forecaster.config,  # as the (last) fit resolved it: the auto window, the batch size, --auto's choice
-        target=target if auto is None else forecaster.target,
+        config=last["config"],  # as the (last) fit resolved it: the auto window, the batch size, --auto's choice
+        target=target if auto is None else last["target"],
         rows=N,
         cut=cut,
         origins=origins,
@@ -628,12 +780,15 @@ def run_backtest(
         interval=nominal,
         coverage=cov,
         coverage_per_step=cov_steps,
-        fits=len(starts),
+        fits=len(kept),
         fit_configs=fit_runs,
         dates=dates,
         frequency=frequency,
         column=column,
         strategy=strategy,
+        interrupted=interrupted,
+        planned_origins=O,
+        planned_fits=n_fits,
     )
 
 

@@ -148,11 +148,14 @@ def run(
     finally:  # normal end, a task's error, a stop, Ctrl-C or the caller stopping early: do not wait for the rest
         if pool is not None:
             workers = list((getattr(pool, "_processes", None) or {}).values())
+            manager = getattr(pool, "_executor_manager_thread", None)
             unfinished = bool(pending) and not all(f.done() for f in pending)
             pool.shutdown(wait=not unfinished, cancel_futures=True)
             for process in workers if unfinished else ():  # a stop must not wait for a long fit to finish
                 if process.is_alive():
                     process.terminate()
+            if unfinished and manager is not None:  # let it close its pipes now: racing Python's exit hook
+                manager.join(timeout=5)  # printed "Exception ignored ... Bad file descriptor" (3.11)
 
 
 def map_ordered(fn: Callable[[T], R], tasks: Iterable[T], jobs: int = 1) -> list[R]:

@@ -26,6 +26,7 @@ from lstmcli.cli.common import (
     SeasonOpt,
     SeriesOpt,
     SheetOpt,
+    StopFlag,
     StrategyOpt,
     check_one_stdout,
     check_plot,
@@ -55,7 +56,7 @@ def backtest(
         str,
         typer.Option(
             help="Retrain the LSTM: never (train once before the test window) or N "
-            "(every N origins, on all data before the origin).",
+            "(every N origins, on all data before the origin; these fits run side by side in --jobs processes).",
             autocompletion=complete_refit,
         ),
     ] = "never",
@@ -151,6 +152,12 @@ def backtest(
     (in parallel, --jobs), with scores per series, an aggregate (median and mean MASE, MAE
     relative to naive, wins/ties/losses, coverage) and the best and worst series; --output
     writes one row per series.
+
+    --refit N with --jobs J: J fits at a time, each fit's ensemble members or --auto candidates
+    then serial inside it (with one fit they get the --jobs); the numbers are the same for any J
+    (with --auto: while its --budget, a clock per fit, lets the same candidates run).
+    Ctrl-C (or SIGTERM) keeps the origins scored so far: the report covers them and says so
+    first (--json: "interrupted": true); exit 0. Stopped before any fit finished: exit 130.
 
     Example: lstm backtest sample_data/daily_stock.csv --days 5
     Example: lstm backtest sample_data/monthly_seasonal.csv --auto --every 5
@@ -251,36 +258,62 @@ def backtest(
         steps = days if strategy == DIRECT else 1  # a direct head learns `days` steps per window
         W = config.window if window is not None else auto_window(cut, config.window, target, config.val_fraction, steps)
         config.batch_size = batch_size_for(cut, W, config.val_fraction, target)
-    with ProgressBar(
-        err,
-        quiet,
-        total=1.0,
-        before="backtest {task.fields[what]}",
-        bar_width=24,
-        after="{task.percentage:>3.0f}%",
-        fields=dict(what=""),
-        elapsed=True,
-        transient=True,
-        delay=1.0,
-    ) as bar:
-        result = run_backtest(
-            series.values,
-            config,
-            target,
-            spec,
-            dates=series.dates,
-            frequency=series.frequency,
-            column=series.columns[0],
-            source=series.source,
-            on_progress=None if quiet else lambda done, what: bar.update(done, what=what),
-            strategy=strategy,
-            auto=None
-            if not auto
-            else {"budget": 60.0 if budget is None else budget, "jobs": jobs, "restrict": pinned, "ensemble": ensemble},
-            auto_window=window is None,  # as lstm train: the longest window up to 30 the rows allow
-            ensemble=ensemble,
-            jobs=jobs,
+    from lstmcli.backtest import BacktestStopped
+
+    result = stopped = None
+    with (
+        StopFlag() as stop,
+        ProgressBar(
+            err,
+            quiet,
+            total=1.0,
+            before="backtest {task.fields[what]}",
+            bar_width=24,
+            after="{task.percentage:>3.0f}%",
+            fields=dict(what=""),
+            elapsed=True,
+            transient=True,
+            delay=1.0,
+        ) as bar,
+    ):
+        try:
+            result = run_backtest(
+                series.values,
+                config,
+                target,
+                spec,
+                dates=series.dates,
+                frequency=series.frequency,
+                column=series.columns[0],
+                source=series.source,
+                on_progress=None if quiet else lambda done, what: bar.update(done, what=what),
+                strategy=strategy,
+                auto=None
+                if not auto
+                else {
+                    "budget": 60.0 if budget is None else budget,
+                    "jobs": jobs,
+                    "restrict": pinned,
+                    "ensemble": ensemble,
+                },
+                auto_window=window is None,  # as lstm train: the longest window up to 30 the rows allow
+                ensemble=ensemble,
+                jobs=jobs,
+                should_stop=stop,
+            )
+        except BacktestStopped as e:  # the user's stop before any fit finished: one line, as train says it
+            stopped = e
+    if result is None:  # (stopped is set)
+        which = "the LSTM fit" if stopped.fits == 1 else f"any of the {stopped.fits:,} LSTM fits"
+        err.print(
+            f"[yellow]Stopped by {stop.requested} before {which} finished; no origin was scored.[/]",
+            soft_wrap=True,
         )
+        raise SystemExit(143 if stop.requested == "SIGTERM" else 130)  # not typer.Exit: main would add a line
+    from lstmcli.render import backtest as render
+
+    if result.interrupted and (json_out or output == STDOUT):  # stdout is for the data: the line goes to stderr
+        err.print(render.stopped_line(result, stop.requested), soft_wrap=True)
     if plot is not None:  # files first: a closed pipe on stdout must not lose them
         from lstmcli.render.plot import save_backtest_plot
 
@@ -299,12 +332,13 @@ def backtest(
         print(json.dumps(payload, indent=2))
         return
 
-    from lstmcli.render import backtest as render
     from lstmcli.render.common import user_text
 
     out = stdout()
     if why and not auto:  # after the run, so that an error stays one line
         err.print(f"target: {target} ({why})", style="dim")
+    if result.interrupted:  # the report's first line: these scores are not the whole test window's
+        out.print(render.stopped_line(result, stop.requested), soft_wrap=True)
     out.print(render.summary_table(result))
     out.print(render.horizon_table(result))
     out.print(render.verdict_line(result), soft_wrap=True)

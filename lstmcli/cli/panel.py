@@ -427,14 +427,30 @@ def backtest(
     rows: list = [None] * len(tasks)
     failed = 0
     skips = _Skips(err)
-    with _series_bar(err, quiet or json_out, len(tasks), "backtest") as bar:
-        for done, (k, row) in enumerate((runner or parallel.run)(backtest_task, tasks, jobs), start=1):
+    with StopFlag() as stop, _series_bar(err, quiet or json_out, len(tasks), "backtest") as bar:
+        results = runner(backtest_task, tasks, jobs) if runner else parallel.run(backtest_task, tasks, jobs, stop)
+        for done, (k, row) in enumerate(results, start=1):
             rows[k] = row
             if "error" in row:
                 failed += 1
                 skips(row["series"], row["error"])
             bar.update(done, failed=failed)
+            if stop():  # Ctrl-C, SIGTERM: the series finished so far are kept, as lstm train keeps them
+                break
+        if hasattr(results, "close"):  # ends the workers still busy now, not when the generator is collected
+            results.close()
     skips.close("--json lists them all with the reasons")
+    finished = sum(r is not None for r in rows)
+    if stop() and finished < len(tasks):
+        if not finished:  # the user's stop, not an error: one line, exit 130 (143: SIGTERM)
+            err.print(f"[yellow]Stopped by {stop.requested} before any of the {len(tasks):,} series finished.[/]")
+            raise SystemExit(143 if stop.requested == "SIGTERM" else 130)
+        (err if json_out or output == STDOUT else stdout()).print(
+            f"[yellow]Stopped by {stop.requested} after {finished:,} of {len(tasks):,} series: the scores "
+            "below cover those only.[/]",
+            soft_wrap=True,
+        )
+    rows = [r for r in rows if r is not None]
     agg = aggregate(rows)
     if not agg["series"]:
         raise DataError(
@@ -458,6 +474,8 @@ def backtest(
             "source": inp.source,
             "aggregate": agg,
             "series": [{k: clean(v) for k, v in r.items() if k != "seconds"} for r in rows],
+            "interrupted": len(rows) < len(tasks),
+            "series_planned": len(tasks),
         }
         print(json.dumps(payload, indent=2))
         return

@@ -149,3 +149,19 @@ def band_chart(result, width: int = 70, height: int = 14) -> str:
         height,
         **({} if dated else {"x_unit": f" {r.step_word(2)} into the test window"}),
     )
+
+
+def stopped_line(result, signal_name: str | None) -> str:
+    """The first line of a backtest stopped midway (Ctrl-C, SIGTERM): which origins the scores cover, as markup."""
+    r = result
+    total = r.planned_origins or len(r.origins)
+
+    def at(row: int) -> str:  # an origin by its first forecast date, else its row (the --output CSV's `origin`)
+        return user_text(format_date(r.dates[row], r.frequency)) if r.dates is not None else f"row {row}"
+
+    spans = ", ".join(at(a) if a == b else f"{at(a)} to {at(b)}" for a, b in r.kept_spans())
+    fits = f" ({r.fits} of {r.planned_fits} fits finished)" if (r.planned_fits or 1) > 1 else ""
+    return (
+        f"[yellow]Stopped by {signal_name or 'a stop request'} after {len(r.origins):,} of {total:,} origins{fits}: "
+        f"the scores below cover origins {spans} only.[/]"
+    )
