@@ -67,6 +67,8 @@ LABELS = {
 METRICS = ("mae", "rmse", "mape", "smape", "mase", "direction")
 #: |relative MASE difference| below this (in %) counts as a tie in the verdict
 TIE_PERCENT = 1.0
+#: fewer separate (non-overlapping) forecast windows than this: the verdict says the sample is too small to judge
+MIN_VERDICT_WINDOWS = 3
 
 
 class Verdict(enum.Enum):
@@ -343,6 +345,15 @@ class BacktestResult:
             return f"loses to {other} by {-r:.1f}% MASE at {at(h)}"
 
         first, last = rel[0], rel[-1]
+        _, windows = self.chance(model, baseline)
+        if windows < MIN_VERDICT_WINDOWS:  # one or two forecast windows: a few % either way is luck
+            m, b = self.scores[model]["mase"], self.scores[baseline]["mase"]
+            several = "" if windows == 1 else "s"
+            text = (
+                f"Too small a sample to judge {name} against {base}: {windows} separate forecast window{several} "
+                f"(MASE {m:.3f} vs {b:.3f}). A longer test part (--test-fraction) or a smaller --every gives more."
+            )
+            return Verdict.TIE, text
         if days == 1:
             text = f"{name} {part(first, 1, base)}."
         elif all(r >= TIE_PERCENT for r in rel):

@@ -252,6 +252,23 @@ def test_verdict_sentences():
     )
 
 
+def test_a_verdict_on_one_or_two_forecast_windows_says_the_sample_is_too_small(run, tmp_path):
+    """One origin 'beating naive by 22%' is no evidence (issue 12): below MIN_VERDICT_WINDOWS separate
+    forecast windows the verdict says so instead, and the chance sentence is not printed beside it."""
+    from lstmcli.backtest import MIN_VERDICT_WINDOWS, Verdict
+
+    r = run_backtest(random_walk(200), TINY, "log-return", BacktestSpec(days=5, test_fraction=0.05, every=100))
+    assert r.chance()[1] == 1 < MIN_VERDICT_WINDOWS
+    r.scores["lstm"]["per_step"]["mase"] = [v * 0.8 for v in r.scores["naive"]["per_step"]["mase"]]
+    kind, sentence = r.verdict()
+    assert kind is Verdict.TIE and sentence.startswith("Too small a sample to judge LSTM against naive: 1 separate")
+    assert "beats" not in sentence
+    path = tmp_path / "walk.csv"
+    path.write_text("Close\n" + "\n".join(f"{v:.4f}" for v in random_walk(200)) + "\n")
+    out = run("backtest", str(path), "--days", "5", "--test-fraction", "0.05", "--every", "100", "--epochs", "2").stdout
+    assert "Too small a sample to judge" in out and "Too few separate forecast windows" not in out
+
+
 # ---------------------------------------------------------------------------------------
 # the command
 

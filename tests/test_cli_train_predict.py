@@ -6,6 +6,7 @@ import csv
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import SAMPLE, random_walk, run_exe
 
@@ -305,6 +306,29 @@ def test_train_verdict_comes_first_when_worse_than_naive():
     assert beats_naive(v) is False and "does NOT beat" in verdict(v)[1]
     assert beats_naive(validation(0.5, 1.0)) is True
     assert beats_naive(validation(float("nan"), 1.0)) is None
+
+
+def test_train_verdict_on_a_few_validation_rows_says_it_cannot_judge(run, tmp_path):
+    """Six validation rows 'beating naive by 40%' is luck as often as skill: the verdict says the
+    sample is too small instead (issue 12), in train and in predict."""
+    from lstmcli.modelfile import Scores, ValidationInfo
+    from lstmcli.render.train import MIN_VERDICT_ROWS, verdict
+
+    few = ValidationInfo(6, 1.0, 100, Scores(0.6, 0.6, 0.6, 50.0), Scores(1.0, 1.0, 1.0, None), Scores(1, 1, 1, 50.0))
+    style, sentence = verdict(few)
+    assert style == "yellow" and sentence.startswith("6 validation rows are too few to judge")
+    assert "-40.0%" in sentence and "beats" not in sentence
+    enough = ValidationInfo(MIN_VERDICT_ROWS, 1.0, 100, few.model, few.naive, few.drift)
+    assert "beats the naive forecast by 40.0%" in verdict(enough)[1]
+    rng = np.random.default_rng(3)
+    dates = pd.date_range("2020-01-31", periods=40, freq="ME")
+    prices = 100 * np.exp(np.cumsum(rng.normal(0, 0.03, 40)))
+    pd.DataFrame({"Date": dates, "Sales": prices}).to_csv(tmp_path / "short.csv", index=False)
+    model = str(tmp_path / "m.npz")
+    r = run("train", str(tmp_path / "short.csv"), "--model", model, "--epochs", "3")
+    assert r.exit_code == 0 and "too few to judge the model against the naive forecast" in r.stdout
+    assert "beats the naive forecast" not in r.stdout
+    assert "too few to judge" in run("predict", "--model", model).stdout
 
 
 def test_an_interval_wider_than_the_model_stores_is_refused(trained, run):

@@ -332,6 +332,7 @@ def backtest(
         print(json.dumps(payload, indent=2))
         return
 
+    from lstmcli.backtest import MIN_VERDICT_WINDOWS
     from lstmcli.render.common import user_text
 
     out = stdout()
@@ -342,7 +343,8 @@ def backtest(
     out.print(render.summary_table(result))
     out.print(render.horizon_table(result))
     out.print(render.verdict_line(result), soft_wrap=True)
-    out.print(user_text(result.chance_sentence()), soft_wrap=True, style="dim")
+    if result.chance()[1] >= MIN_VERDICT_WINDOWS:  # else the verdict itself says the sample is too small
+        out.print(user_text(result.chance_sentence()), soft_wrap=True, style="dim")
     if result.reference != "naive":
         out.print(render.verdict_line(result, baseline="naive"), soft_wrap=True)
     if result.coverage is not None:

@@ -20,6 +20,11 @@ def beats_naive(validation: ValidationInfo) -> bool | None:
     return bool(m < n)
 
 
+#: fewer validation rows than this: the verdict says the sample is too small to judge (the
+#: interval's rule for a calibrated band is the same size: intervals.MIN_INTERVAL_ORIGINS)
+MIN_VERDICT_ROWS = 20
+
+
 def verdict(validation: ValidationInfo) -> tuple[str, str]:
     """(style, sentence) comparing the model's one-step MAE with naive's on validation."""
     m, n = validation.model.mae, validation.naive.mae
@@ -32,6 +37,11 @@ def verdict(validation: ValidationInfo) -> tuple[str, str]:
             else ("red", "The naive forecast is perfect on validation; the model is worse.")
         )
     rel = (m - n) / n * 100
+    if validation.rows < MIN_VERDICT_ROWS:  # a few rows: +-10% is luck as often as skill
+        return "yellow", (
+            f"{validation.rows} validation rows are too few to judge the model against the naive forecast "
+            f"(one-step MAE {rel:+.1f}%); more rows (or a larger --val-fraction) would tell."
+        )
     if rel < -1:
         return "green", f"The model beats the naive forecast by {-rel:.1f}% (one-step MAE on validation)."
     if rel <= 1:
