@@ -97,6 +97,7 @@ class FitTask:
     name: str = "<array>"
     options: dict = field(default_factory=dict)  # Forecaster keywords: season, strategy, horizon, ensemble
     auto: dict | None = None  # --auto: autoselect.fit_auto keywords (budget, horizon, restrict, ensemble)
+    reading: dict = field(default_factory=dict)  # kept in each series' model file: calendar, sheet
 
 
 @dataclass
@@ -130,10 +131,15 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
         elif task.source is not None:
             series = task.source.read()
             notes = list(series.notes)
-            reading = {k: task.source.options.get(k) for k in ("id_column", "dayfirst", "date_format")}
-            forecaster.fit(series, should_stop=should_stop, reading=reading)
+            notes += _calendar_notes(task.reading.get("calendar"), series.frequency, series.dates)
+            forecaster.fit(series, should_stop=should_stop, reading=_reading(task))
         else:
-            forecaster.fit(task.values, task.dates, task.columns, source=task.name, should_stop=should_stop)
+            _calendar_notes(task.reading.get("calendar"), None, None)  # a known name, before the fit
+            forecaster.fit(
+                task.values, task.dates, task.columns, source=task.name, should_stop=should_stop, reading=task.reading
+            )
+        if task.source is None:  # arrays: their frequency is known once read by the fit
+            _calendar_notes(task.reading.get("calendar"), forecaster.info.data.frequency, None)
         if forecaster.info.data.series is None:
             forecaster.info = replace(forecaster.info, data=replace(forecaster.info.data, series=task.id))
     except LstmError as e:
@@ -149,6 +155,30 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
     )
 
 
+CALENDAR_NOTE = "closed days of --calendar: "  # the start of a note fit_task returns; the CLI counts them
+
+
+def _reading(task: FitTask) -> dict:
+    """How the series was read (kept in its model file, so --data reads a newer file the same way),
+    with the panel's --calendar and --sheet."""
+    options = task.source.options if task.source is not None else {}
+    return {k: options.get(k) for k in ("id_column", "dayfirst", "date_format")} | task.reading
+
+
+def _calendar_notes(calendar: str | None, frequency: str | None, dates) -> list[str]:
+    """--calendar on one series: an OptionError (the series is skipped) when its rows are not daily;
+    a note when some rows fall on days the exchange is closed (is it the series' exchange?)."""
+    if calendar is None:
+        return []
+    from lstmcli.calendars import check_calendar, closed_days
+
+    name = check_calendar(calendar, frequency)
+    if dates is None:
+        return []
+    closed = closed_days(name, dates)
+    return [f"{CALENDAR_NOTE}{len(closed)} rows, e.g. {closed[-1]}"] if len(closed) else []
+
+
 def _fit_auto(task: FitTask, should_stop, notes: list[str]) -> Forecaster:
     """--auto for one series (autoselect.fit_auto, one process): its own search and refit."""
     from lstmcli.autoselect import SelectionStopped, fit_auto
@@ -156,10 +186,11 @@ def _fit_auto(task: FitTask, should_stop, notes: list[str]) -> Forecaster:
     if task.source is not None:
         series = task.source.read()
         notes.extend(series.notes)
-        reading = {k: task.source.options.get(k) for k in ("id_column", "dayfirst", "date_format")}
-        data = dict(values=series, frequency=series.frequency, source=series.source, reading=reading)
+        notes.extend(_calendar_notes(task.reading.get("calendar"), series.frequency, series.dates))
+        data = dict(values=series, frequency=series.frequency, source=series.source, reading=_reading(task))
     else:
-        data = dict(values=task.values, dates=task.dates, columns=task.columns, source=task.name)
+        _calendar_notes(task.reading.get("calendar"), None, None)  # a known name, before the search
+        data = dict(values=task.values, dates=task.dates, columns=task.columns, source=task.name, reading=task.reading)
     try:
         return fit_auto(**data, config=task.config, jobs=1, should_stop=should_stop, **task.auto)
     except SelectionStopped:
@@ -206,17 +237,26 @@ class Panel:
         *,
         auto_window: bool = False,
         auto: dict | None = None,
+        calendar: str | None = None,
+        sheet: str | None = None,
         **options,
     ) -> None:
         """`options`: Forecaster keywords every series' model is built with (season, strategy, horizon,
         ensemble); checked here, so a bad one fails before any series is read. `auto`: `--auto` per
         series, the `autoselect.fit_auto` keywords (budget, horizon, restrict, ensemble) each series'
-        search and refit gets (one process each: the series run in parallel)."""
+        search and refit gets (one process each: the series run in parallel). `calendar` (an exchange
+        calendar such as XNYS): every series' forecast dates are its sessions (a series whose rows are
+        not daily is skipped); `sheet`: the workbook's sheet the panel was read from (kept for --data)."""
         self.config = config or TrainConfig()
         self.target = target
         self.auto_window = auto_window
         Forecaster(self.config, target, **options)  # OptionError for an impossible option, now
         self.options, self.auto = options, auto
+        if calendar is not None:
+            from lstmcli.calendars import check_calendar
+
+            calendar = check_calendar(calendar)  # an unknown name fails now, not once per series
+        self.reading = {k: v for k, v in dict(calendar=calendar, sheet=sheet).items() if v is not None}
         self.members: dict[str, Forecaster] = {}
         self.skipped: dict[str, str] = {}
         self.interrupted = False
@@ -237,6 +277,7 @@ class Panel:
                 source=s,
                 options=self.options,
                 auto=self.auto,
+                reading=self.reading,
             )
             for s in inputs
         ]
@@ -287,6 +328,7 @@ class Panel:
                     name=f"<DataFrame>[{sid}]",
                     options=self.options,
                     auto=self.auto,
+                    reading=self.reading,
                 )
             )
         return tasks
@@ -386,6 +428,7 @@ class Panel:
                 on_skip(sid, why)
 
         series = {}
+        reading = {task.id: _reading(task) for task in tasks}
         for task in tasks:
             try:
                 if task.source is not None:
@@ -393,6 +436,7 @@ class Panel:
                 else:
                     s = _as_series(task.values, task.dates, task.columns, None, task.name, None)
                 _check_prices(s)
+                _calendar_notes(task.reading.get("calendar"), s.frequency, None)  # daily rows only
                 series[task.id] = s
             except LstmError as e:
                 skip(task.id, _one_line(e))
@@ -447,7 +491,7 @@ class Panel:
             except LstmError as e:
                 skip(sid, _one_line(e))
                 continue
-            f.info = f._describe(s, scaler, train_t, val_t, result, validation, intervals, {})
+            f.info = f._describe(s, scaler, train_t, val_t, result, validation, intervals, reading[sid])
             if f.info.data.series is None:
                 f.info = replace(f.info, data=replace(f.info.data, series=sid))
             self.members[sid] = f

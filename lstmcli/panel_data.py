@@ -75,10 +75,10 @@ class PanelInput:
         if self.layout == LONG:
             what = f"long format, {n:,} series in column {self.id_column!r} ({names}), {rows:,} rows"
         elif self.layout == WIDE:
-            what = f"wide format, {n:,} series, one per column ({names}), {rows:,} rows each" if n else "no series"
             rows_each = {s.rows for s in self.series}
-            if len(rows_each) > 1:
-                what = f"wide format, {n:,} series, one per column ({names})"
+            what = f"wide format, {n:,} series, one per column ({names})"
+            if len(rows_each) == 1:
+                what += f", {rows_each.pop():,} rows each"
         elif self.layout == YFINANCE:
             what = f"a yfinance download of {n:,} tickers ({names}), {max(s.rows for s in self.series):,} rows each"
         else:
@@ -107,13 +107,16 @@ def read_panel(
     features: Sequence[str] = (),
     dayfirst: bool | None = None,
     date_format: str | None = None,
+    sheet: str | None = None,
 ) -> PanelInput:
     """Cut the sources into one `SeriesInput` per series (nothing is cleaned yet; see module doc).
 
     `columns` ("all" or names) reads one file as wide; several sources or a folder read one
     series per file; else the one file is long format, with `id_column` or the detected one.
     `series` keeps only those ids (exact, else ignoring case; an unknown one is a DataError
-    that suggests the nearest).
+    that suggests the nearest). An .xlsx workbook (`sheet` a name or a number from 1, else
+    the first sheet) or a Parquet file is read as the CSV of its table, as `data.read_prices` does;
+    with several files, every file is read with `sheet`.
     """
     sources = [str(s) for s in sources]
     reading = dict(date_column=date_column, features=list(features), dayfirst=dayfirst, date_format=date_format)
@@ -123,13 +126,20 @@ def read_panel(
                 f"--columns reads one wide file; {len(sources)} files were given",
                 hint="pass one file with a price column per series",
             )
-        panel = _read_wide(sources[0], columns, id_column, reading)
+        panel = _read_wide(_FileText.read(sources[0], sheet), columns, id_column, reading)
     elif len(sources) > 1 or (sources[0] != "-" and Path(sources[0]).is_dir()):
-        panel = _read_files(sources, reading | dict(column=column, id_column=id_column))
-    elif (yf := _read_yfinance(sources[0], reading | dict(column=column))) is not None:
-        panel = yf
+        files = reading | dict(column=column, id_column=id_column) | ({"sheet": sheet} if sheet is not None else {})
+        panel = _read_files(sources, files)
     else:
-        panel = _read_long(sources[0], id_column, reading | dict(column=column))
+        if sources[0] == "-":  # standard input was read once already, to find the several series in it
+            raise DataError(
+                "<stdin> holds several series; lstm reads a file of several series from a file, not standard input",
+                hint="save it to a file (... > panel.csv) and pass that, or read one series with --series NAME",
+            )
+        text = _FileText.read(sources[0], sheet)
+        panel = _read_yfinance(text, reading | dict(column=column))
+        if panel is None:
+            panel = _read_long(text, id_column, reading | dict(column=column))
     if series:
         panel.series = [panel.series[i] for i in _indices(panel, series)]
     if not panel.series:
@@ -150,12 +160,30 @@ def _csv_bytes(header: list[str], rows: list[list[str]], delim: str) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def _table(source: str) -> tuple[str, list[str], list[list[str]], list[int], str, list[str]]:
+@dataclass
+class _FileText:
+    """One file's text, read once: a CSV decoded, or the CSV of a workbook's sheet or a Parquet table."""
+
+    text: str
+    src: str
+    notes: list[str]
+
+    @classmethod
+    def read(cls, source: str, sheet: str | None) -> _FileText:
+        from lstmcli import tables
+
+        raw, src = data._read_bytes(source, None)
+        notes: list[str] = []
+        text = tables.table_text(raw, src, sheet, notes)  # .xlsx / .parquet as CSV text; None for other bytes
+        if text is None:
+            text = data._decode(raw, src, notes)
+        return cls(text, src, notes)
+
+
+def _table(file: _FileText) -> tuple[str, list[str], list[list[str]], list[int], str, list[str]]:
     """(shown name, header, rows, line numbers, delimiter, notes) of one file, parsed once."""
-    raw, src = data._read_bytes(source, None)
-    notes: list[str] = []
-    text = data._decode(raw, src, notes)
-    header, rows, line_nos, delim = data._rows(text, src, notes)
+    src, notes = file.src, list(file.notes)
+    header, rows, line_nos, delim = data._rows(file.text, src, notes)
     if not rows:
         raise DataError(f"{src} has a header but no data rows", hint="export the series again with its rows")
     return src, data._unique_names(header), rows, line_nos, delim, notes
@@ -203,21 +231,14 @@ def _check_ids(first_line: dict[str, int], counts: dict[str, int], col: str, src
 SAMPLE_LINES = 5000  # lines that decide the layout (header, delimiter, date and id columns); the rest stream
 
 
-def _read_long(source: str, id_column: str | None, reading: dict) -> PanelInput:
+def _read_long(file: _FileText, id_column: str | None, reading: dict) -> PanelInput:
     """A long file cut into one CSV per series, streamed row by row (a 500 x 2,500 file stays small in memory).
 
     The header, delimiter, date and id columns are decided on the first SAMPLE_LINES lines by
     data.py's own rules; each row is then appended to its series' CSV as it is read.
     """
-    if source == "-":  # standard input was read once already, to find the several series in it
-        raise DataError(
-            "<stdin> holds several series; lstm reads a file of several series from a file, not standard input",
-            hint="save it to a file (... > panel.csv) and pass that, or read one series with --series NAME",
-        )
-    raw, src = data._read_bytes(source, None)
-    notes: list[str] = []
-    text = data._decode(raw, src, notes).replace("\r\n", "\n").replace("\r", "\n")
-    del raw
+    src, notes = file.src, list(file.notes)
+    text = file.text.replace("\r\n", "\n").replace("\r", "\n")
     head = "\n".join(text.split("\n", SAMPLE_LINES)[:SAMPLE_LINES])
     header, rows, line_nos, delim = data._rows(head, src, notes)
     header = data._unique_names(header)
@@ -285,16 +306,16 @@ def _read_long(source: str, id_column: str | None, reading: dict) -> PanelInput:
     return PanelInput(LONG, src, series, id_column=col, notes=notes)
 
 
-def _read_yfinance(source: str, reading: dict) -> PanelInput | None:
+def _read_yfinance(file: _FileText, reading: dict) -> PanelInput | None:
     """A yfinance download of several tickers (header rows Price / Ticker / Date): one series per
     ticker, each cut as a yfinance file of that ticker alone (so data.py's column rule, Adj Close
     else Close, applies per ticker); None for a file of another layout."""
-    if source == "-":
+    src, notes = file.src, list(file.notes)
+    head = "\n".join(file.text.split("\n", 50)[:50])  # the header rows decide; a long file is not parsed twice
+    header, rows, _line_nos, delim = data._rows(head, src, [])
+    if not rows or data._key(header[0]) != "price" or data._key(rows[0][0]) != "ticker":
         return None
-    raw, src = data._read_bytes(source, None)
-    notes: list[str] = []
-    text = data._decode(raw, src, notes)
-    header, rows, _line_nos, delim = data._rows(text, src, notes)
+    header, rows, _line_nos, delim = data._rows(file.text, src, notes)
     if not rows or data._key(header[0]) != "price" or data._key(rows[0][0]) != "ticker":
         return None
     tickers = rows[0]
@@ -313,8 +334,8 @@ def _read_yfinance(source: str, reading: dict) -> PanelInput | None:
     return PanelInput(YFINANCE, src, series, notes=notes)
 
 
-def _read_wide(source: str, columns: str | Sequence[str], id_column: str | None, reading: dict) -> PanelInput:
-    src, header, rows, _line_nos, delim, notes = _table(source)
+def _read_wide(file: _FileText, columns: str | Sequence[str], id_column: str | None, reading: dict) -> PanelInput:
+    src, header, rows, _line_nos, delim, notes = _table(file)
     cells = [[r[i] for r in rows] for i in range(len(header))]
     date_i, decimal = _date_index(header, rows, cells, delim, reading.get("date_column"), src)
     names = [columns] if isinstance(columns, str) else list(columns)
