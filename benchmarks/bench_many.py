@@ -90,7 +90,121 @@ def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, fl
     return wall, peak
 
 
+# ---------------------------------------------------------------------------------------
+# --phases: where the parent `lstm` process spends its wall time, phase by phase
+
+
+def probe(argv: list[str]) -> None:
+    """Run `lstm ARGV` in this (fresh) process with timers around its phases; print one JSON line on stderr.
+
+    Phases: `sniff` (the single-series read that finds a file of several series), `read` (cutting
+    the panel into series), `first` (from the start of the fit phase to the first series back:
+    pool and worker start), `fit` (the whole fit/backtest phase), `save` (the model file), and
+    `total` (the command, from interpreter start). `serial` = total - fit + first: what the parent
+    does alone while no series is being fitted. `cpu` is the parent's own CPU seconds (not its workers').
+    """
+    import json
+    import resource
+
+    t_start = time.perf_counter()
+    import lstmcli.cli as cli
+    from lstmcli import panel, panel_data, parallel
+    from lstmcli.cli import common
+
+    spans: dict[str, float] = {}
+    marks: dict[str, float] = {}
+
+    def timed_fn(owner, name: str, key: str) -> None:
+        real = getattr(owner, name)
+
+        def wrapper(*a, **k):
+            t0, c0 = time.perf_counter(), time.process_time()
+            try:
+                return real(*a, **k)
+            finally:
+                spans[key] = spans.get(key, 0.0) + time.perf_counter() - t0
+                spans[key + "_cpu"] = spans.get(key + "_cpu", 0.0) + time.process_time() - c0
+
+        setattr(owner, name, wrapper)
+
+    from lstmcli.cli import backtest as cli_backtest
+    from lstmcli.cli import train as cli_train
+
+    for owner in (common, cli_train, cli_backtest):
+        timed_fn(owner, "read_series", "sniff")
+    timed_fn(panel_data, "read_panel", "read")
+    timed_fn(panel.Panel, "save", "save")
+    real_run = parallel.run
+
+    def run(fn, tasks, jobs=1, *a, **k):
+        marks.setdefault("fit_start", time.perf_counter())
+        for item in real_run(fn, tasks, jobs, *a, **k):
+            marks.setdefault("first", time.perf_counter())
+            yield item
+        marks["fit_end"] = time.perf_counter()
+
+    parallel.run = run
+    status = 0
+    try:
+        cli.main(argv)
+    except SystemExit as e:
+        status = e.code or 0
+    total = time.perf_counter() - t_start + _interpreter_start()
+    fit = marks.get("fit_end", 0.0) - marks.get("fit_start", 0.0)
+    first = marks.get("first", 0.0) - marks.get("fit_start", 0.0)
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    out = {k: round(v, 3) for k, v in spans.items()}
+    out |= dict(first=round(first, 3), fit=round(fit, 3), total=round(total, 3))
+    out |= dict(serial=round(total - fit + first, 3), cpu=round(ru.ru_utime + ru.ru_stime, 3), status=status)
+    sys.stderr.write("PHASES " + json.dumps(out) + "\n")
+
+
+def _interpreter_start() -> float:
+    """Seconds from this process's start to now, minus what perf_counter measured since main: the interpreter's
+    own start-up (read from /proc: process start time in clock ticks since boot)."""
+    try:
+        ticks = os.sysconf("SC_CLK_TCK")
+        start = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19]) / ticks
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return max(0.0, uptime - start - (time.perf_counter() - _T0))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+_T0 = time.perf_counter()
+
+
+def phases(csv: Path, args, cwd: Path) -> None:
+    """Median phase seconds of train and backtest with --jobs 1 and --jobs 2 (interleaved runs), side by side."""
+    import json
+
+    fit = ["--epochs", str(args.epochs)] if args.epochs else []
+    rows: dict[str, list[dict]] = {}
+    for _ in range(args.repeat):
+        for verb in ("train", "backtest"):
+            for jobs in ("1", "2"):
+                extra = ["--model", str(cwd / f"ph{jobs}.npz")] if verb == "train" else ["--days", str(args.days)]
+                cmd = [sys.executable, __file__, "--probe", verb, str(csv), *fit, *extra, "--jobs", jobs, "-q"]
+                p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**os.environ})
+                line = [x for x in p.stderr.splitlines() if x.startswith("PHASES ")]
+                if p.returncode != 0 or not line:
+                    sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-2000:]}")
+                rows.setdefault(f"{verb}_jobs{jobs}", []).append(json.loads(line[-1][7:]))
+                print(f"# probe {verb} --jobs {jobs}: {line[-1][7:]}", flush=True)
+    keys = ("total", "serial", "cpu", "sniff_cpu", "read_cpu", "save_cpu", "first", "fit")
+    print("phase medians (s):  " + " ".join(f"{k:>9}" for k in keys))
+    for name, runs in rows.items():
+        med = {k: statistics.median(r.get(k, 0.0) for r in runs) for k in keys}
+        print(f"{name:>18}: " + " ".join(f"{med[k]:9.2f}" for k in keys))
+    for verb in ("train", "backtest"):
+        one = statistics.median(r["total"] for r in rows[f"{verb}_jobs1"])
+        two = statistics.median(r["total"] for r in rows[f"{verb}_jobs2"])
+        print(f"{verb}_speedup_jobs2_over_jobs1={one / two:.2f}")
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--probe":
+        return probe(sys.argv[2:])
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--series", type=int, default=500)
     ap.add_argument("--rows", type=int, default=2500)
@@ -98,7 +212,19 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=5)
     ap.add_argument("--no-dask", action="store_true", help="skip the LocalCluster runs")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each variant, interleaved; medians reported")
+    ap.add_argument(
+        "--phases", action="store_true", help="only the parent's phases (read, pool start, fit, save) of train/backtest"
+    )
     args = ap.parse_args()
+    if args.phases:
+        with tempfile.TemporaryDirectory() as tmp:
+            csv = Path(tmp) / "panel.csv"
+            kinds = write_panel(csv, args.series, args.rows)
+            load = ",".join(f"{x:.1f}" for x in os.getloadavg())
+            print(f"series={args.series} rows={args.rows} kinds={kinds} epochs={args.epochs} load={load}")
+            phases(csv, args, Path(tmp))
+            print(f"load_after={','.join(f'{x:.1f}' for x in os.getloadavg())}")
+        return
     exe = _lstm()
     fit = ["--epochs", str(args.epochs)] if args.epochs else []
     with tempfile.TemporaryDirectory() as tmp:

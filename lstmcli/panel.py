@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -112,6 +113,7 @@ class FitOutcome:
     interrupted: bool = False
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # what cleaning did to the series (data.read_prices)
+    model_json: str | None = None  # `info` as the panel file's JSON holds it (model_json), encoded by the worker
 
     @property
     def ok(self) -> bool:
@@ -152,7 +154,14 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
         interrupted=forecaster.result.interrupted,
         seconds=time.perf_counter() - t0,
         notes=notes,
+        model_json=model_json(forecaster.info),  # in the worker: the parent's save only joins the pieces
     )
+
+
+def model_json(info: ModelInfo) -> str:
+    """One series' model metadata as the panel file holds it: JSON, keys sorted, exactly as
+    `json.dumps(meta, sort_keys=True)` writes it inside the panel's metadata."""
+    return json.dumps({**info.to_dict(), "format_version": 1}, sort_keys=True)
 
 
 CALENDAR_NOTE = "closed days of --calendar: "  # the start of a note fit_task returns; the CLI counts them
@@ -263,6 +272,7 @@ class Panel:
         self.source: str | None = None
         self.layout: str | None = None
         self.global_model = False  # --global: one network shared by every series
+        self._encoded: dict[str, tuple[ModelInfo, str]] = {}  # id -> (its info, model_json(info)) from the workers
 
     # ----------------------------------------------------------------------------- fit
 
@@ -380,7 +390,7 @@ class Panel:
             close = getattr(results, "close", None)
             if close is not None:
                 close()
-        self.members, self.skipped = {}, {}
+        self.members, self.skipped, self._encoded = {}, {}, {}
         for task, outcome in zip(tasks, outcomes, strict=True):
             if outcome is None:
                 continue
@@ -388,6 +398,8 @@ class Panel:
                 f = Forecaster.from_parts(outcome.params, outcome.info)
                 f.choices = outcome.choices
                 self.members[task.id] = f
+                if outcome.model_json is not None:
+                    self._encoded[task.id] = (outcome.info, outcome.model_json)
             else:
                 self.skipped[task.id] = outcome.error or "could not train"
         return self
@@ -534,11 +546,18 @@ class Panel:
 
     # ----------------------------------------------------------------------------- files
 
-    def to_meta(self) -> dict:
+    def to_meta(self, placeholders: bool = False) -> dict:
+        """The panel file's metadata. `placeholders`: a series whose model JSON a worker encoded
+        (`_encoded`, for the same info) has the string _placeholder(k) as its "model", for save to fill in."""
         entries, prefixes = [], {}
         for k, (sid, f) in enumerate(self.members.items()):
             prefix = prefixes.setdefault(id(f.params), "global." if self.global_model else f"s{k}.")
-            entries.append({"id": sid, "prefix": prefix, "model": {**f.info.to_dict(), "format_version": 1}})
+            done = self._encoded.get(sid)
+            if placeholders and done is not None and done[0] is f.info:
+                model: dict | str = _placeholder(k)
+            else:
+                model = {**f.info.to_dict(), "format_version": 1}
+            entries.append({"id": sid, "prefix": prefix, "model": model})
         return {
             "tool": "lstmcli",
             "kind": PANEL_KIND,
@@ -558,12 +577,26 @@ class Panel:
         """One `.npz` for the whole panel, written atomically (files.write_atomically)."""
         if not self.members:
             raise OptionError("nothing to save: no series was trained")
-        meta = self.to_meta()
+        meta = self.to_meta(placeholders=True)
         arrays = {}
         for entry, f in zip(meta["panel"]["series"], self.members.values(), strict=True):
             every = modelfile.join_members(f.members or [f.params])  # an ensemble: member k under "member{k}/"
             arrays.update({entry["prefix"] + name: a for name, a in every.items()})  # a shared prefix: once
-        return modelfile.write_npz(path, arrays, meta)
+        return modelfile.write_npz(path, arrays, self._meta_text(meta))
+
+    def _meta_text(self, meta: dict) -> str:
+        """`json.dumps(meta, sort_keys=True)` with every placeholder replaced by the JSON its worker encoded:
+        the same text, without encoding each series' metadata (~40 kB of numbers each) again here."""
+        entries = meta["panel"]["series"]
+        used = [k for k, e in enumerate(entries) if isinstance(e["model"], str)]
+        parts = _PLACEHOLDER.split(json.dumps(meta, sort_keys=True))  # [text, k, text, k, ..., text]
+        if parts[1::2] == [str(k) for k in used]:
+            ids = list(self.members)
+            parts[1::2] = [self._encoded[ids[k]][1] for k in used]
+            return "".join(parts)
+        for e, f in zip(entries, self.members.values(), strict=True):  # a series id that reads as a placeholder
+            e["model"] = {**f.info.to_dict(), "format_version": 1}
+        return json.dumps(meta, sort_keys=True)
 
     @classmethod
     def load(cls, path: str | Path) -> Panel:
@@ -615,6 +648,13 @@ class Panel:
         if not panel.members:
             raise ModelFileError(f"{path} holds no trained series", hint="retrain with lstm train")
         return panel
+
+
+def _placeholder(k: int) -> str:
+    return f"\x00model {k}\x00"  # control characters: never in a series id (panel_data refuses them)
+
+
+_PLACEHOLDER = re.compile(r'"\\u0000model (\d+)\\u0000"')  # _placeholder(k) as JSON writes it
 
 
 def is_panel_file(path: str | Path) -> bool:

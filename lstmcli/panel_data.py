@@ -31,7 +31,7 @@ from lstmcli import data
 from lstmcli.errors import DataError, OptionError
 from lstmcli.panel import select_names
 
-__all__ = ["PanelInput", "SeriesInput", "is_panel_request", "read_panel", "select_names"]
+__all__ = ["PanelInput", "SeriesInput", "is_panel_request", "looks_long", "read_panel", "select_names"]
 
 LONG, WIDE, FILES, YFINANCE = "long", "wide", "files", "yfinance"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -229,6 +229,49 @@ def _check_ids(first_line: dict[str, int], counts: dict[str, int], col: str, src
 
 
 SAMPLE_LINES = 5000  # lines that decide the layout (header, delimiter, date and id columns); the rest stream
+
+
+SNIFF_BYTES = 1 << 20  # looks_long reads at most this much of a file
+
+
+def looks_long(source: str, id_column: str | None = None, date_column: str | None = None) -> bool:
+    """Whether a CSV file is plainly a long file of several series, judged on its first lines only: a
+    column named as series names are (Ticker, Symbol, unique_id, ... or `id_column`) holds two or more
+    names there, dates repeat, and every other column is numbers. Then `lstm train` reads it as a panel
+    at once, without first reading the whole file as one series to find that it holds several (the
+    full read_prices pass decides every other case, as before). False for anything else, and for
+    standard input, a workbook, a Parquet file or a file that cannot be read."""
+    from lstmcli.tables import PARQUET_MAGIC, XLSX_MAGIC
+
+    if source == "-" or not Path(source).is_file():
+        return False
+    try:
+        with open(source, "rb") as f:
+            raw = f.read(SNIFF_BYTES)
+        if raw.startswith((XLSX_MAGIC, PARQUET_MAGIC)):
+            return False
+        if len(raw) == SNIFF_BYTES:
+            raw = raw[: raw.rfind(b"\n") + 1]  # whole lines (and whole UTF-8 characters) only
+        text = data._decode(raw, source, []).replace("\r\n", "\n").replace("\r", "\n")
+        head = "\n".join(text.split("\n", SAMPLE_LINES)[:SAMPLE_LINES])
+        header, rows, _, delim = data._rows(head, source, [])
+        header = data._unique_names(header)
+        if len(rows) < 4:
+            return False
+        cells = [[r[i] for r in rows] for i in range(len(header))]
+        date_i, decimal = _date_index(header, rows, cells, delim, date_column, source)
+        if id_column is not None:
+            id_i = data._find(header, id_column, source, "id column")
+        else:
+            id_i = data._find_id_column(header, cells, date_i, decimal)
+    except (DataError, OptionError, OSError, ValueError):  # the full read says what is wrong, as before
+        return False
+    if id_i is None or date_i is None or (id_column is None and data._key(header[id_i]) not in data._ID_NAMES):
+        return False
+    names = {v for v in cells[id_i] if v.strip() and v.strip().lower() not in data._MISSING}
+    repeated = len(set(cells[date_i])) < len(rows)
+    others = [i for i in range(len(header)) if i not in (date_i, id_i)]
+    return len(names) >= 2 and repeated and all(data._is_numeric(cells[i], decimal) for i in others)
 
 
 def _read_long(file: _FileText, id_column: str | None, reading: dict) -> PanelInput:

@@ -40,11 +40,17 @@ def forecaster_options(season=None, strategy: str = "recursive", horizon=None, e
     return options
 
 
-def wants_panel(sources: list[str], columns: str | None, series: str | None) -> bool:
-    """Several files, a folder, --columns or --series A,B: a panel, whatever the files hold."""
-    from lstmcli.panel_data import is_panel_request
+def wants_panel(
+    sources: list[str], columns: str | None, series: str | None, id_column: str | None = None, date_column=None
+) -> bool:
+    """Several files, a folder, --columns or --series A,B: a panel, whatever the files hold; or one CSV
+    that is plainly a long file of several series on its first lines (panel_data.looks_long: no full read
+    as one series first)."""
+    from lstmcli.panel_data import is_panel_request, looks_long
 
-    return is_panel_request(sources, columns, series)
+    if is_panel_request(sources, columns, series):
+        return True
+    return series is None and len(sources) == 1 and looks_long(sources[0], id_column, date_column)
 
 
 def read_input(
@@ -93,6 +99,8 @@ def _runner(dask: str | None):
 
     return dask_runner.connect(address), address
 
+
+WORKER_PRELOAD = ("lstmcli.panel", "lstmcli.data", "lstmcli.backtest")  # what a series task imports
 
 MAX_SKIP_LINES = 20  # "Skipped X: why" lines shown; the rest are counted in one line (100,000 tiny series)
 
@@ -175,6 +183,8 @@ def train(
     t0 = time.perf_counter()
     panel = Panel(config, target, auto_window=auto_window, auto=auto, calendar=calendar, sheet=sheet, **options)
     runner, address = (None, None) if global_model else _runner(dask)  # bad options fail before reading
+    if runner is None and not global_model:  # the workers' start-up runs while this process reads
+        parallel.prestart(jobs, WORKER_PRELOAD)
     err = stderr()
     inp = read_input(sources, quiet=False, sheet=sheet, **reading)
     panel.source, panel.layout = inp.source, inp.layout
@@ -491,6 +501,8 @@ def backtest(
 
     jobs = parallel.check_jobs(jobs)
     runner, _ = _runner(dask)
+    if runner is None:  # the workers' start-up runs while this process reads
+        parallel.prestart(jobs, WORKER_PRELOAD)
     err = stderr()
     inp = read_input(sources, quiet=json_out, **reading)
     tasks = [

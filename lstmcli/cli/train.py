@@ -221,7 +221,7 @@ def train(
     else:
         as_panel |= dict(options=panel_cli.forecaster_options(season, strategy, horizon, ensemble))
     as_panel |= dict(calendar=calendar, sheet=sheet, json_out=json_out)
-    if panel_cli.wants_panel(sources, columns, series_name) or global_model:
+    if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column) or global_model:
         return panel_cli.train(sources, **as_panel)
     try:
         series = read_series(
