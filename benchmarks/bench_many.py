@@ -179,27 +179,31 @@ def phases(csv: Path, args, cwd: Path) -> None:
     import json
 
     fit = ["--epochs", str(args.epochs)] if args.epochs else []
+    trees = {"new": None} if args.compare is None else {"base": str(Path(args.compare).resolve()), "new": None}
     rows: dict[str, list[dict]] = {}
-    for _ in range(args.repeat):
-        for verb in ("train", "backtest"):
+    for _ in range(args.repeat):  # interleaved: drift of a shared machine hits every variant alike
+        for verb in args.verbs.split(","):
             for jobs in ("1", "2"):
-                extra = ["--model", str(cwd / f"ph{jobs}.npz")] if verb == "train" else ["--days", str(args.days)]
-                cmd = [sys.executable, __file__, "--probe", verb, str(csv), *fit, *extra, "--jobs", jobs, "-q"]
-                p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**os.environ})
-                line = [x for x in p.stderr.splitlines() if x.startswith("PHASES ")]
-                if p.returncode != 0 or not line:
-                    sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-2000:]}")
-                rows.setdefault(f"{verb}_jobs{jobs}", []).append(json.loads(line[-1][7:]))
-                print(f"# probe {verb} --jobs {jobs}: {line[-1][7:]}", flush=True)
+                for tree, where in trees.items():
+                    out = ["--model", str(cwd / f"ph{jobs}.npz")] if verb == "train" else ["--days", str(args.days)]
+                    cmd = [sys.executable, __file__, "--probe", verb, str(csv), *fit, *out, "--jobs", jobs, "-q"]
+                    env = {**os.environ, **({"PYTHONPATH": where} if where else {})}  # `where`: another lstmcli
+                    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
+                    line = [x for x in p.stderr.splitlines() if x.startswith("PHASES ")]
+                    if p.returncode != 0 or not line:
+                        sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-2000:]}")
+                    rows.setdefault(f"{tree}_{verb}_jobs{jobs}", []).append(json.loads(line[-1][7:]))
+                    print(f"# probe {tree} {verb} --jobs {jobs}: {line[-1][7:]}", flush=True)
     keys = ("total", "serial", "cpu", "sniff_cpu", "read_cpu", "save_cpu", "first", "fit")
-    print("phase medians (s):  " + " ".join(f"{k:>9}" for k in keys))
-    for name, runs in rows.items():
+    print("phase medians (s):        " + " ".join(f"{k:>9}" for k in keys))
+    for name, runs in sorted(rows.items(), key=lambda kv: kv[0].split("_", 1)[1]):
         med = {k: statistics.median(r.get(k, 0.0) for r in runs) for k in keys}
-        print(f"{name:>18}: " + " ".join(f"{med[k]:9.2f}" for k in keys))
-    for verb in ("train", "backtest"):
-        one = statistics.median(r["total"] for r in rows[f"{verb}_jobs1"])
-        two = statistics.median(r["total"] for r in rows[f"{verb}_jobs2"])
-        print(f"{verb}_speedup_jobs2_over_jobs1={one / two:.2f}")
+        print(f"{name:>24}: " + " ".join(f"{med[k]:9.2f}" for k in keys))
+    for tree in trees:
+        for verb in args.verbs.split(","):
+            one = statistics.median(r["total"] for r in rows[f"{tree}_{verb}_jobs1"])
+            two = statistics.median(r["total"] for r in rows[f"{tree}_{verb}_jobs2"])
+            print(f"{tree}_{verb}_speedup_jobs2_over_jobs1={one / two:.2f}")
 
 
 def main() -> None:
@@ -215,6 +219,13 @@ def main() -> None:
     ap.add_argument(
         "--phases", action="store_true", help="only the parent's phases (read, pool start, fit, save) of train/backtest"
     )
+    ap.add_argument(
+        "--compare",
+        metavar="DIR",
+        help="with --phases: also run each probe with the lstmcli package of DIR (e.g. a `git archive` of main) "
+        "first on PYTHONPATH; labelled base and new",
+    )
+    ap.add_argument("--verbs", default="train,backtest", help="with --phases: the verbs to probe")
     args = ap.parse_args()
     if args.phases:
         with tempfile.TemporaryDirectory() as tmp:
