@@ -98,10 +98,13 @@ def probe(argv: list[str]) -> None:
     """Run `lstm ARGV` in this (fresh) process with timers around its phases; print one JSON line on stderr.
 
     Phases: `sniff` (the single-series read that finds a file of several series), `read` (cutting
-    the panel into series), `first` (from the start of the fit phase to the first series back:
-    pool and worker start), `fit` (the whole fit/backtest phase), `save` (the model file), and
-    `total` (the command, from interpreter start). `serial` = total - fit + first: what the parent
-    does alone while no series is being fitted. `cpu` is the parent's own CPU seconds (not its workers').
+    the panel into series), `first` (from the start of the fit phase to the first series back, less
+    that series' own seconds: pool and worker start), `fit` (the whole fit/backtest phase), `save`
+    (the model file), and `total` (the command, from interpreter start). `serial` = total - fit +
+    first: what the parent does while no series is being fitted. `cpu`: the parent's own CPU seconds
+    (not its workers').
+    `tasks`: the sum of the series' own seconds (measured inside each task): when two workers make each
+    task slower than one process does (shared caches, memory, a busy machine), no parent can fix that.
     """
     import json
     import resource
@@ -139,7 +142,11 @@ def probe(argv: list[str]) -> None:
     def run(fn, tasks, jobs=1, *a, **k):
         marks.setdefault("fit_start", time.perf_counter())
         for item in real_run(fn, tasks, jobs, *a, **k):
-            marks.setdefault("first", time.perf_counter())
+            result = item[1]  # a FitOutcome (train) or a row of scores (backtest): its task's own seconds
+            seconds = getattr(result, "seconds", None) if not isinstance(result, dict) else result.get("seconds")
+            if "first" not in marks:  # the pool's start: until the first result, less that task's own time
+                marks["first"] = time.perf_counter() - (seconds or 0.0)
+            spans["tasks"] = spans.get("tasks", 0.0) + (seconds or 0.0)
             yield item
         marks["fit_end"] = time.perf_counter()
 
@@ -194,7 +201,7 @@ def phases(csv: Path, args, cwd: Path) -> None:
                         sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-2000:]}")
                     rows.setdefault(f"{tree}_{verb}_jobs{jobs}", []).append(json.loads(line[-1][7:]))
                     print(f"# probe {tree} {verb} --jobs {jobs}: {line[-1][7:]}", flush=True)
-    keys = ("total", "serial", "cpu", "sniff_cpu", "read_cpu", "save_cpu", "first", "fit")
+    keys = ("total", "serial", "cpu", "sniff_cpu", "read_cpu", "save_cpu", "first", "fit", "tasks")
     print("phase medians (s):        " + " ".join(f"{k:>9}" for k in keys))
     for name, runs in sorted(rows.items(), key=lambda kv: kv[0].split("_", 1)[1]):
         med = {k: statistics.median(r.get(k, 0.0) for r in runs) for k in keys}

@@ -299,9 +299,38 @@ def _read_long(file: _FileText, id_column: str | None, reading: dict) -> PanelIn
             hint=f"name it with --id-column NAME, or read one column per series with --columns; "
             f"the columns are: {', '.join(header)}",
         )
-    col, width = header[id_i], len(header)
+    col, first = header[id_i], line_nos[0]  # the file line of the first data row: everything before it is the header
+    plain = delim != " " and '"' not in text and "\x00" not in text
+    bodies, counts, first_line = (_cut_plain if plain else _cut_quoted)(text, first, delim, len(header), id_i, src)
+    del text
+    _check_ids(first_line, counts, col, src)
+    head_row = io.StringIO()
+    csv.writer(head_row, delimiter=delim, lineterminator="\n").writerow(header)
+    options = reading | dict(id_column=col)
+    series = [
+        SeriesInput(
+            id=name,
+            raw=(head_row.getvalue() + body).encode("utf-8"),
+            name=f"{src}[{name}]",
+            options=options,
+            rows=counts[name],
+        )
+        for name, body in bodies.items()
+    ]
+    return PanelInput(LONG, src, series, id_column=col, notes=notes)
+
+
+def _too_wide(src: str, line: int, row: list[str], width: int) -> DataError:
+    return DataError(
+        f"{src}: line {line} has {data._width(row)} fields but the header has {width}",
+        hint="remove the extra delimiter on that line, or quote the field that holds it",
+    )
+
+
+def _cut_quoted(text: str, first: int, delim: str, width: int, id_i: int, src: str):
+    """({name: its rows as CSV}, {name: rows}, {name: first line}): the rows from file line `first` on,
+    each trimmed, padded to `width` fields and written as csv.writer writes it, grouped by field `id_i`."""
     stream = io.StringIO(text)
-    first = line_nos[0]  # the file line of the first data row: everything before it is the header
     for _ in range(first - 1):
         stream.readline()
     reader = csv.reader(stream, delimiter=delim, skipinitialspace=True)
@@ -314,10 +343,7 @@ def _read_long(file: _FileText, id_column: str | None, reading: dict) -> PanelIn
                 continue
             line = reader.line_num + first - 1
             if data._width(row) > width:
-                raise DataError(
-                    f"{src}: line {line} has {data._width(row)} fields but the header has {width}",
-                    hint="remove the extra delimiter on that line, or quote the field that holds it",
-                )
+                raise _too_wide(src, line, row, width)
             row = [f.strip() for f in [*row[:width], *[""] * (width - len(row))]]
             name = row[id_i]
             if name not in groups:
@@ -331,22 +357,34 @@ def _read_long(file: _FileText, id_column: str | None, reading: dict) -> PanelIn
             f"{src}: line {reader.line_num + first - 1} cannot be read as CSV ({e})",
             hint="check that quotes are balanced on that line",
         ) from None
-    del text, stream
-    _check_ids(first_line, counts, col, src)
-    head_row = io.StringIO()
-    csv.writer(head_row, delimiter=delim, lineterminator="\n").writerow(header)
-    options = reading | dict(id_column=col)
-    series = [
-        SeriesInput(
-            id=name,
-            raw=(head_row.getvalue() + buf.getvalue()).encode("utf-8"),
-            name=f"{src}[{name}]",
-            options=options,
-            rows=counts[name],
-        )
-        for name, (buf, _) in groups.items()
-    ]
-    return PanelInput(LONG, src, series, id_column=col, notes=notes)
+    return {name: buf.getvalue() for name, (buf, _) in groups.items()}, counts, first_line
+
+
+def _cut_plain(text: str, first: int, delim: str, width: int, id_i: int, src: str):
+    """_cut_quoted for a text without quotes, NULs or a space delimiter (what most files are): a row is
+    its line split at the delimiter, and csv.writer would write its trimmed fields joined by it, so the
+    same bytes come out ~2x faster (no csv reader and writer per row)."""
+    lines = text.split("\n")
+    groups: dict[str, list[str]] = {}
+    first_line: dict[str, int] = {}
+    pad = [""] * width
+    for j in range(first - 1, len(lines)):
+        row = lines[j].split(delim)
+        if len(row) > width and data._width(row) > width:
+            raise _too_wide(src, j + 1, row, width)
+        row = [f.strip() for f in row[:width]]
+        if len(row) < width:
+            row += pad[len(row) :]
+        if not any(row):
+            continue
+        name = row[id_i]
+        rows = groups.get(name)
+        if rows is None:
+            rows = groups[name] = []
+            first_line[name] = j + 1
+        rows.append(delim.join(row))
+    bodies = {name: "\n".join(rows) + "\n" for name, rows in groups.items()}
+    return bodies, {name: len(rows) for name, rows in groups.items()}, first_line
 
 
 def _read_yfinance(file: _FileText, reading: dict) -> PanelInput | None:

@@ -187,3 +187,39 @@ def test_backtest_plot_draws_every_series_up_to_the_limit_then_the_best_and_the_
 def test_backtest_plot_of_a_panel_refuses_an_unknown_suffix_before_any_work(run, tmp_path):
     r = run("backtest", long_csv(tmp_path, daily_frame()), "--days", "2", *FAST, "--plot", str(tmp_path / "b.jpg"))
     assert r.exit_code == 2 and "Error: --plot" in r.stderr and "Read " not in r.stderr, r
+
+
+# ---------------------------------------------------------------------------------------- reading speed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Date,Ticker,Close\n2024-01-01,A,1\n2024-01-01,B,2\n\n2024-01-02, A ,3\n2024-01-02,B,\n2024-01-03,B,4,,\n",
+        "Date;Ticker;Close\n01.01.2024;A;1,5\n01.01.2024;B;2,5\n02.01.2024;A\n ; ; \n02.01.2024;B;3,5",
+        "Date\tTicker\tClose\tVolume\n2024-01-01\tA\t1\t10\n2024-01-01\tB\t2\t\n2024-01-02\tA\t3\t30\t\t\n",
+    ],
+    ids=["comma", "semicolon", "tab"],
+)
+def test_the_plain_cut_of_a_long_file_gives_the_bytes_of_the_csv_module_cut(text):
+    from lstmcli.panel_data import _cut_plain, _cut_quoted
+
+    delim = "," if text.startswith("Date,") else (";" if text.startswith("Date;") else "\t")
+    width = len(text.split("\n")[0].split(delim))
+    plain = _cut_plain(text, 2, delim, width, 1, "f.csv")
+    assert plain == _cut_quoted(text, 2, delim, width, 1, "f.csv")
+    assert list(plain[0]) == ["A", "B"] and plain[2] == {"A": 2, "B": 3}  # the file line each series starts on
+    assert sum(plain[1].values()) == sum(1 for line in text.split("\n")[1:] if line.strip(" ;,\t"))
+
+
+def test_the_plain_cut_names_the_line_with_too_many_fields_as_the_csv_module_cut():
+    from lstmcli.errors import DataError
+    from lstmcli.panel_data import _cut_plain, _cut_quoted
+
+    text = "Date,Ticker,Close\n2024-01-01,A,1\n\n2024-01-02,A,2,9\n"
+    messages = []
+    for cut in (_cut_plain, _cut_quoted):
+        with pytest.raises(DataError) as e:
+            cut(text, 2, ",", 3, 1, "f.csv")
+        messages.append(str(e.value))
+    assert messages[0] == messages[1] and "line 4 has 4 fields" in messages[0]
