@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,13 +234,16 @@ SAMPLE_LINES = 5000  # lines that decide the layout (header, delimiter, date and
 SNIFF_BYTES = 1 << 20  # looks_long reads at most this much of a file
 
 
-def looks_long(source: str, id_column: str | None = None, date_column: str | None = None) -> bool:
+def looks_long(
+    source: str, id_column: str | None = None, date_column: str | None = None, on_likely: Callable | None = None
+) -> bool:
     """Whether a CSV file is plainly a long file of several series, judged on its first lines only: a
     column named as series names are (Ticker, Symbol, unique_id, ... or `id_column`) holds two or more
     names there, dates repeat, and every other column is numbers. Then `lstm train` reads it as a panel
     at once, without first reading the whole file as one series to find that it holds several (the
     full read_prices pass decides every other case, as before). False for anything else, and for
-    standard input, a workbook, a Parquet file or a file that cannot be read."""
+    standard input, a workbook, a Parquet file or a file that cannot be read. `on_likely()` is called
+    once the header and the names (a quick look) say so, before the slower look at dates and numbers."""
     from lstmcli.tables import PARQUET_MAGIC, XLSX_MAGIC
 
     if source == "-" or not Path(source).is_file():
@@ -254,16 +257,11 @@ def looks_long(source: str, id_column: str | None = None, date_column: str | Non
             raw = raw[: raw.rfind(b"\n") + 1]  # whole lines (and whole UTF-8 characters) only
         text = data._decode(raw, source, []).replace("\r\n", "\n").replace("\r", "\n")
         head = "\n".join(text.split("\n", SAMPLE_LINES)[:SAMPLE_LINES])
-        header, rows, _, delim = data._rows(head, source, [])
-        header = data._unique_names(header)
+        if on_likely is not None and _names_a_panel(head, source, id_column):
+            on_likely()
+        header, rows, _, _, cells, date_i, decimal, id_i, _ = _sample_layout(head, source, date_column, id_column)
         if len(rows) < 4:
             return False
-        cells = [[r[i] for r in rows] for i in range(len(header))]
-        date_i, decimal = _date_index(header, rows, cells, delim, date_column, source)
-        if id_column is not None:
-            id_i = data._find(header, id_column, source, "id column")
-        else:
-            id_i = data._find_id_column(header, cells, date_i, decimal)
     except (DataError, OptionError, OSError, ValueError):  # the full read says what is wrong, as before
         return False
     if id_i is None or date_i is None or (id_column is None and data._key(header[id_i]) not in data._ID_NAMES):
@@ -272,6 +270,42 @@ def looks_long(source: str, id_column: str | None = None, date_column: str | Non
     repeated = len(set(cells[date_i])) < len(rows)
     others = [i for i in range(len(header)) if i not in (date_i, id_i)]
     return len(names) >= 2 and repeated and all(data._is_numeric(cells[i], decimal) for i in others)
+
+
+def _names_a_panel(head: str, src: str, id_column: str | None) -> bool:
+    """The quick look of looks_long: a column named as series names are (or `id_column`) with two or
+    more names on the first lines (no dates or numbers read)."""
+    header, rows, _, _ = data._rows(head, src, [])
+    keys = [data._key(h) for h in header]
+    wanted = data._key(id_column) if id_column is not None else None
+    found = [i for i, k in enumerate(keys) if (k == wanted if wanted is not None else k in data._ID_NAMES)]
+    return bool(found) and len({r[found[0]].strip() for r in rows if len(r) > found[0]} - {""}) >= 2
+
+
+_last_layout: list = [None, None]  # [key, layout]: looks_long's sample analysis, for _read_long to reuse
+
+
+def _sample_layout(head: str, src: str, date_column: str | None, id_column: str | None) -> tuple:
+    """(header, rows, line numbers, delimiter, cells by column, date column, decimal mark, id column, notes)
+    of a long file's first lines, by data.py's rules (a DataError for a file without data rows or
+    without a column `id_column`). The last answer is kept: train asks it twice, to tell a long file
+    (looks_long) and to cut it (_read_long), and the analysis of 5,000 lines takes ~0.2 s."""
+    key = (head, src, date_column, id_column)
+    if _last_layout[0] == key:
+        return _last_layout[1]
+    notes: list[str] = []
+    header, rows, line_nos, delim = data._rows(head, src, notes)
+    header = data._unique_names(header)
+    if not rows:
+        raise DataError(f"{src} has a header but no data rows", hint="export the series again with its rows")
+    cells = [[r[i] for r in rows] for i in range(len(header))]
+    date_i, decimal = _date_index(header, rows, cells, delim, date_column, src)
+    if id_column is not None:
+        id_i = data._find(header, id_column, src, "id column")
+    else:
+        id_i = data._find_id_column(header, cells, date_i, decimal)
+    _last_layout[:] = [key, (header, rows, line_nos, delim, cells, date_i, decimal, id_i, notes)]
+    return _last_layout[1]
 
 
 def _read_long(file: _FileText, id_column: str | None, reading: dict) -> PanelInput:
@@ -283,16 +317,10 @@ def _read_long(file: _FileText, id_column: str | None, reading: dict) -> PanelIn
     src, notes = file.src, list(file.notes)
     text = file.text.replace("\r\n", "\n").replace("\r", "\n")
     head = "\n".join(text.split("\n", SAMPLE_LINES)[:SAMPLE_LINES])
-    header, rows, line_nos, delim = data._rows(head, src, notes)
-    header = data._unique_names(header)
-    if not rows:
-        raise DataError(f"{src} has a header but no data rows", hint="export the series again with its rows")
-    cells = [[r[i] for r in rows] for i in range(len(header))]
-    date_i, decimal = _date_index(header, rows, cells, delim, reading.get("date_column"), src)
-    if id_column is not None:
-        id_i = data._find(header, id_column, src, "id column")
-    else:
-        id_i = data._find_id_column(header, cells, date_i, decimal)
+    header, _, line_nos, delim, _, _, _, id_i, read_notes = _sample_layout(
+        head, src, reading.get("date_column"), id_column
+    )
+    notes += read_notes
     if id_i is None:
         raise DataError(
             f"{src} has no column of series names (like Ticker or Symbol)",

@@ -219,7 +219,7 @@ def backtest(
     if auto:  # as one series' backtest: --auto inside every fit, on the rows before its cut
         as_panel["auto"] = {"budget": 60.0 if budget is None else budget, "restrict": pinned, "ensemble": ensemble}
     as_panel |= dict(sheet=sheet, plot=plot)
-    if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column):
+    if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, 1 if dask else jobs):
         return panel_cli.backtest(sources, **as_panel)
     try:
         series = read_series(

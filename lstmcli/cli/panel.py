@@ -41,16 +41,31 @@ def forecaster_options(season=None, strategy: str = "recursive", horizon=None, e
 
 
 def wants_panel(
-    sources: list[str], columns: str | None, series: str | None, id_column: str | None = None, date_column=None
+    sources: list[str],
+    columns: str | None,
+    series: str | None,
+    id_column: str | None = None,
+    date_column: str | None = None,
+    jobs: int | None = 1,
 ) -> bool:
     """Several files, a folder, --columns or --series A,B: a panel, whatever the files hold; or one CSV
     that is plainly a long file of several series on its first lines (panel_data.looks_long: no full read
-    as one series first)."""
+    as one series first). A panel to be fitted by `jobs` local workers starts their forkserver as soon
+    as it is known (or likely), so that the workers' start-up runs while this process reads the data."""
     from lstmcli.panel_data import is_panel_request, looks_long
 
+    def prestart() -> None:
+        import os
+
+        from lstmcli import parallel
+
+        if jobs != 1 and not os.environ.get("LSTM_DASK_SCHEDULER"):
+            parallel.prestart(parallel.check_jobs(jobs), WORKER_PRELOAD)
+
     if is_panel_request(sources, columns, series):
+        prestart()
         return True
-    return series is None and len(sources) == 1 and looks_long(sources[0], id_column, date_column)
+    return series is None and len(sources) == 1 and looks_long(sources[0], id_column, date_column, prestart)
 
 
 def read_input(

@@ -221,7 +221,8 @@ def train(
     else:
         as_panel |= dict(options=panel_cli.forecaster_options(season, strategy, horizon, ensemble))
     as_panel |= dict(calendar=calendar, sheet=sheet, json_out=json_out)
-    if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column) or global_model:
+    pool_jobs = 1 if dask or global_model else jobs  # the local workers a panel starts early (1: none)
+    if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, pool_jobs) or global_model:
         return panel_cli.train(sources, **as_panel)
     try:
         series = read_series(
