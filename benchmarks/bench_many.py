@@ -141,6 +141,7 @@ def probe(argv: list[str]) -> None:
 
     def run(fn, tasks, jobs=1, *a, **k):
         marks.setdefault("fit_start", time.perf_counter())
+        marks.setdefault("fit_cpu0", time.process_time())
         for item in real_run(fn, tasks, jobs, *a, **k):
             result = item[1]  # a FitOutcome (train) or a row of scores (backtest): its task's own seconds
             seconds = getattr(result, "seconds", None) if not isinstance(result, dict) else result.get("seconds")
@@ -149,6 +150,7 @@ def probe(argv: list[str]) -> None:
             spans["tasks"] = spans.get("tasks", 0.0) + (seconds or 0.0)
             yield item
         marks["fit_end"] = time.perf_counter()
+        marks["fit_cpu"] = time.process_time() - marks["fit_cpu0"]
 
     parallel.run = run
     status = 0
@@ -162,7 +164,9 @@ def probe(argv: list[str]) -> None:
     ru = resource.getrusage(resource.RUSAGE_SELF)
     out = {k: round(v, 3) for k, v in spans.items()}
     out |= dict(first=round(first, 3), fit=round(fit, 3), total=round(total, 3))
-    out |= dict(serial=round(total - fit + first, 3), cpu=round(ru.ru_utime + ru.ru_stime, 3), status=status)
+    cpu = ru.ru_utime + ru.ru_stime
+    out |= dict(serial=round(total - fit + first, 3), cpu=round(cpu, 3), status=status)
+    out |= dict(fit_cpu=round(marks.get("fit_cpu", 0.0), 3), serial_cpu=round(cpu - marks.get("fit_cpu", 0.0), 3))
     sys.stderr.write("PHASES " + json.dumps(out) + "\n")
 
 
@@ -201,16 +205,25 @@ def phases(csv: Path, args, cwd: Path) -> None:
                         sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-2000:]}")
                     rows.setdefault(f"{tree}_{verb}_jobs{jobs}", []).append(json.loads(line[-1][7:]))
                     print(f"# probe {tree} {verb} --jobs {jobs}: {line[-1][7:]}", flush=True)
-    keys = ("total", "serial", "cpu", "sniff_cpu", "read_cpu", "save_cpu", "first", "fit", "tasks")
+    keys = ("total", "serial", "serial_cpu", "sniff_cpu", "read_cpu", "save_cpu", "first", "fit", "fit_cpu")
     print("phase medians (s):        " + " ".join(f"{k:>9}" for k in keys))
     for name, runs in sorted(rows.items(), key=lambda kv: kv[0].split("_", 1)[1]):
         med = {k: statistics.median(r.get(k, 0.0) for r in runs) for k in keys}
         print(f"{name:>24}: " + " ".join(f"{med[k]:9.2f}" for k in keys))
     for tree in trees:
         for verb in args.verbs.split(","):
-            one = statistics.median(r["total"] for r in rows[f"{tree}_{verb}_jobs1"])
-            two = statistics.median(r["total"] for r in rows[f"{tree}_{verb}_jobs2"])
-            print(f"{tree}_{verb}_speedup_jobs2_over_jobs1={one / two:.2f}")
+            one, two = rows[f"{tree}_{verb}_jobs1"], rows[f"{tree}_{verb}_jobs2"]
+            ratio = statistics.median(r["total"] for r in one) / statistics.median(r["total"] for r in two)
+            # on 2 idle cores, from CPU seconds (load-proof): jobs 1 = its serial + the fits; jobs 2 = its
+            # parent's serial + the pool's start + half the fits
+            fits = statistics.median(r["fit_cpu"] for r in one)
+            s1 = statistics.median(r["serial_cpu"] for r in one)
+            s2 = statistics.median(r["serial_cpu"] for r in two) + statistics.median(r["first"] for r in two)
+            print(
+                f"{tree}_{verb}: speedup_jobs2_over_jobs1={ratio:.2f} (wall medians) "
+                f"serial_cpu_jobs1={s1:.2f} serial_cpu_jobs2={s2:.2f} (+ pool start) fits_cpu={fits:.2f} "
+                f"idle_2_core_estimate={(s1 + fits) / (s2 + fits / 2):.2f}"
+            )
 
 
 def main() -> None:
