@@ -223,3 +223,73 @@ def test_the_plain_cut_names_the_line_with_too_many_fields_as_the_csv_module_cut
             cut(text, 2, ",", 3, 1, "f.csv")
         messages.append(str(e.value))
     assert messages[0] == messages[1] and "line 4 has 4 fields" in messages[0]
+
+
+def test_a_plainly_long_file_is_not_read_whole_as_one_series_first(run, tmp_path, monkeypatch):
+    from lstmcli.cli import backtest as cli_backtest
+    from lstmcli.cli import train as cli_train
+    from lstmcli.panel_data import looks_long
+
+    f = long_csv(tmp_path, daily_frame())
+    assert looks_long(f) and looks_long(f, id_column="Ticker")
+
+    def whole_read(*a, **k):  # main read the whole file as one series to learn that it holds several
+        raise AssertionError("read as one series first")
+
+    monkeypatch.setattr(cli_train, "read_series", whole_read)
+    monkeypatch.setattr(cli_backtest, "read_series", whole_read)
+    r = run("train", f, "--model", str(tmp_path / "p.npz"), *FAST)
+    assert r.exit_code == 0 and "long format, 2 series in column 'Ticker'" in r.stderr, r
+    r = run("backtest", f, "--days", "2", "--every", "10", *FAST, "--json")
+    assert r.exit_code == 0 and len(json.loads(r.stdout)["series"]) == 2, r
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"Date": DAYS, "Ticker": "AAA", "Close": random_walk(len(DAYS))}),  # one name: one series
+        pd.DataFrame({"Date": DAYS, "Sector": ["x", "y"] * 40, "Close": random_walk(len(DAYS))}),  # not an id name
+        daily_frame().assign(Note="text"),  # a text column besides the id: the whole read decides
+    ],
+    ids=["one-name", "label-column", "other-text"],
+)
+def test_looks_long_leaves_every_other_file_to_the_whole_read(tmp_path, frame):
+    from lstmcli.panel_data import looks_long
+
+    assert not looks_long(long_csv(tmp_path, frame))
+    assert not looks_long(str(tmp_path / "missing.csv")) and not looks_long("-") and not looks_long(str(tmp_path))
+
+
+def test_the_panel_file_metadata_is_the_same_text_when_the_workers_encoded_it(tmp_path):
+    from lstmcli.modelfile import META_KEY
+    from lstmcli.training import TrainConfig
+
+    odd = ("A", "\x00model 1\x00", "C")  # an id that reads as a placeholder: encoded in the parent instead
+    for ids in (("A", "B", "C"), odd):
+        f = daily_frame(ids).rename(columns={"Ticker": "unique_id", "Date": "ds", "Close": "y"})
+        panel = Panel(TrainConfig(epochs=2, hidden=4, window=6)).fit(f)
+        assert len(panel._encoded) == 3
+        with np.load(panel.save(tmp_path / "p.npz")) as z:
+            text = z[META_KEY].tobytes().decode()
+        assert text == json.dumps(panel.to_meta(), sort_keys=True)
+        assert Panel.load(tmp_path / "p.npz").ids == list(ids)
+
+
+def test_prestart_starts_the_forkserver_early_and_a_run_forks_from_it():
+    import subprocess
+    import sys
+
+    code = (
+        "from multiprocessing import forkserver\n"
+        "from lstmcli import parallel\n"
+        "parallel.prestart(1)\n"
+        "assert forkserver._forkserver._forkserver_pid is None  # jobs 1: no pool, no server\n"
+        "parallel.prestart(2, ['lstmcli.panel', 'lstmcli.data'])\n"
+        "pid = forkserver._forkserver._forkserver_pid\n"
+        "assert pid is not None or parallel._context().get_start_method() != 'forkserver'\n"
+        "assert parallel.map_ordered(abs, [-1, -2, 3], jobs=2) == [1, 2, 3]\n"
+        "assert forkserver._forkserver._forkserver_pid == pid  # the same server\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
