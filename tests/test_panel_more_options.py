@@ -31,10 +31,12 @@ def long_csv(tmp_path, frame: pd.DataFrame, name: str = "long.csv") -> str:
     return str(path)
 
 
-def forecast_dates(run, model, days: int = 2) -> dict[str, list[str]]:
+def forecast_dates(run, model, days: int = 2, calendar: str | None = None) -> dict[str, list[str]]:
     r = run("predict", "--model", str(model), "--days", str(days), "--json")
     assert r.exit_code == 0, r
-    return {s["id"]: [row["date"] for row in s["forecast"]] for s in json.loads(r.stdout)["series"]}
+    series = json.loads(r.stdout)["series"]
+    assert [s.get("calendar") for s in series] == [calendar] * len(series)  # named as one series' --json does
+    return {s["id"]: [row["date"] for row in s["forecast"]] for s in series}
 
 
 # ---------------------------------------------------------------------------------------- --calendar
@@ -56,7 +58,7 @@ def test_calendar_dates_every_series_forecast_on_the_exchange_sessions(run, tmp_
     panel = Panel.load(model)
     assert panel.ids == ["AAA", "BBB"]
     assert {f.info.data.calendar for f in panel.members.values()} == {"XNYS"}
-    assert forecast_dates(run, model) == {sid: ["2021-07-06", "2021-07-07"] for sid in ("AAA", "BBB")}
+    assert forecast_dates(run, model, calendar="XNYS") == {sid: ["2021-07-06", "2021-07-07"] for sid in ("AAA", "BBB")}
     plain = tmp_path / "plain.npz"  # without --calendar: Mon-Fri business days, 5 July included
     assert run("train", f, "--model", str(plain), *FAST, *how).exit_code == 0
     dates = forecast_dates(run, plain)

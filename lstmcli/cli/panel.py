@@ -359,6 +359,7 @@ def predict(
                 {
                     "id": sid,
                     **fc.to_dict(),
+                    **({"calendar": cal} if (cal := panel.members[sid].info.data.calendar) else {}),  # as one series'
                     "validation": panel.members[sid].info.validation.to_dict(),
                     "beats_naive": beats_naive(panel.members[sid].info.validation),
                 }
