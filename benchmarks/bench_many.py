@@ -17,6 +17,14 @@ parent only, not its workers). Then a projection: series per hour per core, and 
 
     python benchmarks/bench_many.py --series 50 --rows 500 --epochs 5     # a quick run
     python benchmarks/bench_many.py                                        # the issue's 500 x 2,500
+
+`--phases` measures where the parent `lstm` process spends its time instead (see `probe`): the
+single-series read that finds a panel, the panel read, the pool's start, the fits, the save,
+and the parent's own CPU seconds outside the fits (less noise-sensitive on a shared machine
+than wall ratios). `--compare DIR` runs every probe also with the lstmcli package in DIR first
+on PYTHONPATH (e.g. `git archive main lstmcli | tar -x -C /tmp/main`), interleaved:
+
+    python benchmarks/bench_many.py --phases --compare /tmp/main --series 20 --rows 500 --epochs 10
 """
 
 from __future__ import annotations
@@ -214,15 +222,12 @@ def phases(csv: Path, args, cwd: Path) -> None:
         for verb in args.verbs.split(","):
             one, two = rows[f"{tree}_{verb}_jobs1"], rows[f"{tree}_{verb}_jobs2"]
             ratio = statistics.median(r["total"] for r in one) / statistics.median(r["total"] for r in two)
-            # on 2 idle cores, from CPU seconds (load-proof): jobs 1 = its serial + the fits; jobs 2 = its
-            # parent's serial + the pool's start + half the fits
-            fits = statistics.median(r["fit_cpu"] for r in one)
             s1 = statistics.median(r["serial_cpu"] for r in one)
-            s2 = statistics.median(r["serial_cpu"] for r in two) + statistics.median(r["first"] for r in two)
+            s2 = statistics.median(r["serial_cpu"] for r in two)
             print(
                 f"{tree}_{verb}: speedup_jobs2_over_jobs1={ratio:.2f} (wall medians) "
-                f"serial_cpu_jobs1={s1:.2f} serial_cpu_jobs2={s2:.2f} (+ pool start) fits_cpu={fits:.2f} "
-                f"idle_2_core_estimate={(s1 + fits) / (s2 + fits / 2):.2f}"
+                f"parent_serial_cpu_s jobs1={s1:.2f} jobs2={s2:.2f} "
+                f"fits_cpu_s_jobs1={statistics.median(r['fit_cpu'] for r in one):.2f}"
             )
 
 
