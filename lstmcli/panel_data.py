@@ -392,12 +392,14 @@ def _cut_plain(text: str, first: int, delim: str, width: int, id_i: int, src: st
     """_cut_quoted for a text without quotes, NULs or a space delimiter (what most files are): a row is
     its line split at the delimiter, and csv.writer would write its trimmed fields joined by it, so the
     same bytes come out ~2x faster (no csv reader and writer per row)."""
-    lines = text.split("\n")
+    stream = io.StringIO(text)  # line by line: no list of every line at once (1.25M lines: ~100 MB)
+    for _ in range(first - 1):
+        stream.readline()
     groups: dict[str, list[str]] = {}
     first_line: dict[str, int] = {}
     pad = [""] * width
-    for j in range(first - 1, len(lines)):
-        row = lines[j].split(delim)
+    for j, line in enumerate(stream, start=first - 1):
+        row = line.rstrip("\n").split(delim)
         if len(row) > width and data._width(row) > width:
             raise _too_wide(src, j + 1, row, width)
         row = [f.strip() for f in row[:width]]
