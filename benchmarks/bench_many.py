@@ -117,6 +117,8 @@ def probe(argv: list[str]) -> None:
     import json
     import resource
 
+    for var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):  # as `lstm` does, before NumPy loads
+        os.environ.setdefault(var, "1")
     t_start = time.perf_counter()
     import lstmcli.cli as cli
     from lstmcli import panel, panel_data, parallel
