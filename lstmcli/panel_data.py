@@ -256,8 +256,13 @@ def looks_long(
         if len(raw) == SNIFF_BYTES:
             raw = raw[: raw.rfind(b"\n") + 1]  # whole lines (and whole UTF-8 characters) only
         text = data._decode(raw, source, []).replace("\r\n", "\n").replace("\r", "\n")
+        top = data._key(text[:4096])  # a file of one series (no id-like word at the top): no further look
+        if id_column is None and not any(name in top for name in data._ID_NAMES):
+            return False
         head = "\n".join(text.split("\n", SAMPLE_LINES)[:SAMPLE_LINES])
-        if on_likely is not None and _names_a_panel(head, source, id_column):
+        if not _names_a_panel(head, source, id_column):
+            return False
+        if on_likely is not None:
             on_likely()
         header, rows, _, _, cells, date_i, decimal, id_i, _ = _sample_layout(head, source, date_column, id_column)
         if len(rows) < 4:
