@@ -38,8 +38,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 
 def _lstm() -> str:
     exe = Path(sys.executable).parent / "lstm"
@@ -50,6 +48,8 @@ def _lstm() -> str:
 
 def write_panel(path: Path, n_series: int, rows: int, seed: int = 0) -> dict:
     """The long CSV; returns how many series of each kind it holds."""
+    import numpy as np  # here: a --probe process must set one BLAS thread before NumPy loads
+
     rng = np.random.default_rng(seed)
     dates = np.busday_offset(np.datetime64("2015-01-02"), np.arange(rows), roll="forward").astype(str)
     kinds = {"walk": 0, "seasonal": 0, "short": 0, "broken": 0}
