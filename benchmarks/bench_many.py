@@ -195,6 +195,28 @@ def _interpreter_start() -> float:
 _T0 = time.perf_counter()
 
 
+def _spin(n: int) -> float:
+    """A fixed piece of pure CPU work (no memory traffic); its wall seconds."""
+    t = time.perf_counter()
+    s = 0
+    for i in range(n):
+        s += i
+    return time.perf_counter() - t
+
+
+def capacity(n: int = 4_000_000) -> float:
+    """How many cores two processes really get now: 2 x (seconds of the work alone) / (seconds of each of
+    two copies at once). 2.0 on two idle cores; ~1 when other work holds one of them (then no --jobs 2
+    can be 2x faster, whatever lstm does)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [n // 10] * 2))  # both workers started
+        alone = statistics.median(pool.submit(_spin, n).result() for _ in range(3))
+        together = statistics.median(list(pool.map(_spin, [n, n])))
+    return 2 * alone / together
+
+
 def phases(csv: Path, args, cwd: Path) -> None:
     """Median phase seconds of train and backtest with --jobs 1 and --jobs 2 (interleaved runs), side by side."""
     import json
@@ -260,8 +282,10 @@ def main() -> None:
             kinds = write_panel(csv, args.series, args.rows)
             load = ",".join(f"{x:.1f}" for x in os.getloadavg())
             print(f"series={args.series} rows={args.rows} kinds={kinds} epochs={args.epochs} load={load}")
+            print(f"cores_for_two_processes={capacity():.2f} (2.00 on two idle cores)", flush=True)
             phases(csv, args, Path(tmp))
             print(f"load_after={','.join(f'{x:.1f}' for x in os.getloadavg())}")
+            print(f"cores_for_two_processes_after={capacity():.2f}")
         return
     exe = _lstm()
     fit = ["--epochs", str(args.epochs)] if args.epochs else []
@@ -271,6 +295,7 @@ def main() -> None:
         kinds = write_panel(csv, args.series, args.rows)
         load = ",".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"series={args.series} rows={args.rows} kinds={kinds} csv_mb={csv.stat().st_size / 1e6:.1f} load={load}")
+        print(f"cores_for_two_processes={capacity():.2f} (2.00 on two idle cores)", flush=True)
         trainable = args.series - kinds["short"] - kinds["broken"]
 
         cluster = None
