@@ -17,6 +17,14 @@ parent only, not its workers). Then a projection: series per hour per core, and 
 
     python benchmarks/bench_many.py --series 50 --rows 500 --epochs 5     # a quick run
     python benchmarks/bench_many.py                                        # the issue's 500 x 2,500
+
+`--phases` measures where the parent `lstm` process spends its time instead (see `probe`): the
+single-series read that finds a panel, the panel read, the pool's start, the fits, the save,
+and the parent's own CPU seconds outside the fits (less noise-sensitive on a shared machine
+than wall ratios). `--compare DIR` runs every probe also with the lstmcli package in DIR first
+on PYTHONPATH (e.g. `git archive main lstmcli | tar -x -C /tmp/main`), interleaved:
+
+    python benchmarks/bench_many.py --phases --compare /tmp/main --series 20 --rows 500 --epochs 10
 """
 
 from __future__ import annotations
@@ -30,8 +38,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 
 def _lstm() -> str:
     exe = Path(sys.executable).parent / "lstm"
@@ -42,6 +48,8 @@ def _lstm() -> str:
 
 def write_panel(path: Path, n_series: int, rows: int, seed: int = 0) -> dict:
     """The long CSV; returns how many series of each kind it holds."""
+    import numpy as np  # here: a --probe process must set one BLAS thread before NumPy loads
+
     rng = np.random.default_rng(seed)
     dates = np.busday_offset(np.datetime64("2015-01-02"), np.arange(rows), roll="forward").astype(str)
     kinds = {"walk": 0, "seasonal": 0, "short": 0, "broken": 0}
@@ -90,7 +98,166 @@ def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, fl
     return wall, peak
 
 
+# ---------------------------------------------------------------------------------------
+# --phases: where the parent `lstm` process spends its wall time, phase by phase
+
+
+def probe(argv: list[str]) -> None:
+    """Run `lstm ARGV` in this (fresh) process with timers around its phases; print one JSON line on stderr.
+
+    Phases: `sniff` (the single-series read that finds a file of several series), `read` (cutting
+    the panel into series), `first` (from the start of the fit phase to the first series back, less
+    that series' own seconds: pool and worker start), `fit` (the whole fit/backtest phase), `save`
+    (the model file), and `total` (the command, from interpreter start). `serial` = total - fit +
+    first: what the parent does while no series is being fitted. `cpu`: the parent's own CPU seconds
+    (not its workers').
+    `tasks`: the sum of the series' own seconds (measured inside each task): when two workers make each
+    task slower than one process does (shared caches, memory, a busy machine), no parent can fix that.
+    """
+    import json
+    import resource
+
+    for var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):  # as `lstm` does, before NumPy loads
+        os.environ.setdefault(var, "1")
+    t_start = time.perf_counter()
+    import lstmcli.cli as cli
+    from lstmcli import panel, panel_data, parallel
+    from lstmcli.cli import common
+
+    spans: dict[str, float] = {}
+    marks: dict[str, float] = {}
+
+    def timed_fn(owner, name: str, key: str) -> None:
+        real = getattr(owner, name)
+
+        def wrapper(*a, **k):
+            t0, c0 = time.perf_counter(), time.process_time()
+            try:
+                return real(*a, **k)
+            finally:
+                spans[key] = spans.get(key, 0.0) + time.perf_counter() - t0
+                spans[key + "_cpu"] = spans.get(key + "_cpu", 0.0) + time.process_time() - c0
+
+        setattr(owner, name, wrapper)
+
+    from lstmcli.cli import backtest as cli_backtest
+    from lstmcli.cli import train as cli_train
+
+    for owner in (common, cli_train, cli_backtest):
+        timed_fn(owner, "read_series", "sniff")
+    timed_fn(panel_data, "read_panel", "read")
+    timed_fn(panel.Panel, "save", "save")
+    real_run = parallel.run
+
+    def run(fn, tasks, jobs=1, *a, **k):
+        marks.setdefault("fit_start", time.perf_counter())
+        marks.setdefault("fit_cpu0", time.process_time())
+        for item in real_run(fn, tasks, jobs, *a, **k):
+            result = item[1]  # a FitOutcome (train) or a row of scores (backtest): its task's own seconds
+            seconds = getattr(result, "seconds", None) if not isinstance(result, dict) else result.get("seconds")
+            if "first" not in marks:  # the pool's start: until the first result, less that task's own time
+                marks["first"] = time.perf_counter() - (seconds or 0.0)
+            spans["tasks"] = spans.get("tasks", 0.0) + (seconds or 0.0)
+            yield item
+        marks["fit_end"] = time.perf_counter()
+        marks["fit_cpu"] = time.process_time() - marks["fit_cpu0"]
+
+    parallel.run = run
+    status = 0
+    try:
+        cli.main(argv)
+    except SystemExit as e:
+        status = e.code or 0
+    total = time.perf_counter() - t_start + _interpreter_start()
+    fit = marks.get("fit_end", 0.0) - marks.get("fit_start", 0.0)
+    first = marks.get("first", 0.0) - marks.get("fit_start", 0.0)
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    out = {k: round(v, 3) for k, v in spans.items()}
+    out |= dict(first=round(first, 3), fit=round(fit, 3), total=round(total, 3))
+    cpu = ru.ru_utime + ru.ru_stime
+    out |= dict(serial=round(total - fit + first, 3), cpu=round(cpu, 3), status=status)
+    out |= dict(fit_cpu=round(marks.get("fit_cpu", 0.0), 3), serial_cpu=round(cpu - marks.get("fit_cpu", 0.0), 3))
+    sys.stderr.write("PHASES " + json.dumps(out) + "\n")
+
+
+def _interpreter_start() -> float:
+    """Seconds from this process's start to now, minus what perf_counter measured since main: the interpreter's
+    own start-up (read from /proc: process start time in clock ticks since boot)."""
+    try:
+        ticks = os.sysconf("SC_CLK_TCK")
+        start = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19]) / ticks
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return max(0.0, uptime - start - (time.perf_counter() - _T0))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+_T0 = time.perf_counter()
+
+
+def _spin(n: int) -> float:
+    """A fixed piece of pure CPU work (no memory traffic); its wall seconds."""
+    t = time.perf_counter()
+    s = 0
+    for i in range(n):
+        s += i
+    return time.perf_counter() - t
+
+
+def capacity(n: int = 4_000_000) -> float:
+    """How many cores two processes really get now: 2 x (seconds of the work alone) / (seconds of each of
+    two copies at once). 2.0 on two idle cores; ~1 when other work holds one of them (then no --jobs 2
+    can be 2x faster, whatever lstm does)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [n // 10] * 2))  # both workers started
+        alone = statistics.median(pool.submit(_spin, n).result() for _ in range(3))
+        together = statistics.median(list(pool.map(_spin, [n, n])))
+    return 2 * alone / together
+
+
+def phases(csv: Path, args, cwd: Path) -> None:
+    """Median phase seconds of train and backtest with --jobs 1 and --jobs 2 (interleaved runs), side by side."""
+    import json
+
+    fit = ["--epochs", str(args.epochs)] if args.epochs else []
+    trees = {"new": None} if args.compare is None else {"base": str(Path(args.compare).resolve()), "new": None}
+    rows: dict[str, list[dict]] = {}
+    for _ in range(args.repeat):  # interleaved: drift of a shared machine hits every variant alike
+        for verb in args.verbs.split(","):
+            for jobs in ("1", "2"):
+                for tree, where in trees.items():
+                    out = ["--model", str(cwd / f"ph{jobs}.npz")] if verb == "train" else ["--days", str(args.days)]
+                    cmd = [sys.executable, __file__, "--probe", verb, str(csv), *fit, *out, "--jobs", jobs, "-q"]
+                    env = {**os.environ, **({"PYTHONPATH": where} if where else {})}  # `where`: another lstmcli
+                    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
+                    line = [x for x in p.stderr.splitlines() if x.startswith("PHASES ")]
+                    if p.returncode != 0 or not line:
+                        sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-2000:]}")
+                    rows.setdefault(f"{tree}_{verb}_jobs{jobs}", []).append(json.loads(line[-1][7:]))
+                    print(f"# probe {tree} {verb} --jobs {jobs}: {line[-1][7:]}", flush=True)
+    keys = ("total", "serial", "serial_cpu", "sniff_cpu", "read_cpu", "save_cpu", "first", "fit", "fit_cpu")
+    print("phase medians (s):        " + " ".join(f"{k:>9}" for k in keys))
+    for name, runs in sorted(rows.items(), key=lambda kv: kv[0].split("_", 1)[1]):
+        med = {k: statistics.median(r.get(k, 0.0) for r in runs) for k in keys}
+        print(f"{name:>24}: " + " ".join(f"{med[k]:9.2f}" for k in keys))
+    for tree in trees:
+        for verb in args.verbs.split(","):
+            one, two = rows[f"{tree}_{verb}_jobs1"], rows[f"{tree}_{verb}_jobs2"]
+            ratio = statistics.median(r["total"] for r in one) / statistics.median(r["total"] for r in two)
+            s1 = statistics.median(r["serial_cpu"] for r in one)
+            s2 = statistics.median(r["serial_cpu"] for r in two)
+            print(
+                f"{tree}_{verb}: speedup_jobs2_over_jobs1={ratio:.2f} (wall medians) "
+                f"parent_serial_cpu_s jobs1={s1:.2f} jobs2={s2:.2f} "
+                f"fits_cpu_s_jobs1={statistics.median(r['fit_cpu'] for r in one):.2f}"
+            )
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--probe":
+        return probe(sys.argv[2:])
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--series", type=int, default=500)
     ap.add_argument("--rows", type=int, default=2500)
@@ -98,7 +265,28 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=5)
     ap.add_argument("--no-dask", action="store_true", help="skip the LocalCluster runs")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each variant, interleaved; medians reported")
+    ap.add_argument(
+        "--phases", action="store_true", help="only the parent's phases (read, pool start, fit, save) of train/backtest"
+    )
+    ap.add_argument(
+        "--compare",
+        metavar="DIR",
+        help="with --phases: also run each probe with the lstmcli package of DIR (e.g. a `git archive` of main) "
+        "first on PYTHONPATH; labelled base and new",
+    )
+    ap.add_argument("--verbs", default="train,backtest", help="with --phases: the verbs to probe")
     args = ap.parse_args()
+    if args.phases:
+        with tempfile.TemporaryDirectory() as tmp:
+            csv = Path(tmp) / "panel.csv"
+            kinds = write_panel(csv, args.series, args.rows)
+            load = ",".join(f"{x:.1f}" for x in os.getloadavg())
+            print(f"series={args.series} rows={args.rows} kinds={kinds} epochs={args.epochs} load={load}")
+            print(f"cores_for_two_processes={capacity():.2f} (2.00 on two idle cores)", flush=True)
+            phases(csv, args, Path(tmp))
+            print(f"load_after={','.join(f'{x:.1f}' for x in os.getloadavg())}")
+            print(f"cores_for_two_processes_after={capacity():.2f}")
+        return
     exe = _lstm()
     fit = ["--epochs", str(args.epochs)] if args.epochs else []
     with tempfile.TemporaryDirectory() as tmp:
@@ -107,6 +295,7 @@ def main() -> None:
         kinds = write_panel(csv, args.series, args.rows)
         load = ",".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"series={args.series} rows={args.rows} kinds={kinds} csv_mb={csv.stat().st_size / 1e6:.1f} load={load}")
+        print(f"cores_for_two_processes={capacity():.2f} (2.00 on two idle cores)", flush=True)
         trainable = args.series - kinds["short"] - kinds["broken"]
 
         cluster = None

@@ -115,13 +115,15 @@ def save(path: str | Path, params: dict[str, np.ndarray], meta: dict) -> Path:
     return write_npz(path, params, {**meta, "format_version": FORMAT_VERSION}, indent=1)
 
 
-def write_npz(path: str | Path, arrays: dict[str, np.ndarray], meta: dict, indent: int | None = None) -> Path:
+def write_npz(path: str | Path, arrays: dict[str, np.ndarray], meta: dict | str, indent: int | None = None) -> Path:
     """`arrays` and `meta` (as UTF-8 JSON under META_KEY) in one .npz at `path`, atomically; return the path.
 
     The one writer of model files, single-series (`save`) and panel (`panel.Panel.save`) alike.
+    `meta` may be its JSON text already (a panel joins its series' JSON, encoded by the workers).
     """
     path = Path(path)
-    blob = np.frombuffer(json.dumps(meta, indent=indent, sort_keys=True).encode(), dtype=np.uint8)
+    text = meta if isinstance(meta, str) else json.dumps(meta, indent=indent, sort_keys=True)
+    blob = np.frombuffer(text.encode(), dtype=np.uint8)
     if path.is_dir():
         raise ModelFileError(f"{path} is a directory", hint="give --model a file name such as lstm-model.npz")
     return write_atomically(

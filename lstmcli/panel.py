@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -97,6 +98,7 @@ class FitTask:
     name: str = "<array>"
     options: dict = field(default_factory=dict)  # Forecaster keywords: season, strategy, horizon, ensemble
     auto: dict | None = None  # --auto: autoselect.fit_auto keywords (budget, horizon, restrict, ensemble)
+    reading: dict = field(default_factory=dict)  # kept in each series' model file: calendar, sheet
 
 
 @dataclass
@@ -111,6 +113,7 @@ class FitOutcome:
     interrupted: bool = False
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # what cleaning did to the series (data.read_prices)
+    model_json: str | None = None  # `info` as the panel file's JSON holds it (model_json), encoded by the worker
 
     @property
     def ok(self) -> bool:
@@ -130,10 +133,15 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
         elif task.source is not None:
             series = task.source.read()
             notes = list(series.notes)
-            reading = {k: task.source.options.get(k) for k in ("id_column", "dayfirst", "date_format")}
-            forecaster.fit(series, should_stop=should_stop, reading=reading)
+            notes += _calendar_notes(task.reading.get("calendar"), series.frequency, series.dates)
+            forecaster.fit(series, should_stop=should_stop, reading=_reading(task))
         else:
-            forecaster.fit(task.values, task.dates, task.columns, source=task.name, should_stop=should_stop)
+            _calendar_notes(task.reading.get("calendar"), None, None)  # a known name, before the fit
+            forecaster.fit(
+                task.values, task.dates, task.columns, source=task.name, should_stop=should_stop, reading=task.reading
+            )
+        if task.source is None:  # arrays: their frequency is known once read by the fit
+            _calendar_notes(task.reading.get("calendar"), forecaster.info.data.frequency, None)
         if forecaster.info.data.series is None:
             forecaster.info = replace(forecaster.info, data=replace(forecaster.info.data, series=task.id))
     except LstmError as e:
@@ -146,7 +154,38 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
         interrupted=forecaster.result.interrupted,
         seconds=time.perf_counter() - t0,
         notes=notes,
+        model_json=model_json(forecaster.info),  # in the worker: the parent's save only joins the pieces
     )
+
+
+def model_json(info: ModelInfo) -> str:
+    """One series' model metadata as the panel file holds it: JSON, keys sorted, exactly as
+    `json.dumps(meta, sort_keys=True)` writes it inside the panel's metadata."""
+    return json.dumps({**info.to_dict(), "format_version": 1}, sort_keys=True)
+
+
+CALENDAR_NOTE = "closed days of --calendar: "  # the start of a note fit_task returns; the CLI counts them
+
+
+def _reading(task: FitTask) -> dict:
+    """How the series was read (kept in its model file, so --data reads a newer file the same way),
+    with the panel's --calendar and --sheet."""
+    options = task.source.options if task.source is not None else {}
+    return {k: options.get(k) for k in ("id_column", "dayfirst", "date_format")} | task.reading
+
+
+def _calendar_notes(calendar: str | None, frequency: str | None, dates) -> list[str]:
+    """--calendar on one series: an OptionError (the series is skipped) when its rows are not daily;
+    a note when some rows fall on days the exchange is closed (is it the series' exchange?)."""
+    if calendar is None:
+        return []
+    from lstmcli.calendars import check_calendar, closed_days
+
+    name = check_calendar(calendar, frequency)
+    if dates is None:
+        return []
+    closed = closed_days(name, dates)
+    return [f"{CALENDAR_NOTE}{len(closed)} rows, e.g. {closed[-1]}"] if len(closed) else []
 
 
 def _fit_auto(task: FitTask, should_stop, notes: list[str]) -> Forecaster:
@@ -156,10 +195,11 @@ def _fit_auto(task: FitTask, should_stop, notes: list[str]) -> Forecaster:
     if task.source is not None:
         series = task.source.read()
         notes.extend(series.notes)
-        reading = {k: task.source.options.get(k) for k in ("id_column", "dayfirst", "date_format")}
-        data = dict(values=series, frequency=series.frequency, source=series.source, reading=reading)
+        notes.extend(_calendar_notes(task.reading.get("calendar"), series.frequency, series.dates))
+        data = dict(values=series, frequency=series.frequency, source=series.source, reading=_reading(task))
     else:
-        data = dict(values=task.values, dates=task.dates, columns=task.columns, source=task.name)
+        _calendar_notes(task.reading.get("calendar"), None, None)  # a known name, before the search
+        data = dict(values=task.values, dates=task.dates, columns=task.columns, source=task.name, reading=task.reading)
     try:
         return fit_auto(**data, config=task.config, jobs=1, should_stop=should_stop, **task.auto)
     except SelectionStopped:
@@ -206,23 +246,33 @@ class Panel:
         *,
         auto_window: bool = False,
         auto: dict | None = None,
+        calendar: str | None = None,
+        sheet: str | None = None,
         **options,
     ) -> None:
         """`options`: Forecaster keywords every series' model is built with (season, strategy, horizon,
         ensemble); checked here, so a bad one fails before any series is read. `auto`: `--auto` per
         series, the `autoselect.fit_auto` keywords (budget, horizon, restrict, ensemble) each series'
-        search and refit gets (one process each: the series run in parallel)."""
+        search and refit gets (one process each: the series run in parallel). `calendar` (an exchange
+        calendar such as XNYS): every series' forecast dates are its sessions (a series whose rows are
+        not daily is skipped); `sheet`: the workbook's sheet the panel was read from (kept for --data)."""
         self.config = config or TrainConfig()
         self.target = target
         self.auto_window = auto_window
         Forecaster(self.config, target, **options)  # OptionError for an impossible option, now
         self.options, self.auto = options, auto
+        if calendar is not None:
+            from lstmcli.calendars import check_calendar
+
+            calendar = check_calendar(calendar)  # an unknown name fails now, not once per series
+        self.reading = {k: v for k, v in dict(calendar=calendar, sheet=sheet).items() if v is not None}
         self.members: dict[str, Forecaster] = {}
         self.skipped: dict[str, str] = {}
         self.interrupted = False
         self.source: str | None = None
         self.layout: str | None = None
         self.global_model = False  # --global: one network shared by every series
+        self._encoded: dict[str, tuple[ModelInfo, str]] = {}  # id -> (its info, model_json(info)) from the workers
 
     # ----------------------------------------------------------------------------- fit
 
@@ -237,6 +287,7 @@ class Panel:
                 source=s,
                 options=self.options,
                 auto=self.auto,
+                reading=self.reading,
             )
             for s in inputs
         ]
@@ -287,6 +338,7 @@ class Panel:
                     name=f"<DataFrame>[{sid}]",
                     options=self.options,
                     auto=self.auto,
+                    reading=self.reading,
                 )
             )
         return tasks
@@ -338,7 +390,7 @@ class Panel:
             close = getattr(results, "close", None)
             if close is not None:
                 close()
-        self.members, self.skipped = {}, {}
+        self.members, self.skipped, self._encoded = {}, {}, {}
         for task, outcome in zip(tasks, outcomes, strict=True):
             if outcome is None:
                 continue
@@ -346,6 +398,8 @@ class Panel:
                 f = Forecaster.from_parts(outcome.params, outcome.info)
                 f.choices = outcome.choices
                 self.members[task.id] = f
+                if outcome.model_json is not None:
+                    self._encoded[task.id] = (outcome.info, outcome.model_json)
             else:
                 self.skipped[task.id] = outcome.error or "could not train"
         return self
@@ -386,6 +440,7 @@ class Panel:
                 on_skip(sid, why)
 
         series = {}
+        reading = {task.id: _reading(task) for task in tasks}
         for task in tasks:
             try:
                 if task.source is not None:
@@ -393,6 +448,7 @@ class Panel:
                 else:
                     s = _as_series(task.values, task.dates, task.columns, None, task.name, None)
                 _check_prices(s)
+                _calendar_notes(task.reading.get("calendar"), s.frequency, None)  # daily rows only
                 series[task.id] = s
             except LstmError as e:
                 skip(task.id, _one_line(e))
@@ -447,7 +503,7 @@ class Panel:
             except LstmError as e:
                 skip(sid, _one_line(e))
                 continue
-            f.info = f._describe(s, scaler, train_t, val_t, result, validation, intervals, {})
+            f.info = f._describe(s, scaler, train_t, val_t, result, validation, intervals, reading[sid])
             if f.info.data.series is None:
                 f.info = replace(f.info, data=replace(f.info.data, series=sid))
             self.members[sid] = f
@@ -490,11 +546,18 @@ class Panel:
 
     # ----------------------------------------------------------------------------- files
 
-    def to_meta(self) -> dict:
+    def to_meta(self, placeholders: bool = False) -> dict:
+        """The panel file's metadata. `placeholders`: a series whose model JSON a worker encoded
+        (`_encoded`, for the same info) has the string _placeholder(k) as its "model", for save to fill in."""
         entries, prefixes = [], {}
         for k, (sid, f) in enumerate(self.members.items()):
             prefix = prefixes.setdefault(id(f.params), "global." if self.global_model else f"s{k}.")
-            entries.append({"id": sid, "prefix": prefix, "model": {**f.info.to_dict(), "format_version": 1}})
+            done = self._encoded.get(sid)
+            if placeholders and done is not None and done[0] is f.info:
+                model: dict | str = _placeholder(k)
+            else:
+                model = {**f.info.to_dict(), "format_version": 1}
+            entries.append({"id": sid, "prefix": prefix, "model": model})
         return {
             "tool": "lstmcli",
             "kind": PANEL_KIND,
@@ -514,12 +577,26 @@ class Panel:
         """One `.npz` for the whole panel, written atomically (files.write_atomically)."""
         if not self.members:
             raise OptionError("nothing to save: no series was trained")
-        meta = self.to_meta()
+        meta = self.to_meta(placeholders=True)
         arrays = {}
         for entry, f in zip(meta["panel"]["series"], self.members.values(), strict=True):
             every = modelfile.join_members(f.members or [f.params])  # an ensemble: member k under "member{k}/"
             arrays.update({entry["prefix"] + name: a for name, a in every.items()})  # a shared prefix: once
-        return modelfile.write_npz(path, arrays, meta)
+        return modelfile.write_npz(path, arrays, self._meta_text(meta))
+
+    def _meta_text(self, meta: dict) -> str:
+        """`json.dumps(meta, sort_keys=True)` with every placeholder replaced by the JSON its worker encoded:
+        the same text, without encoding each series' metadata (~40 kB of numbers each) again here."""
+        entries = meta["panel"]["series"]
+        used = [k for k, e in enumerate(entries) if isinstance(e["model"], str)]
+        parts = _PLACEHOLDER.split(json.dumps(meta, sort_keys=True))  # [text, k, text, k, ..., text]
+        if parts[1::2] == [str(k) for k in used]:
+            ids = list(self.members)
+            parts[1::2] = [self._encoded[ids[k]][1] for k in used]
+            return "".join(parts)
+        for e, f in zip(entries, self.members.values(), strict=True):  # a series id that reads as a placeholder
+            e["model"] = {**f.info.to_dict(), "format_version": 1}
+        return json.dumps(meta, sort_keys=True)
 
     @classmethod
     def load(cls, path: str | Path) -> Panel:
@@ -571,6 +648,13 @@ class Panel:
         if not panel.members:
             raise ModelFileError(f"{path} holds no trained series", hint="retrain with lstm train")
         return panel
+
+
+def _placeholder(k: int) -> str:
+    return f"\x00model {k}\x00"  # control characters: never in a series id (panel_data refuses them)
+
+
+_PLACEHOLDER = re.compile(r'"\\u0000model (\d+)\\u0000"')  # _placeholder(k) as JSON writes it
 
 
 def is_panel_file(path: str | Path) -> bool:

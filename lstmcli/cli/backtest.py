@@ -226,9 +226,8 @@ def backtest(
     as_panel |= dict(dayfirst=dayfirst, date_format=date_format, strategy=strategy, ensemble=ensemble)
     if auto:  # as one series' backtest: --auto inside every fit, on the rows before its cut
         as_panel["auto"] = {"budget": 60.0 if budget is None else budget, "restrict": pinned, "ensemble": ensemble}
-    single_only = {"--sheet": sheet, "--plot": plot}
-    if panel_cli.wants_panel(sources, columns, series_name):
-        panel_cli.refuse_single_series_options(**single_only)
+    as_panel |= dict(sheet=sheet, plot=plot)
+    if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, 1 if dask else jobs):
         return panel_cli.backtest(sources, **as_panel)
     try:
         series = read_series(
@@ -242,7 +241,6 @@ def backtest(
         )
     except SeveralSeriesError as e:  # a long file of several series: every series backtested
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
-        panel_cli.refuse_single_series_options(**single_only)
         return panel_cli.backtest(sources, **as_panel)
     if not json_out:  # as the Read line: which exchange's holidays the data's closed weekdays are
         from lstmcli.cli.common import calendar_match_note

@@ -40,15 +40,47 @@ def forecaster_options(season=None, strategy: str = "recursive", horizon=None, e
     return options
 
 
-def wants_panel(sources: list[str], columns: str | None, series: str | None) -> bool:
-    """Several files, a folder, --columns or --series A,B: a panel, whatever the files hold."""
-    from lstmcli.panel_data import is_panel_request
+def wants_panel(
+    sources: list[str],
+    columns: str | None,
+    series: str | None,
+    id_column: str | None = None,
+    date_column: str | None = None,
+    jobs: int | None = 1,
+) -> bool:
+    """Several files, a folder, --columns or --series A,B: a panel, whatever the files hold; or one CSV
+    that is plainly a long file of several series on its first lines (panel_data.looks_long: no full read
+    as one series first). A panel to be fitted by `jobs` local workers starts their forkserver as soon
+    as it is known (or likely), so that the workers' start-up runs while this process reads the data."""
+    from lstmcli.panel_data import is_panel_request, looks_long
 
-    return is_panel_request(sources, columns, series)
+    def prestart() -> None:
+        import os
+
+        from lstmcli import parallel
+
+        if jobs != 1 and not os.environ.get("LSTM_DASK_SCHEDULER"):
+            parallel.prestart(parallel.check_jobs(jobs), WORKER_PRELOAD)
+
+    if is_panel_request(sources, columns, series):
+        prestart()
+        return True
+    return series is None and len(sources) == 1 and looks_long(sources[0], id_column, date_column, prestart)
 
 
 def read_input(
-    sources: list[str], *, columns, series, id_column, column, date_column, features, dayfirst, date_format, quiet
+    sources: list[str],
+    *,
+    columns,
+    series,
+    id_column,
+    column,
+    date_column,
+    features,
+    dayfirst,
+    date_format,
+    quiet,
+    sheet=None,
 ):
     """The panel's series inputs; the Read line (shape, series, rows) on stderr."""
     from lstmcli.panel_data import read_panel
@@ -64,6 +96,7 @@ def read_input(
         features=features or [],
         dayfirst=dayfirst,
         date_format=date_format,
+        sheet=sheet,
     )
     if not quiet:
         stderr().print(user_text(inp.summary()), soft_wrap=True)
@@ -81,6 +114,8 @@ def _runner(dask: str | None):
 
     return dask_runner.connect(address), address
 
+
+WORKER_PRELOAD = ("lstmcli.panel", "lstmcli.data", "lstmcli.backtest")  # what a series task imports
 
 MAX_SKIP_LINES = 20  # "Skipped X: why" lines shown; the rest are counted in one line (100,000 tiny series)
 
@@ -132,13 +167,21 @@ def train(
     global_model: bool = False,
     options: dict | None = None,
     auto: dict | None = None,
+    calendar: str | None = None,
+    json_out: bool = False,
+    sheet: str | None = None,
     **reading,
 ) -> None:
     """`lstm train` of a panel: one model per series, in parallel (or one --global network); one model file.
 
-    `options` (forecaster_options: --season, --strategy/--horizon, --ensemble) build every series' model."""
+    `options` (forecaster_options: --season, --strategy/--horizon, --ensemble) build every series' model.
+    `calendar` (--calendar XNYS) dates every series' forecasts on that exchange's sessions (kept in the
+    file); `sheet` is the workbook's sheet; `json_out` prints one JSON document (train_payload) instead of
+    the tables."""
+    import time
+
     from lstmcli import parallel
-    from lstmcli.panel import Panel
+    from lstmcli.panel import CALENDAR_NOTE, Panel
     from lstmcli.render import panel as render
     from lstmcli.render.common import user_text
 
@@ -152,14 +195,18 @@ def train(
             f"--global trains one network for all series; {names} work on one model per series",
             hint=f"leave out --global, or {names}",
         )
-    panel = Panel(config, target, auto_window=auto_window, auto=auto, **options)  # bad options fail before reading
-    runner, address = (None, None) if global_model else _runner(dask)
+    t0 = time.perf_counter()
+    panel = Panel(config, target, auto_window=auto_window, auto=auto, calendar=calendar, sheet=sheet, **options)
+    runner, address = (None, None) if global_model else _runner(dask)  # bad options fail before reading
+    if runner is None and not global_model:  # the workers' start-up runs while this process reads
+        parallel.prestart(jobs, WORKER_PRELOAD)
     err = stderr()
-    inp = read_input(sources, quiet=False, **reading)
+    inp = read_input(sources, quiet=False, sheet=sheet, **reading)
     panel.source, panel.layout = inp.source, inp.layout
     tasks = panel.tasks_for(inp.series)
     failed = 0
     skips = _Skips(err)
+    closed: list[tuple[str, str]] = []  # (series, note): rows on days the --calendar exchange is closed
     if global_model:  # one network: the bar counts its epochs
         bar_ctx = ProgressBar(
             err,
@@ -180,6 +227,8 @@ def train(
             for note in outcome.notes:
                 if "duplicate" in note:  # two rows of one (series, date): worth knowing in a panel
                     err.print(f"[yellow]Note:[/] {user_text(outcome.id)}: {user_text(note)}", soft_wrap=True)
+                elif note.startswith(CALENDAR_NOTE):  # said once for the panel, below
+                    closed.append((outcome.id, note[len(CALENDAR_NOTE) :]))
             if not outcome.ok:
                 failed += 1
                 skips(outcome.id, outcome.error)
@@ -195,6 +244,14 @@ def train(
         else:
             panel.fit_tasks(tasks, jobs=jobs, runner=runner, on_done=on_done, should_stop=stop)
     skips.close("lstm inspect lists them all with the reasons" if panel.members else "none could train")
+    if closed:
+        cal = panel.reading["calendar"]
+        sid, what = closed[0]
+        err.print(
+            f"[yellow]Note:[/] {len(closed):,} series have rows on days {cal} is closed (e.g. {user_text(sid)}: "
+            f"{user_text(what)}): is {cal} their exchange?",
+            soft_wrap=True,
+        )
     if not panel.members and panel.interrupted:  # the user's stop, not an error: one line, exit 130 (143: SIGTERM)
         err.print(
             f"[yellow]Stopped by {stop.requested} before any of the {len(tasks):,} series finished; "
@@ -216,13 +273,57 @@ def train(
             f"(of {len(tasks):,}) in {user_text(saved)}.[/]",
             soft_wrap=True,
         )
-    out = stdout()
-    out.print(render.training_table(panel))
-    out.print(render.summary_line(panel, len(tasks)), soft_wrap=True)
+    if json_out:  # for scripts: one JSON document on stdout, nothing else there
+        import json
+
+        print(json.dumps(train_payload(panel, saved, len(tasks), time.perf_counter() - t0), indent=2))
+    else:
+        out = stdout()
+        out.print(render.training_table(panel))
+        out.print(render.summary_line(panel, len(tasks)), soft_wrap=True)
     where = f" on the Dask cluster at {address}" if address else ""
     where += ", one global network" if global_model else ""
     err.print(f"Saved the panel model ({len(panel.members):,} series{where}) to {user_text(saved)}", style="dim")
     err.print(f"Next: lstm predict --days 5{'' if not model_given else f' --model {user_text(path)}'}", style="dim")
+
+
+def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
+    """`lstm train --json` of a panel: per series what one series' `train --json` prints (its model
+    metadata without the tail, `choices` and `beats_naive`) under its `id`, the skipped series with
+    their reasons, and totals."""
+    from statistics import median
+
+    from lstmcli.render.train import beats_naive
+
+    series = []
+    for sid, f in panel.members.items():
+        info = {k: v for k, v in f.info.to_dict().items() if k != "tail"}
+        series.append({"id": sid, **info, "choices": dict(f.choices), "beats_naive": beats_naive(f.info.validation)})
+    rel = [
+        f.info.validation.model.mae / f.info.validation.naive.mae
+        for f in panel.members.values()
+        if f.info.validation.naive.mae > 0
+    ]
+    return {
+        "model": str(saved),
+        "kind": "panel",
+        "source": panel.source,
+        "layout": panel.layout,
+        "global": panel.global_model,
+        "calendar": panel.reading.get("calendar"),
+        "series": series,
+        "skipped": [{"id": sid, "reason": why} for sid, why in panel.skipped.items()],
+        "totals": {
+            "series": total,
+            "trained": len(panel.members),
+            "skipped": len(panel.skipped),
+            "not_run": total - len(panel.members) - len(panel.skipped),  # stopped (Ctrl-C) before they ran
+            "beats_naive": sum(r < 1 for r in rel),
+            "median_mae_vs_naive": float(median(rel)) if rel else None,
+            "interrupted": panel.interrupted,
+            "seconds": round(seconds, 3),
+        },
+    }
 
 
 def predict(
@@ -235,15 +336,17 @@ def predict(
     series: str | None,
     data_csv: str | None,
     dask: str | None = None,
+    sheet: str | None = None,
 ) -> None:
-    """`lstm predict` of a panel model: every series (or --series), grouped by series."""
+    """`lstm predict` of a panel model: every series (or --series), grouped by series (`sheet`: the
+    --data workbook's sheet; else the sheet train read, when --data is a workbook too)."""
     from lstmcli.panel import Panel
     from lstmcli.render import panel as render
     from lstmcli.render.train import beats_naive
 
     runner, _ = _runner(dask)  # before loading: an unreachable scheduler is the first error
     panel = Panel.load(path)
-    newer = None if data_csv is None else newer_data(panel, data_csv, panel.select(split_names(series)))
+    newer = None if data_csv is None else newer_data(panel, data_csv, panel.select(split_names(series)), sheet)
     forecasts = panel.predict(days, interval=interval or None, series=split_names(series), runner=runner, newer=newer)
     if output is not None:
         write_csv(output, render.forecast_rows(forecasts), "--output")
@@ -256,6 +359,7 @@ def predict(
                 {
                     "id": sid,
                     **fc.to_dict(),
+                    **({"calendar": cal} if (cal := panel.members[sid].info.data.calendar) else {}),  # as one series'
                     "validation": panel.members[sid].info.validation.to_dict(),
                     "beats_naive": beats_naive(panel.members[sid].info.validation),
                 }
@@ -276,7 +380,7 @@ def predict(
     )
 
 
-def newer_data(panel, data_csv: str, ids: list[str]) -> dict:
+def newer_data(panel, data_csv: str, ids: list[str], sheet: str | None = None) -> dict:
     """`predict --data` of a panel model: {series id: (values, dates)} of each series' rows in a newer
     file of the panel's shape (long, wide or a yfinance download), read as that series was read for
     training (its columns, id column and date reading); each series' frequency must be the model's."""
@@ -290,8 +394,11 @@ def newer_data(panel, data_csv: str, ids: list[str]) -> dict:
             "--data: this panel was trained on one file per series; --data reads one file",
             hint="predict one series' newer file with a model of that series, or retrain on the newer files",
         )
+    from lstmcli.cli.common import _data_sheet
+
     first = panel.members[ids[0]].info
     how = dict(dayfirst=first.data.dayfirst, date_format=first.data.date_format)
+    how["sheet"] = _data_sheet(data_csv, first.data, sheet)
     if panel.layout == WIDE:
         inp = read_panel([data_csv], columns=ids, **how)
     else:
@@ -394,11 +501,13 @@ def backtest(
     strategy: str = "recursive",
     ensemble: int = 1,
     auto: dict | None = None,
+    plot: Path | None = None,
     **reading,
 ) -> None:
     """`lstm backtest` of a panel: every series backtested (in parallel), scores per series and overall.
 
-    `strategy` and `ensemble` build every series' fits as `lstm backtest` builds one series'."""
+    `strategy` and `ensemble` build every series' fits as `lstm backtest` builds one series'.
+    `plot` (--plot FILE): each series' MASE beside the baselines' (render.panel.backtest_figure)."""
     from dataclasses import replace
 
     from lstmcli import parallel
@@ -408,6 +517,8 @@ def backtest(
 
     jobs = parallel.check_jobs(jobs)
     runner, _ = _runner(dask)
+    if runner is None:  # the workers' start-up runs while this process reads
+        parallel.prestart(jobs, WORKER_PRELOAD)
     err = stderr()
     inp = read_input(sources, quiet=json_out, **reading)
     tasks = [
@@ -458,6 +569,10 @@ def backtest(
             hint="the lines above say why for each series; give longer series or a smaller --window",
         )
     scored = [r for r in rows if "error" not in r]
+    if plot is not None:  # files first: a closed pipe on stdout must not lose them
+        from lstmcli.cli.common import wrote_plot
+
+        wrote_plot(render.save_backtest_plot(scored, agg, plot, inp.source))
     if output is not None:
         columns = [k for k in scored[0] if k != "seconds"]
         write_csv(output, [{k: r.get(k) for k in columns} for r in scored], "--output")

@@ -87,7 +87,7 @@ def predict(
     if is_panel_file(path):  # one model per series: every series (or --series), grouped by series
         from lstmcli.cli import panel as panel_cli
 
-        panel_cli.refuse_single_series_options(**{"--sheet": sheet})
+        panel_cli.refuse_single_series_options(**{"--plot": plot})
         return panel_cli.predict(
             path,
             days=days,
@@ -97,6 +97,7 @@ def predict(
             series=series_name,
             data_csv=data_csv,
             dask=dask,
+            sheet=sheet,
         )
     if series_name is not None and data_csv is None:  # with --data it picks the series of a file of several
         from lstmcli.errors import OptionError

@@ -237,10 +237,9 @@ def train(
         )
     else:
         as_panel |= dict(options=panel_cli.forecaster_options(season, strategy, horizon, ensemble))
-    single_only = {"--calendar": calendar}
-    single_only |= {"--sheet": sheet, "--json": json_out}
-    if panel_cli.wants_panel(sources, columns, series_name) or global_model:
-        panel_cli.refuse_single_series_options(**single_only)
+    as_panel |= dict(calendar=calendar, sheet=sheet, json_out=json_out)
+    pool_jobs = 1 if dask or global_model else jobs  # the local workers a panel starts early (1: none)
+    if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, pool_jobs) or global_model:
         return panel_cli.train(sources, **as_panel)
     try:
         series = read_series(
@@ -248,7 +247,6 @@ def train(
         )
     except SeveralSeriesError as e:  # a long file of several series: one model per series
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
-        panel_cli.refuse_single_series_options(**single_only)
         return panel_cli.train(sources, **as_panel)
     if calendar is not None:  # checked on the data read: a known name, daily rows
         from lstmcli.cli.common import calendar_note

@@ -194,3 +194,81 @@ def aggregate_table(agg: dict) -> Table:
         table.add_row(f"wins/ties/losses vs {base.replace('_', ' ')}", f"{w['wins']}/{w['ties']}/{w['losses']}")
     table.add_row("mean interval coverage", _num(agg["mean_coverage"], "{:.1f}%"))
     return table
+
+
+PLOT_SERIES = 30  # bars in `backtest --plot` of a panel: every series up to this, else the best and worst half
+
+
+def plot_rows(scored: list[dict]) -> tuple[list[dict], int]:
+    """The series `backtest --plot` draws as bars, best (lowest MAE / naive) first, and how many are left out:
+    every series up to PLOT_SERIES, else the PLOT_SERIES // 2 best and the PLOT_SERIES // 2 worst."""
+    ranked = sorted(scored, key=lambda r: (not math.isfinite(r["mae_vs_naive"]), r["mae_vs_naive"]))
+    if len(ranked) <= PLOT_SERIES:
+        return ranked, 0
+    half = PLOT_SERIES // 2
+    return ranked[:half] + ranked[-half:], len(ranked) - 2 * half
+
+
+def _plain(text: str) -> str:
+    """A name from the user's file as matplotlib shows it literally ($ would start its math mode)."""
+    return str(text).replace("$", r"\$")
+
+
+def backtest_figure(scored: list[dict], agg: dict, source: str):
+    """`lstm backtest --plot` of a panel, one figure of the plot module's size (1000 x 500 px as PNG).
+
+    Left: a bar per series (the best and worst when there are many): the LSTM's MASE beside naive's
+    (and seasonal naive's when a series has a season), best first. Right: how MAE / naive is spread
+    over every series, with 1 (as good as naive) and the median marked."""
+    import numpy as np
+
+    from lstmcli.render.plot import DPI, FIG_INCHES, _pyplot
+
+    plt = _pyplot()
+    fig, (bars, hist) = plt.subplots(1, 2, figsize=FIG_INCHES, dpi=DPI, width_ratios=(3, 2))
+    shown, left_out = plot_rows(scored)
+    y = np.arange(len(shown))
+    seasonal = any(r["season"] > 1 for r in shown)
+    models = [("lstm_mase", "LSTM", "#d9480f"), ("naive_mase", "naive", "#868e96")]
+    if seasonal:
+        models.append(("seasonal_naive_mase", "seasonal naive", "#1f4e79"))
+    h = 0.8 / len(models)
+    for j, (key, label, color) in enumerate(models):
+        values = np.array([r[key] for r in shown], dtype=float)
+        bars.barh(y + (j - (len(models) - 1) / 2) * h, np.nan_to_num(values), height=h, color=color, label=label)
+    bars.set_yticks(y, [_plain(r["series"]) for r in shown], fontsize=7 if len(shown) > 15 else 9)
+    bars.invert_yaxis()  # the best series on top
+    if left_out:  # a line between the best and the worst half
+        bars.axhline(len(shown) / 2 - 0.5, color="black", lw=0.8, ls="--")
+    bars.set_xlabel("MASE (lower is better)")
+    what = f"{len(shown)} series" if not left_out else f"the {len(shown) // 2} best and {len(shown) // 2} worst"
+    bars.set_title(f"MASE per series: {what}, best first", fontsize=10)
+    bars.grid(axis="x", alpha=0.3)
+    bars.legend(loc="lower right", fontsize="small")
+    rel = np.array([r["mae_vs_naive"] for r in scored], dtype=float)
+    rel = rel[np.isfinite(rel)]
+    if len(rel):
+        hist.hist(rel, bins=min(30, max(5, len(rel) // 3)), color="#d9480f", alpha=0.7)
+        hist.axvline(1.0, color="black", lw=1.2, label="1: as good as naive")
+        hist.axvline(agg["median_mae_vs_naive"], color="#1f4e79", lw=1.2, ls="--", label="median")
+        hist.legend(loc="upper right", fontsize="small")
+    hist.set_xlabel("LSTM MAE / naive MAE (below 1: beats naive)")
+    hist.set_ylabel("series")
+    hist.yaxis.get_major_locator().set_params(integer=True)  # counts of series
+    hist.set_title(f"All {len(scored):,} series", fontsize=10)
+    hist.grid(alpha=0.3)
+    wins = agg["vs_naive"]["wins"]
+    fig.suptitle(
+        f"Backtest of {len(scored):,} series from {_plain(source)}: median MASE {_num(agg['median_mase'])}, "
+        f"{wins:,} beat naive",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def save_backtest_plot(scored: list[dict], agg: dict, path, source: str):
+    """`lstm backtest --plot FILE` of a panel (.png, .svg or .html, written atomically)."""
+    from lstmcli.render.plot import save_figure
+
+    return save_figure(backtest_figure(scored, agg, source), path, f"{source}: backtest of {len(scored):,} series")
