@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import TypeVar
@@ -71,12 +71,25 @@ def _one_blas_thread():
                 os.environ[var] = value
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context(preload: Sequence[str] = ()) -> multiprocessing.context.BaseContext:
+    """The forkserver context (spawn where there is none); `preload`: more modules the server imports
+    when it starts (it starts once per process: a later call's list does not change a running server)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["numpy", "lstmcli.forecast"])  # each worker forks from a warm server
+        ctx.set_forkserver_preload(["numpy", "lstmcli.forecast", *preload])  # each worker forks from a warm server
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def prestart(jobs: int, preload: Sequence[str] = ()) -> None:
+    """Start the forkserver now, with `preload` imported in it too, so that its start-up (importing
+    NumPy, lstmcli and `preload`, ~0.5 s) runs while this process does other work, e.g. reads the
+    input; `run` later forks its workers from the warm server at once. Nothing for jobs 1 (no pool),
+    where there is no forkserver, or off the main thread (see _start_forkserver)."""
+    if jobs <= 1:
+        return
+    with _one_blas_thread():  # the server's environment is every worker's
+        _start_forkserver(_context(preload))
 
 
 def _ignore_sigint() -> None:

@@ -320,3 +320,20 @@ def test_members_make_their_validation_and_calibration_forecasts_where_they_trai
         hist = histories(prices, 10, f.target, rows)
         assert np.array_equal(paths, f.member(2).member_paths(hist, steps, f.info.scaler)[0])
     assert ensemble.fit_and_forecast(task).forecasts is None  # a task that asks for none gets none
+
+
+def test_cli_ensemble_starts_its_workers_before_reading_the_data(tmp_path, run, monkeypatch):
+    from lstmcli import parallel
+    from lstmcli.cli import train as cli_train
+
+    calls: list[str] = []
+    start, read = parallel.prestart, cli_train.read_series
+    monkeypatch.setattr(parallel, "prestart", lambda jobs, *a: calls.append(f"prestart {jobs}") or start(jobs, *a))
+    monkeypatch.setattr(cli_train, "read_series", lambda *a, **kw: calls.append("read") or read(*a, **kw))
+    csv, model = _csv(tmp_path), str(tmp_path / "e.npz")
+    fast = ["--epochs", "2", "--hidden", "4", "--window", "10", "--model", model, "-q"]
+    assert run("train", str(csv), *fast, "--ensemble", "2", "--jobs", "2").exit_code == 0
+    assert calls == ["prestart 2", "read"]
+    calls.clear()
+    assert run("train", str(csv), *fast).exit_code == 0  # one network: no pool to start
+    assert calls == ["read"]

@@ -242,6 +242,10 @@ def train(
     if panel_cli.wants_panel(sources, columns, series_name) or global_model:
         panel_cli.refuse_single_series_options(**single_only)
         return panel_cli.train(sources, **as_panel)
+    if ensemble > 1:  # the members' worker processes start up while the data is read and prepared
+        from lstmcli.parallel import prestart
+
+        prestart(check_jobs(jobs))
     try:
         series = read_series(
             csv, column=column, date_column=date_column, features=split_names(features), sheet=sheet, **how
