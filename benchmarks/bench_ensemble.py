@@ -27,7 +27,8 @@ interleaved tree by tree and --jobs by --jobs:
 
 Each probe is a fresh interpreter running `lstm train` in-process (`lstmcli.cli.main`) with the
 library's own steps timed from outside (the same wrappers for either tree): start-up and reading
-up to the ensemble's fit (`prepare`), the members' fit as a whole (`fits`, from the call to its
+up to the ensemble's fit (`prepare`, from the probe's first line: Python's own start-up
+excluded), the members' fit as a whole (`fits`, from the call to its
 return: pool start included), the first member's result (`first`), the validation and interval
 calibration after it (`post-fit`), `save`, the whole run (`wall`) and the parent's own CPU
 seconds (`cpu`, time.process_time: the workers' CPU is not in it). The parent's CPU is the

@@ -17,7 +17,7 @@ Each member's worker also forecasts what the parent's validation and interval ca
 need (`MemberTask.forecasts`: the one-step validation forecasts and the multi-step ones from the
 calibration origins) and returns them beside the weights, as compact arrays; the parent only
 takes their median. With the forecasts done in the parent, one member after another, an
-ensemble of 4 on sample_data/daily_stock.csv spent ~0.8 s serially after the fits
+ensemble of 4 on sample_data/daily_stock.csv spent 0.5-0.8 s serially after the fits
 (benchmarks/bench_ensemble.py phases). The forecasts are the same calls on the same arrays
 wherever they run (one BLAS thread), so nothing depends on --jobs.
 
