@@ -18,6 +18,21 @@ accuracy study's `--method lstm-ens5="--ensemble 5"` for that.)
 --members on sample_data/daily_stock.csv with --jobs 1 and --jobs 2, alternated, --repeats
 times each; medians side by side, with the load average before and after (the machine is
 shared: other processes' load slows --jobs 2 most).
+
+`phases`: where the `lstm train` process (the parent) spends its wall time, for this tree and,
+with `--compare DIR`, another lstmcli tree (e.g. `git archive main` unpacked in /tmp), probes
+interleaved tree by tree and --jobs by --jobs:
+
+    python benchmarks/bench_ensemble.py phases --members 4 --repeats 3 --compare /tmp/ens-before
+
+Each probe is a fresh interpreter running `lstm train` in-process (`lstmcli.cli.main`) with the
+library's own steps timed from outside (the same wrappers for either tree): start-up and reading
+up to the ensemble's fit (`prepare`, from the probe's first line: Python's own start-up
+excluded), the members' fit as a whole (`fits`, from the call to its
+return: pool start included), the first member's result (`first`), the validation and interval
+calibration after it (`post-fit`), `save`, the whole run (`wall`) and the parent's own CPU
+seconds (`cpu`, time.process_time: the workers' CPU is not in it). The parent's CPU is the
+figure least moved by other processes' load: what it spends serially is what --jobs cannot divide.
 """
 
 from __future__ import annotations
@@ -102,6 +117,92 @@ def timing(members: int, repeats: int, epochs: int) -> dict:
     }
 
 
+PROBE = r"""
+import json, os, sys, time
+t0 = time.perf_counter()
+sys.path.insert(0, sys.argv[1])
+import lstmcli.ensemble as ens
+import lstmcli.forecast as fc
+from lstmcli.cli import main
+marks = {"fits": 0.0, "post-fit": 0.0, "save": 0.0}
+fit_members, evaluate, save = ens.fit_members, fc.Forecaster._evaluate, fc.Forecaster.save
+
+def timed_fit_members(tasks, jobs, on_member=None, should_stop=None):
+    start = time.perf_counter()
+    marks.setdefault("prepare", start - t0)
+    marks.setdefault("cpu-prepare", time.process_time())
+
+    def first(done, total):
+        marks.setdefault("first", time.perf_counter() - start)
+        if on_member is not None:
+            on_member(done, total)
+
+    out = fit_members(tasks, jobs, first, should_stop)
+    marks["fits"] += time.perf_counter() - start
+    return out
+
+def timed(name, fn):
+    def wrapper(*a, **kw):
+        start = time.perf_counter()
+        try:
+            return fn(*a, **kw)
+        finally:
+            marks[name] += time.perf_counter() - start
+    return wrapper
+
+ens.fit_members = timed_fit_members
+fc.Forecaster._evaluate = timed("post-fit", evaluate)
+fc.Forecaster.save = timed("save", save)
+try:
+    main(sys.argv[2:])
+except SystemExit as e:
+    assert not e.code, e.code
+marks["wall"] = time.perf_counter() - t0
+marks["cpu"] = time.process_time()
+marks["lstmcli"] = os.path.dirname(ens.__file__)
+print(json.dumps(marks))
+"""
+
+PHASES = ("prepare", "cpu-prepare", "first", "fits", "post-fit", "save", "wall", "cpu")
+
+
+def phases(members: int, repeats: int, epochs: int, trees: dict[str, str]) -> dict:
+    """Phase timings (PROBE) of `lstm train --ensemble members` per tree and --jobs; medians."""
+    runs: dict[str, dict[int, list[dict]]] = {name: {1: [], 2: []} for name in trees}
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(repeats):
+            for jobs in (1, 2):
+                for name, root in trees.items():  # interleaved: drift of the load hits every tree alike
+                    argv = ["train", str(SAMPLE), "-q", "--model", f"{tmp}/{name}.npz", "--epochs", str(epochs)]
+                    argv += ["--ensemble", str(members), "--jobs", str(jobs)]
+                    out = subprocess.run(
+                        [sys.executable, "-c", PROBE, root, *argv], check=True, capture_output=True, text=True
+                    ).stdout
+                    marks = json.loads(out.strip().splitlines()[-1])
+                    assert Path(marks["lstmcli"]).resolve() == (Path(root) / "lstmcli").resolve(), marks["lstmcli"]
+                    runs[name][jobs].append(marks)
+    load_after = os.getloadavg()
+    medians = {
+        name: {
+            jobs: {k: statistics.median(m[k] for m in ms) for k in PHASES if all(k in m for m in ms)}
+            for jobs, ms in by_jobs.items()
+        }
+        for name, by_jobs in runs.items()
+    }
+    return {
+        "members": members,
+        "epochs": epochs,
+        "repeats": repeats,
+        "trees": trees,
+        "runs": runs,
+        "medians": medians,
+        "loadavg_before": load_before,
+        "loadavg_after": load_after,
+        "cpus": os.cpu_count(),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="what", required=True)
@@ -113,7 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--members", type=int, default=4)
     t.add_argument("--repeats", type=int, default=3)
     t.add_argument("--epochs", type=int, default=10)
-    for p in (c, t):
+    ph = sub.add_parser("phases", help="the parent's phases (prepare, fits, post-fit, save, CPU), per tree")
+    ph.add_argument("--members", type=int, default=4)
+    ph.add_argument("--repeats", type=int, default=3)
+    ph.add_argument("--epochs", type=int, default=10)
+    ph.add_argument("--compare", help="another lstmcli tree (its root directory) probed beside this one")
+    for p in (c, t, ph):
         p.add_argument("--output", help="JSON file for the results")
     a = ap.parse_args(argv)
     if a.what == "combine":
@@ -127,6 +233,21 @@ def main(argv: list[str] | None = None) -> int:
             )
         g = out["geomean_mae_rel_naive"]
         print(f"| geometric mean | {g['member0']:.3f} | {g['member_mean']:.3f} | {g['median']:.3f} | {g['mean']:.3f} |")
+    elif a.what == "phases":
+        trees = {"this": str(HERE.parent)} | ({"compare": a.compare} if a.compare else {})
+        out = phases(a.members, a.repeats, a.epochs, trees)
+        print(f"ensemble of {a.members}, {a.epochs} epochs, medians of {a.repeats} runs (seconds)")
+        print("| tree | --jobs | " + " | ".join(PHASES) + " |")
+        print("| --- | ---: |" + " ---: |" * len(PHASES))
+        for name, by_jobs in out["medians"].items():
+            for jobs, med in by_jobs.items():
+                print(f"| {name} | {jobs} | " + " | ".join(f"{med[k]:.2f}" if k in med else "-" for k in PHASES) + " |")
+        for name, by_jobs in out["medians"].items():
+            print(f"{name}: --jobs 1 / --jobs 2 wall x{by_jobs[1]['wall'] / by_jobs[2]['wall']:.2f}")
+        print(
+            f"load average before {out['loadavg_before'][0]:.1f}, after {out['loadavg_after'][0]:.1f} "
+            f"on {out['cpus']} CPUs"
+        )
     else:
         out = timing(a.members, a.repeats, a.epochs)
         print(

@@ -13,6 +13,14 @@ both ways): geometric mean MAE/naive 0.507 (median) vs 0.508 (mean), better on 5
 series; the median's worst case is the milder one (shampoo 0.811 vs 0.869, where two of the
 five members scored 0.98: a mean follows a member that runs off, a median does not). So median.
 
+Each member's worker also forecasts what the parent's validation and interval calibration
+need (`MemberTask.forecasts`: the one-step validation forecasts and the multi-step ones from the
+calibration origins) and returns them beside the weights, as compact arrays; the parent only
+takes their median. With the forecasts done in the parent, one member after another, an
+ensemble of 4 on sample_data/daily_stock.csv spent 0.5-0.8 s serially after the fits
+(benchmarks/bench_ensemble.py phases). The forecasts are the same calls on the same arrays
+wherever they run (one BLAS thread), so nothing depends on --jobs.
+
 Ctrl-C while members train keeps the members that finished; the member being trained is
 dropped (its weights are not the ones its seed gives, so an interrupted ensemble does not
 pass as a complete one). With no finished member nothing is kept.
@@ -61,6 +69,15 @@ class MemberTask:
     val_targets: np.ndarray  # (V,)
     outputs: int
     direct: bool
+    forecasts: Callable[[dict], list[np.ndarray]] | None = None  # params -> arrays the parent needs (picklable)
+
+
+@dataclass
+class MemberFit:
+    """A member's fit as its worker returns it: the result, and `task.forecasts(params)` (None without)."""
+
+    result: TrainResult
+    forecasts: list[np.ndarray] | None = None
 
 
 def fit_member(task: MemberTask, should_stop: Callable[[], bool] | None = None) -> TrainResult:
@@ -76,11 +93,25 @@ def fit_member(task: MemberTask, should_stop: Callable[[], bool] | None = None) 
     )
 
 
-def tasks(config: TrainConfig, n: int, series, train_targets, val_targets, outputs: int, direct: bool):
-    """The N member tasks of an ensemble trained with `config` (member k: seed + k)."""
+def fit_and_forecast(task: MemberTask, should_stop: Callable[[], bool] | None = None) -> MemberFit:
+    """Train one member, then forecast what `task.forecasts` asks with its weights (not once interrupted)."""
+    result = fit_member(task, should_stop)
+    if task.forecasts is None or result.interrupted:
+        return MemberFit(result)
+    return MemberFit(result, task.forecasts(result.params))
+
+
+def tasks(config: TrainConfig, n: int, series, train_targets, val_targets, outputs: int, direct: bool, forecasts=None):
+    """The N member tasks of an ensemble trained with `config` (member k: seed + k); `forecasts`: see MemberTask."""
     return [
         MemberTask(
-            replace(config, seed=member_seed(config.seed, k)), series, train_targets, val_targets, outputs, direct
+            replace(config, seed=member_seed(config.seed, k)),
+            series,
+            train_targets,
+            val_targets,
+            outputs,
+            direct,
+            forecasts,
         )
         for k in range(n)
     ]
@@ -91,26 +122,26 @@ def fit_members(
     jobs: int | None,
     on_member: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
-) -> dict[int, TrainResult]:
-    """{member index: its result} in member order; `on_member(done, total)` after each finishes.
+) -> dict[int, MemberFit]:
+    """{member index: its fit (result and forecasts)} in member order; `on_member(done, total)` after each finishes.
 
     When `should_stop()` turns true, the members finished so far are returned (with several
     jobs not necessarily 0, 1, ...: whichever finished), the rest dropped.
     """
-    results: dict[int, TrainResult] = {}
+    results: dict[int, MemberFit] = {}
     jobs = parallel.check_jobs(jobs)
     if jobs == 1:  # in-process: the member in training hears should_stop and is dropped
         for k, task in enumerate(member_tasks):
             if should_stop is not None and should_stop():
                 break
-            result = fit_member(task, should_stop)
-            if result.interrupted:
+            fit = fit_and_forecast(task, should_stop)
+            if fit.result.interrupted:
                 break
-            results[k] = result
+            results[k] = fit
             if on_member is not None:
                 on_member(len(results), len(member_tasks))
         return {k: results[k] for k in sorted(results)}
-    runs = parallel.run(fit_member, member_tasks, jobs, should_stop=should_stop)
+    runs = parallel.run(fit_and_forecast, member_tasks, jobs, should_stop=should_stop)
     try:
         for k, result in runs:
             results[k] = result

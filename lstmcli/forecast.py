@@ -274,6 +274,37 @@ def histories(prices: np.ndarray, window: int, kind: Target, targets: np.ndarray
 
 
 @dataclass
+class EvaluationForecasts:
+    """The forecasts behind a fit's validation and interval calibration, made by each ensemble member's worker.
+
+    `queries`: (target rows, steps) of each batch of forecasts (`Forecaster._evaluation_queries`).
+    Called with a member's weights: that member's paths (B, steps, F or 1) per query, the very
+    calls `Forecaster.member_paths` makes for them, so the parent only takes the median.
+    """
+
+    strategy: str
+    scaler: Scaler
+    target: Target
+    window: int
+    season: SeasonInfo | None
+    prices: np.ndarray  # (N, F)
+    queries: tuple[tuple[np.ndarray, int], ...]
+
+    def __call__(self, params: dict[str, np.ndarray]) -> list[np.ndarray]:
+        forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
+        W, off, out = self.window, self.target.offset, []
+        with np.errstate(over="ignore", invalid="ignore"):  # the parent checks the scores by value
+            for rows, steps in self.queries:
+                hist = histories(self.prices, W, self.target, rows)  # (B, W + off, F)
+                out.append(
+                    forecast(
+                        params, self.scaler, self.target, W, hist, steps, season=self.season, last_phase=rows - 1 + off
+                    )
+                )
+        return out
+
+
+@dataclass
 class Forecast:
     """A dated forecast of the target column, with its context."""
 
@@ -575,8 +606,12 @@ class Forecaster:
         direct = self.strategy == DIRECT
         outputs = self.horizon if direct else series.prices.shape[1]
         inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos last
-        if self.ensemble > 1:
-            result, members = self._fit_ensemble(inputs, train_t, val_t, outputs, on_member, should_stop)
+        if self.ensemble > 1:  # each member's worker also makes its validation and calibration forecasts
+            queries = tuple(self._evaluation_queries(val_t, MAX_INTERVAL_ORIGINS))
+            wanted = EvaluationForecasts(
+                self.strategy, scaler, self.target, self.config.window, self.season, series.prices, queries
+            )
+            result, members = self._fit_ensemble(inputs, train_t, val_t, outputs, on_member, should_stop, wanted)
         else:
             result = train(
                 inputs,
@@ -590,19 +625,22 @@ class Forecaster:
             )
             members = None
         self.params, self.result = result.params, result
-        self.members = None if members is None else [m.params for m in members.values()]
-        validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted)
+        self.members = None if members is None else [m.result.params for m in members.values()]
+        made = None if members is None else [m.forecasts for m in members.values()]
+        validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted, made)
         self.info = self._describe(series, scaler, train_t, val_t, result, validation, intervals, reading or {})
         if members is not None:
             self.info = replace(self.info, ensemble=self._ensemble_info(members))
 
-    def _fit_ensemble(self, series, train_t, val_t, outputs, on_member, should_stop):
-        """(the result standing for the run, {member index: result} of the finished members): trained in parallel.
+    def _fit_ensemble(self, series, train_t, val_t, outputs, on_member, should_stop, forecasts=None):
+        """(the result standing for the run, {member index: MemberFit} of the finished members): trained in parallel.
 
         The run's result is the first kept member's (member 0 unless Ctrl-C dropped it), marked
-        interrupted when members were dropped.
+        interrupted when members were dropped. `forecasts` (EvaluationForecasts): what each
+        member's worker forecasts with its weights, returned in its MemberFit.
         """
-        tasks = _ensemble.tasks(self.config, self.ensemble, series, train_t, val_t, outputs, self.strategy == DIRECT)
+        direct = self.strategy == DIRECT
+        tasks = _ensemble.tasks(self.config, self.ensemble, series, train_t, val_t, outputs, direct, forecasts)
         results = _ensemble.fit_members(tasks, self.jobs, on_member, should_stop)
         if not results:
             raise TrainingError(
@@ -610,15 +648,15 @@ class Forecaster:
                 "(a previous model file is untouched)",
                 hint="let at least one member finish (the progress bar counts them), or use --ensemble 1",
             )
-        first = next(iter(results.values()))
+        first = next(iter(results.values())).result
         return replace(first, interrupted=len(results) < self.ensemble), results
 
-    def _ensemble_info(self, members: dict[int, TrainResult]) -> EnsembleInfo:
+    def _ensemble_info(self, members: dict[int, _ensemble.MemberFit]) -> EnsembleInfo:
         return EnsembleInfo(
             seeds=tuple(_ensemble.member_seed(self.config.seed, k) for k in members),
             combine=self.combine,
             requested=self.ensemble,
-            best_epochs=tuple(m.best_epoch for m in members.values()),
+            best_epochs=tuple(m.result.best_epoch for m in members.values()),
         )
 
     def _resolve(self, series: _Series) -> None:
@@ -688,14 +726,29 @@ class Forecaster:
         return int(train_t[-1]) + self.horizon - 1
 
     def _evaluate(
-        self, prices, scaler, train_t, val_t, interrupted: bool
+        self, prices, scaler, train_t, val_t, interrupted: bool, member_forecasts: list | None = None
     ) -> tuple[ValidationInfo, IntervalInfo | None]:
-        """Validation scores and interval quantiles of the trained weights; TrainingError if they diverged."""
+        """Validation scores and interval quantiles of the trained weights; TrainingError if they diverged.
+
+        `member_forecasts`: each member's forecasts for `_evaluation_queries(val_t, MAX_INTERVAL_ORIGINS)`,
+        made in its worker (EvaluationForecasts); only their median is taken here. Without them (or
+        after a stop, which calibrates on fewer origins) the forecasts are made here.
+        """
+        # stopped by Ctrl-C: calibrate on the newest 500 origins only, so the stop stays prompt on long series
+        max_origins = INTERRUPTED_ORIGINS if interrupted else MAX_INTERVAL_ORIGINS
+        queries = self._evaluation_queries(val_t, max_origins)
         with np.errstate(over="ignore", invalid="ignore"):  # runaway forecasts are caught by value just below
-            validation = self._validate(prices, scaler, train_t, val_t)
-            # stopped by Ctrl-C: calibrate on the newest 500 origins only, so the stop stays prompt on long series
+            if member_forecasts is None or interrupted or None in member_forecasts:
+                W, off = self.config.window, self.target.offset
+                made = [
+                    self.paths(histories(prices, W, self.target, rows), steps, scaler, rows - 1 + off)
+                    for rows, steps in queries
+                ]
+            else:
+                made = [_ensemble.combine([m[q] for m in member_forecasts], self.combine) for q in range(len(queries))]
+            validation = self._validate(prices, scaler, train_t, val_t, made[0][:, 0, 0])
             intervals = self._interval_errors(
-                prices, scaler, val_t, INTERRUPTED_ORIGINS if interrupted else MAX_INTERVAL_ORIGINS
+                prices, scaler, val_t, max_origins, made[1][:, :, 0] if len(made) > 1 else None
             )
         if not (math.isfinite(validation.model.mae) and (intervals is None or np.isfinite(intervals.quantiles).all())):
             raise TrainingError(
@@ -813,13 +866,26 @@ class Forecaster:
         last = targets - 1 + self.target.offset  # (B,) each history's last price row (its phase with a season)
         return self.paths(hist, 1, scaler, last)[:, 0]  # (B, F or 1)
 
-    def _validate(self, prices, scaler, train_t, val_t) -> ValidationInfo:
-        """One-step-ahead MAE/RMSE/MASE of the model, naive and drift on the validation part."""
+    def _evaluation_queries(self, val_t: np.ndarray, max_origins: int) -> list[tuple[np.ndarray, int]]:
+        """(target rows, steps) of the forecasts `_evaluate` scores: one step from every validation
+        row, then H steps from the newest `max_origins` (interval calibration; none when H < 1)."""
+        queries = [(val_t, 1)]
+        origins = val_t[-max_origins:]  # the newest errors are the most relevant; bounds the cost
+        H = intervals.horizon(len(origins))
+        if self.strategy == DIRECT:
+            H = min(H, self.horizon)  # a direct model forecasts no further
+        return [*queries, (origins, H)] if H >= 1 else queries
+
+    def _validate(self, prices, scaler, train_t, val_t, model: np.ndarray | None = None) -> ValidationInfo:
+        """One-step-ahead MAE/RMSE/MASE of the model, naive and drift on the validation part.
+
+        `model`: the model's one-step forecasts (V,) of the target, when already made."""
         off = self.target.offset
         p = prices[:, 0]
         actual = p[val_t + off]  # (V,)
         previous = p[val_t + off - 1]  # (V,) naive: tomorrow = today
-        model = self._one_step(prices, scaler, val_t)[:, 0]
+        if model is None:
+            model = self._one_step(prices, scaler, val_t)[:, 0]
         train_end = int(self._last_label(train_t) + off)
         slope = (p[train_end] - p[0]) / max(1, train_end)
         drift = previous + slope
@@ -842,8 +908,13 @@ class Forecaster:
             drift=scores(drift),
         )
 
-    def _interval_errors(self, prices, scaler, val_t, max_origins: int = MAX_INTERVAL_ORIGINS) -> IntervalInfo | None:
+    def _interval_errors(
+        self, prices, scaler, val_t, max_origins: int = MAX_INTERVAL_ORIGINS, forecasts: np.ndarray | None = None
+    ) -> IntervalInfo | None:
         """Quantiles of the model's own validation errors at each horizon (split conformal).
+
+        `forecasts`: the model's (V, H) forecasts of the target from the newest `max_origins`
+        validation rows (`_evaluation_queries`), when already made.
 
         Errors are log(actual / forecast) when the model learns log-returns (errors scale with
         the price), else actual - forecast (errors in price units, as a diff or level model
@@ -857,9 +928,10 @@ class Forecaster:
         if H < 1:
             return None
         W, off = self.config.window, self.target.offset
-        hist = histories(prices, W, self.target, val_t)  # (V, W + off, F)
-        last = val_t - 1 + off  # (V,) each history's last price row
-        forecasts = self.paths(hist, H, scaler, last)[:, :, 0]  # (V, H)
+        if forecasts is None:
+            hist = histories(prices, W, self.target, val_t)  # (V, W + off, F)
+            last = val_t - 1 + off  # (V,) each history's last price row
+            forecasts = self.paths(hist, H, scaler, last)[:, :, 0]  # (V, H)
         # log-return needs prices > 0, so the log is safe
         return intervals.calibrate(forecasts, prices[:, 0], val_t + off, self.target is Target.LOG_RETURN)
 

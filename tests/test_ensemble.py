@@ -11,7 +11,7 @@ from conftest import random_walk
 
 from lstmcli import ensemble, modelfile
 from lstmcli.errors import ModelFileError, OptionError, TrainingError
-from lstmcli.forecast import Forecaster, histories
+from lstmcli.forecast import EvaluationForecasts, Forecaster, histories
 from lstmcli.training import TrainConfig, train
 
 DATA = Path(__file__).parent / "data"
@@ -294,3 +294,46 @@ def test_the_installed_command_trains_the_same_ensemble_with_1_and_2_jobs(tmp_pa
     assert forecasts[0] == forecasts[1]
     a, b = Forecaster.load(tmp_path / "j1.npz"), Forecaster.load(tmp_path / "j2.npz")
     assert all(_same(a.members[k], b.members[k]) for k in range(3))
+
+
+def test_members_make_their_validation_and_calibration_forecasts_where_they_train(monkeypatch, ens3):
+    # the parent only takes the median of what each member's worker forecast (it forecasts nothing itself) ...
+    def no_forecasts_in_the_parent(*a, **kw):
+        raise AssertionError("the parent forecast with the members' weights")
+
+    monkeypatch.setattr(Forecaster, "member_paths", no_forecasts_in_the_parent)
+    worker_made = Forecaster(_cfg(), ensemble=3, jobs=1).fit(PRICES)
+    monkeypatch.undo()
+    # ... and the scores and intervals are those the parent's own forecasts give, bit for bit
+    f, prices = worker_made, PRICES[:, None]
+    val_t = np.arange(len(prices) - 1 - f.info.validation.rows, len(prices) - 1)  # log-return: offset 1
+    validation, intervals = f._evaluate(prices, f.info.scaler, np.arange(10, val_t[0]), val_t, False)
+    assert validation.model == ens3.info.validation.model == worker_made.info.validation.model
+    assert np.array_equal(intervals.quantiles, worker_made.info.intervals.quantiles)
+    assert np.array_equal(intervals.quantiles, ens3.info.intervals.quantiles)
+    # what a worker returns: the weights and, per query, that member's paths (the very member_paths calls)
+    queries = f._evaluation_queries(val_t, 5000)
+    task = ensemble.tasks(f.config, 3, np.zeros((260, 1)), np.arange(10, 60), val_t, 1, False)[2]
+    wanted = EvaluationForecasts(f.strategy, f.info.scaler, f.target, 10, None, prices, tuple(queries))
+    made = wanted(f.members[2])
+    for (rows, steps), paths in zip(queries, made, strict=True):
+        hist = histories(prices, 10, f.target, rows)
+        assert np.array_equal(paths, f.member(2).member_paths(hist, steps, f.info.scaler)[0])
+    assert ensemble.fit_and_forecast(task).forecasts is None  # a task that asks for none gets none
+
+
+def test_cli_ensemble_starts_its_workers_before_reading_the_data(tmp_path, run, monkeypatch):
+    from lstmcli import parallel
+    from lstmcli.cli import train as cli_train
+
+    calls: list[str] = []
+    start, read = parallel.prestart, cli_train.read_series
+    monkeypatch.setattr(parallel, "prestart", lambda jobs, *a: calls.append(f"prestart {jobs}") or start(jobs, *a))
+    monkeypatch.setattr(cli_train, "read_series", lambda *a, **kw: calls.append("read") or read(*a, **kw))
+    csv, model = _csv(tmp_path), str(tmp_path / "e.npz")
+    fast = ["--epochs", "2", "--hidden", "4", "--window", "10", "--model", model, "-q"]
+    assert run("train", str(csv), *fast, "--ensemble", "2", "--jobs", "2").exit_code == 0
+    assert calls == ["prestart 2", "read"]
+    calls.clear()
+    assert run("train", str(csv), *fast).exit_code == 0  # one network: no pool to start
+    assert calls == ["read"]

@@ -241,6 +241,10 @@ def train(
     pool_jobs = 1 if dask or global_model else jobs  # the local workers a panel starts early (1: none)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, pool_jobs) or global_model:
         return panel_cli.train(sources, **as_panel)
+    if ensemble > 1:  # the members' worker processes start up while the data is read and prepared
+        from lstmcli.parallel import prestart
+
+        prestart(check_jobs(jobs))
     try:
         series = read_series(
             csv, column=column, date_column=date_column, features=split_names(features), sheet=sheet, **how
