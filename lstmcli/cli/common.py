@@ -22,7 +22,7 @@ STDOUT = Path("-")  # `--output -`: the CSV goes to standard output instead of a
 
 ModelOpt = Annotated[
     Path | None,
-    typer.Option("--model", "-m", help="Model file. [default: $LSTM_MODEL or lstm-model.npz]", show_default=False),
+    typer.Option("--model", "-m", help="Model file. \\[default: $LSTM_MODEL or lstm-model.npz]", show_default=False),
 ]
 
 
@@ -95,7 +95,7 @@ PlotOpt = Annotated[
     Path | None,
     typer.Option(
         "--plot",
-        help="Also save the chart to this file: .png, .svg or a self-contained .html (needs lstmcli[plot]).",
+        help="Also save the chart to this file: .png, .svg or a self-contained .html (needs lstmcli\\[plot]).",
         show_default=False,
     ),
 ]
@@ -157,7 +157,7 @@ CalendarOpt = Annotated[
     str | None,
     typer.Option(
         help="Exchange calendar for the forecast dates of daily data, e.g. XNYS (New York), XLON: they skip its "
-        "holidays; kept in the model file (needs lstmcli[calendars]). \\[default: Mon-Fri business days]",
+        "holidays; kept in the model file (needs lstmcli\\[calendars]). \\[default: Mon-Fri business days]",
         show_default=False,
         autocompletion=complete_calendar,
     ),
