@@ -469,6 +469,16 @@ def _check_prices(s: _Series) -> None:
         )
 
 
+def season_choice(described: str, adjusted: float, without: float) -> str:
+    """The training summary's season line: both validation MAEs written like the error table's (3.9999, not 4)."""
+    from lstmcli.render.common import price
+
+    return (
+        f"{described} (chosen on validation: one-step MAE {price(adjusted)} with a "
+        f"seasonal adjustment, {price(without)} without)"
+    )
+
+
 class Forecaster:
     """An LSTM price forecaster: fit, predict, save, load.
 
@@ -555,10 +565,7 @@ class Forecaster:
             without, adjusted = first["info"].validation.model.mae, self.info.validation.model.mae
             if not adjusted < without:
                 self.__dict__.update(first)
-            self.choices["season"] = (
-                f"{self.season.describe()} (chosen on validation: one-step MAE {adjusted:.4g} with a "
-                f"seasonal adjustment, {without:.4g} without)"
-            )
+            self.choices["season"] = season_choice(self.season.describe(), adjusted, without)
         return self
 
     def _fit_series(
