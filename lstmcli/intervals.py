@@ -328,6 +328,11 @@ def parse_levels(text: str) -> list[float]:
                 f"--interval {text}: {part!r} is not a number", hint="give coverages such as 0.9 or 0.5,0.9"
             ) from None
         if not math.isfinite(v) or not 0 <= v < 1 or (v == 0 and "," in str(text)):
+            if 1 < v < 100:  # a percentage: name the share it means
+                raise OptionError(
+                    f"--interval {text}: {part} is not a coverage between 0 and 1",
+                    hint=f"for {part}% write --interval {v / 100:g}",
+                )
             if "," not in str(text):  # one value: the words check_horizon has always used
                 raise OptionError(
                     f"--interval {text} is not possible", hint="use a coverage such as 0.9, or 0 for none"

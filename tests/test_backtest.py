@@ -404,3 +404,10 @@ def test_chance_uses_separate_forecast_windows():
     short = run_backtest(random_walk(60), TINY, "log-return", BacktestSpec(days=5, test_fraction=0.2), frequency="B")
     assert short.chance()[0] is None and short.chance_sentence().startswith("Too few separate forecast windows")
     assert set(short.to_dict()["chance"]) == {"t", "separate_windows"}
+
+
+def test_backtest_interval_given_as_a_percentage_names_the_share():
+    """`lstm backtest --interval 95`: the hint says --interval 0.95 (as predict's does), not just 'such as 0.9'."""
+    with pytest.raises(OptionError, match="--interval 95") as e:
+        BacktestSpec(interval=95.0).validate()
+    assert "--interval 0.95" in (e.value.hint or "")
