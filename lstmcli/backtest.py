@@ -105,7 +105,7 @@ class BacktestSpec:
                 "--interval",
                 self.interval,
                 f"for {self.interval:g}% write --interval {self.interval / 100:g}"
-                if 1 < self.interval < 100
+                if 10 <= self.interval < 100
                 else "use a coverage such as 0.9",
             ),
             (self.ma_window is None or self.ma_window >= 1, "ma_window", self.ma_window, "use at least 1"),

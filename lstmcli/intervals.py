@@ -328,7 +328,7 @@ def parse_levels(text: str) -> list[float]:
                 f"--interval {text}: {part!r} is not a number", hint="give coverages such as 0.9 or 0.5,0.9"
             ) from None
         if not math.isfinite(v) or not 0 <= v < 1 or (v == 0 and "," in str(text)):
-            if 1 < v < 100:  # a percentage: name the share it means
+            if 10 <= v < 100:  # a percentage (95 for 0.95): name the share it means
                 raise OptionError(
                     f"--interval {text}: {part} is not a coverage between 0 and 1",
                     hint=f"for {part}% write --interval {v / 100:g}",

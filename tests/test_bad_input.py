@@ -157,7 +157,7 @@ CORPUS = [
         _train(),
         (
             "prices.csv has 8 usable rows; --window 3 with --val-fraction 0.2 needs at least 14",
-            "Use a smaller --window",
+            "Use more data: even --window 1 needs at least 12 rows",  # no smaller window fits: none offered
         ),
         after_read=True,
     ),
@@ -165,7 +165,11 @@ CORPUS = [
         "a year per line, too short to validate",
         YEARLY,
         ("train", "prices.csv", "-q", "--window", "30", "--model", "model.npz"),  # the auto window would fit
-        ("prices.csv has 12 usable rows; --window 30", "needs at least 41", "Use a smaller --window (e.g. 3)"),
+        (
+            "prices.csv has 12 usable rows; --window 30",
+            "needs at least 41",
+            "Use a smaller --window (e.g. 1)",
+        ),  # 3 needs 14
         after_read=True,
     ),
     # ------------------------------------------------------------------ columns
