@@ -434,7 +434,11 @@ CORPUS = [
         "predict --data without the model's column",
         "Price\n" + "".join(f"{i}\n" for i in range(1, 30)),
         ("predict", "--model", "model.npz", "--data", "prices.csv"),
-        ("prices.csv has no column 'Close'", "The columns are: Price"),
+        (
+            "prices.csv has no column 'Close', the column this model was trained on",
+            "The columns are: Price",
+            "rename the file's column to 'Close'",
+        ),
     ),
     Case(
         "predict --data a missing file",

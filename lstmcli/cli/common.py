@@ -247,7 +247,19 @@ def read_data(data_csv: str, columns: list[str], info=None, sheet: str | None = 
     series of a file of several. Data of another frequency than the model's (weekly prices for
     a daily model) is refused: its forecast would be dated and calibrated as the model's steps.
     """
-    series = _read_data(data_csv, columns, info, _data_sheet(data_csv, info, sheet), series)
+    from lstmcli.errors import DataError
+
+    try:
+        series = _read_data(data_csv, columns, info, _data_sheet(data_csv, info, sheet), series)
+    except DataError as e:  # a missing column: say it is the model's, and that --data cannot pick another
+        missing = next((c for c in columns if f"has no column {c!r}" in e.message), None)
+        if missing is None:
+            raise
+        raise DataError(
+            f"{e.message}, the column this model was trained on",
+            hint=f"{e.hint}; --data needs the model's columns by name: rename the file's column to {missing!r}, "
+            f"or train a model on this file (lstm train {data_csv})",
+        ) from None
     if info is not None and info.frequency is not None and series.frequency not in (None, info.frequency):
         from lstmcli.errors import DataError
         from lstmcli.periods import FREQUENCY_NAMES
