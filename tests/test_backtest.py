@@ -172,6 +172,17 @@ def test_no_season_where_there_is_none(values, freq):
     assert detect_season(values, freq)[0] == 1
 
 
+def test_an_unconfirmed_season_says_which_rule_failed_and_how_to_set_it():
+    """'no season: autocorrelation at lag 12 is 0.69' read as a contradiction: say the bound it missed, and --season."""
+    t = np.arange(96)
+    rng = np.random.default_rng(1)
+    y = 200 + t + 20 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 3, 96)  # a strong season, 8 years
+    m, why = detect_season(y, "M")
+    assert m == 1 and "within the 99% noise bound" in why and why.endswith("--season 12 sets it"), why
+    _, flat = detect_season(random_walk(200), "M")
+    assert "below 0.2" in flat or "noise bound" in flat or "not a peak" in flat, flat
+
+
 # ---------------------------------------------------------------------------------------
 # the backtest
 
