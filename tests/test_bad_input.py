@@ -355,6 +355,12 @@ CORPUS = [
         ("--target 'price' is not known", "Use one of: log-return, diff, level"),
     ),
     Case(
+        "--target misspelt",
+        GOOD,
+        _opt("--target", "logreturn"),
+        ("--target 'logreturn' is not known", "Did you mean --target log-return? Use one of: log-return, diff"),
+    ),
+    Case(
         "--model is a directory",
         GOOD,
         ("train", "prices.csv", *FAST, "--model", "."),
