@@ -223,7 +223,10 @@ def few_errors_note(info: IntervalInfo, coverage: float | None) -> str | None:
             f"{count} ({steps}); --interval {widest:g} or less gives one."
         )
     return (
-        f"the interval is calibrated on only {count} ({steps}), as a band symmetric around the "
+        # errors per step ahead, fewer for further steps ("18 to 9 ... (steps 1-10)" left to guess which is which)
+        f"the interval is calibrated on only "
+        f"{f'{count} ({steps})' if n == most else f'{most} validation errors for step 1, down to {n} for step {H}'}"
+        ", as a band symmetric around the "
         f"forecast{' (in ratio terms)' if info.kind == 'log-ratio' else ''}; its coverage on new data is "
         "less certain than a longer series' band."
     )
