@@ -394,6 +394,13 @@ class ProgressBar:
         if self.bar is not None:
             if not self.bar.tasks[0].completed:  # an error or a stop before anything was done: no empty "0/0" bar
                 self.bar.remove_task(self.task)
+                if not self.console.is_terminal:  # stopping would print the empty bar: a blank line before Error:
+                    quiet, self.console.quiet = self.console.quiet, True
+                    try:
+                        self.bar.stop()
+                    finally:
+                        self.console.quiet = quiet
+                    return
             else:
                 self.bar.update(self.task, total=self.bar.tasks[0].completed)  # a bar stopped early ends full
             self.bar.stop()
