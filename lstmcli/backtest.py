@@ -102,7 +102,14 @@ class BacktestSpec:
             (0 < self.test_fraction < 1, "--test-fraction", self.test_fraction, "use a share such as 0.2"),
             (isinstance(self.every, int) and self.every >= 1, "--every", self.every, "use 1 (every step) or more"),
             (self.refit is None or self.refit >= 1, "--refit", self.refit, "use never, or a number of origins >= 1"),
-            (0 < self.interval < 1, "--interval", self.interval, "use a coverage such as 0.9"),
+            (
+                0 < self.interval < 1,
+                "--interval",
+                self.interval,
+                f"for {self.interval:g}% write --interval {self.interval / 100:g}"
+                if 10 <= self.interval < 100
+                else "use a coverage such as 0.9",
+            ),
             (self.ma_window is None or self.ma_window >= 1, "ma_window", self.ma_window, "use at least 1"),
         ]
         for ok, name, value, hint in checks:

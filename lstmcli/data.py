@@ -1268,7 +1268,7 @@ def _read_column(
 def _order_and_dedupe(
     values: np.ndarray, dates: np.ndarray, lines: np.ndarray, notes: list[str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sort oldest-first (stable) and keep one row per date: the last one in file order."""
+    """Sort oldest-first (stable) and keep one row per date: the last one in file order that has a value."""
     N = len(dates)
     steps = np.diff(dates.astype(np.int64))
     if np.any(steps < 0):
@@ -1281,18 +1281,30 @@ def _order_and_dedupe(
     same_as_next = dates[:-1] == dates[1:]  # (N-1,)
     if not np.any(same_as_next):
         return values, dates, lines
-    keep = np.append(~same_as_next, True)  # the last row of each run of equal dates
-    identical = different = 0
+    keep = np.zeros(N, dtype=bool)
+    identical = different = empty = 0
     start = 0
     for i in range(1, N + 1):
         if i == N or dates[i] != dates[start]:
-            if i - start > 1:
-                group = values[start:i]
-                if np.all((group == group[-1]) | (np.isnan(group) & np.isnan(group[-1]))):
-                    identical += i - start - 1
+            if i - start == 1:
+                keep[start] = True
+            else:
+                group = values[start:i].reshape(i - start, -1)  # (G, F)
+                blank = np.isnan(group).all(axis=1)  # (G,) a row without any value (Yahoo's `null` row)
+                # the last row with a value: an empty row later in the file must not replace a real price
+                # (its gap would be forward-filled from the day before)
+                rows = np.flatnonzero(~blank) if not blank.all() else np.arange(i - start)
+                chosen = rows[-1]
+                keep[start + chosen] = True
+                empty += int(blank.sum()) if not blank.all() else 0
+                rest = group[rows]
+                if np.all((rest == rest[-1]) | (np.isnan(rest) & np.isnan(rest[-1]))):
+                    identical += len(rows) - 1
                 else:
                     different += 1
             start = i
+    if empty:
+        notes.append(f"dropped {_plural(empty, 'empty row')} sharing a date with a row of prices")
     if identical:
         notes.append(f"dropped {_plural(identical, 'repeated row')} (same date and values)")
     if different:

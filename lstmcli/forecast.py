@@ -235,6 +235,16 @@ def check_strategy(strategy: str, horizon: int | None) -> tuple[str, int]:
     return strategy, int(horizon)
 
 
+def _too_short_hint(window: int, n: int, off: int, val_fraction: float, horizon: int) -> str:
+    """What to change when `n` rows are too few for `window`: a window that fits, else how many rows are needed."""
+    if val_fraction > 0.5 and min_rows(1, off, val_fraction, horizon) > n:
+        return "use a smaller --val-fraction (e.g. 0.2)"
+    fits = [w for w in range(min(window - 1, max(1, n // 4)), 0, -1) if min_rows(w, off, val_fraction, horizon) <= n]
+    if fits:  # about a quarter of the rows when that fits, else the longest window that does
+        return f"use a smaller --window (e.g. {fits[0]}) or more data"
+    return f"use more data: even --window 1 needs at least {min_rows(1, off, val_fraction, horizon)} rows"
+
+
 def min_rows(window: int, off: int, val_fraction: float, horizon: int = 1) -> int:
     """The fewest price rows that give MIN_TRAIN_WINDOWS training windows (each `horizon` steps of targets).
 
@@ -500,6 +510,16 @@ def _check_prices(s: _Series) -> None:
         )
 
 
+def season_choice(described: str, adjusted: float, without: float) -> str:
+    """The training summary's season line: both validation MAEs written like the error table's (3.9999, not 4)."""
+    from lstmcli.render.common import price
+
+    return (
+        f"{described} (chosen on validation: one-step MAE {price(adjusted)} with a "
+        f"seasonal adjustment, {price(without)} without)"
+    )
+
+
 class Forecaster:
     """An LSTM price forecaster: fit, predict, save, load.
 
@@ -586,10 +606,7 @@ class Forecaster:
             without, adjusted = first["info"].validation.model.mae, self.info.validation.model.mae
             if not adjusted < without:
                 self.__dict__.update(first)
-            self.choices["season"] = (
-                f"{self.season.describe()} (chosen on validation: one-step MAE {adjusted:.4g} with a "
-                f"seasonal adjustment, {without:.4g} without)"
-            )
+            self.choices["season"] = season_choice(self.season.describe(), adjusted, without)
         return self
 
     def _fit_series(
@@ -712,9 +729,7 @@ class Forecaster:
                 f"needs at least {min_rows(W, off, cfg.val_fraction, steps)} "
                 f"({MIN_TRAIN_WINDOWS} windows to train on and 2 to validate"
                 + (f", each with {steps} steps ahead)" if steps > 1 else ")"),
-                hint="use a smaller --val-fraction (e.g. 0.2)"
-                if cfg.val_fraction > 0.5 and min_rows(1, off, cfg.val_fraction, steps) > N
-                else f"use a smaller --window (e.g. {max(1, min(W, N // 4))}) or more data",
+                hint=_too_short_hint(W, N, off, cfg.val_fraction, steps),
             )
         if cfg.batch_size is None:  # the data-dependent default, resolved here so the model file records it
             self.config = replace(cfg, batch_size=batch_size_for_windows(n_train))

@@ -223,7 +223,10 @@ def few_errors_note(info: IntervalInfo, coverage: float | None) -> str | None:
             f"{count} ({steps}); --interval {widest:g} or less gives one."
         )
     return (
-        f"the interval is calibrated on only {count} ({steps}), as a band symmetric around the "
+        # errors per step ahead, fewer for further steps ("18 to 9 ... (steps 1-10)" left to guess which is which)
+        f"the interval is calibrated on only "
+        f"{f'{count} ({steps})' if n == most else f'{most} validation errors for step 1, down to {n} for step {H}'}"
+        ", as a band symmetric around the "
         f"forecast{' (in ratio terms)' if info.kind == 'log-ratio' else ''}; its coverage on new data is "
         "less certain than a longer series' band."
     )
@@ -328,6 +331,11 @@ def parse_levels(text: str) -> list[float]:
                 f"--interval {text}: {part!r} is not a number", hint="give coverages such as 0.9 or 0.5,0.9"
             ) from None
         if not math.isfinite(v) or not 0 <= v < 1 or (v == 0 and "," in str(text)):
+            if 10 <= v < 100:  # a percentage (95 for 0.95): name the share it means
+                raise OptionError(
+                    f"--interval {text}: {part} is not a coverage between 0 and 1",
+                    hint=f"for {part}% write --interval {v / 100:g}",
+                )
             if "," not in str(text):  # one value: the words check_horizon has always used
                 raise OptionError(
                     f"--interval {text} is not possible", hint="use a coverage such as 0.9, or 0 for none"

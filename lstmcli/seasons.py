@@ -77,7 +77,13 @@ def detect_season(values: np.ndarray, frequency: str | None) -> tuple[int, str]:
     peak = acf[m] >= acf[m - 1] and acf[m] >= acf[m + 1]
     if acf[m] >= max(0.2, bound) and peak:
         return m, f"season {m} (autocorrelation {acf[m]:.2f} at lag {m})"
-    return 1, f"no season: autocorrelation at lag {m} is {acf[m]:.2f}"
+    if acf[m] < 0.2:
+        why = "below 0.2"
+    elif acf[m] < bound:  # a strong season raises the bound too: the figure alone looked like a yes
+        why = f"within the 99% noise bound of {len(r)} changes ({bound:.2f})"
+    else:
+        why = f"not a peak (lag {m - 1 if acf[m - 1] > acf[m] else m + 1} is higher)"
+    return 1, f"no season: autocorrelation at lag {m} is {acf[m]:.2f}, {why}; --season {m} sets it"
 
 
 # ---------------------------------------------------------------------------------------

@@ -62,7 +62,14 @@ def check_target(kind: str) -> Target:
     try:
         return Target(kind)
     except ValueError:
-        raise OptionError(f"--target {kind!r} is not known", hint=f"use one of: {', '.join(TARGETS)}") from None
+        import difflib
+
+        squash = {t.replace("-", ""): t for t in TARGETS}  # logreturn, log_return, Log-Return -> log-return
+        key = str(kind).lower().replace("-", "").replace("_", "").replace(" ", "")
+        close = squash.get(key) or next(iter(difflib.get_close_matches(key, list(squash), n=1, cutoff=0.6)), None)
+        close = squash.get(close, close)
+        mean = f"did you mean --target {close}? Use" if close else "use"
+        raise OptionError(f"--target {kind!r} is not known", hint=f"{mean} one of: {', '.join(TARGETS)}") from None
 
 
 def to_target(

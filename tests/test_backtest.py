@@ -172,6 +172,17 @@ def test_no_season_where_there_is_none(values, freq):
     assert detect_season(values, freq)[0] == 1
 
 
+def test_an_unconfirmed_season_says_which_rule_failed_and_how_to_set_it():
+    """'no season: autocorrelation at lag 12 is 0.69' read as a contradiction: say the bound it missed, and --season."""
+    t = np.arange(96)
+    rng = np.random.default_rng(1)
+    y = 200 + t + 20 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 3, 96)  # a strong season, 8 years
+    m, why = detect_season(y, "M")
+    assert m == 1 and "within the 99% noise bound" in why and why.endswith("--season 12 sets it"), why
+    _, flat = detect_season(random_walk(200), "M")
+    assert "below 0.2" in flat or "noise bound" in flat or "not a peak" in flat, flat
+
+
 # ---------------------------------------------------------------------------------------
 # the backtest
 
@@ -421,3 +432,10 @@ def test_chance_uses_separate_forecast_windows():
     short = run_backtest(random_walk(60), TINY, "log-return", BacktestSpec(days=5, test_fraction=0.2), frequency="B")
     assert short.chance()[0] is None and short.chance_sentence().startswith("Too few separate forecast windows")
     assert set(short.to_dict()["chance"]) == {"t", "separate_windows"}
+
+
+def test_backtest_interval_given_as_a_percentage_names_the_share():
+    """`lstm backtest --interval 95`: the hint says --interval 0.95 (as predict's does), not just 'such as 0.9'."""
+    with pytest.raises(OptionError, match="--interval 95") as e:
+        BacktestSpec(interval=95.0).validate()
+    assert "--interval 0.95" in (e.value.hint or "")

@@ -157,7 +157,7 @@ CORPUS = [
         _train(),
         (
             "prices.csv has 8 usable rows; --window 3 with --val-fraction 0.2 needs at least 14",
-            "Use a smaller --window",
+            "Use more data: even --window 1 needs at least 12 rows",  # no smaller window fits: none offered
         ),
         after_read=True,
     ),
@@ -165,7 +165,11 @@ CORPUS = [
         "a year per line, too short to validate",
         YEARLY,
         ("train", "prices.csv", "-q", "--window", "30", "--model", "model.npz"),  # the auto window would fit
-        ("prices.csv has 12 usable rows; --window 30", "needs at least 41", "Use a smaller --window (e.g. 3)"),
+        (
+            "prices.csv has 12 usable rows; --window 30",
+            "needs at least 41",
+            "Use a smaller --window (e.g. 1)",
+        ),  # 3 needs 14
         after_read=True,
     ),
     # ------------------------------------------------------------------ columns
@@ -351,6 +355,12 @@ CORPUS = [
         ("--target 'price' is not known", "Use one of: log-return, diff, level"),
     ),
     Case(
+        "--target misspelt",
+        GOOD,
+        _opt("--target", "logreturn"),
+        ("--target 'logreturn' is not known", "Did you mean --target log-return? Use one of: log-return, diff"),
+    ),
+    Case(
         "--model is a directory",
         GOOD,
         ("train", "prices.csv", *FAST, "--model", "."),
@@ -430,7 +440,11 @@ CORPUS = [
         "predict --data without the model's column",
         "Price\n" + "".join(f"{i}\n" for i in range(1, 30)),
         ("predict", "--model", "model.npz", "--data", "prices.csv"),
-        ("prices.csv has no column 'Close'", "The columns are: Price"),
+        (
+            "prices.csv has no column 'Close', the column this model was trained on",
+            "The columns are: Price",
+            "rename the file's column to 'Close'",
+        ),
     ),
     Case(
         "predict --data a missing file",

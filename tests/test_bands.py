@@ -97,3 +97,11 @@ def test_bands_in_the_plot(model, tmp_path):
     np.testing.assert_array_equal(fc.bands[0.9][0], fc.lower)
     ax = forecast_figure(fc).axes[0]
     assert [t.get_text() for t in ax.get_legend().get_texts()][-2:] == ["50% interval", "90% interval"]
+
+
+@pytest.mark.parametrize(("text", "fix"), [("95", "--interval 0.95"), ("50,90", "--interval 0.5"), ("99.5", "0.995")])
+def test_parse_levels_reads_a_percentage_as_a_slip_and_names_the_share(text, fix):
+    """`--interval 95` (statsforecast's level=95 habit) is refused naming the coverage it means."""
+    with pytest.raises(OptionError) as e:
+        parse_levels(text)
+    assert fix in (e.value.hint or "")

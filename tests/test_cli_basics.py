@@ -99,3 +99,19 @@ def test_help_does_not_import_pandas():
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_option_help_brackets_survive_rich_markup(command):
+    """Help text like "[default: lstm-model.npz]" or "lstmcli[plot]" must be shown, not eaten as Rich markup."""
+    import typer.main
+    from rich.markup import render
+
+    cmd = typer.main.get_command(app).commands[command]
+    eaten = []
+    for param in cmd.params:
+        text = getattr(param, "help", None) or ""
+        shown = render(text).plain
+        if shown != text.replace("\\[", "["):
+            eaten.append(f"{param.name}: {text!r} shows as {shown!r}")
+    assert not eaten, "\n".join(eaten)

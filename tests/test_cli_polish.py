@@ -143,3 +143,13 @@ def test_sigint_twice_still_says_interrupted(tmp_path, lstm_exe):
 
     proc, _, err, _ = _signal_twice(tmp_path, lstm_exe, signal.SIGINT)
     assert proc.returncode == 130 and err.strip().endswith(b"Interrupted.")
+
+
+def test_an_error_before_the_first_epoch_leaves_no_blank_line(run, tmp_path):
+    """`lstm train short.csv` (no -q) printed the Read line, an empty line (the unused bar), then Error:."""
+    path = tmp_path / "short.csv"
+    path.write_text("Date,Close\n" + "".join(f"2024-01-{d:02d},{10 + d}\n" for d in range(1, 9)))
+    r = run("train", str(path), "--model", str(tmp_path / "m.npz"))
+    assert r.exit_code == 2, r
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith("Read ") and lines[1].startswith("Error: "), lines

@@ -276,6 +276,16 @@ def test_duplicate_dates(tmp_path):
     assert "dropped 2 duplicate dates with different prices (kept the last row of each)" in s.notes
 
 
+@pytest.mark.parametrize("empty_first", [True, False])
+def test_an_empty_row_sharing_a_date_never_replaces_the_price(tmp_path, empty_first):
+    """A Yahoo `null` row after the day's price row once won the de-duplication: the real 7 became a filled 6."""
+    day = ["2024-01-04,null", "2024-01-04,7"] if empty_first else ["2024-01-04,7", "2024-01-04,null"]
+    s = read(tmp_path, "\n".join(["Date,Close", "2024-01-02,5", "2024-01-03,6", *day]) + "\n")
+    np.testing.assert_array_equal(s.values[:, 0], [5, 6, 7])
+    assert "dropped 1 empty row sharing a date with a row of prices" in s.notes
+    assert not any("duplicate date" in n or "filled" in n for n in s.notes), s.notes
+
+
 def test_a_few_unreadable_dates_are_dropped(tmp_path):
     text = "Date,Close\n" + "".join(f"2024-01-{d:02d},{d}\n" for d in range(1, 31)) + "Highest: 30,xx\n"
     s = read(tmp_path, text)

@@ -58,6 +58,11 @@ def test_inspect_shows_the_loss_curves_and_json_holds_them(run, trained):
     val = next(ln for ln in lines if re.search(r"val   [▁▂▃▄▅▆▇█]{6}\s*$", ln))
     assert "▁" in train and "█" in train and "▁" in val  # each line spans its own range
     assert f"best epoch {fc.info.training.best_epoch} kept" in r.stdout
+    # the figures are the first and last epochs' (once introduced as "from its lowest to its highest")
+    h = fc.info.training.history
+    words = " ".join(r.stdout.split())
+    assert f"first -> last epoch: train {h['train_loss'][0]:.4f} -> {h['train_loss'][-1]:.4f}" in words
+    assert f"(lowest {min(h['val_loss']):.4f})" in words
     payload = json.loads(run("inspect", "--model", str(path), "--json").stdout)
     assert payload["training"]["history"] == fc.info.training.history
 

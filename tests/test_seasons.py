@@ -315,3 +315,14 @@ def test_features_and_a_season():
     assert t.input_names == ["Sales", "Volume", "season sin", "season cos"]
     np.testing.assert_allclose(t.forecast[0], f.predict(1).values[0], rtol=1e-12)
     assert np.isfinite(f.predict(12).values).all()
+
+
+def test_season_choice_writes_both_maes_like_the_error_table():
+    """3.9999 beside 4.106 read "4.106 ... 4 without": a rounded-looking figure the error table shows as 3.9999."""
+    from lstmcli.forecast import season_choice
+
+    text = season_choice("season 12", 4.106, 3.99995)
+    assert (
+        "4.1060 with a seasonal adjustment, 3.9999 without" in text
+        or "4.1060 with a seasonal adjustment, 4.0000 without" in text
+    )

@@ -22,7 +22,7 @@ STDOUT = Path("-")  # `--output -`: the CSV goes to standard output instead of a
 
 ModelOpt = Annotated[
     Path | None,
-    typer.Option("--model", "-m", help="Model file. [default: $LSTM_MODEL or lstm-model.npz]", show_default=False),
+    typer.Option("--model", "-m", help="Model file. \\[default: $LSTM_MODEL or lstm-model.npz]", show_default=False),
 ]
 
 
@@ -95,7 +95,7 @@ PlotOpt = Annotated[
     Path | None,
     typer.Option(
         "--plot",
-        help="Also save the chart to this file: .png, .svg or a self-contained .html (needs lstmcli[plot]).",
+        help="Also save the chart to this file: .png, .svg or a self-contained .html (needs lstmcli\\[plot]).",
         show_default=False,
     ),
 ]
@@ -157,7 +157,7 @@ CalendarOpt = Annotated[
     str | None,
     typer.Option(
         help="Exchange calendar for the forecast dates of daily data, e.g. XNYS (New York), XLON: they skip its "
-        "holidays; kept in the model file (needs lstmcli[calendars]). \\[default: Mon-Fri business days]",
+        "holidays; kept in the model file (needs lstmcli\\[calendars]). \\[default: Mon-Fri business days]",
         show_default=False,
         autocompletion=complete_calendar,
     ),
@@ -247,7 +247,19 @@ def read_data(data_csv: str, columns: list[str], info=None, sheet: str | None = 
     series of a file of several. Data of another frequency than the model's (weekly prices for
     a daily model) is refused: its forecast would be dated and calibrated as the model's steps.
     """
-    series = _read_data(data_csv, columns, info, _data_sheet(data_csv, info, sheet), series)
+    from lstmcli.errors import DataError
+
+    try:
+        series = _read_data(data_csv, columns, info, _data_sheet(data_csv, info, sheet), series)
+    except DataError as e:  # a missing column: say it is the model's, and that --data cannot pick another
+        missing = next((c for c in columns if f"has no column {c!r}" in e.message), None)
+        if missing is None:
+            raise
+        raise DataError(
+            f"{e.message}, the column this model was trained on",
+            hint=f"{e.hint}; --data needs the model's columns by name: rename the file's column to {missing!r}, "
+            f"or train a model on this file (lstm train {data_csv})",
+        ) from None
     if info is not None and info.frequency is not None and series.frequency not in (None, info.frequency):
         from lstmcli.errors import DataError
         from lstmcli.periods import FREQUENCY_NAMES
@@ -382,6 +394,13 @@ class ProgressBar:
         if self.bar is not None:
             if not self.bar.tasks[0].completed:  # an error or a stop before anything was done: no empty "0/0" bar
                 self.bar.remove_task(self.task)
+                if not self.console.is_terminal:  # stopping would print the empty bar: a blank line before Error:
+                    quiet, self.console.quiet = self.console.quiet, True
+                    try:
+                        self.bar.stop()
+                    finally:
+                        self.console.quiet = quiet
+                    return
             else:
                 self.bar.update(self.task, total=self.bar.tasks[0].completed)  # a bar stopped early ends full
             self.bar.stop()

@@ -114,7 +114,7 @@ def inspect(
         str | None,
         typer.Option(
             "--units",
-            help="Units to show: 0,3,5 or 0-7 or all. [default: all, or the --top 8 when more]",
+            help="Units to show: 0,3,5 or 0-7 or all. \\[default: all, or the --top 8 when more]",
             show_default=False,
         ),
     ] = None,
@@ -125,7 +125,7 @@ def inspect(
         str | None,
         typer.Option(
             "--steps",
-            help="Steps to show: all, N (the last N), first:N, last:N, or A-B (1-based). [default: last 5 when more]",
+            help="Steps to show: all, N (the last N), first:N, last:N, or A-B (1-based). \\[default: last 5 when more]",
             show_default=False,
         ),
     ] = None,
@@ -134,7 +134,7 @@ def inspect(
         typer.Option(
             "--explain/--no-explain",
             help="Write out the seed's three stages with their arithmetic for each shown "
-            "step and unit. [default: on for 1-unit models]",
+            "step and unit. \\[default: on for 1-unit models]",
             show_default=False,
         ),
     ] = None,

@@ -43,12 +43,12 @@ def train(
     column: Annotated[
         str | None,
         typer.Option(
-            help="Column to forecast. [default: Adj Close, Close, Price, or the only numeric column]",
+            help="Column to forecast. \\[default: Adj Close, Close, Price, or the only numeric column]",
             show_default=False,
         ),
     ] = None,
     date_column: Annotated[
-        str | None, typer.Option(help="Date column. [default: found by name or by parsing]", show_default=False)
+        str | None, typer.Option(help="Date column. \\[default: found by name or by parsing]", show_default=False)
     ] = None,
     features: Annotated[
         str | None, typer.Option(help="Extra input columns, comma-separated, e.g. Volume,High.")

@@ -421,9 +421,11 @@ def loss_curves(history: dict, best_epoch: int) -> Text:
     text = Text()
     text.append(f"train {sparkline(train)}\n")
     text.append(f"val   {sparkline(val)}\n")
+    known = [x for x in val if x is not None]
+    lowest = f" (lowest {min(known):.4f})" if known else ""
     text.append(
-        f"{len(train)} epochs, each line from its lowest to its highest: train {ends(train)}, "
-        f"val {ends(val)}; best epoch {best_epoch} kept",
+        f"{len(train)} epochs, each line scaled to its own range; first -> last epoch: train {ends(train)}, "
+        f"val {ends(val)}{lowest}; best epoch {best_epoch} kept",
         "dim",
     )
     return text
