@@ -823,6 +823,18 @@ def _parse_local(
                 notes.append(
                     "read ambiguous dates like 01/02/2024 month-first (January 2); both readings were possible"
                 )
+    if dayfirst is not None:  # the user chose the reading: keep it, but say when the other one looks meant
+        pairs = _MONTH_FIRST if dayfirst is False else {v: k for k, v in _MONTH_FIRST.items()}
+        if base in pairs:
+            other = pairs[base] + (suffix if suffix and best.endswith(suffix) else "")
+            alt = _to_datetime(series, other)
+            if int((~np.isnat(alt)).sum()) == counts[best] and _is_regular(alt) and not _is_regular(full[best]):
+                given, meant = ("--dayfirst", "month-first") if dayfirst else ("--monthfirst", "day-first")
+                notes.append(
+                    f"{given} reads dates like {_first_ambiguous(present)} as irregular "
+                    f"{_frequency_name(full[best])}, while the {meant} reading gives regular "
+                    f"{_frequency_name(alt)}: drop {given} if the file means that"
+                )
     return full[best], best, notes
 
 

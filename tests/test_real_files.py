@@ -163,6 +163,9 @@ def test_dayfirst_parameter(tmp_path):
     assert not any("ambiguous" in n for n in s.notes)
     s = read(tmp_path, UK_MONTHLY, dayfirst=False)
     assert iso(s)[0] == "1949-01-01" and iso(s)[1] == "1949-01-02" and s.frequency != "M"
+    # the user's reading is kept, but a forced reading that wrecks a regular file is said out loud
+    assert any("--monthfirst reads dates like 01/02/1949 as irregular" in n and "regular months" in n for n in s.notes)
+    assert not any("--dayfirst" in n for n in read(tmp_path, UK_MONTHLY, dayfirst=True).notes)
     error(tmp_path, "Date,Close\n01/12/2024,5\n13/12/2024,6\n14/12/2024,7\n", "line 3", "'13/12/2024'", dayfirst=False)
 
 
