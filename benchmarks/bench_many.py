@@ -274,7 +274,7 @@ def main() -> None:
         help="with --phases: also run each probe with the lstmcli package of DIR (e.g. a `git archive` of main) "
         "first on PYTHONPATH; labelled base and new",
     )
-    ap.add_argument("--verbs", default="train,backtest", help="with --phases: the verbs to probe")
+    ap.add_argument("--verbs", default="train,backtest", help="the verbs to time (or, with --phases, to probe)")
     args = ap.parse_args()
     if args.phases:
         with tempfile.TemporaryDirectory() as tmp:
@@ -289,6 +289,9 @@ def main() -> None:
         return
     exe = _lstm()
     fit = ["--epochs", str(args.epochs)] if args.epochs else []
+    verbs = args.verbs.split(",")
+    if "train" not in verbs or not set(verbs) <= {"train", "backtest"}:
+        ap.error("--verbs: train, optionally with backtest (predict needs the trained panel)")
     with tempfile.TemporaryDirectory() as tmp:
         cwd = Path(tmp)
         csv = cwd / "panel.csv"
@@ -312,7 +315,7 @@ def main() -> None:
         walls: dict[str, list[float]] = {}
         peaks: dict[str, float] = {}
         for _ in range(args.repeat):  # interleaved: drift of a shared machine hits every variant alike
-            for verb in ("train", "backtest"):
+            for verb in verbs:
                 for name, how in runs.items():
                     model = ["--model", str(cwd / f"{name}.npz")] if verb == "train" else []
                     extra = ["--days", str(args.days)] if verb == "backtest" else []
@@ -321,7 +324,7 @@ def main() -> None:
                     print(f"# run {verb}_{name} {wall:.1f}s", flush=True)  # partial results survive a stop
                     peaks[f"{verb}_{name}"] = max(peaks.get(f"{verb}_{name}", 0.0), rss)
         med = {k: statistics.median(v) for k, v in walls.items()}
-        for verb in ("train", "backtest"):
+        for verb in verbs:
             for name in runs:
                 k = f"{verb}_{name}"
                 print(

@@ -82,6 +82,19 @@ class Result:
         return f"Result(exit={self.exit_code}, stdout={self.stdout[-400:]!r}, stderr={self.stderr[-800:]!r})"
 
 
+def invoke_main(runner: CliRunner, args, input: str | bytes | None = None) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of `main(args)` in-process, through the real error handling."""
+    code = 0
+    with runner.isolation(input=input) as (out, err, _):
+        try:
+            main(list(args))
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return code, out.getvalue().decode(), err.getvalue().decode()
+
+
 @pytest.fixture
 def run(monkeypatch):
     """Run `lstm ARGS...` in-process through `main()` (the real error handling), plain output."""
@@ -92,16 +105,7 @@ def run(monkeypatch):
     monkeypatch.delenv("LSTM_DEBUG", raising=False)
 
     def _run(*args: str, input: str | bytes | None = None) -> Result:
-        code = 0
-        with runner.isolation(input=input) as (out, err, _):
-            try:
-                main(list(args))
-            except SystemExit as e:
-                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-            sys.stdout.flush()
-            sys.stderr.flush()
-            stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
-        return Result(code, stdout, stderr)
+        return Result(*invoke_main(runner, args, input))
 
     return _run
 

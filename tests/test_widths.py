@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import csv
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SAMPLE, random_walk
+from conftest import SAMPLE, invoke_main, random_walk
 from typer.testing import CliRunner
 
-from lstmcli.cli import main
 from lstmcli.render.common import dropped_note
 
 WIDTHS = (60, 80, 120)  # 80 and 120 as the issue asks; 60 for the columns left out by rule
@@ -49,15 +47,7 @@ def lstm(workdir: Path, args: tuple[str, ...], columns: int, *, tty: bool = Fals
         mp.setenv("TTY_COMPATIBLE", "1" if tty else "0")
         for name in ("LSTM_MODEL", "LSTM_DEBUG", "FORCE_COLOR"):
             mp.delenv(name, raising=False)
-        code = 0
-        with runner.isolation() as (out, err, _):
-            try:
-                main(list(args))
-            except SystemExit as e:
-                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-            sys.stdout.flush()
-            sys.stderr.flush()
-            stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
+        code, stdout, stderr = invoke_main(runner, args)
     return code, ANSI.sub("", stdout), ANSI.sub("", stderr)
 
 
