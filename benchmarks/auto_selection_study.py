@@ -22,11 +22,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accuracy_study import CORPUS_SPEC, H, load_series, origins_of
-from auto_topk_study import FREQ, held_out_paths
+from accuracy_study import CORPUS_SPEC
+from auto_topk_study import held_out, held_out_paths, selection_of
 
 from lstmcli import autoselect, parallel
-from lstmcli.training import TrainConfig
 
 
 def held_out_mae(task) -> float:
@@ -35,8 +34,7 @@ def held_out_mae(task) -> float:
     out = held_out_paths(task)  # through Forecaster.paths: direct heads and season phases as lstm forecasts
     if out is None:
         return float("nan")
-    actual = y[np.array(origins)[:, None] + np.arange(H)[None, :]]
-    return float(np.mean(np.abs(actual - out)))
+    return float(np.mean(np.abs(held_out(y, origins)[0] - out)))
 
 
 def spearman(a: np.ndarray, b: np.ndarray) -> float:
@@ -55,19 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     print("| series | rows | winner | held-out MAE/naive: winner | best | median | worst | rank corr |")
     print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for s in specs:
-        y, _ = load_series(s.name)
-        origins = origins_of(len(y))
-        train_n = origins[0]
-        freq = FREQ.get(s.freq)
-        sel = autoselect.select(y[:train_n], TrainConfig(), frequency=freq, jobs=a.jobs)
+        y, origins, train_n, freq, sel = selection_of(s, a.jobs)
         cands = [c for c in autoselect.space(y[:train_n, None], sel.info.season)]
         scored = {e.name: e.mase for e in sel.info.board if e.kind == "lstm" and e.mase is not None}
         cands = [c for c in cands if c.label in scored]
         tasks = [(c, y, train_n, origins, freq) for c in cands]
         held = np.array(parallel.map_ordered(held_out_mae, tasks, a.jobs))
-        actual = y[np.array(origins)[:, None] + np.arange(H)[None, :]]
-        naive = float(np.mean(np.abs(actual - y[np.array(origins) - 1][:, None])))
-        rel = held / naive
+        rel = held / held_out(y, origins)[1]
         selection = np.array([scored[c.label] for c in cands])
         win = [c.label for c in cands].index(sel.chosen.label)
         row = {

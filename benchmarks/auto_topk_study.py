@@ -48,6 +48,24 @@ def held_out_paths(task) -> np.ndarray | None:
     return fc.paths(hist, H, last_phase=last)[:, :, 0]  # (O, H)
 
 
+def selection_of(spec, jobs: int, seeds: int = autoselect.SELECT_SEEDS):
+    """One corpus series under the study's protocol: (y, origins, train_n, freq, the --auto
+    selection on y[:train_n])."""
+    y, _ = load_series(spec.name)
+    origins = origins_of(len(y))
+    train_n = origins[0]
+    freq = FREQ.get(spec.freq)
+    sel = autoselect.select(y[:train_n], TrainConfig(), frequency=freq, jobs=jobs, seeds=seeds)
+    return y, origins, train_n, freq, sel
+
+
+def held_out(y: np.ndarray, origins) -> tuple[np.ndarray, float]:
+    """The held-out actuals (O, H) after `origins` and the naive forecast's MAE over them."""
+    origins = np.asarray(origins)
+    actual = y[origins[:, None] + np.arange(H)[None, :]]  # (O, H)
+    return actual, float(np.mean(np.abs(actual - y[origins - 1][:, None])))
+
+
 def candidate_of(settings: dict) -> Candidate:
     return Candidate(**{**settings, "target": Target(settings["target"])})
 
@@ -66,18 +84,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| series | rows | winner | {head} |")
     print("| --- | ---: | --- | ---: | ---: | ---: | ---: |")
     for s in specs:
-        y, _ = load_series(s.name)
-        origins = origins_of(len(y))
-        train_n = origins[0]
-        freq = FREQ.get(s.freq)
-        sel = autoselect.select(y[:train_n], TrainConfig(), frequency=freq, jobs=a.jobs, seeds=a.seeds)
+        y, origins, train_n, freq, sel = selection_of(s, a.jobs, a.seeds)
         top = [e for e in sel.info.board if e.kind == "lstm" and e.mase is not None][: a.k]
         cands = [candidate_of(e.settings) for e in top]
         assert cands[0] == sel.chosen, (cands[0], sel.chosen)
         paths = parallel.map_ordered(held_out_paths, [(c, y, train_n, origins, freq) for c in cands], a.jobs)
         ok = [p for p in paths if p is not None and np.isfinite(p).all()]
-        actual = y[np.array(origins)[:, None] + np.arange(H)[None, :]]  # (O, H)
-        naive = float(np.mean(np.abs(actual - y[np.array(origins) - 1][:, None])))
+        actual, naive = held_out(y, origins)
 
         def rel(p: np.ndarray, actual=actual, naive=naive) -> float:
             return float(np.mean(np.abs(actual - p))) / naive
