@@ -23,9 +23,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from accuracy_study import CORPUS_SPEC
-from auto_topk_study import held_out, held_out_paths, selection_of
+from auto_topk_study import candidate_of, held_out, held_out_paths, selection_of
 
-from lstmcli import autoselect, parallel
+from lstmcli import parallel
 
 
 def held_out_mae(task) -> float:
@@ -54,9 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for s in specs:
         y, origins, train_n, freq, sel = selection_of(s, a.jobs)
-        cands = [c for c in autoselect.space(y[:train_n, None], sel.info.season)]
-        scored = {e.name: e.mase for e in sel.info.board if e.kind == "lstm" and e.mase is not None}
-        cands = [c for c in cands if c.label in scored]
+        # the candidates the selection scored, from its leaderboard (space() alone misses the
+        # short-series window fallback: shampoo's candidates were not in it)
+        board = [e for e in sel.info.board if e.kind == "lstm" and e.mase is not None]
+        scored = {e.name: e.mase for e in board}
+        cands = [candidate_of(e.settings) for e in board]
         tasks = [(c, y, train_n, origins, freq) for c in cands]
         held = np.array(parallel.map_ordered(held_out_mae, tasks, a.jobs))
         rel = held / held_out(y, origins)[1]
