@@ -612,13 +612,15 @@ class IntervalInfo:
         ):
             raise ValueError("the interval quantiles are malformed")
         recent = d.get("recent_errors")
-        if recent is not None:
+        if isinstance(recent, np.ndarray):  # a panel file of format 3 keeps them as an array (NaN: no error)
+            recent = recent.astype(np.float64)
+        elif recent is not None:
             try:
                 recent = np.array([[np.nan if e is None else e for e in row] for row in recent], dtype=np.float64)
             except (TypeError, ValueError):
                 raise ValueError("the interval's recent errors are malformed") from None
-            if recent.ndim != 2 or recent.shape[1] != len(q) or np.isinf(recent).any():
-                raise ValueError("the interval's recent errors are malformed")
+        if recent is not None and (recent.ndim != 2 or recent.shape[1] != len(q) or np.isinf(recent).any()):
+            raise ValueError("the interval's recent errors are malformed")
         return cls(d["kind"], levels, q, tuple(origins), recent)
 
     def to_dict(self) -> dict:

@@ -11,11 +11,24 @@ on its series, its options and that seed only, so the panel is the same whatever
 and whichever worker (a local process or a Dask worker) ran it. A series that cannot train
 (too short, no numbers, non-positive prices for log-returns) is skipped with its reason.
 
-The model file (format version 2, kind "panel") is one `.npz`: every series' arrays under the
-prefix `s{k}.` (`s0.weight_ih_l0`, ...) and one `__meta__` JSON holding each series' id and
-its model metadata exactly as a single-series file holds it (`ModelInfo.to_dict()`), plus the
-skipped series and their reasons. Never pickled; written atomically; single-series files
-(format 1) are still read by `Forecaster.load`.
+The model file (kind "panel") is one `.npz` with one `__meta__` JSON holding each series' id and
+its model metadata as a single-series file holds it (`ModelInfo.to_dict()`), plus the skipped
+series and their reasons. Never pickled; written atomically; single-series files (format 1)
+are still read by `Forecaster.load`.
+
+Format version 3 (written since the panel of 500 series took 1.8 s to load, most of it JSON
+lists of numbers and one npz member per array) keeps the numbers in a few panel-wide arrays,
+each the concatenation, in the metadata's series order, of every series' part, flattened:
+
+    __panel__/params.float32 (or .float64)   every network's arrays; `networks` in the metadata
+                                             lists each network's prefix, dtype, names and shapes
+                                             in stored order (a --global panel's one network once)
+    __panel__/tail.values, __panel__/tail.dates                the tails (float64, datetime64[s])
+    __panel__/intervals.quantiles, __panel__/intervals.recent_errors   (float64, NaN: no error)
+
+and each series' metadata has `{"shape": [...]}` where format 2 had those numbers as JSON lists
+(`split_model`). Format 2 (every series' arrays under the prefix `s{k}.`, every number in the
+JSON) is still read, and forecasts the same.
 """
 
 from __future__ import annotations
@@ -38,7 +51,15 @@ from lstmcli.modelfile import META_KEY, ModelInfo
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import AUTO
 
-PANEL_FORMAT_VERSION = 2
+PANEL_FORMAT_VERSION = 3
+BULK = "__panel__/"  # format 3: the panel-wide arrays' names start with this
+# the parts of a series' metadata a format-3 file keeps as arrays: (path in the metadata, array name, dtype)
+BULK_PARTS = (
+    (("tail", "values"), "tail.values", "float64"),
+    (("tail", "dates"), "tail.dates", "datetime64[s]"),
+    (("intervals", "quantiles"), "intervals.quantiles", "float64"),
+    (("intervals", "recent_errors"), "intervals.recent_errors", "float64"),
+)
 PANEL_KIND = "panel"
 GLOBAL_MIN_WINDOW = 4  # --global's shortest window: series too short for it are skipped
 
@@ -113,7 +134,8 @@ class FitOutcome:
     interrupted: bool = False
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # what cleaning did to the series (data.read_prices)
-    model_json: str | None = None  # `info` as the panel file's JSON holds it (model_json), encoded by the worker
+    model_json: str | None = None  # `info` as the panel file's JSON holds it (split_model), encoded by the worker
+    model_bulk: dict[str, np.ndarray] | None = None  # and its parts kept as arrays (split_model)
 
     @property
     def ok(self) -> bool:
@@ -146,6 +168,7 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
             forecaster.info = replace(forecaster.info, data=replace(forecaster.info.data, series=task.id))
     except LstmError as e:
         return FitOutcome(task.id, error=_one_line(e), seconds=time.perf_counter() - t0, notes=notes)
+    text, bulk = split_model(forecaster.info)  # in the worker: the parent's save only joins the pieces
     return FitOutcome(
         task.id,
         modelfile.join_members(forecaster.members or [forecaster.params]),
@@ -154,14 +177,49 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
         interrupted=forecaster.result.interrupted,
         seconds=time.perf_counter() - t0,
         notes=notes,
-        model_json=model_json(forecaster.info),  # in the worker: the parent's save only joins the pieces
+        model_json=text,
+        model_bulk=bulk,
     )
 
 
-def model_json(info: ModelInfo) -> str:
-    """One series' model metadata as the panel file holds it: JSON, keys sorted, exactly as
-    `json.dumps(meta, sort_keys=True)` writes it inside the panel's metadata."""
-    return json.dumps({**info.to_dict(), "format_version": 1}, sort_keys=True)
+def split_model(info: ModelInfo) -> tuple[str, dict[str, np.ndarray]]:
+    """One series' model metadata as a format-3 panel file holds it: (its JSON, keys sorted, exactly as
+    `json.dumps(meta, sort_keys=True)` writes it inside the panel's metadata, with each of BULK_PARTS
+    replaced by {"shape": [...]}; those parts as arrays). The numbers are those format 2's JSON held
+    (`to_dict`: recent errors to 7 significant digits, a missing one NaN)."""
+    d = {**info.to_dict(), "format_version": 1}
+    parts: dict[str, np.ndarray] = {}
+    for (where, key), name, dtype in BULK_PARTS:
+        node = d.get(where)
+        if not isinstance(node, dict) or node.get(key) is None:  # no intervals, no dates, no recent errors
+            continue
+        v = node[key]
+        if key == "recent_errors":  # (n, H), None where the data ended; n may be 0
+            H = len(parts["intervals.quantiles"])  # converted just before
+            a = np.array([[np.nan if e is None else e for e in row] for row in v], dtype=dtype).reshape(len(v), H)
+        else:
+            a = np.array(v, dtype=dtype)
+        parts[name] = a
+        node[key] = {"shape": list(a.shape)}
+    return json.dumps(d, sort_keys=True), parts
+
+
+def _restore_parts(sub: dict, bulk: dict[str, np.ndarray], at: dict[str, int]) -> None:
+    """Put a format-3 series' BULK_PARTS back into its metadata `sub` (in place), as arrays: the next
+    `shape` of each panel-wide array (`at`: how far each has been read)."""
+    for (where, key), name, _ in BULK_PARTS:
+        node = sub.get(where)
+        if not isinstance(node, dict) or node.get(key) is None:
+            continue
+        shape = node[key]["shape"]
+        if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)):
+            raise ValueError(f"the shape of {where}.{key} {shape!r} is not a list of counts")
+        flat = bulk.get(name)
+        start, size = at.get(name, 0), int(np.prod(shape))
+        if flat is None or start + size > len(flat):
+            raise ValueError(f"{BULK}{name} holds fewer numbers than the series' metadata need")
+        node[key] = flat[start : start + size].reshape(shape)
+        at[name] = start + size
 
 
 CALENDAR_NOTE = "closed days of --calendar: "  # the start of a note fit_task returns; the CLI counts them
@@ -272,7 +330,7 @@ class Panel:
         self.source: str | None = None
         self.layout: str | None = None
         self.global_model = False  # --global: one network shared by every series
-        self._encoded: dict[str, tuple[ModelInfo, str]] = {}  # id -> (its info, model_json(info)) from the workers
+        self._encoded: dict[str, tuple[ModelInfo, str, dict]] = {}  # id -> (its info, *split_model(info)) from workers
 
     # ----------------------------------------------------------------------------- fit
 
@@ -398,8 +456,8 @@ class Panel:
                 f = Forecaster.from_parts(outcome.params, outcome.info)
                 f.choices = outcome.choices
                 self.members[task.id] = f
-                if outcome.model_json is not None:
-                    self._encoded[task.id] = (outcome.info, outcome.model_json)
+                if outcome.model_json is not None and outcome.model_bulk is not None:
+                    self._encoded[task.id] = (outcome.info, outcome.model_json, outcome.model_bulk)
             else:
                 self.skipped[task.id] = outcome.error or "could not train"
         return self
@@ -546,24 +604,44 @@ class Panel:
 
     # ----------------------------------------------------------------------------- files
 
-    def to_meta(self, placeholders: bool = False) -> dict:
-        """The panel file's metadata. `placeholders`: a series whose model JSON a worker encoded
-        (`_encoded`, for the same info) has the string _placeholder(k) as its "model", for save to fill in."""
-        entries, prefixes = [], {}
+    def _parts(self) -> list[tuple[str, str, str, dict[str, np.ndarray]]]:
+        """(id, prefix, model JSON, bulk arrays) of each series (`split_model`; the worker's own when it
+        encoded the same info)."""
+        out, prefixes = [], {}
         for k, (sid, f) in enumerate(self.members.items()):
             prefix = prefixes.setdefault(id(f.params), "global." if self.global_model else f"s{k}.")
             done = self._encoded.get(sid)
-            if placeholders and done is not None and done[0] is f.info:
-                model: dict | str = _placeholder(k)
-            else:
-                model = {**f.info.to_dict(), "format_version": 1}
-            entries.append({"id": sid, "prefix": prefix, "model": model})
+            text, bulk = done[1:] if done is not None and done[0] is f.info else split_model(f.info)
+            out.append((sid, prefix, text, bulk))
+        return out
+
+    def to_meta(self, placeholders: bool = False, parts: list | None = None) -> dict:
+        """The panel file's metadata (format 3: each series' BULK_PARTS as shapes, `split_model`).
+        `placeholders`: each series' "model" is the string _placeholder(k), for save to fill in with its JSON."""
+        parts = self._parts() if parts is None else parts
+        entries = [
+            {"id": sid, "prefix": prefix, "model": _placeholder(k) if placeholders else json.loads(text)}
+            for k, (sid, prefix, text, _) in enumerate(parts)
+        ]
+        networks, seen = [], set()
+        for (_, prefix, _, _), f in zip(parts, self.members.values(), strict=True):
+            if prefix not in seen:  # a --global panel's one network: once
+                seen.add(prefix)
+                every = modelfile.join_members(f.members or [f.params])  # an ensemble: member k under "member{k}/"
+                networks.append(
+                    {
+                        "prefix": prefix,
+                        "dtype": str(f.params["weight_hh_l0"].dtype),
+                        "arrays": [[name, list(every[name].shape)] for name in sorted(every)],
+                    }
+                )
         return {
             "tool": "lstmcli",
             "kind": PANEL_KIND,
             "format_version": PANEL_FORMAT_VERSION,
             "panel": {
                 "series": entries,
+                "networks": networks,
                 "skipped": [{"id": sid, "reason": why} for sid, why in self.skipped.items()],
                 "interrupted": self.interrupted,
                 "source": self.source,
@@ -574,33 +652,40 @@ class Panel:
         }
 
     def save(self, path: str | Path) -> Path:
-        """One `.npz` for the whole panel, written atomically (files.write_atomically)."""
+        """One `.npz` for the whole panel (format 3), written atomically (files.write_atomically)."""
         if not self.members:
             raise OptionError("nothing to save: no series was trained")
-        meta = self.to_meta(placeholders=True)
-        arrays = {}
-        for entry, f in zip(meta["panel"]["series"], self.members.values(), strict=True):
-            every = modelfile.join_members(f.members or [f.params])  # an ensemble: member k under "member{k}/"
-            arrays.update({entry["prefix"] + name: a for name, a in every.items()})  # a shared prefix: once
-        return modelfile.write_npz(path, arrays, self._meta_text(meta))
+        parts = self._parts()
+        meta = self.to_meta(placeholders=True, parts=parts)
+        nets = {prefix: f for (_, prefix, _, _), f in zip(parts, self.members.values(), strict=True)}
+        flat: dict[str, list[np.ndarray]] = {}
+        for net in meta["panel"]["networks"]:
+            f = nets[net["prefix"]]
+            every = modelfile.join_members(f.members or [f.params])
+            flat.setdefault(f"params.{net['dtype']}", []).extend(
+                np.asarray(every[name], dtype=net["dtype"]).ravel() for name, _ in net["arrays"]
+            )
+        for _, _, _, bulk in parts:
+            for name, a in bulk.items():
+                flat.setdefault(name, []).append(a.ravel())
+        arrays = {BULK + name: np.concatenate(pieces) for name, pieces in flat.items()}
+        return modelfile.write_npz(path, arrays, self._meta_text(meta, parts))
 
-    def _meta_text(self, meta: dict) -> str:
-        """`json.dumps(meta, sort_keys=True)` with every placeholder replaced by the JSON its worker encoded:
-        the same text, without encoding each series' metadata (~40 kB of numbers each) again here."""
-        entries = meta["panel"]["series"]
-        used = [k for k, e in enumerate(entries) if isinstance(e["model"], str)]
-        parts = _PLACEHOLDER.split(json.dumps(meta, sort_keys=True))  # [text, k, text, k, ..., text]
-        if parts[1::2] == [str(k) for k in used]:
-            ids = list(self.members)
-            parts[1::2] = [self._encoded[ids[k]][1] for k in used]
-            return "".join(parts)
-        for e, f in zip(entries, self.members.values(), strict=True):  # a series id that reads as a placeholder
-            e["model"] = {**f.info.to_dict(), "format_version": 1}
+    def _meta_text(self, meta: dict, parts: list) -> str:
+        """`json.dumps(meta, sort_keys=True)` with every placeholder replaced by its series' JSON (encoded
+        by its worker): the same text as `json.dumps(self.to_meta(), sort_keys=True)`, without decoding
+        and encoding each series' metadata again here."""
+        pieces = _PLACEHOLDER.split(json.dumps(meta, sort_keys=True))  # [text, k, text, k, ..., text]
+        if pieces[1::2] == [str(k) for k in range(len(parts))]:
+            pieces[1::2] = [text for _, _, text, _ in parts]
+            return "".join(pieces)
+        for e, (_, _, text, _) in zip(meta["panel"]["series"], parts, strict=True):  # an id that reads as one
+            e["model"] = json.loads(text)
         return json.dumps(meta, sort_keys=True)
 
     @classmethod
     def load(cls, path: str | Path) -> Panel:
-        """Read a panel model file; every series is checked as a single-series file is."""
+        """Read a panel model file (format 2 or 3); every series is checked as a single-series file is."""
         path = Path(path)
         arrays = modelfile.read_arrays(path)
         meta = modelfile.read_meta(path, arrays)
@@ -622,23 +707,35 @@ class Panel:
             panel.interrupted = bool(body.get("interrupted", False))
             panel.skipped = {str(s["id"]): str(s["reason"]) for s in body.get("skipped", [])}
             panel.global_model = bool(body.get("global", False))
+            if int(meta["format_version"]) >= 3:
+                by_prefix, bulk = _networks(body["networks"], arrays)
+            else:  # format 2: each series' arrays under its prefix
+                by_prefix, bulk = {}, {}
+                for name, a in arrays.items():
+                    prefix, dot, rest = name.partition(".")
+                    if not dot:
+                        raise ValueError(f"the array {name!r} belongs to no series")
+                    by_prefix.setdefault(prefix + ".", {})[rest] = a.copy()
             shared: dict[str, dict] = {}  # prefix -> its checked arrays (a global panel shares one)
             weights: dict[str, dict] = {}  # prefix -> the one params dict its series share
-            used: set[str] = set()
+            at: dict[str, int] = {}  # format 3: how far each panel-wide array has been read
             for entry in entries:
                 sid, prefix, sub = str(entry["id"]), str(entry["prefix"]), entry["model"]
                 if sid in panel.members or (prefix in shared and not panel.global_model):
                     raise ValueError(f"series {sid!r} or prefix {prefix!r} appears twice")
-                names = [k for k in arrays if k.startswith(prefix)]
-                used.update(names)
-                params = {k[len(prefix) :]: arrays[k].copy() for k in names}
-                params = modelfile.check_arrays(f"{path} (series {sid!r})", params, sub)
+                if bulk:
+                    _restore_parts(sub, bulk, at)
+                params = modelfile.check_arrays(f"{path} (series {sid!r})", dict(by_prefix.get(prefix, {})), sub)
                 f = Forecaster.from_parts(shared.setdefault(prefix, params), ModelInfo.from_dict(sub))
                 if f.members is None:  # a global network: one dict of weights for every series
                     f.params = weights.setdefault(prefix, f.params)
                 panel.members[sid] = f
-            if len(used) != len(arrays):
-                raise ValueError(f"{len(arrays) - len(used)} arrays belong to no series")
+            unused = set(by_prefix) - set(shared)
+            if unused:
+                raise ValueError(f"the arrays of {', '.join(sorted(unused))} belong to no series")
+            for name, flat in bulk.items():
+                if at.get(name, 0) != len(flat):
+                    raise ValueError(f"{BULK}{name} holds more numbers than the series' metadata use")
         except ModelFileError:
             raise
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError, LstmError) as e:
@@ -648,6 +745,38 @@ class Panel:
         if not panel.members:
             raise ModelFileError(f"{path} holds no trained series", hint="retrain with lstm train")
         return panel
+
+
+def _networks(networks: list, arrays: dict[str, np.ndarray]) -> tuple[dict[str, dict], dict[str, np.ndarray]]:
+    """Format 3: ({prefix: {name: array}} cut from the panel-wide params arrays as `networks` lists them,
+    {part name: flat array} of BULK_PARTS). ValueError when the arrays and the list do not match."""
+    unknown = [k for k in arrays if not k.startswith(BULK)]
+    if unknown:
+        raise ValueError(f"the arrays {', '.join(sorted(unknown)[:3])} belong to no series")
+    flat = {k[len(BULK) :]: a for k, a in arrays.items()}
+    for name, a in flat.items():
+        if a.ndim != 1:
+            raise ValueError(f"{BULK}{name} is not flat (shape {a.shape})")
+    by_prefix: dict[str, dict] = {}
+    at: dict[str, int] = {}
+    for net in networks:
+        prefix, key = str(net["prefix"]), f"params.{net['dtype']}"
+        if prefix in by_prefix or key not in flat:
+            raise ValueError(f"the network {prefix!r} appears twice, or {BULK}{key} is missing")
+        params = {}
+        for name, shape in net["arrays"]:
+            if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)):
+                raise ValueError(f"the shape of {prefix}{name} {shape!r} is not a list of counts")
+            start, size = at.get(key, 0), int(np.prod(shape))
+            if start + size > len(flat[key]):
+                raise ValueError(f"{BULK}{key} holds fewer numbers than the networks need")
+            params[str(name)] = flat[key][start : start + size].reshape(shape)
+            at[key] = start + size
+        by_prefix[prefix] = params
+    for key in [k for k in flat if k.startswith("params.")]:
+        if at.get(key, 0) != len(flat[key]):
+            raise ValueError(f"{BULK}{key} holds more numbers than the networks use")
+    return by_prefix, {k: a for k, a in flat.items() if not k.startswith("params.")}
 
 
 def _placeholder(k: int) -> str:

@@ -371,7 +371,17 @@ def predict(
     if json_out or output == STDOUT:
         return
     out = stdout()
-    out.print(render.forecast_table(forecasts, days))
+    if render.grouped(forecasts, selected=bool(split_names(series))):
+        out.print(render.forecast_table(forecasts, days))
+    else:  # many series: one row each, and how to get every step with its bounds
+        from lstmcli.cli.common import DEFAULT_MODEL
+
+        out.print(render.forecast_summary_table(forecasts, days))
+        out.print(
+            render.every_row_line(forecasts, days, None if str(path) == DEFAULT_MODEL else str(path)),
+            style="dim",
+            soft_wrap=True,
+        )
     wins = sum(beats_naive(panel.members[sid].info.validation) is True for sid in forecasts)
     out.print(
         f"{wins:,} of {len(forecasts):,} series' models beat the naive forecast on validation "

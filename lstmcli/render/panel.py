@@ -108,6 +108,67 @@ def forecast_table(forecasts: dict, days: int) -> Table:
     return table
 
 
+GROUPED_SERIES = 20  # beyond this many series, `predict` shows one row per series (forecast_summary_table)
+
+
+def grouped(forecasts: dict, selected: bool) -> bool:
+    """True for the grouped table (every step of every series): a --series selection, or up to GROUPED_SERIES
+    series. Beyond that the grouped table runs past several screens (20 series x 5 steps is ~120 lines), so
+    one row per series (forecast_summary_table) shows them, and the rest goes to --output or --json."""
+    return selected or len(forecasts) <= GROUPED_SERIES
+
+
+def _last_date(fc) -> str:
+    return format_date(fc.last_date, fc.frequency, fc.timezone) if fc.last_date is not None else "-"
+
+
+def forecast_summary_table(forecasts: dict, days: int) -> Table:
+    """One row per series: its last date and price, the forecast `days` steps on, its change and its band
+    (a big panel's `lstm predict`; every step with its bounds: --series, --output or --json)."""
+    first = next(iter(forecasts.values()))
+    ends = {
+        format_date(fc.dates[-1], fc.frequency, fc.timezone) if fc.dates is not None else "-"
+        for fc in forecasts.values()
+    }
+    same_end = len(ends) == 1  # one date for every series: said in the title, not in a column
+    when = f" ({user_text(next(iter(ends)))})" if same_end and first.dates is not None else ""
+    table = FitTable(
+        title=f"Forecast {days} step{'s' if days > 1 else ''} ahead{when}, one row per series",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,  # no vertical rules: a row of numbers fits 80 columns
+    )
+    label = next((fc.interval for fc in forecasts.values() if fc.lower is not None), None)
+    columns = [("series", "left", None), ("last date", "left", None), ("last", "right", None)]
+    if not same_end:
+        columns.append((f"step {days} date", "left", 1))
+    columns += [(f"step {days}", "right", None), ("change", "right", None)]
+    if label is not None:
+        columns.append((f"{label:.0%} interval", "right", None))
+    for name, justify, drop in columns:
+        table.add_column(name, justify=justify, drop=drop, **_fit(name))
+    for sid, fc in forecasts.items():
+        v = fc.values[-1]
+        change = fc.change_pct[-1]
+        row = [user_text(sid), _last_date(fc), price(fc.last_value)]
+        if not same_end:
+            row.append(format_date(fc.dates[-1], fc.frequency, fc.timezone) if fc.dates is not None else "-")
+        row += [price(v), _num(change, "{:+.1f}%")]
+        if label is not None:
+            row.append(f"{price(fc.lower[-1])} .. {price(fc.upper[-1])}" if fc.lower is not None else "-")
+        table.add_row(*row)
+    return table
+
+
+def every_row_line(forecasts: dict, days: int, model: str | None) -> str:
+    """Under the one-row-per-series table: how to get every step of every series, with its bounds."""
+    first = user_text(next(iter(forecasts)))
+    where = f" --model {user_text(model)}" if model else ""
+    return (
+        f"Every step with its bounds: lstm predict --days {days}{where} --series {first} (one series), "
+        f"or --output forecast.csv / --json (all {len(forecasts):,} series)."
+    )
+
+
 def forecast_rows(forecasts: dict) -> list[dict]:
     """The long CSV of `lstm predict --output`: series, step, date, forecast, lower_90, upper_90, extrapolated."""
     from lstmcli.intervals import level_label

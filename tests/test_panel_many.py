@@ -1,0 +1,159 @@
+"""A panel of many series (issue 14's predict target): the one-row-per-series table, the format-3 panel
+file (a few panel-wide arrays) beside format 2, and forecasts batched over series equal to one by one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import random_walk
+
+from lstmcli.errors import ModelFileError
+from lstmcli.modelfile import META_KEY
+from lstmcli.panel import BULK, PANEL_FORMAT_VERSION, Panel
+from lstmcli.render.panel import GROUPED_SERIES
+from lstmcli.training import TrainConfig
+
+DATA = Path(__file__).parent / "data"
+V2_FILES = ("panel_v2", "panel_v2_global")
+
+
+def frame(n_series: int, rows: int = 60) -> pd.DataFrame:
+    """A long frame of `n_series` daily random walks (S00, S01, ...)."""
+    return pd.concat(
+        pd.DataFrame(
+            {
+                "unique_id": f"S{k:02d}",
+                "ds": pd.date_range("2022-01-03", periods=rows, freq="B"),
+                "y": random_walk(rows, seed=k, start=20.0 + 7 * k),
+            }
+        )
+        for k in range(n_series)
+    )
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory) -> Path:
+    """A panel model of GROUPED_SERIES + 5 tiny series (trained once)."""
+    path = tmp_path_factory.mktemp("many") / "many.npz"
+    Panel(TrainConfig(epochs=1, hidden=2, window=5)).fit(frame(GROUPED_SERIES + 5)).save(path)
+    return path
+
+
+# ---------------------------------------------------------------------------------------
+# format 2 files (written by the code of ebe4184) load and forecast as they did
+
+
+def steps(fc_dict: dict) -> list[tuple]:
+    """The numbers and dates a forecast row carries (not every key: other keys may be added later)."""
+    return [(r["step"], r["date"], r["forecast"], r.get("lower_80"), r.get("upper_80")) for r in fc_dict["forecast"]]
+
+
+@pytest.mark.parametrize("name", V2_FILES)
+def test_a_format_2_panel_file_loads_and_forecasts_as_it_did(name):
+    expected = json.loads((DATA / "panel_v2_expected_forecasts.json").read_text())[name]
+    with np.load(DATA / f"{name}.npz") as z:
+        assert json.loads(z[META_KEY].tobytes())["format_version"] == 2
+    panel = Panel.load(DATA / f"{name}.npz")
+    forecasts = panel.predict(7, interval=0.8)
+    assert list(forecasts) == list(expected) == ["AAA", "BBB", "CCC"]
+    for sid, fc in forecasts.items():
+        assert steps(fc.to_dict()) == steps(expected[sid])  # exactly: the same numbers
+
+
+@pytest.mark.parametrize("name", V2_FILES)
+def test_a_format_2_file_saved_again_is_format_3_with_the_same_models(tmp_path, name):
+    old = Panel.load(DATA / f"{name}.npz")
+    path = old.save(tmp_path / "v3.npz")
+    with np.load(path) as z:
+        files = set(z.files)
+        meta = json.loads(z[META_KEY].tobytes())
+    assert meta["format_version"] == PANEL_FORMAT_VERSION == 3
+    assert files == {META_KEY} | {BULK + k for k in ("params.float32", "tail.values", "tail.dates")} | {
+        BULK + "intervals.quantiles",
+        BULK + "intervals.recent_errors",
+    }
+    assert len(meta["panel"]["networks"]) == (1 if "global" in name else 3)
+    assert meta["panel"]["series"][0]["model"]["tail"]["values"] == {"shape": [250, 1]} or "shape" in str(
+        meta["panel"]["series"][0]["model"]["tail"]
+    )
+    new = Panel.load(path)
+    for sid, f in old.members.items():
+        g = new.members[sid]
+        assert f.info.to_dict() == g.info.to_dict()  # every number of the metadata, as format 2 held it
+        for k in f.params:
+            np.testing.assert_array_equal(f.params[k], g.params[k])
+    if "global" in name:  # one network, shared by every series
+        assert len({id(f.params) for f in new.members.values()}) == 1
+    a, b = old.predict(7, interval=0.8), new.predict(7, interval=0.8)
+    for sid in a:
+        assert steps(a[sid].to_dict()) == steps(b[sid].to_dict())
+
+
+def damaged(tmp_path, path: Path, change) -> Path:
+    with np.load(path) as z:
+        content = {k: z[k] for k in z.files}
+    change(content)
+    np.savez(tmp_path / "bad.npz", **content)
+    return tmp_path / "bad.npz"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda c: c.update({BULK + "tail.values": c[BULK + "tail.values"][:-1]}), "fewer numbers"),
+        (lambda c: c.update({BULK + "tail.values": np.append(c[BULK + "tail.values"], 1.0)}), "more numbers"),
+        (lambda c: c.update({BULK + "params.float32": c[BULK + "params.float32"][:-3]}), "fewer numbers"),
+        (lambda c: c.update({BULK + "params.float32": np.append(c[BULK + "params.float32"], 1)}), "more numbers"),
+        (lambda c: c.pop(BULK + "params.float32"), "params.float32 is missing"),
+        (lambda c: c.update({"s0.head.bias": np.zeros(1, np.float32)}), "belong to no series"),
+        (lambda c: c.update({BULK + "tail.dates": c[BULK + "tail.dates"].reshape(-1, 1)}), "not flat"),
+    ],
+    ids=["tail-short", "tail-long", "params-short", "params-long", "params-missing", "stray", "shape"],
+)
+def test_a_damaged_format_3_file_is_refused_with_a_message(tmp_path, many, change, message):
+    with pytest.raises(ModelFileError, match=message):
+        Panel.load(damaged(tmp_path, many, change))
+
+
+def test_a_damaged_format_2_file_is_still_refused_with_its_series_named(tmp_path):
+    bad = damaged(tmp_path, DATA / "panel_v2.npz", lambda c: c.pop("s1.head.bias"))
+    with pytest.raises(ModelFileError, match=r"series 'BBB'.*missing head.bias"):
+        Panel.load(bad)
+
+
+# ---------------------------------------------------------------------------------------
+# the table: one row per series beyond GROUPED_SERIES, grouped below it and for --series
+
+
+def test_a_big_panel_prints_one_row_per_series_and_says_how_to_get_every_row(run, many):
+    r = run("predict", "--model", str(many), "--days", "3")
+    assert r.exit_code == 0, r
+    lines = r.stdout.splitlines()
+    rows = [line for line in lines if line.strip().startswith("S")]
+    assert len(rows) == GROUPED_SERIES + 5  # one per series, not one per step
+    assert "Forecast 3 steps ahead" in r.stdout and "one row per series" in r.stdout
+    assert "last date" in r.stdout and "step 3" in r.stdout and "90% interval" in r.stdout
+    assert f"lstm predict --days 3 --model {many} --series S00" in r.stdout
+    assert "--output forecast.csv / --json (all 25 series)" in r.stdout
+    # step 3's forecast and band, as --json says
+    payload = json.loads(run("predict", "--model", str(many), "--days", "3", "--json").stdout)
+    first = payload["series"][0]["forecast"][-1]
+    cells = rows[0].split()
+    assert cells[0] == "S00" and cells[-3:] == [f"{first['lower_90']:.2f}", "..", f"{first['upper_90']:.2f}"]
+    assert f"{first['forecast']:.2f}" in cells
+
+
+def test_a_series_selection_and_a_small_panel_keep_the_grouped_table(run, many, tmp_path):
+    r = run("predict", "--model", str(many), "--days", "3", "--series", "S03,S07")
+    assert r.exit_code == 0, r
+    assert "per series" in r.stdout and "one row per series" not in r.stdout
+    assert sum(line.strip("│ ").startswith(("S03", "S07")) for line in r.stdout.splitlines()) == 2  # step 1 rows
+    assert "Every step with its bounds" not in r.stdout
+    small = Panel(TrainConfig(epochs=1, hidden=2, window=5)).fit(frame(GROUPED_SERIES)).save(tmp_path / "s.npz")
+    r = run("predict", "--model", str(small), "--days", "2")
+    assert r.exit_code == 0, r
+    assert "per series" in r.stdout and "one row per series" not in r.stdout
