@@ -157,3 +157,59 @@ def test_a_series_selection_and_a_small_panel_keep_the_grouped_table(run, many, 
     r = run("predict", "--model", str(small), "--days", "2")
     assert r.exit_code == 0, r
     assert "per series" in r.stdout and "one row per series" not in r.stdout
+
+
+# ---------------------------------------------------------------------------------------
+# forecasts batched over series (panel_forecast) equal the one-by-one forecasts exactly
+
+
+@pytest.fixture(scope="module")
+def mixed() -> Panel:
+    """One panel of many kinds of models: shapes that batch together and apart, ensembles, float64, level and
+    diff targets, two layers, several features, and models the batch leaves to the per-series path
+    (direct, seasonal, the autoregressive skip)."""
+    panel = Panel()
+    kinds = [
+        (TrainConfig(epochs=1, hidden=3, window=6), {}, "log-return"),
+        (TrainConfig(epochs=1, hidden=3, window=6, seed=5), {}, "log-return"),  # same shape: the same batch
+        (TrainConfig(epochs=1, hidden=4, window=5, layers=2), {}, "diff"),
+        (TrainConfig(epochs=1, hidden=2, window=7, dtype="float64"), {}, "level"),
+        (TrainConfig(epochs=1, hidden=2, window=6), {"ensemble": 3}, "log-return"),
+        (TrainConfig(epochs=1, hidden=2, window=6), {"strategy": "direct", "horizon": 9}, "log-return"),
+        (TrainConfig(epochs=1, hidden=2, window=6), {"season": 5}, "log-return"),
+        (TrainConfig(epochs=1, hidden=2, window=6, ar=3), {}, "log-return"),
+    ]
+    for k, (config, options, target) in enumerate(kinds):
+        data = frame(2, rows=80)
+        data["unique_id"] += f"k{k}"
+        part = Panel(config, target, **options).fit(data)
+        panel.members.update(part.members)
+    return panel
+
+
+def test_batched_forecasts_equal_the_forecasts_of_each_series_exactly(mixed):
+    from lstmcli import panel_forecast
+
+    assert len(mixed.ids) == 16
+    assert sum(panel_forecast.batchable(f) for f in mixed.members.values()) == 10  # direct, season, ar: one by one
+    for days, interval in ((5, 0.9), (1, None), (9, 0.8)):
+        batched = mixed.predict(days, interval=interval)
+        assert list(batched) == mixed.ids
+        for sid, f in mixed.members.items():
+            one = f.predict(days, interval=interval)
+            fc = batched[sid]
+            np.testing.assert_array_equal(fc.values, one.values, err_msg=sid)  # exactly, not approximately
+            for a, b in ((fc.lower, one.lower), (fc.upper, one.upper), (fc.dates, one.dates)):
+                assert (a is None and b is None) or np.array_equal(a, b), sid
+            assert fc.to_dict() == one.to_dict()
+
+
+def test_the_batch_keeps_to_the_selection_and_to_newer_data(mixed):
+    ids = mixed.ids
+    f = mixed.members[ids[1]]
+    values = np.r_[f.info.tail.values[:, 0], f.info.tail.values[-1, 0] * 1.01]  # one newer row
+    newer = {ids[1]: (values, None)}
+    out = mixed.predict(3, series=[ids[2], ids[1], ids[0]], newer=newer)
+    assert list(out) == [ids[2], ids[1], ids[0]]
+    np.testing.assert_array_equal(out[ids[1]].values, f.predict(3, values).values)
+    np.testing.assert_array_equal(out[ids[0]].values, mixed.members[ids[0]].predict(3).values)
