@@ -255,6 +255,62 @@ def phases(csv: Path, args, cwd: Path) -> None:
             )
 
 
+PREDICTS = {  # the commands a user runs on the panel model, timed beside one `lstm predict` of one series
+    "all": [],  # the table
+    "json": ["--json"],
+    "csv": ["--output", "forecast.csv"],  # the long CSV, and the table
+}
+
+
+def predict_bench(exe: str, csv: Path, cwd: Path, args, fit: list[str], models: dict[str, Path], trainable: int):
+    """`lstm predict --days D` of every series of each panel model in `models` ({tree: path}; tree "base" runs
+    with the lstmcli of --compare first on PYTHONPATH), as the table, --json and --output CSV, and of one
+    series' model, interleaved `--repeat` times; the medians and their ratios to one series' predict."""
+    env = {tree: {"PYTHONPATH": str(Path(args.compare).resolve())} if tree == "base" else None for tree in models}
+    one = cwd / "one.npz"
+    timed([exe, "train", str(csv), "--series", "S00000", *fit, "--model", str(one), "-q"], cwd)
+    walls: dict[str, list[float]] = {}
+    peaks: dict[str, float] = {}
+    days = ["--days", str(args.days)]
+    for _ in range(args.repeat):  # interleaved: drift of a shared machine hits every variant alike
+        for tree, model in models.items():
+            for name, extra in PREDICTS.items():
+                wall, rss = timed([exe, "predict", *days, "--model", str(model), *extra], cwd, env[tree])
+                walls.setdefault(f"{tree}_{name}", []).append(wall)
+                peaks[tree] = max(peaks.get(tree, 0.0), rss)
+            wall, _ = timed([exe, "predict", *days, "--model", str(one)], cwd, env[tree])
+            walls.setdefault(f"{tree}_one", []).append(wall)
+            print(f"# predict {tree}: " + " ".join(f"{k}={v[-1]:.2f}s" for k, v in walls.items() if k.startswith(tree)))
+    med = {k: statistics.median(v) for k, v in walls.items()}
+    for tree, model in models.items():
+        label = "" if len(models) == 1 else f"{tree}_"
+        size = model.stat().st_size
+        print(
+            " ".join(f"{label}predict_{k}_s={med[f'{tree}_{k}']:.2f}" for k in (*PREDICTS, "one"))
+            + f" ({args.repeat} runs, medians)"
+        )
+        print(
+            " ".join(f"{label}predict_{k}_over_one={med[f'{tree}_{k}'] / med[f'{tree}_one']:.2f}" for k in PREDICTS)
+            + f" {label}predict_peak_rss_mb={peaks[tree]:.0f} {label}model_file_mb={size / 1e6:.2f}"
+            f" {label}model_kb_per_series={size / 1e3 / trainable:.1f}"
+        )
+
+
+def predict_only(exe: str, csv: Path, cwd: Path, args, fit: list[str], trainable: int) -> None:
+    """--verbs predict: the panel trained once (--jobs 2, not timed; by --compare's lstmcli when given, then
+    saved again by this one: the same models in this version's file format), then `predict_bench`."""
+    base = cwd / ("base.npz" if args.compare else "new.npz")
+    env = {"PYTHONPATH": str(Path(args.compare).resolve())} if args.compare else None
+    wall, _ = timed([exe, "train", str(csv), *fit, "--model", str(base), "--jobs", "2", "-q"], cwd, env)
+    print(f"# trained the panel in {wall:.0f}s", flush=True)
+    models = {"new": base}
+    if args.compare:
+        models = {"base": base, "new": cwd / "new.npz"}
+        code = "import sys; from lstmcli.panel import Panel; Panel.load(sys.argv[1]).save(sys.argv[2])"
+        subprocess.run([sys.executable, "-c", code, str(base), str(models["new"])], check=True)
+    predict_bench(exe, csv, cwd, args, fit, models, trainable)
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--probe":
         return probe(sys.argv[2:])
@@ -272,9 +328,15 @@ def main() -> None:
         "--compare",
         metavar="DIR",
         help="with --phases: also run each probe with the lstmcli package of DIR (e.g. a `git archive` of main) "
-        "first on PYTHONPATH; labelled base and new",
+        "first on PYTHONPATH; labelled base and new. With --verbs predict: predict with both, side by side "
+        "(the panel trained by DIR's lstmcli, and that file saved again by this one)",
     )
-    ap.add_argument("--verbs", default="train,backtest", help="the verbs to time (or, with --phases, to probe)")
+    ap.add_argument(
+        "--verbs",
+        default="train,backtest",
+        help="the verbs to time (or, with --phases, to probe); `predict` alone: train once (--jobs 2, untimed), "
+        "then time only predict",
+    )
     args = ap.parse_args()
     if args.phases:
         with tempfile.TemporaryDirectory() as tmp:
@@ -290,8 +352,8 @@ def main() -> None:
     exe = _lstm()
     fit = ["--epochs", str(args.epochs)] if args.epochs else []
     verbs = args.verbs.split(",")
-    if "train" not in verbs or not set(verbs) <= {"train", "backtest"}:
-        ap.error("--verbs: train, optionally with backtest (predict needs the trained panel)")
+    if verbs != ["predict"] and ("train" not in verbs or not set(verbs) <= {"train", "backtest"}):
+        ap.error("--verbs: train, optionally with backtest; or predict alone")
     with tempfile.TemporaryDirectory() as tmp:
         cwd = Path(tmp)
         csv = cwd / "panel.csv"
@@ -300,6 +362,8 @@ def main() -> None:
         print(f"series={args.series} rows={args.rows} kinds={kinds} csv_mb={csv.stat().st_size / 1e6:.1f} load={load}")
         print(f"cores_for_two_processes={capacity():.2f} (2.00 on two idle cores)", flush=True)
         trainable = args.series - kinds["short"] - kinds["broken"]
+        if verbs == ["predict"]:
+            return predict_only(exe, csv, cwd, args, fit, trainable)
 
         cluster = None
         if not args.no_dask:
@@ -338,16 +402,7 @@ def main() -> None:
         if cluster is not None:
             cluster.close()
 
-        # predict: the whole panel vs one series' model
-        wall_all, rss = timed([exe, "predict", "--days", str(args.days), "--model", str(cwd / "jobs1.npz")], cwd)
-        timed([exe, "train", str(csv), "--series", "S00000", *fit, "--model", str(cwd / "one.npz"), "-q"], cwd)
-        wall_one, _ = timed([exe, "predict", "--days", str(args.days), "--model", str(cwd / "one.npz")], cwd)
-        size = (cwd / "jobs1.npz").stat().st_size
-        print(
-            f"predict_all_s={wall_all:.2f} predict_one_s={wall_one:.2f} predict_all_over_one={wall_all / wall_one:.2f} "
-            f"predict_peak_rss_mb={rss:.0f} model_file_mb={size / 1e6:.2f} "
-            f"model_kb_per_series={size / 1e3 / trainable:.1f}"
-        )
+        predict_bench(exe, csv, cwd, args, fit, {"new": cwd / "jobs1.npz"}, trainable)
         per_core_hour = trainable / med["train_jobs1"] * 3600
         print(
             f"projection_series_per_hour_per_core={per_core_hour:,.0f} "

@@ -65,6 +65,11 @@ def workdir(tmp_path_factory) -> Path:
         walk = random_walk(150, seed=k, start=start)
         lines += [f"{np.datetime64('2021-01-01') + j},{ticker},{v:.4f}" for j, v in enumerate(walk)]
     (d / "panel.csv").write_text("\n".join(lines) + "\n")
+    lines = ["Date,Ticker,Close"]  # more series than the grouped table shows: one row per series
+    for k in range(25):
+        walk = random_walk(60, seed=k, start=3000.0 if k % 2 else 0.5)
+        lines += [f"{np.datetime64('2021-01-01') + j},T{k:02d},{v:.4f}" for j, v in enumerate(walk)]
+    (d / "many.csv").write_text("\n".join(lines) + "\n")
     for args in (
         ("big.csv", "--model", "plain.npz"),
         ("big.csv", "--model", "direct.npz", "--strategy", "direct", "--horizon", "5"),
@@ -73,6 +78,7 @@ def workdir(tmp_path_factory) -> Path:
         ("big.csv", "--model", "ens.npz", "--ensemble", "2"),
         ("m.csv", "--model", "auto.npz", "--auto", "--budget", "0.5"),
         ("panel.csv", "--model", "panel.npz", "--hidden", "4", "--window", "10"),
+        ("many.csv", "--model", "many.npz", "--hidden", "2", "--window", "5"),
     ):
         code, _, err = lstm(d, ("train", *args, *TINY), WIDE)
         assert code == 0, err
@@ -117,6 +123,7 @@ CASES = [
     Case("predict seasonal", ("predict", "--model", "season.npz", "--days", "12")),
     Case("predict --auto model", ("predict", "--model", "auto.npz")),
     Case("predict panel", ("predict", "--model", "panel.npz", "--interval", "0.9")),
+    Case("predict big panel", ("predict", "--model", "many.npz", "--days", "5")),
     # inspect
     Case("inspect", ("inspect", "--model", "plain.npz")),
     Case("inspect --auto model", ("inspect", "--model", "auto.npz")),
