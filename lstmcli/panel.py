@@ -758,9 +758,12 @@ def _networks(networks: list, arrays: dict[str, np.ndarray]) -> tuple[dict[str, 
     if unknown:
         raise ValueError(f"the arrays {', '.join(sorted(unknown)[:3])} belong to no series")
     flat = {k[len(BULK) :]: a for k, a in arrays.items()}
+    dtypes = {name: np.dtype(dtype) for _, name, dtype in BULK_PARTS}
     for name, a in flat.items():
         if a.ndim != 1:
             raise ValueError(f"{BULK}{name} is not flat (shape {a.shape})")
+        if name in dtypes and a.dtype != dtypes[name]:
+            raise ValueError(f"{BULK}{name} holds {a.dtype}, not {dtypes[name]}")
     by_prefix: dict[str, dict] = {}
     at: dict[str, int] = {}
     for net in networks:

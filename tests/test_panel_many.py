@@ -111,8 +111,9 @@ def damaged(tmp_path, path: Path, change) -> Path:
         (lambda c: c.pop(BULK + "params.float32"), "params.float32 is missing"),
         (lambda c: c.update({"s0.head.bias": np.zeros(1, np.float32)}), "belong to no series"),
         (lambda c: c.update({BULK + "tail.dates": c[BULK + "tail.dates"].reshape(-1, 1)}), "not flat"),
+        (lambda c: c.update({BULK + "tail.dates": c[BULK + "tail.dates"].astype(np.int64)}), "holds int64"),
     ],
-    ids=["tail-short", "tail-long", "params-short", "params-long", "params-missing", "stray", "shape"],
+    ids=["tail-short", "tail-long", "params-short", "params-long", "params-missing", "stray", "shape", "dtype"],
 )
 def test_a_damaged_format_3_file_is_refused_with_a_message(tmp_path, many, change, message):
     with pytest.raises(ModelFileError, match=message):
