@@ -294,6 +294,15 @@ def predict_bench(exe: str, csv: Path, cwd: Path, args, fit: list[str], models: 
             + f" {label}predict_peak_rss_mb={peaks[tree]:.0f} {label}model_file_mb={size / 1e6:.2f}"
             f" {label}model_kb_per_series={size / 1e3 / trainable:.1f}"
         )
+        rounds = {  # each run over the one-series run of its own round: less sensitive to a drifting load
+            k: [a / b for a, b in zip(walls[f"{tree}_{k}"], walls[f"{tree}_one"], strict=True)] for k in PREDICTS
+        }
+        print(
+            " ".join(f"{label}predict_{k}_over_one_per_round={statistics.median(v):.2f}" for k, v in rounds.items())
+            + " (median of "
+            + ", ".join(f"{r:.2f}" for r in rounds["all"])
+            + " for all)"
+        )
 
 
 def predict_only(exe: str, csv: Path, cwd: Path, args, fit: list[str], trainable: int) -> None:
