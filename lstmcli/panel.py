@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 import time
 import zlib
@@ -215,7 +216,7 @@ def _restore_parts(sub: dict, bulk: dict[str, np.ndarray], at: dict[str, int]) -
         if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)):
             raise ValueError(f"the shape of {where}.{key} {shape!r} is not a list of counts")
         flat = bulk.get(name)
-        start, size = at.get(name, 0), int(np.prod(shape))
+        start, size = at.get(name, 0), math.prod(shape)
         if flat is None or start + size > len(flat):
             raise ValueError(f"{BULK}{name} holds fewer numbers than the series' metadata need")
         node[key] = flat[start : start + size].reshape(shape)
@@ -774,7 +775,7 @@ def _networks(networks: list, arrays: dict[str, np.ndarray]) -> tuple[dict[str, 
         for name, shape in net["arrays"]:
             if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)):
                 raise ValueError(f"the shape of {prefix}{name} {shape!r} is not a list of counts")
-            start, size = at.get(key, 0), int(np.prod(shape))
+            start, size = at.get(key, 0), math.prod(shape)
             if start + size > len(flat[key]):
                 raise ValueError(f"{BULK}{key} holds fewer numbers than the networks need")
             params[str(name)] = flat[key][start : start + size].reshape(shape)

@@ -214,3 +214,23 @@ def test_the_batch_keeps_to_the_selection_and_to_newer_data(mixed):
     assert list(out) == [ids[2], ids[1], ids[0]]
     np.testing.assert_array_equal(out[ids[1]].values, f.predict(3, values).values)
     np.testing.assert_array_equal(out[ids[0]].values, mixed.members[ids[0]].predict(3).values)
+
+
+def test_the_one_row_table_names_each_last_date_when_the_series_end_apart_and_shows_names_literally(many):
+    import io
+    from dataclasses import replace
+
+    from lstmcli.render.common import Console
+    from lstmcli.render.panel import forecast_summary_table
+
+    forecasts = Panel.load(many).predict(2)
+    first = next(iter(forecasts))
+    odd = "[bold]odd[/bold]"  # a name from a file, not markup
+    fc = forecasts.pop(first)
+    forecasts[odd] = replace(fc, dates=fc.dates + np.timedelta64(1, "D"))
+    out = io.StringIO()
+    Console(file=out, width=120, no_color=True).print(forecast_summary_table(forecasts, 2))
+    text = out.getvalue()
+    assert "step 2 date" in text and odd in text
+    dates = {line.split()[3] for line in text.splitlines() if line.strip().startswith(("S", "["))}
+    assert len(dates) == 2  # the odd series' step 2 is a day later
