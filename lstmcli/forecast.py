@@ -959,6 +959,7 @@ class Forecaster:
         dates: np.ndarray | None = None,
         interval: float | None = 0.9,
         levels: list[float] | None = None,
+        path: np.ndarray | None = None,
     ) -> Forecast:
         """Forecast `days` steps after the training data, or after newer `values` (N, F) with their `dates`.
 
@@ -967,6 +968,8 @@ class Forecaster:
         short series' few errors reach gives no band and says so (`Forecast.interval_note`).
         `levels`: several coverages (the widest being `interval`) for `Forecast.bands`.
         A series that never went below 0 (training and `values`) gets no forecast or bound below 0.
+        `path`: this model's `paths` (1, days, F) from the training tail, computed beforehand (a panel
+        forecasts its series' networks as one batch, `panel_forecast`); only without `values`.
         """
         if self.params is None or self.info is None:
             raise OptionError("this Forecaster has not been fitted or loaded")
@@ -988,7 +991,11 @@ class Forecaster:
         hist = prices[None, -(W + off) :]  # (1, W + off, F)
         phase = self.last_phase(None if values is None else len(prices), dates)
         with np.errstate(over="ignore", invalid="ignore"):  # checked by value below
-            out = self.paths(hist, days, last_phase=phase)[0, :, 0]  # (days,)
+            if path is None:
+                path = self.paths(hist, days, last_phase=phase)
+            elif values is not None or path.shape[1] != days:
+                raise ValueError("a precomputed path is for the training tail and `days` steps only")
+            out = path[0, :, 0]  # (days,)
         if not np.isfinite(out).all():
             k = int(np.argmax(~np.isfinite(out)))  # steps that are still finite
             raise OptionError(

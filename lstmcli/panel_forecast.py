@@ -22,7 +22,6 @@ dates, floors) with the paths computed here.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -62,27 +61,10 @@ def predict(
         done = dict(
             zip(batch, paths([members[sid] for sid in batch], [hists[sid] for sid in batch], days), strict=True)
         )
-    out = {}
-    for sid in ids:
-        f = members[sid]
-        if sid in done:
-            f = _with_paths(f, hists[sid], days, done[sid])
-        out[sid] = f.predict(days, *newer.get(sid, (None, None)), interval=interval)
-    return out
-
-
-def _with_paths(f: Forecaster, hist: np.ndarray, days: int, path: np.ndarray) -> Forecaster:
-    """A shallow copy of `f` whose `paths` returns `path` for this history and number of days (and asks the
-    network, as before, for any other)."""
-    g = copy.copy(f)
-
-    def paths(h, d, scaler=None, last_phase=None):
-        if d == days and scaler is None and h.shape == hist.shape and np.array_equal(h, hist):
-            return path
-        return Forecaster.paths(f, h, d, scaler, last_phase)
-
-    g.paths = paths
-    return g
+    return {
+        sid: members[sid].predict(days, *newer.get(sid, (None, None)), interval=interval, path=done.get(sid))
+        for sid in ids
+    }
 
 
 def paths(forecasters: Sequence[Forecaster], hists: Sequence[np.ndarray], days: int) -> list[np.ndarray]:
