@@ -877,7 +877,9 @@ def _find(header: list[str], wanted: str, src: str, what: str) -> int:
         header[keys.index(c)] for c in difflib.get_close_matches(k, keys, n=3, cutoff=0.5)
     ]
     did_you_mean = f"did you mean {', '.join(repr(c) for c in close)}? The" if close else "the"
-    raise DataError(f"{src} has no {what} {wanted!r}", hint=f"{did_you_mean} columns are: {', '.join(header)}")
+    error = DataError(f"{src} has no {what} {wanted!r}", hint=f"{did_you_mean} columns are: {', '.join(header)}")
+    error.close_names = close  # closest first: `lstm predict --data` suggests --column with one
+    raise error
 
 
 def _drop_annotations(
