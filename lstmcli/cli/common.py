@@ -431,6 +431,7 @@ class ProgressBar:
 
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
+            stopped = exc[0] is KeyboardInterrupt or any(s() for s in _active_stops)  # Ctrl-C, SIGTERM
             if not self.bar.tasks[0].completed:  # an error or a stop before anything was done: no empty "0/0" bar
                 self.bar.remove_task(self.task)
                 if not self.console.is_terminal:  # stopping would print the empty bar: a blank line before Error:
@@ -440,12 +441,18 @@ class ProgressBar:
                     finally:
                         self.console.quiet = quiet
                     return
-            else:
-                self.bar.update(self.task, total=self.bar.tasks[0].completed)  # a bar stopped early ends full
+            elif stopped and self.bar.tasks[0].completed < self.total:  # "18/59 series ... stopped"; no ETA
+                from rich.progress import TextColumn
+
+                eta = next(k for k, c in enumerate(self.bar.columns) if getattr(c, "text_format", None) == "ETA")
+                self.bar.columns = (*self.bar.columns[:eta], TextColumn("[yellow]stopped[/]"))
+            else:  # a bar that ended early by itself (early stopping) ends full
+                self.bar.update(self.task, total=self.bar.tasks[0].completed)
             self.bar.stop()
 
 
 _stop_signals: list[str] = []
+_active_stops: list[StopFlag] = []  # the StopFlags in force (innermost last): a ProgressBar ending then says "stopped"
 
 
 def stop_signal() -> str | None:
@@ -471,11 +478,14 @@ class StopFlag:
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             self._old[sig] = signal.signal(sig, handler)
+        _active_stops.append(self)
         return self
 
     def __exit__(self, *exc) -> None:
         import signal
 
+        if self in _active_stops:
+            _active_stops.remove(self)
         for sig, old in self._old.items():
             signal.signal(sig, old)
 
