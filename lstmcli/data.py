@@ -574,6 +574,8 @@ def _to_float(raw: str, decimal: str) -> float | None:
     if low in _INFINITE:
         return -math.inf if low.startswith("-") else math.inf
     s = _strip_number(s)
+    if s.lower() in _MISSING:  # a currency symbol and nothing else ("€ ", "$ -"): an empty price cell
+        return math.nan
     negative = s.startswith("(") and s.endswith(")")
     if negative:
         s = s[1:-1]

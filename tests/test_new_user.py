@@ -35,3 +35,14 @@ def test_short_options_and_values_with_one_dash_are_untouched(run, tmp_path, mon
     assert "no model file" in _error_line(r).lower() or "lstm-model.npz" in _error_line(r), r
     r = run("predict", "-dq")  # not a long option of predict: Typer's own words, as before
     assert "two dashes" not in _error_line(r)
+
+
+def test_a_currency_symbol_without_a_number_is_a_missing_value(tmp_path):
+    """`€ ` or `$ -` (a price cell left empty after the currency) is missing, as an empty cell is: filled, counted."""
+    from conftest import read_csv
+
+    rows = "".join(f"{d:02d}.01.2024;€ {100 + d},50\n" for d in range(1, 29) if d not in (5, 9))
+    text = "Date;Price (EUR)\n" + rows + "05.01.2024;€ \n09.01.2024;$ -\n"
+    s = read_csv(tmp_path, text)
+    assert len(s.values) == 28 and not any(v != v for v in s.values[:, 0])  # forward-filled, no NaN
+    assert s.values[4, 0] == s.values[3, 0] == 104.5
