@@ -349,13 +349,25 @@ def _read_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, st
             raise DataError(f"{shown} is a directory, not a CSV file", hint="pass the path of a .csv file")
         return path.read_bytes(), shown
     except FileNotFoundError:
-        raise DataError(f"{shown}: no such file", hint="check the path; `ls` shows what is there") from None
+        raise DataError(f"{shown}: no such file", hint=_closest_file(path)) from None
     except PermissionError:
         raise DataError(f"{shown}: permission denied", hint="make the file readable (chmod +r) or copy it") from None
     except IsADirectoryError:
         raise DataError(f"{shown} is a directory, not a CSV file", hint="pass the path of a .csv file") from None
     except OSError as e:
         raise DataError(f"{shown}: cannot be read ({e.strerror or e})", hint="check the path") from None
+
+
+def _closest_file(path: Path) -> str:
+    """The hint for a missing file: the closest name in its folder (a typo), else to check the path."""
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_file()] if path.parent.is_dir() else []
+    except OSError:
+        names = []
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.8)
+    if close:
+        return f"did you mean {path.parent / close[0] if str(path.parent) != '.' else close[0]}?"
+    return "check the path; `ls` shows what is there"
 
 
 def _decode(raw: bytes, src: str, notes: list[str]) -> str:

@@ -46,3 +46,13 @@ def test_a_currency_symbol_without_a_number_is_a_missing_value(tmp_path):
     s = read_csv(tmp_path, text)
     assert len(s.values) == 28 and not any(v != v for v in s.values[:, 0])  # forward-filled, no NaN
     assert s.values[4, 0] == s.values[3, 0] == 104.5
+
+
+def test_a_mistyped_file_name_names_the_closest_file_in_its_folder(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "daily_stock.csv").write_text("Date,Close\n2024-01-02,1\n")
+    line = _error_line(run("train", "data/daily_stok.csv"))
+    assert "data/daily_stok.csv: no such file" in line and "Did you mean data/daily_stock.csv?" in line, line
+    line = _error_line(run("train", "nothing_like_it.csv"))  # nothing close: the plain hint, as before
+    assert "no such file" in line and "Did you mean" not in line and "Check the path" in line, line
