@@ -87,3 +87,9 @@ def test_column_renames_the_target_only_features_keep_their_names(tmp_path, run,
 def test_predict_help_lists_column(run):
     r = run("predict", "--help")
     assert r.exit_code == 0 and "--column" in r.stdout
+
+
+def test_inspect_data_has_no_column_option_so_its_hint_does_not_name_one(trained, run):
+    renamed = _csv(trained / "renamed.csv", "Last")
+    r = run("inspect", "--step-trace", "--data", str(renamed))
+    assert r.exit_code == 2 and "has no column 'Close'" in r.stderr and "--column" not in r.stderr, r

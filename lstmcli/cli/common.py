@@ -246,6 +246,7 @@ def read_data(
     sheet: str | None = None,
     series: str | None = None,
     column: str | None = None,
+    column_option: bool = False,
 ):
     """--data: a newer CSV with the model's columns (the first forecast, the rest features).
 
@@ -253,8 +254,9 @@ def read_data(
     date reading and (for a workbook) sheet are used here, so a user need not repeat those
     options; `sheet` (--sheet) picks another sheet of a workbook, `series` (--series) another
     series of a file of several, `column` (--column) the file's name of the model's target
-    column when it differs. Data of another frequency than the model's (weekly prices for
-    a daily model) is refused: its forecast would be dated and calibrated as the model's steps.
+    column when it differs (`column_option`: the verb has --column, so the hint names it). Data
+    of another frequency than the model's (weekly prices for a daily model) is refused: its
+    forecast would be dated and calibrated as the model's steps.
     """
     from lstmcli.errors import DataError
 
@@ -266,7 +268,7 @@ def read_data(
         missing = next((c for c in columns if f"has no column {c!r}" in e.message), None)
         if missing is None or (column is not None and missing == columns[0]):  # --column's name: the user's
             raise
-        if missing == columns[0]:  # the target: --column reads it under the file's name
+        if missing == columns[0] and column_option:  # the target: --column reads it under the file's name
             guess = _guess_column(data_csv, columns[1:], info, sheet, series, getattr(e, "close_names", []))
             how = f"--column {shlex.quote(guess)}" if guess else "--column NAME"
             fix = f"give {how} to read it from the file's column of that name, rename the file's column to {missing!r}"

@@ -126,7 +126,13 @@ def predict(
     values = dates_ = None
     if data_csv is not None:
         series = read_data(
-            data_csv, list(fc_model.info.columns), fc_model.info.data, sheet, series=series_name, column=column
+            data_csv,
+            list(fc_model.info.columns),
+            fc_model.info.data,
+            sheet,
+            series=series_name,
+            column=column,
+            column_option=True,
         )
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None, levels=levels)
