@@ -264,6 +264,7 @@ class BacktestResult:
     interrupted: bool = False  # stopped (Ctrl-C, SIGTERM) before every fit finished: `origins` are those scored
     planned_origins: int | None = None  # origins the test window held (None: as many as `origins`)
     planned_fits: int | None = None  # fits the backtest would have run (None: as many as `fits`)
+    timezone: str | None = None  # "UTC" or "-05:00" (PriceSeries.timezone): --json and --output write it in the times
 
     def kept_spans(self) -> list[tuple[int, int]]:
         """(first, last) row of each run of consecutive origins scored (one span unless stopped midway)."""
@@ -396,7 +397,7 @@ class BacktestResult:
         from lstmcli import periods
 
         def date(i: int) -> str | None:
-            return None if self.dates is None else periods.format_date(self.dates[i], self.frequency)
+            return None if self.dates is None else periods.iso_date(self.dates[i], self.frequency, self.timezone)
 
         return clean(
             {
@@ -630,6 +631,7 @@ def run_backtest(
     ensemble: int = 1,
     jobs: int | None = 1,
     should_stop: Callable[[], bool] | None = None,
+    timezone: str | None = None,
 ) -> BacktestResult:
     """Backtest the LSTM (trained with `config`, learning `target`, forecasting by `strategy`) and the baselines.
 
@@ -641,7 +643,8 @@ def run_backtest(
     (Forecaster(auto_window=True)). The season (`spec.season`) serves the baselines, the MASE
     scale and the LSTM fits alike; `auto` is detected once on the rows before the test window
     (for the LSTM, never on business days, as `lstm train` does).
-    `ensemble` N: each fit is an ensemble of N networks.
+    `ensemble` N: each fit is an ensemble of N networks. `timezone` (PriceSeries.timezone) goes
+    into the times of `to_dict` and `per_origin_rows` (ISO 8601).
 
     `jobs` processes (None: the cores): with several fits (`spec.refit`), the fits run side by
     side, `jobs` at a time, and each fit's own work (ensemble members, --auto candidates) runs
@@ -807,6 +810,7 @@ def run_backtest(
         interrupted=interrupted,
         planned_origins=O,
         planned_fits=n_fits,
+        timezone=timezone,
     )
 
 
@@ -820,8 +824,8 @@ def per_origin_rows(result: BacktestResult) -> list[dict]:
         for h in range(result.spec.days):
             row: dict = {"origin": int(o), "origin_date": None, "step": h + 1, "row": int(o + h), "date": None}
             if d is not None:
-                row["origin_date"] = periods.format_date(d[o - 1], result.frequency)  # last observed date
-                row["date"] = periods.format_date(d[o + h], result.frequency)
+                row["origin_date"] = periods.iso_date(d[o - 1], result.frequency, result.timezone)  # last observed
+                row["date"] = periods.iso_date(d[o + h], result.frequency, result.timezone)
             else:
                 row.pop("origin_date")
                 row.pop("date")

@@ -349,13 +349,25 @@ def _read_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, st
             raise DataError(f"{shown} is a directory, not a CSV file", hint="pass the path of a .csv file")
         return path.read_bytes(), shown
     except FileNotFoundError:
-        raise DataError(f"{shown}: no such file", hint="check the path; `ls` shows what is there") from None
+        raise DataError(f"{shown}: no such file", hint=_closest_file(path)) from None
     except PermissionError:
         raise DataError(f"{shown}: permission denied", hint="make the file readable (chmod +r) or copy it") from None
     except IsADirectoryError:
         raise DataError(f"{shown} is a directory, not a CSV file", hint="pass the path of a .csv file") from None
     except OSError as e:
         raise DataError(f"{shown}: cannot be read ({e.strerror or e})", hint="check the path") from None
+
+
+def _closest_file(path: Path) -> str:
+    """The hint for a missing file: the closest name in its folder (a typo), else to check the path."""
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_file()] if path.parent.is_dir() else []
+    except OSError:
+        names = []
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.8)
+    if close:
+        return f"did you mean {path.parent / close[0] if str(path.parent) != '.' else close[0]}?"
+    return "check the path; `ls` shows what is there"
 
 
 def _decode(raw: bytes, src: str, notes: list[str]) -> str:
@@ -574,6 +586,8 @@ def _to_float(raw: str, decimal: str) -> float | None:
     if low in _INFINITE:
         return -math.inf if low.startswith("-") else math.inf
     s = _strip_number(s)
+    if s.lower() in _MISSING:  # a currency symbol and nothing else ("€ ", "$ -"): an empty price cell
+        return math.nan
     negative = s.startswith("(") and s.endswith(")")
     if negative:
         s = s[1:-1]
@@ -877,7 +891,9 @@ def _find(header: list[str], wanted: str, src: str, what: str) -> int:
         header[keys.index(c)] for c in difflib.get_close_matches(k, keys, n=3, cutoff=0.5)
     ]
     did_you_mean = f"did you mean {', '.join(repr(c) for c in close)}? The" if close else "the"
-    raise DataError(f"{src} has no {what} {wanted!r}", hint=f"{did_you_mean} columns are: {', '.join(header)}")
+    error = DataError(f"{src} has no {what} {wanted!r}", hint=f"{did_you_mean} columns are: {', '.join(header)}")
+    error.close_names = close  # closest first: `lstm predict --data` suggests --column with one
+    raise error
 
 
 def _drop_annotations(

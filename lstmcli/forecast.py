@@ -370,7 +370,7 @@ class Forecast:
         for k, v in enumerate(self.values):
             row = {
                 "step": k + 1,
-                "date": periods.format_date(self.dates[k], self.frequency, self.timezone)
+                "date": periods.iso_date(self.dates[k], self.frequency, self.timezone)  # ISO 8601, for scripts
                 if self.dates is not None
                 else None,
                 "forecast": float(v),
@@ -388,7 +388,7 @@ class Forecast:
             "column": self.column,
             "last_date": None
             if self.last_date is None
-            else periods.format_date(self.last_date, self.frequency, self.timezone),
+            else periods.iso_date(self.last_date, self.frequency, self.timezone),
             "last_value": self.last_value,
             "frequency": self.frequency,
             "strategy": self.strategy,

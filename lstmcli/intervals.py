@@ -18,6 +18,7 @@ Rules (README "Prediction intervals"):
   the coverages its n errors reach are stored, and a wider one gets no band (never a narrower
   band under its name). With fewer than 39 errors, two separate 2.5% tails would both be the
   extreme errors, whose "95%" covers only (n - 1) / (n + 1).
+- Monotone: each side's width is non-decreasing in the step (the widest so far; `interval_bounds`).
 - A series that never went below 0 (in training and in the data forecast from) gets no bound
   or forecast below 0 (`floor`): bounds are computed around the model's forecast, then clipped.
 """
@@ -259,22 +260,24 @@ def interval_bounds(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper bounds (days,) around a forecast from the stored validation errors.
 
-    Beyond the longest horizon measured (`extrapolated`), the error quantiles grow with
-    sqrt(horizon), as a random walk's do. `floor` (0 for a series never below 0, `floor`):
-    no bound below it.
+    Each side's distance from the forecast (in error terms) never shrinks from one step to the
+    next: it is the widest of the steps so far, which only ever widens a band. Beyond the longest
+    horizon measured (`extrapolated`), the last step's quantiles grow with sqrt(horizon), as a
+    random walk's do. `floor` (0 for a series never below 0, `floor`): no bound below it, applied
+    last (a floored lower bound may then rise with the step).
     """
     levels, q = info.levels, info.quantiles  # (L,), (H, L)
     lo_p, hi_p = (1 - coverage) / 2, (1 + coverage) / 2
     if lo_p < levels[0] - 1e-12:
         lo_p, hi_p = levels[0], levels[-1]  # widest we measured
     H = len(q)
-    lows, highs = [], []
-    for h in range(len(forecast)):
-        row = q[min(h, H - 1)]
-        grow = math.sqrt((h + 1) / H) if h >= H else 1.0
-        lows.append(np.interp(lo_p, levels, row) * grow)
-        highs.append(np.interp(hi_p, levels, row) * grow)
-    lo, hi = np.asarray(lows), np.asarray(highs)
+    # each side's width never shrinks with the step: per-step quantiles of few errors can make step 3
+    # narrower than step 2, but uncertainty does not fall with the horizon (the widest so far is kept)
+    lo_steps = np.minimum.accumulate([np.interp(lo_p, levels, row) for row in q])  # (H,)
+    hi_steps = np.maximum.accumulate([np.interp(hi_p, levels, row) for row in q])  # (H,)
+    steps = np.arange(len(forecast))  # (days,)
+    grow = np.sqrt(np.maximum(steps + 1, H) / H)  # 1 up to H, then sqrt(h / H)
+    lo, hi = lo_steps[np.minimum(steps, H - 1)] * grow, hi_steps[np.minimum(steps, H - 1)] * grow
     if info.kind == "log-ratio":
         lower, upper = forecast * np.exp(lo), forecast * np.exp(hi)
     else:

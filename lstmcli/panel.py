@@ -431,8 +431,11 @@ class Panel:
             for k, outcome in results:
                 if should_stop is not None and should_stop():
                     self.interrupted = True
-                    if not outcome.interrupted:  # finished before the stop: keep it
+                    if not outcome.interrupted:  # finished before the stop: keep it, and count it (the bar)
                         outcomes[k] = outcome
+                        done += 1
+                        if on_done is not None:
+                            on_done(outcome, done, len(tasks))
                     break
                 outcomes[k] = outcome
                 done += 1

@@ -311,3 +311,21 @@ def format_date(d: np.datetime64, frequency: str | None = None, timezone: str | 
         return text[:10]
     shown = f"{text[:10]} {text[11:16]}" if seconds % 60 == 0 else f"{text[:10]} {text[11:19]}"
     return f"{shown} {timezone}" if timezone else shown
+
+
+def iso_date(d: np.datetime64, frequency: str | None = None, timezone: str | None = None) -> str | None:
+    """ISO 8601 for machine-readable outputs (--json, CSV): '2025-01-03' for days, else '2025-01-03T14:00:00Z'.
+
+    Times carry their zone as ISO writes it ('Z' for "UTC", else the offset '+01:00'), so pandas
+    (`read_csv(parse_dates=...)`), spreadsheets and JavaScript read the same instants; a time
+    without a zone in the data stays a local time ('2025-01-03T14:00:00'). The same rule as
+    `format_date` decides between a date and a time. NaT: None.
+    """
+    s = np.datetime64(d, "s")
+    if np.isnat(s):
+        return None
+    text = str(s)  # '2025-01-03T14:00:00'
+    seconds = int((s - s.astype("datetime64[D]")).astype(np.int64))
+    if frequency not in ("h", "min") and seconds == 0:
+        return text[:10]
+    return text + ("" if not timezone else "Z" if timezone == "UTC" else timezone)

@@ -153,3 +153,24 @@ def rewrite_model(
     content.update(arrays or {})
     np.savez(dst, **content)
     return dst
+
+
+def assert_forecasts_as_before(got: dict, expected: dict) -> None:
+    """`Forecast.to_dict()` of an old model file against what the older code wrote: every value the same,
+    but the bands, which (since round 6) never narrow with the step: each side is the widest so far.
+
+    `expected` holds the per-step bands; made monotone (in log-ratio terms around the forecast, as a
+    log-return model's bands are built; the fixtures' steps are all calibrated), they must be the bands now.
+    """
+    first = expected["forecast"][0] if expected["forecast"] else {}
+    bands = [k for k in first if k.startswith(("lower_", "upper_"))]
+
+    def without_bands(d: dict) -> dict:
+        return {**d, "forecast": [{k: v for k, v in r.items() if k not in bands} for r in d["forecast"]]}
+
+    assert without_bands(got) == without_bands(expected)
+    fc = np.array([r["forecast"] for r in expected["forecast"]])  # (days,)
+    for key in bands:
+        old = np.array([r[key] for r in expected["forecast"]])  # (days,) per-step, as the older code wrote
+        widest = np.minimum.accumulate if key.startswith("lower_") else np.maximum.accumulate
+        np.testing.assert_allclose([r[key] for r in got["forecast"]], fc * np.exp(widest(np.log(old / fc))), rtol=1e-12)

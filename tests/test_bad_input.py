@@ -443,6 +443,7 @@ CORPUS = [
         (
             "prices.csv has no column 'Close', the column this model was trained on",
             "The columns are: Price",
+            "give --column Price to read it from the file's column of that name",
             "rename the file's column to 'Close'",
         ),
     ),

@@ -8,6 +8,7 @@ import json
 import subprocess
 
 import numpy as np
+import pytest
 
 FAST = ["--epochs", "2", "--hidden", "4", "--window", "5", "--val-fraction", "0.2", "-q"]
 
@@ -148,8 +149,12 @@ def test_intraday_forecast_continues_at_the_next_session_open(tmp_path, run, mon
     r = run("predict", "--days", "3", "--json")
     assert r.exit_code == 0, r
     payload = json.loads(r.stdout)
-    assert payload["last_date"] == "2024-03-06 15:59"
-    assert [row["date"] for row in payload["forecast"]] == ["2024-03-07 09:30", "2024-03-07 09:31", "2024-03-07 09:32"]
+    assert payload["last_date"] == "2024-03-06T15:59:00"  # ISO 8601 (a time without a zone in the data: local)
+    assert [row["date"] for row in payload["forecast"]] == [
+        "2024-03-07T09:30:00",
+        "2024-03-07T09:31:00",
+        "2024-03-07T09:32:00",
+    ]
     r = run("predict", "--days", "3", "--no-chart")
     assert "2024-03-07 09:32" in r.stdout
 
@@ -166,7 +171,7 @@ def test_the_session_is_kept_in_the_model_file_so_a_short_data_file_still_contin
     short.write_text("\n".join([lines[0], *lines[-20:]]) + "\n")
     r = run("predict", "--data", str(short), "--days", "2", "--json")
     assert r.exit_code == 0, r
-    assert [row["date"] for row in json.loads(r.stdout)["forecast"]] == ["2024-03-07 09:30", "2024-03-07 09:31"]
+    assert [row["date"] for row in json.loads(r.stdout)["forecast"]] == ["2024-03-07T09:30:00", "2024-03-07T09:31:00"]
 
 
 def test_forecast_times_carry_the_time_zone(tmp_path, run, monkeypatch):
@@ -174,11 +179,72 @@ def test_forecast_times_carry_the_time_zone(tmp_path, run, monkeypatch):
     f = _minute_bars(tmp_path / "bars.csv", zone="-05:00")
     assert run("train", str(f), *FAST).exit_code == 0
     payload = json.loads(run("predict", "--days", "1", "--json").stdout)
-    assert payload["forecast"][0]["date"] == "2024-03-07 09:30 -05:00"
-    assert payload["last_date"] == "2024-03-06 15:59 -05:00"
+    assert payload["forecast"][0]["date"] == "2024-03-07T09:30:00-05:00"  # ISO 8601, for scripts
+    assert payload["last_date"] == "2024-03-06T15:59:00-05:00"
     out = tmp_path / "fc.csv"
     r = run("predict", "--days", "1", "--output", str(out), "--no-chart")
-    assert "2024-03-07 09:30 -05:00" in r.stdout and "2024-03-07 09:30 -05:00" in out.read_text()
+    assert "2024-03-07 09:30 -05:00" in r.stdout  # the table stays for people
+    assert "2024-03-07T09:30:00-05:00" in out.read_text()
+
+
+@pytest.mark.parametrize(("zone", "iso"), [("Z", "Z"), ("+01:00", "+01:00")])
+def test_machine_readable_forecast_times_are_iso_8601_that_pandas_reads_back(tmp_path, run, monkeypatch, zone, iso):
+    """--json, --output f.csv / f.json / -: ISO 8601 with the zone, which pandas reads back to the same instants."""
+    import pandas as pd
+
+    monkeypatch.chdir(tmp_path)
+    hours = pd.date_range("2024-01-01 00:00", periods=24 * 8, freq="h")
+    values = 100 + np.sin(np.arange(len(hours)) / 5)
+    f = tmp_path / "hourly.csv"
+    f.write_text(
+        "Time,Close\n" + "".join(f"{t:%Y-%m-%dT%H:%M:%S}{zone},{v:.4f}\n" for t, v in zip(hours, values, strict=True))
+    )
+    assert run("train", str(f), *FAST).exit_code == 0
+    payload = json.loads(run("predict", "--days", "3", "--json").stdout)
+    assert payload["last_date"] == f"2024-01-08T23:00:00{iso}"
+    assert [row["date"] for row in payload["forecast"]] == [
+        f"2024-01-09T00:00:00{iso}",
+        f"2024-01-09T01:00:00{iso}",
+        f"2024-01-09T02:00:00{iso}",
+    ]
+    expected = pd.DatetimeIndex(pd.to_datetime([row["date"] for row in payload["forecast"]]))
+    want = pd.date_range("2024-01-09 00:00", periods=3, freq="h", tz="UTC" if zone == "Z" else zone)
+    assert list(expected) == list(want)
+    out = tmp_path / "fc.csv"
+    assert run("predict", "--days", "3", "--output", str(out), "--no-chart").exit_code == 0
+    back = pd.read_csv(out, parse_dates=["date"])
+    assert str(back["date"].dtype).startswith("datetime64") and list(back["date"]) == list(want)
+    rows = tmp_path / "fc.json"
+    assert run("predict", "--days", "3", "--output", str(rows), "--no-chart").exit_code == 0
+    assert [r["date"] for r in json.loads(rows.read_text())] == [row["date"] for row in payload["forecast"]]
+    r = run("predict", "--days", "3", "--output", "-")
+    assert f"2024-01-09T02:00:00{iso}" in r.stdout
+
+
+def test_daily_dates_stay_dates_in_machine_readable_outputs(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    days = np.arange("2024-01-01", "2024-05-01", dtype="datetime64[D]")
+    f = tmp_path / "daily.csv"
+    f.write_text("Date,Close\n" + "".join(f"{d}T00:00:00Z,{100 + k % 7}\n" for k, d in enumerate(days)))
+    assert run("train", str(f), *FAST).exit_code == 0
+    payload = json.loads(run("predict", "--days", "2", "--json").stdout)
+    assert payload["last_date"] == "2024-04-30" and payload["forecast"][0]["date"] == "2024-05-01"
+
+
+def test_backtest_outputs_write_times_as_iso_8601_with_the_zone(tmp_path, run, monkeypatch):
+    import pandas as pd
+
+    monkeypatch.chdir(tmp_path)
+    f = _minute_bars(tmp_path / "bars.csv", zone="-05:00")
+    out = tmp_path / "bt.csv"
+    r = run("backtest", str(f), *FAST, "--days", "2", "--every", "50", "--json", "--output", str(out))
+    assert r.exit_code == 0, r
+    payload = json.loads(r.stdout)
+    assert payload["test"]["first_date"].endswith("-05:00") and "T" in payload["test"]["first_date"]
+    back = pd.read_csv(out, parse_dates=["origin_date", "date"])
+    assert str(back["date"].dtype).endswith(", UTC-05:00]"), back["date"].dtype  # a zone-aware column
+    first = pd.Timestamp(payload["test"]["first_date"])
+    assert back["date"].iloc[0] == first
 
 
 def test_output_file_is_written_even_when_the_json_pipe_closes_early(tmp_path, lstm_exe, run, monkeypatch):

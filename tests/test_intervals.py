@@ -199,3 +199,34 @@ def test_a_short_series_backtest_scores_the_band_it_can_give():
     assert res.coverage is not None and res.interval == 0.9
     none = run_backtest(values, FAST, "log-return", BacktestSpec(days=3, every=3, season="none", interval=0.95))
     assert none.coverage is None and none.lower is None  # 19 errors needed: no band, not a narrower one
+
+
+def test_band_half_widths_never_shrink_with_the_step():
+    """Per-step quantiles of few errors can make step 3 narrower than step 2: each side's width is carried forward."""
+    from lstmcli.modelfile import IntervalInfo
+
+    levels = np.array([0.05, 0.5, 0.95])
+    q = np.array([[-1.0, 0, 1.0], [-3.0, 0, 2.0], [-2.0, 0, 4.0], [-2.5, 0, 1.5]])  # (H=4, L): not monotone
+    for kind, forecast in (("difference", np.full(6, 10.0)), ("log-ratio", np.array([10.0, 12, 8, 11, 9, 10]))):
+        info = IntervalInfo(kind, levels, q / (10 if kind == "log-ratio" else 1), (40, 39, 38, 37))
+        lo, hi = intervals.interval_bounds(info, forecast, 0.9)
+        if kind == "log-ratio":
+            down, up = np.log(forecast / lo), np.log(hi / forecast)
+        else:
+            down, up = forecast - lo, hi - forecast
+        assert np.all(np.diff(down) >= -1e-12) and np.all(np.diff(up) >= -1e-12), (kind, down, up)
+        scale = 10 if kind == "log-ratio" else 1
+        # each side is the widest so far; the extrapolated steps 5-6 grow from step 4's (now widest) quantiles
+        np.testing.assert_allclose(down[:4], np.array([1.0, 3, 3, 3]) / scale)
+        np.testing.assert_allclose(up[:4], np.array([1.0, 2, 4, 4]) / scale)
+        np.testing.assert_allclose(up[4:], 4 / scale * np.sqrt([5 / 4, 6 / 4]))
+        np.testing.assert_allclose(down[4:], 3 / scale * np.sqrt([5 / 4, 6 / 4]))
+
+
+def test_the_floor_at_0_still_applies_after_the_band_is_made_monotone():
+    from lstmcli.modelfile import IntervalInfo
+
+    info = IntervalInfo("difference", np.array([0.05, 0.5, 0.95]), np.array([[-1.0, 0, 1], [-0.5, 0, 0.5]]), (30, 29))
+    lo, hi = intervals.interval_bounds(info, np.array([0.5, 3.0]), 0.9, floor=0.0)
+    np.testing.assert_allclose(lo, [0.0, 2.0])  # step 2 keeps step 1's width 1, then the floor clips step 1
+    np.testing.assert_allclose(hi, [1.5, 4.0])

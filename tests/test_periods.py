@@ -262,3 +262,19 @@ def test_a_week_of_sunday_to_friday_sessions_keeps_sunday():
     s = learn_session(d)
     assert s.describe() == "08:00-16:00 Mon-Fri, Sun"
     assert str(future_dates(d, "h", 1)[0]) == "2024-01-28T08:00:00"  # Friday 16:00 -> Sunday 08:00
+
+
+def test_iso_date_is_iso_8601_with_the_zone_for_machine_readable_outputs():
+    from lstmcli.periods import iso_date
+
+    t = np.datetime64("2024-01-09T08:00:00")
+    assert iso_date(t, "h", "UTC") == "2024-01-09T08:00:00Z"
+    assert iso_date(t, "h", "+01:00") == "2024-01-09T08:00:00+01:00"
+    assert iso_date(t, "min", "-05:00") == "2024-01-09T08:00:00-05:00"
+    assert iso_date(t, "h") == "2024-01-09T08:00:00"  # no zone in the data: a local time, as written
+    assert iso_date(np.datetime64("2024-01-09T08:00:30"), "min", "UTC") == "2024-01-09T08:00:30Z"
+    # days stay dates, with or without a zone (a zone is only ever kept for times)
+    assert iso_date(np.datetime64("2024-01-09"), "B", "UTC") == "2024-01-09"
+    assert iso_date(np.datetime64("2024-01-31"), "M") == "2024-01-31"
+    assert iso_date(np.datetime64("2024-01-09T00:00:00"), "h", "UTC") == "2024-01-09T00:00:00Z"  # midnight bar
+    assert iso_date(np.datetime64("NaT"), "h", "UTC") is None

@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.setdefault(var, "1")
     args = _debug_anywhere(sys.argv[1:] if argv is None else list(argv))
     try:
+        _one_dash_long_option(args)
         # standalone_mode=False: Typer's usage errors come here as exceptions, to be one Error line
         code = app(args=args, prog_name="lstm", standalone_mode=False)
     except LstmError as e:
@@ -158,6 +159,15 @@ def _debug_anywhere(args: list[str]) -> list[str]:
         os.environ["LSTM_DEBUG"] = "1"
         args = [a for a in args[:end] if a != "--debug"] + args[end:]
     return args
+
+
+def _one_dash_long_option(args: list[str]) -> None:
+    """`lstm predict -days 5`: raise the LstmError that names `--days` (Click would read `-d ays`)."""
+    if any(len(a) > 2 and a[0] == "-" and a[1].isalpha() for a in args):  # the Click command only then
+        from lstmcli.cli.usage import one_dash_long_option
+
+        if (error := one_dash_long_option(args, typer.main.get_command(app))) is not None:
+            raise error
 
 
 def _interrupted() -> None:

@@ -284,6 +284,7 @@ def backtest(
                 frequency=series.frequency,
                 column=series.columns[0],
                 source=series.source,
+                timezone=series.timezone,
                 on_progress=None if quiet else lambda done, what: bar.update(done, what=what),
                 strategy=strategy,
                 auto=None

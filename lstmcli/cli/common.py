@@ -9,6 +9,7 @@ standard library are imported at the top, so `lstm --help` starts fast.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -238,26 +239,44 @@ def read_series(
     return series
 
 
-def read_data(data_csv: str, columns: list[str], info=None, sheet: str | None = None, series: str | None = None):
+def read_data(
+    data_csv: str,
+    columns: list[str],
+    info=None,
+    sheet: str | None = None,
+    series: str | None = None,
+    column: str | None = None,
+    column_option: bool = False,
+):
     """--data: a newer CSV with the model's columns (the first forecast, the rest features).
 
     `info` (a modelfile.DataInfo) says how train read its file: the same series, id column,
     date reading and (for a workbook) sheet are used here, so a user need not repeat those
     options; `sheet` (--sheet) picks another sheet of a workbook, `series` (--series) another
-    series of a file of several. Data of another frequency than the model's (weekly prices for
-    a daily model) is refused: its forecast would be dated and calibrated as the model's steps.
+    series of a file of several, `column` (--column) the file's name of the model's target
+    column when it differs (`column_option`: the verb has --column, so the hint names it). Data
+    of another frequency than the model's (weekly prices for a daily model) is refused: its
+    forecast would be dated and calibrated as the model's steps.
     """
     from lstmcli.errors import DataError
 
+    wanted = [column or columns[0], *columns[1:]]
+    sheet = _data_sheet(data_csv, info, sheet)
     try:
-        series = _read_data(data_csv, columns, info, _data_sheet(data_csv, info, sheet), series)
-    except DataError as e:  # a missing column: say it is the model's, and that --data cannot pick another
+        series = _read_data(data_csv, wanted, info, sheet, series)
+    except DataError as e:  # a missing column: say it is the model's, and how --data can still read it
         missing = next((c for c in columns if f"has no column {c!r}" in e.message), None)
-        if missing is None:
+        if missing is None or (column is not None and missing == columns[0]):  # --column's name: the user's
             raise
+        if missing == columns[0] and column_option:  # the target: --column reads it under the file's name
+            guess = _guess_column(data_csv, columns[1:], info, sheet, series, getattr(e, "close_names", []))
+            how = f"--column {shlex.quote(guess)}" if guess else "--column NAME"
+            fix = f"give {how} to read it from the file's column of that name, rename the file's column to {missing!r}"
+        else:  # a feature: read by its name only
+            fix = f"rename the file's column to {missing!r}"
         raise DataError(
             f"{e.message}, the column this model was trained on",
-            hint=f"{e.hint}; --data needs the model's columns by name: rename the file's column to {missing!r}, "
+            hint=f"{e.hint}; --data needs the model's columns by name: {fix}, "
             f"or train a model on this file (lstm train {data_csv})",
         ) from None
     if info is not None and info.frequency is not None and series.frequency not in (None, info.frequency):
@@ -304,6 +323,28 @@ def _data_sheet(data_csv: str, info, sheet: str | None) -> str | None:
             return stored if f.read(len(XLSX_MAGIC)) == XLSX_MAGIC else None
     except OSError:  # missing or unreadable: read_prices says so in its own words
         return None
+
+
+def _guess_column(data_csv: str, features: list[str], info, sheet, series, close: list[str]) -> str | None:
+    """The file's column a --data file most likely holds the model's target in, for a hint; None if none.
+
+    The closest name to the model's column that reads as a price series, else the column `lstm
+    train` would pick (the only price-like one).
+    """
+    from lstmcli import data
+    from lstmcli.errors import DataError
+
+    if data_csv == "-":  # standard input is read once
+        return None
+    how = reading(series, *(() if info is None else (info.id_column, info.dayfirst, info.date_format)))
+    if series is None and info is not None:
+        how["series"] = info.series
+    for name in [*close, None]:
+        try:
+            return data.read_prices(data_csv, column=name, features=features, sheet=sheet, **how).columns[0]
+        except DataError:
+            continue
+    return None
 
 
 def _read_data(data_csv: str, columns: list[str], info=None, sheet: str | None = None, series: str | None = None):
@@ -392,6 +433,7 @@ class ProgressBar:
 
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
+            stopped = exc[0] is KeyboardInterrupt or any(s() for s in _active_stops)  # Ctrl-C, SIGTERM
             if not self.bar.tasks[0].completed:  # an error or a stop before anything was done: no empty "0/0" bar
                 self.bar.remove_task(self.task)
                 if not self.console.is_terminal:  # stopping would print the empty bar: a blank line before Error:
@@ -401,12 +443,18 @@ class ProgressBar:
                     finally:
                         self.console.quiet = quiet
                     return
-            else:
-                self.bar.update(self.task, total=self.bar.tasks[0].completed)  # a bar stopped early ends full
+            elif stopped and self.bar.tasks[0].completed < self.total:  # "18/59 series ... stopped"; no ETA
+                from rich.progress import TextColumn
+
+                eta = next(k for k, c in enumerate(self.bar.columns) if getattr(c, "text_format", None) == "ETA")
+                self.bar.columns = (*self.bar.columns[:eta], TextColumn("[yellow]stopped[/]"))
+            else:  # a bar that ended early by itself (early stopping) ends full
+                self.bar.update(self.task, total=self.bar.tasks[0].completed)
             self.bar.stop()
 
 
 _stop_signals: list[str] = []
+_active_stops: list[StopFlag] = []  # the StopFlags in force (innermost last): a ProgressBar ending then says "stopped"
 
 
 def stop_signal() -> str | None:
@@ -432,11 +480,14 @@ class StopFlag:
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             self._old[sig] = signal.signal(sig, handler)
+        _active_stops.append(self)
         return self
 
     def __exit__(self, *exc) -> None:
         import signal
 
+        if self in _active_stops:
+            _active_stops.remove(self)
         for sig, old in self._old.items():
             signal.signal(sig, old)
 

@@ -57,6 +57,14 @@ def predict(
     series_name: SeriesOpt = None,
     dask: DaskOpt = None,
     sheet: SheetOpt = None,
+    column: Annotated[
+        str | None,
+        typer.Option(
+            help="Column of --data to forecast, when the file names the model's column otherwise "
+            "(Last for a model of Close). \\[default: the model's column]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Forecast the next days from the saved model, as a dated table (and a chart).
 
@@ -66,6 +74,7 @@ def predict(
     A panel model (many series) forecasts every series, grouped by series; --series AAPL,MSFT selects.
 
     Example: lstm predict --days 5     (after: lstm train prices.csv)
+    Newer data: lstm predict --data newer.csv    (its column named otherwise: --column Last)
     Keep a chart: lstm predict --days 20 --plot forecast.png   (.svg, .html)
     """
     from lstmcli.forecast import Forecaster, check_horizon
@@ -81,13 +90,20 @@ def predict(
         from lstmcli.errors import OptionError
 
         raise OptionError("--sheet picks the sheet of a --data workbook", hint="give --data FILE.xlsx, or drop --sheet")
+    if column is not None and data_csv is None:
+        from lstmcli.errors import OptionError
+
+        raise OptionError(
+            f"--column {column} picks the column of a --data file; the model forecasts its own column without --data",
+            hint=f"give --data FILE (lstm predict --data newer.csv --column {column}), or drop --column",
+        )
     path = model_path(model)
     from lstmcli.panel import is_panel_file
 
     if is_panel_file(path):  # one model per series: every series (or --series), grouped by series
         from lstmcli.cli import panel as panel_cli
 
-        panel_cli.refuse_single_series_options(**{"--plot": plot})
+        panel_cli.refuse_single_series_options(**{"--plot": plot, "--column": column})
         return panel_cli.predict(
             path,
             days=days,
@@ -109,7 +125,15 @@ def predict(
     fc_model = Forecaster.load(path)
     values = dates_ = None
     if data_csv is not None:
-        series = read_data(data_csv, list(fc_model.info.columns), fc_model.info.data, sheet, series=series_name)
+        series = read_data(
+            data_csv,
+            list(fc_model.info.columns),
+            fc_model.info.data,
+            sheet,
+            series=series_name,
+            column=column,
+            column_option=True,
+        )
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None, levels=levels)
     if values is not None:  # after predict's own checks of the data (too short, prices <= 0)

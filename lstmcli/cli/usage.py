@@ -68,3 +68,29 @@ def _options(ctx) -> list[str]:
         names += [*getattr(p, "opts", []), *getattr(p, "secondary_opts", [])]
     names += list(ctx.help_option_names)
     return [n for n in names if n.startswith("-")]
+
+
+_ONE_DASH_WORD = re.compile(r"^-[A-Za-z][A-Za-z0-9-]+$")
+
+
+def one_dash_long_option(args: list[str], group) -> LstmError | None:
+    """`-days 5`: a long option written with one dash, as an LstmError naming `--days`; else None.
+
+    Click reads `-days` as `-d ays` ("'ays' is not a valid int") and `-output f.csv` as `-o utput`
+    plus a stray argument; the user meant the long option. Only a word that is a long option of
+    the command (`--` + the word) is caught, so short options with values (`-d5`, `-o -`) pass.
+    `group` is the Click group of the app (typer.main.get_command).
+    """
+    end = args.index("--") if "--" in args else len(args)
+    words = [a for a in args[:end] if _ONE_DASH_WORD.match(a)]
+    if not words:
+        return None
+    verb = next((a for a in args[:end] if not a.startswith("-")), None)
+    command = getattr(group, "commands", {}).get(verb, group)
+    longs = {n for p in command.params for n in [*getattr(p, "opts", []), *getattr(p, "secondary_opts", [])]}
+    longs |= {"--help"}
+    for word in words:
+        if "-" + word in longs:
+            path = "lstm" if command is group else f"lstm {verb}"
+            return LstmError(f"{word}: a long option takes two dashes: -{word}", hint=f"see {path} --help")
+    return None
