@@ -142,6 +142,15 @@ def train(
             "window). 0: none.",
         ),
     ] = 0,
+    refit_all: Annotated[
+        bool,
+        typer.Option(
+            "--refit-all/--no-refit-all",
+            help="After the early-stopped fit, train again from the same initial weights on all rows "
+            "(training + validation) for the best epoch count and save that model; the validation scores "
+            "and intervals stay the first fit's. With --auto: the winner's final fit.",
+        ),
+    ] = False,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -181,6 +190,7 @@ def train(
         val_fraction=val_fraction,
         patience=patience,
         ar=ar,
+        refit_all=refit_all,
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)
