@@ -141,3 +141,19 @@ def test_cli_train_refit_all_and_inspect_say_so(run, tmp_path):
     r = run("inspect", "--model", str(model))
     assert r.exit_code == 0, r
     assert "trained again on all" in r.stdout.replace("\n", " ") or "trained again" in r.stdout
+
+
+def test_auto_scores_candidates_as_fitted_and_refits_only_the_winner():
+    from lstmcli.autoselect import fit_auto
+
+    t = np.arange(150)
+    p = (100 + 0.5 * t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) * np.exp(np.random.default_rng(0).normal(0, 0.02, 150))
+    fast = TrainConfig(epochs=4, patience=2)
+    plain = fit_auto(p, config=fast, frequency="M", max_candidates=3)
+    refit = fit_auto(p, config=replace(fast, refit_all=True), frequency="M", max_candidates=3)
+    # the same leaderboard (candidates are scored without the refit) and the same winner, refitted
+    assert [e.mase for e in refit.info.selection.board] == [e.mase for e in plain.info.selection.board]
+    assert refit.info.selection.winner.settings == plain.info.selection.winner.settings
+    assert plain.info.training.refit_epochs is None
+    assert refit.info.training.refit_epochs == refit.info.training.best_epoch
+    assert refit.info.validation == plain.info.validation and not _same(refit.params, plain.params)

@@ -341,6 +341,11 @@ def train(
             f"[yellow]Stopped by {stop.requested} after epoch {forecaster.result.epochs_run}; "
             f"kept the best model so far (epoch {forecaster.result.best_epoch}).[/]"
         )
+    elif "refit" in forecaster.choices:  # --refit-all stopped: the early-stopped fit is what was saved
+        err.print(
+            f"[yellow]Stopped by {stop.requested} during the refit on all rows (--refit-all); kept the "
+            f"early-stopped model (epoch {forecaster.result.best_epoch}).[/]"
+        )
 
     from lstmcli.render.common import user_text
 
