@@ -37,8 +37,10 @@ def pair() -> tuple[Forecaster, Forecaster]:
 def test_the_shipped_model_is_the_refit_on_every_window_including_the_last_rows(pair):
     plain, refit = pair
     tr = refit.info.training
-    assert tr.refit_epochs == plain.info.training.best_epoch >= 1
     assert tr.refit_windows == tr.train_windows + tr.val_windows  # the validation windows were learnt too
+    batch = refit.config.batch_size
+    assert tr.refit_epochs == training.refit_epochs(tr.best_epoch, tr.train_windows, tr.refit_windows, batch) >= 1
+    assert tr.best_epoch == plain.info.training.best_epoch
     assert not _same(plain.params, refit.params)
     # the same weights from training.refit on the scaled series with every target row, the last one included
     W = refit.config.window
@@ -91,9 +93,9 @@ def test_a_model_without_the_refit_is_stored_as_before_and_old_files_read_as_not
 
 
 def test_steps_rule_keeps_the_number_of_optimizer_steps():
-    assert training.refit_epochs(20, 80, 100, 10) == 20  # "epochs": the same epochs
-    assert training.refit_epochs(20, 80, 100, 10, "steps") == 16  # 160 steps: 16 epochs of 10 batches
-    assert training.refit_epochs(1, 8, 100, 8, "steps") == 1  # never 0
+    assert training.refit_epochs(20, 80, 100, 10, "epochs") == 20  # "epochs": the same epochs
+    assert training.refit_epochs(20, 80, 100, 10) == 16  # "steps" (the default): 160 steps, 16 epochs of 10
+    assert training.refit_epochs(1, 8, 100, 8) == 1  # never 0
 
 
 def test_ensemble_members_each_refit_the_same_whatever_jobs():
@@ -137,7 +139,10 @@ def test_cli_train_refit_all_and_inspect_say_so(run, tmp_path):
     assert r.exit_code == 0, r
     assert "trained again on all" in r.stdout and "early-stopped" in r.stdout
     info = modelfile.read(model)[1]
-    assert info.training.refit_epochs == info.training.best_epoch
+    t = info.training
+    assert t.refit_epochs == training.refit_epochs(
+        t.best_epoch, t.train_windows, t.refit_windows, info.config.batch_size
+    )
     r = run("inspect", "--model", str(model))
     assert r.exit_code == 0, r
     assert "trained again on all" in r.stdout.replace("\n", " ") or "trained again" in r.stdout
@@ -155,5 +160,8 @@ def test_auto_scores_candidates_as_fitted_and_refits_only_the_winner():
     assert [e.mase for e in refit.info.selection.board] == [e.mase for e in plain.info.selection.board]
     assert refit.info.selection.winner.settings == plain.info.selection.winner.settings
     assert plain.info.training.refit_epochs is None
-    assert refit.info.training.refit_epochs == refit.info.training.best_epoch
+    t = refit.info.training
+    assert t.refit_epochs == training.refit_epochs(
+        t.best_epoch, t.train_windows, t.refit_windows, refit.config.batch_size
+    )
     assert refit.info.validation == plain.info.validation and not _same(refit.params, plain.params)

@@ -140,7 +140,8 @@ def refit_text(info: ModelInfo) -> str:
     each = " (each member its own best epoch count; member 0's shown)" if info.ensemble is not None else ""
     return (
         f"the saved model was trained again on all {t.refit_windows:,} windows (training + validation) "
-        f"for {t.refit_epochs} epochs{each}; the validation scores and intervals are the early-stopped "
+        f"for {t.refit_epochs} epochs (the optimizer steps of the best epoch {t.best_epoch}){each}; "
+        "the validation scores and intervals are the early-stopped "
         "fit's (out of sample for it)"
     )
 
