@@ -614,7 +614,7 @@ class Forecaster:
 
     def _refit_all(self, should_stop: Callable[[], bool] | None) -> None:
         """Train every network again from its own initial weights on all windows (training + validation) for
-        its best epoch count (`training.refit_epochs`), and ship those weights (`TrainConfig.refit_all`).
+        its best epoch's optimizer steps (`training.refit_epochs`), and ship those weights (`TrainConfig.refit_all`).
 
         The validation scores and interval quantiles stay the early-stopped fit's (out-of-sample for it);
         the scaler and the season (found and adjusted on the training part) stay as they are. A stop

@@ -45,7 +45,7 @@ class TrainConfig:
     dtype: str = "float32"
     ar: int = 0  # lags of the linear autoregressive skip beside the LSTM (engine.AR_WEIGHT); 0: none
     # after the early-stopped fit, train again from the same initial weights on ALL windows (training
-    # and validation) for the best epoch count, and ship that model (Forecaster.fit; `refit` below)
+    # and validation) for the best epoch's optimizer steps, and ship that model (Forecaster.fit; `refit`)
     refit_all: bool = False
 
     def validate(self) -> None:

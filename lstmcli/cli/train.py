@@ -147,8 +147,9 @@ def train(
         typer.Option(
             "--refit-all/--no-refit-all",
             help="After the early-stopped fit, train again from the same initial weights on all rows "
-            "(training + validation) for the best epoch count and save that model; the validation scores "
-            "and intervals stay the first fit's. With --auto: the winner's final fit.",
+            "(training + validation), as many optimizer steps as the fit took to its best epoch, and save "
+            "that model; the validation scores and intervals stay the first fit's. With --auto: the "
+            "winner's final fit. Not better on average on the benchmark corpus (benchmarks/README.md).",
         ),
     ] = False,
 ) -> None:

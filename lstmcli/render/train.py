@@ -135,12 +135,13 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
 
 
 def refit_text(info: ModelInfo) -> str:
-    """What --refit-all did, for train's summary and inspect (None-safe callers check `refit_epochs`)."""
+    """What --refit-all did, for train's summary and inspect (callers show it when `refit_epochs` is set)."""
     t = info.training
     each = " (each member its own best epoch count; member 0's shown)" if info.ensemble is not None else ""
     return (
         f"the saved model was trained again on all {t.refit_windows:,} windows (training + validation) "
-        f"for {t.refit_epochs} epochs (the optimizer steps of the best epoch {t.best_epoch}){each}; "
+        f"for {t.refit_epochs} epochs (as many optimizer steps as the fit took to its best epoch, "
+        f"{t.best_epoch}){each}; "
         "the validation scores and intervals are the early-stopped "
         "fit's (out of sample for it)"
     )
