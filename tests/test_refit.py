@@ -165,3 +165,12 @@ def test_auto_scores_candidates_as_fitted_and_refits_only_the_winner():
         t.best_epoch, t.train_windows, t.refit_windows, refit.config.batch_size
     )
     assert refit.info.validation == plain.info.validation and not _same(refit.params, plain.params)
+
+
+def test_cli_refit_all_with_global_is_one_error_line(run, tmp_path):
+    csv = tmp_path / "p.csv"
+    csv.write_text("Value\n" + "\n".join(f"{v:.4f}" for v in PRICES) + "\n")
+    r = run("train", str(csv), "--model", str(tmp_path / "m.npz"), "--global", "--refit-all", "-q")
+    assert r.exit_code == 2, r
+    assert "--refit-all cannot be combined with --global" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "m.npz").exists()

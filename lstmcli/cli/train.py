@@ -212,6 +212,13 @@ def train(
             "--ar cannot be combined with --auto (the linear part is not in --auto's space)",
             hint="drop --ar, or train without --auto, e.g. lstm train prices.csv --ar 30",
         )
+    if global_model and refit_all:
+        from lstmcli.errors import OptionError
+
+        raise OptionError(
+            "--refit-all cannot be combined with --global (the global network is not refitted)",
+            hint="drop --refit-all, or train one model per series without --global",
+        )
     season = parse_season(season)
     path = model_path(model)
     if path.is_dir():
