@@ -272,7 +272,7 @@ def _run(task: _Task, should_stop: Callable[[], bool] | None = None) -> _Outcome
     start = time.perf_counter()
     c, p = task.candidate, task.prices
     try:
-        fc = c.forecaster(task.base)
+        fc = c.forecaster(replace(task.base, refit_all=False))  # scored as fitted: the refit is the winner's only
         fc.ensemble, fc.jobs = task.seeds, 1  # several seeds: one ensemble, trained in this process
         fc.fit(p[: task.fit_rows], source="the selection fit", should_stop=should_stop)
         if fc.result.interrupted:

@@ -35,7 +35,7 @@ import numpy as np
 
 from lstmcli import parallel
 from lstmcli.errors import OptionError
-from lstmcli.training import TrainConfig, TrainResult, train
+from lstmcli.training import TrainConfig, TrainResult, refit, train
 
 MAX_ENSEMBLE = 100  # each member is a full fit (100 x the time of one), and a file of 100 networks is 100x
 # a single one's size; 5 already took the geometric-mean MAE/naive from 0.521 (one member) to 0.507
@@ -159,6 +159,49 @@ def fit_members(
     finally:
         runs.close()  # terminates unfinished workers
     return {k: results[k] for k in sorted(results)}
+
+
+@dataclass
+class RefitTask:
+    """One network's refit on all windows (training.refit): the result depends on this alone (picklable)."""
+
+    config: TrainConfig  # with the network's own seed (its initial weights are the first fit's)
+    series: np.ndarray  # (M, F) the scaled target series
+    targets: np.ndarray  # (A,) every window's target row: training and validation
+    epochs: int
+    outputs: int
+    direct: bool
+
+
+def refit_member(task: RefitTask, should_stop: Callable[[], bool] | None = None) -> TrainResult:
+    """Train one network again on all windows for `task.epochs` epochs (a worker, or this process)."""
+    return refit(
+        task.series, task.targets, task.config, task.epochs, task.outputs, should_stop=should_stop, direct=task.direct
+    )
+
+
+def refit_members(
+    refit_tasks: list[RefitTask], jobs: int | None, should_stop: Callable[[], bool] | None = None
+) -> list[TrainResult] | None:
+    """Every task's refit, in task order, by `jobs` processes (the weights do not depend on it);
+    None when `should_stop()` turned true before all finished (nothing partial is kept)."""
+    jobs = parallel.check_jobs(jobs)
+    if jobs == 1:
+        out = []
+        for task in refit_tasks:
+            result = refit_member(task, should_stop)
+            if result.interrupted:
+                return None
+            out.append(result)
+        return out
+    done: dict[int, TrainResult] = {}
+    runs = parallel.run(refit_member, refit_tasks, jobs, should_stop=should_stop)
+    try:
+        for k, result in runs:
+            done[k] = result
+    finally:
+        runs.close()
+    return [done[k] for k in range(len(refit_tasks))] if len(done) == len(refit_tasks) else None
 
 
 def combine(paths: list[np.ndarray], how: str = DEFAULT_COMBINE) -> np.ndarray:

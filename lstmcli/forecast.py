@@ -63,7 +63,7 @@ from lstmcli.modelfile import (
     ValidationInfo,
 )
 from lstmcli.seasons import SeasonInfo
-from lstmcli.training import EpochReport, TrainConfig, TrainResult, train
+from lstmcli.training import REFIT_RULE, EpochReport, TrainConfig, TrainResult, refit_epochs, train
 from lstmcli.transforms import (
     AUTO,
     DEFAULT_TARGET,
@@ -607,7 +607,45 @@ class Forecaster:
             if not adjusted < without:
                 self.__dict__.update(first)
             self.choices["season"] = season_choice(self.season.describe(), adjusted, without)
+        if self.config.refit_all and not self.result.interrupted:
+            self._refit_all(should_stop)
+        self.__dict__.pop("_refit_job", None)  # the scaled series and targets are not needed after fit
         return self
+
+    def _refit_all(self, should_stop: Callable[[], bool] | None) -> None:
+        """Train every network again from its own initial weights on all windows (training + validation) for
+        its best epoch's optimizer steps (`training.refit_epochs`), and ship those weights (`TrainConfig.refit_all`).
+
+        The validation scores and interval quantiles stay the early-stopped fit's (out-of-sample for it);
+        the scaler and the season (found and adjusted on the training part) stay as they are. A stop
+        (Ctrl-C) during the refit ships the early-stopped fit.
+        """
+        series, targets, outputs, direct, n_train = self._refit_job
+        cfg = self.config
+        if self.members is None:
+            seeds, best = (cfg.seed,), (self.result.best_epoch,)
+        else:
+            seeds, best = self.info.ensemble.seeds, self.info.ensemble.best_epochs
+        tasks = [
+            _ensemble.RefitTask(
+                replace(cfg, seed=seed),
+                series,
+                targets,
+                refit_epochs(b, n_train, len(targets), cfg.batch_size, REFIT_RULE),
+                outputs,
+                direct,
+            )
+            for seed, b in zip(seeds, best, strict=True)
+        ]
+        results = _ensemble.refit_members(tasks, self.jobs if len(tasks) > 1 else 1, should_stop)
+        if results is None:
+            self.choices["refit"] = "stopped during the refit on all rows: the early-stopped fit is kept"
+            return
+        self.params = results[0].params
+        if self.members is not None:
+            self.members = [r.params for r in results]
+        training = replace(self.info.training, refit_epochs=tasks[0].epochs, refit_windows=len(targets))
+        self.info = replace(self.info, training=training)
 
     def _fit_series(
         self, series: _Series, method: str, on_epoch, should_stop, reading: dict | None, on_member=None
@@ -643,6 +681,9 @@ class Forecaster:
             members = None
         self.params, self.result = result.params, result
         self.members = None if members is None else [m.result.params for m in members.values()]
+        # what `_refit_all` needs: the scaled series and every window's target row (a direct head's last too)
+        every = np.arange(self.config.window, len(z) - (self.horizon - 1))
+        self._refit_job = (inputs, every, outputs, direct, len(train_t))
         made = None if members is None else [m.forecasts for m in members.values()]
         validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted, made)
         self.info = self._describe(series, scaler, train_t, val_t, result, validation, intervals, reading or {})

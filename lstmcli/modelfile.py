@@ -467,6 +467,11 @@ class TrainingInfo:
     # per-epoch losses (scaled MSE), epoch 1 first: {"train_loss": [...], "val_loss": [...]};
     # None in model files written before it existed (and then absent from to_dict)
     history: dict[str, list[float | None]] | None = None
+    # the shipped weights were trained again from the same initial weights on all the windows (training
+    # + validation) for this many epochs (TrainConfig.refit_all; an ensemble: member 0's); None: not refitted
+    # (and every model file before it existed). The validation scores above are the first fit's.
+    refit_epochs: int | None = None
+    refit_windows: int | None = None  # the windows the refit trained on
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainingInfo:
@@ -479,6 +484,8 @@ class TrainingInfo:
             train_windows=_count(d, "train_windows"),
             val_windows=_count(d, "val_windows"),
             history=_loss_history(d.get("history")),
+            refit_epochs=_count(d, "refit_epochs") if d.get("refit_epochs") is not None else None,
+            refit_windows=_count(d, "refit_windows") if d.get("refit_windows") is not None else None,
         )
 
     def to_dict(self) -> dict:
@@ -493,6 +500,8 @@ class TrainingInfo:
         }
         if self.history is not None:
             d["history"] = self.history
+        if self.refit_epochs is not None:
+            d["refit_epochs"], d["refit_windows"] = self.refit_epochs, self.refit_windows
         return d
 
     @staticmethod
@@ -718,7 +727,7 @@ class ModelInfo:
         A model file is input like any other: a damaged or hand-edited one must be refused here,
         with a message, not crash a renderer halfway through a forecast.
         """
-        config = TrainConfig(**meta["config"])
+        config = TrainConfig(**{"refit_all": False, **meta["config"]})  # files without it were not refitted
         config.validate()  # the ranges, worded as for the options (--window -4 is not possible)
         for name in ("window", "hidden", "layers", "epochs", "seed", "patience") + (("ar",) * ("ar" in meta["config"])):
             _count(meta["config"], name)  # and the types: a window of 8.0 would break slicing later

@@ -142,6 +142,16 @@ def train(
             "window). 0: none.",
         ),
     ] = 0,
+    refit_all: Annotated[
+        bool,
+        typer.Option(
+            "--refit-all/--no-refit-all",
+            help="After the early-stopped fit, train again from the same initial weights on all rows "
+            "(training + validation), as many optimizer steps as the fit took to its best epoch, and save "
+            "that model; the validation scores and intervals stay the first fit's. With --auto: the "
+            "winner's final fit. Not better on average on the benchmark corpus (benchmarks/README.md).",
+        ),
+    ] = False,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -181,6 +191,7 @@ def train(
         val_fraction=val_fraction,
         patience=patience,
         ar=ar,
+        refit_all=refit_all,
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)
@@ -200,6 +211,13 @@ def train(
         raise OptionError(
             "--ar cannot be combined with --auto (the linear part is not in --auto's space)",
             hint="drop --ar, or train without --auto, e.g. lstm train prices.csv --ar 30",
+        )
+    if global_model and refit_all:
+        from lstmcli.errors import OptionError
+
+        raise OptionError(
+            "--refit-all cannot be combined with --global (the global network is not refitted)",
+            hint="drop --refit-all, or train one model per series without --global",
         )
     season = parse_season(season)
     path = model_path(model)
@@ -330,6 +348,11 @@ def train(
         err.print(
             f"[yellow]Stopped by {stop.requested} after epoch {forecaster.result.epochs_run}; "
             f"kept the best model so far (epoch {forecaster.result.best_epoch}).[/]"
+        )
+    elif "refit" in forecaster.choices:  # --refit-all stopped: the early-stopped fit is what was saved
+        err.print(
+            f"[yellow]Stopped by {stop.requested} during the refit on all rows (--refit-all); kept the "
+            f"early-stopped model (epoch {forecaster.result.best_epoch}).[/]"
         )
 
     from lstmcli.render.common import user_text

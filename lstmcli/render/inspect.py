@@ -373,6 +373,10 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
     )
     if tr.history is not None and tr.history["train_loss"]:
         table.add_row("loss per epoch", loss_curves(tr.history, tr.best_epoch))
+    if tr.refit_epochs is not None:
+        from lstmcli.render.train import refit_text
+
+        table.add_row("refit", refit_text(info))
     settings = ", ".join(
         f"{k} {getattr(c, k)}" for k in ("batch_size", "lr", "seed", "val_fraction", "patience", "clip")
     )

@@ -125,11 +125,26 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
         f"{t.epochs_run} of {c.epochs} epochs ({how}); best epoch {t.best_epoch}, "
         f"validation loss {t.best_val_loss:.4f} (scaled MSE)",
     )
+    if t.refit_epochs is not None:
+        table.add_row("refit", refit_text(info))
     table.add_row("seed", str(c.seed))
     if info.ensemble is not None:
         table.add_row("ensemble", ensemble_text(info))
     table.add_row("saved", user_text(model_path))
     return table
+
+
+def refit_text(info: ModelInfo) -> str:
+    """What --refit-all did, for train's summary and inspect (callers show it when `refit_epochs` is set)."""
+    t = info.training
+    each = " (each member its own best epoch count; member 0's shown)" if info.ensemble is not None else ""
+    return (
+        f"the saved model was trained again on all {t.refit_windows:,} windows (training + validation) "
+        f"for {t.refit_epochs} epochs (as many optimizer steps as the fit took to its best epoch, "
+        f"{t.best_epoch}){each}; "
+        "the validation scores and intervals are the early-stopped "
+        "fit's (out of sample for it)"
+    )
 
 
 def ensemble_text(info: ModelInfo) -> str:
