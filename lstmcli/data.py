@@ -483,10 +483,10 @@ def _rows(text: str, src: str, notes: list[str]) -> tuple[list[str], list[list[s
     if max(_width(r) for r in rows[:60]) > 1:
         while skipped < min(5, len(rows) - 1) and _width(rows[skipped]) == 1:
             skipped += 1
-    if skipped:
-        notes.append(f"skipped {_plural(skipped, 'line')} before the header")
     header = [f.strip().strip("\ufeff") for f in rows[skipped]]
     header_line = line_nos[skipped]
+    if skipped:  # count the file's lines, blank ones between the titles too (not just the title rows)
+        notes.append(f"skipped {_plural(header_line - 1 - start, 'line')} before the header")
     rows, line_nos = rows[skipped + 1 :], line_nos[skipped + 1 :]
     for j, r in enumerate(rows):  # a quoted field that spans lines: an unclosed quote swallowed the rest
         if any("\n" in f for f in r):

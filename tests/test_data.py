@@ -126,7 +126,17 @@ def test_excel_sep_line(tmp_path):
 def test_title_lines_before_the_header_are_skipped(tmp_path):
     s = read(tmp_path, "ACME Historical Data\nExported 2024-12-31\n\nDate,Close\n2024-01-02,5\n2024-01-03,6\n")
     assert s.columns == ["Close"] and list(s.values[:, 0]) == [5, 6]
+    assert "skipped 3 lines before the header" in s.notes  # two titles and the blank line
+
+
+def test_the_skipped_line_count_counts_blank_lines_too(tmp_path):
+    """A title line and a blank line are two lines skipped, not one (the note counted title rows only)."""
+    s = read(tmp_path, "ACME Historical Data\n\nDate,Close\n2024-01-02,5\n2024-01-03,6\n")
     assert "skipped 2 lines before the header" in s.notes
+    s = read(tmp_path, "sep=,\nACME Historical Data\n\nDate,Close\n2024-01-02,5\n2024-01-03,6\n")
+    assert "skipped 2 lines before the header" in s.notes  # the sep= hint line is not a skipped title
+    s = read(tmp_path, "ACME Historical Data\nDate,Close\n2024-01-02,5\n2024-01-03,6\n")
+    assert "skipped 1 line before the header" in s.notes
     # line numbers in messages still count the title and blank lines, as an editor does
     error(tmp_path, "ACME Historical Data\n\nDate,Close\n2024-01-02,5\n2024-01-03,x\n", "line 5", "'x'")
 
