@@ -166,12 +166,13 @@ def predict(
         return
 
     from lstmcli.render import predict as render
-    from lstmcli.render.train import verdict
+    from lstmcli.render.train import naive_words, verdict
 
     out = stdout()
-    style, sentence = verdict(fc_model.info.validation)
+    style, sentence = verdict(fc_model.info.validation, fc_model.info.data.frequency)
     if beats_naive(fc_model.info.validation) is False:  # the label comes first, above the forecast
-        out.print(f"[{style}]Worse than naive: this model lost to 'tomorrow = today' on validation.[/]", soft_wrap=True)
+        naive = naive_words(fc_model.info.data.frequency)
+        out.print(f"[{style}]Worse than naive: this model lost to '{naive}' on validation.[/]", soft_wrap=True)
     from lstmcli.render.auto import predict_label
 
     if (label := predict_label(fc_model.info.selection)) is not None:  # --auto found nothing better than a baseline

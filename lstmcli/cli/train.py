@@ -157,7 +157,7 @@ def train(
 
     Reads the CSV (dates and price columns found automatically), trains on the older part,
     validates on the newest part, and prints how the model's one-step forecasts compare with
-    the naive forecast (tomorrow = today). Ctrl-C stops early and keeps the best model so far
+    the naive forecast (the last value carried forward). Ctrl-C stops early and keeps the best model so far
     (with --ensemble: the members that finished; none finished: nothing is saved).
 
     --auto chooses the target, window and hidden size itself (see --auto below) and prints a
@@ -366,7 +366,7 @@ def train(
         payload |= {"choices": forecaster.choices, "beats_naive": render.beats_naive(info.validation)}
         print(json.dumps(payload, indent=2))
         return
-    style, sentence = render.verdict(info.validation)
+    style, sentence = render.verdict(info.validation, info.data.frequency)
     if info.selection is not None:  # --auto: a baseline that was as good in selection is said first of all
         from lstmcli.render import auto as render_auto
 
@@ -380,7 +380,7 @@ def train(
         out.print(render_auto.leaderboard_table(info.selection))
         if not first:
             out.print(f"[{auto_style}]{auto_sentence}[/]", soft_wrap=True)
-    out.print(render.validation_table(info.validation, info.columns[0]))
+    out.print(render.validation_table(info.validation, info.columns[0], info.data.frequency))
     out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     hint_days = days or 5
     if forecaster.strategy == "direct":  # a direct model forecasts at most its horizon

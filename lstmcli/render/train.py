@@ -25,8 +25,29 @@ def beats_naive(validation: ValidationInfo) -> bool | None:
 MIN_VERDICT_ROWS = 20
 
 
-def verdict(validation: ValidationInfo) -> tuple[str, str]:
-    """(style, sentence) comparing the model's one-step MAE with naive's on validation."""
+#: the naive forecast in words, by the data's frequency (periods.FREQUENCY_NAMES codes)
+_NAIVE_WORDS = {
+    "B": "tomorrow = today",
+    "D": "tomorrow = today",
+    "W": "next week = this week",
+    "M": "next month = this month",
+    "Q": "next quarter = this quarter",
+    "Y": "next year = this year",
+    "h": "next hour = this hour",
+    "min": "next minute = this minute",
+}
+
+
+def naive_words(frequency: str | None) -> str:
+    """The naive forecast said for the data's frequency: 'tomorrow = today' only for daily data."""
+    return _NAIVE_WORDS.get(frequency or "", "the last value carried forward")
+
+
+def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[str, str]:
+    """(style, sentence) comparing the model's one-step MAE with naive's on validation.
+
+    `frequency` (the data's, e.g. info.data.frequency) names the naive forecast in its words.
+    """
     m, n = validation.model.mae, validation.naive.mae
     if not (m == m and n == n):  # NaN
         return "yellow", "No validation comparison is available."
@@ -47,16 +68,16 @@ def verdict(validation: ValidationInfo) -> tuple[str, str]:
     if rel <= 1:
         return "yellow", (
             f"The model is about as good as the naive forecast ({rel:+.1f}% MAE): it adds little "
-            "over 'tomorrow = today'."
+            f"over '{naive_words(frequency)}'."
         )
     return "bold red", (
         f"The model does NOT beat the naive forecast: its one-step MAE is {rel:.1f}% worse. "
-        "Trust 'tomorrow = today' over this forecast."
+        f"Trust '{naive_words(frequency)}' over this forecast."
     )
 
 
-def validation_table(validation: ValidationInfo, column: str) -> Table:
-    """One-step-ahead errors on the validation part: model, naive and drift."""
+def validation_table(validation: ValidationInfo, column: str, frequency: str | None = None) -> Table:
+    """One-step-ahead errors on the validation part: model, naive and drift (naive named by `frequency`)."""
     rows = validation.rows
     table = FitTable(
         title=f"One-step-ahead error in {user_text(repr(column))}, last {rows:,} rows (validation)",
@@ -66,7 +87,11 @@ def validation_table(validation: ValidationInfo, column: str) -> Table:
     for col in ("MAE", "RMSE", "MASE", "direction right"):
         table.add_column(col, justify="right")
     best = min(("model", "naive", "drift"), key=lambda k: getattr(validation, k).mae)
-    labels = {"model": "LSTM (this model)", "naive": "naive (tomorrow = today)", "drift": "drift (naive + trend)"}
+    labels = {
+        "model": "LSTM (this model)",
+        "naive": f"naive ({naive_words(frequency)})",
+        "drift": "drift (naive + trend)",
+    }
     for key in ("model", "naive", "drift"):
         v = getattr(validation, key)
         da = v.directional_accuracy
