@@ -255,7 +255,8 @@ def to_dict(t: Trace, params: dict[str, np.ndarray], info: ModelInfo) -> dict:
     def arr(a: np.ndarray) -> list:
         return np.asarray(a, dtype=np.float64).tolist()
 
-    d = None if t.dates is None else [periods.format_date(x, t.frequency) for x in t.dates]
+    zone = info.data.timezone  # times in ISO 8601 with their zone, as every --json writes them (periods.iso_date)
+    d = None if t.dates is None else [periods.iso_date(x, t.frequency, zone) for x in t.dates]
     layers = []
     for k, rec in enumerate(t.record.layers):
         layers.append(
@@ -320,7 +321,7 @@ def to_dict(t: Trace, params: dict[str, np.ndarray], info: ModelInfo) -> dict:
             }
         ),
         "forecast": {
-            "date": None if t.forecast_date is None else periods.format_date(t.forecast_date, t.frequency),
+            "date": None if t.forecast_date is None else periods.iso_date(t.forecast_date, t.frequency, zone),
             "row": int(t.rows[-1]) + 1,
             "last_price": arr(t.last_price),
             "price": arr(t.forecast),

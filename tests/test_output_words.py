@@ -57,3 +57,66 @@ def test_monthly_train_and_predict_say_next_month_not_tomorrow(tmp_path, run, mo
     assert r.exit_code == 0, r
     assert "lost to 'next month = this month'" in r.stdout
     assert "tomorrow" not in r.stdout + r.stderr
+
+
+def _hourly_csv(path, n=120, zone="Z"):
+    hours = np.datetime64("2024-01-01T00:00") + np.arange(n) * np.timedelta64(1, "h")
+    close = random_walk(n, start=100, drift=0)
+    path.write_text("Date,Close\n" + "".join(f"{h}:00{zone},{c:.2f}\n" for h, c in zip(hours, close, strict=True)))
+    return path
+
+
+@pytest.mark.parametrize(("zone", "suffix"), [("Z", "Z"), ("+01:00", "+01:00")])
+def test_every_json_writes_times_in_iso_8601_with_the_zone(tmp_path, run, monkeypatch, zone, suffix):
+    """train --json, inspect --json and inspect --step-trace --json write times as predict --json does."""
+    import json
+
+    from lstmcli.forecast import Forecaster
+
+    monkeypatch.chdir(tmp_path)
+    r = run("train", str(_hourly_csv(tmp_path / "hourly.csv", zone=zone)), *FAST, "--json")
+    assert r.exit_code == 0, r
+    trained = json.loads(r.stdout)["data"]
+    assert trained["first_date"] == f"2024-01-01T00:00:00{suffix}"
+    assert trained["last_date"] == f"2024-01-05T23:00:00{suffix}"
+    assert trained["train_end_date"].endswith(suffix)
+    r = run("inspect", "--json")
+    assert r.exit_code == 0, r
+    assert {k: json.loads(r.stdout)["data"][k] for k in trained if k.endswith("_date")} == {
+        k: trained[k] for k in trained if k.endswith("_date")
+    }
+    r = run("inspect", "--step-trace", "--json")
+    assert r.exit_code == 0, r
+    trace = json.loads(r.stdout)
+    assert trace["steps"][-1]["date"] == f"2024-01-05T23:00:00{suffix}"
+    assert trace["forecast"]["date"] == f"2024-01-06T00:00:00{suffix}"
+    r = run("predict", "--days", "1", "--json")  # the same text predict --json writes for the same instant
+    assert json.loads(r.stdout)["forecast"][0]["date"] == trace["forecast"]["date"]
+    # the model file keeps its own text: only the output is converted
+    assert Forecaster.load(tmp_path / "lstm-model.npz").info.data.first_date == "2024-01-01T00:00:00"
+
+
+def test_daily_json_dates_stay_plain_days(tmp_path, run, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    r = run("train", str(_monthly_csv(tmp_path / "monthly.csv")), *FAST, "--json")
+    assert r.exit_code == 0, r
+    assert json.loads(r.stdout)["data"]["first_date"] == "2015-01-01"
+    r = run("inspect", "--step-trace", "--json")
+    assert json.loads(r.stdout)["forecast"]["date"] == "2022-07-01"
+
+
+def test_panel_json_dates_are_iso_too(tmp_path, run, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    for name in ("a", "b"):
+        _hourly_csv(tmp_path / "folder" / f"{name}.csv")
+    r = run("train", "folder", *FAST, "--json")
+    assert r.exit_code == 0, r
+    assert [s["data"]["last_date"] for s in json.loads(r.stdout)["series"]] == ["2024-01-05T23:00:00Z"] * 2
+    r = run("inspect", "--json")
+    assert r.exit_code == 0, r
+    assert [s["first_date"] for s in json.loads(r.stdout)["series"]] == ["2024-01-01T00:00:00Z"] * 2

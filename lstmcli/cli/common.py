@@ -573,3 +573,32 @@ def check_one_stdout(json_out: bool, output: Path | None) -> None:
             "--json and --output - both print to standard output",
             hint="choose one of them, or give --output a file name",
         )
+
+
+#: DataInfo's date fields, stored as "2024-01-09T08:00:00" (the zone apart, in `timezone`)
+_INFO_DATES = ("first_date", "last_date", "train_end_date")
+
+
+def info_json(info) -> dict:
+    """A model's metadata for `train --json` / `inspect --json`: ModelInfo.to_dict() without the tail.
+
+    Its dates are written as every --json writes times (periods.iso_date: '2024-01-09' for days,
+    '2024-01-09T08:00:00Z' with the zone for times); the model file keeps its own text, so old
+    files load as before: only the output is converted.
+    """
+    payload = {k: v for k, v in info.to_dict().items() if k != "tail"}
+    payload["data"] = data = dict(payload["data"])
+    for key in _INFO_DATES:
+        data[key] = iso_text(data.get(key), info.data.frequency, info.data.timezone)
+    return payload
+
+
+def iso_text(text: str | None, frequency: str | None, timezone: str | None) -> str | None:
+    """A stored date text ("2024-01-09T08:00:00") as --json writes it (periods.iso_date); None stays None."""
+    if text is None:
+        return None
+    import numpy as np
+
+    from lstmcli import periods
+
+    return periods.iso_date(np.datetime64(text), frequency, timezone)

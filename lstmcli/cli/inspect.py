@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from lstmcli.cli.common import ModelOpt, SeriesOpt, SheetOpt, model_path, read_data, split_names, stdout
+from lstmcli.cli.common import ModelOpt, SeriesOpt, SheetOpt, info_json, model_path, read_data, split_names, stdout
 from lstmcli.errors import LstmError, OptionError
 
 #: defaults that keep a 32-unit model readable at 80-100 columns
@@ -255,7 +255,7 @@ def _summary(model, json_out: bool) -> None:
     if json_out:
         import json
 
-        print(json.dumps({"model": str(path), **{k: v for k, v in fc.info.to_dict().items() if k != "tail"}}, indent=2))
+        print(json.dumps({"model": str(path), **info_json(fc.info)}, indent=2))
         return
     from lstmcli.render import inspect as render
     from lstmcli.render.common import user_text

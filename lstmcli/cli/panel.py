@@ -13,7 +13,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lstmcli.cli.common import STDOUT, ProgressBar, StopFlag, split_names, stderr, stdout, write_csv
+from lstmcli.cli.common import (
+    STDOUT,
+    ProgressBar,
+    StopFlag,
+    info_json,
+    iso_text,
+    split_names,
+    stderr,
+    stdout,
+    write_csv,
+)
 from lstmcli.errors import DataError, OptionError
 
 
@@ -297,7 +307,7 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
 
     series = []
     for sid, f in panel.members.items():
-        info = {k: v for k, v in f.info.to_dict().items() if k != "tail"}
+        info = info_json(f.info)
         series.append({"id": sid, **info, "choices": dict(f.choices), "beats_naive": beats_naive(f.info.validation)})
     rel = [
         f.info.validation.model.mae / f.info.validation.naive.mae
@@ -477,8 +487,8 @@ def inspect_list(path: Path, json_out: bool) -> None:
                 {
                     "id": sid,
                     "rows": f.info.data.rows,
-                    "first_date": f.info.data.first_date,
-                    "last_date": f.info.data.last_date,
+                    "first_date": iso_text(f.info.data.first_date, f.info.data.frequency, f.info.data.timezone),
+                    "last_date": iso_text(f.info.data.last_date, f.info.data.frequency, f.info.data.timezone),
                     "target": str(f.info.target),
                     "window": f.info.config.window,
                     "validation": f.info.validation.to_dict(),

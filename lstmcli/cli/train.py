@@ -24,6 +24,7 @@ from lstmcli.cli.common import (
     StopFlag,
     StrategyOpt,
     complete_target,
+    info_json,
     model_path,
     read_series,
     reading,
@@ -362,7 +363,7 @@ def train(
     if json_out:  # for scripts: the summary as JSON on stdout, nothing else there
         import json
 
-        payload = {"model": str(saved), **{k: v for k, v in info.to_dict().items() if k != "tail"}}
+        payload = {"model": str(saved), **info_json(info)}
         payload |= {"choices": forecaster.choices, "beats_naive": render.beats_naive(info.validation)}
         print(json.dumps(payload, indent=2))
         return
