@@ -120,3 +120,17 @@ def test_panel_json_dates_are_iso_too(tmp_path, run, monkeypatch):
     r = run("inspect", "--json")
     assert r.exit_code == 0, r
     assert [s["first_date"] for s in json.loads(r.stdout)["series"]] == ["2024-01-01T00:00:00Z"] * 2
+
+
+def test_panel_train_names_the_model_file_it_wrote(tmp_path, run, monkeypatch):
+    """A folder (a panel) replaces lstm-model.npz as a single-series train does: its summary says which file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    for name in ("a", "b"):
+        _monthly_csv(tmp_path / "folder" / f"{name}.csv")
+    r = run("train", "folder", *FAST)
+    assert r.exit_code == 0, r
+    assert "Saved the model to lstm-model.npz." in r.stdout
+    r = run("train", "folder", *FAST, "--model", "shops.npz")
+    assert r.exit_code == 0, r
+    assert "Saved the model to shops.npz." in r.stdout and (tmp_path / "shops.npz").exists()

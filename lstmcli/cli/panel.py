@@ -290,7 +290,7 @@ def train(
     else:
         out = stdout()
         out.print(render.training_table(panel))
-        out.print(render.summary_line(panel, len(tasks)), soft_wrap=True)
+        out.print(render.summary_line(panel, len(tasks), str(saved)), soft_wrap=True)
     where = f" on the Dask cluster at {address}" if address else ""
     where += ", one global network" if global_model else ""
     err.print(f"Saved the panel model ({len(panel.members):,} series{where}) to {user_text(saved)}", style="dim")

@@ -68,8 +68,8 @@ def training_table(panel, rows: dict[str, int] | None = None) -> Table:
     return table
 
 
-def summary_line(panel, total: int) -> str:
-    """How many series trained, and how many beat naive on validation (one-step MAE)."""
+def summary_line(panel, total: int, saved: str | None = None) -> str:
+    """How many series trained, how many beat naive on validation (one-step MAE), and the model file written."""
     trained = len(panel.members)
     rel = [
         f.info.validation.model.mae / f.info.validation.naive.mae
@@ -82,6 +82,7 @@ def summary_line(panel, total: int) -> str:
     return (
         f"Trained {trained:,} of {total:,} series{skipped}; {wins:,} of {len(rel):,} beat the naive forecast "
         f"on validation (median MAE / naive {_num(median, '{:.3f}')})."
+        + ("" if saved is None else f" Saved the model to {user_text(saved)}.")
     )
 
 
