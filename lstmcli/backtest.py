@@ -603,6 +603,8 @@ def _fit_block(
         "season": None if season is None else replace(season, reason=block.reason).describe(),
         "ensemble_members": len(forecaster.members or [forecaster.params]),
     } | ({} if block.auto is None else {"auto": forecaster.info.selection.to_dict()})
+    if t.refit_epochs is not None:  # --refit-all: the model that forecast was refitted on all the fit's windows
+        run |= {"refit_epochs": t.refit_epochs, "refit_windows": t.refit_windows}
     return {
         "forecasts": out,
         "lower": lo,

@@ -136,6 +136,14 @@ def backtest(
     more: MoreFilesArg = None,
     columns: ColumnsOpt = None,
     dask: DaskOpt = None,
+    refit_all: Annotated[
+        bool,
+        typer.Option(
+            "--refit-all/--no-refit-all",
+            help="As lstm train --refit-all: each fit, after early stopping, trains again on all its rows "
+            "(training + validation) for its best epoch's optimizer steps, and forecasts with that model.",
+        ),
+    ] = False,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -206,7 +214,7 @@ def backtest(
         ).items()
         if v is not None
     }
-    config = TrainConfig(**chosen)
+    config = TrainConfig(**chosen, refit_all=refit_all)
     config.validate()
     if (target or AUTO) != AUTO:
         target = check_target(target)

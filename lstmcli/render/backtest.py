@@ -49,7 +49,10 @@ def summary_table(result):
         f"Backtest of {user_text(repr(r.column))}: {plural(len(r.origins), 'origin')}{span}, "
         f"1-{r.spec.days} {unit} ahead, "
         f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {plural(r.config.hidden, 'unit')}, "
-        f"{r.target}, batch {r.config.batch_size}" + _lstm_season(r) + ")"
+        f"{r.target}, batch {r.config.batch_size}"
+        + _lstm_season(r)
+        + (", refitted on all rows" if r.config.refit_all else "")
+        + ")"
     )
     table = FitTable(title=title, title_justify="left", caption_justify="left")
     table.add_column("model", no_wrap=True)
