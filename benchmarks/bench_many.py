@@ -75,14 +75,25 @@ def write_panel(path: Path, n_series: int, rows: int, seed: int = 0) -> dict:
     return kinds
 
 
-def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB of the process itself), polling /proc/PID/status for VmHWM."""
+def timed(cmd: list[str], cwd: Path, env: dict | None = None, also: list[int] = ()) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MB of the process itself, CPU seconds), polling /proc/PID/status for VmHWM.
+
+    CPU seconds: of the process, its descendants (pool workers) and the processes `also` (a Dask cluster's
+    workers), plus this process's own (a LocalCluster's scheduler and nannies live here) over the run;
+    read with psutil every 50 ms (nan without psutil). Less sensitive to a busy machine than wall time."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
     t0 = time.perf_counter()
     p = subprocess.Popen(
         cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
     )
     peak = 0.0
     status = Path(f"/proc/{p.pid}/status")
+    cpu: dict[int, float] = {}  # pid -> CPU seconds last seen
+    fixed = {pid: psutil.Process(pid) for pid in [os.getpid(), *also]} if psutil else {}
+    cpu0 = {pid: sum(q.cpu_times()[:2]) for pid, q in fixed.items()}
     while p.poll() is None:
         try:
             for line in status.read_text().splitlines():
@@ -90,12 +101,20 @@ def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, fl
                     peak = max(peak, int(line.split()[1]) / 1024)
         except OSError:
             pass
+        if psutil:
+            try:
+                tree = psutil.Process(p.pid)
+                for q in [tree, *tree.children(recursive=True)]:
+                    cpu[q.pid] = max(cpu.get(q.pid, 0.0), sum(q.cpu_times()[:2]))
+            except psutil.Error:
+                pass
         time.sleep(0.05)
     wall = time.perf_counter() - t0
     err = p.stderr.read().decode()
     if p.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{err[-2000:]}")
-    return wall, peak
+    total = sum(cpu.values()) + sum(sum(q.cpu_times()[:2]) - cpu0[pid] for pid, q in fixed.items())
+    return wall, peak, total if psutil else float("nan")
 
 
 # ---------------------------------------------------------------------------------------
@@ -195,6 +214,13 @@ def _interpreter_start() -> float:
 _T0 = time.perf_counter()
 
 
+def _descendants() -> list[int]:
+    """The pids of this process's descendants (a LocalCluster's worker processes)."""
+    import psutil
+
+    return [q.pid for q in psutil.Process().children(recursive=True)]
+
+
 def _spin(n: int) -> float:
     """A fixed piece of pure CPU work (no memory traffic); its wall seconds."""
     t = time.perf_counter()
@@ -272,9 +298,15 @@ def main() -> None:
         "--compare",
         metavar="DIR",
         help="with --phases: also run each probe with the lstmcli package of DIR (e.g. a `git archive` of main) "
-        "first on PYTHONPATH; labelled base and new",
+        "first on PYTHONPATH; labelled base and new. Without --phases: also a Dask run whose lstm process "
+        "(the client) uses DIR's lstmcli (base_dask)",
     )
     ap.add_argument("--verbs", default="train,backtest", help="the verbs to time (or, with --phases, to probe)")
+    ap.add_argument(
+        "--runs",
+        default="jobs1,jobs2,dask",
+        help="the variants to time (without jobs1: no predict and no projection); --compare DIR adds base_dask",
+    )
     args = ap.parse_args()
     if args.phases:
         with tempfile.TemporaryDirectory() as tmp:
@@ -301,47 +333,63 @@ def main() -> None:
         print(f"cores_for_two_processes={capacity():.2f} (2.00 on two idle cores)", flush=True)
         trainable = args.series - kinds["short"] - kinds["broken"]
 
-        cluster = None
-        if not args.no_dask:
+        cluster, also = None, []
+        if not args.no_dask and "dask" in args.runs:
             try:
                 from distributed import LocalCluster
 
                 cluster = LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None)
+                also = _descendants()  # its worker processes: their CPU counts in the Dask runs
             except ImportError:
                 print("dask=absent (pip install 'lstmcli[dask]' to compare)")
-        runs = {"jobs1": ["--jobs", "1"], "jobs2": ["--jobs", "2"]}
+        runs = {k: ["--jobs", k[4:]] for k in ("jobs1", "jobs2") if k in args.runs}
+        base = {"PYTHONPATH": str(Path(args.compare).resolve())} if args.compare else None
         if cluster is not None:
             runs["dask"] = ["--dask", cluster.scheduler_address]
+            if base:  # the `lstm` process (the Dask client) from DIR; the workers run this tree's task code
+                runs["base_dask"] = runs["dask"]
         walls: dict[str, list[float]] = {}
+        cpus: dict[str, list[float]] = {}
         peaks: dict[str, float] = {}
         for _ in range(args.repeat):  # interleaved: drift of a shared machine hits every variant alike
             for verb in verbs:
                 for name, how in runs.items():
                     model = ["--model", str(cwd / f"{name}.npz")] if verb == "train" else []
                     extra = ["--days", str(args.days)] if verb == "backtest" else []
-                    wall, rss = timed([exe, verb, str(csv), *fit, *extra, *model, *how, "-q"], cwd)
+                    env, cluster_pids = (base if name.startswith("base") else None), (also if "dask" in name else [])
+                    cmd = [exe, verb, str(csv), *fit, *extra, *model, *how, "-q"]
+                    wall, rss, cpu = timed(cmd, cwd, env, cluster_pids)
                     walls.setdefault(f"{verb}_{name}", []).append(wall)
-                    print(f"# run {verb}_{name} {wall:.1f}s", flush=True)  # partial results survive a stop
+                    cpus.setdefault(f"{verb}_{name}", []).append(cpu)
+                    print(f"# run {verb}_{name} {wall:.1f}s cpu {cpu:.1f}s", flush=True)  # partial results kept
                     peaks[f"{verb}_{name}"] = max(peaks.get(f"{verb}_{name}", 0.0), rss)
         med = {k: statistics.median(v) for k, v in walls.items()}
+        mcpu = {k: statistics.median(v) for k, v in cpus.items()}
         for verb in verbs:
             for name in runs:
                 k = f"{verb}_{name}"
                 print(
                     f"{k}_s={med[k]:.1f} (runs {', '.join(f'{w:.1f}' for w in walls[k])}) "
-                    f"{k}_series_per_s={trainable / med[k]:.2f} {k}_peak_rss_mb={peaks[k]:.0f}"
+                    f"{k}_series_per_s={trainable / med[k]:.2f} {k}_peak_rss_mb={peaks[k]:.0f} {k}_cpu_s={mcpu[k]:.1f}"
                 )
-            line = f"{verb}_speedup_jobs2_over_jobs1={med[f'{verb}_jobs1'] / med[f'{verb}_jobs2']:.2f}"
-            if cluster is not None:
-                line += f" {verb}_dask_over_jobs2={med[f'{verb}_dask'] / med[f'{verb}_jobs2']:.2f}"
-            print(line)
+            ratios = []
+            if "jobs1" in runs and "jobs2" in runs:
+                ratios.append(f"{verb}_speedup_jobs2_over_jobs1={med[f'{verb}_jobs1'] / med[f'{verb}_jobs2']:.2f}")
+            for name in ("dask", "base_dask") if "jobs2" in runs else ():
+                if name in runs:
+                    ratios.append(f"{verb}_{name}_over_jobs2={med[f'{verb}_{name}'] / med[f'{verb}_jobs2']:.2f}")
+                    ratios.append(f"(cpu {mcpu[f'{verb}_{name}'] / mcpu[f'{verb}_jobs2']:.2f})")
+            print(" ".join(ratios))
         if cluster is not None:
             cluster.close()
+        print(f"cores_for_two_processes_after={capacity():.2f}")
+        if "jobs1" not in runs:  # predict and the projection read the --jobs 1 model and time
+            return
 
         # predict: the whole panel vs one series' model
-        wall_all, rss = timed([exe, "predict", "--days", str(args.days), "--model", str(cwd / "jobs1.npz")], cwd)
+        wall_all, rss, _ = timed([exe, "predict", "--days", str(args.days), "--model", str(cwd / "jobs1.npz")], cwd)
         timed([exe, "train", str(csv), "--series", "S00000", *fit, "--model", str(cwd / "one.npz"), "-q"], cwd)
-        wall_one, _ = timed([exe, "predict", "--days", str(args.days), "--model", str(cwd / "one.npz")], cwd)
+        wall_one, _, _ = timed([exe, "predict", "--days", str(args.days), "--model", str(cwd / "one.npz")], cwd)
         size = (cwd / "jobs1.npz").stat().st_size
         print(
             f"predict_all_s={wall_all:.2f} predict_one_s={wall_one:.2f} predict_all_over_one={wall_all / wall_one:.2f} "
