@@ -79,7 +79,7 @@ def test_connecting_has_every_worker_import_lstmcli_before_any_task():
     from lstmcli import dask_runner
 
     warm = lambda: "lstmcli.panel" in __import__("sys").modules  # noqa: E731 (by value: imports no test module)
-    local = distributed.LocalCluster(processes=True, n_workers=1, threads_per_worker=1, dashboard_address=None)
+    local = distributed.LocalCluster(processes=True, n_workers=1, threads_per_worker=1, dashboard_address=":0")
     with local as c, distributed.Client(c.scheduler_address, set_as_default=False) as watcher:
         assert not any(watcher.run(warm).values())
         runner = dask_runner.connect(c.scheduler_address)  # not waited for: lstm reads its data meanwhile
