@@ -12,8 +12,12 @@ a weekly season; every 25th short (10 rows: too short to train, skipped); every 
 and prints key=value lines: the median wall seconds of `--repeat` interleaved runs, series/s,
 the ratio of --jobs 2 to --jobs 1, Dask to --jobs 2, and the peak RSS of the `lstm` process
 (VmHWM, read from /proc while it runs: the
-parent only, not its workers). Then a projection: series per hour per core, and hours for
-100,000 series on 100 cores. `--epochs` (default: lstm's) shortens each fit for a quick run.
+parent only, not its workers); and the median CPU seconds of every process a run used (`lstm`,
+its pool workers, the Dask workers, this process with the LocalCluster's scheduler and nannies):
+steadier than wall time on a shared machine. Then a projection: series per hour per core, and
+hours for 100,000 series on 100 cores. `--epochs` (default: lstm's) shortens each fit for a quick
+run; `--runs jobs2,dask` times only those variants (no predict and no projection without jobs1);
+`--compare DIR` adds `base_dask`, the Dask run with DIR's lstmcli as the `lstm` client.
 
     python benchmarks/bench_many.py --series 50 --rows 500 --epochs 5     # a quick run
     python benchmarks/bench_many.py                                        # the 500 x 2,500
