@@ -456,10 +456,11 @@ def panel_note(findings: dict[str, dict], total: int, verb: str) -> str | None:
             )
         shown = ", ".join(f"{n} {len(by_name[n]):,}" for n in names[:4])
         more = f", {len(names) - 4} more" if len(names) > 4 else ""
+        none = f"; {total - len(matched):,} match none" if total > len(matched) else ""
         return (
-            f"the series' closed weekdays match different exchanges (series: {shown}{more}; "
-            f"{total - len(matched):,} match none): --calendar dates every series on one exchange's trading days, "
-            f"so give it to each exchange's series apart (--series A,B --calendar {names[0]})"
+            f"the series' closed weekdays match different exchanges (series: {shown}{more}{none}): --calendar "
+            "dates every series on one exchange's trading days, so give it to each exchange's series apart "
+            f"(--series A,B --calendar {names[0]})"
         )
     holidays = [f for f in findings.values() if "holidays" in f]
     if not holidays:

@@ -107,6 +107,8 @@ def test_panel_note_wording():
     many = {f"S{k}": _match(n) for k, n in enumerate(["XLON"] * 3 + ["XNYS"] * 3 + ["XTKS", "XHKG", "XASX", "XSES"])}
     note = panel_note(many, 12, "backtest")
     assert "(series: XNYS 3, XLON 3, XTKS 1, XHKG 1, 2 more; 2 match none)" in note, note  # ties: COMPARED's order
+    two = panel_note({"A": _match("XNYS"), "B": _match("XLON")}, 2, "train")
+    assert "(series: XNYS 1, XLON 1): --calendar dates every series" in two, two  # none left: not counted
     unmatched = {"A": {"holidays": 12, "installed": True, "compared": 28}}
     assert panel_note(unmatched, 2, "train") == (
         "the closed weekdays of 1 of the 2 series look like holidays but match none of the 28 exchange calendars "
