@@ -722,6 +722,7 @@ CALENDAR_KEY = "calendar_finding"  # in a backtest_task row: calendars.series_fi
 def backtest_task(task: BacktestTask) -> dict:
     """Read and backtest one series; a row of scores (or `error`, the reason it could not run)."""
     from lstmcli.backtest import plan, run_backtest
+    from lstmcli.calendars import series_finding
     from lstmcli.defaults import batch_size_for
     from lstmcli.transforms import resolve_target
 
@@ -729,9 +730,7 @@ def backtest_task(task: BacktestTask) -> dict:
     finding = None
     try:
         series = task.source.read()
-        from lstmcli.calendars import series_finding
-
-        finding = series_finding(series.dates, series.frequency)
+        finding = series_finding(series.dates, series.frequency)  # as one series' backtest: for the panel's Note
         target, _ = resolve_target(task.target or AUTO, series.values)
         config = task.config
         if not task.batch_size_given:
