@@ -11,8 +11,9 @@ What a run costs beyond the fits, and what is done about it (measured in benchma
   same bits, no threads fighting over the cores). Dask's nanny starts workers that way; `warm_up`
   sets it too where NumPy is not yet loaded (a worker started without a nanny);
 - the workers' statistical profiler samples a running task's stack every 10 ms on the worker's event
-  loop (~5-10% of a core on these pure-Python-over-NumPy fits): it is paused on each worker while
-  the run's tasks are there and restarted after (a count on the worker: runs side by side share it);
+  loop (up to ~8% more CPU on these pure-Python-over-NumPy fits when the cores are contended): it is
+  paused on each worker while the run's tasks are there and restarted after (a count on the worker:
+  runs side by side share it);
 - all tasks go to the scheduler in one message (`client.map`), results come back in the background as
   they finish (`as_completed(with_results=True)`), and each is released on the cluster once read.
 
