@@ -12,8 +12,12 @@ a weekly season; every 25th short (10 rows: too short to train, skipped); every 
 and prints key=value lines: the median wall seconds of `--repeat` interleaved runs, series/s,
 the ratio of --jobs 2 to --jobs 1, Dask to --jobs 2, and the peak RSS of the `lstm` process
 (VmHWM, read from /proc while it runs: the
-parent only, not its workers). Then a projection: series per hour per core, and hours for
-100,000 series on 100 cores. `--epochs` (default: lstm's) shortens each fit for a quick run.
+parent only, not its workers); and the median CPU seconds of every process a run used (`lstm`,
+its pool workers, the Dask workers, this process with the LocalCluster's scheduler and nannies):
+steadier than wall time on a shared machine. Then a projection: series per hour per core, and
+hours for 100,000 series on 100 cores. `--epochs` (default: lstm's) shortens each fit for a quick
+run; `--runs jobs2,dask` times only those variants (no predict and no projection without jobs1);
+`--compare DIR` adds `base_dask`, the Dask run with DIR's lstmcli as the `lstm` client.
 
     python benchmarks/bench_many.py --series 50 --rows 500 --epochs 5     # a quick run
     python benchmarks/bench_many.py                                        # the issue's 500 x 2,500
@@ -75,14 +79,25 @@ def write_panel(path: Path, n_series: int, rows: int, seed: int = 0) -> dict:
     return kinds
 
 
-def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB of the process itself), polling /proc/PID/status for VmHWM."""
+def timed(cmd: list[str], cwd: Path, env: dict | None = None, also: list[int] = ()) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MB of the process itself, CPU seconds), polling /proc/PID/status for VmHWM.
+
+    CPU seconds: of the process, its descendants (pool workers) and the processes `also` (a Dask cluster's
+    workers), plus this process's own (a LocalCluster's scheduler and nannies live here) over the run;
+    read with psutil every 50 ms (nan without psutil). Less sensitive to a busy machine than wall time."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
     t0 = time.perf_counter()
     p = subprocess.Popen(
         cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
     )
     peak = 0.0
     status = Path(f"/proc/{p.pid}/status")
+    cpu: dict[int, float] = {}  # pid -> CPU seconds last seen
+    fixed = {pid: psutil.Process(pid) for pid in [os.getpid(), *also]} if psutil else {}
+    cpu0 = {pid: sum(q.cpu_times()[:2]) for pid, q in fixed.items()}
     while p.poll() is None:
         try:
             for line in status.read_text().splitlines():
@@ -90,12 +105,20 @@ def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, fl
                     peak = max(peak, int(line.split()[1]) / 1024)
         except OSError:
             pass
+        if psutil:
+            try:
+                tree = psutil.Process(p.pid)
+                for q in [tree, *tree.children(recursive=True)]:
+                    cpu[q.pid] = max(cpu.get(q.pid, 0.0), sum(q.cpu_times()[:2]))
+            except psutil.Error:
+                pass
         time.sleep(0.05)
     wall = time.perf_counter() - t0
     err = p.stderr.read().decode()
     if p.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{err[-2000:]}")
-    return wall, peak
+    total = sum(cpu.values()) + sum(sum(q.cpu_times()[:2]) - cpu0[pid] for pid, q in fixed.items())
+    return wall, peak, total if psutil else float("nan")
 
 
 # ---------------------------------------------------------------------------------------
@@ -193,6 +216,13 @@ def _interpreter_start() -> float:
 
 
 _T0 = time.perf_counter()
+
+
+def _descendants() -> list[int]:
+    """The pids of this process's descendants (a LocalCluster's worker processes)."""
+    import psutil
+
+    return [q.pid for q in psutil.Process().children(recursive=True)]
 
 
 def _spin(n: int) -> float:
@@ -338,13 +368,19 @@ def main() -> None:
         metavar="DIR",
         help="with --phases: also run each probe with the lstmcli package of DIR (e.g. a `git archive` of main) "
         "first on PYTHONPATH; labelled base and new. With --verbs predict: predict with both, side by side "
-        "(the panel trained by DIR's lstmcli, and that file saved again by this one)",
+        "(the panel trained by DIR's lstmcli, and that file saved again by this one). With train/backtest: also "
+        "a Dask run whose lstm process (the client) uses DIR's lstmcli (base_dask)",
     )
     ap.add_argument(
         "--verbs",
         default="train,backtest",
         help="the verbs to time (or, with --phases, to probe); `predict` alone: train once (--jobs 2, untimed), "
         "then time only predict",
+    )
+    ap.add_argument(
+        "--runs",
+        default="jobs1,jobs2,dask",
+        help="the variants to time (without jobs1: no predict and no projection); --compare DIR adds base_dask",
     )
     args = ap.parse_args()
     if args.phases:
@@ -374,42 +410,58 @@ def main() -> None:
         if verbs == ["predict"]:
             return predict_only(exe, csv, cwd, args, fit, trainable)
 
-        cluster = None
-        if not args.no_dask:
+        cluster, also = None, []
+        if not args.no_dask and "dask" in args.runs:
             try:
                 from distributed import LocalCluster
 
                 cluster = LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None)
+                also = _descendants()  # its worker processes: their CPU counts in the Dask runs
             except ImportError:
                 print("dask=absent (pip install 'lstmcli[dask]' to compare)")
-        runs = {"jobs1": ["--jobs", "1"], "jobs2": ["--jobs", "2"]}
+        runs = {k: ["--jobs", k[4:]] for k in ("jobs1", "jobs2") if k in args.runs}
+        base = {"PYTHONPATH": str(Path(args.compare).resolve())} if args.compare else None
         if cluster is not None:
             runs["dask"] = ["--dask", cluster.scheduler_address]
+            if base:  # the `lstm` process (the Dask client) from DIR; the workers run this tree's task code
+                runs["base_dask"] = runs["dask"]
         walls: dict[str, list[float]] = {}
+        cpus: dict[str, list[float]] = {}
         peaks: dict[str, float] = {}
         for _ in range(args.repeat):  # interleaved: drift of a shared machine hits every variant alike
             for verb in verbs:
                 for name, how in runs.items():
                     model = ["--model", str(cwd / f"{name}.npz")] if verb == "train" else []
                     extra = ["--days", str(args.days)] if verb == "backtest" else []
-                    wall, rss = timed([exe, verb, str(csv), *fit, *extra, *model, *how, "-q"], cwd)
+                    env, cluster_pids = (base if name.startswith("base") else None), (also if "dask" in name else [])
+                    cmd = [exe, verb, str(csv), *fit, *extra, *model, *how, "-q"]
+                    wall, rss, cpu = timed(cmd, cwd, env, cluster_pids)
                     walls.setdefault(f"{verb}_{name}", []).append(wall)
-                    print(f"# run {verb}_{name} {wall:.1f}s", flush=True)  # partial results survive a stop
+                    cpus.setdefault(f"{verb}_{name}", []).append(cpu)
+                    print(f"# run {verb}_{name} {wall:.1f}s cpu {cpu:.1f}s", flush=True)  # partial results kept
                     peaks[f"{verb}_{name}"] = max(peaks.get(f"{verb}_{name}", 0.0), rss)
         med = {k: statistics.median(v) for k, v in walls.items()}
+        mcpu = {k: statistics.median(v) for k, v in cpus.items()}
         for verb in verbs:
             for name in runs:
                 k = f"{verb}_{name}"
                 print(
                     f"{k}_s={med[k]:.1f} (runs {', '.join(f'{w:.1f}' for w in walls[k])}) "
-                    f"{k}_series_per_s={trainable / med[k]:.2f} {k}_peak_rss_mb={peaks[k]:.0f}"
+                    f"{k}_series_per_s={trainable / med[k]:.2f} {k}_peak_rss_mb={peaks[k]:.0f} {k}_cpu_s={mcpu[k]:.1f}"
                 )
-            line = f"{verb}_speedup_jobs2_over_jobs1={med[f'{verb}_jobs1'] / med[f'{verb}_jobs2']:.2f}"
-            if cluster is not None:
-                line += f" {verb}_dask_over_jobs2={med[f'{verb}_dask'] / med[f'{verb}_jobs2']:.2f}"
-            print(line)
+            ratios = []
+            if "jobs1" in runs and "jobs2" in runs:
+                ratios.append(f"{verb}_speedup_jobs2_over_jobs1={med[f'{verb}_jobs1'] / med[f'{verb}_jobs2']:.2f}")
+            for name in ("dask", "base_dask") if "jobs2" in runs else ():
+                if name in runs:
+                    ratios.append(f"{verb}_{name}_over_jobs2={med[f'{verb}_{name}'] / med[f'{verb}_jobs2']:.2f}")
+                    ratios.append(f"(cpu {mcpu[f'{verb}_{name}'] / mcpu[f'{verb}_jobs2']:.2f})")
+            print(" ".join(ratios))
         if cluster is not None:
             cluster.close()
+        print(f"cores_for_two_processes_after={capacity():.2f}")
+        if "jobs1" not in runs:  # predict and the projection read the --jobs 1 model and time
+            return
 
         predict_bench(exe, csv, cwd, args, fit, {"new": cwd / "jobs1.npz"}, trainable)
         per_core_hour = trainable / med["train_jobs1"] * 3600

@@ -411,3 +411,71 @@ def data_note(dates: np.ndarray | None, frequency: str | None, verb: str) -> tup
             f"holidays, but it has {match.holidays:,} in range)"
         ), None
     return None, None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A panel (many series): each series' finding, made where the series is read (a worker), then ONE Note for all.
+
+
+def series_finding(dates: np.ndarray | None, frequency: str | None) -> dict | None:
+    """One series' `data_note`, compact for the panel's one Note: {"match": CalendarMatch.to_dict()} when its
+    closed weekdays match a calendar; {"holidays": K, "installed": bool} when they look like holidays that match
+    none (or exchange_calendars is not installed to match them); None when there is nothing to say."""
+    text, match = data_note(dates, frequency, "train")
+    if match is not None:
+        return {"match": match.to_dict()}
+    if text is None:
+        return None
+    compared = len(compared_holidays()) if installed() else 0
+    return {"holidays": len(closed_weekdays(dates)), "installed": installed(), "compared": compared}
+
+
+def panel_note(findings: dict[str, dict], total: int, verb: str) -> str | None:
+    """The one Note for a panel of `total` series from its series' findings ({series id: series_finding}): the
+    calendar they share and how many match it, or that they differ (how many match each); else how many look
+    like holidays no calendar matches (or that lstmcli[calendars] would match). None: nothing to say."""
+    matched = {sid: CalendarMatch.from_dict(f["match"]) for sid, f in findings.items() if "match" in f}
+    if matched:
+        by_name: dict[str, list[str]] = {}
+        for sid, m in matched.items():
+            by_name.setdefault(m.name, []).append(sid)
+        names = sorted(by_name, key=lambda n: (-len(by_name[n]), COMPARED.index(n) if n in COMPARED else 99, n))
+        if len(names) == 1:
+            name = names[0]
+            sid = by_name[name][0]
+            m = matched[sid]
+            also = f"; so do {', '.join(m.also)}" if m.also else ""
+            todo = (
+                f"forecasts are dated as business days; add --calendar {name} to skip its holidays"
+                if verb == "train"
+                else f"lstm train --calendar {name} dates forecasts on its trading days"
+            )
+            return (
+                f"the closed weekdays of {_of(len(matched), total)} series match {name} (e.g. {sid}: {m.matched:,} "
+                f"of its {m.closed:,} closed weekdays are {name} holidays{also}): {todo}"
+            )
+        shown = ", ".join(f"{n} {len(by_name[n]):,}" for n in names[:4])
+        more = f", {len(names) - 4} more" if len(names) > 4 else ""
+        none = f"; {total - len(matched):,} match none" if total > len(matched) else ""
+        return (
+            f"the series' closed weekdays match different exchanges (series: {shown}{more}{none}): --calendar "
+            "dates every series on one exchange's trading days, so give it to each exchange's series apart "
+            f"(--series A,B --calendar {names[0]})"
+        )
+    holidays = [f for f in findings.values() if "holidays" in f]
+    if not holidays:
+        return None
+    if not all(f["installed"] for f in holidays):
+        return (
+            f"{_of(len(holidays), total)} series have no rows on weekdays that look like holidays; pip install "
+            "'lstmcli[calendars]' lets lstm match them to an exchange and date forecasts on its trading days"
+        )
+    return (
+        f"the closed weekdays of {_of(len(holidays), total)} series look like holidays but match none of the "
+        f"{max(f['compared'] for f in holidays)} exchange calendars compared"
+    )
+
+
+def _of(k: int, total: int) -> str:
+    """'all 3', '2 of the 3'."""
+    return f"all {total:,}" if k == total else f"{k:,} of the {total:,}"

@@ -137,6 +137,7 @@ class FitOutcome:
     notes: list[str] = field(default_factory=list)  # what cleaning did to the series (data.read_prices)
     model_json: str | None = None  # `info` as the panel file's JSON holds it (split_model), encoded by the worker
     model_bulk: dict[str, np.ndarray] | None = None  # and its parts kept as arrays (split_model)
+    calendar: dict | None = None  # without --calendar: calendars.series_finding of its closed weekdays
 
     @property
     def ok(self) -> bool:
@@ -147,17 +148,21 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
     """Read and fit one series; a user-caused problem (LstmError) becomes the outcome's `error`."""
     t0 = time.perf_counter()
     notes: list[str] = []
+    finding = None
     try:
         # jobs=1: an ensemble's members and --auto's candidates run in this task's process (the series
         # already run in parallel)
         forecaster = Forecaster(task.config, task.target, auto_window=task.auto_window, jobs=1, **task.options)
-        if task.auto is not None:
-            forecaster = _fit_auto(task, should_stop, notes)
-        elif task.source is not None:
+        series = None
+        if task.source is not None:
             series = task.source.read()
             notes = list(series.notes)
             notes += _calendar_notes(task.reading.get("calendar"), series.frequency, series.dates)
-            forecaster.fit(series, should_stop=should_stop, reading=_reading(task))
+            finding = _calendar_finding(task, series)
+        if task.auto is not None:
+            forecaster = _fit_auto(task, series, finding, should_stop)
+        elif series is not None:
+            forecaster.fit(series, should_stop=should_stop, reading=_reading(task, finding))
         else:
             _calendar_notes(task.reading.get("calendar"), None, None)  # a known name, before the fit
             forecaster.fit(
@@ -168,7 +173,7 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
         if forecaster.info.data.series is None:
             forecaster.info = replace(forecaster.info, data=replace(forecaster.info.data, series=task.id))
     except LstmError as e:
-        return FitOutcome(task.id, error=_one_line(e), seconds=time.perf_counter() - t0, notes=notes)
+        return FitOutcome(task.id, error=_one_line(e), seconds=time.perf_counter() - t0, notes=notes, calendar=finding)
     text, bulk = split_model(forecaster.info)  # in the worker: the parent's save only joins the pieces
     return FitOutcome(
         task.id,
@@ -180,6 +185,7 @@ def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> Fi
         notes=notes,
         model_json=text,
         model_bulk=bulk,
+        calendar=finding,
     )
 
 
@@ -226,11 +232,22 @@ def _restore_parts(sub: dict, bulk: dict[str, np.ndarray], at: dict[str, int]) -
 CALENDAR_NOTE = "closed days of --calendar: "  # the start of a note fit_task returns; the CLI counts them
 
 
-def _reading(task: FitTask) -> dict:
+def _reading(task: FitTask, finding: dict | None = None) -> dict:
     """How the series was read (kept in its model file, so --data reads a newer file the same way),
-    with the panel's --calendar and --sheet."""
+    with the panel's --calendar and --sheet, and the calendar its closed weekdays match (`finding`)."""
     options = task.source.options if task.source is not None else {}
-    return {k: options.get(k) for k in ("id_column", "dayfirst", "date_format")} | task.reading
+    match = {"calendar_match": finding["match"]} if finding is not None and "match" in finding else {}
+    return {k: options.get(k) for k in ("id_column", "dayfirst", "date_format")} | task.reading | match
+
+
+def _calendar_finding(task: FitTask, series) -> dict | None:
+    """Without --calendar, for a series read from a file (as `lstm train` of one series): the exchange calendar
+    its closed weekdays match, or that they look like holidays (calendars.series_finding); never applied."""
+    if task.reading.get("calendar") is not None:
+        return None
+    from lstmcli.calendars import series_finding
+
+    return series_finding(series.dates, series.frequency)
 
 
 def _calendar_notes(calendar: str | None, frequency: str | None, dates) -> list[str]:
@@ -247,15 +264,13 @@ def _calendar_notes(calendar: str | None, frequency: str | None, dates) -> list[
     return [f"{CALENDAR_NOTE}{len(closed)} rows, e.g. {closed[-1]}"] if len(closed) else []
 
 
-def _fit_auto(task: FitTask, should_stop, notes: list[str]) -> Forecaster:
-    """--auto for one series (autoselect.fit_auto, one process): its own search and refit."""
+def _fit_auto(task: FitTask, series, finding: dict | None, should_stop) -> Forecaster:
+    """--auto for one series (autoselect.fit_auto, one process): its own search and refit (`series`: read
+    from the task's source, None for arrays)."""
     from lstmcli.autoselect import SelectionStopped, fit_auto
 
-    if task.source is not None:
-        series = task.source.read()
-        notes.extend(series.notes)
-        notes.extend(_calendar_notes(task.reading.get("calendar"), series.frequency, series.dates))
-        data = dict(values=series, frequency=series.frequency, source=series.source, reading=_reading(task))
+    if series is not None:
+        data = dict(values=series, frequency=series.frequency, source=series.source, reading=_reading(task, finding))
     else:
         _calendar_notes(task.reading.get("calendar"), None, None)  # a known name, before the search
         data = dict(values=task.values, dates=task.dates, columns=task.columns, source=task.name, reading=task.reading)
@@ -332,6 +347,7 @@ class Panel:
         self.layout: str | None = None
         self.global_model = False  # --global: one network shared by every series
         self._encoded: dict[str, tuple[ModelInfo, str, dict]] = {}  # id -> (its info, *split_model(info)) from workers
+        self.calendar_findings: dict[str, dict] = {}  # id -> calendars.series_finding, for the panel's one Note
 
     # ----------------------------------------------------------------------------- fit
 
@@ -452,10 +468,12 @@ class Panel:
             close = getattr(results, "close", None)
             if close is not None:
                 close()
-        self.members, self.skipped, self._encoded = {}, {}, {}
+        self.members, self.skipped, self._encoded, self.calendar_findings = {}, {}, {}, {}
         for task, outcome in zip(tasks, outcomes, strict=True):
             if outcome is None:
                 continue
+            if outcome.calendar is not None:
+                self.calendar_findings[task.id] = outcome.calendar
             if outcome.ok:
                 f = Forecaster.from_parts(outcome.params, outcome.info)
                 f.choices = outcome.choices
@@ -494,7 +512,7 @@ class Panel:
                 f"--global trains one network for all series; {names} work on local models",
                 hint="leave out --global, or those options",
             )
-        self.members, self.skipped, self.global_model = {}, {}, True
+        self.members, self.skipped, self.global_model, self.calendar_findings = {}, {}, True, {}
 
         def skip(sid: str, why: str) -> None:
             self.skipped[sid] = why
@@ -506,7 +524,12 @@ class Panel:
         for task in tasks:
             try:
                 if task.source is not None:
-                    s = _as_series(task.source.read(), None, None, None, "<array>", None)
+                    read = task.source.read()
+                    finding = _calendar_finding(task, read)
+                    if finding is not None:
+                        self.calendar_findings[task.id] = finding
+                        reading[task.id] = _reading(task, finding)
+                    s = _as_series(read, None, None, None, "<array>", None)
                 else:
                     s = _as_series(task.values, task.dates, task.columns, None, task.name, None)
                 _check_prices(s)
@@ -833,15 +856,21 @@ class BacktestTask:
     auto: dict | None = None  # --auto: run_backtest's `auto` (fit_auto keywords; jobs 1 inside the task)
 
 
+CALENDAR_KEY = "calendar_finding"  # in a backtest_task row: calendars.series_finding, for the panel's one Note
+
+
 def backtest_task(task: BacktestTask) -> dict:
     """Read and backtest one series; a row of scores (or `error`, the reason it could not run)."""
     from lstmcli.backtest import plan, run_backtest
+    from lstmcli.calendars import series_finding
     from lstmcli.defaults import batch_size_for
     from lstmcli.transforms import resolve_target
 
     t0 = time.perf_counter()
+    finding = None
     try:
         series = task.source.read()
+        finding = series_finding(series.dates, series.frequency)  # as one series' backtest: for the panel's Note
         target, _ = resolve_target(task.target or AUTO, series.values)
         config = task.config
         if not task.batch_size_given:
@@ -862,7 +891,7 @@ def backtest_task(task: BacktestTask) -> dict:
             auto=None if task.auto is None else {**task.auto, "jobs": 1},
         )
     except LstmError as e:
-        return {"series": task.id, "error": _one_line(e), "seconds": time.perf_counter() - t0}
+        return {"series": task.id, "error": _one_line(e), "seconds": time.perf_counter() - t0, CALENDAR_KEY: finding}
     s = result.scores
     snaive = s.get("seasonal_naive", s["naive"])  # season 1: seasonal naive is naive
     return {
@@ -881,6 +910,7 @@ def backtest_task(task: BacktestTask) -> dict:
         "interval": result.interval if result.coverage is not None else None,
         "verdict": result.verdict()[0].value,
         "seconds": time.perf_counter() - t0,
+        CALENDAR_KEY: finding,
     }
 
 

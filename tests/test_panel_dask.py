@@ -67,3 +67,43 @@ def test_forecasts_on_dask_are_the_local_ones(cluster, lstm_exe, tmp_path):
     remote = json.loads(run_exe(lstm_exe, *args, "--dask", cluster).stdout)
     assert [s["id"] for s in remote["series"]] == ["AAPL", "MSFT", "GOOG"]
     assert local["series"] == remote["series"]
+
+
+def _profiler_state(dask_worker):
+    """On a worker: (its profiler running?, how many lstm runs pause it)."""
+    return dask_worker.periodic_callbacks["profile"].is_running(), getattr(dask_worker, "_lstmcli_profiler_paused", 0)
+
+
+def test_connecting_has_every_worker_import_lstmcli_before_any_task():
+    distributed = pytest.importorskip("distributed")
+    from lstmcli import dask_runner
+
+    warm = lambda: "lstmcli.panel" in __import__("sys").modules  # noqa: E731 (by value: imports no test module)
+    local = distributed.LocalCluster(processes=True, n_workers=1, threads_per_worker=1, dashboard_address=":0")
+    with local as c, distributed.Client(c.scheduler_address, set_as_default=False) as watcher:
+        assert not any(watcher.run(warm).values())
+        runner = dask_runner.connect(c.scheduler_address)  # not waited for: lstm reads its data meanwhile
+        deadline = time.perf_counter() + 30
+        while not all(watcher.run(warm).values()):
+            assert time.perf_counter() < deadline, "the workers never imported lstmcli.panel"
+            time.sleep(0.1)
+        runner.client.close()
+
+
+def test_the_runner_pauses_the_workers_profiler_while_it_runs(cluster):
+    """During a run the workers' 10 ms profiler is paused, after it runs again; results come back for every
+    task, with its index."""
+    from distributed import Client
+
+    from lstmcli import dask_runner
+
+    runner = dask_runner.connect(cluster)
+    with Client(cluster, set_as_default=False) as watcher:
+        results = runner(abs, [-3, 4, -5], 2)
+        first = next(results)
+        during = watcher.run(_profiler_state)
+        rest = list(results)
+        after = watcher.run(_profiler_state)
+    assert sorted([first, *rest]) == [(0, 3), (1, 4), (2, 5)]
+    assert len(during) == 2 and all(not running and paused == 1 for running, paused in during.values()), during
+    assert all(running and paused == 0 for running, paused in after.values()), after

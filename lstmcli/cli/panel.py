@@ -262,6 +262,8 @@ def train(
             f"{user_text(what)}): is {cal} their exchange?",
             soft_wrap=True,
         )
+    if calendar is None:  # which exchange's holidays the series' closed weekdays are: one Note for the panel
+        calendar_match_note(panel.calendar_findings, len(tasks), "train")
     if not panel.members and panel.interrupted:  # the user's stop, not an error: one line, exit 130 (143: SIGTERM)
         err.print(
             f"[yellow]Stopped by {stop.requested} before any of the {len(tasks):,} series finished; "
@@ -295,6 +297,19 @@ def train(
     where += ", one global network" if global_model else ""
     err.print(f"Saved the panel model ({len(panel.members):,} series{where}) to {user_text(saved)}", style="dim")
     err.print(f"Next: lstm predict --days 5{'' if not model_given else f' --model {user_text(path)}'}", style="dim")
+
+
+def calendar_match_note(findings: dict[str, dict], total: int, verb: str) -> None:
+    """Without --calendar: ONE Note for the panel (calendars.panel_note) naming the exchange calendar its
+    series' closed weekdays match and how many do (or that they differ), not one per series. Never applied."""
+    if not findings:
+        return
+    from lstmcli.calendars import panel_note
+    from lstmcli.render.common import user_text
+
+    text = panel_note(findings, total, verb)
+    if text is not None:
+        stderr().print(f"[yellow]Note:[/] {user_text(text)}", soft_wrap=True)  # series ids are the user's text
 
 
 def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
@@ -531,7 +546,7 @@ def backtest(
     from dataclasses import replace
 
     from lstmcli import parallel
-    from lstmcli.panel import BacktestTask, aggregate, backtest_task, series_seed
+    from lstmcli.panel import CALENDAR_KEY, BacktestTask, aggregate, backtest_task, series_seed
     from lstmcli.render import panel as render
     from lstmcli.render.common import user_text
 
@@ -560,7 +575,11 @@ def backtest(
     skips = _Skips(err)
     with StopFlag() as stop, _series_bar(err, quiet or json_out, len(tasks), "backtest") as bar:
         results = runner(backtest_task, tasks, jobs) if runner else parallel.run(backtest_task, tasks, jobs, stop)
+        findings = {}
         for done, (k, row) in enumerate(results, start=1):
+            finding = row.pop(CALENDAR_KEY, None)
+            if finding is not None:
+                findings[row["series"]] = finding
             rows[k] = row
             if "error" in row:
                 failed += 1
@@ -571,6 +590,8 @@ def backtest(
         if hasattr(results, "close"):  # ends the workers still busy now, not when the generator is collected
             results.close()
     skips.close("--json lists them all with the reasons")
+    if not json_out:  # as one series' backtest: which exchange's holidays the closed weekdays are
+        calendar_match_note(findings, len(tasks), "backtest")
     finished = sum(r is not None for r in rows)
     if stop() and finished < len(tasks):
         if not finished:  # the user's stop, not an error: one line, exit 130 (143: SIGTERM)
