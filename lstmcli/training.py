@@ -161,6 +161,22 @@ def _epoch(params, opt, rng, series, targets, batch, config, O, direct, epoch, s
     return losses
 
 
+def _start(series: np.ndarray, config: TrainConfig, outputs: int | None, n_targets: int, params: Params | None = None):
+    """What `train` and `refit` start from, in this order (the generator draws the initial weights
+    before the first shuffle): the series as the config's dtype, the outputs, the seeded
+    generator, the batch size, the weights (fresh unless given) and a fresh Adam."""
+    config.validate()
+    dtype = np.dtype(config.dtype)
+    series = np.ascontiguousarray(series, dtype=dtype)
+    O = outputs or series.shape[1]
+    rng = np.random.default_rng(config.seed)
+    batch = config.batch_size or batch_size_for_windows(n_targets)
+    if params is None:
+        F = series.shape[1]
+        params = engine.with_ar(engine.init_params(F, config.hidden, config.layers, O, rng, dtype=dtype), config.ar)
+    return series, O, rng, batch, params, optim.Adam(lr=config.lr)
+
+
 @np.errstate(over="ignore", invalid="ignore")  # a diverging loss is caught by value below, with a hint
 def train(
     series: np.ndarray,
@@ -183,16 +199,7 @@ def train(
     shuffled with a generator seeded from config.seed; the best weights by validation loss
     are returned. A non-finite loss raises TrainingError (nothing is returned to save).
     """
-    config.validate()
-    dtype = np.dtype(config.dtype)
-    series = np.ascontiguousarray(series, dtype=dtype)
-    F = series.shape[1]
-    O = outputs or F
-    rng = np.random.default_rng(config.seed)
-    batch = config.batch_size or batch_size_for_windows(len(train_targets))
-    if params is None:
-        params = engine.with_ar(engine.init_params(F, config.hidden, config.layers, O, rng, dtype=dtype), config.ar)
-    opt = optim.Adam(lr=config.lr)
+    series, O, rng, batch, params, opt = _start(series, config, outputs, len(train_targets), params)
     train_targets = np.asarray(train_targets, dtype=np.int64)
     val_targets = np.asarray(val_targets, dtype=np.int64)
     assert train_targets.min() >= config.window, (train_targets.min(), config.window)
@@ -266,15 +273,7 @@ def refit(
     What `Forecaster.fit` ships after the early-stopped fit chose the epoch count: the model has
     then learnt from the newest rows too, which the early-stopped fit only validated on.
     """
-    config.validate()
-    dtype = np.dtype(config.dtype)
-    series = np.ascontiguousarray(series, dtype=dtype)
-    F = series.shape[1]
-    O = outputs or F
-    rng = np.random.default_rng(config.seed)
-    batch = config.batch_size or batch_size_for_windows(len(targets))
-    params = engine.with_ar(engine.init_params(F, config.hidden, config.layers, O, rng, dtype=dtype), config.ar)
-    opt = optim.Adam(lr=config.lr)
+    series, O, rng, batch, params, opt = _start(series, config, outputs, len(targets))
     targets = np.asarray(targets, dtype=np.int64)
     assert targets.min() >= config.window, (targets.min(), config.window)
     history: list[EpochReport] = []
