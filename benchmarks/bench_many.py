@@ -305,10 +305,10 @@ def predict_bench(exe: str, csv: Path, cwd: Path, args, fit: list[str], models: 
     for _ in range(args.repeat):  # interleaved: drift of a shared machine hits every variant alike
         for tree, model in models.items():
             for name, extra in PREDICTS.items():
-                wall, rss = timed([exe, "predict", *days, "--model", str(model), *extra], cwd, env[tree])
+                wall, rss, _ = timed([exe, "predict", *days, "--model", str(model), *extra], cwd, env[tree])
                 walls.setdefault(f"{tree}_{name}", []).append(wall)
                 peaks[tree] = max(peaks.get(tree, 0.0), rss)
-            wall, _ = timed([exe, "predict", *days, "--model", str(one)], cwd, env[tree])
+            wall, _, _ = timed([exe, "predict", *days, "--model", str(one)], cwd, env[tree])
             walls.setdefault(f"{tree}_one", []).append(wall)
             print(f"# predict {tree}: " + " ".join(f"{k}={v[-1]:.2f}s" for k, v in walls.items() if k.startswith(tree)))
     med = {k: statistics.median(v) for k, v in walls.items()}
@@ -340,7 +340,7 @@ def predict_only(exe: str, csv: Path, cwd: Path, args, fit: list[str], trainable
     saved again by this one: the same models in this version's file format), then `predict_bench`."""
     base = cwd / ("base.npz" if args.compare else "new.npz")
     env = {"PYTHONPATH": str(Path(args.compare).resolve())} if args.compare else None
-    wall, _ = timed([exe, "train", str(csv), *fit, "--model", str(base), "--jobs", "2", "-q"], cwd, env)
+    wall, _, _ = timed([exe, "train", str(csv), *fit, "--model", str(base), "--jobs", "2", "-q"], cwd, env)
     print(f"# trained the panel in {wall:.0f}s", flush=True)
     models = {"new": base}
     if args.compare:
