@@ -397,8 +397,8 @@ def main() -> None:
     exe = _lstm()
     fit = ["--epochs", str(args.epochs)] if args.epochs else []
     verbs = args.verbs.split(",")
-    if verbs != ["predict"] and ("train" not in verbs or not set(verbs) <= {"train", "backtest"}):
-        ap.error("--verbs: train, optionally with backtest; or predict alone")
+    if verbs != ["predict"] and (not verbs or not set(verbs) <= {"train", "backtest"}):
+        ap.error("--verbs: train and/or backtest; or predict alone")
     with tempfile.TemporaryDirectory() as tmp:
         cwd = Path(tmp)
         csv = cwd / "panel.csv"
@@ -460,7 +460,7 @@ def main() -> None:
         if cluster is not None:
             cluster.close()
         print(f"cores_for_two_processes_after={capacity():.2f}")
-        if "jobs1" not in runs:  # predict and the projection read the --jobs 1 model and time
+        if "jobs1" not in runs or "train" not in verbs:  # predict and the projection read the --jobs 1 model and time
             return
 
         predict_bench(exe, csv, cwd, args, fit, {"new": cwd / "jobs1.npz"}, trainable)

@@ -241,3 +241,13 @@ def test_the_one_row_table_names_each_last_date_when_the_series_end_apart_and_sh
     assert "step 2 date" in text and odd in text
     dates = {line.split()[3] for line in text.splitlines() if line.strip().startswith(("S", "["))}
     assert len(dates) == 2  # the odd series' step 2 is a day later
+
+
+def test_the_every_row_line_quotes_names_a_shell_would_split():
+    from lstmcli.render.panel import every_row_line
+
+    line = every_row_line({"BRK B": None, "AAPL": None}, 5, "my models/panel.npz")
+    assert "--model 'my models/panel.npz' --series 'BRK B' (one series)" in line
+    assert "(all 2 series)" in line
+    plain = every_row_line({"AAPL": None}, 5, None)
+    assert "lstm predict --days 5 --series AAPL (one series)" in plain

@@ -163,8 +163,10 @@ def forecast_summary_table(forecasts: dict, days: int) -> Table:
 
 def every_row_line(forecasts: dict, days: int, model: str | None) -> str:
     """Under the one-row-per-series table: how to get every step of every series, with its bounds."""
-    first = user_text(next(iter(forecasts)))
-    where = f" --model {user_text(model)}" if model else ""
+    import shlex  # names with spaces are quoted, so the line can be pasted into a shell
+
+    first = user_text(shlex.quote(str(next(iter(forecasts)))))
+    where = f" --model {user_text(shlex.quote(str(model)))}" if model else ""
     return (
         f"Every step with its bounds: lstm predict --days {days}{where} --series {first} (one series), "
         f"or --output forecast.csv / --json (all {len(forecasts):,} series)."
