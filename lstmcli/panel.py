@@ -34,6 +34,7 @@ JSON) is still read, and forecasts the same.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import math
 import re
@@ -47,7 +48,7 @@ import numpy as np
 
 from lstmcli import modelfile
 from lstmcli.errors import DataError, LstmError, ModelFileError, OptionError
-from lstmcli.forecast import Forecast, Forecaster
+from lstmcli.forecast import Forecast, Forecaster, min_rows
 from lstmcli.modelfile import META_KEY, ModelInfo
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import AUTO
@@ -142,6 +143,23 @@ class FitOutcome:
     @property
     def ok(self) -> bool:
         return self.params is not None
+
+
+def too_few_rows(task: FitTask) -> str | None:
+    """Why a series read from a file cannot train on any window, known from its row count alone (no task
+    needed: 100,000 tiny series are skipped in a moment, not one worker task each); None: let it try.
+    Usable rows are at most the rows before cleaning, and no fit needs fewer than window 1 of a level."""
+    rows = getattr(task.source, "rows", 0)
+    least = _least_rows(task.config.val_fraction)
+    if 0 < rows < least:
+        plural = "s" if rows != 1 else ""
+        return f"{task.source.name} has {rows:,} row{plural}: too few to train (even --window 1 needs at least {least})"
+    return None
+
+
+@functools.lru_cache(maxsize=16)
+def _least_rows(val_fraction: float) -> int:
+    return min_rows(1, 0, val_fraction)
 
 
 def fit_task(task: FitTask, should_stop: Callable[[], bool] | None = None) -> FitOutcome:
@@ -442,7 +460,19 @@ class Panel:
         outcomes: list[FitOutcome | None] = [None] * len(tasks)
         fn = partial(fit_task, should_stop=should_stop) if jobs == 1 and runner is None else fit_task
         done = 0
-        results = local_runner(fn, tasks, jobs, should_stop) if runner is None else runner(fn, tasks, jobs)
+        run = []  # the tasks that go to the workers; a series with too few rows for any fit is skipped here
+        for k, task in enumerate(tasks):
+            why = too_few_rows(task)
+            if why is None:
+                run.append(k)
+                continue
+            outcomes[k] = FitOutcome(task.id, error=why)
+            done += 1
+            if on_done is not None:
+                on_done(outcomes[k], done, len(tasks))
+        todo = [tasks[k] for k in run]
+        results = local_runner(fn, todo, jobs, should_stop) if runner is None else runner(fn, todo, jobs)
+        results = ((run[j], outcome) for j, outcome in results) if len(run) < len(tasks) else results
         try:
             for k, outcome in results:
                 if should_stop is not None and should_stop():

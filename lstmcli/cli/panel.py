@@ -266,8 +266,8 @@ def train(
         calendar_match_note(panel.calendar_findings, len(tasks), "train")
     if not panel.members and panel.interrupted:  # the user's stop, not an error: one line, exit 130 (143: SIGTERM)
         err.print(
-            f"[yellow]Stopped by {stop.requested} before any of the {len(tasks):,} series finished; "
-            "nothing was written.[/]"
+            f"[yellow]Stopped by {stop.requested} before any of the {len(tasks):,} series trained"
+            f"{f' ({len(panel.skipped):,} skipped)' if panel.skipped else ''}; nothing was written.[/]"
         )
         raise SystemExit(143 if stop.requested == "SIGTERM" else 130)
     if not panel.members:
