@@ -158,5 +158,5 @@ def test_a_panel_stopped_before_any_series_is_one_line_exit_130(run, tmp_path, m
     files = [str(sample / "monthly_seasonal.csv"), str(sample / "trend_smooth.csv")]
     r = run("train", *files, "--jobs", "1", "--epochs", "2", "--model", str(tmp_path / "p.npz"))
     assert r.exit_code == 130, r
-    assert "before any of the 2 series finished; nothing was written" in r.stderr, r
+    assert "before any of the 2 series trained; nothing was written" in r.stderr, r
     assert "Error" not in r.stderr and not (tmp_path / "p.npz").exists(), r.stderr
