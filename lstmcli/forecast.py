@@ -63,7 +63,7 @@ from lstmcli.modelfile import (
     ValidationInfo,
 )
 from lstmcli.seasons import SeasonInfo
-from lstmcli.training import REFIT_RULE, EpochReport, TrainConfig, TrainResult, refit_epochs, train
+from lstmcli.training import EpochReport, TrainConfig, TrainResult, refit_epochs, train
 from lstmcli.transforms import (
     AUTO,
     DEFAULT_TARGET,
@@ -631,7 +631,7 @@ class Forecaster:
                 replace(cfg, seed=seed),
                 series,
                 targets,
-                refit_epochs(b, n_train, len(targets), cfg.batch_size, REFIT_RULE),
+                refit_epochs(b, n_train, len(targets), cfg.batch_size),
                 outputs,
                 direct,
             )

@@ -727,7 +727,7 @@ class ModelInfo:
         A model file is input like any other: a damaged or hand-edited one must be refused here,
         with a message, not crash a renderer halfway through a forecast.
         """
-        config = TrainConfig(**{"refit_all": False, **meta["config"]})  # files without it were not refitted
+        config = TrainConfig(**meta["config"])  # a file without `refit_all` was not refitted: its default, False
         config.validate()  # the ranges, worded as for the options (--window -4 is not possible)
         for name in ("window", "hidden", "layers", "epochs", "seed", "patience") + (("ar",) * ("ar" in meta["config"])):
             _count(meta["config"], name)  # and the types: a window of 8.0 would break slicing later
