@@ -546,7 +546,7 @@ def backtest(
     from dataclasses import replace
 
     from lstmcli import parallel
-    from lstmcli.panel import CALENDAR_KEY, BacktestTask, aggregate, backtest_task, series_seed
+    from lstmcli.panel import CALENDAR_KEY, RUN_KEYS, BacktestTask, aggregate, backtest_task, series_seed
     from lstmcli.render import panel as render
     from lstmcli.render.common import user_text
 
@@ -615,7 +615,7 @@ def backtest(
 
         wrote_plot(render.save_backtest_plot(scored, agg, plot, inp.source))
     if output is not None:
-        columns = [k for k in scored[0] if k != "seconds"]
+        columns = [k for k in scored[0] if k != "seconds" and k not in RUN_KEYS]  # RUN_KEYS: nested, --json only
         write_csv(output, [{k: r.get(k) for k in columns} for r in scored], "--output")
         if output == STDOUT:
             return
