@@ -245,10 +245,8 @@ def _load(model):
         return path, Forecaster.load(path)
     except LstmError as e:
         if not path.exists():
-            raise LstmError(
-                e.message,
-                hint="train one first: lstm train prices.csv, pass --model PATH, "
-                "or see the seed's built-in model: lstm inspect --example",
+            raise LstmError(  # the loader's hint (a close name, the model files there) and the built-in one
+                e.message, hint=f"{e.hint}, or see the seed's built-in model: lstm inspect --example"
             ) from None
         raise
 
