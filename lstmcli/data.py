@@ -360,14 +360,10 @@ def _read_bytes(source: str | Path | bytes, name: str | None) -> tuple[bytes, st
 
 def _closest_file(path: Path) -> str:
     """The hint for a missing file: the closest name in its folder (a typo), else to check the path."""
-    try:
-        names = [p.name for p in path.parent.iterdir() if p.is_file()] if path.parent.is_dir() else []
-    except OSError:
-        names = []
-    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.8)
-    if close:
-        return f"did you mean {path.parent / close[0] if str(path.parent) != '.' else close[0]}?"
-    return "check the path; `ls` shows what is there"
+    from lstmcli.files import closest_file
+
+    close = closest_file(path)
+    return f"did you mean {close}?" if close else "check the path; `ls` shows what is there"
 
 
 def _decode(raw: bytes, src: str, notes: list[str]) -> str:

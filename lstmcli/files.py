@@ -68,3 +68,24 @@ def write_atomically(
             ) from None
         raise
     return path
+
+
+def closest_file(path: Path) -> Path | None:
+    """The file in `path`'s folder whose name is closest to `path`'s (a typo: daily_stok.csv), or None."""
+    import difflib
+
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_file()] if path.parent.is_dir() else []
+    except OSError:
+        names = []
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.8)
+    return (path.parent / close[0] if str(path.parent) != "." else Path(close[0])) if close else None
+
+
+def files_like(path: Path, shown: int = 3) -> list[Path]:
+    """Up to `shown` other files in `path`'s folder with its suffix (the model files there), sorted."""
+    try:
+        found = sorted(p for p in path.parent.glob(f"*{path.suffix}") if p.is_file()) if path.suffix else []
+    except OSError:
+        return []
+    return [p if str(path.parent) != "." else Path(p.name) for p in found[:shown]]

@@ -158,9 +158,17 @@ def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
 def read_arrays(path: Path) -> dict[str, np.ndarray]:
     """Every array of a model file, metadata included, refusing pickles and damaged archives."""
     if not path.exists():
-        raise ModelFileError(
-            f"no model file at {path}", hint="train one first: lstm train prices.csv (or pass --model PATH)"
-        )
+        from lstmcli.files import closest_file, files_like
+
+        train = "train one first: lstm train prices.csv"
+        fix = f"{train} (or pass --model PATH)"
+        if (close := closest_file(path)) is not None:  # a typo: lstm-model.np
+            fix = f"did you mean --model {close}? Else {train}"
+        elif len(there := files_like(path)) == 1:  # trained with --model NAME, then run without it
+            fix = f"pass --model {there[0]} (the model file in that folder), or {train}"
+        elif there:
+            fix = f"the folder has {', '.join(map(str, there))}: pass --model with one of them, or {train}"
+        raise ModelFileError(f"no model file at {path}", hint=fix)
     if path.is_dir():
         raise ModelFileError(f"{path} is a directory, not a model file", hint="pass --model PATH to the .npz file")
     try:

@@ -887,6 +887,9 @@ class BacktestTask:
 
 
 CALENDAR_KEY = "calendar_finding"  # in a backtest_task row: calendars.series_finding, for the panel's one Note
+#: a series' fits as one series' `lstm backtest --json` gives them (same names: --refit, the fits, the model's
+#: settings with refit_all, each fit's run with refit_epochs); in --json only, not in --output's flat rows
+RUN_KEYS = ("refit", "fits", "model", "fit_runs")
 
 
 def backtest_task(task: BacktestTask) -> dict:
@@ -939,6 +942,7 @@ def backtest_task(task: BacktestTask) -> dict:
         "coverage": result.coverage,
         "interval": result.interval if result.coverage is not None else None,
         "verdict": result.verdict()[0].value,
+        **{k: v for k, v in result.to_dict().items() if k in RUN_KEYS},
         "seconds": time.perf_counter() - t0,
         CALENDAR_KEY: finding,
     }

@@ -51,3 +51,31 @@ def test_cli_backtest_refit_all_says_so_and_is_the_same_for_any_jobs(run, tmp_pa
     r = run(*args, "--no-chart")
     assert r.exit_code == 0, r
     assert "refitted on all rows" in r.stdout
+
+
+def test_a_panels_series_carry_the_refit_fields_of_one_series_json(run, tmp_path):
+    """`lstm backtest --json` of a panel: each series has `refit`, `fits`, `model` (with `refit_all`) and
+    `fit_runs` (with `refit_epochs`), named as one series' `--json` names them; --output's rows stay flat."""
+    days = np.datetime64("2021-01-04") + np.arange(len(PRICES))
+    rows = [f"{d},{t},{v * k:.4f}" for t, k in (("A", 1.0), ("B", 2.0)) for d, v in zip(days, PRICES, strict=True)]
+    csv = tmp_path / "panel.csv"
+    csv.write_text("Date,Ticker,Close\n" + "\n".join(rows) + "\n")
+    args = ["backtest", str(csv), "--days", "2", "--season", "none", "--window", "8", "--hidden", "4"]
+    args += ["--epochs", "5", "--patience", "3", "--refit", "10", "-q", "--jobs", "1"]
+    for extra in (["--refit-all"], []):
+        r = run(*args, *extra, "--json")
+        assert r.exit_code == 0, r
+        panel = json.loads(r.stdout)["series"]
+        r = run(*args, *extra, "--json", "--series", "A")  # one series of the file: single-series --json
+        assert r.exit_code == 0, r
+        one = json.loads(r.stdout)
+        for entry in panel:
+            assert entry["refit"] == one["refit"] == 10 and entry["fits"] == one["fits"] == 4
+            assert entry["model"].keys() == one["model"].keys()  # refit_all only when given, as in one series'
+            assert entry["model"].get("refit_all") is one["model"].get("refit_all") is (True if extra else None)
+            assert [f.keys() for f in entry["fit_runs"]] == [f.keys() for f in one["fit_runs"]]
+            assert all((f.get("refit_epochs", 0) >= 1) is bool(extra) for f in entry["fit_runs"])
+        assert panel[0]["model"]["seed"] != panel[1]["model"]["seed"]  # each series' own seed, as it was fitted
+    r = run(*args, "--refit-all", "--output", "-")
+    header = r.stdout.splitlines()[0].split(",")
+    assert r.exit_code == 0 and header[0] == "series" and not {"model", "fit_runs", "refit", "fits"} & set(header)

@@ -404,8 +404,8 @@ CORPUS = [
     Case(
         "predict without a model file",
         None,
-        ("predict", "--model", "none.npz"),
-        ("no model file at none.npz", "Train one first: lstm train prices.csv"),
+        ("predict", "--model", "none.npz"),  # the folder's one model file is named
+        ("no model file at none.npz", "Pass --model model.npz (the model file in that folder), or train one first"),
     ),
     Case(
         "predict --model a directory",

@@ -152,7 +152,8 @@ def test_train_json_of_a_panel_mirrors_the_single_series_document(run, tmp_path)
     assert one.exit_code == 0, one
     single = json.loads(one.stdout)
     aaa = doc["series"][0]
-    assert set(single) - {"model"} <= set(aaa)  # every field of one series' document, per series
+    assert set(single) - {"model", "replaced"} <= set(aaa)  # every field of one series' document, per series
+    assert doc["replaced"] is single["replaced"] is False  # the file's, as "model": at the top
     assert aaa["data"]["rows"] == 80 and aaa["data"]["first_date"].startswith(str(DAYS[0].date()))
     assert aaa["data"]["last_date"].startswith("2021-07-02") and aaa["config"]["window"] == 6
     assert aaa["validation"]["naive"] == single["validation"]["naive"]  # the same rows (each series has its own seed)

@@ -89,7 +89,31 @@ def test_predict_help_lists_column(run):
     assert r.exit_code == 0 and "--column" in r.stdout
 
 
-def test_inspect_data_has_no_column_option_so_its_hint_does_not_name_one(trained, run):
+def test_inspect_data_reads_a_column_named_otherwise_as_predict_does(trained, run):
+    """inspect --step-trace --data FILE --column NAME: the trace of the same numbers as under the model's name."""
+    same = _csv(trained / "same.csv", "Close")
     renamed = _csv(trained / "renamed.csv", "Last")
-    r = run("inspect", "--step-trace", "--data", str(renamed))
-    assert r.exit_code == 2 and "has no column 'Close'" in r.stderr and "--column" not in r.stderr, r
+    want = json.loads(run("inspect", "--step-trace", "--data", str(same), "--json").stdout)
+    r = run("inspect", "--step-trace", "--data", str(renamed), "--column", "Last", "--json")
+    assert r.exit_code == 0, r
+    got = json.loads(r.stdout)
+    assert got["steps"] == want["steps"] and got["forecast"] == want["forecast"]
+    r = run("inspect", "--data", str(renamed), "--column", "Last", "--steps", "2")  # the table; --data implies it
+    assert r.exit_code == 0 and "Step trace of" in r.stdout, r
+    assert "--column" in run("inspect", "--help").stdout
+
+
+def test_inspect_column_errors_are_predicts(trained, run):
+    """The same refusals and hints as predict's, with inspect's command line in them."""
+    renamed = _csv(trained / "renamed.csv", "Last")
+    r = run("inspect", "--step-trace", "--data", str(renamed))  # without --column: the hint names it
+    assert r.exit_code == 2, r
+    line = r.stderr.strip().splitlines()[-1]
+    assert "has no column 'Close', the column this model was trained on" in line and "--column Last" in line
+    assert line == run("predict", "--data", str(renamed)).stderr.strip().splitlines()[-1]
+    r = run("inspect", "--step-trace", "--column", "Last")  # no --data
+    assert r.exit_code == 2 and r.stderr.startswith("Error: --column Last picks the column of a --data file"), r
+    assert "lstm inspect --step-trace --data newer.csv --column Last" in " ".join(r.stderr.split())
+    r = run("inspect", "--step-trace", "--data", str(renamed), "--column", "Nope")
+    line = r.stderr.strip().splitlines()[-1]
+    assert r.exit_code == 2 and "has no column 'Nope'" in line and "trained on" not in line, r

@@ -91,10 +91,14 @@ def _print_error(e: LstmError) -> None:
         s = " ".join(s.splitlines())
         return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in s)
 
+    def stop(s: str) -> str:  # one full stop, none after a question ("Did you mean x.csv?")
+        s = s.rstrip(".")
+        return s if s.endswith(("?", "!")) else s + "."
+
     text = user_text(one_line(e.message).rstrip("."))
     if e.hint:
         hint = one_line(e.hint[:1].upper() + e.hint[1:])
-        text += f". [dim]{user_text(hint.rstrip('.'))}.[/]"
+        text = f"{stop(text)} [dim]{user_text(stop(hint))}[/]"
     stderr().print(f"[bold red]Error:[/] {text}", soft_wrap=True)
 
 

@@ -92,6 +92,27 @@ SheetOpt = Annotated[
         show_default=False,
     ),
 ]
+DataColumnOpt = Annotated[  # predict and inspect: the --data file's name of the model's column
+    str | None,
+    typer.Option(
+        "--column",
+        help="Column of --data holding the model's series, when the file names it otherwise "
+        "(Last for a model of Close). \\[default: the model's column]",
+        show_default=False,
+    ),
+]
+
+
+def check_data_column(column: str | None, data_csv: str | None, example: str, does: str) -> None:
+    """--column (DataColumnOpt) without --data: refused, naming the fix. `example` is the verb's command
+    line before its --data ("lstm predict"), `does` what the model does without --data ("forecasts")."""
+    if column is not None and data_csv is None:
+        raise OptionError(
+            f"--column {column} picks the column of a --data file; the model {does} its own column without --data",
+            hint=f"give --data FILE ({example} --data newer.csv --column {column}), or drop --column",
+        )
+
+
 PlotOpt = Annotated[
     Path | None,
     typer.Option(
@@ -246,17 +267,15 @@ def read_data(
     sheet: str | None = None,
     series: str | None = None,
     column: str | None = None,
-    column_option: bool = False,
 ):
     """--data: a newer CSV with the model's columns (the first forecast, the rest features).
 
     `info` (a modelfile.DataInfo) says how train read its file: the same series, id column,
     date reading and (for a workbook) sheet are used here, so a user need not repeat those
     options; `sheet` (--sheet) picks another sheet of a workbook, `series` (--series) another
-    series of a file of several, `column` (--column) the file's name of the model's target
-    column when it differs (`column_option`: the verb has --column, so the hint names it). Data
-    of another frequency than the model's (weekly prices for a daily model) is refused: its
-    forecast would be dated and calibrated as the model's steps.
+    series of a file of several, `column` (--column, DataColumnOpt) the file's name of the model's
+    target column when it differs. Data of another frequency than the model's (weekly prices for a
+    daily model) is refused: its forecast would be dated and calibrated as the model's steps.
     """
     from lstmcli.errors import DataError
 
@@ -268,7 +287,7 @@ def read_data(
         missing = next((c for c in columns if f"has no column {c!r}" in e.message), None)
         if missing is None or (column is not None and missing == columns[0]):  # --column's name: the user's
             raise
-        if missing == columns[0] and column_option:  # the target: --column reads it under the file's name
+        if missing == columns[0]:  # the target: --column reads it under the file's name
             guess = _guess_column(data_csv, columns[1:], info, sheet, series, getattr(e, "close_names", []))
             how = f"--column {shlex.quote(guess)}" if guess else "--column NAME"
             fix = f"give {how} to read it from the file's column of that name, rename the file's column to {missing!r}"

@@ -11,7 +11,18 @@ from typing import Annotated
 
 import typer
 
-from lstmcli.cli.common import ModelOpt, SeriesOpt, SheetOpt, info_json, model_path, read_data, split_names, stdout
+from lstmcli.cli.common import (
+    DataColumnOpt,
+    ModelOpt,
+    SeriesOpt,
+    SheetOpt,
+    check_data_column,
+    info_json,
+    model_path,
+    read_data,
+    split_names,
+    stdout,
+)
 from lstmcli.errors import LstmError, OptionError
 
 #: defaults that keep a 32-unit model readable at 80-100 columns
@@ -155,6 +166,7 @@ def inspect(
     ] = None,
     series_name: SeriesOpt = None,
     sheet: SheetOpt = None,
+    column: DataColumnOpt = None,
 ) -> None:
     """Look inside a trained model: a summary, its weights, or every gate of every step.
 
@@ -173,6 +185,7 @@ def inspect(
     Example: lstm inspect --weights
     Example: lstm inspect --example
     Example: lstm inspect --step-trace --series AAPL   (a panel model)
+    Newer data: lstm inspect --step-trace --data newer.csv    (its column named otherwise: --column Last)
     """
     from lstmcli.panel import is_panel_file
 
@@ -184,6 +197,7 @@ def inspect(
     trace_opts = any(v is not None for v in (data_csv, date, at, top, steps, explain, member))
     if sheet is not None and data_csv is None:
         raise OptionError("--sheet picks the sheet of a --data workbook", hint="give --data FILE.xlsx, or drop --sheet")
+    check_data_column(column, data_csv, "lstm inspect --step-trace", "traces")
     if example + weights + step_trace > 1:
         raise OptionError(
             "--example, --weights and --step-trace each show something different", hint="give one of them"
@@ -208,7 +222,7 @@ def inspect(
         _weights(model, layer, units, json_out)
         return
     if step_trace or trace_opts or layer is not None or units is not None:
-        _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out, member, sheet)
+        _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out, member, sheet, column)
         return
     if series_name is None and is_panel_file(model_path(model)):
         from lstmcli.cli import panel as panel_cli
@@ -231,10 +245,8 @@ def _load(model):
         return path, Forecaster.load(path)
     except LstmError as e:
         if not path.exists():
-            raise LstmError(
-                e.message,
-                hint="train one first: lstm train prices.csv, pass --model PATH, "
-                "or see the seed's built-in model: lstm inspect --example",
+            raise LstmError(  # the loader's hint (a close name, the model files there) and the built-in one
+                e.message, hint=f"{e.hint}, or see the seed's built-in model: lstm inspect --example"
             ) from None
         raise
 
@@ -299,7 +311,7 @@ def _weights(model, layer: int | None, units: str | None, json_out: bool) -> Non
 
 
 def _step_trace(
-    model, data_csv, date, at, layer, units, top, steps, explain, json_out, member=None, sheet=None
+    model, data_csv, date, at, layer, units, top, steps, explain, json_out, member=None, sheet=None, column=None
 ) -> None:
     path, fc = _load(model)
     ensemble = fc.info.ensemble
@@ -310,7 +322,9 @@ def _step_trace(
     values = dates_ = None
     source = None
     if data_csv is not None:
-        series = read_data(data_csv, list(fc.info.columns), fc.info.data, sheet, series=_DATA_SERIES.get())
+        series = read_data(
+            data_csv, list(fc.info.columns), fc.info.data, sheet, series=_DATA_SERIES.get(), column=column
+        )
         values, dates_, source = series.values, series.dates, series.source
     t = _trace.trace(fc, values, dates_, at=at, date=date, source=source)
     n_layers = len(t.record.layers)

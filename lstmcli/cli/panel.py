@@ -276,6 +276,9 @@ def train(
             + (f" (first: {panel.skipped[next(iter(panel.skipped))]})" if panel.skipped else ""),
             hint="the lines above say why for each series; give longer series or a smaller --window",
         )
+    from lstmcli.cli.destination import replaced, saved_words
+
+    replacing = replaced(path)  # said in the Saved line: nothing is asked, scripts run on
     saved = panel.save(path)
     if panel.interrupted and global_model:
         err.print(f"[yellow]Stopped by {stop.requested}: kept the best global network so far.[/]", soft_wrap=True)
@@ -288,14 +291,16 @@ def train(
     if json_out:  # for scripts: one JSON document on stdout, nothing else there
         import json
 
-        print(json.dumps(train_payload(panel, saved, len(tasks), time.perf_counter() - t0), indent=2))
+        payload = train_payload(panel, saved, len(tasks), time.perf_counter() - t0)
+        print(json.dumps(payload | {"replaced": replacing is not None}, indent=2))
     else:
         out = stdout()
         out.print(render.training_table(panel))
         out.print(render.summary_line(panel, len(tasks), str(saved)), soft_wrap=True)
     where = f" on the Dask cluster at {address}" if address else ""
     where += ", one global network" if global_model else ""
-    err.print(f"Saved the panel model ({len(panel.members):,} series{where}) to {user_text(saved)}", style="dim")
+    saved_as = user_text(saved_words(saved, replacing))
+    err.print(f"Saved the panel model ({len(panel.members):,} series{where}) to {saved_as}", style="dim")
     err.print(f"Next: lstm predict --days 5{'' if not model_given else f' --model {user_text(path)}'}", style="dim")
 
 
@@ -546,7 +551,7 @@ def backtest(
     from dataclasses import replace
 
     from lstmcli import parallel
-    from lstmcli.panel import CALENDAR_KEY, BacktestTask, aggregate, backtest_task, series_seed
+    from lstmcli.panel import CALENDAR_KEY, RUN_KEYS, BacktestTask, aggregate, backtest_task, series_seed
     from lstmcli.render import panel as render
     from lstmcli.render.common import user_text
 
@@ -615,7 +620,7 @@ def backtest(
 
         wrote_plot(render.save_backtest_plot(scored, agg, plot, inp.source))
     if output is not None:
-        columns = [k for k in scored[0] if k != "seconds"]
+        columns = [k for k in scored[0] if k != "seconds" and k not in RUN_KEYS]  # RUN_KEYS: nested, --json only
         write_csv(output, [{k: r.get(k) for k in columns} for r in scored], "--output")
         if output == STDOUT:
             return

@@ -10,10 +10,12 @@ import typer
 from lstmcli.cli.common import (
     STDOUT,
     DaskOpt,
+    DataColumnOpt,
     ModelOpt,
     PlotOpt,
     SeriesOpt,
     SheetOpt,
+    check_data_column,
     check_one_stdout,
     check_plot,
     model_path,
@@ -57,14 +59,7 @@ def predict(
     series_name: SeriesOpt = None,
     dask: DaskOpt = None,
     sheet: SheetOpt = None,
-    column: Annotated[
-        str | None,
-        typer.Option(
-            help="Column of --data to forecast, when the file names the model's column otherwise "
-            "(Last for a model of Close). \\[default: the model's column]",
-            show_default=False,
-        ),
-    ] = None,
+    column: DataColumnOpt = None,
 ) -> None:
     """Forecast the next days from the saved model, as a dated table (and a chart).
 
@@ -90,13 +85,7 @@ def predict(
         from lstmcli.errors import OptionError
 
         raise OptionError("--sheet picks the sheet of a --data workbook", hint="give --data FILE.xlsx, or drop --sheet")
-    if column is not None and data_csv is None:
-        from lstmcli.errors import OptionError
-
-        raise OptionError(
-            f"--column {column} picks the column of a --data file; the model forecasts its own column without --data",
-            hint=f"give --data FILE (lstm predict --data newer.csv --column {column}), or drop --column",
-        )
+    check_data_column(column, data_csv, "lstm predict", "forecasts")
     path = model_path(model)
     from lstmcli.panel import is_panel_file
 
@@ -132,7 +121,6 @@ def predict(
             sheet,
             series=series_name,
             column=column,
-            column_option=True,
         )
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None, levels=levels)

@@ -224,6 +224,9 @@ def train(
     path = model_path(model)
     if path.is_dir():
         raise LstmError(f"--model {path} is a directory", hint="give a file name such as lstm-model.npz")
+    from lstmcli.cli.destination import check_model_destination, replaced, saved_words
+
+    check_model_destination(path, [csv, *(more or [])])  # not the data itself, nor a file that is not a model
 
     from lstmcli.render import train as render
 
@@ -337,6 +340,7 @@ def train(
                 forecaster = None  # stopped before any member finished: said once the bar is gone
     if forecaster is None:
         _stopped_before_any_member(err, stop.requested, ensemble, path)
+    replacing = replaced(path)  # said where the saved file is named: nothing is asked, scripts run on
     saved = forecaster.save(path)
     if ensemble > 1 and forecaster.result.interrupted:
         kept = len(forecaster.info.ensemble.seeds)
@@ -363,7 +367,7 @@ def train(
     if json_out:  # for scripts: the summary as JSON on stdout, nothing else there
         import json
 
-        payload = {"model": str(saved), **info_json(info)}
+        payload = {"model": str(saved), "replaced": replacing is not None, **info_json(info)}
         payload |= {"choices": forecaster.choices, "beats_naive": render.beats_naive(info.validation)}
         print(json.dumps(payload, indent=2))
         return
@@ -376,7 +380,7 @@ def train(
             out.print(f"[{auto_style}]{auto_sentence}[/]", soft_wrap=True)
     if render.beats_naive(info.validation) is False:  # say it first, before any table
         out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
-    out.print(render.training_summary(info, str(saved), forecaster.choices))
+    out.print(render.training_summary(info, saved_words(saved, replacing), forecaster.choices))
     if info.selection is not None:
         out.print(render_auto.leaderboard_table(info.selection))
         if not first:
