@@ -64,10 +64,6 @@ GATES = ("input", "forget", "candidate", "output")
 INPUT_GATE, FORGET_GATE, CANDIDATE, OUTPUT_GATE = 0, 1, 2, 3  # block k is rows k*H:(k+1)*H
 I, F_, G_, O_ = INPUT_GATE, FORGET_GATE, CANDIDATE, OUTPUT_GATE  # older short names
 assert GATES == _kernel.GATE_ORDER and CANDIDATE == _kernel.CANDIDATE_ROWS
-# the training losses (loss_and_gradients, TrainConfig.loss), as torch.nn.MSELoss, HuberLoss(delta=1), L1Loss
-MSE, HUBER, MAE = "mse", "huber", "mae"
-LOSSES = (MSE, HUBER, MAE)
-HUBER_DELTA = 1.0  # in scaled units: the target is standardised on the training part
 
 
 def gate_rows(gate: int | str, hidden: int) -> slice:
@@ -332,35 +328,10 @@ def backward(params: dict[str, np.ndarray], record: Record, dprediction: np.ndar
     return _backward(params, [_kernel.workspace_from_record(r) for r in record.layers], dprediction)
 
 
-def pointwise_loss(err: np.ndarray, loss: str = MSE) -> tuple[np.ndarray, np.ndarray]:
-    """The loss of each element of err = prediction - y, and its derivative d loss / d err.
-
-        mse    e^2                                                 2 e
-        huber  e^2 / 2 if |e| <= d, else d (|e| - d / 2)   (d = 1)  clip(e, -d, d)
-        mae    |e|                                                 sign(e)   (0 at e = 0, as torch)
-
-    as torch.nn.MSELoss / HuberLoss(delta=HUBER_DELTA) / L1Loss before their mean.
-    """
-    if loss == MSE:
-        return err * err, 2.0 * err
-    a = np.abs(err)
-    if loss == HUBER:
-        d = HUBER_DELTA
-        return np.where(a <= d, 0.5 * err * err, d * (a - 0.5 * d)), np.clip(err, -d, d)
-    if loss == MAE:
-        return a, np.sign(err)
-    raise ValueError(f"unknown loss {loss!r}: one of {', '.join(LOSSES)}")
-
-
 def loss_and_gradients(
-    params: dict[str, np.ndarray],
-    x: np.ndarray,
-    y: np.ndarray,
-    weights: np.ndarray | None = None,
-    loss: str = MSE,
+    params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None
 ) -> tuple[float, dict[str, np.ndarray]]:
-    """The mean `loss` (LOSSES: mean squared error by default) of forward(x) against y (B, O), and its
-    gradient for every param.
+    """Mean squared error of forward(x) against y (B, O), and its gradient for every param.
 
     The mean is over all B*O elements. `weights` (O,) optionally weights the outputs (their
     mean should be 1), e.g. to make the target column count more than extra features.
@@ -370,18 +341,11 @@ def loss_and_gradients(
     prediction, _, spaces = _forward(params, x, None, spaces, for_backward=True)
     y = np.asarray(y, dtype=prediction.dtype).reshape(prediction.shape)  # (B, O)
     err = prediction - y  # (B, O)
-    w = None if weights is None else np.asarray(weights, dtype=prediction.dtype)  # (O,)
-    if loss == MSE:  # written out as before the other losses, so a mean squared error fit is bit for bit as it was
-        if w is not None:
-            value = float(np.mean(w * err * err))
-            dprediction = (2.0 / err.size) * w * err  # (B, O)
-        else:
-            value = float(np.mean(err * err))
-            dprediction = (2.0 / err.size) * err  # (B, O)
+    if weights is not None:
+        w = np.asarray(weights, dtype=prediction.dtype)  # (O,)
+        loss = float(np.mean(w * err * err))
+        dprediction = (2.0 / err.size) * w * err  # (B, O)
     else:
-        values, derivative = pointwise_loss(err, loss)  # (B, O) each
-        if w is not None:
-            values, derivative = w * values, w * derivative
-        value = float(np.mean(values))
-        dprediction = ((1.0 / err.size) * derivative).astype(prediction.dtype, copy=False)  # (B, O)
-    return value, _backward(params, spaces, dprediction)
+        loss = float(np.mean(err * err))
+        dprediction = (2.0 / err.size) * err  # (B, O)
+    return loss, _backward(params, spaces, dprediction)

@@ -35,11 +35,7 @@ def clip_by_global_norm(grads: Params, max_norm: float) -> float:
 
 @dataclass
 class Adam:
-    """Adam (Kingma & Ba, 2015, Algorithm 1) with bias correction; AdamW with `weight_decay` > 0.
-
-    AdamW (Loshchilov & Hutter, 2019) decays the weights apart from the gradient: each step first
-    multiplies every parameter by 1 - lr * weight_decay, then takes the Adam step, exactly as
-    torch.optim.AdamW does (for every parameter it is given, biases included).
+    """Adam (Kingma & Ba, 2015, Algorithm 1) with bias correction.
 
     The moments of all parameters live in one flat vector each (`m` and `v` hold views of
     them under the parameters' keys), so a step is a handful of whole-vector operations
@@ -50,7 +46,6 @@ class Adam:
     beta1: float = 0.9
     beta2: float = 0.999
     eps: float = 1e-8
-    weight_decay: float = 0.0  # decoupled (AdamW); 0: plain Adam
     t: int = 0
     m: Params = field(default_factory=dict)  # first moment, same keys as params
     v: Params = field(default_factory=dict)  # second moment, same keys as params
@@ -89,8 +84,5 @@ class Adam:
         tmp += eps_t
         np.divide(m, tmp, out=tmp)
         tmp *= lr_t  # lr m_hat / (sqrt(v_hat) + eps)
-        decay = 1.0 - self.lr * self.weight_decay
         for k, sl in self._slices.items():
-            if self.weight_decay:  # AdamW: p <- p (1 - lr wd) - lr m_hat / (sqrt(v_hat) + eps)
-                params[k] *= decay
             params[k] -= tmp[sl].reshape(params[k].shape)

@@ -25,7 +25,7 @@ MAX_LAYERS = 64
 # the refit's epoch count (refit_epochs): "steps" keeps the early-stopped fit's optimizer steps; measured
 # on the corpus against "epochs" (the same epoch count): 1.099 vs 1.127 (benchmarks/README.md)
 REFIT_RULE = "steps"
-DIVERGED_LOSS = 1e6  # validation loss (MSE, Huber or MAE of the standardised target) beyond which the weights blew up
+DIVERGED_LOSS = 1e6  # validation MSE of the standardised target beyond which the weights have blown up
 
 
 @dataclass
@@ -47,12 +47,6 @@ class TrainConfig:
     # after the early-stopped fit, train again from the same initial weights on ALL windows (training
     # and validation) for the best epoch's optimizer steps, and ship that model (Forecaster.fit; `refit`)
     refit_all: bool = False
-    # what the fit minimises and early stopping watches (engine.LOSSES: mean squared, Huber or absolute error
-    # of the scaled target); the validation loss is the same loss
-    loss: str = engine.MSE
-    # decoupled weight decay (AdamW, Loshchilov & Hutter 2019, as torch.optim.AdamW): every weight is multiplied
-    # by 1 - lr * weight_decay before each Adam step; 0: plain Adam
-    weight_decay: float = 0.0
 
     def validate(self) -> None:
         """Raise OptionError for impossible values, naming the option."""
@@ -71,30 +65,18 @@ class TrainConfig:
             (math.isfinite(self.clip) and self.clip > 0, "clip", self.clip, "a positive number"),
             (self.dtype in ("float32", "float64"), "dtype", self.dtype, "float32 or float64"),
             (0 <= self.ar <= self.window, "--ar", self.ar, f"0 (none) to the window, {self.window}"),
-            (self.loss in engine.LOSSES, "--loss", self.loss, " or ".join(engine.LOSSES)),
-            (
-                math.isfinite(self.weight_decay) and 0 <= self.weight_decay and self.lr * self.weight_decay < 1,
-                "--weight-decay",
-                self.weight_decay,
-                f"0 (none) or a positive number below 1 / lr = {1 / self.lr:g}, e.g. 0.01"
-                if math.isfinite(self.lr) and self.lr > 0
-                else "0 (none) or a small positive number such as 0.01",
-            ),
         ]
         for ok, name, value, want in checks:
             if not ok:
                 raise OptionError(f"{name} {value} is not possible", hint=f"use {want}")
 
     def to_dict(self) -> dict:
-        """The fields as a dict; `ar`, `refit_all`, `loss` and `weight_decay` only when not their default, so a
-        model without them is stored as before they existed (a model file's config without one reads as the
-        default: modelfile)."""
+        """The fields as a dict; `ar` and `refit_all` only when used, so a model without them is stored as before
+        they existed (a model file's config without `refit_all` reads as False: modelfile)."""
         d = asdict(self)
-        for name in ("ar", "refit_all", "weight_decay"):
+        for name in ("ar", "refit_all"):
             if not d[name]:
                 del d[name]
-        if d["loss"] == engine.MSE:
-            del d["loss"]
         return d
 
 
@@ -145,16 +127,9 @@ def gather(
 
 
 def evaluate(
-    params: Params,
-    series: np.ndarray,
-    window: int,
-    targets: np.ndarray,
-    batch: int = 256,
-    direct: bool = False,
-    loss: str = engine.MSE,
+    params: Params, series: np.ndarray, window: int, targets: np.ndarray, batch: int = 256, direct: bool = False
 ) -> float:
-    """The mean `loss` (mean squared error by default) over the given target rows, in batches (`direct`: as
-    `gather`)."""
+    """Mean squared error over the given target rows, in batches (`direct`: as `gather`)."""
     if len(targets) == 0:
         return float("nan")
     O = params["head.bias"].shape[0]
@@ -162,7 +137,7 @@ def evaluate(
     for b in range(0, len(targets), batch):
         x, y = gather(series, window, targets[b : b + batch], O, direct)
         err = engine.predict(params, x) - y  # (B, O)
-        total += float(np.sum(err * err)) if loss == engine.MSE else float(np.sum(engine.pointwise_loss(err, loss)[0]))
+        total += float(np.sum(err * err))
     return total / (len(targets) * O)
 
 
@@ -172,7 +147,7 @@ def _epoch(params, opt, rng, series, targets, batch, config, O, direct, epoch, s
     losses = []
     for b in range(0, len(order), batch):
         x, y = gather(series, config.window, order[b : b + batch], O, direct)
-        loss, grads = engine.loss_and_gradients(params, x, y, loss=config.loss)
+        loss, grads = engine.loss_and_gradients(params, x, y)
         if not math.isfinite(loss):
             raise TrainingError(
                 f"training diverged: the loss became {loss} in epoch {epoch}; no model was saved",
@@ -199,7 +174,7 @@ def _start(series: np.ndarray, config: TrainConfig, outputs: int | None, n_targe
     if params is None:
         F = series.shape[1]
         params = engine.with_ar(engine.init_params(F, config.hidden, config.layers, O, rng, dtype=dtype), config.ar)
-    return series, O, rng, batch, params, optim.Adam(lr=config.lr, weight_decay=config.weight_decay)
+    return series, O, rng, batch, params, optim.Adam(lr=config.lr)
 
 
 @np.errstate(over="ignore", invalid="ignore")  # a diverging loss is caught by value below, with a hint
@@ -240,9 +215,7 @@ def train(
         interrupted = should_stop is not None and should_stop()
         train_loss = float(np.mean(losses))
         val_loss = (
-            evaluate(params, series, config.window, val_targets, direct=direct, loss=config.loss)
-            if len(val_targets)
-            else train_loss
+            evaluate(params, series, config.window, val_targets, direct=direct) if len(val_targets) else train_loss
         )
         if not val_loss <= DIVERGED_LOSS:  # NaN, inf, or weights blown up (a guess of 0 scores about 1)
             raise TrainingError(

@@ -153,23 +153,6 @@ def train(
             "winner's final fit. Not better on average on the benchmark corpus (benchmarks/README.md).",
         ),
     ] = False,
-    loss: Annotated[
-        str,
-        typer.Option(
-            "--loss",
-            help="What training minimises and early stopping watches, on the scaled target: mse (mean squared "
-            "error), huber (squared below 1 scaled unit, absolute above: less pull from outliers) or mae "
-            "(mean absolute error).",
-        ),
-    ] = "mse",
-    weight_decay: Annotated[
-        float,
-        typer.Option(
-            "--weight-decay",
-            help="Decoupled weight decay (AdamW): each step shrinks every weight by lr x this share first. "
-            "0: plain Adam.",
-        ),
-    ] = 0.0,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -210,8 +193,6 @@ def train(
         patience=patience,
         ar=ar,
         refit_all=refit_all,
-        loss=loss,
-        weight_decay=weight_decay,
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)

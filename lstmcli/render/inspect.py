@@ -364,13 +364,11 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
     if info.season is not None:
         table.add_row("season", info.season.describe())
     how = "interrupted" if tr.interrupted else ("early stop" if tr.stopped_early else "all epochs")
-    from lstmcli.render.train import loss_label
-
     table.add_row(
         "training",
         f"{tr.epochs_run} of {c.epochs} epochs ({how}), best epoch "
         f"{tr.best_epoch}, validation loss {tr.best_val_loss:.4f} "
-        f"({loss_label(c)}); {tr.train_windows:,} training / {tr.val_windows:,} "
+        f"(scaled MSE); {tr.train_windows:,} training / {tr.val_windows:,} "
         "validation windows",
     )
     if tr.history is not None and tr.history["train_loss"]:

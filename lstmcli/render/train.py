@@ -148,7 +148,7 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
     table.add_row(
         "training",
         f"{t.epochs_run} of {c.epochs} epochs ({how}); best epoch {t.best_epoch}, "
-        f"validation loss {t.best_val_loss:.4f} ({loss_label(c)})",
+        f"validation loss {t.best_val_loss:.4f} (scaled MSE)",
     )
     if t.refit_epochs is not None:
         table.add_row("refit", refit_text(info))
@@ -157,12 +157,6 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
         table.add_row("ensemble", ensemble_text(info))
     table.add_row("saved", user_text(model_path))
     return table
-
-
-def loss_label(c) -> str:
-    """The training loss of a TrainConfig as train and inspect name it (and AdamW's decay, when used)."""
-    name = {"mse": "scaled MSE", "huber": "scaled Huber loss, delta 1", "mae": "scaled MAE"}.get(c.loss, c.loss)
-    return name + (f"; AdamW weight decay {c.weight_decay:g}" if c.weight_decay else "")
 
 
 def refit_text(info: ModelInfo) -> str:
