@@ -3,7 +3,8 @@ geometric mean of MAE / best of (AutoARIMA, AutoETS). Prints markdown.
 
     python benchmarks/accuracy_study.py --series lynx,realgdp --methods naive,snaive \\
         --method lstm="" --method lstm-s1="--seed 1" --method lstm-s2="--seed 2" \\
-        --method lvl="--level-input" --method lvl-s1="--level-input --seed 1" --method lvl-s2="--level-input --seed 2" \\
+        --method lvl="--level-input" --method lvl-s1="--level-input --seed 1" \\
+        --method lvl-s2="--level-input --seed 2" \\
         --reuse benchmarks/results/accuracy-2026-11-29.json --jobs 1 --no-cli-check --output OUT.json
     python benchmarks/seed_table.py OUT.json lstm lvl        # NAME, NAME-s1, NAME-s2 of each prefix
 

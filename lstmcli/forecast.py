@@ -100,7 +100,7 @@ def model_input(
 
     Returns (target series (B, W, F) in float64, scaled input (B, W, F + E) in `dtype`), E the
     extra input columns: the season's (season sin, season cos; none without a season), then
-    the level input's (`level`: each row's level vs the window's last row, levels.py). With a
+    the level input's (`level`: each row's level vs the window's mean, levels.py). With a
     season, `last_phase` (B,) is the phase of each history's last row; a seasonally adjusted
     model sees the adjusted prices. `recursive_forecast` and `lstm inspect --step-trace`
     (trace.py) both use it.
@@ -140,7 +140,7 @@ def recursive_forecast(
     Returns (B, days, F) prices. Each step's prediction of every column is fed back in, with
     the next row's season sin/cos when the model reads them; `last_phase` (B,) is the phase of
     each history's last row (with a season). With the level input (`level`) the window's level
-    column is rebuilt after each step, relative to the new last row (whose level the step gives).
+    column is rebuilt after each step from the window's levels (the new row's is its step's).
     Histories are processed `chunk` at a time: memory
     stays bounded for any B, and at 256 the per-step buffers stay in cache (2x the windows/s
     of 2048 at H=64).

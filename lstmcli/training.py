@@ -47,7 +47,7 @@ class TrainConfig:
     # after the early-stopped fit, train again from the same initial weights on ALL windows (training
     # and validation) for the best epoch's optimizer steps, and ship that model (Forecaster.fit; `refit`)
     refit_all: bool = False
-    # one more input column: each window row's level relative to the window's last row (levels.py)
+    # one more input column: each window row's level relative to the window's mean level (levels.py)
     level_input: bool = False
 
     def validate(self) -> None:
@@ -120,12 +120,12 @@ def gather(
     Target row t is predicted from rows t-window .. t-1: no look-ahead. Recursive (the
     default): the targets are row t's first O columns. `direct`: the targets are column 0 of
     rows t .. t+O-1, the O steps a direct head emits at once. `level`: the last column holds
-    scaled levels (levels.LevelInput.series_column), made relative to each window's last row.
+    scaled levels (levels.LevelInput.series_column), made relative to each window's mean.
     """
     views = window_view(series, window)  # (N - window + 1, window, F)
     x = views[targets - window]  # (B, window, F): a copy of just this batch
-    if level:
-        x[:, :, -1] -= x[:, -1:, -1]  # levels.relative, as forecast.model_input builds the column
+    if level:  # levels.relative, as forecast.model_input builds the column
+        x[:, :, -1] -= x[:, :, -1].mean(axis=1, keepdims=True)
     if direct:  # (B, O): steps 1..O of column 0
         return x, series[targets[:, None] + np.arange(out_features), 0]
     return x, series[targets, :out_features]  # (B, O)

@@ -1,5 +1,5 @@
 """`--level-input` (TrainConfig.level_input, levels.py): one more input column, each window row's level relative to
-the window's last row, scaled on the training windows; the same in training, every forecast and the step trace."""
+the window's mean level, scaled on the training windows; the same in training, every forecast and the step trace."""
 
 from __future__ import annotations
 
@@ -41,16 +41,16 @@ def test_training_windows_hold_the_column_the_forecasts_build(fitted):
     hists = histories(CYCLE[:, None], W, f.target, rows)
     _, built = model_input(f.info.scaler, f.target, hists, np.float64, level=f.level)
     np.testing.assert_allclose(x, built, atol=1e-12)
-    # the column itself: (log p[row] - log p[last row]) / scale, 0 on the last row
+    # the column itself: (log p[row] - its mean over the window) / scale: mean 0 in every window
     hist = np.log(CYCLE[rows[0] - W + 1 : rows[0] + 1])  # the window's price rows (its inputs' own rows)
-    np.testing.assert_allclose(built[0, :, 1], (hist - hist[-1]) / f.level.scale, atol=1e-12)
-    assert (built[:, -1, 1] == 0).all()
+    np.testing.assert_allclose(built[0, :, 1], (hist - hist.mean()) / f.level.scale, atol=1e-12)
+    np.testing.assert_allclose(built[:, :, 1].mean(axis=1), 0, atol=1e-12)
 
 
 def test_the_scale_is_the_rms_of_the_training_windows_relative_levels():
     lev = np.cumsum(np.random.default_rng(0).normal(size=100))
     t = np.arange(10, 80)
-    d = np.concatenate([lev[t - 1 - k] - lev[t - 1] for k in range(1, 10)])
+    d = np.concatenate([lev[u - 10 : u] - lev[u - 10 : u].mean() for u in t])
     assert levels.LevelInput.fit(lev, t, 10).scale == pytest.approx(np.sqrt(np.mean(d * d)))
     assert levels.LevelInput.fit(lev, t, 1).scale == 1.0  # a window of one row: the column is always 0
     assert levels.LevelInput.fit(np.zeros(100), t, 10).scale == 1.0  # a constant series
@@ -73,7 +73,7 @@ def test_diff_and_level_targets_read_price_differences(kind):
     hist = CYCLE[None, -(W + off) :, None]
     _, x = model_input(f.info.scaler, f.target, hist, np.float64, level=f.level)
     p = CYCLE[-W:]  # each input row's own price row
-    np.testing.assert_allclose(x[0, :, -1], (p - p[-1]) / f.level.scale, atol=1e-12)
+    np.testing.assert_allclose(x[0, :, -1], (p - p.mean()) / f.level.scale, atol=1e-12)
     path = f.paths(hist, 4)
     longer = np.concatenate([hist, path[:, :3]], axis=1)[:, -(W + off) :]
     np.testing.assert_allclose(f.paths(longer, 1)[0, 0], path[0, 3], rtol=1e-6)
@@ -82,7 +82,7 @@ def test_diff_and_level_targets_read_price_differences(kind):
 def test_model_file_round_trip_and_files_without_it_are_as_before(fitted, tmp_path):
     meta = fitted.info.to_dict()
     assert meta["config"]["level_input"] is True
-    assert meta["level_input"] == {"reference": "last", "scale": fitted.level.scale} and fitted.level.scale > 0
+    assert meta["level_input"] == {"reference": "mean", "scale": fitted.level.scale} and fitted.level.scale > 0
     assert fitted.params["weight_ih_l0"].shape == (4 * 6, 2)  # the target column and the level column
     loaded = Forecaster.load(fitted.save(tmp_path / "m.npz"))
     assert loaded.level == fitted.level and loaded.config.level_input
@@ -101,8 +101,8 @@ def test_a_file_whose_config_and_scale_disagree_is_refused(fitted, tmp_path):
     params, meta = fitted.members or [fitted.params], fitted.info.to_dict()
     for bad in (
         {k: v for k, v in meta.items() if k != "level_input"},  # the config says level_input, no scale
-        {**meta, "level_input": {"reference": "last", "scale": -1.0}},
-        {**meta, "level_input": {"reference": "mean", "scale": 1.0}},
+        {**meta, "level_input": {"reference": "mean", "scale": -1.0}},
+        {**meta, "level_input": {"reference": "last", "scale": 1.0}},
         {**meta, "config": {**meta["config"], "level_input": "yes"}},
     ):
         path = modelfile.save(tmp_path / "bad.npz", modelfile.join_members(params), bad)
@@ -115,14 +115,14 @@ def test_the_step_trace_names_and_shows_the_column(fitted, run, tmp_path):
     assert t.input_names == ["value", levels.NAME]
     W = fitted.config.window
     lp = np.log(CYCLE[-W:])
-    np.testing.assert_allclose(t.scaled[:, 1], (lp - lp[-1]) / fitted.level.scale, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(t.scaled[:, 1], (lp - lp.mean()) / fitted.level.scale, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(t.forecast, fitted.predict(1).values, rtol=1e-12)
     path = fitted.save(tmp_path / "m.npz")
     r = run("inspect", "--model", str(path), "--step-trace", "--json")
     assert r.exit_code == 0, r
-    assert json.loads(r.stdout)["model"]["inputs"] == ["value", "level vs last"]
+    assert json.loads(r.stdout)["model"]["inputs"] == ["value", "level vs mean"]
     r = run("inspect", "--model", str(path), "--step-trace")
-    assert r.exit_code == 0 and "level vs last" in r.stdout, r
+    assert r.exit_code == 0 and "level vs mean" in r.stdout, r
 
 
 def test_a_season_and_the_level_input_the_names_in_order():

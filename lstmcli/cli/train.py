@@ -158,7 +158,7 @@ def train(
         typer.Option(
             "--level-input/--no-level-input",
             help="One more input column: each window row's level (log price for log-return, else the price) "
-            "relative to the window's last row, scaled on the training windows. With --auto: every candidate's.",
+            "relative to the window's mean level, scaled on the training windows. With --auto: every candidate's.",
         ),
     ] = False,
 ) -> None:
