@@ -123,6 +123,8 @@ def test_the_step_trace_names_and_shows_the_column(fitted, run, tmp_path):
     assert json.loads(r.stdout)["model"]["inputs"] == ["value", "level vs mean"]
     r = run("inspect", "--model", str(path), "--step-trace")
     assert r.exit_code == 0 and "level vs mean" in r.stdout, r
+    r = run("inspect", "--model", str(path))
+    assert r.exit_code == 0 and "level vs the window's mean (--level-input)" in " ".join(r.stdout.split()), r
 
 
 def test_a_season_and_the_level_input_the_names_in_order():
@@ -170,3 +172,17 @@ def test_not_batched_in_a_panel_and_refused_with_global(fitted, run, tmp_path):
     b.write_text("Close\n" + "".join(f"{p}\n" for p in random_walk(120, 2)))
     r = run("train", str(a), str(b), "--global", "--level-input", "--model", str(tmp_path / "g.npz"))
     assert r.exit_code == 2 and "--level-input cannot be combined with --global" in r.stderr, r
+    assert not (tmp_path / "g.npz").exists()
+    # local models of a panel: each reads its level column (predict forecasts them one by one, not stacked)
+    args = ["--window", "8", "--hidden", "4", "--epochs", "2", "--jobs", "1", "-q"]
+    r = run("train", str(a), str(b), "--level-input", "--model", str(tmp_path / "p.npz"), *args)
+    assert r.exit_code == 0, r
+    r = run("predict", "--model", str(tmp_path / "p.npz"), "--days", "3", "--json")
+    assert r.exit_code == 0, r
+    from lstmcli.panel import Panel
+
+    panel = Panel.load(tmp_path / "p.npz")
+    for sid, f in panel.members.items():
+        assert f.level is not None
+        got = next(x for x in json.loads(r.stdout)["series"] if x["id"] == sid)
+        np.testing.assert_array_equal([row["forecast"] for row in got["forecast"]], f.predict(3).values)
