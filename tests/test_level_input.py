@@ -186,3 +186,13 @@ def test_not_batched_in_a_panel_and_refused_with_global(fitted, run, tmp_path):
         assert f.level is not None
         got = next(x for x in json.loads(r.stdout)["series"] if x["id"] == sid)
         np.testing.assert_array_equal([row["forecast"] for row in got["forecast"]], f.predict(3).values)
+
+
+def test_backtest_fits_with_the_level_input(run, tmp_path):
+    csv = write_csv(tmp_path, "Close\n" + "".join(f"{p}\n" for p in CYCLE[:150]))
+    args = ["backtest", str(csv), "--days", "3", "--window", "10", "--hidden", "4", "--epochs", "3", "--json", "-q"]
+    on, off = run(*args, "--level-input", "--jobs", "1"), run(*args, "--jobs", "1")
+    assert on.exit_code == 0 and off.exit_code == 0, (on, off)
+    on, off = json.loads(on.stdout), json.loads(off.stdout)
+    assert on["model"]["level_input"] is True and "level_input" not in off["model"]
+    assert on["scores"]["lstm"]["mae"] != off["scores"]["lstm"]["mae"]
