@@ -10,7 +10,8 @@ geometric mean of MAE / best of (AutoARIMA, AutoETS). Prints markdown.
     python benchmarks/seed_table.py OUT.json lvl OTHER.json:lstm OUT.json:=lstm-auto   # columns from several runs
 
 A column is PREFIX (methods PREFIX, PREFIX-s1, PREFIX-s2 of the first file), FILE:PREFIX (of another
-results file of the same protocol), or [FILE:]=METHOD (one method alone). The series are the first
+results file of the same protocol; a method it lacks, e.g. seed 0's, is taken from the first file),
+or [FILE:]=METHOD (one method alone). The series are the first
 file's; AutoARIMA/AutoETS are its (stored ones with --reuse). "mean" per series is the mean MAE of the
 three fits; the geometric mean of those over the series is the bold figure of the last row, then the
 geometric means of each seed alone.
@@ -55,13 +56,16 @@ def main(argv: list[str]) -> int:
         cells = []
         for j, (_, runs, suffixes) in enumerate(columns):
             label = columns[j][0].split(" ")[0]
-            rows = [runs[name][label + k if len(suffixes) > 1 else label] for k in suffixes]
+            keys = [label + k if len(suffixes) > 1 else label for k in suffixes]
+            rows = [runs[name].get(key) or own[name][key] for key in keys]  # missing in FILE: the first file's
             rel, mae = [r["mae_naive"] for r in rows], [r["mae"] for r in rows]
             logs[j].append(math.log(sum(mae) / len(mae) / best))
             for k, v in enumerate(mae):
                 seed_logs[j][k].append(math.log(v / best))
             cells.append(
-                f"{rel[0]:.3f}" if len(rel) == 1 else f"{sum(rel) / len(rel):.3f}; " + " / ".join(f"{r:.3f}" for r in rel)
+                f"{rel[0]:.3f}"
+                if len(rel) == 1
+                else f"{sum(rel) / len(rel):.3f}; " + " / ".join(f"{r:.3f}" for r in rel)
             )
         sn = m.get("snaive", {}).get("mae_naive")
         print(
