@@ -196,3 +196,28 @@ def test_backtest_fits_with_the_level_input(run, tmp_path):
     on, off = json.loads(on.stdout), json.loads(off.stdout)
     assert on["model"]["level_input"] is True and "level_input" not in off["model"]
     assert on["scores"]["lstm"]["mae"] != off["scores"]["lstm"]["mae"]
+
+
+def test_a_seasonally_adjusted_model_reads_the_adjusted_levels_in_training_and_forecasts():
+    t = np.arange(200)
+    prices = (100 + 0.3 * t) * (1 + 0.1 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(3).normal(0, 1, 200)
+    f = Forecaster(_cfg(epochs=2), season=12, season_method="phase+adjust").fit(prices)
+    assert f.season.adjust is not None and f.params["weight_ih_l0"].shape[1] == 4
+    W, off = f.config.window, f.target.offset
+    adjusted = f.season.adjusted(prices[:, None], np.arange(len(prices)))  # (N, 1): what the network learnt
+    z = to_target(adjusted, f.target)  # (M, 1)
+    lev = levels.levels(z[:, 0], f.target)
+    rows = np.arange(W, len(z))
+    own_rows = np.arange(len(z)) + off  # each target row's own price row: its phase
+    phase_cols = np.stack([np.sin(2 * np.pi * own_rows / 12), np.cos(2 * np.pi * own_rows / 12)], axis=1)
+    series = np.concatenate([f.info.scaler.transform(z), phase_cols, f.level.series_column(lev, 100)[:, None]], axis=1)
+    x, _ = training.gather(series, W, rows, 1, level=True)  # (B, W, 4)
+    hists = histories(prices[:, None], W, f.target, rows)
+    _, built = model_input(f.info.scaler, f.target, hists, np.float64, f.season, rows - 1 + off, f.level)
+    np.testing.assert_allclose(x, built, atol=1e-9)
+    # and the recursion, re-seasoned: step 3 = one step from the history extended by steps 1-2
+    hist = prices[None, -(W + off) :, None]
+    last = len(prices) - 1
+    path = f.paths(hist, 3, last_phase=last)
+    longer = np.concatenate([hist, path[:, :2]], axis=1)[:, -(W + off) :]
+    np.testing.assert_allclose(f.paths(longer, 1, last_phase=last + 2)[0, 0], path[0, 2], rtol=1e-6)
