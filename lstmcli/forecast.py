@@ -37,6 +37,7 @@ import numpy as np
 
 from lstmcli import engine, intervals, metrics, modelfile, parallel, periods, seasons
 from lstmcli import ensemble as _ensemble
+from lstmcli import levels as _levels
 from lstmcli.defaults import batch_size_for_windows, split_sizes
 from lstmcli.errors import DataError, OptionError, TrainingError
 from lstmcli.intervals import (  # noqa: F401  (MIN_INTERVAL_ORIGINS: the CLI's note reads it here)
@@ -48,6 +49,7 @@ from lstmcli.intervals import (  # noqa: F401  (MIN_INTERVAL_ORIGINS: the CLI's 
     level_label,
     widest_interval,
 )
+from lstmcli.levels import LevelInput
 from lstmcli.modelfile import (
     DIRECT,
     HORIZON_STRATEGY,
@@ -92,13 +94,16 @@ def model_input(
     dtype: np.dtype,
     season: SeasonInfo | None = None,
     last_phase: np.ndarray | int | None = None,
+    level: LevelInput | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The network's input for B histories of prices (B, W + offset, F), the one way to build it.
 
     Returns (target series (B, W, F) in float64, scaled input (B, W, F + E) in `dtype`), E the
-    season's extra input columns (season sin, season cos; 0 without a season). With a season,
-    `last_phase` (B,) is the phase of each history's last row; a seasonally adjusted model sees
-    the adjusted prices. `recursive_forecast` and `lstm inspect --step-trace` (trace.py) both use it.
+    extra input columns: the season's (season sin, season cos; none without a season), then
+    the level input's (`level`: each row's level vs the window's mean, levels.py). With a
+    season, `last_phase` (B,) is the phase of each history's last row; a seasonally adjusted
+    model sees the adjusted prices. `recursive_forecast` and `lstm inspect --step-trace`
+    (trace.py) both use it.
     """
     if season is not None:
         history = season.adjusted(history, _phases(history.shape[1], last_phase))  # (B, W + off, F)
@@ -107,6 +112,8 @@ def model_input(
     if season is not None and season.phase_inputs:
         ph = _phases(history.shape[1], last_phase)[:, kind.offset :]  # (B, W): each input row's own price row
         x = np.concatenate([x, seasons.phase_columns(ph, season.length)], axis=-1)  # (B, W, F + 2)
+    if level is not None:
+        x = np.concatenate([x, level.column(_levels.levels(z[:, :, 0], kind))[:, :, None]], axis=-1)  # (B, W, F + E)
     return z, x.astype(dtype)
 
 
@@ -126,12 +133,15 @@ def recursive_forecast(
     chunk: int = 256,
     season: SeasonInfo | None = None,
     last_phase: np.ndarray | int | None = None,
+    level: LevelInput | None = None,
 ) -> np.ndarray:
     """Forecast `days` steps for each of B histories (B, window + offset, F) of prices.
 
     Returns (B, days, F) prices. Each step's prediction of every column is fed back in, with
     the next row's season sin/cos when the model reads them; `last_phase` (B,) is the phase of
-    each history's last row (with a season). Histories are processed `chunk` at a time: memory
+    each history's last row (with a season). With the level input (`level`) the window's level
+    column is rebuilt after each step from the window's levels (the new row's is its step's).
+    Histories are processed `chunk` at a time: memory
     stays bounded for any B, and at 256 the per-step buffers stay in cache (2x the windows/s
     of 2048 at H=64).
     """
@@ -152,12 +162,14 @@ def recursive_forecast(
                     chunk,
                     season,
                     None if season is None else last_phase[b : b + chunk],
+                    level,
                 )
                 for b in range(0, B, chunk)
             ]
         )
     dtype = params["weight_hh_l0"].dtype
-    _, x = model_input(scaler, kind, history, dtype, season, last_phase)  # (B, W, F + E)
+    z, x = model_input(scaler, kind, history, dtype, season, last_phase, level)  # (B, W, F + E)
+    lev = None if level is None else _levels.levels(z[:, :, 0], kind)  # (B, W) target-space levels
     if season is not None:
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     last = history[:, -1, :].astype(np.float64)  # (B, F)
@@ -170,7 +182,13 @@ def recursive_forecast(
         new = step[:, None, :]  # (B, 1, F)
         if season is not None and season.phase_inputs:
             new = np.concatenate([new, seasons.phase_columns(last_phase + d + 1, season.length)[:, None]], axis=-1)
+        if level is not None:  # the new row's level (its step in target units), then the column vs it
+            z0 = scaler.inverse(step)[:, 0]  # (B,)
+            lev = np.concatenate([lev[:, 1:], (z0 if kind is Target.LEVEL else lev[:, -1] + z0)[:, None]], axis=1)
+            new = np.concatenate([new, np.zeros((B, 1, 1))], axis=-1)
         x = np.concatenate([x[:, 1:], new.astype(dtype)], axis=1)  # (B, W, F + E)
+        if level is not None:
+            x[:, :, -1] = level.column(lev)
     if season is not None:
         out[:, :, 0] = season.reseasoned(out[:, :, 0], last_phase[:, None] + 1 + np.arange(days)[None, :])
     return out
@@ -185,6 +203,7 @@ def direct_forecast(
     days: int,
     season: SeasonInfo | None = None,
     last_phase: np.ndarray | int | None = None,
+    level: LevelInput | None = None,
 ) -> np.ndarray:
     """Forecast `days` (<= the head's outputs) steps of the target column for B histories (B, window + offset, F).
 
@@ -195,7 +214,7 @@ def direct_forecast(
     B, N, _ = history.shape
     assert N == window + offset(kind), (N, window, offset(kind))
     dtype = params["weight_hh_l0"].dtype
-    _, x = model_input(scaler, kind, history, dtype, season, last_phase)  # (B, W, F + E)
+    _, x = model_input(scaler, kind, history, dtype, season, last_phase, level)  # (B, W, F + E)
     if season is not None:
         last_phase = np.broadcast_to(np.asarray(last_phase, dtype=np.int64), (B,))
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
@@ -299,6 +318,7 @@ class EvaluationForecasts:
     season: SeasonInfo | None
     prices: np.ndarray  # (N, F)
     queries: tuple[tuple[np.ndarray, int], ...]
+    level: LevelInput | None = None
 
     def __call__(self, params: dict[str, np.ndarray]) -> list[np.ndarray]:
         forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
@@ -308,7 +328,15 @@ class EvaluationForecasts:
                 hist = histories(self.prices, W, self.target, rows)  # (B, W + off, F)
                 out.append(
                     forecast(
-                        params, self.scaler, self.target, W, hist, steps, season=self.season, last_phase=rows - 1 + off
+                        params,
+                        self.scaler,
+                        self.target,
+                        W,
+                        hist,
+                        steps,
+                        season=self.season,
+                        last_phase=rows - 1 + off,
+                        level=self.level,
                     )
                 )
         return out
@@ -564,6 +592,7 @@ class Forecaster:
         self.requested_season = seasons.parse_season(season)
         self.season_method = season_method
         self.season: SeasonInfo | None = None  # resolved at fit time, or read from the model file
+        self.level: LevelInput | None = None  # the level input's scale (config.level_input), fitted or read
         self.choices: dict[str, str] = {}  # what fit chose from the data, and why: {"target": ..., "window": ...}
         self.params: dict[str, np.ndarray] | None = None
         self.info: ModelInfo | None = None
@@ -660,11 +689,16 @@ class Forecaster:
         scaler = Scaler.fit(z[: last_label + 1])  # training part only: no look-ahead
         direct = self.strategy == DIRECT
         outputs = self.horizon if direct else series.prices.shape[1]
-        inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos last
+        self.level = None
+        if self.config.level_input:  # the last input column: levels, made relative per window by training.gather
+            lev = _levels.levels(z[:, 0], self.target)  # (M,)
+            self.level = LevelInput.fit(lev, train_t, self.config.window)
+            extra = np.concatenate([extra, self.level.series_column(lev, last_label)[:, None]], axis=1)
+        inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos, level last
         if self.ensemble > 1:  # each member's worker also makes its validation and calibration forecasts
             queries = tuple(self._evaluation_queries(val_t, MAX_INTERVAL_ORIGINS))
             wanted = EvaluationForecasts(
-                self.strategy, scaler, self.target, self.config.window, self.season, series.prices, queries
+                self.strategy, scaler, self.target, self.config.window, self.season, series.prices, queries, self.level
             )
             result, members = self._fit_ensemble(inputs, train_t, val_t, outputs, on_member, should_stop, wanted)
         else:
@@ -873,6 +907,7 @@ class Forecaster:
             horizon_strategy=self.strategy,
             horizon=self.horizon,
             season=self.season,
+            level=self.level,
         )
 
     def paths(
@@ -898,7 +933,9 @@ class Forecaster:
             raise ValueError("a seasonal model needs the phase of each history's last row")
         forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
         return [
-            forecast(params, scaler, self.target, W, hist, days, season=self.season, last_phase=last_phase)
+            forecast(
+                params, scaler, self.target, W, hist, days, season=self.season, last_phase=last_phase, level=self.level
+            )
             for params in self.members or [self.params]
         ]
 
@@ -913,7 +950,7 @@ class Forecaster:
         if n == 1:
             return self
         one = Forecaster(self.config, self.target, strategy=self.strategy, horizon=self.horizon)
-        one.params, one.info, one.season = self.members[k], self.info, self.season
+        one.params, one.info, one.season, one.level = self.members[k], self.info, self.season, self.level
         return one
 
     def _one_step(self, prices: np.ndarray, scaler: Scaler, targets: np.ndarray) -> np.ndarray:
@@ -1196,4 +1233,5 @@ class Forecaster:
         forecaster.members = members if n > 1 else None
         forecaster.combine = _ensemble.DEFAULT_COMBINE if info.ensemble is None else info.ensemble.combine
         forecaster.season = info.season  # None for a model file without one (all files before seasons)
+        forecaster.level = info.level  # None without the level input (all files before it)
         return forecaster

@@ -39,6 +39,7 @@ from lstmcli.engine import AR_WEIGHT
 from lstmcli.errors import LstmError, ModelFileError
 from lstmcli.files import write_atomically
 from lstmcli.leaderboard import SelectionInfo
+from lstmcli.levels import LevelInput
 from lstmcli.periods import FREQUENCY_NAMES
 from lstmcli.seasons import PHASE_INPUTS, SeasonInfo
 from lstmcli.training import TrainConfig
@@ -91,6 +92,7 @@ def _param_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
             raise TypeError(f"a valid {name!r} (found {n!r})")
     season = meta.get("season")  # a model with phase inputs reads 2 more columns than it predicts
     extra = len(PHASE_INPUTS) if isinstance(season, dict) and season.get("phase_inputs") is True else 0
+    extra += meta.get("level_input") is not None  # and one more with the level input (levels.py)
     shapes: dict[str, tuple[int, ...]] = {}
     for k in range(L):
         shapes[f"weight_ih_l{k}"] = (4 * H, F + extra if k == 0 else H)
@@ -717,6 +719,7 @@ class ModelInfo:
     format_version: int = FORMAT_VERSION
     selection: SelectionInfo | None = None  # `--auto`'s leaderboard (leaderboard.py); absent in other files
     season: SeasonInfo | None = None  # None: no season (and every model file written before seasons)
+    level: LevelInput | None = None  # the level input (config.level_input); None: none (every file before it)
 
     @property
     def features(self) -> int:
@@ -763,6 +766,9 @@ class ModelInfo:
             raise ValueError(f"the columns are not {F} names")
         intervals = meta.get("intervals")
         season = meta.get("season")
+        level = meta.get("level_input")
+        if not isinstance(config.level_input, bool) or config.level_input != (level is not None):
+            raise ValueError("the config's level_input and the file's level_input scale do not agree")
         return cls(
             config=config,
             target=target,
@@ -782,6 +788,7 @@ class ModelInfo:
             format_version=int(meta.get("format_version", FORMAT_VERSION)),
             selection=None if meta.get("selection") is None else SelectionInfo.from_dict(meta["selection"]),
             season=None if season is None else SeasonInfo.from_dict(season),
+            level=None if level is None else LevelInput.from_dict(level),
         )
 
     def to_dict(self) -> dict:
@@ -808,5 +815,6 @@ class ModelInfo:
             | ({"horizon": self.horizon} if self.horizon_strategy == DIRECT else {})  # recursive files: as before
             | ({} if self.selection is None else {"selection": self.selection.to_dict()})
             | ({} if self.season is None else {"season": self.season.to_dict()})  # absent: a file as before seasons
+            | ({} if self.level is None else {"level_input": self.level.to_dict()})  # absent: as before the level input
             | ({"ensemble": self.ensemble.to_dict()} if self.ensemble is not None else {})  # single models: as before
         )

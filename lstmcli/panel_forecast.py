@@ -35,8 +35,9 @@ from lstmcli.transforms import next_price
 
 
 def batchable(f: Forecaster) -> bool:
-    """True for a model whose forecast this module batches: recursive, no season, no autoregressive skip."""
-    return f.strategy == HORIZON_STRATEGY and f.season is None and AR_WEIGHT not in f.params
+    """True for a model whose forecast this module batches: recursive, no season, no autoregressive skip, no
+    level input."""
+    return f.strategy == HORIZON_STRATEGY and f.season is None and AR_WEIGHT not in f.params and f.level is None
 
 
 def _shape_key(f: Forecaster) -> tuple:

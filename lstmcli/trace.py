@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstmcli import engine, periods
+from lstmcli import engine, levels, periods
 from lstmcli.errors import DataError, OptionError
 from lstmcli.forecast import Forecaster, model_input
 from lstmcli.modelfile import DIRECT, ModelInfo
@@ -44,7 +44,7 @@ class Trace:
     dates: np.ndarray | None  # (T,) datetime64[s] of each step, None when the data has no dates
     prices: np.ndarray  # (T, F) raw price of each step (the row the step's input ends at)
     transformed: np.ndarray  # (T, F) target-series value: the price (level), its diff or log-return
-    scaled: np.ndarray  # (T, F + E) the network's input: (transformed - mean) / std, then E season inputs
+    scaled: np.ndarray  # (T, F + E) the network's input: (transformed - mean) / std, then E season/level inputs
     head: np.ndarray  # (O,) the head's output, scaled: W_head h_T + b_head
     head_target: np.ndarray  # (O,) the head's output in target units (inverse-scaled)
     forecast: np.ndarray  # (F,) the forecast price of each column for the next step
@@ -59,7 +59,8 @@ class Trace:
     source: str  # where the prices came from (the model file's stored tail, or a CSV)
     direct_prices: np.ndarray | None = None  # (O,) a direct model: the price of each step its head emits
     direct_adjusted: np.ndarray | None = None  # (O,) the same steps in the seasonally adjusted series, when adjusted
-    input_names: list[str] | None = None  # (F + E,) names of the input columns: columns + "season sin", "season cos"
+    # (F + E,) names of the input columns: columns + "season sin", "season cos" + "level vs last"
+    input_names: list[str] | None = None
     season: SeasonInfo | None = None  # the model's season, when it has one
     phases: np.ndarray | None = None  # (T,) phase in the season of each step's row
 
@@ -176,7 +177,8 @@ def trace(
     if season is not None:
         # stored tail: rows are the training data's rows; newer data: placed by its dates (Forecaster.last_phase)
         phase = end if values is None else forecaster.last_phase(N, d) - (N - 1 - (end - first_row))
-    z, x = model_input(scaler, kind, hist, dtype, season, phase)  # (1, W, F), (1, W, F + E)
+    level = forecaster.level
+    z, x = model_input(scaler, kind, hist, dtype, season, phase, level)  # (1, W, F), (1, W, F + E)
     prediction, record = engine.forward(forecaster.params, x)  # (1, O): the engine's own forward pass
     seen = hist if season is None else season.adjusted(hist, phase - (W + off - 1) + np.arange(W + off)[None])
     last = seen[:, -1, :].astype(np.float64)  # (1, F) the (seasonally adjusted) price the step continues from
@@ -230,7 +232,9 @@ def trace(
         source=where,
         direct_prices=direct_prices,
         direct_adjusted=direct_adjusted,
-        input_names=columns + list(season.input_names if season is not None else ()),
+        input_names=columns
+        + list(season.input_names if season is not None else ())
+        + ([levels.NAME] if level is not None else []),
         season=season,
         phases=None if season is None else (phase - (W - 1) + np.arange(W)) % season.length,
     )

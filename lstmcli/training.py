@@ -47,6 +47,8 @@ class TrainConfig:
     # after the early-stopped fit, train again from the same initial weights on ALL windows (training
     # and validation) for the best epoch's optimizer steps, and ship that model (Forecaster.fit; `refit`)
     refit_all: bool = False
+    # one more input column: each window row's level relative to the window's mean level (levels.py)
+    level_input: bool = False
 
     def validate(self) -> None:
         """Raise OptionError for impossible values, naming the option."""
@@ -71,10 +73,10 @@ class TrainConfig:
                 raise OptionError(f"{name} {value} is not possible", hint=f"use {want}")
 
     def to_dict(self) -> dict:
-        """The fields as a dict; `ar` and `refit_all` only when used, so a model without them is stored as before
-        they existed (a model file's config without `refit_all` reads as False: modelfile)."""
+        """The fields as a dict; `ar`, `refit_all` and `level_input` only when used, so a model without them is
+        stored as before they existed (a model file's config without them reads as their defaults: modelfile)."""
         d = asdict(self)
-        for name in ("ar", "refit_all"):
+        for name in ("ar", "refit_all", "level_input"):
             if not d[name]:
                 del d[name]
         return d
@@ -111,31 +113,40 @@ def window_view(series: np.ndarray, window: int) -> np.ndarray:
 
 
 def gather(
-    series: np.ndarray, window: int, targets: np.ndarray, out_features: int, direct: bool = False
+    series: np.ndarray, window: int, targets: np.ndarray, out_features: int, direct: bool = False, level: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Inputs (B, window, F) and targets (B, O) for the given target rows of the series.
 
     Target row t is predicted from rows t-window .. t-1: no look-ahead. Recursive (the
     default): the targets are row t's first O columns. `direct`: the targets are column 0 of
-    rows t .. t+O-1, the O steps a direct head emits at once.
+    rows t .. t+O-1, the O steps a direct head emits at once. `level`: the last column holds
+    scaled levels (levels.LevelInput.series_column), made relative to each window's mean.
     """
     views = window_view(series, window)  # (N - window + 1, window, F)
     x = views[targets - window]  # (B, window, F): a copy of just this batch
+    if level:  # levels.relative, as forecast.model_input builds the column
+        x[:, :, -1] -= x[:, :, -1].mean(axis=1, keepdims=True)
     if direct:  # (B, O): steps 1..O of column 0
         return x, series[targets[:, None] + np.arange(out_features), 0]
     return x, series[targets, :out_features]  # (B, O)
 
 
 def evaluate(
-    params: Params, series: np.ndarray, window: int, targets: np.ndarray, batch: int = 256, direct: bool = False
+    params: Params,
+    series: np.ndarray,
+    window: int,
+    targets: np.ndarray,
+    batch: int = 256,
+    direct: bool = False,
+    level: bool = False,
 ) -> float:
-    """Mean squared error over the given target rows, in batches (`direct`: as `gather`)."""
+    """Mean squared error over the given target rows, in batches (`direct`, `level`: as `gather`)."""
     if len(targets) == 0:
         return float("nan")
     O = params["head.bias"].shape[0]
     total = 0.0
     for b in range(0, len(targets), batch):
-        x, y = gather(series, window, targets[b : b + batch], O, direct)
+        x, y = gather(series, window, targets[b : b + batch], O, direct, level)
         err = engine.predict(params, x) - y  # (B, O)
         total += float(np.sum(err * err))
     return total / (len(targets) * O)
@@ -146,7 +157,7 @@ def _epoch(params, opt, rng, series, targets, batch, config, O, direct, epoch, s
     order = rng.permutation(targets)
     losses = []
     for b in range(0, len(order), batch):
-        x, y = gather(series, config.window, order[b : b + batch], O, direct)
+        x, y = gather(series, config.window, order[b : b + batch], O, direct, config.level_input)
         loss, grads = engine.loss_and_gradients(params, x, y)
         if not math.isfinite(loss):
             raise TrainingError(
@@ -215,7 +226,9 @@ def train(
         interrupted = should_stop is not None and should_stop()
         train_loss = float(np.mean(losses))
         val_loss = (
-            evaluate(params, series, config.window, val_targets, direct=direct) if len(val_targets) else train_loss
+            evaluate(params, series, config.window, val_targets, direct=direct, level=config.level_input)
+            if len(val_targets)
+            else train_loss
         )
         if not val_loss <= DIVERGED_LOSS:  # NaN, inf, or weights blown up (a guess of 0 scores about 1)
             raise TrainingError(

@@ -144,6 +144,13 @@ def backtest(
             "(training + validation) for its best epoch's optimizer steps, and forecasts with that model.",
         ),
     ] = False,
+    level_input: Annotated[
+        bool,
+        typer.Option(
+            "--level-input/--no-level-input",
+            help="As lstm train --level-input: every fit also reads each window row's level vs the window's mean.",
+        ),
+    ] = False,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -214,7 +221,7 @@ def backtest(
         ).items()
         if v is not None
     }
-    config = TrainConfig(**chosen, refit_all=refit_all)
+    config = TrainConfig(**chosen, refit_all=refit_all, level_input=level_input)
     config.validate()
     if (target or AUTO) != AUTO:
         target = check_target(target)

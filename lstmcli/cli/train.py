@@ -153,6 +153,14 @@ def train(
             "winner's final fit. Not better on average on the benchmark corpus (benchmarks/README.md).",
         ),
     ] = False,
+    level_input: Annotated[
+        bool,
+        typer.Option(
+            "--level-input/--no-level-input",
+            help="One more input column: each window row's level (log price for log-return, else the price) "
+            "relative to the window's mean level, scaled on the training windows. With --auto: every candidate's.",
+        ),
+    ] = False,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -193,6 +201,7 @@ def train(
         patience=patience,
         ar=ar,
         refit_all=refit_all,
+        level_input=level_input,
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)
@@ -219,6 +228,13 @@ def train(
         raise OptionError(
             "--refit-all cannot be combined with --global (the global network is not refitted)",
             hint="drop --refit-all, or train one model per series without --global",
+        )
+    if global_model and level_input:
+        from lstmcli.errors import OptionError
+
+        raise OptionError(
+            "--level-input cannot be combined with --global (the global network reads the target series only)",
+            hint="drop --level-input, or train one model per series without --global",
         )
     season = parse_season(season)
     path = model_path(model)

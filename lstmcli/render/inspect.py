@@ -349,7 +349,8 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
             f"; plus a linear part on the last {c.ar} scaled {info.columns[0]!r} values (--ar {c.ar})"
             if engine.AR_WEIGHT in params
             else ""
-        ),
+        )
+        + ("; one input is each row's level vs the window's mean (--level-input)" if info.level is not None else ""),
     )
     table.add_row(
         "learns",
