@@ -113,6 +113,8 @@ class SelectionInfo:
     seconds: float  # the selection's wall-clock time (without the final refit)
     board: tuple[Entry, ...]  # best first: the finished candidates (failed ones last) and the baselines
     chosen: int  # index in `board` of the refitted configuration
+    # why the chosen row is not the lowest score (the one-standard-error rule of autoselect.select); None: it is
+    rule: str | None = None
 
     @property
     def winner(self) -> Entry:
@@ -165,6 +167,7 @@ class SelectionInfo:
             seconds=_num(d, "seconds"),
             board=entries,
             chosen=chosen,
+            rule=_str(d, "rule", True),
         )
 
     def to_dict(self) -> dict:
@@ -182,5 +185,6 @@ class SelectionInfo:
             "seconds": self.seconds,
             "board": [e.to_dict() for e in self.board],
             "chosen": self.chosen,
+            **({"rule": self.rule} if self.rule else {}),  # absent when the lowest score was chosen, as before
             "beats_naive": self.beats_naive,  # derived; written for scripts reading --json, ignored on load
         }

@@ -38,7 +38,8 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
         )
     naive = sel.baseline("naive")
     rel = f", {100 * (1 - w.mase / naive.mase):.1f}% below naive's {naive.mase:.3f}" if naive and naive.mase else ""
-    return "green", f"--auto chose {user_text(w.name)}: {_setup(sel)} {w.mase:.3f}{rel}.", False
+    why = f" ({user_text(sel.rule)})" if sel.rule else ""
+    return "green", f"--auto chose {user_text(w.name)}: {_setup(sel)} {w.mase:.3f}{rel}{why}.", False
 
 
 def predict_label(sel: SelectionInfo | None) -> str | None:

@@ -1,0 +1,96 @@
+"""`--auto`'s one-standard-error rule: the lowest selection score wins only when it is clearly lower than the
+score of the configuration nearest plain `lstm train`'s; otherwise that configuration is kept, and said so."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from lstmcli import autoselect
+from lstmcli.autoselect import Candidate, _Outcome, clearly_better, nearest_defaults, select, space
+from lstmcli.leaderboard import SelectionInfo
+from lstmcli.render.auto import verdict
+from lstmcli.training import TrainConfig
+from lstmcli.transforms import Target
+
+BASE = TrainConfig(epochs=2, patience=1)
+
+
+def prices(n: int = 160) -> np.ndarray:
+    return 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, n))
+
+
+def test_clearly_better_needs_more_than_one_standard_error():
+    b = np.full(20, 2.0)
+    assert clearly_better(b - 0.5, b, horizon=1, every=1)  # lower at every origin
+    wobble = np.resize([1.0, -1.0], 40)  # differences -0.3 +- 1: standard deviation 1.01
+    a = b.mean() - 0.3 + wobble
+    b40 = np.full(40, 2.0)
+    assert clearly_better(a, b40, horizon=1, every=1)  # 40 independent origins: se 0.16 < 0.3
+    assert not clearly_better(a, b40, horizon=5, every=1)  # 5-step forecasts overlapping: 8 origins' worth, se 0.36
+    assert clearly_better(a, b40, horizon=5, every=5)  # origins 5 rows apart do not overlap
+    assert not clearly_better(b40 - 0.001 + wobble, b40, horizon=1, every=1)  # lower on average, within noise
+    assert not clearly_better(np.array([0.0]), np.array([9.0]), horizon=1, every=1)  # one origin: no standard error
+    assert not clearly_better(None, b, horizon=1, every=1)
+
+
+def test_the_candidate_nearest_the_defaults_is_what_plain_train_fits():
+    p = prices()
+    cands = space(p, 1)
+    assert cands[nearest_defaults(cands, TrainConfig(), p)] == Candidate(Target.LOG_RETURN, 30, 32)
+    monthly = space(p, 12)  # windows 12, 24, 36: 24 and 36 are as near 30, the longer is taken
+    assert monthly[nearest_defaults(monthly, TrainConfig(), p)].window == 36
+    assert monthly[nearest_defaults(monthly, TrainConfig(), p)].hidden == 32
+    with_zero = p - p.min()  # a zero: plain train's --target auto is diff
+    cands = space(with_zero, 1)
+    assert cands[nearest_defaults(cands, TrainConfig(), with_zero)].target is Target.DIFF
+    cands = space(p, 1)
+    assert cands[nearest_defaults(cands, TrainConfig(hidden=16, window=5), p)] == Candidate(Target.LOG_RETURN, 5, 16)
+
+
+def fake_run(lowest_by: float):
+    """A `_run` whose scores are made up: the defaults' candidate 0.5 at every origin (below naive's on this
+    random walk), another candidate 0.5 - lowest_by +- 0.1 (alternating), every other 5.0. No network is fitted."""
+
+    def run(task, should_stop=None):
+        c, O = task.candidate, len(task.origins)
+        if (c.target, c.window, c.hidden, c.strategy) == (Target.LOG_RETURN, 30, 32, "recursive"):
+            errors = np.full(O, 0.5)
+        elif (c.target, c.window, c.hidden, c.strategy) == (Target.LOG_RETURN, 15, 16, "direct"):
+            errors = 0.5 - lowest_by + 0.1 * np.resize([1.0, -1.0], O)
+        else:
+            errors = np.full(O, 5.0)
+        return _Outcome("done", float(errors.mean()), 0.01, 1, None, errors)
+
+    return run
+
+
+def test_the_defaults_are_kept_when_the_lowest_score_is_within_noise(monkeypatch):
+    monkeypatch.setattr(autoselect, "_run", fake_run(lowest_by=0.005))
+    s = select(prices(), BASE)
+    assert (s.chosen.window, s.chosen.hidden, s.chosen.strategy) == (30, 32, "recursive")
+    info = s.info
+    lowest = min((e for e in info.board if e.kind == "lstm"), key=lambda e: e.mase)
+    assert lowest.name == "log-return, window 15, 16 units, strategy direct, horizon 5"
+    assert info.winner is not lowest and info.winner.name == "log-return, window 30, 32 units"
+    assert "nearest lstm train's defaults, kept" in info.rule and lowest.name in info.rule
+    assert SelectionInfo.from_dict(json.loads(json.dumps(info.to_dict()))) == info  # the model file keeps it
+    _, sentence, first = verdict(info)
+    assert not first and "kept" in sentence and "one standard error" in sentence
+
+
+def test_a_clearly_lower_score_wins_and_the_board_is_as_before(monkeypatch):
+    monkeypatch.setattr(autoselect, "_run", fake_run(lowest_by=0.3))
+    info = select(prices(), BASE).info
+    assert info.winner.name == "log-return, window 15, 16 units, strategy direct, horizon 5"
+    assert info.rule is None and "rule" not in info.to_dict()  # written as before the rule existed
+
+
+def test_a_leaderboard_keeps_its_rule_as_text_only(monkeypatch):
+    monkeypatch.setattr(autoselect, "_run", fake_run(lowest_by=0.3))
+    d = select(prices(), BASE).info.to_dict()
+    assert SelectionInfo.from_dict(d).rule is None  # a file written without the rule (or before it) loads
+    with pytest.raises(ValueError, match="rule"):
+        SelectionInfo.from_dict({**d, "rule": 5})
