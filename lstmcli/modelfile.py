@@ -738,7 +738,9 @@ class ModelInfo:
         A model file is input like any other: a damaged or hand-edited one must be refused here,
         with a message, not crash a renderer halfway through a forecast.
         """
-        config = TrainConfig(**meta["config"])  # a file without `refit_all` was not refitted: its default, False
+        # a file without `refit_all` was not refitted (its default, False); one without `level_input` has none
+        # (written before it existed, or with it off; TrainConfig's default is on since round 7)
+        config = TrainConfig(**{"level_input": False, **meta["config"]})
         config.validate()  # the ranges, worded as for the options (--window -4 is not possible)
         for name in ("window", "hidden", "layers", "epochs", "seed", "patience") + (("ar",) * ("ar" in meta["config"])):
             _count(meta["config"], name)  # and the types: a window of 8.0 would break slicing later

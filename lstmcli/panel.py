@@ -575,7 +575,7 @@ class Panel:
             target = check_target("log-return" if positive else "diff")
         else:
             target = check_target(self.target)
-        config = self.config
+        config = replace(self.config, level_input=False)  # the one network reads the target series only
         if self.auto_window and series:
             longest = min(len(s.prices) - min_rows(0, target.offset, config.val_fraction) for s in series.values())
             config = replace(config, window=max(GLOBAL_MIN_WINDOW, min(config.window, longest)))

@@ -148,9 +148,9 @@ def backtest(
         bool,
         typer.Option(
             "--level-input/--no-level-input",
-            help="As lstm train --level-input: every fit also reads each window row's level vs the window's mean.",
+            help="As lstm train: every fit also reads each window row's level vs the window's mean (on by default).",
         ),
-    ] = False,
+    ] = True,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 

@@ -154,13 +154,15 @@ def train(
         ),
     ] = False,
     level_input: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--level-input/--no-level-input",
             help="One more input column: each window row's level (log price for log-return, else the price) "
-            "relative to the window's mean level, scaled on the training windows. With --auto: every candidate's.",
+            "relative to the window's mean level, scaled on the training windows. On by default (better on the "
+            "benchmark corpus, benchmarks/README.md), off with --global; with --auto: every candidate's.",
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -201,7 +203,7 @@ def train(
         patience=patience,
         ar=ar,
         refit_all=refit_all,
-        level_input=level_input,
+        level_input=not global_model if level_input is None else level_input,  # the global network reads no level
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)
