@@ -59,7 +59,7 @@ class Trace:
     source: str  # where the prices came from (the model file's stored tail, or a CSV)
     direct_prices: np.ndarray | None = None  # (O,) a direct model: the price of each step its head emits
     direct_adjusted: np.ndarray | None = None  # (O,) the same steps in the seasonally adjusted series, when adjusted
-    # (F + E,) names of the input columns: columns + "season sin", "season cos" + "level vs last"
+    # (F + E,) names of the input columns: columns + "season sin", "season cos" + "level vs mean"
     input_names: list[str] | None = None
     season: SeasonInfo | None = None  # the model's season, when it has one
     phases: np.ndarray | None = None  # (T,) phase in the season of each step's row

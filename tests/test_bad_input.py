@@ -675,7 +675,7 @@ HOSTILE = {
     "extra array": "does not match its metadata: unexpected surprise",
     "no metadata": "has no lstmcli metadata",
     "metadata not JSON": "has unreadable metadata",
-    "shapes disagree with metadata": "has shape (16, 1), its metadata says (20, 1)",
+    "shapes disagree with metadata": "has shape (16, 2), its metadata says (20, 2)",  # 2 inputs: Close, level vs mean
     "absurd layer count": "metadata lacks a valid 'layers' (found 1000000000000)",
     "NaN weights": "array head.bias holds NaN or infinite weights",
     "integer weights": "array head.bias has dtype int64, expected floating point",

@@ -314,7 +314,8 @@ def test_members_make_their_validation_and_calibration_forecasts_where_they_trai
     # what a worker returns: the weights and, per query, that member's paths (the very member_paths calls)
     queries = f._evaluation_queries(val_t, 5000)
     task = ensemble.tasks(f.config, 3, np.zeros((260, 1)), np.arange(10, 60), val_t, 1, False)[2]
-    wanted = EvaluationForecasts(f.strategy, f.info.scaler, f.target, 10, None, prices, tuple(queries))
+    assert f.level is not None  # the default's level input: the workers build its column too
+    wanted = EvaluationForecasts(f.strategy, f.info.scaler, f.target, 10, None, prices, tuple(queries), f.level)
     made = wanted(f.members[2])
     for (rows, steps), paths in zip(queries, made, strict=True):
         hist = histories(prices, 10, f.target, rows)

@@ -53,7 +53,8 @@ def models(tmp_path_factory) -> dict[str, Path]:
 def seed_model(tmp_path_factory) -> Path:
     """The seed's weights in a model file: identity scaler and head, company A's prices as the data."""
     tmp = tmp_path_factory.mktemp("seed")
-    fc = Forecaster(TrainConfig(window=4, hidden=1, layers=1, epochs=1, dtype="float64"), "level")
+    # the level input off: the seed's weights read one input, the scaled price (weight_ih_l0 is (4, 1))
+    fc = Forecaster(TrainConfig(window=4, hidden=1, layers=1, epochs=1, dtype="float64", level_input=False), "level")
     fc.fit(np.linspace(0, 1, 40), source="seed")
     fc.params = example.seed_params()
     fc.info = replace(
@@ -100,7 +101,11 @@ def test_trace_inputs_are_labelled_raw_transformed_scaled(models):
     W = fc.config.window
     assert np.array_equal(t.prices[:, 0], prices[-W:])
     assert np.allclose(t.transformed[:, 0], np.diff(np.log(prices[-W - 1 :])))
-    assert np.allclose(t.scaled, (t.transformed - t.scale_mean) / t.scale_std)
+    assert t.input_names == ["Close", "level vs mean"] and t.scaled.shape == (W, 2)  # the default's level input
+    assert np.allclose(t.scaled[:, :1], (t.transformed - t.scale_mean) / t.scale_std)
+    # the level column: log price of each row vs the window's mean log price, over the fitted scale
+    logp = np.log(prices[-W:])
+    assert np.allclose(t.scaled[:, 1], (logp - logp.mean()) / fc.level.scale)
     assert np.array_equal(t.record.layers[0].inputs[:, 0], t.scaled.astype(np.float32))
 
 
@@ -199,6 +204,22 @@ def test_seed_weights_through_the_step_trace_give_the_seeds_company_a(run, seed_
     assert re.search(r"Forecast for the next step \(row 4\): value 0\.006\d", out)  # the seed: "about 0"
 
 
+def test_a_one_unit_default_model_shows_its_level_column_in_the_unit_table(run, tmp_path):
+    """The default's level input is an input of layer 0: the one-row-per-step table (one unit) shows it."""
+    path = _model(tmp_path, "one.npz", hidden=1, layers=1, window=4)
+    t = trace(Forecaster.load(path))
+    assert t.input_names == ["Close", "level vs mean"]
+    r = run("inspect", "--step-trace", "--steps", "all", "--no-explain", "--model", str(path))
+    assert r.exit_code == 0, r
+    lines = r.stdout.splitlines()
+    top = next(k for k, line in enumerate(lines) if line.startswith("Layer 0: one row per step"))
+    rule = next(k for k in range(top, len(lines)) if lines[k].lstrip().startswith("───"))
+    assert "level" in "".join(lines[top + 1 : rule]), r.stdout  # the column's header (wrapped at this width)
+    rows = lines[rule + 1 : rule + 5]
+    for s, line in enumerate(rows):  # step, date, Close, log-return, scaled input, level vs mean, the gates ...
+        assert f" {t.scaled[s, 0]:+.3f} {t.scaled[s, 1]:+.3f} " in " ".join(line.split()), line
+
+
 def test_seed_example_numbers_in_explain_output(run):
     r = run("inspect", "--example")
     assert r.exit_code == 0, r
@@ -223,7 +244,8 @@ def test_summary_and_weights(run, models):
     assert "weight_hh_l1 (12, 3)" in r.stdout and "Layer 1, forget gate" in r.stdout and "Head:" in r.stdout
     r = run("inspect", "--weights", "--json", "--model", str(models["2x3-level"]))
     w = json.loads(r.stdout)["parameters"]
-    assert w["weight_ih_l0"]["shape"] == [12, 1] and len(w["head.weight"]["values"][0]) == 3
+    # two input columns by default: the price and the level vs the window's mean
+    assert w["weight_ih_l0"]["shape"] == [12, 2] and len(w["head.weight"]["values"][0]) == 3
 
 
 def test_step_trace_over_a_csv_at_a_date(run, tmp_path):

@@ -191,7 +191,8 @@ def test_not_batched_in_a_panel_and_refused_with_global(fitted, run, tmp_path):
 def test_backtest_fits_with_the_level_input(run, tmp_path):
     csv = write_csv(tmp_path, "Close\n" + "".join(f"{p}\n" for p in CYCLE[:150]))
     args = ["backtest", str(csv), "--days", "3", "--window", "10", "--hidden", "4", "--epochs", "3", "--json", "-q"]
-    on, off = run(*args, "--level-input", "--jobs", "1"), run(*args, "--jobs", "1")
+    # on by default (round 7), off with --no-level-input
+    on, off = run(*args, "--jobs", "1"), run(*args, "--no-level-input", "--jobs", "1")
     assert on.exit_code == 0 and off.exit_code == 0, (on, off)
     on, off = json.loads(on.stdout), json.loads(off.stdout)
     assert on["model"]["level_input"] is True and "level_input" not in off["model"]
@@ -221,3 +222,25 @@ def test_a_seasonally_adjusted_model_reads_the_adjusted_levels_in_training_and_f
     path = f.paths(hist, 3, last_phase=last)
     longer = np.concatenate([hist, path[:, :2]], axis=1)[:, -(W + off) :]
     np.testing.assert_allclose(f.paths(longer, 1, last_phase=last + 2)[0, 0], path[0, 2], rtol=1e-6)
+
+
+def test_lstm_train_reads_the_level_by_default_but_not_with_no_level_input_or_global(run, tmp_path):
+    """On by default since round 7; `--no-level-input` turns it off; the one network of --global reads none."""
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("Close\n" + "".join(f"{p}\n" for p in random_walk(120, 1)))
+    b.write_text("Close\n" + "".join(f"{p}\n" for p in random_walk(120, 2)))
+    args = ["--window", "8", "--hidden", "4", "--epochs", "2", "--jobs", "1", "-q"]
+    for name, extra, on in (("default", [], True), ("off", ["--no-level-input"], False)):
+        r = run("train", str(a), "--model", str(tmp_path / f"{name}.npz"), *args, *extra)
+        assert r.exit_code == 0, r
+        f = Forecaster.load(tmp_path / f"{name}.npz")
+        assert f.config.level_input is on and (f.level is not None) is on
+        assert f.params["weight_ih_l0"].shape == (16, 1 + on)
+    r = run("train", str(a), str(b), "--global", "--model", str(tmp_path / "g.npz"), *args)
+    assert r.exit_code == 0, r
+    from lstmcli.panel import Panel
+
+    panel = Panel.load(tmp_path / "g.npz")
+    assert panel.global_model and len(panel.members) == 2
+    for f in panel.members.values():
+        assert not f.config.level_input and f.level is None and f.params["weight_ih_l0"].shape == (16, 1)

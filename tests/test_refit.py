@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import random_walk
 
-from lstmcli import modelfile, training
+from lstmcli import levels, modelfile, training
 from lstmcli.forecast import Forecaster
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import to_target
@@ -44,13 +44,20 @@ def test_the_shipped_model_is_the_refit_on_every_window_including_the_last_rows(
     assert not _same(plain.params, refit.params)
     # the same weights from training.refit on the scaled series with every target row, the last one included
     W = refit.config.window
-    z = refit.info.scaler.transform(to_target(PRICES[:, None], refit.target))  # (M, 1)
+    target = to_target(PRICES[:, None], refit.target)  # (M, 1)
+    # and, by default, the level input's column: the scale (like the scaler) fitted on the training windows only
+    assert refit.config.level_input and refit.level == plain.level
+    lev = levels.levels(target[:, 0], refit.target)
+    train_t = np.arange(W, W + tr.train_windows)
+    assert refit.level == levels.LevelInput.fit(lev, train_t, W)
+    column = refit.level.series_column(lev, int(train_t[-1]))[:, None]
+    z = np.concatenate([refit.info.scaler.transform(target), column], axis=1)  # (M, 2)
     every = np.arange(W, len(z))
     assert every[-1] == len(PRICES) - 2  # the target row of the newest price (log-returns start one row later)
-    again = training.refit(z, every, refit.config, tr.refit_epochs)
+    again = training.refit(z, every, refit.config, tr.refit_epochs, outputs=1)  # the head forecasts the price only
     assert _same(again.params, refit.params)
     # and not the weights a refit without the newest rows gives
-    assert not _same(training.refit(z, every[:-5], refit.config, tr.refit_epochs).params, refit.params)
+    assert not _same(training.refit(z, every[:-5], refit.config, tr.refit_epochs, outputs=1).params, refit.params)
 
 
 def test_validation_scores_and_intervals_stay_the_early_stopped_fits(pair):

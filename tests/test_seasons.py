@@ -35,7 +35,7 @@ def test_fit_detects_the_season_on_the_training_part_and_says_why():
     f = Forecaster(TINY, season_method="phase").fit(y, d)
     assert f.season is not None and f.season.length == 12 and f.season.phase_inputs
     assert f.choices["season"].startswith("season 12 (autocorrelation ") and "at lag 12)" in f.choices["season"]
-    assert f.params["weight_ih_l0"].shape[1] == 3  # the value + season sin + season cos
+    assert f.params["weight_ih_l0"].shape[1] == 4  # the value + season sin + season cos + the default's level vs mean
     assert f.params["head.weight"].shape[0] == 1  # the network predicts only the real column
     # what the training part alone says: the detector sees no row after the validation split
     train_rows = f.info.data.train_rows
@@ -48,7 +48,7 @@ def test_no_season_for_business_days_irregular_dates_or_none():
     days = np.busday_offset(np.datetime64("2021-03-01"), np.arange(200), roll="forward")
     f = Forecaster(TINY).fit(y, days)
     assert f.season is None and "business days" in f.choices["season"]
-    assert f.params["weight_ih_l0"].shape[1] == 1
+    assert f.params["weight_ih_l0"].shape[1] == 2  # the value and the default's level vs mean: no season inputs
     f = Forecaster(TINY).fit(y)  # no dates: no frequency to suggest a season
     assert f.season is None and "no regular frequency" in f.choices["season"]
     y, d = _monthly()
@@ -184,7 +184,7 @@ def test_phase_inputs_continue_after_the_last_row():
     hist = y[None, -(W + 1) :, None]  # (1, W + 1, 1)
     last = len(y) - 1
     run = lambda p: recursive_forecast(  # noqa: E731
-        f.params, f.info.scaler, f.target, W, hist, 14, season=f.season, last_phase=p
+        f.params, f.info.scaler, f.target, W, hist, 14, season=f.season, last_phase=p, level=f.level
     )[0, :, 0]
     np.testing.assert_array_equal(run(last), f.predict(14).values)
     np.testing.assert_array_equal(run(last), run(last + 12))  # a whole season later: the same phases
@@ -258,10 +258,10 @@ def test_trace_names_the_season_inputs_and_forecasts_as_predict():
     y, d = _monthly()
     f = Forecaster(TINY, season_method="phase+adjust").fit(y, d)
     t = trace(f)
-    assert t.input_names == ["value", "season sin", "season cos"]
-    assert t.scaled.shape == (f.config.window, 3)
+    assert t.input_names == ["value", "season sin", "season cos", "level vs mean"]  # the default's level input last
+    assert t.scaled.shape == (f.config.window, 4)
     rows = t.rows  # each step's row: its phase is row mod 12
-    np.testing.assert_allclose(t.scaled[:, 1:], seasons.phase_columns(rows, 12), atol=1e-6)
+    np.testing.assert_allclose(t.scaled[:, 1:3], seasons.phase_columns(rows, 12), atol=1e-6)
     np.testing.assert_allclose(t.forecast[0], f.predict(1).values[0], rtol=1e-12)
     t = trace(f, y[:100], d[:100])
     np.testing.assert_allclose(t.forecast[0], f.predict(1, y[:100], d[:100]).values[0], rtol=1e-12)
@@ -275,11 +275,12 @@ def test_inspect_step_trace_shows_the_season_inputs(run, tmp_path):
     assert r.exit_code == 0, r
     assert "season sin" in r.stdout and "season cos" in r.stdout
     r = run("inspect", "--model", str(model), "--step-trace", "--units", "1", "--steps", "2")
-    assert "season sin and season cos" in " ".join(r.stdout.split())
+    # the caption names the two season inputs only (the default's level input has its own column)
+    assert "the network also reads season sin and season cos = sin(2 pi k/12)" in " ".join(r.stdout.split())
     r = run("inspect", "--model", str(model), "--step-trace", "--json")
     payload = json.loads(r.stdout)
-    assert payload["model"]["inputs"] == ["Sales", "season sin", "season cos"]
-    assert len(payload["steps"][0]["scaled"]) == 3
+    assert payload["model"]["inputs"] == ["Sales", "season sin", "season cos", "level vs mean"]
+    assert len(payload["steps"][0]["scaled"]) == 4
 
 
 # ------------------------------------------------------------------ documentation
@@ -305,14 +306,15 @@ def test_newer_data_holding_the_last_training_date_is_placed_by_it():
 
 
 def test_features_and_a_season():
-    """Extra input columns and the season's: the season columns come last; only column 0 is adjusted."""
+    """Extra input columns and the season's: the season columns after them (then the default's level input, of
+    column 0); only column 0 is adjusted."""
     y, d = _monthly()
     rng = np.random.default_rng(3)
     values = np.column_stack([y, 1000 + rng.standard_normal(len(y)).cumsum()])  # (N, 2)
     f = Forecaster(TINY, season_method="phase+adjust").fit(values, d, ["Sales", "Volume"])
-    assert f.params["weight_ih_l0"].shape[1] == 4 and f.params["head.weight"].shape[0] == 2
+    assert f.params["weight_ih_l0"].shape[1] == 5 and f.params["head.weight"].shape[0] == 2
     t = trace(f)
-    assert t.input_names == ["Sales", "Volume", "season sin", "season cos"]
+    assert t.input_names == ["Sales", "Volume", "season sin", "season cos", "level vs mean"]
     np.testing.assert_allclose(t.forecast[0], f.predict(1).values[0], rtol=1e-12)
     assert np.isfinite(f.predict(12).values).all()
 

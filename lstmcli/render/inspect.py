@@ -31,7 +31,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from lstmcli import engine, example, explain
+from lstmcli import engine, example, explain, levels
 from lstmcli.periods import FREQUENCY_NAMES
 from lstmcli.render.common import FitTable, explain_text, format_date, gate_style, price, user_text
 from lstmcli.trace import Trace
@@ -81,7 +81,7 @@ def step_heading(t: Trace, s: int) -> Text:
         if t.target != "level":
             text.append(f"  {TARGET_WORDS[t.target]} {_transformed(t, float(t.transformed[s, j]))}")
         text.append(f"  scaled input {_signed(float(t.scaled[s, j]))}")
-    for j in range(len(t.columns), len(t.input_names)):  # the season's inputs: season sin, season cos
+    for j in range(len(t.columns), len(t.input_names)):  # season sin, season cos, level vs mean
         text.append(f"  {t.input_names[j]} {_signed(float(t.scaled[s, j]))}")
     return text
 
@@ -137,6 +137,7 @@ def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str
         title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title_style="bold"
     )
     has_dates = t.dates is not None
+    level = levels.NAME in t.input_names[len(t.columns) :]  # its column is the last input
     table.add_column("step", justify="right")
     if has_dates:
         table.add_column("date", no_wrap=True)
@@ -150,9 +151,11 @@ def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str
             table.add_column("season\nphase", justify="right", no_wrap=True)
             m = t.season.length
             table.caption = (
-                f"season phase k (of {m}): the network also reads {' and '.join(t.input_names[len(t.columns) :])} "
+                f"season phase k (of {m}): the network also reads {' and '.join(t.season.input_names)} "
                 f"= sin(2 pi k/{m}) and cos(2 pi k/{m})"
             )
+        if level:  # the level input (the default since round 7): an input of layer 0 like the price's
+            table.add_column("level\nvs mean", justify="right", no_wrap=True)  # levels.NAME
     else:
         table.add_column("input\n(layer below)", justify="right")
     for header in ("forget\ngate", "input\ngate", "candidate", "output\ngate", "long-term\nafter", "short-term\nafter"):
@@ -168,6 +171,8 @@ def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str
             row.append(_signed(float(t.scaled[s, 0])))
             if t.phases is not None and t.season.phase_inputs:
                 row.append(str(int(t.phases[s])))
+            if level:
+                row.append(_signed(float(t.scaled[s, -1])))
         else:
             x = rec.inputs[s, 0]
             row.append(_signed(float(x[0])) if len(x) == 1 else f"{len(x)} values")
