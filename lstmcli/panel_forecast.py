@@ -13,7 +13,8 @@ matrix product is one BLAS call per series inside NumPy's matmul (the same call 
 therefore identical to `Forecaster.paths`, series by series (tests/test_panel_many.py checks
 equality on every series of a panel, ensembles included).
 
-Batched: recursive models without a season or the autoregressive skip (ensembles too: each
+Batched: recursive models without a season or the autoregressive skip, with or without the level input
+(its column rebuilt after each step as `recursive_forecast` rebuilds it; ensembles too: each
 member is a row of the batch, combined per series as `Forecaster.paths` combines them), forecast
 from the end of their training data. Everything else (direct or seasonal models, --data) takes the
 per-series path, unchanged. `predict` then runs each series' own `Forecaster.predict` (intervals,
@@ -28,23 +29,24 @@ import numpy as np
 
 from lstmcli import _kernel
 from lstmcli import ensemble as _ensemble
+from lstmcli import levels as _levels
 from lstmcli.engine import AR_WEIGHT, layer_count
 from lstmcli.forecast import Forecast, Forecaster, model_input
 from lstmcli.modelfile import HORIZON_STRATEGY
-from lstmcli.transforms import next_price
+from lstmcli.transforms import Target, next_price
 
 
 def batchable(f: Forecaster) -> bool:
-    """True for a model whose forecast this module batches: recursive, no season, no autoregressive skip, no
-    level input."""
-    return f.strategy == HORIZON_STRATEGY and f.season is None and AR_WEIGHT not in f.params and f.level is None
+    """True for a model whose forecast this module batches: recursive, no season, no autoregressive skip (with
+    or without the level input)."""
+    return f.strategy == HORIZON_STRATEGY and f.season is None and AR_WEIGHT not in f.params
 
 
 def _shape_key(f: Forecaster) -> tuple:
     """Models with the same key stack into one batch."""
     p = f.params
     layers = tuple(p[f"weight_ih_l{k}"].shape for k in range(layer_count(p)))
-    return (p["weight_hh_l0"].dtype.str, layers, p["head.weight"].shape, f.config.window, f.target)
+    return (p["weight_hh_l0"].dtype.str, layers, p["head.weight"].shape, f.config.window, f.target, f.level is None)
 
 
 def predict(
@@ -80,21 +82,36 @@ def paths(forecasters: Sequence[Forecaster], hists: Sequence[np.ndarray], days: 
     for rows in groups.values():
         fs = [forecasters[i] for i, _ in rows]
         params = [(f.members or [f.params])[m] for f, (_, m) in zip(fs, rows, strict=True)]
-        kind, dtype = fs[0].target, params[0]["weight_hh_l0"].dtype
-        x = np.concatenate(
-            [model_input(f.info.scaler, kind, hists[i], dtype)[1] for f, (i, _) in zip(fs, rows, strict=True)]
-        )  # (S, W, F)
+        kind, dtype, level = fs[0].target, params[0]["weight_hh_l0"].dtype, fs[0].level is not None
+        zs, xs = zip(
+            *(
+                model_input(f.info.scaler, kind, hists[i], dtype, level=f.level)
+                for f, (i, _) in zip(fs, rows, strict=True)
+            ),
+            strict=True,
+        )
+        x = np.concatenate(xs)  # (S, W, F + E): E = 1 with the level input
         last = np.concatenate([hists[i][:, -1, :] for i, _ in rows]).astype(np.float64)  # (S, F)
         mean = np.stack([f.info.scaler.mean for f in fs])  # (S, F)
         std = np.stack([f.info.scaler.std for f in fs])  # (S, F)
+        if level:  # as recursive_forecast: each window's levels, the column rebuilt after each step
+            lev = np.concatenate([_levels.levels(z[:, :, 0], kind) for z in zs])  # (S, W)
+            scale = np.array([f.level.scale for f in fs])[:, None]  # (S, 1): LevelInput.column, row by row
         stack = {name: np.stack([p[name] for p in params]) for name in params[0]}  # (S, ...) each
-        out = np.empty((len(rows), days, x.shape[2]))  # (S, days, F)
+        out = np.empty((len(rows), days, last.shape[1]))  # (S, days, F)
         for d in range(days):
             step = _predict(stack, x).astype(np.float64)  # (S, F) scaled target values
             price = next_price(last, step * std + mean, kind)  # (S, F): Scaler.inverse, row by row
             out[:, d] = price
             last = price
-            x = np.concatenate([x[:, 1:], step[:, None, :].astype(dtype)], axis=1)  # (S, W, F)
+            new = step[:, None, :]  # (S, 1, F)
+            if level:
+                z0 = (step * std + mean)[:, 0]  # (S,)
+                lev = np.concatenate([lev[:, 1:], (z0 if kind is Target.LEVEL else lev[:, -1] + z0)[:, None]], axis=1)
+                new = np.concatenate([new, np.zeros((len(rows), 1, 1))], axis=-1)
+            x = np.concatenate([x[:, 1:], new.astype(dtype)], axis=1)  # (S, W, F + E)
+            if level:
+                x[:, :, -1] = _levels.relative(lev) / scale
         for r, (i, m) in enumerate(rows):
             member_paths[i][m] = out[r : r + 1]  # (1, days, F)
     return [_ensemble.combine(mp, f.combine) for mp, f in zip(member_paths, forecasters, strict=True)]

@@ -174,7 +174,7 @@ def test_a_series_selection_and_a_small_panel_keep_the_grouped_table(run, many, 
 @pytest.fixture(scope="module")
 def mixed() -> Panel:
     """One panel of many kinds of models: shapes that batch together and apart, ensembles, float64, level and
-    diff targets, two layers, several features, and models the batch leaves to the per-series path
+    diff targets, two layers, with and without the level input, and models the batch leaves to the per-series path
     (direct, seasonal, the autoregressive skip)."""
     panel = Panel()
     kinds = [
@@ -183,6 +183,9 @@ def mixed() -> Panel:
         (TrainConfig(epochs=1, hidden=4, window=5, layers=2), {}, "diff"),
         (TrainConfig(epochs=1, hidden=2, window=7, dtype="float64"), {}, "level"),
         (TrainConfig(epochs=1, hidden=2, window=6), {"ensemble": 3}, "log-return"),
+        # without the level input (the default reads it): one input column less, a batch of its own
+        (TrainConfig(epochs=1, hidden=3, window=6, level_input=False), {}, "log-return"),
+        (TrainConfig(epochs=1, hidden=4, window=5, layers=2, level_input=False), {}, "diff"),
         (TrainConfig(epochs=1, hidden=2, window=6), {"strategy": "direct", "horizon": 9}, "log-return"),
         (TrainConfig(epochs=1, hidden=2, window=6), {"season": 5}, "log-return"),
         (TrainConfig(epochs=1, hidden=2, window=6, ar=3), {}, "log-return"),
@@ -198,8 +201,9 @@ def mixed() -> Panel:
 def test_batched_forecasts_equal_the_forecasts_of_each_series_exactly(mixed):
     from lstmcli import panel_forecast
 
-    assert len(mixed.ids) == 16
-    assert sum(panel_forecast.batchable(f) for f in mixed.members.values()) == 10  # direct, season, ar: one by one
+    assert len(mixed.ids) == 20
+    assert sum(f.level is None for f in mixed.members.values()) == 4
+    assert sum(panel_forecast.batchable(f) for f in mixed.members.values()) == 14  # direct, season, ar: one by one
     for days, interval in ((5, 0.9), (1, None), (9, 0.8)):
         batched = mixed.predict(days, interval=interval)
         assert list(batched) == mixed.ids
