@@ -165,15 +165,15 @@ def test_direct_and_ensemble_forecasts_and_predict_data(run, tmp_path):
             assert f.info.validation.model.mae == pytest.approx(np.mean(np.abs(prices[val_t + 1] - again)))
 
 
-def test_not_batched_in_a_panel_and_refused_with_global(fitted, run, tmp_path):
-    assert not batchable(fitted)
+def test_batched_in_a_panel_and_refused_with_global(fitted, run, tmp_path):
+    assert batchable(fitted)  # the panel's batched predict rebuilds the column (test_panel_many: identical forecasts)
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     a.write_text("Close\n" + "".join(f"{p}\n" for p in random_walk(120, 1)))
     b.write_text("Close\n" + "".join(f"{p}\n" for p in random_walk(120, 2)))
     r = run("train", str(a), str(b), "--global", "--level-input", "--model", str(tmp_path / "g.npz"))
     assert r.exit_code == 2 and "--level-input cannot be combined with --global" in r.stderr, r
     assert not (tmp_path / "g.npz").exists()
-    # local models of a panel: each reads its level column (predict forecasts them one by one, not stacked)
+    # local models of a panel: each reads its level column (predict stacks them, each with its own scale)
     args = ["--window", "8", "--hidden", "4", "--epochs", "2", "--jobs", "1", "-q"]
     r = run("train", str(a), str(b), "--level-input", "--model", str(tmp_path / "p.npz"), *args)
     assert r.exit_code == 0, r
