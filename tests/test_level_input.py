@@ -124,7 +124,7 @@ def test_the_step_trace_names_and_shows_the_column(fitted, run, tmp_path):
     r = run("inspect", "--model", str(path), "--step-trace")
     assert r.exit_code == 0 and "level vs mean" in r.stdout, r
     r = run("inspect", "--model", str(path))
-    assert r.exit_code == 0 and "level vs the window's mean (--level-input)" in " ".join(r.stdout.split()), r
+    assert r.exit_code == 0 and "level vs the window's mean (off: --no-level-input)" in " ".join(r.stdout.split()), r
 
 
 def test_a_season_and_the_level_input_the_names_in_order():

@@ -355,7 +355,11 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
             if engine.AR_WEIGHT in params
             else ""
         )
-        + ("; one input is each row's level vs the window's mean (--level-input)" if info.level is not None else ""),
+        + (
+            "; one input is each row's level vs the window's mean (off: --no-level-input)"
+            if info.level is not None
+            else ""
+        ),
     )
     table.add_row(
         "learns",

@@ -133,7 +133,7 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
         f"{plural(c.layers, 'layer')} of {plural(c.hidden, 'LSTM unit')}, window {c.window}"
         + (f" ({choices['window']})" if "window" in choices else "")
         + (f", plus a linear part on the last {c.ar} values (--ar)" if c.ar else "")
-        + (", reads each row's level vs the window's mean (--level-input)" if c.level_input else "")
+        + (", reads each row's level vs the window's mean (off: --no-level-input)" if c.level_input else "")
         + f", learns {info.target.value}"
         + (f" ({choices['target']})" if "target" in choices else "")
         + (
