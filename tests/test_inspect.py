@@ -220,6 +220,20 @@ def test_a_one_unit_default_model_shows_its_level_column_in_the_unit_table(run, 
         assert f" {t.scaled[s, 0]:+.3f} {t.scaled[s, 1]:+.3f} " in " ".join(line.split()), line
 
 
+def test_the_stages_heading_names_the_inputs_the_stages_list(run, tmp_path):
+    """With a level column the stages' "input a, b" are two numbers: the heading names them, in that order."""
+    from lstmcli.explain import num
+
+    path = _model(tmp_path, "one.npz", hidden=1, layers=1, window=4)
+    t = trace(Forecaster.load(path))
+    r = run("inspect", "--step-trace", "--steps", "1", "--model", str(path))
+    assert r.exit_code == 0, r
+    text = " ".join(r.stdout.split())
+    a, b = num(float(t.scaled[-1, 0])), num(float(t.scaled[-1, 1]))
+    assert f"(inputs: scaled Close {a}, level vs mean {b})" in text, text
+    assert f"input {a}, {b}." in text
+
+
 def test_seed_example_numbers_in_explain_output(run):
     r = run("inspect", "--example")
     assert r.exit_code == 0, r
