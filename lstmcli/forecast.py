@@ -114,8 +114,6 @@ def model_input(
         x = np.concatenate([x, seasons.phase_columns(ph, season.length)], axis=-1)  # (B, W, F + 2)
     if level is not None:
         x = np.concatenate([x, level.column(_levels.levels(z[:, :, 0], kind))[:, :, None]], axis=-1)  # (B, W, F + E)
-        if level.drift:  # PROTOTYPE: column 0 relative to the window's mean of it (training.gather(drift=True))
-            x[:, :, 0] -= x[:, :, 0].mean(axis=1, keepdims=True)
     return z, x.astype(dtype)
 
 
@@ -172,17 +170,12 @@ def recursive_forecast(
     dtype = params["weight_hh_l0"].dtype
     z, x = model_input(scaler, kind, history, dtype, season, last_phase, level)  # (B, W, F + E)
     lev = None if level is None else _levels.levels(z[:, :, 0], kind)  # (B, W) target-space levels
-    drift = level is not None and level.drift
-    s0 = scaler.transform(z)[:, :, 0] if drift else None  # (B, W) scaled column 0, absolute (PROTOTYPE)
     if season is not None:
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     last = history[:, -1, :].astype(np.float64)  # (B, F)
     out = np.empty((B, days, F))
     for d in range(days):
         step = engine.predict(params, x).astype(np.float64)  # (B, F) scaled target values
-        if drift:  # the head predicts column 0 relative to the window's mean: add it back
-            step[:, 0] += s0.mean(axis=1)
-            s0 = np.concatenate([s0[:, 1:], step[:, :1]], axis=1)
         price = next_price(last, scaler.inverse(step), kind)  # (B, F)
         out[:, d] = price
         last = price
@@ -196,8 +189,6 @@ def recursive_forecast(
         x = np.concatenate([x[:, 1:], new.astype(dtype)], axis=1)  # (B, W, F + E)
         if level is not None:
             x[:, :, -1] = level.column(lev)
-        if drift:
-            x[:, :, 0] = s0 - s0.mean(axis=1, keepdims=True)
     if season is not None:
         out[:, :, 0] = season.reseasoned(out[:, :, 0], last_phase[:, None] + 1 + np.arange(days)[None, :])
     return out
@@ -223,8 +214,6 @@ def direct_forecast(
     B, N, _ = history.shape
     assert N == window + offset(kind), (N, window, offset(kind))
     dtype = params["weight_hh_l0"].dtype
-    if level is not None and level.drift:
-        raise NotImplementedError("the local drift prototype is recursive only")
     _, x = model_input(scaler, kind, history, dtype, season, last_phase, level)  # (B, W, F + E)
     if season is not None:
         last_phase = np.broadcast_to(np.asarray(last_phase, dtype=np.int64), (B,))
@@ -704,10 +693,6 @@ class Forecaster:
         if self.config.level_input:  # the last input column: levels, made relative per window by training.gather
             lev = _levels.levels(z[:, 0], self.target)  # (M,)
             self.level = LevelInput.fit(lev, train_t, self.config.window)
-            if self.config.local_drift:  # PROTOTYPE
-                if direct:
-                    raise OptionError("--local-drift is recursive only", hint="drop --strategy direct")
-                self.level = replace(self.level, drift=True)
             extra = np.concatenate([extra, self.level.series_column(lev, last_label)[:, None]], axis=1)
         inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos, level last
         if self.ensemble > 1:  # each member's worker also makes its validation and calibration forecasts

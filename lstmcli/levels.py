@@ -50,9 +50,6 @@ class LevelInput:
 
     scale: float  # > 0: the root mean square of the training windows' relative levels
     reference: str = REFERENCE
-    # PROTOTYPE (round 7, r7drift): the local drift, RevIN's location part: the network reads column 0 of the
-    # scaled target series minus the window's mean of it, and that mean is added back to the head's output
-    drift: bool = False
 
     @classmethod
     def fit(cls, lev: np.ndarray, train_targets: np.ndarray, window: int) -> LevelInput:
@@ -81,7 +78,7 @@ class LevelInput:
         return (lev - float(np.mean(lev[: train_end + 1]))) / self.scale
 
     def to_dict(self) -> dict:
-        return {"reference": self.reference, "scale": self.scale} | ({"drift": True} if self.drift else {})
+        return {"reference": self.reference, "scale": self.scale}
 
     @classmethod
     def from_dict(cls, d: dict) -> LevelInput:
@@ -92,4 +89,4 @@ class LevelInput:
             raise ValueError(f"the level input's scale {scale!r} is not a number above 0")
         if reference != REFERENCE:
             raise ValueError(f"the level input's reference {reference!r} is not {REFERENCE!r}")
-        return cls(float(scale), reference, bool(d.get("drift", False)))
+        return cls(float(scale), reference)

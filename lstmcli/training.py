@@ -50,8 +50,6 @@ class TrainConfig:
     # one more input column: each window row's level relative to the window's mean level (levels.py); on by
     # default since round 7 (benchmarks/README.md: 1.095 -> 1.046 of the best statistical model, 3 seeds)
     level_input: bool = True
-    # PROTOTYPE (r7drift): the local drift (levels.LevelInput.drift); needs the level input, recursive only
-    local_drift: bool = False
 
     def validate(self) -> None:
         """Raise OptionError for impossible values, naming the option."""
@@ -70,7 +68,6 @@ class TrainConfig:
             (math.isfinite(self.clip) and self.clip > 0, "clip", self.clip, "a positive number"),
             (self.dtype in ("float32", "float64"), "dtype", self.dtype, "float32 or float64"),
             (0 <= self.ar <= self.window, "--ar", self.ar, f"0 (none) to the window, {self.window}"),
-            (not self.local_drift or self.level_input, "--local-drift", True, "it with the level input"),
         ]
         for ok, name, value, want in checks:
             if not ok:
@@ -80,7 +77,7 @@ class TrainConfig:
         """The fields as a dict; `ar`, `refit_all` and `level_input` only when used, so a model without them is
         stored as before they existed (a model file's config without them reads as off: modelfile)."""
         d = asdict(self)
-        for name in ("ar", "refit_all", "level_input", "local_drift"):
+        for name in ("ar", "refit_all", "level_input"):
             if not d[name]:
                 del d[name]
         return d
@@ -117,13 +114,7 @@ def window_view(series: np.ndarray, window: int) -> np.ndarray:
 
 
 def gather(
-    series: np.ndarray,
-    window: int,
-    targets: np.ndarray,
-    out_features: int,
-    direct: bool = False,
-    level: bool = False,
-    drift: bool = False,
+    series: np.ndarray, window: int, targets: np.ndarray, out_features: int, direct: bool = False, level: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Inputs (B, window, F) and targets (B, O) for the given target rows of the series.
 
@@ -138,12 +129,7 @@ def gather(
         x[:, :, -1] -= x[:, :, -1].mean(axis=1, keepdims=True)
     if direct:  # (B, O): steps 1..O of column 0
         return x, series[targets[:, None] + np.arange(out_features), 0]
-    y = series[targets, :out_features]  # (B, O)
-    if drift:  # PROTOTYPE: column 0 of inputs and target relative to the window's mean of column 0
-        m = x[:, :, 0].mean(axis=1)  # (B,)
-        x[:, :, 0] -= m[:, None]
-        y[:, 0] -= m
-    return x, y
+    return x, series[targets, :out_features]  # (B, O)
 
 
 def evaluate(
@@ -154,7 +140,6 @@ def evaluate(
     batch: int = 256,
     direct: bool = False,
     level: bool = False,
-    drift: bool = False,
 ) -> float:
     """Mean squared error over the given target rows, in batches (`direct`, `level`: as `gather`)."""
     if len(targets) == 0:
@@ -162,7 +147,7 @@ def evaluate(
     O = params["head.bias"].shape[0]
     total = 0.0
     for b in range(0, len(targets), batch):
-        x, y = gather(series, window, targets[b : b + batch], O, direct, level, drift)
+        x, y = gather(series, window, targets[b : b + batch], O, direct, level)
         err = engine.predict(params, x) - y  # (B, O)
         total += float(np.sum(err * err))
     return total / (len(targets) * O)
@@ -173,7 +158,7 @@ def _epoch(params, opt, rng, series, targets, batch, config, O, direct, epoch, s
     order = rng.permutation(targets)
     losses = []
     for b in range(0, len(order), batch):
-        x, y = gather(series, config.window, order[b : b + batch], O, direct, config.level_input, config.local_drift)
+        x, y = gather(series, config.window, order[b : b + batch], O, direct, config.level_input)
         loss, grads = engine.loss_and_gradients(params, x, y)
         if not math.isfinite(loss):
             raise TrainingError(
@@ -242,15 +227,7 @@ def train(
         interrupted = should_stop is not None and should_stop()
         train_loss = float(np.mean(losses))
         val_loss = (
-            evaluate(
-                params,
-                series,
-                config.window,
-                val_targets,
-                direct=direct,
-                level=config.level_input,
-                drift=config.local_drift,
-            )
+            evaluate(params, series, config.window, val_targets, direct=direct, level=config.level_input)
             if len(val_targets)
             else train_loss
         )

@@ -163,14 +163,6 @@ def train(
             show_default=False,
         ),
     ] = None,
-    local_drift: Annotated[
-        bool,
-        typer.Option(
-            "--local-drift",
-            help="PROTOTYPE (r7drift): the network reads the target series minus each window's mean of it, "
-            "and the mean is added back to its output. Recursive only, with the level input.",
-        ),
-    ] = False,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -212,7 +204,6 @@ def train(
         ar=ar,
         refit_all=refit_all,
         level_input=not global_model if level_input is None else level_input,  # the global network reads no level
-        local_drift=local_drift,
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)
