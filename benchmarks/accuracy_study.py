@@ -666,13 +666,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     variants = dict(LSTM_VARIANTS)
     extra = []
+    builtin = ("naive", "snaive", "drift", "autoarima", "autoets")
     for spec in a.method:
         name, _, flags = spec.partition("=")
+        if name in builtin:  # it would be silently run as the built-in method, not as `lstm train` with the flags
+            ap.error(f"--method {name}=...: {name} is a built-in method; name the lstm variant e.g. lstm-{name}")
         variants[name] = flags.strip().strip("\"'").split()
         extra.append(name)
     methods = a.methods.split(",") if a.methods else list(DEFAULT_METHODS)
     methods += [m for m in extra if m not in methods]
-    known = {"naive", "snaive", "drift", "autoarima", "autoets", *variants}
+    known = {*builtin, *variants}
     bad = [m for m in methods if m not in known]
     if bad:
         ap.error(f"unknown method(s) {', '.join(bad)}; known: {', '.join(sorted(known))}")
