@@ -120,6 +120,11 @@ class SelectionInfo:
     def winner(self) -> Entry:
         return self.board[self.chosen]
 
+    @property
+    def lowest(self) -> Entry:
+        """The scored configuration with the lowest MASE (the winner unless `rule` kept another)."""
+        return next((e for e in self.board if e.kind == "lstm" and e.mase is not None), self.winner)
+
     def baseline(self, name: str) -> Entry | None:
         return next((e for e in self.board if e.kind == "baseline" and e.name == name), None)
 

@@ -94,3 +94,28 @@ def test_a_leaderboard_keeps_its_rule_as_text_only(monkeypatch):
     assert SelectionInfo.from_dict(d).rule is None  # a file written without the rule (or before it) loads
     with pytest.raises(ValueError, match="rule"):
         SelectionInfo.from_dict({**d, "rule": 5})
+
+
+def test_a_kept_configuration_that_loses_to_naive_is_not_called_the_best(monkeypatch):
+    """The lowest score may beat naive while the kept one does not: the verdict must not say that no
+    configuration beat naive, nor call the kept one the best (the sample stock: -1.1% vs -0.3%)."""
+    from lstmcli.leaderboard import Entry
+    from lstmcli.render.auto import predict_label
+
+    low = Entry("diff, window 30, 16 units", "lstm", 0.95, 1.0, {"target": "diff", "window": 30, "hidden": 16})
+    kept = Entry("log-return, window 30, 32 units", "lstm", 0.99, 1.0, {"target": "log-return", "window": 30})
+    board = (low, Entry("naive", "baseline", 0.97, 1.0), kept)
+    info = SelectionInfo(5, 100, 80, 16, 1, "no season", 24, 24, None, 60.0, 3.0, board, 2, rule="kept")
+    assert info.lowest is low and info.winner is kept and [e.name for e in info.not_beaten] == ["naive"]
+    style, sentence, first = verdict(info)
+    assert first and style == "bold red"
+    assert not sentence.startswith("No configuration beat") and "the best" not in sentence
+    assert "The configuration --auto kept, log-return, window 30, 32 units" in sentence
+    assert "the lowest, diff, window 30, 16 units, scored 0.950 (-2.1%)" in sentence
+    assert "Trust the naive forecast" in sentence
+    label = predict_label(info)
+    assert "the configuration --auto kept did not beat the naive forecast" in label
+    assert "found no configuration" not in label
+    # without the rule the lowest is the winner, and the sentence is as before
+    plain = SelectionInfo(5, 100, 80, 16, 1, "no season", 24, 24, None, 60.0, 3.0, board[1:], 1)
+    assert verdict(plain)[1].startswith("No configuration beat the naive forecast")

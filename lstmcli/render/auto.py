@@ -27,15 +27,25 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
     losers = sel.not_beaten
     if losers:
         b = losers[0]
-        rel = f"{100 * (w.mase / b.mase - 1):+.1f}%" if b.mase else f"{b.name} is exact there"
-        return (
-            "bold red",
-            f"No configuration beat the {b.name} forecast by more than {TIE_PERCENT:g}% in selection: the best, "
-            f"{user_text(w.name)}, scored "
-            f"{_setup(sel)} {w.mase:.3f} against {b.name}'s {b.mase:.3f} ({rel}). "
-            f"Trust the {b.name} forecast over this model's.",
-            True,
-        )
+
+        def rel(e) -> str:
+            return f"{100 * (e.mase / b.mase - 1):+.1f}%" if b.mase else f"{b.name} is exact there"
+
+        low = sel.lowest
+        if sel.rule and low is not w:  # the lowest score may beat the baseline; the kept one does not
+            said = (
+                f"The configuration --auto kept, {user_text(w.name)} (the one nearest lstm train's defaults: no "
+                f"other scored lower by more than one standard error), did not beat the {b.name} forecast by more "
+                f"than {TIE_PERCENT:g}% in selection: {_setup(sel)} {w.mase:.3f} against {b.name}'s {b.mase:.3f} "
+                f"({rel(w)}); the lowest, {user_text(low.name)}, scored {low.mase:.3f} ({rel(low)}), a difference "
+                "within the noise of the origins. "
+            )
+        else:
+            said = (
+                f"No configuration beat the {b.name} forecast by more than {TIE_PERCENT:g}% in selection: the best, "
+                f"{user_text(w.name)}, scored {_setup(sel)} {w.mase:.3f} against {b.name}'s {b.mase:.3f} ({rel(w)}). "
+            )
+        return "bold red", f"{said}Trust the {b.name} forecast over this model's.", True
     naive = sel.baseline("naive")
     rel = f", {100 * (1 - w.mase / naive.mase):.1f}% below naive's {naive.mase:.3f}" if naive and naive.mase else ""
     why = f" ({user_text(sel.rule)})" if sel.rule else ""
@@ -47,6 +57,12 @@ def predict_label(sel: SelectionInfo | None) -> str | None:
     if sel is None or not sel.not_beaten:
         return None
     b = sel.not_beaten[0]
+    if sel.rule and sel.lowest is not sel.winner:
+        return (
+            f"[bold red]No better than {b.name}: the configuration --auto kept did not beat the {b.name} forecast "
+            f"in selection ({_setup(sel)}), and no other was better than it beyond the noise; this is an LSTM's "
+            "forecast, not a better one.[/]"
+        )
     return (
         f"[bold red]No better than {b.name}: --auto found no configuration that beat the {b.name} forecast "
         f"in selection ({_setup(sel)}); this is the best LSTM, not a better forecast.[/]"
