@@ -176,15 +176,15 @@ def recursive_forecast(
     out = np.empty((B, days, F))
     for d in range(days):
         step = engine.predict(params, x).astype(np.float64)  # (B, F) scaled target values
-        price = next_price(last, scaler.inverse(step), kind)  # (B, F)
+        z = scaler.inverse(step)  # (B, F) the step in target units
+        price = next_price(last, z, kind)  # (B, F)
         out[:, d] = price
         last = price
         new = step[:, None, :]  # (B, 1, F)
         if season is not None and season.phase_inputs:
             new = np.concatenate([new, seasons.phase_columns(last_phase + d + 1, season.length)[:, None]], axis=-1)
         if level is not None:  # the new row's level (its step in target units), then the column vs it
-            z0 = scaler.inverse(step)[:, 0]  # (B,)
-            lev = np.concatenate([lev[:, 1:], (z0 if kind is Target.LEVEL else lev[:, -1] + z0)[:, None]], axis=1)
+            lev = _levels.advanced(lev, z[:, 0], kind)
             new = np.concatenate([new, np.zeros((B, 1, 1))], axis=-1)
         x = np.concatenate([x[:, 1:], new.astype(dtype)], axis=1)  # (B, W, F + E)
         if level is not None:

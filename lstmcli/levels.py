@@ -39,6 +39,13 @@ def levels(z0: np.ndarray, kind: Target) -> np.ndarray:
     return z0.copy() if kind is Target.LEVEL else np.cumsum(z0, axis=-1)
 
 
+def advanced(lev: np.ndarray, z0: np.ndarray, kind: Target) -> np.ndarray:
+    """Windows of levels (B, W) one step on: the oldest row out, the new row's level in, from that step's
+    target value z0 (B,) (its change; for the level target, the level itself). Recursive forecasts use it."""
+    new = z0 if kind is Target.LEVEL else lev[:, -1] + z0
+    return np.concatenate([lev[:, 1:], new[:, None]], axis=1)
+
+
 def relative(levels_: np.ndarray) -> np.ndarray:
     """Levels (..., W) of windows made relative to each window's mean (the last axis is time)."""
     return levels_ - levels_.mean(axis=-1, keepdims=True)

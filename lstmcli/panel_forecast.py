@@ -33,7 +33,7 @@ from lstmcli import levels as _levels
 from lstmcli.engine import AR_WEIGHT, layer_count
 from lstmcli.forecast import Forecast, Forecaster, model_input
 from lstmcli.modelfile import HORIZON_STRATEGY
-from lstmcli.transforms import Target, next_price
+from lstmcli.transforms import next_price
 
 
 def batchable(f: Forecaster) -> bool:
@@ -101,13 +101,13 @@ def paths(forecasters: Sequence[Forecaster], hists: Sequence[np.ndarray], days: 
         out = np.empty((len(rows), days, last.shape[1]))  # (S, days, F)
         for d in range(days):
             step = _predict(stack, x).astype(np.float64)  # (S, F) scaled target values
-            price = next_price(last, step * std + mean, kind)  # (S, F): Scaler.inverse, row by row
+            z = step * std + mean  # (S, F): Scaler.inverse, row by row
+            price = next_price(last, z, kind)  # (S, F)
             out[:, d] = price
             last = price
             new = step[:, None, :]  # (S, 1, F)
             if level:
-                z0 = (step * std + mean)[:, 0]  # (S,)
-                lev = np.concatenate([lev[:, 1:], (z0 if kind is Target.LEVEL else lev[:, -1] + z0)[:, None]], axis=1)
+                lev = _levels.advanced(lev, z[:, 0], kind)
                 new = np.concatenate([new, np.zeros((len(rows), 1, 1))], axis=-1)
             x = np.concatenate([x[:, 1:], new.astype(dtype)], axis=1)  # (S, W, F + E)
             if level:
