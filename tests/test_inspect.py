@@ -232,6 +232,14 @@ def test_the_stages_heading_names_the_inputs_the_stages_list(run, tmp_path):
     a, b = num(float(t.scaled[-1, 0])), num(float(t.scaled[-1, 1]))
     assert f"(inputs: scaled Close {a}, level vs mean {b})" in text, text
     assert f"input {a}, {b}." in text
+    # one input (no level input): the heading names it in the singular
+    prices, dates = _series()
+    one = Forecaster(TrainConfig(window=4, hidden=1, epochs=2, seed=1, level_input=False), "log-return")
+    path = one.fit(prices, dates, ["Close"], frequency="B", source="prices.csv").save(tmp_path / "plain.npz")
+    r = run("inspect", "--step-trace", "--steps", "1", "--model", str(path))
+    assert r.exit_code == 0, r
+    a = num(float(trace(Forecaster.load(path)).scaled[-1, 0]))
+    assert f"(input: scaled Close {a})" in " ".join(r.stdout.split()), r.stdout
 
 
 def test_seed_example_numbers_in_explain_output(run):

@@ -189,14 +189,12 @@ def explain_parts(t: Trace, params: dict[str, np.ndarray], s: int, selection: Se
             where = f"layer {k} unit {u}" if len(t.record.layers) > 1 or t.record.layers[k].cell.shape[-1] > 1 else ""
             when = f"Step {s + 1}/{t.steps}" + (f" ({_date(t, s)})" if t.dates is not None else "")
             heading = f"{when}{', ' + where if where else ''}: the three stages"
-            if k == 0 and len(t.input_names) == 1:
-                heading += f" (input: scaled {t.columns[0]} {explain.num(float(t.scaled[s, 0]))})"
-            elif k == 0 and len(t.input_names) <= explain.MAX_TERMS:  # the inputs the stages list, in order, named
+            if k == 0 and len(t.input_names) <= explain.MAX_TERMS:  # the inputs the stages list, in order, named
                 named = [
                     f"{'scaled ' * (j < len(t.columns))}{name} {explain.num(float(t.scaled[s, j]))}"
                     for j, name in enumerate(t.input_names)
                 ]
-                heading += f" (inputs: {', '.join(named)})"
+                heading += f" ({'input' if len(named) == 1 else 'inputs'}: {', '.join(named)})"
             v = explain.step_values(params, t.record.layers[k], layer=k, t=s, unit=u)
             parts.append(Text("\n" + heading, style="bold underline"))
             parts.append(explain_text(explain.explain_step(v)))
