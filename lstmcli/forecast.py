@@ -105,16 +105,26 @@ def model_input(
     model sees the adjusted prices. `recursive_forecast` and `lstm inspect --step-trace`
     (trace.py) both use it.
     """
+    raw = history
     if season is not None:
         history = season.adjusted(history, _phases(history.shape[1], last_phase))  # (B, W + off, F)
     z = to_target(history, kind, axis=1)  # (B, W, F)
     x = scaler.transform(z)  # (B, W, F)
     if season is not None and season.phase_inputs:
         ph = _phases(history.shape[1], last_phase)[:, kind.offset :]  # (B, W): each input row's own price row
-        x = np.concatenate([x, seasons.phase_columns(ph, season.length)], axis=-1)  # (B, W, F + 2)
+        x = np.concatenate([x, seasons.phase_columns(ph, season.period)], axis=-1)  # (B, W, F + 2)
     if level is not None:
-        x = np.concatenate([x, level.column(_levels.levels(z[:, :, 0], kind))[:, :, None]], axis=-1)  # (B, W, F + E)
+        lev = _window_levels(raw, z, kind, season, last_phase)
+        x = np.concatenate([x, level.column(lev)[:, :, None]], axis=-1)  # (B, W, F + E)
     return z, x.astype(dtype)
+
+
+def _window_levels(raw, z, kind, season, last_phase) -> np.ndarray:
+    """(B, W) target-space levels the level input reads: of z, or (level_adjust) of the level-adjusted prices."""
+    if season is None or season.level_adjust is None:
+        return _levels.levels(z[:, :, 0], kind)
+    adj = season.level_adjusted(raw, _phases(raw.shape[1], last_phase))
+    return _levels.levels(to_target(adj, kind, axis=1)[:, :, 0], kind)
 
 
 def _phases(n: int, last_phase) -> np.ndarray:
@@ -169,7 +179,8 @@ def recursive_forecast(
         )
     dtype = params["weight_hh_l0"].dtype
     z, x = model_input(scaler, kind, history, dtype, season, last_phase, level)  # (B, W, F + E)
-    lev = None if level is None else _levels.levels(z[:, :, 0], kind)  # (B, W) target-space levels
+    lev = None if level is None else _window_levels(history, z, kind, season, last_phase)  # (B, W) target-space levels
+    ladj = level is not None and season is not None and season.level_adjust is not None
     if season is not None:
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     last = history[:, -1, :].astype(np.float64)  # (B, F)
@@ -179,11 +190,17 @@ def recursive_forecast(
         z = scaler.inverse(step)  # (B, F) the step in target units
         price = next_price(last, z, kind)  # (B, F)
         out[:, d] = price
-        last = price
+        prev, last = last, price
         new = step[:, None, :]  # (B, 1, F)
         if season is not None and season.phase_inputs:
-            new = np.concatenate([new, seasons.phase_columns(last_phase + d + 1, season.length)[:, None]], axis=-1)
-        if level is not None:  # the new row's level (its step in target units), then the column vs it
+            new = np.concatenate([new, seasons.phase_columns(last_phase + d + 1, season.period)[:, None]], axis=-1)
+        if ladj:  # the step of the level-adjusted series
+            ph = last_phase + d
+            pair = np.stack([prev, price], axis=1)  # (B, 2, F)
+            pair = season.level_adjusted(pair, np.stack([ph, ph + 1], axis=1))
+            lev = _levels.advanced(lev, to_target(pair, kind, axis=1)[:, -1, 0], kind)
+            new = np.concatenate([new, np.zeros((B, 1, 1))], axis=-1)
+        elif level is not None:  # the new row's level (its step in target units), then the column vs it
             lev = _levels.advanced(lev, z[:, 0], kind)
             new = np.concatenate([new, np.zeros((B, 1, 1))], axis=-1)
         x = np.concatenate([x[:, 1:], new.astype(dtype)], axis=1)  # (B, W, F + E)
@@ -626,8 +643,20 @@ class Forecaster:
         series = _as_series(values, dates, columns, frequency, source, sha256)
         _check_prices(series)
         requested, auto = self.config, self.season_method == seasons.AUTO
+        if seasons.proto("forceadj") is not None:
+            auto = False
+            self.season_method = "phase+adjust"
         self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading, on_member)
-        if auto and self.season is not None and not self.result.interrupted:
+        if auto and self.season is not None and self.season.cycle is not None and not self.result.interrupted:
+            # PROTOTYPE: the position in the year: also fit without it, keep the lower validation MAE
+            first = dict(self.__dict__)
+            self.config = requested
+            self._fit_series(series, "none", on_epoch, should_stop, reading, on_member)
+            without, year = self.info.validation.model.mae, first["info"].validation.model.mae
+            if year < without:
+                self.__dict__.update(first)
+            self.choices["season"] = f"year {year} vs none {without}"
+        elif auto and self.season is not None and not self.result.interrupted:
             # a season was found: also fit with the seasonal adjustment, keep the lower validation MAE
             first = dict(self.__dict__)
             self.config = requested
@@ -692,6 +721,9 @@ class Forecaster:
         self.level = None
         if self.config.level_input:  # the last input column: levels, made relative per window by training.gather
             lev = _levels.levels(z[:, 0], self.target)  # (M,)
+            if self.season is not None and self.season.level_adjust is not None:
+                adj = self.season.level_adjusted(series.prices, np.arange(len(series.prices)))
+                lev = _levels.levels(to_target(adj, self.target)[:, 0], self.target)
             self.level = LevelInput.fit(lev, train_t, self.config.window)
             extra = np.concatenate([extra, self.level.series_column(lev, last_label)[:, None]], axis=1)
         inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos, level last
@@ -774,11 +806,20 @@ class Forecaster:
         m, why = seasons.resolve_season(self.requested_season, p, series.frequency)
         self.choices.pop("season", None)
         self.season = None
-        if m is None:
+        year = None
+        if m is None and self.requested_season == seasons.AUTO and self._method != "none" and seasons.proto("year") is not None:
+            year = seasons.year_cycle(p, series.frequency)
+        if m is None and year is None:
             if self.requested_season == seasons.AUTO:
                 self.choices["season"] = why
             return z, np.empty((len(z), 0))
-        self.season = seasons.fit_season(m, why, p, self._method, self.target is not Target.DIFF)
+        if year is not None:
+            self.season = SeasonInfo(year[0], f"position in the year ({why})", True, cycle=year[1])
+        else:
+            self.season = seasons.fit_season(m, why, p, self._method, self.target is not Target.DIFF)
+            if self.season.adjust is None and self.config.level_input and seasons.proto("levadj") is not None:
+                a = seasons.fit_season(m, why, p, "phase+adjust", self.target is not Target.DIFF)
+                self.season = replace(self.season, indices=a.indices, level_adjust=a.adjust)
         self.choices["season"] = self.season.describe()
         off = self.target.offset
         if self.season.adjust is not None:
@@ -786,7 +827,7 @@ class Forecaster:
             z = to_target(adjusted, self.target, series.source, series.columns)  # (M, F)
         if not self.season.phase_inputs:
             return z, np.empty((len(z), 0))
-        return z, seasons.phase_columns(np.arange(len(z)) + off, m)  # (M, 2)
+        return z, seasons.phase_columns(np.arange(len(z)) + off, self.season.period)  # (M, 2)
 
     def _split(self, M: int, series: _Series) -> tuple[np.ndarray, np.ndarray]:
         """(training, validation) target rows of a target series of M rows; resolves the batch size.
