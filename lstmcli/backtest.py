@@ -37,6 +37,7 @@ from lstmcli.seasons import (  # noqa: F401  (autocorrelation, SEASON_BY_FREQUEN
     AUTO,
     NONE,
     SEASON_BY_FREQUENCY,
+    YEAR_CYCLES,
     autocorrelation,
     detect_season,
     parse_season,
@@ -600,7 +601,11 @@ def _fit_block(
         "one_step_validation_mase": forecaster.info.validation.model.mase,
         "window": forecaster.config.window,
         # the reason backtest found (the fit was given the season as a number)
-        "season": None if season is None else replace(season, reason=block.reason).describe(),
+        "season": None
+        if season is None
+        else season.describe()
+        if season.cycle is not None  # the position in the year: the fit's own reason
+        else replace(season, reason=block.reason).describe(),
         "ensemble_members": len(forecaster.members or [forecaster.params]),
     } | ({} if block.auto is None else {"auto": forecaster.info.selection.to_dict()})
     if t.refit_epochs is not None:  # --refit-all: the model that forecast was refitted on all the fit's windows
@@ -684,7 +689,8 @@ def run_backtest(
     requested = parse_season(spec.season)
     if requested == AUTO:
         season, reason = detect_season(p[:cut], frequency)
-        lstm_season = resolve_season(AUTO, p[:cut], frequency)[0] or NONE  # as lstm train: none on business days
+        # as lstm train: none on business days; weekly data without a season: the fits try the position in the year
+        lstm_season = resolve_season(AUTO, p[:cut], frequency)[0] or (AUTO if frequency in YEAR_CYCLES else NONE)
     elif requested == NONE:
         season, reason, lstm_season = 1, "no season (--season none)", NONE
     else:

@@ -20,7 +20,9 @@ Prediction intervals come from the model's own validation errors (intervals.py).
 Seasons (seasons.py): `Forecaster(season="auto")` looks for a season on the training part at
 fit time. With one, the network also reads `season sin`/`season cos` of each row's phase (two
 input columns it does not predict; each fed-back step gets the next row's), and a second fit on
-the seasonally adjusted series is kept when its validation MAE is lower.
+the seasonally adjusted series is kept when its validation MAE is lower. Weekly data without a
+season (a year is 52.18 weeks) get `year sin`/`year cos`, the position in the year, kept only
+when the fit's validation MAE is lower than a second fit's without them.
 
 NumPy only at import time: `lstm predict` never loads pandas.
 """
@@ -105,7 +107,6 @@ def model_input(
     model sees the adjusted prices. `recursive_forecast` and `lstm inspect --step-trace`
     (trace.py) both use it.
     """
-    raw = history
     if season is not None:
         history = season.adjusted(history, _phases(history.shape[1], last_phase))  # (B, W + off, F)
     z = to_target(history, kind, axis=1)  # (B, W, F)
@@ -114,17 +115,8 @@ def model_input(
         ph = _phases(history.shape[1], last_phase)[:, kind.offset :]  # (B, W): each input row's own price row
         x = np.concatenate([x, seasons.phase_columns(ph, season.period)], axis=-1)  # (B, W, F + 2)
     if level is not None:
-        lev = _window_levels(raw, z, kind, season, last_phase)
-        x = np.concatenate([x, level.column(lev)[:, :, None]], axis=-1)  # (B, W, F + E)
+        x = np.concatenate([x, level.column(_levels.levels(z[:, :, 0], kind))[:, :, None]], axis=-1)  # (B, W, F + E)
     return z, x.astype(dtype)
-
-
-def _window_levels(raw, z, kind, season, last_phase) -> np.ndarray:
-    """(B, W) target-space levels the level input reads: of z, or (level_adjust) of the level-adjusted prices."""
-    if season is None or season.level_adjust is None:
-        return _levels.levels(z[:, :, 0], kind)
-    adj = season.level_adjusted(raw, _phases(raw.shape[1], last_phase))
-    return _levels.levels(to_target(adj, kind, axis=1)[:, :, 0], kind)
 
 
 def _phases(n: int, last_phase) -> np.ndarray:
@@ -179,8 +171,7 @@ def recursive_forecast(
         )
     dtype = params["weight_hh_l0"].dtype
     z, x = model_input(scaler, kind, history, dtype, season, last_phase, level)  # (B, W, F + E)
-    lev = None if level is None else _window_levels(history, z, kind, season, last_phase)  # (B, W) target-space levels
-    ladj = level is not None and season is not None and season.level_adjust is not None
+    lev = None if level is None else _levels.levels(z[:, :, 0], kind)  # (B, W) target-space levels
     if season is not None:
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     last = history[:, -1, :].astype(np.float64)  # (B, F)
@@ -190,17 +181,11 @@ def recursive_forecast(
         z = scaler.inverse(step)  # (B, F) the step in target units
         price = next_price(last, z, kind)  # (B, F)
         out[:, d] = price
-        prev, last = last, price
+        last = price
         new = step[:, None, :]  # (B, 1, F)
         if season is not None and season.phase_inputs:
             new = np.concatenate([new, seasons.phase_columns(last_phase + d + 1, season.period)[:, None]], axis=-1)
-        if ladj:  # the step of the level-adjusted series
-            ph = last_phase + d
-            pair = np.stack([prev, price], axis=1)  # (B, 2, F)
-            pair = season.level_adjusted(pair, np.stack([ph, ph + 1], axis=1))
-            lev = _levels.advanced(lev, to_target(pair, kind, axis=1)[:, -1, 0], kind)
-            new = np.concatenate([new, np.zeros((B, 1, 1))], axis=-1)
-        elif level is not None:  # the new row's level (its step in target units), then the column vs it
+        if level is not None:  # the new row's level (its step in target units), then the column vs it
             lev = _levels.advanced(lev, z[:, 0], kind)
             new = np.concatenate([new, np.zeros((B, 1, 1))], axis=-1)
         x = np.concatenate([x[:, 1:], new.astype(dtype)], axis=1)  # (B, W, F + E)
@@ -248,6 +233,7 @@ def direct_forecast(
 
 
 MIN_TRAIN_WINDOWS = 8
+NO_YEAR = "none"  # Forecaster._fit_series's method for the fit without the position in the year
 DEFAULT_DIRECT_HORIZON = 5  # `--strategy direct` without --horizon: a working week of days
 
 
@@ -555,6 +541,21 @@ def _check_prices(s: _Series) -> None:
         )
 
 
+def year_choice(season: SeasonInfo, why_not: str, with_year: float, without: float) -> str:
+    """The summary's season line after the position in the year was tried: kept or not, with both validation MAEs."""
+    from lstmcli.render.common import price
+
+    if with_year < without:
+        return (
+            f"{season.describe()} (chosen on validation: one-step MAE {price(with_year)} with them, "
+            f"{price(without)} without)"
+        )
+    return (
+        f"{why_not}; the position in the year was tried and not kept (one-step "
+        f"validation MAE {price(with_year)} with it, {price(without)} without)"
+    )
+
+
 def season_choice(described: str, adjusted: float, without: float) -> str:
     """The training summary's season line: both validation MAEs written like the error table's (3.9999, not 4)."""
     from lstmcli.render.common import price
@@ -643,19 +644,17 @@ class Forecaster:
         series = _as_series(values, dates, columns, frequency, source, sha256)
         _check_prices(series)
         requested, auto = self.config, self.season_method == seasons.AUTO
-        if seasons.proto("forceadj") is not None:
-            auto = False
-            self.season_method = "phase+adjust"
         self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading, on_member)
         if auto and self.season is not None and self.season.cycle is not None and not self.result.interrupted:
-            # PROTOTYPE: the position in the year: also fit without it, keep the lower validation MAE
-            first = dict(self.__dict__)
+            # the position in the year (weekly data, no season found): also fit without it, keep the lower MAE
+            first, year = dict(self.__dict__), self.season
             self.config = requested
-            self._fit_series(series, "none", on_epoch, should_stop, reading, on_member)
-            without, year = self.info.validation.model.mae, first["info"].validation.model.mae
-            if year < without:
+            self._fit_series(series, NO_YEAR, on_epoch, should_stop, reading, on_member)
+            without, with_year = self.info.validation.model.mae, first["info"].validation.model.mae
+            why_not = self.choices.get("season", "")
+            if with_year < without:
                 self.__dict__.update(first)
-            self.choices["season"] = f"year {year} vs none {without}"
+            self.choices["season"] = year_choice(year, why_not, with_year, without)
         elif auto and self.season is not None and not self.result.interrupted:
             # a season was found: also fit with the seasonal adjustment, keep the lower validation MAE
             first = dict(self.__dict__)
@@ -721,9 +720,6 @@ class Forecaster:
         self.level = None
         if self.config.level_input:  # the last input column: levels, made relative per window by training.gather
             lev = _levels.levels(z[:, 0], self.target)  # (M,)
-            if self.season is not None and self.season.level_adjust is not None:
-                adj = self.season.level_adjusted(series.prices, np.arange(len(series.prices)))
-                lev = _levels.levels(to_target(adj, self.target)[:, 0], self.target)
             self.level = LevelInput.fit(lev, train_t, self.config.window)
             extra = np.concatenate([extra, self.level.series_column(lev, last_label)[:, None]], axis=1)
         inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos, level last
@@ -801,25 +797,23 @@ class Forecaster:
 
         With a seasonal adjustment the target series is rebuilt from the adjusted prices; the
         extra inputs (M, E) are season sin/cos of each target row's price row (E = 0 without).
+        Weekly data without a season (`--season auto`, a method with phase inputs) get the
+        position in the year instead (`seasons.year_season`; year sin/cos).
         """
         p = series.prices[: train_end + 1, 0]  # (n,) the training part of the target column
         m, why = seasons.resolve_season(self.requested_season, p, series.frequency)
         self.choices.pop("season", None)
         self.season = None
-        year = None
-        if m is None and self.requested_season == seasons.AUTO and self._method != "none" and seasons.proto("year") is not None:
-            year = seasons.year_cycle(p, series.frequency)
-        if m is None and year is None:
+        if m is None and self.requested_season == seasons.AUTO and "phase" in self._method:
+            self.season = seasons.year_season(p, series.frequency, why)  # weekly data: the position in the year
+        if m is None and self.season is None:
             if self.requested_season == seasons.AUTO:
                 self.choices["season"] = why
             return z, np.empty((len(z), 0))
-        if year is not None:
-            self.season = SeasonInfo(year[0], f"position in the year ({why})", True, cycle=year[1])
-        else:
-            self.season = seasons.fit_season(m, why, p, self._method, self.target is not Target.DIFF)
-            if self.season.adjust is None and self.config.level_input and seasons.proto("levadj") is not None:
-                a = seasons.fit_season(m, why, p, "phase+adjust", self.target is not Target.DIFF)
-                self.season = replace(self.season, indices=a.indices, level_adjust=a.adjust)
+        if m is None:
+            self.choices["season"] = self.season.describe()
+            return z, seasons.phase_columns(np.arange(len(z)) + self.target.offset, self.season.period)  # (M, 2)
+        self.season = seasons.fit_season(m, why, p, self._method, self.target is not Target.DIFF)
         self.choices["season"] = self.season.describe()
         off = self.target.offset
         if self.season.adjust is not None:

@@ -15,6 +15,14 @@ dates, a newer file must start where the training data started. What the network
                    decomposition: the ratio (or difference) of the target column to its
                    centred moving average, averaged by phase); the network learns the
                    adjusted series p / s (or p - s), forecasts are multiplied (or added) back
+
+A weekly year is 52.18 steps, not a whole number: lag 52 drifts by a day and a quarter a
+year, so the autocorrelation test rarely confirms it (0.08 on the corpus's gasoline). Weekly
+data without a confirmed season, with at least two years in the training part, may instead
+get the position in the year (`year_season`): `year sin` / `year cos` = sin / cos of 2 pi
+row / 52.18 (the same as the day of the year / 365.25, up to a constant the network learns),
+phases counted as above and taken mod 1461 rows (28 years of weeks, a whole number of years).
+`Forecaster.fit` keeps it only when the fit's one-step validation MAE is lower with it.
 """
 
 from __future__ import annotations
@@ -35,8 +43,10 @@ AUTO = "auto"
 NONE = "none"
 PHASE_INPUTS = ("season sin", "season cos")  # the names of the extra input columns, as inspect shows them
 YEAR_INPUTS = ("year sin", "year cos")  # the same for the position in the year (a cycle of a non-whole length)
-#: frequencies whose year is not a whole number of steps: (steps a year, whole steps holding whole years)
-YEAR_CYCLES = {"W": (365.25 / 7, 1461), "D": (365.25, 1461)}  # 1461 weeks = 28 years; 1461 days = 4 years
+#: frequencies whose year is not a whole number of steps: (steps a year, the whole number of steps that holds
+#: whole years: phases wrap there). Daily data were not measured (no daily series in the benchmark corpus).
+YEAR_CYCLES = {"W": (365.25 / 7, 1461, "weeks")}  # 1461 weeks = 10,227 days = 28 years
+YEARS_NEEDED = 2  # the training part must hold two years for the position in the year to be tried
 
 
 # ---------------------------------------------------------------------------------------
@@ -163,7 +173,7 @@ def phase_columns(phases: np.ndarray, m: int) -> np.ndarray:
     return np.stack([np.sin(a), np.cos(a)], axis=-1)
 
 
-def seasonal_indices(values: np.ndarray, m: int, multiplicative: bool, half_life: float | None = None) -> np.ndarray:
+def seasonal_indices(values: np.ndarray, m: int, multiplicative: bool) -> np.ndarray:
     """Indices (m,) of a series (n,) whose row 0 has phase 0: classical decomposition.
 
     The trend is a centred moving average (2 x m for an even m); each phase's index is the
@@ -178,15 +188,7 @@ def seasonal_indices(values: np.ndarray, m: int, multiplicative: bool, half_life
     r = y[rows] / trend if multiplicative else y[rows] - trend
     ph = rows % m
     neutral = 1.0 if multiplicative else 0.0
-    if half_life is None:
-        wt = np.ones(len(rows))
-    elif half_life < 0:  # prototype: the last -half_life seasons only
-        wt = (rows > rows[-1] - (-half_life) * m).astype(np.float64) if len(rows) else np.ones(0)
-    else:  # each ratio weighted by its age in seasons: the newest count most (Holt-Winters-like)
-        wt = 0.5 ** ((rows[-1] - rows) / (half_life * m)) if len(rows) else np.ones(0)
-    s = np.array(
-        [np.average(r[ph == k], weights=wt[ph == k]) if (ph == k).any() and wt[ph == k].sum() > 0 else neutral for k in range(m)]
-    )  # (m,)
+    s = np.array([r[ph == k].mean() if (ph == k).any() else neutral for k in range(m)])  # (m,)
     return s / s.mean() if multiplicative else s - s.mean()
 
 
@@ -199,13 +201,17 @@ class SeasonInfo:
     phase_inputs: bool  # the network reads season sin / season cos as two extra input columns
     adjust: str | None = None  # "multiplicative" or "additive": the target column is seasonally adjusted
     indices: np.ndarray | None = None  # (m,) seasonal indices by phase, when adjust is set
-    cycle: float | None = None  # the position in the year: a cycle of this many steps (not whole); phases wrap at m
-    level_adjust: str | None = None  # PROTOTYPE: the level input reads the series adjusted by `indices` (adjust None)
+    cycle: float | None = None  # the position in the year: a cycle of this many steps (52.18 weeks); m is the wrap
 
     @property
     def period(self) -> float:
-        """The steps of one cycle of the phase inputs: the season, or the year's (not whole) steps."""
+        """Steps of one cycle of the phase inputs: the season m, or the year's (not whole) steps."""
         return self.length if self.cycle is None else self.cycle
+
+    @property
+    def label(self) -> str:
+        """`season 12`, or `year (52.18 steps)`: for one-line tables (the panel's model column)."""
+        return f"season {self.length}" if self.cycle is None else f"year ({self.cycle:.2f} steps)"
 
     @property
     def extra_inputs(self) -> int:
@@ -217,7 +223,8 @@ class SeasonInfo:
 
     def describe(self) -> str:
         """One line for the train summary: the season, why, and what the network is given."""
-        given = [g for g, on in (("phase inputs", self.phase_inputs), (f"{self.adjust} adjustment", self.adjust)) if on]
+        phase = "phase inputs" if self.cycle is None else "year sin/cos inputs"
+        given = [g for g, on in ((phase, self.phase_inputs), (f"{self.adjust} adjustment", self.adjust)) if on]
         return f"{self.reason}; {' and '.join(given)}" if given else self.reason
 
     # ------------------------------------------------------------------ the series, adjusted and back
@@ -229,15 +236,6 @@ class SeasonInfo:
         s = self.indices[np.asarray(phases) % self.length]  # (..., T)
         out = np.array(prices, dtype=np.float64)
         out[..., 0] = out[..., 0] / s if self.adjust == "multiplicative" else out[..., 0] - s
-        return out
-
-    def level_adjusted(self, prices: np.ndarray, phases: np.ndarray) -> np.ndarray:
-        """Prices (..., T, F) with column 0 adjusted as the level input reads them (`adjusted`, or level_adjust's)."""
-        if self.level_adjust is None:
-            return self.adjusted(prices, phases)
-        s = self.indices[np.asarray(phases) % self.length]  # (..., T)
-        out = np.array(prices, dtype=np.float64)
-        out[..., 0] = out[..., 0] / s if self.level_adjust == "multiplicative" else out[..., 0] - s
         return out
 
     def reseasoned(self, values: np.ndarray, phases: np.ndarray) -> np.ndarray:
@@ -253,10 +251,8 @@ class SeasonInfo:
         d = {"length": self.length, "reason": self.reason, "phase_inputs": self.phase_inputs}
         if self.adjust is not None:
             d |= {"adjust": self.adjust, "indices": self.indices.tolist()}
-        if self.cycle is not None:
+        if self.cycle is not None:  # absent: a whole season, as every file before it
             d["cycle"] = self.cycle
-        if self.level_adjust is not None:
-            d |= {"level_adjust": self.level_adjust, "indices": self.indices.tolist()}
         return d
 
     @classmethod
@@ -274,13 +270,12 @@ class SeasonInfo:
                 raise ValueError("the seasonal adjustment is malformed")
             if adjust == "multiplicative" and not (indices > 0).all():
                 raise ValueError("the multiplicative seasonal indices are not all above 0")
-        level_adjust = d.get("level_adjust")
-        if level_adjust is not None:
-            indices = np.asarray(d["indices"], dtype=np.float64)
         cycle = d.get("cycle")
-        if cycle is not None and (type(cycle) not in (int, float) or not 1 < cycle <= m or adjust is not None):
-            raise ValueError(f"the season's cycle {cycle!r} is malformed")
-        return cls(m, reason, phase, adjust, indices, None if cycle is None else float(cycle), level_adjust)
+        if cycle is not None:
+            if type(cycle) not in (int, float) or not (1 < cycle < m) or adjust is not None or not phase:
+                raise ValueError(f"the season's cycle {cycle!r} is malformed")
+            cycle = float(cycle)
+        return cls(m, reason, phase, adjust, indices, cycle)
 
 
 #: what the network is given once a season is found: auto (the default) fits "phase" and
@@ -299,40 +294,24 @@ def fit_season(
     if "adjust" not in method:
         return SeasonInfo(m, reason, phase)
     kind = "multiplicative" if positive and (np.asarray(train_values) > 0).all() else "additive"
-    hl = _proto_half_life()
-    indices = seasonal_indices(train_values, m, kind == "multiplicative", hl)
+    indices = seasonal_indices(train_values, m, kind == "multiplicative")
     if kind == "multiplicative" and not (indices > 0).all():
-        kind, indices = "additive", seasonal_indices(train_values, m, False, hl)
+        kind, indices = "additive", seasonal_indices(train_values, m, False)
     return SeasonInfo(m, reason, phase, kind, indices)
 
 
-def proto(token: str) -> str | None:
-    """PROTOTYPE switch (LSTM_PROTO, comma-separated tokens): the value after `token`, '' if bare, None if absent."""
-    import os
+def year_season(values: np.ndarray, frequency: str | None, why_not: str) -> SeasonInfo | None:
+    """The position in the year for data whose year is not a whole number of steps (weekly), or None.
 
-    for t in os.environ.get("LSTM_PROTO", "").split(","):
-        if t.startswith(token):
-            return t[len(token) :]
-    return None
-
-
-def _proto_half_life() -> float | None:
-    v = proto("hl")
-    if v:
-        return float(v)
-    v = proto("last")
-    return -float(v) if v else None
-
-
-def year_cycle(values: np.ndarray, frequency: str | None) -> tuple[int, float] | None:
-    """(whole steps, steps a year) of the position-in-year inputs for a frequency whose year is not whole,
-    when the training part `values` (n,) holds at least two years; None otherwise."""
+    `values` (n,) is the training part (row 0 phase 0); it must hold YEARS_NEEDED years. `why_not`
+    is why no season was found (the detector's reason), kept in the reason.
+    """
     if frequency not in YEAR_CYCLES:
         return None
-    cycle, wrap = YEAR_CYCLES[frequency]
-    if len(values) < 2 * cycle:
+    cycle, wrap, unit = YEAR_CYCLES[frequency]
+    if len(values) < YEARS_NEEDED * cycle:
         return None
-    return wrap, cycle
+    return SeasonInfo(wrap, f"position in the year, {cycle:.2f} {unit} ({why_not})", True, cycle=cycle)
 
 
 # ---------------------------------------------------------------------------------------

@@ -150,10 +150,17 @@ def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str
         if t.phases is not None and t.season.phase_inputs:  # one narrow column for both season inputs
             table.add_column("season\nphase", justify="right", no_wrap=True)
             m = t.season.length
-            table.caption = (
-                f"season phase k (of {m}): the network also reads {' and '.join(t.season.input_names)} "
-                f"= sin(2 pi k/{m}) and cos(2 pi k/{m})"
-            )
+            if t.season.cycle is None:
+                table.caption = (
+                    f"season phase k (of {m}): the network also reads {' and '.join(t.season.input_names)} "
+                    f"= sin(2 pi k/{m}) and cos(2 pi k/{m})"
+                )
+            else:  # the position in the year: a cycle of a non-whole length; phases wrap at m rows (whole years)
+                c = f"{t.season.cycle:.4g}"
+                table.caption = (
+                    f"season phase k (rows, of {m}): the network also reads {' and '.join(t.season.input_names)} "
+                    f"= sin(2 pi k/{c}) and cos(2 pi k/{c}), the position in the year"
+                )
         if level:  # the level input (the default since round 7): an input of layer 0 like the price's
             table.add_column("level\nvs mean", justify="right", no_wrap=True)  # levels.NAME
     else:

@@ -28,7 +28,7 @@ def _fit(name: str) -> dict:
 
 def _model(info) -> str:
     """`log-return, w30` (and `, season 12`): what each series' model learns; lstm inspect --series has the rest."""
-    season = f", season {info.season.length}" if getattr(info, "season", None) is not None else ""
+    season = f", {info.season.label}" if getattr(info, "season", None) is not None else ""
     return f"{info.target}, w{info.config.window}{season}"
 
 
