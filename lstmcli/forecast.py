@@ -107,6 +107,7 @@ def model_input(
     model sees the adjusted prices. `recursive_forecast` and `lstm inspect --step-trace`
     (trace.py) both use it.
     """
+    raw = history
     if season is not None:
         history = season.adjusted(history, _phases(history.shape[1], last_phase))  # (B, W + off, F)
     z = to_target(history, kind, axis=1)  # (B, W, F)
@@ -115,8 +116,18 @@ def model_input(
         ph = _phases(history.shape[1], last_phase)[:, kind.offset :]  # (B, W): each input row's own price row
         x = np.concatenate([x, seasons.phase_columns(ph, season.period)], axis=-1)  # (B, W, F + 2)
     if level is not None:
-        x = np.concatenate([x, level.column(_levels.levels(z[:, :, 0], kind))[:, :, None]], axis=-1)  # (B, W, F + E)
+        lev = _window_levels(raw, z, kind, season, last_phase)  # (B, W)
+        x = np.concatenate([x, level.column(lev)[:, :, None]], axis=-1)  # (B, W, F + E)
     return z, x.astype(dtype)
+
+
+def _window_levels(prices, z, kind: Target, season: SeasonInfo | None, last_phase) -> np.ndarray:
+    """(B, W) target-space levels the level input reads for histories of prices (B, W + off, F) whose target
+    series is z (B, W, F): z's, or with a level adjustment (`SeasonInfo.level_adjust`) the adjusted prices'."""
+    if season is None or season.level_adjust is None:
+        return _levels.levels(z[:, :, 0], kind)
+    adjusted = season.level_adjusted(prices, _phases(prices.shape[1], last_phase))
+    return _levels.levels(to_target(adjusted, kind, axis=1)[:, :, 0], kind)
 
 
 def _phases(n: int, last_phase) -> np.ndarray:
@@ -171,7 +182,8 @@ def recursive_forecast(
         )
     dtype = params["weight_hh_l0"].dtype
     z, x = model_input(scaler, kind, history, dtype, season, last_phase, level)  # (B, W, F + E)
-    lev = None if level is None else _levels.levels(z[:, :, 0], kind)  # (B, W) target-space levels
+    lev = None if level is None else _window_levels(history, z, kind, season, last_phase)  # (B, W) target-space
+    level_adjusted = level is not None and season is not None and season.level_adjust is not None
     if season is not None:
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     last = history[:, -1, :].astype(np.float64)  # (B, F)
@@ -181,11 +193,14 @@ def recursive_forecast(
         z = scaler.inverse(step)  # (B, F) the step in target units
         price = next_price(last, z, kind)  # (B, F)
         out[:, d] = price
-        last = price
+        before, last = last, price
         new = step[:, None, :]  # (B, 1, F)
         if season is not None and season.phase_inputs:
             new = np.concatenate([new, seasons.phase_columns(last_phase + d + 1, season.period)[:, None]], axis=-1)
         if level is not None:  # the new row's level (its step in target units), then the column vs it
+            if level_adjusted:  # the step of the level-adjusted series: from the two prices, each by its phase
+                pair = season.level_adjusted(np.stack([before, price], axis=1), last_phase[:, None] + d + np.arange(2))
+                z = to_target(pair, kind, axis=1)[:, -1]  # (B, F)
             lev = _levels.advanced(lev, z[:, 0], kind)
             new = np.concatenate([new, np.zeros((B, 1, 1))], axis=-1)
         x = np.concatenate([x[:, 1:], new.astype(dtype)], axis=1)  # (B, W, F + E)
@@ -720,6 +735,9 @@ class Forecaster:
         self.level = None
         if self.config.level_input:  # the last input column: levels, made relative per window by training.gather
             lev = _levels.levels(z[:, 0], self.target)  # (M,)
+            if self.season is not None and self.season.level_adjust is not None:  # the seasonally adjusted level
+                adjusted = self.season.level_adjusted(series.prices, np.arange(len(series.prices)))  # (N, F)
+                lev = _levels.levels(to_target(adjusted, self.target)[:, 0], self.target)  # (M,)
             self.level = LevelInput.fit(lev, train_t, self.config.window)
             extra = np.concatenate([extra, self.level.series_column(lev, last_label)[:, None]], axis=1)
         inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos, level last
@@ -813,7 +831,9 @@ class Forecaster:
         if m is None:
             self.choices["season"] = self.season.describe()
             return z, seasons.phase_columns(np.arange(len(z)) + self.target.offset, self.season.period)  # (M, 2)
-        self.season = seasons.fit_season(m, why, p, self._method, self.target is not Target.DIFF)
+        self.season = seasons.fit_season(
+            m, why, p, self._method, self.target is not Target.DIFF, level_input=self.config.level_input
+        )
         self.choices["season"] = self.season.describe()
         off = self.target.offset
         if self.season.adjust is not None:

@@ -15,6 +15,10 @@ dates, a newer file must start where the training data started. What the network
                    decomposition: the ratio (or difference) of the target column to its
                    centred moving average, averaged by phase); the network learns the
                    adjusted series p / s (or p - s), forecasts are multiplied (or added) back
+    level adjustment  with phase inputs only and the level input (levels.py): the same indices
+                   fitted, but used only for the level input column, which then reads the
+                   seasonally adjusted level (`level_adjust`): the network learns the series
+                   as it is, and the level column no longer swings with the season
 
 A weekly year is 52.18 steps, not a whole number: lag 52 drifts by a day and a quarter a
 year, so the autocorrelation test rarely confirms it (0.08 on the corpus's gasoline). Weekly
@@ -202,6 +206,7 @@ class SeasonInfo:
     adjust: str | None = None  # "multiplicative" or "additive": the target column is seasonally adjusted
     indices: np.ndarray | None = None  # (m,) seasonal indices by phase, when adjust is set
     cycle: float | None = None  # the position in the year: a cycle of this many steps (52.18 weeks); m is the wrap
+    level_adjust: str | None = None  # without `adjust`: the level input reads the series adjusted by `indices`
 
     @property
     def period(self) -> float:
@@ -224,7 +229,16 @@ class SeasonInfo:
     def describe(self) -> str:
         """One line for the train summary: the season, why, and what the network is given."""
         phase = "phase inputs" if self.cycle is None else "year sin/cos inputs"
-        given = [g for g, on in ((phase, self.phase_inputs), (f"{self.adjust} adjustment", self.adjust)) if on]
+        level = f"the level input seasonally adjusted ({self.level_adjust})"
+        given = [
+            g
+            for g, on in (
+                (phase, self.phase_inputs),
+                (f"{self.adjust} adjustment", self.adjust),
+                (level, self.level_adjust),
+            )
+            if on
+        ]
         return f"{self.reason}; {' and '.join(given)}" if given else self.reason
 
     # ------------------------------------------------------------------ the series, adjusted and back
@@ -236,6 +250,15 @@ class SeasonInfo:
         s = self.indices[np.asarray(phases) % self.length]  # (..., T)
         out = np.array(prices, dtype=np.float64)
         out[..., 0] = out[..., 0] / s if self.adjust == "multiplicative" else out[..., 0] - s
+        return out
+
+    def level_adjusted(self, prices: np.ndarray, phases: np.ndarray) -> np.ndarray:
+        """Prices (..., T, F) with column 0 adjusted as the level input reads them (`level_adjust`, else `adjusted`)."""
+        if self.level_adjust is None:
+            return self.adjusted(prices, phases)
+        s = self.indices[np.asarray(phases) % self.length]  # (..., T)
+        out = np.array(prices, dtype=np.float64)
+        out[..., 0] = out[..., 0] / s if self.level_adjust == "multiplicative" else out[..., 0] - s
         return out
 
     def reseasoned(self, values: np.ndarray, phases: np.ndarray) -> np.ndarray:
@@ -253,6 +276,8 @@ class SeasonInfo:
             d |= {"adjust": self.adjust, "indices": self.indices.tolist()}
         if self.cycle is not None:  # absent: a whole season, as every file before it
             d["cycle"] = self.cycle
+        if self.level_adjust is not None:  # absent: the level input reads the series as the network does
+            d |= {"level_adjust": self.level_adjust, "indices": self.indices.tolist()}
         return d
 
     @classmethod
@@ -262,20 +287,25 @@ class SeasonInfo:
             raise ValueError(f"the season length {m!r} is not a whole number >= 2")
         if not isinstance(reason, str) or not isinstance(phase, bool):
             raise ValueError("the season's reason or phase_inputs is malformed")
-        adjust = d.get("adjust")
+        adjust, level_adjust = d.get("adjust"), d.get("level_adjust")
+        if adjust is not None and level_adjust is not None:
+            raise ValueError("the season has both an adjustment and a level adjustment")
         indices = None
-        if adjust is not None:
+        kind = adjust if adjust is not None else level_adjust
+        if kind is not None:
             indices = np.asarray(d["indices"], dtype=np.float64)
-            if adjust not in ("multiplicative", "additive") or indices.shape != (m,) or not np.isfinite(indices).all():
+            if kind not in ("multiplicative", "additive") or indices.shape != (m,) or not np.isfinite(indices).all():
                 raise ValueError("the seasonal adjustment is malformed")
-            if adjust == "multiplicative" and not (indices > 0).all():
+            if kind == "multiplicative" and not (indices > 0).all():
                 raise ValueError("the multiplicative seasonal indices are not all above 0")
         cycle = d.get("cycle")
         if cycle is not None:
             if type(cycle) not in (int, float) or not (1 < cycle < m) or adjust is not None or not phase:
                 raise ValueError(f"the season's cycle {cycle!r} is malformed")
             cycle = float(cycle)
-        return cls(m, reason, phase, adjust, indices, cycle)
+        if level_adjust is not None and (cycle is not None or not phase):
+            raise ValueError("the level adjustment is malformed")
+        return cls(m, reason, phase, adjust, indices, cycle, level_adjust)
 
 
 #: what the network is given once a season is found: auto (the default) fits "phase" and
@@ -285,18 +315,30 @@ DEFAULT_METHOD = AUTO
 
 
 def fit_season(
-    m: int, reason: str, train_values: np.ndarray, method: str = DEFAULT_METHOD, positive: bool = True
+    m: int,
+    reason: str,
+    train_values: np.ndarray,
+    method: str = DEFAULT_METHOD,
+    positive: bool = True,
+    level_input: bool = False,
 ) -> SeasonInfo:
-    """The SeasonInfo of season m for a target column whose training part is `train_values` (n,), row 0 phase 0."""
+    """The SeasonInfo of season m for a target column whose training part is `train_values` (n,), row 0 phase 0.
+
+    With phase inputs only and `level_input` (the model reads the level input), the indices are
+    fitted all the same and the level input reads the adjusted series (`level_adjust`): measured
+    better on the corpus's quarterly series (benchmarks/README.md, round 8).
+    """
     if method not in METHODS or method == AUTO:
         raise OptionError(f"season method {method!r} is not known", hint=f"use one of: {', '.join(METHODS)}")
     phase = "phase" in method
-    if "adjust" not in method:
+    if "adjust" not in method and not (phase and level_input):
         return SeasonInfo(m, reason, phase)
     kind = "multiplicative" if positive and (np.asarray(train_values) > 0).all() else "additive"
     indices = seasonal_indices(train_values, m, kind == "multiplicative")
     if kind == "multiplicative" and not (indices > 0).all():
         kind, indices = "additive", seasonal_indices(train_values, m, False)
+    if "adjust" not in method:
+        return SeasonInfo(m, reason, phase, None, indices, level_adjust=kind)
     return SeasonInfo(m, reason, phase, kind, indices)
 
 
