@@ -4,6 +4,7 @@ test): year sin/cos inputs, kept on validation, the model file, phases of newer 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -169,3 +170,11 @@ def test_backtest_fits_try_the_year_on_weekly_data(run, tmp_path):
     assert runs[0]["rows"] == 240 and runs[0]["season"].startswith("position in the year, 52.18 weeks (no season")
     f = Forecaster(TINY).fit(y[:240], d[:240])
     assert runs[0]["one_step_validation_mase"] == pytest.approx(f.info.validation.model.mase, rel=1e-12)
+
+
+def test_the_position_in_the_year_is_documented(run):
+    r = run("train", "--help")
+    assert "position in the year" in " ".join(r.stdout.split())
+    root = Path(__file__).resolve().parents[1]
+    assert "`year sin`, `year cos`" in (root / "README.md").read_text()
+    assert "position in the year" in (root / "CHANGELOG.md").read_text().split("\n## ")[1]  # the newest section

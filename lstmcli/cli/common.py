@@ -127,7 +127,8 @@ SeasonOpt = Annotated[
         "--season",
         metavar="auto|none|N",
         help="Season length in steps: auto (the dates' usual season, e.g. 12 for months, if the training "
-        "part's autocorrelation confirms it; none on business days), none, or a number >= 2 such as 12.",
+        "part's autocorrelation confirms it; none on business days; weekly data without one: the position in "
+        "the year, 52.18 weeks, if it lowers the validation error), none, or a number >= 2 such as 12.",
     ),
 ]
 MoreFilesArg = Annotated[
