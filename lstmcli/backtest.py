@@ -604,7 +604,7 @@ def _fit_block(
         "season": None
         if season is None
         else season.describe()
-        if season.cycle is not None  # the position in the year: the fit's own reason
+        if block.season == AUTO  # weekly data without a season: the fit chose (the position in the year, 52, none)
         else replace(season, reason=block.reason).describe(),
         "ensemble_members": len(forecaster.members or [forecaster.params]),
     } | ({} if block.auto is None else {"auto": forecaster.info.selection.to_dict()})

@@ -248,7 +248,9 @@ def direct_forecast(
 
 
 MIN_TRAIN_WINDOWS = 8
-NO_YEAR = "none"  # Forecaster._fit_series's method for the fit without the position in the year
+#: Forecaster._fit_series's methods for weekly data without a confirmed season: the position in the year (the
+#: default method's first fit), season 52 unconfirmed (phase inputs), and neither
+YEAR, WEEKS, NO_YEAR = "phase", "season 52", "none"
 DEFAULT_DIRECT_HORIZON = 5  # `--strategy direct` without --horizon: a working week of days
 
 
@@ -556,18 +558,17 @@ def _check_prices(s: _Series) -> None:
         )
 
 
-def year_choice(season: SeasonInfo, why_not: str, with_year: float, without: float) -> str:
-    """The summary's season line after the position in the year was tried: kept or not, with both validation MAEs."""
+def weekly_choice(kept: SeasonInfo | None, why_not: str, maes: dict[str, float]) -> str:
+    """The summary's season line after weekly data's candidates were tried (the position in the year, season 52
+    unconfirmed, neither): which was kept, with every candidate's one-step validation MAE."""
     from lstmcli.render.common import price
 
-    if with_year < without:
-        return (
-            f"{season.describe()} (chosen on validation: one-step MAE {price(with_year)} with them, "
-            f"{price(without)} without)"
-        )
+    words = {YEAR: "the position in the year", WEEKS: "season 52's phase inputs", NO_YEAR: "neither"}
+    scores = ", ".join(f"{price(v)} with {words[k]}" for k, v in maes.items())
+    if kept is not None:
+        return f"{kept.describe()} (chosen on validation: one-step MAE {scores})"
     return (
-        f"{why_not}; the position in the year was tried and not kept (one-step "
-        f"validation MAE {price(with_year)} with it, {price(without)} without)"
+        f"{why_not}; the position in the year and season 52 were tried and not kept (one-step validation MAE {scores})"
     )
 
 
@@ -661,15 +662,18 @@ class Forecaster:
         requested, auto = self.config, self.season_method == seasons.AUTO
         self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading, on_member)
         if auto and self.season is not None and self.season.cycle is not None and not self.result.interrupted:
-            # the position in the year (weekly data, no season found): also fit without it, keep the lower MAE
-            first, year = dict(self.__dict__), self.season
-            self.config = requested
-            self._fit_series(series, NO_YEAR, on_epoch, should_stop, reading, on_member)
-            without, with_year = self.info.validation.model.mae, first["info"].validation.model.mae
+            # weekly data, no season confirmed: the position in the year, season 52's phase inputs (unconfirmed)
+            # or neither, whichever has the lowest one-step validation MAE
+            fits = {YEAR: dict(self.__dict__)}
+            for method in (WEEKS, NO_YEAR):
+                self.config = requested
+                self._fit_series(series, method, on_epoch, should_stop, reading, on_member)
+                fits[method] = dict(self.__dict__)
+            maes = {k: f["info"].validation.model.mae for k, f in fits.items()}
             why_not = self.choices.get("season", "")
-            if with_year < without:
-                self.__dict__.update(first)
-            self.choices["season"] = year_choice(year, why_not, with_year, without)
+            best = min(maes, key=lambda k: (maes[k], k != NO_YEAR))  # a tie: no season
+            self.__dict__.update(fits[best])
+            self.choices["season"] = weekly_choice(self.season, why_not, maes)
         elif auto and self.season is not None and not self.result.interrupted:
             # a season was found: also fit with the seasonal adjustment, keep the lower validation MAE
             first = dict(self.__dict__)
@@ -822,7 +826,10 @@ class Forecaster:
         m, why = seasons.resolve_season(self.requested_season, p, series.frequency)
         self.choices.pop("season", None)
         self.season = None
-        if m is None and self.requested_season == seasons.AUTO and "phase" in self._method:
+        if m is None and self._method == WEEKS:  # weekly data: season 52, not confirmed by the test
+            m, why = seasons.SEASON_BY_FREQUENCY[series.frequency], f"season 52, not confirmed ({why})"
+            self._method = "phase"
+        elif m is None and self.requested_season == seasons.AUTO and "phase" in self._method:
             self.season = seasons.year_season(p, series.frequency, why)  # weekly data: the position in the year
         if m is None and self.season is None:
             if self.requested_season == seasons.AUTO:

@@ -11,6 +11,7 @@ import pytest
 
 from lstmcli import modelfile, seasons
 from lstmcli.forecast import Forecaster, recursive_forecast
+from lstmcli.render.common import price
 from lstmcli.trace import trace
 from lstmcli.training import TrainConfig
 
@@ -43,23 +44,30 @@ def test_weekly_data_without_a_season_read_the_position_in_the_year():
     assert "year sin/cos inputs" in f.choices["season"]
 
 
-def test_the_auto_method_keeps_the_year_only_when_its_validation_mae_is_lower():
-    y, d = _weekly()
+def test_the_auto_method_keeps_the_lowest_validation_mae_of_year_season_52_and_neither():
+    """Weekly data without a confirmed season: three fits (the year, season 52 unconfirmed, neither), the lowest
+    one-step validation MAE kept (seed 8's series: season 52)."""
+    y, d = _weekly(seed=8)
     auto = Forecaster(TINY).fit(y, d)
-    year = Forecaster(TINY, season_method="phase").fit(y, d)
-    plain = Forecaster(TINY, season="none").fit(y, d)
-    with_year, without = year.info.validation.model.mae, plain.info.validation.model.mae
-    assert auto.info.validation.model.mae == min(with_year, without)
-    assert (auto.season is not None) == (with_year < without)
-    line = auto.choices["season"]
-    assert "position in the year" in line and "with" in line and "without" in line
-    kept = auto.season is not None
-    for k, v in (year if kept else plain).params.items():  # the kept fit is exactly that fit
+    fits = {
+        "year": Forecaster(TINY, season_method="phase").fit(y, d),
+        "52": Forecaster(TINY, season=52, season_method="phase").fit(y, d),  # the same fit, another reason
+        "none": Forecaster(TINY, season="none").fit(y, d),
+    }
+    maes = {k: f.info.validation.model.mae for k, f in fits.items()}
+    assert min(maes, key=maes.get) == "52" and auto.info.validation.model.mae == maes["52"]
+    for k, v in fits["52"].params.items():  # the kept fit is exactly that fit
         np.testing.assert_array_equal(auto.params[k], v)
+    assert auto.season.length == 52 and auto.season.cycle is None and auto.season.level_adjust == "multiplicative"
+    line = " ".join(auto.choices["season"].split())
+    assert line.startswith("season 52, not confirmed (no season: autocorrelation at lag 52 is")
+    assert "phase inputs and the level input seasonally adjusted (multiplicative) (chosen on validation" in line
+    for k, words in (("year", "the position in the year"), ("52", "season 52's phase inputs"), ("none", "neither")):
+        assert f"{price(maes[k])} with {words}" in line
 
 
-def test_the_summary_says_whether_the_year_was_kept():
-    """Seed 2's series: the year lowers the validation MAE and is kept; seed 0's: it does not, and is dropped."""
+def test_the_summary_says_which_was_kept():
+    """Seed 2's series: the position in the year; seed 0's: neither (the line gives the three MAEs)."""
     y, d = _weekly(seed=2)
     f = Forecaster(TINY).fit(y, d)
     assert f.season is not None and f.season.cycle is not None
@@ -68,7 +76,9 @@ def test_the_summary_says_whether_the_year_was_kept():
     f = Forecaster(TINY).fit(y, d)
     assert f.season is None and f.params["weight_ih_l0"].shape[1] == 2
     assert f.choices["season"].startswith("no season: autocorrelation at lag 52")
-    assert "the position in the year was tried and not kept (one-step validation MAE" in f.choices["season"]
+    assert (
+        "the position in the year and season 52 were tried and not kept (one-step validation MAE" in f.choices["season"]
+    )
 
 
 def test_no_year_for_none_short_data_other_frequencies_or_an_adjustment_only():
