@@ -128,7 +128,8 @@ SeasonOpt = Annotated[
         metavar="auto|none|N",
         help="Season length in steps: auto (the dates' usual season, e.g. 12 for months, if the training "
         "part's autocorrelation confirms it; none on business days; weekly data without one: the position in "
-        "the year, 52.18 weeks, if it lowers the validation error), none, or a number >= 2 such as 12.",
+        "the year (52.18 weeks) or season 52, if either lowers the validation error), none, or a number >= 2 "
+        "such as 12.",
     ),
 ]
 MoreFilesArg = Annotated[
