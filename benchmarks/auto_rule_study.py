@@ -1,0 +1,402 @@
+"""Which rule should `--auto` choose by? Every candidate's selection errors and held-out score, then rules offline.
+
+    OPENBLAS_NUM_THREADS=1 nice python benchmarks/auto_rule_study.py collect --seeds 0 --jobs 1 \\
+        --output benchmarks/results/r8rule-s0.json [--series wineind,nile]
+    python benchmarks/auto_rule_study.py rules benchmarks/results/r8rule-s0.json r8rule-s12.json ...
+
+`collect`: for every corpus series (accuracy_study.py's protocol: the last 20% held out, origins
+every H = 5 steps, each model fitted once on the rows before the first origin) and seed, it runs
+`autoselect.select` on the training rows exactly as `lstm train --auto --seed S` does (today's
+defaults: level input on; a budget of a day, so all candidates run), recording for EVERY candidate
+of the space its per-origin selection errors (the (O,) MAEs `clearly_better` compares), its
+selection MASE, and, fitted again on all the training rows as `--auto` refits its winner, its
+forecasts from the held-out origins (its held-out MAE / naive). It also records which candidate
+`select` chose and which is `nearest_defaults`. The JSON is rewritten after every (series, seed),
+so a long run can be read while it goes on.
+
+`rules`: from one or more collected files, the geometric mean over the series of held-out MAE /
+best of (AutoARIMA, AutoETS) (the stored statistical run) of the candidate each rule chooses, per
+seed and for the 3-seed mean (per series the mean MAE of the seeds, then the geometric mean), with a
+leave-one-series-out check. Nothing here is used by lstmcli; it is where rules are compared on
+the same fits before one goes into autoselect.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from accuracy_study import CORPUS_SPEC, H, load_series, origins_of
+
+from lstmcli import autoselect, parallel
+from lstmcli.autoselect import Candidate
+from lstmcli.training import TrainConfig
+from lstmcli.transforms import Target
+
+RESULTS = Path(__file__).resolve().parent / "results"
+FREQ = {"MS": "M", "QS": "Q", "YS": "Y", "W": "W", "B": "B", "D": "D"}
+
+
+def _r(x) -> list:
+    """Floats rounded to 7 significant digits for the JSON (NaN as None)."""
+    return [None if not math.isfinite(v) else float(f"{v:.7g}") for v in np.asarray(x, dtype=np.float64).ravel()]
+
+
+# ----------------------------------------------------------------------------- collect
+
+
+def collect_one(task: tuple[str, int]) -> dict:
+    """One series and seed: the selection with every candidate's per-origin errors, then every candidate's refit."""
+    name, seed = task
+    spec = next(s for s in CORPUS_SPEC if s.name == name)
+    y, _ = load_series(name)
+    origins = np.asarray(origins_of(len(y)))
+    train_n, freq = int(origins[0]), FREQ.get(spec.freq)
+    base = TrainConfig(seed=seed)
+    seen: list[tuple] = []  # (task, outcome) of every candidate, in the order they ran
+    run = autoselect._run
+
+    def spy(t, should_stop=None):
+        out = run(t, should_stop)
+        seen.append((t, out))
+        return out
+
+    t0 = time.perf_counter()
+    autoselect._run = spy  # jobs=1: select calls _run in this process
+    try:
+        sel = autoselect.select(y[:train_n], base, frequency=freq, jobs=1, budget=autoselect.MAX_BUDGET)
+    finally:
+        autoselect._run = run
+    select_s = time.perf_counter() - t0
+    tasks = [t for t, _ in seen]
+    cands = [t.candidate for t in tasks]
+    sel_prices = tasks[0].prices[:, 0]
+    sel_origins = tasks[0].origins
+    every = int(sel_origins[1] - sel_origins[0]) if len(sel_origins) > 1 else 1
+    inc = autoselect.nearest_defaults(cands, base, sel_prices)
+    mase = {e.name: e.mase for e in sel.info.board if e.kind == "lstm"}
+    actual = y[origins[:, None] + np.arange(H)[None, :]]  # (O, H)
+    naive_mae = float(np.mean(np.abs(actual - y[origins - 1][:, None])))
+    rows = []
+    for c, (_, out) in zip(cands, seen, strict=True):
+        paths = held_out_paths(c, base, y, train_n, origins, freq)
+        held = None if paths is None else float(np.mean(np.abs(actual - paths)))
+        rows.append(
+            {
+                "label": c.label,
+                "settings": c.settings(),
+                "status": out.status,
+                "mase": mase.get(c.label),
+                "sel_mae": out.mae,
+                "sel_origin_mae": None if out.origin_mae is None else _r(out.origin_mae),
+                "held_mae": held,
+                "held_rel": None if held is None else held / naive_mae,
+                "held_paths": None if paths is None else _r(paths),
+            }
+        )
+    return {
+        "series": name,
+        "seed": seed,
+        "rows": len(y),
+        "train_rows": train_n,
+        "origins": origins.tolist(),
+        "naive_mae": naive_mae,
+        "actual": _r(actual),
+        "horizon": sel.info.horizon,
+        "every": every,
+        "sel_origins": len(sel_origins),
+        "season": sel.info.season,
+        "chosen": cands.index(sel.chosen),
+        "defaults": inc,
+        "rule": sel.info.rule,
+        "baselines": {e.name: e.mase for e in sel.info.board if e.kind == "baseline"},
+        "candidates": rows,
+        "select_seconds": round(select_s, 2),
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
+
+
+def held_out_paths(c: Candidate, base: TrainConfig, y, train_n: int, origins, freq) -> np.ndarray | None:
+    """Candidate `c` fitted on y[:train_n] (the refit --auto does for its winner): its forecasts (O, H) from `origins`."""
+    fc = c.forecaster(base)
+    try:
+        fc.fit(y[:train_n], frequency=freq)
+    except Exception:
+        return None
+    W, off = fc.config.window, fc.target.offset
+    prices = y[:, None]
+    hist = np.stack([prices[o - W - off : o] for o in origins])  # (O, W + off, 1)
+    last = origins - 1 if fc.season is not None else None  # row numbers are phases: y[0] is phase 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = fc.paths(hist, H, last_phase=last)[:, :, 0]  # (O, H)
+    return out if np.isfinite(out).all() else None
+
+
+def collect(a) -> int:
+    specs = [s for s in CORPUS_SPEC if not a.series or s.name in a.series.split(",")]
+    seeds = [int(x) for x in a.seeds.split(",")]
+    tasks = [(s.name, seed) for seed in seeds for s in specs]
+    out = Path(a.output)
+    done: list[dict] = []
+    if out.exists() and a.resume:
+        done = json.loads(out.read_text())["runs"]
+        have = {(r["series"], r["seed"]) for r in done}
+        tasks = [t for t in tasks if t not in have]
+    meta = {
+        "argv": sys.argv[1:],
+        "horizon": H,
+        "protocol": "accuracy_study.py",
+        "level_input": TrainConfig().level_input,
+    }
+    for _, r in parallel.run(collect_one, tasks, a.jobs):
+        done.append(r)
+        c = r["candidates"]
+        print(
+            f"{r['series']:>22} seed {r['seed']}: {len(c)} candidates, chosen {c[r['chosen']]['label']} "
+            f"{c[r['chosen']]['held_rel']:.3f}, defaults {c[r['defaults']]['label']} {c[r['defaults']]['held_rel']:.3f}"
+            f" ({r['seconds']:.0f} s)",
+            flush=True,
+        )
+        out.write_text(json.dumps({"meta": meta, "runs": done}))
+    return 0
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("collect")
+    c.add_argument("--series")
+    c.add_argument("--seeds", default="0")
+    c.add_argument("--jobs", type=int, default=1)
+    c.add_argument("--output", required=True)
+    c.add_argument("--resume", action="store_true", help="skip (series, seed) pairs already in --output")
+    r = sub.add_parser("rules")
+    r.add_argument("files", nargs="+")
+    r.add_argument("--stored", default=str(RESULTS / "accuracy-2026-11-29.json"))
+    a = ap.parse_args(argv)
+    return collect(a) if a.cmd == "collect" else rules(a)
+
+
+def se_margin(a, b, horizon: int, every: int) -> float | None:
+    """(mean + one standard error) of the per-origin difference a - b, as `autoselect.clearly_better` (None: < 2)."""
+    if a is None or b is None or len(a) < 2:
+        return None
+    d = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)  # (O,)
+    n = max(1.0, len(d) * min(1.0, every / horizon))
+    return float(d.mean()), float(d.std(ddof=1) / math.sqrt(n))
+
+
+def beats(run: dict, k: int, j: int, z: float) -> bool:
+    """Whether candidate k's selection errors are lower than j's by more than z standard errors."""
+    c = run["candidates"]
+    m = se_margin(c[k]["sel_origin_mae"], c[j]["sel_origin_mae"], run["horizon"], run["every"])
+    return m is not None and m[0] + z * m[1] < 0
+
+
+def scored(run: dict, keep=lambda c: True) -> list[int]:
+    return [k for k, c in enumerate(run["candidates"]) if c["mase"] is not None and keep(c)]
+
+
+def lowest(run: dict, keep=lambda c: True) -> int:
+    c = run["candidates"]
+    return min(scored(run, keep), key=lambda k: (c[k]["mase"], k))
+
+
+def se_rule(z: float, keep=lambda c: True):
+    """Keep the defaults' candidate unless the lowest score (among `keep`) beats it by more than z SE."""
+
+    def rule(run: dict) -> int:
+        best, inc = lowest(run, keep), run["defaults"]
+        if best == inc or run["candidates"][inc]["mase"] is None:
+            return best
+        return best if beats(run, best, inc, z) else inc
+
+    return rule
+
+
+def gain_rule(x: float):
+    """Keep the defaults' candidate unless the lowest score is lower than its score by more than a share x."""
+
+    def rule(run: dict) -> int:
+        best, inc = lowest(run), run["defaults"]
+        c = run["candidates"]
+        if c[inc]["mase"] is None:
+            return best
+        return best if c[best]["mase"] < (1 - x) * c[inc]["mase"] else inc
+
+    return rule
+
+
+def near_ties(z: float, with_defaults: bool = False):
+    """Median forecast of the candidates the lowest score does not beat by more than z SE (itself included)."""
+
+    def rule(run: dict) -> list[int]:
+        best = lowest(run)
+        ks = [k for k in scored(run) if k == best or not beats(run, best, k, z)]
+        if with_defaults and run["defaults"] not in ks:
+            ks.append(run["defaults"])
+        return ks
+
+    return rule
+
+
+def restricted(dims: tuple[str, ...], z: float | None):
+    """Only candidates that share the defaults' values outside `dims`; then the lowest (z None) or the z-SE rule."""
+
+    def keep_for(run):
+        inc = run["candidates"][run["defaults"]]["settings"]
+        return lambda c: all(c["settings"][f] == v for f, v in inc.items() if f not in dims and f != "horizon")
+
+    def rule(run: dict) -> int:
+        keep = keep_for(run)
+        return lowest(run, keep) if z is None else se_rule(z, keep)(run)
+
+    return rule
+
+
+def held(run: dict, choice) -> float:
+    """Held-out MAE of a choice: one candidate's index, or a list of them (their median forecast)."""
+    c = run["candidates"]
+    if isinstance(choice, int):
+        return c[choice]["held_mae"]
+    paths = [np.asarray(c[k]["held_paths"], dtype=np.float64) for k in choice if c[k]["held_paths"] is not None]
+    return float(np.mean(np.abs(np.median(np.stack(paths), axis=0) - np.asarray(run["actual"]))))
+
+
+RULES = {
+    "1 SE (today's)": se_rule(1.0),
+    "1.5 SE": se_rule(1.5),
+    "2 SE": se_rule(2.0),
+    "3 SE": se_rule(3.0),
+    "0.5 SE": se_rule(0.5),
+    "lowest score (no rule)": lowest,
+    "always defaults": lambda run: run["defaults"],
+    "gain > 5%": gain_rule(0.05),
+    "gain > 10%": gain_rule(0.10),
+    "gain > 20%": gain_rule(0.20),
+    "median of those within 1 SE of the lowest": near_ties(1.0),
+    "median of those within 2 SE of the lowest": near_ties(2.0),
+    "median within 1 SE + defaults": near_ties(1.0, True),
+    "median of all candidates": near_ties(math.inf),
+    "target x strategy only, lowest": restricted(("target", "strategy"), None),
+    "target x strategy only, 1 SE": restricted(("target", "strategy"), 1.0),
+    "target only, lowest": restricted(("target",), None),
+    "target only, 1 SE": restricted(("target",), 1.0),
+    "strategy only, 1 SE": restricted(("strategy",), 1.0),
+    "window x hidden only, 1 SE": restricted(("window", "hidden"), 1.0),
+}
+TUNED = {  # families with a parameter: leave-one-series-out picks it on the other series
+    "k SE, k tuned": {f"{z} SE": se_rule(z) for z in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, math.inf)},
+    "gain, x tuned": {f"{x:.0%}": gain_rule(x) for x in (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 1.0)},
+}
+
+
+def best_statistical(path: str) -> dict[str, float]:
+    out = {}
+    for s in json.loads(Path(path).read_text())["series"]:
+        m = {x["method"]: x for x in s["methods"]}
+        out[s["series"]] = min(m["autoarima"]["mae"], m["autoets"]["mae"])
+    return out
+
+
+def geo(x) -> float:
+    return float(np.exp(np.mean(np.log(list(x)))))
+
+
+def rules(a) -> int:
+    runs = [r for f in a.files for r in json.loads(Path(f).read_text())["runs"]]
+    stat = best_statistical(a.stored)
+    seeds = sorted({r["seed"] for r in runs})
+    names = [
+        s.name for s in CORPUS_SPEC if all(any(r["series"] == s.name and r["seed"] == d for r in runs) for d in seeds)
+    ]
+    by = {(r["series"], r["seed"]): r for r in runs}
+    # the study reproduces select's choice
+    bad = [k for k, r in by.items() if RULES["1 SE (today's)"](r) != r["chosen"]]
+    print(
+        f"series {len(names)}, seeds {seeds}; today's rule reproduces select's choice on "
+        f"{len(by) - len(bad)} of {len(by)} runs {bad or ''}\n"
+    )
+
+    def mae_table(rule) -> dict[str, list[float]]:  # series -> held-out MAE per seed
+        return {n: [held(by[n, d], rule(by[n, d])) for d in seeds] for n in names}
+
+    def score(t: dict[str, list[float]], only=None) -> tuple[float, list[float]]:
+        ns = [n for n in names if only is None or n in only]
+        mean = geo(np.mean(t[n]) / stat[n] for n in ns)
+        return mean, [geo(t[n][i] / stat[n] for n in ns) for i in range(len(seeds))]
+
+    tables = {name: mae_table(rule) for name, rule in RULES.items()}
+    ref = tables["1 SE (today's)"]
+    print(
+        "| rule | geo-mean, mean of seeds | "
+        + " | ".join(f"seed {d}" for d in seeds)
+        + " | series better / worse than today's (3-seed mean MAE) | mean log-ratio vs today's (t) |"
+    )
+    print("| --- | ---: | " + " | ".join("---:" for _ in seeds) + " | ---: | ---: |")
+    for name, t in tables.items():
+        m, per = score(t)
+        lr = np.array([math.log(np.mean(t[n]) / np.mean(ref[n])) for n in names])
+        better, worse = int((lr < -1e-12).sum()), int((lr > 1e-12).sum())
+        tstat = lr.mean() / (lr.std(ddof=1) / math.sqrt(len(lr))) if lr.std() > 0 else 0.0
+        print(
+            f"| {name} | {m:.3f} | "
+            + " | ".join(f"{v:.3f}" for v in per)
+            + f" | {better} / {worse} | {lr.mean():+.4f} ({tstat:+.2f}) |"
+        )
+    # leave one series out: the family's parameter chosen on the other series (3-seed mean), applied to the one left
+    print()
+    for fam, members in TUNED.items():
+        mt = {k: mae_table(rule) for k, rule in members.items()}
+        loso, picks = {}, []
+        for n in names:
+            others = [x for x in names if x != n]
+            k = min(mt, key=lambda k: score(mt[k], others)[0])
+            picks.append(k)
+            loso[n] = mt[k][n]
+        m, per = score(loso)
+        full = {k: round(score(v)[0], 3) for k, v in mt.items()}
+        print(
+            f"{fam}: on all series {full}; leave-one-series-out geo-mean {m:.3f} (seeds "
+            + " / ".join(f"{v:.3f}" for v in per)
+            + f"), parameter picked: {sorted(set(picks))}"
+        )
+    # per series: the 3-seed mean of a few rules
+    show = [
+        "always defaults",
+        "1 SE (today's)",
+        "2 SE",
+        "lowest score (no rule)",
+        "median of those within 1 SE of the lowest",
+    ]
+    print("\n| series | best stat | " + " | ".join(show) + " |")
+    print("| --- | ---: | " + " | ".join("---:" for _ in show) + " |")
+    for n in names:
+        naive = by[n, seeds[0]]["naive_mae"]
+        print(
+            f"| {n} | {stat[n] / naive:.3f} | "
+            + " | ".join(
+                f"{np.mean(tables[s][n]) / naive:.3f}; " + " / ".join(f"{v / naive:.3f}" for v in tables[s][n])
+                for s in show
+            )
+            + " |"
+        )
+    return 0
+
+
+def candidate_of(settings: dict) -> Candidate:
+    return Candidate(**{**settings, "target": Target(settings["target"])})
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
