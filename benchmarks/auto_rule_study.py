@@ -29,6 +29,7 @@ import math
 import sys
 import time
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 
@@ -124,7 +125,7 @@ def collect_one(task: tuple[str, int]) -> dict:
 
 
 def held_out_paths(c: Candidate, base: TrainConfig, y, train_n: int, origins, freq) -> np.ndarray | None:
-    """Candidate `c` fitted on y[:train_n] (the refit --auto does for its winner): its forecasts (O, H) from `origins`."""
+    """Candidate `c` fitted on y[:train_n] (the refit --auto does for its winner): its forecasts (O, H) from origins."""
     fc = c.forecaster(base)
     try:
         fc.fit(y[:train_n], frequency=freq)
@@ -183,6 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("rules")
     r.add_argument("files", nargs="+")
     r.add_argument("--stored", default=str(RESULTS / "accuracy-2026-11-29.json"))
+    r.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        help="LABEL=FILE:METHOD,FILE:METHOD,... (one per seed, in order): an accuracy_study run shown as a row, "
+        "and compared with today's rule (the study must reproduce --auto's figures)",
+    )
     a = ap.parse_args(argv)
     return collect(a) if a.cmd == "collect" else rules(a)
 
@@ -212,14 +220,28 @@ def lowest(run: dict, keep=lambda c: True) -> int:
     return min(scored(run, keep), key=lambda k: (c[k]["mase"], k))
 
 
-def se_rule(z: float, keep=lambda c: True):
-    """Keep the defaults' candidate unless the lowest score (among `keep`) beats it by more than z SE."""
+def se_rule(z, keep=lambda c: True):
+    """Keep the defaults' candidate unless the lowest score (among `keep`) beats it by more than z SE.
+
+    z may be a function of the number m of candidates scored (the lowest of m is a selected one).
+    """
 
     def rule(run: dict) -> int:
         best, inc = lowest(run, keep), run["defaults"]
         if best == inc or run["candidates"][inc]["mase"] is None:
             return best
-        return best if beats(run, best, inc, z) else inc
+        return best if beats(run, best, inc, z(len(scored(run, keep))) if callable(z) else z) else inc
+
+    return rule
+
+
+def any_beats_rule(z: float):
+    """The lowest score among the candidates that beat the defaults' by more than z SE each; else the defaults'."""
+
+    def rule(run: dict) -> int:
+        inc, c = run["defaults"], run["candidates"]
+        ok = [k for k in scored(run) if k == inc or beats(run, k, inc, z)]
+        return min(ok, key=lambda k: (c[k]["mase"], k)) if c[inc]["mase"] is not None else lowest(run)
 
     return rule
 
@@ -279,6 +301,14 @@ RULES = {
     "2 SE": se_rule(2.0),
     "3 SE": se_rule(3.0),
     "0.5 SE": se_rule(0.5),
+    "sqrt(2 ln m) SE (m candidates: 2.5 for 24)": se_rule(lambda m: math.sqrt(2 * math.log(max(m, 2)))),
+    "Bonferroni 5% over m - 1 comparisons (2.9 SE for 24)": se_rule(
+        lambda m: NormalDist().inv_cdf(1 - 0.05 / max(m - 1, 1))
+    ),
+    "Bonferroni 10% (2.6 SE for 24)": se_rule(lambda m: NormalDist().inv_cdf(1 - 0.10 / max(m - 1, 1))),
+    "Bonferroni 1% (3.5 SE for 24)": se_rule(lambda m: NormalDist().inv_cdf(1 - 0.01 / max(m - 1, 1))),
+    "lowest of those beating the defaults by 1 SE": any_beats_rule(1.0),
+    "lowest of those beating the defaults by 2 SE": any_beats_rule(2.0),
     "lowest score (no rule)": lowest,
     "always defaults": lambda run: run["defaults"],
     "gain > 5%": gain_rule(0.05),
@@ -338,21 +368,42 @@ def rules(a) -> int:
 
     tables = {name: mae_table(rule) for name, rule in RULES.items()}
     ref = tables["1 SE (today's)"]
+    for spec in a.also:  # stored accuracy_study runs, one method per seed
+        label, runs_ = spec.split("=", 1)
+        t: dict[str, list[float]] = {n: [] for n in names}
+        for part in runs_.split(","):
+            f, method = part.rsplit(":", 1)
+            stored = {
+                x["series"]: {m["method"]: m for m in x["methods"]} for x in json.loads(Path(f).read_text())["series"]
+            }
+            for n in names:
+                t[n].append(stored[n][method]["mae"])
+        tables[f"stored: {label}"] = t
+        for other in ("1 SE (today's)", "always defaults"):
+            diff = max(abs(t[n][i] / tables[other][n][i] - 1) for n in names for i in range(len(seeds)))
+            same = sum(abs(t[n][i] / tables[other][n][i] - 1) < 1e-6 for n in names for i in range(len(seeds)))
+            print(
+                f"stored {label} vs {other}: {same} of {len(names) * len(seeds)} equal, "
+                f"largest relative difference {diff:.4f}"
+            )
     print(
         "| rule | geo-mean, mean of seeds | "
         + " | ".join(f"seed {d}" for d in seeds)
-        + " | series better / worse than today's (3-seed mean MAE) | mean log-ratio vs today's (t) |"
+        + " | series better / worse than today's (3-seed mean MAE) | mean log-ratio vs today's (t) "
+        + "| runs not on the defaults' candidate |"
     )
-    print("| --- | ---: | " + " | ".join("---:" for _ in seeds) + " | ---: | ---: |")
+    print("| --- | ---: | " + " | ".join("---:" for _ in seeds) + " | ---: | ---: | ---: |")
     for name, t in tables.items():
+        picks = [(RULES[name](r), r["defaults"]) for r in by.values()] if name in RULES else []
+        off = sum(isinstance(k, list) or k != inc for k, inc in picks)
         m, per = score(t)
         lr = np.array([math.log(np.mean(t[n]) / np.mean(ref[n])) for n in names])
-        better, worse = int((lr < -1e-12).sum()), int((lr > 1e-12).sum())
-        tstat = lr.mean() / (lr.std(ddof=1) / math.sqrt(len(lr))) if lr.std() > 0 else 0.0
+        better, worse = int((lr < -1e-6).sum()), int((lr > 1e-6).sum())
+        tstat = lr.mean() / (lr.std(ddof=1) / math.sqrt(len(lr))) if np.abs(lr).max() > 1e-6 else 0.0
         print(
             f"| {name} | {m:.3f} | "
             + " | ".join(f"{v:.3f}" for v in per)
-            + f" | {better} / {worse} | {lr.mean():+.4f} ({tstat:+.2f}) |"
+            + f" | {better} / {worse} | {lr.mean():+.4f} ({tstat:+.2f}) | {off if picks else '-'} |"
         )
     # leave one series out: the family's parameter chosen on the other series (3-seed mean), applied to the one left
     print()
@@ -374,6 +425,7 @@ def rules(a) -> int:
     # per series: the 3-seed mean of a few rules
     show = [
         "always defaults",
+        "Bonferroni 5% over m - 1 comparisons (2.9 SE for 24)",
         "1 SE (today's)",
         "2 SE",
         "lowest score (no rule)",
