@@ -447,8 +447,8 @@ def select(
             rule = (
                 f"the configuration nearest lstm train's defaults, kept: the lowest score, {low.name} "
                 f"({low.mase:.3f}), is not lower than its {chosen_entry[1].mase:.3f} by more than {z:.2f} standard "
-                f"errors over the origins (a one-sided {RULE_ALPHA:.0%} test, Bonferroni-corrected for the lowest "
-                f"of {others + 1} scores)"
+                f"errors over the origins, a one-sided {RULE_ALPHA:.0%} test Bonferroni-corrected for the lowest "
+                f"of {others + 1} scores"
             )
     board = sorted(entries, key=_board_order)
     info = SelectionInfo(

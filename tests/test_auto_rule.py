@@ -89,7 +89,7 @@ def test_the_defaults_are_kept_when_the_lowest_score_is_within_noise(monkeypatch
     assert SelectionInfo.from_dict(json.loads(json.dumps(info.to_dict()))) == info  # the model file keeps it
     _, sentence, first = verdict(info)
     assert not first and "kept" in sentence and "2.85 standard errors" in sentence
-    assert "Bonferroni-corrected for the lowest of 24 scores" in sentence
+    assert "a one-sided 5% test Bonferroni-corrected for the lowest of 24 scores" in sentence
 
 
 def test_two_standard_errors_lower_is_not_clear_when_the_lowest_of_24(monkeypatch):
