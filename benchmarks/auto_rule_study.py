@@ -407,20 +407,22 @@ def rules(a) -> int:
         "| rule | geo-mean, mean of seeds | "
         + " | ".join(f"seed {d}" for d in seeds)
         + " | series better / worse than today's (3-seed mean MAE) | mean log-ratio vs today's (t) "
-        + "| runs not on the defaults' candidate |"
+        + "| runs not on the defaults' candidate | any one series left out: range of geo-mean minus today's |"
     )
-    print("| --- | ---: | " + " | ".join("---:" for _ in seeds) + " | ---: | ---: | ---: |")
+    print("| --- | ---: | " + " | ".join("---:" for _ in seeds) + " | ---: | ---: | ---: | ---: |")
     for name, t in tables.items():
         picks = [(RULES[name](r), r["defaults"]) for r in by.values()] if name in RULES else []
         off = sum(isinstance(k, list) or k != inc for k, inc in picks)
         m, per = score(t)
         lr = np.array([math.log(np.mean(t[n]) / np.mean(ref[n])) for n in names])
         better, worse = int((lr < -1e-6).sum()), int((lr > 1e-6).sum())
+        drop = [score(t, set(names) - {n})[0] - score(ref, set(names) - {n})[0] for n in names]
         tstat = lr.mean() / (lr.std(ddof=1) / math.sqrt(len(lr))) if np.abs(lr).max() > 1e-6 else 0.0
         print(
             f"| {name} | {m:.3f} | "
             + " | ".join(f"{v:.3f}" for v in per)
-            + f" | {better} / {worse} | {lr.mean():+.4f} ({tstat:+.2f}) | {off if picks else '-'} |"
+            + f" | {better} / {worse} | {lr.mean():+.4f} ({tstat:+.2f}) | {off if picks else '-'} | "
+            + "{:+.3f} .. {:+.3f} |".format(*(f(drop) for f in (min, max)))
         )
     # leave one series out: the family's parameter chosen on the other series (3-seed mean), applied to the one left
     print()
