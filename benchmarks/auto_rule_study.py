@@ -40,7 +40,6 @@ from accuracy_study import CORPUS_SPEC, H, load_series, origins_of
 from lstmcli import autoselect, parallel
 from lstmcli.autoselect import Candidate
 from lstmcli.training import TrainConfig
-from lstmcli.transforms import Target
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MACRO = "macro:"  # series of the check set: macro:NAME
@@ -463,10 +462,6 @@ def rules(a) -> int:
             + " |"
         )
     return 0
-
-
-def candidate_of(settings: dict) -> Candidate:
-    return Candidate(**{**settings, "target": Target(settings["target"])})
 
 
 if __name__ == "__main__":
