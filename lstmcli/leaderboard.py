@@ -113,7 +113,7 @@ class SelectionInfo:
     seconds: float  # the selection's wall-clock time (without the final refit)
     board: tuple[Entry, ...]  # best first: the finished candidates (failed ones last) and the baselines
     chosen: int  # index in `board` of the refitted configuration
-    # why the chosen row is not the lowest score (the one-standard-error rule of autoselect.select); None: it is
+    # why the chosen row is not the lowest score (the "clearly lower" rule of autoselect.select); None: it is
     rule: str | None = None
 
     @property

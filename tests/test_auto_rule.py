@@ -1,5 +1,6 @@
-"""`--auto`'s one-standard-error rule: the lowest selection score wins only when it is clearly lower than the
-score of the configuration nearest plain `lstm train`'s; otherwise that configuration is kept, and said so."""
+"""`--auto`'s rule: the lowest selection score wins only when it is clearly lower than the score of the
+configuration nearest plain `lstm train`'s (by more than `margin(m - 1)` standard errors: a one-sided 5% test,
+Bonferroni-corrected for the m - 1 other candidates); otherwise that configuration is kept, and said so."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from lstmcli import autoselect
-from lstmcli.autoselect import Candidate, _Outcome, clearly_better, nearest_defaults, select, space
+from lstmcli.autoselect import Candidate, _Outcome, clearly_better, margin, nearest_defaults, select, space
 from lstmcli.leaderboard import SelectionInfo
 from lstmcli.render.auto import verdict
 from lstmcli.training import TrainConfig
@@ -34,6 +35,15 @@ def test_clearly_better_needs_more_than_one_standard_error():
     assert not clearly_better(b40 - 0.001 + wobble, b40, horizon=1, every=1)  # lower on average, within noise
     assert not clearly_better(np.array([0.0]), np.array([9.0]), horizon=1, every=1)  # one origin: no standard error
     assert not clearly_better(None, b, horizon=1, every=1)
+    assert not clearly_better(a, b40, horizon=1, every=1, z=2.0)  # 0.3 lower, se 0.16: not by two of them
+    assert clearly_better(b - 0.5, b, horizon=1, every=1, z=100.0)  # lower at every origin: the se is 0
+
+
+def test_the_margin_grows_with_the_candidates_the_lowest_was_picked_from():
+    assert margin(1) == pytest.approx(1.6449, abs=1e-4)  # one comparison: the one-sided 5% quantile
+    assert margin(23) == pytest.approx(2.8518, abs=1e-4)  # the lowest of 24 candidates: 5% / 23
+    assert margin(0) == margin(1)  # a single candidate has nothing to be compared with
+    assert margin(3) < margin(11) < margin(23) < margin(23, alpha=0.01)
 
 
 def test_the_candidate_nearest_the_defaults_is_what_plain_train_fits():
@@ -78,7 +88,38 @@ def test_the_defaults_are_kept_when_the_lowest_score_is_within_noise(monkeypatch
     assert "nearest lstm train's defaults, kept" in info.rule and lowest.name in info.rule
     assert SelectionInfo.from_dict(json.loads(json.dumps(info.to_dict()))) == info  # the model file keeps it
     _, sentence, first = verdict(info)
-    assert not first and "kept" in sentence and "one standard error" in sentence
+    assert not first and "kept" in sentence and "2.85 standard errors" in sentence
+    assert "a one-sided 5% test Bonferroni-corrected for the lowest of 24 scores" in sentence
+
+
+def test_two_standard_errors_lower_is_not_clear_when_the_lowest_of_24(monkeypatch):
+    """0.1 lower at 21 origins with a standard error of 0.05: two standard errors, which the lowest of 24 noisy
+    scores often is by luck alone. The one-standard-error rule took it; the Bonferroni margin (2.85) keeps the
+    defaults' candidate."""
+    monkeypatch.setattr(autoselect, "_run", fake_run(lowest_by=0.1))
+    s = select(prices(), BASE)
+    info = s.info
+    assert info.origins == 21 and info.tried == 24
+    assert info.lowest.name == "log-return, window 15, 16 units, strategy direct, horizon 5"
+    assert (s.chosen.window, s.chosen.hidden, s.chosen.strategy) == (30, 32, "recursive")
+    assert info.winner.name == "log-return, window 30, 32 units"
+    assert "by more than 2.85 standard errors" in info.rule
+
+
+def test_a_smaller_space_needs_a_smaller_margin(monkeypatch):
+    """With the space pinned to one target, window and hidden size, the lowest is picked from 2 candidates
+    (recursive, direct): one comparison, margin 1.64, so two standard errors lower is clear."""
+
+    def run(task, should_stop=None):
+        O = len(task.origins)
+        wobble = 0.1 * np.resize([1.0, -1.0], O)
+        errors = np.full(O, 0.5) if task.candidate.strategy == "recursive" else 0.4 + wobble
+        return _Outcome("done", float(errors.mean()), 0.01, 1, None, errors)
+
+    monkeypatch.setattr(autoselect, "_run", run)
+    pinned = {"target": Target.LOG_RETURN, "window": 15, "hidden": 16}
+    s = select(prices(), BASE, restrict=pinned)
+    assert s.info.tried == 2 and s.chosen.strategy == "direct" and s.info.rule is None
 
 
 def test_a_clearly_lower_score_wins_and_the_board_is_as_before(monkeypatch):

@@ -35,7 +35,7 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
         if sel.rule and low is not w:  # the lowest score may beat the baseline; the kept one does not
             said = (
                 f"The configuration --auto kept, {user_text(w.name)} (the one nearest lstm train's defaults: no "
-                f"other scored lower by more than one standard error), did not beat the {b.name} forecast by more "
+                f"other scored clearly lower), did not beat the {b.name} forecast by more "
                 f"than {TIE_PERCENT:g}% in selection: {_setup(sel)} {w.mase:.3f} against {b.name}'s {b.mase:.3f} "
                 f"({rel(w)}); the lowest, {user_text(low.name)}, scored {low.mase:.3f} ({rel(low)}), a difference "
                 "within the noise of the origins. "
