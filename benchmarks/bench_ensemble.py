@@ -23,9 +23,10 @@ shared: other processes' load slows --jobs 2 most).
 `cost`: what an ensemble costs on the accuracy study's training parts (the rows before the first
 origin of each corpus series): `lstm train` as a user runs it (the installed command, a subprocess)
 with `--ensemble 1`, `--ensemble 3 --jobs 1` and `--ensemble 3` (--jobs: the cores), alternated,
---repeats times each: median wall seconds and the model file's size; and the single network's fit
-alone (`Forecaster.fit` in this process, no start-up or reading), the figure an "is training cheap
-here" threshold is about.
+--repeats times each: median wall seconds and the model file's size; and the fits alone
+(`Forecaster.fit` in this process on the file read as `lstm train` reads it, no start-up or
+reading: one network, and 3 members one after another), the figures an "is training cheap here"
+threshold is about.
 
 `phases`: where the `lstm train` process (the parent) spends its wall time, for this tree and,
 with `--compare DIR`, another lstmcli tree (e.g. `git archive main` unpacked in /tmp), probes
@@ -98,6 +99,7 @@ def combine_study(names: list[str], members: int, jobs: int) -> dict:
 
 
 def cost(names: list[str], repeats: int) -> dict:
+    from lstmcli.data import read_prices
     from lstmcli.forecast import Forecaster
     from lstmcli.training import TrainConfig
 
@@ -116,11 +118,15 @@ def cost(names: list[str], repeats: int) -> dict:
             train_csv = Path(tmp) / f"{name}.csv"
             _write_csv(train_csv, y[:n], dates[:n])
             walls: dict[str, list[float]] = {k: [] for k in runs}
-            fits, sizes = [], {}
+            fits, fits3, sizes = [], [], {}
+            series = read_prices(train_csv)  # with its dates: the season is found as lstm train finds it
             for _ in range(repeats):
                 t0 = time.perf_counter()
-                Forecaster(TrainConfig(), auto_window=True).fit(y[:n])
+                Forecaster(TrainConfig(), auto_window=True).fit(series)
                 fits.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                Forecaster(TrainConfig(), auto_window=True, ensemble=3, jobs=1).fit(series)
+                fits3.append(time.perf_counter() - t0)
                 for key, flags in runs.items():  # alternated, so drift of the machine's load hits all
                     model = Path(tmp) / f"{name}-{key}.npz"
                     t0 = time.perf_counter()
@@ -132,6 +138,7 @@ def cost(names: list[str], repeats: int) -> dict:
                     walls[key].append(time.perf_counter() - t0)
                     sizes[key] = model.stat().st_size
             row = {"series": name, "train_rows": n, "fit_single": statistics.median(fits)}
+            row |= {"fit_ens3_jobs1": statistics.median(fits3)}
             row |= {f"wall_{k}": statistics.median(v) for k, v in walls.items()}
             row |= {f"bytes_{k}": v for k, v in sizes.items()}
             rows.append(row)
@@ -289,13 +296,14 @@ def main(argv: list[str] | None = None) -> int:
     elif a.what == "cost":
         out = cost(a.series.split(","), a.repeats)
         print(
-            "| series | training rows | fit, single (s) | lstm train, single (s) | --ensemble 3 --jobs 1 (s) | "
-            "--ensemble 3 (s) | file, single (KB) | file, --ensemble 3 (KB) |"
+            "| series | training rows | fit, single (s) | fit, 3 members, --jobs 1 (s) | lstm train, single (s) | "
+            "--ensemble 3 --jobs 1 (s) | --ensemble 3 (s) | file, single (KB) | file, --ensemble 3 (KB) |"
         )
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for r in out["series"]:
             print(
-                f"| {r['series']} | {r['train_rows']} | {r['fit_single']:.2f} | {r['wall_single']:.2f} | "
+                f"| {r['series']} | {r['train_rows']} | {r['fit_single']:.2f} | {r['fit_ens3_jobs1']:.2f} | "
+                f"{r['wall_single']:.2f} | "
                 f"{r['wall_ens3-jobs1']:.2f} | {r['wall_ens3']:.2f} | {r['bytes_single'] / 1024:.0f} | "
                 f"{r['bytes_ens3'] / 1024:.0f} |"
             )

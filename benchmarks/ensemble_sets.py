@@ -11,7 +11,8 @@ named). AutoARIMA/AutoETS are FIRST.json's (stored ones with --reuse). Per serie
 naive beside the mean of its members' (mean MAE of the members, as benchmarks/seed_table.py). Per set:
 the geometric mean over series of MAE / best of (AutoARIMA, AutoETS) for the ensemble, for the mean of
 its members, and for each member alone; the series the ensemble beats its members' mean on; the summed
-`lstm train` seconds of the ensemble and of one member (the mean of the members').
+`lstm train` seconds of the ensemble and of one member (the mean of the members'). Last, per series:
+the spread of MAE / naive over the single networks named (each once) and over the ensembles.
 
 With `--below ROWS` (before the files) only the series whose training part has fewer than ROWS rows
 count, plus a last line per set over the whole corpus: the ensemble on those series, its members'
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 import sys
 from pathlib import Path
 
@@ -41,6 +43,12 @@ def _row(first: str, spec: str, name: str) -> dict:
     if row is None or row.get("mae") is None:
         raise SystemExit(f"{spec}: no result for {name}")
     return row
+
+
+def _spread(values: list[float]) -> str:
+    """ "mean; sd (min-max)" of MAE / naive over fits (sd with n - 1)."""
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f"{statistics.mean(values):.3f}; {sd:.3f} ({min(values):.3f}-{max(values):.3f}, {len(values)} fits)"
 
 
 def _geo(logs: list[float]) -> float:
@@ -115,6 +123,17 @@ def main(argv: list[str]) -> int:
             f"| {label} | {ens:.3f} | {mean:.3f} | {ens / mean:.3f} | {each} | {wins[label]} of {len(names)} | "
             f"{secs[label][0]:.1f} | {secs[label][1]:.1f} |"
         )
+    print()
+    print("| series | single networks: mean; sd (range) | ensembles: mean; sd (range) |")
+    print("| --- | --- | --- |")
+    singles = sorted({x for _, _, members in sets for x in members})  # each network once
+    for s in rows:
+        name = s["series"]
+        if below is not None and s["train_rows"] >= below:
+            continue
+        one = [_row(first, x, name)["mae_naive"] for x in singles]
+        ens = [_row(first, e, name)["mae_naive"] for _, e, _ in sets]
+        print(f"| {name} | {_spread(one)} | {_spread(ens)} |")
     if below is not None:
         print()
         print(f"Whole corpus ({len(rows)}), the ensemble below {below} training rows, its members' mean above:")
