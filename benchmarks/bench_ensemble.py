@@ -2,6 +2,7 @@
 
     python benchmarks/bench_ensemble.py combine --series wineind,woolyrnq,lynx,elnino,realgdp,goog
     python benchmarks/bench_ensemble.py timing --members 4 --repeats 3
+    python benchmarks/bench_ensemble.py cost --series shampoo,nile,wineind,realgdp,elnino,dax
 
 `combine`: the accuracy study's protocol (benchmarks/accuracy_study.py: last 20% held out,
 origins every 5 steps, one fit on the rows before the first origin, forecasts of steps 1..5
@@ -18,6 +19,14 @@ accuracy study's `--method lstm-ens5="--ensemble 5"` for that.)
 --members on sample_data/daily_stock.csv with --jobs 1 and --jobs 2, alternated, --repeats
 times each; medians side by side, with the load average before and after (the machine is
 shared: other processes' load slows --jobs 2 most).
+
+`cost`: what an ensemble costs on the accuracy study's training parts (the rows before the first
+origin of each corpus series): `lstm train` as a user runs it (the installed command, a subprocess)
+with `--ensemble 1`, `--ensemble 3 --jobs 1` and `--ensemble 3` (--jobs: the cores), alternated,
+--repeats times each: median wall seconds and the model file's size; and the fits alone
+(`Forecaster.fit` in this process on the file read as `lstm train` reads it, no start-up or
+reading: one network, and 3 members one after another), the figures an "is training cheap here"
+threshold is about.
 
 `phases`: where the `lstm train` process (the parent) spends its wall time, for this tree and,
 with `--compare DIR`, another lstmcli tree (e.g. `git archive main` unpacked in /tmp), probes
@@ -56,7 +65,7 @@ import numpy as np  # noqa: E402
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from accuracy_study import H, load_series, origins_of  # noqa: E402
+from accuracy_study import H, _write_csv, load_series, origins_of  # noqa: E402
 
 SAMPLE = HERE.parent / "sample_data" / "daily_stock.csv"
 
@@ -87,6 +96,54 @@ def combine_study(names: list[str], members: int, jobs: int) -> dict:
         print(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in shown.items()) + f" ({fit:.1f} s)", file=sys.stderr)
     geo = {k: math.exp(np.mean([math.log(r[k]) for r in rows])) for k in ("member0", "member_mean", "median", "mean")}
     return {"members": members, "series": rows, "geomean_mae_rel_naive": geo}
+
+
+def cost(names: list[str], repeats: int) -> dict:
+    from lstmcli.data import read_prices
+    from lstmcli.forecast import Forecaster
+    from lstmcli.training import TrainConfig
+
+    exe = str(Path(sys.executable).parent / "lstm")
+    runs = {
+        "single": ["--ensemble", "1"],
+        "ens3-jobs1": ["--ensemble", "3", "--jobs", "1"],
+        "ens3": ["--ensemble", "3"],
+    }
+    rows = []
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            y, dates = load_series(name)
+            n = origins_of(len(y))[0]
+            train_csv = Path(tmp) / f"{name}.csv"
+            _write_csv(train_csv, y[:n], dates[:n])
+            walls: dict[str, list[float]] = {k: [] for k in runs}
+            fits, fits3, sizes = [], [], {}
+            series = read_prices(train_csv)  # with its dates: the season is found as lstm train finds it
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                Forecaster(TrainConfig(), auto_window=True).fit(series)
+                fits.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                Forecaster(TrainConfig(), auto_window=True, ensemble=3, jobs=1).fit(series)
+                fits3.append(time.perf_counter() - t0)
+                for key, flags in runs.items():  # alternated, so drift of the machine's load hits all
+                    model = Path(tmp) / f"{name}-{key}.npz"
+                    t0 = time.perf_counter()
+                    subprocess.run(
+                        [exe, "train", str(train_csv), "-q", "--model", str(model), *flags],
+                        check=True,
+                        capture_output=True,
+                    )
+                    walls[key].append(time.perf_counter() - t0)
+                    sizes[key] = model.stat().st_size
+            row = {"series": name, "train_rows": n, "fit_single": statistics.median(fits)}
+            row |= {"fit_ens3_jobs1": statistics.median(fits3)}
+            row |= {f"wall_{k}": statistics.median(v) for k, v in walls.items()}
+            row |= {f"bytes_{k}": v for k, v in sizes.items()}
+            rows.append(row)
+            print(f"{name}: " + ", ".join(f"{k} {v:.2f}" for k, v in row.items() if k != "series"), file=sys.stderr)
+    return {"repeats": repeats, "series": rows, "loadavg_before": load_before, "loadavg_after": os.getloadavg()}
 
 
 def timing(members: int, repeats: int, epochs: int) -> dict:
@@ -214,12 +271,15 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--members", type=int, default=4)
     t.add_argument("--repeats", type=int, default=3)
     t.add_argument("--epochs", type=int, default=10)
+    co = sub.add_parser("cost", help="wall time and file size of --ensemble 3 vs 1 on corpus training parts")
+    co.add_argument("--series", default="shampoo,austres,nile,lynx,woolyrnq,wineind,realgdp,ausbeer,elnino,dax")
+    co.add_argument("--repeats", type=int, default=3)
     ph = sub.add_parser("phases", help="the parent's phases (prepare, fits, post-fit, save, CPU), per tree")
     ph.add_argument("--members", type=int, default=4)
     ph.add_argument("--repeats", type=int, default=3)
     ph.add_argument("--epochs", type=int, default=10)
     ph.add_argument("--compare", help="another lstmcli tree (its root directory) probed beside this one")
-    for p in (c, t, ph):
+    for p in (c, t, co, ph):
         p.add_argument("--output", help="JSON file for the results")
     a = ap.parse_args(argv)
     if a.what == "combine":
@@ -233,6 +293,20 @@ def main(argv: list[str] | None = None) -> int:
             )
         g = out["geomean_mae_rel_naive"]
         print(f"| geometric mean | {g['member0']:.3f} | {g['member_mean']:.3f} | {g['median']:.3f} | {g['mean']:.3f} |")
+    elif a.what == "cost":
+        out = cost(a.series.split(","), a.repeats)
+        print(
+            "| series | training rows | fit, single (s) | fit, 3 members, --jobs 1 (s) | lstm train, single (s) | "
+            "--ensemble 3 --jobs 1 (s) | --ensemble 3 (s) | file, single (KB) | file, --ensemble 3 (KB) |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for r in out["series"]:
+            print(
+                f"| {r['series']} | {r['train_rows']} | {r['fit_single']:.2f} | {r['fit_ens3_jobs1']:.2f} | "
+                f"{r['wall_single']:.2f} | "
+                f"{r['wall_ens3-jobs1']:.2f} | {r['wall_ens3']:.2f} | {r['bytes_single'] / 1024:.0f} | "
+                f"{r['bytes_ens3'] / 1024:.0f} |"
+            )
     elif a.what == "phases":
         trees = {"this": str(HERE.parent)} | ({"compare": a.compare} if a.compare else {})
         out = phases(a.members, a.repeats, a.epochs, trees)

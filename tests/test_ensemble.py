@@ -252,7 +252,7 @@ def test_cli_ensemble_and_jobs_edges(tmp_path, run):
     r = run("backtest", str(csv), "--ensemble", "0")
     assert r.exit_code == 2 and "Error: --ensemble 0 is not possible" in r.stderr
     assert not model.exists()
-    r = run("train", str(csv), "--epochs", "2", "--hidden", "4", "-q", "--model", str(model))
+    r = run("train", str(csv), "--epochs", "2", "--hidden", "4", "-q", "--model", str(model), "--ensemble", "1")
     r = run("inspect", "--model", str(model), "--step-trace", "--member", "1")
     assert r.exit_code == 2 and "not an ensemble" in r.stderr
     r = run("inspect", "--model", str(model), "--step-trace", "--member", "0")
@@ -336,5 +336,5 @@ def test_cli_ensemble_starts_its_workers_before_reading_the_data(tmp_path, run, 
     assert run("train", str(csv), *fast, "--ensemble", "2", "--jobs", "2").exit_code == 0
     assert calls == ["prestart 2", "read"]
     calls.clear()
-    assert run("train", str(csv), *fast).exit_code == 0  # one network: no pool to start
+    assert run("train", str(csv), *fast, "--ensemble", "1").exit_code == 0  # one network: no pool to start
     assert calls == ["read"]

@@ -369,6 +369,8 @@ def test_forecasts_running_off_to_infinity_count_as_diverged(trained, run, monke
         "1e8",
         "--model",
         "model.npz",
+        "--ensemble",
+        "1",  # one network, trained in this process (where the patch applies)
     )
     _assert_one_error_after_read(
         r,

@@ -335,7 +335,21 @@ def test_step_trace_splits_the_output_into_lstm_and_linear_parts(run, tmp_path):
         "Date,Close\n" + "".join(f"{str(d)[:10]},{float(p)!r}\n" for d, p in zip(dates, prices, strict=True))
     )
     r = run(
-        "train", str(csv), "--ar", "3", "--window", "8", "--hidden", "4", "--epochs", "3", "-q", "--model", str(model)
+        "train",
+        str(csv),
+        "--ar",
+        "3",
+        "--window",
+        "8",
+        "--hidden",
+        "4",
+        "--epochs",
+        "3",
+        "-q",
+        "--model",
+        str(model),
+        "--ensemble",
+        "1",
     )
     assert r.exit_code == 0, r
     assert "plus a linear part on the last 3 values (--ar)" in " ".join(r.stdout.split())  # the training summary

@@ -148,7 +148,7 @@ def test_train_json_of_a_panel_mirrors_the_single_series_document(run, tmp_path)
     assert totals["beats_naive"] == sum(s["beats_naive"] is True for s in doc["series"])
     rel = sorted(s["validation"]["model"]["mae"] / s["validation"]["naive"]["mae"] for s in doc["series"])
     assert totals["median_mae_vs_naive"] == pytest.approx(sum(rel) / 2)
-    one = run("train", f, "--series", "AAA", "--model", str(tmp_path / "one.npz"), *FAST, "--json")
+    one = run("train", f, "--series", "AAA", "--model", str(tmp_path / "one.npz"), *FAST, "--json", "--ensemble", "1")
     assert one.exit_code == 0, one
     single = json.loads(one.stdout)
     aaa = doc["series"][0]

@@ -117,12 +117,14 @@ def train(
     calendar: CalendarOpt = None,
     season: SeasonOpt = "auto",
     ensemble: Annotated[
-        int,
+        int | None,
         typer.Option(
             help="Train N networks (seeds seed..seed+N-1) and forecast their median; intervals from the "
-            "ensemble's own validation errors. 1: a single network.",
+            "ensemble's own validation errors. 1: a single network. \\[default: 3 for one series of fewer "
+            "than 300 rows (steadier, and cheap there), else 1]",
+            show_default=False,
         ),
-    ] = 1,
+    ] = None,
     more: MoreFilesArg = None,
     columns: ColumnsOpt = None,
     dask: DaskOpt = None,
@@ -210,7 +212,8 @@ def train(
     from lstmcli.ensemble import check_ensemble
     from lstmcli.parallel import check_jobs
 
-    check_ensemble(ensemble)
+    default_ensemble = ensemble is None  # decided once the rows are read (ensemble.default_size)
+    ensemble = 1 if default_ensemble else check_ensemble(ensemble)  # until then, and for panels and --auto
     check_jobs(jobs)
     if target != AUTO:
         check_target(target)
@@ -292,6 +295,10 @@ def train(
     except SeveralSeriesError as e:  # a long file of several series: one model per series
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
         return panel_cli.train(sources, **as_panel)
+    if default_ensemble and not auto:  # one short series: an ensemble (ensemble.py, "default_size")
+        from lstmcli.ensemble import default_size
+
+        ensemble = default_size(len(series.values))
     if calendar is not None:  # checked on the data read: a known name, daily rows
         from lstmcli.cli.common import calendar_note
 
@@ -358,6 +365,10 @@ def train(
                 forecaster = None  # stopped before any member finished: said once the bar is gone
     if forecaster is None:
         _stopped_before_any_member(err, stop.requested, ensemble, path)
+    if default_ensemble and ensemble > 1:  # said in the summary (and --json's choices), as the target's choice
+        from lstmcli.ensemble import default_choice
+
+        forecaster.choices["ensemble"] = default_choice(len(series.values))
     replacing = replaced(path)  # said where the saved file is named: nothing is asked, scripts run on
     saved = forecaster.save(path)
     if ensemble > 1 and forecaster.result.interrupted:

@@ -155,7 +155,7 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
         table.add_row("refit", refit_text(info))
     table.add_row("seed", str(c.seed))
     if info.ensemble is not None:
-        table.add_row("ensemble", ensemble_text(info))
+        table.add_row("ensemble", ensemble_text(info) + (f" ({choices['ensemble']})" if "ensemble" in choices else ""))
     table.add_row("saved", user_text(model_path))
     return table
 
