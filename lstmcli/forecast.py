@@ -558,13 +558,25 @@ def _check_prices(s: _Series) -> None:
         )
 
 
+class EnsembleStopped(TrainingError):
+    """A stop (Ctrl-C) came before any member of an ensemble's fit finished: that fit has nothing to keep."""
+
+
+#: the season line's words when a stop (Ctrl-C) came before the season's other fits were made
+STOPPED_BEFORE = "stopped by Ctrl-C before trying"
+
+
 def weekly_choice(kept: SeasonInfo | None, why_not: str, maes: dict[str, float]) -> str:
     """The summary's season line after weekly data's candidates were tried (the position in the year, season 52
-    unconfirmed, neither): which was kept, with every candidate's one-step validation MAE."""
+    unconfirmed, neither): which was kept, with every candidate's one-step validation MAE (a stop, Ctrl-C, may
+    have left the last ones untried: said so)."""
     from lstmcli.render.common import price
 
     words = {YEAR: "the position in the year", WEEKS: "season 52's phase inputs", NO_YEAR: "neither"}
     scores = ", ".join(f"{price(v)} with {words[k]}" for k, v in maes.items())
+    untried = [{WEEKS: words[WEEKS], NO_YEAR: "the fit without either"}[k] for k in (WEEKS, NO_YEAR) if k not in maes]
+    if untried:
+        scores += f"; {STOPPED_BEFORE} {' or '.join(untried)}"
     if kept is not None:
         return f"{kept.describe()} (chosen on validation: one-step MAE {scores})"
     return (
@@ -572,13 +584,18 @@ def weekly_choice(kept: SeasonInfo | None, why_not: str, maes: dict[str, float])
     )
 
 
-def season_choice(described: str, adjusted: float, without: float) -> str:
-    """The training summary's season line: both validation MAEs written like the error table's (3.9999, not 4)."""
+def season_choice(described: str, adjusted: float, without: float, level_only: bool = False) -> str:
+    """The training summary's season line: both validation MAEs written like the error table's (3.9999, not 4).
+
+    `level_only`: the fit without the series' adjustment adjusted its level input (SeasonInfo.level_adjust), so
+    "without" would contradict the line's "adjustment of the level input": it is named for what it adjusts.
+    """
     from lstmcli.render.common import price
 
+    other = "with only the level input adjusted" if level_only else "without"
     return (
-        f"{described} (chosen on validation: one-step MAE {price(adjusted)} with a "
-        f"seasonal adjustment, {price(without)} without)"
+        f"{described} (chosen on validation: one-step MAE {price(adjusted)} with the series "
+        f"seasonally adjusted, {price(without)} {other})"
     )
 
 
@@ -661,28 +678,47 @@ class Forecaster:
         _check_prices(series)
         requested, auto = self.config, self.season_method == seasons.AUTO
         self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading, on_member)
+
+        def another(method: str) -> dict | None:
+            """One more fit of the season's choice (its state), or None when a stop (Ctrl-C) came first or before
+            any of its ensemble members finished: the fits already made are then kept, never thrown away."""
+            if should_stop is not None and should_stop():
+                return None
+            kept = dict(self.__dict__)
+            self.config = requested
+            try:
+                self._fit_series(series, method, on_epoch, should_stop, reading, on_member)
+            except EnsembleStopped:
+                self.__dict__.clear()
+                self.__dict__.update(kept)
+                return None
+            return dict(self.__dict__)
+
         if auto and self.season is not None and self.season.cycle is not None and not self.result.interrupted:
             # weekly data, no season confirmed: the position in the year, season 52's phase inputs (unconfirmed)
             # or neither, whichever has the lowest one-step validation MAE
             fits = {YEAR: dict(self.__dict__)}
             for method in (WEEKS, NO_YEAR):
-                self.config = requested
-                self._fit_series(series, method, on_epoch, should_stop, reading, on_member)
-                fits[method] = dict(self.__dict__)
+                made = another(method)
+                if made is None:
+                    break
+                fits[method] = made
+            why_not = self.choices.get("season", "") if NO_YEAR in fits else ""  # the fit without either's reason
             maes = {k: f["info"].validation.model.mae for k, f in fits.items()}
-            why_not = self.choices.get("season", "")
             best = min(maes, key=lambda k: (maes[k], k != NO_YEAR))  # a tie: no season
             self.__dict__.update(fits[best])
             self.choices["season"] = weekly_choice(self.season, why_not, maes)
         elif auto and self.season is not None and not self.result.interrupted:
             # a season was found: also fit with the seasonal adjustment, keep the lower validation MAE
             first = dict(self.__dict__)
-            self.config = requested
-            self._fit_series(series, "phase+adjust", on_epoch, should_stop, reading, on_member)
-            without, adjusted = first["info"].validation.model.mae, self.info.validation.model.mae
-            if not adjusted < without:
-                self.__dict__.update(first)
-            self.choices["season"] = season_choice(self.season.describe(), adjusted, without)
+            if another("phase+adjust") is None:
+                self.choices["season"] = f"{self.season.describe()} ({STOPPED_BEFORE} a seasonal adjustment)"
+            else:
+                without, adjusted = first["info"].validation.model.mae, self.info.validation.model.mae
+                if not adjusted < without:
+                    self.__dict__.update(first)
+                level_only = first["season"].level_adjust is not None
+                self.choices["season"] = season_choice(self.season.describe(), adjusted, without, level_only)
         if self.config.refit_all and not self.result.interrupted:
             self._refit_all(should_stop)
         self.__dict__.pop("_refit_job", None)  # the scaled series and targets are not needed after fit
@@ -785,7 +821,7 @@ class Forecaster:
         tasks = _ensemble.tasks(self.config, self.ensemble, series, train_t, val_t, outputs, direct, forecasts)
         results = _ensemble.fit_members(tasks, self.jobs, on_member, should_stop)
         if not results:
-            raise TrainingError(
+            raise EnsembleStopped(
                 f"stopped before any of the {self.ensemble} ensemble members finished training; no model was saved "
                 "(a previous model file is untouched)",
                 hint="let at least one member finish (the progress bar counts them), or use --ensemble 1",

@@ -188,7 +188,7 @@ def train(
     For scripts: lstm train prices.csv --json -q > summary.json
     Example: lstm train sample_data/daily_stock.csv --ensemble 5 --jobs 2
     """
-    from lstmcli.forecast import Forecaster, check_strategy
+    from lstmcli.forecast import STOPPED_BEFORE, Forecaster, check_strategy
     from lstmcli.seasons import parse_season
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target
@@ -387,6 +387,11 @@ def train(
         err.print(
             f"[yellow]Stopped by {stop.requested} during the refit on all rows (--refit-all); kept the "
             f"early-stopped model (epoch {forecaster.result.best_epoch}).[/]"
+        )
+    elif stop.requested and STOPPED_BEFORE in forecaster.choices.get("season", ""):
+        err.print(  # the season's first fit had finished: kept, the others not tried (the summary's season row)
+            f"[yellow]Stopped by {stop.requested} before the season's other fits finished; kept the fit that "
+            "did (the summary's season row says which were tried).[/]"
         )
 
     from lstmcli.render.common import user_text
