@@ -621,6 +621,9 @@ def fit_auto(
     )
     forecaster.info = replace(forecaster.info, selection=selection.info)
     info = selection.info
-    why = f"--auto, best of {info.tried} of {info.candidates}"
+    if info.rule and info.lowest is not info.winner:  # not the best score: the defaults' nearest, kept by the rule
+        why = f"--auto: nearest the defaults, no other of {info.tried} of {info.candidates} clearly lower"
+    else:
+        why = f"--auto, best of {info.tried} of {info.candidates}"
     forecaster.choices = {**forecaster.choices, "window": why, "target": why}
     return forecaster

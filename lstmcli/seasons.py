@@ -229,7 +229,7 @@ class SeasonInfo:
     def describe(self) -> str:
         """One line for the train summary: the season, why, and what the network is given."""
         phase = "phase inputs" if self.cycle is None else "year sin/cos inputs"
-        level = f"the level input seasonally adjusted ({self.level_adjust})"
+        level = f"{'an' if self.level_adjust == 'additive' else 'a'} {self.level_adjust} adjustment of the level input"
         given = [
             g
             for g, on in (

@@ -37,7 +37,7 @@ def test_a_phase_only_model_reads_the_adjusted_level(fitted):
     assert s.adjust is None and s.level_adjust == "multiplicative" and s.phase_inputs
     train = QUARTERLY[: fitted.info.data.train_rows]
     np.testing.assert_array_equal(s.indices, seasons.seasonal_indices(train, 4, True))
-    assert "phase inputs and the level input seasonally adjusted (multiplicative)" in s.describe()
+    assert "phase inputs and a multiplicative adjustment of the level input" in s.describe()
     assert fitted.params["weight_ih_l0"].shape[1] == 4  # value, season sin, season cos, level vs mean
 
 

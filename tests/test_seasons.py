@@ -325,6 +325,6 @@ def test_season_choice_writes_both_maes_like_the_error_table():
 
     text = season_choice("season 12", 4.106, 3.99995)
     assert (
-        "4.1060 with a seasonal adjustment, 3.9999 without" in text
-        or "4.1060 with a seasonal adjustment, 4.0000 without" in text
+        "4.1060 with the series seasonally adjusted, 3.9999 without" in text
+        or "4.1060 with the series seasonally adjusted, 4.0000 without" in text
     )

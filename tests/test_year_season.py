@@ -61,7 +61,7 @@ def test_the_auto_method_keeps_the_lowest_validation_mae_of_year_season_52_and_n
     assert auto.season.length == 52 and auto.season.cycle is None and auto.season.level_adjust == "multiplicative"
     line = " ".join(auto.choices["season"].split())
     assert line.startswith("season 52, not confirmed (no season: autocorrelation at lag 52 is")
-    assert "phase inputs and the level input seasonally adjusted (multiplicative) (chosen on validation" in line
+    assert "phase inputs and a multiplicative adjustment of the level input (chosen on validation" in line
     for k, words in (("year", "the position in the year"), ("52", "season 52's phase inputs"), ("none", "neither")):
         assert f"{price(maes[k])} with {words}" in line
 

@@ -80,6 +80,14 @@ def candidate_bar(err, quiet: bool):
     )
 
 
+def candidate_fields(done: int, total: int, label: str, best: float | None) -> dict:
+    """The candidate bar's fields after `done` of `total` finished, `label` the last one to finish: named as the
+    last one done, since beside "best MASE" a bare name read as the best one's (it is not, mostly)."""
+    return dict(
+        done=f"{done}/{total}", best="-" if best is None else f"{best:.3f}", last=f"last done: {label}" if label else ""
+    )
+
+
 def fit(series, config, how: dict, pinned: dict, budget, days, jobs, stop, bar, path, ensemble: int = 1):
     """Select and refit (autoselect.fit_auto) with the CLI's progress and Ctrl-C; returns the Forecaster.
 
@@ -91,7 +99,7 @@ def fit(series, config, how: dict, pinned: dict, budget, days, jobs, stop, bar, 
     from lstmcli.render.common import user_text
 
     def on_candidate(done: int, total: int, label: str, best: float | None) -> None:
-        bar.update(done / total, done=f"{done}/{total}", best="-" if best is None else f"{best:.3f}", last=label)
+        bar.update(done / total, **candidate_fields(done, total, label, best))
 
     try:
         forecaster = fit_auto(

@@ -102,7 +102,7 @@ def leaderboard_table(sel: SelectionInfo, top: int = 5) -> Table:
             "-" if e.epochs is None else str(e.epochs),
         )
     how = {None: "", "budget": " (the --budget ran out)", "interrupted": " (stopped by Ctrl-C)"}[sel.stopped]
-    season = f"season {sel.season}" if sel.season > 1 else "no season"
+    season = f"Season {sel.season}" if sel.season > 1 else "No season"  # a sentence of its own in the caption
     table.caption = (
         f"* chosen, then refitted on all the data. {sel.tried} of {sel.candidates} configurations ran{how}, "
         f"in {sel.seconds:.0f} s (budget {sel.budget:g} s). Each was fitted on the first {sel.fit_rows:,} rows "

@@ -384,7 +384,9 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
     )
     if info.season is not None:
         table.add_row("season", info.season.describe())
-    how = "interrupted" if tr.interrupted else ("early stop" if tr.stopped_early else "all epochs")
+    from lstmcli.render.train import training_how
+
+    how = training_how(info)
     table.add_row(
         "training",
         f"{tr.epochs_run} of {c.epochs} epochs ({how}), best epoch "

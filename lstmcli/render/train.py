@@ -145,7 +145,7 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
     )
     if info.season is not None or "season" in choices:  # what was chosen and why, as for the target
         table.add_row("season", choices.get("season") or info.season.describe())
-    how = "interrupted (Ctrl-C)" if t.interrupted else ("early stop" if t.stopped_early else "all epochs")
+    how = training_how(info, "interrupted by Ctrl-C")
     table.add_row(
         "training",
         f"{t.epochs_run} of {c.epochs} epochs ({how}); best epoch {t.best_epoch}, "
@@ -158,6 +158,15 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
         table.add_row("ensemble", ensemble_text(info) + (f" ({choices['ensemble']})" if "ensemble" in choices else ""))
     table.add_row("saved", user_text(model_path))
     return table
+
+
+def training_how(info: ModelInfo, interrupted: str = "interrupted") -> str:
+    """How the training row's fit ended. An ensemble's row is its first kept member's, which finished whole (a
+    member stopped by Ctrl-C is dropped): its `interrupted` flag says members were dropped, as the ensemble row does."""
+    t = info.training
+    if t.interrupted and info.ensemble is None:
+        return interrupted
+    return "early stop" if t.stopped_early else "all epochs"
 
 
 def refit_text(info: ModelInfo) -> str:
@@ -185,5 +194,7 @@ def ensemble_text(info: ModelInfo) -> str:
         text += f", seeds {seeds[0]}..{seeds[-1]}" if run else f", seeds {', '.join(map(str, seeds))}"
     text += f"; best epochs {', '.join(map(str, e.best_epochs))}"
     if e.requested > len(seeds):
-        text += f"; {e.requested - len(seeds)} of the {e.requested} members asked for were stopped (Ctrl-C)"
+        stopped = e.requested - len(seeds)
+        were = "was" if stopped == 1 else "were"
+        text += f"; {stopped} of the {e.requested} members asked for {were} stopped (Ctrl-C)"
     return text + f"; the training row is member {seeds[0] - info.config.seed}'s" if len(seeds) > 1 else text

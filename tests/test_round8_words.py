@@ -1,0 +1,104 @@
+"""What round 8's changes print, read as a new user reads it: the training row of an ensemble stopped by Ctrl-C,
+the season line of a phase-only model, `--auto`'s summary when its rule kept another configuration, the
+leaderboard's caption and the candidate bar."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from rich.console import Console
+
+from lstmcli import autoselect
+from lstmcli.autoselect import _Outcome, fit_auto, select
+from lstmcli.forecast import Forecaster
+from lstmcli.render.auto import leaderboard_table
+from lstmcli.render.inspect import summary_table
+from lstmcli.render.train import training_summary
+from lstmcli.training import TrainConfig
+from lstmcli.transforms import Target
+
+CFG = TrainConfig(window=12, hidden=6, epochs=4, patience=3, seed=1)
+T = np.arange(140)
+QUARTERLY = 100 * np.exp(
+    0.004 * T + 0.2 * np.sin(2 * np.pi * T / 4) + np.cumsum(np.random.default_rng(5).normal(0, 0.02, len(T)))
+)
+WALK = 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, 160))
+
+
+def _text(renderable, width: int = 200) -> str:
+    out = io.StringIO()
+    Console(file=out, width=width, no_color=True).print(renderable)
+    return " ".join(out.getvalue().replace("│", " ").split())
+
+
+def test_an_ensemble_stopped_after_two_members_says_its_training_row_finished():
+    """Fails on main: "4 of 4 epochs (interrupted (Ctrl-C))" for a member that ran every epoch (the dropped member
+    was stopped, not it), and "1 of the 3 members asked for were stopped"."""
+    done: list[int] = []
+    f = Forecaster(CFG, ensemble=3, jobs=1)
+    f.fit(QUARTERLY, should_stop=lambda: len(done) >= 2, on_member=lambda k, n: done.append(k))
+    assert f.info.training.interrupted and len(f.info.ensemble.seeds) == 2
+    text = _text(training_summary(f.info, "m.npz"))
+    assert "interrupted" not in text and ("(all epochs)" in text or "(early stop)" in text)
+    assert "1 of the 3 members asked for was stopped (Ctrl-C)" in text
+    shown = _text(summary_table(f.info, f.params, "m.npz"))
+    assert "interrupted" not in shown and "was stopped (Ctrl-C)" in shown
+
+
+def test_a_single_network_stopped_says_so_without_nested_brackets():
+    f = Forecaster(CFG).fit(QUARTERLY, should_stop=lambda: True)
+    assert "epochs (interrupted by Ctrl-C); best epoch" in _text(training_summary(f.info, "m.npz"))
+
+
+def test_the_season_line_of_a_phase_only_model_names_what_each_fit_adjusted():
+    """Fails on main: "phase inputs and the level input seasonally adjusted (multiplicative) (chosen on validation:
+    one-step MAE a with a seasonal adjustment, b without)": two brackets in a row, and "without" for the fit whose
+    level input was adjusted."""
+    f = Forecaster(CFG, season=4).fit(QUARTERLY)
+    line = f.choices["season"]
+    assert ") (" not in line
+    assert "with the series seasonally adjusted," in line and "with only the level input adjusted)" in line
+    phase_only = Forecaster(CFG, season=4, season_method="phase").fit(QUARTERLY)
+    assert phase_only.season.describe().endswith("phase inputs and a multiplicative adjustment of the level input")
+
+
+def _fake_run(task, should_stop=None):
+    """Made-up selection errors: the defaults' candidate 0.5 at every origin, one other 0.495 +- 0.1 (lower on
+    average, within noise), every other 5.0. No network is fitted."""
+    c, O = task.candidate, len(task.origins)
+    if (c.target, c.window, c.hidden, c.strategy) == (Target.LOG_RETURN, 30, 32, "recursive"):
+        errors = np.full(O, 0.5)
+    elif (c.target, c.window, c.hidden, c.strategy) == (Target.LOG_RETURN, 15, 16, "direct"):
+        errors = 0.495 + 0.1 * np.resize([1.0, -1.0], O)
+    else:
+        errors = np.full(O, 5.0)
+    return _Outcome("done", float(errors.mean()), 0.01, 1, None, errors)
+
+
+def test_auto_s_summary_does_not_call_the_kept_configuration_the_best(monkeypatch):
+    """Fails on main: "window 30 (--auto, best of 24 of 24)" for the configuration the rule kept, not the best."""
+    monkeypatch.setattr(autoselect, "_run", _fake_run)
+    f = fit_auto(WALK, config=TrainConfig(epochs=2, patience=1))
+    sel = f.info.selection
+    assert sel.rule and sel.lowest is not sel.winner
+    assert "best of" not in f.choices["window"] and "nearest the defaults" in f.choices["window"]
+    summary = _text(training_summary(f.info, "m.npz", f.choices))
+    assert "nearest the defaults, no other of 24 of 24 clearly lower" in summary
+
+
+def test_the_leaderboard_caption_s_season_sentence_starts_with_a_capital(monkeypatch):
+    """Fails on main: "... before the held-out validation part. no season; MASE scales ..."."""
+    monkeypatch.setattr(autoselect, "_run", _fake_run)
+    caption = leaderboard_table(select(WALK, TrainConfig(epochs=2, patience=1)).info).caption
+    assert "validation part. No season; MASE scales" in caption
+
+
+def test_the_candidate_bar_names_the_last_candidate_done_not_beside_best_as_if_it_were_the_best():
+    """Fails on main (no candidate_fields: the bar read "best MASE 0.293  diff, window 15, ..." where 0.293 was
+    another configuration's score)."""
+    from lstmcli.cli.auto import candidate_fields
+
+    fields = candidate_fields(3, 16, "diff, window 15, 32 units", 0.2934)
+    assert fields == {"done": "3/16", "best": "0.293", "last": "last done: diff, window 15, 32 units"}
+    assert candidate_fields(0, 16, "", None) == {"done": "0/16", "best": "-", "last": ""}
