@@ -5,6 +5,7 @@ leaderboard's caption and the candidate bar."""
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 from rich.console import Console
@@ -13,6 +14,7 @@ from lstmcli import autoselect
 from lstmcli.autoselect import _Outcome, fit_auto, select
 from lstmcli.forecast import Forecaster
 from lstmcli.render.auto import leaderboard_table
+from lstmcli.render.common import price
 from lstmcli.render.inspect import summary_table
 from lstmcli.render.train import training_summary
 from lstmcli.training import TrainConfig
@@ -102,3 +104,21 @@ def test_the_candidate_bar_names_the_last_candidate_done_not_beside_best_as_if_i
     fields = candidate_fields(3, 16, "diff, window 15, 32 units", 0.2934)
     assert fields == {"done": "3/16", "best": "0.293", "last": "last done: diff, window 15, 32 units"}
     assert candidate_fields(0, 16, "", None) == {"done": "0/16", "best": "-", "last": ""}
+
+
+def test_the_step_trace_of_an_ensemble_gives_the_ensemble_s_forecast_beside_the_member_s(tmp_path, run):
+    """Fails on main: the trace of the default ensemble ended on member 0's forecast only (246.12 where
+    `lstm predict` said 246.80), with no number to tie it to predict's."""
+    f = Forecaster(CFG, ensemble=3, jobs=1).fit(QUARTERLY)
+    model = str(f.save(tmp_path / "e.npz"))
+    together = float(f.predict(1).values[0])
+    members = [float(f.member(k).predict(1).values[0]) for k in range(3)]
+    r = run("inspect", "--model", model, "--step-trace", "--member", "1")
+    assert r.exit_code == 0, r
+    text = " ".join(r.stdout.split())
+    each = ", ".join(price(v) for v in members)
+    assert f"The ensemble forecasts value {price(together)} for that step: the median of its 3 members' {each}" in text
+    assert "(member 1's is traced above)" in text
+    member = json.loads(run("inspect", "--model", model, "--step-trace", "--json").stdout)["model"]["member"]
+    np.testing.assert_allclose(member["ensemble_forecast"], together, rtol=1e-12)
+    np.testing.assert_allclose(member["member_forecasts"], members, rtol=1e-12)

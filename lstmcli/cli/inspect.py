@@ -316,7 +316,7 @@ def _step_trace(
     path, fc = _load(model)
     ensemble = fc.info.ensemble
     which = 0 if member is None else member
-    fc = fc.member(which)  # OptionError naming --member when out of range
+    whole, fc = fc, fc.member(which)  # OptionError naming --member when out of range
     from lstmcli import trace as _trace
 
     values = dates_ = None
@@ -327,6 +327,15 @@ def _step_trace(
         )
         values, dates_, source = series.values, series.dates, series.source
     t = _trace.trace(fc, values, dates_, at=at, date=date, source=source)
+    together = None  # an ensemble's own forecast of the traced step, beside the member's (what predict combines)
+    if ensemble is not None and len(ensemble.seeds) > 1:
+        from lstmcli.ensemble import combine
+
+        each = [
+            _trace.trace(whole.member(k), values, dates_, at=at, date=date, source=source).forecast[:1]
+            for k in range(len(ensemble.seeds))
+        ]
+        together = (each, float(combine([e[None, None, :] for e in each], ensemble.combine)[0, 0, 0]))
     n_layers = len(t.record.layers)
     shown_layers = _check_layer(layer, n_layers)
     H = t.record.layers[0].cell.shape[-1]
@@ -340,6 +349,9 @@ def _step_trace(
         payload["model"]["path"] = str(path)
         if ensemble is not None:
             payload["model"]["member"] = {"index": which, "members": len(ensemble.seeds), "seed": ensemble.seeds[which]}
+            if together is not None:  # the ensemble's forecast of the traced step (column 0), and each member's
+                payload["model"]["member"]["ensemble_forecast"] = together[1]
+                payload["model"]["member"]["member_forecasts"] = [float(e[0]) for e in together[0]]
         print(json.dumps(payload))
         return
 
@@ -411,3 +423,13 @@ def _step_trace(
                 for part in render.explain_parts(t, fc.params, s, selection):
                     out.print(part)
     out.print(render.head_text(t, fc.params))
+    if together is not None:
+        from lstmcli.render.common import price, user_text
+
+        each = ", ".join(price(float(e[0])) for e in together[0])
+        out.print(
+            Text(
+                f"The ensemble forecasts {user_text(t.columns[0])} {price(together[1])} for that step: the "
+                f"{ensemble.combine} of its {len(together[0])} members' {each} (member {which}'s is traced above)."
+            )
+        )
