@@ -621,6 +621,14 @@ def fit_auto(
     )
     forecaster.info = replace(forecaster.info, selection=selection.info)
     info = selection.info
+    found = forecaster.season
+    given = None if found is None else f"season {found.length} (given with --season)"
+    if found is not None and found.reason == given and info.season == found.length:
+        # the candidate passed the season --auto detected to its fit as if given: say why it has one
+        found = replace(found, reason=info.season_reason)
+        forecaster.season, forecaster.info = found, replace(forecaster.info, season=found)
+        if "season" in forecaster.choices:
+            forecaster.choices["season"] = forecaster.choices["season"].replace(given, info.season_reason, 1)
     if info.rule and info.lowest is not info.winner:  # not the best score: the defaults' nearest, kept by the rule
         why = f"--auto: nearest the defaults, no other of {info.tried} of {info.candidates} clearly lower"
     else:

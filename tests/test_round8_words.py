@@ -122,3 +122,25 @@ def test_the_step_trace_of_an_ensemble_gives_the_ensemble_s_forecast_beside_the_
     member = json.loads(run("inspect", "--model", model, "--step-trace", "--json").stdout)["model"]["member"]
     np.testing.assert_allclose(member["ensemble_forecast"], together, rtol=1e-12)
     np.testing.assert_allclose(member["member_forecasts"], members, rtol=1e-12)
+
+
+def test_auto_s_season_is_said_as_found_not_as_given_with_season():
+    """Fails on main: `lstm train --auto` on quarterly data said "season 4 (given with --season)" in its summary,
+    `lstm inspect` and the model file, with no --season given."""
+    f = fit_auto(QUARTERLY, config=TrainConfig(epochs=2, patience=1), frequency="Q", max_candidates=2)
+    assert f.season is not None and f.season.length == 4 and f.info.season is f.season
+    assert f.season.reason == f.info.selection.season_reason and "--season" not in f.season.reason
+    assert f.season.reason.startswith("season 4 (autocorrelation") and "--season" not in f.choices["season"]
+    assert "given with --season" not in _text(summary_table(f.info, f.params, "m.npz"))
+
+
+def test_auto_refuses_a_given_season_it_would_ignore(tmp_path, run):
+    """Fails on main: `--auto --season none` trained season 4 and said "season 4 (given with --season)"."""
+    csv = tmp_path / "q.csv"
+    quarters = [f"{2000 + k // 4}-{3 * (k % 4) + 1:02d}-01" for k in range(len(QUARTERLY))]
+    csv.write_text("Date,Beer\n" + "".join(f"{d},{v:.3f}\n" for d, v in zip(quarters, QUARTERLY, strict=True)))
+    model = tmp_path / "m.npz"
+    for given in ("none", "4"):
+        r = run("train", str(csv), "--auto", "--season", given, "--model", str(model))
+        assert r.exit_code == 2 and r.stderr.startswith(f"Error: --season {given} cannot be combined with --auto")
+    assert not model.exists()
