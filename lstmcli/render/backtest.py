@@ -32,6 +32,21 @@ def _lstm_season(r) -> str:
     return f", season {r.season}" + (f" with {given}" if given else "")
 
 
+def _lstm_networks(r) -> str:
+    """`, ensemble of 3 (median)` for ensemble fits; for one network on a series where `lstm train` would train
+    its default ensemble, that this is not the model `lstm train` gives there (and how to backtest that one)."""
+    last = r.fit_configs[-1] if r.fit_configs else {}
+    members = last.get("ensemble_members", 1)
+    if members > 1:
+        return f", the median of an ensemble of {members}"
+    from lstmcli.ensemble import default_size
+
+    if "auto" in last or default_size(r.rows) == 1:
+        return ""
+    n = default_size(r.rows)
+    return f", one network: lstm train's default here is an ensemble of {n}, --ensemble {n} backtests it"
+
+
 def summary_table(result):
     """One row per model: overall MAE, RMSE, MAPE, sMAPE, MASE, direction; best per column marked *."""
     r = result
@@ -52,6 +67,7 @@ def summary_table(result):
         f"{r.target}, batch {r.config.batch_size}"
         + _lstm_season(r)
         + (", refitted on all rows" if r.config.refit_all else "")
+        + _lstm_networks(r)
         + ")"
     )
     table = FitTable(title=title, title_justify="left", caption_justify="left")
