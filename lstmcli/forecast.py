@@ -686,6 +686,8 @@ class Forecaster:
                 return None
             kept = dict(self.__dict__)
             self.config = requested
+            if on_member is not None and self.ensemble > 1:  # this fit's members start: a bar over members restarts
+                on_member(0, self.ensemble)
             try:
                 self._fit_series(series, method, on_epoch, should_stop, reading, on_member)
             except EnsembleStopped:

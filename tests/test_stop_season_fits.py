@@ -27,7 +27,7 @@ def _monthly(n: int = 120) -> tuple[np.ndarray, np.ndarray]:
 
 def _stop_after(members: int):
     done: list[int] = []
-    return done, (lambda: len(done) >= members), (lambda k, n: done.append(k))
+    return done, (lambda: len(done) >= members), (lambda k, n: done.append(k) if k else None)  # 0: a fit starts
 
 
 def test_weekly_a_stop_after_the_first_fit_keeps_it():
@@ -62,3 +62,22 @@ def test_a_season_s_adjusted_fit_stopped_before_any_member_keeps_the_first():
     assert f.season.length == 12 and f.season.adjust is None and f.info.ensemble.seeds == (0, 1, 2)
     assert f.choices["season"].endswith(f"({STOPPED_BEFORE} a seasonal adjustment)")
     assert np.isfinite(f.predict(3).values).all()
+
+
+def test_each_later_fit_of_an_ensemble_says_its_members_start():
+    """Fails on main: the member bar of weekly data's three fits sat full ("member 3/3", ETA 0:00:00) while the next
+    fit's members trained: `on_member(0, n)` now says a fit's members start (the bar restarts, "fit 2: ")."""
+    y, d = _weekly()
+    calls: list[int] = []
+    Forecaster(TINY, ensemble=3, jobs=1).fit(y, d, on_member=lambda k, n: calls.append(k))
+    assert calls == [1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3]
+
+
+def test_the_member_bar_names_the_fit(tmp_path, run):
+    y, d = _weekly(150)
+    csv = tmp_path / "w.csv"
+    csv.write_text("Week,Sales\n" + "".join(f"{str(t)[:10]},{v:.3f}\n" for t, v in zip(d, y, strict=True)))
+    fast = ["--epochs", "2", "--hidden", "4", "--window", "8", "--model", str(tmp_path / "m.npz")]
+    r = run("train", str(csv), *fast)
+    assert r.exit_code == 0, r
+    assert "fit 3: member   3/3" in r.stderr, r.stderr  # the bar's last state (a terminal sees fit 2 too)

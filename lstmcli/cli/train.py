@@ -327,7 +327,12 @@ def train(
         jobs=jobs,
     )
     if ensemble > 1:  # members finish whole, in parallel: the bar counts members, not epochs
-        bar_opts = dict(total=ensemble, before="member {task.completed:>3}/{task.total}", after="", fields={})
+        bar_opts = dict(
+            total=ensemble,
+            before="{task.fields[fit]}member {task.completed:>3}/{task.total}",
+            after="",
+            fields={"fit": ""},
+        )
     else:
         bar_opts = dict(
             total=epochs,
@@ -353,6 +358,11 @@ def train(
                 best=f"{r.best_val_loss:.4f} (epoch {r.best_epoch})",
             )
 
+        def on_member(done: int, total: int) -> None:
+            if done == 0:  # a season's next fit (weekly data's three, the adjusted one) starts its members
+                fits[0] += 1
+            bar.update(done, fit=f"fit {fits[0] + 1}: " if fits[0] else "")
+
         if auto:
             pinned = cli_auto.restriction(ctx, target=target, window=window, hidden=hidden)
             forecaster = cli_auto.fit(series, config, how_read, pinned, budget, days, jobs, stop, bar, path, ensemble)
@@ -365,7 +375,7 @@ def train(
                     on_epoch=None if quiet else on_epoch,
                     should_stop=stop,
                     reading=how_read,
-                    on_member=lambda done, total: bar.update(done),
+                    on_member=on_member,
                 )
             except TrainingError:
                 if not (ensemble > 1 and stop()):
