@@ -162,3 +162,13 @@ def test_backtest_says_when_it_fits_one_network_where_train_defaults_to_three():
         np.concatenate([QUARTERLY, QUARTERLY[-1] * QUARTERLY / QUARTERLY[0]] * 2), CFG, "log-return", spec
     )
     assert "network" not in backtest_table(long).title and "ensemble" not in backtest_table(long).title
+
+
+def test_an_option_without_its_value_names_the_verb(run):
+    """Fails on main: "Error: lstm: option '--ensemble' requires an argument. See lstm --help." (the verb lost; lstm
+    --help does not list the option)."""
+    r = run("train", "x.csv", "--ensemble")
+    assert r.exit_code == 2
+    assert r.stderr.startswith("Error: lstm train: option '--ensemble' requires an argument. See lstm train --help.")
+    r = run("predict", "--days")
+    assert r.stderr.startswith("Error: lstm predict: option '--days' requires an argument. See lstm predict --help.")

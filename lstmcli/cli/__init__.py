@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as e:
         if not _is_usage_error(e):
             raise
-        _usage_error(e)
+        _usage_error(e, args)
     else:
         if code == ExitStatus.INTERRUPTED:  # Typer's answer to a KeyboardInterrupt inside a command
             _interrupted()
@@ -190,7 +190,7 @@ def _is_usage_error(e: Exception) -> bool:
     return hasattr(e, "exit_code") and hasattr(e, "format_message") and type(e).__name__ != "Exit"
 
 
-def _usage_error(e: Exception) -> None:
+def _usage_error(e: Exception, args: list[str] | None = None) -> None:
     """Typer's usage errors as the one `Error:` line (its Rich box had four lines and no closest option)."""
     if type(e).__name__ == "NoArgsIsHelpError":  # `lstm` alone: the help was printed
         sys.exit(e.exit_code)
@@ -200,7 +200,7 @@ def _usage_error(e: Exception) -> None:
         import traceback
 
         traceback.print_exc()
-    _print_error(usage_error(e))
+    _print_error(usage_error(e, args))
     sys.exit(e.exit_code if e.exit_code != ExitStatus.BUG else ExitStatus.USER_ERROR)
 
 

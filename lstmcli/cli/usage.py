@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from pathlib import PurePath
 
 from lstmcli.errors import LstmError
@@ -23,11 +24,16 @@ FILE_OPTIONS = {
 }
 
 
-def usage_error(e) -> LstmError:
-    """The LstmError (message and hint) for a Click UsageError `e`."""
+def usage_error(e, args: list[str] | None = None) -> LstmError:
+    """The LstmError (message and hint) for a Click UsageError `e`; `args` the command line (default: sys.argv's)."""
     ctx = getattr(e, "ctx", None)
     command = ctx.command_path if ctx is not None else "lstm"
     verb = ctx.info_name if ctx is not None else None
+    if ctx is None and getattr(e, "option_name", None):  # a verb's option told without its context (a value
+        # missing at the end: `lstm predict --days`): name the verb, whose --help lists the option
+        said = next((a for a in (sys.argv[1:] if args is None else args) if a in FILE_OPTIONS), None)
+        if said is not None:
+            command, verb = f"lstm {said}", said
     help_hint = f"see {command} --help"
     kind = type(e).__name__
     if kind == "NoSuchOption":
