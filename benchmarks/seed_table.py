@@ -9,6 +9,7 @@ geometric mean of MAE / best of (AutoARIMA, AutoETS). Prints markdown.
     python benchmarks/seed_table.py OUT.json lstm lvl        # NAME, NAME-s1, NAME-s2 of each prefix
     python benchmarks/seed_table.py OUT.json lvl OTHER.json:lstm OUT.json:=lstm-auto   # columns from several runs
     python benchmarks/seed_table.py --naive OUT.json lstm    # and a last row: geo-mean of MAE / naive
+    python benchmarks/seed_table.py A.json+B.json lstm C.json+D.json:r7   # runs of other series joined
 
 A column is PREFIX (methods PREFIX, PREFIX-s1, PREFIX-s2 of the first file), FILE:PREFIX (of another
 results file of the same protocol; a method it lacks, e.g. seed 0's, is taken from the first file),
@@ -33,7 +34,8 @@ def _runs(path: str) -> dict[str, dict[str, dict]]:
 
 
 def _load(path: str) -> list[dict]:
-    return json.loads(Path(path).read_text())["series"]
+    """The series of a results file; A.json+B.json joins the series of several runs of the same methods."""
+    return [s for one in path.split("+") for s in json.loads(Path(one).read_text())["series"]]
 
 
 def main(argv: list[str]) -> int:
