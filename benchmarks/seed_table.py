@@ -8,6 +8,8 @@ geometric mean of MAE / best of (AutoARIMA, AutoETS). Prints markdown.
         --reuse benchmarks/results/accuracy-2026-11-29.json --jobs 1 --no-cli-check --output OUT.json
     python benchmarks/seed_table.py OUT.json lstm lvl        # NAME, NAME-s1, NAME-s2 of each prefix
     python benchmarks/seed_table.py OUT.json lvl OTHER.json:lstm OUT.json:=lstm-auto   # columns from several runs
+    python benchmarks/seed_table.py --naive OUT.json lstm    # and a last row: geo-mean of MAE / naive
+    python benchmarks/seed_table.py A.json+B.json lstm C.json+D.json:r7   # runs of other series joined
 
 A column is PREFIX (methods PREFIX, PREFIX-s1, PREFIX-s2 of the first file), FILE:PREFIX (of another
 results file of the same protocol; a method it lacks, e.g. seed 0's, is taken from the first file),
@@ -32,10 +34,13 @@ def _runs(path: str) -> dict[str, dict[str, dict]]:
 
 
 def _load(path: str) -> list[dict]:
-    return json.loads(Path(path).read_text())["series"]
+    """The series of a results file; A.json+B.json joins the series of several runs of the same methods."""
+    return [s for one in path.split("+") for s in json.loads(Path(one).read_text())["series"]]
 
 
 def main(argv: list[str]) -> int:
+    flags = [a for a in argv if a.startswith("--")]
+    argv = [a for a in argv if not a.startswith("--")]
     first, specs = argv[0], argv[1:]
     columns = []  # (label, runs, methods)
     for spec in specs:
@@ -50,6 +55,7 @@ def main(argv: list[str]) -> int:
     print("| --- | ---: | ---: | ---: | ---: |" + " --- |" * len(columns))
     logs = [[] for _ in columns]
     seed_logs = [[[] for _ in SEEDS] for _ in columns]
+    naive_logs = [[] for _ in columns]  # log of (mean MAE of the seeds) / naive's MAE
     for name in names:
         m = own[name]
         best = min(m[k]["mae"] for k in ("autoarima", "autoets"))
@@ -60,6 +66,7 @@ def main(argv: list[str]) -> int:
             rows = [runs[name].get(key) or own[name][key] for key in keys]  # missing in FILE: the first file's
             rel, mae = [r["mae_naive"] for r in rows], [r["mae"] for r in rows]
             logs[j].append(math.log(sum(mae) / len(mae) / best))
+            naive_logs[j].append(math.log(sum(mae) / len(mae) / m["naive"]["mae"]))
             for k, v in enumerate(mae):
                 seed_logs[j][k].append(math.log(v / best))
             cells.append(
@@ -81,6 +88,17 @@ def main(argv: list[str]) -> int:
         seeds = " / ".join(g(x) for x in seed_logs[j] if x)
         last.append(f"**{g(logs[j])}**" + (f"; {seeds}" if len(suffixes) > 1 else ""))
     print(f"| **geo-mean / best statistical model** ({len(names)}) | | | | | " + " | ".join(last) + " |")
+    if "--naive" in flags:  # the same geometric mean with naive's MAE as the reference
+        stat = [
+            g([math.log(own[n][k]["mae"] / own[n]["naive"]["mae"]) for n in names]) for k in ("autoarima", "autoets")
+        ]
+        sn = [own[n]["snaive"]["mae_naive"] for n in names if "mae" in own[n].get("snaive", {})]
+        sn_cell = g([math.log(v) for v in sn]) + f" ({len(sn)})" if sn else "–"
+        print(
+            f"| geo-mean MAE / naive ({len(names)}) | | {sn_cell} | {stat[0]} | {stat[1]} | "
+            + " | ".join(g(v) for v in naive_logs)
+            + " |"
+        )
     return 0
 
 
