@@ -68,6 +68,24 @@ def default_choice(rows: int) -> str:
     )
 
 
+def default_choice_fits(fit_rows: list[int]) -> str | None:
+    """Why `lstm backtest` without --ensemble fitted ensembles (each fit as `lstm train` on its rows); None: none."""
+    short = [r for r in fit_rows if r < SHORT_ROWS]
+    if not short:
+        return None
+    span = f"{min(short):,}" if min(short) == max(short) else f"{min(short):,}-{max(short):,}"
+    why = f"as lstm train decides, the default for a series under {SHORT_ROWS} rows"
+    if len(short) == len(fit_rows):
+        where = f"the fit's {span} rows" if len(fit_rows) == 1 else f"each fit's rows ({span} here)"
+        return f"{why}, on {where}: the median of {DEFAULT_SHORT} networks is steadier than one; --ensemble 1 keeps one"
+    longer = len(fit_rows) - len(short)
+    return (
+        f"{why}, on each fit's rows: {DEFAULT_SHORT} networks for the {len(short):,} "
+        f"fit{'s' if len(short) > 1 else ''} on {span} rows, one for the {longer:,} on {SHORT_ROWS} or more; "
+        "--ensemble 1 keeps one"
+    )
+
+
 def check_ensemble(n) -> int:
     """`--ensemble N`: 1..MAX_ENSEMBLE members (OptionError naming --ensemble otherwise)."""
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= MAX_ENSEMBLE:

@@ -32,6 +32,16 @@ def _lstm_season(r) -> str:
     return f", season {r.season}" + (f" with {given}" if given else "")
 
 
+def _members(r) -> str:
+    """`, median of 3 networks` when the LSTM fits were ensembles (`on fits under 300 rows` when only some were)."""
+    sizes = {f.get("ensemble_members", 1) for f in r.fit_configs}
+    if max(sizes, default=1) == 1:
+        return ""
+    from lstmcli.ensemble import SHORT_ROWS
+
+    return f", median of {max(sizes)} networks" + (f" on fits under {SHORT_ROWS} rows" if len(sizes) > 1 else "")
+
+
 def summary_table(result):
     """One row per model: overall MAE, RMSE, MAPE, sMAPE, MASE, direction; best per column marked *."""
     r = result
@@ -51,6 +61,7 @@ def summary_table(result):
         f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {plural(r.config.hidden, 'unit')}, "
         f"{r.target}, batch {r.config.batch_size}"
         + _lstm_season(r)
+        + _members(r)
         + (", refitted on all rows" if r.config.refit_all else "")
         + ")"
     )
@@ -91,6 +102,7 @@ def summary_table(result):
         f"MASE = MAE / in-sample {seasonal}naive MAE before the test window ({price(r.scale)}). "
         f"Direction: forecast above/below the last value as the actual was. "
         f"{r.season_reason[0].upper() + r.season_reason[1:]}."
+        + ("" if r.ensemble_choice is None else f" Ensemble: {r.ensemble_choice}.")
     )
     return table
 
