@@ -715,7 +715,7 @@ def run_backtest(
     n_fits = len(starts)
     from lstmcli import parallel
 
-    jobs = parallel.check_jobs(jobs)
+    jobs_asked, jobs = jobs, parallel.check_jobs(jobs)  # (None: a small ensemble trains in its fit's process)
     block_jobs = min(jobs, n_fits)  # fits at once; each fit's own work (members, candidates) is serial then
     auto_task = None if auto is None else {k: v for k, v in auto.items() if k != "on_candidate"}
     if auto_task is not None and block_jobs > 1:
@@ -745,7 +745,7 @@ def run_backtest(
             auto_window=auto_window,
             frequency=frequency,
             ensemble=members(int(origins[k])),
-            jobs=1 if block_jobs > 1 else jobs,
+            jobs=1 if block_jobs > 1 else jobs_asked,
             reason=reason,
         )
         for b, k in enumerate(starts)
