@@ -3,6 +3,7 @@
     python benchmarks/bench_ensemble.py combine --series wineind,woolyrnq,lynx,elnino,realgdp,goog
     python benchmarks/bench_ensemble.py timing --members 4 --repeats 3
     python benchmarks/bench_ensemble.py cost --series shampoo,nile,wineind,realgdp,elnino,dax
+    python benchmarks/bench_ensemble.py pool --repeats 5 --before /tmp/main-tree
 
 `combine`: the accuracy study's protocol (benchmarks/accuracy_study.py: last 20% held out,
 origins every 5 steps, one fit on the rows before the first origin, forecasts of steps 1..5
@@ -27,6 +28,10 @@ with `--ensemble 1`, `--ensemble 3 --jobs 1` and `--ensemble 3` (--jobs: the cor
 (`Forecaster.fit` in this process on the file read as `lstm train` reads it, no start-up or
 reading: one network, and 3 members one after another), the figures an "is training cheap here"
 threshold is about.
+
+`pool`: is the worker pool worth starting for a short ensemble? `lstm train` of the corpus training
+parts with `--ensemble 3 --jobs 1`, `--ensemble 3` (--jobs: the cores) and no --ensemble (the default's
+ensemble below 300 rows), and with `--before DIR` the last two in another tree, alternated run by run.
 
 `phases`: where the `lstm train` process (the parent) spends its wall time, for this tree and,
 with `--compare DIR`, another lstmcli tree (e.g. `git archive main` unpacked in /tmp), probes
@@ -143,6 +148,47 @@ def cost(names: list[str], repeats: int) -> dict:
             row |= {f"bytes_{k}": v for k, v in sizes.items()}
             rows.append(row)
             print(f"{name}: " + ", ".join(f"{k} {v:.2f}" for k, v in row.items() if k != "series"), file=sys.stderr)
+    return {"repeats": repeats, "series": rows, "loadavg_before": load_before, "loadavg_after": os.getloadavg()}
+
+
+def pool(names: list[str], repeats: int, before: str | None) -> dict:
+    """`lstm train` of each corpus series' training part (as `cost`): `--ensemble 3` with --jobs 1, with --jobs
+    left at its default (the cores), and without --ensemble (the default's ensemble below 300 rows), in this
+    tree and, with `before`, the same two default-jobs runs in another tree (PYTHONPATH=before); all
+    alternated run by run, medians of `repeats`."""
+    exe = str(Path(sys.executable).parent / "lstm")
+    here = str(HERE.parent)
+    runs = {
+        "ens3-jobs1": (here, ["--ensemble", "3", "--jobs", "1"]),
+        "ens3": (here, ["--ensemble", "3"]),
+        "default": (here, []),
+    }
+    if before:
+        runs |= {"ens3-before": (before, ["--ensemble", "3"]), "default-before": (before, [])}
+    rows = []
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            y, dates = load_series(name)
+            n = origins_of(len(y))[0]
+            train_csv = Path(tmp) / f"{name}.csv"
+            _write_csv(train_csv, y[:n], dates[:n])
+            walls: dict[str, list[float]] = {k: [] for k in runs}
+            for _ in range(repeats):
+                for key, (tree, flags) in runs.items():
+                    env = {**os.environ, "PYTHONPATH": tree}
+                    t0 = time.perf_counter()
+                    subprocess.run(
+                        [exe, "train", str(train_csv), "-q", "--model", str(Path(tmp) / f"{name}-{key}.npz"), *flags],
+                        check=True,
+                        capture_output=True,
+                        env=env,
+                    )
+                    walls[key].append(time.perf_counter() - t0)
+            row = {"series": name, "train_rows": n} | {k: statistics.median(v) for k, v in walls.items()}
+            row |= {f"runs_{k}": v for k, v in walls.items()}
+            rows.append(row)
+            print(f"{name}: " + ", ".join(f"{k} {row[k]:.2f}" for k in runs), file=sys.stderr)
     return {"repeats": repeats, "series": rows, "loadavg_before": load_before, "loadavg_after": os.getloadavg()}
 
 
@@ -274,12 +320,16 @@ def main(argv: list[str] | None = None) -> int:
     co = sub.add_parser("cost", help="wall time and file size of --ensemble 3 vs 1 on corpus training parts")
     co.add_argument("--series", default="shampoo,austres,nile,lynx,woolyrnq,wineind,realgdp,ausbeer,elnino,dax")
     co.add_argument("--repeats", type=int, default=3)
+    po = sub.add_parser("pool", help="lstm train --ensemble 3: --jobs 1 vs the default, this tree vs another")
+    po.add_argument("--series", default="shampoo,austres,nile,lynx,woolyrnq,wineind,realgdp")
+    po.add_argument("--repeats", type=int, default=5)
+    po.add_argument("--before", help="another lstmcli tree (its root directory), run with PYTHONPATH=BEFORE")
     ph = sub.add_parser("phases", help="the parent's phases (prepare, fits, post-fit, save, CPU), per tree")
     ph.add_argument("--members", type=int, default=4)
     ph.add_argument("--repeats", type=int, default=3)
     ph.add_argument("--epochs", type=int, default=10)
     ph.add_argument("--compare", help="another lstmcli tree (its root directory) probed beside this one")
-    for p in (c, t, co, ph):
+    for p in (c, t, co, po, ph):
         p.add_argument("--output", help="JSON file for the results")
     a = ap.parse_args(argv)
     if a.what == "combine":
@@ -307,6 +357,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{r['wall_ens3-jobs1']:.2f} | {r['wall_ens3']:.2f} | {r['bytes_single'] / 1024:.0f} | "
                 f"{r['bytes_ens3'] / 1024:.0f} |"
             )
+    elif a.what == "pool":
+        out = pool(a.series.split(","), a.repeats, a.before)
+        keys = [k for k in ("ens3-jobs1", "ens3-before", "ens3", "default-before", "default") if k in out["series"][0]]
+        print("| series | training rows | " + " | ".join(keys) + " |")
+        print("| --- | ---: |" + " ---: |" * len(keys))
+        for r in out["series"]:
+            print(f"| {r['series']} | {r['train_rows']} | " + " | ".join(f"{r[k]:.2f}" for k in keys) + " |")
     elif a.what == "phases":
         trees = {"this": str(HERE.parent)} | ({"compare": a.compare} if a.compare else {})
         out = phases(a.members, a.repeats, a.epochs, trees)

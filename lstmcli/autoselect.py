@@ -607,6 +607,7 @@ def fit_auto(
     )
     forecaster = selection.chosen.forecaster(base)
     forecaster.ensemble, forecaster.jobs = check_ensemble(ensemble), parallel.check_jobs(jobs)
+    forecaster.jobs_given = jobs is not None  # (ensemble.members_jobs)
     forecaster.fit(
         values,
         dates,

@@ -266,6 +266,7 @@ class BacktestResult:
     planned_origins: int | None = None  # origins the test window held (None: as many as `origins`)
     planned_fits: int | None = None  # fits the backtest would have run (None: as many as `fits`)
     timezone: str | None = None  # "UTC" or "-05:00" (PriceSeries.timezone): --json and --output write it in the times
+    ensemble_choice: str | None = None  # why the fits are ensembles when --ensemble was not given (as lstm train's)
 
     def kept_spans(self) -> list[tuple[int, int]]:
         """(first, last) row of each run of consecutive origins scored (one span unless stopped midway)."""
@@ -427,6 +428,7 @@ class BacktestResult:
                 "mase_scale": self.scale,
                 "model": {"target": str(self.target), "horizon_strategy": self.strategy, **self.config.to_dict()},
                 "fit_runs": self.fit_configs,
+                "choices": {} if self.ensemble_choice is None else {"ensemble": self.ensemble_choice},
                 "reference": self.reference,
                 "scores": self.scores,
                 "interval": {
@@ -635,7 +637,7 @@ def run_backtest(
     strategy: str = HORIZON_STRATEGY,
     auto: dict | None = None,
     auto_window: bool = False,
-    ensemble: int = 1,
+    ensemble: int | None = 1,
     jobs: int | None = 1,
     should_stop: Callable[[], bool] | None = None,
     timezone: str | None = None,
@@ -650,7 +652,10 @@ def run_backtest(
     (Forecaster(auto_window=True)). The season (`spec.season`) serves the baselines, the MASE
     scale and the LSTM fits alike; `auto` is detected once on the rows before the test window
     (for the LSTM, never on business days, as `lstm train` does).
-    `ensemble` N: each fit is an ensemble of N networks. `timezone` (PriceSeries.timezone) goes
+    `ensemble` N: each fit is an ensemble of N networks; None: as `lstm train` without --ensemble
+    decides on the rows it reads, each fit on the rows it is fitted on (`ensemble.default_size`:
+    3 below SHORT_ROWS, else 1), so a fit is the model `lstm train` builds from the rows before its
+    origin (with `auto`: 1, as `lstm train --auto`'s refit). `timezone` (PriceSeries.timezone) goes
     into the times of `to_dict` and `per_origin_rows` (ISO 8601).
 
     `jobs` processes (None: the cores): with several fits (`spec.refit`), the fits run side by
@@ -710,11 +715,19 @@ def run_backtest(
     n_fits = len(starts)
     from lstmcli import parallel
 
-    jobs = parallel.check_jobs(jobs)
+    jobs_asked, jobs = jobs, parallel.check_jobs(jobs)  # (None: a small ensemble trains in its fit's process)
     block_jobs = min(jobs, n_fits)  # fits at once; each fit's own work (members, candidates) is serial then
     auto_task = None if auto is None else {k: v for k, v in auto.items() if k != "on_candidate"}
     if auto_task is not None and block_jobs > 1:
         auto_task["jobs"] = 1
+    from lstmcli.ensemble import default_size
+
+    def members(fit_rows: int) -> int:
+        """The fit's ensemble size: as given, else as `lstm train` decides on those rows (--auto: 1)."""
+        if ensemble is not None:
+            return ensemble
+        return 1 if auto is not None else default_size(fit_rows)
+
     blocks = [
         _Block(
             index=b,
@@ -731,8 +744,8 @@ def run_backtest(
             season=lstm_season,
             auto_window=auto_window,
             frequency=frequency,
-            ensemble=ensemble,
-            jobs=1 if block_jobs > 1 else jobs,
+            ensemble=members(int(origins[k])),
+            jobs=1 if block_jobs > 1 else jobs_asked,
             reason=reason,
         )
         for b, k in enumerate(starts)
@@ -778,6 +791,11 @@ def run_backtest(
         lower = np.concatenate([done[b]["lower"] for b in kept])
         upper = np.concatenate([done[b]["upper"] for b in kept])
     fit_runs = [done[b]["run"] for b in kept]
+    ensemble_choice = None
+    if ensemble is None and auto is None:  # said as lstm train says its default's choice
+        from lstmcli.ensemble import default_choice_fits
+
+        ensemble_choice = default_choice_fits([blocks[b].fit_rows for b in kept])
     last = done[kept[-1]]
 
     forecasts = {"lstm": lstm_forecasts, **baseline_forecasts(p, origins, days, season, ma_window)}
@@ -819,6 +837,7 @@ def run_backtest(
         planned_origins=O,
         planned_fits=n_fits,
         timezone=timezone,
+        ensemble_choice=ensemble_choice,
     )
 
 

@@ -29,6 +29,11 @@ set, by 0.5-1.1% of the corpus's geometric mean MAE, and about halved the seed-t
 each series' error, for 0.4-1.9 s more of `lstm train` there. `--auto`'s refit keeps one network
 (its ensemble refit was no better on two of five seeds).
 
+Without --jobs (`Forecaster(jobs=None)`), members whose total work is below IN_PROCESS_WORK (members x
+rows x epochs x hidden x layers; 3 members of the default settings under 100 rows) train in this
+process (`members_jobs`): there the pool's start-up cost more than it saved (benchmarks/README.md,
+"Short ensembles without the worker pool"). The weights are the same either way.
+
 Ctrl-C while members train keeps the members that finished; the member being trained is
 dropped (its weights are not the ones its seed gives, so an interrupted ensemble does not
 pass as a complete one). With no finished member nothing is kept.
@@ -55,6 +60,30 @@ SHORT_ROWS = 300  # below this many rows `lstm train` defaults to an ensemble (o
 DEFAULT_SHORT = 3  # its size: the median of 3 already steadies the seed lottery (benchmarks/README.md)
 
 
+# Members x rows x epochs x hidden units x layers below which the members train in this process when
+# --jobs is not given: starting the worker pool (forkserver, workers, each fit's arrays sent over) cost
+# ~0.5 s more than it saved on the shortest series (benchmarks/README.md, "Short ensembles without the
+# worker pool"). The default settings (60 epochs, 32 units, 1 layer) put 3 members below it under 100 rows.
+IN_PROCESS_WORK = 3 * 100 * 60 * 32
+
+
+def work(member_tasks: list[MemberTask]) -> int:
+    """The members' total work, as IN_PROCESS_WORK counts it: sum of rows x epochs x hidden x layers."""
+    return sum(len(t.series) * t.config.epochs * t.config.hidden * t.config.layers for t in member_tasks)
+
+
+def pool_pays(members: int, rows: int, config: TrainConfig) -> bool:
+    """Whether `members` fits of `rows` rows with `config` are work enough for the worker pool (IN_PROCESS_WORK);
+    what `lstm train` asks before starting the pool early, once the rows are read."""
+    return members * rows * config.epochs * config.hidden * config.layers >= IN_PROCESS_WORK
+
+
+def members_jobs(member_tasks: list[MemberTask], jobs: int, given: bool) -> int:
+    """The processes that train these members: `jobs`, or 1 (this process) when --jobs was not `given`
+    and their work is below IN_PROCESS_WORK (the weights are the same either way)."""
+    return jobs if given or work(member_tasks) >= IN_PROCESS_WORK else 1
+
+
 def default_size(rows: int) -> int:
     """`lstm train`'s ensemble size when --ensemble is not given: DEFAULT_SHORT below SHORT_ROWS rows, else 1."""
     return DEFAULT_SHORT if rows < SHORT_ROWS else 1
@@ -65,6 +94,24 @@ def default_choice(rows: int) -> str:
     return (
         f"the default for a series under {SHORT_ROWS} rows, {rows:,} here: the median of {DEFAULT_SHORT} "
         "networks is steadier than one; --ensemble 1 trains one"
+    )
+
+
+def default_choice_fits(fit_rows: list[int]) -> str | None:
+    """Why `lstm backtest` without --ensemble fitted ensembles (each fit as `lstm train` on its rows); None: none."""
+    short = [r for r in fit_rows if r < SHORT_ROWS]
+    if not short:
+        return None
+    span = f"{min(short):,}" if min(short) == max(short) else f"{min(short):,}-{max(short):,}"
+    why = f"as lstm train decides, the default for a series under {SHORT_ROWS} rows"
+    if len(short) == len(fit_rows):
+        where = f"the fit's {span} rows" if len(fit_rows) == 1 else f"each fit's rows ({span} here)"
+        return f"{why}, on {where}: the median of {DEFAULT_SHORT} networks is steadier than one; --ensemble 1 keeps one"
+    longer = len(fit_rows) - len(short)
+    return (
+        f"{why}, on each fit's rows: {DEFAULT_SHORT} networks for the {len(short):,} "
+        f"fit{'s' if len(short) > 1 else ''} on {span} rows, one for the {longer:,} on {SHORT_ROWS} or more; "
+        "--ensemble 1 keeps one"
     )
 
 

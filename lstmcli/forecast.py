@@ -630,10 +630,12 @@ class Forecaster:
         "none", or a length >= 2; `season_method` says what the network is given once a season is
         found (`seasons.METHODS`: phase inputs, seasonal adjustment, or both).
         `ensemble`: N networks from seeds seed..seed+N-1 forecasting as their median (ensemble.py),
-        trained by `jobs` worker processes (None: the cores; the weights do not depend on it).
+        trained by `jobs` worker processes (None: the cores, or this process alone when the members'
+        work is small, `ensemble.members_jobs`; the weights do not depend on it).
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
+        self.jobs_given = jobs is not None  # else a small ensemble trains in this process (ensemble.members_jobs)
         self.combine = _ensemble.DEFAULT_COMBINE  # how members' forecasts become one (a loaded file says)
         self.members: list[dict[str, np.ndarray]] | None = None  # every member's params; [0] is `params`
         self.config = config or TrainConfig()
@@ -821,7 +823,8 @@ class Forecaster:
         """
         direct = self.strategy == DIRECT
         tasks = _ensemble.tasks(self.config, self.ensemble, series, train_t, val_t, outputs, direct, forecasts)
-        results = _ensemble.fit_members(tasks, self.jobs, on_member, should_stop)
+        jobs = _ensemble.members_jobs(tasks, self.jobs, self.jobs_given)
+        results = _ensemble.fit_members(tasks, jobs, on_member, should_stop)
         if not results:
             raise EnsembleStopped(
                 f"stopped before any of the {self.ensemble} ensemble members finished training; no model was saved "

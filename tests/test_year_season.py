@@ -174,7 +174,8 @@ def test_backtest_fits_try_the_year_on_weekly_data(run, tmp_path):
     y, d = _weekly(seed=4)
     csv = tmp_path / "weekly.csv"
     csv.write_text("Date,Sales\n" + "".join(f"{str(a)[:10]},{float(v)!r}\n" for a, v in zip(d, y, strict=True)))
-    r = run("backtest", str(csv), "--window", "14", "--hidden", "6", "--epochs", "3", "--days", "3", "--json")
+    r = run("backtest", str(csv), "--window", "14", "--hidden", "6", "--epochs", "3", "--days", "3", "--json",
+            "--ensemble", "1")  # fmt: skip
     assert r.exit_code == 0, r
     runs = json.loads(r.stdout)["fit_runs"]
     assert runs[0]["rows"] == 240 and runs[0]["season"].startswith("position in the year, 52.18 weeks (no season")

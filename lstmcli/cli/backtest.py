@@ -131,8 +131,14 @@ def backtest(
     sheet: SheetOpt = None,
     plot: PlotOpt = None,
     ensemble: Annotated[
-        int, typer.Option(help="Fit ensembles of N networks (as lstm train --ensemble N) and forecast their median.")
-    ] = 1,
+        int | None,
+        typer.Option(
+            help="Fit ensembles of N networks (as lstm train --ensemble N) and forecast their median. "
+            "\\[default: as lstm train, on each fit's rows: 3 for a fit on fewer than 300 rows, else 1; "
+            "with --auto, or on many series: 1]",
+            show_default=False,
+        ),
+    ] = None,
     more: MoreFilesArg = None,
     columns: ColumnsOpt = None,
     dask: DaskOpt = None,
@@ -197,7 +203,8 @@ def backtest(
     from lstmcli.ensemble import check_ensemble
     from lstmcli.parallel import check_jobs
 
-    check_ensemble(ensemble)
+    if ensemble is not None:  # None: as lstm train, decided on each fit's rows (run_backtest)
+        check_ensemble(ensemble)
     check_jobs(jobs)
     check_one_stdout(json_out, output)
     from lstmcli.cli.auto import check_options
@@ -238,9 +245,10 @@ def backtest(
     as_panel = dict(spec=spec, config=config, target=target, batch_size_given=batch_size is not None, jobs=jobs)
     as_panel |= dict(json_out=json_out, output=output, quiet=quiet, dask=dask, columns=columns, series=series_name)
     as_panel |= dict(id_column=id_column, column=column, date_column=date_column, features=split_names(features))
-    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, strategy=strategy, ensemble=ensemble)
+    given = 1 if ensemble is None else ensemble  # panels and --auto keep one network unless told (as lstm train)
+    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, strategy=strategy, ensemble=given)
     if auto:  # as one series' backtest: --auto inside every fit, on the rows before its cut
-        as_panel["auto"] = {"budget": 60.0 if budget is None else budget, "restrict": pinned, "ensemble": ensemble}
+        as_panel["auto"] = {"budget": 60.0 if budget is None else budget, "restrict": pinned, "ensemble": given}
     as_panel |= dict(sheet=sheet, plot=plot)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, 1 if dask else jobs):
         return panel_cli.backtest(sources, **as_panel)
@@ -308,7 +316,7 @@ def backtest(
                     "budget": 60.0 if budget is None else budget,
                     "jobs": jobs,
                     "restrict": pinned,
-                    "ensemble": ensemble,
+                    "ensemble": given,
                 },
                 auto_window=window is None,  # as lstm train: the longest window up to 30 the rows allow
                 ensemble=ensemble,

@@ -292,9 +292,9 @@ def train(
     pool_jobs = 1 if dask or global_model else jobs  # the local workers a panel starts early (1: none)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, pool_jobs) or global_model:
         return panel_cli.train(sources, **as_panel)
-    if ensemble > 1:  # the members' worker processes start up while the data is read and prepared
-        from lstmcli.parallel import prestart
+    from lstmcli.parallel import prestart
 
+    if ensemble > 1 and jobs is not None:  # the members' worker processes start up while the data is read
         prestart(check_jobs(jobs))
     try:
         series = read_series(
@@ -307,6 +307,11 @@ def train(
         from lstmcli.ensemble import default_size
 
         ensemble = default_size(len(series.values))
+    if ensemble > 1 and jobs is None:  # --jobs not given: the pool only for work enough (ensemble.members_jobs)
+        from lstmcli.ensemble import pool_pays
+
+        if auto or pool_pays(ensemble, len(series.values), config):
+            prestart(check_jobs(jobs))  # while the data is prepared
     if calendar is not None:  # checked on the data read: a known name, daily rows
         from lstmcli.cli.common import calendar_note
 

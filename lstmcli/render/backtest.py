@@ -32,19 +32,14 @@ def _lstm_season(r) -> str:
     return f", season {r.season}" + (f" with {given}" if given else "")
 
 
-def _lstm_networks(r) -> str:
-    """`, ensemble of 3 (median)` for ensemble fits; for one network on a series where `lstm train` would train
-    its default ensemble, that this is not the model `lstm train` gives there (and how to backtest that one)."""
-    last = r.fit_configs[-1] if r.fit_configs else {}
-    members = last.get("ensemble_members", 1)
-    if members > 1:
-        return f", the median of an ensemble of {members}"
-    from lstmcli.ensemble import default_size
-
-    if "auto" in last or default_size(r.rows) == 1:
+def _members(r) -> str:
+    """`, median of 3 networks` when the LSTM fits were ensembles (`on fits under 300 rows` when only some were)."""
+    sizes = {f.get("ensemble_members", 1) for f in r.fit_configs}
+    if max(sizes, default=1) == 1:
         return ""
-    n = default_size(r.rows)
-    return f", one network: lstm train's default here is an ensemble of {n}, --ensemble {n} backtests it"
+    from lstmcli.ensemble import SHORT_ROWS
+
+    return f", median of {max(sizes)} networks" + (f" on fits under {SHORT_ROWS} rows" if len(sizes) > 1 else "")
 
 
 def summary_table(result):
@@ -66,8 +61,8 @@ def summary_table(result):
         f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {plural(r.config.hidden, 'unit')}, "
         f"{r.target}, batch {r.config.batch_size}"
         + _lstm_season(r)
+        + _members(r)
         + (", refitted on all rows" if r.config.refit_all else "")
-        + _lstm_networks(r)
         + ")"
     )
     table = FitTable(title=title, title_justify="left", caption_justify="left")
@@ -107,6 +102,7 @@ def summary_table(result):
         f"MASE = MAE / in-sample {seasonal}naive MAE before the test window ({price(r.scale)}). "
         f"Direction: forecast above/below the last value as the actual was. "
         f"{r.season_reason[0].upper() + r.season_reason[1:]}."
+        + ("" if r.ensemble_choice is None else f" Ensemble: {r.ensemble_choice}.")
     )
     return table
 
