@@ -72,6 +72,20 @@ def random_walk(
     return start * np.exp(steps) if log else start + steps
 
 
+def daily_csv(tmp_path, rows: int, seed: int = 0):
+    """`p{rows}.csv` in tmp_path: a Date,Close file of `rows` days of `random_walk(rows, seed)` from 2001-01-01."""
+    prices = random_walk(rows, seed)
+    days = np.arange("2001-01-01", "2003-01-01", dtype="datetime64[D]")[:rows]
+    csv = tmp_path / f"p{rows}.csv"
+    csv.write_text("Date,Close\n" + "".join(f"{d},{p:.4f}\n" for d, p in zip(days, prices, strict=True)))
+    return csv
+
+
+def flat(text: str) -> str:
+    """A table's (or --help's) text with the borders and wrapping gone, so that a wrapped cell still matches."""
+    return " ".join(text.replace("│", " ").replace("┃", " ").split())
+
+
 class Result:
     """What a user sees: exit code, stdout, stderr."""
 

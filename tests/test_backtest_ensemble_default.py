@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
-from conftest import random_walk
+from conftest import daily_csv, flat, random_walk
 
 from lstmcli import ensemble
 from lstmcli.backtest import BacktestSpec, run_backtest
@@ -15,24 +14,13 @@ from lstmcli.training import TrainConfig
 FAST = ["--epochs", "2", "--hidden", "4", "--window", "10", "-q"]
 
 
-def _csv(tmp_path: Path, rows: int) -> Path:
-    prices = random_walk(rows, 5)
-    days = np.arange("2001-01-01", "2003-01-01", dtype="datetime64[D]")[:rows]
-    csv = tmp_path / f"p{rows}.csv"
-    csv.write_text("Date,Close\n" + "".join(f"{d},{p:.4f}\n" for d, p in zip(days, prices, strict=True)))
-    return csv
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.replace("│", " ").replace("┃", " ").split())
-
-
 def _lstm_column(path: Path) -> list[float]:
     return [row["lstm"] for row in json.loads(path.read_text())]
 
 
 def test_a_short_series_is_backtested_with_the_ensemble_lstm_train_builds(tmp_path, run):
-    csv = _csv(tmp_path, 150)  # the fit sees the 120 rows before the test window: lstm train's default there is 3
+    # the fit sees the 120 rows before the test window: lstm train's default there is 3
+    csv = daily_csv(tmp_path, 150, 5)
     r = run("backtest", str(csv), *FAST, "--json", "--jobs", "1")
     assert r.exit_code == 0, r
     default = json.loads(r.stdout)
@@ -48,18 +36,18 @@ def test_a_short_series_is_backtested_with_the_ensemble_lstm_train_builds(tmp_pa
 
 
 def test_the_report_says_the_fits_are_ensembles_and_why(tmp_path, run):
-    r = run("backtest", str(_csv(tmp_path, 150)), *FAST, "--jobs", "1", "--no-chart")
+    r = run("backtest", str(daily_csv(tmp_path, 150, 5)), *FAST, "--jobs", "1", "--no-chart")
     assert r.exit_code == 0, r
-    text = _flat(r.stdout)
+    text = flat(r.stdout)
     assert "median of 3 networks)" in text
     assert "Ensemble: as lstm train decides, the default for a series under 300 rows, on the fit's 120 rows" in text
-    r = run("backtest", str(_csv(tmp_path, 150)), *FAST, "--jobs", "1", "--no-chart", "--ensemble", "1")
-    assert "networks" not in _flat(r.stdout) and "Ensemble:" not in _flat(r.stdout)
+    r = run("backtest", str(daily_csv(tmp_path, 150, 5)), *FAST, "--jobs", "1", "--no-chart", "--ensemble", "1")
+    assert "networks" not in flat(r.stdout) and "Ensemble:" not in flat(r.stdout)
 
 
 def test_each_fit_decides_on_its_own_rows_and_jobs_change_nothing(tmp_path, run):
     """Refits every 30 origins of a 360-row file: fits on 288 rows (3 networks) and 318, 348 rows (one)."""
-    csv = _csv(tmp_path, 360)
+    csv = daily_csv(tmp_path, 360, 5)
     args = ["backtest", str(csv), *FAST, "--days", "1", "--refit", "30", "--json"]
     outputs = []
     for jobs in ("1", "2", None):
@@ -86,7 +74,7 @@ def test_the_library_default_stays_one_network_and_auto_keeps_one():
 
 
 def test_help_states_the_default(run):
-    assert "default: as lstm train, on each fit's rows: 3 for a fit on fewer than 300 rows" in _flat(
+    assert "default: as lstm train, on each fit's rows: 3 for a fit on fewer than 300 rows" in flat(
         run("backtest", "--help").stdout
     )
 
