@@ -45,6 +45,7 @@ _SAME = "\\[default: as lstm train]"
 
 
 def backtest(
+    ctx: typer.Context,
     csv: Annotated[
         str,
         typer.Argument(metavar="PRICES.CSV", help="Price CSV file (or .xlsx, .parquet), or - to read standard input."),
@@ -200,7 +201,7 @@ def backtest(
     check_ensemble(ensemble)
     check_jobs(jobs)
     check_one_stdout(json_out, output)
-    from lstmcli.cli.auto import check_options
+    from lstmcli.cli.auto import check_options, given
 
     check_options(auto, budget)
     from lstmcli.training import TrainConfig
@@ -308,7 +309,8 @@ def backtest(
                     "budget": 60.0 if budget is None else budget,
                     "jobs": jobs,
                     "restrict": pinned,
-                    "ensemble": ensemble,
+                    # no --ensemble: the refit as lstm train --auto's (ensemble.default_size for the fit's rows)
+                    "ensemble": ensemble if given(ctx, "ensemble") else None,
                 },
                 auto_window=window is None,  # as lstm train: the longest window up to 30 the rows allow
                 ensemble=ensemble,
