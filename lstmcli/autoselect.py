@@ -17,8 +17,9 @@ The procedure, for N price rows (N, F) and a horizon H (5, or the `--days` you p
    Naive, seasonal naive (when `backtest.detect_season` confirms a season on the selection
    part) and drift are scored on the same (origin, step) pairs.
 4. **Choice.** The lowest MASE wins (a tie goes to the earlier candidate in the order), unless
-   it does not beat the candidate nearest plain `lstm train`'s settings (`nearest_defaults`)
-   clearly (`clearly_better`): by more than `margin(m - 1)` standard errors of the per-origin
+   it does not beat plain `lstm train`'s own configuration (`defaults_candidate`; when the
+   space was pinned to other values, the candidate nearest it: `nearest_defaults`) clearly
+   (`clearly_better`): by more than `margin(m - 1)` standard errors of the per-origin
    difference, a one-sided test at RULE_ALPHA Bonferroni-corrected for the m - 1 other
    candidates the lowest was picked from (2.85 standard errors for 24 candidates). Then that
    one is kept (`SelectionInfo.rule` says so). With 10-40 origins on a short series the scores
@@ -26,10 +27,17 @@ The procedure, for N price rows (N, F) and a horizon H (5, or the `--days` you p
    corpus in benchmarks/README.md ("one standard error", then "Which rule").
 5. **Refit.** The chosen candidate is fitted again on all the data with the normal
    `Forecaster.fit`, and the leaderboard (`leaderboard.SelectionInfo`) goes into the model file.
+   Without `--ensemble` the refit is `lstm train`'s default ensemble (`ensemble.default_size`: 3
+   networks below 300 rows), so when the defaults are kept the model is the one `lstm train`
+   (same data, same seed) writes.
 
 The space (`dimensions`): the targets valid for the data (log-return when every value is
 above 0, and diff), three windows (short/medium/long: WINDOWS, or with a season the multiples
-of it nearest to those; see `windows_for`), two hidden sizes (HIDDEN); the other settings
+of it nearest to those; see `windows_for`), two hidden sizes (HIDDEN), recursive and direct;
+`defaults_candidate` (recursive, the auto target, `base.window` shortened as lstm train shortens it,
+`base.hidden`, `--season auto` resolved by `Forecaster.fit` on the rows it fits, as lstm train's is,
+weekly data's three-way choice included) takes the place of the candidate nearest it, so the count
+(24 at most) and the rule's margin are as before; the other settings
 (layers, epochs, lr, seed, ...) come from the base TrainConfig. Explicit `--target`,
 `--window` or `--hidden` restrict the space to the value given. A candidate whose window
 leaves too few rows is left out; when that leaves none, the space is searched with the longest
@@ -70,7 +78,7 @@ import numpy as np
 from lstmcli import metrics, parallel
 from lstmcli.backtest import baseline_forecasts, detect_season
 from lstmcli.defaults import split_sizes
-from lstmcli.ensemble import check_ensemble
+from lstmcli.ensemble import check_ensemble, default_choice, default_size
 from lstmcli.errors import DataError, LstmError, OptionError, TrainingError
 from lstmcli.forecast import MIN_TRAIN_WINDOWS, Forecaster, _as_series, _check_prices, min_rows
 from lstmcli.leaderboard import DRIFT, NAIVE, SEASONAL_NAIVE, Entry, SelectionInfo
@@ -105,15 +113,26 @@ class Candidate:
     strategy: str = HORIZON_STRATEGY  # "direct": the head emits `horizon` steps at once
     horizon: int | None = None  # a direct candidate's steps: the selection's H (None for recursive)
     season: int | str = NONE  # the season found on the selection part (phase inputs, adjustment chosen on validation)
+    auto_window: bool = False  # the window shortened to what the rows allow, as lstm train does without --window
+
+    @property
+    def is_defaults(self) -> bool:
+        """Whether this is plain `lstm train`'s own configuration (`defaults_candidate`)."""
+        return self.auto_window and self.season == AUTO and self.strategy == HORIZON_STRATEGY
 
     @property
     def label(self) -> str:
-        shown = [f for f in fields(self)[3:] if getattr(self, f.name) not in (None, HORIZON_STRATEGY, NONE)]
+        if self.is_defaults:
+            own = f"{self.target.value}, window {self.window}, {self.hidden} units, season auto"
+            return f"lstm train's defaults ({own})"
+        shown = [f for f in fields(self)[3:] if getattr(self, f.name) not in (None, HORIZON_STRATEGY, NONE, False)]
         extra = ", ".join(f"{f.name} {getattr(self, f.name)}" for f in shown)
         return f"{self.target.value}, window {self.window}, {self.hidden} units" + (f", {extra}" if extra else "")
 
     def settings(self) -> dict:
-        return {f.name: (v.value if isinstance(v := getattr(self, f.name), Target) else v) for f in fields(self)}
+        """The fields as plain values (the leaderboard's); auto_window only when set, so others' are as before."""
+        d = {f.name: (v.value if isinstance(v := getattr(self, f.name), Target) else v) for f in fields(self)}
+        return d if self.auto_window else {k: v for k, v in d.items() if k != "auto_window"}
 
     def config(self, base: TrainConfig) -> TrainConfig:
         names = {f.name for f in fields(TrainConfig)}
@@ -169,15 +188,40 @@ def dimensions(prices: np.ndarray, season: int, restrict: dict | None = None) ->
 
 
 def space(
-    prices: np.ndarray, season: int, restrict: dict | None = None, horizon: int = DEFAULT_HORIZON
+    prices: np.ndarray,
+    season: int,
+    restrict: dict | None = None,
+    horizon: int = DEFAULT_HORIZON,
+    base: TrainConfig | None = None,
 ) -> list[Candidate]:
-    """Every candidate, in the order they run: cheapest first (a stable sort keeps targets alternating)."""
+    """Every candidate, in the order they run: cheapest first (a stable sort keeps targets alternating).
+
+    With `base`, `defaults_candidate` (plain `lstm train`'s configuration) takes the place of the
+    candidate nearest it (`nearest_defaults`), so the count stays the same; not when `restrict`
+    pins a value the defaults do not have.
+    """
     dims = dimensions(prices, season, restrict)
     order = ["window", "hidden", "target"] + [k for k in dims if k not in ("window", "hidden", "target")]
     combos = [dict(zip(order, values, strict=True)) for values in itertools.product(*(dims[k] for k in order))]
     for c in combos:  # a direct head emits the steps the selection scores
         c["horizon"] = horizon if c.get("strategy") == DIRECT else None
-    return sorted((Candidate(**c) for c in combos), key=Candidate.cost)
+    cands = sorted((Candidate(**c) for c in combos), key=Candidate.cost)
+    own = None if base is None else defaults_candidate(prices, base, restrict)
+    if own is not None and cands:
+        cands[nearest_defaults(cands, base, prices)] = own
+        cands.sort(key=Candidate.cost)
+    return cands
+
+
+def defaults_candidate(prices: np.ndarray, base: TrainConfig, restrict: dict | None = None) -> Candidate | None:
+    """Plain `lstm train`'s configuration: recursive, its target (auto), `base.hidden`, `base.window` (shortened
+    as lstm train shortens it) and `--season auto` resolved by `Forecaster.fit` as lstm train resolves it (weekly
+    data: the position in the year, season 52 unconfirmed or neither); None when `restrict` pins another value."""
+    own = Candidate(targets_for(prices)[0], base.window, base.hidden, season=AUTO, auto_window=True)
+    for name, value in (restrict or {}).items():
+        if getattr(own, name, None) != value:
+            return None
+    return own
 
 
 # ---------------------------------------------------------------------------------------
@@ -263,6 +307,7 @@ class _Task:
     horizon: int
     deadline: float | None  # time.time() after which the candidate does not start
     seeds: int = 1  # networks fitted (seeds seed..seed+seeds-1); the score is their median forecast's
+    frequency: str | None = None  # the data's, for a candidate whose season Forecaster.fit resolves (weekly data)
 
 
 @dataclass(frozen=True)
@@ -284,7 +329,8 @@ def _run(task: _Task, should_stop: Callable[[], bool] | None = None) -> _Outcome
     try:
         fc = c.forecaster(replace(task.base, refit_all=False))  # scored as fitted: the refit is the winner's only
         fc.ensemble, fc.jobs = task.seeds, 1  # several seeds: one ensemble, trained in this process
-        fc.fit(p[: task.fit_rows], source="the selection fit", should_stop=should_stop)
+        frequency = task.frequency if c.season == AUTO else None  # the others' fits stay as they were
+        fc.fit(p[: task.fit_rows], frequency=frequency, source="the selection fit", should_stop=should_stop)
         if fc.result.interrupted:
             return _Outcome("interrupted")
         W, off = fc.config.window, fc.target.offset
@@ -355,7 +401,7 @@ def select(
     lstm_season = season  # the candidates' season: as `lstm train --season auto`, which never takes business days
     if season > 1 and resolve_season(AUTO, prices[: max(0, season_rows), 0], frequency)[0] is None:
         season_reason, lstm_season = f"{season_reason} (for the baselines; the LSTM gets none, as lstm train)", 1
-    cands = space(prices, lstm_season, restrict, horizon)
+    cands = space(prices, lstm_season, restrict, horizon, base)
     p = plan(N, cands, horizon, vf)
     if p is None and not (restrict and "window" in restrict):
         # a short series: the longest single window shorter than the space's that leaves a selection
@@ -381,7 +427,8 @@ def select(
     deadline = start + budget
     # the first candidate always runs, so any budget gives a model
     tasks = [
-        _Task(c, base, sel, p.fit_rows, p.origins, horizon, deadline if k else None, seeds) for k, c in enumerate(cands)
+        _Task(c, base, sel, p.fit_rows, p.origins, horizon, deadline if k else None, seeds, frequency)
+        for k, c in enumerate(cands)
     ]
 
     outcomes: dict[int, _Outcome] = {}
@@ -444,8 +491,9 @@ def select(
         if not clearly_better(best.origin_mae, kept.origin_mae, horizon, every, z):
             low = chosen_entry[1]
             chosen_entry = next(e for e in entries if e[0] == inc)
+            near = "" if cands[inc].is_defaults else "the configuration nearest "
             rule = (
-                f"the configuration nearest lstm train's defaults, kept: the lowest score, {low.name} "
+                f"{near}lstm train's defaults, kept: the lowest score, {low.name} "
                 f"({low.mase:.3f}), is not lower than its {chosen_entry[1].mase:.3f} by more than {z:.2f} standard "
                 f"errors over the origins, a one-sided {RULE_ALPHA:.0%} test Bonferroni-corrected for the lowest "
                 f"of {others + 1} scores"
@@ -471,12 +519,14 @@ def select(
 
 
 def nearest_defaults(cands: list[Candidate], base: TrainConfig, prices: np.ndarray) -> int:
-    """Index of the candidate nearest what plain `lstm train` fits: recursive, its target (auto), hidden and
-    window (the nearest window in the space; between two equally near, the longer)."""
+    """Index of `defaults_candidate` (plain `lstm train`'s configuration) when it is among `cands`; else of the
+    candidate nearest it: recursive, its target (auto), hidden and window (the nearest window in the space;
+    between two equally near, the longer)."""
     target = targets_for(prices)[0]  # as --target auto: log-return when every value is above 0, else diff
     return min(
         range(len(cands)),
         key=lambda k: (
+            not cands[k].is_defaults,
             cands[k].strategy != HORIZON_STRATEGY,
             cands[k].target != target,
             abs(cands[k].hidden - base.hidden),
@@ -578,12 +628,13 @@ def fit_auto(
     on_candidate: Callable[[int, int, str, float | None], None] | None = None,
     on_epoch=None,
     reading: dict | None = None,
-    ensemble: int = 1,
+    ensemble: int | None = 1,
 ) -> Forecaster:
     """`select`, then the winner fitted on all of `values` (anything `Forecaster.fit` takes) with its leaderboard.
 
     `ensemble` N > 1: the winner is refitted as an ensemble of N networks (seeds seed..seed+N-1),
-    which evens out the seed's luck that a single refit carries.
+    which evens out the seed's luck that a single refit carries. None: as plain `lstm train` without
+    --ensemble, `ensemble.default_size` for the rows (3 networks below 300 rows), said in `choices`.
 
     The returned Forecaster's `info.selection` is the leaderboard; `choices["auto"]` says what was chosen.
     """
@@ -606,7 +657,8 @@ def fit_auto(
         on_candidate=on_candidate,
     )
     forecaster = selection.chosen.forecaster(base)
-    forecaster.ensemble, forecaster.jobs = check_ensemble(ensemble), parallel.check_jobs(jobs)
+    size = default_size(len(series.prices)) if ensemble is None else ensemble
+    forecaster.ensemble, forecaster.jobs = check_ensemble(size), parallel.check_jobs(jobs)
     forecaster.jobs_given = jobs is not None  # (ensemble.members_jobs)
     forecaster.fit(
         values,
@@ -635,4 +687,6 @@ def fit_auto(
     else:
         why = f"--auto, best of {info.tried} of {info.candidates}"
     forecaster.choices = {**forecaster.choices, "window": why, "target": why}
+    if ensemble is None and size > 1:  # as lstm train's summary says its default ensemble
+        forecaster.choices["ensemble"] = default_choice(len(series.prices))
     return forecaster

@@ -723,7 +723,8 @@ def run_backtest(
     from lstmcli.ensemble import default_size
 
     def members(fit_rows: int) -> int:
-        """The fit's ensemble size: as given, else as `lstm train` decides on those rows (--auto: 1)."""
+        """The fit's ensemble size: as given, else as `lstm train` decides on those rows. With --auto this is
+        not used: `auto["ensemble"]` goes to `fit_auto` (None from the CLI: lstm train --auto's refit default)."""
         if ensemble is not None:
             return ensemble
         return 1 if auto is not None else default_size(fit_rows)

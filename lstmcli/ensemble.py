@@ -26,8 +26,9 @@ SHORT_ROWS rows, where one network's fit is cheap, and a single network otherwis
 Measured on the benchmark corpus (benchmarks/README.md, "Seed ensembles as the default for short
 series"): over three disjoint seed sets the ensemble of 3 beat the mean of its own members on every
 set, by 0.5-1.1% of the corpus's geometric mean MAE, and about halved the seed-to-seed spread of
-each series' error, for 0.4-1.9 s more of `lstm train` there. `--auto`'s refit keeps one network
-(its ensemble refit was no better on two of five seeds).
+each series' error, for 0.4-1.9 s more of `lstm train` there. `--auto`'s refit follows the same
+default (`autoselect.fit_auto(ensemble=None)`; `--auto --ensemble 3` was better or equal to the single
+refit on five of five seeds), so that `--auto` keeping the defaults keeps `lstm train`'s model.
 
 Without --jobs (`Forecaster(jobs=None)`), members whose total work is below IN_PROCESS_WORK (members x
 rows x epochs x hidden x layers; 3 members of the default settings under 100 rows) train in this

@@ -17,6 +17,8 @@ AutoOpt = Annotated[
         "--auto",
         help="Choose target, window and hidden size by rolling-origin validation on the training part only "
         "(multi-step MASE beside naive, seasonal naive and drift), then refit the best on all the data. "
+        "lstm train's own model (its defaults) is kept unless a configuration scores clearly lower; the refit "
+        "is lstm train's default ensemble below 300 rows (3 networks) unless --ensemble is given. "
         "--target/--window/--hidden given too restrict the search to that value.",
     ),
 ]

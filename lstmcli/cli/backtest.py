@@ -135,7 +135,7 @@ def backtest(
         typer.Option(
             help="Fit ensembles of N networks (as lstm train --ensemble N) and forecast their median. "
             "\\[default: as lstm train, on each fit's rows: 3 for a fit on fewer than 300 rows, else 1; "
-            "with --auto, or on many series: 1]",
+            "with --auto too (its refit, as lstm train --auto's); on many series: 1]",
             show_default=False,
         ),
     ] = None,
@@ -245,10 +245,10 @@ def backtest(
     as_panel = dict(spec=spec, config=config, target=target, batch_size_given=batch_size is not None, jobs=jobs)
     as_panel |= dict(json_out=json_out, output=output, quiet=quiet, dask=dask, columns=columns, series=series_name)
     as_panel |= dict(id_column=id_column, column=column, date_column=date_column, features=split_names(features))
-    given = 1 if ensemble is None else ensemble  # panels and --auto keep one network unless told (as lstm train)
-    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, strategy=strategy, ensemble=given)
+    one = 1 if ensemble is None else ensemble  # panels keep one network per series unless told (as lstm train)
+    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, strategy=strategy, ensemble=one)
     if auto:  # as one series' backtest: --auto inside every fit, on the rows before its cut
-        as_panel["auto"] = {"budget": 60.0 if budget is None else budget, "restrict": pinned, "ensemble": given}
+        as_panel["auto"] = {"budget": 60.0 if budget is None else budget, "restrict": pinned, "ensemble": one}
     as_panel |= dict(sheet=sheet, plot=plot)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, 1 if dask else jobs):
         return panel_cli.backtest(sources, **as_panel)
@@ -316,7 +316,8 @@ def backtest(
                     "budget": 60.0 if budget is None else budget,
                     "jobs": jobs,
                     "restrict": pinned,
-                    "ensemble": given,
+                    # None (no --ensemble): the refit as lstm train --auto's (ensemble.default_size on the fit's rows)
+                    "ensemble": ensemble,
                 },
                 auto_window=window is None,  # as lstm train: the longest window up to 30 the rows allow
                 ensemble=ensemble,

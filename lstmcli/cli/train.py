@@ -213,7 +213,7 @@ def train(
     from lstmcli.parallel import check_jobs
 
     default_ensemble = ensemble is None  # decided once the rows are read (ensemble.default_size)
-    ensemble = 1 if default_ensemble else check_ensemble(ensemble)  # until then, and for panels and --auto
+    ensemble = 1 if default_ensemble else check_ensemble(ensemble)  # until then, and for panels
     check_jobs(jobs)
     if target != AUTO:
         check_target(target)
@@ -303,7 +303,7 @@ def train(
     except SeveralSeriesError as e:  # a long file of several series: one model per series
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
         return panel_cli.train(sources, **as_panel)
-    if default_ensemble and not auto:  # one short series: an ensemble (ensemble.py, "default_size")
+    if default_ensemble:  # one short series: an ensemble (ensemble.py, "default_size"); --auto's refit too
         from lstmcli.ensemble import default_size
 
         ensemble = default_size(len(series.values))

@@ -33,8 +33,9 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
 
         low = sel.lowest
         if sel.rule and low is not w:  # the lowest score may beat the baseline; the kept one does not
+            near = "" if (w.settings or {}).get("auto_window") else "the one nearest "  # a file from before: nearest
             said = (
-                f"The configuration --auto kept, {user_text(w.name)} (the one nearest lstm train's defaults: no "
+                f"The configuration --auto kept, {user_text(w.name)} ({near}lstm train's defaults: no "
                 f"other scored clearly lower), did not beat the {b.name} forecast by more "
                 f"than {TIE_PERCENT:g}% in selection: {_setup(sel)} {w.mase:.3f} against {b.name}'s {b.mase:.3f} "
                 f"({rel(w)}); the lowest, {user_text(low.name)}, scored {low.mase:.3f} ({rel(low)}), a difference "
