@@ -75,6 +75,15 @@ from accuracy_study import H, _write_csv, load_series, origins_of  # noqa: E402
 SAMPLE = HERE.parent / "sample_data" / "daily_stock.csv"
 
 
+def _training_part(tmp: str, name: str) -> tuple[Path, int]:
+    """The corpus series' rows before its first held-out origin, written as `lstm train` reads them: (csv, rows)."""
+    y, dates = load_series(name)
+    n = origins_of(len(y))[0]
+    train_csv = Path(tmp) / f"{name}.csv"
+    _write_csv(train_csv, y[:n], dates[:n])
+    return train_csv, n
+
+
 def combine_study(names: list[str], members: int, jobs: int) -> dict:
     from lstmcli.forecast import Forecaster
     from lstmcli.training import TrainConfig
@@ -118,10 +127,7 @@ def cost(names: list[str], repeats: int) -> dict:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
-            y, dates = load_series(name)
-            n = origins_of(len(y))[0]
-            train_csv = Path(tmp) / f"{name}.csv"
-            _write_csv(train_csv, y[:n], dates[:n])
+            train_csv, n = _training_part(tmp, name)
             walls: dict[str, list[float]] = {k: [] for k in runs}
             fits, fits3, sizes = [], [], {}
             series = read_prices(train_csv)  # with its dates: the season is found as lstm train finds it
@@ -169,10 +175,7 @@ def pool(names: list[str], repeats: int, before: str | None) -> dict:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
-            y, dates = load_series(name)
-            n = origins_of(len(y))[0]
-            train_csv = Path(tmp) / f"{name}.csv"
-            _write_csv(train_csv, y[:n], dates[:n])
+            train_csv, n = _training_part(tmp, name)
             walls: dict[str, list[float]] = {k: [] for k in runs}
             for _ in range(repeats):
                 for key, (tree, flags) in runs.items():
