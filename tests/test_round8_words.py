@@ -146,6 +146,20 @@ def test_auto_refuses_a_given_season_it_would_ignore(tmp_path, run):
     assert not model.exists()
 
 
+def test_backtest_auto_refuses_a_given_season_its_fits_would_ignore(tmp_path, run):
+    """Fails on the previous commit: `lstm backtest --auto --season 4` ran, the baselines used season 4 and the
+    LSTM fits ignored it (--auto finds its own); refused as lstm train --auto refuses it, before any fit."""
+    csv = tmp_path / "q.csv"
+    quarters = [f"{2000 + k // 4}-{3 * (k % 4) + 1:02d}-01" for k in range(len(QUARTERLY))]
+    csv.write_text("Date,Beer\n" + "".join(f"{d},{v:.3f}\n" for d, v in zip(quarters, QUARTERLY, strict=True)))
+    for given in ("none", "4"):
+        r = run("backtest", str(csv), "--auto", "--season", given, "--no-chart")
+        assert r.exit_code == 2, r
+        assert r.stderr.startswith(f"Error: --season {given} cannot be combined with --auto"), r
+        assert "lstm backtest prices.csv --season" in r.stderr
+    assert run("backtest", str(csv), "--auto", "--season", "auto", "--budget", "0.01", "--no-chart").exit_code != 2
+
+
 def test_backtest_title_names_the_ensemble_it_fits():
     """Fails on main: `lstm backtest`'s title never said its fits were ensembles. Without `ensemble` (None) each
     fit follows lstm train's default (3 networks under 300 rows: r8bt), and the title says so."""

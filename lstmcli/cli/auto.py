@@ -49,6 +49,21 @@ def check_options(auto: bool, budget: float | None, days: int | None = None, day
         check_horizon(days)
 
 
+def check_season(auto: bool, season: str, verb: str) -> None:
+    """--auto looks for the season itself (as --season auto): a given --season none|N would be ignored by its
+    fits, so it is refused (`lstm train` and `lstm backtest`)."""
+    from lstmcli.seasons import parse_season
+
+    if auto and parse_season(season) != "auto":
+        from lstmcli.errors import OptionError
+
+        raise OptionError(
+            f"--season {season} cannot be combined with --auto (--auto looks for the season itself, as "
+            "--season auto does, and would not use it)",
+            hint=f"drop --season, or {verb} without --auto, e.g. lstm {verb} prices.csv --season {season}",
+        )
+
+
 def given(ctx: typer.Context, name: str) -> bool:
     """Whether option `name` was given on the command line (or the environment), not left at its default."""
     source = ctx.get_parameter_source(name)

@@ -207,9 +207,10 @@ def backtest(
         check_ensemble(ensemble)
     check_jobs(jobs)
     check_one_stdout(json_out, output)
-    from lstmcli.cli.auto import check_options
+    from lstmcli.cli.auto import check_options, check_season
 
     check_options(auto, budget)
+    check_season(auto, season, "backtest")
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target, resolve_target
 

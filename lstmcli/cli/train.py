@@ -227,14 +227,7 @@ def train(
             "--ar cannot be combined with --auto (the linear part is not in --auto's space)",
             hint="drop --ar, or train without --auto, e.g. lstm train prices.csv --ar 30",
         )
-    if auto and parse_season(season) != "auto":  # --auto finds the season itself: a given one was ignored
-        from lstmcli.errors import OptionError
-
-        raise OptionError(
-            f"--season {season} cannot be combined with --auto (--auto looks for the season itself, as "
-            "--season auto does, and would not use it)",
-            hint=f"drop --season, or train without --auto, e.g. lstm train prices.csv --season {season}",
-        )
+    cli_auto.check_season(auto, season, "train")
     if global_model and refit_all:
         from lstmcli.errors import OptionError
 
