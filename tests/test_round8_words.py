@@ -183,3 +183,20 @@ def test_an_option_without_its_value_names_the_verb(run):
     assert r.stderr.startswith("Error: lstm train: option '--ensemble' requires an argument. See lstm train --help.")
     r = run("predict", "--days")
     assert r.stderr.startswith("Error: lstm predict: option '--days' requires an argument. See lstm predict --help.")
+
+
+def test_output_file_is_named_on_stderr(tmp_path, run):
+    """Fails on the previous commit: `lstm predict --output f.csv` wrote the file and said nothing of it (the chart of
+    --plot was named: "Wrote the chart to ..."); stdout keeps the table, stderr names the file and its rows."""
+    from conftest import daily_csv
+
+    model = tmp_path / "m.npz"
+    fast = ("--epochs", "2", "--hidden", "4", "--window", "10", "--ensemble", "1", "-q")
+    assert run("train", str(daily_csv(tmp_path, 120)), *fast, "--model", str(model)).exit_code == 0
+    out = tmp_path / "f.csv"
+    r = run("predict", "--model", str(model), "--days", "3", "--output", str(out))
+    assert r.exit_code == 0, r
+    assert out.read_text().count("\n") == 4  # header + 3 steps
+    assert f"Wrote 3 rows to {out}" in " ".join(r.stderr.split())
+    r = run("predict", "--model", str(model), "--days", "3", "--output", "-")
+    assert r.exit_code == 0 and "Wrote" not in r.stderr and r.stdout.startswith("step,")

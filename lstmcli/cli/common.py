@@ -569,7 +569,12 @@ def write_csv(path: Path, rows: list[dict], option: str) -> Path:
         data = (json.dumps([{k: finite(v) for k, v in r.items()} for r in rows], indent=2) + "\n").encode()
     else:
         data = csv_text(rows).encode()
-    return write_atomically(path, lambda f: f.write(data), prefix=f"cannot write {path}", option=option)
+    written = write_atomically(path, lambda f: f.write(data), prefix=f"cannot write {path}", option=option)
+    from lstmcli.render.common import user_text
+
+    rows_said = f"{len(rows):,} row" + ("" if len(rows) == 1 else "s")
+    stderr().print(f"Wrote {rows_said} to {user_text(path)}", style="dim", soft_wrap=True)  # as wrote_plot does
+    return written
 
 
 def check_plot(plot: Path | None) -> None:
