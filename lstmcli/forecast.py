@@ -778,10 +778,8 @@ class Forecaster:
         outputs = self.horizon if direct else series.prices.shape[1]
         self.level = None
         if self.config.level_input:  # the last input column: levels, made relative per window by training.gather
-            lev = _levels.levels(z[:, 0], self.target)  # (M,)
-            if self.season is not None and self.season.level_adjust is not None:  # the seasonally adjusted level
-                adjusted = self.season.level_adjusted(series.prices, np.arange(len(series.prices)))  # (N, F)
-                lev = _levels.levels(to_target(adjusted, self.target)[:, 0], self.target)  # (M,)
+            # as model_input reads them (the seasonally adjusted level with `level_adjust`); row n is phase n
+            lev = _window_levels(series.prices[None], z[None], self.target, self.season, len(series.prices) - 1)[0]
             self.level = LevelInput.fit(lev, train_t, self.config.window)
             extra = np.concatenate([extra, self.level.series_column(lev, last_label)[:, None]], axis=1)
         inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos, level last
