@@ -331,10 +331,11 @@ def _step_trace(
     if ensemble is not None and len(ensemble.seeds) > 1:
         from lstmcli.ensemble import combine
 
-        each = [
-            _trace.trace(whole.member(k), values, dates_, at=at, date=date, source=source).forecast[:1]
-            for k in range(len(ensemble.seeds))
-        ]
+        def step_forecast(k: int):  # member k's forecast of the traced step (t: member `which`'s)
+            tk = t if k == which else _trace.trace(whole.member(k), values, dates_, at=at, date=date, source=source)
+            return tk.forecast[:1]
+
+        each = [step_forecast(k) for k in range(len(ensemble.seeds))]
         together = (each, float(combine([e[None, None, :] for e in each], ensemble.combine)[0, 0, 0]))
     n_layers = len(t.record.layers)
     shown_layers = _check_layer(layer, n_layers)
