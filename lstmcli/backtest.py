@@ -723,11 +723,9 @@ def run_backtest(
     from lstmcli.ensemble import default_size
 
     def members(fit_rows: int) -> int:
-        """The fit's ensemble size: as given, else as `lstm train` decides on those rows. With --auto this is
-        not used: `auto["ensemble"]` goes to `fit_auto` (None from the CLI: lstm train --auto's refit default)."""
-        if ensemble is not None:
-            return ensemble
-        return 1 if auto is not None else default_size(fit_rows)
+        """The fit's ensemble size: as given, else as `lstm train` decides on those rows. Not read with --auto:
+        `auto["ensemble"]` goes to `fit_auto` (None from the CLI: lstm train --auto's refit default)."""
+        return default_size(fit_rows) if ensemble is None else ensemble
 
     blocks = [
         _Block(
