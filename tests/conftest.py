@@ -116,7 +116,11 @@ def run(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.delenv("LSTM_MODEL", raising=False)
-    monkeypatch.delenv("LSTM_DEBUG", raising=False)
+    # `--debug` sets LSTM_DEBUG in os.environ (for the one process it runs in: here, pytest's). Set it
+    # before deleting it so that monkeypatch records its absence and removes it again at teardown; a
+    # bare delenv of an absent variable records nothing, and a later test's subprocesses inherited it.
+    monkeypatch.setenv("LSTM_DEBUG", "")
+    monkeypatch.delenv("LSTM_DEBUG")
 
     def _run(*args: str, input: str | bytes | None = None) -> Result:
         return Result(*invoke_main(runner, args, input))

@@ -8,6 +8,7 @@ import csv
 import io
 import itertools
 import json
+import os
 import signal
 
 import pytest
@@ -79,6 +80,12 @@ def test_debug_after_the_verb(run, tmp_path, monkeypatch):
     monkeypatch.delenv("LSTM_DEBUG")  # --debug sets it for the (one) process
     r = run("train", str(tmp_path / "missing.csv"))  # and only then
     assert "Traceback" not in r.stderr
+
+
+def test_debug_is_gone_after_the_test_that_used_it():
+    """Runs right after the test above: its in-process `--debug` must not reach later tests (whose
+    installed-command subprocesses inherit os.environ and printed a traceback before `Error:`)."""
+    assert "LSTM_DEBUG" not in os.environ
 
 
 def test_shell_completion(lstm_exe, tmp_path):
