@@ -1093,6 +1093,10 @@ class Forecaster:
                 directional_accuracy=metrics.directional_accuracy(previous, actual, forecast) if direction else None,
             )
 
+        # a seasonal model is also held against seasonal naive (the value one season back): beating
+        # "tomorrow = today" is easy on a seasonal series, "same month last year" is the bar to clear
+        m = self.season.length if self.season is not None else None
+        seasonal = m is not None and int(val_t[0]) + off - m >= 0
         return ValidationInfo(
             rows=len(val_t),
             scale=scale,
@@ -1100,6 +1104,8 @@ class Forecaster:
             model=scores(model),
             naive=scores(previous, direction=False),
             drift=scores(drift),
+            seasonal_naive=scores(p[val_t + off - m]) if seasonal else None,
+            season=m if seasonal else None,
         )
 
     def _interval_errors(

@@ -576,18 +576,25 @@ class ValidationInfo:
     model: Scores
     naive: Scores
     drift: Scores
+    # a seasonal model only: seasonal naive (the value one season back) on the same rows, and its season m.
+    # Absent from files written before round 9 and from models without a season.
+    seasonal_naive: Scores | None = None
+    season: int | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> ValidationInfo:
         try:
             scores = {k: Scores.from_dict(d[k]) for k in ("model", "naive", "drift")}
             rows = _count(d, "rows")
+            if d.get("seasonal_naive") is not None:
+                scores["seasonal_naive"] = Scores.from_dict(d["seasonal_naive"])
+                scores["season"] = _count(d, "season")
         except ValueError:
             raise ValueError("the validation errors are not numbers") from None
         return cls(rows=rows, scale=_float(d, "scale"), first_date_index=_count(d, "first_date_index"), **scores)
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "rows": self.rows,
             "scale": self.scale,
             "first_date_index": self.first_date_index,
@@ -595,6 +602,9 @@ class ValidationInfo:
             "naive": self.naive.to_dict(),
             "drift": self.drift.to_dict(),
         }
+        if self.seasonal_naive is not None:
+            d |= {"seasonal_naive": self.seasonal_naive.to_dict(), "season": self.season}
+        return d
 
 
 @dataclass(frozen=True, eq=False)

@@ -135,7 +135,7 @@ def predict(
         from lstmcli.render.plot import save_forecast_plot
 
         wrote_plot(save_forecast_plot(fc, plot))
-    from lstmcli.render.train import beats_naive
+    from lstmcli.render.train import beats_naive, beats_seasonal_naive
 
     if json_out:
         import json
@@ -146,6 +146,7 @@ def predict(
             payload["calendar"] = fc_model.info.data.calendar
         payload["validation"] = fc_model.info.validation.to_dict()
         payload["beats_naive"] = beats_naive(fc_model.info.validation)
+        payload["beats_seasonal_naive"] = beats_seasonal_naive(fc_model.info.validation)  # null: no season
         if fc_model.info.selection is not None:  # --auto: did the chosen configuration beat naive in selection?
             payload["selection_beats_naive"] = fc_model.info.selection.beats_naive
         print(json.dumps(payload, indent=2))
@@ -154,13 +155,17 @@ def predict(
         return
 
     from lstmcli.render import predict as render
-    from lstmcli.render.train import naive_words, verdict
+    from lstmcli.render.train import naive_words, seasonal_naive_words, verdict
 
     out = stdout()
-    style, sentence = verdict(fc_model.info.validation, fc_model.info.data.frequency)
-    if beats_naive(fc_model.info.validation) is False:  # the label comes first, above the forecast
-        naive = naive_words(fc_model.info.data.frequency)
+    validation, frequency = fc_model.info.validation, fc_model.info.data.frequency
+    style, sentence = verdict(validation, frequency)
+    if beats_naive(validation) is False:  # the label comes first, above the forecast
+        naive = naive_words(frequency)
         out.print(f"[{style}]Worse than naive: this model lost to '{naive}' on validation.[/]", soft_wrap=True)
+    elif beats_seasonal_naive(validation) is False:
+        words = seasonal_naive_words(frequency, validation.season or 0)
+        out.print(f"[{style}]Worse than seasonal naive: this model lost to '{words}' on validation.[/]", soft_wrap=True)
     from lstmcli.render.auto import predict_label
 
     if (label := predict_label(fc_model.info.selection)) is not None:  # --auto found nothing better than a baseline

@@ -43,11 +43,55 @@ def naive_words(frequency: str | None) -> str:
     return _NAIVE_WORDS.get(frequency or "", "the last value carried forward")
 
 
-def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[str, str]:
-    """(style, sentence) comparing the model's one-step MAE with naive's on validation.
+#: seasonal naive in words, by (frequency code, season)
+_SEASONAL_WORDS = {
+    ("M", 12): "same month last year",
+    ("Q", 4): "same quarter last year",
+    ("W", 52): "same week last year",
+    ("D", 7): "same weekday last week",
+    ("B", 5): "same weekday last week",
+    ("h", 24): "same hour yesterday",
+}
 
-    `frequency` (the data's, e.g. info.data.frequency) names the naive forecast in its words.
+
+def seasonal_naive_words(frequency: str | None, season: int) -> str:
+    """Seasonal naive said for the data's frequency and season: 'same month last year', else by its lag."""
+    return _SEASONAL_WORDS.get((frequency or "", season), f"the value {season} steps back")
+
+
+def beats_seasonal_naive(validation: ValidationInfo) -> bool | None:
+    """Whether the one-step validation MAE is below seasonal naive's (None: no season, or no comparison)."""
+    s = validation.seasonal_naive
+    if s is None or not (validation.model.mae == validation.model.mae and s.mae == s.mae):
+        return None
+    return bool(validation.model.mae < s.mae)
+
+
+def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[str, str]:
+    """(style, sentence) comparing the model's one-step MAE with naive's on validation, and a
+    seasonal model's with seasonal naive's: beating naive is not enough on a seasonal series.
+
+    `frequency` (the data's, e.g. info.data.frequency) names the naive forecasts in their words.
     """
+    style, sentence = _naive_verdict(validation, frequency)
+    m, n, s = validation.model.mae, validation.naive.mae, validation.seasonal_naive
+    if style != "green" or s is None or not (n > 0 and s.mae > 0):
+        return style, sentence
+    beats = f"The model beats the naive forecast by {(n - m) / n * 100:.1f}%"
+    rel = (m - s.mae) / s.mae * 100
+    words = seasonal_naive_words(frequency, validation.season or 0)
+    if rel < -1:
+        return "green", f"{beats} and seasonal naive by {-rel:.1f}% (one-step MAE on validation)."
+    if rel <= 1:
+        return "yellow", f"{beats}, but only ties seasonal naive ({rel:+.1f}% MAE): it adds little over '{words}'."
+    return "bold red", (
+        f"{beats}, but NOT seasonal naive: its one-step MAE is {rel:.1f}% worse than '{words}'. "
+        f"Trust '{words}' over this forecast."
+    )
+
+
+def _naive_verdict(validation: ValidationInfo, frequency: str | None) -> tuple[str, str]:
+    """(style, sentence) comparing the model's one-step MAE with naive's on validation."""
     m, n = validation.model.mae, validation.naive.mae
     if not (m == m and n == n):  # NaN
         return "yellow", "No validation comparison is available."
@@ -77,7 +121,8 @@ def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[s
 
 
 def validation_table(validation: ValidationInfo, column: str, frequency: str | None = None) -> Table:
-    """One-step-ahead errors on the validation part: model, naive and drift (naive named by `frequency`)."""
+    """One-step-ahead errors on the validation part: model, naive, drift and a seasonal model's seasonal
+    naive (the naive forecasts named by `frequency`)."""
     rows = validation.rows
     table = FitTable(
         title=f"One-step-ahead error in {user_text(repr(column))}, last {rows:,} rows (validation)",
@@ -86,13 +131,15 @@ def validation_table(validation: ValidationInfo, column: str, frequency: str | N
     table.add_column("forecast")
     for col in ("MAE", "RMSE", "MASE", "direction right"):
         table.add_column(col, justify="right")
-    best = min(("model", "naive", "drift"), key=lambda k: getattr(validation, k).mae)
+    keys = ("model", "naive", *(("seasonal_naive",) if validation.seasonal_naive is not None else ()), "drift")
+    best = min(keys, key=lambda k: getattr(validation, k).mae)
     labels = {
         "model": "LSTM (this model)",
         "naive": f"naive ({naive_words(frequency)})",
         "drift": "drift (naive + trend)",
+        "seasonal_naive": f"seasonal naive ({seasonal_naive_words(frequency, validation.season or 0)})",
     }
-    for key in ("model", "naive", "drift"):
+    for key in keys:
         v = getattr(validation, key)
         da = v.directional_accuracy
         mark = " *" if key == best else ""
