@@ -491,10 +491,9 @@ def select(
         if not clearly_better(best.origin_mae, kept.origin_mae, horizon, every, z):
             low = chosen_entry[1]
             chosen_entry = next(e for e in entries if e[0] == inc)
-            near = "" if cands[inc].is_defaults else "the configuration nearest "
+            near = "" if cands[inc].is_defaults else "It is the configuration nearest lstm train's defaults. "
             rule = (
-                f"{near}lstm train's defaults, kept: the lowest score, {low.name} "
-                f"({low.mase:.3f}), is not lower than its {chosen_entry[1].mase:.3f} by more than {z:.2f} standard "
+                f"{near}The lowest score ({low.mase:.3f}: {low.name}) is not lower by more than {z:.2f} standard "
                 f"errors over the origins, a one-sided {RULE_ALPHA:.0%} test Bonferroni-corrected for the lowest "
                 f"of {others + 1} scores"
             )
@@ -682,11 +681,15 @@ def fit_auto(
         forecaster.season, forecaster.info = found, replace(forecaster.info, season=found)
         if "season" in forecaster.choices:
             forecaster.choices["season"] = forecaster.choices["season"].replace(given, info.season_reason, 1)
-    if info.rule and info.lowest is not info.winner:  # not the best score: the defaults' nearest, kept by the rule
-        why = f"--auto: nearest the defaults, no other of {info.tried} of {info.candidates} clearly lower"
+    ran = f"{info.tried}" if info.tried == info.candidates else f"{info.tried} tried of {info.candidates}"
+    if info.rule and info.lowest is not info.winner:  # not the best score: the defaults' (nearest), kept by the rule
+        defaults = info.winner.name.startswith("lstm train's defaults")
+        kept = "lstm train's defaults" if defaults else "nearest the defaults"
+        why = f"--auto: {kept}, no other of {ran} clearly lower"
     else:
-        why = f"--auto, best of {info.tried} of {info.candidates}"
-    forecaster.choices = {**forecaster.choices, "window": why, "target": why}
+        why = f"--auto, best of {ran}"
+    # said once, after the window: the target was chosen with it (one configuration), as the verdict says
+    forecaster.choices = {**forecaster.choices, "window": why, "target": "--auto"}
     if ensemble is None and size > 1:  # as lstm train's summary says its default ensemble
         forecaster.choices["ensemble"] = default_choice(len(series.prices))
     return forecaster

@@ -5,6 +5,7 @@ Bonferroni-corrected for the m - 1 other candidates); otherwise that configurati
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -86,11 +87,19 @@ def test_the_defaults_are_kept_when_the_lowest_score_is_within_noise(monkeypatch
     lowest = min((e for e in info.board if e.kind == "lstm"), key=lambda e: e.mase)
     assert lowest.name == "log-return, window 15, 16 units, strategy direct, horizon 5"
     assert info.winner is not lowest and info.winner.name == DEFAULTS
-    assert info.rule.startswith("lstm train's defaults, kept") and lowest.name in info.rule
+    assert info.rule.startswith(f"The lowest score ({lowest.mase:.3f}: {lowest.name}) is not lower by more than")
     assert SelectionInfo.from_dict(json.loads(json.dumps(info.to_dict()))) == info  # the model file keeps it
     _, sentence, first = verdict(info)
-    assert not first and "kept" in sentence and "2.85 standard errors" in sentence
-    assert "a one-sided 5% test Bonferroni-corrected for the lowest of 24 scores" in sentence
+    # two sentences: what was kept and how it scored, then why the lowest score did not win
+    assert not first and sentence.startswith(f"--auto kept {DEFAULTS}: 5-step MASE from 21 origins")
+    assert f". The lowest score ({lowest.mase:.3f}: {lowest.name}) is not lower by more than 2.85 standard" in sentence
+    assert sentence.endswith("a one-sided 5% test Bonferroni-corrected for the lowest of 24 scores.")
+    assert sentence.count("lstm train's defaults") == 1  # it was said twice
+    # a file written before round 9 words its rule "..., kept: ...": shown as it was
+    old = replace(info, rule=f"lstm train's defaults, kept: the lowest score, {lowest.name} (0.5), is not lower")
+    assert (
+        verdict(old)[1].startswith(f"--auto chose {DEFAULTS}: ") and "(lstm train's defaults, kept: " in verdict(old)[1]
+    )
 
 
 def test_two_standard_errors_lower_is_not_clear_when_the_lowest_of_24(monkeypatch):

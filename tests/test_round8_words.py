@@ -84,9 +84,11 @@ def test_auto_s_summary_does_not_call_the_kept_configuration_the_best(monkeypatc
     f = fit_auto(WALK, config=TrainConfig(epochs=2, patience=1))
     sel = f.info.selection
     assert sel.rule and sel.lowest is not sel.winner
-    assert "best of" not in f.choices["window"] and "nearest the defaults" in f.choices["window"]
+    assert "best of" not in f.choices["window"] and "lstm train's defaults" in f.choices["window"]
     summary = _text(training_summary(f.info, "m.npz", f.choices))
-    assert "nearest the defaults, no other of 24 of 24 clearly lower" in summary
+    # round 9: said once (it was repeated after the target), and "of 24", not "of 24 of 24"
+    assert "window 30 (--auto: lstm train's defaults, no other of 24 clearly lower)" in summary
+    assert "learns log-return (--auto)" in summary and summary.count("clearly lower") == 1
 
 
 def test_the_leaderboard_caption_s_season_sentence_starts_with_a_capital(monkeypatch):

@@ -152,6 +152,8 @@ def test_train_and_predict_say_so_when_seasonal_naive_wins(run, tmp_path, monkey
     assert payload["validation"]["seasonal_naive"]["mae"] == v["seasonal_naive"]["mae"]
     payload = json.loads(run("predict", "--json").stdout)
     assert isinstance(payload["beats_seasonal_naive"], bool)
+    shown = " ".join(run("inspect", "--model", "worse.npz").stdout.split())
+    assert "naive " in shown and f"seasonal naive {v['seasonal_naive']['mae']:.4g}"[:18] in shown
 
 
 def test_predict_json_of_a_model_without_a_season_says_null(run, tmp_path, monkeypatch):

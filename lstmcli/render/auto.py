@@ -49,7 +49,13 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
         return "bold red", f"{said}Trust the {b.name} forecast over this model's.", True
     naive = sel.baseline("naive")
     rel = f", {100 * (1 - w.mase / naive.mase):.1f}% below naive's {naive.mase:.3f}" if naive and naive.mase else ""
-    why = f" ({user_text(sel.rule)})" if sel.rule else ""
+    if sel.rule and ", kept:" not in sel.rule:  # kept by the rule, not the lowest score: why, a sentence of its own
+        return (
+            "green",
+            f"--auto kept {user_text(w.name)}: {_setup(sel)} {w.mase:.3f}{rel}. {user_text(sel.rule)}.",
+            False,
+        )
+    why = f" ({user_text(sel.rule)})" if sel.rule else ""  # a file from before round 9 words its rule so
     return "green", f"--auto chose {user_text(w.name)}: {_setup(sel)} {w.mase:.3f}{rel}{why}.", False
 
 

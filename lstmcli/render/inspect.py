@@ -412,7 +412,9 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
     table.add_row(
         "validation",
         f"one-step MAE on the last {v.rows} rows: model {price(v.model.mae)}, "
-        f"naive {price(v.naive.mae)}, drift {price(v.drift.mae)} "
+        f"naive {price(v.naive.mae)}, "
+        + (f"seasonal naive {price(v.seasonal_naive.mae)}, " if v.seasonal_naive is not None else "")
+        + f"drift {price(v.drift.mae)} "
         f"(model MASE {v.model.mase:.3f})",
     )
     return table
