@@ -143,9 +143,6 @@ class MemberTask:
     outputs: int
     direct: bool
     forecasts: Callable[[dict], list[np.ndarray]] | None = None  # params -> arrays the parent needs (picklable)
-    score: Callable[[dict], float] | None = (
-        None  # params -> the validation loss early stopping watches (training.train)
-    )
 
 
 @dataclass
@@ -166,7 +163,6 @@ def fit_member(task: MemberTask, should_stop: Callable[[], bool] | None = None) 
         outputs=task.outputs,
         direct=task.direct,
         should_stop=should_stop,
-        score=task.score,
     )
 
 
@@ -178,19 +174,8 @@ def fit_and_forecast(task: MemberTask, should_stop: Callable[[], bool] | None = 
     return MemberFit(result, task.forecasts(result.params))
 
 
-def tasks(
-    config: TrainConfig,
-    n: int,
-    series,
-    train_targets,
-    val_targets,
-    outputs: int,
-    direct: bool,
-    forecasts=None,
-    score=None,
-):
-    """The N member tasks of an ensemble trained with `config` (member k: seed + k); `forecasts`, `score`: see
-    MemberTask."""
+def tasks(config: TrainConfig, n: int, series, train_targets, val_targets, outputs: int, direct: bool, forecasts=None):
+    """The N member tasks of an ensemble trained with `config` (member k: seed + k); `forecasts`: see MemberTask."""
     return [
         MemberTask(
             replace(config, seed=member_seed(config.seed, k)),
@@ -200,7 +185,6 @@ def tasks(
             outputs,
             direct,
             forecasts,
-            score,
         )
         for k in range(n)
     ]

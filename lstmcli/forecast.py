@@ -147,7 +147,6 @@ def recursive_forecast(
     season: SeasonInfo | None = None,
     last_phase: np.ndarray | int | None = None,
     level: LevelInput | None = None,
-    growth: float = 0.0,
 ) -> np.ndarray:
     """Forecast `days` steps for each of B histories (B, window + offset, F) of prices.
 
@@ -177,7 +176,6 @@ def recursive_forecast(
                     season,
                     None if season is None else last_phase[b : b + chunk],
                     level,
-                    growth,
                 )
                 for b in range(0, B, chunk)
             ]
@@ -192,8 +190,6 @@ def recursive_forecast(
     out = np.empty((B, days, F))
     for d in range(days):
         step = engine.predict(params, x).astype(np.float64)  # (B, F) scaled target values
-        if growth:  # the network learnt column 0 relative to growth x the window's mean (TrainConfig.local_growth)
-            step[:, 0] += growth * x[:, :, 0].astype(np.float64).mean(axis=1)
         z = scaler.inverse(step)  # (B, F) the step in target units
         price = next_price(last, z, kind)  # (B, F)
         out[:, d] = price
@@ -225,7 +221,6 @@ def direct_forecast(
     season: SeasonInfo | None = None,
     last_phase: np.ndarray | int | None = None,
     level: LevelInput | None = None,
-    growth: float = 0.0,
 ) -> np.ndarray:
     """Forecast `days` (<= the head's outputs) steps of the target column for B histories (B, window + offset, F).
 
@@ -241,8 +236,6 @@ def direct_forecast(
         last_phase = np.broadcast_to(np.asarray(last_phase, dtype=np.int64), (B,))
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     steps = engine.predict(params, x).astype(np.float64)[:, :days]  # (B, days) scaled target of column 0
-    if growth:  # relative to growth x the window's mean of column 0 (TrainConfig.local_growth)
-        steps += growth * x[:, :, :1].astype(np.float64).mean(axis=1)
     z = steps * scaler.std[0] + scaler.mean[0]  # (B, days) target units
     last = history[:, -1, :1].astype(np.float64)  # (B, 1)
     out = np.empty((B, days, 1))
@@ -346,7 +339,6 @@ class EvaluationForecasts:
     prices: np.ndarray  # (N, F)
     queries: tuple[tuple[np.ndarray, int], ...]
     level: LevelInput | None = None
-    growth: float = 0.0  # TrainConfig.local_growth (PROTOTYPE)
 
     def __call__(self, params: dict[str, np.ndarray]) -> list[np.ndarray]:
         forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
@@ -365,27 +357,9 @@ class EvaluationForecasts:
                         season=self.season,
                         last_phase=rows - 1 + off,
                         level=self.level,
-                        growth=self.growth,
                     )
                 )
         return out
-
-
-@dataclass
-class MultiStepScore:
-    """PROTOTYPE (round 9): the validation loss early stopping watches with `TrainConfig.val_steps` > 1.
-
-    Called with a network's weights: the mean absolute error of its forecasts of steps 1..S from every
-    validation origin with S actual rows after it, in prices, divided by `scale` (the training part's naive MAE).
-    """
-
-    forecasts: EvaluationForecasts  # one query: (validation target rows, S)
-    actual: np.ndarray  # (B, S) the prices those forecasts aim at (column 0)
-    scale: float
-
-    def __call__(self, params: dict[str, np.ndarray]) -> float:
-        paths = self.forecasts(params)[0][:, :, 0]  # (B, S)
-        return float(np.mean(np.abs(paths - self.actual))) / self.scale
 
 
 @dataclass
@@ -809,21 +783,12 @@ class Forecaster:
             self.level = LevelInput.fit(lev, train_t, self.config.window)
             extra = np.concatenate([extra, self.level.series_column(lev, last_label)[:, None]], axis=1)
         inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos, level last
-        score = self._multi_step_score(series.prices, scaler, train_t, val_t)
         if self.ensemble > 1:  # each member's worker also makes its validation and calibration forecasts
             queries = tuple(self._evaluation_queries(val_t, MAX_INTERVAL_ORIGINS))
             wanted = EvaluationForecasts(
-                self.strategy,
-                scaler,
-                self.target,
-                self.config.window,
-                self.season,
-                series.prices,
-                queries,
-                self.level,
-                self.config.local_growth,
+                self.strategy, scaler, self.target, self.config.window, self.season, series.prices, queries, self.level
             )
-            result, members = self._fit_ensemble(inputs, train_t, val_t, outputs, on_member, should_stop, wanted, score)
+            result, members = self._fit_ensemble(inputs, train_t, val_t, outputs, on_member, should_stop, wanted)
         else:
             result = train(
                 inputs,
@@ -834,7 +799,6 @@ class Forecaster:
                 on_epoch=on_epoch,
                 should_stop=should_stop,
                 direct=direct,
-                score=score,
             )
             members = None
         self.params, self.result = result.params, result
@@ -848,31 +812,7 @@ class Forecaster:
         if members is not None:
             self.info = replace(self.info, ensemble=self._ensemble_info(members))
 
-    def _multi_step_score(self, prices, scaler, train_t, val_t) -> MultiStepScore | None:
-        """PROTOTYPE: early stopping's validation loss over steps 1..config.val_steps (None: one-step, as before)."""
-        S, off, W = self.config.val_steps, self.target.offset, self.config.window
-        if S <= 1 or self.strategy == DIRECT and S > self.horizon:
-            return None
-        rows = val_t[val_t + off + S - 1 <= len(prices) - 1]  # origins with S actual rows after them
-        if len(rows) == 0:
-            return None
-        actual = prices[rows[:, None] + off + np.arange(S)[None, :], 0]  # (B, S)
-        train_prices = prices[: int(train_t[-1]) + off + 1, 0]
-        scale = float(np.mean(np.abs(np.diff(train_prices)))) or 1.0
-        made = EvaluationForecasts(
-            self.strategy,
-            scaler,
-            self.target,
-            W,
-            self.season,
-            prices,
-            ((rows, S),),
-            self.level,
-            self.config.local_growth,
-        )
-        return MultiStepScore(made, actual, scale)
-
-    def _fit_ensemble(self, series, train_t, val_t, outputs, on_member, should_stop, forecasts=None, score=None):
+    def _fit_ensemble(self, series, train_t, val_t, outputs, on_member, should_stop, forecasts=None):
         """(the result standing for the run, {member index: MemberFit} of the finished members): trained in parallel.
 
         The run's result is the first kept member's (member 0 unless Ctrl-C dropped it), marked
@@ -880,7 +820,7 @@ class Forecaster:
         member's worker forecasts with its weights, returned in its MemberFit.
         """
         direct = self.strategy == DIRECT
-        tasks = _ensemble.tasks(self.config, self.ensemble, series, train_t, val_t, outputs, direct, forecasts, score)
+        tasks = _ensemble.tasks(self.config, self.ensemble, series, train_t, val_t, outputs, direct, forecasts)
         jobs = _ensemble.members_jobs(tasks, self.jobs, self.jobs_given)
         results = _ensemble.fit_members(tasks, jobs, on_member, should_stop)
         if not results:
@@ -1095,16 +1035,7 @@ class Forecaster:
         forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
         return [
             forecast(
-                params,
-                scaler,
-                self.target,
-                W,
-                hist,
-                days,
-                season=self.season,
-                last_phase=last_phase,
-                level=self.level,
-                growth=self.config.local_growth,
+                params, scaler, self.target, W, hist, days, season=self.season, last_phase=last_phase, level=self.level
             )
             for params in self.members or [self.params]
         ]

@@ -53,13 +53,6 @@ class TrainConfig:
     # one more input column: each window row's level relative to the window's mean level (levels.py); on by
     # default since round 7 (benchmarks/README.md: 1.095 -> 1.046 of the best statistical model, 3 seeds)
     level_input: bool = True
-    # PROTOTYPE (round 9): early stopping watches the recursive forecasts' error over steps 1..val_steps from every
-    # validation origin (forecast.MultiStepScore: MAE in prices / the training part's naive MAE) instead of the
-    # one-step validation MSE of the scaled target (1, the default)
-    val_steps: int = 1
-    # PROTOTYPE (round 9): the network learns the target minus local_growth x the window's mean of it (scaled
-    # column 0), which the forecast adds back: 1 = its zero output forecasts the window's mean growth
-    local_growth: float = 0.0
 
     def validate(self) -> None:
         """Raise OptionError for impossible values, naming the option."""
@@ -78,13 +71,6 @@ class TrainConfig:
             (math.isfinite(self.clip) and self.clip > 0, "clip", self.clip, "a positive number"),
             (self.dtype in ("float32", "float64"), "dtype", self.dtype, "float32 or float64"),
             (0 <= self.ar <= self.window, "--ar", self.ar, f"0 (none) to the window, {self.window}"),
-            (1 <= self.val_steps <= 100, "--val-steps", self.val_steps, "1 (one-step) to 100, e.g. 5"),
-            (
-                math.isfinite(self.local_growth) and 0 <= self.local_growth <= 1,
-                "--local-growth",
-                self.local_growth,
-                "0 to 1",
-            ),
         ]
         for ok, name, value, want in checks:
             if not ok:
@@ -94,11 +80,9 @@ class TrainConfig:
         """The fields as a dict; `ar`, `refit_all` and `level_input` only when used, so a model without them is
         stored as before they existed (a model file's config without them reads as off: modelfile)."""
         d = asdict(self)
-        for name in ("ar", "refit_all", "level_input", "local_growth"):
+        for name in ("ar", "refit_all", "level_input"):
             if not d[name]:
                 del d[name]
-        if d["val_steps"] == 1:
-            del d["val_steps"]
         return d
 
 
@@ -133,13 +117,7 @@ def window_view(series: np.ndarray, window: int) -> np.ndarray:
 
 
 def gather(
-    series: np.ndarray,
-    window: int,
-    targets: np.ndarray,
-    out_features: int,
-    direct: bool = False,
-    level: bool = False,
-    growth: float = 0.0,
+    series: np.ndarray, window: int, targets: np.ndarray, out_features: int, direct: bool = False, level: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Inputs (B, window, F) and targets (B, O) for the given target rows of the series.
 
@@ -153,15 +131,8 @@ def gather(
     if level:  # levels.relative, as forecast.model_input builds the column
         x[:, :, -1] -= x[:, :, -1].mean(axis=1, keepdims=True)
     if direct:  # (B, O): steps 1..O of column 0
-        y = series[targets[:, None] + np.arange(out_features), 0]
-        if growth:
-            y = y - growth * x[:, :, 0].mean(axis=1, keepdims=True)
-        return x, y
-    y = series[targets, :out_features]  # (B, O)
-    if growth:  # column 0 relative to growth x the window's mean of it (TrainConfig.local_growth)
-        y = y.copy()
-        y[:, 0] -= growth * x[:, :, 0].mean(axis=1)
-    return x, y
+        return x, series[targets[:, None] + np.arange(out_features), 0]
+    return x, series[targets, :out_features]  # (B, O)
 
 
 def evaluate(
@@ -172,7 +143,6 @@ def evaluate(
     batch: int = 256,
     direct: bool = False,
     level: bool = False,
-    growth: float = 0.0,
 ) -> float:
     """Mean squared error over the given target rows, in batches (`direct`, `level`: as `gather`)."""
     if len(targets) == 0:
@@ -180,7 +150,7 @@ def evaluate(
     O = params["head.bias"].shape[0]
     total = 0.0
     for b in range(0, len(targets), batch):
-        x, y = gather(series, window, targets[b : b + batch], O, direct, level, growth)
+        x, y = gather(series, window, targets[b : b + batch], O, direct, level)
         err = engine.predict(params, x) - y  # (B, O)
         total += float(np.sum(err * err))
     return total / (len(targets) * O)
@@ -205,7 +175,7 @@ def _epoch(params, opt, rng, series, targets, batch, config, O, direct, epoch, s
     order = rng.permutation(targets)
     losses = []
     for b in range(0, len(order), batch):
-        x, y = gather(series, config.window, order[b : b + batch], O, direct, config.level_input, config.local_growth)
+        x, y = gather(series, config.window, order[b : b + batch], O, direct, config.level_input)
         loss, grads = engine.loss_and_gradients(params, x, y)
         if not math.isfinite(loss):
             raise TrainingError(
@@ -247,7 +217,6 @@ def train(
     on_epoch: Callable[[EpochReport], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     direct: bool = False,
-    score: Callable[[Params], float] | None = None,
 ) -> TrainResult:
     """Fit an LSTM to predict series[t, :outputs] from series[t-window:t] with Adam.
 
@@ -276,20 +245,11 @@ def train(
         losses = _epoch(params, opt, rng, series, train_targets, batch, config, O, direct, epoch, should_stop)
         interrupted = should_stop is not None and should_stop()
         train_loss = float(np.mean(losses))
-        if score is not None:  # the multi-step validation error (TrainConfig.val_steps)
-            val_loss = float(score(params))
-        elif len(val_targets):
-            val_loss = evaluate(
-                params,
-                series,
-                config.window,
-                val_targets,
-                direct=direct,
-                level=config.level_input,
-                growth=config.local_growth,
-            )
-        else:
-            val_loss = train_loss
+        val_loss = (
+            evaluate(params, series, config.window, val_targets, direct=direct, level=config.level_input)
+            if len(val_targets)
+            else train_loss
+        )
         if not val_loss <= diverged:  # NaN, inf, or weights blown up (a guess of 0 scores about 1, or `diverged`)
             raise TrainingError(
                 f"training diverged: the validation loss became {val_loss:.4g} in epoch {epoch}; no model was saved",

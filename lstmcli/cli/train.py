@@ -165,12 +165,6 @@ def train(
             show_default=False,
         ),
     ] = None,
-    val_steps: Annotated[
-        int, typer.Option("--val-steps", help="PROTOTYPE: early stopping on the forecasts' MAE over steps 1..N.")
-    ] = 1,
-    local_growth: Annotated[
-        float, typer.Option("--local-growth", help="PROTOTYPE: learn the return minus this share of the window's mean.")
-    ] = 0.0,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -212,8 +206,6 @@ def train(
         ar=ar,
         refit_all=refit_all,
         level_input=not global_model if level_input is None else level_input,  # the global network reads no level
-        val_steps=val_steps,
-        local_growth=local_growth,
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)
