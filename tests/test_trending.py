@@ -1,8 +1,8 @@
 """Smooth trending series whose training part grows at an almost constant rate (round 9, r9trend).
 
 fpp2's `guinearice` (rice production in Guinea, 1970-2011) grows by 4.4% a year to 5 digits until 2000, then
-falls 9.4% in 2001: the training part's log-returns have a standard deviation of ~1e-5 of their size, so the
-validation part's standardised returns are ~1e4 and even an untrained network's validation loss is ~1e8.
+falls 9.4% in 2001: the training part's log-returns have a standard deviation of 1e-4 of their size, so the
+validation part's fall is ~3e4 standard deviations and even an untrained network's validation loss is ~5e8.
 Until this round `lstm train` called that "training diverged" (a loss above 1e6) and refused the series with
 its defaults; the divergence test is now relative to the loss of a network that always outputs 0.
 """
