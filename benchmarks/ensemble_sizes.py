@@ -14,7 +14,9 @@ above the series' training rows, else the last), the way `ensemble.default_size`
 
 Prints markdown: per series the policy's MAE / naive (mean of the seeds; each seed); per policy the
 geometric mean over series of MAE / best of (AutoARIMA, AutoETS), of the seeds' mean MAE and of each seed
-alone; the series it is lower / higher on than the reference (3-seed mean MAE, ties within 0.05%); the mean
+alone; the series it is lower / higher on than the reference (3-seed mean MAE, ties within 0.05%); over the
+(series, seed) fits whose MAE it changes, the geometric mean change of MAE against the reference's fit of the
+same series and seed, with its t statistic (mean / standard error of the log ratios); the mean
 over series of the seeds' standard deviation of MAE / naive; and the summed `lstm train` seconds (mean of
 the seeds; the study's fit_seconds, machine load included).
 """
@@ -41,6 +43,14 @@ def _pick(rule: str, rows: int) -> str:
     raise SystemExit(f"rule {rule!r} has no method for {rows} rows: end it with a method without a bound")
 
 
+def _paired(logs: list[float]) -> str:
+    """Mean change of MAE over the (series, seed) fits a policy changes, in %, and its t statistic."""
+    if len(logs) < 2:
+        return "–"
+    mean, se = statistics.mean(logs), statistics.stdev(logs) / math.sqrt(len(logs))
+    return f"{100 * (math.exp(mean) - 1):+.1f}% ({mean / se:+.1f}, {len(logs)} fits)"
+
+
 def main(argv: list[str]) -> int:
     seeds = ["0", "1", "2"]
     if "--seeds" in argv:
@@ -62,6 +72,7 @@ def main(argv: list[str]) -> int:
     spreads = [[] for _ in policies]
     seconds = [0.0 for _ in policies]
     means = [[] for _ in policies]  # the seeds' mean MAE per series
+    fits = [[] for _ in policies]  # log(MAE / the first policy's MAE) per (series, seed) it changes
     for s in series:
         m = {r["method"]: r for r in s["methods"]}
         best = min(m[k]["mae"] for k in ("autoarima", "autoets"))
@@ -72,6 +83,9 @@ def main(argv: list[str]) -> int:
             mae = [r["mae"] for r in runs]
             rel = [r["mae_naive"] for r in runs]
             means[j].append(statistics.mean(mae))
+            if j == 0:
+                reference = mae
+            fits[j] += [math.log(a / b) for a, b in zip(mae, reference, strict=True) if a != b]
             logs[j].append(math.log(statistics.mean(mae) / best))
             for k, v in enumerate(mae):
                 seed_logs[j][k].append(math.log(v / best))
@@ -91,10 +105,10 @@ def main(argv: list[str]) -> int:
     print(
         f"| policy | rule | geo-mean / best statistical model ({len(series)}), mean of seeds | "
         + " | ".join(f"seed {s}" for s in seeds)
-        + " | lower / higher than the first (of those it changes) | mean seed spread of MAE / naive "
-        "| lstm train seconds, summed |"
+        + " | lower / higher than the first (of those it changes) | paired fits: mean change of MAE (t) "
+        "| mean seed spread of MAE / naive | lstm train seconds, summed |"
     )
-    print("| --- | --- | ---: |" + " ---: |" * len(seeds) + " ---: | ---: | ---: |")
+    print("| --- | --- | ---: |" + " ---: |" * len(seeds) + " ---: | ---: | ---: | ---: |")
     for j, (label, rule) in enumerate(policies):
         pairs = list(zip(means[j], means[0], strict=True))
         changed = [(a, b) for a, b in pairs if abs(a / b - 1) > 5e-4]
@@ -102,7 +116,8 @@ def main(argv: list[str]) -> int:
         print(
             f"| {label} | `{rule}` | **{g(logs[j])}** | "
             + " | ".join(g(x) for x in seed_logs[j])
-            + f" | {lower} / {len(changed) - lower} (of {len(changed)}) | {statistics.mean(spreads[j]):.4f} "
+            + f" | {lower} / {len(changed) - lower} (of {len(changed)}) | {_paired(fits[j])} "
+            f"| {statistics.mean(spreads[j]):.4f} "
             f"| {seconds[j]:.0f} |"
         )
     return 0
