@@ -8,9 +8,11 @@ A run holds lstm methods trained at several seeds: METHOD (seed 0) and METHOD-sS
 of up to 5 networks disjoint between seeds (member k trains with seed + k), and the ensemble of 3 at seed S
 is the first 3 of the ensemble of 5 at seed S.
 
-A policy is LABEL=RULE; RULE is `M1<R1,M2<R2,...,M` (the method of the first clause whose row bound is
-above the series' training rows, else the last), the way `ensemble.default_size` decides on the rows
-`lstm train` reads (here: the study's training part, `train_rows`). The first policy is the reference.
+`--with OTHER.json[+...]` adds the methods of other runs of the same series (the fits are deterministic: a
+method run twice gives the same forecasts to the last digit). A policy is LABEL=RULE; RULE is
+`M1<R1,M2<R2,...,M` (the method of the first clause whose row bound is above the series' training rows, else
+the last), the way `ensemble.default_size` decides on the rows `lstm train` reads (here: the study's training
+part, `train_rows`). The first policy is the reference.
 
 Prints markdown: per series the policy's MAE / naive (mean of the seeds; each seed); per policy the
 geometric mean over series of MAE / best of (AutoARIMA, AutoETS), of the seeds' mean MAE and of each seed
@@ -57,10 +59,17 @@ def main(argv: list[str]) -> int:
         i = argv.index("--seeds")
         seeds = argv[i + 1].split(",")
         argv = argv[:i] + argv[i + 2 :]
+    extra = []
+    while "--with" in argv:  # methods of other runs of the same series and protocol, merged in by series
+        i = argv.index("--with")
+        extra += _series(argv[i + 1])
+        argv = argv[:i] + argv[i + 2 :]
     first, specs = argv[0], argv[1:]
     policies = [spec.partition("=")[::2] for spec in specs]
     suffix = ["" if s == "0" else f"-s{s}" for s in seeds]
     series = _series(first)
+    for s in series:
+        s["methods"] = s["methods"] + [r for e in extra if e["series"] == s["series"] for r in e["methods"]]
     print(
         "| series | training rows | snaive | AutoARIMA | AutoETS | "
         + " | ".join(f"{label} (mean; seeds {' / '.join(seeds)})" for label, _ in policies)
