@@ -85,6 +85,7 @@ def main(argv: list[str]) -> int:
     wins = {label: 0 for label, _, _ in sets}
     secs = {label: [0.0, 0.0] for label, _, _ in sets}
     rows = _series(first)
+    whole = True
     for s in rows:
         name = s["series"]
         m = own[name]
@@ -93,6 +94,9 @@ def main(argv: list[str]) -> int:
         cells = []
         for label, ens_spec, member_specs in sets:
             e = _row(first, ens_spec, name)
+            if not short and not all(name in _runs(x.rpartition(":")[0] or first) for x in member_specs):
+                whole = False  # a longer series the members were not run on: no whole-corpus line
+                continue
             ms = [_row(first, x, name) for x in member_specs]
             mean_mae = sum(r["mae"] for r in ms) / len(ms)
             logs[label]["policy"].append(math.log((e["mae"] if short else mean_mae) / best))
@@ -140,7 +144,7 @@ def main(argv: list[str]) -> int:
         one = [_row(first, x, name)["mae_naive"] for x in singles]
         ens = [_row(first, e, name)["mae_naive"] for _, e, _ in sets]
         print(f"| {name} | {_spread(one)} | {_spread(ens)} |")
-    if below is not None:
+    if below is not None and whole:
         print()
         print(f"Whole corpus ({len(rows)}), the ensemble below {below} training rows, its members' mean above:")
         print()
