@@ -22,12 +22,12 @@ times each; medians side by side, with the load average before and after (the ma
 shared: other processes' load slows --jobs 2 most).
 
 `cost`: what an ensemble costs on the accuracy study's training parts (the rows before the first
-origin of each corpus series): `lstm train` as a user runs it (the installed command, a subprocess)
-with `--ensemble 1`, `--ensemble 3 --jobs 1` and `--ensemble 3` (--jobs: the cores), alternated,
---repeats times each: median wall seconds and the model file's size; and the fits alone
-(`Forecaster.fit` in this process on the file read as `lstm train` reads it, no start-up or
-reading: one network, and 3 members one after another), the figures an "is training cheap here"
-threshold is about.
+origin of each corpus or check-set series): `lstm train` as a user runs it (the installed command, a
+subprocess) with `--ensemble 1` and, for each N of `--sizes` (default 3), `--ensemble N --jobs 1` and
+`--ensemble N` (--jobs: the cores), alternated, --repeats times each: median wall seconds and the model
+file's size; and the fits alone (`Forecaster.fit` in this process on the file read as `lstm train` reads
+it, no start-up or reading: one network, and N members one after another), the figures an "is training
+cheap here" threshold is about.
 
 `pool`: is the worker pool worth starting for a short ensemble? `lstm train` of the corpus training
 parts with `--ensemble 3 --jobs 1`, `--ensemble 3` (--jobs: the cores) and no --ensemble (the default's
@@ -112,32 +112,29 @@ def combine_study(names: list[str], members: int, jobs: int) -> dict:
     return {"members": members, "series": rows, "geomean_mae_rel_naive": geo}
 
 
-def cost(names: list[str], repeats: int) -> dict:
+def cost(names: list[str], repeats: int, sizes: tuple[int, ...] = (3,)) -> dict:
     from lstmcli.data import read_prices
     from lstmcli.forecast import Forecaster
     from lstmcli.training import TrainConfig
 
     exe = str(Path(sys.executable).parent / "lstm")
-    runs = {
-        "single": ["--ensemble", "1"],
-        "ens3-jobs1": ["--ensemble", "3", "--jobs", "1"],
-        "ens3": ["--ensemble", "3"],
-    }
+    runs = {"single": ["--ensemble", "1"]}
+    for n in sizes:  # each size with --jobs 1 and with --jobs left at its default (the cores)
+        runs |= {f"ens{n}-jobs1": ["--ensemble", str(n), "--jobs", "1"], f"ens{n}": ["--ensemble", str(n)]}
     rows = []
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
             train_csv, n = _training_part(tmp, name)
             walls: dict[str, list[float]] = {k: [] for k in runs}
-            fits, fits3, sizes = [], [], {}
+            fits: dict[int, list[float]] = {n: [] for n in (1, *sizes)}
+            file_bytes = {}
             series = read_prices(train_csv)  # with its dates: the season is found as lstm train finds it
             for _ in range(repeats):
-                t0 = time.perf_counter()
-                Forecaster(TrainConfig(), auto_window=True).fit(series)
-                fits.append(time.perf_counter() - t0)
-                t0 = time.perf_counter()
-                Forecaster(TrainConfig(), auto_window=True, ensemble=3, jobs=1).fit(series)
-                fits3.append(time.perf_counter() - t0)
+                for size in fits:  # in this process, one member after another
+                    t0 = time.perf_counter()
+                    Forecaster(TrainConfig(), auto_window=True, ensemble=size, jobs=1).fit(series)
+                    fits[size].append(time.perf_counter() - t0)
                 for key, flags in runs.items():  # alternated, so drift of the machine's load hits all
                     model = Path(tmp) / f"{name}-{key}.npz"
                     t0 = time.perf_counter()
@@ -147,11 +144,11 @@ def cost(names: list[str], repeats: int) -> dict:
                         capture_output=True,
                     )
                     walls[key].append(time.perf_counter() - t0)
-                    sizes[key] = model.stat().st_size
-            row = {"series": name, "train_rows": n, "fit_single": statistics.median(fits)}
-            row |= {"fit_ens3_jobs1": statistics.median(fits3)}
+                    file_bytes[key] = model.stat().st_size
+            row = {"series": name, "train_rows": n, "fit_single": statistics.median(fits[1])}
+            row |= {f"fit_ens{k}_jobs1": statistics.median(v) for k, v in fits.items() if k != 1}
             row |= {f"wall_{k}": statistics.median(v) for k, v in walls.items()}
-            row |= {f"bytes_{k}": v for k, v in sizes.items()}
+            row |= {f"bytes_{k}": v for k, v in file_bytes.items()}
             rows.append(row)
             print(f"{name}: " + ", ".join(f"{k} {v:.2f}" for k, v in row.items() if k != "series"), file=sys.stderr)
     return {"repeats": repeats, "series": rows, "loadavg_before": load_before, "loadavg_after": os.getloadavg()}
@@ -323,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     co = sub.add_parser("cost", help="wall time and file size of --ensemble 3 vs 1 on corpus training parts")
     co.add_argument("--series", default="shampoo,austres,nile,lynx,woolyrnq,wineind,realgdp,ausbeer,elnino,dax")
     co.add_argument("--repeats", type=int, default=3)
+    co.add_argument("--sizes", default="3", help="ensemble sizes beside one network, e.g. 3,5")
     po = sub.add_parser("pool", help="lstm train --ensemble 3: --jobs 1 vs the default, this tree vs another")
     po.add_argument("--series", default="shampoo,austres,nile,lynx,woolyrnq,wineind,realgdp")
     po.add_argument("--repeats", type=int, default=5)
@@ -347,19 +345,20 @@ def main(argv: list[str] | None = None) -> int:
         g = out["geomean_mae_rel_naive"]
         print(f"| geometric mean | {g['member0']:.3f} | {g['member_mean']:.3f} | {g['median']:.3f} | {g['mean']:.3f} |")
     elif a.what == "cost":
-        out = cost(a.series.split(","), a.repeats)
-        print(
-            "| series | training rows | fit, single (s) | fit, 3 members, --jobs 1 (s) | lstm train, single (s) | "
-            "--ensemble 3 --jobs 1 (s) | --ensemble 3 (s) | file, single (KB) | file, --ensemble 3 (KB) |"
-        )
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        sizes = tuple(int(n) for n in a.sizes.split(","))
+        out = cost(a.series.split(","), a.repeats, sizes)
+        head = ["training rows", "fit, single (s)"] + [f"fit, {n} members, --jobs 1 (s)" for n in sizes]
+        head += ["lstm train, single (s)"] + [f"--ensemble {n}{j} (s)" for n in sizes for j in (" --jobs 1", "")]
+        head += ["file, single (KB)"] + [f"file, --ensemble {n} (KB)" for n in sizes]
+        keys = ["fit_single"] + [f"fit_ens{n}_jobs1" for n in sizes] + ["wall_single"]
+        keys += [f"wall_ens{n}{j}" for n in sizes for j in ("-jobs1", "")]
+        print("| series | " + " | ".join(head) + " |")
+        print("| --- |" + " ---: |" * len(head))
         for r in out["series"]:
-            print(
-                f"| {r['series']} | {r['train_rows']} | {r['fit_single']:.2f} | {r['fit_ens3_jobs1']:.2f} | "
-                f"{r['wall_single']:.2f} | "
-                f"{r['wall_ens3-jobs1']:.2f} | {r['wall_ens3']:.2f} | {r['bytes_single'] / 1024:.0f} | "
-                f"{r['bytes_ens3'] / 1024:.0f} |"
-            )
+            cells = [str(r["train_rows"])] + [f"{r[k]:.2f}" for k in keys]
+            cells += [f"{r[f'bytes_{k}'] / 1024:.0f}" for k in ("single", *(f"ens{n}" for n in sizes))]
+            print(f"| {r['series']} | " + " | ".join(cells) + " |")
+        print(f"load average before {out['loadavg_before'][0]:.1f}, after {out['loadavg_after'][0]:.1f}")
     elif a.what == "pool":
         out = pool(a.series.split(","), a.repeats, a.before)
         keys = [k for k in ("ens3-jobs1", "ens3-before", "ens3", "default-before", "default") if k in out["series"][0]]

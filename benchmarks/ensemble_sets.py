@@ -5,14 +5,15 @@ the networks it is made of? Prints markdown (per series, then one line per seed 
     python ../ensemble_sets.py r8ens-corpus-seeds.json "{3,4,5}=ens3-s3|lstm-s3,lstm-s4,lstm-s5" \\
         "{0,1,2}=r7-ensemble3-level.json:ens3|$L:lvl,$L:lvl-s1,$L:lvl-s2"
 
-Each argument after the first results file is LABEL=ENSEMBLE|MEMBER,MEMBER,...; each of those is
-[FILE:]METHOD of an accuracy_study.py results file of the same protocol (FIRST.json when no file is
-named). AutoARIMA/AutoETS are FIRST.json's (stored ones with --reuse). Per series: the ensemble's MAE /
-naive beside the mean of its members' (mean MAE of the members, as benchmarks/seed_table.py). Per set:
-the geometric mean over series of MAE / best of (AutoARIMA, AutoETS) for the ensemble, for the mean of
-its members, and for each member alone; the series the ensemble beats its members' mean on; the summed
-`lstm train` seconds of the ensemble and of one member (the mean of the members'). Last, per series:
-the spread of MAE / naive over the single networks named (each once) and over the ensembles.
+Each argument after the first results file is LABEL=ENSEMBLE|MEMBER,MEMBER,...; each of those is [FILE:]METHOD
+of an accuracy_study.py results file of the same protocol (FIRST.json when no file is named; A.json+B.json
+joins runs of different series, e.g. the check sets). AutoARIMA/AutoETS are FIRST.json's (stored ones with
+--reuse). Per series: the ensemble's MAE / naive beside the mean of its members' (mean MAE of the members, as
+benchmarks/seed_table.py). Per set: the geometric mean over series of MAE / best of (AutoARIMA, AutoETS) for
+the ensemble, for the mean of its members, and for each member alone; the series the ensemble beats its
+members' mean on; the summed `lstm train` seconds of the ensemble and of one member (the mean of the
+members'). Last, per series: the spread of MAE / naive over the single networks named (each once) and over the
+ensembles.
 
 With `--below ROWS` (before the files) only the series whose training part has fewer than ROWS rows
 count, plus a last line per set over the whole corpus: the ensemble on those series, its members'
@@ -30,9 +31,14 @@ from pathlib import Path
 _cache: dict[str, dict[str, dict[str, dict]]] = {}
 
 
+def _series(path: str) -> list[dict]:
+    """The series of a results file; A.json+B.json joins the series of runs of other series (check sets)."""
+    return [s for one in path.split("+") for s in json.loads(Path(one).read_text())["series"]]
+
+
 def _runs(path: str) -> dict[str, dict[str, dict]]:
     if path not in _cache:
-        series = json.loads(Path(path).read_text())["series"]
+        series = _series(path)
         _cache[path] = {s["series"]: {r["method"]: r | {"season": s["season"]} for r in s["methods"]} for s in series}
     return _cache[path]
 
@@ -72,13 +78,14 @@ def main(argv: list[str]) -> int:
     names = list(own)
     head = " | ".join(f"{label}: ensemble; members' mean" for label, _, _ in sets)
     if below is not None:
-        names = [s["series"] for s in json.loads(Path(first).read_text())["series"] if s["train_rows"] < below]
+        names = [s["series"] for s in _series(first) if s["train_rows"] < below]
     print(f"| series | training rows | season | snaive | AutoARIMA | AutoETS | {head} |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |" + " --- |" * len(sets))
     logs = {label: {"ens": [], "mean": [], "each": [[] for _ in members], "policy": []} for label, _, members in sets}
     wins = {label: 0 for label, _, _ in sets}
     secs = {label: [0.0, 0.0] for label, _, _ in sets}
-    rows = json.loads(Path(first).read_text())["series"]
+    rows = _series(first)
+    whole = True
     for s in rows:
         name = s["series"]
         m = own[name]
@@ -87,6 +94,9 @@ def main(argv: list[str]) -> int:
         cells = []
         for label, ens_spec, member_specs in sets:
             e = _row(first, ens_spec, name)
+            if not short and not all(name in _runs(x.rpartition(":")[0] or first) for x in member_specs):
+                whole = False  # a longer series the members were not run on: no whole-corpus line
+                continue
             ms = [_row(first, x, name) for x in member_specs]
             mean_mae = sum(r["mae"] for r in ms) / len(ms)
             logs[label]["policy"].append(math.log((e["mae"] if short else mean_mae) / best))
@@ -134,7 +144,7 @@ def main(argv: list[str]) -> int:
         one = [_row(first, x, name)["mae_naive"] for x in singles]
         ens = [_row(first, e, name)["mae_naive"] for _, e, _ in sets]
         print(f"| {name} | {_spread(one)} | {_spread(ens)} |")
-    if below is not None:
+    if below is not None and whole:
         print()
         print(f"Whole corpus ({len(rows)}), the ensemble below {below} training rows, its members' mean above:")
         print()
