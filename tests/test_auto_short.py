@@ -172,3 +172,28 @@ def test_backtest_auto_fits_on_short_rows(run, tmp_path, monkeypatch):
     data = write(tmp_path, trending(56))
     r = run("backtest", data, "--auto", "--epochs", "2", "--jobs", "1", "-q")
     assert r.exit_code == 0, r.stderr
+
+
+def test_fewer_than_two_origins_worth_is_never_clearly_better():
+    """Livestock in the devtrend set: 2 origins one row apart of 5-step forecasts share 4 of their 5 steps,
+    one forecast's worth; their two nearly equal differences gave a standard error near 0, so any lower score
+    was 'clear'. Fewer than two independent origins' worth: no standard error, nothing clearly better."""
+    from lstmcli.autoselect import clearly_better
+
+    b = np.array([6.64, 6.60])
+    assert not clearly_better(b - 2.4, b, horizon=5, every=1)  # 2 x 1/5 = 0.4 origins' worth
+    assert not clearly_better(np.full(9, 1.0), np.full(9, 2.0), horizon=5, every=1)  # 1.8
+    assert clearly_better(np.full(10, 1.0), np.full(10, 2.0), horizon=5, every=1)  # 2: lower at every origin
+    assert clearly_better(b - 2.4, b, horizon=5, every=5)  # 5 rows apart: two forecasts' worth
+    assert clearly_better(b - 2.4, b, horizon=1, every=1)
+
+
+def test_a_short_series_keeps_the_defaults_when_two_overlapping_origins_favour_another(monkeypatch):
+    def another_lower(task, should_stop=None):
+        O = len(task.origins)
+        e = np.full(O, 6.6) if task.candidate.is_defaults else np.full(O, 4.2) + 0.01 * np.arange(O)
+        return _Outcome("done", float(e.mean()), 0.01, 1, None, e)
+
+    monkeypatch.setattr(autoselect, "_run", another_lower)
+    sel = select(trending(37), TrainConfig()).info
+    assert sel.origins == 2 and sel.winner.name.startswith("lstm train's defaults") and sel.rule is not None
