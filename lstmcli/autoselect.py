@@ -21,8 +21,10 @@ The procedure, for N price rows (N, F) and a horizon H (5, or the `--days` you p
    space was pinned to other values, the candidate nearest it: `nearest_defaults`) clearly
    (`clearly_better`): by more than `margin(m - 1)` standard errors of the per-origin
    difference, a one-sided test at RULE_ALPHA Bonferroni-corrected for the m - 1 other
-   candidates the lowest was picked from (2.85 standard errors for 24 candidates). Then that
-   one is kept (`SelectionInfo.rule` says so). With 10-40 origins on a short series the scores
+   candidates the lowest was picked from (2.85 standard errors for 24 candidates); never on
+   fewer than two independent origins' worth (O overlapping H-step origins one row apart count
+   as O / H: a short series' few origins cannot tell). Then that one is kept
+   (`SelectionInfo.rule` says so). With 10-40 origins on a short series the scores
    of two dozen candidates are noisy, and the lowest of them is often lucky; measured on the
    corpus in benchmarks/README.md ("one standard error", then "Which rule").
 5. **Refit.** The chosen candidate is fitted again on all the data with the normal
@@ -40,10 +42,15 @@ weekly data's three-way choice included) takes the place of the candidate neares
 (24 at most) and the rule's margin are as before; the other settings
 (layers, epochs, lr, seed, ...) come from the base TrainConfig. Explicit `--target`,
 `--window` or `--hidden` restrict the space to the value given. A candidate whose window
-leaves too few rows is left out; when that leaves none, the space is searched with the longest
-single window below its shortest that fits (down to MIN_FALLBACK_WINDOW), as plain `lstm
-train` shortens its window, before the series is refused. `seeds` > 1 scores each candidate
-as a median ensemble of that many networks (measured on the corpus: no better; see
+leaves too few rows is left out, except `defaults_candidate`: its window is the one lstm train
+picks for the rows each of its fits sees (`Candidate.window_on`: the selection's `fit_rows`, then
+all the rows in the refit), so a series too short for window 30 still has lstm train's model to
+keep. When no other candidate is left, the space is searched with the longest single window
+below its shortest that fits (down to MIN_FALLBACK_WINDOW), as plain `lstm train` shortens its
+window, beside `defaults_candidate` (`short_space`), before the series is refused. Where the
+shortened defaults are the very network of another candidate (same window, recursive, target,
+hidden, no season), that one is left out (`_without_twin`), as `space` does on longer series.
+`seeds` > 1 scores each candidate as a median ensemble of that many networks (measured on the corpus: no better; see
 benchmarks/README.md, so the default is 1). Adding a dimension is one field on `Candidate` (named as the
 `TrainConfig` field or the `Forecaster` keyword it sets) and one line in `dimensions`.
 
@@ -542,11 +549,19 @@ def select(
             low = chosen_entry[1]
             chosen_entry = next(e for e in entries if e[0] == inc)
             near = "" if cands[inc].is_defaults else "It is the configuration nearest lstm train's defaults. "
-            rule = (
-                f"{near}The lowest score ({low.mase:.3f}: {low.name}) is not lower by more than {z:.2f} standard "
-                f"errors over the origins, a one-sided {RULE_ALPHA:.0%} test Bonferroni-corrected for the lowest "
-                f"of {others + 1} scores"
-            )
+            O = len(p.origins)
+            if origins_worth(O, horizon, every) < 2:  # a short series: too few origins for any standard error
+                rule = (
+                    f"{near}The lowest score ({low.mase:.3f}: {low.name}) cannot be told from it on {O} "
+                    f"origin{'s' if O > 1 else ''} of {horizon}-step forecasts {every} row{'s' if every > 1 else ''} "
+                    "apart: fewer than two independent origins' worth, no standard error"
+                )
+            else:
+                rule = (
+                    f"{near}The lowest score ({low.mase:.3f}: {low.name}) is not lower by more than {z:.2f} standard "
+                    f"errors over the origins, a one-sided {RULE_ALPHA:.0%} test Bonferroni-corrected for the lowest "
+                    f"of {others + 1} scores"
+                )
     board = sorted(entries, key=_board_order)
     info = SelectionInfo(
         horizon=horizon,
@@ -604,6 +619,11 @@ def margin(comparisons: int, alpha: float = RULE_ALPHA) -> float:
     return NormalDist().inv_cdf(1 - alpha / max(1, comparisons))
 
 
+def origins_worth(origins: int, horizon: int, every: int) -> float:
+    """Independent origins' worth of `origins` H-step forecasts `every` rows apart (they overlap by H - every)."""
+    return origins * min(1.0, every / horizon)
+
+
 def clearly_better(a: np.ndarray | None, b: np.ndarray | None, horizon: int, every: int, z: float = 1.0) -> bool:
     """Whether per-origin errors `a` (O,) are lower than `b` by more than `z` standard errors of the mean difference.
 
@@ -617,7 +637,7 @@ def clearly_better(a: np.ndarray | None, b: np.ndarray | None, horizon: int, eve
     if a is None or b is None:
         return False
     d = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)  # (O,)
-    n = len(d) * min(1.0, every / horizon)  # independent origins' worth
+    n = origins_worth(len(d), horizon, every)
     if n < 2:
         return False
     return bool(d.mean() + z * d.std(ddof=1) / math.sqrt(n) < 0)

@@ -54,7 +54,9 @@ def test_a_short_series_space_holds_lstm_trains_defaults_with_the_window_it_pick
     assert own.settings == {**Candidate(Target.LOG_RETURN, 30, 32, season=AUTO, auto_window=True).settings()}
     assert sel.winner is own and sel.rule is not None  # kept: the others are lower, not clearly
     assert sel.candidates == len(lstm)  # every candidate that fits was scored, the defaults among them
-    assert sel.rule.endswith(f"Bonferroni-corrected for the lowest of {len(lstm)} scores")
+    # 1, 2 or 4 origins one row apart of 5-step forecasts: not two independent origins' worth
+    assert sel.rule.endswith("fewer than two independent origins' worth, no standard error")
+    assert f"cannot be told from it on {sel.origins} origin" in sel.rule
 
 
 def test_the_defaults_are_fitted_with_the_window_lstm_train_picks_for_the_selection_rows(monkeypatch):
