@@ -21,8 +21,10 @@ The procedure, for N price rows (N, F) and a horizon H (5, or the `--days` you p
    space was pinned to other values, the candidate nearest it: `nearest_defaults`) clearly
    (`clearly_better`): by more than `margin(m - 1)` standard errors of the per-origin
    difference, a one-sided test at RULE_ALPHA Bonferroni-corrected for the m - 1 other
-   candidates the lowest was picked from (2.85 standard errors for 24 candidates). Then that
-   one is kept (`SelectionInfo.rule` says so). With 10-40 origins on a short series the scores
+   candidates the lowest was picked from (2.85 standard errors for 24 candidates); never on
+   fewer than two independent origins' worth (O overlapping H-step origins one row apart count
+   as O / H: a short series' few origins cannot tell). Then that one is kept
+   (`SelectionInfo.rule` says so). With 10-40 origins on a short series the scores
    of two dozen candidates are noisy, and the lowest of them is often lucky; measured on the
    corpus in benchmarks/README.md ("one standard error", then "Which rule").
 5. **Refit.** The chosen candidate is fitted again on all the data with the normal
@@ -40,10 +42,15 @@ weekly data's three-way choice included) takes the place of the candidate neares
 (24 at most) and the rule's margin are as before; the other settings
 (layers, epochs, lr, seed, ...) come from the base TrainConfig. Explicit `--target`,
 `--window` or `--hidden` restrict the space to the value given. A candidate whose window
-leaves too few rows is left out; when that leaves none, the space is searched with the longest
-single window below its shortest that fits (down to MIN_FALLBACK_WINDOW), as plain `lstm
-train` shortens its window, before the series is refused. `seeds` > 1 scores each candidate
-as a median ensemble of that many networks (measured on the corpus: no better; see
+leaves too few rows is left out, except `defaults_candidate`: its window is the one lstm train
+picks for the rows each of its fits sees (`Candidate.window_on`: the selection's `fit_rows`, then
+all the rows in the refit), so a series too short for window 30 still has lstm train's model to
+keep. When no other candidate is left, the space is searched with the longest single window
+below its shortest that fits (down to MIN_FALLBACK_WINDOW), as plain `lstm train` shortens its
+window, beside `defaults_candidate` (`short_space`), before the series is refused. Where the
+shortened defaults are the very network of another candidate (same window, recursive, target,
+hidden, no season), that one is left out (`_without_twin`), as `space` does on longer series.
+`seeds` > 1 scores each candidate as a median ensemble of that many networks (measured on the corpus: no better; see
 benchmarks/README.md, so the default is 1). Adding a dimension is one field on `Candidate` (named as the
 `TrainConfig` field or the `Forecaster` keyword it sets) and one line in `dimensions`.
 
@@ -80,7 +87,7 @@ from lstmcli.backtest import baseline_forecasts, detect_season
 from lstmcli.defaults import split_sizes
 from lstmcli.ensemble import check_ensemble, default_choice, default_size
 from lstmcli.errors import DataError, LstmError, OptionError, TrainingError
-from lstmcli.forecast import MIN_TRAIN_WINDOWS, Forecaster, _as_series, _check_prices, min_rows
+from lstmcli.forecast import MIN_TRAIN_WINDOWS, Forecaster, _as_series, _check_prices, auto_window, min_rows
 from lstmcli.leaderboard import DRIFT, NAIVE, SEASONAL_NAIVE, Entry, SelectionInfo
 from lstmcli.modelfile import DIRECT, HORIZON_STRATEGY, STRATEGIES
 from lstmcli.seasons import AUTO, NONE, resolve_season
@@ -128,6 +135,21 @@ class Candidate:
         shown = [f for f in fields(self)[3:] if getattr(self, f.name) not in (None, HORIZON_STRATEGY, NONE, False)]
         extra = ", ".join(f"{f.name} {getattr(self, f.name)}" for f in shown)
         return f"{self.target.value}, window {self.window}, {self.hidden} units" + (f", {extra}" if extra else "")
+
+    def window_on(self, rows: int, val_fraction: float) -> int:
+        """The window it fits with on `rows` price rows: `window`, or with `auto_window` the window lstm train
+        picks for that many rows (`forecast.auto_window`, as `Forecaster.fit` shortens it)."""
+        if not self.auto_window:
+            return self.window
+        return auto_window(rows, self.window, self.target, val_fraction, self.horizon or 1)
+
+    def label_on(self, rows: int, val_fraction: float) -> str:
+        """`label`, with the window it fits with on `rows` rows when that is shorter (as lstm train's summary
+        says it: "window 11 (auto: 22 rows)")."""
+        w = self.window_on(rows, val_fraction)
+        if w == self.window:
+            return self.label
+        return self.label.replace(f"window {self.window},", f"window {w} (auto: {rows} rows),", 1)
 
     def settings(self) -> dict:
         """The fields as plain values (the leaderboard's); auto_window only when set, so others' are as before."""
@@ -213,6 +235,23 @@ def space(
     return cands
 
 
+def short_space(
+    prices: np.ndarray,
+    season: int,
+    window: int,
+    restrict: dict | None = None,
+    horizon: int = DEFAULT_HORIZON,
+    base: TrainConfig | None = None,
+) -> list[Candidate]:
+    """The space of a series too short for `space`'s windows: its candidates with the one shorter `window`, and
+    with `base`, beside them (added, not in place of one) `defaults_candidate`, whose window `plan` shortens to
+    the one lstm train picks for the rows it fits on (not `window`: another network, so it is one more
+    candidate scored), unless `restrict` pins a value the defaults do not have."""
+    cands = space(prices, season, {**(restrict or {}), "window": window}, horizon)
+    own = None if base is None else defaults_candidate(prices, base, restrict)
+    return cands if own is None else sorted([*cands, own], key=Candidate.cost)
+
+
 def defaults_candidate(prices: np.ndarray, base: TrainConfig, restrict: dict | None = None) -> Candidate | None:
     """Plain `lstm train`'s configuration: recursive, its target (auto), `base.hidden`, `base.window` (shortened
     as lstm train shortens it) and `--season auto` resolved by `Forecaster.fit` as lstm train resolves it (weekly
@@ -228,11 +267,13 @@ def defaults_candidate(prices: np.ndarray, base: TrainConfig, restrict: dict | N
 # the rolling-origin plan
 
 
-def train_rows(n: int, c: Candidate, val_fraction: float) -> int | None:
-    """Price rows `Forecaster.fit` trains on (before its validation part) for n rows; None: too few."""
+def train_rows(n: int, c: Candidate, val_fraction: float, shorten: bool = True) -> int | None:
+    """Price rows `Forecaster.fit` trains on (before its validation part) for n rows; None: too few.
+    `shorten`: an `auto_window` candidate fits with the window lstm train picks for n rows (`window_on`)."""
     off, extra = c.target.offset, (c.horizon or 1) - 1  # a direct head's windows need horizon - 1 more rows
-    n_train, _ = split_sizes(n - off - c.window - extra, val_fraction)
-    return c.window + off + n_train if n_train - extra >= MIN_TRAIN_WINDOWS else None
+    W = c.window_on(n, val_fraction) if shorten else c.window
+    n_train, _ = split_sizes(n - off - W - extra, val_fraction)
+    return W + off + n_train if n_train - extra >= MIN_TRAIN_WINDOWS else None
 
 
 @dataclass(frozen=True)
@@ -243,14 +284,24 @@ class Plan:
     candidates: list[Candidate]  # those that fit the data, in order
 
 
-def plan(n: int, cands: list[Candidate], horizon: int, val_fraction: float) -> Plan | None:
-    """The selection part, the origins and the candidates that fit, for n rows; None when none fits."""
-    final = [r for c in cands if (r := train_rows(n, c, val_fraction)) is not None]
+def plan(n: int, cands: list[Candidate], horizon: int, val_fraction: float, shorten: bool = True) -> Plan | None:
+    """The selection part, the origins and the candidates that fit, for n rows; None when none fits.
+
+    `shorten` (not with a pinned --window): `defaults_candidate` (`auto_window`) fits with the window lstm
+    train picks for the rows it is fitted on, in the selection (`fit_rows`) and in the refit (n), as lstm
+    train's own window is shortened on a short series; the other candidates' windows are fixed.
+    """
+    final = [r for c in cands if (r := train_rows(n, c, val_fraction, shorten)) is not None]
     if not final:
         return None
     rows = min(final)  # never past any candidate's training part
     fit_rows = rows - max(horizon, round(SELECT_FRACTION * rows))
-    ok = [c for c in cands if fit_rows >= min_rows(c.window, c.target.offset, val_fraction, c.horizon or 1)]
+
+    def fits(c: Candidate) -> bool:
+        W = c.window_on(fit_rows, val_fraction) if shorten else c.window
+        return fit_rows >= min_rows(W, c.target.offset, val_fraction, c.horizon or 1)
+
+    ok = [c for c in cands if fits(c)]
     if not ok:
         return None
     last = rows - horizon  # the last origin whose H steps are all in the selection part
@@ -258,16 +309,18 @@ def plan(n: int, cands: list[Candidate], horizon: int, val_fraction: float) -> P
     return Plan(rows, fit_rows, np.arange(fit_rows, last + 1, every), ok)
 
 
-def min_rows_for(cands: list[Candidate], horizon: int, val_fraction: float, limit: int = 10_000_000) -> int:
+def min_rows_for(
+    cands: list[Candidate], horizon: int, val_fraction: float, limit: int = 10_000_000, shorten: bool = True
+) -> int:
     """The fewest rows for which at least one candidate can be selected (doubling, then bisection)."""
     lo = hi = 2
-    while plan(hi, cands, horizon, val_fraction) is None:
+    while plan(hi, cands, horizon, val_fraction, shorten) is None:
         if hi > limit:
             return hi
         lo, hi = hi + 1, hi * 2
     while lo < hi:
         mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if plan(mid, cands, horizon, val_fraction) is not None else (mid + 1, hi)
+        lo, hi = (lo, mid) if plan(mid, cands, horizon, val_fraction, shorten) is not None else (mid + 1, hi)
     return lo
 
 
@@ -402,26 +455,30 @@ def select(
     if season > 1 and resolve_season(AUTO, prices[: max(0, season_rows), 0], frequency)[0] is None:
         season_reason, lstm_season = f"{season_reason} (for the baselines; the LSTM gets none, as lstm train)", 1
     cands = space(prices, lstm_season, restrict, horizon, base)
-    p = plan(N, cands, horizon, vf)
-    if p is None and not (restrict and "window" in restrict):
+    pinned = bool(restrict and "window" in restrict)  # a given --window is never shortened, as lstm train's
+    p = plan(N, cands, horizon, vf, shorten=not pinned)
+    if not pinned and (p is None or all(c.auto_window for c in p.candidates)):
         # a short series: the longest single window shorter than the space's that leaves a selection
-        # (as lstm train shortens its window), rather than no model at all
-        for w in range(min(c.window for c in cands) - 1, MIN_FALLBACK_WINDOW - 1, -1):
-            short = space(prices, lstm_season, {**(restrict or {}), "window": w}, horizon)
-            if (p := plan(N, short, horizon, vf)) is not None:
-                cands = short
+        # (as lstm train shortens its window), beside lstm train's defaults, rather than no model at all
+        p = None
+        for w in range(min(c.window for c in cands if not c.auto_window) - 1, MIN_FALLBACK_WINDOW - 1, -1):
+            short = short_space(prices, lstm_season, w, restrict, horizon, base)
+            q = plan(N, short, horizon, vf)
+            if q is not None and not all(c.auto_window for c in q.candidates):
+                p, cands = q, short
                 break
     if p is None:
-        if not (restrict and "window" in restrict):  # the fallback's shortest window sets the minimum
+        if not pinned:  # the fallback's shortest window sets the minimum
             cands = space(prices, lstm_season, {**(restrict or {}), "window": MIN_FALLBACK_WINDOW}, horizon)
-        need = min_rows_for(cands, horizon, vf)
+        need = min_rows_for(cands, horizon, vf, shorten=False)
         shortest = min(c.window for c in cands)
         raise DataError(
             f"{source} has {N} rows; --auto needs at least {need} (its shortest window, {shortest}, fitted "
             f"before the selection origins, {horizon} steps scored from them, then the held-out validation part)",
             hint="use more data, or train without --auto (lstm train picks a shorter window itself)",
         )
-    cands = p.candidates[:max_candidates] if max_candidates else p.candidates
+    cands = _without_twin(p.candidates, p.fit_rows, vf) if not pinned else p.candidates
+    cands = cands[:max_candidates] if max_candidates else cands
     sel = prices[: p.rows]  # (rows, F): all the selection ever reads
     start = time.time()
     deadline = start + budget
@@ -448,7 +505,7 @@ def select(
                 best = mase if best is None or mase < best else best
             if on_candidate is not None and outcome.status in ("done", "failed"):
                 finished = sum(o.status in ("done", "failed") for o in outcomes.values())
-                on_candidate(finished, len(tasks), cands[k].label, best)
+                on_candidate(finished, len(tasks), cands[k].label_on(p.fit_rows, vf), best)
             if should_stop is not None and should_stop():
                 stopped = "interrupted"
                 break
@@ -479,7 +536,7 @@ def select(
         notes = "; ".join(sorted({outcomes[k].note or "" for k in range(tried)}))
         raise TrainingError(f"{source}: no --auto candidate could be fitted ({notes})", hint="lower --lr")
 
-    entries = _leaderboard(cands, outcomes, tried, sel[:, 0], p, season, horizon, scale)
+    entries = _leaderboard(cands, outcomes, tried, sel[:, 0], p, season, horizon, scale, vf)
     chosen_entry = min((e for e in entries if e[0] is not None), key=lambda e: (e[1].mase, e[0]))
     rule = None
     inc = nearest_defaults(cands[:tried], base, sel[:, 0])
@@ -492,11 +549,19 @@ def select(
             low = chosen_entry[1]
             chosen_entry = next(e for e in entries if e[0] == inc)
             near = "" if cands[inc].is_defaults else "It is the configuration nearest lstm train's defaults. "
-            rule = (
-                f"{near}The lowest score ({low.mase:.3f}: {low.name}) is not lower by more than {z:.2f} standard "
-                f"errors over the origins, a one-sided {RULE_ALPHA:.0%} test Bonferroni-corrected for the lowest "
-                f"of {others + 1} scores"
-            )
+            O = len(p.origins)
+            if origins_worth(O, horizon, every) < 2:  # a short series: too few origins for any standard error
+                rule = (
+                    f"{near}The lowest score ({low.mase:.3f}: {low.name}) cannot be told from it on {O} "
+                    f"origin{'s' if O > 1 else ''} of {horizon}-step forecasts {every} row{'s' if every > 1 else ''} "
+                    "apart: fewer than two independent origins' worth, no standard error"
+                )
+            else:
+                rule = (
+                    f"{near}The lowest score ({low.mase:.3f}: {low.name}) is not lower by more than {z:.2f} standard "
+                    f"errors over the origins, a one-sided {RULE_ALPHA:.0%} test Bonferroni-corrected for the lowest "
+                    f"of {others + 1} scores"
+                )
     board = sorted(entries, key=_board_order)
     info = SelectionInfo(
         horizon=horizon,
@@ -515,6 +580,17 @@ def select(
         rule=rule,
     )
     return Selection(info, cands[chosen_entry[0]])
+
+
+def _without_twin(cands: list[Candidate], fit_rows: int, val_fraction: float) -> list[Candidate]:
+    """`cands` without the candidate that is the very network `defaults_candidate` fits on a short series: when
+    its window, shortened on the `fit_rows` rows, is one of the space's and no season was found (recursive, its
+    target and hidden size), the two would be scored alike and count twice in the margin. The defaults stay."""
+    own = next((c for c in cands if c.is_defaults), None)
+    if own is None or (W := own.window_on(fit_rows, val_fraction)) == own.window:
+        return cands  # not shortened: `space` already put it in the place of the nearest
+    twin = Candidate(own.target, W, own.hidden)
+    return [c for c in cands if c != twin]
 
 
 def nearest_defaults(cands: list[Candidate], base: TrainConfig, prices: np.ndarray) -> int:
@@ -543,17 +619,27 @@ def margin(comparisons: int, alpha: float = RULE_ALPHA) -> float:
     return NormalDist().inv_cdf(1 - alpha / max(1, comparisons))
 
 
+def origins_worth(origins: int, horizon: int, every: int) -> float:
+    """Independent origins' worth of `origins` H-step forecasts `every` rows apart (they overlap by H - every)."""
+    return origins * min(1.0, every / horizon)
+
+
 def clearly_better(a: np.ndarray | None, b: np.ndarray | None, horizon: int, every: int, z: float = 1.0) -> bool:
     """Whether per-origin errors `a` (O,) are lower than `b` by more than `z` standard errors of the mean difference.
 
     The H-step forecasts of origins `every` rows apart overlap by H - every steps, so their
-    differences are not independent: they count as O x every / H origins (at least one). With
-    fewer than two origins there is no standard error, and nothing is clearly better.
+    differences are not independent: they count as O x every / H origins. With fewer than two
+    origins' worth there is no standard error, and nothing is clearly better: on a short series
+    the 2-9 origins one row apart of 5-step forecasts are one or two forecasts' worth, and their
+    nearly equal differences would make any lower score look clear (measured in benchmarks/README.md,
+    "`--auto` on short series").
     """
-    if a is None or b is None or len(a) < 2:
+    if a is None or b is None:
         return False
     d = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)  # (O,)
-    n = max(1.0, len(d) * min(1.0, every / horizon))
+    n = origins_worth(len(d), horizon, every)
+    if n < 2:
+        return False
     return bool(d.mean() + z * d.std(ddof=1) / math.sqrt(n) < 0)
 
 
@@ -567,8 +653,11 @@ def _board_order(e: tuple[int | None, Entry]) -> tuple:
     return (entry.mase is None, entry.mase or 0.0, entry.kind != "lstm", -1 if k is None else k)
 
 
-def _leaderboard(cands, outcomes, tried, p, plan_: Plan, season, horizon, scale) -> list[tuple[int | None, Entry]]:
-    """(candidate index or None, Entry) for the tried candidates and the baselines, unsorted."""
+def _leaderboard(
+    cands, outcomes, tried, p, plan_: Plan, season, horizon, scale, val_fraction
+) -> list[tuple[int | None, Entry]]:
+    """(candidate index or None, Entry) for the tried candidates and the baselines, unsorted; each named with
+    the window it was fitted with (`Candidate.label_on`)."""
 
     def clean(x: float) -> float | None:
         return float(x) if math.isfinite(x) else None
@@ -583,7 +672,7 @@ def _leaderboard(cands, outcomes, tried, p, plan_: Plan, season, horizon, scale)
             (
                 k if o.status == "done" else None,
                 Entry(
-                    c.label,
+                    c.label_on(plan_.fit_rows, val_fraction),
                     "lstm",
                     mase,
                     None if o.mae is None else clean(o.mae),
