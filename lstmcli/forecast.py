@@ -110,7 +110,8 @@ def model_input(
     raw = history
     if season is not None:
         history = season.adjusted(history, _phases(history.shape[1], last_phase))  # (B, W + off, F)
-    z = to_target(history, kind, axis=1)  # (B, W, F)
+    # (B, W, F); a seasonal difference (season.lag m): (B, W + offset - m, F), the network's shorter window
+    z = to_target(history, kind, axis=1, lag=1 if season is None else season.lag)
     x = scaler.transform(z)  # (B, W, F)
     if season is not None and season.phase_inputs:
         ph = _phases(history.shape[1], last_phase)[:, kind.offset :]  # (B, W): each input row's own price row
@@ -187,11 +188,14 @@ def recursive_forecast(
     if season is not None:
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     last = history[:, -1, :].astype(np.float64)  # (B, F)
+    lag = 1 if season is None else season.lag
     out = np.empty((B, days, F))
     for d in range(days):
         step = engine.predict(params, x).astype(np.float64)  # (B, F) scaled target values
         z = scaler.inverse(step)  # (B, F) the step in target units
-        price = next_price(last, z, kind)  # (B, F)
+        # a seasonal difference maps back from the price m steps before (a forecast of its own beyond m steps)
+        base = last if lag == 1 else (history[:, N - lag + d] if d < lag else out[:, d - lag])
+        price = next_price(base, z, kind)  # (B, F)
         out[:, d] = price
         before, last = last, price
         new = step[:, None, :]  # (B, 1, F)
@@ -238,13 +242,26 @@ def direct_forecast(
     steps = engine.predict(params, x).astype(np.float64)[:, :days]  # (B, days) scaled target of column 0
     z = steps * scaler.std[0] + scaler.mean[0]  # (B, days) target units
     last = history[:, -1, :1].astype(np.float64)  # (B, 1)
+    lag = 1 if season is None else season.lag
     out = np.empty((B, days, 1))
     for d in range(days):
-        last = next_price(last, z[:, d : d + 1], kind)  # (B, 1)
+        base = last if lag == 1 else (history[:, N - lag + d, :1] if d < lag else out[:, d - lag])  # (B, 1)
+        last = next_price(base, z[:, d : d + 1], kind)  # (B, 1)
         out[:, d] = last
     if season is not None:
         out[:, :, 0] = season.reseasoned(out[:, :, 0], last_phase[:, None] + 1 + np.arange(days)[None, :])
     return out
+
+
+def _proto_tokens() -> list[str]:
+    import os
+
+    return os.environ.get("LSTM_PROTO", "").split(",")
+
+
+def _proto(token: str) -> bool:
+    """PROTOTYPE switch (round 9): LSTM_PROTO=sdiff,guard,... (or the hidden `lstm train --proto`)."""
+    return token in _proto_tokens()
 
 
 MIN_TRAIN_WINDOWS = 8
@@ -678,6 +695,9 @@ class Forecaster:
         self.config.validate()
         series = _as_series(values, dates, columns, frequency, source, sha256)
         _check_prices(series)
+        for token in _proto_tokens():  # PROTOTYPE: method=X forces one fit
+            if token.startswith("method="):
+                self.season_method = token.partition("=")[2]
         requested, auto = self.config, self.season_method == seasons.AUTO
         self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading, on_member)
 
@@ -723,10 +743,36 @@ class Forecaster:
                     self.__dict__.update(first)
                 level_only = first["season"].level_adjust is not None
                 self.choices["season"] = season_choice(self.season.describe(), adjusted, without, level_only)
+                if _proto("sdiff") and self._difference_fits():  # PROTOTYPE (round 9)
+                    self._choose_difference(another, series)
         if self.config.refit_all and not self.result.interrupted:
             self._refit_all(should_stop)
         self.__dict__.pop("_refit_job", None)  # the scaled series and targets are not needed after fit
         return self
+
+    def _difference_fits(self) -> bool:
+        """A seasonal difference can be fitted: a change target, and a window longer than the season."""
+        return self.target is not Target.LEVEL and self.config.window + self.target.offset - self.season.length >= 1
+
+    def _choose_difference(self, another, series: _Series) -> None:
+        """PROTOTYPE: fit the seasonal difference too; keep it when its one-step validation MAE is lower
+        (`guard`: also when the kept fit's is above seasonal naive's on the same validation rows)."""
+        kept = dict(self.__dict__)
+        v = self.info.validation
+        p, m = series.prices[:, 0], self.season.length
+        rows = np.arange(v.first_date_index, v.first_date_index + v.rows)
+        snaive = float(np.mean(np.abs(p[rows] - p[rows - m])))
+        if another("difference") is None:
+            self.__dict__.update(kept)
+            return
+        d, k = self.info.validation.model.mae, kept["info"].validation.model.mae
+        keep = d < k or (_proto("guard") and k > snaive)
+        line = f"one-step MAE {d:.6g} with the seasonal difference, {k:.6g} kept before; seasonal naive {snaive:.6g}"
+        if not keep:
+            self.__dict__.update(kept)
+            self.choices["season"] += f" [not the seasonal difference: {line}]"
+        else:
+            self.choices["season"] = f"{self.season.describe()} (chosen on validation: {line})"
 
     def _refit_all(self, should_stop: Callable[[], bool] | None) -> None:
         """Train every network again from its own initial weights on all windows (training + validation) for
@@ -773,7 +819,10 @@ class Forecaster:
         train_t, val_t = self._split(len(z), series)
         last_label = self._last_label(train_t)  # a direct head's windows learn rows up to here
         z, extra = self._seasonal(series, z, last_label + self.target.offset)  # (M, F), (M, E)
-        scaler = Scaler.fit(z[: last_label + 1])  # training part only: no look-ahead
+        lag = 1 if self.season is None else self.season.lag  # a seasonal difference's first m - 1 rows are unused
+        scaler = Scaler.fit(z[lag - 1 : last_label + 1])  # training part only: no look-ahead
+        if lag > 1:  # the network reads the W + offset - m seasonal differences a history of W + offset prices holds
+            self.config = replace(self.config, level_input=False)
         direct = self.strategy == DIRECT
         outputs = self.horizon if direct else series.prices.shape[1]
         self.level = None
@@ -794,7 +843,7 @@ class Forecaster:
                 inputs,
                 train_t,
                 val_t,
-                self.config,
+                self._network_config(),
                 outputs=outputs,
                 on_epoch=on_epoch,
                 should_stop=should_stop,
@@ -820,7 +869,9 @@ class Forecaster:
         member's worker forecasts with its weights, returned in its MemberFit.
         """
         direct = self.strategy == DIRECT
-        tasks = _ensemble.tasks(self.config, self.ensemble, series, train_t, val_t, outputs, direct, forecasts)
+        tasks = _ensemble.tasks(
+            self._network_config(), self.ensemble, series, train_t, val_t, outputs, direct, forecasts
+        )
         jobs = _ensemble.members_jobs(tasks, self.jobs, self.jobs_given)
         results = _ensemble.fit_members(tasks, jobs, on_member, should_stop)
         if not results:
@@ -831,6 +882,13 @@ class Forecaster:
             )
         first = next(iter(results.values())).result
         return replace(first, interrupted=len(results) < self.ensemble), results
+
+    def _network_config(self) -> TrainConfig:
+        """The config the network trains with: a seasonal difference's window is W + offset - m (`season.lag`)."""
+        lag = 1 if self.season is None else self.season.lag
+        if lag == 1:
+            return self.config
+        return replace(self.config, window=self.config.window + self.target.offset - lag)
 
     def _ensemble_info(self, members: dict[int, _ensemble.MemberFit]) -> EnsembleInfo:
         return EnsembleInfo(
@@ -878,13 +936,21 @@ class Forecaster:
             self.choices["season"] = self.season.describe()
             return z, seasons.phase_columns(np.arange(len(z)) + self.target.offset, self.season.period)  # (M, 2)
         self.season = seasons.fit_season(
-            m, why, p, self._method, self.target is not Target.DIFF, level_input=self.config.level_input
+            m,
+            why,
+            p,
+            self._method,
+            self.target is not Target.DIFF,
+            level_input=self.config.level_input and not _proto("nolevadj"),
         )
         self.choices["season"] = self.season.describe()
         off = self.target.offset
         if self.season.adjust is not None:
             adjusted = self.season.adjusted(series.prices, np.arange(len(series.prices)))  # (N, F)
             z = to_target(adjusted, self.target, series.source, series.columns)  # (M, F)
+        if self.season.difference:  # row t: price row t + off vs m rows before; the first m - 1 rows have none (0)
+            zl = to_target(series.prices, self.target, series.source, series.columns, lag=m)  # (N - m, F)
+            z = np.concatenate([np.zeros((len(z) - len(zl), z.shape[1])), zl])  # (M, F)
         if not self.season.phase_inputs:
             return z, np.empty((len(z), 0))
         return z, seasons.phase_columns(np.arange(len(z)) + off, self.season.period)  # (M, 2)

@@ -207,6 +207,12 @@ class SeasonInfo:
     indices: np.ndarray | None = None  # (m,) seasonal indices by phase, when adjust is set
     cycle: float | None = None  # the position in the year: a cycle of this many steps (52.18 weeks); m is the wrap
     level_adjust: str | None = None  # without `adjust`: the level input reads the series adjusted by `indices`
+    difference: bool = False  # the network learns the seasonal difference (log) y[t] - (log) y[t-m] (`lag`)
+
+    @property
+    def lag(self) -> int:
+        """How many rows back the network's target series reaches: m for a seasonal difference, else 1."""
+        return self.length if self.difference else 1
 
     @property
     def period(self) -> float:
@@ -236,6 +242,7 @@ class SeasonInfo:
                 (phase, self.phase_inputs),
                 (f"{self.adjust} adjustment", self.adjust),
                 (level, self.level_adjust),
+                (f"a seasonal difference (the network learns y[t] vs y[t-{self.length}])", self.difference),
             )
             if on
         ]
@@ -278,6 +285,8 @@ class SeasonInfo:
             d["cycle"] = self.cycle
         if self.level_adjust is not None:  # absent: the level input reads the series as the network does
             d |= {"level_adjust": self.level_adjust, "indices": self.indices.tolist()}
+        if self.difference:  # absent: the network learns the target series (every file before it)
+            d["difference"] = True
         return d
 
     @classmethod
@@ -305,12 +314,15 @@ class SeasonInfo:
             cycle = float(cycle)
         if level_adjust is not None and (cycle is not None or not phase):
             raise ValueError("the level adjustment is malformed")
-        return cls(m, reason, phase, adjust, indices, cycle, level_adjust)
+        difference = d.get("difference", False)
+        if difference is not False and (difference is not True or phase or kind is not None or cycle is not None):
+            raise ValueError("the seasonal difference is malformed")
+        return cls(m, reason, phase, adjust, indices, cycle, level_adjust, difference)
 
 
 #: what the network is given once a season is found: auto (the default) fits "phase" and
 #: "phase+adjust" and keeps the one with the lower one-step validation MAE (Forecaster.fit)
-METHODS = ("auto", "phase", "adjust", "phase+adjust")
+METHODS = ("auto", "phase", "adjust", "phase+adjust", "difference")
 DEFAULT_METHOD = AUTO
 
 
@@ -330,6 +342,8 @@ def fit_season(
     """
     if method not in METHODS or method == AUTO:
         raise OptionError(f"season method {method!r} is not known", hint=f"use one of: {', '.join(METHODS)}")
+    if method == "difference":  # the seasonal difference: no phase inputs, no indices (its zero is seasonal naive)
+        return SeasonInfo(m, reason, False, difference=True)
     phase = "phase" in method
     if "adjust" not in method and not (phase and level_input):
         return SeasonInfo(m, reason, phase)
