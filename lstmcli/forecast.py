@@ -253,21 +253,11 @@ def direct_forecast(
     return out
 
 
-def _proto_tokens() -> list[str]:
-    import os
-
-    return os.environ.get("LSTM_PROTO", "").split(",")
-
-
-def _proto(token: str) -> bool:
-    """PROTOTYPE switch (round 9): LSTM_PROTO=sdiff,guard,... (or the hidden `lstm train --proto`)."""
-    return token in _proto_tokens()
-
-
 MIN_TRAIN_WINDOWS = 8
 #: Forecaster._fit_series's methods for weekly data without a confirmed season: the position in the year (the
 #: default method's first fit), season 52 unconfirmed (phase inputs), and neither
 YEAR, WEEKS, NO_YEAR = "phase", "season 52", "none"
+DIFFERENCE = "difference"  # the seasonal difference's fit (seasons.fit_season's method), one of a season's choice
 DEFAULT_DIRECT_HORIZON = 5  # `--strategy direct` without --horizon: a working week of days
 
 
@@ -601,19 +591,39 @@ def weekly_choice(kept: SeasonInfo | None, why_not: str, maes: dict[str, float])
     )
 
 
-def season_choice(described: str, adjusted: float, without: float, level_only: bool = False) -> str:
-    """The training summary's season line: both validation MAEs written like the error table's (3.9999, not 4).
+def season_choice(
+    described: str,
+    adjusted: float,
+    without: float,
+    level_only: bool = False,
+    difference: float | None = None,
+    snaive: float | None = None,
+    stopped: bool = False,
+) -> str:
+    """The training summary's season line: the fits' validation MAEs written like the error table's (3.9999, not 4).
 
     `level_only`: the fit without the series' adjustment adjusted its level input (SeasonInfo.level_adjust), so
     "without" would contradict the line's "adjustment of the level input": it is named for what it adjusts.
+    `difference`: the seasonal difference's fit's, when it was made (`stopped`: a stop, Ctrl-C, came before it);
+    `snaive`: seasonal naive's one-step MAE on the same validation rows, for comparison (never a fit lstm keeps).
     """
     from lstmcli.render.common import price
 
     other = "with only the level input adjusted" if level_only else "without"
-    return (
-        f"{described} (chosen on validation: one-step MAE {price(adjusted)} with the series "
-        f"seasonally adjusted, {price(without)} {other})"
-    )
+    scores = f"{price(adjusted)} with the series seasonally adjusted, {price(without)} {other}"
+    if difference is not None:
+        scores += f", {price(difference)} with the seasonal difference"
+    if stopped:
+        scores += f"; {STOPPED_BEFORE} the seasonal difference"
+    if snaive is not None:
+        scores += f"; seasonal naive {price(snaive)} on the same rows"
+    return f"{described} (chosen on validation: one-step MAE {scores})"
+
+
+def validation_snaive(values: np.ndarray, validation: ValidationInfo, m: int) -> float:
+    """Seasonal naive's one-step MAE (y[t] forecast by y[t-m]) on a fit's validation rows of `values` (N,)."""
+    rows = np.arange(validation.first_date_index, validation.first_date_index + validation.rows)
+    return float(np.mean(np.abs(values[rows] - values[rows - m])))
 
 
 class Forecaster:
@@ -695,9 +705,6 @@ class Forecaster:
         self.config.validate()
         series = _as_series(values, dates, columns, frequency, source, sha256)
         _check_prices(series)
-        for token in _proto_tokens():  # PROTOTYPE: method=X forces one fit
-            if token.startswith("method="):
-                self.season_method = token.partition("=")[2]
         requested, auto = self.config, self.season_method == seasons.AUTO
         self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading, on_member)
 
@@ -733,46 +740,42 @@ class Forecaster:
             self.__dict__.update(fits[best])
             self.choices["season"] = weekly_choice(self.season, why_not, maes)
         elif auto and self.season is not None and not self.result.interrupted:
-            # a season was found: also fit with the seasonal adjustment, keep the lower validation MAE
-            first = dict(self.__dict__)
-            if another("phase+adjust") is None:
+            # a season was found: also fit with the seasonal adjustment and, when the window reaches a season back,
+            # with the seasonal difference; keep the lowest one-step validation MAE (a tie: the earlier fit)
+            fits = {"phase": dict(self.__dict__)}
+            for method in ("phase+adjust", DIFFERENCE):
+                if method == DIFFERENCE and not self._difference_fits():
+                    break
+                made = another(method)
+                if made is None:
+                    break
+                fits[method] = made
+            if "phase+adjust" not in fits:
+                self.__dict__.update(fits["phase"])
                 self.choices["season"] = f"{self.season.describe()} ({STOPPED_BEFORE} a seasonal adjustment)"
             else:
-                without, adjusted = first["info"].validation.model.mae, self.info.validation.model.mae
-                if not adjusted < without:
-                    self.__dict__.update(first)
-                level_only = first["season"].level_adjust is not None
-                self.choices["season"] = season_choice(self.season.describe(), adjusted, without, level_only)
-                if _proto("sdiff") and self._difference_fits():  # PROTOTYPE (round 9)
-                    self._choose_difference(another, series)
+                maes = {k: f["info"].validation.model.mae for k, f in fits.items()}
+                best = min(maes, key=lambda k: (maes[k], list(maes).index(k)))
+                self.__dict__.update(fits[best])
+                level_only = fits["phase"]["season"].level_adjust is not None
+                self.choices["season"] = season_choice(
+                    self.season.describe(),
+                    maes["phase+adjust"],
+                    maes["phase"],
+                    level_only,
+                    maes.get(DIFFERENCE),
+                    validation_snaive(series.prices[:, 0], self.info.validation, self.season.length),
+                    stopped=DIFFERENCE not in maes and self._difference_fits(),
+                )
         if self.config.refit_all and not self.result.interrupted:
             self._refit_all(should_stop)
         self.__dict__.pop("_refit_job", None)  # the scaled series and targets are not needed after fit
         return self
 
     def _difference_fits(self) -> bool:
-        """A seasonal difference can be fitted: a change target, and a window longer than the season."""
+        """A seasonal difference can be fitted: a change target (not levels), and a history of W + offset prices
+        that holds at least one seasonal difference (the network reads W + offset - m of them)."""
         return self.target is not Target.LEVEL and self.config.window + self.target.offset - self.season.length >= 1
-
-    def _choose_difference(self, another, series: _Series) -> None:
-        """PROTOTYPE: fit the seasonal difference too; keep it when its one-step validation MAE is lower
-        (`guard`: also when the kept fit's is above seasonal naive's on the same validation rows)."""
-        kept = dict(self.__dict__)
-        v = self.info.validation
-        p, m = series.prices[:, 0], self.season.length
-        rows = np.arange(v.first_date_index, v.first_date_index + v.rows)
-        snaive = float(np.mean(np.abs(p[rows] - p[rows - m])))
-        if another("difference") is None:
-            self.__dict__.update(kept)
-            return
-        d, k = self.info.validation.model.mae, kept["info"].validation.model.mae
-        keep = d < k or (_proto("guard") and k > snaive)
-        line = f"one-step MAE {d:.6g} with the seasonal difference, {k:.6g} kept before; seasonal naive {snaive:.6g}"
-        if not keep:
-            self.__dict__.update(kept)
-            self.choices["season"] += f" [not the seasonal difference: {line}]"
-        else:
-            self.choices["season"] = f"{self.season.describe()} (chosen on validation: {line})"
 
     def _refit_all(self, should_stop: Callable[[], bool] | None) -> None:
         """Train every network again from its own initial weights on all windows (training + validation) for
@@ -783,7 +786,7 @@ class Forecaster:
         (Ctrl-C) during the refit ships the early-stopped fit.
         """
         series, targets, outputs, direct, n_train = self._refit_job
-        cfg = self.config
+        cfg = self._network_config()
         if self.members is None:
             seeds, best = (cfg.seed,), (self.result.best_epoch,)
         else:
@@ -941,7 +944,7 @@ class Forecaster:
             p,
             self._method,
             self.target is not Target.DIFF,
-            level_input=self.config.level_input and not _proto("nolevadj"),
+            level_input=self.config.level_input,
         )
         self.choices["season"] = self.season.describe()
         off = self.target.offset

@@ -242,7 +242,7 @@ class SeasonInfo:
                 (phase, self.phase_inputs),
                 (f"{self.adjust} adjustment", self.adjust),
                 (level, self.level_adjust),
-                (f"a seasonal difference (the network learns y[t] vs y[t-{self.length}])", self.difference),
+                (f"a seasonal difference over {self.length} steps", self.difference),
             )
             if on
         ]
