@@ -15,6 +15,10 @@ what it is judged by (MAE / naive on the held-out part: origins every 5 steps, H
 with `Forecaster.predict(5, y[:origin])`, the code `lstm predict --data` runs). Rules are then
 compared offline (`rules`), as benchmarks/auto_rule_study.py did for --auto in round 8.
 
+`collect` needs the prototype switch `lstm train --proto` of commit 237657c (branch r9snaive), which the next
+commit removed: run it with that commit's lstmcli on PYTHONPATH (`git archive 237657c lstmcli | tar -x -C DIR`).
+`rules` reads the JSON only.
+
     python benchmarks/season_fit_study.py collect --series a10,ukgas --seeds 0,1,2 --output OUT.json
     python benchmarks/season_fit_study.py rules OUT.json [OUT2.json ...]
 """
@@ -33,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import accuracy_study as acc  # noqa: E402
+import accuracy_study as acc
 
 FITS = {
     "phase": "method=phase",
@@ -181,7 +185,7 @@ RULES = {
 
 
 def rules(paths: list[str], seeds: list[str] | None = None) -> None:
-    data = [s for p in paths for s in json.load(open(p))]
+    data = [s for p in paths for s in json.loads(Path(p).read_text())]
     names = list(RULES)
     print("| series | snaive | " + " | ".join(names) + " |")
     print("| --- | ---: |" + " --- |" * len(names))

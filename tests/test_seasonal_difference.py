@@ -1,5 +1,6 @@
-"""The seasonal difference (round 9): a season's third fit, whose network learns log y[t] - log y[t-m] (or y[t] - y[t-m])
-and whose forecasts map back from the price a season before; kept when its one-step validation MAE is the lowest.
+"""The seasonal difference (round 9): a season's third fit, whose network learns log y[t] - log y[t-m]
+(or y[t] - y[t-m]) and whose forecasts map back from the price a season before; kept when its one-step
+validation MAE is the lowest.
 
 Every test here fails on main (91801db): no `lag` in to_target, no SeasonInfo.difference, no third fit.
 """
@@ -74,7 +75,7 @@ def test_the_network_reads_the_differences_a_history_holds():
     from lstmcli.forecast import model_input
 
     hist = QUARTERLY[None, -(W + off) :, None]
-    z, x = model_input(f.info.scaler, f.target, hist, np.float64, f.season, len(QUARTERLY) - 1)
+    z, _ = model_input(f.info.scaler, f.target, hist, np.float64, f.season, len(QUARTERLY) - 1)
     assert z.shape == (1, W + off - 4, 1)  # the network's window: W + offset - m seasonal differences
     np.testing.assert_allclose(z[0, -1, 0], np.log(QUARTERLY[-1] / QUARTERLY[-5]))
 
