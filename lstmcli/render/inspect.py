@@ -397,7 +397,7 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
     what, window = info.target.value, f"window {c.window} steps"
     if info.season is not None and info.season.difference:  # the change over a season; its zero is seasonal naive
         m = info.season.length
-        what = f"{'log ' if info.target == 'log-return' else ''}change over {m} steps (y[t] vs y[t-{m}])"
+        what = f"{'log ' if info.target == 'log-return' else ''}change over {m} steps (0: seasonal naive)"
         window = f"window {c.window + info.target.offset - m} of them ({c.window + info.target.offset} prices)"
     table.add_row(
         "learns",
