@@ -774,8 +774,10 @@ class Forecaster:
 
     def _difference_fits(self) -> bool:
         """A seasonal difference can be fitted: a change target (not levels), and a history of W + offset prices
-        that holds at least one seasonal difference (the network reads W + offset - m of them)."""
-        return self.target is not Target.LEVEL and self.config.window + self.target.offset - self.season.length >= 1
+        that holds at least one seasonal difference (the network reads W + offset - m of them), and as many as the
+        autoregressive skip reads (`--ar P`)."""
+        net_window = self.config.window + self.target.offset - self.season.length
+        return self.target is not Target.LEVEL and net_window >= max(1, self.config.ar)
 
     def _refit_all(self, should_stop: Callable[[], bool] | None) -> None:
         """Train every network again from its own initial weights on all windows (training + validation) for

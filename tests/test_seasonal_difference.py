@@ -25,8 +25,8 @@ QUARTERLY = QUARTERLY * np.exp(np.cumsum(np.random.default_rng(3).normal(0, 0.02
 CFG = TrainConfig(window=12, hidden=6, epochs=4, patience=3, seed=1)
 
 
-def _fit(method: str = "difference", values=QUARTERLY, **kw) -> Forecaster:
-    return Forecaster(CFG, season=4, season_method=method, **kw).fit(values)
+def _fit(method: str = "difference", values=QUARTERLY, config: TrainConfig = CFG, **kw) -> Forecaster:
+    return Forecaster(config, season=4, season_method=method, **kw).fit(values)
 
 
 def _zero_head(f: Forecaster) -> Forecaster:
@@ -97,6 +97,17 @@ def test_the_default_keeps_the_lowest_of_three_validation_maes_and_says_so():
 def test_no_difference_fit_when_the_window_does_not_reach_a_season_back():
     f = Forecaster(TrainConfig(window=2, hidden=4, epochs=2, seed=0), season=4).fit(QUARTERLY)
     assert "seasonal difference" not in f.choices["season"] and not f.season.difference
+    # nor when the autoregressive skip reads more lags than the W + 1 - m differences (here 12 + 1 - 4 = 9 < 10)
+    f = Forecaster(TrainConfig(window=12, hidden=4, epochs=2, seed=0, ar=10), season=4).fit(QUARTERLY)
+    assert "seasonal difference" not in f.choices["season"] and not f.season.difference
+    f = Forecaster(TrainConfig(window=12, hidden=4, epochs=2, seed=0, ar=9), season=4).fit(QUARTERLY)
+    assert "with the seasonal difference" in f.choices["season"]
+
+
+def test_refit_all_and_ar_with_the_difference():
+    f = _fit(config=TrainConfig(window=12, hidden=6, epochs=4, patience=3, seed=1, ar=3, refit_all=True))
+    assert f.season.difference and f.params["ar.weight"].shape == (1, 3) and f.info.training.refit_epochs
+    np.testing.assert_array_equal(trace(f).forecast[:1], f.predict(1).values)
 
 
 def test_model_file_round_trip_and_old_files_have_no_difference(tmp_path):
