@@ -19,8 +19,10 @@ Prediction intervals come from the model's own validation errors (intervals.py).
 
 Seasons (seasons.py): `Forecaster(season="auto")` looks for a season on the training part at
 fit time. With one, the network also reads `season sin`/`season cos` of each row's phase (two
-input columns it does not predict; each fed-back step gets the next row's), and a second fit on
-the seasonally adjusted series is kept when its validation MAE is lower. Weekly data without a
+input columns it does not predict; each fed-back step gets the next row's); a second fit on
+the seasonally adjusted series and a third on the seasonal difference (the network learns
+log y[t] - log y[t-m]; forecasts map back from the price m steps before, so an output of 0 is
+seasonal naive) are made, and the fit with the lowest one-step validation MAE is kept. Weekly data without a
 season (a year is 52.18 weeks) get `year sin`/`year cos`, the position in the year, kept only
 when the fit's validation MAE is lower than a second fit's without them.
 
@@ -941,12 +943,7 @@ class Forecaster:
             self.choices["season"] = self.season.describe()
             return z, seasons.phase_columns(np.arange(len(z)) + self.target.offset, self.season.period)  # (M, 2)
         self.season = seasons.fit_season(
-            m,
-            why,
-            p,
-            self._method,
-            self.target is not Target.DIFF,
-            level_input=self.config.level_input,
+            m, why, p, self._method, self.target is not Target.DIFF, level_input=self.config.level_input
         )
         self.choices["season"] = self.season.describe()
         off = self.target.offset

@@ -19,6 +19,10 @@ dates, a newer file must start where the training data started. What the network
                    fitted, but used only for the level input column, which then reads the
                    seasonally adjusted level (`level_adjust`): the network learns the series
                    as it is, and the level column no longer swings with the season
+    seasonal difference  no extra input: the network learns z[t] = log y[t] - log y[t-m] (y[t] - y[t-m]
+                   for a diff target) from the W + 1 - m such values a window of W + 1 prices holds;
+                   forecasts map back as y[t] = y[t-m] exp(z) (or + z), from the model's own
+                   forecasts beyond m steps: an output of 0 is seasonal naive (`difference`, `lag`)
 
 A weekly year is 52.18 steps, not a whole number: lag 52 drifts by a day and a quarter a
 year, so the autocorrelation test rarely confirms it (0.08 on the corpus's gasoline). Weekly
@@ -320,8 +324,9 @@ class SeasonInfo:
         return cls(m, reason, phase, adjust, indices, cycle, level_adjust, difference)
 
 
-#: what the network is given once a season is found: auto (the default) fits "phase" and
-#: "phase+adjust" and keeps the one with the lower one-step validation MAE (Forecaster.fit)
+#: what the network is given once a season is found: auto (the default) fits "phase", "phase+adjust" and
+#: (when the window reaches a season back) "difference", and keeps the lowest one-step validation MAE
+#: (Forecaster.fit)
 METHODS = ("auto", "phase", "adjust", "phase+adjust", "difference")
 DEFAULT_METHOD = AUTO
 

@@ -165,7 +165,6 @@ def train(
             show_default=False,
         ),
     ] = None,
-    proto: Annotated[str, typer.Option("--proto", hidden=True)] = "",
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -244,10 +243,6 @@ def train(
             hint="drop --level-input, or train one model per series without --global",
         )
     season = parse_season(season)
-    if proto:  # PROTOTYPE switch (round 9)
-        import os
-
-        os.environ["LSTM_PROTO"] = proto
     path = model_path(model)
     if path.is_dir():
         raise LstmError(f"--model {path} is a directory", hint="give a file name such as lstm-model.npz")
