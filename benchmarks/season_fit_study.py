@@ -15,8 +15,8 @@ what it is judged by (MAE / naive on the held-out part: origins every 5 steps, H
 with `Forecaster.predict(5, y[:origin])`, the code `lstm predict --data` runs). Rules are then
 compared offline (`rules`), as benchmarks/auto_rule_study.py did for --auto in round 8.
 
-`collect` needs the prototype switch `lstm train --proto` of commit 237657c (branch r9snaive), which the next
-commit removed: run it with that commit's lstmcli on PYTHONPATH (`git archive 237657c lstmcli | tar -x -C DIR`).
+`collect` needs the prototype switch `lstm train --proto` of commit 237657c (branch r9snaive), since
+removed: run it with that commit's lstmcli on PYTHONPATH (`git archive 237657c lstmcli | tar -x -C DIR`).
 `rules` reads the JSON only.
 
     python benchmarks/season_fit_study.py collect --series a10,ukgas --seeds 0,1,2 --output OUT.json
