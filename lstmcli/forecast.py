@@ -19,8 +19,10 @@ Prediction intervals come from the model's own validation errors (intervals.py).
 
 Seasons (seasons.py): `Forecaster(season="auto")` looks for a season on the training part at
 fit time. With one, the network also reads `season sin`/`season cos` of each row's phase (two
-input columns it does not predict; each fed-back step gets the next row's), and a second fit on
-the seasonally adjusted series is kept when its validation MAE is lower. Weekly data without a
+input columns it does not predict; each fed-back step gets the next row's); a second fit on
+the seasonally adjusted series and a third on the seasonal difference (the network learns
+log y[t] - log y[t-m]; forecasts map back from the price m steps before, so an output of 0 is
+seasonal naive) are made, and the fit with the lowest one-step validation MAE is kept. Weekly data without a
 season (a year is 52.18 weeks) get `year sin`/`year cos`, the position in the year, kept only
 when the fit's validation MAE is lower than a second fit's without them.
 
@@ -110,7 +112,8 @@ def model_input(
     raw = history
     if season is not None:
         history = season.adjusted(history, _phases(history.shape[1], last_phase))  # (B, W + off, F)
-    z = to_target(history, kind, axis=1)  # (B, W, F)
+    # (B, W, F); a seasonal difference (season.lag m): (B, W + offset - m, F), the network's shorter window
+    z = to_target(history, kind, axis=1, lag=1 if season is None else season.lag)
     x = scaler.transform(z)  # (B, W, F)
     if season is not None and season.phase_inputs:
         ph = _phases(history.shape[1], last_phase)[:, kind.offset :]  # (B, W): each input row's own price row
@@ -187,11 +190,14 @@ def recursive_forecast(
     if season is not None:
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     last = history[:, -1, :].astype(np.float64)  # (B, F)
+    lag = 1 if season is None else season.lag
     out = np.empty((B, days, F))
     for d in range(days):
         step = engine.predict(params, x).astype(np.float64)  # (B, F) scaled target values
         z = scaler.inverse(step)  # (B, F) the step in target units
-        price = next_price(last, z, kind)  # (B, F)
+        # a seasonal difference maps back from the price m steps before (a forecast of its own beyond m steps)
+        base = last if lag == 1 else (history[:, N - lag + d] if d < lag else out[:, d - lag])
+        price = next_price(base, z, kind)  # (B, F)
         out[:, d] = price
         before, last = last, price
         new = step[:, None, :]  # (B, 1, F)
@@ -238,9 +244,11 @@ def direct_forecast(
     steps = engine.predict(params, x).astype(np.float64)[:, :days]  # (B, days) scaled target of column 0
     z = steps * scaler.std[0] + scaler.mean[0]  # (B, days) target units
     last = history[:, -1, :1].astype(np.float64)  # (B, 1)
+    lag = 1 if season is None else season.lag
     out = np.empty((B, days, 1))
     for d in range(days):
-        last = next_price(last, z[:, d : d + 1], kind)  # (B, 1)
+        base = last if lag == 1 else (history[:, N - lag + d, :1] if d < lag else out[:, d - lag])  # (B, 1)
+        last = next_price(base, z[:, d : d + 1], kind)  # (B, 1)
         out[:, d] = last
     if season is not None:
         out[:, :, 0] = season.reseasoned(out[:, :, 0], last_phase[:, None] + 1 + np.arange(days)[None, :])
@@ -251,6 +259,7 @@ MIN_TRAIN_WINDOWS = 8
 #: Forecaster._fit_series's methods for weekly data without a confirmed season: the position in the year (the
 #: default method's first fit), season 52 unconfirmed (phase inputs), and neither
 YEAR, WEEKS, NO_YEAR = "phase", "season 52", "none"
+DIFFERENCE = "difference"  # the seasonal difference's fit (seasons.fit_season's method), one of a season's choice
 DEFAULT_DIRECT_HORIZON = 5  # `--strategy direct` without --horizon: a working week of days
 
 
@@ -584,19 +593,39 @@ def weekly_choice(kept: SeasonInfo | None, why_not: str, maes: dict[str, float])
     )
 
 
-def season_choice(described: str, adjusted: float, without: float, level_only: bool = False) -> str:
-    """The training summary's season line: both validation MAEs written like the error table's (3.9999, not 4).
+def season_choice(
+    described: str,
+    adjusted: float,
+    without: float,
+    level_only: bool = False,
+    difference: float | None = None,
+    snaive: float | None = None,
+    stopped: bool = False,
+) -> str:
+    """The training summary's season line: the fits' validation MAEs written like the error table's (3.9999, not 4).
 
     `level_only`: the fit without the series' adjustment adjusted its level input (SeasonInfo.level_adjust), so
     "without" would contradict the line's "adjustment of the level input": it is named for what it adjusts.
+    `difference`: the seasonal difference's fit's, when it was made (`stopped`: a stop, Ctrl-C, came before it);
+    `snaive`: seasonal naive's one-step MAE on the same validation rows, for comparison (never a fit lstm keeps).
     """
     from lstmcli.render.common import price
 
     other = "with only the level input adjusted" if level_only else "without"
-    return (
-        f"{described} (chosen on validation: one-step MAE {price(adjusted)} with the series "
-        f"seasonally adjusted, {price(without)} {other})"
-    )
+    scores = f"{price(adjusted)} with the series seasonally adjusted, {price(without)} {other}"
+    if difference is not None:
+        scores += f", {price(difference)} with the seasonal difference"
+    if stopped:
+        scores += f"; {STOPPED_BEFORE} the seasonal difference"
+    if snaive is not None:
+        scores += f"; seasonal naive {price(snaive)} on the same rows"
+    return f"{described} (chosen on validation: one-step MAE {scores})"
+
+
+def validation_snaive(values: np.ndarray, validation: ValidationInfo, m: int) -> float:
+    """Seasonal naive's one-step MAE (y[t] forecast by y[t-m]) on a fit's validation rows of `values` (N,)."""
+    rows = np.arange(validation.first_date_index, validation.first_date_index + validation.rows)
+    return float(np.mean(np.abs(values[rows] - values[rows - m])))
 
 
 class Forecaster:
@@ -713,20 +742,44 @@ class Forecaster:
             self.__dict__.update(fits[best])
             self.choices["season"] = weekly_choice(self.season, why_not, maes)
         elif auto and self.season is not None and not self.result.interrupted:
-            # a season was found: also fit with the seasonal adjustment, keep the lower validation MAE
-            first = dict(self.__dict__)
-            if another("phase+adjust") is None:
+            # a season was found: also fit with the seasonal adjustment and, when the window reaches a season back,
+            # with the seasonal difference; keep the lowest one-step validation MAE (a tie: the earlier fit)
+            fits = {"phase": dict(self.__dict__)}
+            for method in ("phase+adjust", DIFFERENCE):
+                if method == DIFFERENCE and not self._difference_fits():
+                    break
+                made = another(method)
+                if made is None:
+                    break
+                fits[method] = made
+            if "phase+adjust" not in fits:
+                self.__dict__.update(fits["phase"])
                 self.choices["season"] = f"{self.season.describe()} ({STOPPED_BEFORE} a seasonal adjustment)"
             else:
-                without, adjusted = first["info"].validation.model.mae, self.info.validation.model.mae
-                if not adjusted < without:
-                    self.__dict__.update(first)
-                level_only = first["season"].level_adjust is not None
-                self.choices["season"] = season_choice(self.season.describe(), adjusted, without, level_only)
+                maes = {k: f["info"].validation.model.mae for k, f in fits.items()}
+                best = min(maes, key=lambda k: (maes[k], list(maes).index(k)))
+                self.__dict__.update(fits[best])
+                level_only = fits["phase"]["season"].level_adjust is not None
+                self.choices["season"] = season_choice(
+                    self.season.describe(),
+                    maes["phase+adjust"],
+                    maes["phase"],
+                    level_only,
+                    maes.get(DIFFERENCE),
+                    validation_snaive(series.prices[:, 0], self.info.validation, self.season.length),
+                    stopped=DIFFERENCE not in maes and self._difference_fits(),
+                )
         if self.config.refit_all and not self.result.interrupted:
             self._refit_all(should_stop)
         self.__dict__.pop("_refit_job", None)  # the scaled series and targets are not needed after fit
         return self
+
+    def _difference_fits(self) -> bool:
+        """A seasonal difference can be fitted: a change target (not levels), and a history of W + offset prices
+        that holds at least one seasonal difference (the network reads W + offset - m of them), and as many as the
+        autoregressive skip reads (`--ar P`)."""
+        net_window = self.config.window + self.target.offset - self.season.length
+        return self.target is not Target.LEVEL and net_window >= max(1, self.config.ar)
 
     def _refit_all(self, should_stop: Callable[[], bool] | None) -> None:
         """Train every network again from its own initial weights on all windows (training + validation) for
@@ -737,7 +790,7 @@ class Forecaster:
         (Ctrl-C) during the refit ships the early-stopped fit.
         """
         series, targets, outputs, direct, n_train = self._refit_job
-        cfg = self.config
+        cfg = self._network_config()
         if self.members is None:
             seeds, best = (cfg.seed,), (self.result.best_epoch,)
         else:
@@ -773,7 +826,10 @@ class Forecaster:
         train_t, val_t = self._split(len(z), series)
         last_label = self._last_label(train_t)  # a direct head's windows learn rows up to here
         z, extra = self._seasonal(series, z, last_label + self.target.offset)  # (M, F), (M, E)
-        scaler = Scaler.fit(z[: last_label + 1])  # training part only: no look-ahead
+        lag = 1 if self.season is None else self.season.lag  # a seasonal difference's first m - 1 rows are unused
+        scaler = Scaler.fit(z[lag - 1 : last_label + 1])  # training part only: no look-ahead
+        if lag > 1:  # the network reads the W + offset - m seasonal differences a history of W + offset prices holds
+            self.config = replace(self.config, level_input=False)
         direct = self.strategy == DIRECT
         outputs = self.horizon if direct else series.prices.shape[1]
         self.level = None
@@ -794,7 +850,7 @@ class Forecaster:
                 inputs,
                 train_t,
                 val_t,
-                self.config,
+                self._network_config(),
                 outputs=outputs,
                 on_epoch=on_epoch,
                 should_stop=should_stop,
@@ -820,7 +876,9 @@ class Forecaster:
         member's worker forecasts with its weights, returned in its MemberFit.
         """
         direct = self.strategy == DIRECT
-        tasks = _ensemble.tasks(self.config, self.ensemble, series, train_t, val_t, outputs, direct, forecasts)
+        tasks = _ensemble.tasks(
+            self._network_config(), self.ensemble, series, train_t, val_t, outputs, direct, forecasts
+        )
         jobs = _ensemble.members_jobs(tasks, self.jobs, self.jobs_given)
         results = _ensemble.fit_members(tasks, jobs, on_member, should_stop)
         if not results:
@@ -831,6 +889,13 @@ class Forecaster:
             )
         first = next(iter(results.values())).result
         return replace(first, interrupted=len(results) < self.ensemble), results
+
+    def _network_config(self) -> TrainConfig:
+        """The config the network trains with: a seasonal difference's window is W + offset - m (`season.lag`)."""
+        lag = 1 if self.season is None else self.season.lag
+        if lag == 1:
+            return self.config
+        return replace(self.config, window=self.config.window + self.target.offset - lag)
 
     def _ensemble_info(self, members: dict[int, _ensemble.MemberFit]) -> EnsembleInfo:
         return EnsembleInfo(
@@ -885,6 +950,9 @@ class Forecaster:
         if self.season.adjust is not None:
             adjusted = self.season.adjusted(series.prices, np.arange(len(series.prices)))  # (N, F)
             z = to_target(adjusted, self.target, series.source, series.columns)  # (M, F)
+        if self.season.difference:  # row t: price row t + off vs m rows before; the first m - 1 rows have none (0)
+            zl = to_target(series.prices, self.target, series.source, series.columns, lag=m)  # (N - m, F)
+            z = np.concatenate([np.zeros((len(z) - len(zl), z.shape[1])), zl])  # (M, F)
         if not self.season.phase_inputs:
             return z, np.empty((len(z), 0))
         return z, seasons.phase_columns(np.arange(len(z)) + off, self.season.period)  # (M, 2)

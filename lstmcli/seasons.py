@@ -19,6 +19,10 @@ dates, a newer file must start where the training data started. What the network
                    fitted, but used only for the level input column, which then reads the
                    seasonally adjusted level (`level_adjust`): the network learns the series
                    as it is, and the level column no longer swings with the season
+    seasonal difference  no extra input: the network learns z[t] = log y[t] - log y[t-m] (y[t] - y[t-m]
+                   for a diff target) from the W + 1 - m such values a window of W + 1 prices holds;
+                   forecasts map back as y[t] = y[t-m] exp(z) (or + z), from the model's own
+                   forecasts beyond m steps: an output of 0 is seasonal naive (`difference`, `lag`)
 
 A weekly year is 52.18 steps, not a whole number: lag 52 drifts by a day and a quarter a
 year, so the autocorrelation test rarely confirms it (0.08 on the corpus's gasoline). Weekly
@@ -207,6 +211,12 @@ class SeasonInfo:
     indices: np.ndarray | None = None  # (m,) seasonal indices by phase, when adjust is set
     cycle: float | None = None  # the position in the year: a cycle of this many steps (52.18 weeks); m is the wrap
     level_adjust: str | None = None  # without `adjust`: the level input reads the series adjusted by `indices`
+    difference: bool = False  # the network learns the seasonal difference (log) y[t] - (log) y[t-m] (`lag`)
+
+    @property
+    def lag(self) -> int:
+        """How many rows back the network's target series reaches: m for a seasonal difference, else 1."""
+        return self.length if self.difference else 1
 
     @property
     def period(self) -> float:
@@ -236,6 +246,7 @@ class SeasonInfo:
                 (phase, self.phase_inputs),
                 (f"{self.adjust} adjustment", self.adjust),
                 (level, self.level_adjust),
+                (f"a seasonal difference over {self.length} steps", self.difference),
             )
             if on
         ]
@@ -278,6 +289,8 @@ class SeasonInfo:
             d["cycle"] = self.cycle
         if self.level_adjust is not None:  # absent: the level input reads the series as the network does
             d |= {"level_adjust": self.level_adjust, "indices": self.indices.tolist()}
+        if self.difference:  # absent: the network learns the target series (every file before it)
+            d["difference"] = True
         return d
 
     @classmethod
@@ -305,12 +318,16 @@ class SeasonInfo:
             cycle = float(cycle)
         if level_adjust is not None and (cycle is not None or not phase):
             raise ValueError("the level adjustment is malformed")
-        return cls(m, reason, phase, adjust, indices, cycle, level_adjust)
+        difference = d.get("difference", False)
+        if difference is not False and (difference is not True or phase or kind is not None or cycle is not None):
+            raise ValueError("the seasonal difference is malformed")
+        return cls(m, reason, phase, adjust, indices, cycle, level_adjust, difference)
 
 
-#: what the network is given once a season is found: auto (the default) fits "phase" and
-#: "phase+adjust" and keeps the one with the lower one-step validation MAE (Forecaster.fit)
-METHODS = ("auto", "phase", "adjust", "phase+adjust")
+#: what the network is given once a season is found: auto (the default) fits "phase", "phase+adjust" and
+#: (when the window reaches a season back) "difference", and keeps the lowest one-step validation MAE
+#: (Forecaster.fit)
+METHODS = ("auto", "phase", "adjust", "phase+adjust", "difference")
 DEFAULT_METHOD = AUTO
 
 
@@ -330,6 +347,8 @@ def fit_season(
     """
     if method not in METHODS or method == AUTO:
         raise OptionError(f"season method {method!r} is not known", hint=f"use one of: {', '.join(METHODS)}")
+    if method == "difference":  # the seasonal difference: no phase inputs, no indices (its zero is seasonal naive)
+        return SeasonInfo(m, reason, False, difference=True)
     phase = "phase" in method
     if "adjust" not in method and not (phase and level_input):
         return SeasonInfo(m, reason, phase)

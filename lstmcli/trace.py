@@ -63,6 +63,7 @@ class Trace:
     input_names: list[str] | None = None
     season: SeasonInfo | None = None  # the model's season, when it has one
     phases: np.ndarray | None = None  # (T,) phase in the season of each step's row
+    season_base: np.ndarray | None = None  # (F,) a seasonal difference's forecast: the price a season before it
 
     def __post_init__(self) -> None:
         if self.input_names is None:
@@ -182,12 +183,17 @@ def trace(
     prediction, record = engine.forward(forecaster.params, x)  # (1, O): the engine's own forward pass
     seen = hist if season is None else season.adjusted(hist, phase - (W + off - 1) + np.arange(W + off)[None])
     last = seen[:, -1, :].astype(np.float64)  # (1, F) the (seasonally adjusted) price the step continues from
+    lag = 1 if season is None else season.lag  # a seasonal difference continues from the price a season before
+    first = off if lag == 1 else lag  # the window's first price row with a target value (T = W + off - first steps)
+    base = last if lag == 1 else hist[:, -lag, :].astype(np.float64)  # (1, F)
     direct_prices = direct_adjusted = None
     if info.horizon_strategy == DIRECT:  # outputs are steps 1..O of column 0, as direct_forecast maps them
         head_target = prediction.astype(np.float64) * scaler.std[0] + scaler.mean[0]  # (1, O)
         direct_prices = np.empty(info.outputs)
         step_price = last[:, :1]  # (1, 1)
         for k in range(info.outputs):
+            if lag > 1:  # as direct_forecast: the price a season before, a forecast of its own beyond m steps
+                step_price = hist[:, W + off - lag + k, :1] if k < lag else direct_prices[None, k - lag : k - lag + 1]
             step_price = next_price(step_price, head_target[:, k : k + 1], kind)
             direct_prices[k] = step_price[0, 0]
         if season is not None and season.adjust is not None:  # back to prices, as direct_forecast does
@@ -196,7 +202,7 @@ def trace(
         price = direct_prices[None, :1].copy()  # (1, 1): the first step, of the target column
     else:
         head_target = scaler.inverse(prediction.astype(np.float64))  # (1, O)
-        price = next_price(last, head_target, kind)  # (1, F), as recursive_forecast's first step
+        price = next_price(base, head_target, kind)  # (1, F), as recursive_forecast's first step
         if season is not None:
             price[:, 0] = season.reseasoned(price[:, 0], phase + 1)  # back to prices, as recursive_forecast does
 
@@ -210,12 +216,12 @@ def trace(
     else:
         fut = periods.future_dates(d[:nxt], frequency, 1)
         forecast_date = None if fut is None else fut[0]
-    step_rows = np.arange(start + off, end + 1)  # (T,)
+    step_rows = np.arange(start + first, end + 1)  # (T,)
     return Trace(
         record=record,
         rows=step_rows,
         dates=None if d is None else d[step_rows - first_row],
-        prices=hist[0, off:].copy(),
+        prices=hist[0, first:].copy(),
         transformed=z[0],
         scaled=x[0],
         head=prediction[0],
@@ -236,7 +242,8 @@ def trace(
         + list(season.input_names if season is not None else ())
         + ([levels.NAME] if level is not None else []),
         season=season,
-        phases=None if season is None else (phase - (W - 1) + np.arange(W)) % season.length,
+        phases=None if season is None else (phase - (len(step_rows) - 1) + np.arange(len(step_rows))) % season.length,
+        season_base=None if lag == 1 else base[0],
     )
 
 
@@ -331,5 +338,6 @@ def to_dict(t: Trace, params: dict[str, np.ndarray], info: ModelInfo) -> dict:
             "price": arr(t.forecast),
             "actual": None if t.actual is None else arr(t.actual),
             "direct_prices": None if t.direct_prices is None else arr(t.direct_prices),
-        },
+        }
+        | ({} if t.season_base is None else {"season_before": arr(t.season_base)}),  # a seasonal difference's base
     }

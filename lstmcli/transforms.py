@@ -73,19 +73,26 @@ def check_target(kind: str) -> Target:
 
 
 def to_target(
-    values: np.ndarray, kind: Target | str, source: str = "the data", columns: list[str] | None = None, axis: int = 0
+    values: np.ndarray,
+    kind: Target | str,
+    source: str = "the data",
+    columns: list[str] | None = None,
+    axis: int = 0,
+    lag: int = 1,
 ) -> np.ndarray:
-    """Prices (N, F) -> target series: (N-1, F) for returns/diffs, (N, F) for levels.
+    """Prices (N, F) -> target series: (N-lag, F) for returns/diffs, (N, F) for levels.
 
-    Row j of a return/diff series is the change from price row j to j+1. `axis` is the time
-    axis (1 for a batch of histories (B, N, F)).
+    Row j of a return/diff series is the change from price row j to j+lag (`lag` m > 1: the
+    seasonal difference, log p[j+m] - log p[j] or p[j+m] - p[j]; not for levels). `axis` is the
+    time axis (1 for a batch of histories (B, N, F)).
     """
     kind = check_target(kind)
     values = np.asarray(values, dtype=np.float64)
     if kind is Target.LEVEL:
+        assert lag == 1, "a level target has no seasonal difference"
         return values.copy()
     if kind is Target.DIFF:
-        return np.diff(values, axis=axis)
+        return _lagged(values, lag, axis)
     bad = ~(values > 0)
     if bad.any():
         row, col = np.argwhere(bad)[0][-2:]
@@ -95,7 +102,15 @@ def to_target(
             f"at data row {row + 1}",
             hint="use --target diff or --target level for series with zero or negative values",
         )
-    return np.diff(np.log(values), axis=axis)
+    return _lagged(np.log(values), lag, axis)
+
+
+def _lagged(values: np.ndarray, lag: int, axis: int) -> np.ndarray:
+    """values[j + lag] - values[j] along `axis` (np.diff for lag 1)."""
+    if lag == 1:
+        return np.diff(values, axis=axis)
+    n = values.shape[axis]
+    return np.take(values, np.arange(lag, n), axis=axis) - np.take(values, np.arange(n - lag), axis=axis)
 
 
 def offset(kind: Target | str) -> int:

@@ -131,7 +131,7 @@ def test_a_season_and_the_level_input_the_names_in_order():
     t = np.arange(160)
     prices = 100 + 10 * np.sin(2 * np.pi * t / 12) + 0.2 * t
     dates = (np.datetime64("2000-01", "M") + t).astype("datetime64[D]").astype("datetime64[s]")
-    f = Forecaster(_cfg(epochs=2), season=12).fit(prices, dates)
+    f = Forecaster(_cfg(epochs=2), season=12, season_method="phase").fit(prices, dates)  # not the difference's fit
     assert f.params["weight_ih_l0"].shape[1] == 4
     assert trace(f).input_names == ["value", "season sin", "season cos", levels.NAME]
     assert np.isfinite(f.predict(12).values).all()

@@ -60,7 +60,7 @@ def test_the_season_line_of_a_phase_only_model_names_what_each_fit_adjusted():
     f = Forecaster(CFG, season=4).fit(QUARTERLY)
     line = f.choices["season"]
     assert ") (" not in line
-    assert "with the series seasonally adjusted," in line and "with only the level input adjusted)" in line
+    assert "with the series seasonally adjusted," in line and "with only the level input adjusted," in line
     phase_only = Forecaster(CFG, season=4, season_method="phase").fit(QUARTERLY)
     assert phase_only.season.describe().endswith("phase inputs and a multiplicative adjustment of the level input")
 

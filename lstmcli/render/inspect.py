@@ -57,6 +57,13 @@ def _date(t: Trace, s: int) -> str:
     return "" if t.dates is None else format_date(t.dates[s], t.frequency)
 
 
+def _words(t: Trace) -> str:
+    """The transformed column's name: the target's word, or the seasonal difference's."""
+    if t.season is not None and t.season.difference:
+        return f"{'log ' if t.target == 'log-return' else ''}change over {t.season.length}"
+    return TARGET_WORDS[t.target]
+
+
 def _transformed(t: Trace, v: float) -> str:
     return f"{v:+.5f}" if t.target == "log-return" else f"{v:+.4g}"
 
@@ -79,7 +86,7 @@ def step_heading(t: Trace, s: int) -> Text:
     for j, col in enumerate(t.columns):
         text.append(f"  {col} {price(float(t.prices[s, j]))}")
         if t.target != "level":
-            text.append(f"  {TARGET_WORDS[t.target]} {_transformed(t, float(t.transformed[s, j]))}")
+            text.append(f"  {_words(t)} {_transformed(t, float(t.transformed[s, j]))}")
         text.append(f"  scaled input {_signed(float(t.scaled[s, j]))}")
     for j in range(len(t.columns), len(t.input_names)):  # season sin, season cos, level vs mean
         text.append(f"  {t.input_names[j]} {_signed(float(t.scaled[s, j]))}")
@@ -145,7 +152,7 @@ def unit_table(t: Trace, layer: int, unit: int, steps: Sequence[int], title: str
         col = t.columns[0]
         table.add_column(user_text(col if len(col) <= 10 else col[:9] + "."), justify="right", no_wrap=True)
         if t.target != "level":
-            table.add_column(TARGET_WORDS[t.target], justify="right", no_wrap=True)
+            table.add_column(_words(t), justify="right", no_wrap=True)
         table.add_column("scaled\ninput", justify="right", no_wrap=True)
         if t.phases is not None and t.season.phase_inputs:  # one narrow column for both season inputs
             table.add_column("season\nphase", justify="right", no_wrap=True)
@@ -247,6 +254,16 @@ def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
             f"{price(base)}; next {price(step)}\n  price: {price(step)} {back} {s1:.4g} (seasonal index of "
             f"phase {(int(t.phases[-1]) + 1) % t.season.length}) = {price(fc)}\n"
         )
+    elif t.season_base is not None:  # the seasonal difference: from the price a season before the forecast's row
+        m, b = t.season.length, float(t.season_base[0])
+        log = t.target == "log-return"
+        text.append(
+            f"{unscale}{'log ' if log else ''}change over {m} steps {_transformed(t, y)}"
+            f" (the network learns {'log y[t] - log y[t-' if log else 'y[t] - y[t-'}{m}]; 0 is seasonal naive)\n"
+            f"  price: {price(b)} (row {t.rows[-1] + 1 - m}, {m} steps before) "
+            + (f"x exp({y:+.5f})" if log else f"+ ({y:+.4g})")
+            + f" = {price(fc)}\n"
+        )
     elif t.target == "level":
         text.append(f"{unscale}{col} {price(fc)}\n")
     elif t.target == "diff":
@@ -288,10 +305,15 @@ def _direct_steps(t: Trace) -> str:
     series = "adjusted price -> price" if adjusted is not None else "price"
     lines = [f"  direct head: {O} outputs, steps 1..{O} ahead at once (scaled -> {what} -> {series}):"]
     previous = float(t.last_price[0]) if adjusted is None else None
+    m = t.season.length if t.season_base is not None else None  # a seasonal difference: from a season before
+    if m is not None:
+        series = f"price, from the price {m} steps before"
     if adjusted is not None:  # the adjusted series the network learnt continues from the adjusted last price
         previous = float(t.season.adjusted(t.last_price[None, None, :], np.array([[t.phases[-1]]]))[0, 0, 0])
     steps = adjusted if adjusted is not None else t.direct_prices
     for k, (z, p) in enumerate(zip(t.head_target, steps, strict=True)):
+        if m is not None:  # the price m steps before step k + 1: the window's, or step k + 1 - m's forecast
+            previous = float(t.prices[k - m, 0]) if k < m else float(steps[k - m])
         if str(t.target) == "level":
             how = f"{price(float(p))}"
         elif str(t.target) == "diff":
@@ -372,14 +394,18 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
             else ""
         ),
     )
+    what, window = info.target.value, f"window {c.window} steps"
+    if info.season is not None and info.season.difference:  # the change over a season; its zero is seasonal naive
+        m = info.season.length
+        what = f"{'log ' if info.target == 'log-return' else ''}change over {m} steps (0: seasonal naive)"
+        window = f"window {c.window + info.target.offset - m} of them ({c.window + info.target.offset} prices)"
     table.add_row(
         "learns",
         (
-            f"the next {info.horizon} {info.target.value} values of {info.columns[0]!r} at once, scaled; "
-            f"window {c.window} steps; direct forecasts (at most {info.horizon} steps)"
+            f"the next {info.horizon} {what} values of {info.columns[0]!r} at once, scaled; "
+            f"{window}; direct forecasts (at most {info.horizon} steps)"
             if info.horizon_strategy == "direct"
-            else f"the next {info.target.value} of each column, scaled; window {c.window} "
-            f"steps; {info.horizon_strategy} forecasts"
+            else f"the next {what} of each column, scaled; {window}; {info.horizon_strategy} forecasts"
         ),
     )
     if info.season is not None:
