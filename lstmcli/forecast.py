@@ -622,12 +622,6 @@ def season_choice(
     return f"{described} (chosen on validation: one-step MAE {scores})"
 
 
-def validation_snaive(values: np.ndarray, validation: ValidationInfo, m: int) -> float:
-    """Seasonal naive's one-step MAE (y[t] forecast by y[t-m]) on a fit's validation rows of `values` (N,)."""
-    rows = np.arange(validation.first_date_index, validation.first_date_index + validation.rows)
-    return float(np.mean(np.abs(values[rows] - values[rows - m])))
-
-
 class Forecaster:
     """An LSTM price forecaster: fit, predict, save, load.
 
@@ -766,7 +760,7 @@ class Forecaster:
                     maes["phase"],
                     level_only,
                     maes.get(DIFFERENCE),
-                    validation_snaive(series.prices[:, 0], self.info.validation, self.season.length),
+                    getattr(self.info.validation.seasonal_naive, "mae", None),  # scored by _validate
                     stopped=DIFFERENCE not in maes and self._difference_fits(),
                 )
         if self.config.refit_all and not self.result.interrupted:

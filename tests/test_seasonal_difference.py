@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from lstmcli import seasons
-from lstmcli.forecast import Forecaster, validation_snaive
+from lstmcli.forecast import Forecaster
+from lstmcli.render.common import price
 from lstmcli.trace import trace
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import Scaler, Target, to_target
@@ -88,10 +89,10 @@ def test_the_default_keeps_the_lowest_of_three_validation_maes_and_says_so():
     assert auto.season.difference == (best == "difference")
     line = " ".join(auto.choices["season"].split())
     assert "with the seasonal difference" in line and "seasonal naive" in line and "on the same rows" in line
-    snaive = validation_snaive(QUARTERLY, auto.info.validation, 4)
     v = auto.info.validation
     rows = np.arange(v.first_date_index, v.first_date_index + v.rows)
-    assert snaive == pytest.approx(np.mean(np.abs(QUARTERLY[rows] - QUARTERLY[rows - 4])))
+    snaive = np.mean(np.abs(QUARTERLY[rows] - QUARTERLY[rows - 4]))
+    assert v.seasonal_naive.mae == pytest.approx(snaive) and f"seasonal naive {price(snaive)} on the same" in line
 
 
 def test_no_difference_fit_when_the_window_does_not_reach_a_season_back():
