@@ -91,3 +91,53 @@ def test_the_step_trace_title_names_the_seasonal_difference_and_its_rows(run, tm
     assert f"window {steps} of them ({steps + 4} prices)" in summary
     payload = json.loads(run("inspect", "--model", str(tmp_path / "m.npz"), "--step-trace", "--json").stdout)
     assert payload["forecast"]["season_before"] == [QUARTERLY[-4]]
+
+
+def test_a_panel_of_seasonal_series_says_how_many_beat_seasonal_naive(run, tmp_path):
+    """A long file of ukgas, jj and arrivals_us said "3 of 3 beat the naive forecast" and nothing of seasonal naive
+    (train's summary line, predict's last line), and neither `--json` had `beats_seasonal_naive`."""
+    walk = 100 * np.exp(np.cumsum(np.random.default_rng(1).normal(0, 0.02, 120)))
+    days = np.datetime64("1990-01", "M") + 3 * np.arange(120)
+    text = "series,Date,Value\n" + "".join(
+        f"{sid},{d}-01,{float(v)!r}\n"
+        for sid, y in (("gas", QUARTERLY), ("walk", walk))
+        for d, v in zip(days, y, strict=True)
+    )
+    (tmp_path / "long.csv").write_text(text)
+    model, fast = str(tmp_path / "p.npz"), ("--window", "12", "--hidden", "6", "--epochs", "3", "--ensemble", "1")
+    r = run("train", str(tmp_path / "long.csv"), "--model", model, *fast, "--jobs", "1", "--json")
+    assert r.exit_code == 0, r
+    payload = json.loads(r.stdout)
+    flags = {s["id"]: s["beats_seasonal_naive"] for s in payload["series"]}
+    assert flags["walk"] is None and isinstance(flags["gas"], bool)  # only the seasonal series is held to it
+    assert payload["totals"]["with_season"] == 1 and payload["totals"]["beats_seasonal_naive"] == int(flags["gas"])
+    r = run("train", str(tmp_path / "long.csv"), "--model", model, *fast, "--jobs", "1")
+    line = f"; {int(flags['gas'])} of the 1 with a season beat seasonal naive"
+    assert line + ". Saved the model" in " ".join(r.stdout.split())
+    r = run("predict", "--model", model, "--days", "2")
+    assert line + "; lstm inspect lists each." in " ".join(r.stdout.split())
+    r = run("predict", "--model", model, "--days", "2", "--json")
+    assert {s["id"]: s["beats_seasonal_naive"] for s in json.loads(r.stdout)["series"]} == flags
+
+
+def test_train_json_has_beats_seasonal_naive_as_predict_json_does(run, tmp_path):
+    csv, model = _csv(tmp_path, QUARTERLY), str(tmp_path / "m.npz")
+    r = run(
+        "train", csv, "--window", "12", "--hidden", "6", "--epochs", "3", "--ensemble", "1", "--model", model, "--json"
+    )
+    assert r.exit_code == 0, r
+    trained = json.loads(r.stdout)
+    predicted = json.loads(run("predict", "--model", model, "--json").stdout)
+    assert isinstance(trained["beats_seasonal_naive"], bool)
+    assert trained["beats_seasonal_naive"] == predicted["beats_seasonal_naive"]
+
+
+def test_train_says_a_loss_to_seasonal_naive_first_as_a_loss_to_naive(run, tmp_path, monkeypatch):
+    """predict puts "Worse than seasonal naive" above its table; train said its red verdict only below the tables."""
+    from lstmcli.render import train as render
+
+    lost = "The model beats the naive forecast by 50.0%, but NOT seasonal naive: ..."
+    monkeypatch.setattr(render, "verdict", lambda validation, frequency=None: ("bold red", lost))
+    r = run("train", _csv(tmp_path, QUARTERLY), "--window", "12", "--hidden", "6", "--epochs", "2", "--ensemble", "1")
+    assert r.exit_code == 0, r
+    assert r.stdout.index(lost) < r.stdout.index("Training summary") and r.stdout.count(lost) == 2

@@ -81,9 +81,22 @@ def summary_line(panel, total: int, saved: str | None = None) -> str:
     skipped = f", {len(panel.skipped):,} skipped" if panel.skipped else ""
     return (
         f"Trained {trained:,} of {total:,} series{skipped}; {wins:,} of {len(rel):,} beat the naive forecast "
-        f"on validation (median MAE / naive {_num(median, '{:.3f}')})."
+        f"on validation (median MAE / naive {_num(median, '{:.3f}')})"
+        + seasonal_wins(f.info.validation for f in panel.members.values())
+        + "."
         + ("" if saved is None else f" Saved the model to {user_text(saved)}.")
     )
+
+
+def seasonal_wins(validations) -> str:
+    """ "; 2 of the 3 with a season beat seasonal naive": the bar a seasonal series' model is held to, beside the
+    count that beat naive ("" when no series has a season, or no file says: models before round 9)."""
+    from lstmcli.render.train import beats_seasonal_naive
+
+    judged = [b for b in map(beats_seasonal_naive, validations) if b is not None]
+    if not judged:
+        return ""
+    return f"; {sum(judged):,} of the {len(judged):,} with a season beat seasonal naive"
 
 
 def forecast_table(forecasts: dict, days: int) -> Table:
