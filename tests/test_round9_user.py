@@ -141,3 +141,54 @@ def test_train_says_a_loss_to_seasonal_naive_first_as_a_loss_to_naive(run, tmp_p
     r = run("train", _csv(tmp_path, QUARTERLY), "--window", "12", "--hidden", "6", "--epochs", "2", "--ensemble", "1")
     assert r.exit_code == 0, r
     assert r.stdout.index(lost) < r.stdout.index("Training summary") and r.stdout.count(lost) == 2
+
+
+def test_auto_keeping_the_defaults_below_naive_says_so_in_two_sentences_naming_them_once():
+    """shampoo --auto: "The configuration --auto kept, lstm train's defaults (...) (lstm train's defaults: no other
+    scored clearly lower), did not beat ... 5-step MASE from 1 origins ...; the lowest, ..., a difference within the
+    noise of the origins." named the defaults twice, said "1 origins", and called one origin "noise of the origins"
+    where the rule's own words say there is no standard error. The green verdict was two sentences already."""
+    from lstmcli.leaderboard import Entry, SelectionInfo
+    from lstmcli.render.auto import leaderboard_table
+    from lstmcli.render.auto import verdict as auto_verdict
+
+    name = "lstm train's defaults (log-return, window 11 (auto: 22 rows), 32 units, season auto)"
+    kept = Entry(name, "lstm", 1.863, 130.27, {"target": "log-return", "window": 30, "auto_window": True})
+    low = Entry("log-return, window 5, 32 units", "lstm", 0.783, 54.79, {"target": "log-return", "window": 5})
+    rule = (
+        "The lowest score (0.783: log-return, window 5, 32 units) cannot be told from it on 1 origin of 5-step "
+        "forecasts 1 row apart: fewer than two independent origins' worth, no standard error"
+    )
+    board = (low, Entry("naive", "baseline", 1.266, 88.56), kept)
+    info = SelectionInfo(5, 27, 22, 1, 1, "no season", 5, 5, None, 60.0, 1.0, board, 2, rule=rule)
+    style, sentence, first = auto_verdict(info)
+    assert style == "bold red" and first
+    assert sentence == (
+        f"--auto kept {name}, which did not beat the naive forecast by more than 1% in selection: 5-step MASE from "
+        f"1 origin in the training part 1.863 against naive's 1.266 (+47.2%). {rule}. Trust the naive forecast over "
+        "this model's."
+    )
+    assert sentence.count("lstm train's defaults") == 1
+    assert "from 1 origin in the training part" in _text(leaderboard_table(info))
+
+
+def test_auto_on_a_short_series_says_why_the_refit_window_is_not_the_boards(run, tmp_path, monkeypatch):
+    """shampoo --auto: the board's defaults read "window 11 (auto: 22 rows)" and the summary "window 25 (--auto:
+    lstm train's defaults, ...)" with nothing to say that lstm train picks 25 for all 36 rows (its own summary:
+    "window 25 (auto: 36 rows)")."""
+    from lstmcli import autoselect
+    from lstmcli.autoselect import _Outcome
+
+    def keep_the_defaults(task, should_stop=None):
+        O = len(task.origins)
+        errors = np.full(O, 0.5) if task.candidate.is_defaults else 0.49 + 0.1 * np.resize([-1.0, 1.0], O)
+        return _Outcome("done", float(errors.mean()), 0.01, 1, None, errors)
+
+    monkeypatch.setattr(autoselect, "_run", keep_the_defaults)
+    t = np.arange(36)
+    csv = _csv(tmp_path, 100 + 2.0 * t + 8 * np.random.default_rng(3).normal(0, 1, 36))
+    r = run("train", csv, "--auto", "--epochs", "3", "--jobs", "1", "--model", str(tmp_path / "a.npz"))
+    assert r.exit_code == 0, r
+    out = " ".join(r.stdout.replace("│", " ").split())
+    W = Forecaster.load(tmp_path / "a.npz").config.window
+    assert f"window {W} (auto: 36 rows; --auto: lstm train's defaults, no other of" in out
