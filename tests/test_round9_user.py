@@ -118,6 +118,17 @@ def test_a_panel_of_seasonal_series_says_how_many_beat_seasonal_naive(run, tmp_p
     assert line + "; lstm inspect lists each." in " ".join(r.stdout.split())
     r = run("predict", "--model", model, "--days", "2", "--json")
     assert {s["id"]: s["beats_seasonal_naive"] for s in json.loads(r.stdout)["series"]} == flags
+    # "lstm inspect lists each": its list has seasonal naive's MAE beside naive's ("-" without a season)
+    from lstmcli.panel import Panel
+    from lstmcli.render.common import price
+
+    gas = Panel.load(model).members["gas"].info.validation
+    r = run("inspect", "--model", model)
+    assert r.exit_code == 0, r
+    lines = r.stdout.splitlines()
+    assert "snaive MAE" in r.stdout
+    row = {line.split()[0]: line.split() for line in lines if line.split()[:1] in (["gas"], ["walk"])}
+    assert row["gas"][-2] == price(gas.seasonal_naive.mae) and row["walk"][-2] == "-"
 
 
 def test_train_json_has_beats_seasonal_naive_as_predict_json_does(run, tmp_path):

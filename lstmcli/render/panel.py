@@ -32,6 +32,16 @@ def _model(info) -> str:
     return f"{info.target}, w{info.config.window}{season}"
 
 
+def _any_seasonal(panel) -> bool:
+    """Some series' model was scored against seasonal naive: `lstm inspect`'s list gets a `snaive MAE` column."""
+    return any(f.info.validation.seasonal_naive is not None for f in panel.members.values())
+
+
+def _snaive(v) -> str:
+    """Seasonal naive's one-step MAE on the series' validation rows ("-": no season)."""
+    return "-" if v.seasonal_naive is None else price(v.seasonal_naive.mae)
+
+
 def training_table(panel, rows: dict[str, int] | None = None) -> Table:
     """One row per trained series: rows, window, target, epochs, one-step validation MAE vs naive."""
     table = FitTable(
@@ -218,6 +228,7 @@ def series_list(panel, path: str) -> Table:
         ("model", "left"),
         ("MAE", "right"),
         ("naive MAE", "right"),
+        *((("snaive MAE", "right"),) if (seasonal := _any_seasonal(panel)) else ()),
         ("MASE", "right"),
     ):
         table.add_column(name, justify=justify, **_fit(name))
@@ -230,10 +241,11 @@ def series_list(panel, path: str) -> Table:
             _model(f.info),
             price(v.model.mae),
             price(v.naive.mae),
+            *((_snaive(v),) if seasonal else ()),
             _num(v.model.mase),
         )
     for sid, why in panel.skipped.items():
-        table.add_row(user_text(sid), "", "", f"skipped: {user_text(why)}", "", "", "")
+        table.add_row(user_text(sid), "", "", f"skipped: {user_text(why)}", *[""] * (3 + seasonal))
     return table
 
 
