@@ -203,3 +203,16 @@ def test_auto_on_a_short_series_says_why_the_refit_window_is_not_the_boards(run,
     out = " ".join(r.stdout.replace("│", " ").split())
     W = Forecaster.load(tmp_path / "a.npz").config.window
     assert f"window {W} (auto: 36 rows; --auto: lstm train's defaults, no other of" in out
+
+
+def test_train_says_too_few_rows_to_judge_once_even_when_the_model_lost_on_them(run, tmp_path, monkeypatch):
+    """guinearice (2 validation rows, the model 51% above naive on them) opened with "2 validation rows are too few
+    to judge ..." above the summary and said it again below the tables: a verdict that judges nothing, twice."""
+    from lstmcli.render import train as render
+
+    few = "2 validation rows are too few to judge the model against the naive forecast (one-step MAE +51.1%); ..."
+    monkeypatch.setattr(render, "verdict", lambda validation, frequency=None: ("yellow", few))
+    monkeypatch.setattr(render, "beats_naive", lambda validation: False)
+    r = run("train", _csv(tmp_path, QUARTERLY), "--window", "12", "--hidden", "6", "--epochs", "2", "--ensemble", "1")
+    assert r.exit_code == 0, r
+    assert r.stdout.count(few) == 1 and r.stdout.index(few) > r.stdout.index("One-step-ahead error")

@@ -429,8 +429,9 @@ def train(
         auto_style, auto_sentence, first = render_auto.verdict(info.selection)
         if first:
             out.print(f"[{auto_style}]{auto_sentence}[/]", soft_wrap=True)
-    # lost to naive, or (the verdict in red) to seasonal naive: say it first, before any table, as predict does
-    if render.beats_naive(info.validation) is False or style == "bold red":
+    # a loss the verdict counts (red: to naive, or to seasonal naive): say it first, before any table, as predict
+    # does; not "too few rows to judge" (a short series' 2 rows) nor a tie with naive, said once below the tables
+    if style in ("red", "bold red"):
         out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     out.print(render.training_summary(info, saved_words(saved, replacing), forecaster.choices))
     if info.selection is not None:
