@@ -216,3 +216,14 @@ def test_train_says_too_few_rows_to_judge_once_even_when_the_model_lost_on_them(
     r = run("train", _csv(tmp_path, QUARTERLY), "--window", "12", "--hidden", "6", "--epochs", "2", "--ensemble", "1")
     assert r.exit_code == 0, r
     assert r.stdout.count(few) == 1 and r.stdout.index(few) > r.stdout.index("One-step-ahead error")
+
+
+def test_a_step_trace_on_too_few_rows_names_the_seasonal_differences(run, tmp_path):
+    """jj's model on 28 rows of --data said "a window of 30 steps (log-return) needs 31 price rows": its network
+    reads 27 log changes over 4 (the title's words), from those 31 prices."""
+    f = _difference()
+    f.save(tmp_path / "m.npz")
+    r = run("inspect", "--model", str(tmp_path / "m.npz"), "--step-trace", "--data", _csv(tmp_path, QUARTERLY[:10]))
+    assert r.exit_code == 2, r
+    steps = CFG.window + 1 - 4
+    assert f"a window of {steps} steps (log changes over 4) needs {CFG.window + 1} price rows" in r.stderr
