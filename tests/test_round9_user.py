@@ -227,3 +227,20 @@ def test_a_step_trace_on_too_few_rows_names_the_seasonal_differences(run, tmp_pa
     assert r.exit_code == 2, r
     steps = CFG.window + 1 - 4
     assert f"a window of {steps} steps (log changes over 4) needs {CFG.window + 1} price rows" in r.stderr
+
+
+def test_auto_verdict_on_a_seasonal_series_names_seasonal_naive_beside_naive():
+    """jj --auto: "... 1.573, 38.9% below naive's 2.572." with seasonal naive (2.555, the bar on a seasonal series)
+    on the board above it but not in the sentence."""
+    from lstmcli.leaderboard import Entry, SelectionInfo
+    from lstmcli.render.auto import verdict as auto_verdict
+
+    won = Entry("diff, window 16, 32 units, season 4", "lstm", 1.0, 0.3, {"target": "diff", "window": 16})
+    board = (won, Entry("seasonal naive", "baseline", 1.6, 0.5), Entry("naive", "baseline", 2.0, 0.6))
+    info = SelectionInfo(5, 65, 52, 9, 4, "season 4 (autocorrelation 0.71 at lag 4)", 24, 24, None, 60.0, 5.0, board, 0)
+    style, sentence, first = auto_verdict(info)
+    assert style == "green" and not first
+    assert sentence == (
+        "--auto chose diff, window 16, 32 units, season 4: 5-step MASE from 9 origins in the training part 1.000, "
+        "50.0% below naive's 2.000 and 37.5% below seasonal naive's 1.600."
+    )

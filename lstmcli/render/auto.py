@@ -55,6 +55,9 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
         return "bold red", f"{said}Trust the {b.name} forecast over this model's.", True
     naive = sel.baseline("naive")
     rel = f", {100 * (1 - w.mase / naive.mase):.1f}% below naive's {naive.mase:.3f}" if naive and naive.mase else ""
+    snaive = sel.baseline("seasonal naive")  # a seasonal series' bar (issue 13): beaten here, or the verdict is red
+    if rel and snaive is not None and snaive.mase:
+        rel += f" and {100 * (1 - w.mase / snaive.mase):.1f}% below seasonal naive's {snaive.mase:.3f}"
     if sel.rule and ", kept:" not in sel.rule:  # kept by the rule, not the lowest score: why, a sentence of its own
         return (
             "green",
