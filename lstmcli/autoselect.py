@@ -777,6 +777,9 @@ def fit_auto(
         why = f"--auto: {kept}, no other of {ran} clearly lower"
     else:
         why = f"--auto, best of {ran}"
+    own = forecaster.choices.get("window")  # the defaults' window, shortened for all the rows as lstm train does
+    if own and (info.winner.settings or {}).get("auto_window"):  # the board's names the selection's rows
+        why = f"{own}; {why}"
     # said once, after the window: the target was chosen with it (one configuration), as the verdict says
     forecaster.choices = {**forecaster.choices, "window": why, "target": "--auto"}
     if ensemble is None and size > 1:  # as lstm train's summary says its default ensemble

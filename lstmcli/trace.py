@@ -155,8 +155,13 @@ def trace(
         end = total - 1
     start = end - (W + off) + 1  # first price row the window needs
     if start < 0:
+        steps, what = W, str(kind)
+        season = forecaster.season
+        if season is not None and season.difference:  # the network reads W + off - m changes over a season
+            steps = W + off - season.length
+            what = f"{'log ' if kind is Target.LOG_RETURN else ''}changes over {season.length}"
         raise OptionError(
-            f"row {end} is too early: a window of {W} steps ({kind}) needs {W + off} price rows ending there",
+            f"row {end} is too early: a window of {steps} steps ({what}) needs {W + off} price rows ending there",
             hint=f"choose a row from {W + off - 1} on",
         )
     if start < first_row:

@@ -383,7 +383,10 @@ def _step_trace(
 
     out = stdout()
     kind = {"level": "price levels", "diff": "price changes", "log-return": "log-returns"}[t.target]
-    first, last = t.rows[0] - (1 if t.target != "level" else 0), t.rows[-1]
+    back = 1 if t.target != "level" else 0  # the rows before the first step that its input reads
+    if t.season is not None and t.season.difference:  # the change over a season reads a season back
+        kind, back = f"{'log ' if t.target == 'log-return' else ''}changes over {t.season.length}", t.season.length
+    first, last = t.rows[0] - back, t.rows[-1]
     L = len(t.record.layers)
     out.print(
         Text(

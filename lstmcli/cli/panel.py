@@ -323,12 +323,22 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
     their reasons, and totals."""
     from statistics import median
 
-    from lstmcli.render.train import beats_naive
+    from lstmcli.render.train import beats_naive, beats_seasonal_naive
 
     series = []
     for sid, f in panel.members.items():
         info = info_json(f.info)
-        series.append({"id": sid, **info, "choices": dict(f.choices), "beats_naive": beats_naive(f.info.validation)})
+        v = f.info.validation
+        series.append(
+            {
+                "id": sid,
+                **info,
+                "choices": dict(f.choices),
+                "beats_naive": beats_naive(v),
+                "beats_seasonal_naive": beats_seasonal_naive(v),  # null: no season
+            }
+        )
+    judged = [b for f in panel.members.values() if (b := beats_seasonal_naive(f.info.validation)) is not None]
     rel = [
         f.info.validation.model.mae / f.info.validation.naive.mae
         for f in panel.members.values()
@@ -349,6 +359,8 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
             "skipped": len(panel.skipped),
             "not_run": total - len(panel.members) - len(panel.skipped),  # stopped (Ctrl-C) before they ran
             "beats_naive": sum(r < 1 for r in rel),
+            "with_season": len(judged),  # the series held against seasonal naive
+            "beats_seasonal_naive": sum(judged),
             "median_mae_vs_naive": float(median(rel)) if rel else None,
             "interrupted": panel.interrupted,
             "seconds": round(seconds, 3),
@@ -372,7 +384,7 @@ def predict(
     --data workbook's sheet; else the sheet train read, when --data is a workbook too)."""
     from lstmcli.panel import Panel
     from lstmcli.render import panel as render
-    from lstmcli.render.train import beats_naive
+    from lstmcli.render.train import beats_naive, beats_seasonal_naive
 
     runner, _ = _runner(dask)  # before loading: an unreachable scheduler is the first error
     panel = Panel.load(path)
@@ -392,6 +404,7 @@ def predict(
                     **({"calendar": cal} if (cal := panel.members[sid].info.data.calendar) else {}),  # as one series'
                     "validation": panel.members[sid].info.validation.to_dict(),
                     "beats_naive": beats_naive(panel.members[sid].info.validation),
+                    "beats_seasonal_naive": beats_seasonal_naive(panel.members[sid].info.validation),
                 }
                 for sid, fc in forecasts.items()
             ],
@@ -414,8 +427,9 @@ def predict(
         )
     wins = sum(beats_naive(panel.members[sid].info.validation) is True for sid in forecasts)
     out.print(
-        f"{wins:,} of {len(forecasts):,} series' models beat the naive forecast on validation "
-        "(one-step MAE); lstm inspect lists each.",
+        f"{wins:,} of {len(forecasts):,} series' models beat the naive forecast on validation (one-step MAE)"
+        + render.seasonal_wins(panel.members[sid].info.validation for sid in forecasts)
+        + "; lstm inspect lists each.",
         soft_wrap=True,
     )
 

@@ -111,7 +111,7 @@ def train(
         typer.Option(
             "--json",
             help="Print the training summary as JSON (what inspect --json shows, plus the choices "
-            "made and beats_naive); progress stays on stderr.",
+            "made, beats_naive and beats_seasonal_naive); progress stays on stderr.",
         ),
     ] = False,
     calendar: CalendarOpt = None,
@@ -419,6 +419,7 @@ def train(
 
         payload = {"model": str(saved), "replaced": replacing is not None, **info_json(info)}
         payload |= {"choices": forecaster.choices, "beats_naive": render.beats_naive(info.validation)}
+        payload["beats_seasonal_naive"] = render.beats_seasonal_naive(info.validation)  # null: no season
         print(json.dumps(payload, indent=2))
         return
     style, sentence = render.verdict(info.validation, info.data.frequency)
@@ -428,7 +429,9 @@ def train(
         auto_style, auto_sentence, first = render_auto.verdict(info.selection)
         if first:
             out.print(f"[{auto_style}]{auto_sentence}[/]", soft_wrap=True)
-    if render.beats_naive(info.validation) is False:  # say it first, before any table
+    # a loss the verdict counts (red: to naive, or to seasonal naive): say it first, before any table, as predict
+    # does; not "too few rows to judge" (a short series' 2 rows) nor a tie with naive, said once below the tables
+    if style in ("red", "bold red"):
         out.print(f"[{style}]{sentence}[/]", soft_wrap=True)
     out.print(render.training_summary(info, saved_words(saved, replacing), forecaster.choices))
     if info.selection is not None:

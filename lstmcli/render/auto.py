@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from lstmcli.leaderboard import TIE_PERCENT
-from lstmcli.render.common import FitTable, price, user_text
+from lstmcli.render.common import FitTable, plural, price, user_text
 
 if TYPE_CHECKING:
     from lstmcli.leaderboard import SelectionInfo
 
 
 def _setup(sel: SelectionInfo) -> str:
-    return f"{sel.horizon}-step MASE from {sel.origins} origins in the training part"
+    return f"{sel.horizon}-step MASE from {plural(sel.origins, 'origin')} in the training part"
 
 
 def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
@@ -32,7 +32,13 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
             return f"{100 * (e.mase / b.mase - 1):+.1f}%" if b.mase else f"{b.name} is exact there"
 
         low = sel.lowest
-        if sel.rule and low is not w:  # the lowest score may beat the baseline; the kept one does not
+        if sel.rule and low is not w and "The lowest score (" in sel.rule:  # the rule's own words (round 9 on)
+            said = (
+                f"--auto kept {user_text(w.name)}, which did not beat the {b.name} forecast by more than "
+                f"{TIE_PERCENT:g}% in selection: {_setup(sel)} {w.mase:.3f} against {b.name}'s {b.mase:.3f} "
+                f"({rel(w)}). {user_text(sel.rule)}. "
+            )
+        elif sel.rule and low is not w:  # the lowest score may beat the baseline; the kept one does not
             near = "" if (w.settings or {}).get("auto_window") else "the one nearest "  # a file from before: nearest
             said = (
                 f"The configuration --auto kept, {user_text(w.name)} ({near}lstm train's defaults: no "
@@ -49,6 +55,9 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
         return "bold red", f"{said}Trust the {b.name} forecast over this model's.", True
     naive = sel.baseline("naive")
     rel = f", {100 * (1 - w.mase / naive.mase):.1f}% below naive's {naive.mase:.3f}" if naive and naive.mase else ""
+    snaive = sel.baseline("seasonal naive")  # a seasonal series' bar (issue 13): beaten here, or the verdict is red
+    if rel and snaive is not None and snaive.mase:
+        rel += f" and {100 * (1 - w.mase / snaive.mase):.1f}% below seasonal naive's {snaive.mase:.3f}"
     if sel.rule and ", kept:" not in sel.rule:  # kept by the rule, not the lowest score: why, a sentence of its own
         return (
             "green",

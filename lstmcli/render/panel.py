@@ -32,6 +32,16 @@ def _model(info) -> str:
     return f"{info.target}, w{info.config.window}{season}"
 
 
+def _any_seasonal(panel) -> bool:
+    """Some series' model was scored against seasonal naive: `lstm inspect`'s list gets a `snaive MAE` column."""
+    return any(f.info.validation.seasonal_naive is not None for f in panel.members.values())
+
+
+def _snaive(v) -> str:
+    """Seasonal naive's one-step MAE on the series' validation rows ("-": no season)."""
+    return "-" if v.seasonal_naive is None else price(v.seasonal_naive.mae)
+
+
 def training_table(panel, rows: dict[str, int] | None = None) -> Table:
     """One row per trained series: rows, window, target, epochs, one-step validation MAE vs naive."""
     table = FitTable(
@@ -81,9 +91,22 @@ def summary_line(panel, total: int, saved: str | None = None) -> str:
     skipped = f", {len(panel.skipped):,} skipped" if panel.skipped else ""
     return (
         f"Trained {trained:,} of {total:,} series{skipped}; {wins:,} of {len(rel):,} beat the naive forecast "
-        f"on validation (median MAE / naive {_num(median, '{:.3f}')})."
+        f"on validation (median MAE / naive {_num(median, '{:.3f}')})"
+        + seasonal_wins(f.info.validation for f in panel.members.values())
+        + "."
         + ("" if saved is None else f" Saved the model to {user_text(saved)}.")
     )
+
+
+def seasonal_wins(validations) -> str:
+    """ "; 2 of the 3 with a season beat seasonal naive": the bar a seasonal series' model is held to, beside the
+    count that beat naive ("" when no series has a season, or no file says: models before round 9)."""
+    from lstmcli.render.train import beats_seasonal_naive
+
+    judged = [b for b in map(beats_seasonal_naive, validations) if b is not None]
+    if not judged:
+        return ""
+    return f"; {sum(judged):,} of the {len(judged):,} with a season beat seasonal naive"
 
 
 def forecast_table(forecasts: dict, days: int) -> Table:
@@ -205,6 +228,7 @@ def series_list(panel, path: str) -> Table:
         ("model", "left"),
         ("MAE", "right"),
         ("naive MAE", "right"),
+        *((("snaive MAE", "right"),) if (seasonal := _any_seasonal(panel)) else ()),
         ("MASE", "right"),
     ):
         table.add_column(name, justify=justify, **_fit(name))
@@ -217,10 +241,11 @@ def series_list(panel, path: str) -> Table:
             _model(f.info),
             price(v.model.mae),
             price(v.naive.mae),
+            *((_snaive(v),) if seasonal else ()),
             _num(v.model.mase),
         )
     for sid, why in panel.skipped.items():
-        table.add_row(user_text(sid), "", "", f"skipped: {user_text(why)}", "", "", "")
+        table.add_row(user_text(sid), "", "", f"skipped: {user_text(why)}", *[""] * (3 + seasonal))
     return table
 
 

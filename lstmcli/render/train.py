@@ -75,6 +75,14 @@ def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[s
     """
     style, sentence = _naive_verdict(validation, frequency)
     m, n, s = validation.model.mae, validation.naive.mae, validation.seasonal_naive
+    if validation.rows < MIN_VERDICT_ROWS and s is not None and n > 0 and s.mae > 0 and m == m:
+        # too few rows for either comparison: say both figures, not naive's alone (a quarterly series
+        # under 100 rows always lands here, and seasonal naive is the bar that matters on it)
+        return "yellow", (
+            f"{validation.rows} validation rows are too few to judge the model against the naive forecast "
+            f"(one-step MAE {(m - n) / n * 100:+.1f}%) or seasonal naive ({(m - s.mae) / s.mae * 100:+.1f}%); "
+            "more rows (or a larger --val-fraction) would tell."
+        )
     if style != "green" or s is None or not (n > 0 and s.mae > 0):
         return style, sentence
     beats = f"The model beats the naive forecast by {(n - m) / n * 100:.1f}%"
@@ -181,7 +189,7 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
         + (f" ({choices['window']})" if "window" in choices else "")
         + (f", plus a linear part on the last {c.ar} values (--ar)" if c.ar else "")
         + (", reads each row's level vs the window's mean (off: --no-level-input)" if c.level_input else "")
-        + f", learns {info.target.value}"
+        + f", learns {learns_words(info)}"
         + (f" ({choices['target']})" if "target" in choices else "")
         + (
             f", direct forecasts ({info.horizon} steps at once)"
@@ -205,6 +213,14 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
         table.add_row("ensemble", ensemble_text(info) + (f" ({choices['ensemble']})" if "ensemble" in choices else ""))
     table.add_row("saved", user_text(model_path))
     return table
+
+
+def learns_words(info: ModelInfo) -> str:
+    """What the network learns, for the summary's model row: the target, or a seasonal difference's change over
+    a season (its target says only log or not: "log-return" would contradict the season row)."""
+    if info.season is not None and info.season.difference:
+        return f"{'log ' if info.target.value == 'log-return' else ''}change over {info.season.length} steps"
+    return info.target.value
 
 
 def training_how(info: ModelInfo, interrupted: str = "interrupted") -> str:
