@@ -113,7 +113,7 @@ def model_input(
     if season is not None:
         history = season.adjusted(history, _phases(history.shape[1], last_phase))  # (B, W + off, F)
     # (B, W, F); a seasonal difference (season.lag m): (B, W + offset - m, F), the network's shorter window
-    z = to_target(history, kind, axis=1, lag=1 if season is None else season.lag)
+    z = to_target(history, kind, axis=1, lag=seasons.target_lag(season))
     x = scaler.transform(z)  # (B, W, F)
     if season is not None and season.phase_inputs:
         ph = _phases(history.shape[1], last_phase)[:, kind.offset :]  # (B, W): each input row's own price row
@@ -190,13 +190,12 @@ def recursive_forecast(
     if season is not None:
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     last = history[:, -1, :].astype(np.float64)  # (B, F)
-    lag = 1 if season is None else season.lag
+    lag = seasons.target_lag(season)
     out = np.empty((B, days, F))
     for d in range(days):
         step = engine.predict(params, x).astype(np.float64)  # (B, F) scaled target values
         z = scaler.inverse(step)  # (B, F) the step in target units
-        # a seasonal difference maps back from the price m steps before (a forecast of its own beyond m steps)
-        base = last if lag == 1 else (history[:, N - lag + d] if d < lag else out[:, d - lag])
+        base = last if lag == 1 else _season_before(history, out, d, lag)
         price = next_price(base, z, kind)  # (B, F)
         out[:, d] = price
         before, last = last, price
@@ -244,15 +243,21 @@ def direct_forecast(
     steps = engine.predict(params, x).astype(np.float64)[:, :days]  # (B, days) scaled target of column 0
     z = steps * scaler.std[0] + scaler.mean[0]  # (B, days) target units
     last = history[:, -1, :1].astype(np.float64)  # (B, 1)
-    lag = 1 if season is None else season.lag
+    lag = seasons.target_lag(season)
     out = np.empty((B, days, 1))
     for d in range(days):
-        base = last if lag == 1 else (history[:, N - lag + d, :1] if d < lag else out[:, d - lag])  # (B, 1)
+        base = last if lag == 1 else _season_before(history, out, d, lag)  # (B, 1)
         last = next_price(base, z[:, d : d + 1], kind)  # (B, 1)
         out[:, d] = last
     if season is not None:
         out[:, :, 0] = season.reseasoned(out[:, :, 0], last_phase[:, None] + 1 + np.arange(days)[None, :])
     return out
+
+
+def _season_before(history: np.ndarray, out: np.ndarray, d: int, lag: int) -> np.ndarray:
+    """The price a seasonal difference's step d maps back from, m = `lag` steps before it: the history's
+    (B, W + off, F) own row, or beyond m steps the forecast's `out` (B, days, C) own; (B, C)."""
+    return history[:, history.shape[1] - lag + d, : out.shape[2]] if d < lag else out[:, d - lag]
 
 
 MIN_TRAIN_WINDOWS = 8
@@ -820,7 +825,7 @@ class Forecaster:
         train_t, val_t = self._split(len(z), series)
         last_label = self._last_label(train_t)  # a direct head's windows learn rows up to here
         z, extra = self._seasonal(series, z, last_label + self.target.offset)  # (M, F), (M, E)
-        lag = 1 if self.season is None else self.season.lag  # a seasonal difference's first m - 1 rows are unused
+        lag = seasons.target_lag(self.season)  # a seasonal difference's first m - 1 rows are unused
         scaler = Scaler.fit(z[lag - 1 : last_label + 1])  # training part only: no look-ahead
         if lag > 1:  # the network reads the W + offset - m seasonal differences a history of W + offset prices holds
             self.config = replace(self.config, level_input=False)
@@ -886,7 +891,7 @@ class Forecaster:
 
     def _network_config(self) -> TrainConfig:
         """The config the network trains with: a seasonal difference's window is W + offset - m (`season.lag`)."""
-        lag = 1 if self.season is None else self.season.lag
+        lag = seasons.target_lag(self.season)
         if lag == 1:
             return self.config
         return replace(self.config, window=self.config.window + self.target.offset - lag)

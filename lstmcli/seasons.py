@@ -218,6 +218,10 @@ class SeasonInfo:
         """How many rows back the network's target series reaches: m for a seasonal difference, else 1."""
         return self.length if self.difference else 1
 
+    def change_words(self, target: str, plural: bool = False) -> str:
+        """A seasonal difference's target in words: "log change over 4" (a log-return target) or "change over 4"."""
+        return f"{'log ' if target == 'log-return' else ''}change{'s' if plural else ''} over {self.length}"
+
     @property
     def period(self) -> float:
         """Steps of one cycle of the phase inputs: the season m, or the year's (not whole) steps."""
@@ -322,6 +326,11 @@ class SeasonInfo:
         if difference is not False and (difference is not True or phase or kind is not None or cycle is not None):
             raise ValueError("the seasonal difference is malformed")
         return cls(m, reason, phase, adjust, indices, cycle, level_adjust, difference)
+
+
+def target_lag(season: SeasonInfo | None) -> int:
+    """Rows back the network's target series reaches: 1, or a seasonal difference's m (`SeasonInfo.lag`)."""
+    return 1 if season is None else season.lag
 
 
 #: what the network is given once a season is found: auto (the default) fits "phase", "phase+adjust" and

@@ -27,7 +27,7 @@ from lstmcli import engine, levels, periods
 from lstmcli.errors import DataError, OptionError
 from lstmcli.forecast import Forecaster, model_input
 from lstmcli.modelfile import DIRECT, ModelInfo
-from lstmcli.seasons import SeasonInfo
+from lstmcli.seasons import SeasonInfo, target_lag
 from lstmcli.transforms import Target, next_price, to_target
 
 
@@ -159,7 +159,7 @@ def trace(
         season = forecaster.season
         if season is not None and season.difference:  # the network reads W + off - m changes over a season
             steps = W + off - season.length
-            what = f"{'log ' if kind is Target.LOG_RETURN else ''}changes over {season.length}"
+            what = season.change_words(kind, plural=True)
         raise OptionError(
             f"row {end} is too early: a window of {steps} steps ({what}) needs {W + off} price rows ending there",
             hint=f"choose a row from {W + off - 1} on",
@@ -188,7 +188,7 @@ def trace(
     prediction, record = engine.forward(forecaster.params, x)  # (1, O): the engine's own forward pass
     seen = hist if season is None else season.adjusted(hist, phase - (W + off - 1) + np.arange(W + off)[None])
     last = seen[:, -1, :].astype(np.float64)  # (1, F) the (seasonally adjusted) price the step continues from
-    lag = 1 if season is None else season.lag  # a seasonal difference continues from the price a season before
+    lag = target_lag(season)  # a seasonal difference continues from the price a season before
     first = off if lag == 1 else lag  # the window's first price row with a target value (T = W + off - first steps)
     base = last if lag == 1 else hist[:, -lag, :].astype(np.float64)  # (1, F)
     direct_prices = direct_adjusted = None

@@ -385,7 +385,7 @@ def _step_trace(
     kind = {"level": "price levels", "diff": "price changes", "log-return": "log-returns"}[t.target]
     back = 1 if t.target != "level" else 0  # the rows before the first step that its input reads
     if t.season is not None and t.season.difference:  # the change over a season reads a season back
-        kind, back = f"{'log ' if t.target == 'log-return' else ''}changes over {t.season.length}", t.season.length
+        kind, back = t.season.change_words(t.target, plural=True), t.season.length
     first, last = t.rows[0] - back, t.rows[-1]
     L = len(t.record.layers)
     out.print(

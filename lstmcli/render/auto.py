@@ -17,6 +17,12 @@ def _setup(sel: SelectionInfo) -> str:
     return f"{sel.horizon}-step MASE from {plural(sel.origins, 'origin')} in the training part"
 
 
+def _rule_sentence(sel: SelectionInfo) -> bool:
+    """The rule kept another than the lowest score and words it as a sentence of its own ("The lowest score (...)
+    is not lower ..."); files before round 9 word it "lstm train's defaults, kept: ...", shown as they were."""
+    return bool(sel.rule) and sel.lowest is not sel.winner and "The lowest score (" in sel.rule
+
+
 def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
     """(style, sentence, say it first): how the chosen configuration did against the baselines in selection.
 
@@ -32,7 +38,7 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
             return f"{100 * (e.mase / b.mase - 1):+.1f}%" if b.mase else f"{b.name} is exact there"
 
         low = sel.lowest
-        if sel.rule and low is not w and "The lowest score (" in sel.rule:  # the rule's own words (round 9 on)
+        if _rule_sentence(sel):  # the rule's own words (round 9 on)
             said = (
                 f"--auto kept {user_text(w.name)}, which did not beat the {b.name} forecast by more than "
                 f"{TIE_PERCENT:g}% in selection: {_setup(sel)} {w.mase:.3f} against {b.name}'s {b.mase:.3f} "
@@ -58,7 +64,7 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
     snaive = sel.baseline("seasonal naive")  # a seasonal series' bar (issue 13): beaten here, or the verdict is red
     if rel and snaive is not None and snaive.mase:
         rel += f" and {100 * (1 - w.mase / snaive.mase):.1f}% below seasonal naive's {snaive.mase:.3f}"
-    if sel.rule and ", kept:" not in sel.rule:  # kept by the rule, not the lowest score: why, a sentence of its own
+    if _rule_sentence(sel):  # kept by the rule, not the lowest score: why, a sentence of its own
         return (
             "green",
             f"--auto kept {user_text(w.name)}: {_setup(sel)} {w.mase:.3f}{rel}. {user_text(sel.rule)}.",

@@ -60,7 +60,7 @@ def _date(t: Trace, s: int) -> str:
 def _words(t: Trace) -> str:
     """The transformed column's name: the target's word, or the seasonal difference's."""
     if t.season is not None and t.season.difference:
-        return f"{'log ' if t.target == 'log-return' else ''}change over {t.season.length}"
+        return t.season.change_words(t.target)
     return TARGET_WORDS[t.target]
 
 
@@ -258,7 +258,7 @@ def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
         m, b = t.season.length, float(t.season_base[0])
         log = t.target == "log-return"
         text.append(
-            f"{unscale}{'log ' if log else ''}change over {m} steps {_transformed(t, y)}"
+            f"{unscale}{t.season.change_words(t.target)} steps {_transformed(t, y)}"
             f" (the network learns {'log y[t] - log y[t-' if log else 'y[t] - y[t-'}{m}]; 0 is seasonal naive)\n"
             f"  price: {price(b)} (row {t.rows[-1] + 1 - m}, {m} steps before) "
             + (f"x exp({y:+.5f})" if log else f"+ ({y:+.4g})")
@@ -397,7 +397,7 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
     what, window = info.target.value, f"window {c.window} steps"
     if info.season is not None and info.season.difference:  # the change over a season; its zero is seasonal naive
         m = info.season.length
-        what = f"{'log ' if info.target == 'log-return' else ''}change over {m} steps (0: seasonal naive)"
+        what = f"{info.season.change_words(info.target)} steps (0: seasonal naive)"
         window = f"window {c.window + info.target.offset - m} of them ({c.window + info.target.offset} prices)"
     table.add_row(
         "learns",

@@ -219,7 +219,7 @@ def learns_words(info: ModelInfo) -> str:
     """What the network learns, for the summary's model row: the target, or a seasonal difference's change over
     a season (its target says only log or not: "log-return" would contradict the season row)."""
     if info.season is not None and info.season.difference:
-        return f"{'log ' if info.target.value == 'log-return' else ''}change over {info.season.length} steps"
+        return f"{info.season.change_words(info.target)} steps"
     return info.target.value
 
 
