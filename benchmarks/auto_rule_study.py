@@ -36,6 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from accuracy_study import CORPUS_SPEC, H, load_series, origins_of
+from auto_topk_study import fitted_paths
 
 from lstmcli import autoselect, parallel
 from lstmcli.autoselect import Candidate
@@ -138,19 +139,10 @@ def macro_series(name: str) -> np.ndarray:
 
 
 def held_out_paths(c: Candidate, base: TrainConfig, y, train_n: int, origins, freq) -> np.ndarray | None:
-    """Candidate `c` fitted on y[:train_n] (the refit --auto does for its winner): its forecasts (O, H) from origins."""
-    fc = c.forecaster(base)
-    try:
-        fc.fit(y[:train_n], frequency=freq)
-    except Exception:
-        return None
-    W, off = fc.config.window, fc.target.offset
-    prices = y[:, None]
-    hist = np.stack([prices[o - W - off : o] for o in origins])  # (O, W + off, 1)
-    last = origins - 1 if fc.season is not None else None  # row numbers are phases: y[0] is phase 0
-    with np.errstate(over="ignore", invalid="ignore"):
-        out = fc.paths(hist, H, last_phase=last)[:, :, 0]  # (O, H)
-    return out if np.isfinite(out).all() else None
+    """Candidate `c` fitted on y[:train_n] (the refit --auto does for its winner): its forecasts (O, H) from origins;
+    None when the fit fails or the forecasts run off to infinity."""
+    out = fitted_paths(c, base, y, train_n, origins, freq)
+    return out if out is not None and np.isfinite(out).all() else None
 
 
 def collect(a) -> int:

@@ -32,10 +32,10 @@ from lstmcli.transforms import Target
 FREQ = {"MS": "M", "QS": "Q", "YS": "Y", "W": "W", "B": "B", "D": "D"}
 
 
-def held_out_paths(task) -> np.ndarray | None:
-    """Fit one candidate on y[:train_n] and return its forecasts (O, H) from the held-out origins."""
-    cand, y, train_n, origins, freq = task
-    fc = cand.forecaster(TrainConfig())
+def fitted_paths(cand: Candidate, base: TrainConfig, y, train_n: int, origins, freq) -> np.ndarray | None:
+    """Candidate `cand` fitted on y[:train_n] with `base`'s settings (the refit --auto does for its winner): its
+    forecasts (O, H) from the held-out origins; None when the fit fails."""
+    fc = cand.forecaster(base)
     try:
         fc.fit(y[:train_n], frequency=freq)
     except Exception:
@@ -45,7 +45,15 @@ def held_out_paths(task) -> np.ndarray | None:
     origins = np.asarray(origins)
     hist = np.stack([prices[o - W - off : o] for o in origins])  # (O, W + off, 1)
     last = origins - 1 if fc.season is not None else None  # row numbers are phases: y[0] is phase 0
-    return fc.paths(hist, H, last_phase=last)[:, :, 0]  # (O, H)
+    with np.errstate(over="ignore", invalid="ignore"):  # a runaway forecast is the caller's to judge
+        return fc.paths(hist, H, last_phase=last)[:, :, 0]  # (O, H)
+
+
+def held_out_paths(task) -> np.ndarray | None:
+    """Fit one candidate on y[:train_n] with the default settings and return its forecasts (O, H) from the
+    held-out origins."""
+    cand, y, train_n, origins, freq = task
+    return fitted_paths(cand, TrainConfig(), y, train_n, origins, freq)
 
 
 def selection_of(spec, jobs: int, seeds: int = autoselect.SELECT_SEEDS):
