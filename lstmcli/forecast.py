@@ -1152,12 +1152,14 @@ class Forecaster:
         drift = previous + slope
         scale = metrics.naive_scale(p[: train_end + 1])
 
-        def scores(forecast: np.ndarray, direction: bool = True) -> Scores:
+        def scores(forecast: np.ndarray, direction: bool = True, baseline: bool = True) -> Scores:
             return Scores(
                 mae=metrics.mae(actual, forecast),
                 rmse=metrics.rmse(actual, forecast),
                 mase=metrics.mase(actual, forecast, scale),
                 directional_accuracy=metrics.directional_accuracy(previous, actual, forecast) if direction else None,
+                # a baseline's row: is the model's error lower than this one's by more than chance?
+                t=metrics.paired_t(model - actual, forecast - actual) if baseline else None,
             )
 
         # a seasonal model is also held against seasonal naive (the value one season back): beating
@@ -1168,7 +1170,7 @@ class Forecaster:
             rows=len(val_t),
             scale=scale,
             first_date_index=int(val_t[0] + off),
-            model=scores(model),
+            model=scores(model, baseline=False),
             naive=scores(previous, direction=False),
             drift=scores(drift),
             seasonal_naive=scores(p[val_t + off - m]) if seasonal else None,

@@ -549,21 +549,31 @@ class Scores:
     rmse: float
     mase: float  # MAE / the in-sample naive MAE of the training part
     directional_accuracy: float | None  # % of moves called right; None for naive (it calls no move)
+    # a baseline's row: the paired t statistic of the model's absolute errors minus this forecast's, row by row
+    # (metrics.paired_t; t < 0: the model's are lower). None: the model's own row, or a file before round 10.
+    t: float | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> Scores:
-        da = d.get("directional_accuracy")
-        if da is not None and not _number(da):
+        da, t = d.get("directional_accuracy"), d.get("t")
+        if (da is not None and not _number(da)) or (t is not None and not _number(t)):
             raise ValueError("the validation errors are not numbers")
-        return cls(_float(d, "mae"), _float(d, "rmse"), _float(d, "mase"), None if da is None else float(da))
+        return cls(
+            _float(d, "mae"),
+            _float(d, "rmse"),
+            _float(d, "mase"),
+            None if da is None else float(da),
+            None if t is None else float(t),
+        )
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "mae": self.mae,
             "rmse": self.rmse,
             "mase": self.mase,
             "directional_accuracy": self.directional_accuracy,
         }
+        return d if self.t is None else d | {"t": self.t}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from rich.table import Table
 from lstmcli.render.common import FitTable, plural, price, user_text
 
 if TYPE_CHECKING:
-    from lstmcli.modelfile import ModelInfo, ValidationInfo
+    from lstmcli.modelfile import ModelInfo, Scores, ValidationInfo
 
 
 def beats_naive(validation: ValidationInfo) -> bool | None:
@@ -71,31 +71,81 @@ def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[s
     """(style, sentence) comparing the model's one-step MAE with naive's on validation, and a
     seasonal model's with seasonal naive's: beating naive is not enough on a seasonal series.
 
-    `frequency` (the data's, e.g. info.data.frequency) names the naive forecasts in their words.
+    `frequency` (the data's, e.g. info.data.frequency) names the naive forecasts in their words. Under
+    MIN_VERDICT_ROWS rows a comparison is judged only where its paired t says the difference is beyond chance.
     """
     style, sentence = _naive_verdict(validation, frequency)
     m, n, s = validation.model.mae, validation.naive.mae, validation.seasonal_naive
-    if validation.rows < MIN_VERDICT_ROWS and s is not None and n > 0 and s.mae > 0 and m == m:
-        # too few rows for either comparison: say both figures, not naive's alone (a quarterly series
-        # under 100 rows always lands here, and seasonal naive is the bar that matters on it)
-        return "yellow", (
-            f"{validation.rows} validation rows are too few to judge the model against the naive forecast "
-            f"(one-step MAE {(m - n) / n * 100:+.1f}%) or seasonal naive ({(m - s.mae) / s.mae * 100:+.1f}%); "
-            "more rows (or a larger --val-fraction) would tell."
-        )
-    if style != "green" or s is None or not (n > 0 and s.mae > 0):
+    if s is None or not (n > 0 and s.mae > 0 and m == m):
         return style, sentence
-    beats = f"The model beats the naive forecast by {(n - m) / n * 100:.1f}%"
-    rel = (m - s.mae) / s.mae * 100
+    rows, rel_n, rel = validation.rows, (m - n) / n * 100, (m - s.mae) / s.mae * 100
     words = seasonal_naive_words(frequency, validation.season or 0)
+    few = rows < MIN_VERDICT_ROWS
+    if few:
+        clear_n, clear_s = beyond_chance(validation, validation.naive), beyond_chance(validation, s)
+        if not (clear_n or clear_s):
+            # too few rows for either comparison: say both figures, not naive's alone (seasonal naive is the
+            # bar that matters on a seasonal series)
+            return "yellow", (
+                f"{rows} validation rows are too few to judge the model against the naive forecast "
+                f"(one-step MAE {rel_n:+.1f}%) or seasonal naive ({rel:+.1f}%); "
+                "more rows (or a larger --val-fraction) would tell."
+            )
+        if not clear_s:  # naive's comparison is clear (either way), seasonal naive's is not
+            return ("yellow" if style == "green" else style), (
+                f"{sentence[:-1]}; against seasonal naive (one-step MAE {rel:+.1f}%, t = {_t(s)}) "
+                f"{rows} rows are too few to judge."
+            )
+        if not clear_n:  # only seasonal naive's comparison is clear
+            if rel > 0:
+                return "bold red", (
+                    f"The model's one-step MAE is {rel:.1f}% worse than seasonal naive's ({_few_rows(validation, s)})."
+                    f" Trust '{words}' over this forecast."
+                )
+            return "yellow", (
+                f"The model beats seasonal naive by {-rel:.1f}% ({_few_rows(validation, s)}); against the naive "
+                f"forecast (one-step MAE {rel_n:+.1f}%) {rows} rows are too few to judge."
+            )
+    if style != "green":
+        return style, sentence
+    beats = f"The model beats the naive forecast by {-rel_n:.1f}%"
+    note = _few_rows(validation, validation.naive, s) if few else ""
     if rel < -1:
-        return "green", f"{beats} and seasonal naive by {-rel:.1f}% (one-step MAE on validation)."
+        return "green", f"{beats} and seasonal naive by {-rel:.1f}% (one-step MAE on validation{'; ' * few}{note})."
     if rel <= 1:
         return "yellow", f"{beats}, but only ties seasonal naive ({rel:+.1f}% MAE): it adds little over '{words}'."
     return "bold red", (
-        f"{beats}, but NOT seasonal naive: its one-step MAE is {rel:.1f}% worse than '{words}'. "
-        f"Trust '{words}' over this forecast."
+        f"{beats}, but NOT seasonal naive: its one-step MAE is {rel:.1f}% worse than '{words}'"
+        + (f" ({note})" if few else "")
+        + f". Trust '{words}' over this forecast."
     )
+
+
+#: under MIN_VERDICT_ROWS validation rows a comparison is judged only from this many rows on, and only when
+#: its paired t is beyond a two-sided 5% test (round 10: 11 quarters 75% better than naive was "too few")
+MIN_TESTED_ROWS = 8
+
+
+def beyond_chance(validation: ValidationInfo, baseline: Scores) -> bool:
+    """On a few validation rows: is the model's one-step MAE more than 1% from `baseline`'s, with a paired t
+    (`Scores.t`) beyond Student's two-sided 5% value for the rows? False without a t (files before round 10)."""
+    from lstmcli.metrics import t_critical
+
+    m, b, t, rows = validation.model.mae, baseline.mae, baseline.t, validation.rows
+    if t is None or rows < MIN_TESTED_ROWS or not b > 0 or abs(m - b) / b * 100 <= 1:
+        return False
+    return abs(t) >= t_critical(rows - 1)
+
+
+def _t(scores: Scores) -> str:
+    return "-" if scores.t is None else f"{scores.t:+.1f}"
+
+
+def _few_rows(validation: ValidationInfo, *baselines: Scores) -> str:
+    """`11 validation rows are few, but the difference is beyond chance: t = -6.1` (both ...: t = a and b)."""
+    what = "the difference is" if len(baselines) == 1 else "both differences are"
+    ts = " and ".join(_t(b) for b in baselines)
+    return f"{validation.rows} validation rows are few, but {what} beyond chance: t = {ts}"
 
 
 def _naive_verdict(validation: ValidationInfo, frequency: str | None) -> tuple[str, str]:
@@ -110,21 +160,25 @@ def _naive_verdict(validation: ValidationInfo, frequency: str | None) -> tuple[s
             else ("red", "The naive forecast is perfect on validation; the model is worse.")
         )
     rel = (m - n) / n * 100
-    if validation.rows < MIN_VERDICT_ROWS:  # a few rows: +-10% is luck as often as skill
+    few = validation.rows < MIN_VERDICT_ROWS
+    if few and not beyond_chance(validation, validation.naive):  # a few rows: +-10% is luck as often as skill
         return "yellow", (
             f"{validation.rows} validation rows are too few to judge the model against the naive forecast "
             f"(one-step MAE {rel:+.1f}%); more rows (or a larger --val-fraction) would tell."
         )
+    note = _few_rows(validation, validation.naive) if few else ""
     if rel < -1:
-        return "green", f"The model beats the naive forecast by {-rel:.1f}% (one-step MAE on validation)."
+        on = f"one-step MAE on validation{'; ' * few}{note}"
+        return "green", f"The model beats the naive forecast by {-rel:.1f}% ({on})."
     if rel <= 1:
         return "yellow", (
             f"The model is about as good as the naive forecast ({rel:+.1f}% MAE): it adds little "
             f"over '{naive_words(frequency)}'."
         )
     return "bold red", (
-        f"The model does NOT beat the naive forecast: its one-step MAE is {rel:.1f}% worse. "
-        f"Trust '{naive_words(frequency)}' over this forecast."
+        f"The model does NOT beat the naive forecast: its one-step MAE is {rel:.1f}% worse"
+        + (f" ({note})" if few else "")
+        + f". Trust '{naive_words(frequency)}' over this forecast."
     )
 
 

@@ -1,0 +1,133 @@
+"""A verdict on a few validation rows (round 10): under 20 rows `lstm train` said "too few to judge" even where
+the model's one-step MAE was 75-87% below naive's (jj, arrivals_uk: every quarterly series under 100 rows).
+Now each baseline's row stores the paired t of the model's absolute errors minus its own, row by row, and a
+comparison on 8-19 rows is judged when that t is beyond Student's two-sided 5% value; otherwise the verdict says
+"too few" as before, and so do files written before (no t). Every test here fails on main c0e4a38."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstmcli.forecast import Forecaster
+from lstmcli.metrics import paired_t, t_critical
+from lstmcli.modelfile import Scores, ValidationInfo
+from lstmcli.render.train import MIN_TESTED_ROWS, MIN_VERDICT_ROWS, beyond_chance, verdict
+from lstmcli.training import TrainConfig
+
+
+def test_paired_t_is_the_mean_difference_of_absolute_errors_over_its_standard_error():
+    a, b = np.array([1.0, -2.0, 0.5, 3.0, -1.0]), np.array([2.0, 2.5, -1.0, 3.5, 2.0])
+    d = np.abs(a) - np.abs(b)
+    assert paired_t(a, b) == pytest.approx(d.mean() / (d.std(ddof=1) / np.sqrt(5)), rel=1e-12)
+    assert paired_t(b, a) == pytest.approx(-paired_t(a, b), rel=1e-12)
+    assert paired_t(a[:2], b[:2]) is None  # under 3 rows
+    assert paired_t(a, a + np.sign(a)) is None  # every difference -1: no spread, no test
+
+
+@pytest.mark.parametrize(
+    ("df", "exact"), [(5, 2.570582), (7, 2.364624), (10, 2.228139), (18, 2.100922), (60, 2.000298)]
+)
+def test_t_critical_is_students_975_quantile(df, exact):
+    assert t_critical(df) == pytest.approx(exact, rel=2e-3)
+
+
+def test_a_baselines_t_is_saved_and_files_without_it_still_load():
+    s = Scores(1.0, 1.5, 0.9, None, -3.25)
+    assert s.to_dict()["t"] == -3.25 and Scores.from_dict(s.to_dict()) == s
+    old = {"mae": 1.0, "rmse": 1.5, "mase": 0.9, "directional_accuracy": None}  # a file before round 10
+    assert Scores.from_dict(old).t is None and "t" not in Scores.from_dict(old).to_dict()
+    with pytest.raises(ValueError, match="not numbers"):
+        Scores.from_dict(old | {"t": "big"})
+
+
+def test_validation_stores_each_baselines_paired_t_against_the_model():
+    t = np.arange(100)
+    y = 100 * np.exp(0.004 * t + 0.2 * np.sin(2 * np.pi * t / 4) + np.random.default_rng(5).normal(0, 0.01, 100))
+    f = Forecaster(TrainConfig(window=8, hidden=4, epochs=3, seed=0), season=4).fit(y)
+    v = f.info.validation
+    assert v.model.t is None
+    for scores in (v.naive, v.drift, v.seasonal_naive):
+        assert scores.t is not None and np.isfinite(scores.t)
+    # naive's row, recomputed: the model's one-step forecasts are naive's value plus the error difference
+    first, rows = v.first_date_index, v.rows
+    actual, naive = y[first : first + rows], y[first - 1 : first - 1 + rows]
+    model = f._one_step(y[:, None], f.info.scaler, np.arange(first - f.target.offset, first - f.target.offset + rows))
+    assert np.mean(np.abs(actual - model[:, 0])) == pytest.approx(v.model.mae, rel=1e-9)
+    assert v.naive.t == pytest.approx(paired_t(model[:, 0] - actual, naive - actual), rel=1e-9)
+
+
+def _v(rows: int, model: float, naive: float, t_naive: float | None, snaive=None, t_snaive=None) -> ValidationInfo:
+    s = lambda mae, t=None, da=50.0: Scores(mae, mae, mae, da, t)  # noqa: E731
+    season = {} if snaive is None else {"seasonal_naive": s(snaive, t_snaive), "season": 4}
+    return ValidationInfo(rows, 1.0, 80, s(model), s(naive, t_naive, None), s(naive, None), **season)
+
+
+def test_a_clear_difference_on_a_few_rows_is_judged():
+    style, sentence = verdict(_v(11, 0.25, 1.0, -6.1))
+    assert style == "green"
+    assert sentence == (
+        "The model beats the naive forecast by 75.0% (one-step MAE on validation; "
+        "11 validation rows are few, but the difference is beyond chance: t = -6.1)."
+    )
+    style, sentence = verdict(_v(11, 1.4, 1.0, 3.2), "D")
+    assert style == "bold red" and sentence == (
+        "The model does NOT beat the naive forecast: its one-step MAE is 40.0% worse (11 validation rows are "
+        "few, but the difference is beyond chance: t = +3.2). Trust 'tomorrow = today' over this forecast."
+    )
+
+
+@pytest.mark.parametrize(
+    "v",
+    [
+        _v(11, 0.6, 1.0, -2.1),  # below t_critical(10) = 2.23: could be chance
+        _v(MIN_TESTED_ROWS - 1, 0.25, 1.0, -9.0),  # too few rows for any test
+        _v(11, 0.25, 1.0, None),  # a file written before round 10: no t
+        _v(11, 0.995, 1.0, -9.0),  # within 1%: a tie whatever t says
+    ],
+)
+def test_an_unclear_difference_on_a_few_rows_is_still_too_few(v):
+    style, sentence = verdict(v)
+    assert style == "yellow" and sentence.startswith(f"{v.rows} validation rows are too few to judge")
+    assert not beyond_chance(v, v.naive)
+
+
+def test_twenty_rows_and_more_are_judged_as_before_whatever_t_says():
+    assert verdict(_v(MIN_VERDICT_ROWS, 0.6, 1.0, -0.5))[1] == (
+        "The model beats the naive forecast by 40.0% (one-step MAE on validation)."
+    )
+
+
+def test_a_seasonal_model_on_a_few_rows_is_judged_against_each_baseline_it_clearly_differs_from():
+    both = verdict(_v(14, 0.2, 1.0, -8.0, 0.5, -4.0), "Q")
+    assert both == (
+        "green",
+        "The model beats the naive forecast by 80.0% and seasonal naive by 60.0% (one-step MAE on validation; "
+        "14 validation rows are few, but both differences are beyond chance: t = -8.0 and -4.0).",
+    )
+    naive_only = verdict(_v(14, 0.2, 1.0, -8.0, 0.25, -1.9), "Q")
+    assert naive_only == (
+        "yellow",
+        "The model beats the naive forecast by 80.0% (one-step MAE on validation; 14 validation rows are few, "
+        "but the difference is beyond chance: t = -8.0); against seasonal naive (one-step MAE -20.0%, t = -1.9) "
+        "14 rows are too few to judge.",
+    )
+    worse = verdict(_v(14, 0.4, 1.0, -8.0, 0.2, 5.0), "Q")
+    assert worse[0] == "bold red" and worse[1] == (
+        "The model beats the naive forecast by 60.0%, but NOT seasonal naive: its one-step MAE is 100.0% worse "
+        "than 'same quarter last year' (14 validation rows are few, but both differences are beyond chance: "
+        "t = -8.0 and +5.0). Trust 'same quarter last year' over this forecast."
+    )
+    snaive_worse_only = verdict(_v(14, 0.9, 1.0, -0.4, 0.5, 4.0), "Q")
+    assert snaive_worse_only == (
+        "bold red",
+        "The model's one-step MAE is 80.0% worse than seasonal naive's (14 validation rows are few, but the "
+        "difference is beyond chance: t = +4.0). Trust 'same quarter last year' over this forecast.",
+    )
+    snaive_better_only = verdict(_v(14, 0.9, 1.0, -0.4, 1.8, -4.0), "Q")
+    assert snaive_better_only[0] == "yellow" and snaive_better_only[1].startswith(
+        "The model beats seasonal naive by 50.0% (14 validation rows are few, but the difference is beyond "
+        "chance: t = -4.0); against the naive forecast (one-step MAE -10.0%) 14 rows are too few to judge."
+    )
+    neither = verdict(_v(14, 0.9, 1.0, -0.4, 0.95, -0.3), "Q")
+    assert neither[1].startswith("14 validation rows are too few to judge the model against the naive forecast")
