@@ -248,3 +248,27 @@ def test_auto_verdict_on_a_seasonal_series_names_seasonal_naive_beside_naive():
         "--auto chose diff, window 16, 32 units, season 4: 5-step MASE from 9 origins in the training part 1.000, "
         "50.0% below naive's 2.000 and 37.5% below seasonal naive's 1.600."
     )
+
+
+def test_the_auto_bars_last_frame_names_no_candidate_once_all_are_done():
+    """Round 10: piped, `lstm train --auto`'s bar ended "best MASE 0.926  last done: diff, window 32, 32" with
+    "units, season 4" folded onto two more lines under it. Fails on main c0e4a38 (the last frame kept the name)."""
+    from lstmcli.cli.auto import candidate_fields
+
+    assert candidate_fields(24, 24, "diff, window 32, 32 units, season 4", 0.9261) == {
+        "done": "24/24",
+        "best": "0.926",
+        "last": "",
+    }
+    assert candidate_fields(23, 24, "diff, window 4", 0.9261)["last"] == "last done: diff, window 4"
+
+
+def test_a_panels_model_column_says_a_seasonal_difference_model_learns_the_change_over_a_season():
+    """Round 10: `lstm train`'s panel table and `lstm inspect`'s list said "log-return, w12, season 4" for a
+    seasonal difference's model (as the single-series summary did before r9user). Fails on main c0e4a38."""
+    from lstmcli.render.panel import _model
+
+    f = _difference()
+    assert _model(f.info) == f"log change over 4, w{f.config.window}, season 4"
+    plain = Forecaster(CFG, season=4, season_method="adjust").fit(QUARTERLY)
+    assert _model(plain.info) == f"log-return, w{plain.config.window}, season 4"

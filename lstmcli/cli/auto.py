@@ -99,10 +99,11 @@ def candidate_bar(err, quiet: bool):
 
 def candidate_fields(done: int, total: int, label: str, best: float | None) -> dict:
     """The candidate bar's fields after `done` of `total` finished, `label` the last one to finish: named as the
-    last one done, since beside "best MASE" a bare name read as the best one's (it is not, mostly)."""
-    return dict(
-        done=f"{done}/{total}", best="-" if best is None else f"{best:.3f}", last=f"last done: {label}" if label else ""
-    )
+    last one done, since beside "best MASE" a bare name read as the best one's (it is not, mostly). Once all are
+    done it is gone: the bar's last frame is what a pipe or a log keeps, and there the name wrapped into three
+    lines under the bar, naming a candidate no more than the 23 others."""
+    last = f"last done: {label}" if label and done < total else ""
+    return dict(done=f"{done}/{total}", best="-" if best is None else f"{best:.3f}", last=last)
 
 
 def fit(series, config, how: dict, pinned: dict, budget, days, jobs, stop, bar, path, ensemble: int = 1):

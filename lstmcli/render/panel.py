@@ -27,9 +27,11 @@ def _fit(name: str) -> dict:
 
 
 def _model(info) -> str:
-    """`log-return, w30` (and `, season 12`): what each series' model learns; lstm inspect --series has the rest."""
-    season = f", {info.season.label}" if getattr(info, "season", None) is not None else ""
-    return f"{info.target}, w{info.config.window}{season}"
+    """`log-return, w30` (and `, season 12`): what each series' model learns; lstm inspect --series has the rest.
+    A seasonal difference's model learns `log change over 4` (its target alone would say log-return)."""
+    season = getattr(info, "season", None)
+    learns = season.change_words(info.target) if season is not None and season.difference else info.target
+    return f"{learns}, w{info.config.window}" + (f", {season.label}" if season is not None else "")
 
 
 def _any_seasonal(panel) -> bool:
