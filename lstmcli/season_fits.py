@@ -60,9 +60,10 @@ def method_of(season: SeasonInfo) -> str:
     return "phase+adjust" if season.adjust is not None else "phase"
 
 
-def within(maes: dict[str, float], factor: float = COMBINE_WITHIN) -> list[str]:
+def within(maes: dict[str, float], factor: float | None = None) -> list[str]:
     """The fits to combine: the lowest one-step validation MAE first (a tie: the earlier fit), then every other
-    fit within `factor` of it, in the order the fits were made."""
+    fit within `factor` (default COMBINE_WITHIN) of it, in the order the fits were made."""
+    factor = COMBINE_WITHIN if factor is None else factor
     keys = list(maes)
     best = min(keys, key=lambda k: (maes[k], keys.index(k)))
     return [best] + [k for k in keys if k != best and maes[k] <= factor * maes[best]]
