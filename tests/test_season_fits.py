@@ -183,3 +183,12 @@ def test_cli_refuses_bad_season_fits(run, tmp_path, flags, message):
     assert r.exit_code == 2, r
     assert message in " ".join(r.stderr.split())
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_refit_all_refits_every_combined_fit(every_fit):
+    from dataclasses import replace
+
+    f = Forecaster(replace(CFG, refit_all=True), season=4, season_fits="combine").fit(QUARTERLY)
+    assert len(f.partners) == 2
+    assert all(g.info.training.refit_epochs is not None for g in [f, *f.partners])
+    assert not any(hasattr(g, "_refit_job") or hasattr(g, "_rows") for g in [f, *f.partners])
