@@ -42,6 +42,7 @@ import numpy as np
 from lstmcli import engine, intervals, metrics, modelfile, parallel, periods, seasons
 from lstmcli import ensemble as _ensemble
 from lstmcli import levels as _levels
+from lstmcli import season_fits as _season_fits
 from lstmcli.defaults import batch_size_for_windows, split_sizes
 from lstmcli.errors import DataError, OptionError, TrainingError
 from lstmcli.intervals import (  # noqa: F401  (MIN_INTERVAL_ORIGINS: the CLI's note reads it here)
@@ -647,6 +648,7 @@ class Forecaster:
         season_method: str = seasons.DEFAULT_METHOD,
         ensemble: int = 1,
         jobs: int | None = None,
+        season_fits: str = _season_fits.DEFAULT,
     ) -> None:
         """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
 
@@ -660,6 +662,8 @@ class Forecaster:
         `ensemble`: N networks from seeds seed..seed+N-1 forecasting as their median (ensemble.py),
         trained by `jobs` worker processes (None: the cores, or this process alone when the members'
         work is small, `ensemble.members_jobs`; the weights do not depend on it).
+        `season_fits`: "keep" (the default) keeps the season's fit with the lowest one-step validation MAE;
+        "combine" forecasts the mean of the fits within `season_fits.COMBINE_WITHIN` of it (season_fits.py).
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
@@ -678,6 +682,8 @@ class Forecaster:
         self.params: dict[str, np.ndarray] | None = None
         self.info: ModelInfo | None = None
         self.result: TrainResult | None = None
+        self.season_fits = _season_fits.check(season_fits)
+        self.partners: list[Forecaster] | None = None  # the season's other fits combined with this one's
 
     # ----------------------------------------------------------------------------- fit
 
@@ -768,10 +774,53 @@ class Forecaster:
                     getattr(self.info.validation.seasonal_naive, "mae", None),  # scored by _validate
                     stopped=DIFFERENCE not in maes and self._difference_fits(),
                 )
+                if self.season_fits == _season_fits.COMBINE:
+                    self._combine_fits(fits, maes, series.prices)
         if self.config.refit_all and not self.result.interrupted:
-            self._refit_all(should_stop)
-        self.__dict__.pop("_refit_job", None)  # the scaled series and targets are not needed after fit
+            for fitted in [self, *(self.partners or [])]:
+                fitted._refit_all(should_stop)
+        for fitted in [self, *(self.partners or [])]:  # the scaled series and targets are not needed after fit
+            fitted.__dict__.pop("_refit_job", None)
+            fitted.__dict__.pop("_rows", None)
         return self
+
+    def _combine_fits(self, fits: dict[str, dict], maes: dict[str, float], prices: np.ndarray) -> None:
+        """Combine the season's fits within season_fits.COMBINE_WITHIN of the kept one's one-step validation MAE
+        (`fits`: each fit's state, `maes` theirs): the others become `partners`, and the validation scores and
+        interval quantiles become the combination's own (its forecasts of the same validation rows)."""
+        chosen = _season_fits.within(maes)
+        if len(chosen) == 1:
+            self.choices["season"] += f"; no other fit within {_season_fits.COMBINE_WITHIN:g}x: nothing combined"
+            return
+        self.partners = []
+        for k in chosen[1:]:
+            other = object.__new__(Forecaster)
+            other.__dict__.update(fits[k])
+            self.partners.append(other)
+        train_t, val_t = self._rows
+        kept = self.info.validation.model.mae
+        validation, intervals = self._evaluate(prices, self.info.scaler, train_t, val_t, False)
+        combined = _season_fits.SeasonFitsInfo(
+            _season_fits.method_of(self.season),
+            kept,
+            _season_fits.COMBINE_WITHIN,
+            tuple(
+                _season_fits.CombinedFit(
+                    _season_fits.method_of(p.season),
+                    p.info.validation.model.mae,
+                    p.config,
+                    p.info.scaler,
+                    p.season,
+                    p.level,
+                    p.info.ensemble,
+                )
+                for p in self.partners
+            ),
+        )
+        self.info = replace(self.info, validation=validation, intervals=intervals, season_fits=combined)
+        from lstmcli.render.common import price
+
+        self.choices["season"] += f"; {combined.describe()}: one-step MAE {price(validation.model.mae)} on validation"
 
     def _difference_fits(self) -> bool:
         """A seasonal difference can be fitted: a change target (not levels), and a history of W + offset prices
@@ -861,6 +910,7 @@ class Forecaster:
         # what `_refit_all` needs: the scaled series and every window's target row (a direct head's last too)
         every = np.arange(self.config.window, len(z) - (self.horizon - 1))
         self._refit_job = (inputs, every, outputs, direct, len(train_t))
+        self._rows = (train_t, val_t)  # a combination of the season's fits is scored on the same rows
         made = None if members is None else [m.forecasts for m in members.values()]
         validation, intervals = self._evaluate(series.prices, scaler, train_t, val_t, result.interrupted, made)
         self.info = self._describe(series, scaler, train_t, val_t, result, validation, intervals, reading or {})
@@ -1090,7 +1140,11 @@ class Forecaster:
         An ensemble forecasts the median (`combine`) of its members' paths, value by value:
         everything downstream (validation, intervals, predict, backtest) is then the ensemble's own.
         """
-        return _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
+        own = _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
+        if not self.partners:
+            return own
+        # the season's fits combined (season_fits.py): each other fit forecasts with its own scaler and season
+        return _season_fits.combine([own, *(p.paths(hist, days, None, last_phase) for p in self.partners)])
 
     def member_paths(
         self, hist: np.ndarray, days: int, scaler: Scaler | None = None, last_phase: np.ndarray | int | None = None
@@ -1115,10 +1169,15 @@ class Forecaster:
                 f"--member {k} does not exist (the model has {'members 0..' if n > 1 else 'one member, '}{n - 1})",
                 hint=f"choose --member from 0 to {n - 1}" if n > 1 else "drop --member: this model is not an ensemble",
             )
-        if n == 1:
+        if n == 1 and not self.partners:
             return self
         one = Forecaster(self.config, self.target, strategy=self.strategy, horizon=self.horizon)
-        one.params, one.info, one.season, one.level = self.members[k], self.info, self.season, self.level
+        one.params, one.info, one.season, one.level = (
+            (self.members or [self.params])[k],
+            self.info,
+            self.season,
+            self.level,
+        )
         return one
 
     def _one_step(self, prices: np.ndarray, scaler: Scaler, targets: np.ndarray) -> np.ndarray:
@@ -1392,7 +1451,11 @@ class Forecaster:
     def save(self, path: str | Path) -> Path:
         if self.params is None or self.info is None:
             raise OptionError("nothing to save: fit the Forecaster first")
-        return modelfile.save(path, modelfile.join_members(self.members or [self.params]), self.info.to_dict())
+        arrays = modelfile.join_members(self.members or [self.params])
+        for k, other in enumerate(self.partners or [], 1):  # the season's other fits combined: under fit{k}/
+            own = modelfile.join_members(other.members or [other.params])
+            arrays |= {_season_fits.fit_prefix(k) + name: a for name, a in own.items()}
+        return modelfile.save(path, arrays, self.info.to_dict())
 
     @classmethod
     def load(cls, path: str | Path) -> Forecaster:
@@ -1410,4 +1473,20 @@ class Forecaster:
         forecaster.combine = _ensemble.DEFAULT_COMBINE if info.ensemble is None else info.ensemble.combine
         forecaster.season = info.season  # None for a model file without one (all files before seasons)
         forecaster.level = info.level  # None without the level input (all files before it)
+        if info.season_fits is not None:  # the season's other fits, combined with this one's (season_fits.py)
+            forecaster.partners = []
+            for k, fit in enumerate(info.season_fits.fits, 1):
+                prefix = _season_fits.fit_prefix(k)
+                own = {name[len(prefix) :]: a for name, a in params.items() if name.startswith(prefix)}
+                other_info = replace(
+                    info,
+                    config=fit.config,
+                    scaler=fit.scaler,
+                    season=fit.season,
+                    level=fit.level,
+                    ensemble=fit.ensemble,
+                    intervals=None,
+                    season_fits=None,
+                )
+                forecaster.partners.append(cls.from_parts(own, other_info))
         return forecaster

@@ -41,6 +41,7 @@ from lstmcli.files import write_atomically
 from lstmcli.leaderboard import SelectionInfo
 from lstmcli.levels import LevelInput
 from lstmcli.periods import FREQUENCY_NAMES
+from lstmcli.season_fits import SeasonFitsInfo, fit_prefix
 from lstmcli.seasons import PHASE_INPUTS, SeasonInfo
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import Scaler, Target, check_target
@@ -109,6 +110,10 @@ def _param_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
     one = dict(shapes)
     for k in range(1, _members(meta)):  # an ensemble's members share the shapes
         shapes.update({member_prefix(k) + name: shape for name, shape in one.items()})
+    combined = meta.get("season_fits")  # a combination of the season's fits: each other fit's own networks
+    for k, fit in enumerate(combined["fits"] if isinstance(combined, dict) else [], 1):
+        own = _param_shapes({**fit, "features": F, "outputs": O})
+        shapes.update({fit_prefix(k) + name: shape for name, shape in own.items()})
     return shapes
 
 
@@ -740,6 +745,7 @@ class ModelInfo:
     selection: SelectionInfo | None = None  # `--auto`'s leaderboard (leaderboard.py); absent in other files
     season: SeasonInfo | None = None  # None: no season (and every model file written before seasons)
     level: LevelInput | None = None  # the level input (config.level_input); None: none (every file before it)
+    season_fits: SeasonFitsInfo | None = None  # the season's fits combined (season_fits.py); None: one fit kept
 
     @property
     def features(self) -> int:
@@ -811,6 +817,7 @@ class ModelInfo:
             selection=None if meta.get("selection") is None else SelectionInfo.from_dict(meta["selection"]),
             season=None if season is None else SeasonInfo.from_dict(season),
             level=None if level is None else LevelInput.from_dict(level),
+            season_fits=None if meta.get("season_fits") is None else SeasonFitsInfo.from_dict(meta["season_fits"], F),
         )
 
     def to_dict(self) -> dict:
@@ -839,4 +846,5 @@ class ModelInfo:
             | ({} if self.season is None else {"season": self.season.to_dict()})  # absent: a file as before seasons
             | ({} if self.level is None else {"level_input": self.level.to_dict()})  # absent: as before the level input
             | ({"ensemble": self.ensemble.to_dict()} if self.ensemble is not None else {})  # single models: as before
+            | ({} if self.season_fits is None else {"season_fits": self.season_fits.to_dict()})  # absent: one fit
         )

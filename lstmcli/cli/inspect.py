@@ -310,6 +310,17 @@ def _weights(model, layer: int | None, units: str | None, json_out: bool) -> Non
     out.print(render.head_weights_text(fc.params))
 
 
+def _season_fits_note(combined) -> str:
+    """Which network a step trace of a combination of the season's fits shows (season_fits.py)."""
+    from lstmcli.season_fits import METHOD_WORDS
+
+    return (
+        f"The model combines the season's fits: the network traced is the kept fit's ({METHOD_WORDS[combined.method]},"
+        f" the lowest one-step validation MAE); the model forecasts the {combined.combine} of the forecasts of its "
+        f"{len(combined.methods)} fits ({', '.join(METHOD_WORDS[m] for m in combined.methods)})."
+    )
+
+
 def _step_trace(
     model, data_csv, date, at, layer, units, top, steps, explain, json_out, member=None, sheet=None, column=None
 ) -> None:
@@ -353,6 +364,9 @@ def _step_trace(
             if together is not None:  # the ensemble's forecast of the traced step (column 0), and each member's
                 payload["model"]["member"]["ensemble_forecast"] = together[1]
                 payload["model"]["member"]["member_forecasts"] = [float(e[0]) for e in together[0]]
+        if whole.info.season_fits is not None:  # which of the season's combined fits the trace is
+            combined = whole.info.season_fits
+            payload["model"]["season_fits"] = {"traced": combined.method, "combined": list(combined.methods)}
         print(json.dumps(payload))
         return
 
@@ -403,6 +417,8 @@ def _step_trace(
                 f"ensemble forecasts the {ensemble.combine} of its members' forecasts.",
             )
         )
+    if whole.info.season_fits is not None:
+        out.print(Text(_season_fits_note(whole.info.season_fits)))
     out.print(render.legend())
     note = render.omitted_note(t, step_list, selection, top_used)
     if note is not None:

@@ -165,6 +165,16 @@ def train(
             show_default=False,
         ),
     ] = None,
+    season_fits: Annotated[
+        str,
+        typer.Option(
+            "--season-fits",
+            metavar="keep|combine",
+            help="With a season: keep the fit (phase inputs, the seasonal adjustment, the seasonal difference) "
+            "with the lowest one-step validation MAE, or combine: forecast the mean of the fits within 1.25x of "
+            "it, with intervals from the combination's own validation errors (one series, without --auto).",
+        ),
+    ] = "keep",
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -228,6 +238,15 @@ def train(
             hint="drop --ar, or train without --auto, e.g. lstm train prices.csv --ar 30",
         )
     cli_auto.check_season(auto, season, "train")
+    from lstmcli import season_fits as _season_fits
+
+    if _season_fits.check(season_fits) != _season_fits.KEEP and (auto or global_model):
+        from lstmcli.errors import OptionError
+
+        raise OptionError(
+            f"--season-fits {season_fits} cannot be combined with {'--auto' if auto else '--global'}",
+            hint="drop --season-fits, or train one series without --auto or --global",
+        )
     if global_model and refit_all:
         from lstmcli.errors import OptionError
 
@@ -284,6 +303,7 @@ def train(
     as_panel |= dict(calendar=calendar, sheet=sheet, json_out=json_out)
     pool_jobs = 1 if dask or global_model else jobs  # the local workers a panel starts early (1: none)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, pool_jobs) or global_model:
+        _season_fits_one_series(season_fits)
         return panel_cli.train(sources, **as_panel)
     from lstmcli.parallel import prestart
 
@@ -295,6 +315,7 @@ def train(
         )
     except SeveralSeriesError as e:  # a long file of several series: one model per series
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
+        _season_fits_one_series(season_fits)
         return panel_cli.train(sources, **as_panel)
     if default_ensemble:  # one short series: an ensemble (ensemble.py, "default_size"); --auto's refit too
         from lstmcli.ensemble import default_size
@@ -323,6 +344,7 @@ def train(
         horizon=horizon,
         ensemble=ensemble,
         jobs=jobs,
+        season_fits=season_fits,
     )
     if ensemble > 1:  # members finish whole, in parallel: the bar counts members, not epochs
         bar_opts = dict(
@@ -445,6 +467,17 @@ def train(
         hint_days = min(hint_days, forecaster.horizon)
     where = "" if model is None else f" --model {user_text(path)}"
     err.print(f"Next: lstm predict --days {hint_days}{where}", style="dim")
+
+
+def _season_fits_one_series(season_fits: str) -> None:
+    """`--season-fits combine` is for one series: a panel's forecasts batch each series' own networks only."""
+    if season_fits != "keep":
+        from lstmcli.errors import OptionError
+
+        raise OptionError(
+            f"--season-fits {season_fits} is for one series; this is several series (a panel)",
+            hint="drop --season-fits, or train each series on its own",
+        )
 
 
 def _stopped_before_any_member(err, signal_name: str | None, ensemble: int, path) -> None:

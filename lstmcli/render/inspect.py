@@ -410,6 +410,10 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
     )
     if info.season is not None:
         table.add_row("season", info.season.describe())
+    if info.season_fits is not None:  # the season's fits combined (season_fits.py); the rows above: the kept fit's
+        table.add_row(
+            "season fits", info.season_fits.describe() + "; the rows above describe the kept fit (the lowest)"
+        )
     from lstmcli.render.train import training_how
 
     how = training_how(info)
