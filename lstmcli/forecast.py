@@ -44,6 +44,7 @@ from lstmcli import ensemble as _ensemble
 from lstmcli import levels as _levels
 from lstmcli.defaults import batch_size_for_windows, split_sizes
 from lstmcli.errors import DataError, OptionError, TrainingError
+from lstmcli.growth import DampedGrowth
 from lstmcli.intervals import (  # noqa: F401  (MIN_INTERVAL_ORIGINS: the CLI's note reads it here)
     INTERRUPTED_ORIGINS,
     MAX_INTERVAL_ORIGINS,
@@ -150,6 +151,7 @@ def recursive_forecast(
     season: SeasonInfo | None = None,
     last_phase: np.ndarray | int | None = None,
     level: LevelInput | None = None,
+    growth: DampedGrowth | None = None,
 ) -> np.ndarray:
     """Forecast `days` steps for each of B histories (B, window + offset, F) of prices.
 
@@ -157,6 +159,8 @@ def recursive_forecast(
     the next row's season sin/cos when the model reads them; `last_phase` (B,) is the phase of
     each history's last row (with a season). With the level input (`level`) the window's level
     column is rebuilt after each step from the window's levels (the new row's is its step's).
+    `growth`: the network learnt column 0 around a damped local growth; step d adds the prior path's
+    step d from the history's own window (growth.py).
     Histories are processed `chunk` at a time: memory
     stays bounded for any B, and at 256 the per-step buffers stay in cache (2x the windows/s
     of 2048 at H=64).
@@ -179,6 +183,7 @@ def recursive_forecast(
                     season,
                     None if season is None else last_phase[b : b + chunk],
                     level,
+                    growth,
                 )
                 for b in range(0, B, chunk)
             ]
@@ -191,9 +196,12 @@ def recursive_forecast(
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     last = history[:, -1, :].astype(np.float64)  # (B, F)
     lag = seasons.target_lag(season)
+    prior = None if growth is None else growth.path(x[:, :, 0], days)  # (B, days) scaled, from the origin's window
     out = np.empty((B, days, F))
     for d in range(days):
         step = engine.predict(params, x).astype(np.float64)  # (B, F) scaled target values
+        if prior is not None:  # the network's output is the deviation from the prior path
+            step[:, 0] += prior[:, d]
         z = scaler.inverse(step)  # (B, F) the step in target units
         base = last if lag == 1 else _season_before(history, out, d, lag)
         price = next_price(base, z, kind)  # (B, F)
@@ -226,6 +234,7 @@ def direct_forecast(
     season: SeasonInfo | None = None,
     last_phase: np.ndarray | int | None = None,
     level: LevelInput | None = None,
+    growth: DampedGrowth | None = None,
 ) -> np.ndarray:
     """Forecast `days` (<= the head's outputs) steps of the target column for B histories (B, window + offset, F).
 
@@ -241,6 +250,8 @@ def direct_forecast(
         last_phase = np.broadcast_to(np.asarray(last_phase, dtype=np.int64), (B,))
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     steps = engine.predict(params, x).astype(np.float64)[:, :days]  # (B, days) scaled target of column 0
+    if growth is not None:  # the head's outputs are the deviations from the prior path (growth.py)
+        steps += growth.path(x[:, :, 0], days)
     z = steps * scaler.std[0] + scaler.mean[0]  # (B, days) target units
     last = history[:, -1, :1].astype(np.float64)  # (B, 1)
     lag = seasons.target_lag(season)
@@ -353,6 +364,7 @@ class EvaluationForecasts:
     prices: np.ndarray  # (N, F)
     queries: tuple[tuple[np.ndarray, int], ...]
     level: LevelInput | None = None
+    growth: DampedGrowth | None = None
 
     def __call__(self, params: dict[str, np.ndarray]) -> list[np.ndarray]:
         forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
@@ -371,6 +383,7 @@ class EvaluationForecasts:
                         season=self.season,
                         last_phase=rows - 1 + off,
                         level=self.level,
+                        growth=self.growth,
                     )
                 )
         return out
@@ -802,6 +815,7 @@ class Forecaster:
                 refit_epochs(b, n_train, len(targets), cfg.batch_size),
                 outputs,
                 direct,
+                DampedGrowth.of(cfg.damped_growth, self.info.scaler),
             )
             for seed, b in zip(seeds, best, strict=True)
         ]
@@ -821,6 +835,11 @@ class Forecaster:
         """One fit of `series` whose season (when one is found) gives the network `method`'s inputs."""
         self._method = method
         self._resolve(series)
+        if self.config.damped_growth and self.target is Target.LEVEL:
+            raise OptionError(
+                "--damped-growth needs a change target (log-return or diff), not --target level",
+                hint="drop --damped-growth, or use --target auto",
+            )
         z = to_target(series.prices, self.target, series.source, series.columns)  # (M, F): the target series
         train_t, val_t = self._split(len(z), series)
         last_label = self._last_label(train_t)  # a direct head's windows learn rows up to here
@@ -838,12 +857,23 @@ class Forecaster:
             self.level = LevelInput.fit(lev, train_t, self.config.window)
             extra = np.concatenate([extra, self.level.series_column(lev, last_label)[:, None]], axis=1)
         inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos, level last
+        growth = DampedGrowth.of(self.config.damped_growth, scaler)  # None: off
         if self.ensemble > 1:  # each member's worker also makes its validation and calibration forecasts
             queries = tuple(self._evaluation_queries(val_t, MAX_INTERVAL_ORIGINS))
             wanted = EvaluationForecasts(
-                self.strategy, scaler, self.target, self.config.window, self.season, series.prices, queries, self.level
+                self.strategy,
+                scaler,
+                self.target,
+                self.config.window,
+                self.season,
+                series.prices,
+                queries,
+                self.level,
+                growth,
             )
-            result, members = self._fit_ensemble(inputs, train_t, val_t, outputs, on_member, should_stop, wanted)
+            result, members = self._fit_ensemble(
+                inputs, train_t, val_t, outputs, on_member, should_stop, wanted, growth
+            )
         else:
             result = train(
                 inputs,
@@ -854,6 +884,7 @@ class Forecaster:
                 on_epoch=on_epoch,
                 should_stop=should_stop,
                 direct=direct,
+                growth=growth,
             )
             members = None
         self.params, self.result = result.params, result
@@ -867,16 +898,16 @@ class Forecaster:
         if members is not None:
             self.info = replace(self.info, ensemble=self._ensemble_info(members))
 
-    def _fit_ensemble(self, series, train_t, val_t, outputs, on_member, should_stop, forecasts=None):
+    def _fit_ensemble(self, series, train_t, val_t, outputs, on_member, should_stop, forecasts=None, growth=None):
         """(the result standing for the run, {member index: MemberFit} of the finished members): trained in parallel.
 
         The run's result is the first kept member's (member 0 unless Ctrl-C dropped it), marked
         interrupted when members were dropped. `forecasts` (EvaluationForecasts): what each
-        member's worker forecasts with its weights, returned in its MemberFit.
+        member's worker forecasts with its weights, returned in its MemberFit. `growth`: see training.train.
         """
         direct = self.strategy == DIRECT
         tasks = _ensemble.tasks(
-            self._network_config(), self.ensemble, series, train_t, val_t, outputs, direct, forecasts
+            self._network_config(), self.ensemble, series, train_t, val_t, outputs, direct, forecasts, growth
         )
         jobs = _ensemble.members_jobs(tasks, self.jobs, self.jobs_given)
         results = _ensemble.fit_members(tasks, jobs, on_member, should_stop)
@@ -1100,9 +1131,19 @@ class Forecaster:
         if self.season is not None and last_phase is None:
             raise ValueError("a seasonal model needs the phase of each history's last row")
         forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
+        growth = DampedGrowth.of(self.config.damped_growth, scaler)
         return [
             forecast(
-                params, scaler, self.target, W, hist, days, season=self.season, last_phase=last_phase, level=self.level
+                params,
+                scaler,
+                self.target,
+                W,
+                hist,
+                days,
+                season=self.season,
+                last_phase=last_phase,
+                level=self.level,
+                growth=growth,
             )
             for params in self.members or [self.params]
         ]

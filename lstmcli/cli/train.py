@@ -165,6 +165,17 @@ def train(
             show_default=False,
         ),
     ] = None,
+    damped_growth: Annotated[
+        float,
+        typer.Option(
+            "--damped-growth",
+            metavar="PHI",
+            help="The network learns each change's deviation from the window's recent growth (an exponentially "
+            "weighted mean, half-life 4 steps) damped by PHI per step ahead, as exponential smoothing's damped "
+            "trend: an untrained network forecasts that growth fading toward none. 0 (off, the default) or a "
+            "factor up to 1, e.g. 0.9; not with --auto, --global or --target level (benchmarks/README.md).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -206,6 +217,7 @@ def train(
         ar=ar,
         refit_all=refit_all,
         level_input=not global_model if level_input is None else level_input,  # the global network reads no level
+        damped_growth=damped_growth,
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)
@@ -241,6 +253,15 @@ def train(
         raise OptionError(
             "--level-input cannot be combined with --global (the global network reads the target series only)",
             hint="drop --level-input, or train one model per series without --global",
+        )
+    if damped_growth and (auto or global_model or target == "level"):
+        from lstmcli.errors import OptionError
+
+        other = "--auto" if auto else "--global" if global_model else "--target level"
+        raise OptionError(
+            f"--damped-growth cannot be combined with {other} "
+            "(the damped growth is a prior on the changes of one series' own network)",
+            hint="drop --damped-growth, or train on changes, e.g. lstm train prices.csv --damped-growth 0.9",
         )
     season = parse_season(season)
     path = model_path(model)
