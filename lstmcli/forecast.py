@@ -815,7 +815,7 @@ class Forecaster:
                 refit_epochs(b, n_train, len(targets), cfg.batch_size),
                 outputs,
                 direct,
-                DampedGrowth.of(cfg.damped_growth, self.info.scaler),
+                DampedGrowth.of(cfg, self.info.scaler),
             )
             for seed, b in zip(seeds, best, strict=True)
         ]
@@ -857,7 +857,7 @@ class Forecaster:
             self.level = LevelInput.fit(lev, train_t, self.config.window)
             extra = np.concatenate([extra, self.level.series_column(lev, last_label)[:, None]], axis=1)
         inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos, level last
-        growth = DampedGrowth.of(self.config.damped_growth, scaler)  # None: off
+        growth = DampedGrowth.of(self.config, scaler)  # None: off
         if self.ensemble > 1:  # each member's worker also makes its validation and calibration forecasts
             queries = tuple(self._evaluation_queries(val_t, MAX_INTERVAL_ORIGINS))
             wanted = EvaluationForecasts(
@@ -1131,7 +1131,7 @@ class Forecaster:
         if self.season is not None and last_phase is None:
             raise ValueError("a seasonal model needs the phase of each history's last row")
         forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
-        growth = DampedGrowth.of(self.config.damped_growth, scaler)
+        growth = DampedGrowth.of(self.config, scaler)
         return [
             forecast(
                 params,

@@ -10,32 +10,40 @@ so that a network that outputs zero forecasts the window's recent growth, damped
 (the damped trend of exponential smoothing, AutoETS's "Ad"). Training windows are the k = 1 case; a recursive
 forecast adds g_k of the ORIGIN's window to its step k, a direct head g_1..g_H to its outputs. Everything here is
 in the scaler's units: z = (change - mean) / std, so g_k scaled is phi**k * (l_z + mean / std) - mean / std.
+`TrainConfig.damped_toward` "mean" damps toward the training part's mean change instead (the scaled zero, the
+network's own fallback): g_k = mean + phi**k * (l - mean), scaled phi**k * l_z.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from lstmcli.transforms import Scaler
 
+if TYPE_CHECKING:
+    from lstmcli.training import TrainConfig
+
 HALF_LIFE = 4.0  # steps; a plain rule screen on the stage-1 series: benchmarks/README.md, "Damped local growth"
+TOWARD = ("zero", "mean")  # what the growth is damped toward: no change, or the training part's mean change
 
 
 @dataclass(frozen=True)
 class DampedGrowth:
-    """The prior path's settings: `phi` (0 < phi <= 1) and the target column's mean / std of the scaler (`shift`)."""
+    """The prior path's settings: `phi` (0 < phi <= 1) and the scaled value the growth is damped toward (-`shift`)."""
 
     phi: float
-    shift: float  # scaler.mean[0] / scaler.std[0]: the scaled value of "no change" is -shift
+    shift: float  # toward zero: scaler.mean[0] / scaler.std[0] (the scaled value of "no change" is -shift); mean: 0
 
     @classmethod
-    def of(cls, phi: float, scaler: Scaler) -> DampedGrowth | None:
-        """The prior of a model trained with `TrainConfig.damped_growth` = phi (None when it is 0: off)."""
-        if not phi:
+    def of(cls, config: TrainConfig, scaler: Scaler) -> DampedGrowth | None:
+        """The prior of a model trained with `config` (its damped_growth, damped_toward); None when it is off."""
+        if not config.damped_growth:
             return None
-        return cls(float(phi), float(scaler.mean[0] / scaler.std[0]))
+        shift = scaler.mean[0] / scaler.std[0] if config.damped_toward == "zero" else 0.0
+        return cls(float(config.damped_growth), float(shift))
 
     def local(self, z: np.ndarray) -> np.ndarray:
         """(B,) the exponentially weighted mean of each window's scaled changes z (B, W), newest weighted most."""

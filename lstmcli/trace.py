@@ -194,7 +194,7 @@ def trace(
     base = last if lag == 1 else hist[:, -lag, :].astype(np.float64)  # (1, F)
     direct_prices = direct_adjusted = None
     scaled = prediction.astype(np.float64)  # (1, O); a damped growth's model: plus its prior path, as forecasts add
-    growth = DampedGrowth.of(forecaster.config.damped_growth, scaler)
+    growth = DampedGrowth.of(forecaster.config, scaler)
     if growth is not None:
         steps = scaled.shape[1] if info.horizon_strategy == DIRECT else 1
         scaled[:, :steps] += growth.path(x[:, :, 0], steps)

@@ -18,7 +18,7 @@ import numpy as np
 from lstmcli import engine, optim
 from lstmcli.defaults import batch_size_for_windows
 from lstmcli.errors import OptionError, TrainingError
-from lstmcli.growth import DampedGrowth
+from lstmcli.growth import TOWARD, DampedGrowth
 
 Params = dict[str, np.ndarray]
 MAX_HIDDEN = 4096  # weight_hh alone is (4H, H): 268 MB in float32 at this size
@@ -57,6 +57,7 @@ class TrainConfig:
     # the network learns the change minus a damped local growth (growth.py): the damping factor phi per step,
     # 0 = off (the default; benchmarks/README.md, "Damped local growth (round 10)")
     damped_growth: float = 0.0
+    damped_toward: str = "zero"  # with damped_growth: "zero" (no change) or "mean" (the training mean change)
 
     def validate(self) -> None:
         """Raise OptionError for impossible values, naming the option."""
@@ -81,6 +82,7 @@ class TrainConfig:
                 self.damped_growth,
                 "a damping factor from 0 (off) to 1 (no damping), e.g. 0.9",
             ),
+            (self.damped_toward in TOWARD, "--damped-toward", self.damped_toward, " or ".join(TOWARD)),
         ]
         for ok, name, value, want in checks:
             if not ok:
@@ -93,6 +95,8 @@ class TrainConfig:
         for name in ("ar", "refit_all", "level_input", "damped_growth"):
             if not d[name]:
                 del d[name]
+        if not self.damped_growth:
+            del d["damped_toward"]
         return d
 
 
@@ -248,7 +252,7 @@ def train(
 
     `direct`: predict column 0 of rows t .. t+outputs-1 at once instead (the direct strategy;
     every target row plus outputs-1 must lie inside the series). `growth`: the damped local growth the
-    network learns around (growth.py; `DampedGrowth.of(config.damped_growth, scaler)`), None: none.
+    network learns around (growth.py; `DampedGrowth.of(config, scaler)`), None: none.
 
     series (N, F) is already scaled. train_targets / val_targets are row indices (each
     >= window) of the targets; validation rows come after training rows in time. Batches are

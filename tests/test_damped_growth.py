@@ -50,11 +50,16 @@ def _zero_head(f: Forecaster) -> Forecaster:
 def test_the_prior_path_is_the_recent_growth_damped_per_step_in_target_units():
     scaler = Scaler(np.array([0.01]), np.array([0.002]))
     changes = np.array([[0.02, 0.0, 0.01, 0.03, 0.015], [0.005] * 5])  # (B, W) in target units
-    g = DampedGrowth.of(PHI, scaler)
-    got = g.path(scaler.transform(changes[..., None])[..., 0], 3) * 0.002 + 0.01  # back to target units
+    z = scaler.transform(changes[..., None])[..., 0]  # (B, W) scaled
+    g = DampedGrowth.of(_cfg(), scaler)
+    got = g.path(z, 3) * 0.002 + 0.01  # back to target units
     want = np.array([[_ew_mean(c) * PHI**k for k in (1, 2, 3)] for c in changes])
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
-    assert DampedGrowth.of(0.0, scaler) is None  # off
+    # toward the training mean change (0.01) instead of no change
+    got = DampedGrowth.of(_cfg(damped_toward="mean"), scaler).path(z, 3) * 0.002 + 0.01
+    want = np.array([[0.01 + (_ew_mean(c) - 0.01) * PHI**k for k in (1, 2, 3)] for c in changes])
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+    assert DampedGrowth.of(_cfg(damped_growth=0.0), scaler) is None  # off
 
 
 def test_training_targets_are_the_changes_minus_step_one_of_the_prior(fitted):
@@ -83,7 +88,8 @@ def test_the_model_file_keeps_it_and_a_default_model_is_stored_as_before(fitted,
     assert loaded.config.damped_growth == PHI
     np.testing.assert_array_equal(loaded.predict(5).values, fitted.predict(5).values)
     np.testing.assert_array_equal(loaded.predict(3, TREND[:100]).values, fitted.predict(3, TREND[:100]).values)
-    assert "damped_growth" not in TrainConfig().to_dict() and _cfg().to_dict()["damped_growth"] == PHI
+    assert "damped_growth" not in TrainConfig().to_dict() and "damped_toward" not in TrainConfig().to_dict()
+    assert _cfg().to_dict()["damped_growth"] == PHI and _cfg().to_dict()["damped_toward"] == "zero"
     assert not batchable(fitted)  # a panel forecasts it series by series, with the prior
 
 
@@ -112,6 +118,7 @@ def test_lstm_train_damped_growth_and_predict_data_agree_with_the_library(run, t
     [
         (["--damped-growth", "1.5"], "--damped-growth 1.5 is not possible"),
         (["--damped-growth", "-0.1"], "--damped-growth -0.1 is not possible"),
+        (["--damped-growth", "0.9", "--damped-toward", "one"], "--damped-toward one is not possible"),
         (["--damped-growth", "0.9", "--auto"], "--damped-growth cannot be combined with --auto"),
         (["--damped-growth", "0.9", "--target", "level"], "--damped-growth cannot be combined with --target level"),
         (["--damped-growth", "0.9", "--global"], "--damped-growth cannot be combined with --global"),

@@ -176,6 +176,14 @@ def train(
             "factor up to 1, e.g. 0.9; not with --auto, --global or --target level (benchmarks/README.md).",
         ),
     ] = 0.0,
+    damped_toward: Annotated[
+        str,
+        typer.Option(
+            "--damped-toward",
+            help="With --damped-growth: damp toward no growth (zero, as exponential smoothing) or toward the "
+            "training part's mean change (mean).",
+        ),
+    ] = "zero",
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -218,6 +226,7 @@ def train(
         refit_all=refit_all,
         level_input=not global_model if level_input is None else level_input,  # the global network reads no level
         damped_growth=damped_growth,
+        damped_toward=damped_toward,
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)
