@@ -41,6 +41,7 @@ import numpy as np
 
 from lstmcli import engine, intervals, metrics, modelfile, parallel, periods, seasons
 from lstmcli import ensemble as _ensemble
+from lstmcli import growth as _growth
 from lstmcli import levels as _levels
 from lstmcli.defaults import batch_size_for_windows, split_sizes
 from lstmcli.errors import DataError, OptionError, TrainingError
@@ -660,6 +661,7 @@ class Forecaster:
         season_method: str = seasons.DEFAULT_METHOD,
         ensemble: int = 1,
         jobs: int | None = None,
+        choose_growth: bool = False,
     ) -> None:
         """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
 
@@ -673,6 +675,8 @@ class Forecaster:
         `ensemble`: N networks from seeds seed..seed+N-1 forecasting as their median (ensemble.py),
         trained by `jobs` worker processes (None: the cores, or this process alone when the members'
         work is small, `ensemble.members_jobs`; the weights do not depend on it).
+        `choose_growth` (`--damped-growth auto`): fit without the damped growth and with it (`config.damped_growth`,
+        or growth.AUTO_PHI when that is 0) and keep the fit with the lower one-step validation MAE.
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
@@ -680,6 +684,7 @@ class Forecaster:
         self.combine = _ensemble.DEFAULT_COMBINE  # how members' forecasts become one (a loaded file says)
         self.members: list[dict[str, np.ndarray]] | None = None  # every member's params; [0] is `params`
         self.config = config or TrainConfig()
+        self.choose_growth = choose_growth
         self.requested_target = AUTO if target == AUTO else check_target(target)
         self.target = DEFAULT_TARGET if target == AUTO else self.requested_target
         self.auto_window = auto_window
@@ -718,6 +723,37 @@ class Forecaster:
         """
         self.config.validate()
         series = _as_series(values, dates, columns, frequency, source, sha256)
+        if not self.choose_growth:
+            return self._fit_all(series, on_epoch, should_stop, reading, on_member)
+        # --damped-growth auto: the whole fit (season choice included) without the damped growth, then with it
+        requested, phi = self.config, self.config.damped_growth or _growth.AUTO_PHI
+        self.config = replace(requested, damped_growth=0.0)
+        self._fit_all(series, on_epoch, should_stop, reading, on_member)
+        if self.result.interrupted or (should_stop is not None and should_stop()):
+            return self
+        without = dict(self.__dict__)
+        self.choices = dict(self.choices)  # the second fit writes its own
+        self.config = replace(requested, damped_growth=phi)
+        if on_member is not None and self.ensemble > 1:  # the second fit's members start: the bar restarts
+            on_member(0, self.ensemble)
+        try:
+            self._fit_all(series, on_epoch, should_stop, reading, on_member)
+        except EnsembleStopped:
+            self.__dict__.clear()
+            self.__dict__.update(without)
+            return self
+        maes = (without["info"].validation.model.mae, self.info.validation.model.mae)
+        if self.result.interrupted or not maes[1] < maes[0]:  # a tie or a stop: without
+            self.__dict__.clear()
+            self.__dict__.update(without)
+        kept = "kept" if self.config.damped_growth else "not kept"
+        self.choices["growth"] = (
+            f"damped growth {phi:g} {kept}: one-step validation MAE {maes[1]:.4g} with it, {maes[0]:.4g} without"
+        )
+        return self
+
+    def _fit_all(self, series: _Series, on_epoch, should_stop, reading, on_member) -> Forecaster:
+        """One fit of `series` with the config as it is, the season's choice included (`fit`)."""
         _check_prices(series)
         requested, auto = self.config, self.season_method == seasons.AUTO
         self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading, on_member)

@@ -28,6 +28,22 @@ if TYPE_CHECKING:
 
 HALF_LIFE = 4.0  # steps; a plain rule screen on the stage-1 series: benchmarks/README.md, "Damped local growth"
 TOWARD = ("zero", "mean")  # what the growth is damped toward: no change, or the training part's mean change
+AUTO = "auto"  # `--damped-growth auto`: fit without it and with AUTO_PHI, keep the lower one-step validation MAE
+AUTO_PHI = 0.9  # the factor `auto` tries (round 10's stage 1: 0.9 beat 0.95 toward zero)
+
+
+def parse(text: str | float) -> tuple[float, bool]:
+    """`--damped-growth`'s value: (phi, choose). "auto" -> (AUTO_PHI, True); a number -> (it, False)."""
+    if isinstance(text, str) and text.strip().lower() == AUTO:
+        return AUTO_PHI, True
+    try:
+        return float(text), False
+    except ValueError:
+        from lstmcli.errors import OptionError
+
+        raise OptionError(
+            f"--damped-growth {text!r} is not a number or auto", hint="use e.g. --damped-growth 0.9, or auto"
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import write_csv
 
-from lstmcli import training
+from lstmcli import growth, training
 from lstmcli.errors import OptionError
 from lstmcli.forecast import Forecaster
 from lstmcli.growth import HALF_LIFE, DampedGrowth
@@ -133,3 +133,44 @@ def test_impossible_uses_are_one_error_line(run, tmp_path, extra, words):
 def test_the_library_refuses_a_level_target():
     with pytest.raises(OptionError, match="--damped-growth needs a change target"):
         Forecaster(_cfg(), target="level", ensemble=1).fit(TREND)
+
+
+def test_auto_keeps_the_fit_with_the_lower_one_step_validation_mae():
+    """`--damped-growth auto` (Forecaster(choose_growth=True)): the very fit without or with 0.9, whichever scores
+    the lower one-step validation MAE, and the choice says both."""
+    y = TREND + 3 * np.sin(T / 3)  # a wobble, so that the two fits score differently
+    fits = {
+        phi: Forecaster(_cfg(damped_growth=phi), season="none", ensemble=1).fit(y) for phi in (0.0, growth.AUTO_PHI)
+    }
+    chosen = Forecaster(_cfg(damped_growth=0.0), season="none", ensemble=1, choose_growth=True).fit(y)
+    maes = {phi: f.info.validation.model.mae for phi, f in fits.items()}
+    assert maes[0.0] != maes[growth.AUTO_PHI]
+    best = min(maes, key=maes.get)
+    assert chosen.config.damped_growth == best
+    np.testing.assert_array_equal(chosen.predict(5).values, fits[best].predict(5).values)
+    words = chosen.choices["growth"]
+    assert f"{maes[growth.AUTO_PHI]:.4g} with it, {maes[0.0]:.4g} without" in words
+    assert ("not kept" in words) == (best == 0.0)
+
+
+def test_auto_stopped_after_the_first_fit_keeps_it():
+    f = Forecaster(_cfg(damped_growth=0.0), season="none", ensemble=1, choose_growth=True)
+    f.fit(TREND, should_stop=lambda: f.result is not None)
+    assert f.config.damped_growth == 0.0 and "growth" not in f.choices
+    assert f.predict(3).values.shape == (3,)
+
+
+def test_lstm_train_damped_growth_auto_says_what_it_chose(run, tmp_path):
+    csv = write_csv(tmp_path, "Close\n" + "".join(f"{p}\n" for p in TREND))
+    model = tmp_path / "m.npz"
+    args = ["--window", "12", "--hidden", "4", "--epochs", "3", "--ensemble", "1", "--damped-growth", "auto"]
+    r = run("train", str(csv), "--model", str(model), *args)
+    assert r.exit_code == 0, r
+    text = " ".join(r.stdout.split())
+    assert "│ growth │ damped growth 0.9 " in text and "one-step validation MAE" in text, r.stdout
+    assert Forecaster.load(model).config.damped_growth in (0.0, growth.AUTO_PHI)
+    r = run("train", str(csv), "--model", str(model), "--damped-growth", "abc")
+    assert r.exit_code == 2 and "--damped-growth 'abc' is not a number or auto" in r.stderr, r
+    other = write_csv(tmp_path, "Close\n" + "".join(f"{p}\n" for p in TREND), "b.csv")
+    r = run("train", str(csv), str(other), "--model", str(tmp_path / "p.npz"), "--damped-growth", "auto")
+    assert r.exit_code == 2 and "--damped-growth auto is for one series, not a panel" in r.stderr, r

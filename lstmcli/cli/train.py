@@ -166,16 +166,17 @@ def train(
         ),
     ] = None,
     damped_growth: Annotated[
-        float,
+        str,
         typer.Option(
             "--damped-growth",
-            metavar="PHI",
+            metavar="PHI|auto",
             help="The network learns each change's deviation from the window's recent growth (an exponentially "
             "weighted mean, half-life 4 steps) damped by PHI per step ahead, as exponential smoothing's damped "
             "trend: an untrained network forecasts that growth fading toward none. 0 (off, the default) or a "
-            "factor up to 1, e.g. 0.9; not with --auto, --global or --target level (benchmarks/README.md).",
+            "factor up to 1, e.g. 0.9; auto: fit without it and with 0.9 and keep the lower one-step validation "
+            "MAE. Not with --auto, --global or --target level (benchmarks/README.md).",
         ),
-    ] = 0.0,
+    ] = "0",
     damped_toward: Annotated[
         str,
         typer.Option(
@@ -208,10 +209,12 @@ def train(
     Example: lstm train sample_data/daily_stock.csv --ensemble 5 --jobs 2
     """
     from lstmcli.forecast import STOPPED_BEFORE, Forecaster, check_strategy
+    from lstmcli.growth import parse as parse_growth
     from lstmcli.seasons import parse_season
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target
 
+    damped_growth, choose_growth = parse_growth(damped_growth)
     config = TrainConfig(
         window=30 if window is None else window,
         hidden=hidden,
@@ -314,6 +317,13 @@ def train(
     as_panel |= dict(calendar=calendar, sheet=sheet, json_out=json_out)
     pool_jobs = 1 if dask or global_model else jobs  # the local workers a panel starts early (1: none)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, pool_jobs) or global_model:
+        if choose_growth:
+            from lstmcli.errors import OptionError
+
+            raise OptionError(
+                "--damped-growth auto is for one series, not a panel (each model would fit twice)",
+                hint="give a factor for every series' model, e.g. --damped-growth 0.9, or train one series",
+            )
         return panel_cli.train(sources, **as_panel)
     from lstmcli.parallel import prestart
 
@@ -353,6 +363,7 @@ def train(
         horizon=horizon,
         ensemble=ensemble,
         jobs=jobs,
+        choose_growth=choose_growth,
     )
     if ensemble > 1:  # members finish whole, in parallel: the bar counts members, not epochs
         bar_opts = dict(
