@@ -35,6 +35,12 @@ rows x epochs x hidden x layers; 3 members of the default settings under 100 row
 process (`members_jobs`): there the pool's start-up cost more than it saved (benchmarks/README.md,
 "Short ensembles without the worker pool"). The weights are the same either way.
 
+Ensembles of different windows (`--ensemble-windows`, off by default; round 10, benchmarks/README.md
+"Ensembles of different windows"): member k reads a window of W x WINDOW_FACTORS[k % 3] steps (W, W/2,
+2W; `member_windows`, clipped to what the rows allow), as N-BEATS's M4 ensembles vary their lookback.
+Every member forecasts the same validation rows; each trains on every target row its window reaches up to
+the training part's end (`member_train_targets`), so member 0 is still the single model bit for bit.
+
 Ctrl-C while members train keeps the members that finished; the member being trained is
 dropped (its weights are not the ones its seed gives, so an interrupted ensemble does not
 pass as a complete one). With no finished member nothing is kept.
@@ -55,6 +61,10 @@ MAX_ENSEMBLE = 100  # each member is a full fit (100 x the time of one), and a f
 # a single one's size; 5 already took the geometric-mean MAE/naive from 0.521 (one member) to 0.507
 COMBINES = ("median", "mean")
 DEFAULT_COMBINE = "median"
+
+
+#: --ensemble-windows: member k's window is round(W x WINDOW_FACTORS[k % len]) (member 0 reads W, lstm train's)
+WINDOW_FACTORS = (1.0, 0.5, 2.0)
 
 
 SHORT_ROWS = 300  # below this many rows `lstm train` defaults to an ensemble (one fit there took 0.01-1.0 s)
@@ -98,6 +108,14 @@ def default_choice(rows: int) -> str:
     )
 
 
+def windows_choice(windows: tuple[int, ...], default_size: bool) -> str:
+    """The training summary's ensemble line with --ensemble-windows: each member's window."""
+    n = f"{len(windows)} networks" + (
+        f" (--ensemble-windows without --ensemble: {DEFAULT_SHORT})" if default_size else ""
+    )
+    return f"{n} reading windows {', '.join(map(str, windows))} (--ensemble-windows), forecasting as their median"
+
+
 def default_choice_fits(fit_rows: list[int]) -> str | None:
     """Why `lstm backtest` without --ensemble fitted ensembles (each fit as `lstm train` on its rows); None: none."""
     short = [r for r in fit_rows if r < SHORT_ROWS]
@@ -114,6 +132,28 @@ def default_choice_fits(fit_rows: list[int]) -> str | None:
         f"fit{'s' if len(short) > 1 else ''} on {span} rows, one for the {longer:,} on {SHORT_ROWS} or more; "
         "--ensemble 1 keeps one"
     )
+
+
+def member_windows(window: int, n: int, lowest: int, longest: int) -> tuple[int, ...]:
+    """The n members' windows with --ensemble-windows: round(window x WINDOW_FACTORS[k % 3]), clipped to
+    lowest..longest (what the rows and the season allow); member 0 reads `window` itself.
+
+    >>> member_windows(30, 3, 1, 100)
+    (30, 15, 60)
+    >>> member_windows(30, 4, 20, 40)
+    (30, 20, 40, 30)
+    """
+    out = []
+    for k in range(n):
+        w = round(window * WINDOW_FACTORS[k % len(WINDOW_FACTORS)])
+        out.append(window if k == 0 else int(min(max(w, lowest), max(longest, window))))
+    return tuple(out)
+
+
+def member_train_targets(train_targets: np.ndarray, window: int) -> np.ndarray:
+    """A member's training target rows: every row its `window` reaches (>= window) up to the training part's
+    last (the same end, so no validation row is ever learnt)."""
+    return np.arange(window, int(train_targets[-1]) + 1)
 
 
 def check_ensemble(n) -> int:

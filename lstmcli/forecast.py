@@ -647,6 +647,7 @@ class Forecaster:
         season_method: str = seasons.DEFAULT_METHOD,
         ensemble: int = 1,
         jobs: int | None = None,
+        ensemble_windows: bool = False,
     ) -> None:
         """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
 
@@ -660,12 +661,16 @@ class Forecaster:
         `ensemble`: N networks from seeds seed..seed+N-1 forecasting as their median (ensemble.py),
         trained by `jobs` worker processes (None: the cores, or this process alone when the members'
         work is small, `ensemble.members_jobs`; the weights do not depend on it).
+        `ensemble_windows`: member k reads its own window (W, W/2, 2W, ...: `ensemble.member_windows`,
+        decided at fit time), not only its own seed; member 0 is still the single model.
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
         self.jobs_given = jobs is not None  # else a small ensemble trains in this process (ensemble.members_jobs)
         self.combine = _ensemble.DEFAULT_COMBINE  # how members' forecasts become one (a loaded file says)
         self.members: list[dict[str, np.ndarray]] | None = None  # every member's params; [0] is `params`
+        self.ensemble_windows = bool(ensemble_windows)
+        self.windows: tuple[int, ...] | None = None  # each member's window (ensemble_windows), fitted or read
         self.config = config or TrainConfig()
         self.requested_target = AUTO if target == AUTO else check_target(target)
         self.target = DEFAULT_TARGET if target == AUTO else self.requested_target
@@ -678,6 +683,12 @@ class Forecaster:
         self.params: dict[str, np.ndarray] | None = None
         self.info: ModelInfo | None = None
         self.result: TrainResult | None = None
+
+    @property
+    def history_window(self) -> int:
+        """The window of the longest member: a history of history_window + offset prices feeds every member
+        (each reads its own last window + offset rows, `member_paths`); config.window without member windows."""
+        return max(self.windows) if self.windows else self.config.window
 
     # ----------------------------------------------------------------------------- fit
 
@@ -794,17 +805,15 @@ class Forecaster:
             seeds, best = (cfg.seed,), (self.result.best_epoch,)
         else:
             seeds, best = self.info.ensemble.seeds, self.info.ensemble.best_epochs
-        tasks = [
-            _ensemble.RefitTask(
-                replace(cfg, seed=seed),
-                series,
-                targets,
-                refit_epochs(b, n_train, len(targets), cfg.batch_size),
-                outputs,
-                direct,
+        windows = self.windows or (self.config.window,) * len(seeds)
+        tasks = []
+        for seed, b, w in zip(seeds, best, windows, strict=True):
+            mine = np.arange(w, int(targets[-1]) + 1)  # every window w reaches (= targets for config.window)
+            n_mine = n_train + self.config.window - w  # its training part's windows (training ends where it did)
+            epochs = refit_epochs(b, n_mine, len(mine), cfg.batch_size)
+            tasks.append(
+                _ensemble.RefitTask(replace(self._network_config(w), seed=seed), series, mine, epochs, outputs, direct)
             )
-            for seed, b in zip(seeds, best, strict=True)
-        ]
         results = _ensemble.refit_members(tasks, self.jobs if len(tasks) > 1 else 1, should_stop)
         if results is None:
             self.choices["refit"] = "stopped during the refit on all rows: the early-stopped fit is kept"
@@ -838,12 +847,18 @@ class Forecaster:
             self.level = LevelInput.fit(lev, train_t, self.config.window)
             extra = np.concatenate([extra, self.level.series_column(lev, last_label)[:, None]], axis=1)
         inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos, level last
+        windows = self._member_windows(train_t)
         if self.ensemble > 1:  # each member's worker also makes its validation and calibration forecasts
             queries = tuple(self._evaluation_queries(val_t, MAX_INTERVAL_ORIGINS))
-            wanted = EvaluationForecasts(
-                self.strategy, scaler, self.target, self.config.window, self.season, series.prices, queries, self.level
+            wanted = [
+                EvaluationForecasts(
+                    self.strategy, scaler, self.target, w, self.season, series.prices, queries, self.level
+                )
+                for w in windows or (self.config.window,)
+            ]
+            result, members = self._fit_ensemble(
+                inputs, train_t, val_t, outputs, on_member, should_stop, wanted, windows
             )
-            result, members = self._fit_ensemble(inputs, train_t, val_t, outputs, on_member, should_stop, wanted)
         else:
             result = train(
                 inputs,
@@ -858,6 +873,7 @@ class Forecaster:
             members = None
         self.params, self.result = result.params, result
         self.members = None if members is None else [m.result.params for m in members.values()]
+        self.windows = None if windows is None else tuple(windows[k] for k in members)  # the kept members'
         # what `_refit_all` needs: the scaled series and every window's target row (a direct head's last too)
         every = np.arange(self.config.window, len(z) - (self.horizon - 1))
         self._refit_job = (inputs, every, outputs, direct, len(train_t))
@@ -867,17 +883,29 @@ class Forecaster:
         if members is not None:
             self.info = replace(self.info, ensemble=self._ensemble_info(members))
 
-    def _fit_ensemble(self, series, train_t, val_t, outputs, on_member, should_stop, forecasts=None):
+    def _fit_ensemble(self, series, train_t, val_t, outputs, on_member, should_stop, forecasts=None, windows=None):
         """(the result standing for the run, {member index: MemberFit} of the finished members): trained in parallel.
 
         The run's result is the first kept member's (member 0 unless Ctrl-C dropped it), marked
-        interrupted when members were dropped. `forecasts` (EvaluationForecasts): what each
-        member's worker forecasts with its weights, returned in its MemberFit.
+        interrupted when members were dropped. `forecasts` (EvaluationForecasts, one, or one per member):
+        what each member's worker forecasts with its weights, returned in its MemberFit. `windows`: each
+        member's window (--ensemble-windows): its network reads it and trains on every row it reaches.
         """
         direct = self.strategy == DIRECT
+        forecasts = forecasts if isinstance(forecasts, list) else [forecasts]
         tasks = _ensemble.tasks(
-            self._network_config(), self.ensemble, series, train_t, val_t, outputs, direct, forecasts
+            self._network_config(), self.ensemble, series, train_t, val_t, outputs, direct, forecasts[0]
         )
+        if windows is not None:
+            tasks = [
+                replace(
+                    t,
+                    config=replace(self._network_config(w), seed=t.config.seed),
+                    train_targets=_ensemble.member_train_targets(train_t, w),
+                    forecasts=f,
+                )
+                for t, w, f in zip(tasks, windows, forecasts, strict=True)
+            ]
         jobs = _ensemble.members_jobs(tasks, self.jobs, self.jobs_given)
         results = _ensemble.fit_members(tasks, jobs, on_member, should_stop)
         if not results:
@@ -889,12 +917,28 @@ class Forecaster:
         first = next(iter(results.values())).result
         return replace(first, interrupted=len(results) < self.ensemble), results
 
-    def _network_config(self) -> TrainConfig:
-        """The config the network trains with: a seasonal difference's window is W + offset - m (`season.lag`)."""
+    def _network_config(self, window: int | None = None) -> TrainConfig:
+        """The config the network trains with: a seasonal difference's window is W + offset - m (`season.lag`).
+
+        `window`: a member's own window (--ensemble-windows) instead of config.window."""
         lag = seasons.target_lag(self.season)
+        cfg = self.config if window is None or window == self.config.window else replace(self.config, window=window)
         if lag == 1:
-            return self.config
-        return replace(self.config, window=self.config.window + self.target.offset - lag)
+            return cfg
+        return replace(cfg, window=cfg.window + self.target.offset - lag)
+
+    def _member_windows(self, train_t: np.ndarray) -> tuple[int, ...] | None:
+        """Each member's window with --ensemble-windows (None without, or for one network): W, W/2, 2W, ...
+        clipped so that every member keeps at least half of member 0's training windows (and MIN_TRAIN_WINDOWS)
+        and reads as many rows as the seasonal difference and the autoregressive skip need."""
+        if not self.ensemble_windows or self.ensemble < 2:
+            return None
+        W, lag, off = self.config.window, seasons.target_lag(self.season), self.target.offset
+        need = max(1, self.config.ar)  # the network's own window: W (+ offset - m with a seasonal difference)
+        lowest = need if lag == 1 else need + lag - off
+        keep = max(MIN_TRAIN_WINDOWS, math.ceil(len(train_t) / 2))
+        longest = int(train_t[-1]) + 1 - keep  # member_train_targets gives it `keep` windows
+        return _ensemble.member_windows(W, self.ensemble, lowest, longest)
 
     def _ensemble_info(self, members: dict[int, _ensemble.MemberFit]) -> EnsembleInfo:
         return EnsembleInfo(
@@ -902,6 +946,7 @@ class Forecaster:
             combine=self.combine,
             requested=self.ensemble,
             best_epochs=tuple(m.result.best_epoch for m in members.values()),
+            windows=None if self.windows is None else self.windows,
         )
 
     def _resolve(self, series: _Series) -> None:
@@ -997,7 +1042,7 @@ class Forecaster:
         queries = self._evaluation_queries(val_t, max_origins)
         with np.errstate(over="ignore", invalid="ignore"):  # runaway forecasts are caught by value just below
             if member_forecasts is None or interrupted or None in member_forecasts:
-                W, off = self.config.window, self.target.offset
+                W, off = self.history_window, self.target.offset
                 made = [
                     self.paths(histories(prices, W, self.target, rows), steps, scaler, rows - 1 + off)
                     for rows, steps in queries
@@ -1029,7 +1074,7 @@ class Forecaster:
         """The model file's metadata for this fit."""
         prices, dates, off = series.prices, series.dates, self.target.offset
         N = len(prices)
-        keep = min(N, max(TAIL_ROWS, self.config.window + off))
+        keep = min(N, max(TAIL_ROWS, self.history_window + off))
         train_end = int(self._last_label(train_t) + off)  # last price row of the training part
         return ModelInfo(
             config=self.config,
@@ -1095,16 +1140,29 @@ class Forecaster:
     def member_paths(
         self, hist: np.ndarray, days: int, scaler: Scaler | None = None, last_phase: np.ndarray | int | None = None
     ) -> list[np.ndarray]:
-        """Each member's forecasts (B, days, F or 1) from B histories: one array for a single model."""
-        W, scaler = self.config.window, scaler or self.info.scaler
+        """Each member's forecasts (B, days, F or 1) from B histories: one array for a single model.
+
+        With member windows (`windows`) the histories are history_window + offset prices long and member k
+        reads its own newest windows[k] + offset of them."""
+        scaler, off = scaler or self.info.scaler, self.target.offset
         if self.season is not None and last_phase is None:
             raise ValueError("a seasonal model needs the phase of each history's last row")
         forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
+        every = self.members or [self.params]
+        windows = self.windows or (self.config.window,) * len(every)
         return [
             forecast(
-                params, scaler, self.target, W, hist, days, season=self.season, last_phase=last_phase, level=self.level
+                params,
+                scaler,
+                self.target,
+                W,
+                hist[:, hist.shape[1] - (W + off) :],  # (B, W + off, F): this member's own rows
+                days,
+                season=self.season,
+                last_phase=last_phase,
+                level=self.level,
             )
-            for params in self.members or [self.params]
+            for params, W in zip(every, windows, strict=True)
         ]
 
     def member(self, k: int) -> Forecaster:
@@ -1117,13 +1175,14 @@ class Forecaster:
             )
         if n == 1:
             return self
-        one = Forecaster(self.config, self.target, strategy=self.strategy, horizon=self.horizon)
+        config = self.config if self.windows is None else replace(self.config, window=self.windows[k])
+        one = Forecaster(config, self.target, strategy=self.strategy, horizon=self.horizon)
         one.params, one.info, one.season, one.level = self.members[k], self.info, self.season, self.level
         return one
 
     def _one_step(self, prices: np.ndarray, scaler: Scaler, targets: np.ndarray) -> np.ndarray:
         """One-step-ahead forecasts (len(targets), F or 1) in prices for the given target rows."""
-        hist = histories(prices, self.config.window, self.target, targets)  # (B, W + off, F)
+        hist = histories(prices, self.history_window, self.target, targets)  # (B, W + off, F)
         last = targets - 1 + self.target.offset  # (B,) each history's last price row (its phase with a season)
         return self.paths(hist, 1, scaler, last)[:, 0]  # (B, F or 1)
 
@@ -1194,7 +1253,7 @@ class Forecaster:
             H = min(H, self.horizon)  # a direct model forecasts no further
         if H < 1:
             return None
-        W, off = self.config.window, self.target.offset
+        W, off = self.history_window, self.target.offset
         if forecasts is None:
             hist = histories(prices, W, self.target, val_t)  # (V, W + off, F)
             last = val_t - 1 + off  # (V,) each history's last price row
@@ -1233,7 +1292,7 @@ class Forecaster:
                 hint=f"ask for --days {self.horizon} or fewer, or retrain with --horizon {days}",
             )
         info = self.info
-        W, off = self.config.window, self.target.offset
+        W, off = self.history_window, self.target.offset
         newer = 0  # rows after the training data that --data brings: their errors recalibrate the interval
         if values is None:
             prices, dates = info.tail.values, info.tail.dates
@@ -1340,7 +1399,7 @@ class Forecaster:
 
         `phase`: with a season, the phase of the last row of `prices`.
         """
-        info, W, off = self.info, self.config.window, self.target.offset
+        info, W, off = self.info, self.history_window, self.target.offset
         H = len(info.intervals.quantiles)
         N = len(prices)
         first = max(N - newer, W + off, N - intervals.RECENT_ORIGINS)  # price row each origin's step 1 forecasts
@@ -1357,7 +1416,7 @@ class Forecaster:
 
     def _newer_prices(self, values: np.ndarray) -> np.ndarray:
         """Newer prices (N, F) to forecast from, checked: the model's columns, enough rows, finite and usable."""
-        info, W, off = self.info, self.config.window, self.target.offset
+        info, W, off = self.info, self.history_window, self.target.offset
         prices = np.asarray(values, dtype=np.float64)
         prices = prices[:, None] if prices.ndim == 1 else prices
         if prices.shape[1] != info.features:
@@ -1408,4 +1467,6 @@ class Forecaster:
         forecaster.combine = _ensemble.DEFAULT_COMBINE if info.ensemble is None else info.ensemble.combine
         forecaster.season = info.season  # None for a model file without one (all files before seasons)
         forecaster.level = info.level  # None without the level input (all files before it)
+        forecaster.windows = None if info.ensemble is None else info.ensemble.windows  # None: all read config.window
+        forecaster.ensemble_windows = forecaster.windows is not None
         return forecaster

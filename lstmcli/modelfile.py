@@ -672,6 +672,8 @@ class EnsembleInfo:
     combine: str  # "median" or "mean" of the members' price paths
     requested: int  # members asked for (more than stored when Ctrl-C stopped the training)
     best_epochs: tuple[int, ...]  # each member's kept epoch
+    # each member's window (--ensemble-windows); None: every member reads config.window (all files before it)
+    windows: tuple[int, ...] | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> EnsembleInfo:
@@ -690,7 +692,12 @@ class EnsembleInfo:
         requested = _count(d, "requested")
         if not len(seeds) <= requested <= MAX_MEMBERS:
             raise ValueError(f"the ensemble's requested members {requested} is not {len(seeds)} to {MAX_MEMBERS}")
-        return cls(tuple(seeds), d["combine"], requested, tuple(epochs))
+        windows = d.get("windows")
+        if windows is not None and not (
+            isinstance(windows, list) and len(windows) == len(seeds) and all(type(w) is int and w >= 1 for w in windows)
+        ):
+            raise ValueError("the ensemble's member windows are malformed")
+        return cls(tuple(seeds), d["combine"], requested, tuple(epochs), None if windows is None else tuple(windows))
 
     def to_dict(self) -> dict:
         return {
@@ -698,6 +705,7 @@ class EnsembleInfo:
             "combine": self.combine,
             "requested": self.requested,
             "best_epochs": list(self.best_epochs),
+            **({"windows": list(self.windows)} if self.windows is not None else {}),  # older files: no key
         }
 
 
@@ -781,20 +789,22 @@ class ModelInfo:
         level = meta.get("level_input")
         if not isinstance(config.level_input, bool) or config.level_input != (level is not None):
             raise ValueError("the config's level_input and the file's level_input scale do not agree")
+        ensemble = None if meta.get("ensemble") is None else EnsembleInfo.from_dict(meta["ensemble"])
+        longest = max(ensemble.windows) if ensemble is not None and ensemble.windows else config.window
         return cls(
             config=config,
             target=target,
             scaler=scaler,
             columns=tuple(columns),
             data=DataInfo.from_dict(meta["data"]),
-            tail=Tail.from_dict(meta["tail"], F, config.window + target.offset),
+            tail=Tail.from_dict(meta["tail"], F, longest + target.offset),  # the longest member's history
             training=TrainingInfo.from_dict(meta["training"]),
             validation=ValidationInfo.from_dict(meta["validation"]),
             intervals=None if intervals is None else IntervalInfo.from_dict(intervals),
             created=_text(meta, "created"),
             horizon_strategy=strategy,
             horizon=horizon,
-            ensemble=None if meta.get("ensemble") is None else EnsembleInfo.from_dict(meta["ensemble"]),
+            ensemble=ensemble,
             tool=_text(meta, "tool"),
             tool_version=_text(meta, "tool_version"),
             format_version=int(meta.get("format_version", FORMAT_VERSION)),

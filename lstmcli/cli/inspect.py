@@ -350,6 +350,9 @@ def _step_trace(
         payload["model"]["path"] = str(path)
         if ensemble is not None:
             payload["model"]["member"] = {"index": which, "members": len(ensemble.seeds), "seed": ensemble.seeds[which]}
+            if ensemble.windows is not None:  # --ensemble-windows: this member's own window (the file's is member 0's)
+                payload["model"]["window"] = payload["model"]["member"]["window"] = ensemble.windows[which]
+                payload["model"]["member"]["windows"] = list(ensemble.windows)
             if together is not None:  # the ensemble's forecast of the traced step (column 0), and each member's
                 payload["model"]["member"]["ensemble_forecast"] = together[1]
                 payload["model"]["member"]["member_forecasts"] = [float(e[0]) for e in together[0]]
@@ -398,7 +401,14 @@ def _step_trace(
     if ensemble is not None and len(ensemble.seeds) > 1:
         out.print(
             Text(
-                f"Member {which} of an ensemble of {len(ensemble.seeds)} (seed {ensemble.seeds[which]}; --member 0.."
+                f"Member {which} of an ensemble of {len(ensemble.seeds)} (seed {ensemble.seeds[which]}"
+                + (
+                    f", its own window of {ensemble.windows[which]} steps; the members' windows are "
+                    f"{', '.join(map(str, ensemble.windows))}"
+                    if ensemble.windows is not None
+                    else ""
+                )
+                + f"; --member 0.."
                 f"{len(ensemble.seeds) - 1} traces another): the head's output below is this member's; the "
                 f"ensemble forecasts the {ensemble.combine} of its members' forecasts.",
             )

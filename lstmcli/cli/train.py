@@ -165,6 +165,15 @@ def train(
             show_default=False,
         ),
     ] = None,
+    ensemble_windows: Annotated[
+        bool,
+        typer.Option(
+            "--ensemble-windows",
+            help="The ensemble's members read different windows, not only different seeds: member k reads W, "
+            "W/2, 2W (k = 0, 1, 2, then again), clipped to what the rows allow; 3 members unless --ensemble N. "
+            "Not the default (benchmarks/README.md, 'Ensembles of different windows').",
+        ),
+    ] = False,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -228,6 +237,14 @@ def train(
             hint="drop --ar, or train without --auto, e.g. lstm train prices.csv --ar 30",
         )
     cli_auto.check_season(auto, season, "train")
+    if ensemble_windows and (auto or (ensemble == 1 and not default_ensemble)):
+        from lstmcli.errors import OptionError
+
+        raise OptionError(
+            "--ensemble-windows "
+            + ("cannot be combined with --auto" if auto else "needs an ensemble, not --ensemble 1"),
+            hint="drop --ensemble-windows" + ("" if auto else ", or use --ensemble 3"),
+        )
     if global_model and refit_all:
         from lstmcli.errors import OptionError
 
@@ -284,6 +301,7 @@ def train(
     as_panel |= dict(calendar=calendar, sheet=sheet, json_out=json_out)
     pool_jobs = 1 if dask or global_model else jobs  # the local workers a panel starts early (1: none)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, pool_jobs) or global_model:
+        _no_panel_windows(ensemble_windows)
         return panel_cli.train(sources, **as_panel)
     from lstmcli.parallel import prestart
 
@@ -294,12 +312,17 @@ def train(
             csv, column=column, date_column=date_column, features=split_names(features), sheet=sheet, **how
         )
     except SeveralSeriesError as e:  # a long file of several series: one model per series
+        _no_panel_windows(ensemble_windows)
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
         return panel_cli.train(sources, **as_panel)
     if default_ensemble:  # one short series: an ensemble (ensemble.py, "default_size"); --auto's refit too
         from lstmcli.ensemble import default_size
 
         ensemble = default_size(len(series.values))
+        if ensemble_windows:  # different windows need members, whatever the length (ensemble.DEFAULT_SHORT)
+            from lstmcli.ensemble import DEFAULT_SHORT
+
+            ensemble = DEFAULT_SHORT
     if ensemble > 1 and jobs is None:  # --jobs not given: the pool only for work enough (ensemble.members_jobs)
         from lstmcli.ensemble import pool_pays
 
@@ -323,6 +346,7 @@ def train(
         horizon=horizon,
         ensemble=ensemble,
         jobs=jobs,
+        ensemble_windows=ensemble_windows,
     )
     if ensemble > 1:  # members finish whole, in parallel: the bar counts members, not epochs
         bar_opts = dict(
@@ -385,6 +409,10 @@ def train(
         from lstmcli.ensemble import default_choice
 
         forecaster.choices["ensemble"] = default_choice(len(series.values))
+    if forecaster.windows is not None:
+        from lstmcli.ensemble import windows_choice
+
+        forecaster.choices["ensemble"] = windows_choice(forecaster.windows, default_ensemble)
     replacing = replaced(path)  # said where the saved file is named: nothing is asked, scripts run on
     saved = forecaster.save(path)
     if ensemble > 1 and forecaster.result.interrupted:
@@ -445,6 +473,17 @@ def train(
         hint_days = min(hint_days, forecaster.horizon)
     where = "" if model is None else f" --model {user_text(path)}"
     err.print(f"Next: lstm predict --days {hint_days}{where}", style="dim")
+
+
+def _no_panel_windows(ensemble_windows: bool) -> None:
+    """--ensemble-windows is for one series: OptionError for a panel (many series, or --global)."""
+    if ensemble_windows:
+        from lstmcli.errors import OptionError
+
+        raise OptionError(
+            "--ensemble-windows is for one series, not a panel of several (or --global)",
+            hint="drop --ensemble-windows, or train each series on its own",
+        )
 
 
 def _stopped_before_any_member(err, signal_name: str | None, ensemble: int, path) -> None:
