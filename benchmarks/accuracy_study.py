@@ -518,6 +518,8 @@ def lstm_method(
         return MethodResult(method, fit_seconds=fit, error=f"predict: {type(e).__name__}: {e}"[:300])
     pred = time.perf_counter() - t0
     extra: dict = {"train_flags": flags, "target": fc_model.target, "window": fc_model.config.window}
+    if getattr(fc_model, "windows", None):  # --ensemble-windows: each member's window
+        extra["windows"] = list(fc_model.windows)
     if cli_check:  # the CLI as a user runs it must give the same numbers as the in-process path
         diffs = []
         for k in sorted({0, len(origins) - 1}):
