@@ -3,6 +3,7 @@
     OPENBLAS_NUM_THREADS=1 python benchmarks/ensemble_windows_study.py \\
         --series woolyrnq,shampoo,austres,lynx,realgdp,wineind,nile,cpi --seeds 0,1,2 \\
         --output benchmarks/results/r10mix-members.json
+    python benchmarks/ensemble_windows_study.py --summarise benchmarks/results/r10mix-members.json
 
 Each series under accuracy_study.py's protocol (fitted once on the rows before the first held-out origin,
 forecasting H = 5 steps from every origin), fitted with the library as `lstm train` fits it (auto window,
@@ -47,13 +48,46 @@ def member_scores(fc: Forecaster, y: np.ndarray, origins) -> tuple[list[float], 
     return each, together
 
 
+def summarise(results: Path, stat: Path) -> None:
+    """Geometric means over series of MAE / best of (AutoARIMA, AutoETS) of the stored run `stat`: the median of
+    each kind of ensemble and each member position alone, per seed and over the seeds' mean MAE."""
+    best = {}
+    for s in json.loads(stat.read_text())["series"]:
+        m = {r["method"]: r.get("mae_naive") for r in s["methods"]}
+        best[s["series"]] = min(v for k, v in m.items() if k in ("autoarima", "autoets") and v is not None)
+    rows = json.loads(results.read_text())["rows"]
+    series = sorted({r["series"] for r in rows}, key=[r["series"] for r in rows].index)
+    seeds = sorted({r["seed"] for r in rows})
+
+    def geo(values: dict[str, float]) -> float:
+        return float(np.exp(np.mean([np.log(values[s] / best[s]) for s in series])))
+
+    print("| what | mean of seeds | " + " / ".join(f"seed {s}" for s in seeds) + " |")
+    print("| --- | ---: | --- |")
+    for label, pick in [
+        ("seeds only: median", lambda r: r["seeds"]["median"]),
+        *[(f"seeds only: member {k} alone", lambda r, k=k: r["seeds"]["members"][k]) for k in range(3)],
+        ("windows: median", lambda r: r["windows"]["median"]),
+        *[(f"windows: member {k} alone", lambda r, k=k: r["windows"]["members"][k]) for k in range(3)],
+    ]:
+        by = {(r["series"], r["seed"]): pick(r) for r in rows}
+        mean = geo({s: float(np.mean([by[s, k] for k in seeds])) for s in series})
+        each = [geo({s: by[s, k] for s in series}) for k in seeds]
+        print(f"| {label} | **{mean:.3f}** | " + " / ".join(f"{e:.3f}" for e in each) + " |")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--series", required=True)
+    ap.add_argument("--series")
+    ap.add_argument("--summarise", type=Path, help="a results JSON of this script: print its geometric means")
+    ap.add_argument("--stat", type=Path, default=Path(__file__).parent / "results" / "accuracy-2026-11-29.json")
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--output", type=Path)
     ap.add_argument("--factors", help="member k's window = W x factor k (default: ensemble.WINDOW_FACTORS)")
     args = ap.parse_args(argv)
+    if args.summarise:
+        summarise(args.summarise, args.stat)
+        return 0
     if args.factors:
         ensemble.WINDOW_FACTORS = tuple(float(f) for f in args.factors.split(","))
     specs = {s.name: s for s in CORPUS_SPEC}
