@@ -110,10 +110,11 @@ def default_choice(rows: int) -> str:
 
 def windows_choice(windows: tuple[int, ...], default_size: bool) -> str:
     """The training summary's ensemble line with --ensemble-windows: each member's window."""
-    n = f"{len(windows)} networks" + (
-        f" (--ensemble-windows without --ensemble: {DEFAULT_SHORT})" if default_size else ""
+    size = f"; {DEFAULT_SHORT} networks, --ensemble-windows's default" if default_size else ""
+    return (
+        f"--ensemble-windows: member k reads its own window, {', '.join(map(str, windows))} steps "
+        f"(W, W/2, 2W, clipped to what the rows allow){size}"
     )
-    return f"{n} reading windows {', '.join(map(str, windows))} (--ensemble-windows), forecasting as their median"
 
 
 def default_choice_fits(fit_rows: list[int]) -> str | None:

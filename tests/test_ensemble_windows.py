@@ -139,7 +139,8 @@ def test_cli_train_predict_and_inspect_member(tmp_path, run):
     assert r.exit_code == 0, r
     fc = Forecaster.load(model)
     assert fc.info.ensemble is not None and len(fc.windows) == 3 and fc.windows[0] == fc.config.window
-    assert f"reading windows {', '.join(map(str, fc.windows))}" in _flat(r.stdout)
+    words = ", ".join(map(str, fc.windows))
+    assert f"windows {words}" in _flat(r.stdout) and f"its own window, {words} steps" in _flat(r.stdout)
     # lstm predict --data forecasts exactly what the library does from the same rows
     newer = _plain_csv(tmp_path / "n.csv", PRICES[:240])
     r = run("predict", "--model", model, "--data", newer, "--days", "4", "--json")

@@ -256,6 +256,8 @@ def ensemble_text(info: ModelInfo) -> str:
     else:
         text += f", seeds {seeds[0]}..{seeds[-1]}" if run else f", seeds {', '.join(map(str, seeds))}"
     text += f"; best epochs {', '.join(map(str, e.best_epochs))}"
+    if e.windows is not None:  # --ensemble-windows
+        text += f"; windows {', '.join(map(str, e.windows))}"
     if e.requested > len(seeds):
         stopped = e.requested - len(seeds)
         were = "was" if stopped == 1 else "were"
