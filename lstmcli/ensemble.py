@@ -36,8 +36,9 @@ process (`members_jobs`): there the pool's start-up cost more than it saved (ben
 "Short ensembles without the worker pool"). The weights are the same either way.
 
 Ensembles of different windows (`--ensemble-windows`, off by default; round 10, benchmarks/README.md
-"Ensembles of different windows"): member k reads a window of W x WINDOW_FACTORS[k % 3] steps (W, W/2,
-2W; `member_windows`, clipped to what the rows allow), as N-BEATS's M4 ensembles vary their lookback.
+"Ensembles of different windows"): on a seasonal series member k reads a window of whole seasons near
+W x WINDOW_FACTORS[k % 3] steps (W = 30, season 4 or 12: 30, 24, 36; `member_windows`, clipped to what the
+rows allow), as N-BEATS's M4 ensembles vary their lookback; without a season the members differ by seed only.
 Every member forecasts the same validation rows; each trains on every target row its window reaches up to
 the training part's end (`member_train_targets`), so member 0 is still the single model bit for bit.
 
@@ -63,8 +64,10 @@ COMBINES = ("median", "mean")
 DEFAULT_COMBINE = "median"
 
 
-#: --ensemble-windows: member k's window is round(W x WINDOW_FACTORS[k % len]) (member 0 reads W, lstm train's)
-WINDOW_FACTORS = (1.0, 0.5, 2.0)
+#: --ensemble-windows: member k's window is the multiple of the season nearest W x WINDOW_FACTORS[k % len]
+#: (member 0 reads W, lstm train's). W/2 and 2W for every series lost on the corpus (benchmarks/README.md,
+#: "Ensembles of different windows"); 0.8 and 1.2 give 24 and 36 for W = 30, multiples of seasons 4 and 12.
+WINDOW_FACTORS = (1.0, 0.8, 1.2)
 
 
 SHORT_ROWS = 300  # below this many rows `lstm train` defaults to an ensemble (one fit there took 0.01-1.0 s)
@@ -108,12 +111,15 @@ def default_choice(rows: int) -> str:
     )
 
 
-def windows_choice(windows: tuple[int, ...], default_size: bool) -> str:
-    """The training summary's ensemble line with --ensemble-windows: each member's window."""
-    size = f"; {DEFAULT_SHORT} networks, --ensemble-windows's default" if default_size else ""
+def windows_choice(windows: tuple[int, ...] | None, members: int) -> str:
+    """The training summary's ensemble line with --ensemble-windows: each member's window, or why they share one."""
+    if members < 2:
+        return "--ensemble-windows: one network (the default from 300 rows on; --ensemble 3 trains an ensemble)"
+    if windows is None:
+        return "--ensemble-windows: no season of at most the window, so the members differ by seed only"
     return (
         f"--ensemble-windows: member k reads its own window, {', '.join(map(str, windows))} steps "
-        f"(W, W/2, 2W, clipped to what the rows allow){size}"
+        "(whole seasons near 0.8 and 1.2 times member 0's, clipped to what the rows allow)"
     )
 
 
@@ -135,19 +141,30 @@ def default_choice_fits(fit_rows: list[int]) -> str | None:
     )
 
 
-def member_windows(window: int, n: int, lowest: int, longest: int) -> tuple[int, ...]:
-    """The n members' windows with --ensemble-windows: round(window x WINDOW_FACTORS[k % 3]), clipped to
-    lowest..longest (what the rows and the season allow); member 0 reads `window` itself.
+def member_windows(window: int, n: int, lowest: int, longest: int, season: int | None) -> tuple[int, ...] | None:
+    """The n members' windows with --ensemble-windows; None (every member reads `window`: seeds only) without a
+    season of at most `window` steps.
 
-    >>> member_windows(30, 3, 1, 100)
-    (30, 15, 60)
-    >>> member_windows(30, 4, 20, 40)
-    (30, 20, 40, 30)
+    Member 0 reads `window` itself (it stays the single model); member k > 0 the multiple of the season nearest
+    window x WINDOW_FACTORS[k % 3] (at least one season), at most `longest` (rounded down to a multiple) and at
+    least `lowest` (what the rows, the seasonal difference and --ar allow), else `window`.
+
+    >>> member_windows(30, 3, 1, 100, 12)
+    (30, 24, 36)
+    >>> member_windows(30, 4, 1, 100, 4)
+    (30, 24, 36, 32)
+    >>> member_windows(30, 3, 1, 33, 4)
+    (30, 24, 32)
+    >>> member_windows(30, 3, 1, 100, None) is None
+    True
     """
-    out = []
-    for k in range(n):
-        w = round(window * WINDOW_FACTORS[k % len(WINDOW_FACTORS)])
-        out.append(window if k == 0 else int(min(max(w, lowest), max(longest, window))))
+    if season is None or season > window:
+        return None
+    out = [window]
+    for k in range(1, n):
+        w = max(season, round(window * WINDOW_FACTORS[k % len(WINDOW_FACTORS)] / season) * season)
+        w = min(w, longest) // season * season
+        out.append(int(w) if w >= max(season, lowest) else window)
     return tuple(out)
 
 

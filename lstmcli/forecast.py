@@ -928,9 +928,10 @@ class Forecaster:
         return replace(cfg, window=cfg.window + self.target.offset - lag)
 
     def _member_windows(self, train_t: np.ndarray) -> tuple[int, ...] | None:
-        """Each member's window with --ensemble-windows (None without, or for one network): W, W/2, 2W, ...
-        clipped so that every member keeps at least half of member 0's training windows (and MIN_TRAIN_WINDOWS)
-        and reads as many rows as the seasonal difference and the autoregressive skip need."""
+        """Each member's window with --ensemble-windows (None without, for one network, or without a season):
+        W, then whole seasons near 0.8 W and 1.2 W (`ensemble.member_windows`), clipped so that every member keeps
+        at least half of member 0's training windows (and MIN_TRAIN_WINDOWS) and reads as many rows as the
+        seasonal difference and the autoregressive skip need."""
         if not self.ensemble_windows or self.ensemble < 2:
             return None
         W, lag, off = self.config.window, seasons.target_lag(self.season), self.target.offset
@@ -938,7 +939,8 @@ class Forecaster:
         lowest = need if lag == 1 else need + lag - off
         keep = max(MIN_TRAIN_WINDOWS, math.ceil(len(train_t) / 2))
         longest = int(train_t[-1]) + 1 - keep  # member_train_targets gives it `keep` windows
-        return _ensemble.member_windows(W, self.ensemble, lowest, longest)
+        m = self.season.length if self.season is not None and self.season.cycle is None else None  # a season found
+        return _ensemble.member_windows(W, self.ensemble, lowest, longest, m)
 
     def _ensemble_info(self, members: dict[int, _ensemble.MemberFit]) -> EnsembleInfo:
         return EnsembleInfo(

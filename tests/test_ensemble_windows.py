@@ -1,4 +1,5 @@
-"""`--ensemble-windows`: ensemble members that read different windows (W, W/2, 2W), not only other seeds."""
+"""`--ensemble-windows`: on a seasonal series, ensemble members that read different windows (whole seasons near
+0.8 W and 1.2 W), not only other seeds; without a season, seeds only."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from lstmcli.forecast import Forecaster, histories, recursive_forecast
 from lstmcli.modelfile import EnsembleInfo
 from lstmcli.training import TrainConfig
 
-PRICES = random_walk(260, 11)
+_t = np.arange(260)
+PRICES = random_walk(260, 11) * (1 + 0.05 * np.sin(2 * np.pi * _t / 4))  # a season of 4
+SEASON = dict(season=4, season_method="phase")  # one fit (no choice of method on validation)
 
 
 def _cfg(**kw) -> TrainConfig:
@@ -26,45 +29,50 @@ def _same(a: dict, b: dict) -> bool:
 
 @pytest.fixture(scope="module")
 def mixed() -> Forecaster:
-    return Forecaster(_cfg(), ensemble=3, jobs=1, ensemble_windows=True).fit(PRICES)
+    return Forecaster(_cfg(), ensemble=3, jobs=1, ensemble_windows=True, **SEASON).fit(PRICES)
 
 
-def test_member_windows_are_w_half_and_double_clipped():
-    assert ensemble.member_windows(30, 3, 1, 100) == (30, 15, 60)
-    assert ensemble.member_windows(30, 5, 1, 100) == (30, 15, 60, 30, 15)
-    assert ensemble.member_windows(30, 3, 20, 40) == (30, 20, 40)  # clipped to what rows and season allow
-    assert ensemble.member_windows(30, 3, 1, 10) == (30, 15, 30)  # member 0 keeps W even above `longest`
+def test_member_windows_are_whole_seasons_near_08_and_12_w():
+    assert ensemble.member_windows(30, 3, 1, 100, 12) == (30, 24, 36)
+    assert ensemble.member_windows(30, 3, 1, 100, 4) == (30, 24, 36)
+    assert ensemble.member_windows(30, 5, 1, 100, 4) == (30, 24, 36, 32, 24)
+    assert ensemble.member_windows(30, 3, 1, 33, 4) == (30, 24, 32)  # at most `longest`, still whole seasons
+    assert ensemble.member_windows(30, 3, 30, 100, 12) == (30, 30, 36)  # below `lowest`: member 0's window
+    assert ensemble.member_windows(10, 3, 1, 100, 4) == (10, 8, 12)
+    assert ensemble.member_windows(30, 3, 1, 100, None) is None  # no season: seeds only
+    assert ensemble.member_windows(30, 3, 1, 100, 52) is None  # a season longer than the window: seeds only
     assert list(ensemble.member_train_targets(np.arange(10, 50), 5)) == list(range(5, 50))
     assert list(ensemble.member_train_targets(np.arange(10, 50), 20)) == list(range(20, 50))
 
 
 def test_members_read_their_own_windows_and_member_0_is_the_single_model(mixed):
-    assert mixed.windows == (10, 5, 20) and mixed.info.ensemble.windows == (10, 5, 20)
-    assert mixed.history_window == 20 and mixed.config.window == 10  # the file's config is member 0's
+    assert mixed.windows == (10, 8, 12) and mixed.info.ensemble.windows == (10, 8, 12)
+    assert mixed.history_window == 12 and mixed.config.window == 10  # the file's config is member 0's
     assert mixed.members[1]["weight_ih_l0"].shape == mixed.members[0]["weight_ih_l0"].shape
-    single = Forecaster(_cfg()).fit(PRICES)  # same seed, same window, same rows: bit for bit
+    single = Forecaster(_cfg(), **SEASON).fit(PRICES)  # same seed, same window, same rows: bit for bit
     assert _same(single.params, mixed.members[0])
-    seeds_only = Forecaster(_cfg(), ensemble=3, jobs=1).fit(PRICES)
+    seeds_only = Forecaster(_cfg(), ensemble=3, jobs=1, **SEASON).fit(PRICES)
     assert not _same(seeds_only.members[1], mixed.members[1])  # member 1 differs by its window too
 
 
 def test_forecast_is_the_median_of_each_member_on_its_own_window(mixed):
     rows = np.array([150, 200, 240])
-    hist = histories(PRICES[:, None], 20, mixed.target, rows)  # (3, 21, 1): the longest member's history
+    hist = histories(PRICES[:, None], 12, mixed.target, rows)  # (3, 13, 1): the longest member's history
+    kw = dict(season=mixed.season, last_phase=rows, level=mixed.level)
     own = [
-        recursive_forecast(p, mixed.info.scaler, mixed.target, w, hist[:, -(w + 1) :], 4, level=mixed.level)
-        for p, w in zip(mixed.members, (10, 5, 20), strict=True)
+        recursive_forecast(p, mixed.info.scaler, mixed.target, w, hist[:, -(w + 1) :], 4, **kw)
+        for p, w in zip(mixed.members, (10, 8, 12), strict=True)
     ]
-    np.testing.assert_array_equal(mixed.paths(hist, 4), np.median(np.stack(own), axis=0))
+    np.testing.assert_array_equal(mixed.paths(hist, 4, last_phase=rows), np.median(np.stack(own), axis=0))
     # the validation score is the ensemble's own, from the same paths
     v = mixed.info.validation
     val = np.arange(len(PRICES) - v.rows - 1, 259)
-    one_step = mixed.paths(histories(PRICES[:, None], 20, mixed.target, val), 1)
+    one_step = mixed.paths(histories(PRICES[:, None], 12, mixed.target, val), 1, last_phase=val)
     assert np.mean(np.abs(one_step[:, 0, 0] - PRICES[-v.rows :])) == pytest.approx(v.model.mae, rel=1e-12)
 
 
 def test_jobs_1_and_2_identical(mixed):
-    two = Forecaster(_cfg(), ensemble=3, jobs=2, ensemble_windows=True).fit(PRICES)
+    two = Forecaster(_cfg(), ensemble=3, jobs=2, ensemble_windows=True, **SEASON).fit(PRICES)
     assert two.windows == mixed.windows
     for k in range(3):
         assert _same(mixed.members[k], two.members[k]), k
@@ -77,15 +85,14 @@ def test_jobs_1_and_2_identical(mixed):
 def test_saved_and_loaded_forecasts_the_same(mixed, tmp_path):
     path = mixed.save(tmp_path / "m.npz")
     back = Forecaster.load(path)
-    assert back.windows == (10, 5, 20) and back.history_window == 20
+    assert back.windows == (10, 8, 12) and back.history_window == 12
     assert np.array_equal(back.predict(5).values, mixed.predict(5).values)
-    newer = random_walk(300, 11)[:, None]
-    newer[:260, 0] = PRICES
+    newer = np.concatenate([PRICES, random_walk(40, 2, start=float(PRICES[-1]))])[:, None]
     a, b = back.predict(5, newer), mixed.predict(5, newer)
     assert np.array_equal(a.values, b.values) and a.recalibrated == b.recalibrated > 0
     # (the file stores the calibration's errors rounded, as for any model: bounds agree to ~1e-8)
     np.testing.assert_allclose(a.lower, b.lower, rtol=1e-6)
-    assert json.loads(json.dumps(mixed.info.to_dict()))["ensemble"]["windows"] == [10, 5, 20]
+    assert json.loads(json.dumps(mixed.info.to_dict()))["ensemble"]["windows"] == [10, 8, 12]
 
 
 def test_older_ensemble_files_have_no_windows_and_load_as_before():
@@ -99,27 +106,34 @@ def test_older_ensemble_files_have_no_windows_and_load_as_before():
 
 def test_member_k_is_a_single_model_of_its_own_window(mixed):
     two = mixed.member(2)
-    assert two.config.window == 20 and _same(two.params, mixed.members[2])
-    hist = PRICES[None, -21:, None]
-    assert np.array_equal(two.paths(hist, 3), mixed.member_paths(hist, 3)[2])
+    assert two.config.window == 12 and _same(two.params, mixed.members[2])
+    hist = PRICES[None, -13:, None]
+    assert np.array_equal(two.paths(hist, 3, last_phase=259), mixed.member_paths(hist, 3, last_phase=259)[2])
+
+
+def test_without_a_season_the_members_differ_by_seed_only():
+    prices = random_walk(260, 11)
+    plain = Forecaster(_cfg(), ensemble=3, jobs=1).fit(prices)
+    windows = Forecaster(_cfg(), ensemble=3, jobs=1, ensemble_windows=True).fit(prices)
+    assert windows.windows is None and windows.info.ensemble.windows is None
+    assert all(_same(a, b) for a, b in zip(plain.members, windows.members, strict=True))
 
 
 def test_seasonal_difference_members_read_at_least_a_season():
     # a seasonal series: the difference's network reads W + 1 - m changes; a member's window never goes below it
     t = np.arange(400)
     prices = 100 + 10 * np.sin(2 * np.pi * t / 12) + np.cumsum(np.random.default_rng(3).normal(0, 0.3, 400))
-    f = Forecaster(_cfg(window=14), ensemble=3, jobs=1, ensemble_windows=True, season_method="difference")
+    f = Forecaster(_cfg(window=14), ensemble=3, jobs=1, ensemble_windows=True, season=12, season_method="difference")
     f.fit(prices)
-    if f.season is not None and f.season.difference:
-        assert min(f.windows) + 1 - 12 >= 1
-    assert f.windows[0] == 14 and len(f.windows) == 3
+    assert f.season.difference and f.windows == (14, 12, 12)  # 12 prices hold 1 change over 12 (the fewest)
+    assert f.member(1).config.window == 12
     assert np.isfinite(f.predict(5).values).all()
 
 
 def test_refit_all_refits_each_member_on_its_own_rows():
-    f = Forecaster(_cfg(refit_all=True), ensemble=3, jobs=1, ensemble_windows=True).fit(PRICES)
-    single = Forecaster(_cfg(refit_all=True)).fit(PRICES)
-    assert _same(single.params, f.members[0]) and f.windows == (10, 5, 20)
+    f = Forecaster(_cfg(refit_all=True), ensemble=3, jobs=1, ensemble_windows=True, **SEASON).fit(PRICES)
+    single = Forecaster(_cfg(refit_all=True), **SEASON).fit(PRICES)
+    assert _same(single.params, f.members[0]) and f.windows == (10, 8, 12)
     assert np.isfinite(f.predict(3).values).all()
 
 
@@ -135,7 +149,7 @@ def _flat(text: str) -> str:
 def test_cli_train_predict_and_inspect_member(tmp_path, run):
     data = _plain_csv(tmp_path / "p.csv", PRICES[:200])
     model = str(tmp_path / "m.npz")
-    r = run("train", data, "--model", model, "--epochs", "3", "--hidden", "4", "--ensemble-windows")
+    r = run("train", data, "--model", model, "--epochs", "3", "--hidden", "4", "--season", "4", "--ensemble-windows")
     assert r.exit_code == 0, r
     fc = Forecaster.load(model)
     assert fc.info.ensemble is not None and len(fc.windows) == 3 and fc.windows[0] == fc.config.window
@@ -171,8 +185,8 @@ def test_cli_refuses_ensemble_windows_without_an_ensemble(tmp_path, run, extra, 
 
 def test_modelfile_needs_the_longest_members_history(mixed):
     meta = mixed.info.to_dict()
-    meta["tail"] = {"values": mixed.info.tail.values[-15:].tolist(), "dates": None}  # member 2 reads 21 rows
-    with pytest.raises(ValueError, match=r"at least \(21, 1\)"):
+    meta["tail"] = {"values": mixed.info.tail.values[-12:].tolist(), "dates": None}  # member 2 reads 13 rows
+    with pytest.raises(ValueError, match=r"at least \(13, 1\)"):
         modelfile.ModelInfo.from_dict(meta)
-    meta["tail"]["values"] = mixed.info.tail.values[-21:].tolist()
-    assert modelfile.ModelInfo.from_dict(meta).ensemble.windows == (10, 5, 20)
+    meta["tail"]["values"] = mixed.info.tail.values[-13:].tolist()
+    assert modelfile.ModelInfo.from_dict(meta).ensemble.windows == (10, 8, 12)

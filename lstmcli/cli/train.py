@@ -169,9 +169,10 @@ def train(
         bool,
         typer.Option(
             "--ensemble-windows",
-            help="The ensemble's members read different windows, not only different seeds: member k reads W, "
-            "W/2, 2W (k = 0, 1, 2, then again), clipped to what the rows allow; 3 members unless --ensemble N. "
-            "Not the default (benchmarks/README.md, 'Ensembles of different windows').",
+            help="On a seasonal series the ensemble's members read different windows, not only different seeds: "
+            "W, then whole seasons near 0.8 W and 1.2 W (30, 24, 36 for season 4 or 12), clipped to what the rows "
+            "allow. The ensemble's size is as without it (3 below 300 rows, else --ensemble N). Not the default "
+            "(benchmarks/README.md, 'Ensembles of different windows').",
         ),
     ] = False,
 ) -> None:
@@ -319,10 +320,6 @@ def train(
         from lstmcli.ensemble import default_size
 
         ensemble = default_size(len(series.values))
-        if ensemble_windows:  # different windows need members, whatever the length (ensemble.DEFAULT_SHORT)
-            from lstmcli.ensemble import DEFAULT_SHORT
-
-            ensemble = DEFAULT_SHORT
     if ensemble > 1 and jobs is None:  # --jobs not given: the pool only for work enough (ensemble.members_jobs)
         from lstmcli.ensemble import pool_pays
 
@@ -409,10 +406,10 @@ def train(
         from lstmcli.ensemble import default_choice
 
         forecaster.choices["ensemble"] = default_choice(len(series.values))
-    if forecaster.windows is not None:
+    if ensemble_windows:
         from lstmcli.ensemble import windows_choice
 
-        forecaster.choices["ensemble"] = windows_choice(forecaster.windows, default_ensemble)
+        forecaster.choices["ensemble"] = windows_choice(forecaster.windows, ensemble)
     replacing = replaced(path)  # said where the saved file is named: nothing is asked, scripts run on
     saved = forecaster.save(path)
     if ensemble > 1 and forecaster.result.interrupted:
