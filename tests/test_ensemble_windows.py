@@ -190,3 +190,18 @@ def test_modelfile_needs_the_longest_members_history(mixed):
         modelfile.ModelInfo.from_dict(meta)
     meta["tail"]["values"] = mixed.info.tail.values[-13:].tolist()
     assert modelfile.ModelInfo.from_dict(meta).ensemble.windows == (10, 8, 12)
+
+
+def test_the_summary_says_why_members_share_a_window():
+    assert "one network" in ensemble.windows_choice(None, 1)
+    assert "differ by seed only" in ensemble.windows_choice(None, 3)
+    assert "30, 24, 36 steps" in ensemble.windows_choice((30, 24, 36), 3)
+
+
+def test_cli_ensemble_windows_keeps_the_default_size_on_a_long_series(tmp_path, run):
+    data = _plain_csv(tmp_path / "long.csv", random_walk(320, 4))
+    model = str(tmp_path / "m.npz")
+    r = run("train", data, "--model", model, "--epochs", "2", "--hidden", "4", "--ensemble-windows")
+    assert r.exit_code == 0, r
+    assert Forecaster.load(model).info.ensemble is None  # 300 rows or more: one network, as without the option
+    assert "--ensemble-windows: one network" in _flat(r.stdout)

@@ -211,6 +211,8 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
     table.add_row("seed", str(c.seed))
     if info.ensemble is not None:
         table.add_row("ensemble", ensemble_text(info) + (f" ({choices['ensemble']})" if "ensemble" in choices else ""))
+    elif "ensemble" in choices:  # one network though asked for something of ensembles (--ensemble-windows)
+        table.add_row("ensemble", choices["ensemble"])
     table.add_row("saved", user_text(model_path))
     return table
 
