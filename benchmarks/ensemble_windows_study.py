@@ -8,10 +8,12 @@
 Each series under accuracy_study.py's protocol (fitted once on the rows before the first held-out origin,
 forecasting H = 5 steps from every origin), fitted with the library as `lstm train` fits it (auto window,
 season auto, the level input) twice per seed: `--ensemble 3` (seeds only) and `--ensemble 3 --ensemble-windows`
-(windows W, W/2, 2W, clipped). For each: held-out MAE / naive of every member alone and of the median (the
-figure accuracy_study.py reports for that fit). Prints a markdown table; the JSON keeps every number.
-`--factors 1,0.75,1.25` measures other windows than `--ensemble-windows`'s W, W/2, 2W (ensemble.WINDOW_FACTORS,
-set in this process only: the windows a fit gets are stored with it, so nothing else depends on the factors).
+(ensemble.member_windows: on a seasonal series whole seasons near 0.8 W and 1.2 W; the first rule, W/2 and 2W on
+every series, is in branch r10mix's history up to eddb7be, benchmarks/README.md "Ensembles of different windows").
+For each: held-out MAE / naive of every member alone and of the median (the figure accuracy_study.py reports for
+that fit). Prints a markdown table; the JSON keeps every number. `--factors 1,0.75,1.25` measures other factors
+than ensemble.WINDOW_FACTORS (set in this process only: the windows a fit gets are stored with it, so nothing else
+depends on the factors).
 """
 
 from __future__ import annotations
