@@ -205,3 +205,10 @@ def test_cli_ensemble_windows_keeps_the_default_size_on_a_long_series(tmp_path, 
     assert r.exit_code == 0, r
     assert Forecaster.load(model).info.ensemble is None  # 300 rows or more: one network, as without the option
     assert "--ensemble-windows: one network" in _flat(r.stdout)
+
+
+def test_cli_refuses_ensemble_windows_for_a_panel(tmp_path, run):
+    a = _plain_csv(tmp_path / "a.csv", PRICES[:200])
+    b = _plain_csv(tmp_path / "b.csv", PRICES[:180])
+    r = run("train", a, b, "--model", str(tmp_path / "m.npz"), "--ensemble-windows")
+    assert r.exit_code == 2 and "not a panel" in _flat(r.stderr), r
