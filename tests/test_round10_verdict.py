@@ -131,3 +131,23 @@ def test_a_seasonal_model_on_a_few_rows_is_judged_against_each_baseline_it_clear
     )
     neither = verdict(_v(14, 0.9, 1.0, -0.4, 0.95, -0.3), "Q")
     assert neither[1].startswith("14 validation rows are too few to judge the model against the naive forecast")
+
+
+@pytest.mark.parametrize(("frequency", "m", "mae"), [("M", 12, 1696.90), ("Q", 4, 7.2099)])
+def test_the_validation_table_keeps_each_forecasts_name_on_one_line_at_80_columns(frequency, m, mae):
+    """wineind (monthly, errors in the thousands) and arrivals_uk (quarterly) folded "seasonal naive (same month
+    last year)" onto two lines at 80 columns: the "direction right" header held its column at 9 characters. It
+    reads "moves right" ("moves" / "right": 5). Fails on main c0e4a38."""
+    import io
+
+    from rich.console import Console
+
+    from lstmcli.render.train import validation_table
+
+    s = lambda v: Scores(v, v * 1.3, 0.351, 50.0)  # noqa: E731
+    v = ValidationInfo(29, 1.0, 100, s(mae), Scores(mae * 2.8, mae * 4.2, 0.992, None), s(mae * 2.8), s(mae * 1.2), m)
+    out = io.StringIO()
+    Console(file=out, width=80).print(validation_table(v, "Value", frequency))
+    words = "same month last year" if frequency == "M" else "same quarter last year"
+    assert f"seasonal naive ({words})" in out.getvalue()
+    assert "moves" in out.getvalue() and max(len(line) for line in out.getvalue().splitlines()) <= 80

@@ -191,7 +191,7 @@ def validation_table(validation: ValidationInfo, column: str, frequency: str | N
         title_justify="left",
     )
     table.add_column("forecast")
-    for col in ("MAE", "RMSE", "MASE", "direction right"):
+    for col in ("MAE", "RMSE", "MASE", "moves right"):  # "moves"/"right": 4 columns narrower than "direction"
         table.add_column(col, justify="right")
     keys = ("model", "naive", *(("seasonal_naive",) if validation.seasonal_naive is not None else ()), "drift")
     best = min(keys, key=lambda k: getattr(validation, k).mae)
