@@ -275,6 +275,30 @@ FRESH_CHECK = (
         "2009-01-05",
         "Dow Jones Industrial Average daily close on its real trading days, 2009-01-05 .. 2012-12-31 (AER DJIA8012)",
     ),
+    # added after the first runs on the 12 above (picked before any fit on them, as phase2 was): a second daily index
+    # and a yearly series that is neither a price nor seasonal
+    (
+        "AER",
+        "NYSESW",
+        "dat",
+        None,
+        "nysesw",
+        1,
+        "B",
+        "2002-01-02",
+        "NYSE composite index daily close on its real trading days, 2002-01-02 .. 2005-11-11 (AER NYSESW)",
+    ),
+    (
+        "fpp3",
+        "boston_marathon",
+        "Time",
+        ("Event", "Men's open division"),
+        "marathon",
+        1,
+        "YS",
+        None,
+        "Boston marathon men's winning time in minutes, yearly 1897-2019 (fpp3 boston_marathon)",
+    ),
 )
 #: where each fresh series' dates come from: a date column, the R ts's time, or a documented start
 FRESH_START = {"pepper_black": "1973-10-01", "frozenjuice": "1950-01-01", "wwwusage": "1901-01-01"}
@@ -445,9 +469,9 @@ def _fresh_check_values() -> dict[str, tuple[list[str], np.ndarray]]:
         elif "Date" in d:  # '1998 Q1'
             yq = d["Date"].str.split(" Q", expand=True).astype(int)
             idx = pd.PeriodIndex.from_fields(year=yq[0], quarter=yq[1], freq="Q").to_timestamp()
-        elif "year" in d:
-            idx = pd.to_datetime(d["year"].astype(int).astype(str) + "-01-01")
-        elif n == "djia":
+        elif "year" in d or "Year" in d:
+            idx = pd.to_datetime(d["year" if "year" in d else "Year"].astype(int).astype(str) + "-01-01")
+        elif n in ("djia", "nysesw"):
             idx = pd.to_datetime(d["rownames"])
         elif n in FRESH_START:
             idx = pd.date_range(FRESH_START[n], periods=len(d), freq=freq)
@@ -457,7 +481,10 @@ def _fresh_check_values() -> dict[str, tuple[list[str], np.ndarray]]:
             start = pd.Timestamp(year=year, month=1 + 3 * k, day=1)
             idx = pd.date_range(start, periods=len(d), freq=freq)
         idx = pd.DatetimeIndex(idx)
-        values = d[col].to_numpy(float)
+        if d[col].dtype == object:  # 'HH:MM:SS' -> minutes
+            values = pd.to_timedelta(d[col]).dt.total_seconds().to_numpy() / 60.0
+        else:
+            values = d[col].to_numpy(float)
         if first:
             keep = idx >= pd.Timestamp(first)
             idx, values = idx[keep], values[keep]
