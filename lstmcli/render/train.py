@@ -71,8 +71,10 @@ def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[s
     """(style, sentence) comparing the model's one-step MAE with naive's on validation, and a
     seasonal model's with seasonal naive's: beating naive is not enough on a seasonal series.
 
-    `frequency` (the data's, e.g. info.data.frequency) names the naive forecasts in their words. Under
-    MIN_VERDICT_ROWS rows a comparison is judged only where its paired t says the difference is beyond chance.
+    `frequency` (the data's, e.g. info.data.frequency) names the naive forecasts in their words. A lower MAE
+    counts as beating a baseline only where its paired t (Scores.t) puts the difference beyond chance: under
+    MIN_VERDICT_ROWS rows the verdict otherwise says the rows are too few to judge, from there on that the model
+    is not clearly better. A higher MAE is a loss at any t (trusting the baseline is then the safe advice).
     """
     style, sentence = _naive_verdict(validation, frequency)
     m, n, s = validation.model.mae, validation.naive.mae, validation.seasonal_naive
@@ -110,6 +112,11 @@ def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[s
         return style, sentence
     beats = f"The model beats the naive forecast by {-rel_n:.1f}%"
     note = _few_rows(validation, validation.naive, s) if few else ""
+    if rel < -1 and not few and _chance(validation, s):
+        return "yellow", (
+            f"{beats}; its one-step MAE is {-rel:.1f}% below seasonal naive's, but over {rows} validation rows that "
+            f"could be chance (t = {_t(s)}): it is not clearly better than '{words}'."
+        )
     if rel < -1:
         return "green", f"{beats} and seasonal naive by {-rel:.1f}% (one-step MAE on validation{'; ' * few}{note})."
     if rel <= 1:
@@ -135,6 +142,13 @@ def beyond_chance(validation: ValidationInfo, baseline: Scores) -> bool:
     if t is None or rows < MIN_TESTED_ROWS or not b > 0 or abs(m - b) / b * 100 <= 1:
         return False
     return abs(t) >= t_critical(rows - 1)
+
+
+def _chance(validation: ValidationInfo, baseline: Scores) -> bool:
+    """A lower MAE than `baseline`'s that its paired t cannot tell from chance (False without a t: files before
+    round 10 keep their verdict). On 20 rows and more such a model is "not clearly better"; under 20 the rows are
+    too few."""
+    return baseline.t is not None and not beyond_chance(validation, baseline)
 
 
 def _t(scores: Scores) -> str:
@@ -167,6 +181,11 @@ def _naive_verdict(validation: ValidationInfo, frequency: str | None) -> tuple[s
             f"(one-step MAE {rel:+.1f}%); more rows (or a larger --val-fraction) would tell."
         )
     note = _few_rows(validation, validation.naive) if few else ""
+    if rel < -1 and not few and _chance(validation, validation.naive):
+        return "yellow", (
+            f"The model's one-step MAE is {-rel:.1f}% below naive's, but over {validation.rows} validation rows that "
+            f"could be chance (t = {_t(validation.naive)}): it is not clearly better than '{naive_words(frequency)}'."
+        )
     if rel < -1:
         on = f"one-step MAE on validation{'; ' * few}{note}"
         return "green", f"The model beats the naive forecast by {-rel:.1f}% ({on})."
