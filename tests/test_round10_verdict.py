@@ -168,3 +168,36 @@ def test_the_validation_table_keeps_each_forecasts_name_on_one_line_at_80_column
     words = "same month last year" if frequency == "M" else "same quarter last year"
     assert f"seasonal naive ({words})" in out.getvalue()
     assert "moves" in out.getvalue() and max(len(line) for line in out.getvalue().splitlines()) <= 80
+
+
+def test_a_panels_counts_say_how_many_beat_naive_beyond_chance(run, tmp_path):
+    """`lstm train` / `lstm predict` on a panel counted "3 of 3 beat the naive forecast" by MAE alone, where the
+    single-series verdict now says "not clearly better" for a lead within chance: the counts say how many of the
+    wins are beyond chance, and `--json`'s totals have `beats_naive_beyond_chance` (null for a panel file written
+    before round 10: tests/data/panel_v2.npz). Fails on main c0e4a38."""
+    import json
+    import re
+    from pathlib import Path
+
+    t = np.arange(90)
+    rng = np.random.default_rng(2)
+    lines = ["Date,Ticker,Close"]
+    for name, y in (
+        ("SMOOTH", 100 + 10 * np.sin(t / 6) + 0.2 * t),  # a smooth cycle: the model beats naive by far
+        ("WALK", 100 * np.exp(np.cumsum(rng.normal(0, 0.02, 90)))),  # a random walk: no model beats naive clearly
+    ):
+        lines += [f"{np.datetime64('2020-01-01') + k},{name},{float(v)!r}" for k, v in enumerate(y)]
+    (tmp_path / "p.csv").write_text("\n".join(lines) + "\n")
+    model = str(tmp_path / "p.npz")
+    r = run("train", str(tmp_path / "p.csv"), "--model", model, "--epochs", "15", "--ensemble", "1")
+    assert r.exit_code == 0, r
+    text = " ".join(r.stdout.split())
+    m = re.search(r"(\d) of 2 beat the naive forecast \((\d) beyond chance\) on validation", text)
+    assert m and int(m.group(2)) <= int(m.group(1)), text
+    predicted = " ".join(run("predict", "--model", model, "--days", "3").stdout.split())
+    assert f"beat the naive forecast ({m.group(2)} beyond chance) on validation (one-step MAE)" in predicted
+    doc = json.loads(run("train", str(tmp_path / "p.csv"), "--model", model, "--epochs", "15", "--json").stdout)
+    assert 0 <= doc["totals"]["beats_naive_beyond_chance"] <= doc["totals"]["beats_naive"]
+    old = Path(__file__).parent / "data" / "panel_v2.npz"
+    before = " ".join(run("predict", "--model", str(old), "--days", "2").stdout.split())
+    assert "beat the naive forecast on validation (one-step MAE)" in before and "beyond chance" not in before

@@ -323,7 +323,7 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
     their reasons, and totals."""
     from statistics import median
 
-    from lstmcli.render.train import beats_naive, beats_seasonal_naive
+    from lstmcli.render.train import beats_naive, beats_seasonal_naive, clearly_beats_naive
 
     series = []
     for sid, f in panel.members.items():
@@ -339,6 +339,7 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
             }
         )
     judged = [b for f in panel.members.values() if (b := beats_seasonal_naive(f.info.validation)) is not None]
+    clearly = [clearly_beats_naive(f.info.validation) for f in panel.members.values()]
     rel = [
         f.info.validation.model.mae / f.info.validation.naive.mae
         for f in panel.members.values()
@@ -359,6 +360,8 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
             "skipped": len(panel.skipped),
             "not_run": total - len(panel.members) - len(panel.skipped),  # stopped (Ctrl-C) before they ran
             "beats_naive": sum(r < 1 for r in rel),
+            # of those, beyond chance (the paired t the verdict uses); null: files before round 10 have no t
+            "beats_naive_beyond_chance": sum(clear) if (clear := [c for c in clearly if c is not None]) else None,
             "with_season": len(judged),  # the series held against seasonal naive
             "beats_seasonal_naive": sum(judged),
             "median_mae_vs_naive": float(median(rel)) if rel else None,
@@ -384,7 +387,7 @@ def predict(
     --data workbook's sheet; else the sheet train read, when --data is a workbook too)."""
     from lstmcli.panel import Panel
     from lstmcli.render import panel as render
-    from lstmcli.render.train import beats_naive, beats_seasonal_naive
+    from lstmcli.render.train import beats_naive, beats_seasonal_naive, clear_wins
 
     runner, _ = _runner(dask)  # before loading: an unreachable scheduler is the first error
     panel = Panel.load(path)
@@ -427,7 +430,9 @@ def predict(
         )
     wins = sum(beats_naive(panel.members[sid].info.validation) is True for sid in forecasts)
     out.print(
-        f"{wins:,} of {len(forecasts):,} series' models beat the naive forecast on validation (one-step MAE)"
+        f"{wins:,} of {len(forecasts):,} series' models beat the naive forecast"
+        + clear_wins(panel.members[sid].info.validation for sid in forecasts)
+        + " on validation (one-step MAE)"
         + render.seasonal_wins(panel.members[sid].info.validation for sid in forecasts)
         + "; lstm inspect lists each.",
         soft_wrap=True,

@@ -91,9 +91,12 @@ def summary_line(panel, total: int, saved: str | None = None) -> str:
     wins = sum(r < 1 for r in rel)
     median = sorted(rel)[len(rel) // 2] if rel else float("nan")
     skipped = f", {len(panel.skipped):,} skipped" if panel.skipped else ""
+    from lstmcli.render.train import clear_wins
+
     return (
-        f"Trained {trained:,} of {total:,} series{skipped}; {wins:,} of {len(rel):,} beat the naive forecast "
-        f"on validation (median MAE / naive {_num(median, '{:.3f}')})"
+        f"Trained {trained:,} of {total:,} series{skipped}; {wins:,} of {len(rel):,} beat the naive forecast"
+        + clear_wins(f.info.validation for f in panel.members.values())
+        + f" on validation (median MAE / naive {_num(median, '{:.3f}')})"
         + seasonal_wins(f.info.validation for f in panel.members.values())
         + "."
         + ("" if saved is None else f" Saved the model to {user_text(saved)}.")

@@ -20,6 +20,21 @@ def beats_naive(validation: ValidationInfo) -> bool | None:
     return bool(m < n)
 
 
+def clearly_beats_naive(validation: ValidationInfo) -> bool | None:
+    """Whether the model's lower one-step MAE than naive's is beyond chance (its paired t, `beyond_chance`), as
+    the verdict's "beats" means it; None without a t (files before round 10)."""
+    if validation.naive.t is None:
+        return None
+    return bool(validation.model.mae < validation.naive.mae and beyond_chance(validation, validation.naive))
+
+
+def clear_wins(validations) -> str:
+    """ " (2 beyond chance)": how many of the models that beat naive did so beyond chance, for the panels' counts
+    ("" when no file says: models before round 10)."""
+    judged = [b for b in map(clearly_beats_naive, validations) if b is not None]
+    return f" ({sum(judged):,} beyond chance)" if judged else ""
+
+
 #: fewer validation rows than this: the verdict says the sample is too small to judge (the
 #: interval's rule for a calibrated band is the same size: intervals.MIN_INTERVAL_ORIGINS)
 MIN_VERDICT_ROWS = 20
