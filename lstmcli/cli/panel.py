@@ -323,7 +323,7 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
     their reasons, and totals."""
     from statistics import median
 
-    from lstmcli.render.train import beats_naive, beats_seasonal_naive, clearly_beats_naive
+    from lstmcli.render.train import beats_seasonal_naive, clearly_beats_naive, verdict_json
 
     series = []
     for sid, f in panel.members.items():
@@ -334,8 +334,7 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
                 "id": sid,
                 **info,
                 "choices": dict(f.choices),
-                "beats_naive": beats_naive(v),
-                "beats_seasonal_naive": beats_seasonal_naive(v),  # null: no season
+                **verdict_json(v),  # beats_naive, beats_naive_beyond_chance, ...; null: no season
             }
         )
     judged = [b for f in panel.members.values() if (b := beats_seasonal_naive(f.info.validation)) is not None]
@@ -387,7 +386,7 @@ def predict(
     --data workbook's sheet; else the sheet train read, when --data is a workbook too)."""
     from lstmcli.panel import Panel
     from lstmcli.render import panel as render
-    from lstmcli.render.train import beats_naive, beats_seasonal_naive, clear_wins
+    from lstmcli.render.train import beats_naive, clear_wins, verdict_json
 
     runner, _ = _runner(dask)  # before loading: an unreachable scheduler is the first error
     panel = Panel.load(path)
@@ -406,8 +405,7 @@ def predict(
                     **fc.to_dict(),
                     **({"calendar": cal} if (cal := panel.members[sid].info.data.calendar) else {}),  # as one series'
                     "validation": panel.members[sid].info.validation.to_dict(),
-                    "beats_naive": beats_naive(panel.members[sid].info.validation),
-                    "beats_seasonal_naive": beats_seasonal_naive(panel.members[sid].info.validation),
+                    **verdict_json(panel.members[sid].info.validation),
                 }
                 for sid, fc in forecasts.items()
             ],

@@ -135,7 +135,7 @@ def predict(
         from lstmcli.render.plot import save_forecast_plot
 
         wrote_plot(save_forecast_plot(fc, plot))
-    from lstmcli.render.train import beats_naive, beats_seasonal_naive
+    from lstmcli.render.train import beats_naive, beats_seasonal_naive, verdict_json
 
     if json_out:
         import json
@@ -145,8 +145,7 @@ def predict(
         if fc_model.info.data.calendar:  # the dates are that exchange's sessions
             payload["calendar"] = fc_model.info.data.calendar
         payload["validation"] = fc_model.info.validation.to_dict()
-        payload["beats_naive"] = beats_naive(fc_model.info.validation)
-        payload["beats_seasonal_naive"] = beats_seasonal_naive(fc_model.info.validation)  # null: no season
+        payload |= verdict_json(fc_model.info.validation)  # beats_naive, ..._beyond_chance; null: no season
         if fc_model.info.selection is not None:  # --auto: did the chosen configuration beat naive in selection?
             payload["selection_beats_naive"] = fc_model.info.selection.beats_naive
         print(json.dumps(payload, indent=2))

@@ -1,0 +1,60 @@
+"""What round 10's changes print, read as a new user meets them on real files (branch r10user): the verdict's
+"beyond chance" in `--json`, ... Each test fails on main 12a67c0."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from lstmcli.modelfile import Scores, ValidationInfo
+from lstmcli.render.train import verdict, verdict_json
+
+T = np.arange(120)
+#: quarterly, a season that drifts (as ukgas's and jj's)
+QUARTERLY = 100 * np.exp(0.003 * T + 0.25 * np.sin(2 * np.pi * T / 4))
+QUARTERLY = QUARTERLY * np.exp(np.cumsum(np.random.default_rng(3).normal(0, 0.02, len(T))))
+FAST = ("--window", "12", "--hidden", "6", "--epochs", "3", "--ensemble", "1")
+
+
+def _csv(tmp_path, values: np.ndarray, name: str = "q.csv") -> str:
+    path = tmp_path / name
+    dates = np.datetime64("1990-01", "M") + 3 * np.arange(len(values))
+    path.write_text("Date,Value\n" + "".join(f"{d}-01,{float(v)!r}\n" for d, v in zip(dates, values, strict=True)))
+    return str(path)
+
+
+def test_json_says_whether_the_win_over_naive_is_beyond_chance_as_the_verdict_does():
+    """goog.csv: the verdict says "1.6% below naive's, but over 194 validation rows that could be chance
+    (t = -1.5): it is not clearly better", while `train --json` and `predict --json` said only
+    `"beats_naive": true`: a script saw a win the sentence denies (a panel's totals have the count)."""
+    s = lambda mae, t=None, da=50.0: Scores(mae, mae, mae, da, t)  # noqa: E731
+    goog = ValidationInfo(194, 1.0, 800, s(0.984), s(1.0, -1.5, None), s(1.0, -1.4))
+    assert "could be chance" in verdict(goog, "B")[1]
+    assert verdict_json(goog) == {
+        "beats_naive": True,
+        "beats_naive_beyond_chance": False,
+        "beats_seasonal_naive": None,
+        "beats_seasonal_naive_beyond_chance": None,
+    }
+    souvenirs = ValidationInfo(11, 1.0, 73, s(0.242), s(1.0, -1.5, None), s(1.0, -1.5), s(0.861, -3.7), 12)
+    assert verdict_json(souvenirs) == {  # "beats seasonal naive by 71.9% (... beyond chance: t = -3.7)"
+        "beats_naive": True,
+        "beats_naive_beyond_chance": False,  # "... 11 rows are too few to judge"
+        "beats_seasonal_naive": True,
+        "beats_seasonal_naive_beyond_chance": True,
+    }
+    old = ValidationInfo(194, 1.0, 800, s(0.984), s(1.0, None, None), s(1.0))  # a file before round 10: no t
+    assert verdict_json(old)["beats_naive"] is True and verdict_json(old)["beats_naive_beyond_chance"] is None
+
+
+def test_train_and_predict_json_carry_the_beyond_chance_keys(run, tmp_path):
+    csv, model = _csv(tmp_path, QUARTERLY), str(tmp_path / "m.npz")
+    r = run("train", csv, *FAST, "--model", model, "--json")
+    assert r.exit_code == 0, r
+    trained = json.loads(r.stdout)
+    predicted = json.loads(run("predict", "--model", model, "--json").stdout)
+    keys = ("beats_naive", "beats_naive_beyond_chance", "beats_seasonal_naive", "beats_seasonal_naive_beyond_chance")
+    for key in keys:
+        assert isinstance(trained[key], bool), key
+        assert trained[key] == predicted[key], key
