@@ -58,3 +58,25 @@ def test_train_and_predict_json_carry_the_beyond_chance_keys(run, tmp_path):
     for key in keys:
         assert isinstance(trained[key], bool), key
         assert trained[key] == predicted[key], key
+
+
+def test_a_step_trace_of_combined_season_fits_ends_with_the_forecast_predict_gives(run, tmp_path, monkeypatch):
+    """a10.csv with --season-fits combine: the step trace ended "The ensemble forecasts Value 22.57 for that step"
+    (the kept fit's ensemble), while `lstm predict` forecast 23.28 for that step (the mean of the 2 fits)."""
+    from lstmcli import season_fits
+    from lstmcli.render.common import price
+
+    monkeypatch.setattr(season_fits, "COMBINE_WITHIN", 1e9)  # combine every fit, whatever their MAEs
+    csv, model = _csv(tmp_path, QUARTERLY[:100]), str(tmp_path / "m.npz")
+    fast = ("--window", "12", "--hidden", "6", "--epochs", "3", "--seed", "1", "--season", "4")
+    r = run("train", csv, *fast, "--ensemble", "2", "--season-fits", "combine", "--model", model, "-q")
+    assert r.exit_code == 0, r
+    newer = _csv(tmp_path, QUARTERLY[:110], "newer.csv")
+    for data in ((), ("--data", newer)):
+        predicted = json.loads(run("predict", "--model", model, "--days", "1", "--json", *data).stdout)
+        step = predicted["forecast"][0]["forecast"]
+        r = run("inspect", "--step-trace", "--model", model, "--json", *data)
+        assert json.loads(r.stdout)["model"]["season_fits"]["forecast"] == step
+        text = " ".join(run("inspect", "--step-trace", "--model", model, *data).stdout.split())
+        assert "The kept fit's ensemble forecasts Value" in text
+        assert f"The model forecasts Value {price(step)} for that step: the mean of its 3 fits' forecasts" in text
