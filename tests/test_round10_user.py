@@ -80,3 +80,38 @@ def test_a_step_trace_of_combined_season_fits_ends_with_the_forecast_predict_giv
         text = " ".join(run("inspect", "--step-trace", "--model", model, *data).stdout.split())
         assert "The kept fit's ensemble forecasts Value" in text
         assert f"The model forecasts Value {price(step)} for that step: the mean of its 3 fits' forecasts" in text
+
+
+def test_months_without_a_row_are_said_on_the_read_line(run, tmp_path):
+    """a10.csv with two months deleted read "202 rows, 1991-07-01..2008-06-01 (months)" and nothing else, though
+    the span holds 204 months: the rows were read as consecutive months (a season's phase counts rows) unsaid."""
+    from lstmcli.data import cleaning_summary, read_prices
+
+    y = QUARTERLY[:60]
+    months = np.datetime64("1990-01", "M") + np.arange(60)
+    keep = np.r_[0:20, 22:60]
+    path = tmp_path / "m.csv"
+    path.write_text("Date,Value\n" + "".join(f"{months[i]}-01,{float(y[i])!r}\n" for i in keep))
+    line = cleaning_summary(read_prices(str(path)))
+    assert line.endswith("2 months without a row (the first after 1991-08-01): the rows are read as consecutive months")
+    r = run("train", str(path), *FAST, "--model", str(tmp_path / "m.npz"), "--season", "none")
+    assert "2 months without a row" in " ".join(r.stderr.split())
+    for name, dates in {
+        "quarters": np.datetime64("1990-01", "M") + 3 * np.r_[0:10, 11:40],
+        "years": np.datetime64("1900", "Y") + np.r_[0:30, 33:40],
+        "weeks": np.datetime64("2020-01-06") + 7 * np.r_[0:30, 31:60],
+    }.items():
+        path.write_text(
+            "Date,Value\n" + "".join(f"{np.datetime64(d, 'D')},{float(v)!r}\n" for d, v in zip(dates, y, strict=False))
+        )
+        s = read_prices(str(path))
+        assert s.frequency == {"quarters": "Q", "years": "Y", "weeks": "W"}[name]
+        missing = {"quarters": 1, "years": 3, "weeks": 1}[name]
+        unit = name if missing > 1 else name[:-1]
+        assert f"{missing} {unit} without a row" in cleaning_summary(s), name
+    full = tmp_path / "full.csv"  # a complete series, and business days (holidays are no gap): nothing said
+    full.write_text("Date,Value\n" + "".join(f"{d}-01,{float(v)!r}\n" for d, v in zip(months, y, strict=True)))
+    assert "without a row" not in cleaning_summary(read_prices(str(full)))
+    days = np.busday_offset("2024-01-02", np.r_[0:20, 25:60])
+    full.write_text("Date,Value\n" + "".join(f"{d},{float(v)!r}\n" for d, v in zip(days, y, strict=False)))
+    assert "without a row" not in cleaning_summary(read_prices(str(full)))
