@@ -115,3 +115,24 @@ def test_months_without_a_row_are_said_on_the_read_line(run, tmp_path):
     days = np.busday_offset("2024-01-02", np.r_[0:20, 25:60])
     full.write_text("Date,Value\n" + "".join(f"{d},{float(v)!r}\n" for d, v in zip(days, y, strict=False)))
     assert "without a row" not in cleaning_summary(read_prices(str(full)))
+
+
+def test_a_panels_inspect_keeps_the_command_it_suggests_on_one_line_when_piped(run, tmp_path):
+    """`lstm inspect --model panel.npz | cat` folded "One series inside: lstm inspect --step-trace --series
+    souvenirs --model" and "panel.npz" onto two lines at 80 columns: a command that no longer pastes."""
+    walk = 100 * np.exp(np.cumsum(np.random.default_rng(1).normal(0, 0.02, 60)))
+    days = np.datetime64("1990-01", "M") + 3 * np.arange(60)
+    text = "series,Date,Value\n" + "".join(
+        f"{sid},{d}-01,{float(v)!r}\n"
+        for sid, y in (("a_rather_long_series_name", QUARTERLY[:60]), ("walk", walk))
+        for d, v in zip(days, y, strict=True)
+    )
+    (tmp_path / "long.csv").write_text(text)
+    folder = tmp_path / "models_kept_in_a_folder_with_a_long_name"
+    folder.mkdir()
+    model = str(folder / "panel_model_with_a_long_name.npz")
+    r = run("train", str(tmp_path / "long.csv"), "--model", model, *FAST, "--jobs", "1", "-q")
+    assert r.exit_code == 0, r
+    r = run("inspect", "--model", model)
+    command = f"lstm inspect --step-trace --series a_rather_long_series_name --model {model}"
+    assert f"One series inside: {command}" in r.stdout.splitlines()

@@ -540,7 +540,11 @@ def inspect_list(path: Path, json_out: bool) -> None:
     out = stdout()
     out.print(render.series_list(panel, str(path)))
     first = user_text(panel.ids[0])
-    out.print(f"One series inside: lstm inspect --step-trace --series {first} --model {user_text(path)}", style="dim")
+    out.print(
+        f"One series inside: lstm inspect --step-trace --series {first} --model {user_text(path)}",
+        style="dim",
+        soft_wrap=True,  # a command to copy: one line when piped
+    )
 
 
 def backtest(
