@@ -151,3 +151,27 @@ def test_inspect_says_the_verdict_train_and_predict_say(run, tmp_path):
     r = run("inspect", "--model", model)
     assert r.exit_code == 0, r
     assert sentence in " ".join(r.stdout.replace("│", " ").split())
+
+
+def test_inspect_of_one_series_of_a_panel_suggests_commands_that_run(run, tmp_path):
+    """`lstm inspect --model panel.npz --series a10` ended "See it think: lstm inspect --step-trace --model
+    panel.npz", which is refused ("a panel model of 4 series; this shows one")."""
+    days = np.datetime64("1990-01", "M") + 3 * np.arange(60)
+    text = "series,Date,Value\n" + "".join(
+        f"{sid},{d}-01,{float(v) * k!r}\n"
+        for sid, k in (("gas", 1), ("oil", 2))
+        for d, v in zip(days, QUARTERLY, strict=False)
+    )
+    (tmp_path / "long.csv").write_text(text)
+    model = str(tmp_path / "p.npz")
+    assert run("train", str(tmp_path / "long.csv"), "--model", model, *FAST, "--jobs", "1", "-q").exit_code == 0
+    r = run("inspect", "--model", model, "--series", "oil")
+    assert r.exit_code == 0, r
+    line = r.stdout.strip().splitlines()[-1]
+    assert line == (
+        f"See it think: lstm inspect --step-trace --model {model} --series oil    "
+        f"its weights: lstm inspect --weights --model {model} --series oil"
+    )
+    for command in line.removeprefix("See it think: ").split("    its weights: "):
+        r = run(*command.split()[1:])
+        assert r.exit_code == 0, (command, r)

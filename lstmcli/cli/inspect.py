@@ -280,6 +280,10 @@ def _summary(model, json_out: bool) -> None:
         out.print(render_auto.leaderboard_table(fc.info.selection, top=len(fc.info.selection.board)))
         out.print(render_auto.verdict(fc.info.selection)[1], soft_wrap=True)
     flag = "" if model is None else f" --model {path}"
+    if _SERIES.get() is not None:  # one series of a panel: the commands need it too
+        import shlex
+
+        flag += f" --series {shlex.quote(_SERIES.get())}"
     flag = user_text(flag)
     out.print(
         f"See it think: lstm inspect --step-trace{flag}    its weights: lstm inspect --weights{flag}",
