@@ -175,3 +175,41 @@ def test_inspect_of_one_series_of_a_panel_suggests_commands_that_run(run, tmp_pa
     for command in line.removeprefix("See it think: ").split("    its weights: "):
         r = run(*command.split()[1:])
         assert r.exit_code == 0, (command, r)
+
+
+def test_auto_does_not_say_trust_a_baseline_the_validation_rows_show_beaten_beyond_chance():
+    """tas_takings --auto: "... did not beat the seasonal naive forecast by more than 1% in selection: 5-step MASE
+    from 7 origins ... 1.183 against seasonal naive's 0.976 (+21.2%). ... fewer than two independent origins'
+    worth ... Trust the seasonal naive forecast over this model's.", and three lines below "The model beats the naive
+    forecast by 91.0% and seasonal naive by 66.2% (... 9 validation rows are few, but both differences are beyond
+    chance: t = -5.6 and -4.8)"; `lstm predict` opened with "No better than seasonal naive" above that verdict."""
+    from lstmcli.leaderboard import Entry, SelectionInfo
+    from lstmcli.render.auto import predict_label
+    from lstmcli.render.auto import verdict as auto_verdict
+
+    name = "lstm train's defaults (log-return, window 30, 32 units, season auto)"
+    kept = Entry(name, "lstm", 1.183, 5.0, {"target": "log-return", "window": 30, "auto_window": True})
+    low = Entry("log-return, window 16, 32 units, season 4", "lstm", 0.823, 3.5, {"target": "log-return"})
+    rule = (
+        "The lowest score (0.823: log-return, window 16, 32 units, season 4) cannot be told from it on 7 origins of "
+        "5-step forecasts 1 row apart: fewer than two independent origins' worth, no standard error"
+    )
+    board = (low, Entry("seasonal naive", "baseline", 0.976, 4.1), kept, Entry("naive", "baseline", 2.5, 9.0))
+    info = SelectionInfo(5, 57, 46, 7, 4, "season 4", 20, 20, None, 20.0, 3.0, board, 2, rule=rule)
+    s = lambda mae, t=None, da=50.0: Scores(mae, mae, mae, da, t)  # noqa: E731
+    won = ValidationInfo(9, 1.0, 65, s(0.9), s(10.0, -5.6, None), s(10.0, -5.0), s(2.66, -4.8), 4)
+    assert verdict(won, "Q")[0] == "green"
+    style, sentence, first = auto_verdict(info, won)
+    assert style == "yellow" and first and "Trust" not in sentence
+    assert sentence.endswith(
+        f"{rule}. On the held-out validation rows, which the selection never read, the model does beat the seasonal "
+        "naive forecast beyond chance (one-step MAE: the validation verdict)."
+    )
+    label = predict_label(info, won)
+    assert "No better than" not in label and "the model beats it beyond chance" in label
+    # validation within chance (or a file before round 10): the selection's advice stands
+    unclear = ValidationInfo(9, 1.0, 65, s(0.9), s(10.0, -5.6, None), s(10.0, -5.0), s(2.66, -1.2), 4)
+    for v in (unclear, None):
+        style, sentence, _ = auto_verdict(info, v)
+        assert style == "bold red" and sentence.endswith("Trust the seasonal naive forecast over this model's.")
+        assert predict_label(info, v).startswith("[bold red]No better than seasonal naive")

@@ -278,7 +278,7 @@ def _summary(model, json_out: bool) -> None:
         from lstmcli.render import auto as render_auto
 
         out.print(render_auto.leaderboard_table(fc.info.selection, top=len(fc.info.selection.board)))
-        out.print(render_auto.verdict(fc.info.selection)[1], soft_wrap=True)
+        out.print(render_auto.verdict(fc.info.selection, fc.info.validation)[1], soft_wrap=True)
     flag = "" if model is None else f" --model {path}"
     if _SERIES.get() is not None:  # one series of a panel: the commands need it too
         import shlex

@@ -167,7 +167,8 @@ def predict(
         out.print(f"[{style}]Worse than seasonal naive: this model lost to '{words}' on validation.[/]", soft_wrap=True)
     from lstmcli.render.auto import predict_label
 
-    if (label := predict_label(fc_model.info.selection)) is not None:  # --auto found nothing better than a baseline
+    # --auto found nothing better than a baseline in selection (and the validation rows may say otherwise)
+    if (label := predict_label(fc_model.info.selection, validation)) is not None:
         out.print(label, soft_wrap=True)
     out.print(render.title(fc, days), soft_wrap=True)  # a line of its own: a table title wraps at the table's width
     out.print(render.forecast_table(fc))

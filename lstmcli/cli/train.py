@@ -447,7 +447,7 @@ def train(
     if info.selection is not None:  # --auto: a baseline that was as good in selection is said first of all
         from lstmcli.render import auto as render_auto
 
-        auto_style, auto_sentence, first = render_auto.verdict(info.selection)
+        auto_style, auto_sentence, first = render_auto.verdict(info.selection, info.validation)
         if first:
             out.print(f"[{auto_style}]{auto_sentence}[/]", soft_wrap=True)
     # a loss the verdict counts (red: to naive, or to seasonal naive): say it first, before any table, as predict
