@@ -213,3 +213,36 @@ def test_auto_does_not_say_trust_a_baseline_the_validation_rows_show_beaten_beyo
         style, sentence, _ = auto_verdict(info, v)
         assert style == "bold red" and sentence.endswith("Trust the seasonal naive forecast over this model's.")
         assert predict_label(info, v).startswith("[bold red]No better than seasonal naive")
+
+
+def test_a_panel_counts_the_wins_over_seasonal_naive_beyond_chance_as_over_naive():
+    """canadian_gas in a panel of four: "3 of the 3 with a season beat seasonal naive", while its own verdict reads
+    "its one-step MAE is 15.7% below seasonal naive's, but over 102 validation rows that could be chance: it is not
+    clearly better than 'same month last year'"; naive's count beside it said "(2 beyond chance)"."""
+    from lstmcli.render.panel import seasonal_wins
+
+    s = lambda mae, t=None, da=50.0: Scores(mae, mae, mae, da, t)  # noqa: E731
+    gas = ValidationInfo(102, 1.0, 440, s(0.84), s(2.0, -8.0, None), s(2.0, -8.0), s(1.0, -1.9), 12)
+    souvenirs = ValidationInfo(11, 1.0, 73, s(0.242), s(1.0, -1.5, None), s(1.0, -1.5), s(0.861, -3.7), 12)
+    walk = ValidationInfo(102, 1.0, 440, s(0.99), s(1.0, -0.5, None), s(1.0, -0.5))
+    assert seasonal_wins([gas, souvenirs, walk]) == "; 2 of the 2 with a season beat seasonal naive (1 beyond chance)"
+    lost = ValidationInfo(102, 1.0, 440, s(1.2), s(2.0, -8.0, None), s(2.0, -8.0), s(1.0, 3.0), 12)
+    assert seasonal_wins([lost]) == "; 0 of the 1 with a season beat seasonal naive"
+    old = ValidationInfo(102, 1.0, 440, s(0.84), s(2.0, None, None), s(2.0), s(1.0), 12)  # before round 10: no t
+    assert seasonal_wins([old]) == "; 1 of the 1 with a season beat seasonal naive"
+
+
+def test_a_panels_json_totals_count_seasonal_wins_beyond_chance(run, tmp_path):
+    days = np.datetime64("1990-01", "M") + 3 * np.arange(100)
+    text = "series,Date,Value\n" + "".join(
+        f"{sid},{d}-01,{float(v) * k!r}\n"
+        for sid, k in (("gas", 1), ("oil", 2))
+        for d, v in zip(days, QUARTERLY, strict=False)
+    )
+    (tmp_path / "long.csv").write_text(text)
+    r = run("train", str(tmp_path / "long.csv"), "--model", str(tmp_path / "p.npz"), *FAST, "--jobs", "1", "--json")
+    assert r.exit_code == 0, r
+    doc = json.loads(r.stdout)
+    per_series = [s["beats_seasonal_naive_beyond_chance"] for s in doc["series"]]
+    assert all(isinstance(b, bool) for b in per_series)
+    assert doc["totals"]["beats_seasonal_naive_beyond_chance"] == sum(per_series)

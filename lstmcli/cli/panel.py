@@ -323,7 +323,12 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
     their reasons, and totals."""
     from statistics import median
 
-    from lstmcli.render.train import beats_seasonal_naive, clearly_beats_naive, verdict_json
+    from lstmcli.render.train import (
+        beats_seasonal_naive,
+        clearly_beats_naive,
+        clearly_beats_seasonal_naive,
+        verdict_json,
+    )
 
     series = []
     for sid, f in panel.members.items():
@@ -339,6 +344,7 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
         )
     judged = [b for f in panel.members.values() if (b := beats_seasonal_naive(f.info.validation)) is not None]
     clearly = [clearly_beats_naive(f.info.validation) for f in panel.members.values()]
+    sclearly = [clearly_beats_seasonal_naive(f.info.validation) for f in panel.members.values()]
     rel = [
         f.info.validation.model.mae / f.info.validation.naive.mae
         for f in panel.members.values()
@@ -363,6 +369,7 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
             "beats_naive_beyond_chance": sum(clear) if (clear := [c for c in clearly if c is not None]) else None,
             "with_season": len(judged),  # the series held against seasonal naive
             "beats_seasonal_naive": sum(judged),
+            "beats_seasonal_naive_beyond_chance": sum(c) if (c := [b for b in sclearly if b is not None]) else None,
             "median_mae_vs_naive": float(median(rel)) if rel else None,
             "interrupted": panel.interrupted,
             "seconds": round(seconds, 3),
