@@ -246,3 +246,16 @@ def test_a_panels_json_totals_count_seasonal_wins_beyond_chance(run, tmp_path):
     per_series = [s["beats_seasonal_naive_beyond_chance"] for s in doc["series"]]
     assert all(isinstance(b, bool) for b in per_series)
     assert doc["totals"]["beats_seasonal_naive_beyond_chance"] == sum(per_series)
+
+
+def test_inspect_json_has_the_verdicts_booleans_as_train_json(run, tmp_path):
+    csv, model = _csv(tmp_path, QUARTERLY), str(tmp_path / "m.npz")
+    trained = json.loads(run("train", csv, *FAST, "--model", model, "--json").stdout)
+    shown = json.loads(run("inspect", "--model", model, "--json").stdout)
+    for key in (
+        "beats_naive",
+        "beats_naive_beyond_chance",
+        "beats_seasonal_naive",
+        "beats_seasonal_naive_beyond_chance",
+    ):
+        assert shown[key] == trained[key], key

@@ -267,7 +267,10 @@ def _summary(model, json_out: bool) -> None:
     if json_out:
         import json
 
-        print(json.dumps({"model": str(path), **info_json(fc.info)}, indent=2))
+        from lstmcli.render.train import verdict_json
+
+        # the verdict's booleans too, as train --json and predict --json give them
+        print(json.dumps({"model": str(path), **info_json(fc.info), **verdict_json(fc.info.validation)}, indent=2))
         return
     from lstmcli.render import inspect as render
     from lstmcli.render.common import user_text
