@@ -1,5 +1,7 @@
 """What round 10's changes print, read as a new user meets them on real files (branch r10user): the verdict's
-"beyond chance" in `--json`, ... Each test fails on main 12a67c0."""
+"beyond chance" in every `--json` and in `lstm inspect`, the step trace of combined season fits, months without a
+row, `--auto`'s selection verdict against the validation rows, panels' counts and suggested commands.
+Each test fails on main 12a67c0."""
 
 from __future__ import annotations
 
