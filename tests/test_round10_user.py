@@ -261,3 +261,24 @@ def test_inspect_json_has_the_verdicts_booleans_as_train_json(run, tmp_path):
         "beats_seasonal_naive_beyond_chance",
     ):
         assert shown[key] == trained[key], key
+
+
+def test_backtest_judges_chance_by_students_t_for_its_windows_as_train_does():
+    """tas_takings' backtest: "Over 3 separate forecast windows LSTM's lower error is unlikely to be chance (t = -3.4)"
+    by |t| >= 2, while on 3 windows Student's two-sided 5% value is 4.3 (lstm train's verdict uses it since round 10:
+    on 3 rows it would say "could be chance")."""
+    import types
+
+    from lstmcli.backtest import BacktestResult
+
+    def sentence(t, n):
+        fake = types.SimpleNamespace(reference="naive", chance=lambda model="lstm", baseline=None: (t, n))
+        return BacktestResult.chance_sentence(fake)
+
+    assert sentence(-3.4, 3) == (
+        "Over 3 separate forecast windows the difference between LSTM and naive could be chance "
+        "(t = -3.4; |t| < 4.2): more data or a longer test window would tell."
+    )
+    assert sentence(-4.5, 3).endswith("LSTM's lower error is unlikely to be chance (t = -4.5).")
+    assert sentence(-2.1, 200).endswith("LSTM's lower error is unlikely to be chance (t = -2.1).")
+    assert "could be chance (t = -1.9; |t| < 2.0)" in sentence(-1.9, 200)
