@@ -211,6 +211,13 @@ def read_prices(
             hint="pass a longer price history (a few hundred rows or more is best)",
         )
     frequency = periods.infer_frequency(dates) if dates is not None else None
+    missing, before = periods.missing_steps(dates, frequency)
+    if missing:  # no row for some months (weeks, ...): say so, as the Read line's span would hide it
+        unit = periods.FREQUENCY_NAMES[frequency][:-1]
+        notes.append(
+            f"{_plural(missing, unit)} without a row (the first after "
+            f"{periods.format_date(dates[before], frequency, timezone)}): the rows are read as consecutive {unit}s"
+        )
     session = None
     if frequency in ("h", "min"):
         session = periods.learn_session(dates)

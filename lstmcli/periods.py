@@ -82,6 +82,23 @@ def infer_frequency(dates: np.ndarray | None) -> str | None:
     return None
 
 
+def missing_steps(dates: np.ndarray | None, frequency: str | None) -> tuple[int, int]:
+    """(steps missing between the dates, the index of the date before the first gap) for weeks, months, quarters
+    and years: (0, -1) for a complete series or another frequency (business days skip holidays, days are left)."""
+    if dates is None or frequency not in ("W", *_MONTHS_PER_STEP):
+        return 0, -1
+    d = np.asarray(dates).astype("datetime64[s]")
+    if frequency == "W":
+        days = np.diff(d.astype("datetime64[D]")).astype(np.int64)  # (N-1,)
+        missing = np.where(days > 10, np.rint(days / 7).astype(np.int64) - 1, 0)
+    else:
+        k = _MONTHS_PER_STEP[frequency]
+        months = np.diff(d.astype("datetime64[M]")).astype(np.int64)  # (N-1,)
+        missing = np.where(months > k, (months - 1) // k, 0)
+    gaps = np.flatnonzero(missing > 0)
+    return (int(missing.sum()), int(gaps[0])) if len(gaps) else (0, -1)
+
+
 def coverage(dates: np.ndarray | None, frequency: str | None) -> float:
     """The share of the steps of `frequency` between the first and last date that the dates fill.
 

@@ -64,6 +64,8 @@ class Trace:
     season: SeasonInfo | None = None  # the model's season, when it has one
     phases: np.ndarray | None = None  # (T,) phase in the season of each step's row
     season_base: np.ndarray | None = None  # (F,) a seasonal difference's forecast: the price a season before it
+    history: np.ndarray | None = None  # (1, W + off, F) the window's prices, as Forecaster.paths takes them
+    last_phase: int | None = None  # the phase (row count) of the window's last row, as Forecaster.paths takes it
 
     def __post_init__(self) -> None:
         if self.input_names is None:
@@ -249,6 +251,8 @@ def trace(
         season=season,
         phases=None if season is None else (phase - (len(step_rows) - 1) + np.arange(len(step_rows))) % season.length,
         season_base=None if lag == 1 else base[0],
+        history=hist,
+        last_phase=phase,
     )
 
 

@@ -267,7 +267,10 @@ def _summary(model, json_out: bool) -> None:
     if json_out:
         import json
 
-        print(json.dumps({"model": str(path), **info_json(fc.info)}, indent=2))
+        from lstmcli.render.train import verdict_json
+
+        # the verdict's booleans too, as train --json and predict --json give them
+        print(json.dumps({"model": str(path), **info_json(fc.info), **verdict_json(fc.info.validation)}, indent=2))
         return
     from lstmcli.render import inspect as render
     from lstmcli.render.common import user_text
@@ -278,8 +281,12 @@ def _summary(model, json_out: bool) -> None:
         from lstmcli.render import auto as render_auto
 
         out.print(render_auto.leaderboard_table(fc.info.selection, top=len(fc.info.selection.board)))
-        out.print(render_auto.verdict(fc.info.selection)[1], soft_wrap=True)
+        out.print(render_auto.verdict(fc.info.selection, fc.info.validation)[1], soft_wrap=True)
     flag = "" if model is None else f" --model {path}"
+    if _SERIES.get() is not None:  # one series of a panel: the commands need it too
+        import shlex
+
+        flag += f" --series {shlex.quote(_SERIES.get())}"
     flag = user_text(flag)
     out.print(
         f"See it think: lstm inspect --step-trace{flag}    its weights: lstm inspect --weights{flag}",
@@ -348,6 +355,9 @@ def _step_trace(
 
         each = [step_forecast(k) for k in range(len(ensemble.seeds))]
         together = (each, float(combine([e[None, None, :] for e in each], ensemble.combine)[0, 0, 0]))
+    combined = None  # with the season's fits combined: the model's own forecast of the step (what predict gives)
+    if whole.info.season_fits is not None:
+        combined = float(whole.paths(t.history, 1, last_phase=t.last_phase)[0, 0, 0])
     n_layers = len(t.record.layers)
     shown_layers = _check_layer(layer, n_layers)
     H = t.record.layers[0].cell.shape[-1]
@@ -365,8 +375,9 @@ def _step_trace(
                 payload["model"]["member"]["ensemble_forecast"] = together[1]
                 payload["model"]["member"]["member_forecasts"] = [float(e[0]) for e in together[0]]
         if whole.info.season_fits is not None:  # which of the season's combined fits the trace is
-            combined = whole.info.season_fits
-            payload["model"]["season_fits"] = {"traced": combined.method, "combined": list(combined.methods)}
+            fits = whole.info.season_fits
+            payload["model"]["season_fits"] = {"traced": fits.method, "combined": list(fits.methods)}
+            payload["model"]["season_fits"]["forecast"] = combined  # the model's forecast of the step (column 0)
         print(json.dumps(payload))
         return
 
@@ -447,9 +458,21 @@ def _step_trace(
         from lstmcli.render.common import price, user_text
 
         each = ", ".join(price(float(e[0])) for e in together[0])
+        whose = "The ensemble" if combined is None else "The kept fit's ensemble"
         out.print(
             Text(
-                f"The ensemble forecasts {user_text(t.columns[0])} {price(together[1])} for that step: the "
+                f"{whose} forecasts {user_text(t.columns[0])} {price(together[1])} for that step: the "
                 f"{ensemble.combine} of its {len(together[0])} members' {each} (member {which}'s is traced above)."
+            )
+        )
+    if combined is not None:
+        from lstmcli.render.common import price, user_text
+
+        fits = whole.info.season_fits
+        out.print(
+            Text(
+                f"The model forecasts {user_text(t.columns[0])} {price(combined)} for that step: the "
+                f"{fits.combine} of its {len(fits.methods)} fits' forecasts (what lstm predict forecasts; the kept "
+                "fit is traced above)."
             )
         )

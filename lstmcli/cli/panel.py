@@ -323,7 +323,12 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
     their reasons, and totals."""
     from statistics import median
 
-    from lstmcli.render.train import beats_naive, beats_seasonal_naive, clearly_beats_naive
+    from lstmcli.render.train import (
+        beats_seasonal_naive,
+        clearly_beats_naive,
+        clearly_beats_seasonal_naive,
+        verdict_json,
+    )
 
     series = []
     for sid, f in panel.members.items():
@@ -334,12 +339,12 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
                 "id": sid,
                 **info,
                 "choices": dict(f.choices),
-                "beats_naive": beats_naive(v),
-                "beats_seasonal_naive": beats_seasonal_naive(v),  # null: no season
+                **verdict_json(v),  # beats_naive, beats_naive_beyond_chance, ...; null: no season
             }
         )
     judged = [b for f in panel.members.values() if (b := beats_seasonal_naive(f.info.validation)) is not None]
     clearly = [clearly_beats_naive(f.info.validation) for f in panel.members.values()]
+    sclearly = [clearly_beats_seasonal_naive(f.info.validation) for f in panel.members.values()]
     rel = [
         f.info.validation.model.mae / f.info.validation.naive.mae
         for f in panel.members.values()
@@ -364,6 +369,7 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
             "beats_naive_beyond_chance": sum(clear) if (clear := [c for c in clearly if c is not None]) else None,
             "with_season": len(judged),  # the series held against seasonal naive
             "beats_seasonal_naive": sum(judged),
+            "beats_seasonal_naive_beyond_chance": sum(c) if (c := [b for b in sclearly if b is not None]) else None,
             "median_mae_vs_naive": float(median(rel)) if rel else None,
             "interrupted": panel.interrupted,
             "seconds": round(seconds, 3),
@@ -387,7 +393,7 @@ def predict(
     --data workbook's sheet; else the sheet train read, when --data is a workbook too)."""
     from lstmcli.panel import Panel
     from lstmcli.render import panel as render
-    from lstmcli.render.train import beats_naive, beats_seasonal_naive, clear_wins
+    from lstmcli.render.train import beats_naive, clear_wins, verdict_json
 
     runner, _ = _runner(dask)  # before loading: an unreachable scheduler is the first error
     panel = Panel.load(path)
@@ -406,8 +412,7 @@ def predict(
                     **fc.to_dict(),
                     **({"calendar": cal} if (cal := panel.members[sid].info.data.calendar) else {}),  # as one series'
                     "validation": panel.members[sid].info.validation.to_dict(),
-                    "beats_naive": beats_naive(panel.members[sid].info.validation),
-                    "beats_seasonal_naive": beats_seasonal_naive(panel.members[sid].info.validation),
+                    **verdict_json(panel.members[sid].info.validation),
                 }
                 for sid, fc in forecasts.items()
             ],
@@ -542,7 +547,11 @@ def inspect_list(path: Path, json_out: bool) -> None:
     out = stdout()
     out.print(render.series_list(panel, str(path)))
     first = user_text(panel.ids[0])
-    out.print(f"One series inside: lstm inspect --step-trace --series {first} --model {user_text(path)}", style="dim")
+    out.print(
+        f"One series inside: lstm inspect --step-trace --series {first} --model {user_text(path)}",
+        style="dim",
+        soft_wrap=True,  # a command to copy: one line when piped
+    )
 
 
 def backtest(

@@ -135,7 +135,7 @@ def predict(
         from lstmcli.render.plot import save_forecast_plot
 
         wrote_plot(save_forecast_plot(fc, plot))
-    from lstmcli.render.train import beats_naive, beats_seasonal_naive
+    from lstmcli.render.train import beats_naive, beats_seasonal_naive, verdict_json
 
     if json_out:
         import json
@@ -145,8 +145,7 @@ def predict(
         if fc_model.info.data.calendar:  # the dates are that exchange's sessions
             payload["calendar"] = fc_model.info.data.calendar
         payload["validation"] = fc_model.info.validation.to_dict()
-        payload["beats_naive"] = beats_naive(fc_model.info.validation)
-        payload["beats_seasonal_naive"] = beats_seasonal_naive(fc_model.info.validation)  # null: no season
+        payload |= verdict_json(fc_model.info.validation)  # beats_naive, ..._beyond_chance; null: no season
         if fc_model.info.selection is not None:  # --auto: did the chosen configuration beat naive in selection?
             payload["selection_beats_naive"] = fc_model.info.selection.beats_naive
         print(json.dumps(payload, indent=2))
@@ -168,7 +167,8 @@ def predict(
         out.print(f"[{style}]Worse than seasonal naive: this model lost to '{words}' on validation.[/]", soft_wrap=True)
     from lstmcli.render.auto import predict_label
 
-    if (label := predict_label(fc_model.info.selection)) is not None:  # --auto found nothing better than a baseline
+    # --auto found nothing better than a baseline in selection (and the validation rows may say otherwise)
+    if (label := predict_label(fc_model.info.selection, validation)) is not None:
         out.print(label, soft_wrap=True)
     out.print(render.title(fc, days), soft_wrap=True)  # a line of its own: a table title wraps at the table's width
     out.print(render.forecast_table(fc))

@@ -111,7 +111,7 @@ def train(
         typer.Option(
             "--json",
             help="Print the training summary as JSON (what inspect --json shows, plus the choices "
-            "made, beats_naive and beats_seasonal_naive); progress stays on stderr.",
+            "made, beats_naive, beats_seasonal_naive and whether each is beyond chance); progress stays on stderr.",
         ),
     ] = False,
     calendar: CalendarOpt = None,
@@ -440,15 +440,14 @@ def train(
         import json
 
         payload = {"model": str(saved), "replaced": replacing is not None, **info_json(info)}
-        payload |= {"choices": forecaster.choices, "beats_naive": render.beats_naive(info.validation)}
-        payload["beats_seasonal_naive"] = render.beats_seasonal_naive(info.validation)  # null: no season
+        payload |= {"choices": forecaster.choices, **render.verdict_json(info.validation)}  # null: no season
         print(json.dumps(payload, indent=2))
         return
     style, sentence = render.verdict(info.validation, info.data.frequency)
     if info.selection is not None:  # --auto: a baseline that was as good in selection is said first of all
         from lstmcli.render import auto as render_auto
 
-        auto_style, auto_sentence, first = render_auto.verdict(info.selection)
+        auto_style, auto_sentence, first = render_auto.verdict(info.selection, info.validation)
         if first:
             out.print(f"[{auto_style}]{auto_sentence}[/]", soft_wrap=True)
     # a loss the verdict counts (red: to naive, or to seasonal naive): say it first, before any table, as predict

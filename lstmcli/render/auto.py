@@ -11,6 +11,7 @@ from lstmcli.render.common import FitTable, plural, price, user_text
 
 if TYPE_CHECKING:
     from lstmcli.leaderboard import SelectionInfo
+    from lstmcli.modelfile import ValidationInfo
 
 
 def _setup(sel: SelectionInfo) -> str:
@@ -23,11 +24,24 @@ def _rule_sentence(sel: SelectionInfo) -> bool:
     return bool(sel.rule) and sel.lowest is not sel.winner and "The lowest score (" in sel.rule
 
 
-def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
+def held_out_win(validation: ValidationInfo | None, baseline: str) -> bool:
+    """Whether the model beats `baseline` (a leaderboard name) on the held-out validation rows beyond chance, as
+    the validation verdict says it (render.train.beyond_chance); False without validation or its scores."""
+    if validation is None:
+        return False
+    from lstmcli.leaderboard import DRIFT, NAIVE, SEASONAL_NAIVE
+    from lstmcli.render.train import beyond_chance
+
+    scores = {NAIVE: validation.naive, SEASONAL_NAIVE: validation.seasonal_naive, DRIFT: validation.drift}.get(baseline)
+    return scores is not None and validation.model.mae < scores.mae and beyond_chance(validation, scores)
+
+
+def verdict(sel: SelectionInfo, validation: ValidationInfo | None = None) -> tuple[str, str, bool]:
     """(style, sentence, say it first): how the chosen configuration did against the baselines in selection.
 
     "Say it first" when a baseline was as good or better: the summary must open with it, and
-    the forecast is the LSTM's own (never a baseline's numbers under the model's name).
+    the forecast is the LSTM's own (never a baseline's numbers under the model's name). With `validation`, a
+    baseline the model beats there beyond chance is not "trusted over this model's": the sentence says both.
     """
     w = sel.winner
     losers = sel.not_beaten
@@ -58,6 +72,15 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
                 f"No configuration beat the {b.name} forecast by more than {TIE_PERCENT:g}% in selection: the best, "
                 f"{user_text(w.name)}, scored {_setup(sel)} {w.mase:.3f} against {b.name}'s {b.mase:.3f} ({rel(w)}). "
             )
+        if held_out_win(validation, b.name):  # tas_takings: 7 origins in selection, 9 rows beyond chance
+            return (
+                "yellow",
+                (
+                    f"{said}On the held-out validation rows, which the selection never read, the model does beat the "
+                    f"{b.name} forecast beyond chance (one-step MAE: the validation verdict)."
+                ),
+                True,
+            )
         return "bold red", f"{said}Trust the {b.name} forecast over this model's.", True
     naive = sel.baseline("naive")
     rel = f", {100 * (1 - w.mase / naive.mase):.1f}% below naive's {naive.mase:.3f}" if naive and naive.mase else ""
@@ -74,11 +97,17 @@ def verdict(sel: SelectionInfo) -> tuple[str, str, bool]:
     return "green", f"--auto chose {user_text(w.name)}: {_setup(sel)} {w.mase:.3f}{rel}{why}.", False
 
 
-def predict_label(sel: SelectionInfo | None) -> str | None:
-    """The line `lstm predict` prints above the forecast when --auto found no configuration better than a baseline."""
+def predict_label(sel: SelectionInfo | None, validation: ValidationInfo | None = None) -> str | None:
+    """The line `lstm predict` prints above the forecast when --auto found no configuration better than a baseline
+    (yellow, and no "No better than", when the held-out validation rows say the model beats it beyond chance)."""
     if sel is None or not sel.not_beaten:
         return None
     b = sel.not_beaten[0]
+    if held_out_win(validation, b.name):
+        return (
+            f"[yellow]--auto found no configuration that beat the {b.name} forecast in selection ({_setup(sel)}), "
+            f"but on the held-out validation rows the model beats it beyond chance (the verdict below).[/]"
+        )
     if sel.rule and sel.lowest is not sel.winner:
         return (
             f"[bold red]No better than {b.name}: the configuration --auto kept did not beat the {b.name} forecast "

@@ -438,6 +438,8 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
         from lstmcli.render.train import ensemble_text
 
         table.add_row("ensemble", ensemble_text(info) + " (parameters: per member)")
+    from lstmcli.render.train import verdict
+
     v = info.validation
     table.add_row(
         "validation",
@@ -445,7 +447,9 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
         f"naive {price(v.naive.mae)}, "
         + (f"seasonal naive {price(v.seasonal_naive.mae)}, " if v.seasonal_naive is not None else "")
         + f"drift {price(v.drift.mae)} "
-        f"(model MASE {v.model.mase:.3f})",
+        f"(model MASE {v.model.mase:.3f}). "
+        # the verdict train and predict print, word for word (round 10: "beats" only beyond chance)
+         + verdict(v, info.data.frequency)[1],
     )
     return table
 

@@ -104,14 +104,18 @@ def summary_line(panel, total: int, saved: str | None = None) -> str:
 
 
 def seasonal_wins(validations) -> str:
-    """ "; 2 of the 3 with a season beat seasonal naive": the bar a seasonal series' model is held to, beside the
-    count that beat naive ("" when no series has a season, or no file says: models before round 9)."""
-    from lstmcli.render.train import beats_seasonal_naive
+    """ "; 2 of the 3 with a season beat seasonal naive (1 beyond chance)": the bar a seasonal series' model is held
+    to, beside the count that beat naive ("" when no series has a season, or no file says: models before round 9;
+    no "beyond chance" for files before round 10)."""
+    from lstmcli.render.train import beats_seasonal_naive, clearly_beats_seasonal_naive
 
+    validations = list(validations)
     judged = [b for b in map(beats_seasonal_naive, validations) if b is not None]
     if not judged:
         return ""
-    return f"; {sum(judged):,} of the {len(judged):,} with a season beat seasonal naive"
+    clear = [b for b in map(clearly_beats_seasonal_naive, validations) if b is not None]
+    beyond = f" ({sum(clear):,} beyond chance)" if clear and sum(judged) else ""
+    return f"; {sum(judged):,} of the {len(judged):,} with a season beat seasonal naive{beyond}"
 
 
 def forecast_table(forecasts: dict, days: int) -> Table:

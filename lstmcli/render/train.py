@@ -28,6 +28,26 @@ def clearly_beats_naive(validation: ValidationInfo) -> bool | None:
     return bool(validation.model.mae < validation.naive.mae and beyond_chance(validation, validation.naive))
 
 
+def clearly_beats_seasonal_naive(validation: ValidationInfo) -> bool | None:
+    """As clearly_beats_naive, against seasonal naive (None: no season, or a file before round 10)."""
+    s = validation.seasonal_naive
+    if s is None or s.t is None:
+        return None
+    return bool(validation.model.mae < s.mae and beyond_chance(validation, s))
+
+
+def verdict_json(validation: ValidationInfo) -> dict:
+    """The verdict's comparisons for --json: `beats_naive` (a lower one-step MAE) and whether it is beyond chance
+    as the verdict sentence judges it (`beats_naive_beyond_chance`), the same for seasonal naive (null: no season;
+    the beyond-chance keys null in files before round 10, which hold no t)."""
+    return {
+        "beats_naive": beats_naive(validation),
+        "beats_naive_beyond_chance": clearly_beats_naive(validation),
+        "beats_seasonal_naive": beats_seasonal_naive(validation),
+        "beats_seasonal_naive_beyond_chance": clearly_beats_seasonal_naive(validation),
+    }
+
+
 def clear_wins(validations) -> str:
     """ " (2 beyond chance)": how many of the models that beat naive did so beyond chance, for the panels' counts
     ("" when no file says: models before round 10)."""
