@@ -75,9 +75,16 @@ def paired_t(errors: np.ndarray, other: np.ndarray) -> float | None:
     return float(np.mean(d)) / (sd / np.sqrt(n))
 
 
+#: Student's t at 97.5% for 1-4 degrees of freedom, where the expansion below is off by up to 3% (4.17 for 4.30)
+_T_SMALL = {1: 12.706205, 2: 4.302653, 3: 3.182446, 4: 2.776445}
+
+
 def t_critical(df: int) -> float:
-    """Student's t at 97.5% (a two-sided 5% test) for `df` degrees of freedom, without scipy: the Cornish-Fisher
-    expansion around the normal's 1.96 (within 0.2% of the exact value from df = 5 on: 2.57 at 5, 2.09 at 19)."""
+    """Student's t at 97.5% (a two-sided 5% test) for `df` degrees of freedom, without scipy: exact for df 1-4,
+    from there on the Cornish-Fisher expansion around the normal's 1.96 (within 0.2% of the exact value: 2.57 at
+    5, 2.09 at 19)."""
+    if df in _T_SMALL:
+        return _T_SMALL[df]
     z, v = 1.959963984540054, float(df)
     return (
         z

@@ -277,7 +277,7 @@ def test_backtest_judges_chance_by_students_t_for_its_windows_as_train_does():
 
     assert sentence(-3.4, 3) == (
         "Over 3 separate forecast windows the difference between LSTM and naive could be chance "
-        "(t = -3.4; |t| < 4.2): more data or a longer test window would tell."
+        "(t = -3.4; |t| < 4.3): more data or a longer test window would tell."
     )
     assert sentence(-4.5, 3).endswith("LSTM's lower error is unlikely to be chance (t = -4.5).")
     assert sentence(-2.1, 200).endswith("LSTM's lower error is unlikely to be chance (t = -2.1).")

@@ -27,7 +27,7 @@ def test_paired_t_is_the_mean_difference_of_absolute_errors_over_its_standard_er
 
 
 @pytest.mark.parametrize(
-    ("df", "exact"), [(5, 2.570582), (7, 2.364624), (10, 2.228139), (18, 2.100922), (60, 2.000298)]
+    ("df", "exact"), [(2, 4.302653), (4, 2.776445), (5, 2.570582), (7, 2.364624), (10, 2.228139), (60, 2.000298)]
 )
 def test_t_critical_is_students_975_quantile(df, exact):
     assert t_critical(df) == pytest.approx(exact, rel=2e-3)
