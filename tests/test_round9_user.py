@@ -274,3 +274,16 @@ def test_a_panels_model_column_says_a_seasonal_difference_model_learns_the_chang
     assert _model(f.info) == f"log change over 4, w{f.config.window}, season 4"
     plain = Forecaster(CFG, season=4, season_method="adjust").fit(QUARTERLY)
     assert _model(plain.info) == f"log-return, w{plain.config.window}, season 4"
+
+
+def test_the_auto_bar_says_lowest_mase_not_best():
+    """Round 10: the bar said "best MASE 0.926" on woolyrnq, where --auto then kept lstm train's defaults (1.437:
+    the lowest was not clearly lower). It says "lowest MASE". Fails on main c0e4a38."""
+    import io
+
+    from rich.console import Console
+
+    from lstmcli.cli.auto import candidate_bar
+
+    bar = candidate_bar(Console(file=io.StringIO()), quiet=True)
+    assert bar.after.startswith("lowest MASE {task.fields[best]}") and "best MASE" not in bar.after

@@ -91,7 +91,9 @@ def candidate_bar(err, quiet: bool):
         total=1.0,
         before="--auto {task.fields[done]}",
         bar_width=20,
-        after="best MASE {task.fields[best]}  {task.fields[last]}",
+        # "lowest", not "best": --auto keeps lstm train's defaults unless the lowest is clearly lower (woolyrnq's
+        # bar said "best MASE 0.926" above a kept 1.437), and the leaderboard says which it kept
+        after="lowest MASE {task.fields[best]}  {task.fields[last]}",
         fields=dict(done="", best="-", last=""),
         elapsed=True,
     )
@@ -99,7 +101,7 @@ def candidate_bar(err, quiet: bool):
 
 def candidate_fields(done: int, total: int, label: str, best: float | None) -> dict:
     """The candidate bar's fields after `done` of `total` finished, `label` the last one to finish: named as the
-    last one done, since beside "best MASE" a bare name read as the best one's (it is not, mostly). Once all are
+    last one done, since beside "lowest MASE" a bare name read as the lowest one's (it is not, mostly). Once all are
     done it is gone: the bar's last frame is what a pipe or a log keeps, and there the name wrapped into three
     lines under the bar, naming a candidate no more than the 23 others."""
     last = f"last done: {label}" if label and done < total else ""
