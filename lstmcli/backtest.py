@@ -327,7 +327,7 @@ class BacktestResult:
         name, base = LABELS[model], LABELS[baseline]
         if t is None:
             return f"Too few separate forecast windows ({n}) to tell whether {name} and {base} differ beyond chance."
-        # Student's two-sided 5% value for the windows, as lstm train's verdict (2.0 from ~60 windows; 4.2 on 3)
+        # Student's two-sided 5% value for the windows, as lstm train's verdict (2.0 from ~60 windows; 4.3 on 3)
         bound = metrics.t_critical(n - 1)
         if abs(t) >= bound:
             better = name if t < 0 else base
