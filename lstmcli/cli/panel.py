@@ -325,7 +325,7 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
 
     from lstmcli.render.train import (
         beats_seasonal_naive,
-        clearly_beats_naive,
+        beyond_chance_count,
         clearly_beats_seasonal_naive,
         verdict_json,
     )
@@ -343,8 +343,7 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
             }
         )
     judged = [b for f in panel.members.values() if (b := beats_seasonal_naive(f.info.validation)) is not None]
-    clearly = [clearly_beats_naive(f.info.validation) for f in panel.members.values()]
-    sclearly = [clearly_beats_seasonal_naive(f.info.validation) for f in panel.members.values()]
+    validations = [f.info.validation for f in panel.members.values()]
     rel = [
         f.info.validation.model.mae / f.info.validation.naive.mae
         for f in panel.members.values()
@@ -366,10 +365,10 @@ def train_payload(panel, saved: Path, total: int, seconds: float) -> dict:
             "not_run": total - len(panel.members) - len(panel.skipped),  # stopped (Ctrl-C) before they ran
             "beats_naive": sum(r < 1 for r in rel),
             # of those, beyond chance (the paired t the verdict uses); null: files before round 10 have no t
-            "beats_naive_beyond_chance": sum(clear) if (clear := [c for c in clearly if c is not None]) else None,
+            "beats_naive_beyond_chance": beyond_chance_count(validations),
             "with_season": len(judged),  # the series held against seasonal naive
             "beats_seasonal_naive": sum(judged),
-            "beats_seasonal_naive_beyond_chance": sum(c) if (c := [b for b in sclearly if b is not None]) else None,
+            "beats_seasonal_naive_beyond_chance": beyond_chance_count(validations, clearly_beats_seasonal_naive),
             "median_mae_vs_naive": float(median(rel)) if rel else None,
             "interrupted": panel.interrupted,
             "seconds": round(seconds, 3),

@@ -26,14 +26,14 @@ def _rule_sentence(sel: SelectionInfo) -> bool:
 
 def held_out_win(validation: ValidationInfo | None, baseline: str) -> bool:
     """Whether the model beats `baseline` (a leaderboard name) on the held-out validation rows beyond chance, as
-    the validation verdict says it (render.train.beyond_chance); False without validation or its scores."""
+    the validation verdict says it (render.train.clearly_beats); False without validation, its scores or their t."""
     if validation is None:
         return False
     from lstmcli.leaderboard import DRIFT, NAIVE, SEASONAL_NAIVE
-    from lstmcli.render.train import beyond_chance
+    from lstmcli.render.train import clearly_beats
 
     scores = {NAIVE: validation.naive, SEASONAL_NAIVE: validation.seasonal_naive, DRIFT: validation.drift}.get(baseline)
-    return scores is not None and validation.model.mae < scores.mae and beyond_chance(validation, scores)
+    return clearly_beats(validation, scores) is True
 
 
 def verdict(sel: SelectionInfo, validation: ValidationInfo | None = None) -> tuple[str, str, bool]:

@@ -107,14 +107,14 @@ def seasonal_wins(validations) -> str:
     """ "; 2 of the 3 with a season beat seasonal naive (1 beyond chance)": the bar a seasonal series' model is held
     to, beside the count that beat naive ("" when no series has a season, or no file says: models before round 9;
     no "beyond chance" for files before round 10)."""
-    from lstmcli.render.train import beats_seasonal_naive, clearly_beats_seasonal_naive
+    from lstmcli.render.train import beats_seasonal_naive, beyond_chance_count, clearly_beats_seasonal_naive
 
     validations = list(validations)
     judged = [b for b in map(beats_seasonal_naive, validations) if b is not None]
     if not judged:
         return ""
-    clear = [b for b in map(clearly_beats_seasonal_naive, validations) if b is not None]
-    beyond = f" ({sum(clear):,} beyond chance)" if clear and sum(judged) else ""
+    clear = beyond_chance_count(validations, clearly_beats_seasonal_naive)
+    beyond = f" ({clear:,} beyond chance)" if clear is not None and sum(judged) else ""
     return f"; {sum(judged):,} of the {len(judged):,} with a season beat seasonal naive{beyond}"
 
 

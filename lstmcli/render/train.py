@@ -20,20 +20,28 @@ def beats_naive(validation: ValidationInfo) -> bool | None:
     return bool(m < n)
 
 
-def clearly_beats_naive(validation: ValidationInfo) -> bool | None:
-    """Whether the model's lower one-step MAE than naive's is beyond chance (its paired t, `beyond_chance`), as
-    the verdict's "beats" means it; None without a t (files before round 10)."""
-    if validation.naive.t is None:
+def clearly_beats(validation: ValidationInfo, baseline: Scores | None) -> bool | None:
+    """Whether the model's one-step MAE is below `baseline`'s beyond chance (its paired t, `beyond_chance`), as the
+    verdict's "beats" means it; None without the baseline or its t (files before round 10)."""
+    if baseline is None or baseline.t is None:
         return None
-    return bool(validation.model.mae < validation.naive.mae and beyond_chance(validation, validation.naive))
+    return bool(validation.model.mae < baseline.mae and beyond_chance(validation, baseline))
+
+
+def clearly_beats_naive(validation: ValidationInfo) -> bool | None:
+    return clearly_beats(validation, validation.naive)
 
 
 def clearly_beats_seasonal_naive(validation: ValidationInfo) -> bool | None:
-    """As clearly_beats_naive, against seasonal naive (None: no season, or a file before round 10)."""
-    s = validation.seasonal_naive
-    if s is None or s.t is None:
-        return None
-    return bool(validation.model.mae < s.mae and beyond_chance(validation, s))
+    """None also without a season."""
+    return clearly_beats(validation, validation.seasonal_naive)
+
+
+def beyond_chance_count(validations, against=clearly_beats_naive) -> int | None:
+    """How many of `validations` beat a baseline beyond chance (`against`: clearly_beats_naive or
+    clearly_beats_seasonal_naive); None when none of them can say (files before round 10, or no season)."""
+    judged = [b for b in map(against, validations) if b is not None]
+    return sum(judged) if judged else None
 
 
 def verdict_json(validation: ValidationInfo) -> dict:
@@ -51,8 +59,8 @@ def verdict_json(validation: ValidationInfo) -> dict:
 def clear_wins(validations) -> str:
     """ " (2 beyond chance)": how many of the models that beat naive did so beyond chance, for the panels' counts
     ("" when no file says: models before round 10)."""
-    judged = [b for b in map(clearly_beats_naive, validations) if b is not None]
-    return f" ({sum(judged):,} beyond chance)" if judged else ""
+    n = beyond_chance_count(validations)
+    return "" if n is None else f" ({n:,} beyond chance)"
 
 
 #: fewer validation rows than this: the verdict says the sample is too small to judge (the
