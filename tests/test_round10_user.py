@@ -26,6 +26,17 @@ def _csv(tmp_path, values: np.ndarray, name: str = "q.csv") -> str:
     return str(path)
 
 
+def _long_csv(tmp_path, series: dict[str, np.ndarray]) -> str:
+    """A panel's long CSV (series, Date, Value), quarterly from 1990 for each series' own length."""
+    days = np.datetime64("1990-01", "M") + 3 * np.arange(max(len(y) for y in series.values()))
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "series,Date,Value\n"
+        + "".join(f"{sid},{d}-01,{float(v)!r}\n" for sid, y in series.items() for d, v in zip(days, y, strict=False))
+    )
+    return str(path)
+
+
 def test_json_says_whether_the_win_over_naive_is_beyond_chance_as_the_verdict_does():
     """goog.csv: the verdict says "1.6% below naive's, but over 194 validation rows that could be chance
     (t = -1.5): it is not clearly better", while `train --json` and `predict --json` said only
@@ -123,17 +134,11 @@ def test_a_panels_inspect_keeps_the_command_it_suggests_on_one_line_when_piped(r
     """`lstm inspect --model panel.npz | cat` folded "One series inside: lstm inspect --step-trace --series
     souvenirs --model" and "panel.npz" onto two lines at 80 columns: a command that no longer pastes."""
     walk = 100 * np.exp(np.cumsum(np.random.default_rng(1).normal(0, 0.02, 60)))
-    days = np.datetime64("1990-01", "M") + 3 * np.arange(60)
-    text = "series,Date,Value\n" + "".join(
-        f"{sid},{d}-01,{float(v)!r}\n"
-        for sid, y in (("a_rather_long_series_name", QUARTERLY[:60]), ("walk", walk))
-        for d, v in zip(days, y, strict=True)
-    )
-    (tmp_path / "long.csv").write_text(text)
+    csv = _long_csv(tmp_path, {"a_rather_long_series_name": QUARTERLY[:60], "walk": walk})
     folder = tmp_path / "models_kept_in_a_folder_with_a_long_name"
     folder.mkdir()
     model = str(folder / "panel_model_with_a_long_name.npz")
-    r = run("train", str(tmp_path / "long.csv"), "--model", model, *FAST, "--jobs", "1", "-q")
+    r = run("train", csv, "--model", model, *FAST, "--jobs", "1", "-q")
     assert r.exit_code == 0, r
     r = run("inspect", "--model", model)
     command = f"lstm inspect --step-trace --series a_rather_long_series_name --model {model}"
@@ -158,15 +163,9 @@ def test_inspect_says_the_verdict_train_and_predict_say(run, tmp_path):
 def test_inspect_of_one_series_of_a_panel_suggests_commands_that_run(run, tmp_path):
     """`lstm inspect --model panel.npz --series a10` ended "See it think: lstm inspect --step-trace --model
     panel.npz", which is refused ("a panel model of 4 series; this shows one")."""
-    days = np.datetime64("1990-01", "M") + 3 * np.arange(60)
-    text = "series,Date,Value\n" + "".join(
-        f"{sid},{d}-01,{float(v) * k!r}\n"
-        for sid, k in (("gas", 1), ("oil", 2))
-        for d, v in zip(days, QUARTERLY, strict=False)
-    )
-    (tmp_path / "long.csv").write_text(text)
+    csv = _long_csv(tmp_path, {"gas": QUARTERLY[:60], "oil": 2 * QUARTERLY[:60]})
     model = str(tmp_path / "p.npz")
-    assert run("train", str(tmp_path / "long.csv"), "--model", model, *FAST, "--jobs", "1", "-q").exit_code == 0
+    assert run("train", csv, "--model", model, *FAST, "--jobs", "1", "-q").exit_code == 0
     r = run("inspect", "--model", model, "--series", "oil")
     assert r.exit_code == 0, r
     line = r.stdout.strip().splitlines()[-1]
@@ -235,14 +234,8 @@ def test_a_panel_counts_the_wins_over_seasonal_naive_beyond_chance_as_over_naive
 
 
 def test_a_panels_json_totals_count_seasonal_wins_beyond_chance(run, tmp_path):
-    days = np.datetime64("1990-01", "M") + 3 * np.arange(100)
-    text = "series,Date,Value\n" + "".join(
-        f"{sid},{d}-01,{float(v) * k!r}\n"
-        for sid, k in (("gas", 1), ("oil", 2))
-        for d, v in zip(days, QUARTERLY, strict=False)
-    )
-    (tmp_path / "long.csv").write_text(text)
-    r = run("train", str(tmp_path / "long.csv"), "--model", str(tmp_path / "p.npz"), *FAST, "--jobs", "1", "--json")
+    csv = _long_csv(tmp_path, {"gas": QUARTERLY[:100], "oil": 2 * QUARTERLY[:100]})
+    r = run("train", csv, "--model", str(tmp_path / "p.npz"), *FAST, "--jobs", "1", "--json")
     assert r.exit_code == 0, r
     doc = json.loads(r.stdout)
     per_series = [s["beats_seasonal_naive_beyond_chance"] for s in doc["series"]]
