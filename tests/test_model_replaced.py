@@ -59,11 +59,11 @@ def test_a_panel_says_it_replaced_the_earlier_model(here, run):
     args = ("train", csv, *FAST, "--model", "m.npz", "--jobs", "1")
     first = run(*args)
     assert first.exit_code == 0, first
-    said = " ".join(first.stderr.split())
-    assert "Saved the panel model (2 series) to m.npz Next:" in said and "(replaced" not in said
+    said = " ".join(first.stdout.split())
+    assert "Saved the panel model (2 series) to m.npz." in said and "(replaced" not in said
     second = run(*args)
     assert second.exit_code == 0, second
-    said = " ".join(second.stderr.split())
+    said = " ".join(second.stdout.split())
     assert "Saved the panel model (2 series) to m.npz (replaced the panel model of 2 series of panel.csv trained " in (
         said
     )

@@ -130,7 +130,7 @@ def test_panel_train_names_the_model_file_it_wrote(tmp_path, run, monkeypatch):
         _monthly_csv(tmp_path / "folder" / f"{name}.csv")
     r = run("train", "folder", *FAST)
     assert r.exit_code == 0, r
-    assert "Saved the model to lstm-model.npz." in r.stdout
+    assert "Saved the panel model (2 series) to lstm-model.npz." in r.stdout
     r = run("train", "folder", *FAST, "--model", "shops.npz")
     assert r.exit_code == 0, r
-    assert "Saved the model to shops.npz." in r.stdout and (tmp_path / "shops.npz").exists()
+    assert "Saved the panel model (2 series) to shops.npz." in r.stdout and (tmp_path / "shops.npz").exists()

@@ -333,7 +333,7 @@ def test_a_global_network_is_shared_by_every_series_and_stored_once(run, tmp_pat
     rows = [f"{d},TINY,{1 + k}" for k, d in enumerate(dates(6))]
     model = tmp_path / "g.npz"
     r = run("train", str(write(tmp_path, long_text(rows=rows))), "--global", "--model", str(model), *FAST)
-    assert r.exit_code == 0 and "Skipped TINY:" in r.stderr and "one global network" in r.stderr, r
+    assert r.exit_code == 0 and "Skipped TINY:" in r.stderr and "one global network" in r.stdout, r
     panel = Panel.load(model)
     assert panel.global_model and panel.ids == ["AAPL", "MSFT", "GOOG"] and panel.skipped.keys() == {"TINY"}
     first = panel.members["AAPL"].params

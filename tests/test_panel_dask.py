@@ -43,7 +43,7 @@ def test_a_dask_run_is_bit_identical_to_jobs_1(cluster, lstm_exe, tmp_path):
     local = run_exe(lstm_exe, "train", str(path), "--model", str(tmp_path / "j1.npz"), *FAST, "--jobs", "1", "-q")
     remote = run_exe(lstm_exe, "train", str(path), "--model", str(tmp_path / "dk.npz"), *FAST, "--dask", cluster)
     assert local.returncode == 0 and remote.returncode == 0, remote.stderr.decode()
-    assert "on the Dask cluster at" in remote.stderr.decode()
+    assert "on the Dask cluster at" in remote.stdout.decode()
     with np.load(tmp_path / "j1.npz") as a, np.load(tmp_path / "dk.npz") as b:
         assert sorted(a.files) == sorted(b.files)
         for k in a.files:

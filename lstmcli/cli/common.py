@@ -394,6 +394,13 @@ def _read_data(data_csv: str, columns: list[str], info=None, sheet: str | None =
     return series
 
 
+def _cells(renderable) -> int:
+    """How many cells a progress column's rendered text takes on one line."""
+    from rich.text import Text
+
+    return renderable.cell_len if isinstance(renderable, Text) else len(str(renderable))
+
+
 class ProgressBar:
     """A Rich progress bar on stderr; `update(completed, **fields)` moves it. The one progress bar of the CLI.
 
@@ -432,11 +439,25 @@ class ProgressBar:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
         from rich.table import Column
 
-        # the text after the bar wraps at its words on a narrow terminal, so the numbers and the ETA stay whole
+        console, widest = self.console, self.bar_width
+
+        class FittingBar(BarColumn):
+            """A bar that narrows (down to none) so the line, its text and the ETA fit the console's width."""
+
+            def render(self, task):
+                from rich.text import Text
+
+                others = [c for c in progress.columns if c is not self]  # one space between two columns
+                used = sum(_cells(c.render(task)) for c in others) + len(others)
+                self.bar_width = min(widest, console.width - used - 1)
+                return super().render(task) if self.bar_width >= 4 else Text("")
+
+        # the text after the bar wraps at its words only when even no bar leaves it too little room (a narrow
+        # terminal), so the numbers and the ETA stay whole
         after = TextColumn(self.after, table_column=Column(overflow="fold"))
-        columns = [TextColumn(self.before), BarColumn(bar_width=self.bar_width), after]
+        columns = [TextColumn(self.before), FittingBar(bar_width=self.bar_width), after]
         columns += [TimeElapsedColumn()] if self.elapsed else []
-        self.bar = Progress(
+        self.bar = progress = Progress(
             *columns, TextColumn("ETA"), TimeRemainingColumn(), console=self.console, transient=self.transient
         )
         self.bar.start()

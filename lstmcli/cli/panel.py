@@ -288,19 +288,19 @@ def train(
             f"(of {len(tasks):,}) in {user_text(saved)}.[/]",
             soft_wrap=True,
         )
-    if json_out:  # for scripts: one JSON document on stdout, nothing else there
+    where = f" on the Dask cluster at {address}" if address else ""
+    where += ", one global network" if global_model else ""
+    saved_as = f"the panel model ({len(panel.members):,} series{where}) to {saved_words(saved, replacing)}"
+    if json_out:  # for scripts: one JSON document on stdout, nothing else there; where it went on stderr
         import json
 
         payload = train_payload(panel, saved, len(tasks), time.perf_counter() - t0)
         print(json.dumps(payload | {"replaced": replacing is not None}, indent=2))
-    else:
+        err.print(f"Saved {user_text(saved_as)}", style="dim")
+    else:  # the summary line says where it saved (once: as the one-series table's `saved` row does)
         out = stdout()
         out.print(render.training_table(panel))
-        out.print(render.summary_line(panel, len(tasks), str(saved)), soft_wrap=True)
-    where = f" on the Dask cluster at {address}" if address else ""
-    where += ", one global network" if global_model else ""
-    saved_as = user_text(saved_words(saved, replacing))
-    err.print(f"Saved the panel model ({len(panel.members):,} series{where}) to {saved_as}", style="dim")
+        out.print(render.summary_line(panel, len(tasks), saved_as), soft_wrap=True)
     err.print(f"Next: lstm predict --days 5{'' if not model_given else f' --model {user_text(path)}'}", style="dim")
 
 

@@ -81,7 +81,8 @@ def training_table(panel, rows: dict[str, int] | None = None) -> Table:
 
 
 def summary_line(panel, total: int, saved: str | None = None) -> str:
-    """How many series trained, how many beat naive on validation (one-step MAE), and the model file written."""
+    """How many series trained, how many beat naive on validation (one-step MAE), and the model file written
+    (`saved`: what follows "Saved", e.g. "the panel model (3 series) to p.npz", said here only)."""
     trained = len(panel.members)
     rel = [
         f.info.validation.model.mae / f.info.validation.naive.mae
@@ -99,7 +100,7 @@ def summary_line(panel, total: int, saved: str | None = None) -> str:
         + f" on validation (median MAE / naive {_num(median, '{:.3f}')})"
         + seasonal_wins(f.info.validation for f in panel.members.values())
         + "."
-        + ("" if saved is None else f" Saved the model to {user_text(saved)}.")
+        + ("" if saved is None else f" Saved {user_text(saved)}.")
     )
 
 
