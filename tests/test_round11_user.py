@@ -59,3 +59,25 @@ def test_a_panel_train_says_once_where_it_saved(run, tmp_path):
     assert f"Saved the panel model (2 series) to {model}." in " ".join(r.stdout.split()), r
     r = run("train", csv, *FAST, "--model", model, "--json")
     assert r.exit_code == 0 and "Saved the panel model (2 series) to " in " ".join(r.stderr.split()), r
+
+
+def test_the_step_traces_opening_paragraphs_are_one_line_each_when_piped(lstm_exe, tmp_path):
+    """`lstm inspect --step-trace | cat` at 80 columns (and unset) broke the opening sentences at the width, e.g.
+    "... (its last rows, " / "stored in the model file).", the legend over five lines ending "Long-term memory" /
+    "= cell state", and each step's heading "... scaled " / "input -0.281": piped output is a file, whose reader
+    wraps; they are now one line each, as the other commands' sentences (in a terminal they wrap at words)."""
+    csv = tmp_path / "d.csv"
+    csv.write_text("".join((SAMPLE / "daily_stock.csv").read_text().splitlines(keepends=True)[:301]))
+    r = _piped(lstm_exe, "train", str(csv), "--model", "m.npz", *FAST, "-q", cwd=tmp_path, columns="80")
+    assert r.returncode == 0, r.stderr.decode()
+    for columns in ("80", None):
+        r = _piped(lstm_exe, "inspect", "--model", "m.npz", "--step-trace", cwd=tmp_path, columns=columns)
+        assert r.returncode == 0, r.stderr.decode()
+        lines = r.stdout.decode().splitlines()
+        assert lines[0].startswith("Step trace of m.npz") and lines[0].endswith(
+            "(its last rows, stored in the model file)."
+        )
+        assert lines[1].startswith("forget gate: share") and lines[1].endswith("near 0 closed (red).")
+        headings = [line for line in lines if line.startswith("Step ") and "/30" in line]
+        assert headings and all("scaled input" in h and "level vs mean" in h for h in headings), headings
+        assert any(line.startswith("Head: ") and "short-term memory)" in line for line in lines), lines

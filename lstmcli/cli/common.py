@@ -41,6 +41,17 @@ def stdout():
     return Console(highlight=False)
 
 
+def sentences(console):
+    """`say(x)`: print x on `console`, a Text as sentences (one line each when piped, wrapped at words in a
+    terminal: `soft_wrap`), anything else (a table) as it is."""
+    from rich.text import Text
+
+    def say(renderable) -> None:
+        console.print(renderable, soft_wrap=isinstance(renderable, Text))
+
+    return say
+
+
 def model_path(model: Path | None) -> Path:
     """--model, else $LSTM_MODEL, else lstm-model.npz in the working directory."""
     return model or Path(os.environ.get("LSTM_MODEL") or DEFAULT_MODEL)

@@ -20,6 +20,7 @@ from lstmcli.cli.common import (
     info_json,
     model_path,
     read_data,
+    sentences,
     split_names,
     stdout,
 )
@@ -407,13 +408,14 @@ def _step_trace(
     from lstmcli.render import inspect as render
 
     out = stdout()
+    say = sentences(out)  # piped: one line each (a file's reader wraps); in a terminal at words
     kind = {"level": "price levels", "diff": "price changes", "log-return": "log-returns"}[t.target]
     back = 1 if t.target != "level" else 0  # the rows before the first step that its input reads
     if t.season is not None and t.season.difference:  # the change over a season reads a season back
         kind, back = t.season.change_words(t.target, plural=True), t.season.length
     first, last = t.rows[0] - back, t.rows[-1]
     L = len(t.record.layers)
-    out.print(
+    say(
         Text(
             f"Step trace of {path} ({L} layer{'s' if L > 1 else ''} x {H} unit{'s' if H > 1 else ''}, "
             f"window {t.steps} steps of scaled {kind}): rows {first}..{last} of {t.source}.",
@@ -421,7 +423,7 @@ def _step_trace(
         )
     )
     if ensemble is not None and len(ensemble.seeds) > 1:
-        out.print(
+        say(
             Text(
                 f"Member {which} of an ensemble of {len(ensemble.seeds)} (seed {ensemble.seeds[which]}; --member 0.."
                 f"{len(ensemble.seeds) - 1} traces another): the head's output below is this member's; the "
@@ -429,11 +431,11 @@ def _step_trace(
             )
         )
     if whole.info.season_fits is not None:
-        out.print(Text(_season_fits_note(whole.info.season_fits)))
-    out.print(render.legend())
+        say(Text(_season_fits_note(whole.info.season_fits)))
+    say(render.legend())
     note = render.omitted_note(t, step_list, selection, top_used)
     if note is not None:
-        out.print(note)
+        say(note)
     out.print()
     if single:
         for k, (u,) in selection:
@@ -442,24 +444,24 @@ def _step_trace(
         if explain:
             for s in step_list:
                 for part in render.explain_parts(t, fc.params, s, selection):
-                    out.print(part)
+                    say(part)
         else:
             out.print()
     else:
         for s in step_list:
-            out.print(render.step_heading(t, s))
+            say(render.step_heading(t, s))
             out.print(render.step_table(t, s, selection))
             out.print()
             if explain:
                 for part in render.explain_parts(t, fc.params, s, selection):
-                    out.print(part)
-    out.print(render.head_text(t, fc.params))
+                    say(part)
+    say(render.head_text(t, fc.params))
     if together is not None:
         from lstmcli.render.common import price, user_text
 
         each = ", ".join(price(float(e[0])) for e in together[0])
         whose = "The ensemble" if combined is None else "The kept fit's ensemble"
-        out.print(
+        say(
             Text(
                 f"{whose} forecasts {user_text(t.columns[0])} {price(together[1])} for that step: the "
                 f"{ensemble.combine} of its {len(together[0])} members' {each} (member {which}'s is traced above)."
@@ -469,7 +471,7 @@ def _step_trace(
         from lstmcli.render.common import price, user_text
 
         fits = whole.info.season_fits
-        out.print(
+        say(
             Text(
                 f"The model forecasts {user_text(t.columns[0])} {price(combined)} for that step: the "
                 f"{fits.combine} of its {len(fits.methods)} fits' forecasts (what lstm predict forecasts; the kept "
