@@ -214,8 +214,9 @@ def read_prices(
     missing, before = periods.missing_steps(dates, frequency)
     if missing:  # no row for some months (weeks, ...): say so, as the Read line's span would hide it
         unit = periods.FREQUENCY_NAMES[frequency][:-1]
+        gaps = periods.GAP_WORDS.get(frequency)  # daily data: long gaps only (holidays are no gap)
         notes.append(
-            f"{_plural(missing, unit)} without a row (the first after "
+            f"{_plural(missing, unit)} without a row{f' in gaps {gaps}' if gaps else ''} (the first after "
             f"{periods.format_date(dates[before], frequency, timezone)}): the rows are read as consecutive {unit}s"
         )
     session = None

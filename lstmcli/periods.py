@@ -82,15 +82,30 @@ def infer_frequency(dates: np.ndarray | None) -> str | None:
     return None
 
 
+#: the fewest steps one gap must leave out to be counted for daily data: more than a business week of weekdays
+#: (exchanges close for at most 4 weekdays in a row in the US and Europe, 9/11 included, and for a week at
+#: China's Golden Week) and 3 calendar days (a shop's or a feed's closed day or two are not counted)
+GAP_AT_LEAST = {"B": 6, "D": 3}
+GAP_WORDS = {"B": "longer than a week", "D": "of 3 days or more"}
+
+
 def missing_steps(dates: np.ndarray | None, frequency: str | None) -> tuple[int, int]:
     """(steps missing between the dates, the index of the date before the first gap) for weeks, months, quarters
-    and years: (0, -1) for a complete series or another frequency (business days skip holidays, days are left)."""
-    if dates is None or frequency not in ("W", *_MONTHS_PER_STEP):
+    and years, and for business and calendar days in gaps of at least GAP_AT_LEAST[frequency] steps (holidays are
+    single days); (0, -1) for a complete series or another frequency."""
+    if dates is None or frequency not in ("W", "B", "D", *_MONTHS_PER_STEP):
         return 0, -1
     d = np.asarray(dates).astype("datetime64[s]")
     if frequency == "W":
         days = np.diff(d.astype("datetime64[D]")).astype(np.int64)  # (N-1,)
         missing = np.where(days > 10, np.rint(days / 7).astype(np.int64) - 1, 0)
+    elif frequency in GAP_AT_LEAST:
+        days = d.astype("datetime64[D]")
+        if frequency == "B":
+            left_out = np.busday_count(days[:-1], days[1:]).astype(np.int64) - 1  # (N-1,) weekdays between rows
+        else:
+            left_out = np.diff(days).astype(np.int64) - 1  # (N-1,)
+        missing = np.where(left_out >= GAP_AT_LEAST[frequency], left_out, 0)
     else:
         k = _MONTHS_PER_STEP[frequency]
         months = np.diff(d.astype("datetime64[M]")).astype(np.int64)  # (N-1,)

@@ -81,3 +81,32 @@ def test_the_step_traces_opening_paragraphs_are_one_line_each_when_piped(lstm_ex
         headings = [line for line in lines if line.startswith("Step ") and "/30" in line]
         assert headings and all("scaled input" in h and "level vs mean" in h for h in headings), headings
         assert any(line.startswith("Head: ") and "short-term memory)" in line for line in lines), lines
+
+
+def test_business_and_calendar_days_say_their_long_gaps_not_their_holidays(tmp_path):
+    """daily_stock.csv with 15 rows deleted (three weeks of November 2018) read "2,555 rows, 2015-01-02..2024-12-31
+    (business days)" and nothing more, as did daily calendar data with 10 days gone: round 10's "... without a row"
+    counted weeks to years only. Gaps of more than a business week (3 calendar days) are now counted; single holidays,
+    Good Friday's long weekend, 9/11's 4 closed weekdays and a week's holiday (round 10's test) are not."""
+    from lstmcli.data import read_prices
+
+    lines = (SAMPLE / "daily_stock.csv").read_text().splitlines()
+    (tmp_path / "gap.csv").write_text("\n".join(lines[:1001] + lines[1016:]) + "\n")
+    s = read_prices(str(tmp_path / "gap.csv"))
+    assert s.frequency == "B" and (
+        "16 business days without a row in gaps longer than a week (the first after 2018-11-20): the rows are read as "
+        "consecutive business days" in s.notes  # 15 rows and Thanksgiving between them
+    ), s.notes
+    assert not [n for n in read_prices(str(SAMPLE / "daily_stock.csv")).notes if "without a row" in n]
+    days = np.busday_offset("2001-08-01", np.arange(60), roll="forward")
+    days = days[(days < np.datetime64("2001-09-11")) | (days > np.datetime64("2001-09-14"))]  # NYSE after 9/11
+    (tmp_path / "nyse.csv").write_text("Date,Close\n" + "".join(f"{d},{100 + k}\n" for k, d in enumerate(days)))
+    assert not [n for n in read_prices(str(tmp_path / "nyse.csv")).notes if "without a row" in n]
+    days = np.datetime64("2022-01-01") + np.arange(400)
+    kept = np.concatenate([days[:200], days[210:300], days[302:]])  # 10 days gone, then 2 (a long weekend)
+    (tmp_path / "cal.csv").write_text("Date,Value\n" + "".join(f"{d},{50 + k % 7}\n" for k, d in enumerate(kept)))
+    s = read_prices(str(tmp_path / "cal.csv"))
+    assert s.frequency == "D" and (
+        "10 calendar days without a row in gaps of 3 days or more (the first after 2022-07-19): the rows are read as "
+        "consecutive calendar days" in s.notes
+    ), s.notes

@@ -119,7 +119,7 @@ def test_a_panel_of_seasonal_series_says_how_many_beat_seasonal_naive(run, tmp_p
     line = f"; {int(flags['gas'])} of the 1 with a season beat seasonal naive"
     if flags["gas"]:  # round 10 (r10user): and how many of those beyond chance, as for naive
         line += f" ({payload['totals']['beats_seasonal_naive_beyond_chance']} beyond chance)"
-    assert line + ". Saved the model" in " ".join(r.stdout.split())
+    assert line + ". Saved the panel model" in " ".join(r.stdout.split())
     r = run("predict", "--model", model, "--days", "2")
     assert line + "; lstm inspect lists each." in " ".join(r.stdout.split())
     r = run("predict", "--model", model, "--days", "2", "--json")
