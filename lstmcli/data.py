@@ -811,9 +811,8 @@ def _parse_local(
     candidates = ["ISO8601"] + [f + suffix for f in formats] + ([*formats] if suffix else [])
     scores = {fmt: int((~np.isnat(_to_datetime(sample, fmt))).sum()) for fmt in candidates}
     best_sample = max(scores.values())
-    if best_sample < 0.5 * len(sample) and dayfirst is None:  # pandas' own guess (it may read day-first)
-        parsed = _to_datetime(series, "mixed")
-        return parsed, "mixed", notes
+    if best_sample < 0.5 * len(sample) and dayfirst is None:  # no one format: each value by the first that reads it
+        return _mixed(series, candidates, notes), "mixed", notes
     finalists = [f for f in candidates if scores[f] == best_sample]
     full = {f: _to_datetime(series, f) for f in finalists}
     counts = {f: int((~np.isnat(p)).sum()) for f, p in full.items()}
@@ -854,6 +853,41 @@ def _parse_local(
                     f"{_frequency_name(alt)}: drop {given} if the file means that"
                 )
     return full[best], best, notes
+
+
+def _mixed(series: pd.Series, candidates: list[str], notes: list[str]) -> np.ndarray:
+    """(N,) datetime64[s] of dates written several ways (2023-01-02, 01/03/2023, 04.01.2023): each value read by the
+    first of `candidates` that reads it (a dotted date is day-first), month-first for 01/03 unless only day-first
+    keeps the file in date order; what none reads, by pandas' guess. A note shows how each way was read.
+
+    pandas' guess alone read 04.01.2023 as April 1: a file in date order came out scrambled, "sorted" and
+    with "duplicate dates" dropped, while every value looked read."""
+    given = series.notna().to_numpy()  # (N,)
+    readings = []
+    for day_first in (False, True):
+        order = sorted(candidates, key=lambda f: day_first and any(f.startswith(m) for m in _MONTH_FIRST))
+        out = np.full(len(series), np.datetime64("NaT"), dtype="datetime64[s]")
+        examples: list[str] = []
+        for fmt in order:
+            todo = np.flatnonzero(np.isnat(out) & given)
+            if not len(todo):
+                break
+            got = _to_datetime(series.iloc[todo], fmt)
+            if (~np.isnat(got)).any():
+                out[todo[~np.isnat(got)]] = got[~np.isnat(got)]
+                examples.append(str(series.iloc[todo[np.argmax(~np.isnat(got))]]))
+        readings.append((out, examples))
+    (out, examples), (other, other_examples) = readings
+    if not _in_order(out) and _in_order(other):
+        out, examples = other, other_examples
+    rest = np.flatnonzero(np.isnat(out) & given)
+    if len(rest):
+        out[rest] = _to_datetime(series.iloc[rest], "mixed")
+    if len(examples) > 1:
+        read = {e: out[int(np.flatnonzero(series.to_numpy() == e)[0])] for e in examples}
+        shown = [f"{e} as {d}" for e, d in ((e, np.datetime_as_string(d, unit="D")) for e, d in read.items()) if e != d]
+        notes.append(f"read dates written {len(examples)} ways ({', '.join(shown)})")
+    return out
 
 
 def _is_regular(d: np.ndarray) -> bool:

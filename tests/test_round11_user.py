@@ -110,3 +110,29 @@ def test_business_and_calendar_days_say_their_long_gaps_not_their_holidays(tmp_p
         "10 calendar days without a row in gaps of 3 days or more (the first after 2022-07-19): the rows are read as "
         "consecutive calendar days" in s.notes
     ), s.notes
+
+
+def test_dates_written_several_ways_are_read_each_by_its_own_way(tmp_path):
+    """A file in date order whose dates were written three ways (2023-01-02, 01/03/2023, 04.01.2023: a sheet pasted
+    together) read "287 rows, 2023-01-02..2024-12-02 (irregular dates); sorted 300 rows by date (the file was out of
+    order), dropped 13 duplicate dates with different prices": pandas' guess read 04.01.2023 as April 1, and the
+    model learnt a scrambled series. Each value is now read by the first way that reads it (a dotted date is
+    day-first), and the Read line shows one example of each."""
+    from lstmcli.data import read_prices
+
+    days = np.busday_offset("2023-01-02", np.arange(120), roll="forward")
+    ways = [lambda s: s, lambda s: f"{s[5:7]}/{s[8:10]}/{s[:4]}", lambda s: f"{s[8:10]}.{s[5:7]}.{s[:4]}"]
+    text = "".join(f"{ways[k % 3](str(d))},{100 + k}\n" for k, d in enumerate(days))
+    (tmp_path / "mixed.csv").write_text("Date,Close\n" + text)
+    s = read_prices(str(tmp_path / "mixed.csv"))
+    np.testing.assert_array_equal(s.dates.astype("datetime64[D]"), days)
+    np.testing.assert_array_equal(s.values[:, 0], 100 + np.arange(120))
+    assert s.frequency == "B" and s.notes == [
+        "read dates written 3 ways (01/03/2023 as 2023-01-03, 04.01.2023 as 2023-01-04)"
+    ], s.notes
+    ways[1] = lambda s: f"{s[8:10]}/{s[5:7]}/{s[:4]}"  # day-first slashes: only that reading keeps the order
+    text = "".join(f"{ways[k % 3](str(d))},{100 + k}\n" for k, d in enumerate(days))
+    (tmp_path / "mixed.csv").write_text("Date,Close\n" + text)
+    s = read_prices(str(tmp_path / "mixed.csv"))
+    np.testing.assert_array_equal(s.dates.astype("datetime64[D]"), days)
+    assert "03/01/2023 as 2023-01-03" in s.notes[0], s.notes
