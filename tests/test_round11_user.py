@@ -136,3 +136,31 @@ def test_dates_written_several_ways_are_read_each_by_its_own_way(tmp_path):
     s = read_prices(str(tmp_path / "mixed.csv"))
     np.testing.assert_array_equal(s.dates.astype("datetime64[D]"), days)
     assert "03/01/2023 as 2023-01-03" in s.notes[0], s.notes
+
+
+def _strict(text: str):
+    """json.loads as jq or JavaScript read it: NaN and Infinity are not JSON."""
+    import json
+
+    def refuse(word):
+        raise ValueError(f"{word} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_outputs_are_json_for_strict_parsers_on_a_flat_series(run, tmp_path):
+    """A price that never moved (naive's training MAE 0: MASE undefined) made `train --json`,
+    `predict --json` and `inspect --json` print `"mase": NaN`: `python -m json.tool` takes it, jq and JavaScript's
+    JSON.parse refuse the whole document. A number that is not finite is now null (as `--output x.json` had it)."""
+    months = np.datetime64("2020-01", "M") + np.arange(40)
+    values = [5.0] * 40  # a price that did not move (a suspended stock, a fixed tariff)
+    (tmp_path / "flat.csv").write_text(
+        "Date,V\n" + "".join(f"{m}-01,{v}\n" for m, v in zip(months, values, strict=True))
+    )
+    model = str(tmp_path / "f.npz")
+    r = run("train", str(tmp_path / "flat.csv"), *FAST, "--model", model, "--json")
+    assert r.exit_code == 0, r
+    assert _strict(r.stdout)["validation"]["model"]["mase"] is None, r.stdout
+    for args in (("predict", "--model", model, "--json"), ("inspect", "--model", model, "--json")):
+        r = run(*args)
+        assert r.exit_code == 0 and _strict(r.stdout), r

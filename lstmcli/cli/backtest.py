@@ -32,6 +32,7 @@ from lstmcli.cli.common import (
     check_plot,
     complete_refit,
     complete_target,
+    json_text,
     read_series,
     reading,
     split_names,
@@ -349,11 +350,9 @@ def backtest(
         if output == STDOUT:
             return
     if json_out:
-        import json
-
         payload = result.to_dict()
         payload["source"] = series.source
-        print(json.dumps(payload, indent=2))
+        print(json_text(payload))
         return
 
     from lstmcli.backtest import MIN_VERDICT_WINDOWS

@@ -52,6 +52,24 @@ def sentences(console):
     return say
 
 
+def json_text(payload, indent: int | None = 2) -> str:
+    """A `--json` document: JSON has no NaN or Infinity (jq, JavaScript and strict parsers refuse them), so a
+    number that is not finite (a MASE over a flat training part) is null, as in `--output x.json`."""
+    import json
+    import math
+
+    def finite(v):
+        if isinstance(v, float):
+            return v if math.isfinite(v) else None
+        if isinstance(v, dict):
+            return {k: finite(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [finite(x) for x in v]
+        return v
+
+    return json.dumps(finite(payload), indent=indent, allow_nan=False)
+
+
 def model_path(model: Path | None) -> Path:
     """--model, else $LSTM_MODEL, else lstm-model.npz in the working directory."""
     return model or Path(os.environ.get("LSTM_MODEL") or DEFAULT_MODEL)

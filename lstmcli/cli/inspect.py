@@ -18,6 +18,7 @@ from lstmcli.cli.common import (
     SheetOpt,
     check_data_column,
     info_json,
+    json_text,
     model_path,
     read_data,
     sentences,
@@ -266,12 +267,10 @@ def _check_layer(layer: int | None, n_layers: int) -> list[int]:
 def _summary(model, json_out: bool) -> None:
     path, fc = _load(model)
     if json_out:
-        import json
-
         from lstmcli.render.train import verdict_json
 
         # the verdict's booleans too, as train --json and predict --json give them
-        print(json.dumps({"model": str(path), **info_json(fc.info), **verdict_json(fc.info.validation)}, indent=2))
+        print(json_text({"model": str(path), **info_json(fc.info), **verdict_json(fc.info.validation)}))
         return
     from lstmcli.render import inspect as render
     from lstmcli.render.common import user_text
@@ -306,9 +305,7 @@ def _weights(model, layer: int | None, units: str | None, json_out: bool) -> Non
     if units is not None:
         parse_units(units, H)  # validate; the detail tables show every unit when they fit
     if json_out:
-        import json
-
-        print(json.dumps({"model": str(path), "parameters": render.weights_dict(fc.params)}))
+        print(json_text({"model": str(path), "parameters": render.weights_dict(fc.params)}, None))
         return
     out = stdout()
     for k in layers:
@@ -366,8 +363,6 @@ def _step_trace(
     if top is not None and top > H:
         top = H
     if json_out:
-        import json
-
         payload = _trace.to_dict(t, fc.params, fc.info)
         payload["model"]["path"] = str(path)
         if ensemble is not None:
@@ -379,7 +374,7 @@ def _step_trace(
             fits = whole.info.season_fits
             payload["model"]["season_fits"] = {"traced": fits.method, "combined": list(fits.methods)}
             payload["model"]["season_fits"]["forecast"] = combined  # the model's forecast of the step (column 0)
-        print(json.dumps(payload))
+        print(json_text(payload, None))
         return
 
     selection: list[tuple[int, list[int]]] = []

@@ -19,6 +19,7 @@ from lstmcli.cli.common import (
     StopFlag,
     info_json,
     iso_text,
+    json_text,
     split_names,
     stderr,
     stdout,
@@ -292,10 +293,8 @@ def train(
     where += ", one global network" if global_model else ""
     saved_as = f"the panel model ({len(panel.members):,} series{where}) to {saved_words(saved, replacing)}"
     if json_out:  # for scripts: one JSON document on stdout, nothing else there; where it went on stderr
-        import json
-
         payload = train_payload(panel, saved, len(tasks), time.perf_counter() - t0)
-        print(json.dumps(payload | {"replaced": replacing is not None}, indent=2))
+        print(json_text(payload | {"replaced": replacing is not None}))
         err.print(f"Saved {user_text(saved_as)}", style="dim")
     else:  # the summary line says where it saved (once: as the one-series table's `saved` row does)
         out = stdout()
@@ -401,8 +400,6 @@ def predict(
     if output is not None:
         write_csv(output, render.forecast_rows(forecasts), "--output")
     if json_out:
-        import json
-
         payload = {
             "model": str(path),
             "series": [
@@ -417,7 +414,7 @@ def predict(
             ],
             "skipped": [{"id": sid, "reason": why} for sid, why in panel.skipped.items()],
         }
-        print(json.dumps(payload, indent=2))
+        print(json_text(payload))
     if json_out or output == STDOUT:
         return
     out = stdout()
@@ -521,8 +518,6 @@ def inspect_list(path: Path, json_out: bool) -> None:
 
     panel = Panel.load(path)
     if json_out:
-        import json
-
         payload = {
             "model": str(path),
             "kind": "panel",
@@ -541,7 +536,7 @@ def inspect_list(path: Path, json_out: bool) -> None:
             "skipped": [{"id": sid, "reason": why} for sid, why in panel.skipped.items()],
             "interrupted": panel.interrupted,
         }
-        print(json.dumps(payload, indent=2))
+        print(json_text(payload))
         return
     out = stdout()
     out.print(render.series_list(panel, str(path)))
@@ -652,7 +647,6 @@ def backtest(
         if output == STDOUT:
             return
     if json_out:
-        import json
         import math
 
         def clean(v):
@@ -665,7 +659,7 @@ def backtest(
             "interrupted": len(rows) < len(tasks),
             "series_planned": len(tasks),
         }
-        print(json.dumps(payload, indent=2))
+        print(json_text(payload))
         return
     out = stdout()
     reference = "seasonal naive" if any(r["season"] > 1 for r in scored) else "naive"

@@ -18,6 +18,7 @@ from lstmcli.cli.common import (
     check_data_column,
     check_one_stdout,
     check_plot,
+    json_text,
     model_path,
     read_data,
     stderr,
@@ -138,8 +139,6 @@ def predict(
     from lstmcli.render.train import beats_naive, beats_seasonal_naive, verdict_json
 
     if json_out:
-        import json
-
         payload = fc.to_dict()
         payload["model"] = str(path)
         if fc_model.info.data.calendar:  # the dates are that exchange's sessions
@@ -148,7 +147,7 @@ def predict(
         payload |= verdict_json(fc_model.info.validation)  # beats_naive, ..._beyond_chance; null: no season
         if fc_model.info.selection is not None:  # --auto: did the chosen configuration beat naive in selection?
             payload["selection_beats_naive"] = fc_model.info.selection.beats_naive
-        print(json.dumps(payload, indent=2))
+        print(json_text(payload))
     if json_out or output == STDOUT:
         _notes(fc, fc_model, interval)
         return

@@ -25,6 +25,7 @@ from lstmcli.cli.common import (
     StrategyOpt,
     complete_target,
     info_json,
+    json_text,
     model_path,
     read_series,
     reading,
@@ -437,11 +438,9 @@ def train(
     out = stdout()
     info = forecaster.info
     if json_out:  # for scripts: the summary as JSON on stdout, nothing else there
-        import json
-
         payload = {"model": str(saved), "replaced": replacing is not None, **info_json(info)}
         payload |= {"choices": forecaster.choices, **render.verdict_json(info.validation)}  # null: no season
-        print(json.dumps(payload, indent=2))
+        print(json_text(payload))
         return
     style, sentence = render.verdict(info.validation, info.data.frequency)
     if info.selection is not None:  # --auto: a baseline that was as good in selection is said first of all
