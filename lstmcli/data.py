@@ -202,6 +202,8 @@ def read_prices(
     if dates is not None:
         dates = dates[keep]
         values, dates, lines = _order_and_dedupe(values, dates, lines, notes)
+    else:  # a total row's label has no date column to fail in
+        values, lines = _drop_total_row(values, lines, notes)
     values, dates = _fill_missing(values, dates, columns, notes)
 
     n = len(values)
@@ -1378,6 +1380,20 @@ def _order_and_dedupe(
             f"dropped {_plural(different, 'duplicate date')} with different prices (kept the last row of each)"
         )
     return values[keep], dates[keep], lines[keep]
+
+
+def _drop_total_row(values: np.ndarray, lines: np.ndarray, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """A last row whose price is the sum of the 10 or more positive prices above it (a spreadsheet's total, which
+    a file with dates drops for its unreadable date) is dropped, with a note; otherwise nothing changes.
+
+    No price series jumps to exactly the sum of its history: at 1e-4 relative, a total of rounded values matches."""
+    if len(values) < 11:
+        return values, lines
+    above, last = values[:-1, 0], float(values[-1, 0])  # (N-1,), the target column
+    if not (np.isfinite(above).all() and (above > 0).all() and np.isclose(last, above.sum(), rtol=1e-4, atol=0)):
+        return values, lines
+    notes.append(f"dropped the last row (line {int(lines[-1])}: {last:,.10g}), the sum of the rows above (a total)")
+    return values[:-1], lines[:-1]
 
 
 def _fill_missing(

@@ -164,3 +164,22 @@ def test_json_outputs_are_json_for_strict_parsers_on_a_flat_series(run, tmp_path
     for args in (("predict", "--model", model, "--json"), ("inspect", "--model", model, "--json")):
         r = run(*args)
         assert r.exit_code == 0 and _strict(r.stdout), r
+
+
+def test_a_total_row_under_a_file_without_dates_is_not_read_as_the_last_price(run, tmp_path):
+    """A spreadsheet's export of prices without a date column, with its total row: "Close" / "1,502.84" ... /
+    "444,769.93" read as 301 prices, the last of them the sum, and the forecast started from 444,769.93 without a
+    word (with dates, the row's "Total" label fails as a date and the row is dropped, said). The row is now dropped,
+    said on the Read line; a last price that is not the sum is kept."""
+    from lstmcli.data import read_prices
+
+    prices = np.round(1500 * np.exp(np.cumsum(np.random.default_rng(2).normal(0, 0.01, 120))), 2)
+    rows = "".join(f'"{p:,.2f}"\n' for p in prices)
+    (tmp_path / "t.csv").write_text(f'Close\n{rows}"{prices.sum():,.2f}"\n')
+    s = read_prices(str(tmp_path / "t.csv"))
+    np.testing.assert_array_equal(s.values[:, 0], prices)
+    assert s.notes == [f"dropped the last row (line 122: {prices.sum():,.10g}), the sum of the rows above (a total)"]
+    r = run("train", str(tmp_path / "t.csv"), *FAST, "--model", str(tmp_path / "t.npz"), "-q")
+    assert r.exit_code == 0 and "the sum of the rows above" in " ".join(r.stderr.split()), r
+    (tmp_path / "t.csv").write_text(f"Close\n{rows}{prices[-1] + 1:.2f}\n")  # an ordinary last price: kept
+    assert len(read_prices(str(tmp_path / "t.csv")).values) == 121
