@@ -183,3 +183,24 @@ def test_a_total_row_under_a_file_without_dates_is_not_read_as_the_last_price(ru
     assert r.exit_code == 0 and "the sum of the rows above" in " ".join(r.stderr.split()), r
     (tmp_path / "t.csv").write_text(f"Close\n{rows}{prices[-1] + 1:.2f}\n")  # an ordinary last price: kept
     assert len(read_prices(str(tmp_path / "t.csv")).values) == 121
+
+
+def test_dask_given_for_one_series_says_it_ran_here(run, tmp_path):
+    """`lstm train prices.csv --dask tcp://host:8786` (the README's own example) on a file of one series trained
+    locally without a word, the scheduler never contacted (the README: "a scheduler that does not answer is an
+    error"): the user believed the cluster did the work. train, backtest and predict now say so."""
+    csv = tmp_path / "d.csv"
+    csv.write_text("".join((SAMPLE / "daily_stock.csv").read_text().splitlines(keepends=True)[:201]))
+    model = str(tmp_path / "d.npz")
+    said = (
+        "Note: --dask runs the series of a panel as tasks on a Dask cluster; {} here (the scheduler at tcp://nowhere:1"
+    )
+    for args, what in (
+        (("train", str(csv), *FAST, "--model", model), "one series trains"),
+        (("predict", "--model", model), "a model of one series forecasts"),
+        (("backtest", str(csv), *FAST, "--every", "20"), "one series is backtested"),
+    ):
+        r = run(*args, "--dask", "tcp://nowhere:1")
+        assert r.exit_code == 0 and said.format(what) in " ".join(r.stderr.split()), r
+        r = run(*args)
+        assert r.exit_code == 0 and "--dask" not in r.stderr, r

@@ -32,6 +32,7 @@ from lstmcli.cli.common import (
     check_plot,
     complete_refit,
     complete_target,
+    dask_unused,
     json_text,
     read_series,
     reading,
@@ -267,6 +268,7 @@ def backtest(
     except SeveralSeriesError as e:  # a long file of several series: every series backtested
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
         return panel_cli.backtest(sources, **as_panel)
+    dask_unused(dask, "one series is backtested")
     if not json_out:  # as the Read line: which exchange's holidays the data's closed weekdays are
         from lstmcli.cli.common import calendar_match_note
 

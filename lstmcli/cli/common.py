@@ -52,6 +52,19 @@ def sentences(console):
     return say
 
 
+def dask_unused(dask: str | None, what: str) -> None:
+    """`--dask` given for one series: said, as it runs a panel's series on a cluster and one series runs here
+    (the README promises an unanswered scheduler is an error: one series never contacts it)."""
+    if dask:
+        from lstmcli.render.common import user_text
+
+        stderr().print(
+            f"[yellow]Note:[/] --dask runs the series of a panel as tasks on a Dask cluster; {what} here "
+            f"(the scheduler at {user_text(dask)} was not contacted).",
+            soft_wrap=True,
+        )
+
+
 def json_text(payload, indent: int | None = 2) -> str:
     """A `--json` document: JSON has no NaN or Infinity (jq, JavaScript and strict parsers refuse them), so a
     number that is not finite (a MASE over a flat training part) is null, as in `--output x.json`."""

@@ -18,6 +18,7 @@ from lstmcli.cli.common import (
     check_data_column,
     check_one_stdout,
     check_plot,
+    dask_unused,
     json_text,
     model_path,
     read_data,
@@ -105,6 +106,7 @@ def predict(
             dask=dask,
             sheet=sheet,
         )
+    dask_unused(dask, "a model of one series forecasts")
     if series_name is not None and data_csv is None:  # with --data it picks the series of a file of several
         from lstmcli.errors import OptionError
 

@@ -24,6 +24,7 @@ from lstmcli.cli.common import (
     StopFlag,
     StrategyOpt,
     complete_target,
+    dask_unused,
     info_json,
     json_text,
     model_path,
@@ -318,6 +319,7 @@ def train(
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
         _season_fits_one_series(season_fits)
         return panel_cli.train(sources, **as_panel)
+    dask_unused(dask, "one series trains")
     if default_ensemble:  # one short series: an ensemble (ensemble.py, "default_size"); --auto's refit too
         from lstmcli.ensemble import default_size
 
