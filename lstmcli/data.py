@@ -869,15 +869,16 @@ def _mixed(series: pd.Series, candidates: list[str], notes: list[str]) -> np.nda
     for day_first in (False, True):
         order = sorted(candidates, key=lambda f: day_first and any(f.startswith(m) for m in _MONTH_FIRST))
         out = np.full(len(series), np.datetime64("NaT"), dtype="datetime64[s]")
-        examples: list[str] = []
+        examples: list[tuple[str, np.datetime64]] = []  # each way's first value and its reading
         for fmt in order:
             todo = np.flatnonzero(np.isnat(out) & given)
             if not len(todo):
                 break
             got = _to_datetime(series.iloc[todo], fmt)
-            if (~np.isnat(got)).any():
-                out[todo[~np.isnat(got)]] = got[~np.isnat(got)]
-                examples.append(str(series.iloc[todo[np.argmax(~np.isnat(got))]]))
+            read = todo[~np.isnat(got)]
+            if len(read):
+                out[read] = got[~np.isnat(got)]
+                examples.append((str(series.iloc[read[0]]), out[read[0]]))
         readings.append((out, examples))
     (out, examples), (other, other_examples) = readings
     if not _in_order(out) and _in_order(other):
@@ -886,9 +887,9 @@ def _mixed(series: pd.Series, candidates: list[str], notes: list[str]) -> np.nda
     if len(rest):
         out[rest] = _to_datetime(series.iloc[rest], "mixed")
     if len(examples) > 1:
-        read = {e: out[int(np.flatnonzero(series.to_numpy() == e)[0])] for e in examples}
-        shown = [f"{e} as {d}" for e, d in ((e, np.datetime_as_string(d, unit="D")) for e, d in read.items()) if e != d]
-        notes.append(f"read dates written {len(examples)} ways ({', '.join(shown)})")
+        shown = [(text, np.datetime_as_string(d, unit="D")) for text, d in examples]
+        said = ", ".join(f"{text} as {day}" for text, day in shown if text != day)  # 2023-01-02 needs no saying
+        notes.append(f"read dates written {len(examples)} ways ({said})")
     return out
 
 

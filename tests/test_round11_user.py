@@ -1,5 +1,7 @@
-"""What a new user meets in round 11 (branch r11user): a piped epoch bar that folded at 80 columns, a panel's
-train that said twice where it saved, ... Each test fails on main 3fa394b."""
+"""What a new user meets in round 11 (branch r11user): a piped epoch bar that folded at 80 columns, a panel's train
+that said twice where it saved, no word on weeks of business days without a row, the step trace's sentences broken
+at the width when piped, dates written several ways read scrambled, NaN in --json, a total row read as the last
+price, --dask silently ignored for one series. Each test fails on main 3fa394b."""
 
 from __future__ import annotations
 
