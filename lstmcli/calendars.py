@@ -373,6 +373,10 @@ def closest_calendar(dates: np.ndarray, closed: np.ndarray | None = None) -> Cal
     return dataclasses.replace(best, also=tuple(n for n in same if n != best.name))
 
 
+#: what follows for the forecasts' dates when no calendar matches: said so a user knows why the Note matters
+NO_MATCH_DATES = "forecasts are dated as business days (Monday to Friday)"
+
+
 def installed() -> bool:
     return importlib.util.find_spec("exchange_calendars") is not None
 
@@ -408,7 +412,7 @@ def data_note(dates: np.ndarray | None, frequency: str | None, verb: str) -> tup
         return (
             f"the data's {n} closed weekdays look like holidays but match none of the {len(compared_holidays())} "
             f"exchange calendars compared (closest {match.name}: {match.matched:,} of {match.closed:,} are its "
-            f"holidays, but it has {match.holidays:,} in range)"
+            f"holidays, but it has {match.holidays:,} in range): {NO_MATCH_DATES}"
         ), None
     return None, None
 
@@ -472,7 +476,7 @@ def panel_note(findings: dict[str, dict], total: int, verb: str) -> str | None:
         )
     return (
         f"the closed weekdays of {_of(len(holidays), total)} series look like holidays but match none of the "
-        f"{max(f['compared'] for f in holidays)} exchange calendars compared"
+        f"{max(f['compared'] for f in holidays)} exchange calendars compared: {NO_MATCH_DATES}"
     )
 
 

@@ -200,6 +200,7 @@ def test_random_gaps_and_the_sample_file_match_no_calendar():
     days = pd.read_csv(SAMPLE / "daily_stock.csv")["Date"].to_numpy().astype("datetime64[D]")
     text, match = data_note(days, "B", "train")
     assert match is None and "match none of the" in text and "closest XNYS: 38 of 38 are its holidays" in text
+    assert text.endswith("in range): forecasts are dated as business days (Monday to Friday)")  # what it means
     assert data_note(days, "D", "train") == (None, None) and data_note(None, None, "train") == (None, None)
 
 

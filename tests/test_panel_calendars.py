@@ -112,6 +112,6 @@ def test_panel_note_wording():
     unmatched = {"A": {"holidays": 12, "installed": True, "compared": 28}}
     assert panel_note(unmatched, 2, "train") == (
         "the closed weekdays of 1 of the 2 series look like holidays but match none of the 28 exchange calendars "
-        "compared"
+        "compared: forecasts are dated as business days (Monday to Friday)"
     )
     assert panel_note({}, 5, "train") is None
