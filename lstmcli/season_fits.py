@@ -22,7 +22,9 @@ same fits forecast halfway between the kept fit and their mean (weights SHRINK_W
 each other 1/(2n); 3/4 and 1/4 for two fits), so a fit that ties on validation and is much worse held out
 (woolyrnq's adjustment, jj's phase fit) moves the forecast half as far; and the kept fit alone is forecast
 unless that blend's one-step validation MAE is below seasonal naive's on the same rows (issue 13: never worse
-than seasonal naive on a seasonal series).
+than seasonal naive on a seasonal series). Measured beside the defaults (3-seed means, x the better of
+AutoARIMA/AutoETS): devseason 1.307 -> 1.272, corpus 1.014 -> 1.005, below seasonal naive 7 -> 8 of 10 and
+6 -> 6 of 6; the used old check set 1.254 -> 1.209, but arrivals_us 0.414 -> 0.420 against seasonal naive's 0.416.
 
 In the model file (`season_fits`, absent in every file without a combination): the combination, the kept
 fit's method and one-step validation MAE, and per other fit its method, one-step validation MAE, config,
