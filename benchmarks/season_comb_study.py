@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 import tempfile
 import time
@@ -170,6 +171,78 @@ def _val_best_of(fits: dict, act: np.ndarray) -> np.ndarray:
     return test[k]
 
 
+def _guarded(guard: str, factor: float = 1.25):
+    """Round 11: the mean within `factor` (weekly data's fits selected), with a guard against combining a fit that
+    ties on validation and is much worse held out (`ctx`: the validation rows' actual values and seasonal naive's
+    forecasts of them, `_context`):
+    "snaive": only the other fits whose one-step validation MAE is below seasonal naive's;
+    "snaive-t": only the other fits that beat seasonal naive on validation beyond chance (paired t, as the verdict:
+    render.train.beyond_chance), "comb-t": the combination only when it beats seasonal naive beyond chance, else
+    the kept fit; "kind": never a difference fit with a non-difference fit (the kept fit's kind decides);
+    "shrink": halfway between the kept fit and the combination; "shrink-snaive": the same, and the kept fit alone
+    unless that blend's one-step validation MAE is below seasonal naive's; "val": the combination only when its one-step
+    validation MAE is below the kept fit's; "corr": the combination only when every other fit's validation errors
+    correlate >= 0.9 with the kept fit's."""
+
+    def rule(fits: dict, ctx: dict) -> np.ndarray:
+        if "season 52" in fits:
+            return _select(fits)
+        keys = list(fits)
+        best = min(keys, key=lambda k: (fits[k]["val1"], keys.index(k)))
+        act, sn = ctx["act"], ctx["snaive"]
+        err = {k: np.array(fits[k]["val_fc"]) - act for k in keys}
+        others = [k for k in keys if k != best and fits[k]["val1"] <= factor * fits[best]["val1"]]
+        if guard == "snaive":
+            others = [k for k in others if fits[k]["val1"] < np.mean(np.abs(sn - act))]
+        elif guard == "snaive-t":
+            others = [k for k in others if _beats_beyond_chance(err[k], sn - act)]
+        elif guard == "kind":
+            others = [k for k in others if (k == "difference") == (best == "difference")]
+        elif guard == "corr" and any(np.corrcoef(err[k], err[best])[0, 1] < 0.9 for k in others):
+            others = []
+        chosen = [best, *others]
+        if guard == "shrink-snaive":  # halfway; the kept fit alone unless that is below seasonal naive on validation
+            w = _shrink_weights(len(chosen))
+            comb_err = np.tensordot(w, np.stack([err[k] for k in chosen]), axes=1)
+            if not np.mean(np.abs(comb_err)) < np.mean(np.abs(sn - act)):
+                return np.array(fits[best]["test_fc"])
+            return np.tensordot(w, _stack(fits, chosen), axes=1)
+        if guard in ("comb-t", "val"):
+            comb_err = np.mean([err[k] for k in chosen], 0)
+            ok = (
+                _beats_beyond_chance(comb_err, sn - act)
+                if guard == "comb-t"
+                else np.mean(np.abs(comb_err)) < np.mean(np.abs(err[best]))
+            )
+            if not ok:
+                chosen = [best]
+        s = _stack(fits, chosen).mean(0)
+        if guard == "shrink":
+            return 0.5 * np.array(fits[best]["test_fc"]) + 0.5 * s
+        return s
+
+    return rule
+
+
+def _shrink_weights(n: int) -> np.ndarray:
+    """Halfway between the kept fit (first) and the mean of all n: weights 1/2 + 1/(2n), then 1/(2n) each."""
+    w = np.full(n, 0.5 / n)
+    w[0] += 0.5
+    return w
+
+
+def _beats_beyond_chance(errors: np.ndarray, baseline: np.ndarray) -> bool:
+    """Lower one-step MAE than the baseline's beyond chance, as `lstm train`'s verdict judges it
+    (render.train.beyond_chance: at least 8 rows, more than 1% apart, |t| at Student's two-sided 5%)."""
+    from lstmcli.metrics import paired_t, t_critical
+
+    m, b = float(np.mean(np.abs(errors))), float(np.mean(np.abs(baseline)))
+    t = paired_t(errors, baseline)
+    if t is None or len(errors) < 8 or not b > 0 or abs(m - b) / b * 100 <= 1:
+        return False
+    return m < b and abs(t) >= t_critical(len(errors) - 1)
+
+
 RULES = {
     "select (today)": _select,
     "median": lambda fits: np.median(_stack(fits), 0),
@@ -185,9 +258,33 @@ RULES = {
     "inverse MAE^2": _inverse(2.0),
     "val-best of fits/median/mean": None,  # _val_best_of: needs the validation rows' actual values
 }
+#: round 11's guarded combinations (they read the validation rows: `_context`)
+GUARDED = {
+    "guard: others below snaive on val": _guarded("snaive"),
+    "guard: others beat snaive beyond chance": _guarded("snaive-t"),
+    "guard: combination beats snaive beyond chance": _guarded("comb-t"),
+    "guard: no difference with non-difference": _guarded("kind"),
+    "guard: halfway to the kept fit": _guarded("shrink"),
+    "guard: combination's val below the kept's": _guarded("val"),
+    "guard: val errors correlate >= 0.9": _guarded("corr"),
+    "guard: halfway, kept unless below snaive on val": _guarded("shrink-snaive"),
+}
 
 
-def rules(paths: list[str], stat: list[str]) -> None:
+def _context(name: str, fits: dict, sd: dict) -> dict:
+    """What a guarded rule reads besides the fits: the validation rows' actual values and seasonal naive's
+    forecasts of them (the value one season back, as `Forecaster._validate` scores it; the season from the fits'
+    descriptions, the series from accuracy_study)."""
+    act = np.array(sd["val_actual"])
+    seasons = [re.match(r"season (\d+)", f["season"] or "") for f in fits.values()]
+    m = next((int(x.group(1)) for x in seasons if x), None)
+    if m is None:
+        return {"act": act, "snaive": None}
+    y, _ = acc.load_series(name)
+    return {"act": act, "snaive": y[np.array(sd["val_rows"]) - m]}
+
+
+def rules(paths: list[str], stat: list[str], only: list[str] | None = None) -> None:
     data = [s for p in paths for s in json.loads(Path(p).read_text())]
     best_stat, snaive = {}, {}
     for sp in stat:
@@ -197,7 +294,7 @@ def rules(paths: list[str], stat: list[str]) -> None:
                 best_stat[s["series"]] = min(m[k]["mae"] for k in ("autoarima", "autoets"))
             if "mae_naive" in m.get("snaive", {}):
                 snaive[s["series"]] = m["snaive"]["mae_naive"]
-    names = list(RULES)
+    names = only or [*RULES, *GUARDED]
     print("| series | fits | snaive | " + " | ".join(names) + " |")
     print("| --- | ---: | ---: |" + " ---: |" * len(names))
     logs = {k: [] for k in names}
@@ -211,10 +308,14 @@ def rules(paths: list[str], stat: list[str]) -> None:
             maes = []
             for seed, sd in s["seeds"].items():
                 fits = sd["fits"]
-                if RULES[k] is None:
-                    f = _val_best_of(fits, np.array(sd["val_actual"])) if len(fits) > 1 else _select(fits)
+                if len(fits) == 1:
+                    f = _select(fits)
+                elif k in GUARDED:
+                    f = GUARDED[k](fits, _context(s["series"], fits, sd))
+                elif RULES[k] is None:
+                    f = _val_best_of(fits, np.array(sd["val_actual"]))
                 else:
-                    f = RULES[k](fits) if len(fits) > 1 else _select(fits)
+                    f = RULES[k](fits)
                 mae = float(np.abs(f - a).mean())
                 maes.append(mae)
                 ref = best_stat.get(s["series"], s["naive_mae"])
@@ -249,9 +350,10 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("rules")
     r.add_argument("files", nargs="+")
     r.add_argument("--stat", default="", help="comma-separated accuracy_study JSON files with autoarima/autoets")
+    r.add_argument("--rules", default="", help="rule names separated by ; (default: every rule)")
     a = ap.parse_args(argv)
     if a.cmd == "rules":
-        rules(a.files, [p for p in a.stat.split(",") if p])
+        rules(a.files, [p for p in a.stat.split(",") if p], [k for k in a.rules.split(";") if k] or None)
         return 0
     collect(a.series.split(","), [int(x) for x in a.seeds.split(",")], Path(a.output))
     return 0

@@ -663,7 +663,8 @@ class Forecaster:
         trained by `jobs` worker processes (None: the cores, or this process alone when the members'
         work is small, `ensemble.members_jobs`; the weights do not depend on it).
         `season_fits`: "keep" (the default) keeps the season's fit with the lowest one-step validation MAE;
-        "combine" forecasts the mean of the fits within `season_fits.COMBINE_WITHIN` of it (season_fits.py).
+        "combine" forecasts the mean of the fits within `season_fits.COMBINE_WITHIN` of it; "shrink" halfway
+        between the kept fit and that mean, where this beats seasonal naive on validation (season_fits.py).
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
@@ -684,6 +685,7 @@ class Forecaster:
         self.result: TrainResult | None = None
         self.season_fits = _season_fits.check(season_fits)
         self.partners: list[Forecaster] | None = None  # the season's other fits combined with this one's
+        self.partners_combine = _season_fits.MEAN  # how: season_fits.combine's `how` (a loaded file says)
 
     # ----------------------------------------------------------------------------- fit
 
@@ -774,7 +776,7 @@ class Forecaster:
                     getattr(self.info.validation.seasonal_naive, "mae", None),  # scored by _validate
                     stopped=DIFFERENCE not in maes and self._difference_fits(),
                 )
-                if self.season_fits == _season_fits.COMBINE:
+                if self.season_fits in _season_fits.HOWS:
                     self._combine_fits(fits, maes, series.prices)
         if self.config.refit_all and not self.result.interrupted:
             for fitted in [self, *(self.partners or [])]:
@@ -787,7 +789,9 @@ class Forecaster:
     def _combine_fits(self, fits: dict[str, dict], maes: dict[str, float], prices: np.ndarray) -> None:
         """Combine the season's fits within season_fits.COMBINE_WITHIN of the kept one's one-step validation MAE
         (`fits`: each fit's state, `maes` theirs): the others become `partners`, and the validation scores and
-        interval quantiles become the combination's own (its forecasts of the same validation rows)."""
+        interval quantiles become the combination's own (its forecasts of the same validation rows). "shrink":
+        halfway between the kept fit and the mean, and the kept fit alone unless that combination's one-step
+        validation MAE is below seasonal naive's (season_fits.py)."""
         chosen = _season_fits.within(maes)
         if len(chosen) == 1:
             self.choices["season"] += f"; no other fit within {_season_fits.COMBINE_WITHIN:g}x: nothing combined"
@@ -797,9 +801,22 @@ class Forecaster:
             other = object.__new__(Forecaster)
             other.__dict__.update(fits[k])
             self.partners.append(other)
+        self.partners_combine = _season_fits.HOWS[self.season_fits]
         train_t, val_t = self._rows
         kept = self.info.validation.model.mae
         validation, intervals = self._evaluate(prices, self.info.scaler, train_t, val_t, False)
+        from lstmcli.render.common import price
+
+        snaive = validation.seasonal_naive
+        if self.season_fits == _season_fits.SHRINK and not (snaive is not None and validation.model.mae < snaive.mae):
+            self.partners, self.partners_combine = None, _season_fits.MEAN
+            versus = "none" if snaive is None else price(snaive.mae)
+            self.choices["season"] += (
+                f"; the {len(chosen)} fits within {_season_fits.COMBINE_WITHIN:g}x, halfway to their mean, are not "
+                f"below seasonal naive on validation (one-step MAE {price(validation.model.mae)} vs {versus}): "
+                "the kept fit alone"
+            )
+            return
         combined = _season_fits.SeasonFitsInfo(
             _season_fits.method_of(self.season),
             kept,
@@ -816,10 +833,9 @@ class Forecaster:
                 )
                 for p in self.partners
             ),
+            self.partners_combine,
         )
         self.info = replace(self.info, validation=validation, intervals=intervals, season_fits=combined)
-        from lstmcli.render.common import price
-
         self.choices["season"] += f"; {combined.describe()}: one-step MAE {price(validation.model.mae)} on validation"
 
     def _difference_fits(self) -> bool:
@@ -1144,7 +1160,8 @@ class Forecaster:
         if not self.partners:
             return own
         # the season's fits combined (season_fits.py): each other fit forecasts with its own scaler and season
-        return _season_fits.combine([own, *(p.paths(hist, days, None, last_phase) for p in self.partners)])
+        others = [p.paths(hist, days, None, last_phase) for p in self.partners]
+        return _season_fits.combine([own, *others], self.partners_combine)
 
     def member_paths(
         self, hist: np.ndarray, days: int, scaler: Scaler | None = None, last_phase: np.ndarray | int | None = None
@@ -1474,7 +1491,7 @@ class Forecaster:
         forecaster.season = info.season  # None for a model file without one (all files before seasons)
         forecaster.level = info.level  # None without the level input (all files before it)
         if info.season_fits is not None:  # the season's other fits, combined with this one's (season_fits.py)
-            forecaster.partners = []
+            forecaster.partners, forecaster.partners_combine = [], info.season_fits.combine
             for k, fit in enumerate(info.season_fits.fits, 1):
                 prefix = _season_fits.fit_prefix(k)
                 own = {name[len(prefix) :]: a for name, a in params.items() if name.startswith(prefix)}

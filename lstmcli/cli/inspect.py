@@ -321,8 +321,8 @@ def _season_fits_note(combined) -> str:
 
     return (
         f"The model combines the season's fits: the network traced is the kept fit's ({METHOD_WORDS[combined.method]},"
-        f" the lowest one-step validation MAE); the model forecasts the {combined.combine} of the forecasts of its "
-        f"{len(combined.methods)} fits ({', '.join(METHOD_WORDS[m] for m in combined.methods)})."
+        f" the lowest one-step validation MAE); the model forecasts the {combined.combine_words} of the forecasts of "
+        f"its {len(combined.methods)} fits ({', '.join(METHOD_WORDS[m] for m in combined.methods)})."
     )
 
 
@@ -469,7 +469,7 @@ def _step_trace(
         say(
             Text(
                 f"The model forecasts {user_text(t.columns[0])} {price(combined)} for that step: the "
-                f"{fits.combine} of its {len(fits.methods)} fits' forecasts (what lstm predict forecasts; the kept "
-                "fit is traced above)."
+                f"{fits.combine_words} of its {len(fits.methods)} fits' forecasts (what lstm predict forecasts; the "
+                "kept fit is traced above)."
             )
         )

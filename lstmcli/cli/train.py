@@ -171,10 +171,11 @@ def train(
         str,
         typer.Option(
             "--season-fits",
-            metavar="keep|combine",
+            metavar="HOW",
             help="With a season: keep the fit (phase inputs, the seasonal adjustment, the seasonal difference) "
             "with the lowest one-step validation MAE, or combine: forecast the mean of the fits within 1.25x of "
-            "it, with intervals from the combination's own validation errors (one series, without --auto).",
+            "it, with intervals from the combination's own validation errors, or shrink: halfway between the kept "
+            "fit and that mean, only where this beats seasonal naive on validation (one series, without --auto).",
         ),
     ] = "keep",
 ) -> None:
