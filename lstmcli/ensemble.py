@@ -49,6 +49,7 @@ import numpy as np
 
 from lstmcli import parallel
 from lstmcli.errors import OptionError
+from lstmcli.growth import DampedGrowth
 from lstmcli.training import TrainConfig, TrainResult, refit, train
 
 MAX_ENSEMBLE = 100  # each member is a full fit (100 x the time of one), and a file of 100 networks is 100x
@@ -143,6 +144,7 @@ class MemberTask:
     outputs: int
     direct: bool
     forecasts: Callable[[dict], list[np.ndarray]] | None = None  # params -> arrays the parent needs (picklable)
+    growth: DampedGrowth | None = None  # the damped local growth the network learns around (growth.py)
 
 
 @dataclass
@@ -163,6 +165,7 @@ def fit_member(task: MemberTask, should_stop: Callable[[], bool] | None = None) 
         outputs=task.outputs,
         direct=task.direct,
         should_stop=should_stop,
+        growth=task.growth,
     )
 
 
@@ -174,8 +177,19 @@ def fit_and_forecast(task: MemberTask, should_stop: Callable[[], bool] | None = 
     return MemberFit(result, task.forecasts(result.params))
 
 
-def tasks(config: TrainConfig, n: int, series, train_targets, val_targets, outputs: int, direct: bool, forecasts=None):
-    """The N member tasks of an ensemble trained with `config` (member k: seed + k); `forecasts`: see MemberTask."""
+def tasks(
+    config: TrainConfig,
+    n: int,
+    series,
+    train_targets,
+    val_targets,
+    outputs: int,
+    direct: bool,
+    forecasts=None,
+    growth: DampedGrowth | None = None,
+):
+    """The N member tasks of an ensemble trained with `config` (member k: seed + k); `forecasts`, `growth`: see
+    MemberTask."""
     return [
         MemberTask(
             replace(config, seed=member_seed(config.seed, k)),
@@ -185,6 +199,7 @@ def tasks(config: TrainConfig, n: int, series, train_targets, val_targets, outpu
             outputs,
             direct,
             forecasts,
+            growth,
         )
         for k in range(n)
     ]
@@ -244,12 +259,20 @@ class RefitTask:
     epochs: int
     outputs: int
     direct: bool
+    growth: DampedGrowth | None = None  # as MemberTask's
 
 
 def refit_member(task: RefitTask, should_stop: Callable[[], bool] | None = None) -> TrainResult:
     """Train one network again on all windows for `task.epochs` epochs (a worker, or this process)."""
     return refit(
-        task.series, task.targets, task.config, task.epochs, task.outputs, should_stop=should_stop, direct=task.direct
+        task.series,
+        task.targets,
+        task.config,
+        task.epochs,
+        task.outputs,
+        should_stop=should_stop,
+        direct=task.direct,
+        growth=task.growth,
     )
 
 

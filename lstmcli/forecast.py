@@ -41,10 +41,12 @@ import numpy as np
 
 from lstmcli import engine, intervals, metrics, modelfile, parallel, periods, seasons
 from lstmcli import ensemble as _ensemble
+from lstmcli import growth as _growth
 from lstmcli import levels as _levels
 from lstmcli import season_fits as _season_fits
 from lstmcli.defaults import batch_size_for_windows, split_sizes
 from lstmcli.errors import DataError, OptionError, TrainingError
+from lstmcli.growth import DampedGrowth
 from lstmcli.intervals import (  # noqa: F401  (MIN_INTERVAL_ORIGINS: the CLI's note reads it here)
     INTERRUPTED_ORIGINS,
     MAX_INTERVAL_ORIGINS,
@@ -151,6 +153,7 @@ def recursive_forecast(
     season: SeasonInfo | None = None,
     last_phase: np.ndarray | int | None = None,
     level: LevelInput | None = None,
+    growth: DampedGrowth | None = None,
 ) -> np.ndarray:
     """Forecast `days` steps for each of B histories (B, window + offset, F) of prices.
 
@@ -158,6 +161,8 @@ def recursive_forecast(
     the next row's season sin/cos when the model reads them; `last_phase` (B,) is the phase of
     each history's last row (with a season). With the level input (`level`) the window's level
     column is rebuilt after each step from the window's levels (the new row's is its step's).
+    `growth`: the network learnt column 0 around a damped local growth; step d adds the prior path's
+    step d from the history's own window (growth.py).
     Histories are processed `chunk` at a time: memory
     stays bounded for any B, and at 256 the per-step buffers stay in cache (2x the windows/s
     of 2048 at H=64).
@@ -180,6 +185,7 @@ def recursive_forecast(
                     season,
                     None if season is None else last_phase[b : b + chunk],
                     level,
+                    growth,
                 )
                 for b in range(0, B, chunk)
             ]
@@ -192,9 +198,12 @@ def recursive_forecast(
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     last = history[:, -1, :].astype(np.float64)  # (B, F)
     lag = seasons.target_lag(season)
+    prior = None if growth is None else growth.path(x[:, :, 0], days)  # (B, days) scaled, from the origin's window
     out = np.empty((B, days, F))
     for d in range(days):
         step = engine.predict(params, x).astype(np.float64)  # (B, F) scaled target values
+        if prior is not None:  # the network's output is the deviation from the prior path
+            step[:, 0] += prior[:, d]
         z = scaler.inverse(step)  # (B, F) the step in target units
         base = last if lag == 1 else _season_before(history, out, d, lag)
         price = next_price(base, z, kind)  # (B, F)
@@ -227,6 +236,7 @@ def direct_forecast(
     season: SeasonInfo | None = None,
     last_phase: np.ndarray | int | None = None,
     level: LevelInput | None = None,
+    growth: DampedGrowth | None = None,
 ) -> np.ndarray:
     """Forecast `days` (<= the head's outputs) steps of the target column for B histories (B, window + offset, F).
 
@@ -242,6 +252,8 @@ def direct_forecast(
         last_phase = np.broadcast_to(np.asarray(last_phase, dtype=np.int64), (B,))
         history = season.adjusted(history, _phases(N, last_phase))  # the series the network learnt
     steps = engine.predict(params, x).astype(np.float64)[:, :days]  # (B, days) scaled target of column 0
+    if growth is not None:  # the head's outputs are the deviations from the prior path (growth.py)
+        steps += growth.path(x[:, :, 0], days)
     z = steps * scaler.std[0] + scaler.mean[0]  # (B, days) target units
     last = history[:, -1, :1].astype(np.float64)  # (B, 1)
     lag = seasons.target_lag(season)
@@ -354,6 +366,7 @@ class EvaluationForecasts:
     prices: np.ndarray  # (N, F)
     queries: tuple[tuple[np.ndarray, int], ...]
     level: LevelInput | None = None
+    growth: DampedGrowth | None = None
 
     def __call__(self, params: dict[str, np.ndarray]) -> list[np.ndarray]:
         forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
@@ -372,6 +385,7 @@ class EvaluationForecasts:
                         season=self.season,
                         last_phase=rows - 1 + off,
                         level=self.level,
+                        growth=self.growth,
                     )
                 )
         return out
@@ -649,6 +663,7 @@ class Forecaster:
         ensemble: int = 1,
         jobs: int | None = None,
         season_fits: str = _season_fits.DEFAULT,
+        choose_growth: bool = False,
     ) -> None:
         """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
 
@@ -665,6 +680,8 @@ class Forecaster:
         `season_fits`: "keep" (the default) keeps the season's fit with the lowest one-step validation MAE;
         "combine" forecasts the mean of the fits within `season_fits.COMBINE_WITHIN` of it; "shrink" halfway
         between the kept fit and that mean, where this beats seasonal naive on validation (season_fits.py).
+        `choose_growth` (`--damped-growth auto`): fit without the damped growth and with it (`config.damped_growth`,
+        or growth.AUTO_PHI when that is 0) and keep the fit with the lower one-step validation MAE.
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
@@ -672,6 +689,7 @@ class Forecaster:
         self.combine = _ensemble.DEFAULT_COMBINE  # how members' forecasts become one (a loaded file says)
         self.members: list[dict[str, np.ndarray]] | None = None  # every member's params; [0] is `params`
         self.config = config or TrainConfig()
+        self.choose_growth = choose_growth
         self.requested_target = AUTO if target == AUTO else check_target(target)
         self.target = DEFAULT_TARGET if target == AUTO else self.requested_target
         self.auto_window = auto_window
@@ -713,6 +731,37 @@ class Forecaster:
         """
         self.config.validate()
         series = _as_series(values, dates, columns, frequency, source, sha256)
+        if not self.choose_growth:
+            return self._fit_all(series, on_epoch, should_stop, reading, on_member)
+        # --damped-growth auto: the whole fit (season choice included) without the damped growth, then with it
+        requested, phi = self.config, self.config.damped_growth or _growth.AUTO_PHI
+        self.config = replace(requested, damped_growth=0.0)
+        self._fit_all(series, on_epoch, should_stop, reading, on_member)
+        if self.result.interrupted or (should_stop is not None and should_stop()):
+            return self
+        without = dict(self.__dict__)
+        self.choices = dict(self.choices)  # the second fit writes its own
+        self.config = replace(requested, damped_growth=phi)
+        if on_member is not None and self.ensemble > 1:  # the second fit's members start: the bar restarts
+            on_member(0, self.ensemble)
+        try:
+            self._fit_all(series, on_epoch, should_stop, reading, on_member)
+        except EnsembleStopped:
+            self.__dict__.clear()
+            self.__dict__.update(without)
+            return self
+        maes = (without["info"].validation.model.mae, self.info.validation.model.mae)
+        if self.result.interrupted or not maes[1] < maes[0]:  # a tie or a stop: without
+            self.__dict__.clear()
+            self.__dict__.update(without)
+        kept = "kept" if self.config.damped_growth else "not kept"
+        self.choices["growth"] = (
+            f"damped growth {phi:g} {kept}: one-step validation MAE {maes[1]:.4g} with it, {maes[0]:.4g} without"
+        )
+        return self
+
+    def _fit_all(self, series: _Series, on_epoch, should_stop, reading, on_member) -> Forecaster:
+        """One fit of `series` with the config as it is, the season's choice included (`fit`)."""
         _check_prices(series)
         requested, auto = self.config, self.season_method == seasons.AUTO
         self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading, on_member)
@@ -867,6 +916,7 @@ class Forecaster:
                 refit_epochs(b, n_train, len(targets), cfg.batch_size),
                 outputs,
                 direct,
+                DampedGrowth.of(cfg, self.info.scaler),
             )
             for seed, b in zip(seeds, best, strict=True)
         ]
@@ -886,6 +936,11 @@ class Forecaster:
         """One fit of `series` whose season (when one is found) gives the network `method`'s inputs."""
         self._method = method
         self._resolve(series)
+        if self.config.damped_growth and self.target is Target.LEVEL:
+            raise OptionError(
+                "--damped-growth needs a change target (log-return or diff), not --target level",
+                hint="drop --damped-growth, or use --target auto",
+            )
         z = to_target(series.prices, self.target, series.source, series.columns)  # (M, F): the target series
         train_t, val_t = self._split(len(z), series)
         last_label = self._last_label(train_t)  # a direct head's windows learn rows up to here
@@ -903,12 +958,23 @@ class Forecaster:
             self.level = LevelInput.fit(lev, train_t, self.config.window)
             extra = np.concatenate([extra, self.level.series_column(lev, last_label)[:, None]], axis=1)
         inputs = np.concatenate([scaler.transform(z), extra], axis=1)  # (M, F + E): season sin/cos, level last
+        growth = DampedGrowth.of(self.config, scaler)  # None: off
         if self.ensemble > 1:  # each member's worker also makes its validation and calibration forecasts
             queries = tuple(self._evaluation_queries(val_t, MAX_INTERVAL_ORIGINS))
             wanted = EvaluationForecasts(
-                self.strategy, scaler, self.target, self.config.window, self.season, series.prices, queries, self.level
+                self.strategy,
+                scaler,
+                self.target,
+                self.config.window,
+                self.season,
+                series.prices,
+                queries,
+                self.level,
+                growth,
             )
-            result, members = self._fit_ensemble(inputs, train_t, val_t, outputs, on_member, should_stop, wanted)
+            result, members = self._fit_ensemble(
+                inputs, train_t, val_t, outputs, on_member, should_stop, wanted, growth
+            )
         else:
             result = train(
                 inputs,
@@ -919,6 +985,7 @@ class Forecaster:
                 on_epoch=on_epoch,
                 should_stop=should_stop,
                 direct=direct,
+                growth=growth,
             )
             members = None
         self.params, self.result = result.params, result
@@ -933,16 +1000,16 @@ class Forecaster:
         if members is not None:
             self.info = replace(self.info, ensemble=self._ensemble_info(members))
 
-    def _fit_ensemble(self, series, train_t, val_t, outputs, on_member, should_stop, forecasts=None):
+    def _fit_ensemble(self, series, train_t, val_t, outputs, on_member, should_stop, forecasts=None, growth=None):
         """(the result standing for the run, {member index: MemberFit} of the finished members): trained in parallel.
 
         The run's result is the first kept member's (member 0 unless Ctrl-C dropped it), marked
         interrupted when members were dropped. `forecasts` (EvaluationForecasts): what each
-        member's worker forecasts with its weights, returned in its MemberFit.
+        member's worker forecasts with its weights, returned in its MemberFit. `growth`: see training.train.
         """
         direct = self.strategy == DIRECT
         tasks = _ensemble.tasks(
-            self._network_config(), self.ensemble, series, train_t, val_t, outputs, direct, forecasts
+            self._network_config(), self.ensemble, series, train_t, val_t, outputs, direct, forecasts, growth
         )
         jobs = _ensemble.members_jobs(tasks, self.jobs, self.jobs_given)
         results = _ensemble.fit_members(tasks, jobs, on_member, should_stop)
@@ -1171,9 +1238,19 @@ class Forecaster:
         if self.season is not None and last_phase is None:
             raise ValueError("a seasonal model needs the phase of each history's last row")
         forecast = direct_forecast if self.strategy == DIRECT else recursive_forecast
+        growth = DampedGrowth.of(self.config, scaler)
         return [
             forecast(
-                params, scaler, self.target, W, hist, days, season=self.season, last_phase=last_phase, level=self.level
+                params,
+                scaler,
+                self.target,
+                W,
+                hist,
+                days,
+                season=self.season,
+                last_phase=last_phase,
+                level=self.level,
+                growth=growth,
             )
             for params in self.members or [self.params]
         ]

@@ -39,7 +39,8 @@ from lstmcli.transforms import next_price
 def batchable(f: Forecaster) -> bool:
     """True for a model whose forecast this module batches: recursive, no season, no autoregressive skip (with
     or without the level input)."""
-    return f.strategy == HORIZON_STRATEGY and f.season is None and AR_WEIGHT not in f.params
+    batched = f.strategy == HORIZON_STRATEGY and f.season is None and AR_WEIGHT not in f.params
+    return batched and not f.config.damped_growth  # a damped growth's prior path: the per-series path adds it
 
 
 def _shape_key(f: Forecaster) -> tuple:

@@ -26,6 +26,7 @@ import numpy as np
 from lstmcli import engine, levels, periods
 from lstmcli.errors import DataError, OptionError
 from lstmcli.forecast import Forecaster, model_input
+from lstmcli.growth import DampedGrowth
 from lstmcli.modelfile import DIRECT, ModelInfo
 from lstmcli.seasons import SeasonInfo, target_lag
 from lstmcli.transforms import Target, next_price, to_target
@@ -46,7 +47,7 @@ class Trace:
     transformed: np.ndarray  # (T, F) target-series value: the price (level), its diff or log-return
     scaled: np.ndarray  # (T, F + E) the network's input: (transformed - mean) / std, then E season/level inputs
     head: np.ndarray  # (O,) the head's output, scaled: W_head h_T + b_head
-    head_target: np.ndarray  # (O,) the head's output in target units (inverse-scaled)
+    head_target: np.ndarray  # (O,) the head's output in target units (inverse-scaled; plus the prior: growth.py)
     forecast: np.ndarray  # (F,) the forecast price of each column for the next step
     forecast_date: np.datetime64 | None
     actual: np.ndarray | None  # (F,) the price that really came next, when the data holds it
@@ -194,8 +195,13 @@ def trace(
     first = off if lag == 1 else lag  # the window's first price row with a target value (T = W + off - first steps)
     base = last if lag == 1 else hist[:, -lag, :].astype(np.float64)  # (1, F)
     direct_prices = direct_adjusted = None
+    scaled = prediction.astype(np.float64)  # (1, O); a damped growth's model: plus its prior path, as forecasts add
+    growth = DampedGrowth.of(forecaster.config, scaler)
+    if growth is not None:
+        steps = scaled.shape[1] if info.horizon_strategy == DIRECT else 1
+        scaled[:, :steps] += growth.path(x[:, :, 0], steps)
     if info.horizon_strategy == DIRECT:  # outputs are steps 1..O of column 0, as direct_forecast maps them
-        head_target = prediction.astype(np.float64) * scaler.std[0] + scaler.mean[0]  # (1, O)
+        head_target = scaled * scaler.std[0] + scaler.mean[0]  # (1, O)
         direct_prices = np.empty(info.outputs)
         step_price = last[:, :1]  # (1, 1)
         for k in range(info.outputs):
@@ -208,7 +214,7 @@ def trace(
             direct_prices = season.reseasoned(direct_prices, phase + 1 + np.arange(info.outputs))
         price = direct_prices[None, :1].copy()  # (1, 1): the first step, of the target column
     else:
-        head_target = scaler.inverse(prediction.astype(np.float64))  # (1, O)
+        head_target = scaler.inverse(scaled)  # (1, O)
         price = next_price(base, head_target, kind)  # (1, F), as recursive_forecast's first step
         if season is not None:
             price[:, 0] = season.reseasoned(price[:, 0], phase + 1)  # back to prices, as recursive_forecast does

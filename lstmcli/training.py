@@ -18,6 +18,7 @@ import numpy as np
 from lstmcli import engine, optim
 from lstmcli.defaults import batch_size_for_windows
 from lstmcli.errors import OptionError, TrainingError
+from lstmcli.growth import TOWARD, DampedGrowth
 
 Params = dict[str, np.ndarray]
 MAX_HIDDEN = 4096  # weight_hh alone is (4H, H): 268 MB in float32 at this size
@@ -53,6 +54,10 @@ class TrainConfig:
     # one more input column: each window row's level relative to the window's mean level (levels.py); on by
     # default since round 7 (benchmarks/README.md: 1.095 -> 1.046 of the best statistical model, 3 seeds)
     level_input: bool = True
+    # the network learns the change minus a damped local growth (growth.py): the damping factor phi per step,
+    # 0 = off (the default; benchmarks/README.md, "Damped local growth (round 10)")
+    damped_growth: float = 0.0
+    damped_toward: str = "zero"  # with damped_growth: "zero" (no change) or "mean" (the training mean change)
 
     def validate(self) -> None:
         """Raise OptionError for impossible values, naming the option."""
@@ -71,18 +76,27 @@ class TrainConfig:
             (math.isfinite(self.clip) and self.clip > 0, "clip", self.clip, "a positive number"),
             (self.dtype in ("float32", "float64"), "dtype", self.dtype, "float32 or float64"),
             (0 <= self.ar <= self.window, "--ar", self.ar, f"0 (none) to the window, {self.window}"),
+            (
+                math.isfinite(self.damped_growth) and 0 <= self.damped_growth <= 1,
+                "--damped-growth",
+                self.damped_growth,
+                "a damping factor from 0 (off) to 1 (no damping), e.g. 0.9",
+            ),
+            (self.damped_toward in TOWARD, "--damped-toward", self.damped_toward, " or ".join(TOWARD)),
         ]
         for ok, name, value, want in checks:
             if not ok:
                 raise OptionError(f"{name} {value} is not possible", hint=f"use {want}")
 
     def to_dict(self) -> dict:
-        """The fields as a dict; `ar`, `refit_all` and `level_input` only when used, so a model without them is
-        stored as before they existed (a model file's config without them reads as off: modelfile)."""
+        """The fields as a dict; `ar`, `refit_all`, `level_input` and `damped_growth` only when used, so a model
+        without them is stored as before they existed (a model file's config without them reads as off: modelfile)."""
         d = asdict(self)
-        for name in ("ar", "refit_all", "level_input"):
+        for name in ("ar", "refit_all", "level_input", "damped_growth"):
             if not d[name]:
                 del d[name]
+        if not self.damped_growth:
+            del d["damped_toward"]
         return d
 
 
@@ -117,7 +131,13 @@ def window_view(series: np.ndarray, window: int) -> np.ndarray:
 
 
 def gather(
-    series: np.ndarray, window: int, targets: np.ndarray, out_features: int, direct: bool = False, level: bool = False
+    series: np.ndarray,
+    window: int,
+    targets: np.ndarray,
+    out_features: int,
+    direct: bool = False,
+    level: bool = False,
+    growth: DampedGrowth | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Inputs (B, window, F) and targets (B, O) for the given target rows of the series.
 
@@ -125,14 +145,22 @@ def gather(
     default): the targets are row t's first O columns. `direct`: the targets are column 0 of
     rows t .. t+O-1, the O steps a direct head emits at once. `level`: the last column holds
     scaled levels (levels.LevelInput.series_column), made relative to each window's mean.
+    `growth`: column 0's targets are relative to the damped local growth's prior path (growth.py).
     """
     views = window_view(series, window)  # (N - window + 1, window, F)
     x = views[targets - window]  # (B, window, F): a copy of just this batch
     if level:  # levels.relative, as forecast.model_input builds the column
         x[:, :, -1] -= x[:, :, -1].mean(axis=1, keepdims=True)
     if direct:  # (B, O): steps 1..O of column 0
-        return x, series[targets[:, None] + np.arange(out_features), 0]
-    return x, series[targets, :out_features]  # (B, O)
+        y = series[targets[:, None] + np.arange(out_features), 0]
+        if growth is not None:
+            y = y - growth.path(x[:, :, 0], out_features).astype(y.dtype)
+        return x, y
+    y = series[targets, :out_features]  # (B, O)
+    if growth is not None:  # step 1 of the prior path
+        y = y.copy()
+        y[:, 0] -= growth.path(x[:, :, 0], 1)[:, 0].astype(y.dtype)
+    return x, y
 
 
 def evaluate(
@@ -143,14 +171,15 @@ def evaluate(
     batch: int = 256,
     direct: bool = False,
     level: bool = False,
+    growth: DampedGrowth | None = None,
 ) -> float:
-    """Mean squared error over the given target rows, in batches (`direct`, `level`: as `gather`)."""
+    """Mean squared error over the given target rows, in batches (`direct`, `level`, `growth`: as `gather`)."""
     if len(targets) == 0:
         return float("nan")
     O = params["head.bias"].shape[0]
     total = 0.0
     for b in range(0, len(targets), batch):
-        x, y = gather(series, window, targets[b : b + batch], O, direct, level)
+        x, y = gather(series, window, targets[b : b + batch], O, direct, level, growth)
         err = engine.predict(params, x) - y  # (B, O)
         total += float(np.sum(err * err))
     return total / (len(targets) * O)
@@ -170,12 +199,12 @@ def zero_guess_loss(series: np.ndarray, targets: np.ndarray, outputs: int, direc
     return float(np.mean(np.square(y, dtype=np.float64)))
 
 
-def _epoch(params, opt, rng, series, targets, batch, config, O, direct, epoch, should_stop) -> list[float]:
+def _epoch(params, opt, rng, series, targets, batch, config, O, direct, epoch, should_stop, growth) -> list[float]:
     """One epoch of Adam steps over the `targets` windows in a shuffled order; the batch losses."""
     order = rng.permutation(targets)
     losses = []
     for b in range(0, len(order), batch):
-        x, y = gather(series, config.window, order[b : b + batch], O, direct, config.level_input)
+        x, y = gather(series, config.window, order[b : b + batch], O, direct, config.level_input, growth)
         loss, grads = engine.loss_and_gradients(params, x, y)
         if not math.isfinite(loss):
             raise TrainingError(
@@ -217,11 +246,13 @@ def train(
     on_epoch: Callable[[EpochReport], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     direct: bool = False,
+    growth: DampedGrowth | None = None,
 ) -> TrainResult:
     """Fit an LSTM to predict series[t, :outputs] from series[t-window:t] with Adam.
 
     `direct`: predict column 0 of rows t .. t+outputs-1 at once instead (the direct strategy;
-    every target row plus outputs-1 must lie inside the series).
+    every target row plus outputs-1 must lie inside the series). `growth`: the damped local growth the
+    network learns around (growth.py; `DampedGrowth.of(config, scaler)`), None: none.
 
     series (N, F) is already scaled. train_targets / val_targets are row indices (each
     >= window) of the targets; validation rows come after training rows in time. Batches are
@@ -242,11 +273,11 @@ def train(
     start = time.perf_counter()
     for epoch in range(1, config.epochs + 1):
         t0 = time.perf_counter()
-        losses = _epoch(params, opt, rng, series, train_targets, batch, config, O, direct, epoch, should_stop)
+        losses = _epoch(params, opt, rng, series, train_targets, batch, config, O, direct, epoch, should_stop, growth)
         interrupted = should_stop is not None and should_stop()
         train_loss = float(np.mean(losses))
         val_loss = (
-            evaluate(params, series, config.window, val_targets, direct=direct, level=config.level_input)
+            evaluate(params, series, config.window, val_targets, direct=direct, level=config.level_input, growth=growth)
             if len(val_targets)
             else train_loss
         )
@@ -298,6 +329,7 @@ def refit(
     outputs: int | None = None,
     should_stop: Callable[[], bool] | None = None,
     direct: bool = False,
+    growth: DampedGrowth | None = None,
 ) -> TrainResult:
     """Train from the same initial weights as `train` with `config` (same seed) on `targets` (all
     windows: training and validation) for exactly `epochs` epochs, without a validation part;
@@ -314,7 +346,7 @@ def refit(
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         t0 = time.perf_counter()
-        losses = _epoch(params, opt, rng, series, targets, batch, config, O, direct, epoch, should_stop)
+        losses = _epoch(params, opt, rng, series, targets, batch, config, O, direct, epoch, should_stop, growth)
         loss = float(np.mean(losses))
         history.append(EpochReport(epoch, epochs, loss, math.nan, math.nan, epochs, time.perf_counter() - t0))
         if should_stop is not None and should_stop():

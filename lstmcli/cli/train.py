@@ -178,6 +178,26 @@ def train(
             "fit and that mean, only where this beats seasonal naive on validation (one series, without --auto).",
         ),
     ] = "keep",
+    damped_growth: Annotated[
+        str,
+        typer.Option(
+            "--damped-growth",
+            metavar="PHI|auto",
+            help="The network learns each change's deviation from the window's recent growth (an exponentially "
+            "weighted mean, half-life 4 steps) damped by PHI per step ahead, as exponential smoothing's damped "
+            "trend: an untrained network forecasts that growth fading toward none. 0 (off, the default) or a "
+            "factor up to 1, e.g. 0.9; auto: fit without it and with 0.9 and keep the lower one-step validation "
+            "MAE. Not with --auto, --global or --target level (benchmarks/README.md).",
+        ),
+    ] = "0",
+    damped_toward: Annotated[
+        str,
+        typer.Option(
+            "--damped-toward",
+            help="With --damped-growth: damp toward no growth (zero, as exponential smoothing) or toward the "
+            "training part's mean change (mean).",
+        ),
+    ] = "zero",
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -202,10 +222,12 @@ def train(
     Example: lstm train sample_data/daily_stock.csv --ensemble 5 --jobs 2
     """
     from lstmcli.forecast import STOPPED_BEFORE, Forecaster, check_strategy
+    from lstmcli.growth import parse as parse_growth
     from lstmcli.seasons import parse_season
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target
 
+    damped_growth, choose_growth = parse_growth(damped_growth)
     config = TrainConfig(
         window=30 if window is None else window,
         hidden=hidden,
@@ -219,6 +241,8 @@ def train(
         ar=ar,
         refit_all=refit_all,
         level_input=not global_model if level_input is None else level_input,  # the global network reads no level
+        damped_growth=damped_growth,
+        damped_toward=damped_toward,
     )
     config.validate()  # cheap mistakes first, before reading anything
     check_strategy(strategy, horizon)
@@ -264,6 +288,15 @@ def train(
             "--level-input cannot be combined with --global (the global network reads the target series only)",
             hint="drop --level-input, or train one model per series without --global",
         )
+    if damped_growth and (auto or global_model or target == "level"):
+        from lstmcli.errors import OptionError
+
+        other = "--auto" if auto else "--global" if global_model else "--target level"
+        raise OptionError(
+            f"--damped-growth cannot be combined with {other} "
+            "(the damped growth is a prior on the changes of one series' own network)",
+            hint="drop --damped-growth, or train on changes, e.g. lstm train prices.csv --damped-growth 0.9",
+        )
     season = parse_season(season)
     path = model_path(model)
     if path.is_dir():
@@ -307,6 +340,13 @@ def train(
     pool_jobs = 1 if dask or global_model else jobs  # the local workers a panel starts early (1: none)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, pool_jobs) or global_model:
         _season_fits_one_series(season_fits)
+        if choose_growth:
+            from lstmcli.errors import OptionError
+
+            raise OptionError(
+                "--damped-growth auto is for one series, not a panel (each model would fit twice)",
+                hint="give a factor for every series' model, e.g. --damped-growth 0.9, or train one series",
+            )
         return panel_cli.train(sources, **as_panel)
     from lstmcli.parallel import prestart
 
@@ -349,6 +389,7 @@ def train(
         ensemble=ensemble,
         jobs=jobs,
         season_fits=season_fits,
+        choose_growth=choose_growth,
     )
     if ensemble > 1:  # members finish whole, in parallel: the bar counts members, not epochs
         bar_opts = dict(

@@ -316,6 +316,9 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
     )
     if info.season is not None or "season" in choices:  # what was chosen and why, as for the target
         table.add_row("season", choices.get("season") or info.season.describe())
+    if c.damped_growth or "growth" in choices:  # --damped-growth (growth.py), and with auto why it was (not) kept
+        own = f"damped growth {c.damped_growth:g} per step, toward {c.damped_toward}"
+        table.add_row("growth", choices.get("growth") or own)
     how = training_how(info, "interrupted by Ctrl-C")
     table.add_row(
         "training",

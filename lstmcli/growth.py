@@ -1,0 +1,73 @@
+"""A damped local growth the network learns around (`TrainConfig.damped_growth`, `lstm train --damped-growth PHI`).
+
+The network's usual target is the standardised change z (its zero output forecasts the training part's mean
+change). With a damping factor phi, the network learns instead the deviation of z from a prior path:
+
+    l      = the exponentially weighted mean change of the input window (half-life HALF_LIFE steps), in target units
+    g_k    = phi**k * l                 the prior change of step k = 1, 2, ... after the window's last row
+
+so that a network that outputs zero forecasts the window's recent growth, damped toward no growth by phi per step
+(the damped trend of exponential smoothing, AutoETS's "Ad"). Training windows are the k = 1 case; a recursive
+forecast adds g_k of the ORIGIN's window to its step k, a direct head g_1..g_H to its outputs. Everything here is
+in the scaler's units: z = (change - mean) / std, so g_k scaled is phi**k * (l_z + mean / std) - mean / std.
+`TrainConfig.damped_toward` "mean" damps toward the training part's mean change instead (the scaled zero, the
+network's own fallback): g_k = mean + phi**k * (l - mean), scaled phi**k * l_z.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from lstmcli.transforms import Scaler
+
+if TYPE_CHECKING:
+    from lstmcli.training import TrainConfig
+
+HALF_LIFE = 4.0  # steps; a plain rule screen on the stage-1 series: benchmarks/README.md, "Damped local growth"
+TOWARD = ("zero", "mean")  # what the growth is damped toward: no change, or the training part's mean change
+AUTO = "auto"  # `--damped-growth auto`: fit without it and with AUTO_PHI, keep the lower one-step validation MAE
+AUTO_PHI = 0.9  # the factor `auto` tries (round 10's stage 1: 0.9 beat 0.95 toward zero)
+
+
+def parse(text: str | float) -> tuple[float, bool]:
+    """`--damped-growth`'s value: (phi, choose). "auto" -> (AUTO_PHI, True); a number -> (it, False)."""
+    if isinstance(text, str) and text.strip().lower() == AUTO:
+        return AUTO_PHI, True
+    try:
+        return float(text), False
+    except ValueError:
+        from lstmcli.errors import OptionError
+
+        raise OptionError(
+            f"--damped-growth {text!r} is not a number or auto", hint="use e.g. --damped-growth 0.9, or auto"
+        ) from None
+
+
+@dataclass(frozen=True)
+class DampedGrowth:
+    """The prior path's settings: `phi` (0 < phi <= 1) and the scaled value the growth is damped toward (-`shift`)."""
+
+    phi: float
+    shift: float  # toward zero: scaler.mean[0] / scaler.std[0] (the scaled value of "no change" is -shift); mean: 0
+
+    @classmethod
+    def of(cls, config: TrainConfig, scaler: Scaler) -> DampedGrowth | None:
+        """The prior of a model trained with `config` (its damped_growth, damped_toward); None when it is off."""
+        if not config.damped_growth:
+            return None
+        shift = scaler.mean[0] / scaler.std[0] if config.damped_toward == "zero" else 0.0
+        return cls(float(config.damped_growth), float(shift))
+
+    def local(self, z: np.ndarray) -> np.ndarray:
+        """(B,) the exponentially weighted mean of each window's scaled changes z (B, W), newest weighted most."""
+        z = np.asarray(z, dtype=np.float64)
+        w = 0.5 ** (np.arange(z.shape[1])[::-1] / HALF_LIFE)  # (W,) 1 for the newest row
+        return z @ w / w.sum()
+
+    def path(self, z: np.ndarray, steps: int) -> np.ndarray:
+        """(B, steps) the scaled prior change of steps 1..steps after windows of scaled changes z (B, W)."""
+        damp = self.phi ** np.arange(1, steps + 1)  # (steps,)
+        return (self.local(z) + self.shift)[:, None] * damp[None, :] - self.shift
