@@ -83,6 +83,7 @@ from statistics import NormalDist
 import numpy as np
 
 from lstmcli import metrics, parallel
+from lstmcli import season_fits as _season_fits
 from lstmcli.backtest import baseline_forecasts, detect_season
 from lstmcli.defaults import split_sizes
 from lstmcli.ensemble import check_ensemble, default_choice, default_size
@@ -717,12 +718,15 @@ def fit_auto(
     on_epoch=None,
     reading: dict | None = None,
     ensemble: int | None = 1,
+    season_fits: str = _season_fits.DEFAULT,
 ) -> Forecaster:
     """`select`, then the winner fitted on all of `values` (anything `Forecaster.fit` takes) with its leaderboard.
 
     `ensemble` N > 1: the winner is refitted as an ensemble of N networks (seeds seed..seed+N-1),
     which evens out the seed's luck that a single refit carries. None: as plain `lstm train` without
     --ensemble, `ensemble.default_size` for the rows (3 networks below 300 rows), said in `choices`.
+    `season_fits` (season_fits.py): how the refit treats the season's fits; the candidates are scored with one
+    fit kept, as measured.
 
     The returned Forecaster's `info.selection` is the leaderboard; `choices["auto"]` says what was chosen.
     """
@@ -748,6 +752,7 @@ def fit_auto(
     size = default_size(len(series.prices)) if ensemble is None else ensemble
     forecaster.ensemble, forecaster.jobs = check_ensemble(size), parallel.check_jobs(jobs)
     forecaster.jobs_given = jobs is not None  # (ensemble.members_jobs)
+    forecaster.season_fits = _season_fits.check(season_fits)
     forecaster.fit(
         values,
         dates,

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from lstmcli import intervals, metrics
+from lstmcli import season_fits as _season_fits
 from lstmcli.errors import DataError, OptionError
 from lstmcli.forecast import Forecaster
 from lstmcli.intervals import INTERVAL_LEVELS, interval_bounds, widest_interval
@@ -476,6 +477,7 @@ class _Block:
     ensemble: int = 1
     jobs: int | None = 1  # processes for the fit's own parallel work (ensemble members, --auto candidates)
     reason: str = ""  # the season's reason, as backtest found it
+    season_fits: str = _season_fits.DEFAULT  # the season's fits kept or combined (season_fits.py)
 
 
 def _lstm_block(
@@ -497,6 +499,7 @@ def _lstm_block(
     jobs: int | None = 1,
     on_member=None,
     should_stop: Callable[[], bool] | None = None,
+    season_fits: str = _season_fits.DEFAULT,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, Forecaster]:
     """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds.
 
@@ -527,6 +530,7 @@ def _lstm_block(
             horizon=days if strategy == DIRECT else None,
             ensemble=ensemble,
             jobs=jobs,
+            season_fits=season_fits,
         )
         forecaster.fit(
             values[:fit_rows],
@@ -589,6 +593,7 @@ def _fit_block(
             block.jobs,
             on_member,
             should_stop,
+            season_fits=block.season_fits,
         )
     except (LstmError, SelectionStopped):  # e.g. an ensemble stopped before any member finished
         if should_stop is not None and should_stop():
@@ -643,6 +648,7 @@ def run_backtest(
     jobs: int | None = 1,
     should_stop: Callable[[], bool] | None = None,
     timezone: str | None = None,
+    season_fits: str = _season_fits.DEFAULT,
 ) -> BacktestResult:
     """Backtest the LSTM (trained with `config`, learning `target`, forecasting by `strategy`) and the baselines.
 
@@ -658,7 +664,9 @@ def run_backtest(
     decides on the rows it reads, each fit on the rows it is fitted on (`ensemble.default_size`:
     3 below SHORT_ROWS, else 1), so a fit is the model `lstm train` builds from the rows before its
     origin (with `auto`: 1, as `lstm train --auto`'s refit). `timezone` (PriceSeries.timezone) goes
-    into the times of `to_dict` and `per_origin_rows` (ISO 8601).
+    into the times of `to_dict` and `per_origin_rows` (ISO 8601). `season_fits` (season_fits.py): each fit's
+    season fits kept or combined (with `auto`: the refit's); `lstm backtest` of one series gives ONE_SERIES, as
+    `lstm train` builds its model.
 
     `jobs` processes (None: the cores): with several fits (`spec.refit`), the fits run side by
     side, `jobs` at a time, and each fit's own work (ensemble members, --auto candidates) runs
@@ -720,6 +728,8 @@ def run_backtest(
     jobs_asked, jobs = jobs, parallel.check_jobs(jobs)  # (None: a small ensemble trains in its fit's process)
     block_jobs = min(jobs, n_fits)  # fits at once; each fit's own work (members, candidates) is serial then
     auto_task = None if auto is None else {k: v for k, v in auto.items() if k != "on_candidate"}
+    if auto_task is not None:  # the refit's season fits, as lstm train --auto's
+        auto_task.setdefault("season_fits", season_fits)
     if auto_task is not None and block_jobs > 1:
         auto_task["jobs"] = 1
     from lstmcli.ensemble import default_size
@@ -748,6 +758,7 @@ def run_backtest(
             ensemble=members(int(origins[k])),
             jobs=1 if block_jobs > 1 else jobs_asked,
             reason=reason,
+            season_fits=season_fits,
         )
         for b, k in enumerate(starts)
     ]

@@ -46,7 +46,11 @@ from lstmcli.transforms import Scaler
 
 KEEP, COMBINE, SHRINK = "keep", "combine", "shrink"
 CHOICES = (KEEP, COMBINE, SHRINK)
-DEFAULT = KEEP
+DEFAULT = KEEP  # the library's (Forecaster, panels, --auto's candidates and --global): one fit kept
+#: `lstm train` and `lstm backtest` on one series (with --auto: the winner's refit) since round 11: judged on a
+#: check set made for it (benchmarks/README.md, "Shrink as the default"); panels keep one fit (their forecasts
+#: batch each series' own networks)
+ONE_SERIES = SHRINK
 #: how the combined fits' forecasts become one (the model file's `combine`): "mean" (COMBINE), or "halfway"
 #: between the kept fit's and their mean (SHRINK)
 MEAN, HALFWAY = "mean", "halfway"

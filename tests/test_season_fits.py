@@ -173,7 +173,6 @@ def test_cli_predict_data_gives_the_librarys_forecast(every_fit, tmp_path):
     ("flags", "message"),
     [
         (["--season-fits", "best"], "--season-fits 'best' is not known"),
-        (["--season-fits", "combine", "--auto"], "--season-fits combine cannot be combined with --auto"),
         (["--season-fits", "combine", "--global"], "--season-fits combine cannot be combined with --global"),
     ],
 )

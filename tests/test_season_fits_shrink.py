@@ -126,8 +126,9 @@ def test_cli_shrink_predict_and_step_trace(two_fits, tmp_path):
     assert "weighted mean (the kept fit 0.75" in " ".join(r.output.split())
 
 
-def test_cli_refuses_shrink_with_auto(run, tmp_path):
+def test_cli_refuses_shrink_with_global(run, tmp_path):
+    """Round 11 made shrink the default of one series; with --auto it is the refit's (test_round11_default.py)."""
     data = _csv(tmp_path / "q.csv", QUARTERLY[:100])
-    r = run("train", str(data), "--model", str(tmp_path / "m.npz"), "--season-fits", "shrink", "--auto")
+    r = run("train", str(data), "--model", str(tmp_path / "m.npz"), "--season-fits", "shrink", "--global")
     assert r.exit_code == 2, r
-    assert "--season-fits shrink cannot be combined with --auto" in " ".join(r.stderr.split())
+    assert "--season-fits shrink cannot be combined with --global" in " ".join(r.stderr.split())

@@ -108,11 +108,13 @@ def candidate_fields(done: int, total: int, label: str, best: float | None) -> d
     return dict(done=f"{done}/{total}", best="-" if best is None else f"{best:.3f}", last=last)
 
 
-def fit(series, config, how: dict, pinned: dict, budget, days, jobs, stop, bar, path, ensemble: int = 1):
+def fit(
+    series, config, how: dict, pinned: dict, budget, days, jobs, stop, bar, path, ensemble: int = 1, season_fits=None
+):
     """Select and refit (autoselect.fit_auto) with the CLI's progress and Ctrl-C; returns the Forecaster.
 
     Stopped before any candidate finished: says so and exits 130, writing nothing (the model
-    file at `path`, if any, is untouched).
+    file at `path`, if any, is untouched). `season_fits`: the refit's (None: the library's, one fit kept).
     """
     from lstmcli.autoselect import DEFAULT_BUDGET, DEFAULT_HORIZON, SelectionStopped, fit_auto
     from lstmcli.cli.common import stderr
@@ -135,6 +137,7 @@ def fit(series, config, how: dict, pinned: dict, budget, days, jobs, stop, bar, 
             on_candidate=on_candidate,
             reading=how,
             ensemble=ensemble,
+            **({} if season_fits is None else {"season_fits": season_fits}),
         )
     except SelectionStopped:
         stderr().print(

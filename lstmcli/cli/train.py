@@ -168,16 +168,18 @@ def train(
         ),
     ] = None,
     season_fits: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--season-fits",
             metavar="HOW",
-            help="With a season: keep the fit (phase inputs, the seasonal adjustment, the seasonal difference) "
-            "with the lowest one-step validation MAE, or combine: forecast the mean of the fits within 1.25x of "
-            "it, with intervals from the combination's own validation errors, or shrink: halfway between the kept "
-            "fit and that mean, only where this beats seasonal naive on validation (one series, without --auto).",
+            help="With a season, lstm makes up to three fits (phase inputs, the seasonal adjustment, the seasonal "
+            "difference). shrink (the default for one series): forecast halfway between the one with the lowest "
+            "one-step validation MAE and the mean of those within 1.25x of it, where this beats seasonal naive on "
+            "validation, else that one alone; keep: that one alone (panels and --global always); combine: the "
+            "mean. Intervals come from the forecast's own validation errors. With --auto: the winner's refit.",
+            show_default=False,
         ),
-    ] = "keep",
+    ] = None,
     damped_growth: Annotated[
         str,
         typer.Option(
@@ -267,12 +269,12 @@ def train(
     cli_auto.check_season(auto, season, "train")
     from lstmcli import season_fits as _season_fits
 
-    if _season_fits.check(season_fits) != _season_fits.KEEP and (auto or global_model):
+    if season_fits is not None and _season_fits.check(season_fits) != _season_fits.KEEP and global_model:
         from lstmcli.errors import OptionError
 
         raise OptionError(
-            f"--season-fits {season_fits} cannot be combined with {'--auto' if auto else '--global'}",
-            hint="drop --season-fits, or train one series without --auto or --global",
+            f"--season-fits {season_fits} cannot be combined with --global (one network for every series)",
+            hint="drop --season-fits, or train one series without --global",
         )
     if global_model and refit_all:
         from lstmcli.errors import OptionError
@@ -379,6 +381,7 @@ def train(
 
         how_read["calendar_match"] = calendar_match_note(series, "train")
 
+    one_series_fits = _season_fits.ONE_SERIES if season_fits is None else season_fits
     forecaster = Forecaster(
         config,
         target,
@@ -388,7 +391,7 @@ def train(
         horizon=horizon,
         ensemble=ensemble,
         jobs=jobs,
-        season_fits=season_fits,
+        season_fits=one_series_fits,
         choose_growth=choose_growth,
     )
     if ensemble > 1:  # members finish whole, in parallel: the bar counts members, not epochs
@@ -430,7 +433,9 @@ def train(
 
         if auto:
             pinned = cli_auto.restriction(ctx, target=target, window=window, hidden=hidden)
-            forecaster = cli_auto.fit(series, config, how_read, pinned, budget, days, jobs, stop, bar, path, ensemble)
+            forecaster = cli_auto.fit(
+                series, config, how_read, pinned, budget, days, jobs, stop, bar, path, ensemble, one_series_fits
+            )
         else:
             try:
                 forecaster.fit(
@@ -511,9 +516,10 @@ def train(
     err.print(f"Next: lstm predict --days {hint_days}{where}", style="dim")
 
 
-def _season_fits_one_series(season_fits: str) -> None:
-    """`--season-fits combine` is for one series: a panel's forecasts batch each series' own networks only."""
-    if season_fits != "keep":
+def _season_fits_one_series(season_fits: str | None) -> None:
+    """`--season-fits combine` is for one series: a panel's forecasts batch each series' own networks only (a
+    panel keeps one fit per series without being asked)."""
+    if season_fits not in (None, "keep"):
         from lstmcli.errors import OptionError
 
         raise OptionError(
