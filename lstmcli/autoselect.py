@@ -719,6 +719,7 @@ def fit_auto(
     reading: dict | None = None,
     ensemble: int | None = 1,
     season_fits: str = _season_fits.DEFAULT,
+    choose_growth: bool = False,
 ) -> Forecaster:
     """`select`, then the winner fitted on all of `values` (anything `Forecaster.fit` takes) with its leaderboard.
 
@@ -726,7 +727,8 @@ def fit_auto(
     which evens out the seed's luck that a single refit carries. None: as plain `lstm train` without
     --ensemble, `ensemble.default_size` for the rows (3 networks below 300 rows), said in `choices`.
     `season_fits` (season_fits.py): how the refit treats the season's fits; the candidates are scored with one
-    fit kept, as measured.
+    fit kept, as measured. `choose_growth`: the refit fits with and without the damped growth (growth.py) and
+    keeps the lower one-step validation MAE, as lstm train's default does; the candidates are scored without.
 
     The returned Forecaster's `info.selection` is the leaderboard; `choices["auto"]` says what was chosen.
     """
@@ -753,6 +755,7 @@ def fit_auto(
     forecaster.ensemble, forecaster.jobs = check_ensemble(size), parallel.check_jobs(jobs)
     forecaster.jobs_given = jobs is not None  # (ensemble.members_jobs)
     forecaster.season_fits = _season_fits.check(season_fits)
+    forecaster.choose_growth = choose_growth and forecaster.target is not Target.LEVEL
     forecaster.fit(
         values,
         dates,

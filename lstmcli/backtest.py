@@ -478,6 +478,7 @@ class _Block:
     jobs: int | None = 1  # processes for the fit's own parallel work (ensemble members, --auto candidates)
     reason: str = ""  # the season's reason, as backtest found it
     season_fits: str = _season_fits.DEFAULT  # the season's fits kept or combined (season_fits.py)
+    choose_growth: bool = False  # fit with and without the damped growth, keep the better (growth.py)
 
 
 def _lstm_block(
@@ -500,6 +501,7 @@ def _lstm_block(
     on_member=None,
     should_stop: Callable[[], bool] | None = None,
     season_fits: str = _season_fits.DEFAULT,
+    choose_growth: bool = False,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, Forecaster]:
     """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds.
 
@@ -531,6 +533,7 @@ def _lstm_block(
             ensemble=ensemble,
             jobs=jobs,
             season_fits=season_fits,
+            choose_growth=choose_growth,
         )
         forecaster.fit(
             values[:fit_rows],
@@ -594,6 +597,7 @@ def _fit_block(
             on_member,
             should_stop,
             season_fits=block.season_fits,
+            choose_growth=block.choose_growth,
         )
     except (LstmError, SelectionStopped):  # e.g. an ensemble stopped before any member finished
         if should_stop is not None and should_stop():
@@ -649,6 +653,7 @@ def run_backtest(
     should_stop: Callable[[], bool] | None = None,
     timezone: str | None = None,
     season_fits: str = _season_fits.DEFAULT,
+    choose_growth: bool = False,
 ) -> BacktestResult:
     """Backtest the LSTM (trained with `config`, learning `target`, forecasting by `strategy`) and the baselines.
 
@@ -666,7 +671,8 @@ def run_backtest(
     origin (with `auto`: 1, as `lstm train --auto`'s refit). `timezone` (PriceSeries.timezone) goes
     into the times of `to_dict` and `per_origin_rows` (ISO 8601). `season_fits` (season_fits.py): each fit's
     season fits kept or combined (with `auto`: the refit's); `lstm backtest` of one series gives ONE_SERIES, as
-    `lstm train` builds its model.
+    `lstm train` builds its model. `choose_growth`: each fit (with `auto`: the refit) fits with and without the
+    damped growth and keeps the better (growth.py), as `lstm train` of one series does off business days.
 
     `jobs` processes (None: the cores): with several fits (`spec.refit`), the fits run side by
     side, `jobs` at a time, and each fit's own work (ensemble members, --auto candidates) runs
@@ -730,6 +736,7 @@ def run_backtest(
     auto_task = None if auto is None else {k: v for k, v in auto.items() if k != "on_candidate"}
     if auto_task is not None:  # the refit's season fits, as lstm train --auto's
         auto_task.setdefault("season_fits", season_fits)
+        auto_task.setdefault("choose_growth", choose_growth)
     if auto_task is not None and block_jobs > 1:
         auto_task["jobs"] = 1
     from lstmcli.ensemble import default_size
@@ -759,6 +766,7 @@ def run_backtest(
             jobs=1 if block_jobs > 1 else jobs_asked,
             reason=reason,
             season_fits=season_fits,
+            choose_growth=choose_growth,
         )
         for b, k in enumerate(starts)
     ]

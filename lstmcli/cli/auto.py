@@ -109,12 +109,25 @@ def candidate_fields(done: int, total: int, label: str, best: float | None) -> d
 
 
 def fit(
-    series, config, how: dict, pinned: dict, budget, days, jobs, stop, bar, path, ensemble: int = 1, season_fits=None
+    series,
+    config,
+    how: dict,
+    pinned: dict,
+    budget,
+    days,
+    jobs,
+    stop,
+    bar,
+    path,
+    ensemble: int = 1,
+    season_fits=None,
+    choose_growth: bool = False,
 ):
     """Select and refit (autoselect.fit_auto) with the CLI's progress and Ctrl-C; returns the Forecaster.
 
     Stopped before any candidate finished: says so and exits 130, writing nothing (the model
-    file at `path`, if any, is untouched). `season_fits`: the refit's (None: the library's, one fit kept).
+    file at `path`, if any, is untouched). `season_fits`: the refit's (None: the library's, one fit kept);
+    `choose_growth`: the refit fits with and without the damped growth (growth.py), as lstm train does.
     """
     from lstmcli.autoselect import DEFAULT_BUDGET, DEFAULT_HORIZON, SelectionStopped, fit_auto
     from lstmcli.cli.common import stderr
@@ -138,6 +151,7 @@ def fit(
             reading=how,
             ensemble=ensemble,
             **({} if season_fits is None else {"season_fits": season_fits}),
+            choose_growth=choose_growth,
         )
     except SelectionStopped:
         stderr().print(

@@ -239,6 +239,7 @@ def backtest(
 
     from lstmcli.backtest import plan, run_backtest
     from lstmcli.defaults import batch_size_for
+    from lstmcli.growth import tried_by_default
     from lstmcli.season_fits import ONE_SERIES
 
     err = stderr()
@@ -327,6 +328,7 @@ def backtest(
                 auto_window=window is None,  # as lstm train: the longest window up to 30 the rows allow
                 ensemble=ensemble,
                 season_fits=ONE_SERIES,  # the season's fits as lstm train of one series treats them
+                choose_growth=tried_by_default(series.frequency, target),  # as lstm train's default
                 jobs=jobs,
                 should_stop=stop,
             )

@@ -181,7 +181,7 @@ def train(
         ),
     ] = None,
     damped_growth: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--damped-growth",
             metavar="PHI|auto",
@@ -189,9 +189,11 @@ def train(
             "weighted mean, half-life 4 steps) damped by PHI per step ahead, as exponential smoothing's damped "
             "trend: an untrained network forecasts that growth fading toward none. 0 (off, the default) or a "
             "factor up to 1, e.g. 0.9; auto: fit without it and with 0.9 and keep the lower one-step validation "
-            "MAE. Not with --auto, --global or --target level (benchmarks/README.md).",
+            "MAE (the default for one series, but on business days, where it is 0; with --auto: the winner's "
+            "refit's). Not for --global or --target level (benchmarks/README.md).",
+            show_default=False,
         ),
-    ] = "0",
+    ] = None,
     damped_toward: Annotated[
         str,
         typer.Option(
@@ -229,7 +231,8 @@ def train(
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target
 
-    damped_growth, choose_growth = parse_growth(damped_growth)
+    growth_given = damped_growth is not None  # else growth.tried_by_default decides on the data read
+    damped_growth, choose_growth = parse_growth("0" if damped_growth is None else damped_growth)
     config = TrainConfig(
         window=30 if window is None else window,
         hidden=hidden,
@@ -290,10 +293,10 @@ def train(
             "--level-input cannot be combined with --global (the global network reads the target series only)",
             hint="drop --level-input, or train one model per series without --global",
         )
-    if damped_growth and (auto or global_model or target == "level"):
+    if growth_given and damped_growth and (global_model or target == "level" or (auto and not choose_growth)):
         from lstmcli.errors import OptionError
 
-        other = "--auto" if auto else "--global" if global_model else "--target level"
+        other = "--global" if global_model else "--target level" if target == "level" else "--auto"
         raise OptionError(
             f"--damped-growth cannot be combined with {other} "
             "(the damped growth is a prior on the changes of one series' own network)",
@@ -342,7 +345,7 @@ def train(
     pool_jobs = 1 if dask or global_model else jobs  # the local workers a panel starts early (1: none)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, pool_jobs) or global_model:
         _season_fits_one_series(season_fits)
-        if choose_growth:
+        if growth_given and choose_growth:
             from lstmcli.errors import OptionError
 
             raise OptionError(
@@ -382,6 +385,12 @@ def train(
         how_read["calendar_match"] = calendar_match_note(series, "train")
 
     one_series_fits = _season_fits.ONE_SERIES if season_fits is None else season_fits
+    from lstmcli import growth as _growth
+
+    growth_note = None  # the summary's growth row when the default did not try it
+    if not growth_given:
+        choose_growth = _growth.tried_by_default(series.frequency, target)
+        growth_note = None if choose_growth else _growth.BUSINESS_DAYS_NOTE if series.frequency == "B" else None
     forecaster = Forecaster(
         config,
         target,
@@ -434,8 +443,9 @@ def train(
         if auto:
             pinned = cli_auto.restriction(ctx, target=target, window=window, hidden=hidden)
             forecaster = cli_auto.fit(
-                series, config, how_read, pinned, budget, days, jobs, stop, bar, path, ensemble, one_series_fits
-            )
+                series, config, how_read, pinned, budget, days, jobs, stop, bar, path, ensemble, one_series_fits,
+                choose_growth,
+            )  # fmt: skip
         else:
             try:
                 forecaster.fit(
@@ -453,6 +463,8 @@ def train(
                 forecaster = None  # stopped before any member finished: said once the bar is gone
     if forecaster is None:
         _stopped_before_any_member(err, stop.requested, ensemble, path)
+    if growth_note is not None:
+        forecaster.choices["growth"] = growth_note
     if default_ensemble and ensemble > 1:  # said in the summary (and --json's choices), as the target's choice
         from lstmcli.ensemble import default_choice
 

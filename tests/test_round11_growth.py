@@ -1,0 +1,109 @@
+"""Round 11: one series without --damped-growth fits with and without the damped growth and keeps the lower
+one-step validation MAE (`--damped-growth auto`, growth.py), except on business days (stock prices) and with
+--target level; `lstm backtest` of one series and `--auto`'s refit do the same. Panels and --global are unchanged.
+
+Every test here fails on main (2b79a96): there the default was no damped growth.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from lstmcli import growth
+from lstmcli.cli import app
+from lstmcli.forecast import Forecaster
+
+FAST = ["--epochs", "3", "--hidden", "4", "--window", "8", "--ensemble", "1", "-q"]
+
+
+def _trend_csv(path, freq: str = "MS", n: int = 90):
+    """A growing series whose growth slows: what the damped growth is for."""
+    rng = np.random.default_rng(3)
+    t = np.arange(n)
+    y = 100 * np.exp(0.02 * t - 0.00012 * t**2 + rng.normal(0, 0.01, n).cumsum() * 0.3)
+    dates = pd.date_range("2001-01-01", periods=n, freq=freq)
+    pd.DataFrame({"Date": dates.strftime("%Y-%m-%d"), "Price": y}).to_csv(path, index=False)
+    return path
+
+
+def test_the_rule():
+    assert growth.tried_by_default("MS", "auto") and growth.tried_by_default(None, "diff")
+    assert not growth.tried_by_default("B", "auto")  # stock prices
+    from lstmcli.transforms import Target
+
+    assert not growth.tried_by_default("MS", Target.LEVEL) and growth.tried_by_default("Q", Target.LOG_RETURN)
+
+
+def test_one_series_tries_the_damped_growth_unless_told(tmp_path):
+    runner = CliRunner()
+    csv = _trend_csv(tmp_path / "t.csv")
+    paths = {how: tmp_path / f"{how or 'default'}.npz" for how in (None, "auto", "0")}
+    outputs = {}
+    for how, path in paths.items():
+        extra = [] if how is None else ["--damped-growth", how]
+        r = runner.invoke(app, ["train", str(csv), "--model", str(path), *FAST[:-1], *extra])
+        assert r.exit_code == 0, r.output
+        outputs[how] = " ".join(r.output.split())
+    default, auto, off = (Forecaster.load(p) for p in paths.values())
+    np.testing.assert_array_equal(default.predict(5).values, auto.predict(5).values)
+    assert "│ growth │ damped growth 0.9" in outputs[None] and "one-step validation MAE" in outputs[None]
+    assert "│ growth │" not in outputs["0"]
+    assert off.config.damped_growth == 0.0
+
+
+def test_business_days_are_not_tried_and_the_summary_says_why(tmp_path):
+    runner = CliRunner()
+    csv = _trend_csv(tmp_path / "b.csv", freq="B", n=160)
+    r = runner.invoke(app, ["train", str(csv), "--model", str(tmp_path / "b.npz"), *FAST[:-1]])
+    assert r.exit_code == 0, r.output
+    assert "growth │ none (not tried on business days" in " ".join(r.output.split())
+    r = runner.invoke(app, ["train", str(csv), "--model", str(tmp_path / "z.npz"), *FAST, "--damped-growth", "0"])
+    assert r.exit_code == 0, r.output
+    a, b = Forecaster.load(tmp_path / "b.npz"), Forecaster.load(tmp_path / "z.npz")
+    np.testing.assert_array_equal(a.predict(5).values, b.predict(5).values)
+
+
+def test_backtest_and_auto_follow_the_default(monkeypatch, tmp_path):
+    import lstmcli.autoselect as auto
+    import lstmcli.backtest as bt
+
+    seen, run_backtest, fit_auto = [], bt.run_backtest, auto.fit_auto
+
+    def spy_backtest(*args, **kwargs):
+        seen.append(("backtest", kwargs.get("choose_growth")))
+        return run_backtest(*args, **kwargs)
+
+    def spy_auto(*args, **kwargs):
+        seen.append(("auto", kwargs.get("choose_growth")))
+        return fit_auto(*args, **{**kwargs, "max_candidates": 1})
+
+    monkeypatch.setattr(bt, "run_backtest", spy_backtest)
+    monkeypatch.setattr(auto, "fit_auto", spy_auto)
+    runner = CliRunner()
+    csv, stock = _trend_csv(tmp_path / "t.csv"), _trend_csv(tmp_path / "b.csv", freq="B", n=160)
+    for data in (csv, stock):
+        r = runner.invoke(app, ["backtest", str(data), "--test-fraction", "0.1", *FAST[:-1]])
+        assert r.exit_code == 0, r.output
+        r = runner.invoke(app, ["train", str(data), "--model", str(tmp_path / "a.npz"), "--auto", "--epochs", "2"])
+        assert r.exit_code == 0, r.output
+    assert seen == [("backtest", True), ("auto", True), ("backtest", False), ("auto", False)]
+    f = fit_auto(np.exp(np.linspace(0, 1, 90)), max_candidates=1, choose_growth=True)
+    assert f.choose_growth and "growth" in f.choices  # the refit chose, and says so
+
+
+def test_explicit_values_keep_their_refusals(run, tmp_path):
+    csv = str(_trend_csv(tmp_path / "t.csv"))
+    r = run("train", csv, "--model", str(tmp_path / "m.npz"), "--auto", "--damped-growth", "0.9")
+    assert r.exit_code == 2 and "--damped-growth cannot be combined with --auto" in " ".join(r.stderr.split())
+    r = run("train", csv, "--model", str(tmp_path / "m.npz"), "--target", "level", *FAST)
+    assert r.exit_code == 0, r  # the default does not try it with --target level: no refusal either
+
+
+@pytest.mark.parametrize("flag", ["--damped-growth auto"])
+def test_the_help_says_the_default(flag):
+    r = CliRunner().invoke(app, ["train", "--help"], env={"COLUMNS": "200"})
+    text = " ".join(r.output.replace("│", " ").split())
+    assert "the default for one series, but on business days" in text, flag
