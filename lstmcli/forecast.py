@@ -763,6 +763,8 @@ class Forecaster:
     def _fit_all(self, series: _Series, on_epoch, should_stop, reading, on_member) -> Forecaster:
         """One fit of `series` with the config as it is, the season's choice included (`fit`)."""
         _check_prices(series)
+        # a whole fit starts with no combined fits: --damped-growth auto's second fit must not inherit the first's
+        self.partners, self.partners_combine = None, _season_fits.MEAN
         requested, auto = self.config, self.season_method == seasons.AUTO
         self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading, on_member)
 

@@ -107,3 +107,30 @@ def test_the_help_says_the_default(flag):
     r = CliRunner().invoke(app, ["train", "--help"], env={"COLUMNS": "200"})
     text = " ".join(r.output.replace("│", " ").split())
     assert "the default for one series, but on business days" in text, flag
+
+
+def test_a_second_whole_fit_does_not_inherit_the_firsts_combined_fits(monkeypatch, tmp_path):
+    """--damped-growth auto fits the series twice, each time with the season's choice; with the shrunk fits (round
+    11's default) the first fit combined its season's fits and the second, kept, did not: the model kept the first
+    fit's partners, wrote them, and its file did not load ("unexpected fit1/..."), found by the accuracy study."""
+    from test_season_fits import CFG, QUARTERLY
+
+    from lstmcli import season_fits
+    from lstmcli.forecast import _as_series
+
+    calls, within = [], season_fits.within
+
+    def first_only(maes):  # the first whole fit combines its fits, the second keeps one
+        calls.append(1)
+        chosen = within({k: v for k, v in maes.items()})
+        return list(maes) if len(calls) == 1 else chosen[:1]
+
+    monkeypatch.setattr(season_fits, "within", first_only)
+    f = Forecaster(CFG, season=4, season_fits="shrink")
+    series = _as_series(QUARTERLY, None, None, None, "<array>", None)
+    f._fit_all(series, None, None, None, None)
+    assert f.partners  # combined
+    f._fit_all(series, None, None, None, None)
+    assert f.partners is None and f.info.season_fits is None
+    f.save(tmp_path / "m.npz")
+    np.testing.assert_array_equal(Forecaster.load(tmp_path / "m.npz").predict(3).values, f.predict(3).values)
