@@ -719,7 +719,7 @@ def fit_auto(
     reading: dict | None = None,
     ensemble: int | None = 1,
     season_fits: str = _season_fits.DEFAULT,
-    choose_growth: bool = False,
+    choose_growth: bool | str = False,
 ) -> Forecaster:
     """`select`, then the winner fitted on all of `values` (anything `Forecaster.fit` takes) with its leaderboard.
 
@@ -755,7 +755,7 @@ def fit_auto(
     forecaster.ensemble, forecaster.jobs = check_ensemble(size), parallel.check_jobs(jobs)
     forecaster.jobs_given = jobs is not None  # (ensemble.members_jobs)
     forecaster.season_fits = _season_fits.check(season_fits)
-    forecaster.choose_growth = choose_growth and forecaster.target is not Target.LEVEL
+    forecaster.choose_growth = False if forecaster.target is Target.LEVEL else choose_growth
     forecaster.fit(
         values,
         dates,

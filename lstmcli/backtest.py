@@ -478,7 +478,7 @@ class _Block:
     jobs: int | None = 1  # processes for the fit's own parallel work (ensemble members, --auto candidates)
     reason: str = ""  # the season's reason, as backtest found it
     season_fits: str = _season_fits.DEFAULT  # the season's fits kept or combined (season_fits.py)
-    choose_growth: bool = False  # fit with and without the damped growth, keep the better (growth.py)
+    choose_growth: bool | str = False  # fit with and without the damped growth, keep the better (growth.py)
 
 
 def _lstm_block(
@@ -501,7 +501,7 @@ def _lstm_block(
     on_member=None,
     should_stop: Callable[[], bool] | None = None,
     season_fits: str = _season_fits.DEFAULT,
-    choose_growth: bool = False,
+    choose_growth: bool | str = False,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, Forecaster]:
     """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds.
 
@@ -653,7 +653,7 @@ def run_backtest(
     should_stop: Callable[[], bool] | None = None,
     timezone: str | None = None,
     season_fits: str = _season_fits.DEFAULT,
-    choose_growth: bool = False,
+    choose_growth: bool | str = False,
 ) -> BacktestResult:
     """Backtest the LSTM (trained with `config`, learning `target`, forecasting by `strategy`) and the baselines.
 

@@ -663,7 +663,7 @@ class Forecaster:
         ensemble: int = 1,
         jobs: int | None = None,
         season_fits: str = _season_fits.DEFAULT,
-        choose_growth: bool = False,
+        choose_growth: bool | str = False,
     ) -> None:
         """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
 
@@ -681,7 +681,8 @@ class Forecaster:
         "combine" forecasts the mean of the fits within `season_fits.COMBINE_WITHIN` of it; "shrink" halfway
         between the kept fit and that mean, where this beats seasonal naive on validation (season_fits.py).
         `choose_growth` (`--damped-growth auto`): fit without the damped growth and with it (`config.damped_growth`,
-        or growth.AUTO_PHI when that is 0) and keep the fit with the lower one-step validation MAE.
+        or growth.AUTO_PHI when that is 0) and keep the fit with the lower one-step validation MAE;
+        growth.WITHOUT_SEASON (lstm train's default): the same where the first fit found no season.
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
@@ -738,6 +739,9 @@ class Forecaster:
         self.config = replace(requested, damped_growth=0.0)
         self._fit_all(series, on_epoch, should_stop, reading, on_member)
         if self.result.interrupted or (should_stop is not None and should_stop()):
+            return self
+        if self.choose_growth == _growth.WITHOUT_SEASON and self.season is not None:
+            self.choices["growth"] = _growth.SEASONAL_NOTE
             return self
         without = dict(self.__dict__)
         self.choices = dict(self.choices)  # the second fit writes its own

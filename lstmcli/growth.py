@@ -31,17 +31,25 @@ TOWARD = ("zero", "mean")  # what the growth is damped toward: no change, or the
 AUTO = "auto"  # `--damped-growth auto`: fit without it and with AUTO_PHI, keep the lower one-step validation MAE
 AUTO_PHI = 0.9  # the factor `auto` tries (round 10's stage 1: 0.9 beat 0.95 toward zero)
 #: what `lstm train`, `lstm backtest` and `--auto`'s refit do on one series without --damped-growth since round 11
-#: (benchmarks/README.md, "The damped growth as the default"): `auto`, except where `tried_by_default` says no
+#: (benchmarks/README.md, "The damped growth as the default"): `auto` where the fit finds no season (the value
+#: `Forecaster(choose_growth=WITHOUT_SEASON)`), except where `tried_by_default` says no
+WITHOUT_SEASON = "without season"
 BUSINESS_DAYS_NOTE = (
     "none (not tried on business days: a stock price's recent growth is noise; --damped-growth auto tries it)"
 )
+SEASONAL_NOTE = (
+    "none (not tried on a seasonal series: its recent changes carry the season's swings, a noisy growth; "
+    "--damped-growth auto tries it)"
+)
 
 
-def tried_by_default(frequency: str | None, target) -> bool:
-    """Whether one series without --damped-growth fits with and without the damped growth (`auto`): yes, except
-    on business days (stock prices: round 10 measured goog and djia 1.3-1.4% worse than naive with it, against
-    1.001 and 0.997 without) and with --target level (no changes to damp)."""
-    return frequency != "B" and getattr(target, "value", target) != "level"  # (a Target or its name)
+def tried_by_default(frequency: str | None, target) -> str | bool:
+    """`Forecaster(choose_growth=...)` for one series without --damped-growth: WITHOUT_SEASON (fit with and without
+    the damped growth where the fit finds no season), or False on business days (stock prices: round 10 measured
+    goog and djia 1.3-1.4% worse than naive with it, against 1.001 and 0.997 without) and with --target level (no
+    changes to damp). On seasonal series the damped fit won on some and lost on others, and took woolyrnq above
+    seasonal naive (benchmarks/README.md, "The damped growth as the default")."""
+    return WITHOUT_SEASON if frequency != "B" and getattr(target, "value", target) != "level" else False
 
 
 def parse(text: str | float) -> tuple[float, bool]:

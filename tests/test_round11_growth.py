@@ -1,6 +1,7 @@
 """Round 11: one series without --damped-growth fits with and without the damped growth and keeps the lower
-one-step validation MAE (`--damped-growth auto`, growth.py), except on business days (stock prices) and with
---target level; `lstm backtest` of one series and `--auto`'s refit do the same. Panels and --global are unchanged.
+one-step validation MAE (`--damped-growth auto`, growth.py) where the fit finds no season, except on business days
+(stock prices) and with --target level; `lstm backtest` of one series and `--auto`'s refit do the same. Panels and
+--global are unchanged.
 
 Every test here fails on main (2b79a96): there the default was no damped growth.
 """
@@ -30,11 +31,12 @@ def _trend_csv(path, freq: str = "MS", n: int = 90):
 
 
 def test_the_rule():
-    assert growth.tried_by_default("MS", "auto") and growth.tried_by_default(None, "diff")
-    assert not growth.tried_by_default("B", "auto")  # stock prices
+    assert growth.tried_by_default("MS", "auto") == growth.tried_by_default(None, "diff") == growth.WITHOUT_SEASON
+    assert growth.tried_by_default("B", "auto") is False  # stock prices
     from lstmcli.transforms import Target
 
-    assert not growth.tried_by_default("MS", Target.LEVEL) and growth.tried_by_default("Q", Target.LOG_RETURN)
+    assert growth.tried_by_default("MS", Target.LEVEL) is False
+    assert growth.tried_by_default("Q", Target.LOG_RETURN) == growth.WITHOUT_SEASON
 
 
 def test_one_series_tries_the_damped_growth_unless_told(tmp_path):
@@ -48,7 +50,7 @@ def test_one_series_tries_the_damped_growth_unless_told(tmp_path):
         assert r.exit_code == 0, r.output
         outputs[how] = " ".join(r.output.split())
     default, auto, off = (Forecaster.load(p) for p in paths.values())
-    np.testing.assert_array_equal(default.predict(5).values, auto.predict(5).values)
+    np.testing.assert_array_equal(default.predict(5).values, auto.predict(5).values)  # (no season found here)
     assert "│ growth │ damped growth 0.9" in outputs[None] and "one-step validation MAE" in outputs[None]
     assert "│ growth │" not in outputs["0"]
     assert off.config.damped_growth == 0.0
@@ -89,7 +91,8 @@ def test_backtest_and_auto_follow_the_default(monkeypatch, tmp_path):
         assert r.exit_code == 0, r.output
         r = runner.invoke(app, ["train", str(data), "--model", str(tmp_path / "a.npz"), "--auto", "--epochs", "2"])
         assert r.exit_code == 0, r.output
-    assert seen == [("backtest", True), ("auto", True), ("backtest", False), ("auto", False)]
+    w = growth.WITHOUT_SEASON
+    assert seen == [("backtest", w), ("auto", w), ("backtest", False), ("auto", False)]
     f = fit_auto(np.exp(np.linspace(0, 1, 90)), max_candidates=1, choose_growth=True)
     assert f.choose_growth and "growth" in f.choices  # the refit chose, and says so
 
@@ -106,7 +109,20 @@ def test_explicit_values_keep_their_refusals(run, tmp_path):
 def test_the_help_says_the_default(flag):
     r = CliRunner().invoke(app, ["train", "--help"], env={"COLUMNS": "200"})
     text = " ".join(r.output.replace("│", " ").split())
-    assert "the default for one series, but on business days" in text, flag
+    assert "the default for one series without a season, but on business days" in text, flag
+
+
+def test_a_seasonal_series_is_not_tried_and_the_summary_says_why(tmp_path):
+    """woolyrnq (seed 2) and elnino lost to their damped fits out of sample, woolyrnq above seasonal naive."""
+    from test_season_fits import CFG, QUARTERLY
+
+    f = Forecaster(CFG, season=4, choose_growth=growth.WITHOUT_SEASON).fit(QUARTERLY)
+    assert f.season is not None and f.config.damped_growth == 0.0
+    assert f.choices["growth"].startswith("none (not tried on a seasonal series")
+    plain = Forecaster(CFG, season=4).fit(QUARTERLY)
+    np.testing.assert_array_equal(f.predict(3).values, plain.predict(3).values)
+    both = Forecaster(CFG, season=4, choose_growth=True).fit(QUARTERLY)  # --damped-growth auto: tried anyway
+    assert both.choices["growth"].startswith("damped growth 0.9")
 
 
 def test_a_second_whole_fit_does_not_inherit_the_firsts_combined_fits(monkeypatch, tmp_path):

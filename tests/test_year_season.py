@@ -179,7 +179,7 @@ def test_backtest_fits_try_the_year_on_weekly_data(run, tmp_path):
     assert r.exit_code == 0, r
     runs = json.loads(r.stdout)["fit_runs"]
     assert runs[0]["rows"] == 240 and runs[0]["season"].startswith("position in the year, 52.18 weeks (no season")
-    f = Forecaster(TINY, choose_growth=True).fit(y[:240], d[:240])  # lstm train's default since round 11
+    f = Forecaster(TINY, choose_growth="without season").fit(y[:240], d[:240])  # lstm train's default (round 11)
     assert runs[0]["one_step_validation_mase"] == pytest.approx(f.info.validation.model.mase, rel=1e-12)
 
 

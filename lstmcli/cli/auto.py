@@ -121,7 +121,7 @@ def fit(
     path,
     ensemble: int = 1,
     season_fits=None,
-    choose_growth: bool = False,
+    choose_growth: bool | str = False,
 ):
     """Select and refit (autoselect.fit_auto) with the CLI's progress and Ctrl-C; returns the Forecaster.
 

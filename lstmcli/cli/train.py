@@ -189,8 +189,8 @@ def train(
             "weighted mean, half-life 4 steps) damped by PHI per step ahead, as exponential smoothing's damped "
             "trend: an untrained network forecasts that growth fading toward none. 0 (off, the default) or a "
             "factor up to 1, e.g. 0.9; auto: fit without it and with 0.9 and keep the lower one-step validation "
-            "MAE (the default for one series, but on business days, where it is 0; with --auto: the winner's "
-            "refit's). Not for --global or --target level (benchmarks/README.md).",
+            "MAE (the default for one series without a season, but on business days, where it is 0; with --auto: "
+            "the winner's refit's). Not for --global or --target level (benchmarks/README.md).",
             show_default=False,
         ),
     ] = None,
