@@ -150,3 +150,22 @@ def test_a_second_whole_fit_does_not_inherit_the_firsts_combined_fits(monkeypatc
     assert f.partners is None and f.info.season_fits is None
     f.save(tmp_path / "m.npz")
     np.testing.assert_array_equal(Forecaster.load(tmp_path / "m.npz").predict(3).values, f.predict(3).values)
+
+
+def test_auto_with_an_explicit_auto_scores_its_candidates_without_the_damped_growth(monkeypatch, tmp_path):
+    """`--auto --damped-growth auto`: the refit tries the damped growth; the candidates, as without the flag, are
+    scored without it (the base config's damped_growth was 0.9, so every candidate was fitted with it)."""
+    import lstmcli.autoselect as auto
+
+    seen, fit_auto = [], auto.fit_auto
+
+    def spy(*args, **kwargs):
+        seen.append((kwargs["config"].damped_growth, kwargs.get("choose_growth")))
+        return fit_auto(*args, **{**kwargs, "max_candidates": 1})
+
+    monkeypatch.setattr(auto, "fit_auto", spy)
+    csv = _trend_csv(tmp_path / "t.csv")
+    flags = ["--auto", "--epochs", "2", "--damped-growth", "auto"]
+    r = CliRunner().invoke(app, ["train", str(csv), "--model", str(tmp_path / "a.npz"), *flags])
+    assert r.exit_code == 0, r.output
+    assert seen == [(0.0, True)]

@@ -233,6 +233,8 @@ def train(
 
     growth_given = damped_growth is not None  # else growth.tried_by_default decides on the data read
     damped_growth, choose_growth = parse_growth("0" if damped_growth is None else damped_growth)
+    if choose_growth:  # auto: Forecaster.fit makes both fits (phi growth.AUTO_PHI); --auto's candidates have none
+        damped_growth = 0.0
     config = TrainConfig(
         window=30 if window is None else window,
         hidden=hidden,
