@@ -103,6 +103,10 @@ def test_explicit_values_keep_their_refusals(run, tmp_path):
     assert r.exit_code == 2 and "--damped-growth cannot be combined with --auto" in " ".join(r.stderr.split())
     r = run("train", csv, "--model", str(tmp_path / "m.npz"), "--target", "level", *FAST)
     assert r.exit_code == 0, r  # the default does not try it with --target level: no refusal either
+    for other in (["--target", "level"], ["--global"]):  # auto is refused there before any reading, as a factor is
+        r = run("train", csv, "--model", str(tmp_path / "m.npz"), "--damped-growth", "auto", *other)
+        assert r.exit_code == 2 and f"--damped-growth cannot be combined with {other[0]}" in " ".join(r.stderr.split())
+        assert not r.stderr.startswith("Read ")
 
 
 @pytest.mark.parametrize("flag", ["--damped-growth auto"])

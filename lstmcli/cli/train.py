@@ -295,7 +295,8 @@ def train(
             "--level-input cannot be combined with --global (the global network reads the target series only)",
             hint="drop --level-input, or train one model per series without --global",
         )
-    if growth_given and damped_growth and (global_model or target == "level" or (auto and not choose_growth)):
+    asked = growth_given and (damped_growth or choose_growth)  # a factor or auto (its phi is left to the fit)
+    if asked and (global_model or target == "level" or (auto and not choose_growth)):
         from lstmcli.errors import OptionError
 
         other = "--global" if global_model else "--target level" if target == "level" else "--auto"
