@@ -672,7 +672,7 @@ def run_backtest(
     into the times of `to_dict` and `per_origin_rows` (ISO 8601). `season_fits` (season_fits.py): each fit's
     season fits kept or combined (with `auto`: the refit's); `lstm backtest` of one series gives ONE_SERIES, as
     `lstm train` builds its model. `choose_growth`: each fit (with `auto`: the refit) fits with and without the
-    damped growth and keeps the better (growth.py), as `lstm train` of one series does off business days.
+    damped growth and keeps the better (growth.py), as `lstm train` of one series does (growth.tried_by_default).
 
     `jobs` processes (None: the cores): with several fits (`spec.refit`), the fits run side by
     side, `jobs` at a time, and each fit's own work (ensemble members, --auto candidates) runs

@@ -225,14 +225,14 @@ def train(
     For scripts: lstm train prices.csv --json -q > summary.json
     Example: lstm train sample_data/daily_stock.csv --ensemble 5 --jobs 2
     """
+    from lstmcli import growth as _growth
     from lstmcli.forecast import STOPPED_BEFORE, Forecaster, check_strategy
-    from lstmcli.growth import parse as parse_growth
     from lstmcli.seasons import parse_season
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target
 
     growth_given = damped_growth is not None  # else growth.tried_by_default decides on the data read
-    damped_growth, choose_growth = parse_growth("0" if damped_growth is None else damped_growth)
+    damped_growth, choose_growth = _growth.parse("0" if damped_growth is None else damped_growth)
     if choose_growth:  # auto: Forecaster.fit makes both fits (phi growth.AUTO_PHI); --auto's candidates have none
         damped_growth = 0.0
     config = TrainConfig(
@@ -388,8 +388,6 @@ def train(
         how_read["calendar_match"] = calendar_match_note(series, "train")
 
     one_series_fits = _season_fits.ONE_SERIES if season_fits is None else season_fits
-    from lstmcli import growth as _growth
-
     growth_note = None  # the summary's growth row when the default did not try it
     if not growth_given:
         choose_growth = _growth.tried_by_default(series.frequency, target)
