@@ -1,14 +1,15 @@
 """Combining the season's fits instead of keeping one (`lstm train --season-fits combine`). NumPy only.
 
 On a seasonal series `Forecaster.fit` makes up to three fits (phase inputs; phase inputs and the seasonal
-adjustment; the seasonal difference, seasons.py) and by default keeps the one with the lowest one-step
-validation MAE. With `season_fits="combine"` it keeps every fit whose one-step validation MAE is within
-COMBINE_WITHIN of the lowest, and forecasts the mean of their forecasts (each fit's own forecast is its
-ensemble's median): the kept fit (the lowest MAE) is the model's own network(s), the others ride along as
-`CombinedFit`s, each with its own scaler, season, level input and networks. Validation scores and interval
-quantiles are then the combination's own (its one-step forecasts of the validation rows, its multi-step
-forecasts from the calibration origins): the fits' validation MAEs chose which to combine, so the
-combination's validation errors are a little optimistic, as the kept fit's were.
+adjustment; the seasonal difference, seasons.py) and with `keep` (the library's default, and panels') keeps the one
+with the lowest one-step validation MAE; `lstm train` of one series shrinks them (ONE_SERIES, below). With
+`season_fits="combine"` it keeps every fit whose one-step validation MAE is within COMBINE_WITHIN of the lowest,
+and forecasts the mean of their forecasts (each fit's own forecast is its ensemble's median): the kept fit (the
+lowest MAE) is the model's own network(s), the others ride along as `CombinedFit`s, each with its own scaler,
+season, level input and networks. Validation scores and interval quantiles are then the combination's own (its
+one-step forecasts of the validation rows, its multi-step forecasts from the calibration origins): the fits'
+validation MAEs chose which to combine, so the combination's validation errors are a little optimistic, as the kept
+fit's were.
 
 Measured (benchmarks/README.md, "Combining the season's fits (round 10, branch `r10comb`)"): the mean of
 the fits within 1.25x beat keeping one on the geometric mean of the development set (1.307 -> 1.272 x the
