@@ -19,13 +19,17 @@ STATS = ("naive", "snaive", "drift", "autoarima", "autoets")
 SEEDS = ("", "-s1", "-s2")
 
 
+def _series(path: str) -> list[dict]:
+    return json.loads(Path(path).read_text())["series"]
+
+
 def _methods(path: str) -> dict[str, dict[str, dict]]:
-    return {s["series"]: {r["method"]: r for r in s["methods"]} for s in json.loads(Path(path).read_text())["series"]}
+    return {s["series"]: {r["method"]: r for r in s["methods"]} for s in _series(path)}
 
 
 def compose(new: str, base: str, more: list[str]) -> dict:
     path, prefix = base.split(":")[:2]
-    runs = _methods(path)
+    runs, fields = _methods(path), {s["series"]: {k: v for k, v in s.items() if k != "methods"} for s in _series(path)}
     out = {name: {k: dict(m[k]) for k in STATS if k in m} for name, m in runs.items()}
     for name, m in runs.items():
         for s in SEEDS:
@@ -39,7 +43,7 @@ def compose(new: str, base: str, more: list[str]) -> dict:
                     out[name][new + s] = dict(m[prefix + s], method=new + s)
     return {
         "meta": {"composed_from": [base, *more], "prefix": new},
-        "series": [{"series": name, "methods": list(ms.values())} for name, ms in out.items()],
+        "series": [fields[name] | {"methods": list(ms.values())} for name, ms in out.items()],
     }
 
 
