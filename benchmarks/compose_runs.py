@@ -2,7 +2,7 @@
 (e.g. round 11's defaults on fresh2: the seasonal series from the shrink run, the others from the damped-growth run,
 the business-day ones from the first run).
 
-    python benchmarks/compose_runs.py OUT.json NEW_PREFIX BASE.json[+B2.json]:prefix [MORE.json[+M2.json]:prefix[:a,b] ...]
+    python benchmarks/compose_runs.py OUT.json NEW_PREFIX BASE.json[+B2.json]:prefix [MORE.json[+M2.json]:prefix[:a,b]]
 
 Every series of BASE.json is written with its statistical methods (naive, snaive, drift, autoarima, autoets) and its
 `prefix`, `prefix-s1`, `prefix-s2` renamed NEW_PREFIX, NEW_PREFIX-s1, NEW_PREFIX-s2; a later file replaces those three

@@ -12,6 +12,11 @@ forecast adds g_k of the ORIGIN's window to its step k, a direct head g_1..g_H t
 in the scaler's units: z = (change - mean) / std, so g_k scaled is phi**k * (l_z + mean / std) - mean / std.
 `TrainConfig.damped_toward` "mean" damps toward the training part's mean change instead (the scaled zero, the
 network's own fallback): g_k = mean + phi**k * (l - mean), scaled phi**k * l_z.
+
+Whether to use it is chosen on validation (`Forecaster(choose_growth=...)`): `auto` on the one-step MAE; the default
+(WITHOUT_SEASON) the same on series without a season; OVER_SEASON (`--damped-growth season`, round 12) on every series,
+on the MAE over one season ahead (`ahead_mae`, `ahead_steps`), since a growth compounds over the steps a one-step
+error does not see.
 """
 
 from __future__ import annotations
