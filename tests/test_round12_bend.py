@@ -102,6 +102,22 @@ def test_lstm_train_damped_growth_season(run, tmp_path):
     assert "growth │ none (not tried on business days" in " ".join(r.stdout.split())
 
 
+def test_a_panel_is_refused_by_name(run, tmp_path):
+    a, b = _quarterly_csv(tmp_path / "a.csv"), _quarterly_csv(tmp_path / "b.csv")
+    r = run("train", str(a), str(b), "--model", str(tmp_path / "p.npz"), *FAST, "--damped-growth", "season")
+    assert r.exit_code == 2 and "--damped-growth season is for one series, not a panel" in r.stderr, r
+
+
+def test_auto_refits_with_it(run, tmp_path):
+    csv = str(_quarterly_csv(tmp_path / "q.csv"))
+    r = run(
+        "train", csv, "--model", str(tmp_path / "a.npz"), "--auto", "--budget", "5", "--epochs", "2",
+        "--damped-growth", "season",
+    )  # fmt: skip
+    assert r.exit_code == 0, r
+    assert "steps ahead (a season)" in " ".join(r.stdout.replace("│", " ").split()), r
+
+
 def test_the_default_flips_in_one_place(run, monkeypatch, tmp_path):
     csv = str(_quarterly_csv(tmp_path / "q.csv"))
     r = run("train", csv, "--model", str(tmp_path / "a.npz"), *FAST)

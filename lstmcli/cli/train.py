@@ -354,7 +354,8 @@ def train(
             from lstmcli.errors import OptionError
 
             raise OptionError(
-                "--damped-growth auto is for one series, not a panel (each model would fit twice)",
+                f"--damped-growth {'season' if choose_growth == _growth.OVER_SEASON else 'auto'} is for one series, "
+                "not a panel (each model would fit twice)",
                 hint="give a factor for every series' model, e.g. --damped-growth 0.9, or train one series",
             )
         return panel_cli.train(sources, **as_panel)
