@@ -682,7 +682,9 @@ class Forecaster:
         between the kept fit and that mean, where this beats seasonal naive on validation (season_fits.py).
         `choose_growth` (`--damped-growth auto`): fit without the damped growth and with it (`config.damped_growth`,
         or growth.AUTO_PHI when that is 0) and keep the fit with the lower one-step validation MAE;
-        growth.WITHOUT_SEASON (lstm train's default): the same where the first fit found no season.
+        growth.WITHOUT_SEASON (lstm train's default): the same where the first fit found no season;
+        growth.OVER_SEASON (`--damped-growth season`): on every series, keeping the lower validation MAE over one
+        season ahead (`_ahead_mae`; one step without a season).
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
@@ -754,14 +756,17 @@ class Forecaster:
             self.__dict__.clear()
             self.__dict__.update(without)
             return self
-        maes = (without["info"].validation.model.mae, self.info.validation.model.mae)
+        maes, words = (without["info"].validation.model.mae, self.info.validation.model.mae), "one-step validation MAE"
+        if self.choose_growth == _growth.OVER_SEASON:  # judged over one season ahead (the same H for both fits)
+            (before, steps), (after, _) = without["_ahead"], self._ahead
+            maes = (before, after)
+            if steps > 1:
+                words = f"validation MAE over 1-{steps} steps ahead (a season)"
         if self.result.interrupted or not maes[1] < maes[0]:  # a tie or a stop: without
             self.__dict__.clear()
             self.__dict__.update(without)
         kept = "kept" if self.config.damped_growth else "not kept"
-        self.choices["growth"] = (
-            f"damped growth {phi:g} {kept}: one-step validation MAE {maes[1]:.4g} with it, {maes[0]:.4g} without"
-        )
+        self.choices["growth"] = f"damped growth {phi:g} {kept}: {words} {maes[1]:.4g} with it, {maes[0]:.4g} without"
         return self
 
     def _fit_all(self, series: _Series, on_epoch, should_stop, reading, on_member) -> Forecaster:
@@ -836,6 +841,8 @@ class Forecaster:
         if self.config.refit_all and not self.result.interrupted:
             for fitted in [self, *(self.partners or [])]:
                 fitted._refit_all(should_stop)
+        if self.choose_growth == _growth.OVER_SEASON and not self.result.interrupted:
+            self._ahead = self._ahead_mae(series.prices)  # what `fit` judges the damped growth on
         for fitted in [self, *(self.partners or [])]:  # the scaled series and targets are not needed after fit
             fitted.__dict__.pop("_refit_job", None)
             fitted.__dict__.pop("_rows", None)
@@ -892,6 +899,21 @@ class Forecaster:
         )
         self.info = replace(self.info, validation=validation, intervals=intervals, season_fits=combined)
         self.choices["season"] += f"; {combined.describe()}: one-step MAE {price(validation.model.mae)} on validation"
+
+    def _ahead_mae(self, prices: np.ndarray) -> tuple[float, int]:
+        """(validation MAE over 1..H steps ahead, H) of the fit as it forecasts (the season's fits combined, when
+        they are): growth.ahead_mae of H-step forecasts from every validation origin, H = growth.ahead_steps (one
+        season; H = 1 is the one-step validation MAE)."""
+        _, val_t = self._rows
+        steps = _growth.ahead_steps(None if self.season is None else self.season.length, len(val_t))
+        if steps == 1:
+            return self.info.validation.model.mae, 1
+        off = self.target.offset
+        hist = histories(prices, self.config.window, self.target, val_t)  # (V, W + off, F)
+        with np.errstate(over="ignore", invalid="ignore"):  # a runaway forecast scores inf
+            made = self.paths(hist, steps, self.info.scaler, val_t - 1 + off)[:, :, 0]  # (V, steps)
+            mae = _growth.ahead_mae(made, prices[val_t + off, 0])
+        return (mae if math.isfinite(mae) else math.inf), steps
 
     def _difference_fits(self) -> bool:
         """A seasonal difference can be fitted: a change target (not levels), and a history of W + offset prices

@@ -12,6 +12,11 @@ forecast adds g_k of the ORIGIN's window to its step k, a direct head g_1..g_H t
 in the scaler's units: z = (change - mean) / std, so g_k scaled is phi**k * (l_z + mean / std) - mean / std.
 `TrainConfig.damped_toward` "mean" damps toward the training part's mean change instead (the scaled zero, the
 network's own fallback): g_k = mean + phi**k * (l - mean), scaled phi**k * l_z.
+
+Whether to use it is chosen on validation (`Forecaster(choose_growth=...)`): `auto` on the one-step MAE; the default
+(WITHOUT_SEASON) the same on series without a season; OVER_SEASON (`--damped-growth season`, round 12) on every series,
+on the MAE over one season ahead (`ahead_mae`, `ahead_steps`), since a growth compounds over the steps a one-step
+error does not see.
 """
 
 from __future__ import annotations
@@ -34,35 +39,62 @@ AUTO_PHI = 0.9  # the factor `auto` tries (round 10's stage 1: 0.9 beat 0.95 tow
 #: (benchmarks/README.md, "The damped growth as the default"): `auto` where the fit finds no season (the value
 #: `Forecaster(choose_growth=WITHOUT_SEASON)`), except where `tried_by_default` says no
 WITHOUT_SEASON = "without season"
+#: `--damped-growth season` (round 12, benchmarks/README.md "A growth judged over a season"): fit without and with
+#: AUTO_PHI on every series, seasonal ones too, and keep the lower validation MAE over one season ahead (`AHEAD`)
+OVER_SEASON = "over a season"
+SEASON_WORD = "season"  # the CLI's word for OVER_SEASON
+#: what `lstm train`, `lstm backtest` and `--auto`'s refit try on one series without --damped-growth
+#: (`tried_by_default`): WITHOUT_SEASON since round 11; OVER_SEASON is the round-12 option (flip it here)
+DEFAULT_CHOICE = WITHOUT_SEASON
 BUSINESS_DAYS_NOTE = (
     "none (not tried on business days: a stock price's recent growth is noise; --damped-growth auto tries it)"
 )
 SEASONAL_NOTE = (
     "none (not tried on a seasonal series: its recent changes carry the season's swings, a noisy growth; "
-    "--damped-growth auto tries it)"
+    "--damped-growth season tries it, judged over a season ahead; auto, judged one step ahead)"
 )
 
 
-def tried_by_default(frequency: str | None, target) -> str | bool:
+def tried_by_default(frequency: str | None, target, choice: str = DEFAULT_CHOICE) -> str | bool:
     """`Forecaster(choose_growth=...)` for one series without --damped-growth: WITHOUT_SEASON (fit with and without
     the damped growth where the fit finds no season), or False on business days (stock prices: round 10 measured
     goog and djia 1.3-1.4% worse than naive with it, against 1.001 and 0.997 without) and with --target level (no
     changes to damp). On seasonal series the damped fit won on some and lost on others, and took woolyrnq above
-    seasonal naive (benchmarks/README.md, "The damped growth as the default")."""
-    return WITHOUT_SEASON if frequency != "B" and getattr(target, "value", target) != "level" else False
+    seasonal naive (benchmarks/README.md, "The damped growth as the default"). `choice`: what is tried where it is
+    tried (DEFAULT_CHOICE; `--damped-growth season` gives OVER_SEASON, which keeps these exceptions)."""
+    return choice if frequency != "B" and getattr(target, "value", target) != "level" else False
 
 
-def parse(text: str | float) -> tuple[float, bool]:
-    """`--damped-growth`'s value: (phi, choose). "auto" -> (AUTO_PHI, True); a number -> (it, False)."""
+def ahead_steps(season_length: int | None, validation_rows: int) -> int:
+    """The steps ahead OVER_SEASON judges the damped growth on: one whole season (m steps; one without a season),
+    at most the validation rows."""
+    return max(1, min(season_length or 1, validation_rows))
+
+
+def ahead_mae(forecasts: np.ndarray, actual: np.ndarray) -> float:
+    """The validation MAE over 1..H steps ahead: `forecasts` (V, H) from V consecutive validation origins (row v's
+    step h forecasts validation row v + h - 1) and `actual` (V,) those rows' values; step h is scored on the V - h + 1
+    origins whose row is still a validation row, and the H steps' MAEs are averaged (each step weighs the same)."""
+    V, H = forecasts.shape
+    steps = [np.mean(np.abs(actual[h:] - forecasts[: V - h, h])) for h in range(min(H, V))]
+    return float(np.mean(steps))
+
+
+def parse(text: str | float) -> tuple[float, bool | str]:
+    """`--damped-growth`'s value: (phi, choose). "auto" -> (AUTO_PHI, True); "season" -> (AUTO_PHI, OVER_SEASON);
+    a number -> (it, False)."""
     if isinstance(text, str) and text.strip().lower() == AUTO:
         return AUTO_PHI, True
+    if isinstance(text, str) and text.strip().lower() == SEASON_WORD:
+        return AUTO_PHI, OVER_SEASON
     try:
         return float(text), False
     except ValueError:
         from lstmcli.errors import OptionError
 
         raise OptionError(
-            f"--damped-growth {text!r} is not a number or auto", hint="use e.g. --damped-growth 0.9, or auto"
+            f"--damped-growth {text!r} is not a number, auto or season",
+            hint="use e.g. --damped-growth 0.9, auto or season",
         ) from None
 
 

@@ -184,13 +184,15 @@ def train(
         str | None,
         typer.Option(
             "--damped-growth",
-            metavar="PHI|auto",
+            metavar="PHI|auto|season",
             help="The network learns each change's deviation from the window's recent growth (an exponentially "
             "weighted mean, half-life 4 steps) damped by PHI per step ahead, as exponential smoothing's damped "
             "trend: an untrained network forecasts that growth fading toward none. 0 (off, the default) or a "
             "factor up to 1, e.g. 0.9; auto: fit without it and with 0.9 and keep the lower one-step validation "
             "MAE (the default for one series without a season, but on business days, where it is 0; with --auto: "
-            "the winner's refit's). Not for --global or --target level (benchmarks/README.md).",
+            "the winner's refit's); season: as the default, and on seasonal series too, keeping the lower "
+            "validation MAE over one season ahead (m steps from every validation origin). Not for --global or "
+            "--target level (benchmarks/README.md).",
             show_default=False,
         ),
     ] = None,
@@ -352,7 +354,8 @@ def train(
             from lstmcli.errors import OptionError
 
             raise OptionError(
-                "--damped-growth auto is for one series, not a panel (each model would fit twice)",
+                f"--damped-growth {'season' if choose_growth == _growth.OVER_SEASON else 'auto'} is for one series, "
+                "not a panel (each model would fit twice)",
                 hint="give a factor for every series' model, e.g. --damped-growth 0.9, or train one series",
             )
         return panel_cli.train(sources, **as_panel)
@@ -389,8 +392,8 @@ def train(
 
     one_series_fits = _season_fits.ONE_SERIES if season_fits is None else season_fits
     growth_note = None  # the summary's growth row when the default did not try it
-    if not growth_given:
-        choose_growth = _growth.tried_by_default(series.frequency, target)
+    if not growth_given or choose_growth == _growth.OVER_SEASON:  # season: where the default tries it (not on B)
+        choose_growth = _growth.tried_by_default(series.frequency, target, choose_growth or _growth.DEFAULT_CHOICE)
         growth_note = None if choose_growth else _growth.BUSINESS_DAYS_NOTE if series.frequency == "B" else None
     forecaster = Forecaster(
         config,
