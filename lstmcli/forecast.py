@@ -679,7 +679,9 @@ class Forecaster:
         work is small, `ensemble.members_jobs`; the weights do not depend on it).
         `season_fits`: "keep" (the default) keeps the season's fit with the lowest one-step validation MAE;
         "combine" forecasts the mean of the fits within `season_fits.COMBINE_WITHIN` of it; "shrink" halfway
-        between the kept fit and that mean, where this beats seasonal naive on validation (season_fits.py).
+        between the kept fit and that mean, where this beats seasonal naive on validation (season_fits.py);
+        "shrink-snaive" as shrink, then toward seasonal naive where the model's one-step validation MAE is not
+        below seasonal naive's (season_fits.SnaiveBlend).
         `choose_growth` (`--damped-growth auto`): fit without the damped growth and with it (`config.damped_growth`,
         or growth.AUTO_PHI when that is 0) and keep the fit with the lower one-step validation MAE;
         growth.WITHOUT_SEASON (lstm train's default): the same where the first fit found no season.
@@ -705,6 +707,7 @@ class Forecaster:
         self.season_fits = _season_fits.check(season_fits)
         self.partners: list[Forecaster] | None = None  # the season's other fits combined with this one's
         self.partners_combine = _season_fits.MEAN  # how: season_fits.combine's `how` (a loaded file says)
+        self.snaive_weight = 0.0  # seasonal naive's weight in the forecast (`shrink-snaive`; a loaded file says)
 
     # ----------------------------------------------------------------------------- fit
 
@@ -769,6 +772,7 @@ class Forecaster:
         _check_prices(series)
         # a whole fit starts with no combined fits: --damped-growth auto's second fit must not inherit the first's
         self.partners, self.partners_combine = None, _season_fits.MEAN
+        self.snaive_weight = 0.0
         requested, auto = self.config, self.season_method == seasons.AUTO
         self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading, on_member)
 
@@ -833,6 +837,8 @@ class Forecaster:
                 )
                 if self.season_fits in _season_fits.HOWS:
                     self._combine_fits(fits, maes, series.prices)
+                if self.season_fits == _season_fits.SHRINK_SNAIVE:
+                    self._toward_snaive(series.prices)
         if self.config.refit_all and not self.result.interrupted:
             for fitted in [self, *(self.partners or [])]:
                 fitted._refit_all(should_stop)
@@ -863,7 +869,7 @@ class Forecaster:
         from lstmcli.render.common import price
 
         snaive = validation.seasonal_naive
-        if self.season_fits == _season_fits.SHRINK and not (snaive is not None and validation.model.mae < snaive.mae):
+        if self.season_fits in _season_fits.GUARDED and not (snaive is not None and validation.model.mae < snaive.mae):
             self.partners, self.partners_combine = None, _season_fits.MEAN
             versus = "none" if snaive is None else price(snaive.mae)
             self.choices["season"] += (
@@ -892,6 +898,36 @@ class Forecaster:
         )
         self.info = replace(self.info, validation=validation, intervals=intervals, season_fits=combined)
         self.choices["season"] += f"; {combined.describe()}: one-step MAE {price(validation.model.mae)} on validation"
+
+    def _toward_snaive(self, prices: np.ndarray) -> None:
+        """`shrink-snaive` (issue 13): where the model's one-step validation MAE (its season fits' blend's, or the
+        kept fit's) is not below seasonal naive's on the same rows, forecast the equal-weight mean of the model's
+        and seasonal naive's forecasts if that mean's one-step validation MAE is below both, else seasonal naive's
+        forecast itself (season_fits.SNAIVE_WEIGHTS); validation and interval quantiles become the forecast's own.
+        Seasonal naive reads the last m prices of a history: a window of fewer (W + offset < m) is left alone."""
+        from lstmcli.render.common import price
+
+        before = self.info.validation
+        naive, m = before.seasonal_naive, self.season.length
+        if naive is None or before.model.mae < naive.mae:
+            return
+        if self.config.window + self.target.offset < m:
+            self.choices["season"] += (
+                f"; one-step validation MAE {price(before.model.mae)}, not below seasonal naive's "
+                f"{price(naive.mae)}, but the window is shorter than the season: not blended with seasonal naive"
+            )
+            return
+        train_t, val_t = self._rows
+        tried = {}
+        for w in _season_fits.SNAIVE_WEIGHTS:
+            self.snaive_weight = w
+            tried[w] = self._evaluate(prices, self.info.scaler, train_t, val_t, False)
+        mean_mae = tried[0.5][0].model.mae
+        self.snaive_weight = 0.5 if mean_mae < min(before.model.mae, naive.mae) else 1.0
+        validation, intervals = tried[self.snaive_weight]
+        blend = _season_fits.SnaiveBlend(self.snaive_weight, m, before.model.mae, naive.mae, mean_mae)
+        self.info = replace(self.info, validation=validation, intervals=intervals, snaive_blend=blend)
+        self.choices["season"] += f"; {blend.describe()}"
 
     def _difference_fits(self) -> bool:
         """A seasonal difference can be fitted: a change target (not levels), and a history of W + offset prices
@@ -1230,11 +1266,13 @@ class Forecaster:
         everything downstream (validation, intervals, predict, backtest) is then the ensemble's own.
         """
         own = _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
-        if not self.partners:
-            return own
-        # the season's fits combined (season_fits.py): each other fit forecasts with its own scaler and season
-        others = [p.paths(hist, days, None, last_phase) for p in self.partners]
-        return _season_fits.combine([own, *others], self.partners_combine)
+        if self.partners:
+            # the season's fits combined (season_fits.py): each other fit forecasts with its own scaler and season
+            others = [p.paths(hist, days, None, last_phase) for p in self.partners]
+            own = _season_fits.combine([own, *others], self.partners_combine)
+        if self.snaive_weight:  # toward seasonal naive (`shrink-snaive`, season_fits.SnaiveBlend)
+            own = _season_fits.toward_snaive(own, hist, self.season.length, self.snaive_weight)
+        return own
 
     def member_paths(
         self, hist: np.ndarray, days: int, scaler: Scaler | None = None, last_phase: np.ndarray | int | None = None
@@ -1573,6 +1611,8 @@ class Forecaster:
         forecaster.combine = _ensemble.DEFAULT_COMBINE if info.ensemble is None else info.ensemble.combine
         forecaster.season = info.season  # None for a model file without one (all files before seasons)
         forecaster.level = info.level  # None without the level input (all files before it)
+        if info.snaive_blend is not None:  # the forecast moved toward seasonal naive (season_fits.SnaiveBlend)
+            forecaster.snaive_weight = info.snaive_blend.weight
         if info.season_fits is not None:  # the season's other fits, combined with this one's (season_fits.py)
             forecaster.partners, forecaster.partners_combine = [], info.season_fits.combine
             for k, fit in enumerate(info.season_fits.fits, 1):
@@ -1587,6 +1627,7 @@ class Forecaster:
                     ensemble=fit.ensemble,
                     intervals=None,
                     season_fits=None,
+                    snaive_blend=None,
                 )
                 forecaster.partners.append(cls.from_parts(own, other_info))
         return forecaster

@@ -46,7 +46,10 @@ from lstmcli.training import TrainConfig
 from lstmcli.transforms import Scaler
 
 KEEP, COMBINE, SHRINK = "keep", "combine", "shrink"
-CHOICES = (KEEP, COMBINE, SHRINK)
+#: round 12 (issue 13): shrink, then toward seasonal naive where the model's one-step validation MAE is not below
+#: seasonal naive's (SnaiveBlend, below)
+SHRINK_SNAIVE = "shrink-snaive"
+CHOICES = (KEEP, COMBINE, SHRINK, SHRINK_SNAIVE)
 DEFAULT = KEEP  # the library's (Forecaster, panels, --auto's candidates and --global): one fit kept
 #: `lstm train` and `lstm backtest` on one series (with --auto: the winner's refit) since round 11: judged on a
 #: check set made for it (benchmarks/README.md, "Shrink as the default"); panels keep one fit (their forecasts
@@ -55,7 +58,9 @@ ONE_SERIES = SHRINK
 #: how the combined fits' forecasts become one (the model file's `combine`): "mean" (COMBINE), or "halfway"
 #: between the kept fit's and their mean (SHRINK)
 MEAN, HALFWAY = "mean", "halfway"
-HOWS = {COMBINE: MEAN, SHRINK: HALFWAY}
+HOWS = {COMBINE: MEAN, SHRINK: HALFWAY, SHRINK_SNAIVE: HALFWAY}
+#: the choices whose combination of the season's fits is kept only where it beats seasonal naive on validation
+GUARDED = (SHRINK, SHRINK_SNAIVE)
 #: fits whose one-step validation MAE is at most this many times the lowest are combined (benchmarks/README.md:
 #: 1.1x, 1.2x, 1.25x, 1.3x, 1.5x measured on the development set; 1.25x did best, and the figure is noisy)
 COMBINE_WITHIN = 1.25
@@ -224,3 +229,77 @@ class SeasonFitsInfo:
             tuple(CombinedFit.from_dict(f, features) for f in fits),
             d["combine"],
         )
+
+
+# ----------------------------------------------------------------------------- toward seasonal naive (round 12)
+
+#: the weights of seasonal naive tried, in order, where the model's one-step validation MAE is not below seasonal
+#: naive's: the equal-weight mean of the model's forecast and seasonal naive's (kept where its one-step validation
+#: MAE is below both), else seasonal naive's forecast itself
+SNAIVE_WEIGHTS = (0.5, 1.0)
+
+
+def snaive_paths(hist: np.ndarray, days: int, m: int) -> np.ndarray:
+    """Seasonal naive's forecasts (B, days, F) from B histories of prices (B, L, F), L >= m: step h forecasts the
+    value h - m * ceil(h / m) steps after each history's last row (the same phase in its last m rows)."""
+    L = hist.shape[1]
+    if L < m:
+        raise ValueError(f"seasonal naive needs {m} rows of history, not {L}")
+    h = np.arange(1, days + 1)
+    return hist[:, L - 1 + h - m * (-(-h // m)), :]
+
+
+def toward_snaive(own: np.ndarray, hist: np.ndarray, m: int, weight: float) -> np.ndarray:
+    """The model's forecasts (B, days, C) moved `weight` of the way to seasonal naive's (column for column)."""
+    naive = snaive_paths(hist, own.shape[1], m)[:, :, : own.shape[2]]
+    return naive.copy() if weight == 1 else (1 - weight) * own + weight * naive
+
+
+@dataclass(frozen=True)
+class SnaiveBlend:
+    """The model's forecast moved toward seasonal naive's (`--season-fits shrink-snaive`), as the model file stores
+    it (`snaive_blend`; absent in every other file): seasonal naive's weight (1/2: the equal-weight mean; 1: seasonal
+    naive's forecast itself), the season it looks back, and the one-step validation MAEs that chose it: the model's
+    before (the network's fit, or its season fits' blend), seasonal naive's, and the equal-weight mean's."""
+
+    weight: float
+    season: int
+    model_mae: float
+    snaive_mae: float
+    mean_mae: float
+
+    def describe(self) -> str:
+        """For the summary's season line and inspect: what the forecast is, and why."""
+        from lstmcli.render.common import price
+
+        why = (
+            f"the network's one-step validation MAE {price(self.model_mae)} is not below seasonal naive's "
+            f"{price(self.snaive_mae)} (season {self.season})"
+        )
+        if self.weight == 1:
+            return (
+                f"forecasts seasonal naive (the value {self.season} steps back), not the network: {why}, and their "
+                f"equal-weight mean's ({price(self.mean_mae)}) is not below both"
+            )
+        return (
+            f"forecasts the mean of the network's forecast and seasonal naive's (weight {self.weight:g} each): {why}; "
+            f"the mean's is {price(self.mean_mae)}"
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "weight": self.weight,
+            "season": self.season,
+            "model_mae": self.model_mae,
+            "snaive_mae": self.snaive_mae,
+            "mean_mae": self.mean_mae,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> SnaiveBlend:
+        if d["weight"] not in SNAIVE_WEIGHTS or type(d["season"]) is not int or not d["season"] >= 2:
+            raise ValueError("the blend with seasonal naive is malformed")
+        maes = [d[k] for k in ("model_mae", "snaive_mae", "mean_mae")]
+        if not all(type(v) in (int, float) and np.isfinite(v) for v in maes):
+            raise ValueError("the blend with seasonal naive's validation MAEs are malformed")
+        return cls(float(d["weight"]), d["season"], *(float(v) for v in maes))
