@@ -900,34 +900,60 @@ class Forecaster:
         self.choices["season"] += f"; {combined.describe()}: one-step MAE {price(validation.model.mae)} on validation"
 
     def _toward_snaive(self, prices: np.ndarray) -> None:
-        """`shrink-snaive` (issue 13): where the model's one-step validation MAE (its season fits' blend's, or the
-        kept fit's) is not below seasonal naive's on the same rows, forecast the equal-weight mean of the model's
-        and seasonal naive's forecasts if that mean's one-step validation MAE is below both, else seasonal naive's
-        forecast itself (season_fits.SNAIVE_WEIGHTS); validation and interval quantiles become the forecast's own.
-        Seasonal naive reads the last m prices of a history: a window of fewer (W + offset < m) is left alone."""
+        """`shrink-snaive` (issue 13): where the model (its season fits' blend, or the kept fit) does not beat
+        seasonal naive on validation (season_fits.beats: one-step, and steps 1..H from the calibration origins),
+        forecast the equal-weight mean of the model's and seasonal naive's forecasts if that mean beats it, else
+        seasonal naive's forecast itself (season_fits.SNAIVE_WEIGHTS); validation and interval quantiles become the
+        forecast's own. Seasonal naive reads the last m prices of a history: a shorter one (W + offset < m) is left
+        alone, and said so."""
         from lstmcli.render.common import price
 
         before = self.info.validation
         naive, m = before.seasonal_naive, self.season.length
-        if naive is None or before.model.mae < naive.mae:
+        if naive is None:
+            return
+        train_t, val_t = self._rows
+        steps, model_h, naive_h = self._steps_maes(prices, val_t)
+        model, snaive = (before.model.mae, model_h), (naive.mae, naive_h)
+        if _season_fits.beats(model, snaive):
             return
         if self.config.window + self.target.offset < m:
             self.choices["season"] += (
-                f"; one-step validation MAE {price(before.model.mae)}, not below seasonal naive's "
-                f"{price(naive.mae)}, but the window is shorter than the season: not blended with seasonal naive"
+                f"; validation one-step MAE {price(model[0])} vs seasonal naive's {price(snaive[0])}, but the window "
+                "is shorter than the season: not blended with seasonal naive"
             )
             return
-        train_t, val_t = self._rows
         tried = {}
         for w in _season_fits.SNAIVE_WEIGHTS:
             self.snaive_weight = w
             tried[w] = self._evaluate(prices, self.info.scaler, train_t, val_t, False)
-        mean_mae = tried[0.5][0].model.mae
-        self.snaive_weight = 0.5 if mean_mae < min(before.model.mae, naive.mae) else 1.0
+        self.snaive_weight = 0.5
+        mean = (tried[0.5][0].model.mae, self._steps_maes(prices, val_t)[1])
+        self.snaive_weight = 0.5 if _season_fits.beats(mean, snaive) else 1.0
         validation, intervals = tried[self.snaive_weight]
-        blend = _season_fits.SnaiveBlend(self.snaive_weight, m, before.model.mae, naive.mae, mean_mae)
+        blend = _season_fits.SnaiveBlend(self.snaive_weight, m, steps, model, snaive, mean)
         self.info = replace(self.info, validation=validation, intervals=intervals, snaive_blend=blend)
         self.choices["season"] += f"; {blend.describe()}"
+
+    def _steps_maes(self, prices: np.ndarray, val_t: np.ndarray) -> tuple[int, float | None, float | None]:
+        """(H, the model's MAE, seasonal naive's) over steps 1..H of the forecasts from the calibration origins
+        (`_evaluation_queries`: the forecasts the interval comes from), the steps inside the data only; (0, None,
+        None) without them. Needs a history of at least the season (W + offset >= m)."""
+        queries = self._evaluation_queries(val_t, MAX_INTERVAL_ORIGINS)
+        m = self.season.length
+        if len(queries) < 2 or self.config.window + self.target.offset < m:
+            return 0, None, None
+        rows, H = queries[1]
+        W, off, N = self.config.window, self.target.offset, len(prices)
+        last = rows - 1 + off  # (V,) each history's last price row
+        with np.errstate(over="ignore", invalid="ignore"):
+            forecasts = self.paths(histories(prices, W, self.target, rows), H, self.info.scaler, last)[:, :, 0]
+        h = np.arange(1, H + 1)
+        target = last[:, None] + h[None, :]  # (V, H) the price row each step forecasts
+        inside = target < N
+        actual = prices[np.minimum(target, N - 1), 0]
+        naive = prices[last[:, None] + h - m * (-(-h // m)), 0]
+        return H, float(np.mean(np.abs(forecasts - actual)[inside])), float(np.mean(np.abs(naive - actual)[inside]))
 
     def _difference_fits(self) -> bool:
         """A seasonal difference can be fitted: a change target (not levels), and a history of W + offset prices

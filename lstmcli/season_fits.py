@@ -233,10 +233,16 @@ class SeasonFitsInfo:
 
 # ----------------------------------------------------------------------------- toward seasonal naive (round 12)
 
-#: the weights of seasonal naive tried, in order, where the model's one-step validation MAE is not below seasonal
-#: naive's: the equal-weight mean of the model's forecast and seasonal naive's (kept where its one-step validation
-#: MAE is below both), else seasonal naive's forecast itself
+#: the weights of seasonal naive tried, in order, where the model does not beat seasonal naive on validation (`beats`):
+#: the equal-weight mean of the model's forecast and seasonal naive's (kept where it beats seasonal naive), else
+#: seasonal naive's forecast itself
 SNAIVE_WEIGHTS = (0.5, 1.0)
+
+
+def beats(maes: tuple[float, float | None], naive: tuple[float, float | None]) -> bool:
+    """A forecast beats seasonal naive on validation: its one-step MAE is below seasonal naive's, and so is its MAE
+    over steps 1..H from the calibration origins (the forecasts the intervals come from), when there are any."""
+    return all(a < b for a, b in zip(maes, naive, strict=True) if a is not None and b is not None)
 
 
 def snaive_paths(hist: np.ndarray, days: int, m: int) -> np.ndarray:
@@ -259,47 +265,60 @@ def toward_snaive(own: np.ndarray, hist: np.ndarray, m: int, weight: float) -> n
 class SnaiveBlend:
     """The model's forecast moved toward seasonal naive's (`--season-fits shrink-snaive`), as the model file stores
     it (`snaive_blend`; absent in every other file): seasonal naive's weight (1/2: the equal-weight mean; 1: seasonal
-    naive's forecast itself), the season it looks back, and the one-step validation MAEs that chose it: the model's
-    before (the network's fit, or its season fits' blend), seasonal naive's, and the equal-weight mean's."""
+    naive's forecast itself), the season it looks back, and the validation MAEs that chose it, each as (one-step,
+    steps 1..`steps` from the calibration origins; None when there were too few validation rows for those): the
+    model's before (the network's fit, or its season fits' blend), seasonal naive's, and the equal-weight mean's."""
 
     weight: float
     season: int
-    model_mae: float
-    snaive_mae: float
-    mean_mae: float
+    steps: int  # the calibration forecasts' steps (0: none, one-step only)
+    model: tuple[float, float | None]
+    snaive: tuple[float, float | None]
+    mean: tuple[float, float | None]
+
+    def _maes(self, pair: tuple[float, float | None]) -> str:
+        from lstmcli.render.common import price
+
+        one = f"one-step {price(pair[0])}"
+        return one if pair[1] is None else f"{one}, steps 1-{self.steps} {price(pair[1])}"
 
     def describe(self) -> str:
         """For the summary's season line and inspect: what the forecast is, and why."""
-        from lstmcli.render.common import price
-
         why = (
-            f"the network's one-step validation MAE {price(self.model_mae)} is not below seasonal naive's "
-            f"{price(self.snaive_mae)} (season {self.season})"
+            f"the network does not beat seasonal naive (season {self.season}) on validation (MAE "
+            f"{self._maes(self.model)} vs {self._maes(self.snaive)})"
         )
         if self.weight == 1:
             return (
-                f"forecasts seasonal naive (the value {self.season} steps back), not the network: {why}, and their "
-                f"equal-weight mean's ({price(self.mean_mae)}) is not below both"
+                f"forecasts seasonal naive (the value {self.season} steps back), not the network: {why}, nor does "
+                f"their equal-weight mean ({self._maes(self.mean)})"
             )
         return (
             f"forecasts the mean of the network's forecast and seasonal naive's (weight {self.weight:g} each): {why}; "
-            f"the mean's is {price(self.mean_mae)}"
+            f"the mean does ({self._maes(self.mean)})"
         )
 
     def to_dict(self) -> dict:
         return {
             "weight": self.weight,
             "season": self.season,
-            "model_mae": self.model_mae,
-            "snaive_mae": self.snaive_mae,
-            "mean_mae": self.mean_mae,
+            "steps": self.steps,
+            "model": list(self.model),
+            "snaive": list(self.snaive),
+            "mean": list(self.mean),
         }
 
     @classmethod
     def from_dict(cls, d: dict) -> SnaiveBlend:
         if d["weight"] not in SNAIVE_WEIGHTS or type(d["season"]) is not int or not d["season"] >= 2:
             raise ValueError("the blend with seasonal naive is malformed")
-        maes = [d[k] for k in ("model_mae", "snaive_mae", "mean_mae")]
-        if not all(type(v) in (int, float) and np.isfinite(v) for v in maes):
-            raise ValueError("the blend with seasonal naive's validation MAEs are malformed")
-        return cls(float(d["weight"]), d["season"], *(float(v) for v in maes))
+        if type(d["steps"]) is not int or not d["steps"] >= 0:
+            raise ValueError("the blend with seasonal naive's steps are malformed")
+        pairs = []
+        for key in ("model", "snaive", "mean"):
+            pair = d[key]
+            ok = isinstance(pair, list) and len(pair) == 2 and (pair[1] is None) == (d["steps"] == 0)
+            if not ok or not all(type(v) in (int, float) and np.isfinite(v) for v in pair if v is not None):
+                raise ValueError("the blend with seasonal naive's validation MAEs are malformed")
+            pairs.append((float(pair[0]), None if pair[1] is None else float(pair[1])))
+        return cls(float(d["weight"]), d["season"], d["steps"], *pairs)

@@ -37,6 +37,11 @@ def _one_step(f: Forecaster, values, rows) -> np.ndarray:
     return f.paths(histories(values[:, None], W, f.target, rows - off), 1, last_phase=rows - 1)[:, 0, 0]
 
 
+def test_beating_seasonal_naive_is_below_it_at_one_step_and_over_the_steps():
+    assert season_fits.beats((1.0, 2.0), (1.5, 2.5)) and season_fits.beats((1.0, None), (1.5, None))
+    assert not season_fits.beats((1.0, 3.0), (1.5, 2.5)) and not season_fits.beats((1.5, 2.0), (1.5, 2.5))
+
+
 def test_seasonal_naive_paths_repeat_the_last_season():
     hist = np.arange(1.0, 7.0)[None, :, None]  # rows 0..5, values 1..6; m = 4: the last season is 3, 4, 5, 6
     np.testing.assert_array_equal(season_fits.snaive_paths(hist, 9, 4)[0, :, 0], [3, 4, 5, 6, 3, 4, 5, 6, 3])
@@ -53,18 +58,31 @@ def test_a_network_worse_than_seasonal_naive_on_validation_falls_back_to_it():
     assert v0.model.mae >= v0.seasonal_naive.mae  # today's default: worse than seasonal naive, nothing reacts
     np.testing.assert_array_equal(f.params["head.weight"], shrink.params["head.weight"])  # the same network
     blend = f.info.snaive_blend
-    assert blend.model_mae == v0.model.mae and blend.snaive_mae == v0.seasonal_naive.mae and blend.season == 4
+    assert blend.model[0] == v0.model.mae and blend.snaive[0] == v0.seasonal_naive.mae and blend.season == 4
     rows = np.arange(v.first_date_index, v.first_date_index + v.rows)
     network = _one_step(shrink, PATTERN, rows)
     mean = np.mean(np.abs(0.5 * network + 0.5 * PATTERN[rows - 4] - PATTERN[rows]))
-    assert blend.mean_mae == pytest.approx(mean, rel=1e-12) and blend.mean_mae >= blend.snaive_mae
+    assert blend.mean[0] == pytest.approx(mean, rel=1e-12) and not season_fits.beats(blend.mean, blend.snaive)
+    # steps 1..H from the calibration origins (here every validation row: the newest 5000)
+    H = blend.steps
+    assert H == 13 and f.info.intervals is not None and len(f.info.intervals.quantiles) == H
+    last = rows - 1
+    hist = histories(PATTERN[:, None], f.config.window, f.target, rows - f.target.offset)  # each row's history
+    paths = shrink.paths(hist, H, None, last)[:, :, 0]
+    target = last[:, None] + np.arange(1, H + 1)
+    inside = target < len(PATTERN)
+    naive = PATTERN[last[:, None] + np.arange(1, H + 1) - 4 * np.ceil(np.arange(1, H + 1) / 4).astype(int)]
+    actual = PATTERN[np.minimum(target, len(PATTERN) - 1)]
+    assert blend.model[1] == pytest.approx(np.mean(np.abs(paths - actual)[inside]), rel=1e-12)
+    assert blend.snaive[1] == pytest.approx(np.mean(np.abs(naive - actual)[inside]), rel=1e-12)
     assert f.snaive_weight == 1.0 and blend.weight == 1.0
     # the model's validation is seasonal naive's own now, and so are its forecasts
     assert v.model.mae == pytest.approx(v.seasonal_naive.mae, rel=1e-12)
     np.testing.assert_allclose(f.predict(6, interval=None).values, PATTERN[-4:][np.arange(6) % 4], rtol=0)
     words = " ".join(f.choices["season"].split())
     assert "forecasts seasonal naive (the value 4 steps back), not the network" in words
-    assert "is not below seasonal naive's" in words and "equal-weight mean's" in words
+    assert "the network does not beat seasonal naive (season 4) on validation (MAE one-step" in words
+    assert "steps 1-13" in words and "nor does their equal-weight mean" in words
 
 
 def test_the_mean_with_seasonal_naive_is_the_arithmetic_mean():
@@ -125,7 +143,7 @@ def test_cli_summary_predict_data_and_inspect(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     text = " ".join(r.output.split())
     assert "forecasts seasonal naive (the value 4 steps back), not the network" in text
-    assert "is not below seasonal naive's" in text
+    assert "does not beat seasonal naive (season 4) on validation" in text
     upto = _csv(tmp_path / "upto.csv", PATTERN)  # 8 rows after training: predict --data forecasts from row 120
     r = runner.invoke(app, ["predict", "--model", str(model), "--days", "5", "--data", str(upto), "--json"])
     assert r.exit_code == 0, r.output
