@@ -160,3 +160,11 @@ def test_cli_summary_predict_data_and_inspect(tmp_path, monkeypatch):
     r = runner.invoke(app, ["inspect", "--model", str(model)])
     assert r.exit_code == 0, r.output
     assert "forecasts seasonal naive (the value 4 steps back)" in " ".join(r.output.split())
+    r = runner.invoke(app, ["inspect", "--model", str(model), "--step-trace"])
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "The network is traced below" in text and "for that step: seasonal naive's forecast" in text
+    r = runner.invoke(app, ["inspect", "--model", str(model), "--step-trace", "--json"])
+    assert r.exit_code == 0, r.output
+    traced = json.loads(r.stdout)["model"]["snaive_blend"]
+    assert traced["weight"] == 1.0 and traced["forecast"] == pytest.approx(PATTERN[108], abs=1e-6)  # after row 111
