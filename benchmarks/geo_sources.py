@@ -22,7 +22,8 @@ def main(argv: list[str]) -> int:
     sources = []
     for arg in argv:
         path, prefix = arg.rsplit(":", 1)
-        runs = {s["series"]: {r["method"]: r for r in s["methods"]} for s in json.loads(Path(path).read_text())["series"]}
+        series = json.loads(Path(path).read_text())["series"]
+        runs = {s["series"]: {r["method"]: r for r in s["methods"]} for s in series}
         sources.append((Path(path).name, prefix, runs))
     names = list(dict.fromkeys(n for _, _, runs in sources for n in runs))
     logs, seed_logs, used = [], [[], [], []], {}
