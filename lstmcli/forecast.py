@@ -937,8 +937,10 @@ class Forecaster:
 
     def _steps_maes(self, prices: np.ndarray, val_t: np.ndarray) -> tuple[int, float | None, float | None]:
         """(H, the model's MAE, seasonal naive's) over steps 1..H of the forecasts from the calibration origins
-        (`_evaluation_queries`: the forecasts the interval comes from), the steps inside the data only; (0, None,
-        None) without them. Needs a history of at least the season (W + offset >= m)."""
+        (`_evaluation_queries`: the forecasts the interval comes from): each origin's MAE over its steps inside the
+        data, averaged over the origins (as the accuracy study scores held-out forecasts: a mean over all (origin,
+        step) pairs would weigh the oldest origins' longest steps most); (0, None, None) without them. Needs a
+        history of at least the season (W + offset >= m)."""
         queries = self._evaluation_queries(val_t, MAX_INTERVAL_ORIGINS)
         m = self.season.length
         if len(queries) < 2 or self.config.window + self.target.offset < m:
@@ -953,7 +955,12 @@ class Forecaster:
         inside = target < N
         actual = prices[np.minimum(target, N - 1), 0]
         naive = prices[last[:, None] + h - m * (-(-h // m)), 0]
-        return H, float(np.mean(np.abs(forecasts - actual)[inside])), float(np.mean(np.abs(naive - actual)[inside]))
+
+        def each_origin(f: np.ndarray) -> float:  # every origin weighs the same (the newest reach fewer steps)
+            errors = np.where(inside, np.abs(f - actual), 0.0)
+            return float(np.mean(errors.sum(axis=1) / inside.sum(axis=1)))
+
+        return H, each_origin(forecasts), each_origin(naive)
 
     def _difference_fits(self) -> bool:
         """A seasonal difference can be fitted: a change target (not levels), and a history of W + offset prices

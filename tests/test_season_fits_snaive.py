@@ -73,8 +73,11 @@ def test_a_network_worse_than_seasonal_naive_on_validation_falls_back_to_it():
     inside = target < len(PATTERN)
     naive = PATTERN[last[:, None] + np.arange(1, H + 1) - 4 * np.ceil(np.arange(1, H + 1) / 4).astype(int)]
     actual = PATTERN[np.minimum(target, len(PATTERN) - 1)]
-    assert blend.model[1] == pytest.approx(np.mean(np.abs(paths - actual)[inside]), rel=1e-12)
-    assert blend.snaive[1] == pytest.approx(np.mean(np.abs(naive - actual)[inside]), rel=1e-12)
+    per_origin = [np.mean(np.abs(paths - actual)[k][inside[k]]) for k in range(len(rows))]  # each origin's steps
+    assert blend.model[1] == pytest.approx(np.mean(per_origin), rel=1e-12)
+    assert blend.snaive[1] == pytest.approx(
+        np.mean([np.mean(np.abs(naive - actual)[k][inside[k]]) for k in range(len(rows))]), rel=1e-12
+    )
     assert f.snaive_weight == 1.0 and blend.weight == 1.0
     # the model's validation is seasonal naive's own now, and so are its forecasts
     assert v.model.mae == pytest.approx(v.seasonal_naive.mae, rel=1e-12)
