@@ -680,8 +680,8 @@ class Forecaster:
         `season_fits`: "keep" (the default) keeps the season's fit with the lowest one-step validation MAE;
         "combine" forecasts the mean of the fits within `season_fits.COMBINE_WITHIN` of it; "shrink" halfway
         between the kept fit and that mean, where this beats seasonal naive on validation (season_fits.py);
-        "shrink-snaive" as shrink, then toward seasonal naive where the model's one-step validation MAE is not
-        below seasonal naive's (season_fits.SnaiveBlend).
+        "shrink-snaive" as shrink, then toward seasonal naive where the model does not beat it on validation (one
+        step, and steps 1..H from the calibration origins: season_fits.beats, SnaiveBlend).
         `choose_growth` (`--damped-growth auto`): fit without the damped growth and with it (`config.damped_growth`,
         or growth.AUTO_PHI when that is 0) and keep the fit with the lower one-step validation MAE;
         growth.WITHOUT_SEASON (lstm train's default): the same where the first fit found no season.
@@ -1340,7 +1340,7 @@ class Forecaster:
                 f"--member {k} does not exist (the model has {'members 0..' if n > 1 else 'one member, '}{n - 1})",
                 hint=f"choose --member from 0 to {n - 1}" if n > 1 else "drop --member: this model is not an ensemble",
             )
-        if n == 1 and not self.partners:
+        if n == 1 and not self.partners and not self.snaive_weight:
             return self
         one = Forecaster(self.config, self.target, strategy=self.strategy, horizon=self.horizon)
         one.params, one.info, one.season, one.level = (

@@ -92,8 +92,11 @@ def test_the_mean_with_seasonal_naive_is_the_arithmetic_mean():
     f = _fit()
     W, off = f.config.window, f.target.offset
     hist, last = PATTERN[None, -(W + off) :, None], len(PATTERN) - 1
+    one = f.member(0)  # what inspect --step-trace traces: the network alone, not the blend
+    assert one is not f and one.snaive_weight == 0.0
     f.snaive_weight = 0.0
     network = f.paths(hist, 7, last_phase=last)
+    np.testing.assert_array_equal(one.paths(hist, 7, last_phase=last), network)
     f.snaive_weight = 0.5
     expected = 0.5 * network[0, :, 0] + 0.5 * PATTERN[-4:][np.arange(7) % 4]
     np.testing.assert_allclose(f.paths(hist, 7, last_phase=last)[0, :, 0], expected, rtol=1e-13)
