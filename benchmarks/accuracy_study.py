@@ -819,6 +819,8 @@ def lstm_method(
         return MethodResult(method, fit_seconds=fit, error=f"predict: {type(e).__name__}: {e}"[:300])
     pred = time.perf_counter() - t0
     extra: dict = {"train_flags": flags, "target": fc_model.target, "window": fc_model.config.window}
+    if getattr(fc_model.info, "snaive_blend", None) is not None:  # round 12's --season-fits shrink-snaive
+        extra["snaive_blend"] = fc_model.info.snaive_blend.to_dict()
     if cli_check:  # the CLI as a user runs it must give the same numbers as the in-process path
         diffs = []
         for k in sorted({0, len(origins) - 1}):

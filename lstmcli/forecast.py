@@ -679,7 +679,9 @@ class Forecaster:
         work is small, `ensemble.members_jobs`; the weights do not depend on it).
         `season_fits`: "keep" (the default) keeps the season's fit with the lowest one-step validation MAE;
         "combine" forecasts the mean of the fits within `season_fits.COMBINE_WITHIN` of it; "shrink" halfway
-        between the kept fit and that mean, where this beats seasonal naive on validation (season_fits.py).
+        between the kept fit and that mean, where this beats seasonal naive on validation (season_fits.py);
+        "shrink-snaive" as shrink, then toward seasonal naive where the model does not beat it on validation (one
+        step, and steps 1..H from the calibration origins: season_fits.beats, SnaiveBlend).
         `choose_growth` (`--damped-growth auto`): fit without the damped growth and with it (`config.damped_growth`,
         or growth.AUTO_PHI when that is 0) and keep the fit with the lower one-step validation MAE;
         growth.WITHOUT_SEASON (lstm train's default): the same where the first fit found no season;
@@ -707,6 +709,7 @@ class Forecaster:
         self.season_fits = _season_fits.check(season_fits)
         self.partners: list[Forecaster] | None = None  # the season's other fits combined with this one's
         self.partners_combine = _season_fits.MEAN  # how: season_fits.combine's `how` (a loaded file says)
+        self.snaive_weight = 0.0  # seasonal naive's weight in the forecast (`shrink-snaive`; a loaded file says)
 
     # ----------------------------------------------------------------------------- fit
 
@@ -774,6 +777,7 @@ class Forecaster:
         _check_prices(series)
         # a whole fit starts with no combined fits: --damped-growth auto's second fit must not inherit the first's
         self.partners, self.partners_combine = None, _season_fits.MEAN
+        self.snaive_weight = 0.0
         requested, auto = self.config, self.season_method == seasons.AUTO
         self._fit_series(series, "phase" if auto else self.season_method, on_epoch, should_stop, reading, on_member)
 
@@ -838,6 +842,8 @@ class Forecaster:
                 )
                 if self.season_fits in _season_fits.HOWS:
                     self._combine_fits(fits, maes, series.prices)
+                if self.season_fits == _season_fits.SHRINK_SNAIVE:
+                    self._toward_snaive(series.prices)
         if self.config.refit_all and not self.result.interrupted:
             for fitted in [self, *(self.partners or [])]:
                 fitted._refit_all(should_stop)
@@ -870,7 +876,7 @@ class Forecaster:
         from lstmcli.render.common import price
 
         snaive = validation.seasonal_naive
-        if self.season_fits == _season_fits.SHRINK and not (snaive is not None and validation.model.mae < snaive.mae):
+        if self.season_fits in _season_fits.GUARDED and not (snaive is not None and validation.model.mae < snaive.mae):
             self.partners, self.partners_combine = None, _season_fits.MEAN
             versus = "none" if snaive is None else price(snaive.mae)
             self.choices["season"] += (
@@ -914,6 +920,69 @@ class Forecaster:
             made = self.paths(hist, steps, self.info.scaler, val_t - 1 + off)[:, :, 0]  # (V, steps)
             mae = _growth.ahead_mae(made, prices[val_t + off, 0])
         return (mae if math.isfinite(mae) else math.inf), steps
+
+    def _toward_snaive(self, prices: np.ndarray) -> None:
+        """`shrink-snaive` (issue 13): where the model (its season fits' blend, or the kept fit) does not beat
+        seasonal naive on validation (season_fits.beats: one-step, and steps 1..H from the calibration origins),
+        forecast the equal-weight mean of the model's and seasonal naive's forecasts if that mean beats it, else
+        seasonal naive's forecast itself (season_fits.SNAIVE_WEIGHTS); validation and interval quantiles become the
+        forecast's own. Seasonal naive reads the last m prices of a history: a shorter one (W + offset < m) is left
+        alone, and said so."""
+        from lstmcli.render.common import price
+
+        before = self.info.validation
+        naive, m = before.seasonal_naive, self.season.length
+        if naive is None:
+            return
+        train_t, val_t = self._rows
+        steps, model_h, naive_h = self._steps_maes(prices, val_t)
+        model, snaive = (before.model.mae, model_h), (naive.mae, naive_h)
+        if _season_fits.beats(model, snaive):
+            return
+        if self.config.window + self.target.offset < m:
+            self.choices["season"] += (
+                f"; validation one-step MAE {price(model[0])} vs seasonal naive's {price(snaive[0])}, but the window "
+                "is shorter than the season: not blended with seasonal naive"
+            )
+            return
+        tried = {}
+        for w in _season_fits.SNAIVE_WEIGHTS:
+            self.snaive_weight = w
+            tried[w] = self._evaluate(prices, self.info.scaler, train_t, val_t, False)
+        self.snaive_weight = 0.5
+        mean = (tried[0.5][0].model.mae, self._steps_maes(prices, val_t)[1])
+        self.snaive_weight = 0.5 if _season_fits.beats(mean, snaive) else 1.0
+        validation, intervals = tried[self.snaive_weight]
+        blend = _season_fits.SnaiveBlend(self.snaive_weight, m, steps, model, snaive, mean)
+        self.info = replace(self.info, validation=validation, intervals=intervals, snaive_blend=blend)
+        self.choices["season"] += f"; {blend.describe()}"
+
+    def _steps_maes(self, prices: np.ndarray, val_t: np.ndarray) -> tuple[int, float | None, float | None]:
+        """(H, the model's MAE, seasonal naive's) over steps 1..H of the forecasts from the calibration origins
+        (`_evaluation_queries`: the forecasts the interval comes from): each origin's MAE over its steps inside the
+        data, averaged over the origins (as the accuracy study scores held-out forecasts: a mean over all (origin,
+        step) pairs would weigh the oldest origins' longest steps most); (0, None, None) without them. Needs a
+        history of at least the season (W + offset >= m)."""
+        queries = self._evaluation_queries(val_t, MAX_INTERVAL_ORIGINS)
+        m = self.season.length
+        if len(queries) < 2 or self.config.window + self.target.offset < m:
+            return 0, None, None
+        rows, H = queries[1]
+        W, off, N = self.config.window, self.target.offset, len(prices)
+        last = rows - 1 + off  # (V,) each history's last price row
+        with np.errstate(over="ignore", invalid="ignore"):
+            forecasts = self.paths(histories(prices, W, self.target, rows), H, self.info.scaler, last)[:, :, 0]
+        h = np.arange(1, H + 1)
+        target = last[:, None] + h[None, :]  # (V, H) the price row each step forecasts
+        inside = target < N
+        actual = prices[np.minimum(target, N - 1), 0]
+        naive = prices[last[:, None] + h - m * (-(-h // m)), 0]
+
+        def each_origin(f: np.ndarray) -> float:  # every origin weighs the same (the newest reach fewer steps)
+            errors = np.where(inside, np.abs(f - actual), 0.0)
+            return float(np.mean(errors.sum(axis=1) / inside.sum(axis=1)))
+
+        return H, each_origin(forecasts), each_origin(naive)
 
     def _difference_fits(self) -> bool:
         """A seasonal difference can be fitted: a change target (not levels), and a history of W + offset prices
@@ -1252,11 +1321,13 @@ class Forecaster:
         everything downstream (validation, intervals, predict, backtest) is then the ensemble's own.
         """
         own = _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
-        if not self.partners:
-            return own
-        # the season's fits combined (season_fits.py): each other fit forecasts with its own scaler and season
-        others = [p.paths(hist, days, None, last_phase) for p in self.partners]
-        return _season_fits.combine([own, *others], self.partners_combine)
+        if self.partners:
+            # the season's fits combined (season_fits.py): each other fit forecasts with its own scaler and season
+            others = [p.paths(hist, days, None, last_phase) for p in self.partners]
+            own = _season_fits.combine([own, *others], self.partners_combine)
+        if self.snaive_weight:  # toward seasonal naive (`shrink-snaive`, season_fits.SnaiveBlend)
+            own = _season_fits.toward_snaive(own, hist, self.season.length, self.snaive_weight)
+        return own
 
     def member_paths(
         self, hist: np.ndarray, days: int, scaler: Scaler | None = None, last_phase: np.ndarray | int | None = None
@@ -1291,7 +1362,7 @@ class Forecaster:
                 f"--member {k} does not exist (the model has {'members 0..' if n > 1 else 'one member, '}{n - 1})",
                 hint=f"choose --member from 0 to {n - 1}" if n > 1 else "drop --member: this model is not an ensemble",
             )
-        if n == 1 and not self.partners:
+        if n == 1 and not self.partners and not self.snaive_weight:
             return self
         one = Forecaster(self.config, self.target, strategy=self.strategy, horizon=self.horizon)
         one.params, one.info, one.season, one.level = (
@@ -1595,6 +1666,8 @@ class Forecaster:
         forecaster.combine = _ensemble.DEFAULT_COMBINE if info.ensemble is None else info.ensemble.combine
         forecaster.season = info.season  # None for a model file without one (all files before seasons)
         forecaster.level = info.level  # None without the level input (all files before it)
+        if info.snaive_blend is not None:  # the forecast moved toward seasonal naive (season_fits.SnaiveBlend)
+            forecaster.snaive_weight = info.snaive_blend.weight
         if info.season_fits is not None:  # the season's other fits, combined with this one's (season_fits.py)
             forecaster.partners, forecaster.partners_combine = [], info.season_fits.combine
             for k, fit in enumerate(info.season_fits.fits, 1):
@@ -1609,6 +1682,7 @@ class Forecaster:
                     ensemble=fit.ensemble,
                     intervals=None,
                     season_fits=None,
+                    snaive_blend=None,
                 )
                 forecaster.partners.append(cls.from_parts(own, other_info))
         return forecaster

@@ -41,7 +41,7 @@ from lstmcli.files import write_atomically
 from lstmcli.leaderboard import SelectionInfo
 from lstmcli.levels import LevelInput
 from lstmcli.periods import FREQUENCY_NAMES
-from lstmcli.season_fits import SeasonFitsInfo, fit_prefix
+from lstmcli.season_fits import SeasonFitsInfo, SnaiveBlend, fit_prefix
 from lstmcli.seasons import PHASE_INPUTS, SeasonInfo
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import Scaler, Target, check_target
@@ -746,6 +746,7 @@ class ModelInfo:
     season: SeasonInfo | None = None  # None: no season (and every model file written before seasons)
     level: LevelInput | None = None  # the level input (config.level_input); None: none (every file before it)
     season_fits: SeasonFitsInfo | None = None  # the season's fits combined (season_fits.py); None: one fit kept
+    snaive_blend: SnaiveBlend | None = None  # the forecast moved toward seasonal naive (shrink-snaive); None: not
 
     @property
     def features(self) -> int:
@@ -797,6 +798,11 @@ class ModelInfo:
         level = meta.get("level_input")
         if not isinstance(config.level_input, bool) or config.level_input != (level is not None):
             raise ValueError("the config's level_input and the file's level_input scale do not agree")
+        blend = None if meta.get("snaive_blend") is None else SnaiveBlend.from_dict(meta["snaive_blend"])
+        if blend is not None and (season is None or season.get("length") != blend.season):
+            raise ValueError("the blend with seasonal naive's season is not the model's")
+        if blend is not None and config.window + target.offset < blend.season:
+            raise ValueError(f"the blend with seasonal naive needs {blend.season} prices, the window is shorter")
         return cls(
             config=config,
             target=target,
@@ -818,6 +824,7 @@ class ModelInfo:
             season=None if season is None else SeasonInfo.from_dict(season),
             level=None if level is None else LevelInput.from_dict(level),
             season_fits=None if meta.get("season_fits") is None else SeasonFitsInfo.from_dict(meta["season_fits"], F),
+            snaive_blend=blend,
         )
 
     def to_dict(self) -> dict:
@@ -847,4 +854,5 @@ class ModelInfo:
             | ({} if self.level is None else {"level_input": self.level.to_dict()})  # absent: as before the level input
             | ({"ensemble": self.ensemble.to_dict()} if self.ensemble is not None else {})  # single models: as before
             | ({} if self.season_fits is None else {"season_fits": self.season_fits.to_dict()})  # absent: one fit
+            | ({} if self.snaive_blend is None else {"snaive_blend": self.snaive_blend.to_dict()})  # absent: none
         )

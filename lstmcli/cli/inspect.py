@@ -354,7 +354,7 @@ def _step_trace(
         each = [step_forecast(k) for k in range(len(ensemble.seeds))]
         together = (each, float(combine([e[None, None, :] for e in each], ensemble.combine)[0, 0, 0]))
     combined = None  # with the season's fits combined: the model's own forecast of the step (what predict gives)
-    if whole.info.season_fits is not None:
+    if whole.info.season_fits is not None or whole.info.snaive_blend is not None:
         combined = float(whole.paths(t.history, 1, last_phase=t.last_phase)[0, 0, 0])
     n_layers = len(t.record.layers)
     shown_layers = _check_layer(layer, n_layers)
@@ -374,6 +374,8 @@ def _step_trace(
             fits = whole.info.season_fits
             payload["model"]["season_fits"] = {"traced": fits.method, "combined": list(fits.methods)}
             payload["model"]["season_fits"]["forecast"] = combined  # the model's forecast of the step (column 0)
+        if whole.info.snaive_blend is not None:  # the forecast moved toward seasonal naive (season_fits.SnaiveBlend)
+            payload["model"]["snaive_blend"] = {**whole.info.snaive_blend.to_dict(), "forecast": combined}
         print(json_text(payload, None))
         return
 
@@ -427,6 +429,8 @@ def _step_trace(
         )
     if whole.info.season_fits is not None:
         say(Text(_season_fits_note(whole.info.season_fits)))
+    if whole.info.snaive_blend is not None:
+        say(Text(f"The model {whole.info.snaive_blend.describe()}. The network is traced below."))
     say(render.legend())
     note = render.omitted_note(t, step_list, selection, top_used)
     if note is not None:
@@ -462,7 +466,21 @@ def _step_trace(
                 f"{ensemble.combine} of its {len(together[0])} members' {each} (member {which}'s is traced above)."
             )
         )
-    if combined is not None:
+    if whole.info.snaive_blend is not None:
+        from lstmcli.render.common import price, user_text
+
+        what = (
+            "seasonal naive's"
+            if whole.info.snaive_blend.weight == 1
+            else "the mean of the network's and seasonal naive's"
+        )
+        say(
+            Text(
+                f"The model forecasts {user_text(t.columns[0])} {price(combined)} for that step: {what} forecast "
+                "(what lstm predict forecasts)."
+            )
+        )
+    elif combined is not None:
         from lstmcli.render.common import price, user_text
 
         fits = whole.info.season_fits

@@ -176,7 +176,9 @@ def train(
             "difference). shrink (the default for one series): forecast halfway between the one with the lowest "
             "one-step validation MAE and the mean of those within 1.25x of it, where this beats seasonal naive on "
             "validation, else that one alone; keep: that one alone (panels and --global always); combine: the "
-            "mean. Intervals come from the forecast's own validation errors. With --auto: the winner's refit.",
+            "mean; shrink-snaive: shrink, and where the forecast's one-step validation MAE is not below seasonal "
+            "naive's, the mean of the two if it beats both on validation, else seasonal naive (the summary says so). "
+            "Intervals come from the forecast's own validation errors. With --auto: the winner's refit.",
             show_default=False,
         ),
     ] = None,
