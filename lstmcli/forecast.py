@@ -909,9 +909,11 @@ class Forecaster:
     def _ahead_mae(self, prices: np.ndarray) -> tuple[float, int]:
         """(validation MAE over 1..H steps ahead, H) of the fit as it forecasts (the season's fits combined, when
         they are): growth.ahead_mae of H-step forecasts from every validation origin, H = growth.ahead_steps (one
-        season; H = 1 is the one-step validation MAE)."""
+        season; H = 1 is the one-step validation MAE), at most a direct head's outputs."""
         _, val_t = self._rows
         steps = _growth.ahead_steps(None if self.season is None else self.season.length, len(val_t))
+        if self.strategy == DIRECT:  # a direct head forecasts its `horizon` steps, no more
+            steps = min(steps, self.horizon)
         if steps == 1:
             return self.info.validation.model.mae, 1
         off = self.target.offset
