@@ -44,8 +44,9 @@ WITHOUT_SEASON = "without season"
 OVER_SEASON = "over a season"
 SEASON_WORD = "season"  # the CLI's word for OVER_SEASON
 #: what `lstm train`, `lstm backtest` and `--auto`'s refit try on one series without --damped-growth
-#: (`tried_by_default`): WITHOUT_SEASON since round 11; OVER_SEASON is the round-12 option (flip it here)
-DEFAULT_CHOICE = WITHOUT_SEASON
+#: (`tried_by_default`): WITHOUT_SEASON in round 11; OVER_SEASON since round 12, judged on the fresh3 check set
+#: (benchmarks/README.md, "Round 12's defaults")
+DEFAULT_CHOICE = OVER_SEASON
 BUSINESS_DAYS_NOTE = (
     "none (not tried on business days: a stock price's recent growth is noise; --damped-growth auto tries it)"
 )

@@ -54,15 +54,15 @@ from lstmcli.training import TrainConfig
 from lstmcli.transforms import Scaler
 
 KEEP, COMBINE, SHRINK = "keep", "combine", "shrink"
-#: round 12 (issue 13): shrink, then toward seasonal naive where the model's one-step validation MAE is not below
-#: seasonal naive's (SnaiveBlend, below)
+#: round 12 (issue 13): shrink, then toward seasonal naive where the model does not beat it on validation, one step
+#: and steps 1..H ahead (`beats`, SnaiveBlend, below)
 SHRINK_SNAIVE = "shrink-snaive"
 CHOICES = (KEEP, COMBINE, SHRINK, SHRINK_SNAIVE)
 DEFAULT = KEEP  # the library's (Forecaster, panels, --auto's candidates and --global): one fit kept
-#: `lstm train` and `lstm backtest` on one series (with --auto: the winner's refit) since round 11: judged on a
-#: check set made for it (benchmarks/README.md, "Shrink as the default"); panels keep one fit (their forecasts
-#: batch each series' own networks)
-ONE_SERIES = SHRINK
+#: `lstm train` and `lstm backtest` on one series (with --auto: the winner's refit): SHRINK in round 11 (benchmarks/
+#: README.md, "Shrink as the default"), SHRINK_SNAIVE since round 12, judged on the fresh3 check set ("Round 12's
+#: defaults"); panels keep one fit (their forecasts batch each series' own networks)
+ONE_SERIES = SHRINK_SNAIVE
 #: how the combined fits' forecasts become one (the model file's `combine`): "mean" (COMBINE), or "halfway"
 #: between the kept fit's and their mean (SHRINK)
 MEAN, HALFWAY = "mean", "halfway"

@@ -31,12 +31,13 @@ def _trend_csv(path, freq: str = "MS", n: int = 90):
 
 
 def test_the_rule():
-    assert growth.tried_by_default("MS", "auto") == growth.tried_by_default(None, "diff") == growth.WITHOUT_SEASON
-    assert growth.tried_by_default("B", "auto") is False  # stock prices
+    w = growth.WITHOUT_SEASON  # round 11's choice, still the library's value (round 12's default: OVER_SEASON)
+    assert growth.tried_by_default("MS", "auto", w) == growth.tried_by_default(None, "diff", w) == w
+    assert growth.tried_by_default("B", "auto", w) is False  # stock prices
     from lstmcli.transforms import Target
 
-    assert growth.tried_by_default("MS", Target.LEVEL) is False
-    assert growth.tried_by_default("Q", Target.LOG_RETURN) == growth.WITHOUT_SEASON
+    assert growth.tried_by_default("MS", Target.LEVEL, w) is False
+    assert growth.tried_by_default("Q", Target.LOG_RETURN, w) == w
 
 
 def test_one_series_tries_the_damped_growth_unless_told(tmp_path):
@@ -91,7 +92,7 @@ def test_backtest_and_auto_follow_the_default(monkeypatch, tmp_path):
         assert r.exit_code == 0, r.output
         r = runner.invoke(app, ["train", str(data), "--model", str(tmp_path / "a.npz"), "--auto", "--epochs", "2"])
         assert r.exit_code == 0, r.output
-    w = growth.WITHOUT_SEASON
+    w = growth.DEFAULT_CHOICE
     assert seen == [("backtest", w), ("auto", w), ("backtest", False), ("auto", False)]
     f = fit_auto(np.exp(np.linspace(0, 1, 90)), max_candidates=1, choose_growth=True)
     assert f.choose_growth and "growth" in f.choices  # the refit chose, and says so
@@ -113,7 +114,7 @@ def test_explicit_values_keep_their_refusals(run, tmp_path):
 def test_the_help_says_the_default(flag):
     r = CliRunner().invoke(app, ["train", "--help"], env={"COLUMNS": "200"})
     text = " ".join(r.output.replace("│", " ").split())
-    assert "the default for one series without a season, but on business days" in text, flag
+    assert "season (the default for one series, but on business days, where it is 0" in text, flag
 
 
 def test_a_seasonal_series_is_not_tried_and_the_summary_says_why(tmp_path):

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from typer.testing import CliRunner
 
+from lstmcli import growth, season_fits
 from lstmcli.cli import app
 from lstmcli.forecast import Forecaster
 
@@ -32,6 +33,22 @@ def _monthly_csv(path, n: int = 120):
 
 def _said(r) -> str:
     return " ".join(r.output.replace("│", " ").split())
+
+
+def test_the_constants():
+    assert growth.DEFAULT_CHOICE == growth.OVER_SEASON
+    assert season_fits.ONE_SERIES == season_fits.SHRINK_SNAIVE
+    assert season_fits.DEFAULT == season_fits.KEEP  # the library's Forecaster(), panels, --global: unchanged
+
+
+def test_a_seasonal_series_tries_the_damped_growth_over_a_season_by_default(tmp_path):
+    csv = _monthly_csv(tmp_path / "m.csv")
+    r = CliRunner().invoke(app, ["train", str(csv), "--model", str(tmp_path / "m.npz"), *FAST, "--window", "24"])
+    assert r.exit_code == 0, r.output
+    said = _said(r)
+    assert "steps ahead (a season)" in said and "not tried on a seasonal series" not in said, said
+    f = Forecaster.load(tmp_path / "m.npz")
+    assert f.season is not None and f.season.length == 12
 
 
 def test_a_direct_head_is_judged_on_its_own_steps(tmp_path):

@@ -173,11 +173,11 @@ def train(
             "--season-fits",
             metavar="HOW",
             help="With a season, lstm makes up to three fits (phase inputs, the seasonal adjustment, the seasonal "
-            "difference). shrink (the default for one series): forecast halfway between the one with the lowest "
-            "one-step validation MAE and the mean of those within 1.25x of it, where this beats seasonal naive on "
-            "validation, else that one alone; keep: that one alone (panels and --global always); combine: the "
-            "mean; shrink-snaive: shrink, and where the forecast's one-step validation MAE is not below seasonal "
-            "naive's, the mean of the two if it beats both on validation, else seasonal naive (the summary says so). "
+            "difference). shrink: forecast halfway between the one with the lowest one-step validation MAE and the "
+            "mean of those within 1.25x of it, where this beats seasonal naive on validation, else that one alone; "
+            "shrink-snaive (the default for one series): shrink, and where that forecast does not beat seasonal "
+            "naive on validation (one step, and steps 1..H ahead), the mean of the two if it does, else seasonal "
+            "naive (the summary says so); keep: the one alone (panels and --global always); combine: the mean. "
             "Intervals come from the forecast's own validation errors. With --auto: the winner's refit.",
             show_default=False,
         ),
@@ -190,10 +190,10 @@ def train(
             help="The network learns each change's deviation from the window's recent growth (an exponentially "
             "weighted mean, half-life 4 steps) damped by PHI per step ahead, as exponential smoothing's damped "
             "trend: an untrained network forecasts that growth fading toward none. 0 (off, the default) or a "
-            "factor up to 1, e.g. 0.9; auto: fit without it and with 0.9 and keep the lower one-step validation "
-            "MAE (the default for one series without a season, but on business days, where it is 0; with --auto: "
-            "the winner's refit's); season: as the default, and on seasonal series too, keeping the lower "
-            "validation MAE over one season ahead (m steps from every validation origin). Not for --global or "
+            "factor up to 1, e.g. 0.9; season (the default for one series, but on business days, where it is 0; "
+            "with --auto: the winner's refit's): fit without it and with 0.9 and keep the lower validation MAE "
+            "over one season ahead (m steps from every validation origin; one step without a season); auto: the "
+            "same judged one step ahead, on every series. Not for --global or "
             "--target level (benchmarks/README.md).",
             show_default=False,
         ),
