@@ -727,7 +727,7 @@ class Forecaster:
         `values` is an array (N,) or (N, F), a `data.PriceSeries` (from `read_prices`), or a
         pandas Series/DataFrame (a DatetimeIndex gives the dates); the keywords override
         what those carry. `reading` is how the file was read (`id_column`, `dayfirst`,
-        `date_format` as given to read_prices), kept so a newer file is read the same way.
+        `date_format`, `decimal` as given to read_prices), kept so a newer file is read the same way.
         An ensemble reports `on_member(done, total)` as members finish (not `on_epoch`).
         """
         self.config.validate()
@@ -1189,6 +1189,7 @@ class Forecaster:
                 id_column=reading.get("id_column"),
                 dayfirst=reading.get("dayfirst"),
                 date_format=reading.get("date_format"),
+                decimal=reading.get("decimal"),
                 calendar=reading.get("calendar"),
                 calendar_match=reading.get("calendar_match"),
                 sheet=reading.get("sheet"),

@@ -108,6 +108,7 @@ def read_panel(
     dayfirst: bool | None = None,
     date_format: str | None = None,
     sheet: str | None = None,
+    decimal: str | None = None,
 ) -> PanelInput:
     """Cut the sources into one `SeriesInput` per series (nothing is cleaned yet; see module doc).
 
@@ -120,6 +121,8 @@ def read_panel(
     """
     sources = [str(s) for s in sources]
     reading = dict(date_column=date_column, features=list(features), dayfirst=dayfirst, date_format=date_format)
+    if decimal is not None:  # given: every series reads with it (else each series' own numbers decide)
+        reading["decimal"] = decimal
     if columns:
         if len(sources) != 1:
             raise OptionError(
@@ -191,12 +194,11 @@ def _table(file: _FileText) -> tuple[str, list[str], list[list[str]], list[int],
 
 def _date_index(header, rows, cells, delim, date_column, src) -> tuple[int | None, str]:
     """The date column (as read_prices finds it) and the decimal mark of the other columns."""
-    comma = delim == ","
     if date_column is not None:
         date_i = data._find(header, date_column, src, "date column")
     else:
-        date_i = data._find_date_column(header, rows, data._decimal_mark(cells, comma))
-    decimal = data._decimal_mark([c for i, c in enumerate(cells) if i != date_i], comma)
+        date_i = data._find_date_column(header, rows, data._decimal_mark(cells, delim))
+    decimal = data._decimal_mark([c for i, c in enumerate(cells) if i != date_i], delim)
     return date_i, decimal
 
 

@@ -115,6 +115,16 @@ DayfirstOpt = Annotated[
         show_default=False,
     ),
 ]
+DecimalOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--decimal",
+        metavar="MARK",
+        help="The file's decimal mark: . (1,234.5) or , (1.234,5; dots group thousands). \\[default: decided by "
+        "the data; a value both read, 1.234, is said on the Read line]",
+        show_default=False,
+    ),
+]
 DateFormatOpt = Annotated[
     str | None,
     typer.Option(help="strftime format every date must match, e.g. %d.%m.%Y.", show_default=False),
@@ -267,9 +277,37 @@ def complete_refit(incomplete: str) -> list[str]:
     return [t for t in ("never", "20", "50") if t.startswith(incomplete)]
 
 
-def reading(series=None, id_column=None, dayfirst=None, date_format=None) -> dict:
+def check_decimal(decimal: str | None, data_csv: str | None = "", example: str = "") -> str | None:
+    """--decimal as "." or "," (point/dot and comma as words too); refused when it names no mark, or (predict,
+    inspect: `data_csv` None) without --data, whose file it reads."""
+    if decimal is None:
+        return None
+    if data_csv is None:
+        raise OptionError(
+            f"--decimal {decimal} says how to read the numbers of a --data file; the model forecasts its own rows "
+            "without one",
+            hint=f"give --data FILE ({example} --data newer.csv --decimal {decimal}), or drop --decimal",
+        )
+    mark = {".": ".", "point": ".", "dot": ".", ",": ",", "comma": ","}.get(decimal.strip().lower())
+    if mark is None:
+        raise OptionError(
+            f"--decimal {decimal} is not a decimal mark",
+            hint="give --decimal . (1,234.5) or --decimal , (1.234,5: dots group thousands)",
+        )
+    return mark
+
+
+def reading(series=None, id_column=None, dayfirst=None, date_format=None, decimal=None) -> dict:
     """The read_prices keywords that say how to read a file (kept in the model file for --data)."""
-    return dict(series=series, id_column=id_column, dayfirst=dayfirst, date_format=date_format)
+    return dict(series=series, id_column=id_column, dayfirst=dayfirst, date_format=date_format, decimal=decimal)
+
+
+def _stored(info, decimal=None) -> tuple:
+    """How train read its file (a modelfile.DataInfo; None: nothing stored), as reading()'s arguments after the
+    series: --decimal given to predict or inspect overrides the stored one."""
+    if info is None:
+        return (None, None, None, decimal)
+    return (info.id_column, info.dayfirst, info.date_format, decimal or info.decimal)
 
 
 def read_series(
@@ -284,6 +322,7 @@ def read_series(
     dayfirst: bool | None = None,
     date_format: str | None = None,
     sheet: str | None = None,
+    decimal: str | None = None,
 ):
     """Read a price CSV, .xlsx or .parquet (a file or `-`) and say on stderr what was read and cleaned."""
     from lstmcli import data
@@ -299,6 +338,7 @@ def read_series(
         dayfirst=dayfirst,
         date_format=date_format,
         sheet=sheet,
+        decimal=decimal,
     )
     if not quiet:
         stderr().print(user_text(data.cleaning_summary(series)), soft_wrap=True)  # names from the file
@@ -312,6 +352,7 @@ def read_data(
     sheet: str | None = None,
     series: str | None = None,
     column: str | None = None,
+    decimal: str | None = None,
 ):
     """--data: a newer CSV with the model's columns (the first forecast, the rest features).
 
@@ -319,21 +360,22 @@ def read_data(
     date reading and (for a workbook) sheet are used here, so a user need not repeat those
     options; `sheet` (--sheet) picks another sheet of a workbook, `series` (--series) another
     series of a file of several, `column` (--column, DataColumnOpt) the file's name of the model's
-    target column when it differs. Data of another frequency than the model's (weekly prices for a
-    daily model) is refused: its forecast would be dated and calibrated as the model's steps.
+    target column when it differs, `decimal` (--decimal) the file's decimal mark (else the one given to train).
+    Data of another frequency than the model's (weekly prices for a daily model) is refused: its forecast would
+    be dated and calibrated as the model's steps.
     """
     from lstmcli.errors import DataError
 
     wanted = [column or columns[0], *columns[1:]]
     sheet = _data_sheet(data_csv, info, sheet)
     try:
-        series = _read_data(data_csv, wanted, info, sheet, series)
+        series = _read_data(data_csv, wanted, info, sheet, series, decimal)
     except DataError as e:  # a missing column: say it is the model's, and how --data can still read it
         missing = next((c for c in columns if f"has no column {c!r}" in e.message), None)
         if missing is None or (column is not None and missing == columns[0]):  # --column's name: the user's
             raise
         if missing == columns[0]:  # the target: --column reads it under the file's name
-            guess = _guess_column(data_csv, columns[1:], info, sheet, series, getattr(e, "close_names", []))
+            guess = _guess_column(data_csv, columns[1:], info, sheet, series, getattr(e, "close_names", []), decimal)
             how = f"--column {shlex.quote(guess)}" if guess else "--column NAME"
             fix = f"give {how} to read it from the file's column of that name, rename the file's column to {missing!r}"
         else:  # a feature: read by its name only
@@ -389,7 +431,9 @@ def _data_sheet(data_csv: str, info, sheet: str | None) -> str | None:
         return None
 
 
-def _guess_column(data_csv: str, features: list[str], info, sheet, series, close: list[str]) -> str | None:
+def _guess_column(
+    data_csv: str, features: list[str], info, sheet, series, close: list[str], decimal: str | None = None
+) -> str | None:
     """The file's column a --data file most likely holds the model's target in, for a hint; None if none.
 
     The closest name to the model's column that reads as a price series, else the column `lstm
@@ -400,7 +444,7 @@ def _guess_column(data_csv: str, features: list[str], info, sheet, series, close
 
     if data_csv == "-":  # standard input is read once
         return None
-    how = reading(series, *(() if info is None else (info.id_column, info.dayfirst, info.date_format)))
+    how = reading(series, *_stored(info, decimal))
     if series is None and info is not None:
         how["series"] = info.series
     for name in [*close, None]:
@@ -411,13 +455,20 @@ def _guess_column(data_csv: str, features: list[str], info, sheet, series, close
     return None
 
 
-def _read_data(data_csv: str, columns: list[str], info=None, sheet: str | None = None, series: str | None = None):
+def _read_data(
+    data_csv: str,
+    columns: list[str],
+    info=None,
+    sheet: str | None = None,
+    series: str | None = None,
+    decimal: str | None = None,
+):
     from lstmcli.errors import DataError
 
     if series is not None or info is None or info.series is None:  # `series`: --series picks one of a file
-        how = reading(series, *(() if info is None else (info.id_column, info.dayfirst, info.date_format)))
+        how = reading(series, *_stored(info, decimal))
         return read_series(data_csv, column=columns[0], features=columns[1:], sheet=sheet, **how)
-    how = reading(info.series, info.id_column, info.dayfirst, info.date_format) | {"sheet": sheet}
+    how = reading(info.series, *_stored(info, decimal)) | {"sheet": sheet}
     try:
         series = read_series(data_csv, column=columns[0], features=columns[1:], quiet=True, **how)
     except DataError as first:  # e.g. a newer file of the one series, without the Ticker column

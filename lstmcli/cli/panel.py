@@ -92,6 +92,7 @@ def read_input(
     date_format,
     quiet,
     sheet=None,
+    decimal=None,
 ):
     """The panel's series inputs; the Read line (shape, series, rows) on stderr."""
     from lstmcli.panel_data import read_panel
@@ -108,6 +109,7 @@ def read_input(
         dayfirst=dayfirst,
         date_format=date_format,
         sheet=sheet,
+        decimal=decimal,
     )
     if not quiet:
         stderr().print(user_text(inp.summary()), soft_wrap=True)
@@ -386,6 +388,7 @@ def predict(
     data_csv: str | None,
     dask: str | None = None,
     sheet: str | None = None,
+    decimal: str | None = None,
 ) -> None:
     """`lstm predict` of a panel model: every series (or --series), grouped by series (`sheet`: the
     --data workbook's sheet; else the sheet train read, when --data is a workbook too)."""
@@ -395,7 +398,7 @@ def predict(
 
     runner, _ = _runner(dask)  # before loading: an unreachable scheduler is the first error
     panel = Panel.load(path)
-    newer = None if data_csv is None else newer_data(panel, data_csv, panel.select(split_names(series)), sheet)
+    newer = None if data_csv is None else newer_data(panel, data_csv, panel.select(split_names(series)), sheet, decimal)
     forecasts = panel.predict(days, interval=interval or None, series=split_names(series), runner=runner, newer=newer)
     if output is not None:
         write_csv(output, render.forecast_rows(forecasts), "--output")
@@ -440,7 +443,7 @@ def predict(
     )
 
 
-def newer_data(panel, data_csv: str, ids: list[str], sheet: str | None = None) -> dict:
+def newer_data(panel, data_csv: str, ids: list[str], sheet: str | None = None, decimal: str | None = None) -> dict:
     """`predict --data` of a panel model: {series id: (values, dates)} of each series' rows in a newer
     file of the panel's shape (long, wide or a yfinance download), read as that series was read for
     training (its columns, id column and date reading); each series' frequency must be the model's."""
@@ -457,7 +460,7 @@ def newer_data(panel, data_csv: str, ids: list[str], sheet: str | None = None) -
     from lstmcli.cli.common import _data_sheet
 
     first = panel.members[ids[0]].info
-    how = dict(dayfirst=first.data.dayfirst, date_format=first.data.date_format)
+    how = dict(dayfirst=first.data.dayfirst, date_format=first.data.date_format, decimal=decimal or first.data.decimal)
     how["sheet"] = _data_sheet(data_csv, first.data, sheet)
     if panel.layout == WIDE:
         inp = read_panel([data_csv], columns=ids, **how)

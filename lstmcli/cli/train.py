@@ -13,6 +13,7 @@ from lstmcli.cli.common import (
     DaskOpt,
     DateFormatOpt,
     DayfirstOpt,
+    DecimalOpt,
     IdColumnOpt,
     JobsOpt,
     ModelOpt,
@@ -23,6 +24,7 @@ from lstmcli.cli.common import (
     SheetOpt,
     StopFlag,
     StrategyOpt,
+    check_decimal,
     complete_target,
     dask_unused,
     info_json,
@@ -60,6 +62,7 @@ def train(
     id_column: IdColumnOpt = None,
     dayfirst: DayfirstOpt = None,
     date_format: DateFormatOpt = None,
+    decimal: DecimalOpt = None,
     target: Annotated[
         str,
         typer.Option(
@@ -320,7 +323,8 @@ def train(
         from lstmcli.calendars import check_calendar
 
         calendar = check_calendar(calendar)
-    how = reading(series_name, id_column, dayfirst, date_format)
+    decimal = check_decimal(decimal)
+    how = reading(series_name, id_column, dayfirst, date_format, decimal)
     how_read = how | {"calendar": calendar, "sheet": sheet}  # what the model file keeps of how the file was read
     from lstmcli.cli import panel as panel_cli
     from lstmcli.data import SeveralSeriesError
@@ -329,7 +333,7 @@ def train(
     as_panel = dict(path=path, config=config, target=target, auto_window=window is None, jobs=jobs, quiet=quiet)
     as_panel |= dict(model_given=model is not None, dask=dask, columns=columns, series=series_name, column=column)
     as_panel |= dict(id_column=id_column, date_column=date_column, features=split_names(features))
-    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, global_model=global_model)
+    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, decimal=decimal, global_model=global_model)
     if auto:  # each series' own search and refit (as one series' --auto: the season and strategy are its own)
         pinned = cli_auto.restriction(ctx, target=target, window=window, hidden=hidden)
         from lstmcli.autoselect import DEFAULT_BUDGET, DEFAULT_HORIZON

@@ -1,0 +1,136 @@
+"""What a new user meets in round 12 (branch r12user): whole-number prices with dots between thousands read as
+prices 1000x smaller without a word, ... Each test fails on main 0c471f5."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import flat
+
+FAST = ("--epochs", "2", "--jobs", "1")
+
+
+def _euro(prices, delim: str = ";", quote: bool = False, header: str = "Datum;Kurs") -> str:
+    """Whole-number prices as a European spreadsheet writes them: 987, 1.003, 12.345 (dots between thousands)."""
+    days = np.busday_offset("2023-01-02", np.arange(len(prices)), roll="forward")
+    cells = [f"{int(p):,}".replace(",", ".") for p in prices]
+    q = '"' if quote else ""
+    return header + "\n" + "".join(f"{d}{delim}{q}{c}{q}\n" for d, c in zip(days, cells, strict=True))
+
+
+def _around_1000(n: int = 120) -> np.ndarray:
+    """Whole-number prices that cross 1,000 both ways (some written 987, some 1.003)."""
+    rng = np.random.default_rng(3)
+    return np.round(1000 * np.exp(np.cumsum(rng.normal(0, 0.02, n))) * np.r_[0.97, np.ones(n - 1)])
+
+
+@pytest.mark.parametrize(
+    ("delim", "quote", "header"), [(";", False, "Datum;Kurs"), (",", True, "Date,Close"), (",", False, "Date,Close")]
+)
+def test_whole_prices_with_dots_between_thousands_are_read_whole_and_said(tmp_path, delim, quote, header):
+    """`Datum;Kurs` with 987, 1.003, 1.010, 995 ... (a German sheet's whole-number prices) read as 987, 1.003,
+    1.01, 995: prices jumping 1000x between rows, trained on without a word (in ','-separated files too). The
+    sizes of neighbours decide now (987 beside 1.003 is 1,003), and the Read line says so and how to ask for
+    the other reading."""
+    from lstmcli.data import cleaning_summary, read_prices
+
+    prices = _around_1000()
+    assert (prices < 1000).any() and (prices >= 1000).any()
+    path = tmp_path / "kurs.csv"
+    path.write_text(_euro(prices, delim, quote, header))
+    s = read_prices(str(path))
+    np.testing.assert_array_equal(s.values[:, 0], prices)
+    line = cleaning_summary(s)
+    assert "(dots group thousands: " in line and "would be 1,000x apart as decimal points; --decimal . reads it" in line
+    s = read_prices(str(path), decimal=".")  # asked for: the other reading, as asked
+    assert s.values[:, 0].max() < 1000 and not any("group" in n for n in s.notes)
+
+
+def test_a_file_of_only_dotted_values_is_read_by_its_delimiters_convention_and_said(tmp_path):
+    """Every value 1.xxx (prices from 1,001 to 1,400, or from 1.001 to 1.400): nothing in the file tells. A
+    ';'-separated file (a European locale's, where a decimal is written 1,234) reads them as thousands, a
+    ','-separated one as decimals, as before; either way the Read line now says which reading it used and how to
+    ask for the other (main read ';' files as decimals without a word)."""
+    from lstmcli.data import read_prices
+
+    prices = np.round(np.linspace(1001, 1400, 60))
+    (tmp_path / "semi.csv").write_text(_euro(prices))
+    s = read_prices(str(tmp_path / "semi.csv"))
+    np.testing.assert_array_equal(s.values[:, 0], prices)
+    assert (
+        "read 1.001 as 1,001 (dots group thousands: the convention of ';'-separated files; --decimal . reads it as "
+        "1.001)" in s.notes
+    ), s.notes
+    (tmp_path / "comma.csv").write_text(_euro(prices, ",", header="Date,Close"))
+    s = read_prices(str(tmp_path / "comma.csv"))
+    np.testing.assert_allclose(s.values[:, 0], prices / 1000)
+    assert (
+        "read 1.001 as 1.001 (a decimal point: the convention of ','-separated files; --decimal , reads it as 1,001)"
+        in s.notes
+    ), s.notes
+    s = read_prices(str(tmp_path / "comma.csv"), decimal=",")
+    np.testing.assert_array_equal(s.values[:, 0], prices)
+
+
+def test_values_only_one_mark_writes_decide_and_a_value_of_the_other_mark_is_refused(tmp_path):
+    """1.234,50 or 0.987 decide the mark without a note (as before for 1.234,50; 0.987, a leading zero, reads one
+    way only). A value written with the other mark was read as another number: 12,6 in a file of 12.5, 12.7 read
+    as 126, and 1235.5 in a file of 1.234,5 as 12355. It is refused now, naming the line and --decimal; and a file
+    whose values contradict the sizes of their neighbours (1,234,567 volumes beside 987 and 1.003 prices) too."""
+    from lstmcli.data import read_prices
+    from lstmcli.errors import DataError
+
+    (tmp_path / "a.csv").write_text("Datum;Kurs\n2024-01-02;1.234,50\n2024-01-03;1.240,25\n2024-01-04;1.250\n")
+    s = read_prices(str(tmp_path / "a.csv"))
+    np.testing.assert_array_equal(s.values[:, 0], [1234.5, 1240.25, 1250])
+    assert not any("--decimal" in n for n in s.notes), s.notes
+    (tmp_path / "b.csv").write_text("Date,Close\n2024-01-02,0.987\n2024-01-03,1.003\n2024-01-04,1.010\n")
+    s = read_prices(str(tmp_path / "b.csv"))
+    np.testing.assert_array_equal(s.values[:, 0], [0.987, 1.003, 1.01])
+    assert not any("--decimal" in n for n in s.notes), s.notes
+    cases = {
+        'Date,Close\n2024-01-02,12.5\n2024-01-03,"12,6"\n2024-01-04,12.7\n2024-01-05,12.8\n': (
+            "another decimal mark at line 3: '12,6'; the file's other numbers read with decimal points"
+        ),
+        "Date;Close\n2024-01-02;1.234,5\n2024-01-03;1.235,5\n2024-01-04;1235.5\n2024-01-05;1.236,5\n": (
+            "another decimal mark at line 4: '1235.5'; the file's other numbers read with decimal commas"
+        ),
+        'Date,Close,Volume\n2024-01-02,987,"1,234,567"\n2024-01-03,1.003,"2,234,567"\n2024-01-04,1.010,"3,234,567"\n': (
+            "the numbers contradict each other: 1,234,567 (line 2) reads only with decimal points, but with them "
+            "987 beside 1.003 on lines 2-3 of 'Close' would be 1,000x apart"
+        ),
+    }
+    for text, said in cases.items():
+        (tmp_path / "c.csv").write_text(text)
+        with pytest.raises(DataError) as e:
+            read_prices(str(tmp_path / "c.csv"))
+        assert said in e.value.message and "--decimal" in e.value.hint, e.value
+
+
+def test_decimal_is_an_option_of_every_command_that_reads_prices(run, tmp_path):
+    """--decimal . / --decimal , on train, backtest, predict --data and inspect --data (main had no way to say
+    it); train keeps it in the model file, so predict --data reads a newer file the same way without it."""
+    prices = np.round(np.linspace(1001, 1400, 150) + 20 * np.sin(np.arange(150)))
+    csv = tmp_path / "kurs.csv"
+    csv.write_text(_euro(prices, ",", header="Date,Close"))  # all 1.xxx, ','-separated: decimals by default
+    model = str(tmp_path / "k.npz")
+    r = run("train", str(csv), *FAST, "--model", model, "--decimal", ",")
+    assert r.exit_code == 0 and "read decimal commas (1.234,56 = 1234.56; --decimal ,)" in flat(r.stderr), r
+    from lstmcli.forecast import Forecaster
+
+    fc = Forecaster.load(model)
+    assert fc.info.data.decimal == "," and fc.info.tail.values[-1, 0] == prices[-1]
+    r = run("predict", "--model", model, "--data", str(csv), "--json")  # the model's --decimal ,
+    import json
+
+    assert r.exit_code == 0 and json.loads(r.stdout)["last_value"] == prices[-1], r
+    r = run("predict", "--model", model, "--data", str(csv), "--decimal", ".", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["last_value"] == prices[-1] / 1000, r
+    r = run("inspect", "--model", model, "--step-trace", "--data", str(csv), "--decimal", "comma", "--json")
+    assert r.exit_code == 0, r
+    r = run("backtest", str(csv), *FAST, "--every", "10", "--decimal", ",", "--json")
+    assert r.exit_code == 0, r
+    r = run("predict", "--model", model, "--decimal", ",")
+    assert r.exit_code == 2 and "--decimal , says how to read the numbers of a --data file" in flat(r.stderr), r
+    r = run("train", str(csv), *FAST, "--model", model, "--decimal", ";")
+    assert r.exit_code == 2 and "--decimal ; is not a decimal mark" in flat(r.stderr), r
