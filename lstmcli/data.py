@@ -232,14 +232,9 @@ def read_prices(
             hint="pass a longer price history (a few hundred rows or more is best)",
         )
     frequency = periods.infer_frequency(dates) if dates is not None else None
-    missing, before = periods.missing_steps(dates, frequency)
-    if missing:  # no row for some months (weeks, ...): say so, as the Read line's span would hide it
-        unit = periods.FREQUENCY_NAMES[frequency][:-1]
-        gaps = periods.GAP_WORDS.get(frequency)  # daily data: long gaps only (holidays are no gap)
-        notes.append(
-            f"{_plural(missing, unit)} without a row{f' in gaps {gaps}' if gaps else ''} (the first after "
-            f"{periods.format_date(dates[before], frequency, timezone)}): the rows are read as consecutive {unit}s"
-        )
+    gap_note = _gap_note(dates, frequency, timezone)
+    if gap_note is not None:  # no row for some months (weeks, ...): say so, as the Read line's span would hide it
+        notes.append(gap_note)
     session = None
     if frequency in ("h", "min"):
         session = periods.learn_session(dates)
@@ -260,6 +255,50 @@ def read_prices(
         timezone=timezone,
         session=session,
     )
+
+
+GAP_NOTE_END = "the rows are read as consecutive "  # how every note of steps without a row ends
+
+
+def _gap_note(dates: np.ndarray | None, frequency: str | None, timezone: str | None) -> str | None:
+    """The note of steps without a row (periods.missing_steps), or None."""
+    missing, before = periods.missing_steps(dates, frequency)
+    if not missing:
+        return None
+    unit = periods.FREQUENCY_NAMES[frequency][:-1]
+    gaps = periods.GAP_WORDS.get(frequency)  # daily data: long gaps only (holidays are no gap)
+    first = f"the first after {periods.format_date(dates[before], frequency, timezone)}"
+    if frequency == "B":  # the recurring closures at Lunar New Year and 1 October that were not counted
+        days = np.asarray(dates).astype("datetime64[D]")
+        left_out = np.busday_count(days[:-1], days[1:]).astype(np.int64) - 1
+        holidays = int(periods.holiday_closures(days, left_out).sum())
+        if holidays:
+            first += (
+                f"; {_plural(holidays, 'closure')} at Lunar New Year or 1 October, recurring each year, not counted"
+            )
+    return (
+        f"{_plural(missing, unit)} without a row{f' in gaps {gaps}' if gaps else ''} ({first}): {GAP_NOTE_END}{unit}s"
+    )
+
+
+def with_calendar_gaps(series: PriceSeries, calendar: str) -> None:
+    """--calendar given for daily data: the exchange's sessions decide what is missing, so the note of business
+    days without a row (weekdays, long gaps only) is replaced by the sessions of `calendar` that have no row."""
+    if series.dates is None or series.frequency not in ("B", "D"):
+        return
+    from lstmcli.calendars import missing_sessions
+
+    found = missing_sessions(calendar, series.dates)
+    if found is None:  # the calendar does not cover the data's dates: the weekday note stays
+        return
+    missing, before = found
+    notes = [n for n in series.notes if GAP_NOTE_END not in n]
+    if missing:
+        when = periods.format_date(series.dates[before], series.frequency, series.timezone)
+        notes.append(
+            f"{_plural(missing, f'{calendar} session')} without a row (the first after {when}): {GAP_NOTE_END}sessions"
+        )
+    series.notes[:] = notes
 
 
 def cleaning_summary(series: PriceSeries) -> str:

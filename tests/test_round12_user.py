@@ -134,3 +134,65 @@ def test_decimal_is_an_option_of_every_command_that_reads_prices(run, tmp_path):
     assert r.exit_code == 2 and "--decimal , says how to read the numbers of a --data file" in flat(r.stderr), r
     r = run("train", str(csv), *FAST, "--model", model, "--decimal", ";")
     assert r.exit_code == 2 and "--decimal ; is not a decimal mark" in flat(r.stderr), r
+
+
+def _business_csv(path, days) -> str:
+    path.write_text("Date,Close\n" + "".join(f"{d},{100 + k % 7}\n" for k, d in enumerate(days)))
+    return str(path)
+
+
+def test_a_missing_week_of_business_days_is_said_and_lunar_new_year_closures_are_not(tmp_path):
+    """A US stock's file with a whole week (5 weekdays) without a row read as complete: only gaps of 6 weekdays or
+    more were counted, so that China's Golden Week (5 weekdays) was not, while its Lunar New Year closure (6-10
+    weekdays) was, reported as data missing every year. A week is counted now; a closure over Lunar New Year's day
+    or 1 October is not, when the data has one at most of those days in its span (a holiday recurs each year; a US
+    file's one missing week at Lunar New Year is counted)."""
+    from lstmcli.data import cleaning_summary, read_prices
+    from lstmcli.periods import LUNAR_NEW_YEAR
+
+    days = np.busday_offset("2015-01-02", np.arange(1560), roll="forward")  # 2015-2020, weekdays
+    week = (days >= np.datetime64("2018-06-04")) & (days <= np.datetime64("2018-06-08"))
+    s = read_prices(_business_csv(tmp_path / "us.csv", days[~week]))
+    assert (
+        "5 business days without a row in gaps of a week or more (the first after 2018-06-01): the rows are read as "
+        "consecutive business days" in s.notes
+    ), s.notes
+    lny = (days >= np.datetime64("2018-02-12")) & (days <= np.datetime64("2018-02-16"))  # one week at LNY 2018
+    s = read_prices(_business_csv(tmp_path / "us2.csv", days[~lny]))
+    assert "5 business days without a row in gaps of a week or more (the first after 2018-02-09)" in cleaning_summary(s)
+
+    closed = np.zeros(len(days), dtype=bool)  # a Shanghai stock: closed from 2 days before LNY to 6 after, Oct 1-7
+    for h in LUNAR_NEW_YEAR:
+        closed |= (days >= h - 2) & (days <= h + 6)
+    for y in range(2015, 2021):
+        closed |= (days >= np.datetime64(f"{y}-10-01")) & (days <= np.datetime64(f"{y}-10-07"))
+    s = read_prices(_business_csv(tmp_path / "sh.csv", days[~closed]))
+    assert not [n for n in s.notes if "without a row" in n], s.notes
+    s = read_prices(_business_csv(tmp_path / "sh2.csv", days[~closed & ~week]))
+    assert (
+        "5 business days without a row in gaps of a week or more (the first after 2018-06-01; 12 closures at Lunar "
+        "New Year or 1 October, recurring each year, not counted): the rows are read as consecutive business days"
+        in s.notes
+    ), s.notes
+
+
+def test_with_a_calendar_its_own_sessions_decide_what_is_missing(run, tmp_path):
+    """With --calendar XNYS the exchange's sessions say what is missing: one session without a row is said, and a
+    week of holidays the exchange had (none in the US, but any calendar's) is no gap (main said nothing of a
+    missing day or week, calendar or not)."""
+    xcals = pytest.importorskip("exchange_calendars")
+    cal = xcals.get_calendar("XNYS", start="2017-01-03", end="2018-12-31")
+    sessions = cal.sessions.tz_localize(None) if cal.sessions.tz is not None else cal.sessions
+    days = np.asarray(sessions).astype("datetime64[D]")
+    kept = days[
+        (days != np.datetime64("2018-03-14"))
+        & ((days < np.datetime64("2018-06-04")) | (days > np.datetime64("2018-06-08")))
+    ]
+    csv = _business_csv(tmp_path / "ny.csv", kept)
+    model = str(tmp_path / "ny.npz")
+    r = run("train", csv, *FAST, "--model", model, "--calendar", "XNYS", "-q")
+    said = flat(r.stderr)
+    assert r.exit_code == 0 and (
+        "6 XNYS sessions without a row (the first after 2018-03-13): the rows are read as consecutive sessions" in said
+    ), r
+    assert "business days without a row" not in said, r

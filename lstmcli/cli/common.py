@@ -323,8 +323,11 @@ def read_series(
     date_format: str | None = None,
     sheet: str | None = None,
     decimal: str | None = None,
+    calendar: str | None = None,
 ):
-    """Read a price CSV, .xlsx or .parquet (a file or `-`) and say on stderr what was read and cleaned."""
+    """Read a price CSV, .xlsx or .parquet (a file or `-`) and say on stderr what was read and cleaned.
+
+    `calendar` (--calendar, a checked name): its sessions without a row are said, in place of long weekday gaps."""
     from lstmcli import data
     from lstmcli.render.common import user_text
 
@@ -340,6 +343,8 @@ def read_series(
         sheet=sheet,
         decimal=decimal,
     )
+    if calendar is not None:
+        data.with_calendar_gaps(series, calendar)
     if not quiet:
         stderr().print(user_text(data.cleaning_summary(series)), soft_wrap=True)  # names from the file
     return series

@@ -366,7 +366,13 @@ def train(
         prestart(check_jobs(jobs))
     try:
         series = read_series(
-            csv, column=column, date_column=date_column, features=split_names(features), sheet=sheet, **how
+            csv,
+            column=column,
+            date_column=date_column,
+            features=split_names(features),
+            sheet=sheet,
+            calendar=calendar,
+            **how,
         )
     except SeveralSeriesError as e:  # a long file of several series: one model per series
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
