@@ -196,3 +196,49 @@ def test_with_a_calendar_its_own_sessions_decide_what_is_missing(run, tmp_path):
         "6 XNYS sessions without a row (the first after 2018-03-13): the rows are read as consecutive sessions" in said
     ), r
     assert "business days without a row" not in said, r
+
+
+def _piped(exe: str, *args: str, cwd, columns: str | None):
+    """`lstm ARGS` with stdout and stderr piped, at COLUMNS=columns (None: unset, as in a plain shell script)."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LSTM_MODEL", "FORCE_COLOR")}
+    env |= {"NO_COLOR": "1"} | ({"COLUMNS": columns} if columns else {})
+    return subprocess.run([exe, *args], cwd=cwd, env=env, capture_output=True, timeout=120)
+
+
+def _short_daily(tmp_path):
+    from conftest import SAMPLE
+
+    csv = tmp_path / "d.csv"
+    csv.write_text("".join((SAMPLE / "daily_stock.csv").read_text().splitlines(keepends=True)[:301]))
+    return str(csv)
+
+
+def test_the_epoch_line_has_no_double_space_where_the_bar_dropped_out(lstm_exe, tmp_path):
+    """Piped at 60 columns (or a narrow terminal) the bar has no room and was drawn as nothing, its column's two
+    spaces left: "epoch   3/3  loss 1.0535 val 0.8431 best 0.8396  ETA 0:00:00". The column is left out now."""
+    import re
+
+    csv = _short_daily(tmp_path)
+    for columns in ("60", "40"):
+        r = _piped(
+            lstm_exe, "train", csv, "--model", "m.npz", "--epochs", "3", "--jobs", "1", cwd=tmp_path, columns=columns
+        )
+        assert r.returncode == 0, r.stderr.decode()
+        line = next(x for x in r.stderr.decode().splitlines() if x.startswith("epoch"))
+        assert "━" not in line and re.match(r"epoch +3/3 loss \d", line), line
+
+
+def test_the_backtests_note_of_columns_left_out_is_one_line_when_piped(lstm_exe, tmp_path):
+    """`lstm backtest prices.csv | cat` (80 columns) ended its table with "Not shown at this width: sMAPE %, MAPE %
+    (a wider terminal or --json shows" / "them).", and at COLUMNS=60 over two lines too: piped output is a file,
+    whose reader wraps, and the note is a sentence; it is one line now (in a terminal it wraps at words)."""
+    csv = _short_daily(tmp_path)
+    for columns, left_out in ((None, "sMAPE %, MAPE %"), ("60", "sMAPE %, MAPE %, RMSE, direction")):
+        args = ("backtest", csv, "--epochs", "2", "--jobs", "1", "--every", "20", "--ensemble", "1", "--no-chart")
+        r = _piped(lstm_exe, *args, cwd=tmp_path, columns=columns)
+        assert r.returncode == 0, r.stderr.decode()
+        lines = r.stdout.decode().splitlines()
+        assert f"Not shown at this width: {left_out} (a wider terminal or --json shows them)." in lines, lines

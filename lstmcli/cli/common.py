@@ -542,20 +542,40 @@ class ProgressBar:
         class FittingBar(BarColumn):
             """A bar that narrows (down to none) so the line, its text and the ETA fit the console's width."""
 
+            def room(self, task) -> int:
+                """The bar's width that lets the line fit: at most `widest`; under 4, no bar."""
+                others = [c for c in progress.columns if c is not self]  # one space between two columns
+                used = sum(_cells(c.render(task)) for c in others) + len(others)
+                return min(widest, console.width - used - 1)
+
             def render(self, task):
                 from rich.text import Text
 
-                others = [c for c in progress.columns if c is not self]  # one space between two columns
-                used = sum(_cells(c.render(task)) for c in others) + len(others)
-                self.bar_width = min(widest, console.width - used - 1)
+                self.bar_width = self.room(task)
                 return super().render(task) if self.bar_width >= 4 else Text("")
+
+        class FittingProgress(Progress):
+            """Progress whose bar column is left out of the line when it has no room (a bar of no width would
+            leave its two spaces: 'epoch   3/3  loss')."""
+
+            def make_tasks_table(self, tasks):
+                tasks = list(tasks)
+                every = self.columns
+                if tasks and bar.room(tasks[0]) < 4:
+                    self.columns = tuple(c for c in every if c is not bar)
+                    try:
+                        return super().make_tasks_table(tasks)
+                    finally:
+                        self.columns = every
+                return super().make_tasks_table(tasks)
 
         # the text after the bar wraps at its words only when even no bar leaves it too little room (a narrow
         # terminal), so the numbers and the ETA stay whole
         after = TextColumn(self.after, table_column=Column(overflow="fold"))
-        columns = [TextColumn(self.before), FittingBar(bar_width=self.bar_width), after]
+        bar = FittingBar(bar_width=self.bar_width)
+        columns = [TextColumn(self.before), bar, after]
         columns += [TimeElapsedColumn()] if self.elapsed else []
-        self.bar = progress = Progress(
+        self.bar = progress = FittingProgress(
             *columns, TextColumn("ETA"), TimeRemainingColumn(), console=self.console, transient=self.transient
         )
         self.bar.start()
