@@ -65,6 +65,7 @@ class PriceSeries:
     series: str | None = None  # the series' name when the file names it (a Ticker column, a yfinance header)
     timezone: str | None = None  # "UTC" or an offset like "-05:00": the zone of the times in `dates`
     session: periods.Session | None = None  # intraday bars: the trading session learnt from the dates
+    decimal: str | None = None  # the decimal mark, when given or when a value both marks read was read with it
 
 
 def read_prices(
@@ -80,6 +81,7 @@ def read_prices(
     date_format: str | None = None,
     sheet: str | None = None,
     decimal: str | None = None,
+    decimal_hint: str | None = None,
 ) -> PriceSeries:
     """Read and clean a price CSV: a path, "-" for stdin, or raw bytes (shown as `name`).
 
@@ -99,7 +101,8 @@ def read_prices(
     file is read as the CSV of its table (`tables.table_text`), with the same rules afterwards.
 
     Numbers: `decimal` "." or "," is the decimal mark (None: decided by the data, `_decimal_reading`; a value
-    both marks read, 1.234, is said on the Read line with the reading used and why).
+    both marks read, 1.234, is said on the Read line with the reading used and why); `decimal_hint` (the mark
+    the training file was read with) decides such a value where the file's values do not.
     """
     if isinstance(features, str):  # a single name, not its letters
         features = [features]
@@ -128,6 +131,7 @@ def read_prices(
             )
 
     # dates
+    chosen_mark = None  # the mark kept for --data: given, or the reading of an ambiguous value
     if decimal is not None and decimal not in (".", ","):
         raise DataError(f"--decimal {decimal} is not a decimal mark", hint="give --decimal . or --decimal ,")
     if date_column is not None:
@@ -136,7 +140,7 @@ def read_prices(
         date_i = _find_date_column(header, rows, decimal or _decimal_mark(cells, delim))
     if decimal is None:
         others = [i for i in range(len(cells)) if i != date_i]
-        how = _decimal_reading([cells[i] for i in others], delim, [header[i] for i in others], line_nos)
+        how = _decimal_reading([cells[i] for i in others], delim, [header[i] for i in others], line_nos, decimal_hint)
         if how.conflict is not None:
             raise DataError(
                 f"{src}: {how.conflict}",
@@ -146,10 +150,13 @@ def read_prices(
         decimal = how.mark
         if how.note is not None:
             notes.append(how.note)
+            chosen_mark = decimal
         elif decimal == ",":
             notes.append("read decimal commas (1.234,56 = 1234.56)")
-    elif decimal == ",":
-        notes.append("read decimal commas (1.234,56 = 1234.56; --decimal ,)")
+    else:
+        chosen_mark = decimal
+        if decimal == ",":
+            notes.append("read decimal commas (1.234,56 = 1234.56; --decimal ,)")
     id_i = None
     if series_name is None:  # a yfinance download has already been narrowed to one ticker
         id_i = (
@@ -254,6 +261,7 @@ def read_prices(
         series=series_name,
         timezone=timezone,
         session=session,
+        decimal=chosen_mark,
     )
 
 
@@ -621,7 +629,11 @@ def _decimal_mark(columns: list[list[str]], delim: str) -> str:
 
 
 def _decimal_reading(
-    columns: list[list[str]], delim: str, names: list[str] | None = None, line_nos: list[int] | None = None
+    columns: list[list[str]],
+    delim: str,
+    names: list[str] | None = None,
+    line_nos: list[int] | None = None,
+    known: str | None = None,
 ) -> _Reading:
     """The file's decimal mark, by the strongest evidence in it:
 
@@ -629,8 +641,9 @@ def _decimal_reading(
        12.5, 0.987, 1234.567 and 1,234,567 (decimal point), counted, the more frequent wins;
     2. the size of neighbours (in file order) in a column holding a value both marks read (1.234, 1,234): 987 beside
        1.003 is 1,003 (as a decimal it would be 1000x below its neighbour), 1.5 beside 1.234 is 1.234;
-    3. the delimiter's convention: in a ';'-separated file dots group thousands and a comma is the decimal mark
-       (1.234 = 1234, 1,234 = 1.234); in a ','-separated one a dot is the decimal mark (a quoted "1,234" = 1234).
+    3. `known`, the mark the model's training file was read with (predict --data); else the delimiter's
+       convention: in a ';'-separated file dots group thousands and a comma is the decimal mark (1.234 = 1234,
+       1,234 = 1.234); in a ','-separated one a dot is the decimal mark (a quoted "1,234" = 1234).
 
     When 1 and 2 disagree, the file contradicts itself (`conflict`). When 1 does not decide and the file holds a
     value both marks read, `note` says which reading was used, why, and how to ask for the other (--decimal)."""
@@ -700,6 +713,8 @@ def _decimal_reading(
         return _Reading(".")
     if size is not None:
         mark, why = size, f"{misread(size)} as {word['.' if size == ',' else ',']}"
+    elif known is not None:
+        mark, why = known, "as the model's training file was read"
     elif delim == ";":
         mark, why = ",", "the convention of ';'-separated files"
     elif delim == ",":

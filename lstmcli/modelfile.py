@@ -386,7 +386,8 @@ class DataInfo:
     id_column: str | None = None  # --id-column as given to train
     dayfirst: bool | None = None  # --dayfirst/--monthfirst as given to train (None: the data decided)
     date_format: str | None = None  # --date-format as given to train
-    decimal: str | None = None  # --decimal as given to train ("." or ","; None: the data decided)
+    decimal: str | None = None  # "." or ",": --decimal, or the reading of a value both marks read (1.234), which
+    # decides such values of a --data file that its own values leave open; None: the data decided unambiguously
     timezone: str | None = None  # "UTC" or "-05:00": the zone of the dates, shown with forecast times
     session: dict | None = None  # intraday bars: periods.Session.to_dict()
     calendar: str | None = None  # --calendar XNYS: forecast dates are that exchange's sessions

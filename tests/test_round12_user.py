@@ -242,3 +242,27 @@ def test_the_backtests_note_of_columns_left_out_is_one_line_when_piped(lstm_exe,
         assert r.returncode == 0, r.stderr.decode()
         lines = r.stdout.decode().splitlines()
         assert f"Not shown at this width: {left_out} (a wider terminal or --json shows them)." in lines, lines
+
+
+def test_predict_data_reads_an_open_value_as_the_training_file_was_read(run, tmp_path):
+    """A model trained on 987, 1.003, ... (read as thousands by the neighbours' sizes) and a newer file of rows all
+    above 1,000 (1.003, 1.010: nothing in it tells) read the newer file by the ','-separated convention, as 1.003:
+    a forecast from a price 1000x too small. The model file keeps how train read the open values; --data
+    follows it where its own values leave the reading open, and says so; --decimal still decides."""
+    import json
+
+    prices = _around_1000(150)
+    csv = tmp_path / "k.csv"
+    csv.write_text(_euro(prices, ",", header="Date,Close"))
+    model = str(tmp_path / "k.npz")
+    r = run("train", str(csv), *FAST, "--model", model, "-q")
+    assert r.exit_code == 0 and "dots group thousands" in flat(r.stderr), r
+    newer = np.round(np.linspace(1001, 1090, 40))
+    (tmp_path / "new.csv").write_text(_euro(newer, ",", header="Date,Close"))
+    r = run("predict", "--model", model, "--data", str(tmp_path / "new.csv"), "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["last_value"] == 1090, r
+    assert "(dots group thousands: as the model's training file was read; --decimal . reads it as 1.001)" in flat(
+        r.stderr
+    ), r
+    r = run("predict", "--model", model, "--data", str(tmp_path / "new.csv"), "--decimal", ".", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["last_value"] == 1.09, r

@@ -302,12 +302,14 @@ def reading(series=None, id_column=None, dayfirst=None, date_format=None, decima
     return dict(series=series, id_column=id_column, dayfirst=dayfirst, date_format=date_format, decimal=decimal)
 
 
-def _stored(info, decimal=None) -> tuple:
-    """How train read its file (a modelfile.DataInfo; None: nothing stored), as reading()'s arguments after the
-    series: --decimal given to predict or inspect overrides the stored one."""
+def _stored(series, info, decimal=None) -> dict:
+    """read_prices' keywords for a --data file: how train read its file (a modelfile.DataInfo; None: nothing
+    stored); `decimal` (--decimal given to predict or inspect) is the mark, else the mark train read an
+    ambiguous file with decides where this file's values do not."""
     if info is None:
-        return (None, None, None, decimal)
-    return (info.id_column, info.dayfirst, info.date_format, decimal or info.decimal)
+        return reading(series, decimal=decimal)
+    how = reading(series, info.id_column, info.dayfirst, info.date_format, decimal)
+    return how | ({"decimal_hint": info.decimal} if decimal is None and info.decimal is not None else {})
 
 
 def read_series(
@@ -324,6 +326,7 @@ def read_series(
     sheet: str | None = None,
     decimal: str | None = None,
     calendar: str | None = None,
+    decimal_hint: str | None = None,
 ):
     """Read a price CSV, .xlsx or .parquet (a file or `-`) and say on stderr what was read and cleaned.
 
@@ -342,6 +345,7 @@ def read_series(
         date_format=date_format,
         sheet=sheet,
         decimal=decimal,
+        decimal_hint=decimal_hint,
     )
     if calendar is not None:
         data.with_calendar_gaps(series, calendar)
@@ -449,7 +453,7 @@ def _guess_column(
 
     if data_csv == "-":  # standard input is read once
         return None
-    how = reading(series, *_stored(info, decimal))
+    how = _stored(series, info, decimal)
     if series is None and info is not None:
         how["series"] = info.series
     for name in [*close, None]:
@@ -471,9 +475,9 @@ def _read_data(
     from lstmcli.errors import DataError
 
     if series is not None or info is None or info.series is None:  # `series`: --series picks one of a file
-        how = reading(series, *_stored(info, decimal))
+        how = _stored(series, info, decimal)
         return read_series(data_csv, column=columns[0], features=columns[1:], sheet=sheet, **how)
-    how = reading(info.series, *_stored(info, decimal)) | {"sheet": sheet}
+    how = _stored(info.series, info, decimal) | {"sheet": sheet}
     try:
         series = read_series(data_csv, column=columns[0], features=columns[1:], quiet=True, **how)
     except DataError as first:  # e.g. a newer file of the one series, without the Ticker column

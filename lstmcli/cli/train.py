@@ -379,6 +379,7 @@ def train(
         _season_fits_one_series(season_fits)
         return panel_cli.train(sources, **as_panel)
     dask_unused(dask, "one series trains")
+    how_read["decimal"] = series.decimal  # given, or how a value both marks read was read: --data's tie-breaker
     if default_ensemble:  # one short series: an ensemble (ensemble.py, "default_size"); --auto's refit too
         from lstmcli.ensemble import default_size
 
