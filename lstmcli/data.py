@@ -574,6 +574,14 @@ def _rows(text: str, src: str, notes: list[str]) -> tuple[list[str], list[list[s
         line_nos.insert(0, header_line)
         header = [f"column {i + 1}" for i in range(len(header))]
         notes.append("the file has no header row; columns are named 'column 1', 'column 2', ...")
+    else:  # the header again further down (files joined, a sheet's print ranges): not a row of data
+        names = [h.lower() for h in header[: _width(header)]]
+        again = [j for j, r in enumerate(rows) if [f.strip().lower() for f in r[: _width(r)]] == names]
+        if again:
+            notes.append(f"dropped {_plural(len(again), 'repeated header row')} (line {line_nos[again[0]]})")
+            drop = set(again)
+            rows = [r for j, r in enumerate(rows) if j not in drop]
+            line_nos = [n for j, n in enumerate(line_nos) if j not in drop]
 
     width = _width(header)  # trailing empty header fields are Excel padding
     for r, line in zip(rows, line_nos, strict=True):

@@ -208,11 +208,11 @@ def _piped(exe: str, *args: str, cwd, columns: str | None):
     return subprocess.run([exe, *args], cwd=cwd, env=env, capture_output=True, timeout=120)
 
 
-def _short_daily(tmp_path):
+def _short_daily(tmp_path, rows: int = 300):
     from conftest import SAMPLE
 
     csv = tmp_path / "d.csv"
-    csv.write_text("".join((SAMPLE / "daily_stock.csv").read_text().splitlines(keepends=True)[:301]))
+    csv.write_text("".join((SAMPLE / "daily_stock.csv").read_text().splitlines(keepends=True)[: rows + 1]))
     return str(csv)
 
 
@@ -266,3 +266,20 @@ def test_predict_data_reads_an_open_value_as_the_training_file_was_read(run, tmp
     ), r
     r = run("predict", "--model", model, "--data", str(tmp_path / "new.csv"), "--decimal", ".", "--json")
     assert r.exit_code == 0 and json.loads(r.stdout)["last_value"] == 1.09, r
+
+
+def test_a_header_repeated_mid_file_is_dropped_as_one(tmp_path):
+    """Two exports joined into one file repeat the header: with dates it was counted as "1 row whose date could not
+    be read (first at line 132: 'Date')", and without dates it stopped the read ("a value that is not a number at
+    line 4: 'Close'"). It is dropped and said as what it is."""
+    from lstmcli.data import read_prices
+
+    (tmp_path / "a.csv").write_text(
+        '\ufeffDate,Close\n2024-01-03,"$10.5"\n2024-01-02,10.0\nDate,Close\n2024-01-01,9.5\n\n\n'
+    )
+    s = read_prices(str(tmp_path / "a.csv"))
+    np.testing.assert_array_equal(s.values[:, 0], [9.5, 10.0, 10.5])
+    assert s.notes[0] == "dropped 1 repeated header row (line 4)", s.notes
+    (tmp_path / "b.csv").write_text("Close\n10\n11\nClose\n12\n13\n")
+    s = read_prices(str(tmp_path / "b.csv"))
+    np.testing.assert_array_equal(s.values[:, 0], [10, 11, 12, 13])
