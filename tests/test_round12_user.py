@@ -283,3 +283,16 @@ def test_a_header_repeated_mid_file_is_dropped_as_one(tmp_path):
     (tmp_path / "b.csv").write_text("Close\n10\n11\nClose\n12\n13\n")
     s = read_prices(str(tmp_path / "b.csv"))
     np.testing.assert_array_equal(s.values[:, 0], [10, 11, 12, 13])
+
+
+def test_the_member_bar_and_the_next_command_read_whole_when_piped(lstm_exe, tmp_path):
+    """`lstm train short.csv 2>&1 | cat`: the ensemble's bar read "member   3/3 ━━━━━━━━━━━━━━━━━━━━  ETA 0:00:00"
+    (an empty text column's two spaces), and at 40 columns (or with a long --model path at 80) the command to paste
+    next folded: "Next: lstm predict --days 5 --model" / "m.npz". One space, and the command on one line."""
+    csv = _short_daily(tmp_path, 200)  # under 300 rows: an ensemble of 3
+    r = _piped(lstm_exe, "train", csv, "--model", "m.npz", "--epochs", "2", "--jobs", "1", cwd=tmp_path, columns="40")
+    assert r.returncode == 0, r.stderr.decode()
+    lines = r.stderr.decode().splitlines()
+    member = next(x for x in lines if x.startswith("member"))
+    assert "  ETA" not in member and "3/3 ━" in member, member
+    assert "Next: lstm predict --days 5 --model m.npz" in lines, lines

@@ -370,7 +370,7 @@ def backtest(
 
     out = stdout()
     if why and not auto:  # after the run, so that an error stays one line
-        err.print(f"target: {target} ({why})", style="dim")
+        err.print(f"target: {target} ({why})", style="dim", soft_wrap=True)
     if result.interrupted:  # the report's first line: these scores are not the whole test window's
         out.print(render.stopped_line(result, stop.requested), soft_wrap=True)
     out.print(render.summary_table(result))
@@ -387,4 +387,8 @@ def backtest(
 
         out.print(Text.from_ansi(render.band_chart(result, width=min(80, out.width - 12))))
     if output is not None:  # (not STDOUT: that returned above)
-        err.print(f"Wrote {len(result.origins) * spec.days:,} forecast rows to {user_text(output)}", style="dim")
+        err.print(
+            f"Wrote {len(result.origins) * spec.days:,} forecast rows to {user_text(output)}",
+            style="dim",
+            soft_wrap=True,
+        )

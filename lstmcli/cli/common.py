@@ -559,18 +559,23 @@ class ProgressBar:
                 return super().render(task) if self.bar_width >= 4 else Text("")
 
         class FittingProgress(Progress):
-            """Progress whose bar column is left out of the line when it has no room (a bar of no width would
-            leave its two spaces: 'epoch   3/3  loss')."""
+            """Progress that leaves out of the line a bar with no room and a text column with no text (either
+            would leave its two spaces: 'epoch   3/3  loss', 'member   3/3 ━━━━  ETA')."""
 
             def make_tasks_table(self, tasks):
                 tasks = list(tasks)
                 every = self.columns
-                if tasks and bar.room(tasks[0]) < 4:
-                    self.columns = tuple(c for c in every if c is not bar)
-                    try:
-                        return super().make_tasks_table(tasks)
-                    finally:
-                        self.columns = every
+                if tasks:
+                    task = tasks[0]
+                    empty = [c for c in every if isinstance(c, TextColumn) and not _cells(c.render(task))]
+                    if bar.room(task) < 4:
+                        empty.append(bar)
+                    if empty:
+                        self.columns = tuple(c for c in every if c not in empty)
+                        try:
+                            return super().make_tasks_table(tasks)
+                        finally:
+                            self.columns = every
                 return super().make_tasks_table(tasks)
 
         # the text after the bar wraps at its words only when even no bar leaves it too little room (a narrow
@@ -732,7 +737,7 @@ def wrote_plot(path: Path) -> None:
     """Say on stderr where the chart went."""
     from lstmcli.render.common import user_text
 
-    stderr().print(f"Wrote the chart to {user_text(path)}", style="dim")
+    stderr().print(f"Wrote the chart to {user_text(path)}", style="dim", soft_wrap=True)
 
 
 def check_one_stdout(json_out: bool, output: Path | None) -> None:

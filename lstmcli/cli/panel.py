@@ -297,12 +297,16 @@ def train(
     if json_out:  # for scripts: one JSON document on stdout, nothing else there; where it went on stderr
         payload = train_payload(panel, saved, len(tasks), time.perf_counter() - t0)
         print(json_text(payload | {"replaced": replacing is not None}))
-        err.print(f"Saved {user_text(saved_as)}", style="dim")
+        err.print(f"Saved {user_text(saved_as)}", style="dim", soft_wrap=True)
     else:  # the summary line says where it saved (once: as the one-series table's `saved` row does)
         out = stdout()
         out.print(render.training_table(panel))
         out.print(render.summary_line(panel, len(tasks), saved_as), soft_wrap=True)
-    err.print(f"Next: lstm predict --days 5{'' if not model_given else f' --model {user_text(path)}'}", style="dim")
+    err.print(
+        f"Next: lstm predict --days 5{'' if not model_given else f' --model {user_text(path)}'}",
+        style="dim",
+        soft_wrap=True,
+    )
 
 
 def calendar_match_note(findings: dict[str, dict], total: int, verb: str) -> None:
@@ -625,7 +629,10 @@ def backtest(
     finished = sum(r is not None for r in rows)
     if stop() and finished < len(tasks):
         if not finished:  # the user's stop, not an error: one line, exit 130 (143: SIGTERM)
-            err.print(f"[yellow]Stopped by {stop.requested} before any of the {len(tasks):,} series finished.[/]")
+            err.print(
+                f"[yellow]Stopped by {stop.requested} before any of the {len(tasks):,} series finished.[/]",
+                soft_wrap=True,
+            )
             raise SystemExit(143 if stop.requested == "SIGTERM" else 130)
         (err if json_out or output == STDOUT else stdout()).print(
             f"[yellow]Stopped by {stop.requested} after {finished:,} of {len(tasks):,} series: the scores "
@@ -672,4 +679,4 @@ def backtest(
     worst = ", ".join(user_text(s) for s in agg["worst"])
     out.print(f"Best series (MAE / naive): {best}; worst: {worst}.", soft_wrap=True)
     if output is not None:
-        err.print(f"Wrote {len(scored):,} series' scores to {user_text(output)}", style="dim")
+        err.print(f"Wrote {len(scored):,} series' scores to {user_text(output)}", style="dim", soft_wrap=True)

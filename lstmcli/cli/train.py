@@ -537,7 +537,7 @@ def train(
     if forecaster.strategy == "direct":  # a direct model forecasts at most its horizon
         hint_days = min(hint_days, forecaster.horizon)
     where = "" if model is None else f" --model {user_text(path)}"
-    err.print(f"Next: lstm predict --days {hint_days}{where}", style="dim")
+    err.print(f"Next: lstm predict --days {hint_days}{where}", style="dim", soft_wrap=True)
 
 
 def _season_fits_one_series(season_fits: str | None) -> None:
