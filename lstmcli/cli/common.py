@@ -474,10 +474,11 @@ def _read_data(
 ):
     from lstmcli.errors import DataError
 
+    calendar = {"calendar": info.calendar} if info is not None and info.calendar else {}  # its sessions' gaps
     if series is not None or info is None or info.series is None:  # `series`: --series picks one of a file
-        how = _stored(series, info, decimal)
+        how = _stored(series, info, decimal) | calendar
         return read_series(data_csv, column=columns[0], features=columns[1:], sheet=sheet, **how)
-    how = _stored(info.series, info, decimal) | {"sheet": sheet}
+    how = _stored(info.series, info, decimal) | {"sheet": sheet} | calendar
     try:
         series = read_series(data_csv, column=columns[0], features=columns[1:], quiet=True, **how)
     except DataError as first:  # e.g. a newer file of the one series, without the Ticker column
