@@ -739,6 +739,7 @@ class Forecaster:
         self.config = replace(requested, damped_growth=0.0)
         self._fit_all(series, on_epoch, should_stop, reading, on_member)
         if self.result.interrupted or (should_stop is not None and should_stop()):
+            self.choices["growth"] = f"none ({STOPPED_BEFORE} the damped growth {phi:g})"
             return self
         if self.choose_growth == _growth.WITHOUT_SEASON and self.season is not None:
             self.choices["growth"] = _growth.SEASONAL_NOTE
@@ -748,14 +749,21 @@ class Forecaster:
         self.config = replace(requested, damped_growth=phi)
         if on_member is not None and self.ensemble > 1:  # the second fit's members start: the bar restarts
             on_member(0, self.ensemble)
+        stopped = f"damped growth {phi:g} not kept: its fit was stopped by Ctrl-C before it finished"
         try:
             self._fit_all(series, on_epoch, should_stop, reading, on_member)
         except EnsembleStopped:
             self.__dict__.clear()
             self.__dict__.update(without)
+            self.choices["growth"] = stopped
+            return self
+        if self.result.interrupted:  # a half-trained fit is not compared: the whole fit without it is kept
+            self.__dict__.clear()
+            self.__dict__.update(without)
+            self.choices["growth"] = stopped
             return self
         maes = (without["info"].validation.model.mae, self.info.validation.model.mae)
-        if self.result.interrupted or not maes[1] < maes[0]:  # a tie or a stop: without
+        if not maes[1] < maes[0]:  # a tie: without
             self.__dict__.clear()
             self.__dict__.update(without)
         kept = "kept" if self.config.damped_growth else "not kept"

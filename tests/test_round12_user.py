@@ -298,3 +298,50 @@ def test_the_member_bar_and_the_next_command_read_whole_when_piped(lstm_exe, tmp
     member = next(x for x in lines if x.startswith("member"))
     assert "  ETA" not in member and "3/3 ━" in member, member
     assert "Next: lstm predict --days 5 --model m.npz" in lines, lines
+
+
+def test_ctrl_c_during_the_damped_growth_fit_keeps_the_fit_without_it_and_says_so():
+    """`timeout -s INT 4 lstm train daily.csv` (calendar days: --damped-growth auto by default) stopped in the second
+    fit said nothing of the stop, and the summary's growth row compared the first fit with the half-trained one
+    ("damped growth 0.9 not kept: one-step validation MAE 0.6278 with it, ..."), as if judged. The half-trained fit
+    is not compared now: the fit without it is kept and the growth row says it was stopped (lstm train adds a
+    Stopped line)."""
+    from conftest import random_walk
+
+    from lstmcli.forecast import Forecaster
+    from lstmcli.training import TrainConfig
+
+    y = random_walk(300, 4)
+    epochs: list[int] = []
+
+    def on_epoch(r) -> None:
+        epochs.append(r.epoch)
+
+    def stop() -> bool:  # Ctrl-C in the second fit's second epoch
+        return len(epochs) >= 2 and epochs.count(1) == 2 and epochs[-1] >= 2
+
+    config = TrainConfig(window=12, hidden=6, epochs=6, patience=10, seed=1)
+    f = Forecaster(config, season="none", ensemble=1, choose_growth=True).fit(y, on_epoch=on_epoch, should_stop=stop)
+    assert epochs.count(1) == 2, epochs  # the second fit started
+    assert f.config.damped_growth == 0 and not f.result.interrupted and f.result.epochs_run == 6
+    assert f.choices["growth"] == "damped growth 0.9 not kept: its fit was stopped by Ctrl-C before it finished"
+
+
+def test_ctrl_c_after_the_epochs_is_said(run, tmp_path, monkeypatch):
+    """Ctrl-C while the prediction intervals were calibrated (after the last epoch) was swallowed: the bar said
+    "stopped", then the run went on, saved and exited 0 without a word. It says now that the model is complete."""
+    import os
+    import signal
+
+    from lstmcli.forecast import Forecaster
+
+    calibrate = Forecaster._interval_errors
+
+    def interrupted(self, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # the user's Ctrl-C, caught by lstm train's stop flag
+        return calibrate(self, *args, **kwargs)
+
+    monkeypatch.setattr(Forecaster, "_interval_errors", interrupted)
+    r = run("train", _short_daily(tmp_path), *FAST, "--ensemble", "1", "--model", str(tmp_path / "m.npz"))
+    assert r.exit_code == 0, r
+    assert "Stopped by SIGINT after the training had finished; the model is complete." in flat(r.stderr), r

@@ -488,22 +488,37 @@ def train(
         err.print(
             f"[yellow]Stopped by {stop.requested} after {kept} of {ensemble} ensemble members finished; "
             f"kept {'that member' if kept == 1 else f'those {kept}'} (seed{'s' if kept > 1 else ''} "
-            f"{', '.join(map(str, forecaster.info.ensemble.seeds))}); the members still training were dropped.[/]"
+            f"{', '.join(map(str, forecaster.info.ensemble.seeds))}); the members still training were dropped.[/]",
+            soft_wrap=True,
         )
     elif forecaster.result.interrupted:
         err.print(
             f"[yellow]Stopped by {stop.requested} after epoch {forecaster.result.epochs_run}; "
-            f"kept the best model so far (epoch {forecaster.result.best_epoch}).[/]"
+            f"kept the best model so far (epoch {forecaster.result.best_epoch}).[/]",
+            soft_wrap=True,
         )
     elif "refit" in forecaster.choices:  # --refit-all stopped: the early-stopped fit is what was saved
         err.print(
             f"[yellow]Stopped by {stop.requested} during the refit on all rows (--refit-all); kept the "
-            f"early-stopped model (epoch {forecaster.result.best_epoch}).[/]"
+            f"early-stopped model (epoch {forecaster.result.best_epoch}).[/]",
+            soft_wrap=True,
         )
     elif stop.requested and STOPPED_BEFORE in forecaster.choices.get("season", ""):
         err.print(  # the season's first fit had finished: kept, the others not tried (the summary's season row)
             f"[yellow]Stopped by {stop.requested} before the season's other fits finished; kept the fit that "
-            "did (the summary's season row says which were tried).[/]"
+            "did (the summary's season row says which were tried).[/]",
+            soft_wrap=True,
+        )
+    elif stop.requested and "stopped by Ctrl-C" in forecaster.choices.get("growth", ""):
+        err.print(  # --damped-growth auto: the fit without it had finished
+            f"[yellow]Stopped by {stop.requested} before the fit with the damped growth finished; kept the fit "
+            "without it (the summary's growth row says so).[/]",
+            soft_wrap=True,
+        )
+    elif stop.requested:  # after the training (during the validation scores, the intervals): nothing cut short
+        err.print(
+            f"[yellow]Stopped by {stop.requested} after the training had finished; the model is complete.[/]",
+            soft_wrap=True,
         )
 
     from lstmcli.render.common import user_text
