@@ -515,7 +515,8 @@ def train(
             "without it (the summary's growth row says so).[/]",
             soft_wrap=True,
         )
-    elif stop.requested:  # after the training (during the validation scores, the intervals): nothing cut short
+    elif stop.requested and not auto:  # after the epochs (the validation scores, the intervals): nothing cut short
+        # (--auto says its own stop)
         err.print(
             f"[yellow]Stopped by {stop.requested} after the training had finished; the model is complete.[/]",
             soft_wrap=True,
