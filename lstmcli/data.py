@@ -156,7 +156,7 @@ def read_prices(
     else:
         chosen_mark = decimal
         if decimal == ",":
-            notes.append("read decimal commas (1.234,56 = 1234.56; --decimal ,)")
+            notes.append("read decimal commas (1.234,56 = 1234.56)")
     id_i = None
     if series_name is None:  # a yfinance download has already been narrowed to one ticker
         id_i = (

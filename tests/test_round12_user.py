@@ -115,7 +115,7 @@ def test_decimal_is_an_option_of_every_command_that_reads_prices(run, tmp_path):
     csv.write_text(_euro(prices, ",", header="Date,Close"))  # all 1.xxx, ','-separated: decimals by default
     model = str(tmp_path / "k.npz")
     r = run("train", str(csv), *FAST, "--model", model, "--decimal", ",")
-    assert r.exit_code == 0 and "read decimal commas (1.234,56 = 1234.56; --decimal ,)" in flat(r.stderr), r
+    assert r.exit_code == 0 and "read decimal commas (1.234,56 = 1234.56)" in flat(r.stderr), r
     from lstmcli.forecast import Forecaster
 
     fc = Forecaster.load(model)
@@ -345,3 +345,29 @@ def test_ctrl_c_after_the_epochs_is_said(run, tmp_path, monkeypatch):
     r = run("train", _short_daily(tmp_path), *FAST, "--ensemble", "1", "--model", str(tmp_path / "m.npz"))
     assert r.exit_code == 0, r
     assert "Stopped by SIGINT after the training had finished; the model is complete." in flat(r.stderr), r
+
+
+def test_a_panel_reads_its_open_values_one_way_and_says_it(run, tmp_path):
+    """A ';'-separated long file of two tickers written 1.100, 1.101, ... was read by each series on its own and
+    said nowhere (a panel's Read line shows the file, not each series' notes). The file decides once now: the
+    panel's Read line says the reading and --decimal, every series reads with it and keeps it for --data."""
+    from lstmcli.panel import Panel
+
+    days = np.busday_offset("2023-01-02", np.arange(80), roll="forward")
+    rows = [
+        f"{d};{t};{int(base + k):,}".replace(",", ".")
+        for t, base in (("AAA", 1100), ("BBB", 1300))
+        for k, d in enumerate(days)
+    ]
+    (tmp_path / "p.csv").write_text("Datum;Ticker;Kurs\n" + "\n".join(rows) + "\n")
+    model = str(tmp_path / "p.npz")
+    r = run("train", str(tmp_path / "p.csv"), *FAST, "--model", model)
+    assert r.exit_code == 0, r
+    assert (
+        "read 1.100 as 1,100 (dots group thousands: the convention of ';'-separated files; --decimal . reads it as 1.1)"
+        in flat(r.stderr)
+    ), r
+    panel = Panel.load(model)
+    for sid, base in (("AAA", 1100), ("BBB", 1300)):
+        info = panel.members[sid].info
+        assert info.data.decimal == "," and info.tail.values[-1, 0] == base + 79, sid
