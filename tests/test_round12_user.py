@@ -1,5 +1,9 @@
-"""What a new user meets in round 12 (branch r12user): whole-number prices with dots between thousands read as
-prices 1000x smaller without a word, ... Each test fails on main 0c471f5."""
+"""What a new user meets in round 12 (branch r12user): whole-number prices with dots between thousands (987, 1.003)
+read 1000x smaller without a word, in one series, in --data and in a panel, and a value of the other decimal mark
+read as another number; a missing week of business days not said while Lunar New Year closures were; a double space
+where a progress column had nothing to show; the note of a table's columns left out, the Next: command and the stop
+lines folded when piped; a header repeated mid-file read as a bad date; Ctrl-C after the epochs or in the damped
+growth's fit swallowed. Each test fails on main 0c471f5."""
 
 from __future__ import annotations
 
