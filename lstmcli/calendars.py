@@ -122,6 +122,26 @@ def closed_days(name: str, dates: np.ndarray) -> np.ndarray:
     return d[~np.isin(d, sessions)]
 
 
+def missing_sessions(name: str, dates: np.ndarray) -> tuple[int, int] | None:
+    """(sessions of calendar `name` between the first and last date without a row, the index of the date before
+    the first of them); None when the calendar does not cover the dates."""
+    import pandas as pd
+
+    xcals = _xcals()
+    d = np.unique(np.asarray(dates).astype("datetime64[D]"))
+    try:
+        cal = _get_calendar(xcals, name, pd.Timestamp(d[0]), pd.Timestamp(d[-1]))
+    except Exception:  # data older than the calendar covers
+        return None
+    sessions = _days(cal.sessions)
+    absent = sessions[~np.isin(sessions, d)]  # (K,) sessions without a row
+    if not len(absent):
+        return 0, -1
+    before = int(np.searchsorted(d, absent[0])) - 1  # the row before the first missing session
+    rows = np.asarray(dates).astype("datetime64[D]")
+    return len(absent), int(np.flatnonzero(rows == d[before])[-1])
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Which exchange's holidays the data's own closed days are: a Note on train and backtest, never applied unasked.
 

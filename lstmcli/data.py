@@ -23,6 +23,7 @@ import csv
 import difflib
 import hashlib
 import io
+import itertools
 import math
 import re
 import sys
@@ -64,6 +65,7 @@ class PriceSeries:
     series: str | None = None  # the series' name when the file names it (a Ticker column, a yfinance header)
     timezone: str | None = None  # "UTC" or an offset like "-05:00": the zone of the times in `dates`
     session: periods.Session | None = None  # intraday bars: the trading session learnt from the dates
+    decimal: str | None = None  # the decimal mark, when given or when a value both marks read was read with it
 
 
 def read_prices(
@@ -78,6 +80,8 @@ def read_prices(
     dayfirst: bool | None = None,
     date_format: str | None = None,
     sheet: str | None = None,
+    decimal: str | None = None,
+    decimal_hint: str | None = None,
 ) -> PriceSeries:
     """Read and clean a price CSV: a path, "-" for stdin, or raw bytes (shown as `name`).
 
@@ -95,6 +99,10 @@ def read_prices(
 
     An Excel workbook (.xlsx; `sheet` a name or a number from 1, else the first) or a Parquet
     file is read as the CSV of its table (`tables.table_text`), with the same rules afterwards.
+
+    Numbers: `decimal` "." or "," is the decimal mark (None: decided by the data, `_decimal_reading`; a value
+    both marks read, 1.234, is said on the Read line with the reading used and why); `decimal_hint` (the mark
+    the training file was read with) decides such a value where the file's values do not.
     """
     if isinstance(features, str):  # a single name, not its letters
         features = [features]
@@ -123,14 +131,32 @@ def read_prices(
             )
 
     # dates
-    comma_delim = delim == ","
+    chosen_mark = None  # the mark kept for --data: given, or the reading of an ambiguous value
+    if decimal is not None and decimal not in (".", ","):
+        raise DataError(f"--decimal {decimal} is not a decimal mark", hint="give --decimal . or --decimal ,")
     if date_column is not None:
         date_i: int | None = _find(header, date_column, src, "date column")
     else:
-        date_i = _find_date_column(header, rows, _decimal_mark(cells, comma_delim))
-    decimal = _decimal_mark([c for i, c in enumerate(cells) if i != date_i], comma_delim)
-    if decimal == ",":
-        notes.append("read decimal commas (1.234,56 = 1234.56)")
+        date_i = _find_date_column(header, rows, decimal or _decimal_mark(cells, delim))
+    if decimal is None:
+        others = [i for i in range(len(cells)) if i != date_i]
+        how = _decimal_reading([cells[i] for i in others], delim, [header[i] for i in others], line_nos, decimal_hint)
+        if how.conflict is not None:
+            raise DataError(
+                f"{src}: {how.conflict}",
+                hint="say which mark the file uses with --decimal . (1,234.5) or --decimal , (1.234,5), "
+                "or correct those values",
+            )
+        decimal = how.mark
+        if how.note is not None:
+            notes.append(how.note)
+            chosen_mark = decimal
+        elif decimal == ",":
+            notes.append("read decimal commas (1.234,56 = 1234.56)")
+    else:
+        chosen_mark = decimal
+        if decimal == ",":
+            notes.append("read decimal commas (1.234,56 = 1234.56)")
     id_i = None
     if series_name is None:  # a yfinance download has already been narrowed to one ticker
         id_i = (
@@ -213,14 +239,9 @@ def read_prices(
             hint="pass a longer price history (a few hundred rows or more is best)",
         )
     frequency = periods.infer_frequency(dates) if dates is not None else None
-    missing, before = periods.missing_steps(dates, frequency)
-    if missing:  # no row for some months (weeks, ...): say so, as the Read line's span would hide it
-        unit = periods.FREQUENCY_NAMES[frequency][:-1]
-        gaps = periods.GAP_WORDS.get(frequency)  # daily data: long gaps only (holidays are no gap)
-        notes.append(
-            f"{_plural(missing, unit)} without a row{f' in gaps {gaps}' if gaps else ''} (the first after "
-            f"{periods.format_date(dates[before], frequency, timezone)}): the rows are read as consecutive {unit}s"
-        )
+    gap_note = _gap_note(dates, frequency, timezone)
+    if gap_note is not None:  # no row for some months (weeks, ...): say so, as the Read line's span would hide it
+        notes.append(gap_note)
     session = None
     if frequency in ("h", "min"):
         session = periods.learn_session(dates)
@@ -240,7 +261,52 @@ def read_prices(
         series=series_name,
         timezone=timezone,
         session=session,
+        decimal=chosen_mark,
     )
+
+
+GAP_NOTE_END = "the rows are read as consecutive "  # how every note of steps without a row ends
+
+
+def _gap_note(dates: np.ndarray | None, frequency: str | None, timezone: str | None) -> str | None:
+    """The note of steps without a row (periods.missing_steps), or None."""
+    missing, before = periods.missing_steps(dates, frequency)
+    if not missing:
+        return None
+    unit = periods.FREQUENCY_NAMES[frequency][:-1]
+    gaps = periods.GAP_WORDS.get(frequency)  # daily data: long gaps only (holidays are no gap)
+    first = f"the first after {periods.format_date(dates[before], frequency, timezone)}"
+    if frequency == "B":  # the recurring closures at Lunar New Year and 1 October that were not counted
+        days = np.asarray(dates).astype("datetime64[D]")
+        left_out = np.busday_count(days[:-1], days[1:]).astype(np.int64) - 1
+        holidays = int(periods.holiday_closures(days, left_out).sum())
+        if holidays:
+            first += (
+                f"; {_plural(holidays, 'closure')} at Lunar New Year or 1 October, recurring each year, not counted"
+            )
+    return (
+        f"{_plural(missing, unit)} without a row{f' in gaps {gaps}' if gaps else ''} ({first}): {GAP_NOTE_END}{unit}s"
+    )
+
+
+def with_calendar_gaps(series: PriceSeries, calendar: str) -> None:
+    """--calendar given for daily data: the exchange's sessions decide what is missing, so the note of business
+    days without a row (weekdays, long gaps only) is replaced by the sessions of `calendar` that have no row."""
+    if series.dates is None or series.frequency not in ("B", "D"):
+        return
+    from lstmcli.calendars import missing_sessions
+
+    found = missing_sessions(calendar, series.dates)
+    if found is None:  # the calendar does not cover the data's dates: the weekday note stays
+        return
+    missing, before = found
+    notes = [n for n in series.notes if GAP_NOTE_END not in n]
+    if missing:
+        when = periods.format_date(series.dates[before], series.frequency, series.timezone)
+        notes.append(
+            f"{_plural(missing, f'{calendar} session')} without a row (the first after {when}): {GAP_NOTE_END}sessions"
+        )
+    series.notes[:] = notes
 
 
 def cleaning_summary(series: PriceSeries) -> str:
@@ -508,6 +574,14 @@ def _rows(text: str, src: str, notes: list[str]) -> tuple[list[str], list[list[s
         line_nos.insert(0, header_line)
         header = [f"column {i + 1}" for i in range(len(header))]
         notes.append("the file has no header row; columns are named 'column 1', 'column 2', ...")
+    else:  # the header again further down (files joined, a sheet's print ranges): not a row of data
+        names = [h.lower() for h in header[: _width(header)]]
+        again = [j for j, r in enumerate(rows) if [f.strip().lower() for f in r[: _width(r)]] == names]
+        if again:
+            notes.append(f"dropped {_plural(len(again), 'repeated header row')} (line {line_nos[again[0]]})")
+            drop = set(again)
+            rows = [r for j, r in enumerate(rows) if j not in drop]
+            line_nos = [n for j, n in enumerate(line_nos) if j not in drop]
 
     width = _width(header)  # trailing empty header fields are Excel padding
     for r, line in zip(rows, line_nos, strict=True):
@@ -544,39 +618,156 @@ def _strip_number(text: str) -> str:
     return re.sub(r"[\s\u00a0\u202f']", "", s)  # spaces, NBSP, thin space, Swiss ' as thousands
 
 
-def _decimal_mark(columns: list[list[str]], delim_is_comma: bool) -> str:
-    """'.' or ',' as the file's decimal mark, decided by the data (votes from unambiguous cells)."""
-    comma = dot = ambiguous_comma = 0
-    for values in columns:
-        for raw in values[:2000]:
+_AMBIGUOUS = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")  # 1.234 or 1,234: three decimals, or a thousands group
+_JUMP = 100.0  # neighbours this many times apart are one reading's misread, never a price's move
+
+
+@dataclass
+class _Reading:
+    """How the numbers of a file read: the decimal mark, and what the Read line says when the file left it open."""
+
+    mark: str  # "." or ","
+    note: str | None = None  # the reading of an ambiguous value (1.234), why, and the option that reads it otherwise
+    conflict: str | None = None  # the file contradicts itself: a DataError's message
+
+
+def _decimal_mark(columns: list[list[str]], delim: str) -> str:
+    """'.' or ',' as the file's decimal mark, decided by the data (see `_decimal_reading`)."""
+    return _decimal_reading(columns, delim).mark
+
+
+def _decimal_reading(
+    columns: list[list[str]],
+    delim: str,
+    names: list[str] | None = None,
+    line_nos: list[int] | None = None,
+    known: str | None = None,
+) -> _Reading:
+    """The file's decimal mark, by the strongest evidence in it:
+
+    1. values only one mark can write: 1.234,56, 12,5, 0,987, 1234,5 and 1.234.567 (decimal comma); 1,234.56,
+       12.5, 0.987, 1234.567 and 1,234,567 (decimal point), counted, the more frequent wins;
+    2. the size of neighbours (in file order) in a column holding a value both marks read (1.234, 1,234): 987 beside
+       1.003 is 1,003 (as a decimal it would be 1000x below its neighbour), 1.5 beside 1.234 is 1.234;
+    3. `known`, the mark the model's training file was read with (predict --data); else the delimiter's
+       convention: in a ';'-separated file dots group thousands and a comma is the decimal mark (1.234 = 1234,
+       1,234 = 1.234); in a ','-separated one a dot is the decimal mark (a quoted "1,234" = 1234).
+
+    When 1 and 2 disagree, the file contradicts itself (`conflict`). When 1 does not decide and the file holds a
+    value both marks read, `note` says which reading was used, why, and how to ask for the other (--decimal)."""
+    comma = dot = 0
+    first: dict[str, tuple[str, int]] = {}  # the first value only that mark writes, with its row
+    ambiguous: tuple[str, int, int] | None = None  # the first value both marks read: (cell, column, row)
+    favour = {".": 0, ",": 0}  # columns whose neighbours' sizes say the mark
+    evidence: dict[str, tuple[str, int, str, int, int]] = {}  # mark -> a neighbouring pair the other mark misreads
+    for c, values in enumerate(columns):
+        column_ambiguous = False
+        for j, raw in enumerate(values[:2000]):
             s = _strip_number(raw).lstrip("+-(").rstrip(")%")
             if not re.fullmatch(r"\d[\d.,]*", s) or re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2,4}", s):
                 continue  # not a number, or a date like 31.12.2024
+            if _AMBIGUOUS.fullmatch(s):
+                column_ambiguous = True
+                if ambiguous is None:
+                    ambiguous = (raw.strip(), c, j)
+                continue
             has_c, has_d = "," in s, "." in s
+            if not (has_c or has_d):
+                continue
             if has_c and has_d:
-                if s.rfind(",") > s.rfind("."):
-                    comma += 1
-                else:
-                    dot += 1
-            elif has_c:
-                parts = s.split(",")
-                if len(parts) > 2:
-                    dot += 1  # 1,234,567: commas group thousands
-                elif len(parts[1]) != 3:
-                    comma += 1  # 12,5 or 1234,56
-                else:
-                    ambiguous_comma += 1  # 1,234
-            elif has_d:
-                parts = s.split(".")
-                if len(parts) > 2:
-                    comma += 1  # 1.234.567: dots group thousands
-                elif len(parts[1]) != 3:
-                    dot += 1
-    if comma > dot:
-        return ","
-    if dot > comma or delim_is_comma:
-        return "."
-    return "," if ambiguous_comma else "."
+                mark = "," if s.rfind(",") > s.rfind(".") else "."
+            else:
+                sep = "," if has_c else "."
+                parts = s.split(sep)
+                # 1,234,567 / 1.234.567: the mark groups thousands; 12,5 / 12.5, 0,987, 1234,567: it is the decimal
+                mark = ("." if sep == "," else ",") if len(parts) > 2 else sep
+            if mark == ",":
+                comma += 1
+            else:
+                dot += 1
+            first.setdefault(mark, (raw.strip(), j))
+        if column_ambiguous:
+            jumps = {m: _jumps(values[:2000], m) for m in (".", ",")}
+            for m, other in ((".", ","), (",", ".")):
+                if jumps[other] and len(jumps[m]) * 4 <= len(jumps[other]):
+                    favour[m] += 1
+                    evidence.setdefault(m, (*jumps[other][0], c))
+    vote = "," if comma > dot else "." if dot > comma else None
+    size = "." if favour["."] > favour[","] else "," if favour[","] > favour["."] else None
+
+    def lines(ja: int, jb: int) -> str:
+        if line_nos is None:
+            return f"rows {ja + 1} and {jb + 1}"
+        la, lb = line_nos[ja], line_nos[jb]
+        return f"lines {la}-{lb}" if lb == la + 1 else f"lines {la} and {lb}"
+
+    def misread(m: str) -> str:  # the neighbours that the other mark reads far apart
+        a, ja, b, jb, c = evidence[m]
+        where = f"{lines(ja, jb)} of {names[c]!r}" if names is not None else lines(ja, jb)
+        return f"{a} beside {b} on {where} would be {_times(a, b, m)}x apart"
+
+    word = {".": "decimal points", ",": "decimal commas"}
+    if vote is not None and size is not None and vote != size:
+        value, j = first[vote]
+        at = f"line {line_nos[j]}" if line_nos is not None else f"row {j + 1}"
+        return _Reading(
+            vote,
+            conflict=f"the numbers contradict each other: {value} ({at}) reads only with {word[vote]}, but with "
+            f"them {misread(size)}",
+        )
+    if vote is not None:
+        return _Reading(vote)
+    if ambiguous is None:
+        return _Reading(".")
+    if size is not None:
+        mark, why = size, f"{misread(size)} as {word['.' if size == ',' else ',']}"
+    elif known is not None:
+        mark, why = known, "as the model's training file was read"
+    elif delim == ";":
+        mark, why = ",", "the convention of ';'-separated files"
+    elif delim == ",":
+        mark, why = ".", "the convention of ','-separated files"
+    else:
+        mark, why = ("," if "," in ambiguous[0] else "."), "no value reads one way only"
+    cell = ambiguous[0]
+    other = "." if mark == "," else ","
+    sep = "," if "," in _strip_number(cell) else "."
+    meaning = (
+        {".": "a decimal point", ",": "a decimal comma"}[mark]
+        if sep == mark
+        else ("dots group thousands" if sep == "." else "commas group thousands")
+    )
+    return _Reading(
+        mark,
+        note=f"read {cell} as {_shown(cell, mark)} ({meaning}: {why}; --decimal {other} reads it as "
+        f"{_shown(cell, other)})",
+    )
+
+
+def _shown(cell: str, mark: str) -> str:
+    """A cell read with `mark`, as the Read line shows it: 1,234 or 1.234."""
+    value = _to_float(cell, mark)
+    if value is None or not math.isfinite(value):
+        return cell
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
+def _jumps(values: list[str], mark: str) -> list[tuple[str, int, str, int]]:
+    """Neighbouring values (cell, row, cell, row) _JUMP times or more apart when read with `mark`."""
+    read = [(v, j) for j, raw in enumerate(values) if (v := _to_float(raw, mark)) is not None and 0 < v < math.inf]
+    return [
+        (values[ja].strip(), ja, values[jb].strip(), jb)
+        for (a, ja), (b, jb) in itertools.pairwise(read)
+        if max(a, b) >= _JUMP * min(a, b)
+    ]
+
+
+def _times(a: str, b: str, mark: str) -> str:
+    """How many times apart two cells read with the other mark than `mark` are, rounded: '1,000'."""
+    other = "." if mark == "," else ","
+    x, y = _to_float(a, other), _to_float(b, other)
+    ratio = max(x, y) / min(x, y)
+    return f"{10 ** round(math.log10(ratio)):,}"
 
 
 def _to_float(raw: str, decimal: str) -> float | None:
@@ -601,11 +792,25 @@ def _to_float(raw: str, decimal: str) -> float | None:
     scale = 1.0
     if len(s) > 1 and s[-1].lower() in _SUFFIX and s[-2].isdigit():
         scale, s = _SUFFIX[s[-1].lower()], s[:-1]
-    s = s.replace(".", "").replace(",", ".") if decimal == "," else s.replace(",", "")
-    if not _NUMBER.fullmatch(s):
+    s = _ungrouped(s, decimal)
+    if s is None or not _NUMBER.fullmatch(s):
         return None
     value = float(s) * scale
     return -value if negative else value
+
+
+def _ungrouped(s: str, decimal: str) -> str | None:
+    """'1.234,5' -> '1234.5' for decimal ','; None when the other mark is not a thousands separator (12,5 with
+    decimal '.', 1.5 with ','): groups of 3 digits, 2 before them as India writes 1,23,456."""
+    group = "." if decimal == "," else ","
+    whole, point, fraction = s.partition(decimal)
+    if decimal in fraction or group in fraction:
+        return None
+    if group in whole:
+        if not re.fullmatch(rf"[+-]?\d{{1,3}}(?:{re.escape(group)}\d{{2,3}})*{re.escape(group)}\d{{3}}", whole):
+            return None
+        whole = whole.replace(group, "")
+    return whole + ("." if point else "") + fraction
 
 
 def _parse_numbers(values: list[str], decimal: str) -> tuple[np.ndarray, np.ndarray]:
@@ -1316,6 +1521,15 @@ def _read_column(
     if len(bad):
         i = bad[0]
         more = f" (and {len(bad) - 1:,} more)" if len(bad) > 1 else ""
+        other = "." if decimal == "," else ","
+        if _to_float(cells[i], other) is not None:  # 12,5 in a file of decimal points: the other mark
+            words = {".": "decimal points (1,234.5)", ",": "decimal commas (1.234,5)"}
+            raise DataError(
+                f"{src}: column {col!r} has a value written with another decimal mark at line {line_nos[i]}: "
+                f"{cells[i]!r}{more}; the file's other numbers read with {words[decimal]}",
+                hint=f"correct that value, or say which mark the file uses with --decimal {decimal} or "
+                f"--decimal {other}",
+            )
         raise DataError(
             f"{src}: column {col!r} has a value that is not a number at line {line_nos[i]}: {cells[i]!r}{more}",
             hint="fix or delete that row, or choose another column with --column NAME",

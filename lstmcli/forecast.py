@@ -732,7 +732,7 @@ class Forecaster:
         `values` is an array (N,) or (N, F), a `data.PriceSeries` (from `read_prices`), or a
         pandas Series/DataFrame (a DatetimeIndex gives the dates); the keywords override
         what those carry. `reading` is how the file was read (`id_column`, `dayfirst`,
-        `date_format` as given to read_prices), kept so a newer file is read the same way.
+        `date_format`, `decimal` as given to read_prices), kept so a newer file is read the same way.
         An ensemble reports `on_member(done, total)` as members finish (not `on_epoch`).
         """
         self.config.validate()
@@ -744,6 +744,7 @@ class Forecaster:
         self.config = replace(requested, damped_growth=0.0)
         self._fit_all(series, on_epoch, should_stop, reading, on_member)
         if self.result.interrupted or (should_stop is not None and should_stop()):
+            self.choices["growth"] = f"none ({STOPPED_BEFORE} the damped growth {phi:g})"
             return self
         if self.choose_growth == _growth.WITHOUT_SEASON and self.season is not None:
             self.choices["growth"] = _growth.SEASONAL_NOTE
@@ -753,11 +754,18 @@ class Forecaster:
         self.config = replace(requested, damped_growth=phi)
         if on_member is not None and self.ensemble > 1:  # the second fit's members start: the bar restarts
             on_member(0, self.ensemble)
+        stopped = f"damped growth {phi:g} not kept: its fit was stopped by Ctrl-C before it finished"
         try:
             self._fit_all(series, on_epoch, should_stop, reading, on_member)
         except EnsembleStopped:
             self.__dict__.clear()
             self.__dict__.update(without)
+            self.choices["growth"] = stopped
+            return self
+        if self.result.interrupted:  # a half-trained fit is not compared: the whole fit without it is kept
+            self.__dict__.clear()
+            self.__dict__.update(without)
+            self.choices["growth"] = stopped
             return self
         maes, words = (without["info"].validation.model.mae, self.info.validation.model.mae), "one-step validation MAE"
         if self.choose_growth == _growth.OVER_SEASON:  # judged over one season ahead (the same H for both fits)
@@ -765,7 +773,7 @@ class Forecaster:
             maes = (before, after)
             if steps > 1:
                 words = f"validation MAE over 1-{steps} steps ahead (a season)"
-        if self.result.interrupted or not maes[1] < maes[0]:  # a tie or a stop: without
+        if not maes[1] < maes[0]:  # a tie: without (a stopped fit returned above)
             self.__dict__.clear()
             self.__dict__.update(without)
         kept = "kept" if self.config.damped_growth else "not kept"
@@ -1282,6 +1290,7 @@ class Forecaster:
                 id_column=reading.get("id_column"),
                 dayfirst=reading.get("dayfirst"),
                 date_format=reading.get("date_format"),
+                decimal=reading.get("decimal"),
                 calendar=reading.get("calendar"),
                 calendar_match=reading.get("calendar_match"),
                 sheet=reading.get("sheet"),

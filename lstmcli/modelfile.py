@@ -326,6 +326,13 @@ def _maybe_flag(d: dict, key: str) -> bool | None:
     return v
 
 
+def _decimal(d: dict) -> str | None:
+    v = d.get("decimal")
+    if v not in (None, ".", ","):
+        raise ValueError(f"decimal {v!r} is not '.', ',' or null")
+    return v
+
+
 def _session(d: dict) -> dict | None:
     v = d.get("session")
     if v is None:
@@ -379,6 +386,8 @@ class DataInfo:
     id_column: str | None = None  # --id-column as given to train
     dayfirst: bool | None = None  # --dayfirst/--monthfirst as given to train (None: the data decided)
     date_format: str | None = None  # --date-format as given to train
+    decimal: str | None = None  # "." or ",": --decimal, or the reading of a value both marks read (1.234), which
+    # decides such values of a --data file that its own values leave open; None: the data decided unambiguously
     timezone: str | None = None  # "UTC" or "-05:00": the zone of the dates, shown with forecast times
     session: dict | None = None  # intraday bars: periods.Session.to_dict()
     calendar: str | None = None  # --calendar XNYS: forecast dates are that exchange's sessions
@@ -404,6 +413,7 @@ class DataInfo:
             id_column=_text(d, "id_column", True) if "id_column" in d else None,
             dayfirst=_maybe_flag(d, "dayfirst"),
             date_format=_text(d, "date_format", True) if "date_format" in d else None,
+            decimal=_decimal(d),
             timezone=_text(d, "timezone", True) if "timezone" in d else None,
             session=_session(d),
             calendar=_text(d, "calendar", True) if "calendar" in d else None,
@@ -429,6 +439,7 @@ class DataInfo:
                 id_column=self.id_column,
                 dayfirst=self.dayfirst,
                 date_format=self.date_format,
+                decimal=self.decimal,
                 timezone=self.timezone,
                 session=self.session,
                 calendar=self.calendar,

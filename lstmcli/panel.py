@@ -255,7 +255,7 @@ def _reading(task: FitTask, finding: dict | None = None) -> dict:
     with the panel's --calendar and --sheet, and the calendar its closed weekdays match (`finding`)."""
     options = task.source.options if task.source is not None else {}
     match = {"calendar_match": finding["match"]} if finding is not None and "match" in finding else {}
-    return {k: options.get(k) for k in ("id_column", "dayfirst", "date_format")} | task.reading | match
+    return {k: options.get(k) for k in ("id_column", "dayfirst", "date_format", "decimal")} | task.reading | match
 
 
 def _calendar_finding(task: FitTask, series) -> dict | None:

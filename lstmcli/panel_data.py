@@ -108,6 +108,7 @@ def read_panel(
     dayfirst: bool | None = None,
     date_format: str | None = None,
     sheet: str | None = None,
+    decimal: str | None = None,
 ) -> PanelInput:
     """Cut the sources into one `SeriesInput` per series (nothing is cleaned yet; see module doc).
 
@@ -120,6 +121,8 @@ def read_panel(
     """
     sources = [str(s) for s in sources]
     reading = dict(date_column=date_column, features=list(features), dayfirst=dayfirst, date_format=date_format)
+    if decimal is not None:  # given: every series reads with it (else each series' own numbers decide)
+        reading["decimal"] = decimal
     if columns:
         if len(sources) != 1:
             raise OptionError(
@@ -191,12 +194,11 @@ def _table(file: _FileText) -> tuple[str, list[str], list[list[str]], list[int],
 
 def _date_index(header, rows, cells, delim, date_column, src) -> tuple[int | None, str]:
     """The date column (as read_prices finds it) and the decimal mark of the other columns."""
-    comma = delim == ","
     if date_column is not None:
         date_i = data._find(header, date_column, src, "date column")
     else:
-        date_i = data._find_date_column(header, rows, data._decimal_mark(cells, comma))
-    decimal = data._decimal_mark([c for i, c in enumerate(cells) if i != date_i], comma)
+        date_i = data._find_date_column(header, rows, data._decimal_mark(cells, delim))
+    decimal = data._decimal_mark([c for i, c in enumerate(cells) if i != date_i], delim)
     return date_i, decimal
 
 
@@ -313,6 +315,21 @@ def _sample_layout(head: str, src: str, date_column: str | None, id_column: str 
     return _last_layout[1]
 
 
+def _one_reading(header, cells, delim, line_nos, skip, reading: dict, notes: list[str]) -> dict:
+    """A file of several series reads its numbers one way: where it holds a value both decimal marks read (1.234)
+    and does not say which, the mark is decided on the file (a long file's first lines), said once on the Read
+    line and given to every series (each would decide on its own rows, and say it nowhere). `reading` as it is
+    when --decimal was given, when nothing is open, or when the file contradicts itself (each series says so)."""
+    if reading.get("decimal") is not None:
+        return reading
+    keep = [i for i in range(len(header)) if i not in skip]
+    how = data._decimal_reading([cells[i] for i in keep], delim, [header[i] for i in keep], line_nos)
+    if how.note is None or how.conflict is not None:
+        return reading
+    notes.append(how.note)
+    return reading | {"decimal": how.mark}
+
+
 def _read_long(file: _FileText, id_column: str | None, reading: dict) -> PanelInput:
     """A long file cut into one CSV per series, streamed row by row (a 500 x 2,500 file stays small in memory).
 
@@ -322,10 +339,11 @@ def _read_long(file: _FileText, id_column: str | None, reading: dict) -> PanelIn
     src, notes = file.src, list(file.notes)
     text = file.text.replace("\r\n", "\n").replace("\r", "\n")
     head = "\n".join(text.split("\n", SAMPLE_LINES)[:SAMPLE_LINES])
-    header, _, line_nos, delim, _, _, _, id_i, read_notes = _sample_layout(
+    header, _, line_nos, delim, cells, date_i, _, id_i, read_notes = _sample_layout(
         head, src, reading.get("date_column"), id_column
     )
     notes += read_notes
+    reading = _one_reading(header, cells, delim, line_nos, {date_i, id_i}, reading, notes)
     if id_i is None:
         raise DataError(
             f"{src} has no column of series names (like Ticker or Symbol)",
@@ -451,9 +469,11 @@ def _read_yfinance(file: _FileText, reading: dict) -> PanelInput | None:
 
 
 def _read_wide(file: _FileText, columns: str | Sequence[str], id_column: str | None, reading: dict) -> PanelInput:
-    src, header, rows, _line_nos, delim, notes = _table(file)
+    src, header, rows, line_nos, delim, notes = _table(file)
     cells = [[r[i] for r in rows] for i in range(len(header))]
     date_i, decimal = _date_index(header, rows, cells, delim, reading.get("date_column"), src)
+    reading = _one_reading(header, cells, delim, line_nos, {date_i}, reading, notes)
+    decimal = reading.get("decimal") or decimal
     names = [columns] if isinstance(columns, str) else list(columns)
     names = [n.strip() for part in names for n in part.split(",") if n.strip()]
     if [n.casefold() for n in names] == ["all"]:

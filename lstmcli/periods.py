@@ -82,17 +82,54 @@ def infer_frequency(dates: np.ndarray | None) -> str | None:
     return None
 
 
-#: the fewest steps one gap must leave out to be counted for daily data: more than a business week of weekdays
-#: (exchanges close for at most 4 weekdays in a row in the US and Europe, 9/11 included, and for a week at
-#: China's Golden Week) and 3 calendar days (a shop's or a feed's closed day or two are not counted)
-GAP_AT_LEAST = {"B": 6, "D": 3}
-GAP_WORDS = {"B": "longer than a week", "D": "of 3 days or more"}
+#: the fewest steps one gap must leave out to be counted for daily data: a business week of weekdays (the US and
+#: European exchanges close for at most 4 weekdays in a row, 9/11 included; a whole week without a row is data
+#: missing) and 3 calendar days (a shop's or a feed's closed day or two are not counted)
+GAP_AT_LEAST = {"B": 5, "D": 3}
+GAP_WORDS = {"B": "of a week or more", "D": "of 3 days or more"}
+
+#: Lunar New Year's day, 1990-2035: the exchanges of China, Taiwan and Vietnam close for 3-10 weekdays around it
+#: (checked against exchange_calendars' XSHG, XHKG and XTAI: each day lies in their closure)
+LUNAR_NEW_YEAR = np.array(
+    (  # noqa: SIM905 (one line of dates per decade reads better than 46 lines)
+        "1990-01-27 1991-02-15 1992-02-04 1993-01-23 1994-02-10 1995-01-31 1996-02-19 1997-02-07 1998-01-28 1999-02-16 "
+        "2000-02-05 2001-01-24 2002-02-12 2003-02-01 2004-01-22 2005-02-09 2006-01-29 2007-02-18 2008-02-07 2009-01-26 "
+        "2010-02-14 2011-02-03 2012-01-23 2013-02-10 2014-01-31 2015-02-19 2016-02-08 2017-01-28 2018-02-16 2019-02-05 "
+        "2020-01-25 2021-02-12 2022-02-01 2023-01-22 2024-02-10 2025-01-29 2026-02-17 2027-02-06 2028-01-26 2029-02-13 "
+        "2030-02-03 2031-01-23 2032-02-11 2033-01-31 2034-02-19 2035-02-08"
+    ).split(),
+    dtype="datetime64[D]",
+)
+#: the longest such closure, in weekdays (XSHG's Spring Festival of 2000-2002); a longer gap is counted
+HOLIDAY_CLOSURE_AT_MOST = 10
+
+
+def holiday_closures(days: np.ndarray, left_out: np.ndarray) -> np.ndarray:
+    """(N-1,) bool: the gaps between business days (`days` (N,) datetime64[D], `left_out` (N-1,) weekdays without
+    a row) that are an Asian exchange's holiday closure: a gap of at most HOLIDAY_CLOSURE_AT_MOST weekdays over
+    Lunar New Year's day or 1 October (China's Golden Week), where the data has such a gap at most of those days
+    in its span (a holiday recurs each year; a US stock's one missing week at Lunar New Year is counted)."""
+    out = np.zeros(len(left_out), dtype=bool)
+    if len(days) < 2:
+        return out
+    years = np.arange(days[0].astype("datetime64[Y]"), days[-1].astype("datetime64[Y]") + 1)  # (Y,)
+    october = (years.astype("datetime64[M]") + 9).astype("datetime64[D]")  # (Y,) 1 October of each year
+    for holidays in (LUNAR_NEW_YEAR, october):
+        inside = holidays[(holidays > days[0]) & (holidays < days[-1])]  # (H,)
+        if not len(inside):
+            continue
+        gap = np.searchsorted(days, inside) - 1  # (H,) the gap over each holiday: days[gap] < holiday < days[gap+1]
+        closed = (days[gap + 1] != inside) & (left_out[gap] >= 1) & (left_out[gap] <= HOLIDAY_CLOSURE_AT_MOST)
+        if closed.sum() * 2 > len(inside):
+            out[gap[closed]] = True
+    return out
 
 
 def missing_steps(dates: np.ndarray | None, frequency: str | None) -> tuple[int, int]:
     """(steps missing between the dates, the index of the date before the first gap) for weeks, months, quarters
     and years, and for business and calendar days in gaps of at least GAP_AT_LEAST[frequency] steps (holidays are
-    single days); (0, -1) for a complete series or another frequency."""
+    single days; business days' recurring closures at Lunar New Year and 1 October, `holiday_closures`, are not
+    counted); (0, -1) for a complete series or another frequency."""
     if dates is None or frequency not in ("W", "B", "D", *_MONTHS_PER_STEP):
         return 0, -1
     d = np.asarray(dates).astype("datetime64[s]")
@@ -103,9 +140,11 @@ def missing_steps(dates: np.ndarray | None, frequency: str | None) -> tuple[int,
         days = d.astype("datetime64[D]")
         if frequency == "B":
             left_out = np.busday_count(days[:-1], days[1:]).astype(np.int64) - 1  # (N-1,) weekdays between rows
+            counted = (left_out >= GAP_AT_LEAST["B"]) & ~holiday_closures(days, left_out)
         else:
             left_out = np.diff(days).astype(np.int64) - 1  # (N-1,)
-        missing = np.where(left_out >= GAP_AT_LEAST[frequency], left_out, 0)
+            counted = left_out >= GAP_AT_LEAST["D"]
+        missing = np.where(counted, left_out, 0)
     else:
         k = _MONTHS_PER_STEP[frequency]
         months = np.diff(d.astype("datetime64[M]")).astype(np.int64)  # (N-1,)

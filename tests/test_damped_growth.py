@@ -156,7 +156,8 @@ def test_auto_keeps_the_fit_with_the_lower_one_step_validation_mae():
 def test_auto_stopped_after_the_first_fit_keeps_it():
     f = Forecaster(_cfg(damped_growth=0.0), season="none", ensemble=1, choose_growth=True)
     f.fit(TREND, should_stop=lambda: f.result is not None)
-    assert f.config.damped_growth == 0.0 and "growth" not in f.choices
+    assert f.config.damped_growth == 0.0  # and the summary's growth row says why (round 12):
+    assert f.choices["growth"] == "none (stopped by Ctrl-C before trying the damped growth 0.9)"
     assert f.predict(3).values.shape == (3,)
 
 

@@ -96,7 +96,7 @@ def test_business_and_calendar_days_say_their_long_gaps_not_their_holidays(tmp_p
     (tmp_path / "gap.csv").write_text("\n".join(lines[:1001] + lines[1016:]) + "\n")
     s = read_prices(str(tmp_path / "gap.csv"))
     assert s.frequency == "B" and (
-        "16 business days without a row in gaps longer than a week (the first after 2018-11-20): the rows are read as "
+        "16 business days without a row in gaps of a week or more (the first after 2018-11-20): the rows are read as "
         "consecutive business days" in s.notes  # 15 rows and Thanksgiving between them
     ), s.notes
     assert not [n for n in read_prices(str(SAMPLE / "daily_stock.csv")).notes if "without a row" in n]

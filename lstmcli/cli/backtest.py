@@ -18,6 +18,7 @@ from lstmcli.cli.common import (
     DaskOpt,
     DateFormatOpt,
     DayfirstOpt,
+    DecimalOpt,
     IdColumnOpt,
     JobsOpt,
     MoreFilesArg,
@@ -28,6 +29,7 @@ from lstmcli.cli.common import (
     SheetOpt,
     StopFlag,
     StrategyOpt,
+    check_decimal,
     check_one_stdout,
     check_plot,
     complete_refit,
@@ -125,6 +127,7 @@ def backtest(
     id_column: IdColumnOpt = None,
     dayfirst: DayfirstOpt = None,
     date_format: DateFormatOpt = None,
+    decimal: DecimalOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     strategy: StrategyOpt = "recursive",
     auto: AutoOpt = False,
@@ -251,7 +254,8 @@ def backtest(
     as_panel |= dict(json_out=json_out, output=output, quiet=quiet, dask=dask, columns=columns, series=series_name)
     as_panel |= dict(id_column=id_column, column=column, date_column=date_column, features=split_names(features))
     one = 1 if ensemble is None else ensemble  # panels keep one network per series unless told (as lstm train)
-    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, strategy=strategy, ensemble=one)
+    decimal = check_decimal(decimal)
+    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, decimal=decimal, strategy=strategy, ensemble=one)
     if auto:  # as one series' backtest: --auto inside every fit, on the rows before its cut
         as_panel["auto"] = {"budget": 60.0 if budget is None else budget, "restrict": pinned, "ensemble": one}
     as_panel |= dict(sheet=sheet, plot=plot)
@@ -265,7 +269,7 @@ def backtest(
             features=split_names(features),
             quiet=json_out,
             sheet=sheet,
-            **reading(series_name, id_column, dayfirst, date_format),
+            **reading(series_name, id_column, dayfirst, date_format, decimal),
         )
     except SeveralSeriesError as e:  # a long file of several series: every series backtested
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
@@ -366,7 +370,7 @@ def backtest(
 
     out = stdout()
     if why and not auto:  # after the run, so that an error stays one line
-        err.print(f"target: {target} ({why})", style="dim")
+        err.print(f"target: {target} ({why})", style="dim", soft_wrap=True)
     if result.interrupted:  # the report's first line: these scores are not the whole test window's
         out.print(render.stopped_line(result, stop.requested), soft_wrap=True)
     out.print(render.summary_table(result))
@@ -383,4 +387,8 @@ def backtest(
 
         out.print(Text.from_ansi(render.band_chart(result, width=min(80, out.width - 12))))
     if output is not None:  # (not STDOUT: that returned above)
-        err.print(f"Wrote {len(result.origins) * spec.days:,} forecast rows to {user_text(output)}", style="dim")
+        err.print(
+            f"Wrote {len(result.origins) * spec.days:,} forecast rows to {user_text(output)}",
+            style="dim",
+            soft_wrap=True,
+        )

@@ -115,6 +115,16 @@ DayfirstOpt = Annotated[
         show_default=False,
     ),
 ]
+DecimalOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--decimal",
+        metavar="MARK",
+        help="The file's decimal mark: . (1,234.5) or , (1.234,5; dots group thousands). \\[default: decided by "
+        "the data; a value both read, 1.234, is said on the Read line]",
+        show_default=False,
+    ),
+]
 DateFormatOpt = Annotated[
     str | None,
     typer.Option(help="strftime format every date must match, e.g. %d.%m.%Y.", show_default=False),
@@ -267,9 +277,39 @@ def complete_refit(incomplete: str) -> list[str]:
     return [t for t in ("never", "20", "50") if t.startswith(incomplete)]
 
 
-def reading(series=None, id_column=None, dayfirst=None, date_format=None) -> dict:
+def check_decimal(decimal: str | None, data_csv: str | None = "", example: str = "") -> str | None:
+    """--decimal as "." or "," (point/dot and comma as words too); refused when it names no mark, or (predict,
+    inspect: `data_csv` None) without --data, whose file it reads."""
+    if decimal is None:
+        return None
+    if data_csv is None:
+        raise OptionError(
+            f"--decimal {decimal} says how to read the numbers of a --data file; the model forecasts its own rows "
+            "without one",
+            hint=f"give --data FILE ({example} --data newer.csv --decimal {decimal}), or drop --decimal",
+        )
+    mark = {".": ".", "point": ".", "dot": ".", ",": ",", "comma": ","}.get(decimal.strip().lower())
+    if mark is None:
+        raise OptionError(
+            f"--decimal {decimal} is not a decimal mark",
+            hint="give --decimal . (1,234.5) or --decimal , (1.234,5: dots group thousands)",
+        )
+    return mark
+
+
+def reading(series=None, id_column=None, dayfirst=None, date_format=None, decimal=None) -> dict:
     """The read_prices keywords that say how to read a file (kept in the model file for --data)."""
-    return dict(series=series, id_column=id_column, dayfirst=dayfirst, date_format=date_format)
+    return dict(series=series, id_column=id_column, dayfirst=dayfirst, date_format=date_format, decimal=decimal)
+
+
+def _stored(series, info, decimal=None) -> dict:
+    """read_prices' keywords for a --data file: how train read its file (a modelfile.DataInfo; None: nothing
+    stored); `decimal` (--decimal given to predict or inspect) is the mark, else the mark train read an
+    ambiguous file with decides where this file's values do not."""
+    if info is None:
+        return reading(series, decimal=decimal)
+    how = reading(series, info.id_column, info.dayfirst, info.date_format, decimal)
+    return how | ({"decimal_hint": info.decimal} if decimal is None and info.decimal is not None else {})
 
 
 def read_series(
@@ -284,8 +324,13 @@ def read_series(
     dayfirst: bool | None = None,
     date_format: str | None = None,
     sheet: str | None = None,
+    decimal: str | None = None,
+    calendar: str | None = None,
+    decimal_hint: str | None = None,
 ):
-    """Read a price CSV, .xlsx or .parquet (a file or `-`) and say on stderr what was read and cleaned."""
+    """Read a price CSV, .xlsx or .parquet (a file or `-`) and say on stderr what was read and cleaned.
+
+    `calendar` (--calendar, a checked name): its sessions without a row are said, in place of long weekday gaps."""
     from lstmcli import data
     from lstmcli.render.common import user_text
 
@@ -299,7 +344,11 @@ def read_series(
         dayfirst=dayfirst,
         date_format=date_format,
         sheet=sheet,
+        decimal=decimal,
+        decimal_hint=decimal_hint,
     )
+    if calendar is not None:
+        data.with_calendar_gaps(series, calendar)
     if not quiet:
         stderr().print(user_text(data.cleaning_summary(series)), soft_wrap=True)  # names from the file
     return series
@@ -312,6 +361,7 @@ def read_data(
     sheet: str | None = None,
     series: str | None = None,
     column: str | None = None,
+    decimal: str | None = None,
 ):
     """--data: a newer CSV with the model's columns (the first forecast, the rest features).
 
@@ -319,21 +369,22 @@ def read_data(
     date reading and (for a workbook) sheet are used here, so a user need not repeat those
     options; `sheet` (--sheet) picks another sheet of a workbook, `series` (--series) another
     series of a file of several, `column` (--column, DataColumnOpt) the file's name of the model's
-    target column when it differs. Data of another frequency than the model's (weekly prices for a
-    daily model) is refused: its forecast would be dated and calibrated as the model's steps.
+    target column when it differs, `decimal` (--decimal) the file's decimal mark (else the one given to train).
+    Data of another frequency than the model's (weekly prices for a daily model) is refused: its forecast would
+    be dated and calibrated as the model's steps.
     """
     from lstmcli.errors import DataError
 
     wanted = [column or columns[0], *columns[1:]]
     sheet = _data_sheet(data_csv, info, sheet)
     try:
-        series = _read_data(data_csv, wanted, info, sheet, series)
+        series = _read_data(data_csv, wanted, info, sheet, series, decimal)
     except DataError as e:  # a missing column: say it is the model's, and how --data can still read it
         missing = next((c for c in columns if f"has no column {c!r}" in e.message), None)
         if missing is None or (column is not None and missing == columns[0]):  # --column's name: the user's
             raise
         if missing == columns[0]:  # the target: --column reads it under the file's name
-            guess = _guess_column(data_csv, columns[1:], info, sheet, series, getattr(e, "close_names", []))
+            guess = _guess_column(data_csv, columns[1:], info, sheet, series, getattr(e, "close_names", []), decimal)
             how = f"--column {shlex.quote(guess)}" if guess else "--column NAME"
             fix = f"give {how} to read it from the file's column of that name, rename the file's column to {missing!r}"
         else:  # a feature: read by its name only
@@ -389,7 +440,9 @@ def _data_sheet(data_csv: str, info, sheet: str | None) -> str | None:
         return None
 
 
-def _guess_column(data_csv: str, features: list[str], info, sheet, series, close: list[str]) -> str | None:
+def _guess_column(
+    data_csv: str, features: list[str], info, sheet, series, close: list[str], decimal: str | None = None
+) -> str | None:
     """The file's column a --data file most likely holds the model's target in, for a hint; None if none.
 
     The closest name to the model's column that reads as a price series, else the column `lstm
@@ -400,7 +453,7 @@ def _guess_column(data_csv: str, features: list[str], info, sheet, series, close
 
     if data_csv == "-":  # standard input is read once
         return None
-    how = reading(series, *(() if info is None else (info.id_column, info.dayfirst, info.date_format)))
+    how = _stored(series, info, decimal)
     if series is None and info is not None:
         how["series"] = info.series
     for name in [*close, None]:
@@ -411,13 +464,21 @@ def _guess_column(data_csv: str, features: list[str], info, sheet, series, close
     return None
 
 
-def _read_data(data_csv: str, columns: list[str], info=None, sheet: str | None = None, series: str | None = None):
+def _read_data(
+    data_csv: str,
+    columns: list[str],
+    info=None,
+    sheet: str | None = None,
+    series: str | None = None,
+    decimal: str | None = None,
+):
     from lstmcli.errors import DataError
 
+    calendar = {"calendar": info.calendar} if info is not None and info.calendar else {}  # its sessions' gaps
     if series is not None or info is None or info.series is None:  # `series`: --series picks one of a file
-        how = reading(series, *(() if info is None else (info.id_column, info.dayfirst, info.date_format)))
+        how = _stored(series, info, decimal) | calendar
         return read_series(data_csv, column=columns[0], features=columns[1:], sheet=sheet, **how)
-    how = reading(info.series, info.id_column, info.dayfirst, info.date_format) | {"sheet": sheet}
+    how = _stored(info.series, info, decimal) | {"sheet": sheet} | calendar
     try:
         series = read_series(data_csv, column=columns[0], features=columns[1:], quiet=True, **how)
     except DataError as first:  # e.g. a newer file of the one series, without the Ticker column
@@ -486,20 +547,45 @@ class ProgressBar:
         class FittingBar(BarColumn):
             """A bar that narrows (down to none) so the line, its text and the ETA fit the console's width."""
 
+            def room(self, task) -> int:
+                """The bar's width that lets the line fit: at most `widest`; under 4, no bar."""
+                others = [c for c in progress.columns if c is not self]  # one space between two columns
+                used = sum(_cells(c.render(task)) for c in others) + len(others)
+                return min(widest, console.width - used - 1)
+
             def render(self, task):
                 from rich.text import Text
 
-                others = [c for c in progress.columns if c is not self]  # one space between two columns
-                used = sum(_cells(c.render(task)) for c in others) + len(others)
-                self.bar_width = min(widest, console.width - used - 1)
+                self.bar_width = self.room(task)
                 return super().render(task) if self.bar_width >= 4 else Text("")
+
+        class FittingProgress(Progress):
+            """Progress that leaves out of the line a bar with no room and a text column with no text (either
+            would leave its two spaces: 'epoch   3/3  loss', 'member   3/3 ━━━━  ETA')."""
+
+            def make_tasks_table(self, tasks):
+                tasks = list(tasks)
+                every = self.columns
+                if tasks:
+                    task = tasks[0]
+                    empty = [c for c in every if isinstance(c, TextColumn) and not _cells(c.render(task))]
+                    if bar.room(task) < 4:
+                        empty.append(bar)
+                    if empty:
+                        self.columns = tuple(c for c in every if c not in empty)
+                        try:
+                            return super().make_tasks_table(tasks)
+                        finally:
+                            self.columns = every
+                return super().make_tasks_table(tasks)
 
         # the text after the bar wraps at its words only when even no bar leaves it too little room (a narrow
         # terminal), so the numbers and the ETA stay whole
         after = TextColumn(self.after, table_column=Column(overflow="fold"))
-        columns = [TextColumn(self.before), FittingBar(bar_width=self.bar_width), after]
+        bar = FittingBar(bar_width=self.bar_width)
+        columns = [TextColumn(self.before), bar, after]
         columns += [TimeElapsedColumn()] if self.elapsed else []
-        self.bar = progress = Progress(
+        self.bar = progress = FittingProgress(
             *columns, TextColumn("ETA"), TimeRemainingColumn(), console=self.console, transient=self.transient
         )
         self.bar.start()
@@ -652,7 +738,7 @@ def wrote_plot(path: Path) -> None:
     """Say on stderr where the chart went."""
     from lstmcli.render.common import user_text
 
-    stderr().print(f"Wrote the chart to {user_text(path)}", style="dim")
+    stderr().print(f"Wrote the chart to {user_text(path)}", style="dim", soft_wrap=True)
 
 
 def check_one_stdout(json_out: bool, output: Path | None) -> None:

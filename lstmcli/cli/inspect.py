@@ -13,10 +13,12 @@ import typer
 
 from lstmcli.cli.common import (
     DataColumnOpt,
+    DecimalOpt,
     ModelOpt,
     SeriesOpt,
     SheetOpt,
     check_data_column,
+    check_decimal,
     info_json,
     json_text,
     model_path,
@@ -169,6 +171,7 @@ def inspect(
     series_name: SeriesOpt = None,
     sheet: SheetOpt = None,
     column: DataColumnOpt = None,
+    decimal: DecimalOpt = None,
 ) -> None:
     """Look inside a trained model: a summary, its weights, or every gate of every step.
 
@@ -200,6 +203,7 @@ def inspect(
     if sheet is not None and data_csv is None:
         raise OptionError("--sheet picks the sheet of a --data workbook", hint="give --data FILE.xlsx, or drop --sheet")
     check_data_column(column, data_csv, "lstm inspect --step-trace", "traces")
+    decimal = check_decimal(decimal, data_csv, "lstm inspect --step-trace")
     if example + weights + step_trace > 1:
         raise OptionError(
             "--example, --weights and --step-trace each show something different", hint="give one of them"
@@ -224,7 +228,9 @@ def inspect(
         _weights(model, layer, units, json_out)
         return
     if step_trace or trace_opts or layer is not None or units is not None:
-        _step_trace(model, data_csv, date, at, layer, units, top, steps, explain, json_out, member, sheet, column)
+        _step_trace(
+            model, data_csv, date, at, layer, units, top, steps, explain, json_out, member, sheet, column, decimal
+        )
         return
     if series_name is None and is_panel_file(model_path(model)):
         from lstmcli.cli import panel as panel_cli
@@ -327,7 +333,20 @@ def _season_fits_note(combined) -> str:
 
 
 def _step_trace(
-    model, data_csv, date, at, layer, units, top, steps, explain, json_out, member=None, sheet=None, column=None
+    model,
+    data_csv,
+    date,
+    at,
+    layer,
+    units,
+    top,
+    steps,
+    explain,
+    json_out,
+    member=None,
+    sheet=None,
+    column=None,
+    decimal=None,
 ) -> None:
     path, fc = _load(model)
     ensemble = fc.info.ensemble
@@ -339,7 +358,13 @@ def _step_trace(
     source = None
     if data_csv is not None:
         series = read_data(
-            data_csv, list(fc.info.columns), fc.info.data, sheet, series=_DATA_SERIES.get(), column=column
+            data_csv,
+            list(fc.info.columns),
+            fc.info.data,
+            sheet,
+            series=_DATA_SERIES.get(),
+            column=column,
+            decimal=decimal,
         )
         values, dates_, source = series.values, series.dates, series.source
     t = _trace.trace(fc, values, dates_, at=at, date=date, source=source)

@@ -92,6 +92,7 @@ def read_input(
     date_format,
     quiet,
     sheet=None,
+    decimal=None,
 ):
     """The panel's series inputs; the Read line (shape, series, rows) on stderr."""
     from lstmcli.panel_data import read_panel
@@ -108,6 +109,7 @@ def read_input(
         dayfirst=dayfirst,
         date_format=date_format,
         sheet=sheet,
+        decimal=decimal,
     )
     if not quiet:
         stderr().print(user_text(inp.summary()), soft_wrap=True)
@@ -295,12 +297,16 @@ def train(
     if json_out:  # for scripts: one JSON document on stdout, nothing else there; where it went on stderr
         payload = train_payload(panel, saved, len(tasks), time.perf_counter() - t0)
         print(json_text(payload | {"replaced": replacing is not None}))
-        err.print(f"Saved {user_text(saved_as)}", style="dim")
+        err.print(f"Saved {user_text(saved_as)}", style="dim", soft_wrap=True)
     else:  # the summary line says where it saved (once: as the one-series table's `saved` row does)
         out = stdout()
         out.print(render.training_table(panel))
         out.print(render.summary_line(panel, len(tasks), saved_as), soft_wrap=True)
-    err.print(f"Next: lstm predict --days 5{'' if not model_given else f' --model {user_text(path)}'}", style="dim")
+    err.print(
+        f"Next: lstm predict --days 5{'' if not model_given else f' --model {user_text(path)}'}",
+        style="dim",
+        soft_wrap=True,
+    )
 
 
 def calendar_match_note(findings: dict[str, dict], total: int, verb: str) -> None:
@@ -386,6 +392,7 @@ def predict(
     data_csv: str | None,
     dask: str | None = None,
     sheet: str | None = None,
+    decimal: str | None = None,
 ) -> None:
     """`lstm predict` of a panel model: every series (or --series), grouped by series (`sheet`: the
     --data workbook's sheet; else the sheet train read, when --data is a workbook too)."""
@@ -395,7 +402,7 @@ def predict(
 
     runner, _ = _runner(dask)  # before loading: an unreachable scheduler is the first error
     panel = Panel.load(path)
-    newer = None if data_csv is None else newer_data(panel, data_csv, panel.select(split_names(series)), sheet)
+    newer = None if data_csv is None else newer_data(panel, data_csv, panel.select(split_names(series)), sheet, decimal)
     forecasts = panel.predict(days, interval=interval or None, series=split_names(series), runner=runner, newer=newer)
     if output is not None:
         write_csv(output, render.forecast_rows(forecasts), "--output")
@@ -440,7 +447,7 @@ def predict(
     )
 
 
-def newer_data(panel, data_csv: str, ids: list[str], sheet: str | None = None) -> dict:
+def newer_data(panel, data_csv: str, ids: list[str], sheet: str | None = None, decimal: str | None = None) -> dict:
     """`predict --data` of a panel model: {series id: (values, dates)} of each series' rows in a newer
     file of the panel's shape (long, wide or a yfinance download), read as that series was read for
     training (its columns, id column and date reading); each series' frequency must be the model's."""
@@ -457,7 +464,7 @@ def newer_data(panel, data_csv: str, ids: list[str], sheet: str | None = None) -
     from lstmcli.cli.common import _data_sheet
 
     first = panel.members[ids[0]].info
-    how = dict(dayfirst=first.data.dayfirst, date_format=first.data.date_format)
+    how = dict(dayfirst=first.data.dayfirst, date_format=first.data.date_format, decimal=decimal or first.data.decimal)
     how["sheet"] = _data_sheet(data_csv, first.data, sheet)
     if panel.layout == WIDE:
         inp = read_panel([data_csv], columns=ids, **how)
@@ -622,7 +629,10 @@ def backtest(
     finished = sum(r is not None for r in rows)
     if stop() and finished < len(tasks):
         if not finished:  # the user's stop, not an error: one line, exit 130 (143: SIGTERM)
-            err.print(f"[yellow]Stopped by {stop.requested} before any of the {len(tasks):,} series finished.[/]")
+            err.print(
+                f"[yellow]Stopped by {stop.requested} before any of the {len(tasks):,} series finished.[/]",
+                soft_wrap=True,
+            )
             raise SystemExit(143 if stop.requested == "SIGTERM" else 130)
         (err if json_out or output == STDOUT else stdout()).print(
             f"[yellow]Stopped by {stop.requested} after {finished:,} of {len(tasks):,} series: the scores "
@@ -669,4 +679,4 @@ def backtest(
     worst = ", ".join(user_text(s) for s in agg["worst"])
     out.print(f"Best series (MAE / naive): {best}; worst: {worst}.", soft_wrap=True)
     if output is not None:
-        err.print(f"Wrote {len(scored):,} series' scores to {user_text(output)}", style="dim")
+        err.print(f"Wrote {len(scored):,} series' scores to {user_text(output)}", style="dim", soft_wrap=True)

@@ -11,11 +11,13 @@ from lstmcli.cli.common import (
     STDOUT,
     DaskOpt,
     DataColumnOpt,
+    DecimalOpt,
     ModelOpt,
     PlotOpt,
     SeriesOpt,
     SheetOpt,
     check_data_column,
+    check_decimal,
     check_one_stdout,
     check_plot,
     dask_unused,
@@ -62,6 +64,7 @@ def predict(
     dask: DaskOpt = None,
     sheet: SheetOpt = None,
     column: DataColumnOpt = None,
+    decimal: DecimalOpt = None,
 ) -> None:
     """Forecast the next days from the saved model, as a dated table (and a chart).
 
@@ -88,6 +91,7 @@ def predict(
 
         raise OptionError("--sheet picks the sheet of a --data workbook", hint="give --data FILE.xlsx, or drop --sheet")
     check_data_column(column, data_csv, "lstm predict", "forecasts")
+    decimal = check_decimal(decimal, data_csv, "lstm predict")
     path = model_path(model)
     from lstmcli.panel import is_panel_file
 
@@ -105,6 +109,7 @@ def predict(
             data_csv=data_csv,
             dask=dask,
             sheet=sheet,
+            decimal=decimal,
         )
     dask_unused(dask, "a model of one series forecasts")
     if series_name is not None and data_csv is None:  # with --data it picks the series of a file of several
@@ -124,6 +129,7 @@ def predict(
             sheet,
             series=series_name,
             column=column,
+            decimal=decimal,
         )
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None, levels=levels)

@@ -13,6 +13,7 @@ from lstmcli.cli.common import (
     DaskOpt,
     DateFormatOpt,
     DayfirstOpt,
+    DecimalOpt,
     IdColumnOpt,
     JobsOpt,
     ModelOpt,
@@ -23,6 +24,7 @@ from lstmcli.cli.common import (
     SheetOpt,
     StopFlag,
     StrategyOpt,
+    check_decimal,
     complete_target,
     dask_unused,
     info_json,
@@ -60,6 +62,7 @@ def train(
     id_column: IdColumnOpt = None,
     dayfirst: DayfirstOpt = None,
     date_format: DateFormatOpt = None,
+    decimal: DecimalOpt = None,
     target: Annotated[
         str,
         typer.Option(
@@ -324,7 +327,8 @@ def train(
         from lstmcli.calendars import check_calendar
 
         calendar = check_calendar(calendar)
-    how = reading(series_name, id_column, dayfirst, date_format)
+    decimal = check_decimal(decimal)
+    how = reading(series_name, id_column, dayfirst, date_format, decimal)
     how_read = how | {"calendar": calendar, "sheet": sheet}  # what the model file keeps of how the file was read
     from lstmcli.cli import panel as panel_cli
     from lstmcli.data import SeveralSeriesError
@@ -333,7 +337,7 @@ def train(
     as_panel = dict(path=path, config=config, target=target, auto_window=window is None, jobs=jobs, quiet=quiet)
     as_panel |= dict(model_given=model is not None, dask=dask, columns=columns, series=series_name, column=column)
     as_panel |= dict(id_column=id_column, date_column=date_column, features=split_names(features))
-    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, global_model=global_model)
+    as_panel |= dict(dayfirst=dayfirst, date_format=date_format, decimal=decimal, global_model=global_model)
     if auto:  # each series' own search and refit (as one series' --auto: the season and strategy are its own)
         pinned = cli_auto.restriction(ctx, target=target, window=window, hidden=hidden)
         from lstmcli.autoselect import DEFAULT_BUDGET, DEFAULT_HORIZON
@@ -367,13 +371,20 @@ def train(
         prestart(check_jobs(jobs))
     try:
         series = read_series(
-            csv, column=column, date_column=date_column, features=split_names(features), sheet=sheet, **how
+            csv,
+            column=column,
+            date_column=date_column,
+            features=split_names(features),
+            sheet=sheet,
+            calendar=calendar,
+            **how,
         )
     except SeveralSeriesError as e:  # a long file of several series: one model per series
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
         _season_fits_one_series(season_fits)
         return panel_cli.train(sources, **as_panel)
     dask_unused(dask, "one series trains")
+    how_read["decimal"] = series.decimal  # given, or how a value both marks read was read: --data's tie-breaker
     if default_ensemble:  # one short series: an ensemble (ensemble.py, "default_size"); --auto's refit too
         from lstmcli.ensemble import default_size
 
@@ -482,22 +493,38 @@ def train(
         err.print(
             f"[yellow]Stopped by {stop.requested} after {kept} of {ensemble} ensemble members finished; "
             f"kept {'that member' if kept == 1 else f'those {kept}'} (seed{'s' if kept > 1 else ''} "
-            f"{', '.join(map(str, forecaster.info.ensemble.seeds))}); the members still training were dropped.[/]"
+            f"{', '.join(map(str, forecaster.info.ensemble.seeds))}); the members still training were dropped.[/]",
+            soft_wrap=True,
         )
     elif forecaster.result.interrupted:
         err.print(
             f"[yellow]Stopped by {stop.requested} after epoch {forecaster.result.epochs_run}; "
-            f"kept the best model so far (epoch {forecaster.result.best_epoch}).[/]"
+            f"kept the best model so far (epoch {forecaster.result.best_epoch}).[/]",
+            soft_wrap=True,
         )
     elif "refit" in forecaster.choices:  # --refit-all stopped: the early-stopped fit is what was saved
         err.print(
             f"[yellow]Stopped by {stop.requested} during the refit on all rows (--refit-all); kept the "
-            f"early-stopped model (epoch {forecaster.result.best_epoch}).[/]"
+            f"early-stopped model (epoch {forecaster.result.best_epoch}).[/]",
+            soft_wrap=True,
         )
     elif stop.requested and STOPPED_BEFORE in forecaster.choices.get("season", ""):
         err.print(  # the season's first fit had finished: kept, the others not tried (the summary's season row)
             f"[yellow]Stopped by {stop.requested} before the season's other fits finished; kept the fit that "
-            "did (the summary's season row says which were tried).[/]"
+            "did (the summary's season row says which were tried).[/]",
+            soft_wrap=True,
+        )
+    elif stop.requested and "stopped by Ctrl-C" in forecaster.choices.get("growth", ""):
+        err.print(  # --damped-growth auto: the fit without it had finished
+            f"[yellow]Stopped by {stop.requested} before the fit with the damped growth finished; kept the fit "
+            "without it (the summary's growth row says so).[/]",
+            soft_wrap=True,
+        )
+    elif stop.requested and not auto:  # after the epochs (the validation scores, the intervals): nothing cut short
+        # (--auto says its own stop)
+        err.print(
+            f"[yellow]Stopped by {stop.requested} after the training had finished; the model is complete.[/]",
+            soft_wrap=True,
         )
 
     from lstmcli.render.common import user_text
@@ -531,7 +558,7 @@ def train(
     if forecaster.strategy == "direct":  # a direct model forecasts at most its horizon
         hint_days = min(hint_days, forecaster.horizon)
     where = "" if model is None else f" --model {user_text(path)}"
-    err.print(f"Next: lstm predict --days {hint_days}{where}", style="dim")
+    err.print(f"Next: lstm predict --days {hint_days}{where}", style="dim", soft_wrap=True)
 
 
 def _season_fits_one_series(season_fits: str | None) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import textwrap
+import threading
 from collections.abc import Iterable
 
 from rich import console as rich_console
@@ -102,7 +103,18 @@ class Console(rich_console.Console):
     def print(self, *objects, soft_wrap: bool | None = None, **kwargs) -> None:
         if soft_wrap and self.is_terminal:
             soft_wrap = False
-        super().print(*objects, soft_wrap=soft_wrap, **kwargs)
+        outer, _pending.notes = getattr(_pending, "notes", None), []  # the notes of the tables printed now
+        try:
+            super().print(*objects, soft_wrap=soft_wrap, **kwargs)
+        finally:
+            notes, _pending.notes = _pending.notes, outer
+        for note in notes:  # when piped, printed here as sentences: one line each, never cropped at the width
+            super().print(note, soft_wrap=True)
+
+
+#: FitTable's notes under a table (dropped columns) while Console.print renders it, per thread (a progress bar
+#: refreshes from its own)
+_pending = threading.local()
 
 
 def dropped_note(names: list[str]) -> str:
@@ -135,8 +147,16 @@ class FitTable(Table):
     def __rich_console__(self, console, options):
         table, dropped = self._fitted(console, options)
         yield from Table.__rich_console__(table, console, options)
-        if dropped:
-            yield Text(dropped_note(dropped), style="dim")
+        if dropped:  # a sentence: wrapped at words in a terminal, one line when piped (Console.print prints it)
+            note = Text(dropped_note(dropped), style="dim")
+            if (
+                not console.is_terminal
+                and isinstance(console, Console)
+                and getattr(_pending, "notes", None) is not None
+            ):
+                _pending.notes.append(note)
+            else:
+                yield note
 
     # the steps, each applied only while the table is still too wide
 
