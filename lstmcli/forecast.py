@@ -682,11 +682,11 @@ class Forecaster:
         between the kept fit and that mean, where this beats seasonal naive on validation (season_fits.py);
         "shrink-snaive" as shrink, then toward seasonal naive where the model does not beat it on validation (one
         step, and steps 1..H from the calibration origins: season_fits.beats, SnaiveBlend).
-        `choose_growth` (`--damped-growth auto`): fit without the damped growth and with it (`config.damped_growth`,
-        or growth.AUTO_PHI when that is 0) and keep the fit with the lower one-step validation MAE;
-        growth.WITHOUT_SEASON (lstm train's default): the same where the first fit found no season;
-        growth.OVER_SEASON (`--damped-growth season`): on every series, keeping the lower validation MAE over one
-        season ahead (`_ahead_mae`; one step without a season).
+        `choose_growth` (`--damped-growth auto`): fit without the damped growth and with it (`config.damped_growth`, or
+        growth.AUTO_PHI when that is 0) and keep the fit with the lower one-step validation MAE; growth.WITHOUT_SEASON
+        (round 11's default): the same where the first fit found no season; growth.OVER_SEASON (`--damped-growth
+        season`, lstm train's default since round 12): on every series, keeping the lower validation MAE over one season
+        ahead (`_ahead_mae`; one step without a season).
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)

@@ -13,10 +13,10 @@ in the scaler's units: z = (change - mean) / std, so g_k scaled is phi**k * (l_z
 `TrainConfig.damped_toward` "mean" damps toward the training part's mean change instead (the scaled zero, the
 network's own fallback): g_k = mean + phi**k * (l - mean), scaled phi**k * l_z.
 
-Whether to use it is chosen on validation (`Forecaster(choose_growth=...)`): `auto` on the one-step MAE; the default
-(WITHOUT_SEASON) the same on series without a season; OVER_SEASON (`--damped-growth season`, round 12) on every series,
-on the MAE over one season ahead (`ahead_mae`, `ahead_steps`), since a growth compounds over the steps a one-step
-error does not see.
+Whether to use it is chosen on validation (`Forecaster(choose_growth=...)`): `auto` on the one-step MAE; round 11's
+default (WITHOUT_SEASON) the same on series without a season; OVER_SEASON (`--damped-growth season`, the default for
+one series since round 12: DEFAULT_CHOICE) on every series, on the MAE over one season ahead (`ahead_mae`,
+`ahead_steps`; one step without a season), since a growth compounds over the steps a one-step error does not see.
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ HALF_LIFE = 4.0  # steps; a plain rule screen on the stage-1 series: benchmarks/
 TOWARD = ("zero", "mean")  # what the growth is damped toward: no change, or the training part's mean change
 AUTO = "auto"  # `--damped-growth auto`: fit without it and with AUTO_PHI, keep the lower one-step validation MAE
 AUTO_PHI = 0.9  # the factor `auto` tries (round 10's stage 1: 0.9 beat 0.95 toward zero)
-#: what `lstm train`, `lstm backtest` and `--auto`'s refit do on one series without --damped-growth since round 11
-#: (benchmarks/README.md, "The damped growth as the default"): `auto` where the fit finds no season (the value
-#: `Forecaster(choose_growth=WITHOUT_SEASON)`), except where `tried_by_default` says no
+#: round 11's default for one series (benchmarks/README.md, "The damped growth as the default"): `auto` where the
+#: fit finds no season (the value `Forecaster(choose_growth=WITHOUT_SEASON)`); round 12's is OVER_SEASON
 WITHOUT_SEASON = "without season"
 #: `--damped-growth season` (round 12, benchmarks/README.md "A growth judged over a season"): fit without and with
 #: AUTO_PHI on every series, seasonal ones too, and keep the lower validation MAE over one season ahead (`AHEAD`)
@@ -57,12 +56,12 @@ SEASONAL_NOTE = (
 
 
 def tried_by_default(frequency: str | None, target, choice: str = DEFAULT_CHOICE) -> str | bool:
-    """`Forecaster(choose_growth=...)` for one series without --damped-growth: WITHOUT_SEASON (fit with and without
-    the damped growth where the fit finds no season), or False on business days (stock prices: round 10 measured
+    """`Forecaster(choose_growth=...)` for one series without --damped-growth: `choice` (DEFAULT_CHOICE: fit with and
+    without the damped growth, judged over a season ahead), or False on business days (stock prices: round 10 measured
     goog and djia 1.3-1.4% worse than naive with it, against 1.001 and 0.997 without) and with --target level (no
-    changes to damp). On seasonal series the damped fit won on some and lost on others, and took woolyrnq above
-    seasonal naive (benchmarks/README.md, "The damped growth as the default"). `choice`: what is tried where it is
-    tried (DEFAULT_CHOICE; `--damped-growth season` gives OVER_SEASON, which keeps these exceptions)."""
+    changes to damp). Round 11 (WITHOUT_SEASON) did not try it on seasonal series: judged one step ahead it took
+    woolyrnq above seasonal naive (benchmarks/README.md, "The damped growth as the default"); judged over a season
+    it does not ("A growth judged over a season")."""
     return choice if frequency != "B" and getattr(target, "value", target) != "level" else False
 
 
