@@ -192,7 +192,7 @@ def train(
             metavar="PHI|auto|season",
             help="The network learns each change's deviation from the window's recent growth (an exponentially "
             "weighted mean, half-life 4 steps) damped by PHI per step ahead, as exponential smoothing's damped "
-            "trend: an untrained network forecasts that growth fading toward none. 0 (off, the default) or a "
+            "trend: an untrained network forecasts that growth fading toward none. 0 (off: panels and --global) or a "
             "factor up to 1, e.g. 0.9; season (the default for one series, but on business days, where it is 0; "
             "with --auto: the winner's refit's): fit without it and with 0.9 and keep the lower validation MAE "
             "over one season ahead (m steps from every validation origin; one step without a season); auto: the "
