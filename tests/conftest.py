@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import os
@@ -18,6 +19,19 @@ from lstmcli.cli import app, main
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_data"
+
+
+@pytest.fixture(scope="module")
+def study():
+    """benchmarks/accuracy_study.py as a module (the check-set tests read its specs)."""
+    spec = importlib.util.spec_from_file_location("accuracy_study", REPO / "benchmarks" / "accuracy_study.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["accuracy_study"] = mod  # dataclasses look their module up there
+    try:
+        spec.loader.exec_module(mod)
+        yield mod
+    finally:
+        sys.modules.pop("accuracy_study", None)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import itertools
 import math
-import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def study():
-    spec = importlib.util.spec_from_file_location("accuracy_study", ROOT / "benchmarks" / "accuracy_study.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["accuracy_study"] = mod  # dataclasses look their module up there
-    try:
-        spec.loader.exec_module(mod)
-        yield mod
-    finally:
-        sys.modules.pop("accuracy_study", None)
 
 
 #: name -> (season, freq, group), fixed from what each series is before any fit (benchmarks/README.md,
