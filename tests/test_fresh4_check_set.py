@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from test_fresh3_check_set import FRESH3_SEASONS, NEVER, USED_ELSEWHERE, study  # noqa: F401  (study: the fixture)
+from test_fresh3_check_set import FRESH3_SEASONS, NEVER, USED_ELSEWHERE  # the fixture `study` is in conftest.py
 
 #: name -> (season, freq, group), fixed from what each series is before any fit (benchmarks/README.md,
 #: "A fourth fresh check set")
@@ -77,7 +77,7 @@ FRESH3_LEFT_OUT = {
 SHARED_ITEM = ("Ecdat", "CRSPday")
 
 
-def test_fresh4_is_new(study):  # noqa: F811
+def test_fresh4_is_new(study):
     names = [s.name for s in study.CHECK_SETS["fresh4"]]
     assert names == list(FRESH4_SEASONS) == list(FRESH4_FILES)
     others = {s.name for s in study.CORPUS_SPEC} | {
@@ -105,7 +105,7 @@ def test_fresh4_is_new(study):  # noqa: F811
         assert "adj" not in text and "sa" != col.lower()[-2:], (pkg, item, col)  # no seasonally adjusted column
 
 
-def test_fresh4_follows_fresh3s_mix_and_its_seasons_are_fixed(study):  # noqa: F811
+def test_fresh4_follows_fresh3s_mix_and_its_seasons_are_fixed(study):
     by_name = {s.name: s for s in study.CHECK_SETS["fresh4"]}
     for name, (season, freq, _) in FRESH4_SEASONS.items():
         assert (by_name[name].season, by_name[name].freq) == (season, freq), name
@@ -134,7 +134,7 @@ def test_fresh4_follows_fresh3s_mix_and_its_seasons_are_fixed(study):  # noqa: F
     assert min(lows) <= 0  # excess returns: negatives
 
 
-def test_fresh4_files_are_whole(study):  # noqa: F811
+def test_fresh4_files_are_whole(study):
     for s in study.CHECK_SETS["fresh4"]:
         with open(study.CHECK / f"{s.name}.csv", newline="") as f:
             rows = list(csv.reader(f))
@@ -152,7 +152,7 @@ def test_fresh4_files_are_whole(study):  # noqa: F811
             assert list(pd.date_range(dates[0], periods=len(dates), freq=step).strftime("%Y-%m-%d")) == dates, s.name
 
 
-def test_fresh4_derivations(study):  # noqa: F811
+def test_fresh4_derivations(study):
     derive = study._fresh_derive
     # quarterly means of daily data: the quarters the data's first and last days cut are dropped
     idx = pd.date_range("2000-01-04", "2000-12-30", freq="D")
@@ -165,7 +165,7 @@ def test_fresh4_derivations(study):  # noqa: F811
     assert list(same) == list(idx[:3]) and np.allclose(p, [110.0, 55.0, 55.0])
 
 
-def test_fresh_dates_rule_added_for_fresh4(study):  # noqa: F811
+def test_fresh_dates_rule_added_for_fresh4(study):
     dates = study._fresh_dates
     # numeric year / month / day columns (Ecdat CRSPday), and year / month without a day (wooldridge cement)
     d = pd.DataFrame({"rownames": [1, 2], "year": [1989, 1989], "month": [1, 1], "day": [3, 4], "ge": [0.1, 0.2]})
