@@ -776,8 +776,12 @@ class Forecaster:
         if not maes[1] < maes[0]:  # a tie: without (a stopped fit returned above)
             self.__dict__.clear()
             self.__dict__.update(without)
+        from lstmcli.render.common import price  # as the season row's MAEs (no Rich used: a plain string)
+
         kept = "kept" if self.config.damped_growth else "not kept"
-        self.choices["growth"] = f"damped growth {phi:g} {kept}: {words} {maes[1]:.4g} with it, {maes[0]:.4g} without"
+        self.choices["growth"] = (
+            f"damped growth {phi:g} {kept}: {words} {price(maes[1])} with it, {price(maes[0])} without"
+        )
         return self
 
     def _fit_all(self, series: _Series, on_epoch, should_stop, reading, on_member) -> Forecaster:
