@@ -9,11 +9,79 @@ from __future__ import annotations
 
 import re
 
-from conftest import random_walk
+import pytest
+from conftest import daily_csv, random_walk
 
+from lstmcli.errors import DataError
 from lstmcli.forecast import Forecaster
 from lstmcli.render.common import price
 from lstmcli.training import TrainConfig
+
+# ---------------------------------------------------------------------------------------------------------------
+# 1. too short a series: the numbers from defaults are called defaults, the options given are named
+
+
+def _error(out) -> str:
+    lines = [line for line in out.stderr.splitlines() if line.startswith("Error:")]
+    assert out.exit_code == 2 and len(lines) == 1, out
+    return lines[0]
+
+
+def test_train_too_short_with_defaults_says_they_are_defaults(run, tmp_path):
+    """On main: `--window 30 with --val-fraction 0.2 needs at least 41` although neither was given."""
+    line = _error(run("train", str(daily_csv(tmp_path, 10)), "--model", str(tmp_path / "m.npz"), "-q"))
+    assert "has 10 usable rows; the default window 30 and validation fraction 0.2 need at least 41" in line
+    assert "--val-fraction 0.2" not in line and "--window 30" not in line
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        (("--val-fraction", "0.3"), "the default window 30 with --val-fraction 0.3 needs at least 42"),
+        (("--window", "5"), "--window 5 with the default validation fraction 0.2 needs at least 16"),
+        (("--window", "5", "--val-fraction", "0.3"), "--window 5 with --val-fraction 0.3 needs at least 17"),
+    ],
+)
+def test_train_too_short_names_only_the_options_given(run, tmp_path, given, says):
+    line = _error(run("train", str(daily_csv(tmp_path, 12)), "--model", str(tmp_path / "m.npz"), "-q", *given))
+    assert says in line, line
+
+
+def test_backtest_too_short_says_which_numbers_are_defaults(run, tmp_path):
+    """On main: `--test-fraction 0.2 of 12 rows holds out 2, fewer than --days 5 needs`, neither given."""
+    line = _error(run("backtest", str(daily_csv(tmp_path, 12)), "-q"))
+    assert "the default test fraction 0.2 of 12 rows holds out 2, fewer than the default horizon 5 needs" in line
+    line = _error(run("backtest", str(daily_csv(tmp_path, 12)), "-q", "--days", "4", "--test-fraction", "0.1"))
+    assert "--test-fraction 0.1 of 12 rows holds out 1, fewer than --days 4 needs" in line
+
+
+def test_backtest_too_few_rows_before_the_test_window_names_the_window_as_given(run, tmp_path):
+    csv = str(daily_csv(tmp_path, 40))
+    line = _error(run("backtest", csv, "-q", "--test-fraction", "0.85", "--days", "2"))
+    assert "only 6 rows come before the test window, fewer than the default window 30 needs" in line
+    line = _error(run("backtest", csv, "-q", "--test-fraction", "0.5", "--days", "2", "--window", "25"))
+    assert "only 20 rows come before the test window, fewer than --window 25 needs" in line
+
+
+def test_auto_minimum_says_where_its_validation_fraction_comes_from(run, tmp_path):
+    csv = str(daily_csv(tmp_path, 12))
+    line = _error(run("train", csv, "--model", str(tmp_path / "m.npz"), "-q", "--auto"))
+    assert (
+        "--auto needs at least" in line and "the held-out validation part: the default validation fraction 0.2" in line
+    )
+    line = _error(run("train", csv, "--model", str(tmp_path / "m.npz"), "-q", "--auto", "--val-fraction", "0.3"))
+    assert "the held-out validation part: --val-fraction 0.3" in line
+
+
+def test_predict_data_too_short_names_the_models_window():
+    """`lstm predict --data` of too few rows: the window is the model's, as trained (not an option of predict)."""
+    y = random_walk(80, 2)
+    f = Forecaster(TrainConfig(window=6, hidden=3, epochs=1, seed=1), season="none", ensemble=1).fit(y)
+    with pytest.raises(
+        DataError, match=r"the new data has 4 rows; the model's window 6 \(as trained\) needs the last 7"
+    ):
+        f.predict(2, y[:4])
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # 2. the growth row's MAEs
