@@ -8,10 +8,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from conftest import daily_csv, random_walk
 
+from lstmcli import growth, season_fits
 from lstmcli.errors import DataError
 from lstmcli.forecast import Forecaster
 from lstmcli.render.common import price
@@ -99,3 +101,79 @@ def test_growth_row_formats_its_maes_as_prices():
     for text in m.groups():
         assert "e+" not in text and re.fullmatch(r"\d{1,3}(?:,\d{3})*\.\d\d", text), row
     assert m.group(2) == price(f.info.validation.model.mae) or m.group(1) == price(f.info.validation.model.mae)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3. lstm backtest --season-fits / --damped-growth, as lstm train's
+
+
+@pytest.fixture
+def backtest_calls(monkeypatch):
+    """run_backtest replaced by a recorder that stops the command with one user error (exit 2)."""
+    import lstmcli.backtest as bt
+
+    calls: list[dict] = []
+
+    def fake(values, config, target, spec, **kw):
+        calls.append({"config": config, **kw})
+        raise DataError("recorded")
+
+    monkeypatch.setattr(bt, "run_backtest", fake)
+    return calls
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+MONTHLY = str(SAMPLES / "monthly_seasonal.csv")
+
+
+@pytest.mark.parametrize(
+    ("given", "fits", "choose", "phi"),
+    [
+        ((), season_fits.ONE_SERIES, growth.DEFAULT_CHOICE, 0.0),  # round 12's defaults, as before
+        (("--season-fits", "shrink", "--damped-growth", "auto"), season_fits.SHRINK, True, 0.0),  # round 11's
+        (("--season-fits", "keep", "--damped-growth", "season"), season_fits.KEEP, growth.OVER_SEASON, 0.0),
+        (("--damped-growth", "0.9"), season_fits.ONE_SERIES, False, 0.9),  # a factor: one fit with it
+        (("--damped-growth", "0"), season_fits.ONE_SERIES, False, 0.0),  # off
+    ],
+)
+def test_backtest_takes_season_fits_and_damped_growth_as_train(run, backtest_calls, given, fits, choose, phi):
+    """On main `lstm backtest` had neither option (always ONE_SERIES and growth.DEFAULT_CHOICE)."""
+    out = run("backtest", MONTHLY, "-q", *given)
+    assert "recorded" in _error(out)
+    (call,) = backtest_calls
+    assert call["season_fits"] == fits and call["choose_growth"] == choose and call["config"].damped_growth == phi
+
+
+def test_backtest_damped_growth_season_keeps_trains_business_day_exception(run, backtest_calls):
+    """As lstm train: on business days the growth is not tried by default, and not by `season` either."""
+    for given in ((), ("--damped-growth", "season")):
+        run("backtest", str(SAMPLES / "daily_stock.csv"), "-q", *given)
+    assert [c["choose_growth"] for c in backtest_calls] == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        (("--season-fits", "nope"), "--season-fits 'nope' is not known"),
+        (("--damped-growth", "nope"), "--damped-growth 'nope' is not a number, auto or season"),
+        (("--damped-growth", "2"), "--damped-growth 2.0 is not possible"),
+        (("--damped-growth", "0.9", "--auto"), "--damped-growth cannot be combined with --auto"),
+        (("--damped-growth", "0.9", "--target", "level"), "--damped-growth cannot be combined with --target level"),
+    ],
+)
+def test_backtest_refuses_what_train_refuses(run, backtest_calls, given, says):
+    line = _error(run("backtest", MONTHLY, "-q", *given))
+    assert says in line and "recorded" not in line, line
+    assert not backtest_calls
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        (("--damped-growth", "auto"), "--damped-growth auto is for one series, not a panel"),
+        (("--season-fits", "shrink"), "--season-fits shrink is for one series"),
+    ],
+)
+def test_backtest_of_a_panel_refuses_one_series_choices(run, tmp_path, given, says):
+    a, b = daily_csv(tmp_path, 60, seed=1), daily_csv(tmp_path, 61, seed=2)
+    assert says in _error(run("backtest", str(a), str(b), "-q", *given))
