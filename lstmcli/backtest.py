@@ -31,7 +31,7 @@ import numpy as np
 from lstmcli import intervals, metrics
 from lstmcli import season_fits as _season_fits
 from lstmcli.errors import DataError, OptionError
-from lstmcli.forecast import Forecaster
+from lstmcli.forecast import Forecaster, given_or_default
 from lstmcli.intervals import INTERVAL_LEVELS, interval_bounds, widest_interval
 from lstmcli.modelfile import DIRECT, HORIZON_STRATEGY
 from lstmcli.seasons import (  # noqa: F401  (autocorrelation, SEASON_BY_FREQUENCY: read here by older callers)
@@ -155,9 +155,12 @@ def plan(n_rows: int, spec: BacktestSpec) -> tuple[int, np.ndarray]:
     n_test = round(n_rows * spec.test_fraction)
     if n_test < spec.days:
         need = math.ceil(spec.days / spec.test_fraction)
+        held = given_or_default(
+            "--test-fraction", "test fraction", spec.test_fraction, spec.test_fraction != BacktestSpec.test_fraction
+        )
+        horizon = given_or_default("--days", "horizon", spec.days, spec.days != BacktestSpec.days)
         raise DataError(
-            f"--test-fraction {spec.test_fraction:g} of {n_rows} rows holds out {n_test}, fewer than --days "
-            f"{spec.days} needs",
+            f"{held} of {n_rows} rows holds out {n_test}, fewer than {horizon} needs",
             hint=f"use a larger --test-fraction (at least {spec.days / n_rows:.2g}), fewer --days, or at least "
             f"{need} rows",
         )
@@ -702,7 +705,8 @@ def run_backtest(
         W = longest_window(cut, W, target, config.val_fraction, spec.days if strategy == DIRECT else 1)
     if auto is None and cut < W + off + 1:  # (--auto names its own minimum)
         raise DataError(
-            f"{source}: only {cut} rows come before the test window, fewer than --window {W} needs",
+            f"{source}: only {cut} rows come before the test window, fewer than "
+            f"{given_or_default('--window', 'window', W, not auto_window)} needs",
             hint="use a smaller --test-fraction or --window, or more data",
         )
     p = values[:, 0]  # (N,)

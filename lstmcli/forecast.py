@@ -274,6 +274,7 @@ def _season_before(history: np.ndarray, out: np.ndarray, d: int, lag: int) -> np
 
 
 MIN_TRAIN_WINDOWS = 8
+DEFAULT_VAL_FRACTION = TrainConfig.val_fraction  # lstm train's --val-fraction unless given
 #: Forecaster._fit_series's methods for weekly data without a confirmed season: the position in the year (the
 #: default method's first fit), season 52 unconfirmed (phase inputs), and neither
 YEAR, WEEKS, NO_YEAR = "phase", "season 52", "none"
@@ -299,6 +300,23 @@ def check_strategy(strategy: str, horizon: int | None) -> tuple[str, int]:
             hint=f"use the number of steps to forecast at once, 1 to {MAX_DIRECT_HORIZON}, e.g. --horizon 5",
         )
     return strategy, int(horizon)
+
+
+def given_or_default(flag: str, words: str, value: float, given: bool) -> str:
+    """`--window 5` when the user gave it, else `the default window 30`: an error names only the options the user
+    typed, and says where the other numbers come from."""
+    return f"{flag} {value}" if given else f"the default {words} {value}"
+
+
+def window_needs(window: int, window_given: bool, val_fraction: float) -> str:
+    """The subject of the too-short-series errors (train, backtest, a panel's series): `--window 5 with
+    --val-fraction 0.3 needs`, `the default window 30 and validation fraction 0.2 need`, or one of each.
+    A --val-fraction is taken as given when it is not TrainConfig's default (the library cannot tell 0.2 typed)."""
+    fraction_given = val_fraction != DEFAULT_VAL_FRACTION
+    if not window_given and not fraction_given:
+        return f"the default window {window} and validation fraction {val_fraction} need"
+    w = given_or_default("--window", "window", window, window_given)
+    return f"{w} with {given_or_default('--val-fraction', 'validation fraction', val_fraction, fraction_given)} needs"
 
 
 def _too_short_hint(window: int, n: int, off: int, val_fraction: float, horizon: int) -> str:
@@ -776,8 +794,12 @@ class Forecaster:
         if not maes[1] < maes[0]:  # a tie: without (a stopped fit returned above)
             self.__dict__.clear()
             self.__dict__.update(without)
+        from lstmcli.render.common import price  # as the season row's MAEs (no Rich used: a plain string)
+
         kept = "kept" if self.config.damped_growth else "not kept"
-        self.choices["growth"] = f"damped growth {phi:g} {kept}: {words} {maes[1]:.4g} with it, {maes[0]:.4g} without"
+        self.choices["growth"] = (
+            f"damped growth {phi:g} {kept}: {words} {price(maes[1])} with it, {price(maes[0])} without"
+        )
         return self
 
     def _fit_all(self, series: _Series, on_epoch, should_stop, reading, on_member) -> Forecaster:
@@ -1208,8 +1230,8 @@ class Forecaster:
         n_train, _ = split_sizes(M - W - (steps - 1), cfg.val_fraction)
         if n_train - (steps - 1) < MIN_TRAIN_WINDOWS:
             raise DataError(
-                f"{series.source} has {N} usable rows; --window {W} with --val-fraction {cfg.val_fraction} "
-                f"needs at least {min_rows(W, off, cfg.val_fraction, steps)} "
+                f"{series.source} has {N} usable rows; {window_needs(W, not self.auto_window, cfg.val_fraction)} "
+                f"at least {min_rows(W, off, cfg.val_fraction, steps)} "
                 f"({MIN_TRAIN_WINDOWS} windows to train on and 2 to validate"
                 + (f", each with {steps} steps ahead)" if steps > 1 else ")"),
                 hint=_too_short_hint(W, N, off, cfg.val_fraction, steps),
@@ -1632,7 +1654,7 @@ class Forecaster:
             )
         if len(prices) < W + off:
             raise DataError(
-                f"the new data has {len(prices)} rows; the model needs the last {W + off}",
+                f"the new data has {len(prices)} rows; the model's window {W} (as trained) needs the last {W + off}",
                 hint="pass a longer --data file",
             )
         if not np.isfinite(prices[-(W + off) :]).all():

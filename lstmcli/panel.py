@@ -48,7 +48,7 @@ import numpy as np
 
 from lstmcli import modelfile
 from lstmcli.errors import DataError, LstmError, ModelFileError, OptionError
-from lstmcli.forecast import Forecast, Forecaster, min_rows
+from lstmcli.forecast import DEFAULT_VAL_FRACTION, Forecast, Forecaster, given_or_default, min_rows
 from lstmcli.modelfile import META_KEY, ModelInfo
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import AUTO
@@ -153,7 +153,10 @@ def too_few_rows(task: FitTask) -> str | None:
     least = _least_rows(task.config.val_fraction)
     if 0 < rows < least:
         plural = "s" if rows != 1 else ""
-        return f"{task.source.name} has {rows:,} row{plural}: too few to train (even --window 1 needs at least {least})"
+        vf = task.config.val_fraction
+        fraction = given_or_default("--val-fraction", "validation fraction", vf, vf != DEFAULT_VAL_FRACTION)
+        even = f"even --window 1 with {fraction} needs at least {least}"
+        return f"{task.source.name} has {rows:,} row{plural}: too few to train ({even})"
     return None
 
 

@@ -140,7 +140,7 @@ def test_impossible_options_name_the_option(kwargs, option):
 
 
 def test_too_few_rows_for_the_test_window():
-    with pytest.raises(DataError, match="--days 5") as e:
+    with pytest.raises(DataError, match="fewer than the default horizon 5 needs") as e:
         plan(40, BacktestSpec(days=5, test_fraction=0.05))
     assert e.value.hint and "--test-fraction" in e.value.hint
 

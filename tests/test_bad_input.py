@@ -156,7 +156,7 @@ CORPUS = [
         daily_csv(8),
         _train(),
         (
-            "prices.csv has 8 usable rows; --window 3 with --val-fraction 0.2 needs at least 14",
+            "prices.csv has 8 usable rows; --window 3 with the default validation fraction 0.2 needs at least 14",
             "Use more data: even --window 1 needs at least 12 rows",  # no smaller window fits: none offered
         ),
         after_read=True,
@@ -423,7 +423,7 @@ CORPUS = [
         "predict --data shorter than the window",
         "Close\n1\n2\n3\n",
         ("predict", "--model", "model.npz", "--data", "prices.csv"),
-        ("the new data has 3 rows; the model needs the last 4", "Pass a longer --data file"),
+        ("the new data has 3 rows; the model's window 3 (as trained) needs the last 4", "Pass a longer --data file"),
         after_read=True,
     ),
     Case(
@@ -497,7 +497,7 @@ CORPUS += [
         "markup in a column name, too short to backtest",
         daily_csv(12, header="Date,[/x]"),
         ("backtest", "prices.csv", "-q", "--window", "3"),
-        ("fewer than --days 5 needs",),
+        ("fewer than the default horizon 5 needs",),
         after_read=True,
     ),
     Case(

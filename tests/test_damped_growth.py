@@ -15,6 +15,7 @@ from lstmcli.errors import OptionError
 from lstmcli.forecast import Forecaster
 from lstmcli.growth import HALF_LIFE, DampedGrowth
 from lstmcli.panel_forecast import batchable
+from lstmcli.render.common import price
 from lstmcli.trace import trace
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import Scaler
@@ -149,7 +150,7 @@ def test_auto_keeps_the_fit_with_the_lower_one_step_validation_mae():
     assert chosen.config.damped_growth == best
     np.testing.assert_array_equal(chosen.predict(5).values, fits[best].predict(5).values)
     words = chosen.choices["growth"]
-    assert f"{maes[growth.AUTO_PHI]:.4g} with it, {maes[0.0]:.4g} without" in words
+    assert f"{price(maes[growth.AUTO_PHI])} with it, {price(maes[0.0])} without" in words
     assert ("not kept" in words) == (best == 0.0)
 
 

@@ -174,7 +174,9 @@ def test_a_series_too_short_for_any_window_is_skipped_without_a_task(tmp_path):
     panel.fit_tasks(panel.tasks_for(inp.series), runner=runner, on_done=lambda o, done, total: heard.append(o.id))
     assert sent == ["AAPL", "MSFT", "GOOG"] and sorted(heard) == ["AAPL", "GOOG", "MSFT", "TINY"]
     assert panel.ids == ["AAPL", "MSFT", "GOOG"]
-    assert panel.skipped["TINY"].endswith("has 5 rows: too few to train (even --window 1 needs at least 11)")
+    assert panel.skipped["TINY"].endswith(
+        "has 5 rows: too few to train (even --window 1 with the default validation fraction 0.2 needs at least 11)"
+    )
 
 
 def test_a_stop_keeps_the_finished_series_in_a_valid_file(tmp_path):

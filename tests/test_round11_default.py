@@ -103,10 +103,10 @@ def test_auto_refits_the_winner_with_shrink(monkeypatch, tmp_path):
 
 
 def test_a_panel_keeps_one_fit_without_being_asked():
-    from lstmcli.cli.train import _season_fits_one_series
+    from lstmcli.cli.train import one_series_only
     from lstmcli.errors import OptionError
 
-    _season_fits_one_series(None)  # the default: a panel keeps one fit per series, no error
-    _season_fits_one_series("keep")
+    one_series_only(None, False, False)  # the default: a panel keeps one fit per series, no error
+    one_series_only("keep", False, False)
     with pytest.raises(OptionError, match="is for one series"):
-        _season_fits_one_series("shrink")
+        one_series_only("shrink", False, False)

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from lstmcli import growth
 from lstmcli.cli import app
 from lstmcli.forecast import Forecaster
+from lstmcli.render.common import price
 
 FAST = ["--epochs", "3", "--hidden", "4", "--window", "12", "--ensemble", "1"]
 
@@ -78,7 +79,7 @@ def test_a_seasonal_series_is_tried_and_judged_over_a_season():
     assert scores[0.0] != scores[growth.AUTO_PHI]
     best = min(scores, key=scores.get)
     assert f.config.damped_growth == best
-    assert f"{scores[growth.AUTO_PHI]:.4g} with it, {scores[0.0]:.4g} without" in words
+    assert f"{price(scores[growth.AUTO_PHI])} with it, {price(scores[0.0])} without" in words
     np.testing.assert_allclose(f.predict(6).values, fits[best].predict(6).values)
 
 

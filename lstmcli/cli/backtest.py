@@ -44,6 +44,7 @@ from lstmcli.cli.common import (
     write_csv,
     wrote_plot,
 )
+from lstmcli.cli.train import DampedGrowthOpt, SeasonFitsOpt
 
 _SAME = "\\[default: as lstm train]"
 
@@ -162,6 +163,8 @@ def backtest(
             help="As lstm train: every fit also reads each window row's level vs the window's mean (on by default).",
         ),
     ] = True,
+    season_fits: SeasonFitsOpt = None,
+    damped_growth: DampedGrowthOpt = None,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -234,7 +237,11 @@ def backtest(
         ).items()
         if v is not None
     }
-    config = TrainConfig(**chosen, refit_all=refit_all, level_input=level_input)
+    from lstmcli.cli.train import growth_options, one_series_growth, one_series_only
+
+    # as lstm train's: the same values, checks and refusals (a factor with --auto or --target level)
+    growth = growth_options(damped_growth, season_fits, target=target, auto=auto, verb="backtest")
+    config = TrainConfig(**chosen, refit_all=refit_all, level_input=level_input, damped_growth=growth[0])
     config.validate()
     if (target or AUTO) != AUTO:
         target = check_target(target)
@@ -242,8 +249,6 @@ def backtest(
 
     from lstmcli.backtest import plan, run_backtest
     from lstmcli.defaults import batch_size_for
-    from lstmcli.growth import tried_by_default
-    from lstmcli.season_fits import ONE_SERIES
 
     err = stderr()
     from lstmcli.cli import panel as panel_cli
@@ -260,6 +265,7 @@ def backtest(
         as_panel["auto"] = {"budget": 60.0 if budget is None else budget, "restrict": pinned, "ensemble": one}
     as_panel |= dict(sheet=sheet, plot=plot)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, 1 if dask else jobs):
+        one_series_only(season_fits, growth[1], growth[2], "backtest")
         return panel_cli.backtest(sources, **as_panel)
     try:
         series = read_series(
@@ -273,6 +279,7 @@ def backtest(
         )
     except SeveralSeriesError as e:  # a long file of several series: every series backtested
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
+        one_series_only(season_fits, growth[1], growth[2], "backtest")
         return panel_cli.backtest(sources, **as_panel)
     dask_unused(dask, "one series is backtested")
     if not json_out:  # as the Read line: which exchange's holidays the data's closed weekdays are
@@ -282,6 +289,8 @@ def backtest(
     # auto: decided on the sign of the whole file (every fit must be able to take its transform; whether
     # values can be <= 0 is a property of the kind of series, not a forecast)
     target, why = resolve_target(target or AUTO, series.values)
+    # the season's fits and the damped growth: round 12's defaults for one series unless given (as lstm train)
+    one_series_fits, choose_growth, _ = one_series_growth(season_fits, growth, series.frequency, target)
     if batch_size is None and not auto:  # the data-dependent default, on the rows the (first) fit sees
         from lstmcli.forecast import auto_window
 
@@ -331,8 +340,8 @@ def backtest(
                 },
                 auto_window=window is None,  # as lstm train: the longest window up to 30 the rows allow
                 ensemble=ensemble,
-                season_fits=ONE_SERIES,  # the season's fits as lstm train of one series treats them
-                choose_growth=tried_by_default(series.frequency, target),  # as lstm train's default
+                season_fits=one_series_fits,  # as lstm train of one series: --season-fits, else its default
+                choose_growth=choose_growth,  # as lstm train's: --damped-growth, else its default
                 jobs=jobs,
                 should_stop=stop,
             )

@@ -38,6 +38,39 @@ from lstmcli.cli.common import (
 )
 from lstmcli.errors import LstmError, TrainingError
 
+#: `--season-fits` and `--damped-growth`: lstm train of one series, and lstm backtest's fits alike
+SeasonFitsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--season-fits",
+        metavar="HOW",
+        help="With a season, lstm makes up to three fits (phase inputs, the seasonal adjustment, the seasonal "
+        "difference). shrink: forecast halfway between the one with the lowest one-step validation MAE and the "
+        "mean of those within 1.25x of it, where this beats seasonal naive on validation, else that one alone; "
+        "shrink-snaive (the default for one series): shrink, and where that forecast does not beat seasonal "
+        "naive on validation (one step, and steps 1..H ahead), the mean of the two if it does, else seasonal "
+        "naive (the summary says so); keep: the one alone (panels and --global always); combine: the mean. "
+        "Intervals come from the forecast's own validation errors. With --auto: the winner's refit.",
+        show_default=False,
+    ),
+]
+DampedGrowthOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--damped-growth",
+        metavar="PHI|auto|season",
+        help="The network learns each change's deviation from the window's recent growth (an exponentially "
+        "weighted mean, half-life 4 steps) damped by PHI per step ahead, as exponential smoothing's damped "
+        "trend: an untrained network forecasts that growth fading toward none. 0 (off: panels and --global) or a "
+        "factor up to 1, e.g. 0.9; season (the default for one series, but on business days, where it is 0; "
+        "with --auto: the winner's refit's): fit without it and with 0.9 and keep the lower validation MAE "
+        "over one season ahead (m steps from every validation origin; one step without a season); auto: the "
+        "same judged one step ahead, on every series. Not for --global or "
+        "--target level (benchmarks/README.md).",
+        show_default=False,
+    ),
+]
+
 
 def train(
     ctx: typer.Context,
@@ -170,37 +203,8 @@ def train(
             show_default=False,
         ),
     ] = None,
-    season_fits: Annotated[
-        str | None,
-        typer.Option(
-            "--season-fits",
-            metavar="HOW",
-            help="With a season, lstm makes up to three fits (phase inputs, the seasonal adjustment, the seasonal "
-            "difference). shrink: forecast halfway between the one with the lowest one-step validation MAE and the "
-            "mean of those within 1.25x of it, where this beats seasonal naive on validation, else that one alone; "
-            "shrink-snaive (the default for one series): shrink, and where that forecast does not beat seasonal "
-            "naive on validation (one step, and steps 1..H ahead), the mean of the two if it does, else seasonal "
-            "naive (the summary says so); keep: the one alone (panels and --global always); combine: the mean. "
-            "Intervals come from the forecast's own validation errors. With --auto: the winner's refit.",
-            show_default=False,
-        ),
-    ] = None,
-    damped_growth: Annotated[
-        str | None,
-        typer.Option(
-            "--damped-growth",
-            metavar="PHI|auto|season",
-            help="The network learns each change's deviation from the window's recent growth (an exponentially "
-            "weighted mean, half-life 4 steps) damped by PHI per step ahead, as exponential smoothing's damped "
-            "trend: an untrained network forecasts that growth fading toward none. 0 (off: panels and --global) or a "
-            "factor up to 1, e.g. 0.9; season (the default for one series, but on business days, where it is 0; "
-            "with --auto: the winner's refit's): fit without it and with 0.9 and keep the lower validation MAE "
-            "over one season ahead (m steps from every validation origin; one step without a season); auto: the "
-            "same judged one step ahead, on every series. Not for --global or "
-            "--target level (benchmarks/README.md).",
-            show_default=False,
-        ),
-    ] = None,
+    season_fits: SeasonFitsOpt = None,
+    damped_growth: DampedGrowthOpt = None,
     damped_toward: Annotated[
         str,
         typer.Option(
@@ -232,16 +236,13 @@ def train(
     For scripts: lstm train prices.csv --json -q > summary.json
     Example: lstm train sample_data/daily_stock.csv --ensemble 5 --jobs 2
     """
-    from lstmcli import growth as _growth
     from lstmcli.forecast import STOPPED_BEFORE, Forecaster, check_strategy
     from lstmcli.seasons import parse_season
     from lstmcli.training import TrainConfig
     from lstmcli.transforms import AUTO, check_target
 
-    growth_given = damped_growth is not None  # else growth.tried_by_default decides on the data read
-    damped_growth, choose_growth = _growth.parse("0" if damped_growth is None else damped_growth)
-    if choose_growth:  # auto: Forecaster.fit makes both fits (phi growth.AUTO_PHI); --auto's candidates have none
-        damped_growth = 0.0
+    growth = growth_options(damped_growth, season_fits, target=target, auto=auto, global_model=global_model)
+    damped_growth, choose_growth, growth_given = growth
     config = TrainConfig(
         window=30 if window is None else window,
         hidden=hidden,
@@ -279,15 +280,6 @@ def train(
             hint="drop --ar, or train without --auto, e.g. lstm train prices.csv --ar 30",
         )
     cli_auto.check_season(auto, season, "train")
-    from lstmcli import season_fits as _season_fits
-
-    if season_fits is not None and _season_fits.check(season_fits) != _season_fits.KEEP and global_model:
-        from lstmcli.errors import OptionError
-
-        raise OptionError(
-            f"--season-fits {season_fits} cannot be combined with --global (one network for every series)",
-            hint="drop --season-fits, or train one series without --global",
-        )
     if global_model and refit_all:
         from lstmcli.errors import OptionError
 
@@ -301,16 +293,6 @@ def train(
         raise OptionError(
             "--level-input cannot be combined with --global (the global network reads the target series only)",
             hint="drop --level-input, or train one model per series without --global",
-        )
-    asked = growth_given and (damped_growth or choose_growth)  # a factor or auto (its phi is left to the fit)
-    if asked and (global_model or target == "level" or (auto and not choose_growth)):
-        from lstmcli.errors import OptionError
-
-        other = "--global" if global_model else "--target level" if target == "level" else "--auto"
-        raise OptionError(
-            f"--damped-growth cannot be combined with {other} "
-            "(the damped growth is a prior on the changes of one series' own network)",
-            hint="drop --damped-growth, or train on changes, e.g. lstm train prices.csv --damped-growth 0.9",
         )
     season = parse_season(season)
     path = model_path(model)
@@ -355,15 +337,7 @@ def train(
     as_panel |= dict(calendar=calendar, sheet=sheet, json_out=json_out)
     pool_jobs = 1 if dask or global_model else jobs  # the local workers a panel starts early (1: none)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, pool_jobs) or global_model:
-        _season_fits_one_series(season_fits)
-        if growth_given and choose_growth:
-            from lstmcli.errors import OptionError
-
-            raise OptionError(
-                f"--damped-growth {'season' if choose_growth == _growth.OVER_SEASON else 'auto'} is for one series, "
-                "not a panel (each model would fit twice)",
-                hint="give a factor for every series' model, e.g. --damped-growth 0.9, or train one series",
-            )
+        one_series_only(season_fits, choose_growth, growth_given)
         return panel_cli.train(sources, **as_panel)
     from lstmcli.parallel import prestart
 
@@ -381,7 +355,7 @@ def train(
         )
     except SeveralSeriesError as e:  # a long file of several series: one model per series
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
-        _season_fits_one_series(season_fits)
+        one_series_only(season_fits, choose_growth, growth_given)
         return panel_cli.train(sources, **as_panel)
     dask_unused(dask, "one series trains")
     how_read["decimal"] = series.decimal  # given, or how a value both marks read was read: --data's tie-breaker
@@ -403,11 +377,7 @@ def train(
 
         how_read["calendar_match"] = calendar_match_note(series, "train")
 
-    one_series_fits = _season_fits.ONE_SERIES if season_fits is None else season_fits
-    growth_note = None  # the summary's growth row when the default did not try it
-    if not growth_given or choose_growth == _growth.OVER_SEASON:  # season: where the default tries it (not on B)
-        choose_growth = _growth.tried_by_default(series.frequency, target, choose_growth or _growth.DEFAULT_CHOICE)
-        growth_note = None if choose_growth else _growth.BUSINESS_DAYS_NOTE if series.frequency == "B" else None
+    one_series_fits, choose_growth, growth_note = one_series_growth(season_fits, growth, series.frequency, target)
     forecaster = Forecaster(
         config,
         target,
@@ -561,15 +531,69 @@ def train(
     err.print(f"Next: lstm predict --days {hint_days}{where}", style="dim", soft_wrap=True)
 
 
-def _season_fits_one_series(season_fits: str | None) -> None:
-    """`--season-fits combine` is for one series: a panel's forecasts batch each series' own networks only (a
-    panel keeps one fit per series without being asked)."""
-    if season_fits not in (None, "keep"):
-        from lstmcli.errors import OptionError
+def growth_options(
+    damped_growth: str | None, season_fits: str | None, *, target, auto: bool, global_model: bool = False, verb="train"
+) -> tuple[float, bool | str, bool]:
+    """`--damped-growth` and `--season-fits` checked, for lstm train and lstm backtest alike: (the config's damped
+    growth factor, Forecaster's `choose_growth`, whether --damped-growth was given). OptionError for a value not
+    known, and for a season's fits or a damped growth with --global, --target level or (a factor) --auto."""
+    from lstmcli import growth as _growth
+    from lstmcli import season_fits as _season_fits
+    from lstmcli.errors import OptionError
 
+    growth_given = damped_growth is not None  # else growth.tried_by_default decides on the data read
+    phi, choose_growth = _growth.parse("0" if damped_growth is None else damped_growth)
+    if choose_growth:  # auto: Forecaster.fit makes both fits (phi growth.AUTO_PHI); --auto's candidates have none
+        phi = 0.0
+    if season_fits is not None and _season_fits.check(season_fits) != _season_fits.KEEP and global_model:
+        raise OptionError(
+            f"--season-fits {season_fits} cannot be combined with --global (one network for every series)",
+            hint="drop --season-fits, or train one series without --global",
+        )
+    asked = growth_given and (phi or choose_growth)  # a factor or auto (its phi is left to the fit)
+    if asked and (global_model or target == "level" or (auto and not choose_growth)):
+        other = "--global" if global_model else "--target level" if target == "level" else "--auto"
+        raise OptionError(
+            f"--damped-growth cannot be combined with {other} "
+            "(the damped growth is a prior on the changes of one series' own network)",
+            hint=f"drop --damped-growth, or {verb} on changes, e.g. lstm {verb} prices.csv --damped-growth 0.9",
+        )
+    return phi, choose_growth, growth_given
+
+
+def one_series_growth(
+    season_fits: str | None, growth: tuple[float, bool | str, bool], frequency: str | None, target
+) -> tuple[str, bool | str, str | None]:
+    """(season_fits, choose_growth, the growth row's note) for a fit of one series, on the data read: the round-12
+    defaults (season_fits.ONE_SERIES, growth.DEFAULT_CHOICE where growth.tried_by_default tries it) unless given."""
+    from lstmcli import growth as _growth
+    from lstmcli import season_fits as _season_fits
+
+    _, choose_growth, growth_given = growth
+    fits = _season_fits.ONE_SERIES if season_fits is None else season_fits
+    note = None  # the summary's growth row when the default did not try it
+    if not growth_given or choose_growth == _growth.OVER_SEASON:  # season: where the default tries it (not on B)
+        choose_growth = _growth.tried_by_default(frequency, target, choose_growth or _growth.DEFAULT_CHOICE)
+        note = None if choose_growth else _growth.BUSINESS_DAYS_NOTE if frequency == "B" else None
+    return fits, choose_growth, note
+
+
+def one_series_only(season_fits: str | None, choose_growth: bool | str, growth_given: bool, verb="train") -> None:
+    """Several series (a panel): `--season-fits` other than keep, and `--damped-growth auto|season`, are refused
+    (a panel keeps one fit per series without being asked; each model would fit twice)."""
+    from lstmcli import growth as _growth
+    from lstmcli.errors import OptionError
+
+    if season_fits not in (None, "keep"):
         raise OptionError(
             f"--season-fits {season_fits} is for one series; this is several series (a panel)",
-            hint="drop --season-fits, or train each series on its own",
+            hint=f"drop --season-fits, or {verb} each series on its own",
+        )
+    if growth_given and choose_growth:
+        raise OptionError(
+            f"--damped-growth {'season' if choose_growth == _growth.OVER_SEASON else 'auto'} is for one series, "
+            "not a panel (each model would fit twice)",
+            hint=f"give a factor for every series' model, e.g. --damped-growth 0.9, or {verb} one series",
         )
 
 
