@@ -174,3 +174,25 @@ def test_cli_summary_predict_data_and_inspect(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     traced = json.loads(r.stdout)["model"]["snaive_blend"]
     assert traced["weight"] == 1.0 and traced["forecast"] == pytest.approx(PATTERN[108], abs=1e-6)  # after row 111
+
+
+def test_predict_says_whose_forecast_it_is(tmp_path, monkeypatch):
+    """Issue 13: naive's numbers are never shown as the model's. A model that forecasts seasonal naive (or its mean
+    with the network) says so above the table, not 'lost to seasonal naive' (it ties it), and --json carries the
+    blend. Fails on f919226 (the line said 'Worse than seasonal naive: this model lost to ...'; no snaive_blend)."""
+    monkeypatch.setenv("COLUMNS", "400")
+    runner = CliRunner()
+    data = _csv(tmp_path / "p.csv", PATTERN[:112])
+    model = tmp_path / "m.npz"
+    flags = ["--window", "12", "--hidden", "6", "--epochs", "4", "--patience", "3", "--seed", "1", "--season", "4"]
+    r = runner.invoke(app, ["train", str(data), "--model", str(model), "--season-fits", "shrink-snaive", *flags])
+    assert r.exit_code == 0, r.output
+    assert Forecaster.load(model).info.snaive_blend.weight == 1.0
+    r = runner.invoke(app, ["predict", "--model", str(model), "--days", "3"])
+    assert r.exit_code == 0, r.output
+    first = r.stdout.splitlines()[0]
+    assert first.startswith("Seasonal naive's forecast (") and "not the network's" in first, r.stdout
+    assert "Worse than seasonal naive" not in r.stdout
+    r = runner.invoke(app, ["predict", "--model", str(model), "--days", "3", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["snaive_blend"]["weight"] == 1.0

@@ -155,6 +155,8 @@ def predict(
         payload |= verdict_json(fc_model.info.validation)  # beats_naive, ..._beyond_chance; null: no season
         if fc_model.info.selection is not None:  # --auto: did the chosen configuration beat naive in selection?
             payload["selection_beats_naive"] = fc_model.info.selection.beats_naive
+        if (blend := fc_model.info.snaive_blend) is not None:  # the forecast is (partly) seasonal naive's: say so
+            payload["snaive_blend"] = blend.to_dict()
         print(json_text(payload))
     if json_out or output == STDOUT:
         _notes(fc, fc_model, interval)
@@ -166,9 +168,22 @@ def predict(
     out = stdout()
     validation, frequency = fc_model.info.validation, fc_model.info.data.frequency
     style, sentence = verdict(validation, frequency)
+    blend = fc_model.info.snaive_blend  # the forecast moved toward seasonal naive (--season-fits shrink-snaive)
     if beats_naive(validation) is False:  # the label comes first, above the forecast
         naive = naive_words(frequency)
         out.print(f"[{style}]Worse than naive: this model lost to '{naive}' on validation.[/]", soft_wrap=True)
+    elif blend is not None:  # not the network's numbers alone: say whose they are, first
+        words = seasonal_naive_words(frequency, blend.season)
+        whose = (
+            f"Seasonal naive's forecast ('{words}'), not the network's"
+            if blend.weight == 1
+            else f"The mean of the network's forecast and seasonal naive's ('{words}')"
+        )
+        out.print(
+            f"[yellow]{whose}: the network did not beat seasonal naive on validation "
+            "(lstm inspect says by how much).[/]",
+            soft_wrap=True,
+        )
     elif beats_seasonal_naive(validation) is False:
         words = seasonal_naive_words(frequency, validation.season or 0)
         out.print(f"[{style}]Worse than seasonal naive: this model lost to '{words}' on validation.[/]", soft_wrap=True)
