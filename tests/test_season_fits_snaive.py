@@ -139,14 +139,20 @@ def test_the_model_file_keeps_the_blend(tmp_path, weight):
             Forecaster.load(tmp_path / "bad.npz")
 
 
-def test_cli_summary_predict_data_and_inspect(tmp_path, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "400")  # the summary's season row on one line
-    runner = CliRunner()
+def _train_cli(runner, tmp_path):
+    """`lstm train` of PATTERN's first 112 rows with shrink-snaive: a model that forecasts seasonal naive."""
     data = _csv(tmp_path / "p.csv", PATTERN[:112])
     model = tmp_path / "m.npz"
     flags = ["--window", "12", "--hidden", "6", "--epochs", "4", "--patience", "3", "--seed", "1", "--season", "4"]
     r = runner.invoke(app, ["train", str(data), "--model", str(model), "--season-fits", "shrink-snaive", *flags])
     assert r.exit_code == 0, r.output
+    return r, model
+
+
+def test_cli_summary_predict_data_and_inspect(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")  # the summary's season row on one line
+    runner = CliRunner()
+    r, model = _train_cli(runner, tmp_path)
     text = " ".join(r.output.split())
     assert "forecasts seasonal naive (the value 4 steps back), not the network" in text
     assert "does not beat seasonal naive (season 4) on validation" in text
@@ -182,11 +188,7 @@ def test_predict_says_whose_forecast_it_is(tmp_path, monkeypatch):
     blend. Fails on f919226 (the line said 'Worse than seasonal naive: this model lost to ...'; no snaive_blend)."""
     monkeypatch.setenv("COLUMNS", "400")
     runner = CliRunner()
-    data = _csv(tmp_path / "p.csv", PATTERN[:112])
-    model = tmp_path / "m.npz"
-    flags = ["--window", "12", "--hidden", "6", "--epochs", "4", "--patience", "3", "--seed", "1", "--season", "4"]
-    r = runner.invoke(app, ["train", str(data), "--model", str(model), "--season-fits", "shrink-snaive", *flags])
-    assert r.exit_code == 0, r.output
+    _, model = _train_cli(runner, tmp_path)
     assert Forecaster.load(model).info.snaive_blend.weight == 1.0
     r = runner.invoke(app, ["predict", "--model", str(model), "--days", "3"])
     assert r.exit_code == 0, r.output
