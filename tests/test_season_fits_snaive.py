@@ -198,3 +198,16 @@ def test_predict_says_whose_forecast_it_is(tmp_path, monkeypatch):
     r = runner.invoke(app, ["predict", "--model", str(model), "--days", "3", "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["snaive_blend"]["weight"] == 1.0
+
+
+def test_predict_says_when_it_is_the_mean_with_seasonal_naive(tmp_path):
+    """The weight-1/2 case of the label above: the mean of the network's forecast and seasonal naive's."""
+    from dataclasses import replace
+
+    f = _fit()
+    f.snaive_weight = 0.5
+    f.info = replace(f.info, snaive_blend=replace(f.info.snaive_blend, weight=0.5))
+    path = f.save(tmp_path / "m.npz")
+    r = CliRunner().invoke(app, ["predict", "--model", str(path), "--days", "3"], env={"COLUMNS": "400"})
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[0].startswith("The mean of the network's forecast and seasonal naive's ("), r.stdout
