@@ -967,7 +967,7 @@ class Forecaster:
         if naive is None:
             return
         train_t, val_t = self._rows
-        steps, model_h, naive_h = self._steps_maes(prices, val_t)
+        steps, model_h, naive_h, mean_h = self._steps_maes(prices, val_t)
         model, snaive = (before.model.mae, model_h), (naive.mae, naive_h)
         if _season_fits.beats(model, snaive):
             return
@@ -977,20 +977,22 @@ class Forecaster:
                 "is shorter than the season: not blended with seasonal naive"
             )
             return
-        tried = {}
-        for w in _season_fits.SNAIVE_WEIGHTS:
-            self.snaive_weight = w
-            tried[w] = self._evaluate(prices, self.info.scaler, train_t, val_t, False)
-        self.snaive_weight = 0.5
-        mean = (tried[0.5][0].model.mae, self._steps_maes(prices, val_t)[1])
-        self.snaive_weight = 0.5 if _season_fits.beats(mean, snaive) else 1.0
-        validation, intervals = tried[self.snaive_weight]
+        half, whole = _season_fits.SNAIVE_WEIGHTS  # the equal-weight mean, else seasonal naive itself
+        self.snaive_weight = half
+        validation, intervals = self._evaluate(prices, self.info.scaler, train_t, val_t, False)
+        mean = (validation.model.mae, mean_h)
+        if not _season_fits.beats(mean, snaive):  # only then is seasonal naive's own forecast scored
+            self.snaive_weight = whole
+            validation, intervals = self._evaluate(prices, self.info.scaler, train_t, val_t, False)
         blend = _season_fits.SnaiveBlend(self.snaive_weight, m, steps, model, snaive, mean)
         self.info = replace(self.info, validation=validation, intervals=intervals, snaive_blend=blend)
         self.choices["season"] += f"; {blend.describe()}"
 
-    def _steps_maes(self, prices: np.ndarray, val_t: np.ndarray) -> tuple[int, float | None, float | None]:
-        """(H, the model's MAE, seasonal naive's) over steps 1..H of the forecasts from the calibration origins
+    def _steps_maes(
+        self, prices: np.ndarray, val_t: np.ndarray
+    ) -> tuple[int, float | None, float | None, float | None]:
+        """(H, the model's MAE, seasonal naive's, their equal-weight mean's) over steps 1..H of the forecasts from the
+        calibration origins
         (`_evaluation_queries`: the forecasts the interval comes from): each origin's MAE over its steps inside the
         data, averaged over the origins (as the accuracy study scores held-out forecasts: a mean over all (origin,
         step) pairs would weigh the oldest origins' longest steps most); (0, None, None) without them. Needs a
@@ -998,7 +1000,7 @@ class Forecaster:
         queries = self._evaluation_queries(val_t, MAX_INTERVAL_ORIGINS)
         m = self.season.length
         if len(queries) < 2 or self.config.window + self.target.offset < m:
-            return 0, None, None
+            return 0, None, None, None
         rows, H = queries[1]
         W, off, N = self.config.window, self.target.offset, len(prices)
         last = rows - 1 + off  # (V,) each history's last price row
@@ -1014,7 +1016,8 @@ class Forecaster:
             errors = np.where(inside, np.abs(f - actual), 0.0)
             return float(np.mean(errors.sum(axis=1) / inside.sum(axis=1)))
 
-        return H, each_origin(forecasts), each_origin(naive)
+        mean = _season_fits.blend(forecasts, naive, _season_fits.SNAIVE_WEIGHTS[0])  # as `paths` would forecast it
+        return H, each_origin(forecasts), each_origin(naive), each_origin(mean)
 
     def _difference_fits(self) -> bool:
         """A seasonal difference can be fitted: a change target (not levels), and a history of W + offset prices

@@ -265,7 +265,11 @@ def snaive_paths(hist: np.ndarray, days: int, m: int) -> np.ndarray:
 
 def toward_snaive(own: np.ndarray, hist: np.ndarray, m: int, weight: float) -> np.ndarray:
     """The model's forecasts (B, days, C) moved `weight` of the way to seasonal naive's (column for column)."""
-    naive = snaive_paths(hist, own.shape[1], m)[:, :, : own.shape[2]]
+    return blend(own, snaive_paths(hist, own.shape[1], m)[:, :, : own.shape[2]], weight)
+
+
+def blend(own: np.ndarray, naive: np.ndarray, weight: float) -> np.ndarray:
+    """`own` moved `weight` of the way to seasonal naive's forecasts `naive` (the same shape)."""
     return naive.copy() if weight == 1 else (1 - weight) * own + weight * naive
 
 
