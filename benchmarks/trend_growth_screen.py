@@ -141,7 +141,7 @@ def rules() -> dict:
         return pick
 
     out = {}
-    for v in ("0", "0.9", "0.98", "1", "0.9@8", "0.98@8"):
+    for v in ("0", "0.9", "0.98", "1", "0.9@8", "0.98@8", "0.9@2", "1@2", "0.9@1", "1@1"):
         out[v] = lambda d, v=v: v if v in d else None
     out["cur: {0, 0.9} one step"] = lowest(["0", "0.9"], lambda r: r["val1"])
     for cands in (["0", "0.9", "0.98"], ["0", "0.9", "1"], ["0", "0.9", "0.98", "1"], ["0", "0.98"], ["0", "1"]):
@@ -149,6 +149,16 @@ def rules() -> dict:
         out[f"{c} one step"] = lowest(cands, lambda r: r["val1"])
         for k in (2, 3, 5):
             out[f"{c} 1-{k} ahead"] = lowest(cands, lambda r, k=k: ahead(r, k))
+    for alt in ("0.98", "1", "0.98@8", "1@2", "0.9@2"):
+        out[f"{{0, {alt}}} one step"] = lowest(["0", alt], lambda r: r["val1"])
+        for margin in (1.02, 1.05, 1.1):  # the damped fit unless the plain one is better by more than the margin
+
+            def prefer(d, alt=alt, margin=margin):
+                if not all(c in d for c in ("0", alt)):
+                    return None
+                return alt if d[alt]["val1"] < margin * d["0"]["val1"] else "0"
+
+            out[f"{{0, {alt}}} one step, {alt} unless 0 is {margin:g}x better"] = prefer
     # two stages: round 11's one-step choice between 0 and 0.9, then a longer-lived growth only if it beats the
     # one-step winner over 1-5 steps ahead (and, "both", one step too)
     for alt in ("0.98", "1"):
@@ -192,7 +202,7 @@ def table(path: str, seeds: list[int]) -> None:
                 break
             mean = float(np.mean([by[(n, s)][p]["held"] for s, p in zip(seeds, picks, strict=True)]))
             logs.append(math.log(mean / best[n]) if n in best else 0.0)
-            tag = "" if rname in ("0", "0.9", "0.98", "1", "0.9@8", "0.98@8") else " (" + "/".join(picks) + ")"
+            tag = "" if "one step" not in rname and "ahead" not in rname else " (" + "/".join(picks) + ")"
             cells.append(f"{mean:.3f}{tag}")
         if ok:
             print(f"| {rname} | " + " | ".join(cells) + f" | {math.exp(np.mean(logs)):.3f} |")
