@@ -34,6 +34,7 @@ STAT_FILES = (
     "r8check-stat.json",
     "r9trend-devtrend-stat.json",
     "r10fresh-defaults.json",
+    "r10fresh-defaults2.json",
     "r11fresh2-main.json",
     "r12fresh3-main.json",
 )
