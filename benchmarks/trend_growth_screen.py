@@ -11,6 +11,9 @@ variants are compared offline (`--table`). A variant is `PHI` or `PHI@HALF_LIFE`
 lstmcli.growth for the fit and the forecasts; the option's own runs use the real flags).
 
     python benchmarks/trend_growth_screen.py --table benchmarks/results/r13trend-screen.jsonl [SEEDS]
+
+With --forecasts each line also holds the held-out forecasts (fc), the validation forecasts from every validation
+origin (vfc, from data row `first`) and naive's held-out MAE, for rules that average two fits' forecasts.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import accuracy_study as study
 
 H = 5
 RESULTS = Path(__file__).resolve().parent / "results"
+FORECASTS = False
 STAT_FILES = (
     "r9-final-corpus.json",
     "r8check-stat.json",
@@ -98,6 +102,8 @@ def fits(names: list[str], seeds: list[int], variants: list[str]) -> None:
                         target=str(f.target),
                         window=f.config.window,
                     )
+                    if FORECASTS:  # the forecasts themselves, for rules that combine two fits (--forecasts)
+                        rec.update(naive=float(naive), fc=fc.tolist(), vfc=vfc.tolist(), first=int(first))
                     print(json.dumps(rec), flush=True)
 
 
@@ -213,6 +219,8 @@ def table(path: str, seeds: list[int]) -> None:
 
 
 if __name__ == "__main__":
+    FORECASTS = "--forecasts" in sys.argv
+    sys.argv = [a for a in sys.argv if a != "--forecasts"]
     if sys.argv[1] == "--table":
         table(sys.argv[2], [int(s) for s in (sys.argv[3] if len(sys.argv) > 3 else "0").split(",")])
     else:
