@@ -109,3 +109,25 @@ def test_the_help_says_it():
     r = CliRunner().invoke(app, ["train", "--help"], env={"COLUMNS": "200"})
     text = " ".join(r.output.replace("│", " ").split())
     assert "PHI|auto|season|trend" in text and "trend: season, with 0.98" in text
+
+
+def test_lstm_backtest_takes_it_as_train(run, monkeypatch):
+    """`lstm backtest --damped-growth trend` hands growth.TREND to its fits; on business days it is not tried."""
+    from pathlib import Path
+
+    import lstmcli.backtest as bt
+    from lstmcli.errors import DataError
+
+    calls: list[dict] = []
+
+    def fake(values, config, target, spec, **kw):
+        calls.append({"config": config, **kw})
+        raise DataError("recorded")
+
+    monkeypatch.setattr(bt, "run_backtest", fake)
+    samples = Path(__file__).resolve().parent.parent / "sample_data"
+    for name in ("monthly_seasonal.csv", "daily_stock.csv"):
+        r = run("backtest", str(samples / name), "-q", "--damped-growth", "trend")
+        assert "recorded" in r.stderr, r
+    assert [c["choose_growth"] for c in calls] == [growth.TREND, False]
+    assert [c["config"].damped_growth for c in calls] == [0.0, 0.0]
