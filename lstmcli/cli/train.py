@@ -38,7 +38,7 @@ from lstmcli.cli.common import (
 )
 from lstmcli.errors import LstmError, TrainingError
 
-#: `--season-fits` and `--damped-growth`: lstm train of one series, and lstm backtest's fits alike
+#: `--season-fits`, `--damped-growth` and `--damped-toward`: lstm train of one series, and lstm backtest's fits alike
 SeasonFitsOpt = Annotated[
     str | None,
     typer.Option(
@@ -68,6 +68,15 @@ DampedGrowthOpt = Annotated[
         "same judged one step ahead, on every series. Not for --global or "
         "--target level (benchmarks/README.md).",
         show_default=False,
+    ),
+]
+
+DampedTowardOpt = Annotated[
+    str,
+    typer.Option(
+        "--damped-toward",
+        help="With --damped-growth: damp toward no growth (zero, as exponential smoothing) or toward the "
+        "training part's mean change (mean).",
     ),
 ]
 
@@ -205,14 +214,7 @@ def train(
     ] = None,
     season_fits: SeasonFitsOpt = None,
     damped_growth: DampedGrowthOpt = None,
-    damped_toward: Annotated[
-        str,
-        typer.Option(
-            "--damped-toward",
-            help="With --damped-growth: damp toward no growth (zero, as exponential smoothing) or toward the "
-            "training part's mean change (mean).",
-        ),
-    ] = "zero",
+    damped_toward: DampedTowardOpt = "zero",
 ) -> None:
     """Learn from a CSV price series and save the model.
 
