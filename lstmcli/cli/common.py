@@ -507,8 +507,10 @@ def _cells(renderable) -> int:
 class ProgressBar:
     """A Rich progress bar on stderr; `update(completed, **fields)` moves it. The one progress bar of the CLI.
 
-    `before`/`after` are the text columns around the bar; with `delay` it appears only once the
-    work has taken that many seconds; `quiet` shows nothing.
+    `before`/`after` are the text columns around the bar; `after` may be several texts, the fullest first: the line
+    shows the first that fits the console's width once the bar has narrowed to none (a narrow terminal keeps one
+    line, not Rich's fold of the text under the bar). With `delay` it appears only once the work has taken that
+    many seconds; `quiet` shows nothing.
     """
 
     def __init__(
@@ -518,7 +520,7 @@ class ProgressBar:
         *,
         total: float,
         before: str,
-        after: str,
+        after: str | tuple[str, ...],
         bar_width: int,
         fields: dict | None = None,
         elapsed: bool = False,
@@ -579,9 +581,27 @@ class ProgressBar:
                             self.columns = every
                 return super().make_tasks_table(tasks)
 
-        # the text after the bar wraps at its words only when even no bar leaves it too little room (a narrow
-        # terminal), so the numbers and the ETA stay whole
-        after = TextColumn(self.after, table_column=Column(overflow="fold"))
+        class FittingText(TextColumn):
+            """The first of `texts` (the fullest first) that fits the line with no bar; "" when none does."""
+
+            def __init__(self, texts: tuple[str, ...]) -> None:
+                # wrapped at its words only when even its last text has too little room, so numbers stay whole
+                super().__init__(texts[-1], table_column=Column(overflow="fold"))
+                self.texts = texts
+
+            def render(self, task):
+                others = [c for c in progress.columns if c is not self and c is not bar]
+                room = console.width - sum(_cells(c.render(task)) for c in others) - len(others) - 1
+                for text in self.texts:
+                    self.text_format = text
+                    shown = super().render(task)
+                    if shown.cell_len <= room:
+                        return shown
+                return shown if len(self.texts) == 1 else Text("")
+
+        from rich.text import Text
+
+        after = FittingText((self.after,) if isinstance(self.after, str) else self.after)
         bar = FittingBar(bar_width=self.bar_width)
         columns = [TextColumn(self.before), bar, after]
         columns += [TimeElapsedColumn()] if self.elapsed else []

@@ -403,8 +403,14 @@ def train(
         bar_opts = dict(
             total=epochs,
             before="{task.fields[fit]}epoch {task.completed:>3}/{task.total}",
-            after="loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}",
-            fields=dict(train="-", val="-", best="-", fit=""),
+            # the fullest that fits a narrow terminal: without the best epoch, without the training loss, val alone
+            after=(
+                "loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}{task.fields[at]}",
+                "loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}",
+                "val {task.fields[val]} best {task.fields[best]}",
+                "val {task.fields[val]}",
+            ),
+            fields=dict(train="-", val="-", best="-", at="", fit=""),
         )
     with (
         StopFlag() as stop,
@@ -421,7 +427,8 @@ def train(
                 fit="" if fits[0] == 1 else f"fit {fits[0]}: ",
                 train=f"{r.train_loss:.4f}",
                 val=f"{r.val_loss:.4f}",
-                best=f"{r.best_val_loss:.4f} (epoch {r.best_epoch})",
+                best=f"{r.best_val_loss:.4f}",
+                at=f" (epoch {r.best_epoch})",
             )
 
         def on_member(done: int, total: int) -> None:
