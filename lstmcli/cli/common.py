@@ -653,21 +653,31 @@ def stop_signal() -> str | None:
     return _stop_signals[-1] if _stop_signals else None
 
 
+#: a second signal sooner than this after the first is the same stop delivered twice, not a second Ctrl-C: `timeout`
+#: (SIGTERM, or -s INT) signals the command and then its whole process group, the command included, ~1 ms apart
+SAME_STOP_SECONDS = 0.1
+
+
 class StopFlag:
-    """Ctrl-C / SIGTERM during training: the first asks to stop after this batch, the second aborts."""
+    """Ctrl-C / SIGTERM during training: the first asks to stop after this batch, the second aborts (one within
+    SAME_STOP_SECONDS of the first is that first one again)."""
 
     def __init__(self) -> None:
         self.requested: str | None = None
         self._old: dict = {}
+        self._at = 0.0  # when the stop was requested (time.monotonic)
 
     def __enter__(self) -> StopFlag:
         import signal
+        import time
 
         def handler(signum, frame):
-            if self.requested:  # asked twice: stop now, without saving
+            now = time.monotonic()
+            if self.requested and now - self._at >= SAME_STOP_SECONDS:  # asked twice: stop now, without saving
                 _stop_signals.append(signal.Signals(signum).name)  # so that main says Terminated for SIGTERM
                 raise KeyboardInterrupt
-            self.requested = signal.Signals(signum).name
+            if not self.requested:
+                self.requested, self._at = signal.Signals(signum).name, now
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             self._old[sig] = signal.signal(sig, handler)
