@@ -447,7 +447,9 @@ class Forecast:
 
     @property
     def change_pct(self) -> np.ndarray:
-        return 100 * self.change / self.last_value if self.last_value != 0 else np.full_like(self.values, np.nan)
+        """The change in % of the last value's size: a rise is + below zero too (-5.0 to -4.7: +6%); NaN from 0."""
+        last = abs(self.last_value)
+        return 100 * self.change / last if last != 0 else np.full_like(self.values, np.nan)
 
     @property
     def is_flat(self) -> bool:
