@@ -9,10 +9,10 @@ import numpy as np
 from conftest import write_csv
 
 
-def _train(run, tmp_path, values, name="p.csv", *extra):
-    csv = write_csv(tmp_path, "Value\n" + "".join(f"{v:.4f}\n" for v in values), name)
-    model = tmp_path / f"{name}.npz"
-    r = run("train", str(csv), "--model", str(model), "--epochs", "3", "--ensemble", "1", "-q", *extra)
+def _train(run, tmp_path, values, epochs=3):
+    csv = write_csv(tmp_path, "Value\n" + "".join(f"{v:.4f}\n" for v in values))
+    model = tmp_path / "m.npz"
+    r = run("train", str(csv), "--model", str(model), "--epochs", str(epochs), "--ensemble", "1", "-q")
     assert r.exit_code == 0, r
     return model
 
@@ -50,3 +50,19 @@ def test_a_series_that_ends_at_zero_shows_no_percentage_not_nan(run, tmp_path):
     assert "nan" not in r.stdout.lower(), r.stdout
     rows = [line.split("│") for line in r.stdout.splitlines() if line.startswith("│ +")]
     assert len(rows) == 3 and all(row[4].strip() == "-" for row in rows), r.stdout
+
+
+def test_a_constant_series_is_not_called_worse_than_naive(run, tmp_path):
+    """Every value 42: the network forecast 42.0000000091, and the summary said "The naive forecast is perfect on
+    validation; the model is worse" (MAE 9.1e-09 against 0), predict "Worse than naive: this model lost to ...".
+    A forecast within float rounding of the actual (forecast.SAME_PRICE) scores as equal to it."""
+    model = _train(run, tmp_path, np.full(120, 42.0), epochs=60)  # trained until its output is 0 but for rounding
+    r = run("inspect", "--model", str(model), "--json")
+    assert r.exit_code == 0, r
+    validation = json.loads(r.stdout)["validation"]
+    assert validation["model"]["mae"] == 0 and validation["naive"]["mae"] == 0, validation
+    r = run("predict", "--model", str(model), "--days", "2")
+    assert r.exit_code == 0, r
+    text = " ".join(r.stdout.split())
+    assert "worse" not in text.lower() and "lost" not in text, r.stdout
+    assert "The model matches the naive forecast exactly." in text, r.stdout
