@@ -66,3 +66,20 @@ def test_a_constant_series_is_not_called_worse_than_naive(run, tmp_path):
     text = " ".join(r.stdout.split())
     assert "worse" not in text.lower() and "lost" not in text, r.stdout
     assert "The model matches the naive forecast exactly." in text, r.stdout
+
+
+def test_a_backtest_of_too_few_rows_names_the_rows_it_needs(run, tmp_path):
+    """10 rows: "use a larger --test-fraction (at least 0.5)", then with it "only 5 rows come before the test window,
+    fewer than the default window 30 needs. Use a smaller --test-fraction or --window" (a loop; no window fits).
+    The error now names the rows a fit needs and the rows the backtest needs, and that many rows run."""
+    csv = write_csv(tmp_path, "Close\n" + "".join(f"{100 + 1.5 * k:.2f}\n" for k in range(10)))
+    r = run("backtest", str(csv), "--days", "2")
+    assert r.exit_code == 2, r
+    words = " ".join(r.stderr.split())
+    assert "only 8 of its 10 rows come before the test window; a fit needs at least 12" in words, words
+    assert "the default test fraction 0.2 needs at least 15 rows" in words and "--window" not in words, words
+    r = run("backtest", str(csv), "--test-fraction", "0.5")
+    assert r.exit_code == 2 and "--test-fraction 0.5 needs at least 24 rows" in " ".join(r.stderr.split()), r
+    csv = write_csv(tmp_path, "Close\n" + "".join(f"{100 + 1.5 * k + (k % 3):.2f}\n" for k in range(15)), "15.csv")
+    r = run("backtest", str(csv), "--days", "2", "--epochs", "2", "--ensemble", "1", "-q")
+    assert r.exit_code == 0, r
