@@ -640,6 +640,8 @@ def _fit_block(
         else replace(season, reason=block.reason).describe(),
         "ensemble_members": len(forecaster.members or [forecaster.params]),
     } | ({} if block.auto is None else {"auto": forecaster.info.selection.to_dict()})
+    if (blend := forecaster.info.snaive_blend) is not None:  # its forecasts are (half) seasonal naive's: say so
+        run["snaive_weight"] = blend.weight
     if t.refit_epochs is not None:  # --refit-all: the model that forecast was refitted on all the fit's windows
         run |= {"refit_epochs": t.refit_epochs, "refit_windows": t.refit_windows}
     return {

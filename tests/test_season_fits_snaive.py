@@ -227,3 +227,19 @@ def test_the_verdict_of_a_model_that_forecasts_seasonal_naive_says_it_adds_nothi
     assert "forecasts seasonal naive (the value 4 steps back), not the network" in text
     assert "t = -)" not in text and "t = - " not in text
     assert "its one-step errors on validation are seasonal naive's on every row: it adds nothing over" in text
+
+
+def test_a_backtest_whose_fit_forecasts_seasonal_naive_says_so(tmp_path, monkeypatch):
+    """Round 13: `lstm backtest` of a series whose fit forecasts seasonal naive showed the LSTM's row with seasonal
+    naive's very numbers (and the table's * marks) and said nothing of it. Its title says so, and --json's fit_runs
+    carry `snaive_weight`. Fails on main."""
+    monkeypatch.setenv("COLUMNS", "400")
+    data = _csv(tmp_path / "p.csv", PATTERN)
+    flags = ["--window", "12", "--hidden", "6", "--epochs", "4", "--patience", "3", "--seed", "1", "--season", "4"]
+    args = ["backtest", str(data), "--test-fraction", "0.0667", "--days", "4", "-q", "--jobs", "1", *flags]
+    r = CliRunner().invoke(app, args)  # one fit, on the 112 rows _train_cli trains on
+    assert r.exit_code == 0, r.output
+    assert "forecasting seasonal naive's values (not the network's)" in " ".join(r.output.split()), r.output
+    r = CliRunner().invoke(app, [*args, "--json"])
+    assert r.exit_code == 0, r.output
+    assert [f["snaive_weight"] for f in json.loads(r.stdout)["fit_runs"]] == [1.0]
