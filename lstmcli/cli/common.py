@@ -543,6 +543,7 @@ class ProgressBar:
     def _show(self) -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
         from rich.table import Column
+        from rich.text import Text
 
         console, widest = self.console, self.bar_width
 
@@ -556,8 +557,6 @@ class ProgressBar:
                 return min(widest, console.width - used - 1)
 
             def render(self, task):
-                from rich.text import Text
-
                 self.bar_width = self.room(task)
                 return super().render(task) if self.bar_width >= 4 else Text("")
 
@@ -598,8 +597,6 @@ class ProgressBar:
                     if shown.cell_len <= room:
                         return shown
                 return shown if len(self.texts) == 1 else Text("")
-
-        from rich.text import Text
 
         after = FittingText((self.after,) if isinstance(self.after, str) else self.after)
         bar = FittingBar(bar_width=self.bar_width)
