@@ -83,3 +83,20 @@ def test_a_backtest_of_too_few_rows_names_the_rows_it_needs(run, tmp_path):
     csv = write_csv(tmp_path, "Close\n" + "".join(f"{100 + 1.5 * k + (k % 3):.2f}\n" for k in range(15)), "15.csv")
     r = run("backtest", str(csv), "--days", "2", "--epochs", "2", "--ensemble", "1", "-q")
     assert r.exit_code == 0, r
+
+
+def test_a_price_100x_its_neighbours_is_noted_as_a_likely_typo(tmp_path):
+    """104.52 written 10452 (a lost decimal point) was read without a word, and skewed the fit (its log-returns of
+    +-4.6 set the scale) and its scores: the Read line now notes it; the price is read as written."""
+    from lstmcli.data import cleaning_summary, read_prices
+
+    prices = np.round(100 * np.exp(np.cumsum(np.random.default_rng(5).normal(0, 0.01, 200))), 2)
+    day = np.datetime64("2021-01-01")
+    text = "Date,Close\n" + "".join(f"{day + k},{p:.2f}\n" for k, p in enumerate(prices))
+    clean = read_prices(write_csv(tmp_path, text, "clean.csv"))
+    assert not any("typo" in n for n in clean.notes), clean.notes
+    typo = text.replace(f"{day + 150},{prices[150]:.2f}", f"{day + 150},{100 * prices[150]:.0f}")
+    series = read_prices(write_csv(tmp_path, typo, "typo.csv"))
+    assert series.values[150, 0] == round(100 * prices[150])  # read as written
+    line = cleaning_summary(series)
+    assert f"{day + 150}'s " in line and "x the rows on either side" in line and "lost decimal point" in line, line
