@@ -688,6 +688,7 @@ class Forecaster:
         jobs: int | None = None,
         season_fits: str = _season_fits.DEFAULT,
         choose_growth: bool | str = False,
+        season_test: str = seasons.DEFAULT_TEST,
     ) -> None:
         """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
 
@@ -711,6 +712,8 @@ class Forecaster:
         (round 11's default): the same where the first fit found no season; growth.OVER_SEASON (`--damped-growth
         season`, lstm train's default since round 12): on every series, keeping the lower validation MAE over one season
         ahead (`_ahead_mae`; one step without a season).
+        `season_test`: how `season` "auto" confirms the frequency's season (`seasons.SEASON_TESTS`): "acf" (the
+        default: the autocorrelation of the detrended changes) or "ftest" (the stable-seasonality F test).
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
@@ -723,6 +726,7 @@ class Forecaster:
         self.target = DEFAULT_TARGET if target == AUTO else self.requested_target
         self.auto_window = auto_window
         self.requested_season = seasons.parse_season(season)
+        self.season_test = seasons.check_test(season_test)
         self.season_method = season_method
         self.season: SeasonInfo | None = None  # resolved at fit time, or read from the model file
         self.level: LevelInput | None = None  # the level input's scale (config.level_input), fitted or read
@@ -1197,7 +1201,7 @@ class Forecaster:
         position in the year instead (`seasons.year_season`; year sin/cos).
         """
         p = series.prices[: train_end + 1, 0]  # (n,) the training part of the target column
-        m, why = seasons.resolve_season(self.requested_season, p, series.frequency)
+        m, why = seasons.resolve_season(self.requested_season, p, series.frequency, self.season_test)
         self.choices.pop("season", None)
         self.season = None
         if m is None and self._method == WEEKS:  # weekly data: season 52, not confirmed by the test
