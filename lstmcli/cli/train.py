@@ -38,7 +38,7 @@ from lstmcli.cli.common import (
 )
 from lstmcli.errors import LstmError, TrainingError
 
-#: `--season-fits` and `--damped-growth`: lstm train of one series, and lstm backtest's fits alike
+#: `--season-fits`, `--damped-growth` and `--damped-toward`: lstm train of one series, and lstm backtest's fits alike
 SeasonFitsOpt = Annotated[
     str | None,
     typer.Option(
@@ -79,6 +79,15 @@ DampedGrowthOpt = Annotated[
         "same judged one step ahead, on every series. Not for --global or "
         "--target level (benchmarks/README.md).",
         show_default=False,
+    ),
+]
+
+DampedTowardOpt = Annotated[
+    str,
+    typer.Option(
+        "--damped-toward",
+        help="With --damped-growth: damp toward no growth (zero, as exponential smoothing) or toward the "
+        "training part's mean change (mean).",
     ),
 ]
 
@@ -217,14 +226,7 @@ def train(
     season_fits: SeasonFitsOpt = None,
     season_test: SeasonTestOpt = "acf",
     damped_growth: DampedGrowthOpt = None,
-    damped_toward: Annotated[
-        str,
-        typer.Option(
-            "--damped-toward",
-            help="With --damped-growth: damp toward no growth (zero, as exponential smoothing) or toward the "
-            "training part's mean change (mean).",
-        ),
-    ] = "zero",
+    damped_toward: DampedTowardOpt = "zero",
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -415,8 +417,14 @@ def train(
         bar_opts = dict(
             total=epochs,
             before="{task.fields[fit]}epoch {task.completed:>3}/{task.total}",
-            after="loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}",
-            fields=dict(train="-", val="-", best="-", fit=""),
+            # the fullest that fits a narrow terminal: without the best epoch, without the training loss, val alone
+            after=(
+                "loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}{task.fields[at]}",
+                "loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}",
+                "val {task.fields[val]} best {task.fields[best]}",
+                "val {task.fields[val]}",
+            ),
+            fields=dict(train="-", val="-", best="-", at="", fit=""),
         )
     with (
         StopFlag() as stop,
@@ -433,7 +441,8 @@ def train(
                 fit="" if fits[0] == 1 else f"fit {fits[0]}: ",
                 train=f"{r.train_loss:.4f}",
                 val=f"{r.val_loss:.4f}",
-                best=f"{r.best_val_loss:.4f} (epoch {r.best_epoch})",
+                best=f"{r.best_val_loss:.4f}",
+                at=f" (epoch {r.best_epoch})",
             )
 
         def on_member(done: int, total: int) -> None:
