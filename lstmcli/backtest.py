@@ -22,6 +22,7 @@ NumPy only; the CLI (`cli/backtest.py`) runs it and `render/backtest.py` renders
 from __future__ import annotations
 
 import enum
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -31,7 +32,7 @@ import numpy as np
 from lstmcli import intervals, metrics
 from lstmcli import season_fits as _season_fits
 from lstmcli.errors import DataError, OptionError
-from lstmcli.forecast import Forecaster, given_or_default
+from lstmcli.forecast import DEFAULT_VAL_FRACTION, Forecaster, given_or_default, min_rows
 from lstmcli.intervals import INTERVAL_LEVELS, interval_bounds, widest_interval
 from lstmcli.modelfile import DIRECT, HORIZON_STRATEGY
 from lstmcli.seasons import (  # noqa: F401  (autocorrelation, SEASON_BY_FREQUENCY: read here by older callers)
@@ -167,6 +168,21 @@ def plan(n_rows: int, spec: BacktestSpec) -> tuple[int, np.ndarray]:
     cut = n_rows - n_test
     origins = np.arange(cut, n_rows - spec.days + 1, spec.every)  # (O,)
     return cut, origins
+
+
+def _too_few_rows(source: str, n_rows: int, cut: int, spec: BacktestSpec, fewest: int, val_fraction: float) -> None:
+    """DataError: the `cut` rows before the test window are fewer than the `fewest` that any fit needs (a window of
+    1), with the rows the whole backtest needs at this test fraction and horizon (a smaller test fraction or window
+    cannot help then: 10 rows went from "use a larger --test-fraction" to "use a smaller --test-fraction")."""
+    tf = spec.test_fraction
+    need = next(n for n in itertools.count(n_rows + 1) if n - round(n * tf) >= fewest and round(n * tf) >= spec.days)
+    held = given_or_default("--test-fraction", "test fraction", tf, tf != BacktestSpec.test_fraction)
+    vf = given_or_default("--val-fraction", "validation fraction", val_fraction, val_fraction != DEFAULT_VAL_FRACTION)
+    raise DataError(
+        f"{source}: only {cut} of its {n_rows} rows come before the test window; a fit needs at least {fewest} "
+        f"(the shortest window, 1, with {vf})",
+        hint=f"use more data: {held} needs at least {need} rows",
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -624,6 +640,8 @@ def _fit_block(
         else replace(season, reason=block.reason).describe(),
         "ensemble_members": len(forecaster.members or [forecaster.params]),
     } | ({} if block.auto is None else {"auto": forecaster.info.selection.to_dict()})
+    if (blend := forecaster.info.snaive_blend) is not None:  # its forecasts are (half) seasonal naive's: say so
+        run["snaive_weight"] = blend.weight
     if t.refit_epochs is not None:  # --refit-all: the model that forecast was refitted on all the fit's windows
         run |= {"refit_epochs": t.refit_epochs, "refit_windows": t.refit_windows}
     return {
@@ -699,11 +717,14 @@ def run_backtest(
     N = len(values)
     cut, origins = plan(N, spec)
     W, off = config.window, target.offset
+    steps = spec.days if strategy == DIRECT else 1
     if auto_window and auto is None:
         from lstmcli.forecast import auto_window as longest_window
 
-        W = longest_window(cut, W, target, config.val_fraction, spec.days if strategy == DIRECT else 1)
+        W = longest_window(cut, W, target, config.val_fraction, steps)
     if auto is None and cut < W + off + 1:  # (--auto names its own minimum)
+        if auto_window:  # not even a window of 1 fits: the rows a fit needs, not the default window's
+            _too_few_rows(source, N, cut, spec, min_rows(1, off, config.val_fraction, steps), config.val_fraction)
         raise DataError(
             f"{source}: only {cut} rows come before the test window, fewer than "
             f"{given_or_default('--window', 'window', W, not auto_window)} needs",

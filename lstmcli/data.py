@@ -242,6 +242,7 @@ def read_prices(
     gap_note = _gap_note(dates, frequency, timezone)
     if gap_note is not None:  # no row for some months (weeks, ...): say so, as the Read line's span would hide it
         notes.append(gap_note)
+    _spike_note(values[:, 0], dates, frequency, timezone, notes)
     session = None
     if frequency in ("h", "min"):
         session = periods.learn_session(dates)
@@ -1609,6 +1610,32 @@ def _drop_total_row(values: np.ndarray, lines: np.ndarray, notes: list[str]) -> 
         return values, lines
     notes.append(f"dropped the last row (line {int(lines[-1])}: {last:,.10g}), the sum of the rows above (a total)")
     return values[:-1], lines[:-1]
+
+
+#: a price this many times both its neighbours' (or a fraction as small), while they agree within 1.5x, is noted as
+#: a likely typo: 104.52 written 10452 (a lost decimal point) is 100x; no price leaves and regains its level so
+SPIKE_RATIO = 20
+
+
+def _spike_note(prices: np.ndarray, dates, frequency: str | None, timezone: str | None, notes: list[str]) -> None:
+    """A note on rows whose price is SPIKE_RATIO x (or 1 / SPIKE_RATIO of) the rows on either side (all above 0):
+    they are read as written, and a lost decimal point there would silently skew the fit and its scores."""
+    if len(prices) < 3 or not (prices > 0).all():
+        return
+    before, here, after = prices[:-2], prices[1:-1], prices[2:]  # (N-2,) each
+    ratio = here / np.sqrt(before * after)
+    steady = np.maximum(before, after) <= 1.5 * np.minimum(before, after)
+    rows = np.flatnonzero(steady & ((ratio >= SPIKE_RATIO) | (ratio <= 1 / SPIKE_RATIO))) + 1
+    if not len(rows):
+        return
+    k = int(rows[0])
+    at = f"row {k + 1:,}" if dates is None else periods.format_date(dates[k], frequency, timezone)
+    times = f"{ratio[k - 1]:.0f}x" if ratio[k - 1] > 1 else f"1/{1 / ratio[k - 1]:.0f}"
+    first = (
+        f"{at}'s {prices[k]:,.10g} is {times} the rows on either side ({prices[k - 1]:,.10g}, {prices[k + 1]:,.10g})"
+    )
+    many = f"{_plural(len(rows), 'price')} far from the rows on either side, the first: " if len(rows) > 1 else ""
+    notes.append(f"{many}{first}: a typo such as a lost decimal point? (read as written)")
 
 
 def _fill_missing(

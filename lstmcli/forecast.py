@@ -329,6 +329,10 @@ def _too_short_hint(window: int, n: int, off: int, val_fraction: float, horizon:
     return f"use more data: even --window 1 needs at least {min_rows(1, off, val_fraction, horizon)} rows"
 
 
+#: forecasts this close to the actual, relative to it, score as equal to it (float rounding, not an error)
+SAME_PRICE = 1e-9
+
+
 def min_rows(window: int, off: int, val_fraction: float, horizon: int = 1) -> int:
     """The fewest price rows that give MIN_TRAIN_WINDOWS training windows (each `horizon` steps of targets).
 
@@ -447,7 +451,9 @@ class Forecast:
 
     @property
     def change_pct(self) -> np.ndarray:
-        return 100 * self.change / self.last_value if self.last_value != 0 else np.full_like(self.values, np.nan)
+        """The change in % of the last value's size: a rise is + below zero too (-5.0 to -4.7: +6%); NaN from 0."""
+        last = abs(self.last_value)
+        return 100 * self.change / last if last != 0 else np.full_like(self.values, np.nan)
 
     @property
     def is_flat(self) -> bool:
@@ -682,6 +688,7 @@ class Forecaster:
         jobs: int | None = None,
         season_fits: str = _season_fits.DEFAULT,
         choose_growth: bool | str = False,
+        season_test: str = seasons.DEFAULT_TEST,
     ) -> None:
         """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
 
@@ -706,6 +713,8 @@ class Forecaster:
         season`, lstm train's default since round 12): on every series, keeping the lower validation MAE over one season
         ahead (`_ahead_mae`; one step without a season); growth.TREND (`--damped-growth trend`): the same, the factor
         tried on a series without a season growth.TREND_PHI (`growth.factor`).
+        `season_test`: how `season` "auto" confirms the frequency's season (`seasons.SEASON_TESTS`): "acf" (the
+        default: the autocorrelation of the detrended changes) or "ftest" (the stable-seasonality F test).
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
@@ -718,6 +727,7 @@ class Forecaster:
         self.target = DEFAULT_TARGET if target == AUTO else self.requested_target
         self.auto_window = auto_window
         self.requested_season = seasons.parse_season(season)
+        self.season_test = seasons.check_test(season_test)
         self.season_method = season_method
         self.season: SeasonInfo | None = None  # resolved at fit time, or read from the model file
         self.level: LevelInput | None = None  # the level input's scale (config.level_input), fitted or read
@@ -1193,7 +1203,7 @@ class Forecaster:
         position in the year instead (`seasons.year_season`; year sin/cos).
         """
         p = series.prices[: train_end + 1, 0]  # (n,) the training part of the target column
-        m, why = seasons.resolve_season(self.requested_season, p, series.frequency)
+        m, why = seasons.resolve_season(self.requested_season, p, series.frequency, self.season_test)
         self.choices.pop("season", None)
         self.season = None
         if m is None and self._method == WEEKS:  # weekly data: season 52, not confirmed by the test
@@ -1437,6 +1447,9 @@ class Forecaster:
         previous = p[val_t + off - 1]  # (V,) naive: tomorrow = today
         if model is None:
             model = self._one_step(prices, scaler, val_t)[:, 0]
+        # a forecast within float rounding of the actual is the actual: a constant series' network forecasts 42 as
+        # 42.0000000091, and "9.1e-09 against naive's 0" read as a model worse than naive
+        model = np.where(np.abs(model - actual) <= SAME_PRICE * np.abs(actual), actual, model)
         train_end = int(self._last_label(train_t) + off)
         slope = (p[train_end] - p[0]) / max(1, train_end)
         drift = previous + slope

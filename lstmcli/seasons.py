@@ -77,7 +77,7 @@ def autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
 SEASON_TCRIT = 1.645
 
 
-def detect_season(values: np.ndarray, frequency: str | None) -> tuple[int, str]:
+def detect_season(values: np.ndarray, frequency: str | None, test: str = "acf") -> tuple[int, str]:
     """(season, reason): the frequency's natural season if the data confirm it, else (1, why not).
 
     The test runs on the changes of the series (log changes for positive series) with their
@@ -86,7 +86,10 @@ def detect_season(values: np.ndarray, frequency: str | None) -> tuple[int, str]:
     its lag is a local peak, at least 0.2, and above the one-sided 95% bound (Bartlett:
     SEASON_TCRIT * sqrt((1 + 2 * sum of squared autocorrelations below the lag) / n)), the test
     Hyndman's forecast package uses before seasonally adjusting (thetaf).
+
+    `test` "ftest" (SEASON_TESTS) confirms it instead by the stable-seasonality F test (`stable_seasonality`).
     """
+    test = check_test(test)
     m = SEASON_BY_FREQUENCY.get(frequency or "")
     if m is None:
         return (
@@ -98,6 +101,8 @@ def detect_season(values: np.ndarray, frequency: str | None) -> tuple[int, str]:
     p = np.asarray(values, dtype=np.float64)
     if len(p) < 3 * m + 2:
         return 1, f"no season: {len(p)} rows are too few to confirm a season of {m} (it takes {3 * m + 2})"
+    if test == FTEST and frequency not in YEAR_CYCLES:  # weekly: row mod 52 drifts through the year (acf, year_season)
+        return _ftest_season(p, m)
     x = np.diff(np.log(p)) if np.all(p > 0) else np.diff(p)  # (n,)
     local = np.convolve(x, np.ones(m) / m, mode="same")  # (n,) level within one season
     r = (x - local)[m // 2 : len(x) - m // 2]
@@ -113,6 +118,55 @@ def detect_season(values: np.ndarray, frequency: str | None) -> tuple[int, str]:
     else:
         why = f"not a peak (lag {m - 1 if acf[m - 1] > acf[m] else m + 1} is higher)"
     return 1, f"no season: autocorrelation at lag {m} is {acf[m]:.2f}, {why}; --season {m} sets it"
+
+
+#: how `--season auto` confirms the frequency's season (`--season-test`): "acf", the autocorrelation of the
+#: detrended changes at lag m (the default), or "ftest", the stable-seasonality F test on the detrended values
+ACF, FTEST = "acf", "ftest"
+SEASON_TESTS = (ACF, FTEST)
+DEFAULT_TEST = ACF
+#: the F test's threshold: X-11 / X-13's "identifiable seasonality" asks F_s >= 7 (Lothian and Morry's M7 statistic
+#: is 7 / F_s), far above the 0.1% critical value (3-4) the test is printed with, because the phase means of a
+#: detrended series are not independent draws
+SEASON_FCRIT = 7.0
+
+
+def stable_seasonality(values: np.ndarray, m: int) -> float:
+    """The stable-seasonality F statistic of a series (n,) for season m, row 0 phase 0 (X-11's table D8's test).
+
+    The series (its logs, when all above 0) less its centred moving average one season long (2 x m for an even
+    m) is the seasonal-irregular part; F is the one-way analysis of variance of that part by phase: the
+    variance between the m phase means over the variance within phases, each on its degrees of freedom.
+    """
+    y = np.asarray(values, dtype=np.float64)
+    y = np.log(y) if np.all(y > 0) else y
+    w = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m  # (m + 1,) or (m,)
+    half = len(w) // 2
+    si = y[half : len(y) - half] - np.convolve(y, w, mode="valid")  # (n - 2 half,) row k + half's part
+    ph = (np.arange(len(si)) + half) % m
+    grand = si.mean()
+    counts = np.bincount(ph, minlength=m)  # (m,)
+    means = np.bincount(ph, weights=si, minlength=m) / np.maximum(counts, 1)  # (m,)
+    between = float(np.sum(counts * (means - grand) ** 2)) / (m - 1)
+    within = float(np.sum((si - means[ph]) ** 2)) / (len(si) - m)
+    if within <= 0:
+        return math.inf if between > 0 else 0.0
+    return between / within
+
+
+def check_test(test: str) -> str:
+    """`--season-test` as given -> one of SEASON_TESTS; OptionError otherwise."""
+    t = str(test).strip().lower()
+    if t not in SEASON_TESTS:
+        raise OptionError(f"--season-test {test!r} is not known", hint=f"use one of: {', '.join(SEASON_TESTS)}")
+    return t
+
+
+def _ftest_season(p: np.ndarray, m: int) -> tuple[int, str]:
+    f = stable_seasonality(p, m)
+    if f >= SEASON_FCRIT:
+        return m, f"season {m} (stable-seasonality F {f:.1f} >= {SEASON_FCRIT:g})"
+    return 1, f"no season: stable-seasonality F is {f:.1f}, below {SEASON_FCRIT:g}; --season {m} sets it"
 
 
 # ---------------------------------------------------------------------------------------
@@ -147,10 +201,12 @@ def parse_season(text: str | int | None) -> str | int:
     return n
 
 
-def resolve_season(requested: str | int, values: np.ndarray, frequency: str | None) -> tuple[int | None, str]:
+def resolve_season(
+    requested: str | int, values: np.ndarray, frequency: str | None, test: str = "acf"
+) -> tuple[int | None, str]:
     """(season length or None, why) for `lstm train`: `values` (n,) is the training part of the target column.
 
-    auto: `detect_season` (never for business days); none: no season; N: N, if the training
+    auto: `detect_season` by `test` (SEASON_TESTS; never for business days); none: no season; N: N, if the training
     part holds at least two whole seasons (else OptionError naming the rows).
     """
     requested = parse_season(requested)
@@ -160,7 +216,7 @@ def resolve_season(requested: str | int, values: np.ndarray, frequency: str | No
     if requested == AUTO:
         if frequency in NO_AUTO_SEASON:
             return None, "no season: not looked for on business days (stock prices)"
-        m, why = detect_season(values, frequency)
+        m, why = detect_season(values, frequency, test)
         return (m if m > 1 else None), why
     if 2 * requested > n:
         raise OptionError(

@@ -176,3 +176,20 @@ def test_lstm_train_damped_growth_auto_says_what_it_chose(run, tmp_path):
     other = write_csv(tmp_path, "Close\n" + "".join(f"{p}\n" for p in TREND), "b.csv")
     r = run("train", str(csv), str(other), "--model", str(tmp_path / "p.npz"), "--damped-growth", "auto")
     assert r.exit_code == 2 and "--damped-growth auto is for one series, not a panel" in r.stderr, r
+
+
+def test_lstm_backtest_takes_damped_toward_as_lstm_train_does(run, tmp_path):
+    """Round 13: `lstm backtest` had --damped-growth but not --damped-toward, so it could not evaluate what
+    `lstm train --damped-growth 0.9 --damped-toward mean` fits. Each fit's config carries it (--json's model)."""
+    csv = write_csv(tmp_path, "Close\n" + "".join(f"{p}\n" for p in TREND))
+    args = ["--window", "12", "--hidden", "4", "--epochs", "3", "--ensemble", "1", "--refit", "never", "--jobs", "1"]
+    got = {}
+    for toward in ("zero", "mean"):
+        r = run("backtest", str(csv), "--damped-growth", "0.9", "--damped-toward", toward, "--json", "-q", *args)
+        assert r.exit_code == 0, r
+        d = json.loads(r.stdout)
+        assert d["model"]["damped_growth"] == 0.9 and d["model"]["damped_toward"] == toward
+        got[toward] = d["scores"]["lstm"]["mae"]
+    assert got["zero"] != got["mean"]
+    r = run("backtest", str(csv), "--damped-growth", "0.9", "--damped-toward", "one", *args)
+    assert r.exit_code == 2 and "--damped-toward one is not possible" in r.stderr, r

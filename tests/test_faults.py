@@ -164,7 +164,7 @@ def _signal_twice(tmp_path, lstm_exe, sig):
     proc, err, before = _long_training_over_a_previous_model(tmp_path, lstm_exe)
     time.sleep(0.3)
     proc.send_signal(sig)
-    time.sleep(0.05)
+    time.sleep(0.3)  # a second Ctrl-C, not the first delivered twice (common.SAME_STOP_SECONDS)
     seconds, _, rest = _stop(proc, sig)
     return proc, seconds, err + rest, before
 

@@ -201,3 +201,24 @@ def test_a_panels_counts_say_how_many_beat_naive_beyond_chance(run, tmp_path):
     old = Path(__file__).parent / "data" / "panel_v2.npz"
     before = " ".join(run("predict", "--model", str(old), "--days", "2").stdout.split())
     assert "beat the naive forecast on validation (one-step MAE)" in before and "beyond chance" not in before
+
+
+def test_a_model_whose_errors_are_seasonal_naives_says_so_not_t_dash():
+    """Round 13: a model whose one-step validation errors are seasonal naive's on every row (its forecast is
+    seasonal naive's under --season-fits shrink-snaive) has no paired t against it; the verdict said
+    "against seasonal naive (one-step MAE +0.0%, t = -) 12 rows are too few to judge". A file before round 10
+    (no t, not tied) drops the t rather than print "-". Fails on main."""
+    tied = "its one-step errors on validation are seasonal naive's on every row: it adds nothing over "
+    few = verdict(_v(12, 0.2, 1.0, -8.0, 0.2, None), "Q")
+    assert few == (
+        "yellow",
+        "The model beats the naive forecast by 80.0% (one-step MAE on validation; 12 validation rows are few, but "
+        f"the difference is beyond chance: t = -8.0); {tied}'same quarter last year'.",
+    )
+    many = verdict(_v(30, 0.2, 1.0, -8.0, 0.2, None), "Q")
+    assert many == ("yellow", f"The model beats the naive forecast by 80.0%, but {tied}'same quarter last year'.")
+    old = verdict(_v(12, 0.2, 1.0, -8.0, 0.25, None), "Q")[1]
+    assert (
+        old.endswith("against seasonal naive (one-step MAE -20.0%) 12 rows are too few to judge.")
+        and "t = -)" not in old
+    )

@@ -60,7 +60,9 @@ def test_backtest_too_short_says_which_numbers_are_defaults(run, tmp_path):
 def test_backtest_too_few_rows_before_the_test_window_names_the_window_as_given(run, tmp_path):
     csv = str(daily_csv(tmp_path, 40))
     line = _error(run("backtest", csv, "-q", "--test-fraction", "0.85", "--days", "2"))
-    assert "only 6 rows come before the test window, fewer than the default window 30 needs" in line
+    # round 13: no window fits 6 rows (the auto window would shorten 30), so the error names the rows a fit needs
+    assert "only 6 of its 40 rows come before the test window; a fit needs at least 12" in line, line
+    assert "--test-fraction 0.85 needs at least 77 rows" in line, line
     line = _error(run("backtest", csv, "-q", "--test-fraction", "0.5", "--days", "2", "--window", "25"))
     assert "only 20 rows come before the test window, fewer than --window 25 needs" in line
 

@@ -234,7 +234,8 @@ def test_the_epoch_line_has_no_double_space_where_the_bar_dropped_out(lstm_exe, 
         )
         assert r.returncode == 0, r.stderr.decode()
         line = next(x for x in r.stderr.decode().splitlines() if x.startswith("epoch"))
-        assert "━" not in line and re.match(r"epoch +3/3 loss \d", line), line
+        # round 13: the text after the bar shortens to fit (tests/test_progress_width.py), and a bar may then fit
+        assert re.match(r"epoch +3/3 (━+ )?(loss|val) \d", line) and "  " not in line.split("3/3")[1], line
 
 
 def test_the_backtests_note_of_columns_left_out_is_one_line_when_piped(lstm_exe, tmp_path):

@@ -287,4 +287,4 @@ def test_the_auto_bar_says_lowest_mase_not_best():
     from lstmcli.cli.auto import candidate_bar
 
     bar = candidate_bar(Console(file=io.StringIO()), quiet=True)
-    assert bar.after.startswith("lowest MASE {task.fields[best]}") and "best MASE" not in bar.after
+    assert bar.after[0].startswith("lowest MASE {task.fields[best]}") and "best MASE" not in "".join(bar.after)

@@ -211,3 +211,35 @@ def test_predict_says_when_it_is_the_mean_with_seasonal_naive(tmp_path):
     r = CliRunner().invoke(app, ["predict", "--model", str(path), "--days", "3"], env={"COLUMNS": "400"})
     assert r.exit_code == 0, r.output
     assert r.stdout.splitlines()[0].startswith("The mean of the network's forecast and seasonal naive's ("), r.stdout
+
+
+def test_the_verdict_of_a_model_that_forecasts_seasonal_naive_says_it_adds_nothing(tmp_path, monkeypatch):
+    """Round 13: on a few validation rows the train summary's verdict said "against seasonal naive (one-step MAE
+    +0.0%, t = -) 12 rows are too few to judge" of a model whose forecast is seasonal naive's. Fails on main."""
+    monkeypatch.setenv("COLUMNS", "400")
+    data = _csv(tmp_path / "p.csv", PATTERN[:112])
+    flags = ["--window", "12", "--hidden", "6", "--epochs", "4", "--patience", "3", "--seed", "1", "--season", "4"]
+    r = CliRunner().invoke(
+        app, ["train", str(data), "--model", str(tmp_path / "m.npz"), "--val-fraction", "0.12", *flags]
+    )
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "forecasts seasonal naive (the value 4 steps back), not the network" in text
+    assert "t = -)" not in text and "t = - " not in text
+    assert "its one-step errors on validation are seasonal naive's on every row: it adds nothing over" in text
+
+
+def test_a_backtest_whose_fit_forecasts_seasonal_naive_says_so(tmp_path, monkeypatch):
+    """Round 13: `lstm backtest` of a series whose fit forecasts seasonal naive showed the LSTM's row with seasonal
+    naive's very numbers (and the table's * marks) and said nothing of it. Its title says so, and --json's fit_runs
+    carry `snaive_weight`. Fails on main."""
+    monkeypatch.setenv("COLUMNS", "400")
+    data = _csv(tmp_path / "p.csv", PATTERN)
+    flags = ["--window", "12", "--hidden", "6", "--epochs", "4", "--patience", "3", "--seed", "1", "--season", "4"]
+    args = ["backtest", str(data), "--test-fraction", "0.0667", "--days", "4", "-q", "--jobs", "1", *flags]
+    r = CliRunner().invoke(app, args)  # one fit, on the 112 rows _train_cli trains on
+    assert r.exit_code == 0, r.output
+    assert "forecasting seasonal naive's values (not the network's)" in " ".join(r.output.split()), r.output
+    r = CliRunner().invoke(app, [*args, "--json"])
+    assert r.exit_code == 0, r.output
+    assert [f["snaive_weight"] for f in json.loads(r.stdout)["fit_runs"]] == [1.0]

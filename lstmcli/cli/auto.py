@@ -93,7 +93,8 @@ def candidate_bar(err, quiet: bool):
         bar_width=20,
         # "lowest", not "best": --auto keeps lstm train's defaults unless the lowest is clearly lower (woolyrnq's
         # bar said "best MASE 0.926" above a kept 1.437), and the leaderboard says which it kept
-        after="lowest MASE {task.fields[best]}  {task.fields[last]}",
+        # the fullest that fits a narrow terminal (ProgressBar): without the last one done, then the lowest alone
+        after=("lowest MASE {task.fields[best]}  {task.fields[last]}", "lowest MASE {task.fields[best]}"),
         fields=dict(done="", best="-", last=""),
         elapsed=True,
     )

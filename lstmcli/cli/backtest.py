@@ -44,7 +44,7 @@ from lstmcli.cli.common import (
     write_csv,
     wrote_plot,
 )
-from lstmcli.cli.train import DampedGrowthOpt, SeasonFitsOpt
+from lstmcli.cli.train import DampedGrowthOpt, DampedTowardOpt, SeasonFitsOpt
 
 _SAME = "\\[default: as lstm train]"
 
@@ -165,6 +165,7 @@ def backtest(
     ] = True,
     season_fits: SeasonFitsOpt = None,
     damped_growth: DampedGrowthOpt = None,
+    damped_toward: DampedTowardOpt = "zero",
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -241,7 +242,8 @@ def backtest(
 
     # as lstm train's: the same values, checks and refusals (a factor with --auto or --target level)
     growth = growth_options(damped_growth, season_fits, target=target, auto=auto, verb="backtest")
-    config = TrainConfig(**chosen, refit_all=refit_all, level_input=level_input, damped_growth=growth[0])
+    growing = dict(damped_growth=growth[0], damped_toward=damped_toward)
+    config = TrainConfig(**chosen, refit_all=refit_all, level_input=level_input, **growing)
     config.validate()
     if (target or AUTO) != AUTO:
         target = check_target(target)

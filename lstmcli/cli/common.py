@@ -507,8 +507,10 @@ def _cells(renderable) -> int:
 class ProgressBar:
     """A Rich progress bar on stderr; `update(completed, **fields)` moves it. The one progress bar of the CLI.
 
-    `before`/`after` are the text columns around the bar; with `delay` it appears only once the
-    work has taken that many seconds; `quiet` shows nothing.
+    `before`/`after` are the text columns around the bar; `after` may be several texts, the fullest first: the line
+    shows the first that fits the console's width once the bar has narrowed to none (a narrow terminal keeps one
+    line, not Rich's fold of the text under the bar). With `delay` it appears only once the work has taken that
+    many seconds; `quiet` shows nothing.
     """
 
     def __init__(
@@ -518,7 +520,7 @@ class ProgressBar:
         *,
         total: float,
         before: str,
-        after: str,
+        after: str | tuple[str, ...],
         bar_width: int,
         fields: dict | None = None,
         elapsed: bool = False,
@@ -541,6 +543,7 @@ class ProgressBar:
     def _show(self) -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
         from rich.table import Column
+        from rich.text import Text
 
         console, widest = self.console, self.bar_width
 
@@ -554,8 +557,6 @@ class ProgressBar:
                 return min(widest, console.width - used - 1)
 
             def render(self, task):
-                from rich.text import Text
-
                 self.bar_width = self.room(task)
                 return super().render(task) if self.bar_width >= 4 else Text("")
 
@@ -579,9 +580,25 @@ class ProgressBar:
                             self.columns = every
                 return super().make_tasks_table(tasks)
 
-        # the text after the bar wraps at its words only when even no bar leaves it too little room (a narrow
-        # terminal), so the numbers and the ETA stay whole
-        after = TextColumn(self.after, table_column=Column(overflow="fold"))
+        class FittingText(TextColumn):
+            """The first of `texts` (the fullest first) that fits the line with no bar; "" when none does."""
+
+            def __init__(self, texts: tuple[str, ...]) -> None:
+                # wrapped at its words only when even its last text has too little room, so numbers stay whole
+                super().__init__(texts[-1], table_column=Column(overflow="fold"))
+                self.texts = texts
+
+            def render(self, task):
+                others = [c for c in progress.columns if c is not self and c is not bar]
+                room = console.width - sum(_cells(c.render(task)) for c in others) - len(others) - 1
+                for text in self.texts:
+                    self.text_format = text
+                    shown = super().render(task)
+                    if shown.cell_len <= room:
+                        return shown
+                return shown if len(self.texts) == 1 else Text("")
+
+        after = FittingText((self.after,) if isinstance(self.after, str) else self.after)
         bar = FittingBar(bar_width=self.bar_width)
         columns = [TextColumn(self.before), bar, after]
         columns += [TimeElapsedColumn()] if self.elapsed else []
@@ -633,21 +650,31 @@ def stop_signal() -> str | None:
     return _stop_signals[-1] if _stop_signals else None
 
 
+#: a second signal sooner than this after the first is the same stop delivered twice, not a second Ctrl-C: `timeout`
+#: (SIGTERM, or -s INT) signals the command and then its whole process group, the command included, ~1 ms apart
+SAME_STOP_SECONDS = 0.1
+
+
 class StopFlag:
-    """Ctrl-C / SIGTERM during training: the first asks to stop after this batch, the second aborts."""
+    """Ctrl-C / SIGTERM during training: the first asks to stop after this batch, the second aborts (one within
+    SAME_STOP_SECONDS of the first is that first one again)."""
 
     def __init__(self) -> None:
         self.requested: str | None = None
         self._old: dict = {}
+        self._at = 0.0  # when the stop was requested (time.monotonic)
 
     def __enter__(self) -> StopFlag:
         import signal
+        import time
 
         def handler(signum, frame):
-            if self.requested:  # asked twice: stop now, without saving
+            now = time.monotonic()
+            if self.requested and now - self._at >= SAME_STOP_SECONDS:  # asked twice: stop now, without saving
                 _stop_signals.append(signal.Signals(signum).name)  # so that main says Terminated for SIGTERM
                 raise KeyboardInterrupt
-            self.requested = signal.Signals(signum).name
+            if not self.requested:
+                self.requested, self._at = signal.Signals(signum).name, now
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             self._old[sig] = signal.signal(sig, handler)

@@ -144,7 +144,7 @@ def predict(
         from lstmcli.render.plot import save_forecast_plot
 
         wrote_plot(save_forecast_plot(fc, plot))
-    from lstmcli.render.train import beats_naive, beats_seasonal_naive, verdict_json
+    from lstmcli.render.train import beats_seasonal_naive, verdict_json
 
     if json_out:
         payload = fc.to_dict()
@@ -169,7 +169,7 @@ def predict(
     validation, frequency = fc_model.info.validation, fc_model.info.data.frequency
     style, sentence = verdict(validation, frequency)
     blend = fc_model.info.snaive_blend  # the forecast moved toward seasonal naive (--season-fits shrink-snaive)
-    if beats_naive(validation) is False:  # the label comes first, above the forecast
+    if validation.model.mae > validation.naive.mae:  # lost (not tied: a constant series); first, above the forecast
         naive = naive_words(frequency)
         out.print(f"[{style}]Worse than naive: this model lost to '{naive}' on validation.[/]", soft_wrap=True)
     elif blend is not None:  # not the network's numbers alone: say whose they are, first

@@ -38,7 +38,7 @@ from lstmcli.cli.common import (
 )
 from lstmcli.errors import LstmError, TrainingError
 
-#: `--season-fits` and `--damped-growth`: lstm train of one series, and lstm backtest's fits alike
+#: `--season-fits`, `--damped-growth` and `--damped-toward`: lstm train of one series, and lstm backtest's fits alike
 SeasonFitsOpt = Annotated[
     str | None,
     typer.Option(
@@ -52,6 +52,17 @@ SeasonFitsOpt = Annotated[
         "naive (the summary says so); keep: the one alone (panels and --global always); combine: the mean. "
         "Intervals come from the forecast's own validation errors. With --auto: the winner's refit.",
         show_default=False,
+    ),
+]
+SeasonTestOpt = Annotated[
+    str,
+    typer.Option(
+        "--season-test",
+        metavar="acf|ftest",
+        help="How --season auto confirms the dates' usual season on the training part: acf (the default), the "
+        "autocorrelation of the detrended changes at the season's lag; ftest, the stable-seasonality F test of "
+        "X-11/X-13 (the detrended values' variance between phases over that within phases, at least 7), which "
+        "finds strong seasons in short series that acf misses (weekly data: acf). One series, without --auto.",
     ),
 ]
 DampedGrowthOpt = Annotated[
@@ -69,6 +80,15 @@ DampedGrowthOpt = Annotated[
         "instead of 0.9 on a series without a season. Not for --global or "
         "--target level (benchmarks/README.md).",
         show_default=False,
+    ),
+]
+
+DampedTowardOpt = Annotated[
+    str,
+    typer.Option(
+        "--damped-toward",
+        help="With --damped-growth: damp toward no growth (zero, as exponential smoothing) or toward the "
+        "training part's mean change (mean).",
     ),
 ]
 
@@ -205,15 +225,9 @@ def train(
         ),
     ] = None,
     season_fits: SeasonFitsOpt = None,
+    season_test: SeasonTestOpt = "acf",
     damped_growth: DampedGrowthOpt = None,
-    damped_toward: Annotated[
-        str,
-        typer.Option(
-            "--damped-toward",
-            help="With --damped-growth: damp toward no growth (zero, as exponential smoothing) or toward the "
-            "training part's mean change (mean).",
-        ),
-    ] = "zero",
+    damped_toward: DampedTowardOpt = "zero",
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -281,6 +295,7 @@ def train(
             hint="drop --ar, or train without --auto, e.g. lstm train prices.csv --ar 30",
         )
     cli_auto.check_season(auto, season, "train")
+    season_test = check_season_test(season_test, season, auto)
     if global_model and refit_all:
         from lstmcli.errors import OptionError
 
@@ -338,7 +353,7 @@ def train(
     as_panel |= dict(calendar=calendar, sheet=sheet, json_out=json_out)
     pool_jobs = 1 if dask or global_model else jobs  # the local workers a panel starts early (1: none)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, pool_jobs) or global_model:
-        one_series_only(season_fits, choose_growth, growth_given)
+        one_series_only(season_fits, choose_growth, growth_given, season_test=season_test)
         return panel_cli.train(sources, **as_panel)
     from lstmcli.parallel import prestart
 
@@ -356,7 +371,7 @@ def train(
         )
     except SeveralSeriesError as e:  # a long file of several series: one model per series
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
-        one_series_only(season_fits, choose_growth, growth_given)
+        one_series_only(season_fits, choose_growth, growth_given, season_test=season_test)
         return panel_cli.train(sources, **as_panel)
     dask_unused(dask, "one series trains")
     how_read["decimal"] = series.decimal  # given, or how a value both marks read was read: --data's tie-breaker
@@ -390,6 +405,7 @@ def train(
         jobs=jobs,
         season_fits=one_series_fits,
         choose_growth=choose_growth,
+        season_test=season_test,
     )
     if ensemble > 1:  # members finish whole, in parallel: the bar counts members, not epochs
         bar_opts = dict(
@@ -402,8 +418,14 @@ def train(
         bar_opts = dict(
             total=epochs,
             before="{task.fields[fit]}epoch {task.completed:>3}/{task.total}",
-            after="loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}",
-            fields=dict(train="-", val="-", best="-", fit=""),
+            # the fullest that fits a narrow terminal: without the best epoch, without the training loss, val alone
+            after=(
+                "loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}{task.fields[at]}",
+                "loss {task.fields[train]} val {task.fields[val]} best {task.fields[best]}",
+                "val {task.fields[val]} best {task.fields[best]}",
+                "val {task.fields[val]}",
+            ),
+            fields=dict(train="-", val="-", best="-", at="", fit=""),
         )
     with (
         StopFlag() as stop,
@@ -420,7 +442,8 @@ def train(
                 fit="" if fits[0] == 1 else f"fit {fits[0]}: ",
                 train=f"{r.train_loss:.4f}",
                 val=f"{r.val_loss:.4f}",
-                best=f"{r.best_val_loss:.4f} (epoch {r.best_epoch})",
+                best=f"{r.best_val_loss:.4f}",
+                at=f" (epoch {r.best_epoch})",
             )
 
         def on_member(done: int, total: int) -> None:
@@ -579,11 +602,39 @@ def one_series_growth(
     return fits, choose_growth, note
 
 
-def one_series_only(season_fits: str | None, choose_growth: bool | str, growth_given: bool, verb="train") -> None:
-    """Several series (a panel): `--season-fits` other than keep, and `--damped-growth auto|season`, are refused
-    (a panel keeps one fit per series without being asked; each model would fit twice)."""
+def check_season_test(season_test: str, season, auto: bool) -> str:
+    """`--season-test` checked: a known test (seasons.SEASON_TESTS), and ftest only where --season auto looks for a
+    season of one series without --auto (--auto's selection detects its own, by the default test)."""
+    from lstmcli import seasons
+    from lstmcli.errors import OptionError
+
+    test = seasons.check_test(season_test)
+    if test != seasons.DEFAULT_TEST and auto:
+        raise OptionError(
+            f"--season-test {test} cannot be combined with --auto (its selection looks for the season by acf)",
+            hint="drop --season-test, or train without --auto",
+        )
+    if test != seasons.DEFAULT_TEST and str(season).strip().lower() != seasons.AUTO:
+        raise OptionError(
+            f"--season-test {test} is for --season auto; --season {season} does not look for a season",
+            hint="drop --season-test, or drop --season",
+        )
+    return test
+
+
+def one_series_only(
+    season_fits: str | None, choose_growth: bool | str, growth_given: bool, verb="train", season_test: str = "acf"
+) -> None:
+    """Several series (a panel): `--season-fits` other than keep, `--damped-growth auto|season` and `--season-test`
+    other than acf are refused (a panel keeps one fit per series without being asked; each model would fit twice)."""
     from lstmcli import growth as _growth
     from lstmcli.errors import OptionError
+
+    if season_test != "acf":
+        raise OptionError(
+            f"--season-test {season_test} is for one series; this is several series (a panel)",
+            hint=f"drop --season-test, or {verb} each series on its own",
+        )
 
     if season_fits not in (None, "keep"):
         raise OptionError(

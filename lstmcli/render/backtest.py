@@ -32,6 +32,16 @@ def _lstm_season(r) -> str:
     return f", season {r.season}" + (f" with {given}" if given else "")
 
 
+def _toward_snaive(r) -> str:
+    """`, forecasting seasonal naive's values (not the network's)` when the fits' forecasts were seasonal naive's (or
+    the mean with it: --season-fits shrink-snaive), so that its numbers are not read as the network's."""
+    weights = [f.get("snaive_weight", 0) for f in r.fit_configs]
+    whose = {1: "seasonal naive's values (not the network's)", 0.5: "the mean of the network's and seasonal naive's"}
+    on = [(w, sum(x == w for x in weights)) for w in whose if w in weights]
+    of = "" if len(weights) == 1 else f" of {len(weights)}"
+    return "".join(f", forecasting {whose[w]}" + ("" if n == len(weights) else f" on {n}{of} fits") for w, n in on)
+
+
 def _members(r) -> str:
     """`, median of 3 networks` when the LSTM fits were ensembles (`on fits under 300 rows` when only some were)."""
     sizes = {f.get("ensemble_members", 1) for f in r.fit_configs}
@@ -61,6 +71,7 @@ def summary_table(result):
         f"every {r.spec.every}; LSTM fitted {r.fits}x (window {r.config.window}, {plural(r.config.hidden, 'unit')}, "
         f"{r.target}, batch {r.config.batch_size}"
         + _lstm_season(r)
+        + _toward_snaive(r)
         + _members(r)
         + (", refitted on all rows" if r.config.refit_all else "")
         + ")"

@@ -274,7 +274,7 @@ def head_text(t: Trace, params: dict[str, np.ndarray]) -> Text:
         text.append(_direct_steps(t))
     when = "the next step" if t.forecast_date is None else format_date(t.forecast_date, t.frequency)
     change = fc - last
-    pct = f", {100 * change / last:+.2f}%" if last != 0 else ""
+    pct = f", {100 * change / abs(last):+.2f}%" if last != 0 else ""  # of the last value's size, as predict's
     text.append("Forecast ", style="bold")
     text.append(
         f"for {when} (row {t.rows[-1] + 1}): {col} {price(fc)}  (last {price(last)}, "

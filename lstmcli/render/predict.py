@@ -44,7 +44,7 @@ def forecast_table(fc, title: str | None = None) -> Table:
         style = "green" if ch > 0 else ("red" if ch < 0 else "")
         row = [label, price(v)]
         row += [Text(("+" if ch >= 0 else "-") + price(abs(ch)), style)] if with_change else []
-        row += [Text(f"{pc:+.2f}%", style)]
+        row += [Text(f"{pc:+.2f}%" if np.isfinite(pc) else "-", style)]  # from a last value of 0: no percentage
         for lo, hi in bands.values():
             row += [price(lo[k]), price(hi[k])]
         table.add_row(*row)

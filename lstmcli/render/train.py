@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -137,9 +138,12 @@ def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[s
                 "more rows (or a larger --val-fraction) would tell."
             )
         if not clear_s:  # naive's comparison is clear (either way), seasonal naive's is not
+            t = "" if s.t is None else f", t = {_t(s)}"  # no t: a file before round 10
             return ("yellow" if style == "green" else style), (
-                f"{sentence[:-1]}; against seasonal naive (one-step MAE {rel:+.1f}%, t = {_t(s)}) "
-                f"{rows} rows are too few to judge."
+                f"{sentence[:-1]}; {_same_errors(words)}."
+                if _tied(validation, s)
+                else f"{sentence[:-1]}; against seasonal naive (one-step MAE {rel:+.1f}%{t}) {rows} rows are too few "
+                "to judge."
             )
         if not clear_n:  # only seasonal naive's comparison is clear
             if rel > 0:
@@ -162,6 +166,8 @@ def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[s
         )
     if rel < -1:
         return "green", f"{beats} and seasonal naive by {-rel:.1f}% (one-step MAE on validation{'; ' * few}{note})."
+    if _tied(validation, s):
+        return "yellow", f"{beats}, but {_same_errors(words)}."
     if rel <= 1:
         return "yellow", f"{beats}, but only ties seasonal naive ({rel:+.1f}% MAE): it adds little over '{words}'."
     return "bold red", (
@@ -192,6 +198,17 @@ def _chance(validation: ValidationInfo, baseline: Scores) -> bool:
     round 10 keep their verdict). On 20 rows and more such a model is "not clearly better"; under 20 the rows are
     too few."""
     return baseline.t is not None and not beyond_chance(validation, baseline)
+
+
+def _tied(validation: ValidationInfo, baseline: Scores) -> bool:
+    """The model's one-step validation errors are `baseline`'s on every row (no paired t: every difference is 0), as
+    when its forecast is seasonal naive's (`--season-fits shrink-snaive`)."""
+    return baseline.t is None and validation.rows >= 3 and math.isclose(validation.model.mae, baseline.mae)
+
+
+def _same_errors(words: str) -> str:
+    """What an exact tie with seasonal naive means, in words (not "t = -")."""
+    return f"its one-step errors on validation are seasonal naive's on every row: it adds nothing over '{words}'"
 
 
 def _t(scores: Scores) -> str:
