@@ -711,7 +711,8 @@ class Forecaster:
         growth.AUTO_PHI when that is 0) and keep the fit with the lower one-step validation MAE; growth.WITHOUT_SEASON
         (round 11's default): the same where the first fit found no season; growth.OVER_SEASON (`--damped-growth
         season`, lstm train's default since round 12): on every series, keeping the lower validation MAE over one season
-        ahead (`_ahead_mae`; one step without a season).
+        ahead (`_ahead_mae`; one step without a season); growth.TREND (`--damped-growth trend`): the same, the factor
+        tried on a series without a season growth.TREND_PHI (`growth.factor`).
         `season_test`: how `season` "auto" confirms the frequency's season (`seasons.SEASON_TESTS`): "acf" (the
         default: the autocorrelation of the detrended changes) or "ftest" (the stable-seasonality F test).
         """
@@ -771,6 +772,7 @@ class Forecaster:
         requested, phi = self.config, self.config.damped_growth or _growth.AUTO_PHI
         self.config = replace(requested, damped_growth=0.0)
         self._fit_all(series, on_epoch, should_stop, reading, on_member)
+        phi = _growth.factor(self.choose_growth, None if self.season is None else self.season.length, phi)
         if self.result.interrupted or (should_stop is not None and should_stop()):
             self.choices["growth"] = f"none ({STOPPED_BEFORE} the damped growth {phi:g})"
             return self
@@ -796,7 +798,7 @@ class Forecaster:
             self.choices["growth"] = stopped
             return self
         maes, words = (without["info"].validation.model.mae, self.info.validation.model.mae), "one-step validation MAE"
-        if self.choose_growth == _growth.OVER_SEASON:  # judged over one season ahead (the same H for both fits)
+        if _growth.over_season(self.choose_growth):  # judged over one season ahead (the same H for both fits)
             (before, steps), (after, _) = without["_ahead"], self._ahead
             maes = (before, after)
             if steps > 1:
@@ -887,7 +889,7 @@ class Forecaster:
         if self.config.refit_all and not self.result.interrupted:
             for fitted in [self, *(self.partners or [])]:
                 fitted._refit_all(should_stop)
-        if self.choose_growth == _growth.OVER_SEASON and not self.result.interrupted:
+        if _growth.over_season(self.choose_growth) and not self.result.interrupted:
             self._ahead = self._ahead_mae(series.prices)  # what `fit` judges the damped growth on
         for fitted in [self, *(self.partners or [])]:  # the scaled series and targets are not needed after fit
             fitted.__dict__.pop("_refit_job", None)

@@ -17,6 +17,8 @@ Whether to use it is chosen on validation (`Forecaster(choose_growth=...)`): `au
 default (WITHOUT_SEASON) the same on series without a season; OVER_SEASON (`--damped-growth season`, the default for
 one series since round 12: DEFAULT_CHOICE) on every series, on the MAE over one season ahead (`ahead_mae`,
 `ahead_steps`; one step without a season), since a growth compounds over the steps a one-step error does not see.
+TREND (`--damped-growth trend`, round 13) is OVER_SEASON with a growth that persists (TREND_PHI) tried on series
+without a season.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ WITHOUT_SEASON = "without season"
 #: AUTO_PHI on every series, seasonal ones too, and keep the lower validation MAE over one season ahead (`AHEAD`)
 OVER_SEASON = "over a season"
 SEASON_WORD = "season"  # the CLI's word for OVER_SEASON
+#: `--damped-growth trend` (round 13, benchmarks/README.md "Trending series: a growth that persists"): OVER_SEASON on
+#: seasonal series; on a series without a season the damped fit's factor is TREND_PHI (a growth that persists, as
+#: Holt's damped trend with AutoETS's largest phi) instead of AUTO_PHI, kept on the one-step validation MAE as before
+TREND = "trend"
+TREND_PHI = 0.98
 #: what `lstm train`, `lstm backtest` and `--auto`'s refit try on one series without --damped-growth
 #: (`tried_by_default`): WITHOUT_SEASON in round 11; OVER_SEASON since round 12, judged on the fresh3 check set
 #: (benchmarks/README.md, "Round 12's defaults")
@@ -80,21 +87,39 @@ def ahead_mae(forecasts: np.ndarray, actual: np.ndarray) -> float:
     return float(np.mean(steps))
 
 
+def over_season(choose: bool | str) -> bool:
+    """Whether Forecaster's `choose_growth` judges a seasonal series' damped growth over a season ahead."""
+    return choose in (OVER_SEASON, TREND)
+
+
+def word(choose: bool | str) -> str:
+    """The CLI's word for a `choose_growth` value: season, trend or auto."""
+    return SEASON_WORD if choose == OVER_SEASON else TREND if choose == TREND else AUTO
+
+
+def factor(choose: bool | str, season_length: int | None, phi: float = AUTO_PHI) -> float:
+    """The damped growth's factor a choice tries after the fit without it (`phi`: the config's, or AUTO_PHI):
+    TREND_PHI for `trend` on a series without a season, else `phi`."""
+    return TREND_PHI if choose == TREND and season_length is None else phi
+
+
 def parse(text: str | float) -> tuple[float, bool | str]:
     """`--damped-growth`'s value: (phi, choose). "auto" -> (AUTO_PHI, True); "season" -> (AUTO_PHI, OVER_SEASON);
-    a number -> (it, False)."""
+    "trend" -> (AUTO_PHI, TREND); a number -> (it, False)."""
     if isinstance(text, str) and text.strip().lower() == AUTO:
         return AUTO_PHI, True
     if isinstance(text, str) and text.strip().lower() == SEASON_WORD:
         return AUTO_PHI, OVER_SEASON
+    if isinstance(text, str) and text.strip().lower() == TREND:
+        return AUTO_PHI, TREND
     try:
         return float(text), False
     except ValueError:
         from lstmcli.errors import OptionError
 
         raise OptionError(
-            f"--damped-growth {text!r} is not a number, auto or season",
-            hint="use e.g. --damped-growth 0.9, auto or season",
+            f"--damped-growth {text!r} is not a number, auto, season or trend",
+            hint="use e.g. --damped-growth 0.9, auto, season or trend",
         ) from None
 
 

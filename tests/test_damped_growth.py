@@ -172,7 +172,7 @@ def test_lstm_train_damped_growth_auto_says_what_it_chose(run, tmp_path):
     assert "│ growth │ damped growth 0.9 " in text and "one-step validation MAE" in text, r.stdout
     assert Forecaster.load(model).config.damped_growth in (0.0, growth.AUTO_PHI)
     r = run("train", str(csv), "--model", str(model), "--damped-growth", "abc")
-    assert r.exit_code == 2 and "--damped-growth 'abc' is not a number, auto or season" in r.stderr, r
+    assert r.exit_code == 2 and "--damped-growth 'abc' is not a number, auto, season or trend" in r.stderr, r
     other = write_csv(tmp_path, "Close\n" + "".join(f"{p}\n" for p in TREND), "b.csv")
     r = run("train", str(csv), str(other), "--model", str(tmp_path / "p.npz"), "--damped-growth", "auto")
     assert r.exit_code == 2 and "--damped-growth auto is for one series, not a panel" in r.stderr, r

@@ -39,7 +39,7 @@ def test_the_value_and_the_default():
     assert growth.DEFAULT_CHOICE == growth.OVER_SEASON  # the default since round 12 (fresh3 judged it)
     assert growth.tried_by_default("QS", "auto", growth.OVER_SEASON) == growth.OVER_SEASON
     assert growth.tried_by_default("B", "auto", growth.OVER_SEASON) is False  # stock prices, as the default
-    with pytest.raises(Exception, match="not a number, auto or season"):
+    with pytest.raises(Exception, match="not a number, auto, season or trend"):
         growth.parse("seasons")
 
 

@@ -157,7 +157,7 @@ def test_backtest_damped_growth_season_keeps_trains_business_day_exception(run, 
     ("given", "says"),
     [
         (("--season-fits", "nope"), "--season-fits 'nope' is not known"),
-        (("--damped-growth", "nope"), "--damped-growth 'nope' is not a number, auto or season"),
+        (("--damped-growth", "nope"), "--damped-growth 'nope' is not a number, auto, season or trend"),
         (("--damped-growth", "2"), "--damped-growth 2.0 is not possible"),
         (("--damped-growth", "0.9", "--auto"), "--damped-growth cannot be combined with --auto"),
         (("--damped-growth", "0.9", "--target", "level"), "--damped-growth cannot be combined with --target level"),

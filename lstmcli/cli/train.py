@@ -69,14 +69,15 @@ DampedGrowthOpt = Annotated[
     str | None,
     typer.Option(
         "--damped-growth",
-        metavar="PHI|auto|season",
+        metavar="PHI|auto|season|trend",
         help="The network learns each change's deviation from the window's recent growth (an exponentially "
         "weighted mean, half-life 4 steps) damped by PHI per step ahead, as exponential smoothing's damped "
         "trend: an untrained network forecasts that growth fading toward none. 0 (off: panels and --global) or a "
         "factor up to 1, e.g. 0.9; season (the default for one series, but on business days, where it is 0; "
         "with --auto: the winner's refit's): fit without it and with 0.9 and keep the lower validation MAE "
         "over one season ahead (m steps from every validation origin; one step without a season); auto: the "
-        "same judged one step ahead, on every series. Not for --global or "
+        "same judged one step ahead, on every series; trend: season, with 0.98 (a growth that persists) tried "
+        "instead of 0.9 on a series without a season. Not for --global or "
         "--target level (benchmarks/README.md).",
         show_default=False,
     ),
@@ -595,7 +596,7 @@ def one_series_growth(
     _, choose_growth, growth_given = growth
     fits = _season_fits.ONE_SERIES if season_fits is None else season_fits
     note = None  # the summary's growth row when the default did not try it
-    if not growth_given or choose_growth == _growth.OVER_SEASON:  # season: where the default tries it (not on B)
+    if not growth_given or _growth.over_season(choose_growth):  # season, trend: where the default tries it (not B)
         choose_growth = _growth.tried_by_default(frequency, target, choose_growth or _growth.DEFAULT_CHOICE)
         note = None if choose_growth else _growth.BUSINESS_DAYS_NOTE if frequency == "B" else None
     return fits, choose_growth, note
@@ -642,7 +643,7 @@ def one_series_only(
         )
     if growth_given and choose_growth:
         raise OptionError(
-            f"--damped-growth {'season' if choose_growth == _growth.OVER_SEASON else 'auto'} is for one series, "
+            f"--damped-growth {_growth.word(choose_growth)} is for one series, "
             "not a panel (each model would fit twice)",
             hint=f"give a factor for every series' model, e.g. --damped-growth 0.9, or {verb} one series",
         )
