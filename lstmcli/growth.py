@@ -14,11 +14,11 @@ in the scaler's units: z = (change - mean) / std, so g_k scaled is phi**k * (l_z
 network's own fallback): g_k = mean + phi**k * (l - mean), scaled phi**k * l_z.
 
 Whether to use it is chosen on validation (`Forecaster(choose_growth=...)`): `auto` on the one-step MAE; round 11's
-default (WITHOUT_SEASON) the same on series without a season; OVER_SEASON (`--damped-growth season`, the default for
-one series since round 12: DEFAULT_CHOICE) on every series, on the MAE over one season ahead (`ahead_mae`,
-`ahead_steps`; one step without a season), since a growth compounds over the steps a one-step error does not see.
-TREND (`--damped-growth trend`, round 13) is OVER_SEASON with a growth that persists (TREND_PHI) tried on series
-without a season.
+default (WITHOUT_SEASON) the same on series without a season; OVER_SEASON (`--damped-growth season`, round 12's
+default for one series) on every series, on the MAE over one season ahead (`ahead_mae`, `ahead_steps`; one step
+without a season), since a growth compounds over the steps a one-step error does not see. TREND (`--damped-growth
+trend`, the default for one series since round 13: DEFAULT_CHOICE) is OVER_SEASON with a growth that persists
+(TREND_PHI) tried on series without a season.
 """
 
 from __future__ import annotations
@@ -50,9 +50,10 @@ SEASON_WORD = "season"  # the CLI's word for OVER_SEASON
 TREND = "trend"
 TREND_PHI = 0.98
 #: what `lstm train`, `lstm backtest` and `--auto`'s refit try on one series without --damped-growth
-#: (`tried_by_default`): WITHOUT_SEASON in round 11; OVER_SEASON since round 12, judged on the fresh3 check set
-#: (benchmarks/README.md, "Round 12's defaults")
-DEFAULT_CHOICE = OVER_SEASON
+#: (`tried_by_default`): WITHOUT_SEASON in round 11; OVER_SEASON in round 12, judged on the fresh3 check set
+#: (benchmarks/README.md, "Round 12's defaults"); TREND since round 13, judged on the fresh4 check set ("Round 13's
+#: defaults")
+DEFAULT_CHOICE = TREND
 BUSINESS_DAYS_NOTE = (
     "none (not tried on business days: a stock price's recent growth is noise; --damped-growth auto tries it)"
 )

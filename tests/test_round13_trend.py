@@ -1,8 +1,8 @@
 """Round 13: `--damped-growth trend` (growth.TREND) is `season` (growth.OVER_SEASON) with a growth that persists: on a
 series without a season the damped fit tried against the fit without it has the factor growth.TREND_PHI (0.98)
 instead of 0.9, still kept on the one-step validation MAE; seasonal series are judged over a season ahead with 0.9,
-as `season`. Off by default (growth.DEFAULT_CHOICE is still OVER_SEASON); benchmarks/README.md "Trending series: a
-growth that persists".
+as `season`. The default for one series since round 13 (growth.DEFAULT_CHOICE, judged on fresh4: benchmarks/README.md
+"Round 13's defaults"); benchmarks/README.md "Trending series: a growth that persists".
 
 Every test here fails on main (6bf40d8): there `--damped-growth trend` is not a value, and growth has no TREND,
 TREND_PHI, factor, over_season or word.
@@ -25,7 +25,7 @@ FAST = ["--window", "12", "--hidden", "4", "--epochs", "3", "--ensemble", "1"]
 
 def test_the_value_its_factor_and_its_word():
     assert growth.parse("trend") == growth.parse(" Trend ") == (growth.AUTO_PHI, growth.TREND)
-    assert growth.TREND_PHI == 0.98 and growth.DEFAULT_CHOICE == growth.OVER_SEASON  # off by default
+    assert growth.TREND_PHI == 0.98 and growth.DEFAULT_CHOICE == growth.TREND  # the default since round 13 (fresh4)
     assert growth.factor(growth.TREND, None) == growth.TREND_PHI  # no season: the growth that persists
     assert growth.factor(growth.TREND, 4) == growth.AUTO_PHI  # a season: as `season`
     assert growth.factor(growth.OVER_SEASON, None) == growth.factor(True, None) == growth.AUTO_PHI
@@ -89,16 +89,17 @@ def test_lstm_train_damped_growth_trend(run, tmp_path):
     assert r.exit_code == 2 and "--damped-growth trend is for one series, not a panel" in r.stderr, r
 
 
-def test_the_default_flips_in_one_place(run, monkeypatch, tmp_path):
+def test_the_default_is_trend_and_flips_in_one_place(run, monkeypatch, tmp_path):
+    """Round 13's default (fails on 17e430f, where a series without a season tried 0.9)."""
     from test_damped_growth import TREND
 
     csv = write_csv(tmp_path, "Close\n" + "".join(f"{p}\n" for p in TREND))
     r = run("train", str(csv), "--model", str(tmp_path / "a.npz"), *FAST)
-    assert "│ growth │ damped growth 0.9 " in " ".join(r.stdout.split()), r.stdout  # round 12's default
-    monkeypatch.setattr(growth, "DEFAULT_CHOICE", growth.TREND)
-    r = run("train", str(csv), "--model", str(tmp_path / "b.npz"), *FAST)
     assert r.exit_code == 0, r
-    assert "│ growth │ damped growth 0.98 " in " ".join(r.stdout.split()), r.stdout
+    assert "│ growth │ damped growth 0.98 " in " ".join(r.stdout.split()), r.stdout  # round 13's default
+    monkeypatch.setattr(growth, "DEFAULT_CHOICE", growth.OVER_SEASON)
+    r = run("train", str(csv), "--model", str(tmp_path / "b.npz"), *FAST)
+    assert "│ growth │ damped growth 0.9 " in " ".join(r.stdout.split()), r.stdout  # round 12's
 
 
 def test_the_help_says_it():
@@ -108,7 +109,8 @@ def test_the_help_says_it():
 
     r = CliRunner().invoke(app, ["train", "--help"], env={"COLUMNS": "200"})
     text = " ".join(r.output.replace("│", " ").split())
-    assert "PHI|auto|season|trend" in text and "trend: season, with 0.98" in text
+    assert "PHI|auto|season|trend" in text and "trend (the default for one series, but on business days" in text
+    assert "season, with 0.98 (a growth that persists) tried instead of 0.9 on a series without a season" in text
 
 
 def test_lstm_backtest_takes_it_as_train(run, monkeypatch):

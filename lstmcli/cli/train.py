@@ -73,12 +73,11 @@ DampedGrowthOpt = Annotated[
         help="The network learns each change's deviation from the window's recent growth (an exponentially "
         "weighted mean, half-life 4 steps) damped by PHI per step ahead, as exponential smoothing's damped "
         "trend: an untrained network forecasts that growth fading toward none. 0 (off: panels and --global) or a "
-        "factor up to 1, e.g. 0.9; season (the default for one series, but on business days, where it is 0; "
-        "with --auto: the winner's refit's): fit without it and with 0.9 and keep the lower validation MAE "
-        "over one season ahead (m steps from every validation origin; one step without a season); auto: the "
-        "same judged one step ahead, on every series; trend: season, with 0.98 (a growth that persists) tried "
-        "instead of 0.9 on a series without a season. Not for --global or "
-        "--target level (benchmarks/README.md).",
+        "factor up to 1, e.g. 0.9; season: fit without it and with 0.9 and keep the lower validation MAE "
+        "over one season ahead (m steps from every validation origin; one step without a season); trend (the "
+        "default for one series, but on business days, where it is 0; with --auto: the winner's refit's): season, "
+        "with 0.98 (a growth that persists) tried instead of 0.9 on a series without a season; auto: season's "
+        "0.9 judged one step ahead, on every series. Not for --global or --target level (benchmarks/README.md).",
         show_default=False,
     ),
 ]
