@@ -494,11 +494,8 @@ def _step_trace(
     if whole.info.snaive_blend is not None:
         from lstmcli.render.common import price, user_text
 
-        what = (
-            "seasonal naive's"
-            if whole.info.snaive_blend.weight == 1
-            else "the mean of the network's and seasonal naive's"
-        )
+        who = "naive's" if whole.info.snaive_blend.naive else "seasonal naive's"
+        what = who if whole.info.snaive_blend.weight == 1 else f"the mean of the network's and {who}"
         say(
             Text(
                 f"The model forecasts {user_text(t.columns[0])} {price(combined)} for that step: {what} forecast "

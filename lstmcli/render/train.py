@@ -333,6 +333,8 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
     )
     if info.season is not None or "season" in choices:  # what was chosen and why, as for the target
         table.add_row("season", choices.get("season") or info.season.describe())
+    if "naive" in choices or (info.snaive_blend is not None and info.snaive_blend.naive):  # --naive-fits
+        table.add_row("naive", choices.get("naive") or info.snaive_blend.describe())
     if c.damped_growth or "growth" in choices:  # --damped-growth (growth.py), and with auto why it was (not) kept
         own = f"damped growth {c.damped_growth:g} per step, toward {c.damped_toward}"
         table.add_row("growth", choices.get("growth") or own)
