@@ -339,8 +339,9 @@ class SnaiveBlend:
     def describe(self) -> str:
         """For the summary's season (or naive) line and inspect: what the forecast is, and why."""
         who = "naive" if self.naive else "seasonal naive"
+        chance = " beyond chance (paired t)" if beats(self.model, self.snaive) else ""  # shrink-naive-t's rule
         why = (
-            f"the network does not beat {self.baseline} on validation (MAE "
+            f"the network does not beat {self.baseline}{chance} on validation (MAE "
             f"{self._maes(self.model)} vs {self._maes(self.snaive)})"
         )
         if self.weight == 1:
