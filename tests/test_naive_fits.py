@@ -148,6 +148,8 @@ def test_cli_summary_predict_json_and_inspect(tmp_path, monkeypatch, values, wei
     text = " ".join(r.output.split())
     said = "forecasts naive (the last price), not the network" if weight == 1 else "forecasts the mean of the network's"
     assert f"naive │ {said}" in text
+    tie = "The model's one-step errors on validation are naive's on every row: it forecasts 'tomorrow = today'"
+    assert (tie in text) == (weight == 1)  # the verdict: naive's forecast, not "about as good as naive"
     assert Forecaster.load(model).info.snaive_blend.weight == weight
     r = runner.invoke(app, ["predict", "--model", str(model), "--days", "3"])
     assert r.exit_code == 0, r.output

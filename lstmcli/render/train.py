@@ -202,7 +202,7 @@ def _chance(validation: ValidationInfo, baseline: Scores) -> bool:
 
 def _tied(validation: ValidationInfo, baseline: Scores) -> bool:
     """The model's one-step validation errors are `baseline`'s on every row (no paired t: every difference is 0), as
-    when its forecast is seasonal naive's (`--season-fits shrink-snaive`)."""
+    when its forecast is seasonal naive's (`--season-fits shrink-snaive`) or naive's (`--naive-fits shrink-naive`)."""
     return baseline.t is None and validation.rows >= 3 and math.isclose(validation.model.mae, baseline.mae)
 
 
@@ -234,6 +234,11 @@ def _naive_verdict(validation: ValidationInfo, frequency: str | None) -> tuple[s
             else ("red", "The naive forecast is perfect on validation; the model is worse.")
         )
     rel = (m - n) / n * 100
+    if _tied(validation, validation.naive):  # its forecast is naive's (--naive-fits shrink-naive): said so
+        return "yellow", (
+            f"The model's one-step errors on validation are naive's on every row: it forecasts "
+            f"'{naive_words(frequency)}' and adds nothing over it."
+        )
     few = validation.rows < MIN_VERDICT_ROWS
     if few and not beyond_chance(validation, validation.naive):  # a few rows: +-10% is luck as often as skill
         return "yellow", (
