@@ -718,7 +718,9 @@ class Forecaster:
         default: the autocorrelation of the detrended changes) or "ftest" (the stable-seasonality F test).
         `naive_fits` (round 13): "keep" (the default) forecasts the network's forecast; "shrink-naive" on a
         business-day series without a season, where the network does not beat naive on validation (as shrink-snaive
-        judges seasonal naive), the equal-weight mean with naive's forecast if that beats naive, else naive's.
+        judges seasonal naive), the equal-weight mean with naive's forecast if that beats naive, else naive's;
+        "shrink-naive-t" the same, the network kept only where its one-step MAE is also below naive's beyond chance
+        (the verdict's paired t); "mean-naive-t" shrink-naive-t's test, and the mean wherever the network fails it.
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
@@ -1008,7 +1010,8 @@ class Forecaster:
         self.snaive_weight = half
         validation, intervals = self._evaluate(prices, self.info.scaler, train_t, val_t, False)
         mean = (validation.model.mae, mean_h)
-        if not _season_fits.beats(mean, snaive):  # only then is seasonal naive's own forecast scored
+        floor = m == 1 and self.naive_fits == _season_fits.MEAN_NAIVE_T  # the mean, whatever it scores
+        if not _season_fits.beats(mean, snaive) and not floor:  # only then is seasonal naive's own forecast scored
             self.snaive_weight = whole
             validation, intervals = self._evaluate(prices, self.info.scaler, train_t, val_t, False)
         blend = _season_fits.SnaiveBlend(self.snaive_weight, m, steps, model, snaive, mean)
@@ -1021,7 +1024,7 @@ class Forecaster:
     def _clearly_beats_naive(self, validation) -> bool:
         """`--naive-fits shrink-naive-t`: the network's one-step validation MAE is below naive's beyond chance (the
         verdict's paired t, render.train.beyond_chance); shrink-naive asks no more than `beats`."""
-        if self.naive_fits != _season_fits.SHRINK_NAIVE_T:
+        if self.naive_fits not in _season_fits.NAIVE_T:
             return True
         from lstmcli.render.train import beyond_chance
 

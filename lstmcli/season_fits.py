@@ -39,7 +39,10 @@ With `naive_fits="shrink-naive"` (round 13, `lstm train --naive-fits shrink-naiv
 same test and fallback are applied on a business-day series (NAIVE_FREQUENCIES) where no season was found, with naive
 (the last price carried forward: seasonal naive with season 1) in seasonal naive's place: stock prices, where no season
 and no damped growth is tried and the network's forecast is naive's plus noise it cannot justify (issue 13: within 1%
-of naive). Stored as the same `snaive_blend` with season 1 (older versions refuse such a file rather than forecast
+of naive). `shrink-naive-t` keeps the network alone only where its one-step validation MAE is also below naive's beyond
+chance (the paired t the train verdict reads); `mean-naive-t` asks the same and, where the network fails it, forecasts
+the equal-weight mean whatever the mean scores on validation (never naive alone). Stored as the same `snaive_blend` with
+season 1 (older versions refuse such a file rather than forecast
 the network alone). Measured: benchmarks/README.md, "Stock prices toward naive (round 13, branch `r13stock`)".
 
 In the model file (`season_fits`, absent in every file without a combination): the combination, the kept
@@ -254,7 +257,12 @@ SHRINK_NAIVE = "shrink-naive"
 #: the same, the network kept only where its one-step validation MAE is also below naive's beyond chance (the paired t
 #: the train verdict reads, render.train.beyond_chance)
 SHRINK_NAIVE_T = "shrink-naive-t"
-NAIVE_CHOICES = (KEEP, SHRINK_NAIVE, SHRINK_NAIVE_T)
+#: shrink-naive-t's test, and where the network does not pass it, the equal-weight mean with naive whatever the mean
+#: scores on validation (never naive's forecast alone): on stock prices validation cannot tell the mean from naive
+MEAN_NAIVE_T = "mean-naive-t"
+NAIVE_CHOICES = (KEEP, SHRINK_NAIVE, SHRINK_NAIVE_T, MEAN_NAIVE_T)
+#: the choices whose network must beat naive beyond chance (the paired t) to be forecast alone
+NAIVE_T = (SHRINK_NAIVE_T, MEAN_NAIVE_T)
 NAIVE_DEFAULT = KEEP
 #: the frequencies shrink-naive applies to: business days (stock prices, indices, exchange rates)
 NAIVE_FREQUENCIES = ("B",)
@@ -269,7 +277,7 @@ def check_naive(choice: str) -> str:
 
 def toward_naive(choice: str, season: SeasonInfo | None, frequency: str | None) -> bool:
     """`--naive-fits` applies to this fit: shrink-naive, no season found, and a frequency in NAIVE_FREQUENCIES."""
-    return choice in (SHRINK_NAIVE, SHRINK_NAIVE_T) and season is None and frequency in NAIVE_FREQUENCIES
+    return choice != KEEP and season is None and frequency in NAIVE_FREQUENCIES
 
 
 #: the weights of seasonal naive tried, in order, where the model does not beat seasonal naive on validation (`beats`):
@@ -350,10 +358,9 @@ class SnaiveBlend:
                 f"forecasts {who} ({back}), not the network: {why}, nor does "
                 f"their equal-weight mean ({self._maes(self.mean)})"
             )
-        return (
-            f"forecasts the mean of the network's forecast and {who}'s (weight {self.weight:g} each): {why}; "
-            f"the mean does ({self._maes(self.mean)})"
-        )
+        mean = self._maes(self.mean)
+        does = f"the mean does ({mean})" if beats(self.mean, self.snaive) else f"nor does the mean ({mean}): kept"
+        return f"forecasts the mean of the network's forecast and {who}'s (weight {self.weight:g} each): {why}; {does}"
 
     def to_dict(self) -> dict:
         return {

@@ -94,6 +94,22 @@ def test_a_network_beating_naive_is_kept_and_said_and_the_t_rule_asks_more():
     assert "does not beat naive beyond chance (paired t) on validation" in t.choices["naive"]
 
 
+def test_mean_naive_t_forecasts_the_mean_where_naive_alone_would_be_forecast():
+    shrink, f = _fit(NAIVE, "shrink-naive-t"), _fit(NAIVE, "mean-naive-t")
+    assert shrink.info.snaive_blend.weight == 1.0  # the mean does not beat naive on validation
+    blend = f.info.snaive_blend
+    assert blend.weight == 0.5 and not season_fits.beats(blend.mean, blend.snaive)
+    assert blend.mean == shrink.info.snaive_blend.mean and f.info.validation.model.mae == blend.mean[0]
+    np.testing.assert_allclose(
+        f.predict(5, interval=None).values, 0.5 * _fit(NAIVE, "keep").predict(5).values + 0.5 * NAIVE[-1]
+    )
+    words = " ".join(f.choices["naive"].split())
+    assert "forecasts the mean of the network's forecast and naive's (weight 0.5 each)" in words
+    assert "nor does the mean (one-step" in words and words.endswith(": kept")
+    kept = _fit(CLOSE, "mean-naive-t")  # the t test as shrink-naive-t's: not beyond chance, the mean
+    assert kept.info.snaive_blend == _fit(CLOSE, "shrink-naive-t").info.snaive_blend
+
+
 def test_only_business_days_without_a_season():
     daily = pd.date_range("2020-01-01", periods=200, freq="D").values
     f = _fit(NAIVE, dates=daily, frequency="D")

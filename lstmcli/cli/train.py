@@ -61,8 +61,10 @@ NaiveFitsOpt = Annotated[
         metavar="HOW",
         help="Business-day data without a season (stock prices): shrink-naive forecasts, where the network does "
         "not beat naive on validation (one step, and steps 1..H ahead), the mean of the network's forecast and "
-        "naive's if that does, else naive's (the summary, predict and inspect say so); keep (the default): the "
-        "network's forecast. One series, not with --auto.",
+        "naive's if that does, else naive's (the summary, predict and inspect say so); shrink-naive-t: the same, "
+        "and the network alone only where it also beats naive beyond chance (paired t); mean-naive-t: that test, "
+        "and the mean (never naive alone) where the network fails it; keep (the default): the network's forecast. "
+        "One series, not with --auto.",
     ),
 ]
 SeasonTestOpt = Annotated[
