@@ -202,3 +202,21 @@ def test_cli_refuses_unknown_auto_and_panels(tmp_path):
     panel = ["train", str(data), str(other), "--model", str(tmp_path / "p.npz"), "--naive-fits", "shrink-naive"]
     r = runner.invoke(app, panel)
     assert r.exit_code != 0 and "is for one series" in _said(r)
+
+
+@pytest.mark.parametrize(
+    "how,weight,words",
+    [("shrink-naive", 1.0, "naive's values (not the"), ("mean-naive-t", 0.5, "the mean of the network's")],
+)
+def test_backtest_fits_as_train_does_and_says_whose_forecast(tmp_path, monkeypatch, how, weight, words):
+    monkeypatch.setenv("COLUMNS", "300")
+    data, runner = _csv(tmp_path / "p.csv", NAIVE), CliRunner()
+    r = runner.invoke(app, ["backtest", str(data), *FLAGS, "--naive-fits", how, "--days", "3", "--json"])
+    assert r.exit_code == 0, r.output
+    (run,) = json.loads(r.stdout)["fit_runs"]
+    assert run["naive_weight"] == weight and "snaive_weight" not in run
+    r = runner.invoke(app, ["backtest", str(data), *FLAGS, "--naive-fits", how, "--days", "3"])
+    assert r.exit_code == 0, r.output
+    assert f"forecasting {words}" in " ".join(r.output.split())
+    r = runner.invoke(app, ["backtest", str(data), *FLAGS, "--days", "3", "--json"])  # off by default
+    assert "naive_weight" not in json.loads(r.stdout)["fit_runs"][0]
