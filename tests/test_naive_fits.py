@@ -220,3 +220,19 @@ def test_backtest_fits_as_train_does_and_says_whose_forecast(tmp_path, monkeypat
     assert f"forecasting {words}" in " ".join(r.output.split())
     r = runner.invoke(app, ["backtest", str(data), *FLAGS, "--days", "3", "--json"])  # off by default
     assert "naive_weight" not in json.loads(r.stdout)["fit_runs"][0]
+
+
+def test_one_series_default_is_one_constant(tmp_path, monkeypatch):
+    """`lstm train` / `lstm backtest` of one series without --naive-fits use season_fits.NAIVE_ONE_SERIES (keep in
+    round 13): flipping that constant is how the lead makes a choice the default."""
+    runner = CliRunner()
+    assert season_fits.NAIVE_ONE_SERIES == "keep"
+    _, model = _train(runner, tmp_path, NAIVE)
+    assert Forecaster.load(model).info.snaive_blend is None
+    monkeypatch.setattr(season_fits, "NAIVE_ONE_SERIES", "mean-naive-t")
+    r, model = _train(runner, tmp_path, NAIVE)
+    assert r.exit_code == 0, r.output
+    assert Forecaster.load(model).info.snaive_blend.weight == 0.5
+    data = _csv(tmp_path / "p.csv", NAIVE)
+    r = runner.invoke(app, ["backtest", str(data), *FLAGS, "--days", "3", "--json"])
+    assert json.loads(r.stdout)["fit_runs"][0]["naive_weight"] == 0.5

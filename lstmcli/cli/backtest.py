@@ -166,7 +166,7 @@ def backtest(
     season_fits: SeasonFitsOpt = None,
     damped_growth: DampedGrowthOpt = None,
     damped_toward: DampedTowardOpt = "zero",
-    naive_fits: NaiveFitsOpt = "keep",
+    naive_fits: NaiveFitsOpt = None,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -239,7 +239,13 @@ def backtest(
         ).items()
         if v is not None
     }
-    from lstmcli.cli.train import growth_options, naive_fits_option, one_series_growth, one_series_only
+    from lstmcli.cli.train import (
+        growth_options,
+        naive_fits_option,
+        one_series_growth,
+        one_series_naive,
+        one_series_only,
+    )
 
     # as lstm train's: the same values, checks and refusals (a factor with --auto or --target level)
     growth = growth_options(damped_growth, season_fits, target=target, auto=auto, verb="backtest")
@@ -346,7 +352,7 @@ def backtest(
                 ensemble=ensemble,
                 season_fits=one_series_fits,  # as lstm train of one series: --season-fits, else its default
                 choose_growth=choose_growth,  # as lstm train's: --damped-growth, else its default
-                naive_fits=naive_fits,  # as lstm train's --naive-fits
+                naive_fits=one_series_naive(naive_fits),  # as lstm train's: --naive-fits, else its default
                 jobs=jobs,
                 should_stop=stop,
             )

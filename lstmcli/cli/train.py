@@ -55,7 +55,7 @@ SeasonFitsOpt = Annotated[
     ),
 ]
 NaiveFitsOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--naive-fits",
         metavar="HOW",
@@ -65,6 +65,7 @@ NaiveFitsOpt = Annotated[
         "and the network alone only where it also beats naive beyond chance (paired t); mean-naive-t: that test, "
         "and the mean (never naive alone) where the network fails it; keep (the default): the network's forecast. "
         "One series, not with --auto.",
+        show_default=False,
     ),
 ]
 SeasonTestOpt = Annotated[
@@ -240,7 +241,7 @@ def train(
     season_test: SeasonTestOpt = "acf",
     damped_growth: DampedGrowthOpt = None,
     damped_toward: DampedTowardOpt = "zero",
-    naive_fits: NaiveFitsOpt = "keep",
+    naive_fits: NaiveFitsOpt = None,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -420,7 +421,7 @@ def train(
         season_fits=one_series_fits,
         choose_growth=choose_growth,
         season_test=season_test,
-        naive_fits=naive_fits,
+        naive_fits=one_series_naive(naive_fits),
     )
     if ensemble > 1:  # members finish whole, in parallel: the bar counts members, not epochs
         bar_opts = dict(
@@ -637,12 +638,14 @@ def check_season_test(season_test: str, season, auto: bool) -> str:
     return test
 
 
-def naive_fits_option(naive_fits: str, auto: bool) -> str:
-    """`--naive-fits` checked: a known choice (season_fits.NAIVE_CHOICES), and keep with --auto (its candidates and
-    refit are judged against naive by the selection itself)."""
+def naive_fits_option(naive_fits: str | None, auto: bool) -> str | None:
+    """`--naive-fits` checked (None: not given): a known choice (season_fits.NAIVE_CHOICES), and keep with --auto (its
+    candidates and refit are judged against naive by the selection itself)."""
     from lstmcli import season_fits as _season_fits
     from lstmcli.errors import OptionError
 
+    if naive_fits is None:
+        return None
     choice = _season_fits.check_naive(naive_fits)
     if auto and choice != _season_fits.KEEP:
         raise OptionError(
@@ -651,13 +654,20 @@ def naive_fits_option(naive_fits: str, auto: bool) -> str:
     return choice
 
 
+def one_series_naive(naive_fits: str | None) -> str:
+    """A fit of one series' `naive_fits`: --naive-fits, else season_fits.NAIVE_ONE_SERIES."""
+    from lstmcli import season_fits as _season_fits
+
+    return _season_fits.NAIVE_ONE_SERIES if naive_fits is None else naive_fits
+
+
 def one_series_only(
     season_fits: str | None,
     choose_growth: bool | str,
     growth_given: bool,
     verb="train",
     season_test: str = "acf",
-    naive_fits: str = "keep",
+    naive_fits: str | None = None,
 ) -> None:
     """Several series (a panel): `--season-fits` other than keep, `--damped-growth auto|season` and `--season-test`
     other than acf are refused (a panel keeps one fit per series without being asked; each model would fit twice)."""
@@ -670,7 +680,7 @@ def one_series_only(
             hint=f"drop --season-test, or {verb} each series on its own",
         )
 
-    if naive_fits != "keep":
+    if naive_fits not in (None, "keep"):
         raise OptionError(
             f"--naive-fits {naive_fits} is for one series; this is several series (a panel)",
             hint=f"drop --naive-fits, or {verb} each series on its own",
