@@ -236,3 +236,18 @@ def test_one_series_default_is_one_constant(tmp_path, monkeypatch):
     data = _csv(tmp_path / "p.csv", NAIVE)
     r = runner.invoke(app, ["backtest", str(data), *FLAGS, "--days", "3", "--json"])
     assert json.loads(r.stdout)["fit_runs"][0]["naive_weight"] == 0.5
+
+
+def test_predict_says_whose_forecast_even_when_it_lost_to_naive(tmp_path, monkeypatch):
+    """mean-naive-t forecasts the mean even where it lost to naive on validation: predict says both, above the table."""
+    monkeypatch.setenv("COLUMNS", "400")
+    runner = CliRunner()
+    r, model = _train(runner, tmp_path, NAIVE, "--naive-fits", "mean-naive-t")
+    assert r.exit_code == 0, r.output
+    v = Forecaster.load(model).info.validation
+    assert v.model.mae > v.naive.mae
+    r = runner.invoke(app, ["predict", "--model", str(model), "--days", "3"])
+    assert r.exit_code == 0, r.output
+    first, second = r.stdout.splitlines()[:2]
+    assert first.startswith("Worse than naive: this model lost to 'tomorrow = today' on validation."), r.stdout
+    assert second.startswith("The mean of the network's forecast and naive's ('tomorrow = today')"), r.stdout

@@ -169,10 +169,11 @@ def predict(
     validation, frequency = fc_model.info.validation, fc_model.info.data.frequency
     style, sentence = verdict(validation, frequency)
     blend = fc_model.info.snaive_blend  # the forecast moved toward seasonal naive (--season-fits shrink-snaive)
-    if validation.model.mae > validation.naive.mae:  # lost (not tied: a constant series); first, above the forecast
+    lost = validation.model.mae > validation.naive.mae  # (not tied: a constant series)
+    if lost:  # first, above the forecast
         naive = naive_words(frequency)
         out.print(f"[{style}]Worse than naive: this model lost to '{naive}' on validation.[/]", soft_wrap=True)
-    elif blend is not None:  # not the network's numbers alone: say whose they are, first
+    if blend is not None and (blend.naive or not lost):  # not the network's numbers alone: say whose they are
         words = naive_words(frequency) if blend.naive else seasonal_naive_words(frequency, blend.season)
         who = "naive" if blend.naive else "seasonal naive"
         whose = (
@@ -184,7 +185,7 @@ def predict(
             f"[yellow]{whose}: the network did not beat {who} on validation (lstm inspect says by how much).[/]",
             soft_wrap=True,
         )
-    elif beats_seasonal_naive(validation) is False:
+    elif not lost and beats_seasonal_naive(validation) is False:
         words = seasonal_naive_words(frequency, validation.season or 0)
         out.print(f"[{style}]Worse than seasonal naive: this model lost to '{words}' on validation.[/]", soft_wrap=True)
     from lstmcli.render.auto import predict_label
