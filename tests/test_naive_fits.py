@@ -185,6 +185,10 @@ def test_cli_summary_predict_json_and_inspect(tmp_path, monkeypatch, values, wei
     assert r.exit_code == 0, r.output
     who = "naive's forecast" if weight == 1 else "the mean of the network's and naive's forecast"
     assert f"for that step: {who}" in " ".join(r.output.split())
+    r = runner.invoke(app, ["inspect", "--model", str(model), "--step-trace", "--json"])
+    assert r.exit_code == 0, r.output
+    traced = json.loads(r.stdout)["model"]["naive_blend"]
+    assert traced["weight"] == weight and traced["season"] == 1 and np.isfinite(traced["forecast"])
 
 
 def _said(r) -> str:

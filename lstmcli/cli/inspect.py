@@ -400,7 +400,8 @@ def _step_trace(
             payload["model"]["season_fits"] = {"traced": fits.method, "combined": list(fits.methods)}
             payload["model"]["season_fits"]["forecast"] = combined  # the model's forecast of the step (column 0)
         if whole.info.snaive_blend is not None:  # the forecast moved toward seasonal naive (season_fits.SnaiveBlend)
-            payload["model"]["snaive_blend"] = {**whole.info.snaive_blend.to_dict(), "forecast": combined}
+            key = "naive_blend" if whole.info.snaive_blend.naive else "snaive_blend"  # as predict --json's
+            payload["model"][key] = {**whole.info.snaive_blend.to_dict(), "forecast": combined}
         print(json_text(payload, None))
         return
 
