@@ -624,8 +624,9 @@ def check_season_test(season_test: str, season, auto: bool) -> str:
 def one_series_only(
     season_fits: str | None, choose_growth: bool | str, growth_given: bool, verb="train", season_test: str = "acf"
 ) -> None:
-    """Several series (a panel): `--season-fits` other than keep, `--damped-growth auto|season` and `--season-test`
-    other than acf are refused (a panel keeps one fit per series without being asked; each model would fit twice)."""
+    """Several series (a panel): `--season-fits` other than keep, `--damped-growth auto|season|trend` and
+    `--season-test` other than acf are refused (a panel keeps one fit per series without being asked; each model would
+    fit twice)."""
     from lstmcli import growth as _growth
     from lstmcli.errors import OptionError
 
