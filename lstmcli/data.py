@@ -1622,15 +1622,18 @@ def _spike_note(prices: np.ndarray, dates, frequency: str | None, timezone: str 
     they are read as written, and a lost decimal point there would silently skew the fit and its scores."""
     if len(prices) < 3 or not (prices > 0).all():
         return
-    before, here, after = prices[:-2], prices[1:-1], prices[2:]  # (N-2,) each
-    ratio = here / np.sqrt(before * after)
-    steady = np.maximum(before, after) <= 1.5 * np.minimum(before, after)
-    rows = np.flatnonzero(steady & ((ratio >= SPIKE_RATIO) | (ratio <= 1 / SPIKE_RATIO))) + 1
+    logs = np.log(prices)  # in logs: prices near the float range's ends neither overflow nor divide by zero
+    before, here, after = logs[:-2], logs[1:-1], logs[2:]  # (N-2,) each
+    far = here - (before + after) / 2  # log of the price over its neighbours' geometric mean
+    steady = np.abs(before - after) <= np.log(1.5)
+    rows = np.flatnonzero(steady & (np.abs(far) >= np.log(SPIKE_RATIO))) + 1
     if not len(rows):
         return
     k = int(rows[0])
     at = f"row {k + 1:,}" if dates is None else periods.format_date(dates[k], frequency, timezone)
-    times = f"{ratio[k - 1]:.0f}x" if ratio[k - 1] > 1 else f"1/{1 / ratio[k - 1]:.0f}"
+    with np.errstate(over="ignore"):  # a ratio beyond the float range reads inf
+        times = f"{np.exp(abs(far[k - 1])):,.0f}"
+    times = f"{times}x" if far[k - 1] > 0 else f"1/{times}"
     first = (
         f"{at}'s {prices[k]:,.10g} is {times} the rows on either side ({prices[k - 1]:,.10g}, {prices[k + 1]:,.10g})"
     )

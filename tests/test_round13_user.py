@@ -100,3 +100,18 @@ def test_a_price_100x_its_neighbours_is_noted_as_a_likely_typo(tmp_path):
     assert series.values[150, 0] == round(100 * prices[150])  # read as written
     line = cleaning_summary(series)
     assert f"{day + 150}'s " in line and "x the rows on either side" in line and "lost decimal point" in line, line
+
+
+def test_the_typo_note_on_prices_near_the_float_range_warns_nothing(tmp_path):
+    """The note's ratio was here / sqrt(before * after): prices near 1e300 overflowed the product and numpy printed
+    'RuntimeWarning: overflow encountered in multiply' (and a divide by zero) on the user's terminal. In logs now."""
+    import warnings
+
+    from lstmcli.data import cleaning_summary, read_prices
+
+    text = "Close\n" + "".join(f"{v}\n" for v in [1e300, 1.1e300, 5e303, 1.05e300, 1e300, 1.2e300])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any RuntimeWarning fails the test
+        series = read_prices(write_csv(tmp_path, text, "huge.csv"))
+        line = cleaning_summary(series)
+    assert "is 4,652x the rows on either side" in line, line  # 5e303 over the geometric mean of its neighbours

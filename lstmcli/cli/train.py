@@ -669,8 +669,9 @@ def one_series_only(
     season_test: str = "acf",
     naive_fits: str | None = None,
 ) -> None:
-    """Several series (a panel): `--season-fits` other than keep, `--damped-growth auto|season` and `--season-test`
-    other than acf are refused (a panel keeps one fit per series without being asked; each model would fit twice)."""
+    """Several series (a panel): `--season-fits` other than keep, `--damped-growth auto|season|trend` and
+    `--season-test` other than acf are refused (a panel keeps one fit per series without being asked; each model would
+    fit twice)."""
     from lstmcli import growth as _growth
     from lstmcli.errors import OptionError
 
