@@ -498,6 +498,7 @@ class _Block:
     reason: str = ""  # the season's reason, as backtest found it
     season_fits: str = _season_fits.DEFAULT  # the season's fits kept or combined (season_fits.py)
     choose_growth: bool | str = False  # fit with and without the damped growth, keep the better (growth.py)
+    naive_fits: str = _season_fits.NAIVE_DEFAULT  # business days: toward naive where it is not beaten (season_fits.py)
 
 
 def _lstm_block(
@@ -521,6 +522,7 @@ def _lstm_block(
     should_stop: Callable[[], bool] | None = None,
     season_fits: str = _season_fits.DEFAULT,
     choose_growth: bool | str = False,
+    naive_fits: str = _season_fits.NAIVE_DEFAULT,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, Forecaster]:
     """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds.
 
@@ -553,6 +555,7 @@ def _lstm_block(
             jobs=jobs,
             season_fits=season_fits,
             choose_growth=choose_growth,
+            naive_fits=naive_fits,
         )
         forecaster.fit(
             values[:fit_rows],
@@ -617,6 +620,7 @@ def _fit_block(
             should_stop,
             season_fits=block.season_fits,
             choose_growth=block.choose_growth,
+            naive_fits=block.naive_fits,
         )
     except (LstmError, SelectionStopped):  # e.g. an ensemble stopped before any member finished
         if should_stop is not None and should_stop():
@@ -641,7 +645,7 @@ def _fit_block(
         "ensemble_members": len(forecaster.members or [forecaster.params]),
     } | ({} if block.auto is None else {"auto": forecaster.info.selection.to_dict()})
     if (blend := forecaster.info.snaive_blend) is not None:  # its forecasts are (half) seasonal naive's: say so
-        run["snaive_weight"] = blend.weight
+        run["naive_weight" if blend.naive else "snaive_weight"] = blend.weight  # season 1: naive's (--naive-fits)
     if t.refit_epochs is not None:  # --refit-all: the model that forecast was refitted on all the fit's windows
         run |= {"refit_epochs": t.refit_epochs, "refit_windows": t.refit_windows}
     return {
@@ -675,6 +679,7 @@ def run_backtest(
     timezone: str | None = None,
     season_fits: str = _season_fits.DEFAULT,
     choose_growth: bool | str = False,
+    naive_fits: str = _season_fits.NAIVE_DEFAULT,
 ) -> BacktestResult:
     """Backtest the LSTM (trained with `config`, learning `target`, forecasting by `strategy`) and the baselines.
 
@@ -694,6 +699,7 @@ def run_backtest(
     season fits kept or combined (with `auto`: the refit's); `lstm backtest` of one series gives ONE_SERIES, as
     `lstm train` builds its model. `choose_growth`: each fit (with `auto`: the refit) fits with and without the
     damped growth and keeps the better (growth.py), as `lstm train` of one series does (growth.tried_by_default).
+    `naive_fits` (season_fits.NAIVE_CHOICES): each fit's, as `lstm train --naive-fits` (not with `auto`).
 
     `jobs` processes (None: the cores): with several fits (`spec.refit`), the fits run side by
     side, `jobs` at a time, and each fit's own work (ensemble members, --auto candidates) runs
@@ -792,6 +798,7 @@ def run_backtest(
             reason=reason,
             season_fits=season_fits,
             choose_growth=choose_growth,
+            naive_fits=naive_fits,
         )
         for b, k in enumerate(starts)
     ]

@@ -689,6 +689,7 @@ class Forecaster:
         season_fits: str = _season_fits.DEFAULT,
         choose_growth: bool | str = False,
         season_test: str = seasons.DEFAULT_TEST,
+        naive_fits: str = _season_fits.NAIVE_DEFAULT,
     ) -> None:
         """`target` "auto" (the default) is resolved at fit time (`transforms.resolve_target`).
 
@@ -715,6 +716,11 @@ class Forecaster:
         tried on a series without a season growth.TREND_PHI (`growth.factor`).
         `season_test`: how `season` "auto" confirms the frequency's season (`seasons.SEASON_TESTS`): "acf" (the
         default: the autocorrelation of the detrended changes) or "ftest" (the stable-seasonality F test).
+        `naive_fits` (round 13): "keep" (the default) forecasts the network's forecast; "shrink-naive" on a
+        business-day series without a season, where the network does not beat naive on validation (as shrink-snaive
+        judges seasonal naive), the equal-weight mean with naive's forecast if that beats naive, else naive's;
+        "shrink-naive-t" the same, the network kept only where its one-step MAE is also below naive's beyond chance
+        (the verdict's paired t); "mean-naive-t" shrink-naive-t's test, and the mean wherever the network fails it.
         """
         self.strategy, self.horizon = check_strategy(strategy, horizon)
         self.ensemble, self.jobs = _ensemble.check_ensemble(ensemble), parallel.check_jobs(jobs)
@@ -739,6 +745,7 @@ class Forecaster:
         self.partners: list[Forecaster] | None = None  # the season's other fits combined with this one's
         self.partners_combine = _season_fits.MEAN  # how: season_fits.combine's `how` (a loaded file says)
         self.snaive_weight = 0.0  # seasonal naive's weight in the forecast (`shrink-snaive`; a loaded file says)
+        self.naive_fits = _season_fits.check_naive(naive_fits)
 
     # ----------------------------------------------------------------------------- fit
 
@@ -886,6 +893,8 @@ class Forecaster:
                     self._combine_fits(fits, maes, series.prices)
                 if self.season_fits == _season_fits.SHRINK_SNAIVE:
                     self._toward_snaive(series.prices)
+        elif _season_fits.toward_naive(self.naive_fits, self.season, series.frequency) and not self.result.interrupted:
+            self._toward_snaive(series.prices)  # no season: toward naive, seasonal naive with season 1
         if self.config.refit_all and not self.result.interrupted:
             for fitted in [self, *(self.partners or [])]:
                 fitted._refit_all(should_stop)
@@ -971,20 +980,28 @@ class Forecaster:
         forecast the equal-weight mean of the model's and seasonal naive's forecasts if that mean beats it, else
         seasonal naive's forecast itself (season_fits.SNAIVE_WEIGHTS); validation and interval quantiles become the
         forecast's own. Seasonal naive reads the last m prices of a history: a shorter one (W + offset < m) is left
-        alone, and said so."""
+        alone, and said so. Without a season (`--naive-fits shrink-naive`): the same toward naive (m = 1), said in
+        the choices' "naive" row."""
         from lstmcli.render.common import price
 
         before = self.info.validation
-        naive, m = before.seasonal_naive, self.season.length
+        m = self._blend_season()
+        naive, row = (before.naive, "naive") if m == 1 else (before.seasonal_naive, "season")
         if naive is None:
             return
         train_t, val_t = self._rows
         steps, model_h, naive_h, mean_h = self._steps_maes(prices, val_t)
         model, snaive = (before.model.mae, model_h), (naive.mae, naive_h)
-        if _season_fits.beats(model, snaive):
+        if _season_fits.beats(model, snaive) and (m > 1 or self._clearly_beats_naive(before)):
+            if m == 1:  # said, as the fallback would be
+                steps_words = "" if model[1] is None else f", steps 1-{steps} {price(model[1])} vs {price(snaive[1])}"
+                self.choices[row] = (
+                    f"the network's own forecast: it beats naive on validation (MAE one-step {price(model[0])} vs "
+                    f"{price(snaive[0])}{steps_words})"
+                )
             return
         if self.config.window + self.target.offset < m:
-            self.choices["season"] += (
+            self.choices[row] += (
                 f"; validation one-step MAE {price(model[0])} vs seasonal naive's {price(snaive[0])}, but the window "
                 "is shorter than the season: not blended with seasonal naive"
             )
@@ -993,12 +1010,29 @@ class Forecaster:
         self.snaive_weight = half
         validation, intervals = self._evaluate(prices, self.info.scaler, train_t, val_t, False)
         mean = (validation.model.mae, mean_h)
-        if not _season_fits.beats(mean, snaive):  # only then is seasonal naive's own forecast scored
+        floor = m == 1 and self.naive_fits == _season_fits.MEAN_NAIVE_T  # the mean, whatever it scores
+        if not _season_fits.beats(mean, snaive) and not floor:  # only then is seasonal naive's own forecast scored
             self.snaive_weight = whole
             validation, intervals = self._evaluate(prices, self.info.scaler, train_t, val_t, False)
         blend = _season_fits.SnaiveBlend(self.snaive_weight, m, steps, model, snaive, mean)
         self.info = replace(self.info, validation=validation, intervals=intervals, snaive_blend=blend)
-        self.choices["season"] += f"; {blend.describe()}"
+        if m == 1:
+            self.choices[row] = blend.describe()
+        else:
+            self.choices[row] += f"; {blend.describe()}"
+
+    def _clearly_beats_naive(self, validation) -> bool:
+        """`--naive-fits shrink-naive-t`: the network's one-step validation MAE is below naive's beyond chance (the
+        verdict's paired t, render.train.beyond_chance); shrink-naive asks no more than `beats`."""
+        if self.naive_fits not in _season_fits.NAIVE_T:
+            return True
+        from lstmcli.render.train import beyond_chance
+
+        return validation.model.mae < validation.naive.mae and beyond_chance(validation, validation.naive)
+
+    def _blend_season(self) -> int:
+        """The season the blend toward (seasonal) naive looks back: the model's, or 1 (naive) without one."""
+        return 1 if self.season is None else self.season.length
 
     def _steps_maes(
         self, prices: np.ndarray, val_t: np.ndarray
@@ -1010,7 +1044,7 @@ class Forecaster:
         step) pairs would weigh the oldest origins' longest steps most); (0, None, None) without them. Needs a
         history of at least the season (W + offset >= m)."""
         queries = self._evaluation_queries(val_t, MAX_INTERVAL_ORIGINS)
-        m = self.season.length
+        m = self._blend_season()
         if len(queries) < 2 or self.config.window + self.target.offset < m:
             return 0, None, None, None
         rows, H = queries[1]
@@ -1374,7 +1408,7 @@ class Forecaster:
             others = [p.paths(hist, days, None, last_phase) for p in self.partners]
             own = _season_fits.combine([own, *others], self.partners_combine)
         if self.snaive_weight:  # toward seasonal naive (`shrink-snaive`, season_fits.SnaiveBlend)
-            own = _season_fits.toward_snaive(own, hist, self.season.length, self.snaive_weight)
+            own = _season_fits.toward_snaive(own, hist, self._blend_season(), self.snaive_weight)
         return own
 
     def member_paths(

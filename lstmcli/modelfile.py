@@ -810,7 +810,7 @@ class ModelInfo:
         if not isinstance(config.level_input, bool) or config.level_input != (level is not None):
             raise ValueError("the config's level_input and the file's level_input scale do not agree")
         blend = None if meta.get("snaive_blend") is None else SnaiveBlend.from_dict(meta["snaive_blend"])
-        if blend is not None and (season is None or season.get("length") != blend.season):
+        if blend is not None and (1 if season is None else season.get("length")) != blend.season:  # 1: naive's
             raise ValueError("the blend with seasonal naive's season is not the model's")
         if blend is not None and config.window + target.offset < blend.season:
             raise ValueError(f"the blend with seasonal naive needs {blend.season} prices, the window is shorter")

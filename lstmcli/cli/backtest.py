@@ -44,7 +44,7 @@ from lstmcli.cli.common import (
     write_csv,
     wrote_plot,
 )
-from lstmcli.cli.train import DampedGrowthOpt, DampedTowardOpt, SeasonFitsOpt
+from lstmcli.cli.train import DampedGrowthOpt, DampedTowardOpt, NaiveFitsOpt, SeasonFitsOpt
 
 _SAME = "\\[default: as lstm train]"
 
@@ -166,6 +166,7 @@ def backtest(
     season_fits: SeasonFitsOpt = None,
     damped_growth: DampedGrowthOpt = None,
     damped_toward: DampedTowardOpt = "zero",
+    naive_fits: NaiveFitsOpt = None,
 ) -> None:
     """Backtest the LSTM against naive baselines on the newest part of a price series.
 
@@ -238,10 +239,17 @@ def backtest(
         ).items()
         if v is not None
     }
-    from lstmcli.cli.train import growth_options, one_series_growth, one_series_only
+    from lstmcli.cli.train import (
+        growth_options,
+        naive_fits_option,
+        one_series_growth,
+        one_series_naive,
+        one_series_only,
+    )
 
     # as lstm train's: the same values, checks and refusals (a factor with --auto or --target level)
     growth = growth_options(damped_growth, season_fits, target=target, auto=auto, verb="backtest")
+    naive_fits = naive_fits_option(naive_fits, auto)
     growing = dict(damped_growth=growth[0], damped_toward=damped_toward)
     config = TrainConfig(**chosen, refit_all=refit_all, level_input=level_input, **growing)
     config.validate()
@@ -267,7 +275,7 @@ def backtest(
         as_panel["auto"] = {"budget": 60.0 if budget is None else budget, "restrict": pinned, "ensemble": one}
     as_panel |= dict(sheet=sheet, plot=plot)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, 1 if dask else jobs):
-        one_series_only(season_fits, growth[1], growth[2], "backtest")
+        one_series_only(season_fits, growth[1], growth[2], "backtest", naive_fits=naive_fits)
         return panel_cli.backtest(sources, **as_panel)
     try:
         series = read_series(
@@ -281,7 +289,7 @@ def backtest(
         )
     except SeveralSeriesError as e:  # a long file of several series: every series backtested
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
-        one_series_only(season_fits, growth[1], growth[2], "backtest")
+        one_series_only(season_fits, growth[1], growth[2], "backtest", naive_fits=naive_fits)
         return panel_cli.backtest(sources, **as_panel)
     dask_unused(dask, "one series is backtested")
     if not json_out:  # as the Read line: which exchange's holidays the data's closed weekdays are
@@ -344,6 +352,7 @@ def backtest(
                 ensemble=ensemble,
                 season_fits=one_series_fits,  # as lstm train of one series: --season-fits, else its default
                 choose_growth=choose_growth,  # as lstm train's: --damped-growth, else its default
+                naive_fits=one_series_naive(naive_fits),  # as lstm train's: --naive-fits, else its default
                 jobs=jobs,
                 should_stop=stop,
             )

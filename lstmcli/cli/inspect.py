@@ -400,7 +400,8 @@ def _step_trace(
             payload["model"]["season_fits"] = {"traced": fits.method, "combined": list(fits.methods)}
             payload["model"]["season_fits"]["forecast"] = combined  # the model's forecast of the step (column 0)
         if whole.info.snaive_blend is not None:  # the forecast moved toward seasonal naive (season_fits.SnaiveBlend)
-            payload["model"]["snaive_blend"] = {**whole.info.snaive_blend.to_dict(), "forecast": combined}
+            key = "naive_blend" if whole.info.snaive_blend.naive else "snaive_blend"  # as predict --json's
+            payload["model"][key] = {**whole.info.snaive_blend.to_dict(), "forecast": combined}
         print(json_text(payload, None))
         return
 
@@ -494,11 +495,8 @@ def _step_trace(
     if whole.info.snaive_blend is not None:
         from lstmcli.render.common import price, user_text
 
-        what = (
-            "seasonal naive's"
-            if whole.info.snaive_blend.weight == 1
-            else "the mean of the network's and seasonal naive's"
-        )
+        who = "naive's" if whole.info.snaive_blend.naive else "seasonal naive's"
+        what = who if whole.info.snaive_blend.weight == 1 else f"the mean of the network's and {who}"
         say(
             Text(
                 f"The model forecasts {user_text(t.columns[0])} {price(combined)} for that step: {what} forecast "

@@ -156,7 +156,7 @@ def predict(
         if fc_model.info.selection is not None:  # --auto: did the chosen configuration beat naive in selection?
             payload["selection_beats_naive"] = fc_model.info.selection.beats_naive
         if (blend := fc_model.info.snaive_blend) is not None:  # the forecast is (partly) seasonal naive's: say so
-            payload["snaive_blend"] = blend.to_dict()
+            payload["naive_blend" if blend.naive else "snaive_blend"] = blend.to_dict()  # season 1: naive's
         print(json_text(payload))
     if json_out or output == STDOUT:
         _notes(fc, fc_model, interval)
@@ -169,22 +169,23 @@ def predict(
     validation, frequency = fc_model.info.validation, fc_model.info.data.frequency
     style, sentence = verdict(validation, frequency)
     blend = fc_model.info.snaive_blend  # the forecast moved toward seasonal naive (--season-fits shrink-snaive)
-    if validation.model.mae > validation.naive.mae:  # lost (not tied: a constant series); first, above the forecast
+    lost = validation.model.mae > validation.naive.mae  # (not tied: a constant series)
+    if lost:  # first, above the forecast
         naive = naive_words(frequency)
         out.print(f"[{style}]Worse than naive: this model lost to '{naive}' on validation.[/]", soft_wrap=True)
-    elif blend is not None:  # not the network's numbers alone: say whose they are, first
-        words = seasonal_naive_words(frequency, blend.season)
+    if blend is not None and (blend.naive or not lost):  # not the network's numbers alone: say whose they are
+        words = naive_words(frequency) if blend.naive else seasonal_naive_words(frequency, blend.season)
+        who = "naive" if blend.naive else "seasonal naive"
         whose = (
-            f"Seasonal naive's forecast ('{words}'), not the network's"
+            f"{who[0].upper()}{who[1:]}'s forecast ('{words}'), not the network's"
             if blend.weight == 1
-            else f"The mean of the network's forecast and seasonal naive's ('{words}')"
+            else f"The mean of the network's forecast and {who}'s ('{words}')"
         )
         out.print(
-            f"[yellow]{whose}: the network did not beat seasonal naive on validation "
-            "(lstm inspect says by how much).[/]",
+            f"[yellow]{whose}: the network did not beat {who} on validation (lstm inspect says by how much).[/]",
             soft_wrap=True,
         )
-    elif beats_seasonal_naive(validation) is False:
+    elif not lost and beats_seasonal_naive(validation) is False:
         words = seasonal_naive_words(frequency, validation.season or 0)
         out.print(f"[{style}]Worse than seasonal naive: this model lost to '{words}' on validation.[/]", soft_wrap=True)
     from lstmcli.render.auto import predict_label

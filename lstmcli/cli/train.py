@@ -54,6 +54,20 @@ SeasonFitsOpt = Annotated[
         show_default=False,
     ),
 ]
+NaiveFitsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--naive-fits",
+        metavar="HOW",
+        help="Business-day data without a season (stock prices): shrink-naive forecasts, where the network does "
+        "not beat naive on validation (one step, and steps 1..H ahead), the mean of the network's forecast and "
+        "naive's if that does, else naive's (the summary, predict and inspect say so); shrink-naive-t: the same, "
+        "and the network alone only where it also beats naive beyond chance (paired t); mean-naive-t: that test, "
+        "and the mean (never naive alone) where the network fails it; keep (the default): the network's forecast. "
+        "One series, not with --auto.",
+        show_default=False,
+    ),
+]
 SeasonTestOpt = Annotated[
     str,
     typer.Option(
@@ -227,6 +241,7 @@ def train(
     season_test: SeasonTestOpt = "acf",
     damped_growth: DampedGrowthOpt = None,
     damped_toward: DampedTowardOpt = "zero",
+    naive_fits: NaiveFitsOpt = None,
 ) -> None:
     """Learn from a CSV price series and save the model.
 
@@ -257,6 +272,7 @@ def train(
 
     growth = growth_options(damped_growth, season_fits, target=target, auto=auto, global_model=global_model)
     damped_growth, choose_growth, growth_given = growth
+    naive_fits = naive_fits_option(naive_fits, auto)
     config = TrainConfig(
         window=30 if window is None else window,
         hidden=hidden,
@@ -352,7 +368,7 @@ def train(
     as_panel |= dict(calendar=calendar, sheet=sheet, json_out=json_out)
     pool_jobs = 1 if dask or global_model else jobs  # the local workers a panel starts early (1: none)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, pool_jobs) or global_model:
-        one_series_only(season_fits, choose_growth, growth_given, season_test=season_test)
+        one_series_only(season_fits, choose_growth, growth_given, season_test=season_test, naive_fits=naive_fits)
         return panel_cli.train(sources, **as_panel)
     from lstmcli.parallel import prestart
 
@@ -370,7 +386,7 @@ def train(
         )
     except SeveralSeriesError as e:  # a long file of several series: one model per series
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
-        one_series_only(season_fits, choose_growth, growth_given, season_test=season_test)
+        one_series_only(season_fits, choose_growth, growth_given, season_test=season_test, naive_fits=naive_fits)
         return panel_cli.train(sources, **as_panel)
     dask_unused(dask, "one series trains")
     how_read["decimal"] = series.decimal  # given, or how a value both marks read was read: --data's tie-breaker
@@ -405,6 +421,7 @@ def train(
         season_fits=one_series_fits,
         choose_growth=choose_growth,
         season_test=season_test,
+        naive_fits=one_series_naive(naive_fits),
     )
     if ensemble > 1:  # members finish whole, in parallel: the bar counts members, not epochs
         bar_opts = dict(
@@ -621,8 +638,36 @@ def check_season_test(season_test: str, season, auto: bool) -> str:
     return test
 
 
+def naive_fits_option(naive_fits: str | None, auto: bool) -> str | None:
+    """`--naive-fits` checked (None: not given): a known choice (season_fits.NAIVE_CHOICES), and keep with --auto (its
+    candidates and refit are judged against naive by the selection itself)."""
+    from lstmcli import season_fits as _season_fits
+    from lstmcli.errors import OptionError
+
+    if naive_fits is None:
+        return None
+    choice = _season_fits.check_naive(naive_fits)
+    if auto and choice != _season_fits.KEEP:
+        raise OptionError(
+            f"--naive-fits {choice} cannot be combined with --auto", hint="drop --naive-fits, or train without --auto"
+        )
+    return choice
+
+
+def one_series_naive(naive_fits: str | None) -> str:
+    """A fit of one series' `naive_fits`: --naive-fits, else season_fits.NAIVE_ONE_SERIES."""
+    from lstmcli import season_fits as _season_fits
+
+    return _season_fits.NAIVE_ONE_SERIES if naive_fits is None else naive_fits
+
+
 def one_series_only(
-    season_fits: str | None, choose_growth: bool | str, growth_given: bool, verb="train", season_test: str = "acf"
+    season_fits: str | None,
+    choose_growth: bool | str,
+    growth_given: bool,
+    verb="train",
+    season_test: str = "acf",
+    naive_fits: str | None = None,
 ) -> None:
     """Several series (a panel): `--season-fits` other than keep, `--damped-growth auto|season|trend` and
     `--season-test` other than acf are refused (a panel keeps one fit per series without being asked; each model would
@@ -636,6 +681,11 @@ def one_series_only(
             hint=f"drop --season-test, or {verb} each series on its own",
         )
 
+    if naive_fits not in (None, "keep"):
+        raise OptionError(
+            f"--naive-fits {naive_fits} is for one series; this is several series (a panel)",
+            hint=f"drop --naive-fits, or {verb} each series on its own",
+        )
     if season_fits not in (None, "keep"):
         raise OptionError(
             f"--season-fits {season_fits} is for one series; this is several series (a panel)",

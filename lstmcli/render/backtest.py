@@ -34,9 +34,12 @@ def _lstm_season(r) -> str:
 
 def _toward_snaive(r) -> str:
     """`, forecasting seasonal naive's values (not the network's)` when the fits' forecasts were seasonal naive's (or
-    the mean with it: --season-fits shrink-snaive), so that its numbers are not read as the network's."""
-    weights = [f.get("snaive_weight", 0) for f in r.fit_configs]
-    whose = {1: "seasonal naive's values (not the network's)", 0.5: "the mean of the network's and seasonal naive's"}
+    the mean with it: --season-fits shrink-snaive), or naive's (--naive-fits), so that its numbers are not read as the
+    network's."""
+    naive = any("naive_weight" in f for f in r.fit_configs)  # a series has a season or not: one kind of blend
+    who = "naive's" if naive else "seasonal naive's"
+    weights = [f.get("naive_weight" if naive else "snaive_weight", 0) for f in r.fit_configs]
+    whose = {1: f"{who} values (not the network's)", 0.5: f"the mean of the network's and {who}"}
     on = [(w, sum(x == w for x in weights)) for w in whose if w in weights]
     of = "" if len(weights) == 1 else f" of {len(weights)}"
     return "".join(f", forecasting {whose[w]}" + ("" if n == len(weights) else f" on {n}{of} fits") for w, n in on)

@@ -415,7 +415,8 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
             "season fits", info.season_fits.describe() + "; the rows above describe the kept fit (the lowest)"
         )
     if info.snaive_blend is not None:  # the forecast moved toward seasonal naive (season_fits.SnaiveBlend)
-        table.add_row("seasonal naive", info.snaive_blend.describe() + "; the rows above describe the network")
+        row = "naive" if info.snaive_blend.naive else "seasonal naive"
+        table.add_row(row, info.snaive_blend.describe() + "; the rows above describe the network")
     from lstmcli.render.train import training_how
 
     how = training_how(info)

@@ -202,7 +202,7 @@ def _chance(validation: ValidationInfo, baseline: Scores) -> bool:
 
 def _tied(validation: ValidationInfo, baseline: Scores) -> bool:
     """The model's one-step validation errors are `baseline`'s on every row (no paired t: every difference is 0), as
-    when its forecast is seasonal naive's (`--season-fits shrink-snaive`)."""
+    when its forecast is seasonal naive's (`--season-fits shrink-snaive`) or naive's (`--naive-fits shrink-naive`)."""
     return baseline.t is None and validation.rows >= 3 and math.isclose(validation.model.mae, baseline.mae)
 
 
@@ -234,6 +234,11 @@ def _naive_verdict(validation: ValidationInfo, frequency: str | None) -> tuple[s
             else ("red", "The naive forecast is perfect on validation; the model is worse.")
         )
     rel = (m - n) / n * 100
+    if _tied(validation, validation.naive):  # its forecast is naive's (--naive-fits shrink-naive): said so
+        return "yellow", (
+            f"The model's one-step errors on validation are naive's on every row: it forecasts "
+            f"'{naive_words(frequency)}' and adds nothing over it."
+        )
     few = validation.rows < MIN_VERDICT_ROWS
     if few and not beyond_chance(validation, validation.naive):  # a few rows: +-10% is luck as often as skill
         return "yellow", (
@@ -333,6 +338,8 @@ def training_summary(info: ModelInfo, model_path: str, choices: dict | None = No
     )
     if info.season is not None or "season" in choices:  # what was chosen and why, as for the target
         table.add_row("season", choices.get("season") or info.season.describe())
+    if "naive" in choices or (info.snaive_blend is not None and info.snaive_blend.naive):  # --naive-fits
+        table.add_row("naive", choices.get("naive") or info.snaive_blend.describe())
     if c.damped_growth or "growth" in choices:  # --damped-growth (growth.py), and with auto why it was (not) kept
         own = f"damped growth {c.damped_growth:g} per step, toward {c.damped_toward}"
         table.add_row("growth", choices.get("growth") or own)
