@@ -37,10 +37,12 @@ from lstmcli.intervals import INTERVAL_LEVELS, interval_bounds, widest_interval
 from lstmcli.modelfile import DIRECT, HORIZON_STRATEGY
 from lstmcli.seasons import (  # noqa: F401  (autocorrelation, SEASON_BY_FREQUENCY: read here by older callers)
     AUTO,
+    DEFAULT_TEST,
     NONE,
     SEASON_BY_FREQUENCY,
     YEAR_CYCLES,
     autocorrelation,
+    check_test,
     detect_season,
     parse_season,
     resolve_season,
@@ -499,6 +501,7 @@ class _Block:
     season_fits: str = _season_fits.DEFAULT  # the season's fits kept or combined (season_fits.py)
     choose_growth: bool | str = False  # fit with and without the damped growth, keep the better (growth.py)
     naive_fits: str = _season_fits.NAIVE_DEFAULT  # business days: toward naive where it is not beaten (season_fits.py)
+    season_test: str = DEFAULT_TEST  # how a fit's --season auto confirms a season (weekly data: the fit looks)
 
 
 def _lstm_block(
@@ -523,6 +526,7 @@ def _lstm_block(
     season_fits: str = _season_fits.DEFAULT,
     choose_growth: bool | str = False,
     naive_fits: str = _season_fits.NAIVE_DEFAULT,
+    season_test: str = DEFAULT_TEST,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, Forecaster]:
     """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds.
 
@@ -556,6 +560,7 @@ def _lstm_block(
             season_fits=season_fits,
             choose_growth=choose_growth,
             naive_fits=naive_fits,
+            season_test=season_test,
         )
         forecaster.fit(
             values[:fit_rows],
@@ -621,6 +626,7 @@ def _fit_block(
             season_fits=block.season_fits,
             choose_growth=block.choose_growth,
             naive_fits=block.naive_fits,
+            season_test=block.season_test,
         )
     except (LstmError, SelectionStopped):  # e.g. an ensemble stopped before any member finished
         if should_stop is not None and should_stop():
@@ -680,6 +686,7 @@ def run_backtest(
     season_fits: str = _season_fits.DEFAULT,
     choose_growth: bool | str = False,
     naive_fits: str = _season_fits.NAIVE_DEFAULT,
+    season_test: str = DEFAULT_TEST,
 ) -> BacktestResult:
     """Backtest the LSTM (trained with `config`, learning `target`, forecasting by `strategy`) and the baselines.
 
@@ -700,6 +707,8 @@ def run_backtest(
     `lstm train` builds its model. `choose_growth`: each fit (with `auto`: the refit) fits with and without the
     damped growth and keeps the better (growth.py), as `lstm train` of one series does (growth.tried_by_default).
     `naive_fits` (season_fits.NAIVE_CHOICES): each fit's, as `lstm train --naive-fits` (not with `auto`).
+    `season_test` (seasons.SEASON_TESTS): how `spec.season` auto confirms the season, for the baselines, the MASE
+    scale and the fits alike, as `lstm train --season-test` (not with `auto`, whose selection detects by acf).
 
     `jobs` processes (None: the cores): with several fits (`spec.refit`), the fits run side by
     side, `jobs` at a time, and each fit's own work (ensemble members, --auto candidates) runs
@@ -739,10 +748,12 @@ def run_backtest(
     p = values[:, 0]  # (N,)
 
     requested = parse_season(spec.season)
+    season_test = check_test(season_test)
     if requested == AUTO:
-        season, reason = detect_season(p[:cut], frequency)
+        season, reason = detect_season(p[:cut], frequency, season_test)
         # as lstm train: none on business days; weekly data without a season: the fits try the position in the year
-        lstm_season = resolve_season(AUTO, p[:cut], frequency)[0] or (AUTO if frequency in YEAR_CYCLES else NONE)
+        found = resolve_season(AUTO, p[:cut], frequency, season_test)[0]
+        lstm_season = found or (AUTO if frequency in YEAR_CYCLES else NONE)
     elif requested == NONE:
         season, reason, lstm_season = 1, "no season (--season none)", NONE
     else:
@@ -799,6 +810,7 @@ def run_backtest(
             season_fits=season_fits,
             choose_growth=choose_growth,
             naive_fits=naive_fits,
+            season_test=season_test,
         )
         for b, k in enumerate(starts)
     ]
