@@ -158,3 +158,19 @@ def test_a_zero_width_band_around_an_exact_forecast_covers_the_actual(run, tmp_p
     r = run("backtest", str(csv), "--json", "-q", "--jobs", "1")
     assert r.exit_code == 0, r
     assert json.loads(r.stdout)["interval"]["coverage"] == 100.0, r.stdout
+
+
+def test_an_exact_tie_in_the_backtest_verdict_is_0_percent_not_minus_0():
+    """A tie at a step printed "ties with naive at 1 business day (-0.0% MASE)". (branch r13polish; fails on main)"""
+    from conftest import random_walk
+
+    from lstmcli.backtest import BacktestSpec, run_backtest
+    from lstmcli.training import TrainConfig
+
+    tiny = TrainConfig(window=5, hidden=4, epochs=1, seed=0)
+    r = run_backtest(random_walk(200), tiny, "log-return", BacktestSpec(days=5, test_fraction=0.2), frequency="B")
+    naive = r.scores["naive"]["per_step"]["mase"]
+    r.scores["lstm"]["per_step"]["mase"] = [naive[0], *naive[1:4], naive[4] * 1.0003]
+    assert r.verdict()[1] == (
+        "LSTM ties with naive at 1 business day (0.0% MASE), ties with it at 5 business days (0.0% MASE)."
+    )
