@@ -32,15 +32,17 @@ import numpy as np
 from lstmcli import intervals, metrics
 from lstmcli import season_fits as _season_fits
 from lstmcli.errors import DataError, OptionError
-from lstmcli.forecast import DEFAULT_VAL_FRACTION, Forecaster, given_or_default, min_rows
+from lstmcli.forecast import DEFAULT_VAL_FRACTION, SAME_PRICE, Forecaster, given_or_default, min_rows
 from lstmcli.intervals import INTERVAL_LEVELS, interval_bounds, widest_interval
 from lstmcli.modelfile import DIRECT, HORIZON_STRATEGY
 from lstmcli.seasons import (  # noqa: F401  (autocorrelation, SEASON_BY_FREQUENCY: read here by older callers)
     AUTO,
+    DEFAULT_TEST,
     NONE,
     SEASON_BY_FREQUENCY,
     YEAR_CYCLES,
     autocorrelation,
+    check_test,
     detect_season,
     parse_season,
     resolve_season,
@@ -244,8 +246,12 @@ def score(actual: np.ndarray, forecast: np.ndarray, previous: np.ndarray, scale:
 
 
 def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> tuple[float, list[float]]:
-    """Share (%) of actual values inside [lower, upper], overall and per step (all (O, days))."""
-    inside = (lower <= actual) & (actual <= upper)  # (O, days)
+    """Share (%) of actual values inside [lower, upper], overall and per step (all (O, days)).
+
+    A bound within float rounding of the actual (forecast.SAME_PRICE of it per step ahead: a recursive forecast rounds
+    at every step) holds it: a constant series' zero-width band around its exact forecast covers it."""
+    slack = SAME_PRICE * np.abs(actual) * np.arange(1, actual.shape[1] + 1)  # (O, days)
+    inside = (lower - slack <= actual) & (actual <= upper + slack)  # (O, days)
     return float(100 * inside.mean()), [float(v) for v in 100 * inside.mean(axis=0)]
 
 
@@ -371,7 +377,8 @@ class BacktestResult:
             if not math.isfinite(r):
                 return f"cannot be compared with {other} at {at(h)}"
             if abs(r) < TIE_PERCENT:
-                return f"ties with {other} at {at(h)} ({-r:+.1f}% MASE)"
+                off = round(-r, 1) + 0.0  # + 0.0: an exact tie (or one that rounds to it) is 0.0%, not -0.0%
+                return f"ties with {other} at {at(h)} ({f'{off:+.1f}' if off else '0.0'}% MASE)"
             if r > 0:
                 return f"beats {other} by {r:.1f}% MASE at {at(h)}"
             return f"loses to {other} by {-r:.1f}% MASE at {at(h)}"
@@ -499,6 +506,7 @@ class _Block:
     season_fits: str = _season_fits.DEFAULT  # the season's fits kept or combined (season_fits.py)
     choose_growth: bool | str = False  # fit with and without the damped growth, keep the better (growth.py)
     naive_fits: str = _season_fits.NAIVE_DEFAULT  # business days: toward naive where it is not beaten (season_fits.py)
+    season_test: str = DEFAULT_TEST  # how a fit's --season auto confirms a season (weekly data: the fit looks)
 
 
 def _lstm_block(
@@ -523,6 +531,7 @@ def _lstm_block(
     season_fits: str = _season_fits.DEFAULT,
     choose_growth: bool | str = False,
     naive_fits: str = _season_fits.NAIVE_DEFAULT,
+    season_test: str = DEFAULT_TEST,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, Forecaster]:
     """Fit on values[:fit_rows] and forecast (O, days) from each origin, with interval bounds.
 
@@ -556,6 +565,7 @@ def _lstm_block(
             season_fits=season_fits,
             choose_growth=choose_growth,
             naive_fits=naive_fits,
+            season_test=season_test,
         )
         forecaster.fit(
             values[:fit_rows],
@@ -621,6 +631,7 @@ def _fit_block(
             season_fits=block.season_fits,
             choose_growth=block.choose_growth,
             naive_fits=block.naive_fits,
+            season_test=block.season_test,
         )
     except (LstmError, SelectionStopped):  # e.g. an ensemble stopped before any member finished
         if should_stop is not None and should_stop():
@@ -680,6 +691,7 @@ def run_backtest(
     season_fits: str = _season_fits.DEFAULT,
     choose_growth: bool | str = False,
     naive_fits: str = _season_fits.NAIVE_DEFAULT,
+    season_test: str = DEFAULT_TEST,
 ) -> BacktestResult:
     """Backtest the LSTM (trained with `config`, learning `target`, forecasting by `strategy`) and the baselines.
 
@@ -700,6 +712,8 @@ def run_backtest(
     `lstm train` builds its model. `choose_growth`: each fit (with `auto`: the refit) fits with and without the
     damped growth and keeps the better (growth.py), as `lstm train` of one series does (growth.tried_by_default).
     `naive_fits` (season_fits.NAIVE_CHOICES): each fit's, as `lstm train --naive-fits` (not with `auto`).
+    `season_test` (seasons.SEASON_TESTS): how `spec.season` auto confirms the season, for the baselines, the MASE
+    scale and the fits alike, as `lstm train --season-test` (not with `auto`, whose selection detects by acf).
 
     `jobs` processes (None: the cores): with several fits (`spec.refit`), the fits run side by
     side, `jobs` at a time, and each fit's own work (ensemble members, --auto candidates) runs
@@ -739,10 +753,12 @@ def run_backtest(
     p = values[:, 0]  # (N,)
 
     requested = parse_season(spec.season)
+    season_test = check_test(season_test)
     if requested == AUTO:
-        season, reason = detect_season(p[:cut], frequency)
+        season, reason = detect_season(p[:cut], frequency, season_test)
         # as lstm train: none on business days; weekly data without a season: the fits try the position in the year
-        lstm_season = resolve_season(AUTO, p[:cut], frequency)[0] or (AUTO if frequency in YEAR_CYCLES else NONE)
+        found = resolve_season(AUTO, p[:cut], frequency, season_test)[0]
+        lstm_season = found or (AUTO if frequency in YEAR_CYCLES else NONE)
     elif requested == NONE:
         season, reason, lstm_season = 1, "no season (--season none)", NONE
     else:
@@ -799,6 +815,7 @@ def run_backtest(
             season_fits=season_fits,
             choose_growth=choose_growth,
             naive_fits=naive_fits,
+            season_test=season_test,
         )
         for b, k in enumerate(starts)
     ]

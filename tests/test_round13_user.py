@@ -115,3 +115,62 @@ def test_the_typo_note_on_prices_near_the_float_range_warns_nothing(tmp_path):
         series = read_prices(write_csv(tmp_path, text, "huge.csv"))
         line = cleaning_summary(series)
     assert "is 4,652x the rows on either side" in line, line  # 5e303 over the geometric mean of its neighbours
+
+
+def _table_text(fc) -> str:
+    from rich.console import Console
+
+    from lstmcli.render.predict import forecast_table
+
+    console = Console(width=100, record=True, color_system=None)
+    console.print(forecast_table(fc))
+    return console.export_text()
+
+
+def test_a_change_within_float_rounding_prints_as_0():
+    """A constant series' forecast 42.0000000134 showed a change of "+1.34e-08" (2.69e-08 at step 2, ...): a change
+    within float rounding of the last value (forecast.SAME_PRICE of it per step ahead) prints as 0; a real one as
+    before. (branch r13polish; fails on main)"""
+    from lstmcli.forecast import Forecast
+
+    rounding = Forecast(42 + 1.34e-8 * np.arange(1, 6), None, 42.0, None, "Value", None)
+    rows = [line.split("│") for line in _table_text(rounding).splitlines() if line.startswith("│ +")]
+    assert [(row[3].strip(), row[4].strip()) for row in rows] == [("0", "+0.00%")] * 5, rows
+    small = Forecast(np.array([42 + 1e-6, 42 - 2e-6]), None, 42.0, None, "Value", None)  # 2.4e-08 of it: a change
+    rows = [line.split("│") for line in _table_text(small).splitlines() if line.startswith("│ +")]
+    assert [row[3].strip() for row in rows] == ["+1e-06", "-2e-06"], rows
+
+
+def test_a_zero_width_band_around_an_exact_forecast_covers_the_actual(run, tmp_path):
+    """A backtest of a constant series (every value 42) said "The 90% prediction interval held 80.0% of the 100
+    held-out values (BELOW nominal)": its band [41.99999996, 41.99999998] around the forecast missed 42 by 2^-30 of
+    it per step. A bound within float rounding of the actual (forecast.SAME_PRICE per step ahead) holds it; a real
+    miss is still one. (branch r13polish; fails on main)"""
+    from lstmcli.backtest import coverage
+
+    actual = np.full((4, 5), 42.0)
+    h = np.arange(1, 6)
+    below = 42 * (1 - 2.0**-30 * h)  # (5,) the band's top, as the backtest's fits made it
+    assert coverage(actual, np.tile(below - 1e-7, (4, 1)), np.tile(below, (4, 1))) == (100.0, [100.0] * 5)
+    missed = 42 * (1 - 2e-9 * h)
+    assert coverage(actual, np.tile(missed - 1e-7, (4, 1)), np.tile(missed, (4, 1))) == (0.0, [0.0] * 5)
+    csv = write_csv(tmp_path, "Value\n" + "42.0000\n" * 120)
+    r = run("backtest", str(csv), "--json", "-q", "--jobs", "1")
+    assert r.exit_code == 0, r
+    assert json.loads(r.stdout)["interval"]["coverage"] == 100.0, r.stdout
+
+
+def test_an_exact_tie_in_the_backtest_verdict_is_0_percent_not_minus_0():
+    """A tie at a step printed "ties with naive at 1 business day (-0.0% MASE)". (branch r13polish; fails on main)"""
+    from conftest import random_walk
+
+    from lstmcli.backtest import BacktestSpec, run_backtest
+    from lstmcli.training import TrainConfig
+
+    tiny = TrainConfig(window=5, hidden=4, epochs=1, seed=0)
+    r = run_backtest(random_walk(200), tiny, "log-return", BacktestSpec(days=5, test_fraction=0.2), frequency="B")
+    naive = r.scores["naive"]["per_step"]["mase"]
+    r.scores["lstm"]["per_step"]["mase"] = [naive[0], *naive[1:4], naive[4] * 1.0003]
+    assert r.verdict()[1] == (
+        "LSTM ties with naive at 1 business day (0.0% MASE), ties with it at 5 business days (0.0% MASE)."
+    )

@@ -7,6 +7,8 @@ Every test here fails on main (6bf40d8): no `season_test`, no `stable_seasonalit
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from test_season_fits import _csv
@@ -120,4 +122,32 @@ def test_cli_season_test(tmp_path, monkeypatch):
         (["--season-test", "ftest", "--auto"], "--season-test ftest cannot be combined with --auto"),
     ):
         r = runner.invoke(app, ["train", str(data), "--model", str(tmp_path / "x.npz"), *bad])
+        assert isinstance(r.exception, OptionError) and words in str(r.exception), r.output
+
+
+def test_backtest_season_test(tmp_path):
+    """Round 13 (branch r13polish; fails on main: no such option): `lstm backtest --season-test ftest` finds the season
+    `lstm train --season-test ftest` fits, for its fits and for its own seasonal naive and MASE scale alike."""
+    data = _csv(tmp_path / "m.csv", _short_seasonal(1, 60))
+    flags = ["--window", "6", "--hidden", "4", "--epochs", "2", "--patience", "2", "--seed", "1", "--ensemble", "1"]
+    flags += ["--days", "3", "--json", "-q"]
+    runner = CliRunner()
+    got = {}
+    for test in ("acf", "ftest"):
+        r = runner.invoke(app, ["backtest", str(data), "--season-test", test, *flags])
+        assert r.exit_code == 0, r.output
+        got[test] = json.loads(r.stdout)
+    plain, f = got["acf"], got["ftest"]
+    assert plain["season"] == 1 and "seasonal_naive" not in plain["scores"]
+    assert plain["fit_runs"][0]["season"] is None
+    assert f["season"] == 12 and f["season_reason"].startswith("season 12 (stable-seasonality F ")
+    assert "seasonal_naive" in f["scores"] and f["mase_scale"] != plain["mase_scale"]  # seasonal naive's in-sample MAE
+    assert f["fit_runs"][0]["season"].startswith("season 12 (stable-seasonality F ")
+    for bad, words in (
+        (["--season-test", "bogus"], "--season-test 'bogus' is not known"),
+        (["--season-test", "ftest", "--season", "12"], "--season-test ftest is for --season auto"),
+        (["--season-test", "ftest", "--auto"], "--season-test ftest cannot be combined with --auto"),
+        (["--season-test", "ftest", str(data)], "--season-test ftest is for one series"),
+    ):
+        r = runner.invoke(app, ["backtest", str(data), *bad])
         assert isinstance(r.exception, OptionError) and words in str(r.exception), r.output

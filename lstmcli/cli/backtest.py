@@ -44,7 +44,7 @@ from lstmcli.cli.common import (
     write_csv,
     wrote_plot,
 )
-from lstmcli.cli.train import DampedGrowthOpt, DampedTowardOpt, NaiveFitsOpt, SeasonFitsOpt
+from lstmcli.cli.train import DampedGrowthOpt, DampedTowardOpt, NaiveFitsOpt, SeasonFitsOpt, SeasonTestOpt
 
 _SAME = "\\[default: as lstm train]"
 
@@ -164,6 +164,7 @@ def backtest(
         ),
     ] = True,
     season_fits: SeasonFitsOpt = None,
+    season_test: SeasonTestOpt = "acf",
     damped_growth: DampedGrowthOpt = None,
     damped_toward: DampedTowardOpt = "zero",
     naive_fits: NaiveFitsOpt = None,
@@ -240,6 +241,7 @@ def backtest(
         if v is not None
     }
     from lstmcli.cli.train import (
+        check_season_test,
         growth_options,
         naive_fits_option,
         one_series_growth,
@@ -250,6 +252,7 @@ def backtest(
     # as lstm train's: the same values, checks and refusals (a factor with --auto or --target level)
     growth = growth_options(damped_growth, season_fits, target=target, auto=auto, verb="backtest")
     naive_fits = naive_fits_option(naive_fits, auto)
+    season_test = check_season_test(season_test, season, auto, "backtest")
     growing = dict(damped_growth=growth[0], damped_toward=damped_toward)
     config = TrainConfig(**chosen, refit_all=refit_all, level_input=level_input, **growing)
     config.validate()
@@ -275,7 +278,7 @@ def backtest(
         as_panel["auto"] = {"budget": 60.0 if budget is None else budget, "restrict": pinned, "ensemble": one}
     as_panel |= dict(sheet=sheet, plot=plot)
     if panel_cli.wants_panel(sources, columns, series_name, id_column, date_column, 1 if dask else jobs):
-        one_series_only(season_fits, growth[1], growth[2], "backtest", naive_fits=naive_fits)
+        one_series_only(season_fits, growth[1], growth[2], "backtest", season_test, naive_fits)
         return panel_cli.backtest(sources, **as_panel)
     try:
         series = read_series(
@@ -289,7 +292,7 @@ def backtest(
         )
     except SeveralSeriesError as e:  # a long file of several series: every series backtested
         as_panel["id_column"] = id_column or e.id_column  # found on the whole file, not a sample
-        one_series_only(season_fits, growth[1], growth[2], "backtest", naive_fits=naive_fits)
+        one_series_only(season_fits, growth[1], growth[2], "backtest", season_test, naive_fits)
         return panel_cli.backtest(sources, **as_panel)
     dask_unused(dask, "one series is backtested")
     if not json_out:  # as the Read line: which exchange's holidays the data's closed weekdays are
@@ -353,6 +356,7 @@ def backtest(
                 season_fits=one_series_fits,  # as lstm train of one series: --season-fits, else its default
                 choose_growth=choose_growth,  # as lstm train's: --damped-growth, else its default
                 naive_fits=one_series_naive(naive_fits),  # as lstm train's: --naive-fits, else its default
+                season_test=season_test,  # as lstm train's: the season of the fits, the baselines and MASE
                 jobs=jobs,
                 should_stop=stop,
             )

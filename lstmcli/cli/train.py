@@ -618,9 +618,10 @@ def one_series_growth(
     return fits, choose_growth, note
 
 
-def check_season_test(season_test: str, season, auto: bool) -> str:
+def check_season_test(season_test: str, season, auto: bool, verb: str = "train") -> str:
     """`--season-test` checked: a known test (seasons.SEASON_TESTS), and ftest only where --season auto looks for a
-    season of one series without --auto (--auto's selection detects its own, by the default test)."""
+    season of one series without --auto (--auto's selection detects its own, by the default test). `verb`: the
+    command, in the hint (lstm train, lstm backtest)."""
     from lstmcli import seasons
     from lstmcli.errors import OptionError
 
@@ -628,7 +629,7 @@ def check_season_test(season_test: str, season, auto: bool) -> str:
     if test != seasons.DEFAULT_TEST and auto:
         raise OptionError(
             f"--season-test {test} cannot be combined with --auto (its selection looks for the season by acf)",
-            hint="drop --season-test, or train without --auto",
+            hint=f"drop --season-test, or {verb} without --auto",
         )
     if test != seasons.DEFAULT_TEST and str(season).strip().lower() != seasons.AUTO:
         raise OptionError(
