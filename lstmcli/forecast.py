@@ -903,6 +903,7 @@ class Forecaster:
         for fitted in [self, *(self.partners or [])]:  # the scaled series and targets are not needed after fit
             fitted.__dict__.pop("_refit_job", None)
             fitted.__dict__.pop("_rows", None)
+            fitted.__dict__.pop("_paths_cache", None)
         return self
 
     def _combine_fits(self, fits: dict[str, dict], maes: dict[str, float], prices: np.ndarray) -> None:
@@ -1113,6 +1114,7 @@ class Forecaster:
     ) -> None:
         """One fit of `series` whose season (when one is found) gives the network `method`'s inputs."""
         self._method = method
+        self._paths_cache = {}  # this fit's own forecasts, made once (`_own_paths`); dropped at the end of `fit`
         self._resolve(series)
         if self.config.damped_growth and self.target is Target.LEVEL:
             raise OptionError(
@@ -1402,13 +1404,43 @@ class Forecaster:
         An ensemble forecasts the median (`combine`) of its members' paths, value by value:
         everything downstream (validation, intervals, predict, backtest) is then the ensemble's own.
         """
-        own = _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
+        own = self._own_paths(hist, days, scaler, last_phase)
         if self.partners:
             # the season's fits combined (season_fits.py): each other fit forecasts with its own scaler and season
             others = [p.paths(hist, days, None, last_phase) for p in self.partners]
             own = _season_fits.combine([own, *others], self.partners_combine)
         if self.snaive_weight:  # toward seasonal naive (`shrink-snaive`, season_fits.SnaiveBlend)
             own = _season_fits.toward_snaive(own, hist, self._blend_season(), self.snaive_weight)
+        return own
+
+    def _own_paths(
+        self, hist: np.ndarray, days: int, scaler: Scaler | None, last_phase: np.ndarray | int | None
+    ) -> np.ndarray:
+        """The median (`combine`) of the members' paths (a single model's own): `paths` before the season's fits are
+        combined and the blend toward seasonal naive. During `fit` (`_paths_cache` set by `_fit_series`) a forecast
+        already made from the same histories, phases and steps by the same weights, scaler, season and config is
+        returned again instead of being made twice (`_combine_fits`, `_steps_maes` and `_toward_snaive`'s
+        `_evaluate` forecast the same calibration origins): the same function of the same arrays, so the same bits."""
+        cache = self.__dict__.get("_paths_cache")
+        if cache is None:
+            return _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
+        scaler = scaler or self.info.scaler
+        phase = None if last_phase is None else np.asarray(last_phase)
+        key = (
+            days,
+            hist.shape,
+            hist.dtype.str,
+            hist.tobytes(),
+            None if phase is None else (phase.shape, phase.dtype.str, phase.tobytes()),
+        )
+        # what member_paths reads besides its arguments: compared by identity (a refit's new weights are new objects)
+        state = (self.params, self.members, scaler, self.season, self.level, self.config, self.target, self.strategy)
+        hit = cache.get(key)
+        if hit is not None and len(hit[0]) == len(state) and all(a is b for a, b in zip(hit[0], state, strict=True)):
+            if hit[2] == self.combine:
+                return hit[1].copy()
+        own = _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
+        cache[key] = (state, own.copy(), self.combine)
         return own
 
     def member_paths(
