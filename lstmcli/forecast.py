@@ -1436,9 +1436,8 @@ class Forecaster:
         # what member_paths reads besides its arguments: compared by identity (a refit's new weights are new objects)
         state = (self.params, self.members, scaler, self.season, self.level, self.config, self.target, self.strategy)
         hit = cache.get(key)
-        if hit is not None and len(hit[0]) == len(state) and all(a is b for a, b in zip(hit[0], state, strict=True)):
-            if hit[2] == self.combine:
-                return hit[1].copy()
+        if hit is not None and hit[2] == self.combine and all(a is b for a, b in zip(hit[0], state, strict=True)):
+            return hit[1].copy()
         own = _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
         cache[key] = (state, own.copy(), self.combine)
         return own
