@@ -1,9 +1,10 @@
 """Round 13 (branch r13speed): a fit's own forecasts are made once (`Forecaster._own_paths`, `_paths_cache`).
 
 `_combine_fits`, `_steps_maes` and `_toward_snaive`'s `_evaluate` forecast the same calibration origins with the same
-weights; the second time the forecast made the first time is returned. These tests pin that the cache changes no
-bit: a fit with the cache and one with it switched off give equal arrays and choices. Every test here fails on main
-(66315b9): no `_own_paths`, no `_paths_cache`.
+weights; the second time the forecast made the first time is returned. An ensemble's members make the fit's
+validation and calibration forecasts in their workers (EvaluationForecasts): those are kept as the fit's own too.
+These tests pin that the cache changes no bit: a fit with the cache and one with it switched off give equal arrays
+and choices. Every test here fails on main (66315b9): no `_own_paths`, no `_paths_cache`.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ def _state(f: Forecaster) -> dict:
         (QUARTERLY, {"season": 4, "choose_growth": growth.OVER_SEASON}),  # both growth fits, a season ahead
         (QUARTERLY, {"choose_growth": growth.DEFAULT_CHOICE}),  # lstm train's default growth choice
         (QUARTERLY, {"season": 4, "ensemble": 2, "jobs": 1, "season_fits": "shrink"}),
+        (PATTERN, {"season": 4, "ensemble": 3, "jobs": 2}),  # the members' forecasts made in worker processes
+        (QUARTERLY, {"season": 4, "ensemble": 3, "jobs": 2, "choose_growth": growth.DEFAULT_CHOICE}),
         (PATTERN, {"season": "none", "naive_fits": "shrink-naive"}),  # toward naive without a season
     ],
 )
@@ -92,3 +95,12 @@ def _uncached_paths(f: Forecaster, hist, days, last):
         return f.paths(hist, days, None, last)
     finally:
         f._paths_cache = cache
+
+
+def test_an_ensemble_fit_keeps_its_members_forecasts_and_makes_none_again(monkeypatch):
+    made = []
+    real = Forecaster.member_paths
+    monkeypatch.setattr(Forecaster, "member_paths", lambda self, *a, **k: made.append(1) or real(self, *a, **k))
+    f = Forecaster(CFG, season=4, season_fits="shrink-snaive", ensemble=2, jobs=1).fit(PATTERN)
+    assert f.snaive_weight > 0 and f.info.snaive_blend is not None  # the season's fits, then toward seasonal naive
+    assert made == []  # every forecast the fit scored was its members' own, made beside their training
