@@ -63,6 +63,7 @@ def _train(code: str, csv: Path, seed: int, out: Path, extra: list[str]) -> tupl
     """(wall seconds, summary text, model digest) of one `lstm train` with `code` on the path."""
     env = {**os.environ, "PYTHONPATH": code, "OPENBLAS_NUM_THREADS": "1", "COLUMNS": "100"}
     model = out / "m.npz"
+    model.unlink(missing_ok=True)  # a model file already there changes the summary's words
     cmd = [sys.executable, "-m", "lstmcli", "train", str(csv), "--seed", str(seed), "--model", "m.npz", *extra]
     t0 = time.perf_counter()
     done = subprocess.run(cmd, cwd=out, env=env, capture_output=True, text=True, check=True)
@@ -102,6 +103,13 @@ def main() -> None:
                     times[which].append(wall)
                     seen[which].add((text, digest))
             same = seen["base"] == seen["new"] and len(seen["base"]) == 1
+            if not same:  # say what differed: the summaries (their first differing line) or the models
+                texts = sorted({t for which in seen for t, _ in seen[which]})
+                models = {which: len({d for _, d in seen[which]}) for which in seen}
+                lines = [t.splitlines() for t in texts[:2]]
+                pairs = zip(*lines, strict=False) if len(lines) == 2 else ()
+                first = next(((a, b) for a, b in pairs if a != b), None)
+                print(f"differs: {len(texts)} summaries, models per tree {models}, first differing line {first}")
             b, n = statistics.median(times["base"]), statistics.median(times["new"])
             ratios.append(n / b)
             print(
