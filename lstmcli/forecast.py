@@ -903,6 +903,7 @@ class Forecaster:
         for fitted in [self, *(self.partners or [])]:  # the scaled series and targets are not needed after fit
             fitted.__dict__.pop("_refit_job", None)
             fitted.__dict__.pop("_rows", None)
+            fitted.__dict__.pop("_paths_cache", None)
         return self
 
     def _combine_fits(self, fits: dict[str, dict], maes: dict[str, float], prices: np.ndarray) -> None:
@@ -1113,6 +1114,7 @@ class Forecaster:
     ) -> None:
         """One fit of `series` whose season (when one is found) gives the network `method`'s inputs."""
         self._method = method
+        self._paths_cache = {}  # this fit's own forecasts, made once (`_own_paths`); dropped at the end of `fit`
         self._resolve(series)
         if self.config.damped_growth and self.target is Target.LEVEL:
             raise OptionError(
@@ -1315,6 +1317,7 @@ class Forecaster:
                 ]
             else:
                 made = [_ensemble.combine([m[q] for m in member_forecasts], self.combine) for q in range(len(queries))]
+                self._remember_paths(prices, scaler, queries, made)
             validation = self._validate(prices, scaler, train_t, val_t, made[0][:, 0, 0])
             intervals = self._interval_errors(
                 prices, scaler, val_t, max_origins, made[1][:, :, 0] if len(made) > 1 else None
@@ -1325,6 +1328,20 @@ class Forecaster:
                 hint=f"lower --lr (now {self.config.lr:g}) or use --target diff",
             )
         return validation, intervals
+
+    def _remember_paths(self, prices, scaler, queries, made: list[np.ndarray]) -> None:
+        """Keep the ensemble members' validation and calibration forecasts (made in their workers by
+        EvaluationForecasts: the calls `member_paths` makes, with the same weights, scaler, season, level and damped
+        growth on the same histories, one BLAS thread) as this fit's own (`_own_paths`), so that `_combine_fits` does
+        not make them again. Only for the network's own forecasts: not once the season's fits are combined or blended
+        toward seasonal naive (`paths` then forecasts more than the members' median)."""
+        cache = self.__dict__.get("_paths_cache")
+        if cache is None or self.partners or self.snaive_weight:
+            return
+        W, off, state = self.config.window, self.target.offset, self._paths_state(scaler)
+        for (rows, steps), own in zip(queries, made, strict=True):
+            key = self._paths_key(histories(prices, W, self.target, rows), steps, rows - 1 + off)
+            cache[key] = (state, own.copy(), self.combine)
 
     def _describe(
         self,
@@ -1402,7 +1419,7 @@ class Forecaster:
         An ensemble forecasts the median (`combine`) of its members' paths, value by value:
         everything downstream (validation, intervals, predict, backtest) is then the ensemble's own.
         """
-        own = _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
+        own = self._own_paths(hist, days, scaler, last_phase)
         if self.partners:
             # the season's fits combined (season_fits.py): each other fit forecasts with its own scaler and season
             others = [p.paths(hist, days, None, last_phase) for p in self.partners]
@@ -1410,6 +1427,42 @@ class Forecaster:
         if self.snaive_weight:  # toward seasonal naive (`shrink-snaive`, season_fits.SnaiveBlend)
             own = _season_fits.toward_snaive(own, hist, self._blend_season(), self.snaive_weight)
         return own
+
+    def _own_paths(
+        self, hist: np.ndarray, days: int, scaler: Scaler | None, last_phase: np.ndarray | int | None
+    ) -> np.ndarray:
+        """The median (`combine`) of the members' paths (a single model's own): `paths` before the season's fits are
+        combined and the blend toward seasonal naive. During `fit` (`_paths_cache` set by `_fit_series`) a forecast
+        already made from the same histories, phases and steps by the same weights, scaler, season and config is
+        returned again instead of being made twice (`_combine_fits`, `_steps_maes` and `_toward_snaive`'s
+        `_evaluate` forecast the same calibration origins): the same function of the same arrays, so the same bits."""
+        cache = self.__dict__.get("_paths_cache")
+        if cache is None:
+            return _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
+        scaler = scaler or self.info.scaler
+        key, state = self._paths_key(hist, days, last_phase), self._paths_state(scaler)
+        hit = cache.get(key)
+        if hit is not None and hit[2] == self.combine and all(a is b for a, b in zip(hit[0], state, strict=True)):
+            return hit[1].copy()
+        own = _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
+        cache[key] = (state, own.copy(), self.combine)
+        return own
+
+    @staticmethod
+    def _paths_key(hist: np.ndarray, days: int, last_phase: np.ndarray | int | None) -> tuple:
+        """`_paths_cache`'s key: the forecast's arguments, by value."""
+        phase = None if last_phase is None else np.asarray(last_phase)
+        return (
+            days,
+            hist.shape,
+            hist.dtype.str,
+            hist.tobytes(),
+            None if phase is None else (phase.shape, phase.dtype.str, phase.tobytes()),
+        )
+
+    def _paths_state(self, scaler: Scaler) -> tuple:
+        """What member_paths reads besides its arguments, compared by identity (a refit's weights are new objects)."""
+        return (self.params, self.members, scaler, self.season, self.level, self.config, self.target, self.strategy)
 
     def member_paths(
         self, hist: np.ndarray, days: int, scaler: Scaler | None = None, last_phase: np.ndarray | int | None = None
