@@ -377,8 +377,9 @@ class BacktestResult:
             if not math.isfinite(r):
                 return f"cannot be compared with {other} at {at(h)}"
             if abs(r) < TIE_PERCENT:
-                off = round(-r, 1) + 0.0  # + 0.0: an exact tie (or one that rounds to it) is 0.0%, not -0.0%
-                return f"ties with {other} at {at(h)} ({f'{off:+.1f}' if off else '0.0'}% MASE)"
+                from lstmcli.render.common import signed_percent  # (no Rich used: a plain string)
+
+                return f"ties with {other} at {at(h)} ({signed_percent(-r)} MASE)"
             if r > 0:
                 return f"beats {other} by {r:.1f}% MASE at {at(h)}"
             return f"loses to {other} by {-r:.1f}% MASE at {at(h)}"

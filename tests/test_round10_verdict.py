@@ -222,3 +222,20 @@ def test_a_model_whose_errors_are_seasonal_naives_says_so_not_t_dash():
         old.endswith("against seasonal naive (one-step MAE -20.0%) 12 rows are too few to judge.")
         and "t = -)" not in old
     )
+
+
+def test_a_difference_that_rounds_to_zero_reads_0_0_percent_not_minus_0_0():
+    """A model 0.04% below naive said "(-0.0% MAE)"; the train verdict, --auto's leaderboard and the backtest's tie
+    share one rule now (render.common.signed_percent). Fails on bdff09e (no signed_percent; "-0.0%")."""
+    from lstmcli.render.common import signed_percent
+
+    assert [signed_percent(v) for v in (-0.04, 0.0, -0.0, 0.04, 2.5, -0.3)] == [
+        "0.0%",
+        "0.0%",
+        "0.0%",
+        "0.0%",
+        "+2.5%",
+        "-0.3%",
+    ]
+    _, sentence = verdict(_v(40, 0.99996, 1.0, -0.1))
+    assert "(0.0% MAE)" in sentence and "-0.0%" not in sentence, sentence

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from lstmcli.leaderboard import TIE_PERCENT
-from lstmcli.render.common import FitTable, plural, price, user_text
+from lstmcli.render.common import FitTable, plural, price, signed_percent, user_text
 
 if TYPE_CHECKING:
     from lstmcli.leaderboard import SelectionInfo
@@ -49,7 +49,7 @@ def verdict(sel: SelectionInfo, validation: ValidationInfo | None = None) -> tup
         b = losers[0]
 
         def rel(e) -> str:
-            return f"{100 * (e.mase / b.mase - 1):+.1f}%" if b.mase else f"{b.name} is exact there"
+            return signed_percent(100 * (e.mase / b.mase - 1)) if b.mase else f"{b.name} is exact there"
 
         low = sel.lowest
         if _rule_sentence(sel):  # the rule's own words (round 9 on)
@@ -139,7 +139,7 @@ def leaderboard_table(sel: SelectionInfo, top: int = 5) -> Table:
                 continue
         name = user_text(e.name)  # the marker goes beside the rank: a wrapped name could leave it on a line alone
         vs = (
-            f"{100 * (e.mase / naive.mase - 1):+.1f}%"
+            signed_percent(100 * (e.mase / naive.mase - 1))
             if e.mase is not None and naive is not None and naive.mase and e is not naive
             else "-"
         )

@@ -45,6 +45,11 @@ def plural(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
+def signed_percent(v: float) -> str:
+    """A relative difference in % with its sign, one decimal: +2.5% / -0.3%; 0.0% when it rounds to zero (not -0.0%)."""
+    return "0.0%" if round(v, 1) == 0 else f"{v:+.1f}%"
+
+
 def price(v: float) -> str:
     """A price with sensible precision for its size: 1,234.56 / 12.3457 / 0.000123."""
     a = abs(v)

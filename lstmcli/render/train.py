@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from lstmcli.render.common import FitTable, plural, price, user_text
+from lstmcli.render.common import FitTable, plural, price, signed_percent, user_text
 
 if TYPE_CHECKING:
     from lstmcli.modelfile import ModelInfo, Scores, ValidationInfo
@@ -134,7 +134,7 @@ def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[s
             # bar that matters on a seasonal series)
             return "yellow", (
                 f"{rows} validation rows are too few to judge the model against the naive forecast "
-                f"(one-step MAE {rel_n:+.1f}%) or seasonal naive ({rel:+.1f}%); "
+                f"(one-step MAE {signed_percent(rel_n)}) or seasonal naive ({signed_percent(rel)}); "
                 "more rows (or a larger --val-fraction) would tell."
             )
         if not clear_s:  # naive's comparison is clear (either way), seasonal naive's is not
@@ -142,8 +142,8 @@ def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[s
             return ("yellow" if style == "green" else style), (
                 f"{sentence[:-1]}; {_same_errors(words)}."
                 if _tied(validation, s)
-                else f"{sentence[:-1]}; against seasonal naive (one-step MAE {rel:+.1f}%{t}) {rows} rows are too few "
-                "to judge."
+                else f"{sentence[:-1]}; against seasonal naive (one-step MAE {signed_percent(rel)}{t}) {rows} rows are "
+                "too few to judge."
             )
         if not clear_n:  # only seasonal naive's comparison is clear
             if rel > 0:
@@ -153,7 +153,7 @@ def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[s
                 )
             return "yellow", (
                 f"The model beats seasonal naive by {-rel:.1f}% ({_few_rows(validation, s)}); against the naive "
-                f"forecast (one-step MAE {rel_n:+.1f}%) {rows} rows are too few to judge."
+                f"forecast (one-step MAE {signed_percent(rel_n)}) {rows} rows are too few to judge."
             )
     if style != "green":
         return style, sentence
@@ -169,7 +169,8 @@ def verdict(validation: ValidationInfo, frequency: str | None = None) -> tuple[s
     if _tied(validation, s):
         return "yellow", f"{beats}, but {_same_errors(words)}."
     if rel <= 1:
-        return "yellow", f"{beats}, but only ties seasonal naive ({rel:+.1f}% MAE): it adds little over '{words}'."
+        tie = signed_percent(rel)
+        return "yellow", f"{beats}, but only ties seasonal naive ({tie} MAE): it adds little over '{words}'."
     return "bold red", (
         f"{beats}, but NOT seasonal naive: its one-step MAE is {rel:.1f}% worse than '{words}'"
         + (f" ({note})" if few else "")
@@ -243,7 +244,7 @@ def _naive_verdict(validation: ValidationInfo, frequency: str | None) -> tuple[s
     if few and not beyond_chance(validation, validation.naive):  # a few rows: +-10% is luck as often as skill
         return "yellow", (
             f"{validation.rows} validation rows are too few to judge the model against the naive forecast "
-            f"(one-step MAE {rel:+.1f}%); more rows (or a larger --val-fraction) would tell."
+            f"(one-step MAE {signed_percent(rel)}); more rows (or a larger --val-fraction) would tell."
         )
     note = _few_rows(validation, validation.naive) if few else ""
     if rel < -1 and not few and _chance(validation, validation.naive):
@@ -256,7 +257,7 @@ def _naive_verdict(validation: ValidationInfo, frequency: str | None) -> tuple[s
         return "green", f"The model beats the naive forecast by {-rel:.1f}% ({on})."
     if rel <= 1:
         return "yellow", (
-            f"The model is about as good as the naive forecast ({rel:+.1f}% MAE): it adds little "
+            f"The model is about as good as the naive forecast ({signed_percent(rel)} MAE): it adds little "
             f"over '{naive_words(frequency)}'."
         )
     return "bold red", (
