@@ -755,6 +755,12 @@ def run_backtest(
 
     requested = parse_season(spec.season)
     season_test = check_test(season_test)
+    if auto is not None and (season_test != DEFAULT_TEST or naive_fits != _season_fits.NAIVE_DEFAULT):
+        given = f"season_test={season_test!r}" if season_test != DEFAULT_TEST else f"naive_fits={naive_fits!r}"
+        raise OptionError(  # --auto's selection detects its season by acf and judges naive itself (the CLI refuses it)
+            f"run_backtest({given}) cannot be combined with auto: its selection would not use it",
+            hint="drop it, or backtest without auto",
+        )
     if requested == AUTO:
         season, reason = detect_season(p[:cut], frequency, season_test)
         # as lstm train: none on business days; weekly data without a season: the fits try the position in the year

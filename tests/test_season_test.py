@@ -151,3 +151,15 @@ def test_backtest_season_test(tmp_path):
     ):
         r = runner.invoke(app, ["backtest", str(data), *bad])
         assert isinstance(r.exception, OptionError) and words in str(r.exception), r.output
+
+
+@pytest.mark.parametrize("given", [{"season_test": "ftest"}, {"naive_fits": "mean-naive-t"}])
+def test_the_library_backtest_refuses_them_with_auto(given):
+    """The CLI refused `--season-test ftest` and `--naive-fits` with `--auto`; `run_backtest(auto=..., ...)` ran
+    --auto's selection (which detects its season by acf and judges naive itself) with the baselines on the other
+    test, silently. Fails on fef937c (no refusal)."""
+    from lstmcli.backtest import run_backtest
+
+    values = 100 + np.sin(np.arange(80) * 2 * np.pi / 12)
+    with pytest.raises(OptionError, match="cannot be combined with auto"):
+        run_backtest(values, auto={"max_candidates": 1}, **given)
