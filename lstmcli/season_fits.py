@@ -343,13 +343,24 @@ class SnaiveBlend:
         return self.season == 1
 
     @property
+    def who(self) -> str:
+        """ "naive" or "seasonal naive": the forecast the network's is moved toward, as every sentence names it."""
+        return "naive" if self.naive else "seasonal naive"
+
+    @property
     def baseline(self) -> str:
         """ "naive" or "seasonal naive (season m)", as the sentences name it."""
-        return "naive" if self.naive else f"seasonal naive (season {self.season})"
+        return self.who if self.naive else f"{self.who} (season {self.season})"
+
+    @property
+    def key(self) -> str:
+        """Its key in `lstm predict --json` and `inspect --step-trace --json`: naive_blend or snaive_blend (the model
+        file keeps `snaive_blend` for both)."""
+        return "naive_blend" if self.naive else "snaive_blend"
 
     def describe(self) -> str:
         """For the summary's season (or naive) line and inspect: what the forecast is, and why."""
-        who = "naive" if self.naive else "seasonal naive"
+        who = self.who
         chance = " beyond chance (paired t)" if beats(self.model, self.snaive) else ""  # shrink-naive-t's rule
         why = (
             f"the network does not beat {self.baseline}{chance} on validation (MAE "

@@ -400,8 +400,7 @@ def _step_trace(
             payload["model"]["season_fits"] = {"traced": fits.method, "combined": list(fits.methods)}
             payload["model"]["season_fits"]["forecast"] = combined  # the model's forecast of the step (column 0)
         if whole.info.snaive_blend is not None:  # the forecast moved toward seasonal naive (season_fits.SnaiveBlend)
-            key = "naive_blend" if whole.info.snaive_blend.naive else "snaive_blend"  # as predict --json's
-            payload["model"][key] = {**whole.info.snaive_blend.to_dict(), "forecast": combined}
+            payload["model"][whole.info.snaive_blend.key] = {**whole.info.snaive_blend.to_dict(), "forecast": combined}
         print(json_text(payload, None))
         return
 
@@ -495,7 +494,7 @@ def _step_trace(
     if whole.info.snaive_blend is not None:
         from lstmcli.render.common import price, user_text
 
-        who = "naive's" if whole.info.snaive_blend.naive else "seasonal naive's"
+        who = f"{whole.info.snaive_blend.who}'s"
         what = who if whole.info.snaive_blend.weight == 1 else f"the mean of the network's and {who}"
         say(
             Text(

@@ -156,7 +156,7 @@ def predict(
         if fc_model.info.selection is not None:  # --auto: did the chosen configuration beat naive in selection?
             payload["selection_beats_naive"] = fc_model.info.selection.beats_naive
         if (blend := fc_model.info.snaive_blend) is not None:  # the forecast is (partly) seasonal naive's: say so
-            payload["naive_blend" if blend.naive else "snaive_blend"] = blend.to_dict()  # season 1: naive's
+            payload[blend.key] = blend.to_dict()
         print(json_text(payload))
     if json_out or output == STDOUT:
         _notes(fc, fc_model, interval)
@@ -175,9 +175,9 @@ def predict(
         out.print(f"[{style}]Worse than naive: this model lost to '{naive}' on validation.[/]", soft_wrap=True)
     if blend is not None and (blend.naive or not lost):  # not the network's numbers alone: say whose they are
         words = naive_words(frequency) if blend.naive else seasonal_naive_words(frequency, blend.season)
-        who = "naive" if blend.naive else "seasonal naive"
+        who = blend.who
         whose = (
-            f"{who[0].upper()}{who[1:]}'s forecast ('{words}'), not the network's"
+            f"{who.capitalize()}'s forecast ('{words}'), not the network's"
             if blend.weight == 1
             else f"The mean of the network's forecast and {who}'s ('{words}')"
         )

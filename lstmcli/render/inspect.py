@@ -415,8 +415,7 @@ def summary_table(info: ModelInfo, params: dict[str, np.ndarray], path: str) -> 
             "season fits", info.season_fits.describe() + "; the rows above describe the kept fit (the lowest)"
         )
     if info.snaive_blend is not None:  # the forecast moved toward seasonal naive (season_fits.SnaiveBlend)
-        row = "naive" if info.snaive_blend.naive else "seasonal naive"
-        table.add_row(row, info.snaive_blend.describe() + "; the rows above describe the network")
+        table.add_row(info.snaive_blend.who, info.snaive_blend.describe() + "; the rows above describe the network")
     from lstmcli.render.train import training_how
 
     how = training_how(info)
