@@ -670,28 +670,24 @@ def one_series_only(
     season_test: str = "acf",
     naive_fits: str | None = None,
 ) -> None:
-    """Several series (a panel): `--season-fits` other than keep, `--damped-growth auto|season|trend` and
-    `--season-test` other than acf are refused (a panel keeps one fit per series without being asked; each model would
-    fit twice)."""
+    """Several series (a panel): `--season-fits` and `--naive-fits` other than keep, `--season-test` other than acf and
+    `--damped-growth auto|season|trend` are refused (a panel keeps one fit per series without being asked; each model
+    would fit twice)."""
     from lstmcli import growth as _growth
+    from lstmcli import season_fits as _season_fits
+    from lstmcli import seasons
     from lstmcli.errors import OptionError
 
-    if season_test != "acf":
-        raise OptionError(
-            f"--season-test {season_test} is for one series; this is several series (a panel)",
-            hint=f"drop --season-test, or {verb} each series on its own",
-        )
-
-    if naive_fits not in (None, "keep"):
-        raise OptionError(
-            f"--naive-fits {naive_fits} is for one series; this is several series (a panel)",
-            hint=f"drop --naive-fits, or {verb} each series on its own",
-        )
-    if season_fits not in (None, "keep"):
-        raise OptionError(
-            f"--season-fits {season_fits} is for one series; this is several series (a panel)",
-            hint=f"drop --season-fits, or {verb} each series on its own",
-        )
+    for flag, value, panels in (
+        ("--season-test", season_test, seasons.DEFAULT_TEST),
+        ("--naive-fits", naive_fits, _season_fits.KEEP),
+        ("--season-fits", season_fits, _season_fits.KEEP),
+    ):
+        if value not in (None, panels):  # what a panel's series get without being asked
+            raise OptionError(
+                f"{flag} {value} is for one series; this is several series (a panel)",
+                hint=f"drop {flag}, or {verb} each series on its own",
+            )
     if growth_given and choose_growth:
         raise OptionError(
             f"--damped-growth {_growth.word(choose_growth)} is for one series, "
