@@ -89,14 +89,13 @@ from lstmcli.defaults import split_sizes
 from lstmcli.ensemble import check_ensemble, default_choice, default_size
 from lstmcli.errors import DataError, LstmError, OptionError, TrainingError
 from lstmcli.forecast import (
-    DEFAULT_VAL_FRACTION,
     MIN_TRAIN_WINDOWS,
     Forecaster,
     _as_series,
     _check_prices,
     auto_window,
-    given_or_default,
     min_rows,
+    val_fraction_words,
 )
 from lstmcli.leaderboard import DRIFT, NAIVE, SEASONAL_NAIVE, Entry, SelectionInfo
 from lstmcli.modelfile import DIRECT, HORIZON_STRATEGY, STRATEGIES
@@ -485,7 +484,7 @@ def select(
         raise DataError(
             f"{source} has {N} rows; --auto needs at least {need} (its shortest window, {shortest}, fitted "
             f"before the selection origins, {horizon} steps scored from them, then the held-out validation part: "
-            f"{given_or_default('--val-fraction', 'validation fraction', vf, vf != DEFAULT_VAL_FRACTION)})",
+            f"{val_fraction_words(vf)})",
             hint="use more data, or train without --auto (lstm train picks a shorter window itself)",
         )
     cands = _without_twin(p.candidates, p.fit_rows, vf) if not pinned else p.candidates

@@ -32,7 +32,7 @@ import numpy as np
 from lstmcli import intervals, metrics
 from lstmcli import season_fits as _season_fits
 from lstmcli.errors import DataError, OptionError
-from lstmcli.forecast import DEFAULT_VAL_FRACTION, SAME_PRICE, Forecaster, given_or_default, min_rows
+from lstmcli.forecast import SAME_PRICE, Forecaster, given_or_default, min_rows, val_fraction_words
 from lstmcli.intervals import INTERVAL_LEVELS, interval_bounds, widest_interval
 from lstmcli.modelfile import DIRECT, HORIZON_STRATEGY
 from lstmcli.seasons import (  # noqa: F401  (autocorrelation, SEASON_BY_FREQUENCY: read here by older callers)
@@ -100,6 +100,12 @@ class BacktestSpec:
     interval: float = 0.9  # coverage of the prediction interval that is scored
     ma_window: int | None = None  # moving-average length; None: the season, else 5
 
+    @property
+    def held_words(self) -> str:
+        """`--test-fraction 0.3` when not the default, else `the default test fraction 0.2`: what errors name."""
+        tf = self.test_fraction
+        return given_or_default("--test-fraction", "test fraction", tf, tf != BacktestSpec.test_fraction)
+
     def validate(self) -> None:
         """Raise OptionError for impossible values, naming the option."""
         checks = [
@@ -158,12 +164,9 @@ def plan(n_rows: int, spec: BacktestSpec) -> tuple[int, np.ndarray]:
     n_test = round(n_rows * spec.test_fraction)
     if n_test < spec.days:
         need = math.ceil(spec.days / spec.test_fraction)
-        held = given_or_default(
-            "--test-fraction", "test fraction", spec.test_fraction, spec.test_fraction != BacktestSpec.test_fraction
-        )
         horizon = given_or_default("--days", "horizon", spec.days, spec.days != BacktestSpec.days)
         raise DataError(
-            f"{held} of {n_rows} rows holds out {n_test}, fewer than {horizon} needs",
+            f"{spec.held_words} of {n_rows} rows holds out {n_test}, fewer than {horizon} needs",
             hint=f"use a larger --test-fraction (at least {spec.days / n_rows:.2g}), fewer --days, or at least "
             f"{need} rows",
         )
@@ -178,12 +181,10 @@ def _too_few_rows(source: str, n_rows: int, cut: int, spec: BacktestSpec, fewest
     cannot help then: 10 rows went from "use a larger --test-fraction" to "use a smaller --test-fraction")."""
     tf = spec.test_fraction
     need = next(n for n in itertools.count(n_rows + 1) if n - round(n * tf) >= fewest and round(n * tf) >= spec.days)
-    held = given_or_default("--test-fraction", "test fraction", tf, tf != BacktestSpec.test_fraction)
-    vf = given_or_default("--val-fraction", "validation fraction", val_fraction, val_fraction != DEFAULT_VAL_FRACTION)
     raise DataError(
         f"{source}: only {cut} of its {n_rows} rows come before the test window; a fit needs at least {fewest} "
-        f"(the shortest window, 1, with {vf})",
-        hint=f"use more data: {held} needs at least {need} rows",
+        f"(the shortest window, 1, with {val_fraction_words(val_fraction)})",
+        hint=f"use more data: {spec.held_words} needs at least {need} rows",
     )
 
 

@@ -308,6 +308,12 @@ def given_or_default(flag: str, words: str, value: float, given: bool) -> str:
     return f"{flag} {value}" if given else f"the default {words} {value}"
 
 
+def val_fraction_words(val_fraction: float) -> str:
+    """`--val-fraction 0.3` when it is not TrainConfig's default (taken as typed: the library cannot tell 0.2 typed),
+    else `the default validation fraction 0.2`."""
+    return given_or_default("--val-fraction", "validation fraction", val_fraction, val_fraction != DEFAULT_VAL_FRACTION)
+
+
 def window_needs(window: int, window_given: bool, val_fraction: float) -> str:
     """The subject of the too-short-series errors (train, backtest, a panel's series): `--window 5 with
     --val-fraction 0.3 needs`, `the default window 30 and validation fraction 0.2 need`, or one of each.
@@ -316,7 +322,7 @@ def window_needs(window: int, window_given: bool, val_fraction: float) -> str:
     if not window_given and not fraction_given:
         return f"the default window {window} and validation fraction {val_fraction} need"
     w = given_or_default("--window", "window", window, window_given)
-    return f"{w} with {given_or_default('--val-fraction', 'validation fraction', val_fraction, fraction_given)} needs"
+    return f"{w} with {val_fraction_words(val_fraction)} needs"
 
 
 def _too_short_hint(window: int, n: int, off: int, val_fraction: float, horizon: int) -> str:
@@ -1051,13 +1057,13 @@ class Forecaster:
         rows, H = queries[1]
         W, off, N = self.config.window, self.target.offset, len(prices)
         last = rows - 1 + off  # (V,) each history's last price row
+        hist = histories(prices, W, self.target, rows)  # (V, W + off, F)
         with np.errstate(over="ignore", invalid="ignore"):
-            forecasts = self.paths(histories(prices, W, self.target, rows), H, self.info.scaler, last)[:, :, 0]
-        h = np.arange(1, H + 1)
-        target = last[:, None] + h[None, :]  # (V, H) the price row each step forecasts
+            forecasts = self.paths(hist, H, self.info.scaler, last)[:, :, 0]
+        target = last[:, None] + np.arange(1, H + 1)[None, :]  # (V, H) the price row each step forecasts
         inside = target < N
         actual = prices[np.minimum(target, N - 1), 0]
-        naive = prices[last[:, None] + h - m * (-(-h // m)), 0]
+        naive = _season_fits.snaive_paths(hist, H, m)[:, :, 0]  # (V, H)
 
         def each_origin(f: np.ndarray) -> float:  # every origin weighs the same (the newest reach fewer steps)
             errors = np.where(inside, np.abs(f - actual), 0.0)

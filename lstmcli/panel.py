@@ -48,7 +48,7 @@ import numpy as np
 
 from lstmcli import modelfile
 from lstmcli.errors import DataError, LstmError, ModelFileError, OptionError
-from lstmcli.forecast import DEFAULT_VAL_FRACTION, Forecast, Forecaster, given_or_default, min_rows
+from lstmcli.forecast import Forecast, Forecaster, min_rows, val_fraction_words
 from lstmcli.modelfile import META_KEY, ModelInfo
 from lstmcli.training import TrainConfig
 from lstmcli.transforms import AUTO
@@ -153,9 +153,7 @@ def too_few_rows(task: FitTask) -> str | None:
     least = _least_rows(task.config.val_fraction)
     if 0 < rows < least:
         plural = "s" if rows != 1 else ""
-        vf = task.config.val_fraction
-        fraction = given_or_default("--val-fraction", "validation fraction", vf, vf != DEFAULT_VAL_FRACTION)
-        even = f"even --window 1 with {fraction} needs at least {least}"
+        even = f"even --window 1 with {val_fraction_words(task.config.val_fraction)} needs at least {least}"
         return f"{task.source.name} has {rows:,} row{plural}: too few to train ({even})"
     return None
 
