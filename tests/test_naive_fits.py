@@ -202,6 +202,10 @@ def test_cli_refuses_unknown_auto_and_panels(tmp_path):
     assert r.exit_code != 0 and "--naive-fits 'always' is not known" in _said(r)
     r, _ = _train(runner, tmp_path, NAIVE, "--naive-fits", "shrink-naive", "--auto")
     assert r.exit_code != 0 and "cannot be combined with --auto" in _said(r)
+    assert "train without --auto" in _said(r)
+    # lstm backtest's hint names backtest (it said "train without --auto": fails on ad898cc)
+    r = runner.invoke(app, ["backtest", str(_csv(tmp_path / "b.csv", NAIVE)), "--naive-fits", "shrink-naive", "--auto"])
+    assert r.exit_code != 0 and "backtest without --auto" in _said(r), r.output
     data, other = _csv(tmp_path / "p.csv", NAIVE), _csv(tmp_path / "q.csv", MEAN)
     panel = ["train", str(data), str(other), "--model", str(tmp_path / "p.npz"), "--naive-fits", "shrink-naive"]
     r = runner.invoke(app, panel)

@@ -251,7 +251,7 @@ def backtest(
 
     # as lstm train's: the same values, checks and refusals (a factor with --auto or --target level)
     growth = growth_options(damped_growth, season_fits, target=target, auto=auto, verb="backtest")
-    naive_fits = naive_fits_option(naive_fits, auto)
+    naive_fits = naive_fits_option(naive_fits, auto, "backtest")
     season_test = check_season_test(season_test, season, auto, "backtest")
     growing = dict(damped_growth=growth[0], damped_toward=damped_toward)
     config = TrainConfig(**chosen, refit_all=refit_all, level_input=level_input, **growing)

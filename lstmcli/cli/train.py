@@ -639,9 +639,9 @@ def check_season_test(season_test: str, season, auto: bool, verb: str = "train")
     return test
 
 
-def naive_fits_option(naive_fits: str | None, auto: bool) -> str | None:
+def naive_fits_option(naive_fits: str | None, auto: bool, verb: str = "train") -> str | None:
     """`--naive-fits` checked (None: not given): a known choice (season_fits.NAIVE_CHOICES), and keep with --auto (its
-    candidates and refit are judged against naive by the selection itself)."""
+    candidates and refit are judged against naive by the selection itself). `verb`: the command, in the hint."""
     from lstmcli import season_fits as _season_fits
     from lstmcli.errors import OptionError
 
@@ -650,7 +650,7 @@ def naive_fits_option(naive_fits: str | None, auto: bool) -> str | None:
     choice = _season_fits.check_naive(naive_fits)
     if auto and choice != _season_fits.KEEP:
         raise OptionError(
-            f"--naive-fits {choice} cannot be combined with --auto", hint="drop --naive-fits, or train without --auto"
+            f"--naive-fits {choice} cannot be combined with --auto", hint=f"drop --naive-fits, or {verb} without --auto"
         )
     return choice
 
