@@ -34,6 +34,33 @@ def study():
         sys.modules.pop("accuracy_study", None)
 
 
+def assert_check_set_files_whole(study, name: str, files: dict[str, tuple[int, str, str]]) -> None:
+    """Every file of check set `name` as extracted: a Date,Value header, `files`' rows and first and last date, at least
+    50 rows, dates rising, values finite; trading days (B) never on a weekend with prices above 0, other frequencies
+    without a gap. (fresh2-fresh5's tests; fresh2's and fresh3's checked less before, and their files pass it.)"""
+    import csv
+    import itertools
+    import math
+
+    import pandas as pd
+
+    for s in study.CHECK_SETS[name]:
+        with open(study.CHECK / f"{s.name}.csv", newline="") as f:
+            rows = list(csv.reader(f))
+        assert rows[0] == ["Date", "Value"]
+        dates, values = [r[0] for r in rows[1:]], [float(r[1]) for r in rows[1:]]
+        assert (len(values), dates[0], dates[-1]) == files[s.name]
+        assert len(values) >= 50, s.name
+        assert all(a < b for a, b in itertools.pairwise(dates)), s.name
+        assert all(math.isfinite(v) for v in values), s.name
+        if s.freq == "B":  # real trading days: never a weekend; a price stays positive
+            assert all(pd.Timestamp(d).weekday() < 5 for d in dates), s.name
+            assert min(values) > 0, s.name
+        else:  # monthly, quarterly, yearly and daily rows have no gap
+            step = pd.tseries.frequencies.to_offset(s.freq)
+            assert list(pd.date_range(dates[0], periods=len(dates), freq=step).strftime("%Y-%m-%d")) == dates, s.name
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _calendar_cache(tmp_path_factory):
     """The exchange holidays lstm caches (calendars.compared_holidays) go to this test run's folder, not home."""

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import itertools
-import math
 from pathlib import Path
 
 import pandas as pd
+from conftest import assert_check_set_files_whole
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,14 +38,8 @@ def test_fresh2_is_new_and_its_files_are_whole(study):
     assert not set(names) & others
     used = {(t[0], t[1]) for t in study.FRESH_CHECK} | {(t[0], t[1]) for t in study.DEVSEASON_CHECK}
     assert not {(t[0], t[1]) for t in study.FRESH2_CHECK} & used  # no package item of round 10's sets again
+    assert_check_set_files_whole(study, "fresh2", FRESH2_FILES)
     for s in study.CHECK_SETS["fresh2"]:
-        with open(study.CHECK / f"{s.name}.csv", newline="") as f:
-            rows = list(csv.reader(f))
-        assert rows[0] == ["Date", "Value"]
-        dates, values = [r[0] for r in rows[1:]], [float(r[1]) for r in rows[1:]]
-        assert (len(values), dates[0], dates[-1]) == FRESH2_FILES[s.name]
-        assert all(a < b for a, b in itertools.pairwise(dates)), s.name
-        assert all(math.isfinite(v) for v in values), s.name
         assert s.season in (1, 4, 12) and s.freq in ("MS", "QS", "YS", "B")
 
 

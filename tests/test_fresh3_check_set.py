@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import csv
-import itertools
-import math
 from pathlib import Path
 
 import pandas as pd
+from conftest import assert_check_set_files_whole
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,17 +133,7 @@ def test_fresh3_follows_fresh2s_mix_and_its_seasons_are_fixed(study):
 
 
 def test_fresh3_files_are_whole(study):
-    for s in study.CHECK_SETS["fresh3"]:
-        with open(study.CHECK / f"{s.name}.csv", newline="") as f:
-            rows = list(csv.reader(f))
-        assert rows[0] == ["Date", "Value"]
-        dates, values = [r[0] for r in rows[1:]], [float(r[1]) for r in rows[1:]]
-        assert (len(values), dates[0], dates[-1]) == FRESH3_FILES[s.name]
-        assert len(values) >= 50, s.name
-        assert all(a < b for a, b in itertools.pairwise(dates)), s.name
-        assert all(math.isfinite(v) for v in values), s.name
-        if s.freq == "B":  # real trading days: never a weekend
-            assert all(pd.Timestamp(d).weekday() < 5 for d in dates), s.name
+    assert_check_set_files_whole(study, "fresh3", FRESH3_FILES)
 
 
 def test_fresh_dates_rules_added_for_fresh3(study):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import csv
-import itertools
-import math
 
 import numpy as np
 import pandas as pd
+from conftest import assert_check_set_files_whole
 from test_fresh3_check_set import FRESH3_SEASONS, NEVER, USED_ELSEWHERE  # the fixture `study` is in conftest.py
 
 #: name -> (season, freq, group), fixed from what each series is before any fit (benchmarks/README.md,
@@ -135,21 +134,7 @@ def test_fresh4_follows_fresh3s_mix_and_its_seasons_are_fixed(study):
 
 
 def test_fresh4_files_are_whole(study):
-    for s in study.CHECK_SETS["fresh4"]:
-        with open(study.CHECK / f"{s.name}.csv", newline="") as f:
-            rows = list(csv.reader(f))
-        assert rows[0] == ["Date", "Value"]
-        dates, values = [r[0] for r in rows[1:]], [float(r[1]) for r in rows[1:]]
-        assert (len(values), dates[0], dates[-1]) == FRESH4_FILES[s.name]
-        assert len(values) >= 50, s.name
-        assert all(a < b for a, b in itertools.pairwise(dates)), s.name
-        assert all(math.isfinite(v) for v in values), s.name
-        if s.freq == "B":  # real trading days: never a weekend, and a price (compounded returns) stays positive
-            assert all(pd.Timestamp(d).weekday() < 5 for d in dates), s.name
-            assert min(values) > 0, s.name
-        else:  # monthly, quarterly and yearly rows have no gap
-            step = pd.tseries.frequencies.to_offset(s.freq)
-            assert list(pd.date_range(dates[0], periods=len(dates), freq=step).strftime("%Y-%m-%d")) == dates, s.name
+    assert_check_set_files_whole(study, "fresh4", FRESH4_FILES)  # CRSP's compounded returns stay positive
 
 
 def test_fresh4_derivations(study):

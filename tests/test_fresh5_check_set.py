@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import csv
-import itertools
-import math
 
 import numpy as np
 import pandas as pd
+from conftest import assert_check_set_files_whole
 from test_fresh3_check_set import NEVER, USED_ELSEWHERE  # the fixture `study` is in conftest.py
 from test_fresh4_check_set import FRESH3_LEFT_OUT
 
@@ -130,21 +129,7 @@ def test_fresh5_follows_fresh4s_mix_and_its_seasons_are_fixed(study):
 
 
 def test_fresh5_files_are_whole(study):
-    for s in study.CHECK_SETS["fresh5"]:
-        with open(study.CHECK / f"{s.name}.csv", newline="") as f:
-            rows = list(csv.reader(f))
-        assert rows[0] == ["Date", "Value"]
-        dates, values = [r[0] for r in rows[1:]], [float(r[1]) for r in rows[1:]]
-        assert (len(values), dates[0], dates[-1]) == FRESH5_FILES[s.name]
-        assert len(values) >= 50, s.name
-        assert all(a < b for a, b in itertools.pairwise(dates)), s.name
-        assert all(math.isfinite(v) for v in values), s.name
-        if s.freq == "B":  # real trading days: never a weekend; a price stays positive
-            assert all(pd.Timestamp(d).weekday() < 5 for d in dates), s.name
-            assert min(values) > 0, s.name
-        else:  # monthly, quarterly, yearly and daily rows have no gap
-            step = pd.tseries.frequencies.to_offset(s.freq)
-            assert list(pd.date_range(dates[0], periods=len(dates), freq=step).strftime("%Y-%m-%d")) == dates, s.name
+    assert_check_set_files_whole(study, "fresh5", FRESH5_FILES)
     with open(study.CHECK / "uk_demand.csv", newline="") as f:
         first = list(csv.reader(f))[1][0]
     assert pd.Timestamp(first).day_name() == "Monday"  # pmdarima's documented start: Monday 5 June 2000
