@@ -72,11 +72,12 @@ SeasonTestOpt = Annotated[
     str,
     typer.Option(
         "--season-test",
-        metavar="acf|ftest",
+        metavar="acf|ftest|either",
         help="How --season auto confirms the dates' usual season on the training part: acf (the default), the "
         "autocorrelation of the detrended changes at the season's lag; ftest, the stable-seasonality F test of "
         "X-11/X-13 (the detrended values' variance between phases over that within phases, at least 7), which "
-        "finds strong seasons in short series that acf misses (weekly data: acf). One series, without --auto.",
+        "finds strong seasons in short series that acf misses; either, a season where acf or the F test finds one "
+        "(weekly data: acf). One series, without --auto.",
     ),
 ]
 DampedGrowthOpt = Annotated[
@@ -619,7 +620,7 @@ def one_series_growth(
 
 
 def check_season_test(season_test: str, season, auto: bool, verb: str = "train") -> str:
-    """`--season-test` checked: a known test (seasons.SEASON_TESTS), and ftest only where --season auto looks for a
+    """`--season-test` checked: a known test (seasons.SEASON_TESTS), and ftest or either only where --season auto looks for a
     season of one series without --auto (--auto's selection detects its own, by the default test). `verb`: the
     command, in the hint (lstm train, lstm backtest)."""
     from lstmcli import seasons
