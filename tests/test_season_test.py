@@ -166,7 +166,7 @@ def test_the_library_backtest_refuses_them_with_auto(given):
 
 
 def _pool(count: int = 200):
-    """Monthly series, 50 to 200 rows: random walks with a season of 0 to 0.25 in the logs' level or in their changes."""
+    """Monthly series, 50 to 200 rows: random walks, a season of 0 to 0.25 in the logs' level or in their changes."""
     rng = np.random.default_rng(0)
     for _ in range(count):
         n = int(rng.integers(50, 200))

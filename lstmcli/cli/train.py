@@ -620,9 +620,9 @@ def one_series_growth(
 
 
 def check_season_test(season_test: str, season, auto: bool, verb: str = "train") -> str:
-    """`--season-test` checked: a known test (seasons.SEASON_TESTS), and ftest or either only where --season auto looks for a
-    season of one series without --auto (--auto's selection detects its own, by the default test). `verb`: the
-    command, in the hint (lstm train, lstm backtest)."""
+    """`--season-test` checked: a known test (seasons.SEASON_TESTS), and ftest or either only where --season auto
+    looks for a season of one series without --auto (--auto's selection detects its own, by the default test).
+    `verb`: the command, in the hint (lstm train, lstm backtest)."""
     from lstmcli import seasons
     from lstmcli.errors import OptionError
 
