@@ -77,7 +77,16 @@ def autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
 SEASON_TCRIT = 1.645
 
 
-def detect_season(values: np.ndarray, frequency: str | None, test: str = "acf") -> tuple[int, str]:
+#: how `--season auto` confirms the frequency's season (`--season-test`): "acf", the autocorrelation of the
+#: detrended changes at lag m, "ftest", the stable-seasonality F test on the detrended values, or "either" (the
+#: default since round 14): a season where either finds one (acf first), since acf misses smooth seasons in short
+#: series (benchmarks/README.md, "Round 14's defaults")
+ACF, FTEST, EITHER = "acf", "ftest", "either"
+SEASON_TESTS = (ACF, FTEST, EITHER)
+DEFAULT_TEST = EITHER
+
+
+def detect_season(values: np.ndarray, frequency: str | None, test: str = DEFAULT_TEST) -> tuple[int, str]:
     """(season, reason): the frequency's natural season if the data confirm it, else (1, why not).
 
     The test runs on the changes of the series (log changes for positive series) with their
@@ -134,12 +143,6 @@ def _acf_season(p: np.ndarray, m: int) -> tuple[int, str]:
     return 1, f"no season: autocorrelation at lag {m} is {acf[m]:.2f}, {why}; --season {m} sets it"
 
 
-#: how `--season auto` confirms the frequency's season (`--season-test`): "acf", the autocorrelation of the
-#: detrended changes at lag m (the default), "ftest", the stable-seasonality F test on the detrended values, or
-#: "either": a season where either finds one (acf first)
-ACF, FTEST, EITHER = "acf", "ftest", "either"
-SEASON_TESTS = (ACF, FTEST, EITHER)
-DEFAULT_TEST = ACF
 #: the F test's threshold: X-11 / X-13's "identifiable seasonality" asks F_s >= 7 (Lothian and Morry's M7 statistic
 #: is 7 / F_s), far above the 0.1% critical value (3-4) the test is printed with, because the phase means of a
 #: detrended series are not independent draws
@@ -217,7 +220,7 @@ def parse_season(text: str | int | None) -> str | int:
 
 
 def resolve_season(
-    requested: str | int, values: np.ndarray, frequency: str | None, test: str = "acf"
+    requested: str | int, values: np.ndarray, frequency: str | None, test: str = DEFAULT_TEST
 ) -> tuple[int | None, str]:
     """(season length or None, why) for `lstm train`: `values` (n,) is the training part of the target column.
 
