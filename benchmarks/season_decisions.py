@@ -7,7 +7,7 @@ aside) and stops the run there. Each rule of `seasons.SEASON_TESTS` is then aske
 
     PYTHONPATH=. python benchmarks/season_decisions.py [--sets corpus,macro,...] [--json OUT]
 
-fresh4 (round 13's judge) is never read.
+fresh5 (round 14's judge) is never read; fresh4 judged round 13 and is development data since.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from lstmcli import seasons
 from lstmcli.cli import main as lstm_main
 
 DEV_SETS = ("corpus", "macro", "seasonal", "phase", "phase2", "devtrend", "devseason", "daily", "fresh", "fresh2",
-            "fresh3")  # fmt: skip
+            "fresh3", "fresh4")  # fmt: skip
 
 
 class _Seen(BaseException):  # BaseException: no `except Exception` in the CLI swallows it
@@ -69,8 +69,8 @@ def main() -> None:
     ap.add_argument("--json", help="write the rows as JSON here")
     a = ap.parse_args()
     sets = a.sets.split(",")
-    if "fresh4" in sets:
-        ap.error("fresh4 is round 13's judge: not read here")
+    if "fresh5" in sets:
+        ap.error("fresh5 is round 14's judge: not read here")
     rows = []
     tests = list(seasons.SEASON_TESTS)
     print("| set | series | freq | declared | study rows | fit rows | " + " | ".join(tests) + " |")

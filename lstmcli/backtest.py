@@ -715,7 +715,8 @@ def run_backtest(
     damped growth and keeps the better (growth.py), as `lstm train` of one series does (growth.tried_by_default).
     `naive_fits` (season_fits.NAIVE_CHOICES): each fit's, as `lstm train --naive-fits` (not with `auto`).
     `season_test` (seasons.SEASON_TESTS): how `spec.season` auto confirms the season, for the baselines, the MASE
-    scale and the fits alike, as `lstm train --season-test` (not with `auto`, whose selection detects by acf).
+    scale and the fits alike, as `lstm train --season-test` (not with `auto`, whose selection detects by the default
+    test).
 
     `jobs` processes (None: the cores): with several fits (`spec.refit`), the fits run side by
     side, `jobs` at a time, and each fit's own work (ensemble members, --auto candidates) runs
@@ -758,7 +759,8 @@ def run_backtest(
     season_test = check_test(season_test)
     if auto is not None and (season_test != DEFAULT_TEST or naive_fits != _season_fits.NAIVE_DEFAULT):
         given = f"season_test={season_test!r}" if season_test != DEFAULT_TEST else f"naive_fits={naive_fits!r}"
-        raise OptionError(  # --auto's selection detects its season by acf and judges naive itself (the CLI refuses it)
+        # --auto's selection detects its season by the default test and judges naive itself (the CLI refuses it)
+        raise OptionError(
             f"run_backtest({given}) cannot be combined with auto: its selection would not use it",
             hint="drop it, or backtest without auto",
         )

@@ -721,7 +721,8 @@ class Forecaster:
         ahead (`_ahead_mae`; one step without a season); growth.TREND (`--damped-growth trend`): the same, the factor
         tried on a series without a season growth.TREND_PHI (`growth.factor`).
         `season_test`: how `season` "auto" confirms the frequency's season (`seasons.SEASON_TESTS`): "acf" (the
-        default: the autocorrelation of the detrended changes) or "ftest" (the stable-seasonality F test).
+        default: the autocorrelation of the detrended changes), "ftest" (the stable-seasonality F test) or "either"
+        (a season where either finds one).
         `naive_fits` (round 13): "keep" (the default) forecasts the network's forecast; "shrink-naive" on a
         business-day series without a season, where the network does not beat naive on validation (as shrink-snaive
         judges seasonal naive), the equal-weight mean with naive's forecast if that beats naive, else naive's;

@@ -77,7 +77,16 @@ def autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
 SEASON_TCRIT = 1.645
 
 
-def detect_season(values: np.ndarray, frequency: str | None, test: str = "acf") -> tuple[int, str]:
+#: how `--season auto` confirms the frequency's season (`--season-test`): "acf", the autocorrelation of the
+#: detrended changes at lag m, "ftest", the stable-seasonality F test on the detrended values, or "either" (the
+#: default since round 14): a season where either finds one (acf first), since acf misses smooth seasons in short
+#: series (benchmarks/README.md, "Round 14's defaults")
+ACF, FTEST, EITHER = "acf", "ftest", "either"
+SEASON_TESTS = (ACF, FTEST, EITHER)
+DEFAULT_TEST = EITHER
+
+
+def detect_season(values: np.ndarray, frequency: str | None, test: str = DEFAULT_TEST) -> tuple[int, str]:
     """(season, reason): the frequency's natural season if the data confirm it, else (1, why not).
 
     The test runs on the changes of the series (log changes for positive series) with their
@@ -87,7 +96,8 @@ def detect_season(values: np.ndarray, frequency: str | None, test: str = "acf") 
     SEASON_TCRIT * sqrt((1 + 2 * sum of squared autocorrelations below the lag) / n)), the test
     Hyndman's forecast package uses before seasonally adjusting (thetaf).
 
-    `test` "ftest" (SEASON_TESTS) confirms it instead by the stable-seasonality F test (`stable_seasonality`).
+    `test` "ftest" (SEASON_TESTS) confirms it instead by the stable-seasonality F test (`stable_seasonality`);
+    "either" by acf, or where acf does not, by the F test (weekly data: acf alone for both).
     """
     test = check_test(test)
     m = SEASON_BY_FREQUENCY.get(frequency or "")
@@ -101,8 +111,21 @@ def detect_season(values: np.ndarray, frequency: str | None, test: str = "acf") 
     p = np.asarray(values, dtype=np.float64)
     if len(p) < 3 * m + 2:
         return 1, f"no season: {len(p)} rows are too few to confirm a season of {m} (it takes {3 * m + 2})"
-    if test == FTEST and frequency not in YEAR_CYCLES:  # weekly: row mod 52 drifts through the year (acf, year_season)
+    if test == ACF or frequency in YEAR_CYCLES:  # weekly: row mod 52 drifts through the year (acf, year_season)
+        return _acf_season(p, m)
+    if test == FTEST:
         return _ftest_season(p, m)
+    found, by_acf = _acf_season(p, m)  # EITHER: acf's season, else the F test's
+    if found > 1:
+        return found, by_acf
+    found, by_f = _ftest_season(p, m)
+    acf_said = by_acf.removeprefix("no season: ").split("; --season")[0]
+    if found > 1:
+        return found, f"{by_f}; acf alone did not confirm it ({acf_said})"
+    return 1, f"no season by either test: {acf_said}; {by_f.removeprefix('no season: ')}"
+
+
+def _acf_season(p: np.ndarray, m: int) -> tuple[int, str]:
     x = np.diff(np.log(p)) if np.all(p > 0) else np.diff(p)  # (n,)
     local = np.convolve(x, np.ones(m) / m, mode="same")  # (n,) level within one season
     r = (x - local)[m // 2 : len(x) - m // 2]
@@ -120,11 +143,6 @@ def detect_season(values: np.ndarray, frequency: str | None, test: str = "acf") 
     return 1, f"no season: autocorrelation at lag {m} is {acf[m]:.2f}, {why}; --season {m} sets it"
 
 
-#: how `--season auto` confirms the frequency's season (`--season-test`): "acf", the autocorrelation of the
-#: detrended changes at lag m (the default), or "ftest", the stable-seasonality F test on the detrended values
-ACF, FTEST = "acf", "ftest"
-SEASON_TESTS = (ACF, FTEST)
-DEFAULT_TEST = ACF
 #: the F test's threshold: X-11 / X-13's "identifiable seasonality" asks F_s >= 7 (Lothian and Morry's M7 statistic
 #: is 7 / F_s), far above the 0.1% critical value (3-4) the test is printed with, because the phase means of a
 #: detrended series are not independent draws
@@ -202,7 +220,7 @@ def parse_season(text: str | int | None) -> str | int:
 
 
 def resolve_season(
-    requested: str | int, values: np.ndarray, frequency: str | None, test: str = "acf"
+    requested: str | int, values: np.ndarray, frequency: str | None, test: str = DEFAULT_TEST
 ) -> tuple[int | None, str]:
     """(season length or None, why) for `lstm train`: `values` (n,) is the training part of the target column.
 

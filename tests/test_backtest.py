@@ -187,10 +187,12 @@ def test_an_unconfirmed_season_says_which_rule_failed_and_how_to_set_it():
     """'no season: autocorrelation at lag 12 is 0.69' read as a contradiction: say the bound it missed, and --season."""
     t = np.arange(48)
     rng = np.random.default_rng(1)
-    y = 200 + t + 20 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 3, 48)  # a strong season, 4 years: too few
-    m, why = detect_season(y, "M")
+    y = 200 + t + 20 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 3, 48)  # a strong season, 4 years: too few for acf
+    m, why = detect_season(y, "M", "acf")
     assert m == 1 and "within the 95% noise bound" in why and why.endswith("--season 12 sets it"), why
-    _, flat = detect_season(random_walk(200), "M")
+    m, why = detect_season(y, "M")  # round 14's default, either: the F test finds it
+    assert m == 12 and why.startswith("season 12 (stable-seasonality F ") and "within the 95% noise bound" in why
+    _, flat = detect_season(random_walk(200), "M", "acf")
     assert "below 0.2" in flat or "noise bound" in flat or "not a peak" in flat, flat
 
 

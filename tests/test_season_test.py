@@ -36,7 +36,7 @@ def _random_walk(rng, n: int) -> np.ndarray:
 @pytest.mark.parametrize("seed", range(6))
 def test_the_f_test_finds_short_seasons_the_autocorrelation_misses(seed):
     y = _short_seasonal(seed)
-    m, why = seasons.detect_season(y, "M")
+    m, why = seasons.detect_season(y, "M", test="acf")
     assert m == 1 and ("noise bound" in why or "below 0.2" in why)
     m, why = seasons.detect_season(y, "M", test="ftest")
     assert m == 12
@@ -83,21 +83,21 @@ def test_no_season_in_noise_or_lines():
 
 def test_weekly_data_keep_the_autocorrelation():
     y = _random_walk(np.random.default_rng(2), 300)
-    assert seasons.detect_season(y, "W", test="ftest") == seasons.detect_season(y, "W")
+    assert seasons.detect_season(y, "W", test="ftest") == seasons.detect_season(y, "W", test="acf")
 
 
 def test_too_few_rows_and_unknown_tests():
     assert seasons.detect_season(_short_seasonal(0, 30), "M", test="ftest")[1].startswith("no season: 30 rows")
     with pytest.raises(OptionError, match="--season-test 'f' is not known"):
         seasons.detect_season(_short_seasonal(0), "M", test="f")
-    assert seasons.resolve_season("auto", _short_seasonal(0), "M")[0] is None
+    assert seasons.resolve_season("auto", _short_seasonal(0), "M", "acf")[0] is None
     assert seasons.resolve_season("auto", _short_seasonal(0), "M", "ftest")[0] == 12
 
 
 def test_forecaster_season_test():
     cfg = TrainConfig(window=6, hidden=4, epochs=2, patience=2, seed=1)
     y = _short_seasonal(1, 60)
-    assert Forecaster(cfg, season_method="phase").fit(y, frequency="M").season is None
+    assert Forecaster(cfg, season_method="phase", season_test="acf").fit(y, frequency="M").season is None
     f = Forecaster(cfg, season_method="phase", season_test="ftest").fit(y, frequency="M")
     assert f.season is not None and f.season.length == 12 and "stable-seasonality F" in f.season.reason
     with pytest.raises(OptionError):
@@ -110,7 +110,7 @@ def test_cli_season_test(tmp_path, monkeypatch):
     model = tmp_path / "m.npz"
     flags = ["--window", "6", "--hidden", "4", "--epochs", "2", "--patience", "2", "--seed", "1", "--ensemble", "1"]
     runner = CliRunner()
-    r = runner.invoke(app, ["train", str(data), "--model", str(model), *flags])
+    r = runner.invoke(app, ["train", str(data), "--model", str(model), "--season-test", "acf", *flags])
     assert r.exit_code == 0, r.output
     assert "no season: autocorrelation at lag 12" in " ".join(r.output.split())
     r = runner.invoke(app, ["train", str(data), "--model", str(model), "--season-test", "ftest", *flags])
@@ -163,3 +163,65 @@ def test_the_library_backtest_refuses_them_with_auto(given):
     values = 100 + np.sin(np.arange(80) * 2 * np.pi / 12)
     with pytest.raises(OptionError, match="cannot be combined with auto"):
         run_backtest(values, auto={"max_candidates": 1}, **given)
+
+
+def _pool(count: int = 200):
+    """Monthly series, 50 to 200 rows: random walks, a season of 0 to 0.25 in the logs' level or in their changes."""
+    rng = np.random.default_rng(0)
+    for _ in range(count):
+        n = int(rng.integers(50, 200))
+        t = np.arange(n)
+        amp = rng.choice([0, 0.02, 0.05, 0.1, 0.25])
+        if rng.integers(0, 2) == 0:
+            yield 100 * np.exp(np.cumsum(rng.normal(0.002, 0.03, n)) + amp * np.sin(2 * np.pi * t / 12))
+        else:
+            yield 100 * np.exp(np.cumsum(rng.normal(0.0, 0.03, n) + amp * 0.3 * np.sin(2 * np.pi * t / 12)))
+
+
+def test_either_is_acf_then_the_f_test():
+    """Round 14 (fails on a476f9d: no "either"): `--season-test either` keeps acf's season where acf finds one and
+    the F test's where acf does not; no season only where neither finds one. The pool holds all four cases."""
+    cases = set()
+    for y in _pool():
+        acf, f, either = (seasons.detect_season(y, "M", test) for test in ("acf", "ftest", "either"))
+        cases.add((acf[0] > 1, f[0] > 1))
+        if acf[0] > 1:
+            assert either == acf
+        elif f[0] > 1:
+            assert either[0] == 12 and either[1].startswith(f[1] + "; acf alone did not confirm it (")
+            assert "--season" not in either[1]
+        else:
+            assert either[0] == 1 and either[1].startswith("no season by either test: autocorrelation at lag 12")
+            assert "stable-seasonality F is" in either[1] and either[1].endswith("; --season 12 sets it")
+    assert cases == {(True, True), (True, False), (False, True), (False, False)}
+
+
+def test_either_on_weekly_and_short_data():
+    y = _random_walk(np.random.default_rng(2), 300)
+    assert seasons.detect_season(y, "W", test="either") == seasons.detect_season(y, "W", test="acf")
+    short = _short_seasonal(0, 30)
+    assert seasons.detect_season(short, "M", "either") == seasons.detect_season(short, "M", "acf")
+    assert seasons.resolve_season("auto", _short_seasonal(0), "M", "either")[0] == 12
+    assert seasons.resolve_season("auto", _short_seasonal(0), "B", "either")[0] is None
+
+
+def test_either_is_the_default():
+    """Round 14: the default test (library and CLI) is either: the short smooth season acf misses is found."""
+    assert seasons.DEFAULT_TEST == "either"
+    assert seasons.detect_season(_short_seasonal(0), "M") == seasons.detect_season(_short_seasonal(0), "M", "either")
+    assert seasons.resolve_season("auto", _short_seasonal(0), "M")[0] == 12
+
+
+def test_cli_season_test_either(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")
+    data = _csv(tmp_path / "m.csv", _short_seasonal(1, 60))
+    flags = ["--window", "6", "--hidden", "4", "--epochs", "2", "--patience", "2", "--seed", "1", "--ensemble", "1"]
+    runner = CliRunner()
+    for given in ([], ["--season-test", "either"]):  # the default, and said
+        r = runner.invoke(app, ["train", str(data), "--model", str(tmp_path / "m.npz"), *given, *flags])
+        assert r.exit_code == 0, r.output
+        out = " ".join(r.output.split())
+        assert "season 12 (stable-seasonality F " in out and "acf alone did not confirm it" in out
+    r = runner.invoke(app, ["train", str(data), "--model", str(tmp_path / "x.npz"), "--season-test", "acf", "--auto"])
+    assert isinstance(r.exception, OptionError)
+    assert "--season-test acf cannot be combined with --auto" in str(r.exception)

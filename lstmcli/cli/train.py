@@ -72,11 +72,12 @@ SeasonTestOpt = Annotated[
     str,
     typer.Option(
         "--season-test",
-        metavar="acf|ftest",
-        help="How --season auto confirms the dates' usual season on the training part: acf (the default), the "
-        "autocorrelation of the detrended changes at the season's lag; ftest, the stable-seasonality F test of "
-        "X-11/X-13 (the detrended values' variance between phases over that within phases, at least 7), which "
-        "finds strong seasons in short series that acf misses (weekly data: acf). One series, without --auto.",
+        metavar="acf|ftest|either",
+        help="How --season auto confirms the dates' usual season on the training part: acf, the autocorrelation "
+        "of the detrended changes at the season's lag; ftest, the stable-seasonality F test of X-11/X-13 (the "
+        "detrended values' variance between phases over that within phases, at least 7), which finds strong "
+        "seasons in short series that acf misses; either (the default), a season where acf or the F test finds "
+        "one (weekly data: acf). One series, without --auto.",
     ),
 ]
 DampedGrowthOpt = Annotated[
@@ -238,7 +239,7 @@ def train(
         ),
     ] = None,
     season_fits: SeasonFitsOpt = None,
-    season_test: SeasonTestOpt = "acf",
+    season_test: SeasonTestOpt = "either",
     damped_growth: DampedGrowthOpt = None,
     damped_toward: DampedTowardOpt = "zero",
     naive_fits: NaiveFitsOpt = None,
@@ -619,16 +620,17 @@ def one_series_growth(
 
 
 def check_season_test(season_test: str, season, auto: bool, verb: str = "train") -> str:
-    """`--season-test` checked: a known test (seasons.SEASON_TESTS), and ftest only where --season auto looks for a
-    season of one series without --auto (--auto's selection detects its own, by the default test). `verb`: the
-    command, in the hint (lstm train, lstm backtest)."""
+    """`--season-test` checked: a known test (seasons.SEASON_TESTS), and ftest or either only where --season auto
+    looks for a season of one series without --auto (--auto's selection detects its own, by the default test).
+    `verb`: the command, in the hint (lstm train, lstm backtest)."""
     from lstmcli import seasons
     from lstmcli.errors import OptionError
 
     test = seasons.check_test(season_test)
     if test != seasons.DEFAULT_TEST and auto:
         raise OptionError(
-            f"--season-test {test} cannot be combined with --auto (its selection looks for the season by acf)",
+            f"--season-test {test} cannot be combined with --auto (its selection looks for the season by the "
+            f"default test, {seasons.DEFAULT_TEST})",
             hint=f"drop --season-test, or {verb} without --auto",
         )
     if test != seasons.DEFAULT_TEST and str(season).strip().lower() != seasons.AUTO:
@@ -667,12 +669,12 @@ def one_series_only(
     choose_growth: bool | str,
     growth_given: bool,
     verb="train",
-    season_test: str = "acf",
+    season_test: str = "either",
     naive_fits: str | None = None,
 ) -> None:
-    """Several series (a panel): `--season-fits` and `--naive-fits` other than keep, `--season-test` other than acf and
-    `--damped-growth auto|season|trend` are refused (a panel keeps one fit per series without being asked; each model
-    would fit twice)."""
+    """Several series (a panel): `--season-fits` and `--naive-fits` other than keep, `--season-test` other than
+    either and `--damped-growth auto|season|trend` are refused (a panel keeps one fit per series without being
+    asked; each model would fit twice)."""
     from lstmcli import growth as _growth
     from lstmcli import season_fits as _season_fits
     from lstmcli import seasons
