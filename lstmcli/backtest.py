@@ -32,7 +32,7 @@ import numpy as np
 from lstmcli import intervals, metrics
 from lstmcli import season_fits as _season_fits
 from lstmcli.errors import DataError, OptionError
-from lstmcli.forecast import SAME_PRICE, Forecaster, given_or_default, min_rows, val_fraction_words
+from lstmcli.forecast import Forecaster, given_or_default, min_rows, val_fraction_words
 from lstmcli.intervals import INTERVAL_LEVELS, interval_bounds, widest_interval
 from lstmcli.modelfile import DIRECT, HORIZON_STRATEGY
 from lstmcli.seasons import (  # noqa: F401  (autocorrelation, SEASON_BY_FREQUENCY: read here by older callers)
@@ -247,12 +247,8 @@ def score(actual: np.ndarray, forecast: np.ndarray, previous: np.ndarray, scale:
 
 
 def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> tuple[float, list[float]]:
-    """Share (%) of actual values inside [lower, upper], overall and per step (all (O, days)).
-
-    A bound within float rounding of the actual (forecast.SAME_PRICE of it per step ahead: a recursive forecast rounds
-    at every step) holds it: a constant series' zero-width band around its exact forecast covers it."""
-    slack = SAME_PRICE * np.abs(actual) * np.arange(1, actual.shape[1] + 1)  # (O, days)
-    inside = (lower - slack <= actual) & (actual <= upper + slack)  # (O, days)
+    """Share (%) of actual values inside [lower, upper], overall and per step (all (O, days))."""
+    inside = (lower <= actual) & (actual <= upper)  # (O, days)
     return float(100 * inside.mean()), [float(v) for v in 100 * inside.mean(axis=0)]
 
 

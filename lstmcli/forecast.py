@@ -335,10 +335,6 @@ def _too_short_hint(window: int, n: int, off: int, val_fraction: float, horizon:
     return f"use more data: even --window 1 needs at least {min_rows(1, off, val_fraction, horizon)} rows"
 
 
-#: forecasts this close to the actual, relative to it, score as equal to it (float rounding, not an error)
-SAME_PRICE = 1e-9
-
-
 def min_rows(window: int, off: int, val_fraction: float, horizon: int = 1) -> int:
     """The fewest price rows that give MIN_TRAIN_WINDOWS training windows (each `horizon` steps of targets).
 
@@ -1540,9 +1536,6 @@ class Forecaster:
         previous = p[val_t + off - 1]  # (V,) naive: tomorrow = today
         if model is None:
             model = self._one_step(prices, scaler, val_t)[:, 0]
-        # a forecast within float rounding of the actual is the actual: a constant series' network forecasts 42 as
-        # 42.0000000091, and "9.1e-09 against naive's 0" read as a model worse than naive
-        model = np.where(np.abs(model - actual) <= SAME_PRICE * np.abs(actual), actual, model)
         train_end = int(self._last_label(train_t) + off)
         slope = (p[train_end] - p[0]) / max(1, train_end)
         drift = previous + slope
