@@ -391,7 +391,14 @@ class BacktestResult:
                 f"(MASE {m:.3f} vs {b:.3f}). A longer test part (--test-fraction) or a smaller --every gives more."
             )
             return Verdict.TIE, text
-        if days == 1:
+        own, ref = self.scores[model], self.scores[baseline]
+        if ref["mae"] == 0:  # a series constant over the test part: the baseline has no error to beat (MASE 0 or nan)
+            text = (
+                f"{name} ties with {base}: both are exact on the test part."
+                if own["mae"] == 0
+                else f"{name} loses to {base}, which is exact on the test part (MAE {own['mae']:.3g} against 0)."
+            )
+        elif days == 1:
             text = f"{name} {part(first, 1, base)}."
         elif all(r >= TIE_PERCENT for r in rel):
             text = f"{name} beats {base} at every step: by {first:.1f}% MASE at {at(1)}, {last:.1f}% at {at(days)}."
@@ -401,7 +408,10 @@ class BacktestResult:
             )
         else:
             text = f"{name} {part(first, 1, base)}, {part(last, days, 'it')}."
-        overall = self.scores[model]["mase"] / self.scores[baseline]["mase"] - 1
+        if ref["mase"] > 0:
+            overall = own["mase"] / ref["mase"] - 1
+        else:  # the baseline exact (above) or no MASE scale (a series constant before the test part): by MAE
+            overall = own["mae"] / ref["mae"] - 1 if ref["mae"] > 0 else (0.0 if own["mae"] == 0 else math.inf)
         kind = (
             Verdict.BETTER
             if overall < -TIE_PERCENT / 100

@@ -79,3 +79,17 @@ def test_a_backtest_of_a_constant_series_is_exact_and_its_band_holds_every_value
     out = json.loads(r.stdout)
     assert out["interval"]["coverage_per_step"] == [100.0] * 5, out["interval"]
     assert out["scores"]["lstm"]["mae"] == 0.0, out["scores"]["lstm"]
+    assert out["verdict"] == "LSTM ties with naive: both are exact on the test part.", out["verdict"]
+
+
+def test_a_backtest_of_a_series_constant_over_its_test_part_has_a_verdict(run, tmp_path):
+    """A random walk for 60 rows, then 240 rows at its last value: naive's MASE on the test part is 0, and the
+    verdict divided by it (ZeroDivisionError, a traceback)."""
+    walk = 100 * np.exp(np.cumsum(np.random.default_rng(1).normal(0, 0.01, 60)))
+    values = np.concatenate([walk, np.full(240, walk[-1])])
+    csv = write_csv(tmp_path, "Value\n" + "".join(f"{v:.4f}\n" for v in values))
+    r = run("backtest", str(csv), "--json", "-q", "--jobs", "1", "--epochs", "3", "--ensemble", "1")
+    assert r.exit_code == 0, r
+    out = json.loads(r.stdout)
+    assert out["scores"]["naive"]["mae"] == 0 and out["scores"]["lstm"]["mae"] > 0, out["scores"]
+    assert out["verdict"].startswith("LSTM loses to naive, which is exact on the test part (MAE "), out["verdict"]
