@@ -1343,7 +1343,7 @@ class Forecaster:
         W, off, state = self.config.window, self.target.offset, self._paths_state(scaler)
         for (rows, steps), own in zip(queries, made, strict=True):
             key = self._paths_key(histories(prices, W, self.target, rows), steps, rows - 1 + off)
-            cache[key] = (state, own.copy(), self.combine)
+            self._keep_paths(cache, key, state, own)
 
     def _describe(
         self,
@@ -1447,8 +1447,13 @@ class Forecaster:
         if hit is not None and hit[2] == self.combine and all(a is b for a, b in zip(hit[0], state, strict=True)):
             return hit[1].copy()
         own = _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
-        cache[key] = (state, own.copy(), self.combine)
+        self._keep_paths(cache, key, state, own)
         return own
+
+    def _keep_paths(self, cache: dict, key: tuple, state: tuple, own: np.ndarray) -> None:
+        """`_paths_cache`'s entry for the forecasts `own` (a copy kept) made from `key` (`_paths_key`) in `state`
+        (`_paths_state`) with this combine: what `_own_paths` looks up, and `_remember_paths` fills in."""
+        cache[key] = (state, own.copy(), self.combine)
 
     @staticmethod
     def _paths_key(hist: np.ndarray, days: int, last_phase: np.ndarray | int | None) -> tuple:
