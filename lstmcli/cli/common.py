@@ -356,16 +356,16 @@ def read_series(
 
 def read_data(
     data_csv: str,
-    columns: list[str],
-    info=None,
+    model_info,
     sheet: str | None = None,
     series: str | None = None,
     column: str | None = None,
     decimal: str | None = None,
 ):
-    """--data: a newer CSV with the model's columns (the first forecast, the rest features).
+    """--data: a newer CSV with the columns of the model `model_info` (a modelfile.ModelInfo): the first forecast,
+    the rest features.
 
-    `info` (a modelfile.DataInfo) says how train read its file: the same series, id column,
+    Its `data` (a modelfile.DataInfo) says how train read its file: the same series, id column,
     date reading and (for a workbook) sheet are used here, so a user need not repeat those
     options; `sheet` (--sheet) picks another sheet of a workbook, `series` (--series) another
     series of a file of several, `column` (--column, DataColumnOpt) the file's name of the model's
@@ -375,6 +375,7 @@ def read_data(
     """
     from lstmcli.errors import DataError
 
+    columns, info = list(model_info.columns), model_info.data
     wanted = [column or columns[0], *columns[1:]]
     sheet = _data_sheet(data_csv, info, sheet)
     try:
@@ -394,7 +395,7 @@ def read_data(
             hint=f"{e.hint}; --data needs the model's columns by name: {fix}, "
             f"or train a model on this file (lstm train {data_csv})",
         ) from None
-    if info is not None and info.frequency is not None and series.frequency not in (None, info.frequency):
+    if info.frequency is not None and series.frequency not in (None, info.frequency):
         from lstmcli.errors import DataError
         from lstmcli.periods import FREQUENCY_NAMES
 
