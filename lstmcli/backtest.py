@@ -214,6 +214,8 @@ def baseline_forecasts(
     csum = np.r_[0.0, np.cumsum(p)]  # (N + 1,)
     k = np.minimum(ma_window, origins)  # (O,)
     ma = (csum[origins] - csum[origins - k]) / k  # (O,)
+    moves = np.r_[0, np.cumsum(p[1:] != p[:-1])]  # (N,) changes of value up to each row
+    ma = np.where(moves[origins - 1] == moves[origins - k], last, ma)  # one value: exactly it (the sums round)
     out["moving_average"] = np.repeat(ma[:, None], days, axis=1)
     return out
 

@@ -23,6 +23,20 @@ def test_a_column_with_no_spread_maps_back_to_its_value_exactly():
     assert spread.std[0] > 0 and spread.unit[0] == spread.std[0]
 
 
+def test_the_moving_average_of_a_constant_stretch_is_its_value_exactly():
+    """The backtest's moving average is a difference of running sums: over 42.17 repeated it was 42.17 + 7.1e-14
+    (MAE 7.11e-14, direction 0%). A window holding one value forecasts it; other windows are as before."""
+    from lstmcli.backtest import baseline_forecasts
+
+    p = np.r_[np.linspace(40.0, 43.0, 50), np.full(250, 42.17)]
+    origins = np.arange(40, 300)
+    ma = baseline_forecasts(p, origins, 3, 1, 5)["moving_average"][:, 0]
+    csum = np.r_[0.0, np.cumsum(p)]
+    assert (ma[origins >= 55] == 42.17).all(), ma[origins >= 55]
+    moving = origins < 55  # windows reaching back into the line: the running sums' mean, bit for bit as on main
+    np.testing.assert_array_equal(ma[moving], (csum[origins[moving]] - csum[origins[moving] - 5]) / 5)
+
+
 def _train(run, tmp_path, *args, text="Value\n" + "42.17\n" * 120):
     csv = write_csv(tmp_path, text)
     model = tmp_path / "m.npz"
