@@ -537,7 +537,8 @@ def change_scale_ratio(info: ModelInfo, values: np.ndarray) -> float | None:
 
     Compares the deviation of the target's recent changes (the last max(window, 30) steps)
     with the training scale the model file stores: the scaler's deviation of a return/diff
-    target; for a level target, that of the stored tail's changes. None when it cannot tell.
+    target; for a level target, that of the stored tail's changes. None when it cannot tell; inf when
+    the training data did not move (a constant series, deviation 0) and `values` do.
     """
     recent = np.asarray(values, dtype=np.float64)[-(max(info.config.window, 30) + 1) :, 0]
     if info.target is Target.LEVEL:
@@ -548,8 +549,10 @@ def change_scale_ratio(info: ModelInfo, values: np.ndarray) -> float | None:
         if info.target is Target.LOG_RETURN and not (recent > 0).all():
             return None  # predict refuses these prices with its own message
         recent_changes = to_target(recent[:, None], info.target)[:, 0]
-    if len(recent_changes) < 2 or not trained > 0:
+    if len(recent_changes) < 2 or not trained >= 0:
         return None
+    if trained == 0:  # no spread in training: any move is infinitely more; none cannot be compared
+        return math.inf if np.std(recent_changes) > 0 else None
     ratio = float(np.std(recent_changes)) / trained
     return ratio if np.isfinite(ratio) else None
 

@@ -72,6 +72,21 @@ def test_inspect_traces_a_constant_series_to_its_last_value(run, tmp_path):
     assert "Value 42.17 (last 42.17, +0, +0.00%)" in text, text
 
 
+def test_predict_data_that_moves_after_a_constant_training_series_gets_the_scale_note(run, tmp_path):
+    """A model of 42.17 throughout, given a random walk with --data: the note said the walk "moves only 1/114 of as
+    much per step as in training" (the training deviation read as 1). It moves where training did not."""
+    model = _train(run, tmp_path)
+    walk = 42 * np.exp(np.cumsum(np.random.default_rng(2).normal(0, 0.01, 100)))
+    data = write_csv(tmp_path, "Value\n" + "".join(f"{v:.4f}\n" for v in walk), "walk.csv")
+    r = run("predict", "--model", str(model), "--data", str(data), "--days", "2")
+    assert r.exit_code == 0, r
+    words = " ".join(r.stderr.split())
+    assert "Note: the --data series 'Value' moves, where it did not in training: is it the same series?" in words, words
+    flat = write_csv(tmp_path, "Value\n" + "42.17\n" * 100, "flat.csv")
+    r = run("predict", "--model", str(model), "--data", str(flat))
+    assert r.exit_code == 0 and "the --data series" not in r.stderr, r.stderr  # still constant: nothing to say
+
+
 def test_a_constant_series_of_a_global_panel_forecasts_its_last_value(run, tmp_path):
     """panel_forecast scales a global network's outputs back series by series, as Scaler.inverse does."""
     walk = 50 * np.exp(np.cumsum(np.random.default_rng(0).normal(0, 0.01, 150)))

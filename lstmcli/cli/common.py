@@ -8,6 +8,7 @@ standard library are imported at the top, so `lstm --help` starts fast.
 
 from __future__ import annotations
 
+import math
 import os
 import shlex
 import sys
@@ -418,11 +419,14 @@ def scale_note(model_info, values) -> None:
     from lstmcli.render.common import user_text
 
     column = model_info.columns[0]
-    how = f"about {ratio:.0f} times" if ratio > 1 else f"only 1/{1 / ratio:.0f} of" if ratio > 0 else "none of"
+    if math.isinf(ratio):  # the training data did not move (a constant series)
+        moves = "moves, where it did not in training"
+    else:
+        how = f"about {ratio:.0f} times" if ratio > 1 else f"only 1/{1 / ratio:.0f} of" if ratio > 0 else "none of"
+        moves = f"moves {how} as much per step as in training"
     stderr().print(
-        f"[yellow]Note:[/] the --data series {user_text(repr(column))} moves {how} as much per step "
-        "as in training: is it the same series? The forecast and its interval are calibrated on "
-        "the training data's scale.",
+        f"[yellow]Note:[/] the --data series {user_text(repr(column))} {moves}: is it the same series? The forecast "
+        "and its interval are calibrated on the training data's scale.",
         soft_wrap=True,
     )
 
