@@ -130,7 +130,7 @@ def next_price(last: np.ndarray, step: np.ndarray, kind: Target | str) -> np.nda
 
 @dataclass
 class Scaler:
-    """Standardisation (x - mean) / std per column, fitted on the training part only."""
+    """Standardisation (x - mean) / std per column, fitted on the training part only (std 0: no spread, see `fit`)."""
 
     mean: np.ndarray  # (F,)
     std: np.ndarray  # (F,)
