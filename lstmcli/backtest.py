@@ -32,7 +32,7 @@ import numpy as np
 from lstmcli import intervals, metrics
 from lstmcli import season_fits as _season_fits
 from lstmcli.errors import DataError, OptionError
-from lstmcli.forecast import SAME_PRICE, Forecaster, given_or_default, min_rows, val_fraction_words
+from lstmcli.forecast import Forecaster, given_or_default, min_rows, val_fraction_words
 from lstmcli.intervals import INTERVAL_LEVELS, interval_bounds, widest_interval
 from lstmcli.modelfile import DIRECT, HORIZON_STRATEGY
 from lstmcli.seasons import (  # noqa: F401  (autocorrelation, SEASON_BY_FREQUENCY: read here by older callers)
@@ -214,6 +214,8 @@ def baseline_forecasts(
     csum = np.r_[0.0, np.cumsum(p)]  # (N + 1,)
     k = np.minimum(ma_window, origins)  # (O,)
     ma = (csum[origins] - csum[origins - k]) / k  # (O,)
+    moves = np.r_[0, np.cumsum(p[1:] != p[:-1])]  # (N,) changes of value up to each row
+    ma = np.where(moves[origins - 1] == moves[origins - k], last, ma)  # one value: exactly it (the sums round)
     out["moving_average"] = np.repeat(ma[:, None], days, axis=1)
     return out
 
@@ -247,12 +249,8 @@ def score(actual: np.ndarray, forecast: np.ndarray, previous: np.ndarray, scale:
 
 
 def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> tuple[float, list[float]]:
-    """Share (%) of actual values inside [lower, upper], overall and per step (all (O, days)).
-
-    A bound within float rounding of the actual (forecast.SAME_PRICE of it per step ahead: a recursive forecast rounds
-    at every step) holds it: a constant series' zero-width band around its exact forecast covers it."""
-    slack = SAME_PRICE * np.abs(actual) * np.arange(1, actual.shape[1] + 1)  # (O, days)
-    inside = (lower - slack <= actual) & (actual <= upper + slack)  # (O, days)
+    """Share (%) of actual values inside [lower, upper], overall and per step (all (O, days))."""
+    inside = (lower <= actual) & (actual <= upper)  # (O, days)
     return float(100 * inside.mean()), [float(v) for v in 100 * inside.mean(axis=0)]
 
 
@@ -395,7 +393,14 @@ class BacktestResult:
                 f"(MASE {m:.3f} vs {b:.3f}). A longer test part (--test-fraction) or a smaller --every gives more."
             )
             return Verdict.TIE, text
-        if days == 1:
+        own, ref = self.scores[model], self.scores[baseline]
+        if ref["mae"] == 0:  # a series constant over the test part: the baseline has no error to beat (MASE 0 or nan)
+            text = (
+                f"{name} ties with {base}: both are exact on the test part."
+                if own["mae"] == 0
+                else f"{name} loses to {base}, which is exact on the test part (MAE {own['mae']:.3g} against 0)."
+            )
+        elif days == 1:
             text = f"{name} {part(first, 1, base)}."
         elif all(r >= TIE_PERCENT for r in rel):
             text = f"{name} beats {base} at every step: by {first:.1f}% MASE at {at(1)}, {last:.1f}% at {at(days)}."
@@ -405,7 +410,10 @@ class BacktestResult:
             )
         else:
             text = f"{name} {part(first, 1, base)}, {part(last, days, 'it')}."
-        overall = self.scores[model]["mase"] / self.scores[baseline]["mase"] - 1
+        if ref["mase"] > 0:
+            overall = own["mase"] / ref["mase"] - 1
+        else:  # the baseline exact (above) or no MASE scale (a series constant before the test part): by MAE
+            overall = own["mae"] / ref["mae"] - 1 if ref["mae"] > 0 else (0.0 if own["mae"] == 0 else math.inf)
         kind = (
             Verdict.BETTER
             if overall < -TIE_PERCENT / 100

@@ -335,10 +335,6 @@ def _too_short_hint(window: int, n: int, off: int, val_fraction: float, horizon:
     return f"use more data: even --window 1 needs at least {min_rows(1, off, val_fraction, horizon)} rows"
 
 
-#: forecasts this close to the actual, relative to it, score as equal to it (float rounding, not an error)
-SAME_PRICE = 1e-9
-
-
 def min_rows(window: int, off: int, val_fraction: float, horizon: int = 1) -> int:
     """The fewest price rows that give MIN_TRAIN_WINDOWS training windows (each `horizon` steps of targets).
 
@@ -541,7 +537,8 @@ def change_scale_ratio(info: ModelInfo, values: np.ndarray) -> float | None:
 
     Compares the deviation of the target's recent changes (the last max(window, 30) steps)
     with the training scale the model file stores: the scaler's deviation of a return/diff
-    target; for a level target, that of the stored tail's changes. None when it cannot tell.
+    target; for a level target, that of the stored tail's changes. None when it cannot tell; inf when
+    the training data did not move (a constant series, deviation 0) and `values` do.
     """
     recent = np.asarray(values, dtype=np.float64)[-(max(info.config.window, 30) + 1) :, 0]
     if info.target is Target.LEVEL:
@@ -552,8 +549,10 @@ def change_scale_ratio(info: ModelInfo, values: np.ndarray) -> float | None:
         if info.target is Target.LOG_RETURN and not (recent > 0).all():
             return None  # predict refuses these prices with its own message
         recent_changes = to_target(recent[:, None], info.target)[:, 0]
-    if len(recent_changes) < 2 or not trained > 0:
+    if len(recent_changes) < 2 or not trained >= 0:
         return None
+    if trained == 0:  # no spread in training: any move is infinitely more; none cannot be compared
+        return math.inf if np.std(recent_changes) > 0 else None
     ratio = float(np.std(recent_changes)) / trained
     return ratio if np.isfinite(ratio) else None
 
@@ -1348,7 +1347,7 @@ class Forecaster:
         W, off, state = self.config.window, self.target.offset, self._paths_state(scaler)
         for (rows, steps), own in zip(queries, made, strict=True):
             key = self._paths_key(histories(prices, W, self.target, rows), steps, rows - 1 + off)
-            cache[key] = (state, own.copy(), self.combine)
+            self._keep_paths(cache, key, state, own)
 
     def _describe(
         self,
@@ -1452,8 +1451,13 @@ class Forecaster:
         if hit is not None and hit[2] == self.combine and all(a is b for a, b in zip(hit[0], state, strict=True)):
             return hit[1].copy()
         own = _ensemble.combine(self.member_paths(hist, days, scaler, last_phase), self.combine)
-        cache[key] = (state, own.copy(), self.combine)
+        self._keep_paths(cache, key, state, own)
         return own
+
+    def _keep_paths(self, cache: dict, key: tuple, state: tuple, own: np.ndarray) -> None:
+        """`_paths_cache`'s entry for the forecasts `own` (a copy kept) made from `key` (`_paths_key`) in `state`
+        (`_paths_state`) with this combine: what `_own_paths` looks up, and `_remember_paths` fills in."""
+        cache[key] = (state, own.copy(), self.combine)
 
     @staticmethod
     def _paths_key(hist: np.ndarray, days: int, last_phase: np.ndarray | int | None) -> tuple:
@@ -1541,9 +1545,6 @@ class Forecaster:
         previous = p[val_t + off - 1]  # (V,) naive: tomorrow = today
         if model is None:
             model = self._one_step(prices, scaler, val_t)[:, 0]
-        # a forecast within float rounding of the actual is the actual: a constant series' network forecasts 42 as
-        # 42.0000000091, and "9.1e-09 against naive's 0" read as a model worse than naive
-        model = np.where(np.abs(model - actual) <= SAME_PRICE * np.abs(actual), actual, model)
         train_end = int(self._last_label(train_t) + off)
         slope = (p[train_end] - p[0]) / max(1, train_end)
         drift = previous + slope

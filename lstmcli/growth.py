@@ -129,14 +129,14 @@ class DampedGrowth:
     """The prior path's settings: `phi` (0 < phi <= 1) and the scaled value the growth is damped toward (-`shift`)."""
 
     phi: float
-    shift: float  # toward zero: scaler.mean[0] / scaler.std[0] (the scaled value of "no change" is -shift); mean: 0
+    shift: float  # toward zero: scaler.mean[0] / scaler.unit[0] (the scaled value of "no change" is -shift); mean: 0
 
     @classmethod
     def of(cls, config: TrainConfig, scaler: Scaler) -> DampedGrowth | None:
         """The prior of a model trained with `config` (its damped_growth, damped_toward); None when it is off."""
         if not config.damped_growth:
             return None
-        shift = scaler.mean[0] / scaler.std[0] if config.damped_toward == "zero" else 0.0
+        shift = scaler.mean[0] / scaler.unit[0] if config.damped_toward == "zero" else 0.0
         return cls(float(config.damped_growth), float(shift))
 
     def local(self, z: np.ndarray) -> np.ndarray:

@@ -799,8 +799,8 @@ class ModelInfo:
         scaler = Scaler.from_dict(meta["scaler"])
         if scaler.mean.shape != (F,) or scaler.std.shape != (F,) or not np.isfinite([scaler.mean, scaler.std]).all():
             raise ValueError(f"the scaler does not hold {F} finite means and deviations")
-        if not (scaler.std > 0).all():  # Scaler.fit never gives 0: predict would divide by it
-            raise ValueError(f"the scaler's deviations {scaler.std.tolist()} are not all above 0")
+        if not (scaler.std >= 0).all():  # 0: a column with no spread (Scaler.fit)
+            raise ValueError(f"the scaler's deviations {scaler.std.tolist()} are not all 0 or above")
         columns = meta["columns"]
         if not (isinstance(columns, list) and len(columns) == F and all(isinstance(c, str) for c in columns)):
             raise ValueError(f"the columns are not {F} names")

@@ -171,7 +171,7 @@ class CombinedFit:
             raise ValueError("a combined season fit's method or validation MAE is malformed")
         scaler = Scaler.from_dict(d["scaler"])
         shapes = scaler.mean.shape == (features,) and scaler.std.shape == (features,)
-        if not shapes or not np.isfinite([scaler.mean, scaler.std]).all() or not (scaler.std > 0).all():
+        if not shapes or not np.isfinite([scaler.mean, scaler.std]).all() or not (scaler.std >= 0).all():
             raise ValueError(f"a combined season fit's scaler does not hold {features} finite means and deviations")
         level = d.get("level_input")
         if config.level_input != (level is not None):

@@ -130,22 +130,28 @@ def next_price(last: np.ndarray, step: np.ndarray, kind: Target | str) -> np.nda
 
 @dataclass
 class Scaler:
-    """Standardisation (x - mean) / std per column, fitted on the training part only."""
+    """Standardisation (x - mean) / std per column, fitted on the training part only (std 0: no spread, see `fit`)."""
 
     mean: np.ndarray  # (F,)
     std: np.ndarray  # (F,)
 
     @classmethod
     def fit(cls, values: np.ndarray) -> Scaler:
-        """Fit on (N, F) training values; a constant column gets std 1 (nothing to scale)."""
+        """Fit on (N, F) training values. A column with no spread (a constant series' changes) gets std 0 and its last
+        value as the mean (exactly: a mean of n copies of 42.17 rounds): `inverse` maps any network output back to
+        that value, so a constant series' forecast is its last price, bit for bit."""
         mean = values.mean(axis=0)
         std = values.std(axis=0)
-        tiny = std <= 1e-12 * np.maximum(1.0, np.abs(mean))
-        std = np.where(tiny, 1.0, std)
-        return cls(mean, std)
+        flat = std <= 1e-12 * np.maximum(1.0, np.abs(mean))
+        return cls(np.where(flat, values[-1], mean), np.where(flat, 0.0, std))
+
+    @property
+    def unit(self) -> np.ndarray:
+        """(F,) what `transform` divides by: std, or 1 where it is 0 (nothing to scale)."""
+        return np.where(self.std > 0, self.std, 1.0)
 
     def transform(self, values: np.ndarray) -> np.ndarray:
-        return (values - self.mean) / self.std
+        return (values - self.mean) / self.unit
 
     def inverse(self, scaled: np.ndarray) -> np.ndarray:
         return scaled * self.std + self.mean

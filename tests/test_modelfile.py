@@ -192,7 +192,7 @@ def test_resaving_an_old_file_writes_the_same_metadata(tmp_path):
         (lambda m: m.update(horizon_strategy="direct"), "metadata is incomplete or invalid ('horizon')"),
         (lambda m: m.update(horizon_strategy="direct", horizon=5), "outputs 2 is not 5"),
         (lambda m: m.pop("training"), "metadata is incomplete or invalid ('training')"),
-        (lambda m: m["scaler"].update(std=[0.0, 1.0]), "the scaler's deviations [0.0, 1.0] are not all above 0"),
+        (lambda m: m["scaler"].update(std=[-1.0, 1.0]), "the scaler's deviations [-1.0, 1.0] are not all 0 or above"),
     ],
 )
 def test_damaged_metadata_is_refused_once_with_its_reason(tmp_path, edit, message):

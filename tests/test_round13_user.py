@@ -55,7 +55,7 @@ def test_a_series_that_ends_at_zero_shows_no_percentage_not_nan(run, tmp_path):
 def test_a_constant_series_is_not_called_worse_than_naive(run, tmp_path):
     """Every value 42: the network forecast 42.0000000091, and the summary said "The naive forecast is perfect on
     validation; the model is worse" (MAE 9.1e-09 against 0), predict "Worse than naive: this model lost to ...".
-    A forecast within float rounding of the actual (forecast.SAME_PRICE) scores as equal to it."""
+    Round 14 (r14const): the forecast is 42 exactly (a target with no spread, transforms.Scaler), an exact tie."""
     model = _train(run, tmp_path, np.full(120, 42.0), epochs=60)  # trained until its output is 0 but for rounding
     r = run("inspect", "--model", str(model), "--json")
     assert r.exit_code == 0, r
@@ -127,14 +127,14 @@ def _table_text(fc) -> str:
     return console.export_text()
 
 
-def test_a_change_within_float_rounding_prints_as_0():
-    """A constant series' forecast 42.0000000134 showed a change of "+1.34e-08" (2.69e-08 at step 2, ...): a change
-    within float rounding of the last value (forecast.SAME_PRICE of it per step ahead) prints as 0; a real one as
-    before. (branch r13polish; fails on main)"""
+def test_no_change_prints_as_0():
+    """A constant series' forecast showed a change of "+1.34e-08" (2.69e-08 at step 2, ...). Its forecast is now its
+    last value exactly (round 14, r14const: tests/test_round14_constant.py), and no change prints as 0, without a
+    sign; a small real one keeps its sign. (branch r13polish; fails on main)"""
     from lstmcli.forecast import Forecast
 
-    rounding = Forecast(42 + 1.34e-8 * np.arange(1, 6), None, 42.0, None, "Value", None)
-    rows = [line.split("│") for line in _table_text(rounding).splitlines() if line.startswith("│ +")]
+    constant = Forecast(np.full(5, 42.0), None, 42.0, None, "Value", None)
+    rows = [line.split("│") for line in _table_text(constant).splitlines() if line.startswith("│ +")]
     assert [(row[3].strip(), row[4].strip()) for row in rows] == [("0", "+0.00%")] * 5, rows
     small = Forecast(np.array([42 + 1e-6, 42 - 2e-6]), None, 42.0, None, "Value", None)  # 2.4e-08 of it: a change
     rows = [line.split("│") for line in _table_text(small).splitlines() if line.startswith("│ +")]
@@ -144,15 +144,14 @@ def test_a_change_within_float_rounding_prints_as_0():
 def test_a_zero_width_band_around_an_exact_forecast_covers_the_actual(run, tmp_path):
     """A backtest of a constant series (every value 42) said "The 90% prediction interval held 80.0% of the 100
     held-out values (BELOW nominal)": its band [41.99999996, 41.99999998] around the forecast missed 42 by 2^-30 of
-    it per step. A bound within float rounding of the actual (forecast.SAME_PRICE per step ahead) holds it; a real
-    miss is still one. (branch r13polish; fails on main)"""
+    it per step. Round 14 (r14const): the forecast and both bounds are 42 exactly, which holds it; a miss by a hair is
+    a miss. (branch r13polish; fails on main)"""
     from lstmcli.backtest import coverage
 
     actual = np.full((4, 5), 42.0)
     h = np.arange(1, 6)
-    below = 42 * (1 - 2.0**-30 * h)  # (5,) the band's top, as the backtest's fits made it
-    assert coverage(actual, np.tile(below - 1e-7, (4, 1)), np.tile(below, (4, 1))) == (100.0, [100.0] * 5)
-    missed = 42 * (1 - 2e-9 * h)
+    assert coverage(actual, actual.copy(), actual.copy()) == (100.0, [100.0] * 5)
+    missed = 42 * (1 - 2.0**-30 * h)
     assert coverage(actual, np.tile(missed - 1e-7, (4, 1)), np.tile(missed, (4, 1))) == (0.0, [0.0] * 5)
     csv = write_csv(tmp_path, "Value\n" + "42.0000\n" * 120)
     r = run("backtest", str(csv), "--json", "-q", "--jobs", "1")

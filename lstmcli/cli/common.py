@@ -8,6 +8,7 @@ standard library are imported at the top, so `lstm --help` starts fast.
 
 from __future__ import annotations
 
+import math
 import os
 import shlex
 import sys
@@ -356,16 +357,16 @@ def read_series(
 
 def read_data(
     data_csv: str,
-    columns: list[str],
-    info=None,
+    model_info,
     sheet: str | None = None,
     series: str | None = None,
     column: str | None = None,
     decimal: str | None = None,
 ):
-    """--data: a newer CSV with the model's columns (the first forecast, the rest features).
+    """--data: a newer CSV with the columns of the model `model_info` (a modelfile.ModelInfo): the first forecast,
+    the rest features.
 
-    `info` (a modelfile.DataInfo) says how train read its file: the same series, id column,
+    Its `data` (a modelfile.DataInfo) says how train read its file: the same series, id column,
     date reading and (for a workbook) sheet are used here, so a user need not repeat those
     options; `sheet` (--sheet) picks another sheet of a workbook, `series` (--series) another
     series of a file of several, `column` (--column, DataColumnOpt) the file's name of the model's
@@ -375,6 +376,7 @@ def read_data(
     """
     from lstmcli.errors import DataError
 
+    columns, info = list(model_info.columns), model_info.data
     wanted = [column or columns[0], *columns[1:]]
     sheet = _data_sheet(data_csv, info, sheet)
     try:
@@ -394,7 +396,7 @@ def read_data(
             hint=f"{e.hint}; --data needs the model's columns by name: {fix}, "
             f"or train a model on this file (lstm train {data_csv})",
         ) from None
-    if info is not None and info.frequency is not None and series.frequency not in (None, info.frequency):
+    if info.frequency is not None and series.frequency not in (None, info.frequency):
         from lstmcli.errors import DataError
         from lstmcli.periods import FREQUENCY_NAMES
 
@@ -417,11 +419,14 @@ def scale_note(model_info, values) -> None:
     from lstmcli.render.common import user_text
 
     column = model_info.columns[0]
-    how = f"about {ratio:.0f} times" if ratio > 1 else f"only 1/{1 / ratio:.0f} of" if ratio > 0 else "none of"
+    if math.isinf(ratio):  # the training data did not move (a constant series)
+        moves = "moves, where it did not in training"
+    else:
+        how = f"about {ratio:.0f} times" if ratio > 1 else f"only 1/{1 / ratio:.0f} of" if ratio > 0 else "none of"
+        moves = f"moves {how} as much per step as in training"
     stderr().print(
-        f"[yellow]Note:[/] the --data series {user_text(repr(column))} moves {how} as much per step "
-        "as in training: is it the same series? The forecast and its interval are calibrated on "
-        "the training data's scale.",
+        f"[yellow]Note:[/] the --data series {user_text(repr(column))} {moves}: is it the same series? The forecast "
+        "and its interval are calibrated on the training data's scale.",
         soft_wrap=True,
     )
 

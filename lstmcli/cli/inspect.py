@@ -357,15 +357,7 @@ def _step_trace(
     values = dates_ = None
     source = None
     if data_csv is not None:
-        series = read_data(
-            data_csv,
-            list(fc.info.columns),
-            fc.info.data,
-            sheet,
-            series=_DATA_SERIES.get(),
-            column=column,
-            decimal=decimal,
-        )
+        series = read_data(data_csv, fc.info, sheet, series=_DATA_SERIES.get(), column=column, decimal=decimal)
         values, dates_, source = series.values, series.dates, series.source
     t = _trace.trace(fc, values, dates_, at=at, date=date, source=source)
     together = None  # an ensemble's own forecast of the traced step, beside the member's (what predict combines)

@@ -122,15 +122,7 @@ def predict(
     fc_model = Forecaster.load(path)
     values = dates_ = None
     if data_csv is not None:
-        series = read_data(
-            data_csv,
-            list(fc_model.info.columns),
-            fc_model.info.data,
-            sheet,
-            series=series_name,
-            column=column,
-            decimal=decimal,
-        )
+        series = read_data(data_csv, fc_model.info, sheet, series=series_name, column=column, decimal=decimal)
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None, levels=levels)
     if values is not None:  # after predict's own checks of the data (too short, prices <= 0)

@@ -6,7 +6,6 @@ import numpy as np
 from rich.table import Table
 from rich.text import Text
 
-from lstmcli.forecast import SAME_PRICE
 from lstmcli.intervals import level_label
 from lstmcli.render.common import FitTable, format_date, line_chart, price, user_text
 
@@ -42,8 +41,6 @@ def forecast_table(fc, title: str | None = None) -> Table:
     for k, v in enumerate(fc.values):
         label = format_date(fc.dates[k], fc.frequency, fc.timezone) if fc.dates is not None else f"+{k + 1}"
         ch, pc = fc.change[k], fc.change_pct[k]
-        if abs(ch) <= SAME_PRICE * abs(fc.last_value) * (k + 1):  # float rounding (per step ahead): no change, not
-            ch, pc = 0.0, 0.0 if np.isfinite(pc) else pc  # a constant series' "+1.34e-08"
         style = "green" if ch > 0 else ("red" if ch < 0 else "")
         row = [label, price(v)]
         row += [Text(("+" if ch > 0 else "-" if ch < 0 else "") + price(abs(ch)), style)] if with_change else []
