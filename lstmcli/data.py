@@ -852,6 +852,8 @@ _DATE_FORMATS = [
     "%d/%m/%y",
     "%m-%d-%Y",
     "%d-%m-%Y",
+    "%m-%d-%y",
+    "%d-%m-%y",
     "%d.%m.%Y",
     "%d.%m.%y",
     "%Y/%m/%d",
@@ -871,9 +873,13 @@ _DATE_FORMATS = [
     "%b-%Y",
     "%Y-%m",
     "%Y/%m",
+    # two-digit years first (23/01/02): last, so they win only where the reading says so (`_likelier_reading`)
+    "%y/%m/%d",
+    "%y-%m-%d",
+    "%y.%m.%d",
 ]
-_DAY_FIRST = {"%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"}
-_MONTH_FIRST = {"%m/%d/%Y": "%d/%m/%Y", "%m/%d/%y": "%d/%m/%y", "%m-%d-%Y": "%d-%m-%Y"}
+_DAY_FIRST = {"%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y"}
+_MONTH_FIRST = {"%m/%d/%Y": "%d/%m/%Y", "%m/%d/%y": "%d/%m/%y", "%m-%d-%Y": "%d-%m-%Y", "%m-%d-%y": "%d-%m-%y"}
 
 
 def _time_suffix(sample: str) -> str:
@@ -1026,6 +1032,7 @@ def _parse_local(
     counts = {f: int((~np.isnat(p)).sum()) for f, p in full.items()}
     best = max(finalists, key=lambda f: counts[f])  # the first of equals: ISO, then month-first
     base = best.removesuffix(suffix) if suffix else best
+    said = len(notes)  # the month-first/day-first notes below, dropped if another format is likelier still
     if base in _MONTH_FIRST:
         other = _MONTH_FIRST[base] + (suffix if best.endswith(suffix) and suffix else "")
         if other in full and counts[other] == counts[best]:
@@ -1048,6 +1055,16 @@ def _parse_local(
                 notes.append(
                     "read ambiguous dates like 01/02/2024 month-first (January 2); both readings were possible"
                 )
+    if dayfirst is None:
+        likelier = _likelier_reading(best, full, counts)
+        if likelier is not None:
+            del notes[said:]
+            regular = _is_regular(full[likelier])
+            why = f"gives regular {_frequency_name(full[likelier])}" if regular else "keeps them in date order"
+            how = "year-first" if likelier.startswith("%y") else f"as {likelier}"
+            first = np.datetime_as_string(full[likelier][~np.isnat(full[likelier])][0], unit="D")
+            notes.append(f"read dates like {present[0]} {how} ({first}: only that reading {why})")
+            best = likelier
     if dayfirst is not None:  # the user chose the reading: keep it, but say when the other one looks meant
         pairs = _MONTH_FIRST if dayfirst is False else {v: k for k, v in _MONTH_FIRST.items()}
         if base in pairs:
@@ -1061,6 +1078,23 @@ def _parse_local(
                     f"{_frequency_name(alt)}: drop {given} if the file means that"
                 )
     return full[best], best, notes
+
+
+def _likelier_reading(best: str, full: dict[str, np.ndarray], counts: dict[str, int]) -> str | None:
+    """Another format that reads as many dates as `best` and gives regular dates where `best`'s are not (else dates in
+    the file's order where `best`'s are not), or None. 23/01/02 read %d/%m/%y is day 23 of January 2002, 2003, ...:
+    irregular dates that sorting scrambled; read %y/%m/%d it is 2 January 2023, in order."""
+
+    def key(f: str) -> tuple[bool, bool]:
+        return _is_regular(full[f]), _in_order(full[f])
+
+    mine = key(best)
+    if mine[0]:
+        return None
+    for f in full:
+        if f != best and counts[f] == counts[best] and key(f) > mine:
+            return f
+    return None
 
 
 def _mixed(series: pd.Series, candidates: list[str], notes: list[str]) -> np.ndarray:
