@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import write_csv
+from conftest import daily_csv, write_csv
 
 DAYS = np.busday_offset("2023-01-02", np.arange(120), roll="forward")  # 2023-01-02 .. 2023-06-16, business days
 
@@ -39,3 +39,36 @@ def test_dates_with_two_digit_years_are_read_in_the_files_order(tmp_path, fmt, e
     assert not any("sorted" in n for n in s.notes), s.notes
     if fmt.startswith("%y"):
         assert any("year-first" in n and example in n for n in s.notes), s.notes
+
+
+def test_a_destination_that_cannot_be_written_is_refused_before_any_work(run, tmp_path):
+    """`lstm train big.csv --model models/m.npz` without a `models` folder (or a read-only one) read the file, trained
+    every fit and only then said "cannot save the model ...: the folder models does not exist": minutes lost on a
+    real series, an --auto run or a panel. `lstm backtest --output` too, after all its fits. They are refused now
+    before the data is read (no `Read ...` line)."""
+    csv = daily_csv(tmp_path, 200)
+    r = run("train", str(csv), "--model", str(tmp_path / "models" / "m.npz"), "--epochs", "2", "-q")
+    assert r.exit_code == 2, r
+    assert "the folder" in r.stderr and "does not exist" in r.stderr and "--model" in r.stderr, r.stderr
+    assert "Read " not in r.stderr, r.stderr  # refused before reading the data
+    r = run("backtest", str(csv), "--output", str(tmp_path / "out" / "b.csv"), "--epochs", "2", "-q")
+    assert r.exit_code == 2, r
+    assert "does not exist" in r.stderr and "--output" in r.stderr and "Read " not in r.stderr, r.stderr
+
+
+def test_an_output_that_is_a_folder_is_refused_as_one_before_any_work(run, tmp_path):
+    """`lstm predict --output .` (or any folder) forecast, then said "cannot write .: Device or resource busy. Free
+    some disk space or choose another --output path" (for another folder: "Is a directory. Free some disk
+    space ..."): the work done, and a hint about the disk. A folder is now refused first, as a folder."""
+    csv = daily_csv(tmp_path, 200)
+    model = tmp_path / "m.npz"
+    assert run("train", str(csv), "--model", str(model), "--epochs", "2", "--ensemble", "1", "-q").exit_code == 0
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for where in (str(folder), "."):
+        r = run("predict", "--model", str(model), "--output", where)
+        assert r.exit_code == 2, r
+        assert f"--output {where} is a folder" in r.stderr and "disk" not in r.stderr, r.stderr
+        assert "forecast.csv" in r.stderr and r.stdout == "", r  # nothing forecast first
+    r = run("backtest", str(csv), "--output", str(folder), "--epochs", "2", "-q")
+    assert r.exit_code == 2 and "is a folder" in r.stderr and "Read " not in r.stderr, r

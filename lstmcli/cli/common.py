@@ -723,12 +723,18 @@ NOT_ROWS = {
 
 
 def check_output(path: Path | None, option: str = "--output") -> None:
-    """Refuse an --output whose suffix asks for a format other than CSV or JSON, before any work."""
-    if path is not None and path != STDOUT and path.suffix.lower() in NOT_ROWS:
+    """Refuse, before any work, an --output whose suffix asks for a format other than CSV or JSON, or that
+    cannot be written (a folder, a missing or read-only one)."""
+    if path is None or path == STDOUT:
+        return
+    if path.suffix.lower() in NOT_ROWS:
         raise OptionError(
             f"{option} {path}: lstm writes rows as CSV, or as JSON for a .json name",
             hint=NOT_ROWS[path.suffix.lower()],
         )
+    from lstmcli.files import check_writable
+
+    check_writable(path, prefix=f"cannot write {path}", option=option, example="forecast.csv", error=OptionError)
 
 
 def write_csv(path: Path, rows: list[dict], option: str) -> Path:
@@ -761,9 +767,11 @@ def write_csv(path: Path, rows: list[dict], option: str) -> Path:
 def check_plot(plot: Path | None) -> None:
     """--plot: a known suffix and matplotlib installed, checked before any work."""
     if plot is not None:
+        from lstmcli.files import check_writable
         from lstmcli.render.plot import check_plot_path
 
         check_plot_path(plot)
+        check_writable(plot, prefix=f"cannot write {plot}", option="--plot", example="chart.png", error=OptionError)
 
 
 def wrote_plot(path: Path) -> None:
