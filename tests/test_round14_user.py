@@ -72,3 +72,33 @@ def test_an_output_that_is_a_folder_is_refused_as_one_before_any_work(run, tmp_p
         assert "forecast.csv" in r.stderr and r.stdout == "", r  # nothing forecast first
     r = run("backtest", str(csv), "--output", str(folder), "--epochs", "2", "-q")
     assert r.exit_code == 2 and "is a folder" in r.stderr and "Read " not in r.stderr, r
+
+
+def test_auto_says_the_held_out_win_over_drift_with_its_figures():
+    """`lstm train prices.csv --auto` on a stock price: "--auto kept lstm train's defaults ..., which did not beat the
+    drift forecast by more than 1% in selection ... On the held-out validation rows ... the model does beat the drift
+    forecast beyond chance (one-step MAE: the validation verdict)." and the validation verdict under it: "The model's
+    one-step MAE is 9.4% below naive's, but over 54 validation rows that could be chance (t = -2.0): it is not clearly
+    better than 'tomorrow = today'" -- about naive only, never drift (`predict`: "... (the verdict below)"). The
+    sentence now gives drift's figures itself."""
+    from lstmcli.leaderboard import Entry, SelectionInfo
+    from lstmcli.modelfile import Scores, ValidationInfo
+    from lstmcli.render.auto import predict_label
+    from lstmcli.render.auto import verdict as auto_verdict
+
+    name = "lstm train's defaults (log-return, window 30, 32 units, season auto)"
+    kept = Entry(name, "lstm", 1.563, 10.83, {"target": "log-return", "window": 30, "auto_window": True})
+    low = Entry("diff, window 5, 16 units", "lstm", 1.513, 10.49, {"target": "diff"})
+    rule = "The lowest score (1.513: diff, window 5, 16 units) is not lower by more than 2.85 standard errors"
+    board = (low, Entry("drift", "baseline", 1.551, 10.76), kept, Entry("naive", "baseline", 1.585, 10.99))
+    info = SelectionInfo(5, 238, 190, 44, 1, None, 24, 24, None, 5.0, 4.0, board, 2, rule=rule)
+    s = lambda mae, t=None: Scores(mae, mae, mae, 50.0, t)  # noqa: E731
+    validation = ValidationInfo(54, 7.0, 246, s(5.4634), s(6.0307, -2.0), s(6.0428, -2.3), None, None)
+    style, sentence, _ = auto_verdict(info, validation)
+    assert style == "yellow" and "the validation verdict" not in sentence, sentence
+    assert sentence.endswith(
+        "the model does beat the drift forecast beyond chance (one-step MAE 5.4634 against drift's 6.0428 over 54 "
+        "validation rows, t = -2.3)."
+    ), sentence
+    label = predict_label(info, validation)
+    assert "the verdict below" not in label and "against drift's 6.0428 over 54 validation rows, t = -2.3)" in label
