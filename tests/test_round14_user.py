@@ -102,3 +102,17 @@ def test_auto_says_the_held_out_win_over_drift_with_its_figures():
     ), sentence
     label = predict_label(info, validation)
     assert "the verdict below" not in label and "against drift's 6.0428 over 54 validation rows, t = -2.3)" in label
+
+
+@pytest.mark.parametrize("verb", ["train", "backtest"])
+def test_help_at_80_columns_cuts_no_word(run, monkeypatch, verb):
+    """`lstm train --help` in an 80-column terminal cut seven words of its options' help with an ellipsis:
+    `lstmcli[calendar…` (the extra to install), `$LSTM_DASK_SCHED…`, `benchmarks/READM…`, `stable-seasonali…`.
+    A word longer than the help column now folds onto the next line."""
+    monkeypatch.setenv("COLUMNS", "80")
+    r = run(verb, "--help")
+    assert r.exit_code == 0, r
+    assert "…" not in r.stdout, [line for line in r.stdout.splitlines() if "…" in line]
+    if verb == "train":
+        cells = "".join(line.split("│")[-2].strip() for line in r.stdout.splitlines() if line.count("│") >= 2)
+        assert "lstmcli[calendars]" in cells and "$LSTM_DASK_SCHEDULER" in cells, cells
