@@ -87,7 +87,7 @@ def read_prices(
 
     The target is `column` (else Adj Close, Close, Price, ... or the only numeric column);
     `features` are extra input columns. Rows end up oldest-first with unique dates, leading
-    gaps dropped and inner gaps forward-filled; `notes` lists each step taken.
+    gaps and trailing rows without a target value dropped and inner gaps forward-filled; `notes` lists each step.
 
     A file of several series (a Ticker/Symbol/unique_id column, or a yfinance download of
     several tickers) is refused unless `series` names the one to read; `id_column` names
@@ -1678,7 +1678,9 @@ def _spike_note(prices: np.ndarray, dates, frequency: str | None, timezone: str 
 def _fill_missing(
     values: np.ndarray, dates: np.ndarray | None, columns: list[str], notes: list[str]
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Drop leading rows with a missing value; forward-fill the gaps after that."""
+    """Drop leading rows with a missing value and trailing rows without a target value (dates a sheet holds ahead,
+    a day not closed yet: filled forward they were prices that never were, and the forecast started after them);
+    forward-fill the gaps between."""
     missing = np.isnan(values)  # (N, F)
     complete = ~missing.any(axis=1)
     if not complete.any():
@@ -1688,6 +1690,13 @@ def _fill_missing(
         notes.append(f"dropped {_plural(first, 'leading row')} with missing values")
         values, missing = values[first:], missing[first:]
         dates = None if dates is None else dates[first:]
+    end = len(values) - int(np.argmax(~missing[::-1, 0]))  # after the last row with a target value
+    if end < len(values):
+        after = "" if dates is None else f" (from {np.datetime_as_string(dates[end], unit='D')})"
+        what = "price" if len(columns) == 1 else repr(columns[0])
+        notes.append(f"dropped {_plural(len(values) - end, 'trailing row')} without a {what}{after}")
+        values, missing = values[:end], missing[:end]
+        dates = None if dates is None else dates[:end]
     counts = missing.sum(axis=0)  # (F,)
     if counts.any():
         values = pd.DataFrame(values).ffill().to_numpy()

@@ -3,6 +3,8 @@ Every test here fails on main."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from conftest import daily_csv, write_csv
@@ -116,3 +118,37 @@ def test_help_at_80_columns_cuts_no_word(run, monkeypatch, verb):
     if verb == "train":
         cells = "".join(line.split("│")[-2].strip() for line in r.stdout.splitlines() if line.count("│") >= 2)
         assert "lstmcli[calendars]" in cells and "$LSTM_DASK_SCHEDULER" in cells, cells
+
+
+def test_dates_after_the_last_price_are_dropped_not_filled(run, tmp_path):
+    """A sheet with the coming days' dates already in it (or today's row before the close) and no price on them:
+    "Read ...: 210 rows, 2023-01-02..2023-10-20; filled 10 missing prices forward", exit 0. The model learnt ten
+    prices that never were (no change), and `predict` forecast from 2023-10-23, two weeks after the last price.
+    Trailing rows without a price are dropped now, and said."""
+    from lstmcli.data import read_prices
+
+    days = np.busday_offset("2023-01-02", np.arange(130), roll="forward")
+    prices = 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, 120))
+    cells = [f"{p:.2f}" for p in prices] + [""] * 5 + ["#N/A"] * 5
+    csv = write_csv(tmp_path, "Date,Close,Volume\n" + "".join(f"{d},{c},7\n" for d, c in zip(days, cells, strict=True)))
+    s = read_prices(str(csv))
+    assert len(s.values) == 120 and str(s.dates[-1])[:10] == str(days[119]), s.notes
+    np.testing.assert_allclose(s.values[:, 0], np.round(prices, 2))
+    assert s.notes == [f"dropped 10 trailing rows without a price (from {days[120]})"], s.notes
+    model = tmp_path / "m.npz"
+    r = run("train", str(csv), "--model", str(model), "--epochs", "2", "--ensemble", "1", "-q")
+    assert r.exit_code == 0 and "dropped 10 trailing rows without a price" in r.stderr, r
+    r = run("predict", "--model", str(model), "--days", "1", "--json")
+    assert r.exit_code == 0, r
+    assert json.loads(r.stdout)["forecast"][0]["date"] == str(days[120]), r.stdout
+    # a feature missing on the last day keeps the row (its price is there): filled forward, as before
+    cells = [f"{p:.2f},7" for p in prices[:-1]] + [f"{prices[-1]:.2f},"]
+    s = read_prices(
+        str(
+            write_csv(
+                tmp_path, "Date,Close,Volume\n" + "".join(f"{d},{c}\n" for d, c in zip(days[:120], cells, strict=True))
+            )
+        ),
+        features=["Volume"],
+    )
+    assert len(s.values) == 120 and s.values[-1, 1] == 7, s.notes
