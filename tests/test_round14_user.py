@@ -152,3 +152,30 @@ def test_dates_after_the_last_price_are_dropped_not_filled(run, tmp_path):
         features=["Volume"],
     )
     assert len(s.values) == 120 and s.values[-1, 1] == 7, s.notes
+
+
+def test_a_feature_that_decides_the_target_is_named(run, tmp_path):
+    """`lstm train investing.csv --features 'Change %'` (a price above 0 and its daily change in %) said "learns diff
+    (auto: the data has values <= 0)": the price has none, so the user looks for a bad price. The reason names the
+    feature now."""
+    days = np.busday_offset("2023-01-02", np.arange(150), roll="forward")
+    prices = 100 * np.exp(np.cumsum(np.random.default_rng(0).normal(0, 0.01, 150)))
+    change = np.r_[0, 100 * np.diff(prices) / prices[:-1]]
+    text = "".join(f"{d},{p:.2f},{c:.2f}\n" for d, p, c in zip(days, prices, change, strict=True))
+    csv = write_csv(tmp_path, "Date,Close,Change %\n" + text)
+    r = run(
+        "train",
+        str(csv),
+        "--features",
+        "Change %",
+        "--model",
+        str(tmp_path / "m.npz"),
+        "--epochs",
+        "1",
+        "--ensemble",
+        "1",
+        "-q",
+        "--json",
+    )
+    assert r.exit_code == 0, r
+    assert json.loads(r.stdout)["choices"]["target"] == "auto: feature 'Change %' has values <= 0", r.stdout
