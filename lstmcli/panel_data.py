@@ -210,7 +210,8 @@ def _check_ids(first_line: dict[str, int], counts: dict[str, int], col: str, src
     for v, line in first_line.items():
         if not v.strip() or v.strip().lower() in data._MISSING:
             raise DataError(
-                f"{src}: column {col!r} has {counts[v]:,} rows without a series name, first at line {line}",
+                f"{src}: column {col!r} has {data._plural(counts[v], 'row')} without a series name, "
+                f"first at line {line}",
                 hint="fill in the name of each row's series, or delete those rows",
             )
         if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in v):

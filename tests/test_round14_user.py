@@ -179,3 +179,19 @@ def test_a_feature_that_decides_the_target_is_named(run, tmp_path):
     )
     assert r.exit_code == 0, r
     assert json.loads(r.stdout)["choices"]["target"] == "auto: feature 'Change %' has values <= 0", r.stdout
+
+
+def test_one_step_and_one_row_are_singular(run, tmp_path):
+    """`lstm predict --days 1` of a panel titled its table "Forecast, next 1 steps, per series"; a long file whose
+    total row had no series name said "column 'Ticker' has 1 rows without a series name"."""
+    days = np.busday_offset("2023-01-02", np.arange(60), roll="forward")
+    rows = [f"{d},{t},{100 + k + (7 if t == 'B' else 0)}\n" for k, d in enumerate(days) for t in ("A", "B")]
+    csv = write_csv(tmp_path, "Date,Ticker,Close\n" + "".join(rows))
+    model = tmp_path / "m.npz"
+    r = run("train", str(csv), "--model", str(model), "--epochs", "1", "-q", "--jobs", "1")
+    assert r.exit_code == 0, r
+    r = run("predict", "--model", str(model), "--days", "1")
+    assert r.exit_code == 0 and "Forecast, next 1 step, per series" in r.stdout, r
+    csv = write_csv(tmp_path, "Date,Ticker,Close\n" + "".join(rows) + "Total,,12345\n", "total.csv")
+    r = run("train", str(csv), "--model", str(model), "--epochs", "1", "-q", "--jobs", "1")
+    assert r.exit_code == 2 and "has 1 row without a series name" in r.stderr, r
