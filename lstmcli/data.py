@@ -990,6 +990,7 @@ def _parse_local(
     """
     notes: list[str] = []
     cleaned = [None if c.strip().lower() in _MISSING else c.strip() for c in cells]
+    cleaned = _period_labels(cleaned)
     series = pd.Series(cleaned, dtype="object")
     present = [c for c in cleaned if c is not None]
     if not present:
@@ -1078,6 +1079,32 @@ def _parse_local(
                     f"{_frequency_name(alt)}: drop {given} if the file means that"
                 )
     return full[best], best, notes
+
+
+_QUARTER_LABELS = (
+    re.compile(r"(?P<year>\d{4})\s*[-/ ]?\s*Q(?P<n>[1-4])", re.IGNORECASE),  # 2005 Q1 (ONS), 2005-Q1, 2005Q1
+    re.compile(r"Q(?P<n>[1-4])\s*[-/ ]?\s*(?P<year>\d{4})", re.IGNORECASE),  # Q1 2005, Q1/2005
+)
+_MONTH_LABEL = re.compile(r"(?P<year>\d{4})M(?P<n>0?[1-9]|1[0-2])", re.IGNORECASE)  # 2005M01 (Eurostat, IMF)
+
+
+def _period_labels(cells: list[str | None]) -> list[str | None]:
+    """Quarters and months written as labels (2005 Q1, Q1 2005, 2005M01) as the first day of their period
+    (2005-01-01); `cells` as they are unless every present one is such a label. No format read "2005 Q1": the
+    file had "no dates", and its quarterly season was never looked for."""
+    out: list[str | None] = []
+    for c in cells:
+        if c is None:
+            out.append(None)
+            continue
+        m = next((m for p in _QUARTER_LABELS if (m := p.fullmatch(c))), None)
+        if m is not None:
+            out.append(f"{m['year']}-{3 * int(m['n']) - 2:02d}-01")
+        elif (m := _MONTH_LABEL.fullmatch(c)) is not None:
+            out.append(f"{m['year']}-{int(m['n']):02d}-01")
+        else:
+            return cells
+    return out
 
 
 def _likelier_reading(best: str, full: dict[str, np.ndarray], counts: dict[str, int]) -> str | None:

@@ -195,3 +195,21 @@ def test_one_step_and_one_row_are_singular(run, tmp_path):
     csv = write_csv(tmp_path, "Date,Ticker,Close\n" + "".join(rows) + "Total,,12345\n", "total.csv")
     r = run("train", str(csv), "--model", str(model), "--epochs", "1", "-q", "--jobs", "1")
     assert r.exit_code == 2 and "has 1 row without a series name" in r.stderr, r
+
+
+@pytest.mark.parametrize("label", ["{y} Q{q}", "Q{q} {y}", "{y}-Q{q}", "Q{q}/{y}"])
+def test_quarters_written_as_labels_are_dates(tmp_path, label):
+    """A quarterly series as the UK's ONS exports it ("1955 Q1") or a spreadsheet writes it ("Q1 2005") read "60
+    rows, no dates (rows are steps 0..59)": the quarter column was dropped, the summary said "no season: the dates
+    have no regular frequency", and predict's forecasts had no dates. Such labels are the first day of their
+    quarter now (2005 Q1 = 2005-01-01); months written 2005M01 (Eurostat, the IMF) too."""
+    from lstmcli.data import read_prices
+
+    quarters = [(2005 + k // 4, k % 4 + 1) for k in range(60)]
+    text = "".join(f"{label.format(y=y, q=q)},{1000 + 10 * k}\n" for k, (y, q) in enumerate(quarters))
+    s = read_prices(str(write_csv(tmp_path, "Quarter,GDP\n" + text)))
+    assert s.frequency == "Q" and str(s.dates[0])[:10] == "2005-01-01" and str(s.dates[-1])[:10] == "2019-10-01"
+    assert len(s.values) == 60 and s.columns == ["GDP"], s.notes
+    months = "".join(f"{2005 + k // 12}M{k % 12 + 1:02d},{100 + k}\n" for k in range(40))
+    s = read_prices(str(write_csv(tmp_path, "Period,Value\n" + months, "m.csv")))
+    assert s.frequency == "M" and str(s.dates[-1])[:10] == "2008-04-01", s.notes
