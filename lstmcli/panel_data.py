@@ -82,7 +82,7 @@ class PanelInput:
         elif self.layout == YFINANCE:
             what = f"a yfinance download of {n:,} tickers ({names}), {max(s.rows for s in self.series):,} rows each"
         else:
-            what = f"{n:,} files, one series per file named by file ({names}), {rows:,} rows"
+            what = f"{data._plural(n, 'file')}, one series per file named by file ({names}), {rows:,} rows"
         return f"Read {self.source}: {what}" + ("; " + ", ".join(self.notes) if self.notes else "")
 
 

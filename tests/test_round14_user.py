@@ -183,7 +183,8 @@ def test_a_feature_that_decides_the_target_is_named(run, tmp_path):
 
 def test_one_step_and_one_row_are_singular(run, tmp_path):
     """`lstm predict --days 1` of a panel titled its table "Forecast, next 1 steps, per series"; a long file whose
-    total row had no series name said "column 'Ticker' has 1 rows without a series name"."""
+    total row had no series name said "column 'Ticker' has 1 rows without a series name"; a folder of one file
+    "Read folder: 1 files, one series per file"."""
     days = np.busday_offset("2023-01-02", np.arange(60), roll="forward")
     rows = [f"{d},{t},{100 + k + (7 if t == 'B' else 0)}\n" for k, d in enumerate(days) for t in ("A", "B")]
     csv = write_csv(tmp_path, "Date,Ticker,Close\n" + "".join(rows))
@@ -195,6 +196,11 @@ def test_one_step_and_one_row_are_singular(run, tmp_path):
     csv = write_csv(tmp_path, "Date,Ticker,Close\n" + "".join(rows) + "Total,,12345\n", "total.csv")
     r = run("train", str(csv), "--model", str(model), "--epochs", "1", "-q", "--jobs", "1")
     assert r.exit_code == 2 and "has 1 row without a series name" in r.stderr, r
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "a.csv").write_text("Date,Close\n" + "".join(f"{d},{100 + k}\n" for k, d in enumerate(days)))
+    r = run("train", str(folder), "--model", str(model), "--epochs", "1", "-q", "--jobs", "1")
+    assert r.exit_code == 0 and "Read " + str(folder) + ": 1 file, one series" in r.stderr, r
 
 
 @pytest.mark.parametrize("label", ["{y} Q{q}", "Q{q} {y}", "{y}-Q{q}", "Q{q}/{y}"])
