@@ -344,6 +344,8 @@ _TARGET_NAMES = [
     "price",
     "last",
     "last price",
+    "settle",  # futures (CME, Quandl): Open, High, Low, Last, Change, Settle, Volume
+    "settlement price",
     "value",
 ]
 _DATE_NAMES = [

@@ -219,3 +219,15 @@ def test_quarters_written_as_labels_are_dates(tmp_path, label):
     months = "".join(f"{2005 + k // 12}M{k % 12 + 1:02d},{100 + k}\n" for k in range(40))
     s = read_prices(str(write_csv(tmp_path, "Period,Value\n" + months, "m.csv")))
     assert s.frequency == "M" and str(s.dates[-1])[:10] == "2008-04-01", s.notes
+
+
+def test_a_futures_settle_column_is_the_price():
+    """A futures history (Date, Open, High, Low, Settle, Volume, as CME and Quandl export it) was refused: "cannot
+    tell which column holds the prices (numeric columns: 'Open', 'High', 'Low', 'Settle'). Choose one with --column
+    NAME, e.g. --column 'Open'". The settlement price is the futures' close."""
+    from lstmcli.data import read_prices
+
+    days = np.busday_offset("2023-01-02", np.arange(40), roll="forward")
+    text = "".join(f"{d},{99 + k},{101 + k},{98 + k},{100 + k},{5 * k}\n" for k, d in enumerate(days))
+    s = read_prices(("Date,Open,High,Low,Settle,Volume\n" + text).encode(), name="cl.csv")
+    assert s.columns == ["Settle"] and s.values[-1, 0] == 139, s.columns
