@@ -231,3 +231,21 @@ def test_a_futures_settle_column_is_the_price():
     text = "".join(f"{d},{99 + k},{101 + k},{98 + k},{100 + k},{5 * k}\n" for k, d in enumerate(days))
     s = read_prices(("Date,Open,High,Low,Settle,Volume\n" + text).encode(), name="cl.csv")
     assert s.columns == ["Settle"] and s.values[-1, 0] == 139, s.columns
+
+
+def test_predict_from_data_older_than_the_training_data_says_so(run, tmp_path):
+    """`lstm predict --data prices.csv` given last month's export of the file the model was trained on forecast the
+    days after its end, dates the model had trained on, with no word but the title's "after 2023-12-14"."""
+    days = np.busday_offset("2023-01-02", np.arange(200), roll="forward")
+    prices = 100 * np.exp(np.cumsum(np.random.default_rng(0).normal(0, 0.01, 200)))
+    lines = [f"{d},{p:.2f}\n" for d, p in zip(days, prices, strict=True)]
+    csv = write_csv(tmp_path, "Date,Close\n" + "".join(lines))
+    old = write_csv(tmp_path, "Date,Close\n" + "".join(lines[:150]), "old.csv")
+    model = tmp_path / "m.npz"
+    assert run("train", str(csv), "--model", str(model), "--epochs", "1", "--ensemble", "1", "-q").exit_code == 0
+    r = run("predict", "--model", str(model), "--data", str(old), "--days", "1")
+    assert r.exit_code == 0, r
+    said = " ".join(r.stderr.split())
+    assert f"ends {days[149]}, before the training data did ({days[199]})" in said, r.stderr
+    r = run("predict", "--model", str(model), "--data", str(csv), "--days", "1")  # the same file: nothing to say
+    assert r.exit_code == 0 and "before the training data" not in r.stderr, r

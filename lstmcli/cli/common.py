@@ -431,6 +431,31 @@ def scale_note(model_info, values) -> None:
     )
 
 
+def older_data_note(model_info, dates, data_csv: str) -> None:
+    """A Note on stderr when --data ends before the training data did: an older export given by mistake forecasts
+    dates the model was trained on, under a title that only says "after <date>"."""
+    import numpy as np
+
+    last = model_info.data.last_date
+    if dates is None or not len(dates) or not last:
+        return
+    try:
+        trained = np.datetime64(last[:19], "s")
+    except ValueError:
+        return
+    ends = dates[-1].astype("datetime64[s]")
+    if ends >= trained:
+        return
+    from lstmcli.render.common import user_text
+
+    stderr().print(
+        f"[yellow]Note:[/] --data {user_text(data_csv)} ends {np.datetime_as_string(ends, unit='D')}, before the "
+        f"training data did ({np.datetime_as_string(trained, unit='D')}): the forecast is of dates the model was "
+        "trained on. Is it an older file? lstm predict without --data forecasts after the training data.",
+        soft_wrap=True,
+    )
+
+
 def _data_sheet(data_csv: str, info, sheet: str | None) -> str | None:
     """--sheet if given; else the sheet train read, when the --data file is a workbook too (a CSV has none)."""
     stored = getattr(info, "sheet", None)

@@ -126,9 +126,10 @@ def predict(
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None, levels=levels)
     if values is not None:  # after predict's own checks of the data (too short, prices <= 0)
-        from lstmcli.cli.common import scale_note
+        from lstmcli.cli.common import older_data_note, scale_note
 
         scale_note(fc_model.info, values)
+        older_data_note(fc_model.info, dates_, data_csv)
 
     if output is not None:  # the file first: a closed pipe on stdout (| head -1) must not lose it
         write_csv(output, fc.to_dict()["forecast"], "--output")
