@@ -469,12 +469,29 @@ def _read_yfinance(file: _FileText, reading: dict) -> PanelInput | None:
     return PanelInput(YFINANCE, src, series, notes=notes)
 
 
+def _refuse_long(header: list[str], cells: list[list[str]], date_i: int | None, decimal: str, src: str) -> None:
+    """--columns on a long file (Date, Ticker, Close: its dates repeat, once per series) read its price column as one
+    series, kept the last row of each date (the last ticker's) and trained it under the column's name, exit 0."""
+    if date_i is None or len(set(cells[date_i])) == len(cells[date_i]):
+        return
+    id_i = data._find_id_column(header, cells, date_i, decimal)
+    if id_i is None:
+        return
+    names = list(dict.fromkeys(v for v in cells[id_i] if v.strip()))
+    raise OptionError(
+        f"--columns reads a wide file (one column per series), but {src} is a long file: column "
+        f"{header[id_i]!r} names its series ({data._listed(names)})",
+        hint="leave out --columns to train every series, or pick some with --series",
+    )
+
+
 def _read_wide(file: _FileText, columns: str | Sequence[str], id_column: str | None, reading: dict) -> PanelInput:
     src, header, rows, line_nos, delim, notes = _table(file)
     cells = [[r[i] for r in rows] for i in range(len(header))]
     date_i, decimal = _date_index(header, rows, cells, delim, reading.get("date_column"), src)
     reading = _one_reading(header, cells, delim, line_nos, {date_i}, reading, notes)
     decimal = reading.get("decimal") or decimal
+    _refuse_long(header, cells, date_i, decimal, src)
     names = [columns] if isinstance(columns, str) else list(columns)
     names = [n.strip() for part in names for n in part.split(",") if n.strip()]
     if [n.casefold() for n in names] == ["all"]:

@@ -249,3 +249,21 @@ def test_predict_from_data_older_than_the_training_data_says_so(run, tmp_path):
     assert f"ends {days[149]}, before the training data did ({days[199]})" in said, r.stderr
     r = run("predict", "--model", str(model), "--data", str(csv), "--days", "1")  # the same file: nothing to say
     assert r.exit_code == 0 and "before the training data" not in r.stderr, r
+
+
+def test_columns_on_a_long_file_is_refused(run, tmp_path):
+    """`lstm train long.csv --columns all` (Date, Ticker, Close: thinking "all the series") read the Close column as
+    one wide series: "Note: Close: dropped 300 duplicate dates with different prices (kept the last row of each)",
+    then trained the last ticker's prices under the name 'Close' and saved it, exit 0. It is refused now, naming
+    the id column and what to do instead."""
+    days = np.busday_offset("2023-01-02", np.arange(100), roll="forward")
+    rows = [f"{d},{t},{100 + k + (50 if t == 'B' else 0)}\n" for t in ("A", "B") for k, d in enumerate(days)]
+    csv = write_csv(tmp_path, "Date,Ticker,Close\n" + "".join(rows))
+    model = tmp_path / "m.npz"
+    for columns in ("all", "Close"):
+        r = run("train", str(csv), "--columns", columns, "--model", str(model), "--epochs", "1", "-q", "--jobs", "1")
+        assert r.exit_code == 2 and not model.exists(), r
+        said = " ".join(r.stderr.split())
+        assert "is a long file: column 'Ticker' names its series (A, B)" in said and "Leave out --columns" in said, r
+    r = run("train", str(csv), "--model", str(model), "--epochs", "1", "-q", "--jobs", "1")  # as the hint says
+    assert r.exit_code == 0 and "2 series in column 'Ticker'" in r.stderr, r
