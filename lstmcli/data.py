@@ -1682,8 +1682,27 @@ SPIKE_RATIO = 20
 
 def _spike_note(prices: np.ndarray, dates, frequency: str | None, timezone: str | None, notes: list[str]) -> None:
     """A note on rows whose price is SPIKE_RATIO x (or 1 / SPIKE_RATIO of) the rows on either side (all above 0):
-    they are read as written, and a lost decimal point there would silently skew the fit and its scores."""
-    if len(prices) < 3 or not (prices > 0).all():
+    they are read as written, and a lost decimal point there would silently skew the fit and its scores. Also on
+    a 0 after a price far above 0 (before another, or last; far: SPIKE_RATIO x the median step) in a series of
+    prices above 0: a missing value written as 0."""
+    if len(prices) < 3:
+        return
+    if (prices >= 0).all() and (prices > 0).mean() >= 0.9:
+        far = SPIKE_RATIO * np.median(np.abs(np.diff(prices)))  # a price this far above 0 does not fall to 0 in a step
+        after = np.r_[prices[2:] > far, True]  # (N-1,): the next row is far above 0 too, or there is none
+        zeros = np.flatnonzero((prices[1:] == 0) & (prices[:-1] > far) & after) + 1
+        if len(zeros):
+            k = int(zeros[0])
+            at = f"row {k + 1:,}" if dates is None else periods.format_date(dates[k], frequency, timezone)
+            beside = f"after {prices[k - 1]:,.10g}" + (
+                f" and before {prices[k + 1]:,.10g}" if k + 1 < len(prices) else ", last"
+            )
+            many = f"{_plural(len(zeros), 'price')} of 0 among prices above 0, the first: " if len(zeros) > 1 else ""
+            notes.append(
+                f"{many}{at}'s price is 0 {beside}: a missing value written as 0? (read as written; an empty "
+                "cell is filled forward)"
+            )
+    if not (prices > 0).all():
         return
     logs = np.log(prices)  # in logs: prices near the float range's ends neither overflow nor divide by zero
     before, here, after = logs[:-2], logs[1:-1], logs[2:]  # (N-2,) each

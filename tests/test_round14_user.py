@@ -267,3 +267,30 @@ def test_columns_on_a_long_file_is_refused(run, tmp_path):
         assert "is a long file: column 'Ticker' names its series (A, B)" in said and "Leave out --columns" in said, r
     r = run("train", str(csv), "--model", str(model), "--epochs", "1", "-q", "--jobs", "1")  # as the hint says
     assert r.exit_code == 0 and "2 series in column 'Ticker'" in r.stderr, r
+
+
+def test_a_price_of_zero_among_prices_is_noted(tmp_path):
+    """Stock prices with a day recorded as 0 (a missing close written as 0) read "200 rows, ... column 'Close'" and
+    nothing more, exit 0: the 0 turned the target to diff and the network learnt a -100/+100 jump. A 20x spike is
+    noted as a likely typo; a 0 among prices above 0 now is too (and a last price of 0: the forecast starts
+    there)."""
+    from lstmcli.data import read_prices
+
+    days = np.busday_offset("2023-01-02", np.arange(60), roll="forward")
+    prices = 100 + np.arange(60) / 10
+    prices[[20, 40]] = 0
+    text = "".join(f"{d},{p:.2f}\n" for d, p in zip(days, prices, strict=True))
+    s = read_prices(str(write_csv(tmp_path, "Date,Close\n" + text)))
+    assert s.notes == [
+        f"2 prices of 0 among prices above 0, the first: {days[20]}'s price is 0 after 101.9 and before 102.1: a "
+        "missing value written as 0? (read as written; an empty cell is filled forward)"
+    ], s.notes
+    prices = 100 + np.arange(60) / 10
+    prices[-1] = 0
+    text = "".join(f"{d},{p:.2f}\n" for d, p in zip(days, prices, strict=True))
+    s = read_prices(str(write_csv(tmp_path, "Date,Close\n" + text)))
+    assert len(s.notes) == 1 and f"{days[59]}'s price is 0 after 105.8, last" in s.notes[0], s.notes
+    # a series that is often 0 (counts, a spread) says nothing
+    counts = np.where(np.arange(60) % 3 == 0, 0, 5)
+    text = "".join(f"{d},{c}\n" for d, c in zip(days, counts, strict=True))
+    assert read_prices(str(write_csv(tmp_path, "Date,Sold\n" + text))).notes == []
