@@ -294,3 +294,21 @@ def test_a_price_of_zero_among_prices_is_noted(tmp_path):
     counts = np.where(np.arange(60) % 3 == 0, 0, 5)
     text = "".join(f"{d},{c}\n" for d, c in zip(days, counts, strict=True))
     assert read_prices(str(write_csv(tmp_path, "Date,Sold\n" + text))).notes == []
+
+
+def test_several_series_for_a_model_of_one_says_it_forecasts_one(run, tmp_path):
+    """`lstm predict --model m.npz --data long.csv --series A,B` (a model of one series; the help's "several (AAPL,MSFT)
+    make a panel") said "long.csv has no series 'A,B' in column 'Ticker'. Did you mean 'B', 'A'?": both names are
+    in the file. It says the model forecasts one series at a time now, and how to get both."""
+    days = np.busday_offset("2023-01-02", np.arange(120), roll="forward")
+    one = write_csv(tmp_path, "Date,Close\n" + "".join(f"{d},{100 + k / 10}\n" for k, d in enumerate(days)))
+    model = tmp_path / "m.npz"
+    assert run("train", str(one), "--model", str(model), "--epochs", "1", "--ensemble", "1", "-q").exit_code == 0
+    rows = [f"{d},{t},{100 + k / 10}\n" for t in ("A", "B") for k, d in enumerate(days)]
+    long = write_csv(tmp_path, "Date,Ticker,Close\n" + "".join(rows), "long.csv")
+    r = run("predict", "--model", str(model), "--data", str(long), "--series", "A,B")
+    assert r.exit_code == 2, r
+    said = " ".join(r.stderr.split())
+    assert "is a model of one series" in said and "--series A," in said and "Did you mean" not in said, said
+    r = run("predict", "--model", str(model), "--data", str(long), "--series", "A", "--days", "1")
+    assert r.exit_code == 0, r

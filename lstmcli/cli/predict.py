@@ -119,6 +119,15 @@ def predict(
             f"--series: {path} is a model of one series",
             hint="leave out --series (with --data it picks one series of a file of several)",
         )
+    if series_name is not None and "," in series_name:  # several names: a panel's option, not one series' model
+        from lstmcli.errors import OptionError
+
+        names = [n.strip() for n in series_name.split(",") if n.strip()]
+        raise OptionError(
+            f"--series {series_name}: {path} is a model of one series, and forecasts one series of --data at a time",
+            hint=f"pick one, e.g. --series {names[0] if names else 'NAME'}, or train a panel model of several "
+            f"(lstm train {data_csv} --series {series_name})",
+        )
     fc_model = Forecaster.load(path)
     values = dates_ = None
     if data_csv is not None:
