@@ -312,3 +312,23 @@ def test_several_series_for_a_model_of_one_says_it_forecasts_one(run, tmp_path):
     assert "is a model of one series" in said and "--series A," in said and "Did you mean" not in said, said
     r = run("predict", "--model", str(model), "--data", str(long), "--series", "A", "--days", "1")
     assert r.exit_code == 0, r
+
+
+def test_a_narrow_backtest_keeps_the_baseline_its_verdict_names(run, tmp_path, monkeypatch):
+    """`lstm backtest` of a monthly series at 40 columns: "MASE by horizon" kept LSTM, naive and drift and left out
+    seasonal naive (the rightmost first), while the line under it read "LSTM beats seasonal naive at every step".
+    The moving average, the coverage and drift go first now; the LSTM and the verdict's baseline stay."""
+    months = np.datetime64("2015-01", "M") + np.arange(96)
+    k = np.arange(96)
+    values = 1000 + 3 * k + 150 * np.sin(2 * np.pi * k / 12) + np.random.default_rng(0).normal(0, 10, 96)
+    csv = write_csv(
+        tmp_path, "Month,Sales\n" + "".join(f"{m}-01,{v:.2f}\n" for m, v in zip(months, values, strict=True))
+    )
+    monkeypatch.setenv("COLUMNS", "40")
+    r = run(
+        "backtest", str(csv), "--season", "12", "--epochs", "1", "--ensemble", "1", "--jobs", "1", "-q", "--no-chart"
+    )
+    assert r.exit_code == 0, r
+    table = r.stdout.split("MASE by horizon")[1].split("└")[0]
+    assert "seasonal" in table and "LSTM" in table, r.stdout
+    assert "moving" not in table, table
