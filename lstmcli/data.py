@@ -368,7 +368,10 @@ _VOLUME_NAMES = {"volume", "vol", "shares", "turnover", "open interest", "trades
 _MISSING = {"", "null", "nan", "-nan", "none", "na", "n/a", "#n/a", "-", "--", "\u2014", ".", "nil", "missing"}
 _INFINITE = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "\u221e", "-\u221e"}
 _DELIMITERS = [",", ";", "\t", "|"]
-_CURRENCY = re.compile(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|PLN)\b", re.IGNORECASE)
+_CURRENCY = re.compile(
+    r"R\$|[$€£¥₹₽₩₺₪₫฿₱]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|PLN|SEK|NOK|DKK|BRL|CNY|HKD|KRW|INR|ZAR|MXN|kr|zł|Kč)\b",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 _TZ = re.compile(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)

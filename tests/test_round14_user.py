@@ -332,3 +332,19 @@ def test_a_narrow_backtest_keeps_the_baseline_its_verdict_names(run, tmp_path, m
     table = r.stdout.split("MASE by horizon")[1].split("└")[0]
     assert "seasonal" in table and "LSTM" in table, r.stdout
     assert "moving" not in table, table
+
+
+@pytest.mark.parametrize(
+    "cell, value",
+    [("R$ 1.234,56", 1234.56), ("kr 12,50", 12.5), ("12,50 zł", 12.5), ("1 234,56 Kč", 1234.56), ("SEK 12.5", 12.5)],
+)
+def test_prices_with_more_currencies_are_numbers(tmp_path, cell, value):
+    """A Brazilian export (`Data;Preço` with `R$ 1.234,56`) was refused with "br.csv has no column of numbers (the
+    columns are: Data, Preço)", which does not say why; so were Swedish, Polish and Czech prices (kr, zł, Kč). `$`,
+    `€`, `USD`, ... were already stripped."""
+    from lstmcli.data import read_prices
+
+    days = np.busday_offset("2023-01-02", np.arange(30), roll="forward")
+    delim = "," if "." in cell and "," not in cell else ";"
+    s = read_prices(str(write_csv(tmp_path, f"Date{delim}Price\n" + "".join(f"{d}{delim}{cell}\n" for d in days))))
+    assert s.values[-1, 0] == value, s.notes
