@@ -1493,7 +1493,14 @@ def _choose_target(
         return numeric[0]
     names = ", ".join(repr(header[i]) for i in (candidates or numeric))
     if not numeric:
-        raise DataError(f"{src} has no column of numbers", hint=f"the columns are: {', '.join(header)}")
+        hint = f"the columns are: {', '.join(header)}"
+        others = [i for i in range(len(header)) if i not in skip]
+        if others:  # the column of most values, and one of them: what kept it from being numbers
+            i = max(others, key=lambda j: sum(1 for v in cells[j] if v.strip().lower() not in _MISSING))
+            text = next((v for v in cells[i] if v.strip().lower() not in _MISSING), None)
+            if text is not None:
+                hint += f"; column {header[i]!r} holds values such as {text.strip()!r}, which do not read as numbers"
+        raise DataError(f"{src} has no column of numbers", hint=hint)
     raise DataError(
         f"{src}: cannot tell which column holds the prices (numeric columns: {names})",
         hint=f"choose one with --column NAME, e.g. --column {header[(candidates or numeric)[0]]!r}, "

@@ -348,3 +348,16 @@ def test_prices_with_more_currencies_are_numbers(tmp_path, cell, value):
     delim = "," if "." in cell and "," not in cell else ";"
     s = read_prices(str(write_csv(tmp_path, f"Date{delim}Price\n" + "".join(f"{d}{delim}{cell}\n" for d in days))))
     assert s.values[-1, 0] == value, s.notes
+
+
+def test_no_column_of_numbers_shows_a_value_that_did_not_read(tmp_path):
+    """ "br.csv has no column of numbers (the columns are: Data, Preço)": the user sees numbers in Preço. The message
+    now shows one of its values, the one thing that tells what to fix."""
+    from lstmcli.errors import DataError
+
+    text = "Data;Preço\n" + "".join(f"2023-01-{d:02d};Q$ 1.{200 + d},56\n" for d in range(2, 30))
+    with pytest.raises(DataError) as info:
+        from lstmcli.data import read_prices
+
+        read_prices(str(write_csv(tmp_path, text)))
+    assert "column 'Preço' holds values such as 'Q$ 1.202,56', which do not read as numbers" in str(info.value)
