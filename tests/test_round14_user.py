@@ -361,3 +361,29 @@ def test_no_column_of_numbers_shows_a_value_that_did_not_read(tmp_path):
 
         read_prices(str(write_csv(tmp_path, text)))
     assert "column 'Preço' holds values such as 'Q$ 1.202,56', which do not read as numbers" in str(info.value)
+
+
+def test_newer_data_of_other_bars_is_refused(run, tmp_path):
+    """`lstm predict --data one_minute.csv` with a model of 5-minute bars forecast without a word: both are
+    "minutes", so the frequency check passed, and the forecast was made in 1-minute steps by a network that learnt
+    5-minute changes, with a band calibrated on them. Bars of another length are refused now, as weekly data for a
+    daily model is."""
+    rng = np.random.default_rng(0)
+
+    def bars(minutes: int, n: int, start: str) -> str:
+        t = np.datetime64(f"{start}T09:30") + np.arange(n) * np.timedelta64(minutes, "m")  # within one long session
+        prices = 100 * np.exp(np.cumsum(rng.normal(0, 0.001, n)))
+        return "Datetime,Close\n" + "".join(
+            f"{str(a).replace('T', ' ')},{p:.3f}\n" for a, p in zip(t, prices, strict=True)
+        )
+
+    five = write_csv(tmp_path, bars(5, 150, "2024-03-04"), "five.csv")
+    model = tmp_path / "m.npz"
+    assert run("train", str(five), "--model", str(model), "--epochs", "1", "--ensemble", "1", "-q").exit_code == 0
+    one = write_csv(tmp_path, bars(1, 150, "2024-03-05"), "one.csv")
+    for verb in (["predict", "--days", "2"], ["inspect", "--step-trace"]):
+        r = run(*verb, "--model", str(model), "--data", str(one))
+        assert r.exit_code == 2, r
+        assert "its bars are 1 minute apart, but the model was trained on bars 5 minutes apart" in r.stderr, r
+    later = write_csv(tmp_path, bars(5, 150, "2024-03-05"), "later.csv")  # the model's own bars: as before
+    assert run("predict", "--model", str(model), "--data", str(later), "--days", "2").exit_code == 0

@@ -406,7 +406,35 @@ def read_data(
             hint=f"forecast from data at the model's frequency ({FREQUENCY_NAMES[info.frequency]}), "
             f"or train a model on this file (lstm train {data_csv})",
         )
+    _check_bars(data_csv, info.frequency, model_info.tail.dates, series.dates)
     return series
+
+
+def _check_bars(data_csv: str, frequency: str | None, trained, newer) -> None:
+    """Intraday bars of another length than the model's (1-minute data for a model of 5-minute bars): both are
+    "minutes", so the frequency check let them through, and the forecast was made and dated in the data's bars by a
+    model that learnt (and calibrated its band on) the other's."""
+    if frequency not in ("h", "min") or trained is None or newer is None or len(trained) < 2 or len(newer) < 2:
+        return
+    import numpy as np
+
+    from lstmcli.errors import DataError
+    from lstmcli.periods import _intraday_step
+
+    def step(dates) -> int | None:
+        return _intraday_step(np.diff(np.asarray(dates).astype("datetime64[s]")).astype(np.int64))
+
+    def words(seconds: int) -> str:
+        n, unit = (seconds // 3600, "hour") if seconds % 3600 == 0 else (seconds // 60, "minute")
+        return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+    old, new = step(trained), step(newer)
+    if old is None or new is None or old == new:
+        return
+    raise DataError(
+        f"--data {data_csv}: its bars are {words(new)} apart, but the model was trained on bars {words(old)} apart",
+        hint=f"forecast from bars {words(old)} apart, or train a model on this file (lstm train {data_csv})",
+    )
 
 
 def scale_note(model_info, values) -> None:
