@@ -87,7 +87,7 @@ def read_prices(
 
     The target is `column` (else Adj Close, Close, Price, ... or the only numeric column);
     `features` are extra input columns. Rows end up oldest-first with unique dates, leading
-    gaps dropped and inner gaps forward-filled; `notes` lists each step taken.
+    gaps and trailing rows without a target value dropped and inner gaps forward-filled; `notes` lists each step.
 
     A file of several series (a Ticker/Symbol/unique_id column, or a yfinance download of
     several tickers) is refused unless `series` names the one to read; `id_column` names
@@ -344,6 +344,8 @@ _TARGET_NAMES = [
     "price",
     "last",
     "last price",
+    "settle",  # futures (CME, Quandl): Open, High, Low, Last, Change, Settle, Volume
+    "settlement price",
     "value",
 ]
 _DATE_NAMES = [
@@ -366,7 +368,10 @@ _VOLUME_NAMES = {"volume", "vol", "shares", "turnover", "open interest", "trades
 _MISSING = {"", "null", "nan", "-nan", "none", "na", "n/a", "#n/a", "-", "--", "\u2014", ".", "nil", "missing"}
 _INFINITE = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "\u221e", "-\u221e"}
 _DELIMITERS = [",", ";", "\t", "|"]
-_CURRENCY = re.compile(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|PLN)\b", re.IGNORECASE)
+_CURRENCY = re.compile(
+    r"R\$|[$€£¥₹₽₩₺₪₫฿₱]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|PLN|SEK|NOK|DKK|BRL|CNY|HKD|KRW|INR|ZAR|MXN|kr|zł|Kč)\b",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 _TZ = re.compile(r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
@@ -852,6 +857,8 @@ _DATE_FORMATS = [
     "%d/%m/%y",
     "%m-%d-%Y",
     "%d-%m-%Y",
+    "%m-%d-%y",
+    "%d-%m-%y",
     "%d.%m.%Y",
     "%d.%m.%y",
     "%Y/%m/%d",
@@ -871,9 +878,13 @@ _DATE_FORMATS = [
     "%b-%Y",
     "%Y-%m",
     "%Y/%m",
+    # two-digit years first (23/01/02): last, so they win only where the reading says so (`_likelier_reading`)
+    "%y/%m/%d",
+    "%y-%m-%d",
+    "%y.%m.%d",
 ]
-_DAY_FIRST = {"%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"}
-_MONTH_FIRST = {"%m/%d/%Y": "%d/%m/%Y", "%m/%d/%y": "%d/%m/%y", "%m-%d-%Y": "%d-%m-%Y"}
+_DAY_FIRST = {"%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y"}
+_MONTH_FIRST = {"%m/%d/%Y": "%d/%m/%Y", "%m/%d/%y": "%d/%m/%y", "%m-%d-%Y": "%d-%m-%Y", "%m-%d-%y": "%d-%m-%y"}
 
 
 def _time_suffix(sample: str) -> str:
@@ -984,6 +995,7 @@ def _parse_local(
     """
     notes: list[str] = []
     cleaned = [None if c.strip().lower() in _MISSING else c.strip() for c in cells]
+    cleaned = _period_labels(cleaned)
     series = pd.Series(cleaned, dtype="object")
     present = [c for c in cleaned if c is not None]
     if not present:
@@ -1026,6 +1038,7 @@ def _parse_local(
     counts = {f: int((~np.isnat(p)).sum()) for f, p in full.items()}
     best = max(finalists, key=lambda f: counts[f])  # the first of equals: ISO, then month-first
     base = best.removesuffix(suffix) if suffix else best
+    said = len(notes)  # the month-first/day-first notes below, dropped if another format is likelier still
     if base in _MONTH_FIRST:
         other = _MONTH_FIRST[base] + (suffix if best.endswith(suffix) and suffix else "")
         if other in full and counts[other] == counts[best]:
@@ -1048,6 +1061,16 @@ def _parse_local(
                 notes.append(
                     "read ambiguous dates like 01/02/2024 month-first (January 2); both readings were possible"
                 )
+    if dayfirst is None:
+        likelier = _likelier_reading(best, full, counts)
+        if likelier is not None:
+            del notes[said:]
+            regular = _is_regular(full[likelier])
+            why = f"gives regular {_frequency_name(full[likelier])}" if regular else "keeps them in date order"
+            how = "year-first" if likelier.startswith("%y") else f"as {likelier}"
+            first = np.datetime_as_string(full[likelier][~np.isnat(full[likelier])][0], unit="D")
+            notes.append(f"read dates like {present[0]} {how} ({first}: only that reading {why})")
+            best = likelier
     if dayfirst is not None:  # the user chose the reading: keep it, but say when the other one looks meant
         pairs = _MONTH_FIRST if dayfirst is False else {v: k for k, v in _MONTH_FIRST.items()}
         if base in pairs:
@@ -1061,6 +1084,49 @@ def _parse_local(
                     f"{_frequency_name(alt)}: drop {given} if the file means that"
                 )
     return full[best], best, notes
+
+
+_QUARTER_LABELS = (
+    re.compile(r"(?P<year>\d{4})\s*[-/ ]?\s*Q(?P<n>[1-4])", re.IGNORECASE),  # 2005 Q1 (ONS), 2005-Q1, 2005Q1
+    re.compile(r"Q(?P<n>[1-4])\s*[-/ ]?\s*(?P<year>\d{4})", re.IGNORECASE),  # Q1 2005, Q1/2005
+)
+_MONTH_LABEL = re.compile(r"(?P<year>\d{4})M(?P<n>0?[1-9]|1[0-2])", re.IGNORECASE)  # 2005M01 (Eurostat, IMF)
+
+
+def _period_labels(cells: list[str | None]) -> list[str | None]:
+    """Quarters and months written as labels (2005 Q1, Q1 2005, 2005M01) as the first day of their period
+    (2005-01-01); `cells` as they are unless every present one is such a label. No format read "2005 Q1": the
+    file had "no dates", and its quarterly season was never looked for."""
+    out: list[str | None] = []
+    for c in cells:
+        if c is None:
+            out.append(None)
+            continue
+        m = next((m for p in _QUARTER_LABELS if (m := p.fullmatch(c))), None)
+        if m is not None:
+            out.append(f"{m['year']}-{3 * int(m['n']) - 2:02d}-01")
+        elif (m := _MONTH_LABEL.fullmatch(c)) is not None:
+            out.append(f"{m['year']}-{int(m['n']):02d}-01")
+        else:
+            return cells
+    return out
+
+
+def _likelier_reading(best: str, full: dict[str, np.ndarray], counts: dict[str, int]) -> str | None:
+    """Another format that reads as many dates as `best` and gives regular dates where `best`'s are not (else dates in
+    the file's order where `best`'s are not), or None. 23/01/02 read %d/%m/%y is day 23 of January 2002, 2003, ...:
+    irregular dates that sorting scrambled; read %y/%m/%d it is 2 January 2023, in order."""
+
+    def key(f: str) -> tuple[bool, bool]:
+        return _is_regular(full[f]), _in_order(full[f])
+
+    mine = key(best)
+    if mine[0]:
+        return None
+    for f in full:
+        if f != best and counts[f] == counts[best] and key(f) > mine:
+            return f
+    return None
 
 
 def _mixed(series: pd.Series, candidates: list[str], notes: list[str]) -> np.ndarray:
@@ -1427,7 +1493,14 @@ def _choose_target(
         return numeric[0]
     names = ", ".join(repr(header[i]) for i in (candidates or numeric))
     if not numeric:
-        raise DataError(f"{src} has no column of numbers", hint=f"the columns are: {', '.join(header)}")
+        hint = f"the columns are: {', '.join(header)}"
+        others = [i for i in range(len(header)) if i not in skip]
+        if others:  # the column of most values, and one of them: what kept it from being numbers
+            i = max(others, key=lambda j: sum(1 for v in cells[j] if v.strip().lower() not in _MISSING))
+            text = next((v for v in cells[i] if v.strip().lower() not in _MISSING), None)
+            if text is not None:
+                hint += f"; column {header[i]!r} holds values such as {text.strip()!r}, which do not read as numbers"
+        raise DataError(f"{src} has no column of numbers", hint=hint)
     raise DataError(
         f"{src}: cannot tell which column holds the prices (numeric columns: {names})",
         hint=f"choose one with --column NAME, e.g. --column {header[(candidates or numeric)[0]]!r}, "
@@ -1619,8 +1692,27 @@ SPIKE_RATIO = 20
 
 def _spike_note(prices: np.ndarray, dates, frequency: str | None, timezone: str | None, notes: list[str]) -> None:
     """A note on rows whose price is SPIKE_RATIO x (or 1 / SPIKE_RATIO of) the rows on either side (all above 0):
-    they are read as written, and a lost decimal point there would silently skew the fit and its scores."""
-    if len(prices) < 3 or not (prices > 0).all():
+    they are read as written, and a lost decimal point there would silently skew the fit and its scores. Also on
+    a 0 after a price far above 0 (before another, or last; far: SPIKE_RATIO x the median step) in a series of
+    prices above 0: a missing value written as 0."""
+    if len(prices) < 3:
+        return
+    if (prices >= 0).all() and (prices > 0).mean() >= 0.9:
+        far = SPIKE_RATIO * np.median(np.abs(np.diff(prices)))  # a price this far above 0 does not fall to 0 in a step
+        after = np.r_[prices[2:] > far, True]  # (N-1,): the next row is far above 0 too, or there is none
+        zeros = np.flatnonzero((prices[1:] == 0) & (prices[:-1] > far) & after) + 1
+        if len(zeros):
+            k = int(zeros[0])
+            at = f"row {k + 1:,}" if dates is None else periods.format_date(dates[k], frequency, timezone)
+            beside = f"after {prices[k - 1]:,.10g}" + (
+                f" and before {prices[k + 1]:,.10g}" if k + 1 < len(prices) else ", last"
+            )
+            many = f"{_plural(len(zeros), 'price')} of 0 among prices above 0, the first: " if len(zeros) > 1 else ""
+            notes.append(
+                f"{many}{at}'s price is 0 {beside}: a missing value written as 0? (read as written; an empty "
+                "cell is filled forward)"
+            )
+    if not (prices > 0).all():
         return
     logs = np.log(prices)  # in logs: prices near the float range's ends neither overflow nor divide by zero
     before, here, after = logs[:-2], logs[1:-1], logs[2:]  # (N-2,) each
@@ -1644,7 +1736,9 @@ def _spike_note(prices: np.ndarray, dates, frequency: str | None, timezone: str 
 def _fill_missing(
     values: np.ndarray, dates: np.ndarray | None, columns: list[str], notes: list[str]
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Drop leading rows with a missing value; forward-fill the gaps after that."""
+    """Drop leading rows with a missing value and trailing rows without a target value (dates a sheet holds ahead,
+    a day not closed yet: filled forward they were prices that never were, and the forecast started after them);
+    forward-fill the gaps between."""
     missing = np.isnan(values)  # (N, F)
     complete = ~missing.any(axis=1)
     if not complete.any():
@@ -1654,6 +1748,13 @@ def _fill_missing(
         notes.append(f"dropped {_plural(first, 'leading row')} with missing values")
         values, missing = values[first:], missing[first:]
         dates = None if dates is None else dates[first:]
+    end = len(values) - int(np.argmax(~missing[::-1, 0]))  # after the last row with a target value
+    if end < len(values):
+        after = "" if dates is None else f" (from {np.datetime_as_string(dates[end], unit='D')})"
+        what = "price" if len(columns) == 1 else repr(columns[0])
+        notes.append(f"dropped {_plural(len(values) - end, 'trailing row')} without a {what}{after}")
+        values, missing = values[:end], missing[:end]
+        dates = None if dates is None else dates[:end]
     counts = missing.sum(axis=0)  # (F,)
     if counts.any():
         values = pd.DataFrame(values).ffill().to_numpy()

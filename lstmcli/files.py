@@ -23,6 +23,36 @@ def _umask() -> int:
     return mask
 
 
+def _temporary(path: Path, *, prefix: str, option: str, error: type[LstmError]) -> tuple[int, str]:
+    """A new temporary file next to `path` (its descriptor and name), or `error` saying why there is none."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except FileNotFoundError:
+        if folder.is_dir():  # e.g. /proc: the folder is there but takes no new files
+            raise error(f"{prefix}: cannot create files in {folder}", hint=f"choose another {option} path") from None
+        raise error(
+            f"{prefix}: the folder {folder} does not exist",
+            hint=f"create the folder first or choose another {option} path",
+        ) from None
+    except PermissionError:
+        raise error(f"{prefix}: no permission to write in {folder}", hint=f"choose another {option} path") from None
+    except OSError as e:
+        raise error(f"{prefix}: {e.strerror or e}", hint=f"choose another {option} path") from None
+
+
+def check_writable(path: Path, *, prefix: str, option: str, example: str, error: type[LstmError] = LstmError) -> None:
+    """Refuse, before any work, a destination `write_atomically` could not write: a folder (`example` is a file
+    name to suggest), a missing folder, or one that takes no new file (read-only, no permission). Probes by
+    creating and removing the temporary file the write would make."""
+    if path.is_dir():
+        raise error(f"{option} {path} is a folder", hint=f"give a file name such as {Path(path) / example}")
+    fd, tmp = _temporary(path, prefix=prefix, option=option, error=error)
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+
+
 def write_atomically(
     path: Path,
     write: Callable[[BinaryIO], None],
@@ -37,20 +67,7 @@ def write_atomically(
     Failures a user can fix raise `error` with a message starting with `prefix` (e.g.
     "cannot save the model to m.npz") and a hint naming `option` (e.g. "--model").
     """
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except FileNotFoundError:
-        if folder.is_dir():  # e.g. /proc: the folder is there but takes no new files
-            raise error(f"{prefix}: cannot create files in {folder}", hint=f"choose another {option} path") from None
-        raise error(
-            f"{prefix}: the folder {folder} does not exist",
-            hint=f"create the folder first or choose another {option} path",
-        ) from None
-    except PermissionError:
-        raise error(f"{prefix}: no permission to write in {folder}", hint=f"choose another {option} path") from None
-    except OSError as e:
-        raise error(f"{prefix}: {e.strerror or e}", hint=f"choose another {option} path") from None
+    fd, tmp = _temporary(path, prefix=prefix, option=option, error=error)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; ours are ordinary files
         with os.fdopen(fd, "wb") as f:

@@ -1226,7 +1226,7 @@ class Forecaster:
     def _resolve(self, series: _Series) -> None:
         """Resolve `--target auto` and the auto window from the data; `choices` records why."""
         self.choices = {}
-        self.target, why = resolve_target(self.requested_target, series.prices)
+        self.target, why = resolve_target(self.requested_target, series.prices, series.columns)
         if why:
             self.choices["target"] = why
         if self.auto_window:

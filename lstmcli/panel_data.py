@@ -82,7 +82,7 @@ class PanelInput:
         elif self.layout == YFINANCE:
             what = f"a yfinance download of {n:,} tickers ({names}), {max(s.rows for s in self.series):,} rows each"
         else:
-            what = f"{n:,} files, one series per file named by file ({names}), {rows:,} rows"
+            what = f"{data._plural(n, 'file')}, one series per file named by file ({names}), {rows:,} rows"
         return f"Read {self.source}: {what}" + ("; " + ", ".join(self.notes) if self.notes else "")
 
 
@@ -210,7 +210,8 @@ def _check_ids(first_line: dict[str, int], counts: dict[str, int], col: str, src
     for v, line in first_line.items():
         if not v.strip() or v.strip().lower() in data._MISSING:
             raise DataError(
-                f"{src}: column {col!r} has {counts[v]:,} rows without a series name, first at line {line}",
+                f"{src}: column {col!r} has {data._plural(counts[v], 'row')} without a series name, "
+                f"first at line {line}",
                 hint="fill in the name of each row's series, or delete those rows",
             )
         if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in v):
@@ -468,12 +469,29 @@ def _read_yfinance(file: _FileText, reading: dict) -> PanelInput | None:
     return PanelInput(YFINANCE, src, series, notes=notes)
 
 
+def _refuse_long(header: list[str], cells: list[list[str]], date_i: int | None, decimal: str, src: str) -> None:
+    """--columns on a long file (Date, Ticker, Close: its dates repeat, once per series) read its price column as one
+    series, kept the last row of each date (the last ticker's) and trained it under the column's name, exit 0."""
+    if date_i is None or len(set(cells[date_i])) == len(cells[date_i]):
+        return
+    id_i = data._find_id_column(header, cells, date_i, decimal)
+    if id_i is None:
+        return
+    names = list(dict.fromkeys(v for v in cells[id_i] if v.strip()))
+    raise OptionError(
+        f"--columns reads a wide file (one column per series), but {src} is a long file: column "
+        f"{header[id_i]!r} names its series ({data._listed(names)})",
+        hint="leave out --columns to train every series, or pick some with --series",
+    )
+
+
 def _read_wide(file: _FileText, columns: str | Sequence[str], id_column: str | None, reading: dict) -> PanelInput:
     src, header, rows, line_nos, delim, notes = _table(file)
     cells = [[r[i] for r in rows] for i in range(len(header))]
     date_i, decimal = _date_index(header, rows, cells, delim, reading.get("date_column"), src)
     reading = _one_reading(header, cells, delim, line_nos, {date_i}, reading, notes)
     decimal = reading.get("decimal") or decimal
+    _refuse_long(header, cells, date_i, decimal, src)
     names = [columns] if isinstance(columns, str) else list(columns)
     names = [n.strip() for part in names for n in part.split(",") if n.strip()]
     if [n.casefold() for n in names] == ["all"]:

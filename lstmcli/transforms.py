@@ -12,6 +12,7 @@ model of them degrades gracefully to the naive forecast (a return of ~0).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -45,15 +46,27 @@ TARGETS = tuple(t.value for t in Target)  # ("log-return", "diff", "level"), for
 AUTO = "auto"  # the default of `lstm train`/`backtest` and `Forecaster`: resolved from the data, never stored
 
 
-def resolve_target(kind: Target | str, prices: np.ndarray) -> tuple[Target, str | None]:
+def resolve_target(
+    kind: Target | str, prices: np.ndarray, columns: Sequence[str] | None = None
+) -> tuple[Target, str | None]:
     """(the concrete Target, why it was chosen or None when `kind` was explicit).
 
-    `auto` is log-return for strictly positive series, diff otherwise (zeros or negatives).
+    `auto` is log-return for strictly positive series, diff otherwise (zeros or negatives). With `columns` (the
+    names of `prices`' columns, the target first) the reason names a feature whose values decided it, when the
+    target's own are all above 0.
     """
     if kind != AUTO:
         return check_target(kind), None
-    if (np.asarray(prices, dtype=np.float64) > 0).all():
+    values = np.asarray(prices, dtype=np.float64)
+    if (values > 0).all():
         return Target.LOG_RETURN, "auto: all values are above 0"
+    if columns is not None and values.ndim == 2 and (values[:, 0] > 0).all():
+        names = [repr(c) for c, ok in zip(columns[1:], (values[:, 1:] > 0).all(axis=0), strict=True) if not ok]
+        one = len(names) == 1
+        return (
+            Target.DIFF,
+            f"auto: {'feature' if one else 'features'} {', '.join(names)} {'has' if one else 'have'} values <= 0",
+        )
     return Target.DIFF, "auto: the data has values <= 0"
 
 

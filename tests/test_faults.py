@@ -244,6 +244,16 @@ def _assert_one_error_after_read(r, *fragments: str) -> None:
     assert "Traceback" not in r.stderr + r.stdout
 
 
+def _assert_one_error_before_read(r, *fragments: str) -> None:
+    """A destination that takes no file is refused before the data is read (round 14): one Error line."""
+    assert r.exit_code == 2, r
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), r
+    for f in fragments:
+        assert f in lines[0], (f, lines[0])
+    assert "Traceback" not in r.stderr + r.stdout
+
+
 def test_disk_full_while_writing_keeps_the_previous_model(trained, run, monkeypatch):
     folder, before = trained
 
@@ -290,7 +300,7 @@ def test_read_only_destination_keeps_the_previous_model(code, says, trained, run
 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
     r = run("train", "prices.csv", *FAST, "--seed", "3", "--model", "model.npz")
-    _assert_one_error_after_read(r, says, "Choose another --model path")
+    _assert_one_error_before_read(r, says, "Choose another --model path")
     assert (folder / "model.npz").read_bytes() == before
 
 
@@ -299,7 +309,7 @@ def test_unwritable_folder_for_real(trained, run):
     if not Path("/proc/self").exists():
         pytest.skip("no /proc here")
     r = run("train", "prices.csv", *FAST, "--model", "/proc/model.npz")
-    _assert_one_error_after_read(r, "cannot save the model to /proc/model.npz: cannot create files in /proc")
+    _assert_one_error_before_read(r, "cannot save the model to /proc/model.npz: cannot create files in /proc")
 
 
 def test_forecast_output_write_failure_is_one_line(trained, run, monkeypatch):

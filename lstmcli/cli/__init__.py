@@ -121,6 +121,8 @@ def main(argv: list[str] | None = None) -> None:
     for var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     args = _debug_anywhere(sys.argv[1:] if argv is None else list(argv))
+    if not args or "--help" in args or "-h" in args:
+        _fold_long_words_in_help()
     try:
         _one_dash_long_option(args)
         # standalone_mode=False: Typer's usage errors come here as exceptions, to be one Error line
@@ -154,6 +156,28 @@ def main(argv: list[str] | None = None) -> None:
         if code == ExitStatus.INTERRUPTED:  # Typer's answer to a KeyboardInterrupt inside a command
             _interrupted()
         sys.exit(code if isinstance(code, int) else ExitStatus.OK)
+
+
+def _fold_long_words_in_help() -> None:
+    """`--help` folds an option's word that is longer than its column onto the next line instead of cutting it: at 80
+    columns `lstm train --help` showed `lstmcli[calendar…`, `$LSTM_DASK_SCHED…`, `benchmarks/READM…` (Typer's help
+    cell is a Rich Columns of Texts without an overflow, so the grid's default, ellipsis, applied)."""
+    from rich.text import Text
+    from typer import rich_utils
+
+    original = getattr(rich_utils, "_get_parameter_help", None)
+    if original is None or getattr(original, "folds", False):  # another Typer, or done already
+        return
+
+    def folded(*args, **kwargs):
+        cell = original(*args, **kwargs)
+        for item in getattr(cell, "renderables", ()):
+            if isinstance(item, Text) and item.overflow is None:
+                item.overflow = "fold"
+        return cell
+
+    folded.folds = True
+    rich_utils._get_parameter_help = folded
 
 
 def _debug_anywhere(args: list[str]) -> list[str]:

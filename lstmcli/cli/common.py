@@ -406,7 +406,35 @@ def read_data(
             hint=f"forecast from data at the model's frequency ({FREQUENCY_NAMES[info.frequency]}), "
             f"or train a model on this file (lstm train {data_csv})",
         )
+    _check_bars(data_csv, info.frequency, model_info.tail.dates, series.dates)
     return series
+
+
+def _check_bars(data_csv: str, frequency: str | None, trained, newer) -> None:
+    """Intraday bars of another length than the model's (1-minute data for a model of 5-minute bars): both are
+    "minutes", so the frequency check let them through, and the forecast was made and dated in the data's bars by a
+    model that learnt (and calibrated its band on) the other's."""
+    if frequency not in ("h", "min") or trained is None or newer is None or len(trained) < 2 or len(newer) < 2:
+        return
+    import numpy as np
+
+    from lstmcli.errors import DataError
+    from lstmcli.periods import _intraday_step
+
+    def step(dates) -> int | None:
+        return _intraday_step(np.diff(np.asarray(dates).astype("datetime64[s]")).astype(np.int64))
+
+    def words(seconds: int) -> str:
+        n, unit = (seconds // 3600, "hour") if seconds % 3600 == 0 else (seconds // 60, "minute")
+        return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+    old, new = step(trained), step(newer)
+    if old is None or new is None or old == new:
+        return
+    raise DataError(
+        f"--data {data_csv}: its bars are {words(new)} apart, but the model was trained on bars {words(old)} apart",
+        hint=f"forecast from bars {words(old)} apart, or train a model on this file (lstm train {data_csv})",
+    )
 
 
 def scale_note(model_info, values) -> None:
@@ -427,6 +455,31 @@ def scale_note(model_info, values) -> None:
     stderr().print(
         f"[yellow]Note:[/] the --data series {user_text(repr(column))} {moves}: is it the same series? The forecast "
         "and its interval are calibrated on the training data's scale.",
+        soft_wrap=True,
+    )
+
+
+def older_data_note(model_info, dates, data_csv: str) -> None:
+    """A Note on stderr when --data ends before the training data did: an older export given by mistake forecasts
+    dates the model was trained on, under a title that only says "after <date>"."""
+    import numpy as np
+
+    last = model_info.data.last_date
+    if dates is None or not len(dates) or not last:
+        return
+    try:
+        trained = np.datetime64(last[:19], "s")
+    except ValueError:
+        return
+    ends = dates[-1].astype("datetime64[s]")
+    if ends >= trained:
+        return
+    from lstmcli.render.common import user_text
+
+    stderr().print(
+        f"[yellow]Note:[/] --data {user_text(data_csv)} ends {np.datetime_as_string(ends, unit='D')}, before the "
+        f"training data did ({np.datetime_as_string(trained, unit='D')}): the forecast is of dates the model was "
+        "trained on. Is it an older file? lstm predict without --data forecasts after the training data.",
         soft_wrap=True,
     )
 
@@ -723,12 +776,18 @@ NOT_ROWS = {
 
 
 def check_output(path: Path | None, option: str = "--output") -> None:
-    """Refuse an --output whose suffix asks for a format other than CSV or JSON, before any work."""
-    if path is not None and path != STDOUT and path.suffix.lower() in NOT_ROWS:
+    """Refuse, before any work, an --output whose suffix asks for a format other than CSV or JSON, or that
+    cannot be written (a folder, a missing or read-only one)."""
+    if path is None or path == STDOUT:
+        return
+    if path.suffix.lower() in NOT_ROWS:
         raise OptionError(
             f"{option} {path}: lstm writes rows as CSV, or as JSON for a .json name",
             hint=NOT_ROWS[path.suffix.lower()],
         )
+    from lstmcli.files import check_writable
+
+    check_writable(path, prefix=f"cannot write {path}", option=option, example="forecast.csv", error=OptionError)
 
 
 def write_csv(path: Path, rows: list[dict], option: str) -> Path:
@@ -761,9 +820,11 @@ def write_csv(path: Path, rows: list[dict], option: str) -> Path:
 def check_plot(plot: Path | None) -> None:
     """--plot: a known suffix and matplotlib installed, checked before any work."""
     if plot is not None:
+        from lstmcli.files import check_writable
         from lstmcli.render.plot import check_plot_path
 
         check_plot_path(plot)
+        check_writable(plot, prefix=f"cannot write {plot}", option="--plot", example="chart.png", error=OptionError)
 
 
 def wrote_plot(path: Path) -> None:

@@ -119,6 +119,15 @@ def predict(
             f"--series: {path} is a model of one series",
             hint="leave out --series (with --data it picks one series of a file of several)",
         )
+    if series_name is not None and "," in series_name:  # several names: a panel's option, not one series' model
+        from lstmcli.errors import OptionError
+
+        names = [n.strip() for n in series_name.split(",") if n.strip()]
+        raise OptionError(
+            f"--series {series_name}: {path} is a model of one series, and forecasts one series of --data at a time",
+            hint=f"pick one, e.g. --series {names[0] if names else 'NAME'}, or train a panel model of several "
+            f"(lstm train {data_csv} --series {series_name})",
+        )
     fc_model = Forecaster.load(path)
     values = dates_ = None
     if data_csv is not None:
@@ -126,9 +135,10 @@ def predict(
         values, dates_ = series.values, series.dates
     fc = fc_model.predict(days, values, dates_, interval=interval or None, levels=levels)
     if values is not None:  # after predict's own checks of the data (too short, prices <= 0)
-        from lstmcli.cli.common import scale_note
+        from lstmcli.cli.common import older_data_note, scale_note
 
         scale_note(fc_model.info, values)
+        older_data_note(fc_model.info, dates_, data_csv)
 
     if output is not None:  # the file first: a closed pipe on stdout (| head -1) must not lose it
         write_csv(output, fc.to_dict()["forecast"], "--output")

@@ -333,6 +333,9 @@ def train(
     from lstmcli.cli.destination import check_model_destination, replaced, saved_words
 
     check_model_destination(path, [csv, *(more or [])])  # not the data itself, nor a file that is not a model
+    from lstmcli.files import check_writable
+
+    check_writable(path, prefix=f"cannot save the model to {path}", option="--model", example="lstm-model.npz")
 
     from lstmcli.render import train as render
 

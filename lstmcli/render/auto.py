@@ -36,6 +36,20 @@ def held_out_win(validation: ValidationInfo | None, baseline: str) -> bool:
     return clearly_beats(validation, scores) is True
 
 
+def _held_out_figures(validation: ValidationInfo, baseline: str, said: str) -> str:
+    """Where a held-out win over `baseline` is shown: `said` (the validation verdict, which compares with naive and
+    seasonal naive), or for drift, which that verdict never names, its own figures."""
+    from lstmcli.leaderboard import DRIFT
+
+    d = validation.drift
+    if baseline != DRIFT or d is None or d.t is None:
+        return said
+    return (
+        f"one-step MAE {price(validation.model.mae)} against drift's {price(d.mae)} over "
+        f"{plural(validation.rows, 'validation row')}, t = {d.t:+.1f}"
+    )
+
+
 def verdict(sel: SelectionInfo, validation: ValidationInfo | None = None) -> tuple[str, str, bool]:
     """(style, sentence, say it first): how the chosen configuration did against the baselines in selection.
 
@@ -77,7 +91,8 @@ def verdict(sel: SelectionInfo, validation: ValidationInfo | None = None) -> tup
                 "yellow",
                 (
                     f"{said}On the held-out validation rows, which the selection never read, the model does beat the "
-                    f"{b.name} forecast beyond chance (one-step MAE: the validation verdict)."
+                    f"{b.name} forecast beyond chance "
+                    f"({_held_out_figures(validation, b.name, 'one-step MAE: the validation verdict')})."
                 ),
                 True,
             )
@@ -106,7 +121,8 @@ def predict_label(sel: SelectionInfo | None, validation: ValidationInfo | None =
     if held_out_win(validation, b.name):
         return (
             f"[yellow]--auto found no configuration that beat the {b.name} forecast in selection ({_setup(sel)}), "
-            f"but on the held-out validation rows the model beats it beyond chance (the verdict below).[/]"
+            "but on the held-out validation rows the model beats it beyond chance "
+            f"({_held_out_figures(validation, b.name, 'the verdict below')}).[/]"
         )
     if sel.rule and sel.lowest is not sel.winner:
         return (

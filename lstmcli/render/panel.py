@@ -12,7 +12,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from lstmcli.render.common import FitTable, format_date, price, user_text
+from lstmcli.render.common import FitTable, format_date, plural, price, user_text
 
 MAX_ROWS = 40  # series shown in a table; the rest are counted in the caption
 
@@ -121,7 +121,7 @@ def seasonal_wins(validations) -> str:
 
 def forecast_table(forecasts: dict, days: int) -> Table:
     """The forecasts of every series, grouped by series (a section each)."""
-    table = FitTable(title=f"Forecast, next {days} steps, per series", title_justify="left")
+    table = FitTable(title=f"Forecast, next {plural(days, 'step')}, per series", title_justify="left")
     any_bounds = any(fc.lower is not None for fc in forecasts.values())
     for name, justify in (("series", "left"), ("step", "right"), ("date", "left"), ("forecast", "right")):
         table.add_column(name, justify=justify, **_fit(name))
