@@ -30,9 +30,19 @@ from lstmcli.cli.common import (
     wrote_plot,
 )
 
+DEFAULT_DAYS = 5  # lstm predict without --days (a direct model trained for fewer steps: all of its)
+
 
 def predict(
-    days: Annotated[int, typer.Option("--days", "-d", help="How many steps ahead to forecast.")] = 5,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days",
+            "-d",
+            help="How many steps ahead to forecast. \\[default: 5, or all a direct model trained for fewer emits]",
+            show_default=False,
+        ),
+    ] = None,
     model: ModelOpt = None,
     data_csv: Annotated[
         str | None,
@@ -79,10 +89,11 @@ def predict(
     """
     from lstmcli.forecast import Forecaster, check_horizon
     from lstmcli.intervals import parse_levels
+    from lstmcli.modelfile import DIRECT
 
     levels = parse_levels(interval)
     interval = max(levels, default=0.0)  # the widest band is the interval; the others are extra bands
-    check_horizon(days, interval)  # before loading anything
+    check_horizon(DEFAULT_DAYS if days is None else days, interval)  # before loading anything
 
     check_one_stdout(json_out, output)
     check_plot(plot)
@@ -101,7 +112,7 @@ def predict(
         panel_cli.refuse_single_series_options(**{"--plot": plot, "--column": column})
         return panel_cli.predict(
             path,
-            days=days,
+            days=DEFAULT_DAYS if days is None else days,
             interval=interval,
             json_out=json_out,
             output=output,
@@ -129,6 +140,8 @@ def predict(
             f"(lstm train {data_csv} --series {series_name})",
         )
     fc_model = Forecaster.load(path)
+    if days is None:  # a direct model emits its horizon's steps and no more: a --horizon 3 model forecasts 3
+        days = min(DEFAULT_DAYS, fc_model.horizon) if fc_model.strategy == DIRECT else DEFAULT_DAYS
     values = dates_ = None
     if data_csv is not None:
         series = read_data(data_csv, fc_model.info, sheet, series=series_name, column=column, decimal=decimal)
