@@ -406,14 +406,14 @@ def read_data(
             hint=f"forecast from data at the model's frequency ({FREQUENCY_NAMES[info.frequency]}), "
             f"or train a model on this file (lstm train {data_csv})",
         )
-    _check_bars(data_csv, info.frequency, model_info.tail.dates, series.dates)
+    check_bars(data_csv, info.frequency, model_info.tail.dates, series.dates)
     return series
 
 
-def _check_bars(data_csv: str, frequency: str | None, trained, newer) -> None:
+def check_bars(data_csv: str, frequency: str | None, trained, newer, series: str | None = None) -> None:
     """Intraday bars of another length than the model's (1-minute data for a model of 5-minute bars): both are
     "minutes", so the frequency check let them through, and the forecast was made and dated in the data's bars by a
-    model that learnt (and calibrated its band on) the other's."""
+    model that learnt (and calibrated its band on) the other's. `series`: a panel's series id, named."""
     if frequency not in ("h", "min") or trained is None or newer is None or len(trained) < 2 or len(newer) < 2:
         return
     import numpy as np
@@ -431,8 +431,9 @@ def _check_bars(data_csv: str, frequency: str | None, trained, newer) -> None:
     old, new = step(trained), step(newer)
     if old is None or new is None or old == new:
         return
+    its, model = ("its bars are", "the model") if series is None else (f"series {series!r} has bars", "its model")
     raise DataError(
-        f"--data {data_csv}: its bars are {words(new)} apart, but the model was trained on bars {words(old)} apart",
+        f"--data {data_csv}: {its} {words(new)} apart, but {model} was trained on bars {words(old)} apart",
         hint=f"forecast from bars {words(old)} apart, or train a model on this file (lstm train {data_csv})",
     )
 

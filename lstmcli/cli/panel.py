@@ -461,7 +461,7 @@ def newer_data(panel, data_csv: str, ids: list[str], sheet: str | None = None, d
             "--data: this panel was trained on one file per series; --data reads one file",
             hint="predict one series' newer file with a model of that series, or retrain on the newer files",
         )
-    from lstmcli.cli.common import _data_sheet
+    from lstmcli.cli.common import _data_sheet, check_bars
 
     first = panel.members[ids[0]].info
     how = dict(dayfirst=first.data.dayfirst, date_format=first.data.date_format, decimal=decimal or first.data.decimal)
@@ -490,6 +490,7 @@ def newer_data(panel, data_csv: str, ids: list[str], sheet: str | None = None, d
                 f"model was trained on {FREQUENCY_NAMES[info.data.frequency]}",
                 hint="forecast from data at the model's frequency, or retrain the panel on this file",
             )
+        check_bars(data_csv, info.data.frequency, info.tail.dates, series.dates, sid)
         err.print(user_text(data.cleaning_summary(series)), soft_wrap=True)
         out[sid] = (series.values, series.dates)
     return out
