@@ -1023,6 +1023,14 @@ def origins_of(n: int, h: int = H, holdout: float = HOLDOUT) -> list[int]:
     return list(range(first, n - h + 1, h))
 
 
+def held_out(y: np.ndarray) -> tuple[list[int], np.ndarray, float]:
+    """(origins, the actuals (O, H) from each, naive's MAE over them): the study's held-out part of `y`, as the
+    diagnosis and screen scripts read it."""
+    origins = origins_of(len(y))
+    actual = np.array([y[o : o + H] for o in origins])  # (O, H)
+    return origins, actual, float(np.mean(np.abs(actual - y[np.array(origins) - 1, None])))
+
+
 @dataclass
 class MethodResult:
     method: str

@@ -40,10 +40,8 @@ def fits(names: list[str], seed: int, variants: list[str]) -> None:
 
     for name in names:
         y, dates = study.load_series(name)
-        origins = study.origins_of(len(y))
+        origins, actual, naive = study.held_out(y)
         n = origins[0]
-        actual = np.array([y[o : o + H] for o in origins])
-        naive = np.mean(np.abs(actual - y[np.array(origins) - 1, None]))
         recs = {}
         with tempfile.TemporaryDirectory() as tmp:
             csv, model = Path(tmp) / "t.csv", Path(tmp) / "m.npz"

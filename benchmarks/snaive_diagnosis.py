@@ -57,10 +57,8 @@ def fits(names: list[str], seeds: list[int], flags: list[str], earlier: bool = F
         if earlier:  # the training part alone, as if it were the whole series
             cut = study.origins_of(len(y))[0]
             y, dates = y[:cut], dates[:cut]
-        origins = study.origins_of(len(y))
+        origins, act, naive = study.held_out(y)
         n = origins[0]
-        act = np.array([y[o : o + H] for o in origins])
-        naive = float(np.mean(np.abs(act - y[np.array(origins) - 1, None])))
         with tempfile.TemporaryDirectory() as tmp:
             csv = Path(tmp) / "train.csv"
             study._write_csv(csv, y[:n], dates[:n])

@@ -67,12 +67,10 @@ def diagnose(name: str, seeds: list[int], single: bool) -> None:
     from lstmcli.training import TrainConfig
 
     y, dates = study.load_series(name)
-    origins = study.origins_of(len(y))
+    origins, actual, naive_mae = study.held_out(y)  # actual: (O, H)
     n = origins[0]
     d = np.array(dates, dtype="datetime64[s]")
     ly = np.log(y)
-    actual = np.array([y[o : o + H] for o in origins])  # (O, H)
-    naive_mae = np.mean(np.abs(actual - y[np.array(origins) - 1, None]))
     train_growth = (ly[n - 1] - ly[0]) / (n - 1)
     realised = [np.mean(np.diff(ly[o - 1 : o + H])) for o in origins]
     recent = [np.mean(np.diff(ly[o - 1 - RECENT : o])) for o in origins]
