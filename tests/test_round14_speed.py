@@ -143,11 +143,7 @@ def test_a_workspace_s_step_views_are_its_own_buffers():
             wants = (ws.dc_per_dh[t], ws.dz_per_dc[t], ws.dz_ifg[t], ws.dz_per_dh[t], ws.dz_o[t], ws.dz[t], forget)
             for view, want in zip(ws.back_steps[t], wants, strict=True):
                 assert view.__array_interface__ == want.__array_interface__
-            pair, cand_prev, d_candidate, d_output = ws.slope_views[t]  # rows i and f with g_t and c_{t-1}
-            wants = (ws.slope_blocks[t][0], ws.slope_blocks[t][1], ws.gate_blocks[t][2], ws.cell_prev[t])
-            for view, want in zip((*pair, *cand_prev), wants, strict=True):
-                assert view.__array_interface__ == want.__array_interface__
-            for view, want in zip((d_candidate, d_output), ws.slope_blocks[t][2:], strict=True):
+            for view, want in zip(ws.slope_views[t], ws.slope_blocks[t], strict=True):  # d_input .. d_output
                 assert view.__array_interface__ == want.__array_interface__
 
 
