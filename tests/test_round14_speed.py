@@ -7,7 +7,8 @@ an epoch makes its window view once for all its batches (`training.gather(views=
 arrays and their order are unchanged, so every number is the same bit. These tests pin that against the loops as they
 were (copied below from main d7cd590), buffer by buffer. On main the comparisons hold trivially (main is the
 reference); the tests of the new pieces fail there: no `Workspace.steps` / `back_steps`, no `engine._augmented`, no
-`gather(views=)`. No test here times anything (benchmarks/README.md has the timings).
+`gather(views=)`, no `Adam._g_views` (Adam's per-parameter views, made once, are pinned against main's step too).
+No test here times anything (benchmarks/README.md has the timings).
 """
 
 from __future__ import annotations
@@ -213,3 +214,45 @@ def test_loss_and_gradients_makes_each_layer_s_augmented_weights_once(monkeypatc
     monkeypatch.setattr(engine, "_augmented", lambda p, k: made.append(k) or real(p, k))
     engine.loss_and_gradients(params, np.ones((3, 5, 2)), np.zeros((3, 1)))
     assert made == [0, 1]  # main made them twice, in the forward and in the backward pass
+
+
+def _main_adam_step(self, params, grads) -> None:
+    """`optim.Adam.step` as on main d7cd590: the gradient copied in and the step taken out slice by slice."""
+    if not self.m:
+        self._init(params)
+    self.t += 1
+    lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)
+    eps_t = self.eps * np.sqrt(1.0 - self.beta2**self.t)
+    g, m, v, tmp = self._g, self._m, self._v, self._tmp
+    for k, sl in self._slices.items():
+        g[sl] = grads[k].reshape(-1)
+    m *= self.beta1
+    np.multiply(g, 1.0 - self.beta1, out=tmp)
+    m += tmp
+    v *= self.beta2
+    np.multiply(g, g, out=tmp)
+    tmp *= 1.0 - self.beta2
+    v += tmp
+    np.sqrt(v, out=tmp)
+    tmp += eps_t
+    np.divide(m, tmp, out=tmp)
+    tmp *= lr_t
+    for k, sl in self._slices.items():
+        params[k] -= tmp[sl].reshape(params[k].shape)
+
+
+def test_adam_s_views_made_once_are_its_flat_vectors_and_step_as_main_s():
+    from lstmcli import optim
+
+    rng = np.random.default_rng(4)
+    params = engine.with_ar(engine.init_params(2, 4, 2, 1, rng, dtype=np.float32), 2)
+    want = {k: v.copy() for k, v in params.items()}
+    new, old = optim.Adam(lr=0.01), optim.Adam(lr=0.01)
+    for _ in range(5):
+        grads = {k: rng.normal(size=p.shape).astype(np.float32) for k, p in params.items()}
+        new.step(params, grads)
+        _main_adam_step(old, want, grads)
+    assert {k: p.tobytes() for k, p in params.items()} == {k: p.tobytes() for k, p in want.items()}
+    for k, p in params.items():
+        assert np.shares_memory(new._g_views[k], new._g) and new._g_views[k].shape == p.shape
+        assert np.shares_memory(new._tmp_views[k], new._tmp) and new._tmp_views[k].shape == p.shape
