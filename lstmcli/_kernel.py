@@ -179,73 +179,44 @@ def layer_forward(W_aug: np.ndarray, x: np.ndarray, h0: np.ndarray, c0: np.ndarr
     ws.gc[0, 4 * H :] = c0
 
     # The loop below makes the same NumPy calls on the same arrays in the same order as the equations say; only
-    # Python's bookkeeping is kept out of it (views made once in the workspace, functions bound to locals, the
-    # record/backward choices taken once), so the numbers are the same bits (tests/test_round14_speed.py).
+    # Python's bookkeeping is kept out of it (views made once in the workspace, functions bound to locals), so the
+    # numbers are the same bits (tests/test_round14_speed.py).
     matmul, multiply, subtract, tanh, add = np.matmul, np.multiply, np.subtract, np.tanh, np.add
-    if not ws.for_backward:
-        for t, step in enumerate(ws.steps):
-            (
-                tanh_sz,
-                gates,
-                input_gate,
-                forget_gate,
-                candidate,
-                output_gate,
-                cell_prev,
-                cell,
-                tanh_cell,
-                hidden,
-                aug_t,
-            ) = step
-            if W_s is None:
-                matmul(W_aug, aug_t, out=pre[t])  # z_t = W_hh h_{t-1} + W_ih x_t + b: all four gates
-                multiply(pre[t], gate_scale, out=tanh_sz)
-            else:
-                matmul(W_s, aug_t, out=tanh_sz)  # s z_t, the same numbers
-            tanh(tanh_sz, out=tanh_sz)  # one tanh for all gates: sigmoid(z) = 0.5 + 0.5 tanh(z/2)
-            multiply(tanh_sz, gate_scale, out=gates)
-            add(gates, gate_offset, out=gates)  # the four gates, s tanh(s z) + offset
-            multiply(forget_gate, cell_prev, out=cell)  # long-term memory: c_t = f_t * c_{t-1}
-            multiply(input_gate, candidate, out=written)
-            add(cell, written, out=cell)  #                                + i_t * g_t
-            tanh(cell, out=tanh_cell)
-            multiply(output_gate, tanh_cell, out=hidden)  # short-term memory: h_t = o_t * tanh(c_t)
-        return
-    f_kept, dc_per_dh = ws.f_kept, ws.dc_per_dh
+    for_backward = ws.for_backward
+    f_kept, dc_per_dh = (ws.f_kept, ws.dc_per_dh) if for_backward else (None, None)
     for t, step in enumerate(ws.steps):
-        tanh_sz, gates, input_gate, forget_gate, candidate, output_gate, cell_prev, cell, tanh_cell, hidden, aug_t = (
-            step
-        )
+        tanh_sz, gates, input_gate, forget_gate, candidate, output_gate = step[:6]  # (G, B) x 2, (H, B) x 4
+        cell_prev, cell, tanh_cell, hidden, aug_t = step[6:]  # (H, B) x 4, (K, B)
         if W_s is None:
-            matmul(W_aug, aug_t, out=pre[t])
+            matmul(W_aug, aug_t, out=pre[t])  # z_t = W_hh h_{t-1} + W_ih x_t + b: all four gates
             multiply(pre[t], gate_scale, out=tanh_sz)
         else:
-            matmul(W_s, aug_t, out=tanh_sz)
-        tanh(tanh_sz, out=tanh_sz)
+            matmul(W_s, aug_t, out=tanh_sz)  # s z_t, the same numbers
+        tanh(tanh_sz, out=tanh_sz)  # one tanh for all gates: sigmoid(z) = 0.5 + 0.5 tanh(z/2)
         multiply(tanh_sz, gate_scale, out=gates)
-        add(gates, gate_offset, out=gates)
-        multiply(forget_gate, cell_prev, out=cell)
+        add(gates, gate_offset, out=gates)  # the four gates, s tanh(s z) + offset
+        multiply(forget_gate, cell_prev, out=cell)  # long-term memory: c_t = f_t * c_{t-1}
         multiply(input_gate, candidate, out=written)
-        add(cell, written, out=cell)
+        add(cell, written, out=cell)  #                                + i_t * g_t
         tanh(cell, out=tanh_cell)
-        multiply(output_gate, tanh_cell, out=hidden)
-        # Each gate's derivative (the engine's docstring), per unit of dc_t (gates i, f, g) or of
-        # dh_t (gate o), formed while the step is in cache. d gate/dz = s^2 (1 - tanh(s z)^2);
-        # the s^2 is folded into the weights in backward, so only 1 - tanh(s z)^2 is kept here.
-        multiply(tanh_sz, tanh_sz, out=tanh_sz)
-        subtract(1.0, tanh_sz, out=tanh_sz)  # 1 - tanh(s z)^2, rows i, f, g, o
-        d_input, d_forget, d_candidate, d_output = ws.slope_views[t]  # (H, B) each, in place
-        # (two calls on contiguous blocks: one on a (2, H, B) view of both is slower in NumPy)
-        multiply(d_input, candidate, out=d_input)  # dz_i = dc_t * g_t * i_t (1 - i_t)
-        multiply(d_forget, cell_prev, out=d_forget)  # dz_f = dc_t * c_{t-1} * f_t (1 - f_t)
-        multiply(d_candidate, input_gate, out=d_candidate)  # dz_g = dc_t * i_t * (1 - g_t^2)
-        multiply(d_output, tanh_cell, out=d_output)  # dz_o = dh_t * tanh(c_t) * o_t (1 - o_t)
-        dc_dh = dc_per_dh[t]
-        multiply(hidden, tanh_cell, out=dc_dh)
-        # dc_t per unit of dh_t: o_t (1 - tanh(c_t)^2) = o_t - h_t tanh(c_t)
-        subtract(output_gate, dc_dh, out=dc_dh)
-        if f_kept is not None:
-            np.copyto(f_kept[t], forget_gate)  # the gate's slot is reused two steps on
+        multiply(output_gate, tanh_cell, out=hidden)  # short-term memory: h_t = o_t * tanh(c_t)
+        if for_backward:
+            # Each gate's derivative (the engine's docstring), per unit of dc_t (gates i, f, g) or of
+            # dh_t (gate o), formed while the step is in cache. d gate/dz = s^2 (1 - tanh(s z)^2);
+            # the s^2 is folded into the weights in backward, so only 1 - tanh(s z)^2 is kept here.
+            multiply(tanh_sz, tanh_sz, out=tanh_sz)
+            subtract(1.0, tanh_sz, out=tanh_sz)  # 1 - tanh(s z)^2, rows i, f, g, o
+            d_input, d_forget, d_candidate, d_output = ws.slope_views[t]  # (H, B) each, in place
+            multiply(d_input, candidate, out=d_input)  # dz_i = dc_t * g_t * i_t (1 - i_t)
+            multiply(d_forget, cell_prev, out=d_forget)  # dz_f = dc_t * c_{t-1} * f_t (1 - f_t)
+            multiply(d_candidate, input_gate, out=d_candidate)  # dz_g = dc_t * i_t * (1 - g_t^2)
+            multiply(d_output, tanh_cell, out=d_output)  # dz_o = dh_t * tanh(c_t) * o_t (1 - o_t)
+            dc_dh = dc_per_dh[t]
+            multiply(hidden, tanh_cell, out=dc_dh)
+            # dc_t per unit of dh_t: o_t (1 - tanh(c_t)^2) = o_t - h_t tanh(c_t)
+            subtract(output_gate, dc_dh, out=dc_dh)
+            if f_kept is not None:
+                np.copyto(f_kept[t], forget_gate)  # the gate's slot is reused two steps on
 
 
 def record_views(ws: Workspace) -> dict[str, np.ndarray]:
