@@ -112,8 +112,24 @@ class Workspace:
             self.dz_per_dh = [self.dgate[t, 3 * H :] for t in range(T)]  # (H, B) each
             self.dz_ifg = [self.dz[t, : 3 * H].reshape(3, H, B) for t in range(T)]  # (3, H, B) each
             self.dz_o = [self.dz[t, 3 * H :] for t in range(T)]  # (H, B) each
+            self.slope_views = [tuple(blocks) for blocks in self.slope_blocks]  # (H, B) x 4 per step, made once
+            # every view one backward step reads or writes, made once (dc_t per dh_t, dz_{i,f,g} per dc_t, dz_o per
+            # dh_t, their dz_t outputs, dz_t, f_t: the copy kept without a record, else the gate's own slot)
+            forget = self.forget_gate if self.f_kept is None else list(self.f_kept)
+            per_step = (list(self.dc_per_dh), self.dz_per_dc, self.dz_ifg, self.dz_per_dh, self.dz_o, list(self.dz))
+            self.back_steps = list(zip(*per_step, forget, strict=True))
         else:
             self.tanh_sz = [np.empty((G, B), dtype)] * T  # (G, B) scratch, shared by all steps
+        # every view one forward step reads or writes, made once here rather than unpacked at every step:
+        # (tanh(s z_t) scratch, gates, i_t, f_t, g_t, o_t, c_{t-1}, c_t, tanh(c_t), h_t, [h_{t-1}; x_t; 1])
+        self.steps = [
+            (self.tanh_sz[t], self.gates[t], *self.gate_blocks[t], *self._cell_views(t), self.hidden[t], self.aug[t])
+            for t in range(T)
+        ]
+
+    def _cell_views(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(c_{t-1}, c_t, tanh(c_t)) of step t, (H, B) each."""
+        return self.cell_prev[t], self.cell[t], self.tanh_cell_t[t]
 
 
 _cache = threading.local()  # per thread: the workspaces of the last few shapes
@@ -162,39 +178,45 @@ def layer_forward(W_aug: np.ndarray, x: np.ndarray, h0: np.ndarray, c0: np.ndarr
     ws.aug[0, :H] = h0
     ws.gc[0, 4 * H :] = c0
 
-    for t in range(T):
-        tanh_sz, gates = ws.tanh_sz[t], ws.gates[t]  # (G, B) each
+    # The loop below makes the same NumPy calls on the same arrays in the same order as the equations say; only
+    # Python's bookkeeping is kept out of it (views made once in the workspace, functions bound to locals), so the
+    # numbers are the same bits (tests/test_round14_speed.py).
+    matmul, multiply, subtract, tanh, add = np.matmul, np.multiply, np.subtract, np.tanh, np.add
+    for_backward = ws.for_backward
+    f_kept, dc_per_dh = (ws.f_kept, ws.dc_per_dh) if for_backward else (None, None)
+    for t, step in enumerate(ws.steps):
+        tanh_sz, gates, input_gate, forget_gate, candidate, output_gate = step[:6]  # (G, B) x 2, (H, B) x 4
+        cell_prev, cell, tanh_cell, hidden, aug_t = step[6:]  # (H, B) x 4, (K, B)
         if W_s is None:
-            np.matmul(W_aug, ws.aug[t], out=pre[t])  # z_t = W_hh h_{t-1} + W_ih x_t + b: all four gates
-            np.multiply(pre[t], gate_scale, out=tanh_sz)
+            matmul(W_aug, aug_t, out=pre[t])  # z_t = W_hh h_{t-1} + W_ih x_t + b: all four gates
+            multiply(pre[t], gate_scale, out=tanh_sz)
         else:
-            np.matmul(W_s, ws.aug[t], out=tanh_sz)  # s z_t, the same numbers
-        np.tanh(tanh_sz, out=tanh_sz)  # one tanh for all gates: sigmoid(z) = 0.5 + 0.5 tanh(z/2)
-        np.multiply(tanh_sz, gate_scale, out=gates)
-        gates += gate_offset  # the four gates, s tanh(s z) + offset
-        input_gate, forget_gate, candidate, output_gate = ws.gate_blocks[t]  # (H, B) each
-        cell_prev, cell, tanh_cell, hidden = ws.cell_prev[t], ws.cell[t], ws.tanh_cell_t[t], ws.hidden[t]
-        np.multiply(forget_gate, cell_prev, out=cell)  # long-term memory: c_t = f_t * c_{t-1}
-        np.multiply(input_gate, candidate, out=written)
-        cell += written  #                                             + i_t * g_t
-        np.tanh(cell, out=tanh_cell)
-        np.multiply(output_gate, tanh_cell, out=hidden)  # short-term memory: h_t = o_t * tanh(c_t)
-        if ws.for_backward:
+            matmul(W_s, aug_t, out=tanh_sz)  # s z_t, the same numbers
+        tanh(tanh_sz, out=tanh_sz)  # one tanh for all gates: sigmoid(z) = 0.5 + 0.5 tanh(z/2)
+        multiply(tanh_sz, gate_scale, out=gates)
+        add(gates, gate_offset, out=gates)  # the four gates, s tanh(s z) + offset
+        multiply(forget_gate, cell_prev, out=cell)  # long-term memory: c_t = f_t * c_{t-1}
+        multiply(input_gate, candidate, out=written)
+        add(cell, written, out=cell)  #                                + i_t * g_t
+        tanh(cell, out=tanh_cell)
+        multiply(output_gate, tanh_cell, out=hidden)  # short-term memory: h_t = o_t * tanh(c_t)
+        if for_backward:
             # Each gate's derivative (the engine's docstring), per unit of dc_t (gates i, f, g) or of
             # dh_t (gate o), formed while the step is in cache. d gate/dz = s^2 (1 - tanh(s z)^2);
             # the s^2 is folded into the weights in backward, so only 1 - tanh(s z)^2 is kept here.
-            np.multiply(tanh_sz, tanh_sz, out=tanh_sz)
-            np.subtract(1.0, tanh_sz, out=tanh_sz)  # 1 - tanh(s z)^2, rows i, f, g, o
-            d_input, d_forget, d_candidate, d_output = ws.slope_blocks[t]  # (H, B) each, in place
-            d_input *= candidate  # dz_i = dc_t * g_t * i_t (1 - i_t)
-            d_forget *= cell_prev  # dz_f = dc_t * c_{t-1} * f_t (1 - f_t)
-            d_candidate *= input_gate  # dz_g = dc_t * i_t * (1 - g_t^2)
-            d_output *= tanh_cell  # dz_o = dh_t * tanh(c_t) * o_t (1 - o_t)
-            np.multiply(hidden, tanh_cell, out=ws.dc_per_dh[t])
+            multiply(tanh_sz, tanh_sz, out=tanh_sz)
+            subtract(1.0, tanh_sz, out=tanh_sz)  # 1 - tanh(s z)^2, rows i, f, g, o
+            d_input, d_forget, d_candidate, d_output = ws.slope_views[t]  # (H, B) each, in place
+            multiply(d_input, candidate, out=d_input)  # dz_i = dc_t * g_t * i_t (1 - i_t)
+            multiply(d_forget, cell_prev, out=d_forget)  # dz_f = dc_t * c_{t-1} * f_t (1 - f_t)
+            multiply(d_candidate, input_gate, out=d_candidate)  # dz_g = dc_t * i_t * (1 - g_t^2)
+            multiply(d_output, tanh_cell, out=d_output)  # dz_o = dh_t * tanh(c_t) * o_t (1 - o_t)
+            dc_dh = dc_per_dh[t]
+            multiply(hidden, tanh_cell, out=dc_dh)
             # dc_t per unit of dh_t: o_t (1 - tanh(c_t)^2) = o_t - h_t tanh(c_t)
-            np.subtract(output_gate, ws.dc_per_dh[t], out=ws.dc_per_dh[t])
-            if ws.f_kept is not None:
-                np.copyto(ws.f_kept[t], forget_gate)  # the gate's slot is reused two steps on
+            subtract(output_gate, dc_dh, out=dc_dh)
+            if f_kept is not None:
+                np.copyto(f_kept[t], forget_gate)  # the gate's slot is reused two steps on
 
 
 def record_views(ws: Workspace) -> dict[str, np.ndarray]:
@@ -255,20 +277,22 @@ def layer_backward(
     s2 = ws.gate_scale[:, :1] ** 2  # (G, 1): da/dz = s^2 (1 - tanh_sz^2); dgate holds only (1 - tanh_sz^2) ...
     W_s2 = W_aug * s2  # (G, K) ... so fold s^2 into the weights: W^T (s^2 dz') = (s^2 W)^T dz'
     W_hhT = W_s2[:, :H].T  # (H, G)
-    dz, dh, dc, tmp, dc_per_dh = ws.dz, ws.dh, ws.dc, ws.tmp, ws.dc_per_dh  # dz: (T, G, B); the rest (H, B)
-    forget_gate = ws.forget_gate if ws.f_kept is None else ws.f_kept  # (T, H, B): f_t of every step
+    dz, dh, dc, tmp = ws.dz, ws.dh, ws.dc, ws.tmp  # dz: (T, G, B); the rest (H, B)
     dh[...] = 0.0 if dh_last is None else dh_last  # dLoss/dh_t, carried back through W_hh
     dc[...] = 0.0  # dLoss/dc_t, carried back through f
 
+    # the same calls on the same arrays as the equations, the per-step views made once in the workspace
+    matmul, multiply, add = np.matmul, np.multiply, np.add
     for t in reversed(range(T)):
+        dc_per_dh, dz_per_dc, dz_ifg, dz_per_dh, dz_o, dz_t, forget_gate = ws.back_steps[t]
         if dh_out is not None:
-            dh += dh_out[:, t]  # h_t feeds the layer above and step t+1
-        np.multiply(dh, dc_per_dh[t], out=tmp)  # h_t = o_t tanh(c_t)  ->  dc_t
-        dc += tmp
-        np.multiply(ws.dz_per_dc[t], dc, out=ws.dz_ifg[t])  # c_t = f c_{t-1} + i g  ->  dz_i, dz_f, dz_g
-        np.multiply(ws.dz_per_dh[t], dh, out=ws.dz_o[t])  # h_t = o_t tanh(c_t)  ->  dz_o
-        np.matmul(W_hhT, dz[t], out=dh)  # dh_{t-1} = W_hh^T dz_t
-        dc *= forget_gate[t]  # dc_{t-1} = dc_t * f_t
+            add(dh, dh_out[:, t], out=dh)  # h_t feeds the layer above and step t+1
+        multiply(dh, dc_per_dh, out=tmp)  # h_t = o_t tanh(c_t)  ->  dc_t
+        add(dc, tmp, out=dc)
+        multiply(dz_per_dc, dc, out=dz_ifg)  # c_t = f c_{t-1} + i g  ->  dz_i, dz_f, dz_g
+        multiply(dz_per_dh, dh, out=dz_o)  # h_t = o_t tanh(c_t)  ->  dz_o
+        matmul(W_hhT, dz_t, out=dh)  # dh_{t-1} = W_hh^T dz_t
+        multiply(dc, forget_gate, out=dc)  # dc_{t-1} = dc_t * f_t
 
     # one matmul sums over steps and batch: (t, b) must be one axis, so transpose-copy once
     np.copyto(ws.dz2, dz.transpose(1, 0, 2))  # (G, T, B)

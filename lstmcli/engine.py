@@ -239,8 +239,12 @@ def _forward(
     state: State | None,
     spaces: list[_kernel.Workspace] | None,
     for_backward: bool,
+    weights: list[np.ndarray] | None = None,
 ) -> tuple[np.ndarray, Record | None, list[_kernel.Workspace]]:
-    """forward() inside the given workspaces (one per layer), or inside fresh ones with a record."""
+    """forward() inside the given workspaces (one per layer), or inside fresh ones with a record.
+
+    `weights`: each layer's `_augmented` weights when the caller made them already (`loss_and_gradients` makes them
+    once for its forward and backward passes)."""
     dtype = params["weight_hh_l0"].dtype
     x = np.asarray(x, dtype=dtype)
     assert x.ndim == 3, f"x must be (batch, time, features), got shape {x.shape}"
@@ -258,7 +262,7 @@ def _forward(
             h0 = c0 = 0.0
         else:
             h0, c0 = (np.asarray(v, dtype).T for v in state[k])  # (H, B) each
-        W_aug = _kernel.augmented_weights(W_ih, W_hh, params[f"bias_ih_l{k}"] + params[f"bias_hh_l{k}"])  # (G, K)
+        W_aug = weights[k] if weights is not None else _augmented(params, k)  # (G, K)
         ws = spaces[k] if spaces else _kernel.Workspace(T, B, H, W_ih.shape[1], dtype, for_backward, record=True)
         _kernel.layer_forward(W_aug, inputs, h0, c0, ws)
         used.append(ws)
@@ -295,10 +299,19 @@ def predict(params: dict[str, np.ndarray], x: np.ndarray, state: State | None = 
     return _forward(params, x, state, spaces, for_backward=False)[0]
 
 
+def _augmented(params: dict[str, np.ndarray], k: int) -> np.ndarray:
+    """Layer k's [W_hh | W_ih | b_ih + b_hh], (G, K): what its step's one matmul multiplies."""
+    bias = params[f"bias_ih_l{k}"] + params[f"bias_hh_l{k}"]  # (G,)
+    return _kernel.augmented_weights(params[f"weight_ih_l{k}"], params[f"weight_hh_l{k}"], bias)
+
+
 def _backward(
-    params: dict[str, np.ndarray], spaces: list[_kernel.Workspace], dprediction: np.ndarray
+    params: dict[str, np.ndarray],
+    spaces: list[_kernel.Workspace],
+    dprediction: np.ndarray,
+    weights: list[np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
-    """backward() from the workspaces the forward pass filled."""
+    """backward() from the workspaces the forward pass filled (`weights`: as `_forward`'s)."""
     grads = {name: np.zeros_like(p) for name, p in params.items()}
     T = spaces[-1].shape[0]
     h_last = spaces[-1].aug[T, : params["head.weight"].shape[1]].T  # (B, H)
@@ -311,8 +324,8 @@ def _backward(
     dh_last = (dprediction @ params["head.weight"]).T  # (H, B): only the last step feeds the head
     dh_out = None  # (H, T, B) from the layer above
     for k in reversed(range(len(spaces))):
-        W_ih, W_hh = params[f"weight_ih_l{k}"], params[f"weight_hh_l{k}"]
-        W_aug = _kernel.augmented_weights(W_ih, W_hh, params[f"bias_ih_l{k}"] + params[f"bias_hh_l{k}"])  # (G, K)
+        W_hh = params[f"weight_hh_l{k}"]
+        W_aug = weights[k] if weights is not None else _augmented(params, k)  # (G, K)
         dW_aug, dh_out = _kernel.layer_backward(W_aug, spaces[k], dh_last, dh_out, need_dx=k > 0)
         dh_last = None
         H = W_hh.shape[1]
@@ -338,7 +351,8 @@ def loss_and_gradients(
     """
     B, T = np.shape(x)[:2]
     spaces = _kernel.reused_workspaces(params, B, T, for_backward=True)  # the record stays in here
-    prediction, _, spaces = _forward(params, x, None, spaces, for_backward=True)
+    augmented = [_augmented(params, k) for k in range(layer_count(params))]  # the same for both passes: made once
+    prediction, _, spaces = _forward(params, x, None, spaces, for_backward=True, weights=augmented)
     y = np.asarray(y, dtype=prediction.dtype).reshape(prediction.shape)  # (B, O)
     err = prediction - y  # (B, O)
     if weights is not None:
@@ -348,4 +362,4 @@ def loss_and_gradients(
     else:
         loss = float(np.mean(err * err))
         dprediction = (2.0 / err.size) * err  # (B, O)
-    return loss, _backward(params, spaces, dprediction)
+    return loss, _backward(params, spaces, dprediction, augmented)

@@ -56,11 +56,16 @@ class Adam:
         self._m, self._v = np.zeros(n, dtype), np.zeros(n, dtype)  # (N,) each
         self._g, self._tmp = np.empty(n, dtype), np.empty(n, dtype)  # (N,) scratch
         self._slices: dict[str, slice] = {}
+        # each parameter's share of the gradient and step vectors, shaped like it, made once (not sliced every step)
+        self._g_views: dict[str, np.ndarray] = {}
+        self._tmp_views: dict[str, np.ndarray] = {}
         start = 0
         for k, p in params.items():
             self._slices[k] = slice(start, start + p.size)
             self.m[k] = self._m[start : start + p.size].reshape(p.shape)
             self.v[k] = self._v[start : start + p.size].reshape(p.shape)
+            self._g_views[k] = self._g[start : start + p.size].reshape(p.shape)
+            self._tmp_views[k] = self._tmp[start : start + p.size].reshape(p.shape)
             start += p.size
 
     def step(self, params: Params, grads: Params) -> None:
@@ -71,8 +76,8 @@ class Adam:
         lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)
         eps_t = self.eps * np.sqrt(1.0 - self.beta2**self.t)
         g, m, v, tmp = self._g, self._m, self._v, self._tmp  # (N,) each
-        for k, sl in self._slices.items():
-            g[sl] = grads[k].reshape(-1)
+        for k, g_k in self._g_views.items():
+            np.copyto(g_k, grads[k])
         m *= self.beta1
         np.multiply(g, 1.0 - self.beta1, out=tmp)
         m += tmp  # m_t = b1 m + (1 - b1) g
@@ -84,5 +89,5 @@ class Adam:
         tmp += eps_t
         np.divide(m, tmp, out=tmp)
         tmp *= lr_t  # lr m_hat / (sqrt(v_hat) + eps)
-        for k, sl in self._slices.items():
-            params[k] -= tmp[sl].reshape(params[k].shape)
+        for k, step in self._tmp_views.items():
+            np.subtract(params[k], step, out=params[k])

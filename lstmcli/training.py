@@ -138,6 +138,7 @@ def gather(
     direct: bool = False,
     level: bool = False,
     growth: DampedGrowth | None = None,
+    views: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Inputs (B, window, F) and targets (B, O) for the given target rows of the series.
 
@@ -146,8 +147,10 @@ def gather(
     rows t .. t+O-1, the O steps a direct head emits at once. `level`: the last column holds
     scaled levels (levels.LevelInput.series_column), made relative to each window's mean.
     `growth`: column 0's targets are relative to the damped local growth's prior path (growth.py).
+    `views`: `window_view(series, window)` when the caller made it already (an epoch makes it once for its batches).
     """
-    views = window_view(series, window)  # (N - window + 1, window, F)
+    if views is None:
+        views = window_view(series, window)  # (N - window + 1, window, F)
     x = views[targets - window]  # (B, window, F): a copy of just this batch
     if level:  # levels.relative, as forecast.model_input builds the column
         x[:, :, -1] -= x[:, :, -1].mean(axis=1, keepdims=True)
@@ -203,8 +206,9 @@ def _epoch(params, opt, rng, series, targets, batch, config, O, direct, epoch, s
     """One epoch of Adam steps over the `targets` windows in a shuffled order; the batch losses."""
     order = rng.permutation(targets)
     losses = []
+    views = window_view(series, config.window)  # (N - window + 1, window, F): one view for all the epoch's batches
     for b in range(0, len(order), batch):
-        x, y = gather(series, config.window, order[b : b + batch], O, direct, config.level_input, growth)
+        x, y = gather(series, config.window, order[b : b + batch], O, direct, config.level_input, growth, views)
         loss, grads = engine.loss_and_gradients(params, x, y)
         if not math.isfinite(loss):
             raise TrainingError(
