@@ -39,7 +39,7 @@ def predict(
         typer.Option(
             "--days",
             "-d",
-            help="How many steps ahead to forecast. \\[default: 5, or all a direct model trained for fewer emits]",
+            help="How many steps ahead to forecast. \\[default: 5; a direct model trained for fewer: all its steps]",
             show_default=False,
         ),
     ] = None,
