@@ -133,11 +133,12 @@ def test_backtest_season_test(tmp_path):
     flags += ["--days", "3", "--json", "-q"]
     runner = CliRunner()
     got = {}
-    for test in ("acf", "ftest"):
-        r = runner.invoke(app, ["backtest", str(data), "--season-test", test, *flags])
+    for test in ("acf", "ftest", None):  # None: the default, either (the F test finds this season)
+        r = runner.invoke(app, ["backtest", str(data), *(["--season-test", test] if test else []), *flags])
         assert r.exit_code == 0, r.output
         got[test] = json.loads(r.stdout)
     plain, f = got["acf"], got["ftest"]
+    assert got[None]["season"] == 12 and got[None]["season_reason"].startswith("season 12 (stable-seasonality F ")
     assert plain["season"] == 1 and "seasonal_naive" not in plain["scores"]
     assert plain["fit_runs"][0]["season"] is None
     assert f["season"] == 12 and f["season_reason"].startswith("season 12 (stable-seasonality F ")

@@ -164,7 +164,7 @@ def backtest(
         ),
     ] = True,
     season_fits: SeasonFitsOpt = None,
-    season_test: SeasonTestOpt = "either",
+    season_test: SeasonTestOpt = None,
     damped_growth: DampedGrowthOpt = None,
     damped_toward: DampedTowardOpt = "zero",
     naive_fits: NaiveFitsOpt = None,

@@ -69,10 +69,11 @@ NaiveFitsOpt = Annotated[
     ),
 ]
 SeasonTestOpt = Annotated[
-    str,
+    str | None,  # None: seasons.DEFAULT_TEST (check_season_test), named in the help, not repeated here
     typer.Option(
         "--season-test",
         metavar="acf|ftest|either",
+        show_default=False,
         help="How --season auto confirms the dates' usual season on the training part: acf, the autocorrelation "
         "of the detrended changes at the season's lag; ftest, the stable-seasonality F test of X-11/X-13 (the "
         "detrended values' variance between phases over that within phases, at least 7), which finds strong "
@@ -239,7 +240,7 @@ def train(
         ),
     ] = None,
     season_fits: SeasonFitsOpt = None,
-    season_test: SeasonTestOpt = "either",
+    season_test: SeasonTestOpt = None,
     damped_growth: DampedGrowthOpt = None,
     damped_toward: DampedTowardOpt = "zero",
     naive_fits: NaiveFitsOpt = None,
@@ -622,14 +623,14 @@ def one_series_growth(
     return fits, choose_growth, note
 
 
-def check_season_test(season_test: str, season, auto: bool, verb: str = "train") -> str:
-    """`--season-test` checked: a known test (seasons.SEASON_TESTS), and ftest or either only where --season auto
-    looks for a season of one series without --auto (--auto's selection detects its own, by the default test).
-    `verb`: the command, in the hint (lstm train, lstm backtest)."""
+def check_season_test(season_test: str | None, season, auto: bool, verb: str = "train") -> str:
+    """`--season-test` checked (None: seasons.DEFAULT_TEST): a known test (seasons.SEASON_TESTS), and one other than
+    the default only where --season auto looks for a season of one series without --auto (--auto's selection detects
+    its own, by the default test). `verb`: the command, in the hint (lstm train, lstm backtest)."""
     from lstmcli import seasons
     from lstmcli.errors import OptionError
 
-    test = seasons.check_test(season_test)
+    test = seasons.check_test(seasons.DEFAULT_TEST if season_test is None else season_test)
     if test != seasons.DEFAULT_TEST and auto:
         raise OptionError(
             f"--season-test {test} cannot be combined with --auto (its selection looks for the season by the "
@@ -672,7 +673,7 @@ def one_series_only(
     choose_growth: bool | str,
     growth_given: bool,
     verb="train",
-    season_test: str = "either",
+    season_test: str | None = None,
     naive_fits: str | None = None,
 ) -> None:
     """Several series (a panel): `--season-fits` and `--naive-fits` other than keep, `--season-test` other than
