@@ -93,7 +93,8 @@ def predict(
 
     levels = parse_levels(interval)
     interval = max(levels, default=0.0)  # the widest band is the interval; the others are extra bands
-    check_horizon(DEFAULT_DAYS if days is None else days, interval)  # before loading anything
+    days_given, days = days is not None, DEFAULT_DAYS if days is None else days
+    check_horizon(days, interval)  # before loading anything
 
     check_one_stdout(json_out, output)
     check_plot(plot)
@@ -112,7 +113,7 @@ def predict(
         panel_cli.refuse_single_series_options(**{"--plot": plot, "--column": column})
         return panel_cli.predict(
             path,
-            days=DEFAULT_DAYS if days is None else days,
+            days=days,
             interval=interval,
             json_out=json_out,
             output=output,
@@ -140,8 +141,8 @@ def predict(
             f"(lstm train {data_csv} --series {series_name})",
         )
     fc_model = Forecaster.load(path)
-    if days is None:  # a direct model emits its horizon's steps and no more: a --horizon 3 model forecasts 3
-        days = min(DEFAULT_DAYS, fc_model.horizon) if fc_model.strategy == DIRECT else DEFAULT_DAYS
+    if not days_given and fc_model.strategy == DIRECT:  # it emits its horizon's steps, no more: --horizon 3 gives 3
+        days = min(days, fc_model.horizon)
     values = dates_ = None
     if data_csv is not None:
         series = read_data(data_csv, fc_model.info, sheet, series=series_name, column=column, decimal=decimal)
