@@ -111,21 +111,24 @@ def detect_season(values: np.ndarray, frequency: str | None, test: str = DEFAULT
     p = np.asarray(values, dtype=np.float64)
     if len(p) < 3 * m + 2:
         return 1, f"no season: {len(p)} rows are too few to confirm a season of {m} (it takes {3 * m + 2})"
+    sets = f"--season {m} sets it"
     if test == ACF or frequency in YEAR_CYCLES:  # weekly: row mod 52 drifts through the year (acf, year_season)
-        return _acf_season(p, m)
-    if test == FTEST:
-        return _ftest_season(p, m)
-    found, by_acf = _acf_season(p, m)  # EITHER: acf's season, else the F test's
-    if found > 1:
-        return found, by_acf
-    found, by_f = _ftest_season(p, m)
-    acf_said = by_acf.removeprefix("no season: ").split("; --season")[0]
-    if found > 1:
-        return found, f"{by_f}; acf alone did not confirm it ({acf_said})"
-    return 1, f"no season by either test: {acf_said}; {by_f.removeprefix('no season: ')}"
+        found, said = _acf_season(p, m)
+    elif test == FTEST:
+        found, said = _ftest_season(p, m)
+    else:  # EITHER: acf's season, else the F test's
+        found, said = _acf_season(p, m)
+        if not found:
+            found, by_f = _ftest_season(p, m)
+            if found:
+                return m, f"season {m} ({by_f}); acf alone did not confirm it ({said})"
+            return 1, f"no season by either test: {said}; {by_f}; {sets}"
+    return (m, f"season {m} ({said})") if found else (1, f"no season: {said}; {sets}")
 
 
-def _acf_season(p: np.ndarray, m: int) -> tuple[int, str]:
+def _acf_season(p: np.ndarray, m: int) -> tuple[bool, str]:
+    """(whether the autocorrelation at lag m confirms the season, what it found), e.g. (True, "autocorrelation 0.78
+    at lag 12") or (False, "autocorrelation at lag 12 is 0.31, below 0.2")."""
     x = np.diff(np.log(p)) if np.all(p > 0) else np.diff(p)  # (n,)
     local = np.convolve(x, np.ones(m) / m, mode="same")  # (n,) level within one season
     r = (x - local)[m // 2 : len(x) - m // 2]
@@ -133,14 +136,14 @@ def _acf_season(p: np.ndarray, m: int) -> tuple[int, str]:
     bound = SEASON_TCRIT * math.sqrt((1 + 2 * float(np.sum(acf[1:m] ** 2))) / len(r))
     peak = acf[m] >= acf[m - 1] and acf[m] >= acf[m + 1]
     if acf[m] >= max(0.2, bound) and peak:
-        return m, f"season {m} (autocorrelation {acf[m]:.2f} at lag {m})"
+        return True, f"autocorrelation {acf[m]:.2f} at lag {m}"
     if acf[m] < 0.2:
         why = "below 0.2"
     elif acf[m] < bound:  # a strong season raises the bound too: the figure alone looked like a yes
         why = f"within the 95% noise bound of {len(r)} changes ({bound:.2f})"
     else:
         why = f"not a peak (lag {m - 1 if acf[m - 1] > acf[m] else m + 1} is higher)"
-    return 1, f"no season: autocorrelation at lag {m} is {acf[m]:.2f}, {why}; --season {m} sets it"
+    return False, f"autocorrelation at lag {m} is {acf[m]:.2f}, {why}"
 
 
 #: the F test's threshold: X-11 / X-13's "identifiable seasonality" asks F_s >= 7 (Lothian and Morry's M7 statistic
@@ -180,11 +183,12 @@ def check_test(test: str) -> str:
     return t
 
 
-def _ftest_season(p: np.ndarray, m: int) -> tuple[int, str]:
+def _ftest_season(p: np.ndarray, m: int) -> tuple[bool, str]:
+    """(whether the stable-seasonality F confirms the season, what it found), as `_acf_season`."""
     f = stable_seasonality(p, m)
     if f >= SEASON_FCRIT:
-        return m, f"season {m} (stable-seasonality F {f:.1f} >= {SEASON_FCRIT:g})"
-    return 1, f"no season: stable-seasonality F is {f:.1f}, below {SEASON_FCRIT:g}; --season {m} sets it"
+        return True, f"stable-seasonality F {f:.1f} >= {SEASON_FCRIT:g}"
+    return False, f"stable-seasonality F is {f:.1f}, below {SEASON_FCRIT:g}"
 
 
 # ---------------------------------------------------------------------------------------
